@@ -1,0 +1,3 @@
+from oomlint.cli import main
+
+raise SystemExit(main())

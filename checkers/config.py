@@ -1,0 +1,238 @@
+"""``[tool.oomlint]`` in the nearest pyproject.toml, and rule selection.
+
+Every host reads the same settings, so a finding that one host reports the others
+report too. Anything wrong in the table is a :class:`ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from oomlint.engine import DIAGNOSTICS
+from oomlint.rule import Rule, all_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SECTION = "tool.oomlint"
+_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude"}
+_CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
+# Folders never worth descending into when a directory is checked.
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", ".direnv",
+    "__pycache__", "__pypackages__", "build", "dist", "_build", "node_modules",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path | None = None
+    """Directory of the pyproject.toml the settings came from (None: defaults)."""
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
+
+    def with_overrides(
+        self,
+        select: list[str] | None = None,
+        extend_select: list[str] = (),
+        ignore: list[str] = (),
+    ) -> Config:
+        """Command-line selection on top of the file's: ``select`` replaces, the others add."""
+        for key, codes in (("--select", select or ()), ("--extend-select", extend_select), ("--ignore", ignore)):
+            _check_codes(key, codes)
+        return replace(
+            self,
+            select=tuple(select) if select is not None else self.select,
+            extend_select=self.extend_select + tuple(extend_select),
+            ignore=self.ignore + tuple(ignore),
+        )
+
+    @functools.cached_property
+    def enabled(self) -> tuple[tuple[type[Rule], dict], ...]:
+        """The selected rules with their options, before per-file ignores."""
+        return tuple(
+            (rule, self.options_for(rule)) for rule in all_rules() if self.is_selected(rule.code, rule.default_enabled)
+        )
+
+    def is_selected(self, code: str, default_enabled: bool = True) -> bool:
+        """Most specific prefix wins: ``ignore = ["OOM3"]`` with ``select = ["OOM301"]`` keeps OOM301."""
+        if self.select is None:
+            chosen = len(code) if default_enabled else _longest_prefix(code, self.extend_select)
+        else:
+            chosen = _longest_prefix(code, self.select + self.extend_select)
+        return chosen > _longest_prefix(code, self.ignore)
+
+    def options_for(self, rule: type[Rule]) -> dict[str, object]:
+        configured = self.rule_options.get(rule.code, {})
+        return {option.name: configured.get(option.name, option.default) for option in rule.options}
+
+    def rules_for(self, path: str) -> tuple[tuple[type[Rule], dict], ...]:
+        """The enabled rules less those that ``per-file-ignores`` turns off for ``path``."""
+        ignored = self.ignored_for(path)
+        if not ignored:
+            return self.enabled
+        return tuple(item for item in self.enabled if not item[0].code.startswith(ignored))
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        relative = self.relative(path)
+        codes: tuple[str, ...] = ()
+        for pattern, pattern_codes in self.per_file_ignores:
+            if _matches(relative, pattern):
+                codes += pattern_codes
+        return codes
+
+    def is_excluded(self, path: str) -> bool:
+        relative = self.relative(path)
+        return any(_matches(relative, pattern) for pattern in self.exclude)
+
+    def relative(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        if self.root is not None:
+            try:
+                return Path(absolute).relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return Path(absolute).as_posix()
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
+    return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
+
+
+def _matches(relative: str, pattern: str) -> bool:
+    """flake8-style: a pattern without ``/`` matches any path component, else the path."""
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/"))
+    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*")
+
+
+# -------------------------------------------------------------------- discovery
+
+
+def find_config(start: str | os.PathLike) -> Config:
+    """Settings for a file or directory: the nearest pyproject.toml with ``[tool.oomlint]``."""
+    start = Path(os.path.abspath(start))
+    directory = start if start.is_dir() else start.parent
+    return _config_for_directory(directory)
+
+
+@functools.lru_cache(maxsize=256)
+def _config_for_directory(directory: Path) -> Config:
+    candidate = directory / "pyproject.toml"
+    if candidate.is_file():
+        table = _read_table(candidate)
+        if table is not None:
+            return parse_table(table, candidate)
+    if directory.parent == directory:
+        return Config()
+    return _config_for_directory(directory.parent)
+
+
+def load_config_file(path: str | os.PathLike) -> Config:
+    """Settings from an explicitly named pyproject.toml (``--config``)."""
+    path = Path(os.path.abspath(path))
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    return parse_table(_read_table(path) or {}, path)
+
+
+def _read_table(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as stream:
+            document = tomllib.load(stream)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    table = document.get("tool", {})
+    if not isinstance(table, dict):
+        return None
+    return table.get("oomlint")
+
+
+def parse_table(table: object, path: Path) -> Config:
+    """Validate ``[tool.oomlint]``; every error names the offending key."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{SECTION}] must be a table")
+    rules = {rule.code: rule for rule in all_rules()}
+    values: dict[str, object] = {}
+    rule_options: dict[str, dict[str, object]] = {}
+    for key, value in table.items():
+        if key in rules:
+            rule_options[key] = _parse_rule_options(rules[key], value, path)
+        elif key in _TOP_LEVEL_KEYS:
+            values[key] = value
+        else:
+            raise ConfigError(f"{path}: unknown key '{SECTION}.{key}'")
+    per_file = values.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{path}: '{SECTION}.per-file-ignores' must be a table of pattern = [codes]")
+    return Config(
+        root=path.parent,
+        select=_code_list(values, "select", path) if "select" in values else None,
+        extend_select=_code_list(values, "extend-select", path),
+        ignore=_code_list(values, "ignore", path),
+        per_file_ignores=tuple(
+            (pattern, _code_list(per_file, pattern, path, f"{SECTION}.per-file-ignores.")) for pattern in per_file
+        ),
+        exclude=_string_list(values, "exclude", path),
+        rule_options=rule_options,
+    )
+
+
+def _string_list(values: dict, key: str, path: Path, prefix: str = SECTION + ".") -> tuple[str, ...]:
+    value = values.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: '{prefix}{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _code_list(values: dict, key: str, path: Path, prefix: str = SECTION + ".") -> tuple[str, ...]:
+    codes = _string_list(values, key, path, prefix)
+    try:
+        _check_codes(f"'{prefix}{key}'", codes)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return codes
+
+
+def _check_codes(key: str, codes) -> None:
+    known = [rule.code for rule in all_rules()] + list(DIAGNOSTICS)
+    for code in codes:
+        if not _CODE_PREFIX.match(code) or not any(known_code.startswith(code) for known_code in known):
+            raise ConfigError(f"{key}: unknown rule code or prefix {code!r}")
+
+
+def _parse_rule_options(rule: type[Rule], value: object, path: Path) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{SECTION}.{rule.code}' must be a table of options")
+    options = {option.name: option for option in rule.options}
+    parsed = {}
+    for name, setting in value.items():
+        key = f"{SECTION}.{rule.code}.{name}"
+        if name not in options:
+            known = ", ".join(options) or "none"
+            raise ConfigError(f"{path}: unknown option '{key}' (options of {rule.code}: {known})")
+        try:
+            parsed[name] = options[name].convert(setting)
+        except ValueError as error:
+            raise ConfigError(f"{path}: '{key}': {error}") from None
+    return parsed

@@ -1,0 +1,377 @@
+"""The detection engine: one parse, one walk, every rule; the same for every host.
+
+``check_file`` reads and decodes a file (PEP 263), turns anything it cannot read,
+decode or parse into an ``OOM0xx`` diagnostic, and hands the text to ``check_source``,
+which hosts that already hold a tree (flake8) call directly. Nothing of a file -- tree,
+source, model or rule instances -- is kept once its findings are returned.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from oomlint.noqa import NoqaMap
+from oomlint.rule import Rule
+from oomlint.semantic import Binding, SemanticModel
+
+READ_ERROR = "OOM001"
+DECODE_ERROR = "OOM002"
+SYNTAX_ERROR = "OOM003"
+DIAGNOSTICS = {
+    READ_ERROR: "file-not-readable",
+    DECODE_ERROR: "file-not-decodable",
+    SYNTAX_ERROR: "syntax-error",
+}
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One finding. Lines and columns are 1-based; columns count characters."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    symbol: str
+    end_line: int
+    end_column: int
+    """Exclusive: the character just past the flagged code."""
+
+
+# ---------------------------------------------------------------------------- file
+
+
+def check_file(path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
+    """Check one Python file; unreadable or broken files give one ``OOM0xx`` finding."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as error:
+        return [_diagnostic(path, READ_ERROR, f"cannot read file: {error.strerror or error}")]
+    return check_bytes(data, path, rules, noqa)
+
+
+def check_bytes(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
+    try:
+        source = decode_source(data)
+    except SourceDecodeError as error:
+        return [_diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
+    return check_source(source, path, rules, noqa=noqa)
+
+
+class SourceDecodeError(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does: BOM, then a PEP 263 declaration, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        line = getattr(error, "lineno", None) or 1
+        raise SourceDecodeError(f"bad encoding declaration: {error.msg}", line, 1) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode(encoding, "replace")) + 1
+        message = f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} is invalid"
+        raise SourceDecodeError(message, line, column) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(path, line, column, code, message, DIAGNOSTICS[code], line, column)
+
+
+# -------------------------------------------------------------------------- source
+
+
+def check_source(
+    source: str,
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    *,
+    tree: ast.Module | None = None,
+    noqa: bool = True,
+) -> list[Finding]:
+    """Run ``rules`` (classes with their options) over one module's source."""
+    if tree is None:
+        try:
+            tree = ast.parse(source, filename=path)
+        except SyntaxError as error:
+            return [_syntax_diagnostic(path, source, error)]
+        except ValueError as error:  # e.g. null bytes in the source
+            return [_diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
+    if not rules:
+        return []
+    context = FileContext(path, source, tree)
+    instances = [rule_class(context, options) for rule_class, options in rules]
+    Walker(context.model, instances).run(tree)
+    for rule in instances:
+        rule.finish()
+    findings = context.findings
+    if noqa and findings and "noqa" in source.lower():
+        noqa_map = NoqaMap(source)
+        findings = [f for f in findings if not noqa_map.suppresses(f.line, f.code)]
+    findings.sort()
+    return findings
+
+
+def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
+    line = error.lineno or 1
+    column = error.offset or 1
+    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error.msg}", line, max(column, 1))
+
+
+class FileContext:
+    """What rules may use of the file being checked, and where they report."""
+
+    def __init__(self, path: str, source: str, tree: ast.Module):
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.model = SemanticModel(tree)
+        self.findings: list[Finding] = []
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.source)
+        return self._lines
+
+    def report(self, rule: Rule, node: ast.AST, message: str) -> None:
+        line, end_line = node.lineno, node.end_lineno or node.lineno
+        column = self._char_column(line, node.col_offset)
+        end_column = self._char_column(end_line, node.end_col_offset or node.col_offset)
+        self.findings.append(
+            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column)
+        )
+
+    def _char_column(self, line: int, utf8_offset: int) -> int:
+        """``ast`` counts UTF-8 bytes; users (and editors) count characters."""
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        if text.isascii():
+            return utf8_offset + 1
+        return len(text.encode("utf-8")[:utf8_offset].decode("utf-8", "replace")) + 1
+
+
+# -------------------------------------------------------------------------- walker
+
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
+     "is_async", "simple", "names", "tag", "lineno"}
+)
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(name for name in node_type._fields if name not in _SCALAR_FIELDS)
+
+
+_CHILD_FIELDS = {
+    node_type: _child_fields(node_type)
+    for node_type in vars(ast).values()
+    if isinstance(node_type, type) and issubclass(node_type, ast.AST)
+}
+_CHILD_FIELDS[ast.Constant] = ()
+
+
+class Walker:
+    """One pre-order walk of a module that keeps the semantic model current and
+    dispatches each node to the rules that registered for its type."""
+
+    def __init__(self, model: SemanticModel, rules: Iterable[Rule]):
+        self.model = model
+        self.dispatch: dict[type, list] = {}
+        for rule in rules:
+            for node_type, method in rule.node_types().items():
+                self.dispatch.setdefault(node_type, []).append(getattr(rule, method))
+        self.deferred: list[tuple] = []
+        self.special = {
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._annotated_assign,
+            ast.AugAssign: self._augmented_assign,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
+            ast.With: self._with,
+            ast.AsyncWith: self._with,
+            ast.Global: self._global,
+            ast.Nonlocal: self._global,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.NamedExpr: self._named_expression,
+            ast.ExceptHandler: self._except_handler,
+        }
+
+    def run(self, tree: ast.Module) -> None:
+        self.visit(tree)
+        # Deferred bodies may defer more (nested functions): drain in order.
+        index = 0
+        while index < len(self.deferred):
+            scope, node = self.deferred[index]
+            self.deferred[index] = None
+            index += 1
+            self.model.scope = scope
+            self._function_body(node)
+        self.model.scope = self.model.module_scope
+
+    def visit(self, node: ast.AST) -> None:
+        handlers = self.dispatch.get(type(node))
+        if handlers:
+            for handler in handlers:
+                handler(node)
+        special = self.special.get(type(node))
+        if special is not None:
+            special(node)
+        else:
+            self.visit_children(node)
+
+    def visit_children(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in _CHILD_FIELDS[type(node)]:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
+
+    def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    # Scopes -----------------------------------------------------------------
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.visit_all(node.decorator_list)
+        self._visit_signature(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.model.bind(node.name, Binding("def", node))
+        self.deferred.append((self.model.scope, node))
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        self._visit_signature(node.args)
+        self.deferred.append((self.model.scope, node))
+
+    def _visit_signature(self, args: ast.arguments) -> None:
+        self.visit_all(args.defaults)
+        self.visit_all(args.kw_defaults)
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        is_lambda = isinstance(node, ast.Lambda)
+        self.model.push("lambda" if is_lambda else "function", node)
+        self.model.bind_parameters(node.args)
+        if is_lambda:
+            self.visit(node.body)
+        else:
+            self.visit_all(node.body)
+        self.model.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        self.visit_all(node.decorator_list)
+        self.visit_all(node.bases)
+        self.visit_all(node.keywords)
+        self.model.push("class", node)
+        self.visit_all(node.body)
+        self.model.pop()
+        self.model.bind(node.name, Binding("class", node))
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        generators = node.generators
+        self.visit(generators[0].iter)
+        self.model.push("comprehension", node)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            self.visit(generator.target)
+            self.model.bind_target(generator.target, generator, None)
+            self.visit_all(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.model.pop()
+
+    # Bindings ---------------------------------------------------------------
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.model.bind_import(node)
+
+    def _assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        value = node.value if len(node.targets) == 1 else None
+        for target in node.targets:
+            self.visit(target)
+            self.model.bind_target(target, node, value)
+
+    def _annotated_assign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.annotation)
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.target)
+        if node.value is not None:
+            self.model.bind_target(node.target, node, node.value)
+        elif isinstance(node.target, ast.Name) and self.model.scope.kind != "module":
+            self.model.bind(node.target.id, Binding("other", node))
+
+    def _augmented_assign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        self.visit(node.target)
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self.visit(node.target)
+        self.model.bind_target(node.target, node, None)
+        self.visit_all(node.body)
+        self.visit_all(node.orelse)
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.visit(item.optional_vars)
+                self.model.bind_target(item.optional_vars, node, None)
+        self.visit_all(node.body)
+
+    def _global(self, node: ast.Global | ast.Nonlocal) -> None:
+        if isinstance(node, ast.Global):
+            self.model.declare_global(node.names)
+
+    def _named_expression(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        self.visit(node.target)
+        self.model.bind_target(node.target, node, node.value)
+
+    def _except_handler(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self.model.bind(node.name, Binding("other", node))
+        self.visit_all(node.body)

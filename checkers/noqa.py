@@ -1,0 +1,53 @@
+"""``# noqa`` with flake8's exact semantics, so the CLI and flake8 agree.
+
+flake8 searches for the comment in the whole logical line a finding is on (a
+statement spread over several lines, a multi-line string), matches codes as
+prefixes (``# noqa: OOM3`` covers OOM301) and treats a bare ``# noqa`` as all codes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+_CODE_SEPARATOR = re.compile(r"[,\s]")
+
+
+class NoqaMap:
+    def __init__(self, source: str):
+        self._lines = io.StringIO(source).readlines()
+        self._logical = _logical_line_text(source, self._lines)
+
+    def suppresses(self, line: int, code: str) -> bool:
+        text = self._logical.get(line)
+        if text is None:
+            text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        match = NOQA_RE.search(text)
+        if match is None:
+            return False
+        codes = match.group("codes")
+        if codes is None:
+            return True
+        listed = tuple(item for item in _CODE_SEPARATOR.split(codes) if item)
+        return code.startswith(listed)
+
+
+def _logical_line_text(source: str, lines: list[str]) -> dict[int, str]:
+    """Map each line number to the text of all lines of its logical line."""
+    mapping: dict[int, str] = {}
+    first, last = len(lines) + 2, -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first = min(first, token.start[0])
+            last = max(last, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[first - 1:last])
+                mapping.update(dict.fromkeys(range(first, last + 1), joined))
+                first, last = len(lines) + 2, -1
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return mapping

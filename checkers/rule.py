@@ -1,0 +1,163 @@
+"""What a rule is: its metadata, its options, and the registry that finds every rule.
+
+A rule is a class in its own module under :mod:`oomlint.rules`. Defining the class
+registers it; nothing central lists the rules. The engine makes one instance per
+file, so a rule may keep per-file state on ``self`` and it is dropped with the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from oomlint.engine import FileContext
+
+CODE_RE = re.compile(r"^OOM[1-9][0-9][1-9]$")
+# pylint's functional-test marker regex rejects digits in symbols.
+SYMBOL_RE = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
+OPTION_RE = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Options",
+    "Fix",
+    "References",
+)
+
+VISIT = "visit_"
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A per-rule setting, read from ``[tool.oomlint.<CODE>]`` and exposed to pylint.
+
+    The type of ``default`` is the option's type: ``int``, ``bool``, ``str`` or a
+    ``tuple`` of strings (a list in TOML).
+    """
+
+    name: str
+    default: int | bool | str | tuple[str, ...]
+    help: str
+
+    def __post_init__(self):
+        if not OPTION_RE.match(self.name):
+            raise ValueError(f"option name {self.name!r} must be kebab-case")
+
+    def convert(self, value: object) -> int | bool | str | tuple[str, ...]:
+        """Check a configured value against the default's type; raise ``ValueError``."""
+        expected = type(self.default)
+        if expected is tuple:
+            if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                raise ValueError("expected a list of strings")
+            if not all(isinstance(item, str) for item in value):
+                raise ValueError("expected a list of strings")
+            return tuple(value)
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError("expected an integer")
+        if not isinstance(value, expected):
+            raise ValueError(f"expected {expected.__name__}")
+        return value
+
+
+class Rule:
+    """Base class of every rule.
+
+    Subclasses set the metadata below, a docstring with the sections of
+    ``DOC_SECTIONS`` (it becomes ``docs/rules/<CODE>.md``), and ``visit_<NodeType>``
+    methods that the engine calls for each node of that ``ast`` type, in one walk.
+    ``finish`` runs after the walk, for rules that decide on the whole module.
+    """
+
+    code: ClassVar[str]
+    symbol: ClassVar[str]
+    message: ClassVar[str]
+    """One-line message; ``str.format`` fields are filled by :meth:`report`."""
+    summary: ClassVar[str]
+    """One line for the rule table and pylint's message description."""
+    default_enabled: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            return
+        problems = _metadata_problems(cls)
+        if problems:
+            raise TypeError(f"rule {cls.__qualname__}: " + "; ".join(problems))
+        if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+            raise TypeError(f"rule code {cls.code} is defined twice")
+        _REGISTRY[cls.code] = cls
+
+    def __init__(self, context: FileContext, options: dict[str, object]):
+        self.context = context
+        self.model = context.model
+        self.settings = options
+
+    @classmethod
+    def pylint_id(cls) -> str:
+        """pylint message id: one checker id ``71``, then family and number (OOM301 -> W7131)."""
+        return f"W71{cls.code[3]}{cls.code[5]}"
+
+    @classmethod
+    def node_types(cls) -> dict[type[ast.AST], str]:
+        """The ``ast`` node types this rule visits, mapped to the method name."""
+        return {
+            getattr(ast, name[len(VISIT):]): name for name in dir(cls) if name.startswith(VISIT)
+        }
+
+    def report(self, node: ast.AST, **fields: object) -> None:
+        """Report a finding at ``node`` with this rule's message filled from ``fields``."""
+        self.context.report(self, node, self.message.format(**fields))
+
+    def finish(self) -> None:
+        """Called once after the walk; report what needed the whole module."""
+
+
+def _metadata_problems(cls: type[Rule]) -> list[str]:
+    problems = []
+    if not CODE_RE.match(cls.code):
+        problems.append(f"code {cls.code!r} is not OOM<family><0-9><1-9>")
+    if not SYMBOL_RE.match(getattr(cls, "symbol", "")):
+        problems.append("symbol must be kebab-case letters and hyphens")
+    for attribute in ("message", "summary"):
+        if not isinstance(cls.__dict__.get(attribute), str):
+            problems.append(f"missing {attribute}")
+    for name in dir(cls):
+        if name.startswith(VISIT) and not isinstance(getattr(ast, name[len(VISIT):], None), type):
+            problems.append(f"{name} names no ast node type")
+    if not (cls.__doc__ or "").strip():
+        problems.append("missing docstring")
+    return problems
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every registered rule, by code. Importing the rule modules registers them."""
+    _import_rule_modules()
+    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+def rule_by_code(code: str) -> type[Rule] | None:
+    _import_rule_modules()
+    return _REGISTRY.get(code.upper())
+
+
+_imported = False
+
+
+def _import_rule_modules() -> None:
+    global _imported
+    if _imported:
+        return
+    import oomlint.rules
+
+    for module in pkgutil.walk_packages(oomlint.rules.__path__, "oomlint.rules."):
+        importlib.import_module(module.name)
+    _imported = True

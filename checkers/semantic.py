@@ -1,0 +1,216 @@
+"""The semantic model shared by all rules: scopes, bindings and qualified names.
+
+The engine's walker keeps it up to date as it goes, pyflakes-style: module and class
+bodies are walked in order, function bodies are deferred until the enclosing module
+has been walked, so a function sees every module-level import and assignment, as it
+would at run time. Rules ask the model; they never track imports themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+_RESOLVE_DEPTH = 8
+
+
+@dataclass(eq=False)
+class Binding:
+    """What a name is bound to in one scope."""
+
+    kind: str
+    """``import``, ``assign``, ``def``, ``class``, ``param``, ``global`` or ``other``."""
+    node: ast.AST
+    value: ast.expr | None = None
+    """The assigned expression, for a plain one-target assignment."""
+    qualname: str | None = None
+    """For imports: the fully qualified name the binding stands for."""
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str
+    """``module``, ``class``, ``function``, ``lambda`` or ``comprehension``."""
+    node: ast.AST
+    parent: Scope | None
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+    instance_attributes: dict[str, ast.expr] = field(default_factory=dict)
+    """For class scopes: ``self.<name> = value`` assignments seen in its methods."""
+
+    def enclosing_class(self) -> Scope | None:
+        """The class scope of a method's function scope (the class it is defined in)."""
+        if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
+            return self.parent
+        return None
+
+
+class SemanticModel:
+    """Per-file model; created for one file and dropped with it."""
+
+    def __init__(self, module: ast.Module):
+        self.module_scope = Scope("module", module, None)
+        self.scope = self.module_scope
+
+    # ----------------------------------------------------------------- queries
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The innermost enclosing function definition, if any."""
+        scope = self.scope
+        while scope is not None:
+            if scope.kind == "function":
+                return scope.node
+            scope = scope.parent
+        return None
+
+    @property
+    def class_def(self) -> ast.ClassDef | None:
+        """The class whose body is being walked directly (not through a method)."""
+        return self.scope.node if self.scope.kind == "class" else None
+
+    def lookup(self, name: str, scope: Scope | None = None) -> Binding | None:
+        """Resolve ``name`` as Python would from ``scope`` (default: the current one)."""
+        scope = scope or self.scope
+        if name in scope.global_names:
+            return self.module_scope.bindings.get(name)
+        first = True
+        while scope is not None:
+            # Class bodies are not visible from the functions nested in them.
+            if first or scope.kind != "class":
+                binding = scope.bindings.get(name)
+                if binding is not None and binding.kind != "global":
+                    return binding
+            first = False
+            scope = scope.parent
+        return None
+
+    def qualified_name(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
+        """``PIL.Image.open`` for ``I.open`` after ``from PIL import Image as I``.
+
+        Names bound to nothing that are builtins resolve to ``builtins.<name>``; a name
+        assigned from another name or attribute (``memo = functools.cache``) is followed.
+        """
+        parts = []
+        for _ in range(_RESOLVE_DEPTH):
+            while isinstance(expr, ast.Attribute):
+                parts.append(expr.attr)
+                expr = expr.value
+            if not isinstance(expr, ast.Name):
+                return None
+            binding = self.lookup(expr.id, scope)
+            if binding is None:
+                if expr.id not in BUILTIN_NAMES:
+                    return None
+                parts.append("builtins." + expr.id)
+                break
+            if binding.kind == "import":
+                parts.append(binding.qualname)
+                break
+            if binding.kind == "assign" and isinstance(binding.value, (ast.Name, ast.Attribute)):
+                expr = binding.value
+                continue
+            return None
+        else:
+            return None
+        return ".".join(reversed(parts))
+
+    def resolve(self, expr: ast.AST, scope: Scope | None = None) -> ast.AST:
+        """Follow a name (or ``self.<attr>``) to the expression it was assigned from.
+
+        Returns ``expr`` itself when there is nothing to follow.
+        """
+        for _ in range(_RESOLVE_DEPTH):
+            if isinstance(expr, ast.Name):
+                binding = self.lookup(expr.id, scope)
+                if binding is None or binding.kind != "assign" or binding.value is None:
+                    return expr
+                expr = binding.value
+            elif isinstance(expr, ast.Attribute) and self.is_self(expr.value, scope):
+                class_scope = (scope or self.scope).enclosing_class()
+                value = class_scope.instance_attributes.get(expr.attr) if class_scope else None
+                if value is None:
+                    return expr
+                expr = value
+            else:
+                return expr
+        return expr
+
+    def is_self(self, expr: ast.AST, scope: Scope | None = None) -> bool:
+        """Whether ``expr`` is the first parameter of the enclosing method."""
+        scope = scope or self.scope
+        while scope.kind in ("comprehension", "lambda"):
+            scope = scope.parent
+        if not isinstance(expr, ast.Name) or scope.enclosing_class() is None:
+            return False
+        binding = scope.bindings.get(expr.id)
+        args = scope.node.args
+        positional = args.posonlyargs + args.args
+        return (
+            binding is not None
+            and binding.kind == "param"
+            and bool(positional)
+            and binding.node is positional[0]
+        )
+
+    def call_qualified_name(self, node: ast.AST) -> str | None:
+        """The qualified name of what ``node`` calls, if it is a call."""
+        if isinstance(node, ast.Call):
+            return self.qualified_name(node.func)
+        return None
+
+    # ---------------------------------------------------------------- updates
+    # Called by the walker only.
+
+    def push(self, kind: str, node: ast.AST) -> None:
+        self.scope = Scope(kind, node, self.scope)
+
+    def pop(self) -> None:
+        self.scope = self.scope.parent
+
+    def bind(self, name: str, binding: Binding) -> None:
+        scope = self.module_scope if name in self.scope.global_names else self.scope
+        scope.bindings[name] = binding
+
+    def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.bind(alias.asname, Binding("import", node, qualname=alias.name))
+                else:
+                    top = alias.name.partition(".")[0]
+                    self.bind(top, Binding("import", node, qualname=top))
+            return
+        if node.level:
+            module = "." * node.level + (node.module or "")
+        else:
+            module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.bind(
+                alias.asname or alias.name,
+                Binding("import", node, qualname=f"{module}.{alias.name}"),
+            )
+
+    def bind_target(self, target: ast.AST, statement: ast.AST, value: ast.expr | None) -> None:
+        """Record an assignment target; ``value`` only when it maps one-to-one."""
+        if isinstance(target, ast.Name):
+            self.bind(target.id, Binding("assign", statement, value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, statement, None)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, statement, None)
+        elif isinstance(target, ast.Attribute) and value is not None and self.is_self(target.value):
+            self.scope.enclosing_class().instance_attributes.setdefault(target.attr, value)
+
+    def bind_parameters(self, args: ast.arguments) -> None:
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None:
+                self.scope.bindings[arg.arg] = Binding("param", arg)
+
+    def declare_global(self, names: list[str]) -> None:
+        self.scope.global_names.update(names)

@@ -1,0 +1,1 @@
+"""The rules: one module each, grouped by family. Defining a rule class registers it."""

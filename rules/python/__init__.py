@@ -1,0 +1,1 @@
+"""Rules for Python source, run by the engine in every host."""
