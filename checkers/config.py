@@ -79,6 +79,10 @@ class Config:
             chosen = _longest_prefix(code, self.select + self.extend_select)
         return chosen > _longest_prefix(code, self.ignore)
 
+    def reports_diagnostic(self, finding) -> bool:
+        """``OOM0xx`` diagnostics are shown whatever is selected, unless ignored for the file."""
+        return _longest_prefix(finding.code, self.ignore + self.ignored_for(finding.path)) < 0
+
     def options_for(self, rule: type[Rule]) -> dict[str, object]:
         configured = self.rule_options.get(rule.code, {})
         return {option.name: configured.get(option.name, option.default) for option in rule.options}
@@ -94,13 +98,13 @@ class Config:
         relative = self.relative(path)
         codes: tuple[str, ...] = ()
         for pattern, pattern_codes in self.per_file_ignores:
-            if _matches(relative, pattern):
+            if path_matches(relative, pattern):
                 codes += pattern_codes
         return codes
 
     def is_excluded(self, path: str) -> bool:
         relative = self.relative(path)
-        return any(_matches(relative, pattern) for pattern in self.exclude)
+        return any(path_matches(relative, pattern) for pattern in self.exclude)
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)
@@ -116,7 +120,7 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
 
 
-def _matches(relative: str, pattern: str) -> bool:
+def path_matches(relative: str, pattern: str) -> bool:
     """flake8-style: a pattern without ``/`` matches any path component, else the path."""
     pattern = pattern.rstrip("/")
     if "/" not in pattern:

@@ -1,0 +1,191 @@
+"""The ``oomlint`` command: ``oomlint [check] PATH...``, ``oomlint rule CODE``, ``oomlint rules``.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or an internal
+failure (reported on stderr, naming the file; the other files are still checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+from oomlint import __version__
+from oomlint.config import Config, ConfigError, find_config, load_config_file
+from oomlint.docs import render_rule
+from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
+from oomlint.files import STDIN, MissingPath, Target, collect
+from oomlint.output import FORMATS, render
+from oomlint.rule import all_rules, rule_by_code
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rule", "rules")
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 16
+
+
+class UsageError(Exception):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
+        argv = ["check", *argv]
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except (ConfigError, UsageError) as error:
+        print(f"oomlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oomlint",
+        description="Find the code behind memory leaks and OOM kills.",
+        epilog="Exit codes: 0 no findings, 1 findings, 2 usage/config error or internal failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"oomlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="{check,rule,rules}")
+
+    check = commands.add_parser("check", help="check files and directories (the default command)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - reads stdin")
+    check.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
+    check.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
+    check.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per code")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: all cores)")
+    check.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
+    check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin")
+    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
+    check.set_defaults(handler=_check)
+
+    rule = commands.add_parser("rule", help="print the documentation of a rule")
+    rule.add_argument("code", metavar="CODE", help="a rule code (OOM301) or symbol (unbounded-lru-cache)")
+    rule.set_defaults(handler=_rule)
+
+    rules = commands.add_parser("rules", help="list all rules")
+    rules.set_defaults(handler=_rules)
+    return parser
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+# ------------------------------------------------------------------------ check
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    if arguments.statistics and arguments.format != "text":
+        raise UsageError("--statistics goes with --format text")
+    config_for = _config_source(arguments)
+    targets, findings = [], []
+    for item in collect(arguments.paths, config_for, arguments.force_exclude):
+        if isinstance(item, MissingPath):
+            findings.append(Finding(str(item), 1, 1, READ_ERROR, "cannot read file: No such file or directory", DIAGNOSTICS[READ_ERROR], 1, 1))
+        else:
+            targets.append(item)
+    failures = []
+    for target, result in _run(targets, arguments):
+        if isinstance(result, str):
+            failures.append(f"oomlint: internal error while checking {target.path}: {result}")
+        else:
+            findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
+    findings.sort()
+    report = render(arguments.format, findings, len(targets), arguments.statistics)
+    _write(report, arguments.output)
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    if failures:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_CLEAN
+
+
+def _config_source(arguments: argparse.Namespace):
+    """A function giving each path its settings, with the command line on top."""
+    overrides = dict(select=arguments.select, extend_select=arguments.extend_select, ignore=arguments.ignore)
+    if arguments.config:
+        config = load_config_file(arguments.config).with_overrides(**overrides)
+        return lambda path: config
+    Config().with_overrides(**overrides)  # validate the codes once, before any file
+    cache: dict[object, Config] = {}
+
+    def config_for(path: str) -> Config:
+        found = find_config(path)
+        if found.root not in cache:
+            cache[found.root] = found.with_overrides(**overrides)
+        return cache[found.root]
+
+    return config_for
+
+
+def _run(targets: list[Target], arguments: argparse.Namespace):
+    tasks = [(target, not arguments.disable_noqa, arguments.stdin_filename) for target in targets]
+    if arguments.jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD or any(t.path == STDIN for t in targets):
+        yield from zip(targets, map(_check_target, tasks))
+        return
+    with ProcessPoolExecutor(max_workers=arguments.jobs) as pool:
+        chunk = max(1, len(tasks) // (arguments.jobs * 16))
+        yield from zip(targets, pool.map(_check_target, tasks, chunksize=chunk))
+
+
+def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
+    """Check one file; an internal failure comes back as its description, not a traceback."""
+    target, noqa, stdin_filename = task
+    try:
+        if target.path == STDIN:
+            path = stdin_filename or STDIN
+            return check_bytes(sys.stdin.buffer.read(), path, target.config.rules_for(path), noqa)
+        return check_file(target.path, target.config.rules_for(target.path), noqa)
+    except Exception as error:  # a rule's bug must not cost the user the other files
+        return f"{type(error).__name__}: {error}"
+
+
+def _write(report: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(report)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            stream.write(report)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+# ------------------------------------------------------------------ rule, rules
+
+
+def _rule(arguments: argparse.Namespace) -> int:
+    rule = rule_by_code(arguments.code) or next(
+        (rule for rule in all_rules() if rule.symbol == arguments.code.lower()), None
+    )
+    if rule is None:
+        raise UsageError(f"unknown rule {arguments.code!r}; 'oomlint rules' lists them")
+    sys.stdout.write(render_rule(rule))
+    return EXIT_CLEAN
+
+
+def _rules(arguments: argparse.Namespace) -> int:
+    rules = all_rules()
+    width = max(len(rule.symbol) for rule in rules)
+    for rule in rules:
+        default = "on " if rule.default_enabled else "off"
+        print(f"{rule.code}  {rule.symbol:<{width}}  {default}  {rule.summary}")
+    return EXIT_CLEAN

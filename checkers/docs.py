@@ -1,0 +1,112 @@
+"""Rule documentation, generated from the rule definitions.
+
+``docs/rules/<CODE>.md``, ``oomlint rule CODE`` and the README's rule table all come
+from here, and a test fails when the files on disk drift from what this renders.
+Regenerate with ``python -m oomlint.docs``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from pathlib import Path
+
+from oomlint.rule import DOC_SECTIONS, Rule, all_rules
+
+TABLE_START = "<!-- rules-table:start -->"
+TABLE_END = "<!-- rules-table:end -->"
+_HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+def doc_sections(rule: type[Rule]) -> dict[str, str]:
+    """The docstring's sections, checked to be exactly ``DOC_SECTIONS`` in order."""
+    text = inspect.cleandoc(rule.__doc__ or "")
+    headings = _HEADING.findall(text)
+    if tuple(headings) != DOC_SECTIONS:
+        raise ValueError(f"{rule.code}: docstring sections are {headings}, expected {list(DOC_SECTIONS)}")
+    bodies = _HEADING.split(text)[2::2]
+    return {heading: body.strip() for heading, body in zip(headings, bodies)}
+
+
+def render_rule(rule: type[Rule]) -> str:
+    sections = doc_sections(rule)
+    default = "on" if rule.default_enabled else "off (opt-in: `extend-select`)"
+    lines = [
+        f"# {rule.code}: {rule.symbol}",
+        "",
+        f"{rule.summary}.",
+        "",
+        "| code | symbol | pylint | enabled by default |",
+        "| --- | --- | --- | --- |",
+        f"| `{rule.code}` | `{rule.symbol}` | `{rule.pylint_id()}` | {default} |",
+        "",
+        f"Message: `{rule.message}`",
+    ]
+    for heading in DOC_SECTIONS:
+        lines += ["", f"## {heading}", "", sections[heading]]
+        if heading == "Options" and rule.options:
+            lines += ["", *_options_table(rule)]
+    return "\n".join(lines) + "\n"
+
+
+def _options_table(rule: type[Rule]) -> list[str]:
+    rows = ["| option | default | meaning |", "| --- | --- | --- |"]
+    for option in rule.options:
+        rows.append(f"| `{option.name}` | `{_toml(option.default)}` | {option.help} |")
+    first = rule.options[0]
+    rows += [
+        "",
+        "```toml",
+        f"[tool.oomlint.{rule.code}]",
+        f"{first.name} = {_toml(first.default)}",
+        "```",
+        "",
+        f"With pylint: `--{rule.code.lower()}-{first.name}`.",
+    ]
+    return rows
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{item}"' for item in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def rules_table() -> str:
+    """The Markdown table of all rules, for the README and docs index."""
+    rows = ["| code | symbol | what it flags | default |", "| --- | --- | --- | --- |"]
+    for rule in all_rules():
+        link = f"[{rule.code}](docs/rules/{rule.code}.md)"
+        rows.append(f"| {link} | `{rule.symbol}` | {rule.summary} | {'on' if rule.default_enabled else 'off'} |")
+    return "\n".join(rows) + "\n"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every generated file under the repository ``root``, with its content."""
+    files = {root / "docs" / "rules" / f"{rule.code}.md": render_rule(rule) for rule in all_rules()}
+    readme = root / "README.md"
+    files[readme] = replace_table(readme.read_text(encoding="utf-8"))
+    return files
+
+
+def replace_table(text: str) -> str:
+    start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
+    return text[:start] + "\n" + rules_table() + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0] if argv else ".")
+    for path, content in expected_files(root).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8")
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

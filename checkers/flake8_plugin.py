@@ -1,0 +1,31 @@
+"""flake8 host: flake8 hands over its tree and lines; the engine does the rest.
+
+Selection and ``# noqa`` are flake8's own (``--select``, ``--extend-ignore``, ...),
+applied on top of ``[tool.oomlint]``; so the engine's noqa handling is off here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from oomlint import __version__
+from oomlint.config import find_config
+from oomlint.engine import check_source
+
+
+class Flake8Plugin:
+    name = "oomlint"
+    version = __version__
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]):
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        rules = find_config(self.filename).rules_for(self.filename)
+        source = "".join(self.lines)
+        for finding in check_source(source, self.filename, rules, tree=self.tree, noqa=False):
+            # flake8 columns are 0-based; it adds 1 when it prints them.
+            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

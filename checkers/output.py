@@ -1,0 +1,59 @@
+"""Output formats of the CLI. Each takes the sorted findings and returns the text."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from oomlint.engine import Finding
+
+FORMATS = ("text", "json")
+
+
+def render(format_name: str, findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
+    if format_name == "json":
+        return render_json(findings)
+    return render_text(findings, files_checked, statistics)
+
+
+def render_text(findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
+    """``path:line:col: CODE message`` lines, then (optionally) counts per code, then a summary."""
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
+    if statistics:
+        lines += _statistics(findings)
+    files = f"{files_checked} file{'s' if files_checked != 1 else ''} checked"
+    if findings:
+        count = len(findings)
+        lines.append(f"Found {count} finding{'s' if count != 1 else ''} ({files}).")
+    else:
+        lines.append(f"No findings ({files}).")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    """A JSON array, one object per finding; the schema is documented in the README."""
+    return json.dumps(
+        [
+            {
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "end_line": f.end_line,
+                "end_column": f.end_column,
+                "code": f.code,
+                "symbol": f.symbol,
+                "message": f.message,
+            }
+            for f in findings
+        ],
+        indent=2,
+    ) + "\n"
+
+
+def _statistics(findings: Sequence[Finding]) -> list[str]:
+    """Counts per code, most frequent first."""
+    counts = Counter((f.code, f.symbol) for f in findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(count)) for _, count in rows), default=1)
+    return [f"{count:>{width}}  {code}  {symbol}" for (code, symbol), count in rows]

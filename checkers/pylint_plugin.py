@@ -1,0 +1,76 @@
+"""pylint host: one raw-file checker that runs the engine on the module's source.
+
+pylint keeps its own machinery: messages ``W71xy`` named by the rule symbols,
+``# pylint: disable=<symbol>``, ``--enable``/``--disable``; rule options appear as
+``--<code>-<option>`` and override ``[tool.oomlint]``. Only rules whose message is
+enabled run, and the only extra work over pylint's own is one ``ast.parse``.
+"""
+
+from __future__ import annotations
+
+from astroid import nodes
+from pylint.checkers import BaseRawFileChecker
+
+from oomlint.config import find_config
+from oomlint.engine import DIAGNOSTICS, check_bytes
+from oomlint.rule import Option, Rule, all_rules
+
+_PYLINT_TYPES = {bool: "yn", int: "int", str: "string", tuple: "csv"}
+
+
+def _pylint_option(rule: type[Rule], option: Option) -> tuple[str, dict]:
+    kind = _PYLINT_TYPES[type(option.default)]
+    return (
+        f"{rule.code.lower()}-{option.name}",
+        {
+            "default": None,
+            "type": kind,
+            "metavar": "<value>" if kind != "csv" else "<comma-separated values>",
+            "help": f"{option.help} ({rule.code}; default from [tool.oomlint.{rule.code}], else {option.default!r})",
+        },
+    )
+
+
+class OomlintChecker(BaseRawFileChecker):
+    name = "oomlint"
+    msgs = {
+        rule.pylint_id(): ("%s", rule.symbol, f"{rule.summary} ({rule.code}; see 'oomlint rule {rule.code}').")
+        for rule in all_rules()
+    }
+    options = tuple(_pylint_option(rule, option) for rule in all_rules() for option in rule.options)
+
+    def process_module(self, node: nodes.Module) -> None:
+        path = node.file or node.name
+        rules = tuple(
+            (rule, self._options(rule, options))
+            for rule, options in find_config(path).rules_for(path)
+            if self.linter.is_message_enabled(rule.pylint_id())
+        )
+        if not rules:
+            return
+        with node.stream() as stream:
+            data = stream.read()
+        for finding in check_bytes(data, path, rules):
+            if finding.code in DIAGNOSTICS:  # pylint reports unparsable files itself
+                continue
+            self.add_message(
+                finding.symbol,
+                line=finding.line,
+                col_offset=finding.column - 1,
+                end_lineno=finding.end_line,
+                end_col_offset=finding.end_column - 1,
+                args=(finding.message,),
+            )
+
+    def _options(self, rule: type[Rule], configured: dict) -> dict:
+        """Options given to pylint win over ``[tool.oomlint]``."""
+        options = dict(configured)
+        for option in rule.options:
+            value = getattr(self.linter.config, f"{rule.code.lower()}_{option.name.replace('-', '_')}", None)
+            if value is not None:
+                options[option.name] = tuple(value) if isinstance(option.default, tuple) else value
+        return options
+
+
+def register_checker(linter) -> None:
+    linter.register_checker(OomlintChecker(linter))
