@@ -11,7 +11,11 @@ _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
 
 
 def callee(model: SemanticModel, expr: ast.AST) -> tuple[str | None, ast.Call | None]:
-    """``(qualified name, call)`` for ``f(...)``, ``(qualified name, None)`` for a bare ``f``."""
+    """``(qualified name, call)`` for ``f(...)``, ``(qualified name, None)`` for a bare ``f``.
+
+    A name assigned from a call (``memo = lru_cache(maxsize=None)``) stands for the call.
+    """
+    expr = model.resolve(expr)
     if isinstance(expr, ast.Call):
         return model.qualified_name(expr.func), expr
     return model.qualified_name(expr), None

@@ -192,7 +192,7 @@ class SemanticModel:
                 continue
             self.bind(
                 alias.asname or alias.name,
-                Binding("import", node, qualname=f"{module}.{alias.name}"),
+                Binding("import", node, qualname=f"{module.rstrip('.')}.{alias.name}" if module.strip(".") else module + alias.name),
             )
 
     def bind_target(self, target: ast.AST, statement: ast.AST, value: ast.expr | None) -> None:

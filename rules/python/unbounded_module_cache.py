@@ -1,0 +1,467 @@
+"""OOM303: a module- or class-level dict/set used as a cache that nothing ever evicts."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from oomlint.astutil import FunctionNode
+from oomlint.rule import Option, Rule
+from oomlint.semantic import Scope
+
+CONTAINER_FACTORIES = {
+    "builtins.dict": "dict",
+    "builtins.set": "set",
+    "collections.OrderedDict": "OrderedDict",
+    "collections.defaultdict": "defaultdict",
+}
+GROW_METHODS = frozenset({"setdefault", "add", "update"})
+SHRINK_METHODS = frozenset(
+    {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
+)
+KEY_ERRORS = frozenset({"builtins.KeyError", "builtins.LookupError"})
+ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+Key = tuple[ast.ClassDef | None, str]
+"""``(None, name)`` for a module-level container, ``(class, attribute)`` for a class-level one."""
+
+
+@dataclass(eq=False)
+class Container:
+    kind: str
+    label: str
+    class_scope: Scope | None
+
+
+@dataclass(eq=False)
+class Growth:
+    node: ast.AST
+    function: FunctionNode | ast.Lambda
+    through_self: bool
+
+
+class UnboundedModuleCache(Rule):
+    """
+    ## What it does
+    Flags a dict, set, `collections.defaultdict` or `collections.OrderedDict` created
+    empty at module level or in a class body, then filled from inside functions with
+    keys known only at run time (`CACHE[key] = value`, `CACHE.setdefault(key, ...)`,
+    `SEEN.add(key)`, `CACHE.update(...)`, `GROUPS[key].append(...)` on a defaultdict;
+    `cls.CACHE[key]`, `ClassName.CACHE[key]` or `self.CACHE[key]` for a class attribute
+    the instances never assign themselves), when nothing in the module ever takes
+    entries out: no `del CACHE[key]`, `pop`, `popitem`, `clear`, `discard` or `remove`,
+    no `global CACHE` rebinding it in a function, no `len(CACHE)` compared to a limit.
+
+    Only containers that are caches are flagged: the function that fills it also looks
+    keys up in it (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under
+    `except KeyError`), or its name says so (see Options).
+
+    Not flagged, to keep findings certain:
+    - registries filled at import time: writes made by a function that returns its
+      own parameter (a decorator) or that the module uses as a decorator;
+    - a container that escapes: passed to anything but a builtin, returned, yielded,
+      aliased to another name or attribute, or used as a parameter default. Code we
+      cannot see (another module, the callee) may evict it through that alias;
+    - writes at module level (they run once, at import) and constant keys
+      (`CACHE["default"] = ...`): the key set is bounded;
+    - containers local to a function: they die with the call.
+
+    ## Why is this bad?
+    A module or class attribute lives as long as the process. Every distinct key
+    (user id, request path, query text) adds an entry that is never removed, so memory
+    grows with traffic until the pod is OOM-killed: the "caches that only grow" of the
+    cache runbook. Nothing fails in tests, where the key set is small.
+
+    ## Example
+    ```python
+    _user_cache = {}
+
+    def get_user(user_id):
+        if user_id not in _user_cache:
+            _user_cache[user_id] = db.load_user(user_id)
+        return _user_cache[user_id]
+    ```
+
+    ## Use instead
+    ```python
+    import cachetools
+
+    _user_cache = cachetools.TTLCache(maxsize=10_000, ttl=300)
+
+    def get_user(user_id):
+        if user_id not in _user_cache:
+            _user_cache[user_id] = db.load_user(user_id)
+        return _user_cache[user_id]
+    ```
+    or `functools.lru_cache(maxsize=...)` on the function, or evict explicitly
+    (`if len(_user_cache) >= LIMIT: _user_cache.pop(next(iter(_user_cache)))`).
+
+    ## Options
+    - `cache-names` (list of strings, default `["cache", "caches", "cached", "memo",
+      "memos", "memoized", "seen"]`): a container whose name, split at underscores and
+      camelCase humps, has one of these words (case-insensitive) is treated as a cache
+      even without a lookup next to the write: `_cache`, `_user_cache`, `MEMO`,
+      `_seen`, `typeCache`.
+
+    ## Fix
+    None: the right bound (size, TTL, weak references) depends on the data.
+
+    ## References
+    - [cachetools](https://cachetools.readthedocs.io/)
+    - [functools.lru_cache](https://docs.python.org/3/library/functools.html#functools.lru_cache)
+    - [weakref.WeakValueDictionary](https://docs.python.org/3/library/weakref.html#weakref.WeakValueDictionary)
+    """
+
+    code = "OOM303"
+    symbol = "unbounded-module-cache"
+    summary = "Module- or class-level dict/set cache that grows and is never evicted"
+    message = (
+        "{place} {kind} '{name}' grows in '{function}' and is never evicted: "
+        "every distinct key stays in memory; bound it or evict entries"
+    )
+    options = (
+        Option(
+            "cache-names",
+            ("cache", "caches", "cached", "memo", "memos", "memoized", "seen"),
+            "Words that mark a container as a cache when they appear in its name "
+            "(split at underscores and camelCase, case-insensitive).",
+        ),
+    )
+
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.cache_words = frozenset(word.lower() for word in options["cache-names"])
+        self.containers: dict[Key, Container] = {}
+        # Fast rejection: most names and attributes are not containers.
+        self.names: set[str] = set()
+        self.attributes: set[str] = set()
+        self.growth: dict[Key, list[Growth]] = {}
+        self.lookups: set[tuple[Key, ast.AST]] = set()
+        self.shrunk: set[Key] = set()
+        self.escaped: set[Key] = set()
+        self.decorator_shaped: set[ast.AST] = set()
+        self.decorator_names: set[str] = set()
+        self.key_error_bodies: dict[ast.AST, list[tuple[int, int]]] = {}
+        self.augmented: set[int] = set()
+
+    # ----------------------------------------------------------- definitions
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._define(node.targets, node.value)
+        self._escape(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._define([node.target], node.value)
+            self._escape(node.value)
+
+    def _define(self, targets: list[ast.expr], value: ast.expr) -> None:
+        """Record ``NAME = {}`` in a module or class body; forget a name rebound there."""
+        scope = self.model.scope
+        if scope.kind not in ("module", "class") or self._function() is not None:
+            return
+        kind = self._container_kind(value) if len(targets) == 1 else None
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            key = (scope.node if scope.kind == "class" else None, target.id)
+            if kind is None:
+                self.containers.pop(key, None)
+                continue
+            label = f"{scope.node.name}.{target.id}" if scope.kind == "class" else target.id
+            self.containers[key] = Container(kind, label, scope if scope.kind == "class" else None)
+            (self.attributes if scope.kind == "class" else self.names).add(target.id)
+
+    def _container_kind(self, value: ast.expr) -> str | None:
+        if isinstance(value, ast.Dict):
+            return None if value.keys else "dict"
+        if not isinstance(value, ast.Call):
+            return None
+        kind = CONTAINER_FACTORIES.get(self.model.qualified_name(value.func))
+        if kind is None or (kind != "defaultdict" and (value.args or value.keywords)):
+            return None
+        return kind
+
+    # ------------------------------------------------------------ references
+
+    def _key(self, expr: ast.AST) -> tuple[Key, bool] | None:
+        """The container ``expr`` names, and whether it was reached through ``self``/``cls``."""
+        if type(expr) is ast.Name:
+            if expr.id not in self.names:
+                return None
+            binding = self.model.lookup(expr.id)
+            if binding is None or binding is not self.model.module_scope.bindings.get(expr.id):
+                return None
+            key = (None, expr.id)
+            return (key, False) if key in self.containers else None
+        if type(expr) is not ast.Attribute or expr.attr not in self.attributes:
+            return None
+        owner, through_self = self._class_of(expr.value)
+        key = (owner, expr.attr)
+        return (key, through_self) if owner is not None and key in self.containers else None
+
+    def _class_of(self, expr: ast.expr) -> tuple[ast.ClassDef | None, bool]:
+        """The class ``self``, ``cls``, ``type(self)``, ``self.__class__`` or ``ClassName`` stands for."""
+        if isinstance(expr, ast.Attribute) and expr.attr == "__class__":
+            expr = expr.value
+        elif (
+            isinstance(expr, ast.Call)
+            and len(expr.args) == 1
+            and self.model.qualified_name(expr.func) == "builtins.type"
+        ):
+            expr = expr.args[0]
+        if not isinstance(expr, ast.Name):
+            return None, False
+        if self.model.is_self(expr):
+            scope = self.model.scope
+            while scope.kind in ("comprehension", "lambda"):
+                scope = scope.parent
+            return scope.enclosing_class().node, True
+        binding = self.model.lookup(expr.id)
+        if binding is not None and binding.kind == "class":
+            return binding.node, False
+        return None, False
+
+    def _function(self) -> FunctionNode | ast.Lambda | None:
+        scope = self.model.scope
+        while scope is not None:
+            if scope.kind in ("function", "lambda"):
+                return scope.node
+            scope = scope.parent
+        return None
+
+    def _grow(self, expr: ast.expr, site: ast.AST, defaultdict_only: bool = False) -> None:
+        """``site`` adds an entry to the container ``expr`` names, if it does so in a function."""
+        found = self._key(expr)
+        if found is None:
+            return
+        key, through_self = found
+        if defaultdict_only and self.containers[key].kind != "defaultdict":
+            return
+        function = self._function()
+        if function is not None:
+            self.growth.setdefault(key, []).append(Growth(site, function, through_self))
+
+    def _looked_up(self, expr: ast.expr) -> None:
+        found = self._key(expr)
+        function = self._function() if found is not None else None
+        if function is not None:
+            self.lookups.add((found[0], function))
+
+    def _escape(self, expr: ast.expr | None) -> None:
+        found = self._key(expr) if expr is not None else None
+        if found is not None:
+            self.escaped.add(found[0])
+
+    # ----------------------------------------------------------- growth sites
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        context = type(node.ctx)
+        if context is ast.Del:
+            found = self._key(node.value)
+            if found is not None:
+                self.shrunk.add(found[0])
+        elif context is ast.Store:
+            if id(node) in self.augmented:
+                # ``d[k] += 1`` inserts only through a defaultdict's default.
+                self._grow(node.value, node, defaultdict_only=True)
+            elif not _constant(node.slice):
+                self._grow(node.value, node)
+            if isinstance(node.value, ast.Subscript) and not _constant(node.value.slice):
+                self._grow(node.value.value, node.value, defaultdict_only=True)
+        else:
+            self._key_error_lookup(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.augmented.add(id(node.target))
+        if isinstance(node.op, ast.BitOr) and not _constant_entries(node.value):
+            self._grow(node.target, node.target)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr in GROW_METHODS and _adds_keys(func.attr, node):
+                self._grow(func.value, node)
+            elif func.attr == "get":
+                self._looked_up(func.value)
+            if isinstance(func.value, ast.Subscript) and not _constant(func.value.slice):
+                # ``GROUPS[key].append(item)``: the defaultdict inserts ``key`` first.
+                self._grow(func.value.value, node, defaultdict_only=True)
+        qualified = self.model.qualified_name(func)
+        if qualified is None or not qualified.startswith("builtins."):
+            for arg in node.args:
+                self._escape(arg.value if isinstance(arg, ast.Starred) else arg)
+            for item in node.keywords:
+                self._escape(item.value)
+
+    # ---------------------------------------------------------- cache evidence
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        left = node.left
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                self._looked_up(right)
+            elif isinstance(op, ORDERING) or (
+                isinstance(op, (ast.Eq, ast.NotEq)) and not (_is_zero(left) or _is_zero(right))
+            ):
+                self._bounded(left)
+                self._bounded(right)
+            left = right
+
+    def _bounded(self, operand: ast.expr) -> None:
+        """``len(CACHE) < LIMIT``: someone bounds or evicts it."""
+        if (
+            isinstance(operand, ast.Call)
+            and len(operand.args) == 1
+            and self.model.qualified_name(operand.func) == "builtins.len"
+        ):
+            found = self._key(operand.args[0])
+            if found is not None:
+                self.shrunk.add(found[0])
+
+    def visit_Try(self, node: ast.Try) -> None:
+        function = self._function()
+        if function is None or not any(self._catches_key_error(handler.type) for handler in node.handlers):
+            return
+        span = (node.body[0].lineno, node.body[-1].end_lineno)
+        self.key_error_bodies.setdefault(function, []).append(span)
+
+    visit_TryStar = visit_Try
+
+    def _catches_key_error(self, caught: ast.expr | None) -> bool:
+        types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        return any(item is not None and self.model.qualified_name(item) in KEY_ERRORS for item in types)
+
+    def _key_error_lookup(self, node: ast.Subscript) -> None:
+        """``CACHE[key]`` read inside ``try: ... except KeyError``."""
+        if not self.key_error_bodies:
+            return
+        found = self._key(node.value)
+        function = found and self._function()
+        spans = self.key_error_bodies.get(function, ()) if function is not None else ()
+        if any(start <= node.lineno <= end for start, end in spans):
+            self.lookups.add((found[0], function))
+
+    # --------------------------------------------------- eviction and escapes
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in SHRINK_METHODS:
+            found = self._key(node.value)
+            if found is not None:
+                self.shrunk.add(found[0])
+        elif type(node.ctx) is not ast.Load and id(node) not in self.augmented and self._function() is not None:
+            # ``cls.CACHE = {}`` or ``self.CACHE = ...``: rebound, or shadowed per instance.
+            found = self._key(node)
+            if found is not None:
+                self.shrunk.add(found[0])
+
+    def visit_Name(self, node: ast.Name) -> None:
+        """``global CACHE`` then ``CACHE = {}`` (or ``del CACHE``) in a function."""
+        if (
+            type(node.ctx) is not ast.Load
+            and node.id in self.names
+            and node.id in self.model.scope.global_names
+            and id(node) not in self.augmented
+        ):
+            self.shrunk.add((None, node.id))
+
+    def visit_Return(self, node: ast.Return) -> None:
+        value = node.value
+        if isinstance(value, ast.Name):
+            binding = self.model.scope.bindings.get(value.id)
+            if binding is not None and binding.kind == "param":
+                self.decorator_shaped.add(self.model.scope.node)
+        self._escape(value)
+
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom | ast.NamedExpr) -> None:
+        self._escape(node.value)
+
+    visit_YieldFrom = visit_Yield
+    visit_NamedExpr = visit_Yield
+
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        self.visit_ClassDef(node)
+        self.visit_Lambda(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: FunctionNode | ast.ClassDef) -> None:
+        """Remember decorator names: a function used as one fills a registry at import."""
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Name):
+                self.decorator_names.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                self.decorator_names.add(target.attr)
+
+    def visit_Lambda(self, node: FunctionNode | ast.Lambda) -> None:
+        """``def f(key, _cache=_cache)``: an alias we cannot follow."""
+        for default in (*node.args.defaults, *node.args.kw_defaults):
+            self._escape(default)
+
+    # ---------------------------------------------------------------- decide
+
+    def _is_registration(self, function: FunctionNode | ast.Lambda) -> bool:
+        return function in self.decorator_shaped or getattr(function, "name", None) in self.decorator_names
+
+    def finish(self) -> None:
+        for key, container in self.containers.items():
+            if key in self.shrunk or key in self.escaped:
+                continue
+            instance_attributes = container.class_scope.instance_attributes if container.class_scope else {}
+            sites = [
+                site
+                for site in self.growth.get(key, ())
+                if not self._is_registration(site.function)
+                and not (site.through_self and key[1] in instance_attributes)
+            ]
+            if not sites:
+                continue
+            if not (
+                self._cache_like(key[1]) or any((key, site.function) in self.lookups for site in sites)
+            ):
+                continue
+            first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
+            self.report(
+                first.node,
+                place="class-level" if key[0] is not None else "module-level",
+                kind=container.kind,
+                name=container.label,
+                function=getattr(first.function, "name", "<lambda>"),
+            )
+
+    def _cache_like(self, name: str) -> bool:
+        return any(word.lower() in self.cache_words for word in _WORDS.findall(name))
+
+
+def _constant(expr: ast.expr) -> bool:
+    """A key fixed in the source: the set of such keys is bounded."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Tuple):
+        return all(_constant(item) for item in expr.elts)
+    return isinstance(expr, ast.JoinedStr) and all(isinstance(item, ast.Constant) for item in expr.values)
+
+
+def _constant_entries(expr: ast.expr) -> bool:
+    """``{"a": 1}``, ``("a", "b")``: a literal whose keys are all constants."""
+    if isinstance(expr, ast.Dict):
+        return all(key is not None and _constant(key) for key in expr.keys)
+    if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
+        return all(_constant(item) for item in expr.elts)
+    return _constant(expr)
+
+
+def _adds_keys(method: str, call: ast.Call) -> bool:
+    """Whether ``setdefault``/``add``/``update`` may add a key not fixed in the source."""
+    if method != "update":
+        return bool(call.args) and not _constant(call.args[0])
+    return any(item.arg is None for item in call.keywords) or not all(
+        _constant_entries(arg) for arg in call.args
+    )
+
+
+def _is_zero(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value == 0

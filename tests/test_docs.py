@@ -1,0 +1,86 @@
+"""Rule metadata and the documentation generated from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from oomlint.docs import expected_files, render_rule
+from oomlint.rule import DOC_SECTIONS, all_rules, rule_by_code
+from tests.conftest import ROOT, run
+
+RULES = all_rules()
+
+
+def test_generated_docs_are_in_sync():
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, content in expected_files(ROOT).items()
+        if not path.exists() or path.read_text(encoding="utf-8") != content
+    ]
+    assert stale == [], "run `python -m oomlint.docs` to regenerate"
+
+
+def test_no_stray_rule_pages():
+    pages = {path.stem for path in (ROOT / "docs" / "rules").glob("*.md")}
+    assert pages == {rule.code for rule in RULES}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
+def test_rule_page_has_every_section_in_order(rule):
+    page = render_rule(rule)
+    positions = [page.index(f"\n## {heading}\n") for heading in DOC_SECTIONS]
+    assert positions == sorted(positions)
+    assert page.startswith(f"# {rule.code}: {rule.symbol}\n")
+
+
+def test_codes_symbols_and_pylint_ids_are_unique():
+    for attribute in ("code", "symbol", "pylint_id"):
+        values = [getattr(rule, attribute)() if attribute == "pylint_id" else getattr(rule, attribute) for rule in RULES]
+        assert len(values) == len(set(values)), attribute
+
+
+def test_pylint_ids_follow_the_code():
+    assert {rule.code: rule.pylint_id() for rule in RULES if rule.code in ("OOM301", "OOM304")} == {
+        "OOM301": "W7131",
+        "OOM304": "W7134",
+    }
+
+
+def test_pylint_ids_do_not_clash_with_pylint_or_its_extensions():
+    """Our ``W71xy`` ids and symbols must be free even with every pylint extension loaded."""
+    import pylint.extensions
+    import pkgutil
+
+    extensions = ",".join(
+        f"pylint.extensions.{module.name}" for module in pkgutil.iter_modules(pylint.extensions.__path__)
+        if not module.name.startswith("_")
+    )
+    result = run("pylint", f"--load-plugins={extensions}", "--list-msgs")
+    assert result.returncode == 0, result.stderr
+    for rule in RULES:
+        assert f"({rule.pylint_id()})" not in result.stdout
+        assert f":{rule.symbol} " not in result.stdout
+    with_ours = run("pylint", f"--load-plugins={extensions},oomlint", "--list-msgs")
+    assert with_ours.returncode == 0, with_ours.stderr
+    for rule in RULES:
+        assert f":{rule.symbol} ({rule.pylint_id()})" in with_ours.stdout
+
+
+def test_cli_prints_the_rule_page():
+    result = run("oomlint", "rule", "OOM301")
+    assert (result.returncode, result.stdout) == (0, (ROOT / "docs" / "rules" / "OOM301.md").read_text(encoding="utf-8"))
+    by_symbol = run("oomlint", "rule", "cache-on-method")
+    assert (by_symbol.returncode, by_symbol.stdout) == (0, render_rule(rule_by_code("OOM302")))
+
+
+def test_cli_rejects_an_unknown_rule():
+    result = run("oomlint", "rule", "OOM999")
+    assert result.returncode == 2
+    assert result.stderr == "oomlint: error: unknown rule 'OOM999'; 'oomlint rules' lists them\n"
+
+
+def test_cli_lists_the_rules():
+    result = run("oomlint", "rules")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[:3] for line in lines] == [[rule.code, rule.symbol, "on"] for rule in RULES]
