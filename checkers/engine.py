@@ -29,6 +29,7 @@ DIAGNOSTICS = {
 }
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 @dataclass(frozen=True, order=True)
@@ -78,8 +79,11 @@ def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        line = getattr(error, "lineno", None) or 1
-        raise SourceDecodeError(f"bad encoding declaration: {error.msg}", line, 1) from None
+        if not _CODING_DECLARATION.search(data, 0, _declaration_end(data)):
+            encoding = "utf-8"  # no declaration, just bad bytes: decoding below says where
+        else:
+            line = getattr(error, "lineno", None) or 1
+            raise SourceDecodeError(f"bad encoding declaration: {error.msg}", line, 1) from None
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -89,6 +93,13 @@ def decode_source(data: bytes) -> str:
         message = f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} is invalid"
         raise SourceDecodeError(message, line, column) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _declaration_end(data: bytes) -> int:
+    """PEP 263 declarations live in the first two lines."""
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return len(data) if second < 0 else second
 
 
 def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:

@@ -52,7 +52,7 @@ def _walk(root: str, config_for) -> Iterator[Target]:
         )
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES):
-                path = os.path.join(directory, name)
+                path = os.path.normpath(os.path.join(directory, name))
                 if not config.is_excluded(path):
                     yield Target(path, config)
 

@@ -26,6 +26,7 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 
 Key = tuple[ast.ClassDef | None, str]
 """``(None, name)`` for a module-level container, ``(class, attribute)`` for a class-level one."""
+Position = tuple[int, int]
 
 
 @dataclass(eq=False)
@@ -40,6 +41,26 @@ class Growth:
     node: ast.AST
     function: FunctionNode | ast.Lambda
     through_self: bool
+    parameter: str | None
+    """The writing function's parameter used as the key, if the key is one."""
+
+
+@dataclass(eq=False)
+class CallSite:
+    """A direct call of a private module-level function: is each argument fixed in the source?"""
+
+    in_function: bool
+    positional: tuple[bool, ...]
+    keywords: dict[str, bool]
+    unpacked: bool
+
+    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
+        if self.unpacked:
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        if parameter in positional and positional.index(parameter) < len(self.positional):
+            return self.positional[positional.index(parameter)]
+        return self.keywords.get(parameter, True)  # absent: the default, fixed at definition
 
 
 class UnboundedModuleCache(Rule):

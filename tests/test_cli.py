@@ -1,0 +1,155 @@
+"""The ``oomlint`` command as a user runs it: output shapes, exit codes, file walking."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oomlint import cli
+from tests.conftest import oomlint_json, run
+
+UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
+MESSAGE = "functools.cache on 'f' never evicts: every distinct argument stays cached; set a maxsize"
+
+
+def test_clean_run_exits_0(project):
+    root = project({"ok.py": "import functools\n\n\n@functools.lru_cache(maxsize=64)\ndef f(x):\n    return x\n"})
+    result = run("oomlint", "ok.py", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No findings (1 file checked).\n", "")
+
+
+def test_findings_exit_1_with_exact_text(project):
+    root = project({"app.py": UNBOUNDED, "lib/more.py": UNBOUNDED})
+    result = run("oomlint", "check", ".", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"app.py:4:2: OOM301 {MESSAGE}\n"
+        f"lib/more.py:4:2: OOM301 {MESSAGE}\n"
+        "Found 2 findings (2 files checked).\n"
+    )
+
+
+def test_exit_zero_and_statistics(project):
+    root = project({"app.py": UNBOUNDED + UNBOUNDED.replace("def f", "def g").replace("import functools\n", "")})
+    result = run("oomlint", "--statistics", "--exit-zero", "app.py", cwd=root)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-2:] == ["2  OOM301  unbounded-lru-cache", "Found 2 findings (1 file checked)."]
+
+
+def test_statistics_needs_text_format(project):
+    root = project({"app.py": ""})
+    result = run("oomlint", "--statistics", "--format", "json", "app.py", cwd=root)
+    assert (result.returncode, result.stderr) == (2, "oomlint: error: --statistics goes with --format text\n")
+
+
+def test_json_output_schema(project):
+    root = project({"app.py": UNBOUNDED})
+    assert oomlint_json("app.py", cwd=root) == [
+        {
+            "path": "app.py",
+            "line": 4,
+            "column": 2,
+            "end_line": 4,
+            "end_column": 17,
+            "code": "OOM301",
+            "symbol": "unbounded-lru-cache",
+            "message": MESSAGE,
+        }
+    ]
+
+
+def test_output_file(project):
+    root = project({"app.py": UNBOUNDED})
+    result = run("oomlint", "--format", "json", "--output", "report.json", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert json.loads((root / "report.json").read_text())[0]["code"] == "OOM301"
+
+
+def test_select_ignore_on_the_command_line(project):
+    root = project({"app.py": UNBOUNDED})
+    assert run("oomlint", "--ignore", "OOM301", "app.py", cwd=root).returncode == 0
+    assert run("oomlint", "--select", "OOM302", "app.py", cwd=root).returncode == 0
+    assert run("oomlint", "--select", "OOM302", "--extend-select", "oom301", "app.py", cwd=root).returncode == 1
+    bad = run("oomlint", "--select", "XYZ1", "app.py", cwd=root)
+    assert (bad.returncode, bad.stderr) == (2, "oomlint: error: --select: unknown rule code or prefix 'XYZ1'\n")
+
+
+def test_usage_error_exits_2(project):
+    result = run("oomlint", "--jobs", "0", "x.py")
+    assert result.returncode == 2
+    assert "must be at least 1" in result.stderr
+
+
+def test_directories_skip_vcs_virtualenvs_builds_and_caches(project):
+    skipped = [".git/hooks/x.py", ".venv/lib/x.py", "env/x.py", "build/x.py", "dist/x.py",
+               "node_modules/pkg/x.py", "__pycache__/x.py", ".tox/py/x.py", "pkg.egg-info/x.py"]
+    files = {path: UNBOUNDED for path in skipped}
+    files["env/pyvenv.cfg"] = "home = /usr/bin\n"
+    files["src/app.py"] = UNBOUNDED
+    files["src/notes.txt"] = UNBOUNDED
+    root = project(files)
+    assert [f["path"] for f in oomlint_json(cwd=root)] == ["src/app.py"]
+
+
+def test_explicit_files_are_checked_even_in_excluded_folders_unless_forced(project):
+    root = project({"build/gen.py": UNBOUNDED})
+    assert [f["path"] for f in oomlint_json("build/gen.py", cwd=root)] == ["build/gen.py"]
+    assert oomlint_json("--force-exclude", "build/gen.py", cwd=root) == []
+
+
+def test_parallel_run_gives_the_same_findings(project):
+    root = project({f"pkg/m{index:02}.py": UNBOUNDED for index in range(40)})
+    serial = run("oomlint", "-j", "1", "pkg", cwd=root)
+    parallel = run("oomlint", "-j", "2", "pkg", cwd=root)
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout
+    assert serial.stdout.endswith("Found 40 findings (40 files checked).\n")
+
+
+def test_stdin(project):
+    result = run("oomlint", "--stdin-filename", "svc/app.py", "-", stdin=UNBOUNDED)
+    assert (result.returncode, result.stdout) == (1, f"svc/app.py:4:2: OOM301 {MESSAGE}\nFound 1 finding (1 file checked).\n")
+
+
+def test_broken_files_are_diagnostics_not_tracebacks(project):
+    root = project({"syntax.py": "def f(:\n", "ok.py": UNBOUNDED})
+    (root / "latin.py").write_bytes(b"name = 'caf\xe9'\n")
+    result = run("oomlint", ".", "missing.py", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout == (
+        "latin.py:1:12: OOM002 cannot decode as utf-8: byte 0xe9 is invalid\n"
+        "missing.py:1:1: OOM001 cannot read file: No such file or directory\n"
+        f"ok.py:4:2: OOM301 {MESSAGE}\n"
+        "syntax.py:1:7: OOM003 cannot parse: invalid syntax\n"
+        "Found 4 findings (3 files checked).\n"
+    )
+
+
+def test_unreadable_file_is_a_diagnostic(project):
+    """A dangling symlink is listed by the walk but cannot be opened, even by root."""
+    root = project({"pkg/ok.py": ""})
+    (root / "pkg" / "dangling.py").symlink_to(root / "nowhere.py")
+    result = run("oomlint", "pkg", cwd=root)
+    assert (result.returncode, result.stdout) == (
+        1,
+        "pkg/dangling.py:1:1: OOM001 cannot read file: No such file or directory\nFound 1 finding (2 files checked).\n",
+    )
+
+
+def test_internal_failure_is_reported_and_exits_2(project, monkeypatch, capsys):
+    root = project({"a.py": UNBOUNDED, "b.py": UNBOUNDED})
+
+    def explode(path, rules, noqa=True):
+        if path.endswith("a.py"):
+            raise RuntimeError("rule bug")
+        return original(path, rules, noqa)
+
+    original = cli.check_file
+    monkeypatch.setattr(cli, "check_file", explode)
+    monkeypatch.chdir(root)
+    assert cli.main(["-j", "1", "a.py", "b.py"]) == 2
+    out, err = capsys.readouterr()
+    assert out == f"b.py:4:2: OOM301 {MESSAGE}\nFound 1 finding (2 files checked).\n"
+    assert err == "oomlint: internal error while checking a.py: RuntimeError: rule bug\n"

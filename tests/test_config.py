@@ -1,0 +1,121 @@
+"""``[tool.oomlint]``: discovery, selection, per-file ignores, options, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oomlint.config import Config, ConfigError, find_config, load_config_file
+from tests.conftest import oomlint_json, run
+
+UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
+ON_METHOD = "import functools\n\n\nclass C:\n    @functools.lru_cache(maxsize=8)\n    def m(self, x):\n        return x\n"
+
+
+def selected(config: Config) -> list[str]:
+    return [rule.code for rule, _ in config.enabled]
+
+
+def test_defaults_select_every_default_rule():
+    assert selected(Config()) == ["OOM301", "OOM302", "OOM303", "OOM304"]
+
+
+@pytest.mark.parametrize(
+    "select, extend_select, ignore, expected",
+    [
+        (None, (), ("OOM302",), ["OOM301", "OOM303", "OOM304"]),
+        (("OOM3",), (), ("OOM30",), []),
+        (("OOM3",), ("OOM301",), ("OOM30",), ["OOM301"]),
+        (("OOM302",), (), ("OOM3",), ["OOM302"]),
+        (("OOM301", "OOM304"), (), (), ["OOM301", "OOM304"]),
+    ],
+)
+def test_most_specific_prefix_wins(select, extend_select, ignore, expected):
+    config = Config(select=select, extend_select=extend_select, ignore=ignore)
+    assert selected(config) == expected
+
+
+def test_nearest_pyproject_with_a_table_is_used(project):
+    root = project(
+        {
+            "pyproject.toml": '[tool.oomlint]\nignore = ["OOM302"]\n',
+            "pkg/pyproject.toml": "[project]\nname = 'no-oomlint-table-here'\n",
+            "pkg/sub/pyproject.toml": '[tool.oomlint]\nignore = ["OOM301"]\n',
+            "pkg/a.py": "",
+            "pkg/sub/b.py": "",
+        }
+    )
+    assert find_config(root / "pkg" / "a.py").ignore == ("OOM302",)
+    assert find_config(root / "pkg" / "sub" / "b.py").ignore == ("OOM301",)
+
+
+def test_per_file_ignores_and_exclude_apply_in_the_cli(project):
+    root = project(
+        {
+            "pyproject.toml": (
+                "[tool.oomlint]\n"
+                'exclude = ["generated"]\n'
+                "[tool.oomlint.per-file-ignores]\n"
+                '"tests/*" = ["OOM301"]\n'
+            ),
+            "src/app.py": UNBOUNDED,
+            "tests/test_app.py": UNBOUNDED + ON_METHOD,
+            "generated/out.py": UNBOUNDED,
+        }
+    )
+    findings = oomlint_json(".", cwd=root)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("src/app.py", 4, "OOM301"),
+        ("tests/test_app.py", 11, "OOM302"),
+    ]
+
+
+def test_flake8_and_pylint_read_the_same_table(project):
+    root = project({"pyproject.toml": '[tool.oomlint]\nignore = ["OOM301"]\n', "app.py": UNBOUNDED + ON_METHOD})
+    flake8 = run("flake8", "--select", "OOM", "app.py", cwd=root)
+    assert [line.split(" ")[:2] for line in flake8.stdout.splitlines()] == [["app.py:11:6:", "OOM302"]]
+    pylint = run("pylint", "--load-plugins=oomlint", "--disable=all", "--enable=unbounded-lru-cache,cache-on-method",
+                 "--score=n", "--msg-template={line}:{symbol}", "app.py", cwd=root)
+    assert [line for line in pylint.stdout.splitlines() if not line.startswith("*")] == ["11:cache-on-method"]
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ('selct = ["OOM3"]', "unknown key 'tool.oomlint.selct'"),
+        ('select = "OOM3"', "'tool.oomlint.select' must be a list of strings"),
+        ('ignore = ["OOM399"]', "'tool.oomlint.ignore': unknown rule code or prefix 'OOM399'"),
+        ('ignore = ["E501"]', "'tool.oomlint.ignore': unknown rule code or prefix 'E501'"),
+        ('per-file-ignores = ["x"]', "'tool.oomlint.per-file-ignores' must be a table of pattern = [codes]"),
+        ('[tool.oomlint.OOM399]\nx = 1', "unknown key 'tool.oomlint.OOM399'"),
+        ('[tool.oomlint.OOM301]\nmaxsize = 1', "unknown option 'tool.oomlint.OOM301.maxsize' (options of OOM301: none)"),
+        ('[tool.oomlint.per-file-ignores]\n"t/*" = ["OOM9"]',
+         "'tool.oomlint.per-file-ignores.t/*': unknown rule code or prefix 'OOM9'"),
+    ],
+)
+def test_bad_config_is_an_error_naming_the_key(project, table, message):
+    root = project({"pyproject.toml": "[tool.oomlint]\n" + table + "\n", "app.py": UNBOUNDED})
+    with pytest.raises(ConfigError) as error:
+        load_config_file(root / "pyproject.toml")
+    assert str(error.value) == f"{root / 'pyproject.toml'}: {message}"
+    result = run("oomlint", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"oomlint: error: {root / 'pyproject.toml'}: {message}\n"
+
+
+def test_invalid_toml_is_an_error_with_its_position(project):
+    root = project({"pyproject.toml": "[tool.oomlint\n", "app.py": ""})
+    result = run("oomlint", "app.py", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"oomlint: error: {root / 'pyproject.toml'}: invalid TOML: ")
+    assert "line 1" in result.stderr
+
+
+def test_explicit_config_file(project, tmp_path: Path):
+    root = project({"custom.toml": '[tool.oomlint]\nselect = ["OOM302"]\n', "app.py": UNBOUNDED + ON_METHOD})
+    findings = oomlint_json("--config", "custom.toml", "app.py", cwd=root)
+    assert [(f["line"], f["code"]) for f in findings] == [(11, "OOM302")]
+    missing = run("oomlint", "--config", "nope.toml", "app.py", cwd=root)
+    assert missing.returncode == 2
+    assert missing.stderr == f"oomlint: error: {root / 'nope.toml'}: no such config file\n"
