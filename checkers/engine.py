@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,11 +23,16 @@ from oomlint.semantic import Binding, SemanticModel
 READ_ERROR = "OOM001"
 DECODE_ERROR = "OOM002"
 SYNTAX_ERROR = "OOM003"
+TOO_DEEP = "OOM004"
 DIAGNOSTICS = {
     READ_ERROR: "file-not-readable",
     DECODE_ERROR: "file-not-decodable",
     SYNTAX_ERROR: "syntax-error",
+    TOO_DEEP: "too-deeply-nested",
 }
+# The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
+# deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
+_WALK_RECURSION_LIMIT = 20_000
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -125,11 +131,20 @@ def check_source(
             return [_syntax_diagnostic(path, source, error)]
         except ValueError as error:  # e.g. null bytes in the source
             return [_diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
+        except (RecursionError, MemoryError):
+            return [_diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
     if not rules:
         return []
     context = FileContext(path, source, tree)
     instances = [rule_class(context, options) for rule_class, options in rules]
-    Walker(context.model, instances).run(tree)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _WALK_RECURSION_LIMIT))
+    try:
+        Walker(context.model, instances).run(tree)
+    except RecursionError:
+        return [_diagnostic(path, TOO_DEEP, "nested too deeply to check")]
+    finally:
+        sys.setrecursionlimit(limit)
     for rule in instances:
         rule.finish()
     findings = context.findings

@@ -251,3 +251,16 @@ def test_rule_registry_rejects_bad_metadata():
     with pytest.raises(TypeError, match="symbol must be kebab-case"):
         type("Bad", (Rule,), {"code": "OOM391", "symbol": "bad_symbol1", "message": "m", "summary": "s", "__doc__": "d"})
     assert rule_by_code("OOM391") is None
+
+
+def test_deeply_nested_generated_code_is_checked():
+    """Deeper than the default recursion limit allows the walk (sympy's tables are)."""
+    source = "import functools\nx = " + "+".join(["a"] * 900) + "\n@functools.cache\ndef f(x): pass\n"
+    assert codes(check_source(source, "deep.py", RULES)) == [(3, 2, "OOM301")]
+
+
+def test_code_too_deep_to_parse_is_a_diagnostic():
+    (finding,) = check_source("x = " + "+".join(["a"] * 100_000) + "\n", "deeper.py", RULES)
+    assert (finding.line, finding.column, finding.code, finding.message) == (
+        1, 1, "OOM004", "nested too deeply to parse",
+    )
