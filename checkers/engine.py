@@ -383,7 +383,7 @@ class Walker:
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self.visit(item.optional_vars)
-                self.model.bind_target(item.optional_vars, node, None)
+                self.model.bind_with_target(item.optional_vars, node, item.context_expr)
         self.visit_all(node.body)
 
     def _global(self, node: ast.Global | ast.Nonlocal) -> None:

@@ -21,10 +21,10 @@ class Binding:
     """What a name is bound to in one scope."""
 
     kind: str
-    """``import``, ``assign``, ``def``, ``class``, ``param``, ``global`` or ``other``."""
+    """``import``, ``assign``, ``with``, ``def``, ``class``, ``param``, ``global`` or ``other``."""
     node: ast.AST
     value: ast.expr | None = None
-    """The assigned expression, for a plain one-target assignment."""
+    """The assigned expression, for a plain one-target assignment (or ``with ... as``)."""
     qualname: str | None = None
     """For imports: the fully qualified name the binding stands for."""
 
@@ -120,17 +120,19 @@ class SemanticModel:
     def resolve(self, expr: ast.AST, scope: Scope | None = None) -> ast.AST:
         """Follow a name (or ``self.<attr>``) to the expression it was assigned from.
 
-        Returns ``expr`` itself when there is nothing to follow.
+        ``with make() as name`` counts as assigned from ``make()`` (context managers
+        mostly return themselves); ``self.<attr>`` is looked up among the assignments
+        of the class's methods, then among its class attributes. Returns ``expr``
+        itself when there is nothing to follow.
         """
         for _ in range(_RESOLVE_DEPTH):
             if isinstance(expr, ast.Name):
                 binding = self.lookup(expr.id, scope)
-                if binding is None or binding.kind != "assign" or binding.value is None:
+                if binding is None or binding.kind not in ("assign", "with") or binding.value is None:
                     return expr
                 expr = binding.value
             elif isinstance(expr, ast.Attribute) and self.is_self(expr.value, scope):
-                class_scope = (scope or self.scope).enclosing_class()
-                value = class_scope.instance_attributes.get(expr.attr) if class_scope else None
+                value = self._class_attribute(expr.attr, scope)
                 if value is None:
                     return expr
                 expr = value
@@ -138,11 +140,17 @@ class SemanticModel:
                 return expr
         return expr
 
+    def _class_attribute(self, name: str, scope: Scope | None) -> ast.expr | None:
+        class_scope = _function_scope(scope or self.scope).enclosing_class()
+        value = class_scope.instance_attributes.get(name)
+        if value is None:
+            binding = class_scope.bindings.get(name)
+            value = binding.value if binding is not None and binding.kind == "assign" else None
+        return value
+
     def is_self(self, expr: ast.AST, scope: Scope | None = None) -> bool:
         """Whether ``expr`` is the first parameter of the enclosing method."""
-        scope = scope or self.scope
-        while scope.kind in ("comprehension", "lambda"):
-            scope = scope.parent
+        scope = _function_scope(scope or self.scope)
         if not isinstance(expr, ast.Name) or scope.enclosing_class() is None:
             return False
         binding = scope.bindings.get(expr.id)
@@ -205,7 +213,13 @@ class SemanticModel:
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, statement, None)
         elif isinstance(target, ast.Attribute) and value is not None and self.is_self(target.value):
-            self.scope.enclosing_class().instance_attributes.setdefault(target.attr, value)
+            _function_scope(self.scope).enclosing_class().instance_attributes.setdefault(target.attr, value)
+
+    def bind_with_target(self, target: ast.AST, statement: ast.With | ast.AsyncWith, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, Binding("with", statement, value))
+        else:
+            self.bind_target(target, statement, None)
 
     def bind_parameters(self, args: ast.arguments) -> None:
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
@@ -214,3 +228,10 @@ class SemanticModel:
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
+
+
+def _function_scope(scope: Scope) -> Scope:
+    """The function a comprehension or lambda belongs to (``self`` is that function's)."""
+    while scope.kind in ("comprehension", "lambda") and scope.parent is not None:
+        scope = scope.parent
+    return scope

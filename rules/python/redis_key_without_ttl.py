@@ -161,7 +161,7 @@ class RedisKeyWithoutTtl(Rule):
         """``CLIENT``, ``PIPELINE`` or ``SENTINEL`` for what ``expr`` was created as, else None."""
         if depth == 0:
             return None
-        origin = self._origin(expr, scope)
+        origin = self.model.resolve(expr, scope)
         if not isinstance(origin, ast.Call):
             return None
         func = origin.func
@@ -182,32 +182,6 @@ class RedisKeyWithoutTtl(Rule):
             return PIPELINE
         return None
 
-    def _origin(self, expr: ast.expr, scope: Scope) -> ast.expr:
-        """Follow names, ``with ... as`` targets and ``self`` attributes to a creating expression."""
-        for _ in range(_DEPTH):
-            expr = self.model.resolve(expr, scope)
-            if isinstance(expr, ast.Name):
-                # The model binds ``with x as name`` without a value.
-                binding = self.model.lookup(expr.id, scope)
-                statement = binding.node if binding is not None else None
-                if not isinstance(statement, (ast.With, ast.AsyncWith)):
-                    return expr
-                expr = next(
-                    (item.context_expr for item in statement.items
-                     if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == expr.id),
-                    None,
-                )
-                if expr is None:
-                    return None
-            elif isinstance(expr, ast.Attribute) and self.model.is_self(expr.value, scope):
-                value = _self_attribute(expr.attr, scope)
-                if value is None:
-                    return expr
-                expr = value
-            else:
-                return expr
-        return expr
-
 
 def _bounded(call: ast.Call, command: str) -> bool:
     """Whether the command itself bounds the key (``ex=...``), or might through ``*``/``**``."""
@@ -225,30 +199,13 @@ def _bounded(call: ast.Call, command: str) -> bool:
 
 
 def _expired(key: ast.expr, tokens) -> bool:
-    if ("in", ast.dump(key)) in tokens or ast.dump(key) in tokens:
+    dump = ast.dump(key)
+    if dump in tokens or ("in", dump) in tokens:
         return True
     # ``mset({a: 1, b: 2})`` with ``a`` and ``b`` each expired.
     return isinstance(key, ast.Dict) and all(
         item is not None and ast.dump(item) in tokens for item in key.keys
     )
-
-
-def _self_attribute(name: str, scope: Scope) -> ast.expr | None:
-    """``self.<name>`` as assigned in a method, else as a class attribute.
-
-    ``SemanticModel.resolve`` does this only from a method's own scope, not from a
-    comprehension or lambda inside it, and does not look at class attributes.
-    """
-    while scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    class_scope = scope.enclosing_class()
-    if class_scope is None:
-        return None
-    value = class_scope.instance_attributes.get(name)
-    if value is None:
-        binding = class_scope.bindings.get(name)
-        value = binding.value if binding is not None and binding.kind == "assign" else None
-    return value
 
 
 def _command_span(call: ast.Call) -> ast.Name:
