@@ -1,0 +1,48 @@
+"""Host specifics beyond the shared fixtures: pylint's own controls, flake8's defaults."""
+
+from __future__ import annotations
+
+from tests.conftest import run
+
+ON_METHOD = (
+    "import functools\n\n\n"
+    "class Report:\n"
+    "    @functools.lru_cache(maxsize=None)  # pylint: disable=cache-on-method\n"
+    "    def rows(self, month):\n"
+    "        return month\n"
+)
+
+
+def pylint_lines(*arguments: str, cwd) -> list[str]:
+    result = run("pylint", "--load-plugins=oomlint", "--score=n", "--msg-template={line}:{column}:{msg_id}:{symbol}",
+                 "--disable=all", "--enable=unbounded-lru-cache,cache-on-method", *arguments, cwd=cwd)
+    return [line for line in result.stdout.splitlines() if not line.startswith("*")]
+
+
+def test_pylint_disable_comment_and_flags(project):
+    root = project({"report.py": ON_METHOD})
+    assert pylint_lines("report.py", cwd=root) == ["5:5:W7131:unbounded-lru-cache"]
+    assert pylint_lines("--disable=unbounded-lru-cache", "report.py", cwd=root) == []
+
+
+def test_pylint_honours_noqa_like_every_host(project):
+    root = project({"report.py": ON_METHOD.replace("# pylint: disable=cache-on-method", "# noqa: OOM3")})
+    assert pylint_lines("report.py", cwd=root) == []
+
+
+def test_flake8_reports_oom_codes_by_default(project):
+    root = project({"report.py": ON_METHOD.replace("  # pylint: disable=cache-on-method", "")})
+    result = run("flake8", "--isolated", "report.py", cwd=root)
+    assert result.returncode == 1
+    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
+        ["report.py:5:6:", "OOM301"],
+        ["report.py:5:6:", "OOM302"],
+    ]
+
+
+def test_flake8_per_line_noqa_and_extend_ignore(project):
+    root = project({"report.py": ON_METHOD.replace("# pylint: disable=cache-on-method", "# noqa: OOM302")})
+    result = run("flake8", "--isolated", "report.py", cwd=root)
+    assert [line.split(" ")[1] for line in result.stdout.splitlines()] == ["OOM301"]
+    ignored = run("flake8", "--isolated", "--extend-ignore=OOM301", "report.py", cwd=root)
+    assert (ignored.returncode, ignored.stdout) == (0, "")
