@@ -69,25 +69,30 @@ class UnboundedModuleCache(Rule):
     Flags a dict, set, `collections.defaultdict` or `collections.OrderedDict` created
     empty at module level or in a class body, then filled from inside functions with
     keys known only at run time (`CACHE[key] = value`, `CACHE.setdefault(key, ...)`,
-    `SEEN.add(key)`, `CACHE.update(...)`, `GROUPS[key].append(...)` on a defaultdict;
-    `cls.CACHE[key]`, `ClassName.CACHE[key]` or `self.CACHE[key]` for a class attribute
-    the instances never assign themselves), when nothing in the module ever takes
-    entries out: no `del CACHE[key]`, `pop`, `popitem`, `clear`, `discard` or `remove`,
-    no `global CACHE` rebinding it in a function, no `len(CACHE)` compared to a limit.
+    `SEEN.add(key)`, `CACHE.update(...)`, `GROUPS[key].append(...)` or
+    `COUNTS[key] += 1` on a defaultdict; `cls.CACHE[key]`, `ClassName.CACHE[key]` or
+    `self.CACHE[key]` for a class attribute the instances never assign themselves), when
+    nothing in the module ever takes entries out: no `del CACHE[key]`, `pop`, `popitem`,
+    `clear`, `discard` or `remove` (called or passed as a callback), no `global CACHE`
+    rebinding it in a function, no `len(CACHE)` compared to a limit. One finding per
+    container, at its first write in the source.
 
-    Only containers that are caches are flagged: the function that fills it also looks
-    keys up in it (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under
-    `except KeyError`), or its name says so (see Options).
+    Only caches are flagged: the function that fills the container looks the key up in
+    it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
+    or its name says so (see Options).
 
     Not flagged, to keep findings certain:
-    - registries filled at import time: writes made by a function that returns its
-      own parameter (a decorator) or that the module uses as a decorator;
+    - keys that take few values: constants, module-level constants, a loop variable
+      over a literal collection, flag parameters (defaulting to `True`, `False`, `0` or
+      `1`), or the parameter of a private (`_helper`) function that every caller in
+      the module passes a constant (or nothing) for;
+    - writes that run at import time: at module level, in a private function only
+      called at module level, or in a registration function: one that returns its own
+      parameter (a decorator) or that the module uses as a decorator;
     - a container that escapes: passed to anything but a builtin, returned, yielded,
-      aliased to another name or attribute, or used as a parameter default. Code we
-      cannot see (another module, the callee) may evict it through that alias;
-    - writes at module level (they run once, at import) and constant keys
-      (`CACHE["default"] = ...`): the key set is bounded;
-    - containers local to a function: they die with the call.
+      aliased to another name or attribute, or used as a parameter default. The code
+      it escapes to (another module, the callee) may evict it, and we cannot see it;
+    - containers local to a function, or to a class defined in one: they die with it.
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
@@ -120,11 +125,10 @@ class UnboundedModuleCache(Rule):
     (`if len(_user_cache) >= LIMIT: _user_cache.pop(next(iter(_user_cache)))`).
 
     ## Options
-    - `cache-names` (list of strings, default `["cache", "caches", "cached", "memo",
-      "memos", "memoized", "seen"]`): a container whose name, split at underscores and
-      camelCase humps, has one of these words (case-insensitive) is treated as a cache
-      even without a lookup next to the write: `_cache`, `_user_cache`, `MEMO`,
-      `_seen`, `typeCache`.
+    - `cache-names`: words that make a container a cache by its name alone, without a
+      lookup before the write. The name is split at underscores and camelCase humps and
+      compared case-insensitively, so `cache` matches `_cache`, `_user_cache` and
+      `typeCache`, `memo` matches `MEMO`, `seen` matches `_seen_ids`.
 
     ## Fix
     None: the right bound (size, TTL, weak references) depends on the data.
@@ -159,13 +163,17 @@ class UnboundedModuleCache(Rule):
         self.names: set[str] = set()
         self.attributes: set[str] = set()
         self.growth: dict[Key, list[Growth]] = {}
-        self.lookups: set[tuple[Key, ast.AST]] = set()
+        self.lookups: dict[tuple[Key, ast.AST], Position] = {}
         self.shrunk: set[Key] = set()
         self.escaped: set[Key] = set()
-        self.decorator_shaped: set[ast.AST] = set()
+        self.returns_parameter: set[ast.AST] = set()
+        self.returns_other: set[ast.AST] = set()
         self.decorator_names: set[str] = set()
         self.key_error_bodies: dict[ast.AST, list[tuple[int, int]]] = {}
-        self.augmented: set[int] = set()
+        self.fixed_loops: dict[ast.AST, list[tuple[str, int, int]]] = {}
+        self.calls: dict[ast.AST, list[CallSite]] = {}
+        self.references: dict[ast.AST, int] = {}
+        self.augmented: set[ast.AST] = set()
 
     # ----------------------------------------------------------- definitions
 
@@ -184,16 +192,17 @@ class UnboundedModuleCache(Rule):
         if scope.kind not in ("module", "class") or self._function() is not None:
             return
         kind = self._container_kind(value) if len(targets) == 1 else None
+        in_class = scope.kind == "class"
         for target in targets:
             if not isinstance(target, ast.Name):
                 continue
-            key = (scope.node if scope.kind == "class" else None, target.id)
+            key = (scope.node if in_class else None, target.id)
             if kind is None:
                 self.containers.pop(key, None)
                 continue
-            label = f"{scope.node.name}.{target.id}" if scope.kind == "class" else target.id
-            self.containers[key] = Container(kind, label, scope if scope.kind == "class" else None)
-            (self.attributes if scope.kind == "class" else self.names).add(target.id)
+            label = f"{scope.node.name}.{target.id}" if in_class else target.id
+            self.containers[key] = Container(kind, label, scope if in_class else None)
+            (self.attributes if in_class else self.names).add(target.id)
 
     def _container_kind(self, value: ast.expr) -> str | None:
         if isinstance(value, ast.Dict):
@@ -253,94 +262,170 @@ class UnboundedModuleCache(Rule):
             scope = scope.parent
         return None
 
-    def _grow(self, expr: ast.expr, site: ast.AST, defaultdict_only: bool = False) -> None:
-        """``site`` adds an entry to the container ``expr`` names, if it does so in a function."""
-        found = self._key(expr)
-        if found is None:
-            return
-        key, through_self = found
-        if defaultdict_only and self.containers[key].kind != "defaultdict":
-            return
-        function = self._function()
-        if function is not None:
-            self.growth.setdefault(key, []).append(Growth(site, function, through_self))
+    def _private_function(self, name: ast.Name) -> FunctionNode | None:
+        """The undecorated module-level ``_helper`` that ``name`` refers to: private, so
+        (by convention) only this module calls it."""
+        if not name.id.startswith("_") or name.id.startswith("__"):
+            return None
+        binding = self.model.lookup(name.id)
+        if (
+            binding is None
+            or binding.kind != "def"
+            or binding is not self.model.module_scope.bindings.get(name.id)
+            or binding.node.decorator_list
+        ):
+            return None
+        return binding.node
 
-    def _looked_up(self, expr: ast.expr) -> None:
-        found = self._key(expr)
-        function = self._function() if found is not None else None
-        if function is not None:
-            self.lookups.add((found[0], function))
-
-    def _escape(self, expr: ast.expr | None) -> None:
-        found = self._key(expr) if expr is not None else None
-        if found is not None:
-            self.escaped.add(found[0])
+    def _fixed(self, expr: ast.expr) -> bool:
+        """A constant, or a module-level name bound to one."""
+        if _constant(expr):
+            return True
+        if not isinstance(expr, ast.Name):
+            return False
+        binding = self.model.lookup(expr.id)
+        return (
+            binding is not None
+            and binding.kind == "assign"
+            and binding is self.model.module_scope.bindings.get(expr.id)
+            and binding.value is not None
+            and _constant(binding.value)
+        )
 
     # ----------------------------------------------------------- growth sites
+
+    def _grow(self, expr: ast.expr, site: ast.AST, key: ast.expr | None, defaultdict_only: bool = False) -> None:
+        """``site`` adds ``key`` (None: some keys) to the container ``expr`` names, if in a function."""
+        found = self._key(expr)
+        if found is None or (defaultdict_only and self.containers[found[0]].kind != "defaultdict"):
+            return
+        function = self._function()
+        if function is None or (key is not None and self._bounded_key(key, site, function)):
+            return
+        parameter = None
+        if isinstance(key, ast.Name):
+            args = function.args
+            if any(arg.arg == key.id for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
+                parameter = key.id  # even if normalised in place: derived from what callers pass
+        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameter))
+
+    def _bounded_key(self, key: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
+        """Each part of the key takes few values: a constant, a loop variable over a
+        literal collection, or a flag parameter (``terse=False``)."""
+        parts = key.elts if isinstance(key, ast.Tuple) else [key]
+        return all(self._fixed(part) or self._few_values(part, site, function) for part in parts)
+
+    def _few_values(self, part: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
+        if not isinstance(part, ast.Name):
+            return False
+        if any(
+            name == part.id and start <= site.lineno <= end for name, start, end in self.fixed_loops.get(function, ())
+        ):
+            return True
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = zip(
+            [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs],
+            [*args.defaults, *args.kw_defaults],
+        )
+        return any(arg.arg == part.id and _is_flag(default) for arg, default in defaults)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         context = type(node.ctx)
         if context is ast.Del:
-            found = self._key(node.value)
-            if found is not None:
-                self.shrunk.add(found[0])
+            self._shrink(node.value)
         elif context is ast.Store:
-            if id(node) in self.augmented:
+            if node in self.augmented:
                 # ``d[k] += 1`` inserts only through a defaultdict's default.
-                self._grow(node.value, node, defaultdict_only=True)
-            elif not _constant(node.slice):
-                self._grow(node.value, node)
-            if isinstance(node.value, ast.Subscript) and not _constant(node.value.slice):
-                self._grow(node.value.value, node.value, defaultdict_only=True)
-        else:
+                self._grow(node.value, node, node.slice, defaultdict_only=True)
+            else:
+                self._grow(node.value, node, node.slice)
+            if isinstance(node.value, ast.Subscript):
+                self._grow(node.value.value, node.value, node.value.slice, defaultdict_only=True)
+        elif self.key_error_bodies:
             self._key_error_lookup(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        self.augmented.add(id(node.target))
+        self.augmented.add(node.target)
         if isinstance(node.op, ast.BitOr) and not _constant_entries(node.value):
-            self._grow(node.target, node.target)
+            self._grow(node.target, node.target, None)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute):
-            if func.attr in GROW_METHODS and _adds_keys(func.attr, node):
-                self._grow(func.value, node)
+            if func.attr in GROW_METHODS:
+                if func.attr != "update":
+                    if node.args:
+                        self._grow(func.value, node, node.args[0])
+                elif any(item.arg is None for item in node.keywords) or not all(
+                    _constant_entries(arg) for arg in node.args
+                ):
+                    self._grow(func.value, node, None)
             elif func.attr == "get":
-                self._looked_up(func.value)
-            if isinstance(func.value, ast.Subscript) and not _constant(func.value.slice):
+                self._looked_up(func.value, node)
+            if isinstance(func.value, ast.Subscript):
                 # ``GROUPS[key].append(item)``: the defaultdict inserts ``key`` first.
-                self._grow(func.value.value, node, defaultdict_only=True)
-        qualified = self.model.qualified_name(func)
-        if qualified is None or not qualified.startswith("builtins."):
-            for arg in node.args:
-                self._escape(arg.value if isinstance(arg, ast.Starred) else arg)
-            for item in node.keywords:
-                self._escape(item.value)
+                self._grow(func.value.value, node, func.value.slice, defaultdict_only=True)
+        elif type(func) is ast.Name and func.id[0] == "_":
+            target = self._private_function(func)
+            if target is not None:
+                self.calls.setdefault(target, []).append(
+                    CallSite(
+                        self._function() is not None,
+                        tuple(self._fixed(arg) for arg in node.args),
+                        {item.arg: self._fixed(item.value) for item in node.keywords if item.arg},
+                        any(isinstance(arg, ast.Starred) for arg in node.args)
+                        or any(item.arg is None for item in node.keywords),
+                    )
+                )
+        passed = [self._key(arg.value if isinstance(arg, ast.Starred) else arg) for arg in node.args]
+        passed += [self._key(item.value) for item in node.keywords]
+        if any(passed):
+            qualified = self.model.qualified_name(func)
+            if qualified is None or not qualified.startswith("builtins."):
+                self.escaped.update(found[0] for found in passed if found is not None)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        """``for name in ("a", "b")``: ``name`` takes a fixed set of values."""
+        function = self._function()
+        if function is None or not self._fixed_collection(node.iter):
+            return
+        targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
+        span = (node.body[0].lineno, node.body[-1].end_lineno)
+        loops = self.fixed_loops.setdefault(function, [])
+        loops.extend((target.id, *span) for target in targets if isinstance(target, ast.Name))
+
+    visit_AsyncFor = visit_For
+
+    def _fixed_collection(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Name):
+            binding = self.model.lookup(expr.id)
+            if binding is None or binding is not self.model.module_scope.bindings.get(expr.id):
+                return False
+            expr = binding.value
+        return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(_constant(item) for item in expr.elts)
 
     # ---------------------------------------------------------- cache evidence
+
+    def _looked_up(self, expr: ast.expr, at: ast.AST) -> None:
+        """A read of the container: the memoization idiom when it comes before a write."""
+        found = self._key(expr)
+        function = self._function() if found is not None else None
+        if function is not None:
+            position = (at.lineno, at.col_offset)
+            self.lookups[found[0], function] = min(position, self.lookups.get((found[0], function), position))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         left = node.left
         for op, right in zip(node.ops, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)):
-                self._looked_up(right)
+                self._looked_up(right, node)
             elif isinstance(op, ORDERING) or (
                 isinstance(op, (ast.Eq, ast.NotEq)) and not (_is_zero(left) or _is_zero(right))
             ):
-                self._bounded(left)
-                self._bounded(right)
+                self._length_bound(left)
+                self._length_bound(right)
             left = right
-
-    def _bounded(self, operand: ast.expr) -> None:
-        """``len(CACHE) < LIMIT``: someone bounds or evicts it."""
-        if (
-            isinstance(operand, ast.Call)
-            and len(operand.args) == 1
-            and self.model.qualified_name(operand.func) == "builtins.len"
-        ):
-            found = self._key(operand.args[0])
-            if found is not None:
-                self.shrunk.add(found[0])
 
     def visit_Try(self, node: ast.Try) -> None:
         function = self._function()
@@ -357,46 +442,70 @@ class UnboundedModuleCache(Rule):
 
     def _key_error_lookup(self, node: ast.Subscript) -> None:
         """``CACHE[key]`` read inside ``try: ... except KeyError``."""
-        if not self.key_error_bodies:
-            return
-        found = self._key(node.value)
-        function = found and self._function()
-        spans = self.key_error_bodies.get(function, ()) if function is not None else ()
-        if any(start <= node.lineno <= end for start, end in spans):
-            self.lookups.add((found[0], function))
+        function = self._function()
+        if any(start <= node.lineno <= end for start, end in self.key_error_bodies.get(function, ())):
+            self._looked_up(node.value, node)
 
     # --------------------------------------------------- eviction and escapes
 
+    def _shrink(self, expr: ast.expr) -> None:
+        found = self._key(expr)
+        if found is not None:
+            self.shrunk.add(found[0])
+
+    def _length_bound(self, operand: ast.expr) -> None:
+        """``len(CACHE) < LIMIT``: someone bounds or evicts it."""
+        if (
+            isinstance(operand, ast.Call)
+            and len(operand.args) == 1
+            and self.model.qualified_name(operand.func) == "builtins.len"
+        ):
+            self._shrink(operand.args[0])
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in SHRINK_METHODS:
-            found = self._key(node.value)
-            if found is not None:
-                self.shrunk.add(found[0])
-        elif type(node.ctx) is not ast.Load and id(node) not in self.augmented and self._function() is not None:
+            self._shrink(node.value)
+        elif (
+            type(node.ctx) is not ast.Load
+            and node.attr in self.attributes
+            and node not in self.augmented
+            and self._function() is not None
+        ):
             # ``cls.CACHE = {}`` or ``self.CACHE = ...``: rebound, or shadowed per instance.
-            found = self._key(node)
-            if found is not None:
-                self.shrunk.add(found[0])
+            self._shrink(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        """``global CACHE`` then ``CACHE = {}`` (or ``del CACHE``) in a function."""
-        if (
-            type(node.ctx) is not ast.Load
-            and node.id in self.names
+        if type(node.ctx) is ast.Load:
+            target = self._private_function(node) if node.id[0] == "_" else None
+            if target is not None:
+                self.references[target] = self.references.get(target, 0) + 1
+        elif (
+            node.id in self.names
             and node.id in self.model.scope.global_names
-            and id(node) not in self.augmented
+            and node not in self.augmented
         ):
+            # ``global CACHE`` then ``CACHE = {}`` (or ``del CACHE``) in a function.
             self.shrunk.add((None, node.id))
 
+    def _escape(self, expr: ast.expr | None) -> None:
+        found = self._key(expr) if expr is not None else None
+        if found is not None:
+            self.escaped.add(found[0])
+
     def visit_Return(self, node: ast.Return) -> None:
+        """``return func``: with no other ``return value``, the function is a decorator."""
         value = node.value
-        if isinstance(value, ast.Name):
-            binding = self.model.scope.bindings.get(value.id)
-            if binding is not None and binding.kind == "param":
-                self.decorator_shaped.add(self.model.scope.node)
+        if value is None:
+            return
+        binding = self.model.scope.bindings.get(value.id) if isinstance(value, ast.Name) else None
+        if binding is not None and binding.kind == "param":
+            self.returns_parameter.add(self.model.scope.node)
+        else:
+            self.returns_other.add(self.model.scope.node)
         self._escape(value)
 
     def visit_Yield(self, node: ast.Yield | ast.YieldFrom | ast.NamedExpr) -> None:
+        """Yielded or walrus-aliased, the container escapes like a returned one."""
         self._escape(node.value)
 
     visit_YieldFrom = visit_Yield
@@ -409,7 +518,7 @@ class UnboundedModuleCache(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node: FunctionNode | ast.ClassDef) -> None:
-        """Remember decorator names: a function used as one fills a registry at import."""
+        """Remember decorator names (of classes too): a function used as one fills a registry at import."""
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Name):
@@ -424,9 +533,6 @@ class UnboundedModuleCache(Rule):
 
     # ---------------------------------------------------------------- decide
 
-    def _is_registration(self, function: FunctionNode | ast.Lambda) -> bool:
-        return function in self.decorator_shaped or getattr(function, "name", None) in self.decorator_names
-
     def finish(self) -> None:
         for key, container in self.containers.items():
             if key in self.shrunk or key in self.escaped:
@@ -435,14 +541,10 @@ class UnboundedModuleCache(Rule):
             sites = [
                 site
                 for site in self.growth.get(key, ())
-                if not self._is_registration(site.function)
+                if not self._import_time_or_bounded(site)
                 and not (site.through_self and key[1] in instance_attributes)
             ]
-            if not sites:
-                continue
-            if not (
-                self._cache_like(key[1]) or any((key, site.function) in self.lookups for site in sites)
-            ):
+            if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
                 continue
             first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
             self.report(
@@ -452,6 +554,24 @@ class UnboundedModuleCache(Rule):
                 name=container.label,
                 function=getattr(first.function, "name", "<lambda>"),
             )
+
+    def _import_time_or_bounded(self, site: Growth) -> bool:
+        """Writes by a decorator, or a private helper called only at import or with fixed keys."""
+        function = site.function
+        if getattr(function, "name", None) in self.decorator_names or (
+            function in self.returns_parameter and function not in self.returns_other
+        ):
+            return True
+        calls = self.calls.get(function)
+        if not calls or len(calls) != self.references.get(function):
+            return False  # called from elsewhere, or passed around: callers unknown
+        if not any(call.in_function for call in calls):
+            return True
+        return site.parameter is not None and all(call.passes_fixed(function, site.parameter) for call in calls)
+
+    def _memoizes(self, key: Key, site: Growth) -> bool:
+        looked_up = self.lookups.get((key, site.function))
+        return looked_up is not None and looked_up < (site.node.lineno, site.node.col_offset)
 
     def _cache_like(self, name: str) -> bool:
         return any(word.lower() in self.cache_words for word in _WORDS.findall(name))
@@ -475,13 +595,9 @@ def _constant_entries(expr: ast.expr) -> bool:
     return _constant(expr)
 
 
-def _adds_keys(method: str, call: ast.Call) -> bool:
-    """Whether ``setdefault``/``add``/``update`` may add a key not fixed in the source."""
-    if method != "update":
-        return bool(call.args) and not _constant(call.args[0])
-    return any(item.arg is None for item in call.keywords) or not all(
-        _constant_entries(arg) for arg in call.args
-    )
+def _is_flag(expr: ast.expr | None) -> bool:
+    """``True``, ``False``, ``0`` or ``1``: the default of a flag parameter."""
+    return isinstance(expr, ast.Constant) and type(expr.value) in (bool, int) and expr.value in (0, 1)
 
 
 def _is_zero(expr: ast.expr) -> bool:
