@@ -90,6 +90,8 @@ def test_flake8_and_pylint_read_the_same_table(project):
         ('per-file-ignores = ["x"]', "'tool.oomlint.per-file-ignores' must be a table of pattern = [codes]"),
         ('[tool.oomlint.OOM399]\nx = 1', "unknown key 'tool.oomlint.OOM399'"),
         ('[tool.oomlint.OOM301]\nmaxsize = 1', "unknown option 'tool.oomlint.OOM301.maxsize' (options of OOM301: none)"),
+        ('[tool.oomlint.OOM303]\ncache-names = "memo"', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
+        ('[tool.oomlint.OOM303]\ncache-names = [1]', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.per-file-ignores]\n"t/*" = ["OOM9"]',
          "'tool.oomlint.per-file-ignores.t/*': unknown rule code or prefix 'OOM9'"),
     ],

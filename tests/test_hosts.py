@@ -46,3 +46,28 @@ def test_flake8_per_line_noqa_and_extend_ignore(project):
     assert [line.split(" ")[1] for line in result.stdout.splitlines()] == ["OOM301"]
     ignored = run("flake8", "--isolated", "--extend-ignore=OOM301", "report.py", cwd=root)
     assert (ignored.returncode, ignored.stdout) == (0, "")
+
+
+LEDGER = (
+    "_ledger = {}\n\n\n"
+    "def record(order_id, total):\n"
+    "    _ledger[order_id] = total\n"
+)
+
+
+def test_rule_options_reach_every_host(project):
+    """``cache-names`` from [tool.oomlint.OOM303] makes '_ledger' a cache everywhere."""
+    root = project({"pyproject.toml": '[tool.oomlint.OOM303]\ncache-names = ["ledger"]\n', "shop.py": LEDGER})
+    cli = run("oomlint", "shop.py", cwd=root)
+    assert cli.stdout.splitlines()[0].startswith("shop.py:5:5: OOM303 ")
+    flake8 = run("flake8", "--select", "OOM", "shop.py", cwd=root)
+    assert flake8.stdout.splitlines()[0].startswith("shop.py:5:5: OOM303 ")
+    assert pylint_lines("--enable=unbounded-module-cache", "shop.py", cwd=root) == ["5:4:W7133:unbounded-module-cache"]
+
+
+def test_pylint_option_overrides_the_table(project):
+    root = project({"shop.py": LEDGER})
+    assert pylint_lines("--enable=unbounded-module-cache", "shop.py", cwd=root) == []
+    assert pylint_lines("--enable=unbounded-module-cache", "--oom303-cache-names=ledger,memo", "shop.py", cwd=root) == [
+        "5:4:W7133:unbounded-module-cache"
+    ]
