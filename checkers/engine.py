@@ -13,12 +13,13 @@ import io
 import re
 import sys
 import tokenize
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from oomlint.noqa import NoqaMap
 from oomlint.rule import Rule
-from oomlint.semantic import Binding, SemanticModel
+from oomlint.semantic import Binding, Scope, SemanticModel
 
 READ_ERROR = "OOM001"
 DECODE_ERROR = "OOM002"
@@ -33,6 +34,8 @@ DIAGNOSTICS = {
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
 _WALK_RECURSION_LIMIT = 20_000
+# Methods that set up ``self``; walked before the other function bodies.
+INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -224,7 +227,8 @@ class Walker:
         for rule in rules:
             for node_type, method in rule.node_types().items():
                 self.dispatch.setdefault(node_type, []).append(getattr(rule, method))
-        self.deferred: list[tuple] = []
+        self.deferred: deque[tuple[Scope, ast.AST]] = deque()
+        self.initializers: deque[tuple[Scope, ast.AST]] = deque()
         self.special = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -251,12 +255,11 @@ class Walker:
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
-        # Deferred bodies may defer more (nested functions): drain in order.
-        index = 0
-        while index < len(self.deferred):
-            scope, node = self.deferred[index]
-            self.deferred[index] = None
-            index += 1
+        # Deferred bodies may defer more (nested functions): drain in order, but
+        # initializers first, so ``self.<attr>`` they assign is known in every method.
+        while self.initializers or self.deferred:
+            queue = self.initializers or self.deferred
+            scope, node = queue.popleft()
             self.model.scope = scope
             self._function_body(node)
         self.model.scope = self.model.module_scope
@@ -296,7 +299,9 @@ class Walker:
         if node.returns is not None:
             self.visit(node.returns)
         self.model.bind(node.name, Binding("def", node))
-        self.deferred.append((self.model.scope, node))
+        scope = self.model.scope
+        is_initializer = scope.kind == "class" and node.name in INITIALIZERS
+        (self.initializers if is_initializer else self.deferred).append((scope, node))
 
     def _lambda(self, node: ast.Lambda) -> None:
         self._visit_signature(node.args)

@@ -3,7 +3,8 @@
 The engine's walker keeps it up to date as it goes, pyflakes-style: module and class
 bodies are walked in order, function bodies are deferred until the enclosing module
 has been walked, so a function sees every module-level import and assignment, as it
-would at run time. Rules ask the model; they never track imports themselves.
+would at run time. Initializers (``__init__``...) run first among them, so every
+method sees the ``self.<attr>`` assignments they make. Rules ask the model; they never track imports themselves.
 """
 
 from __future__ import annotations

@@ -158,24 +158,26 @@ def test_qualified_names_through_aliases(imports, expr, expected):
     assert model.qualified_name(expression(expr)) == expected
 
 
-def test_function_bodies_see_module_names_bound_after_them():
-    source = "def f():\n    return later.thing\n\nimport later_module as later\n"
-    seen = []
+def at_returns(source: str, question) -> list:
+    """Walk ``source`` and ask ``question(model, return_node)`` at each ``return``, as a rule would."""
+    answers = []
 
     class Probe:
-        def __init__(self, model):
-            self.model = model
-
         def node_types(self):
             return {ast.Return: "visit_Return"}
 
         def visit_Return(self, node):
-            seen.append(self.model.qualified_name(node.value))
+            answers.append(question(model, node))
 
     tree = ast.parse(source)
     model = SemanticModel(tree)
-    Walker(model, [Probe(model)]).run(tree)
-    assert seen == ["later_module.thing"]
+    Walker(model, [Probe()]).run(tree)
+    return answers
+
+
+def test_function_bodies_see_module_names_bound_after_them():
+    source = "def f():\n    return later.thing\n\nimport later_module as later\n"
+    assert at_returns(source, lambda model, node: model.qualified_name(node.value)) == ["later_module.thing"]
 
 
 def test_scopes_locals_shadow_imports_and_class_bodies_are_not_visible_in_methods():
@@ -186,51 +188,34 @@ def test_scopes_locals_shadow_imports_and_class_bodies_are_not_visible_in_method
         "    def method(self, functools):\n"
         "        return functools.cache, cache\n"
     )
-    seen = []
-
-    class Probe:
-        def __init__(self, model):
-            self.model = model
-
-        def node_types(self):
-            return {ast.Return: "visit_Return"}
-
-        def visit_Return(self, node):
-            seen.extend(self.model.qualified_name(element) for element in node.value.elts)
-
-    tree = ast.parse(source)
-    model = SemanticModel(tree)
-    Walker(model, [Probe(model)]).run(tree)
-    assert seen == [None, None]
+    answers = at_returns(source, lambda model, node: [model.qualified_name(item) for item in node.value.elts])
+    assert answers == [[None, None]]
 
 
-def test_resolve_follows_names_and_self_attributes():
+def test_resolve_follows_names_with_targets_and_self_attributes():
     source = (
         "import redis\n"
         "class Store:\n"
-        "    def __init__(self):\n"
-        "        self.client = redis.Redis()\n"
+        "    pool = redis.ConnectionPool()\n"
         "    def save(self):\n"
         "        local = self.client\n"
         "        return local\n"
+        "    def __init__(self):\n"
+        "        self.client = redis.Redis()\n"
+        "    def pipe(self):\n"
+        "        with self.client.pipeline() as p:\n"
+        "            return p\n"
+        "    def shared(self):\n"
+        "        return [self.pool for _ in range(2)][0]\n"
     )
-    resolved = []
 
-    class Probe:
-        def __init__(self, model):
-            self.model = model
+    def origin(model, node):
+        value = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+        if isinstance(value, ast.ListComp):
+            value = value.elt
+        return ast.unparse(model.resolve(value))
 
-        def node_types(self):
-            return {ast.Return: "visit_Return"}
-
-        def visit_Return(self, node):
-            target = self.model.resolve(node.value)
-            resolved.append(self.model.qualified_name(target.func))
-
-    tree = ast.parse(source)
-    model = SemanticModel(tree)
-    Walker(model, [Probe(model)]).run(tree)
-    assert resolved == ["redis.Redis"]
+    assert at_returns(source, origin) == ["redis.Redis()", "self.client.pipeline()", "redis.ConnectionPool()"]
 
 
 def test_nothing_of_a_file_is_retained():
