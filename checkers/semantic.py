@@ -68,6 +68,23 @@ class SemanticModel:
         return None
 
     @property
+    def at_import_time(self) -> bool:
+        """Whether the code being walked runs when the module is imported (no function
+        or lambda encloses it)."""
+        scope = self.scope
+        while scope is not None:
+            if scope.kind in ("function", "lambda"):
+                return False
+            scope = scope.parent
+        return True
+
+    @property
+    def method_class(self) -> ast.ClassDef | None:
+        """The class whose method (or a lambda or comprehension in it) is being walked."""
+        class_scope = _function_scope(self.scope).enclosing_class()
+        return class_scope.node if class_scope is not None else None
+
+    @property
     def class_def(self) -> ast.ClassDef | None:
         """The class whose body is being walked directly (not through a method)."""
         return self.scope.node if self.scope.kind == "class" else None

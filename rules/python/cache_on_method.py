@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+
 from oomlint.astutil import FunctionNode, callee, decorator_names
 from oomlint.rule import Rule
 
 METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
 NOT_INSTANCE_METHODS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+# Special methods Python calls with the class, never with an instance.
+IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 ENUM_BASES = frozenset(
     f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
 )
@@ -18,8 +22,16 @@ class CacheOnMethod(Rule):
     Flags `functools.lru_cache` (any `maxsize`), `functools.cache` and async-lru's
     `alru_cache` applied to an instance method, sync or async.
 
-    Static methods, class methods and methods of `Enum` subclasses (whose members live
-    for the whole process anyway) are not flagged.
+    Static methods, class methods (including the implicit ones: `__new__`,
+    `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
+    members live for the whole process anyway) are not flagged.
+
+    Nor are methods of a module-level singleton: a class that its module instantiates
+    at import time (`manager = Manager()`, or in a module-level list) and never inside
+    a function or an `if __name__ == "__main__":` block, that no class in the module
+    subclasses, and whose methods never build another instance (`cls(...)`,
+    `type(self)(...)`, `self.__class__(...)`). Its instances live for the whole
+    process anyway. Instances other modules create are not seen.
 
     ## Why is this bad?
     The cache lives on the function, which belongs to the class, and its keys include
@@ -68,15 +80,72 @@ class CacheOnMethod(Rule):
     summary = "Memoizing decorator on an instance method keeps every instance alive"
     message = "{decorator} on method '{function}' keeps every instance it is called on alive; cache outside the class or per instance"
 
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.candidates: list[tuple[ast.expr, str, str, ast.ClassDef | None]] = []
+        self.made_at_import: set[str] = set()
+        self.made_at_run_time: set[str] = set()
+        self.main_guards: list[tuple[int, int]] = []
+
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         class_def = self.model.class_def
         if class_def is None or decorator_names(self.model, node) & NOT_INSTANCE_METHODS:
             return
+        if node.name in IMPLICIT_CLASS_METHODS:
+            return
         if any(self.model.qualified_name(base) in ENUM_BASES for base in class_def.bases):
             return
+        module_level = class_def if self.model.scope.parent is self.model.module_scope else None
         for decorator in node.decorator_list:
             name, _ = callee(self.model, decorator)
             if name in METHOD_CACHES:
-                self.report(decorator, decorator=name, function=node.name)
+                self.candidates.append((decorator, name, node.name, module_level))
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """A subclass's instances share the cache: its base is no singleton."""
+        self.made_at_run_time.update(base.id for base in node.bases if isinstance(base, ast.Name))
+
+    def visit_If(self, node: ast.If) -> None:
+        """A script's instances (``if __name__ == "__main__":``) are not the module's own."""
+        if self.model.at_import_time and _is_main_guard(node):
+            self.main_guards.append((node.lineno, node.end_lineno))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Who instantiates which class, and when."""
+        func = node.func
+        if isinstance(func, ast.Name) and func.id != "cls":
+            at_import = self.model.at_import_time and not any(
+                first <= node.lineno <= last for first, last in self.main_guards
+            )
+            (self.made_at_import if at_import else self.made_at_run_time).add(func.id)
+        elif _builds_own_instance(func):
+            own_class = self.model.method_class
+            if own_class is not None:
+                self.made_at_run_time.add(own_class.name)
+
+    def finish(self) -> None:
+        singletons = self.made_at_import - self.made_at_run_time
+        for decorator, name, function, module_level_class in self.candidates:
+            if module_level_class is None or module_level_class.name not in singletons:
+                self.report(decorator, decorator=name, function=function)
+
+
+def _is_main_guard(node: ast.If) -> bool:
+    """``if __name__ == "__main__":``"""
+    if not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
+        isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
+    )
+
+
+def _builds_own_instance(func: ast.expr) -> bool:
+    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id == "cls"
+    if isinstance(func, ast.Attribute):
+        return func.attr == "__class__"
+    return isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"

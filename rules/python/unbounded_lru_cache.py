@@ -34,7 +34,10 @@ class UnboundedLruCache(Rule):
     followed (`from functools import lru_cache as memo`).
 
     Functions that take no arguments (besides `self`/`cls`) are not flagged: their cache
-    holds one entry. Nor are nested functions, whose cache dies with the closure.
+    holds one entry. Nor are nested functions, whose cache dies with the closure, nor
+    functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
+    `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties
+    that cache itself. A `cache_clear` on any function of the same name counts.
 
     ## Why is this bad?
     The cache keeps every distinct argument tuple and its result for the life of the
@@ -75,15 +78,32 @@ class UnboundedLruCache(Rule):
     summary = "Memoizing decorator with no size limit"
     message = "{decorator} on '{function}' never evicts: every distinct argument stays cached; set a maxsize"
 
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.unbounded: list[tuple[ast.expr, str, str]] = []
+        self.cleared: set[str] = set()
+
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         if self.model.function is not None or not explicit_parameters(self.model, node):
             return
         for decorator in node.decorator_list:
             description = self._unbounded(decorator)
             if description:
-                self.report(decorator, decorator=description, function=node.name)
+                self.unbounded.append((decorator, description, node.name))
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Remember ``load.cache_clear``: the module empties that cache itself."""
+        if node.attr == "cache_clear":
+            name = _function_name(node.value)
+            if name:
+                self.cleared.add(name)
+
+    def finish(self) -> None:
+        for decorator, description, function in self.unbounded:
+            if function not in self.cleared:
+                self.report(decorator, decorator=description, function=function)
 
     def _unbounded(self, decorator: ast.expr) -> str | None:
         """How to name the decorator in the message, if its cache is unbounded."""
@@ -112,3 +132,12 @@ class UnboundedLruCache(Rule):
         if name in PLAIN_CONTAINERS:
             return True
         return name in CACHETOOLS_CLASSES and is_infinite(self.model, argument(call, 0, "maxsize"))
+
+
+def _function_name(expr: ast.expr) -> str | None:
+    """``load`` in ``load.cache_clear``, ``self.load.cache_clear`` or ``Loader.load.cache_clear``."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
