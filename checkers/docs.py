@@ -14,6 +14,9 @@ from pathlib import Path
 
 from oomlint.rule import DOC_SECTIONS, Rule, all_rules
 
+# Where the rule pages are published (the MkDocs site built from docs/).
+SITE_URL = "https://oomlint.readthedocs.io/en/latest/"
+DOCS_URL = SITE_URL + "rules/{code}/"
 TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)

@@ -7,13 +7,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from oomlint.engine import Finding
+from oomlint.sarif import render_sarif
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(format_name: str, findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
     if format_name == "json":
         return render_json(findings)
+    if format_name == "sarif":
+        return render_sarif(findings)
+    if format_name == "github":
+        return render_github(findings)
     return render_text(findings, files_checked, statistics)
 
 
@@ -49,6 +54,26 @@ def render_json(findings: Sequence[Finding]) -> str:
         ],
         indent=2,
     ) + "\n"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding on the pull request."""
+    return "".join(
+        f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
+        f"endLine={f.end_line},endColumn={f.end_column},title={_escape_property(f.code)}"
+        f"::{_escape_data(f'{f.code} {f.message}')}\n"
+        for f in findings
+    )
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping for a command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """GitHub's escaping for a command's ``key=value`` properties."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _statistics(findings: Sequence[Finding]) -> list[str]:
