@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from oomlint.docs import expected_files, render_rule
+from oomlint.config import Config
+from oomlint.docs import doc_sections, expected_files, render_rule
+from oomlint.engine import check_bytes
 from oomlint.rule import DOC_SECTIONS, all_rules, rule_by_code
 from tests.conftest import ROOT, run
 
@@ -84,3 +88,26 @@ def test_cli_lists_the_rules():
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert [line.split()[:3] for line in lines] == [[rule.code, rule.symbol, "on"] for rule in RULES]
+
+
+FENCE = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
+SUFFIXES = {"python": ".py", "yaml": ".yaml", "json": ".json"}
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    return [(language, body) for language, body in FENCE.findall(text) if language in SUFFIXES]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
+def test_rule_examples_fire_and_fixes_stay_silent(rule):
+    """Every "Example" block is flagged by its rule; every "Use instead" block is not."""
+    sections = doc_sections(rule)
+    options = Config().with_overrides(extend_select=[rule.code]).options_for(rule)
+    examples, better = code_blocks(sections["Example"]), code_blocks(sections["Use instead"])
+    assert examples and better
+    for blocks, should_fire in ((examples, True), (better, False)):
+        for language, body in blocks:
+            findings = check_bytes(body.encode(), "example" + SUFFIXES[language], [(rule, options)])
+            codes = {finding.code for finding in findings}
+            assert (rule.code in codes) is should_fire, body
+            assert codes <= {rule.code}, (codes, body)
