@@ -1,0 +1,84 @@
+"""``oomlint lsp``: a language server publishing oomlint's findings as diagnostics.
+
+For editors without a flake8 or pylint integration, and for Kubernetes YAML, which
+those hosts never see. Documents are checked on open, change and save with the same
+engine and configuration as the CLI; diagnostics carry the rule code and a link to the
+rule's page. Needs the ``lsp`` extra (pygls).
+"""
+
+from __future__ import annotations
+
+import os
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from oomlint import __version__
+from oomlint.config import ConfigError, find_config
+from oomlint.docs import DOCS_URL
+from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+
+SOURCE = "oomlint"
+server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    publish(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    publish(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    publish(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+def publish(ls: LanguageServer, uri: str) -> None:
+    document = ls.workspace.get_text_document(uri)
+    path = to_fs_path(uri) or uri
+    try:
+        rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
+    except ConfigError as error:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
+        return
+    findings = check_bytes(document.source.encode("utf-8"), path, rules)
+    diagnostics = [diagnostic(finding, document) for finding in findings]
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
+    )
+
+
+def diagnostic(finding: Finding, document) -> types.Diagnostic:
+    """Engine positions are 1-based code points; LSP's are 0-based in the client's units."""
+    in_code_points = types.Range(
+        start=types.Position(line=finding.line - 1, character=finding.column - 1),
+        end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1),
+    )
+    is_diagnostic = finding.code in DIAGNOSTICS
+    return types.Diagnostic(
+        range=document.position_codec.range_to_client_units(document.lines, in_code_points),
+        message=finding.message,
+        severity=types.DiagnosticSeverity.Error if is_diagnostic else types.DiagnosticSeverity.Warning,
+        code=finding.code,
+        code_description=None if is_diagnostic else types.CodeDescription(href=DOCS_URL.format(code=finding.code)),
+        source=SOURCE,
+    )
+
+
+def main() -> int:
+    server.start_io()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

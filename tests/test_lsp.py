@@ -1,0 +1,58 @@
+"""``oomlint lsp`` driven by pygls' own client over stdio, as an editor would."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+
+pytest.importorskip("pygls")
+
+from lsprotocol import types  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+
+LEAKY = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
+FIXED = LEAKY.replace("@functools.cache", "@functools.lru_cache(maxsize=64)")
+
+
+async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
+    client = LanguageClient("oomlint-test", "1")
+    received: asyncio.Queue = asyncio.Queue()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        received.put_nowait(params)
+
+    await client.start_io(sys.executable, "-m", "oomlint.lsp")
+    try:
+        await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
+        client.initialized(types.InitializedParams())
+        uri = (tmp_path / "service.py").as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=LEAKY))
+        )
+        opened = await asyncio.wait_for(received.get(), 30)
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=FIXED)],
+            )
+        )
+        changed = await asyncio.wait_for(received.get(), 30)
+        await client.shutdown_async(None)
+        client.exit(None)
+        return [opened, changed]
+    finally:
+        await client.stop()
+
+
+def test_diagnostics_on_open_and_change(tmp_path):
+    opened, changed = asyncio.run(session(tmp_path))
+    (diagnostic,) = opened.diagnostics
+    assert (diagnostic.code, diagnostic.source, diagnostic.severity) == ("OOM301", "oomlint", types.DiagnosticSeverity.Warning)
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (3, 1)
+    assert (diagnostic.range.end.line, diagnostic.range.end.character) == (3, 16)
+    assert diagnostic.message.startswith("functools.cache on 'load' never evicts")
+    assert diagnostic.code_description.href.endswith("/rules/OOM301/")
+    assert (changed.version, list(changed.diagnostics)) == (2, [])
