@@ -199,9 +199,11 @@ class FileContext:
 
 # -------------------------------------------------------------------------- walker
 
+# Fields that never hold nodes a rule visits: names, flags, and operator/context
+# singletons (rules read ``node.op`` from the parent instead).
 _SCALAR_FIELDS = frozenset(
     {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "simple", "names", "tag", "lineno"}
+     "is_async", "simple", "names", "tag", "lineno", "op", "ops", "kwd_attrs", "rest", "asname"}
 )
 
 
@@ -214,7 +216,7 @@ _CHILD_FIELDS = {
     for node_type in vars(ast).values()
     if isinstance(node_type, type) and issubclass(node_type, ast.AST)
 }
-_CHILD_FIELDS[ast.Constant] = ()
+_CHILD_FIELDS[ast.Constant] = _CHILD_FIELDS[ast.MatchSingleton] = ()
 
 
 class Walker:
@@ -265,25 +267,24 @@ class Walker:
         self.model.scope = self.model.module_scope
 
     def visit(self, node: ast.AST) -> None:
-        handlers = self.dispatch.get(type(node))
+        node_type = type(node)
+        handlers = self.dispatch.get(node_type)
         if handlers:
             for handler in handlers:
                 handler(node)
-        special = self.special.get(type(node))
+        special = self.special.get(node_type)
         if special is not None:
             special(node)
-        else:
-            self.visit_children(node)
-
-    def visit_children(self, node: ast.AST) -> None:
+            return
+        # The generic descent, inlined: this runs for millions of nodes.
         visit = self.visit
-        for name in _CHILD_FIELDS[type(node)]:
-            value = getattr(node, name, None)
+        for name in _CHILD_FIELDS[node_type]:
+            value = getattr(node, name)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if item is not None:
                         visit(item)
-            elif isinstance(value, ast.AST):
+            elif value is not None:
                 visit(value)
 
     def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:

@@ -8,6 +8,7 @@ file, so a rule may keep per-file state on ``self`` and it is dropped with the f
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import pkgutil
 import re
@@ -107,6 +108,7 @@ class Rule:
         return f"W71{cls.code[3]}{cls.code[5]}"
 
     @classmethod
+    @functools.cache
     def node_types(cls) -> dict[type[ast.AST], str]:
         """The ``ast`` node types this rule visits, mapped to the method name."""
         return {
