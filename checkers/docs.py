@@ -19,6 +19,8 @@ SITE_URL = "https://oomlint.readthedocs.io/en/latest/"
 DOCS_URL = SITE_URL + "rules/{code}/"
 TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
+OPTIONS_START = "<!-- options:start -->"
+OPTIONS_END = "<!-- options:end -->"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 
 
@@ -80,26 +82,45 @@ def _toml(value: object) -> str:
     return str(value)
 
 
-def rules_table() -> str:
-    """The Markdown table of all rules, for the README and docs index."""
+def rules_table(link: str = "docs/rules/{code}.md") -> str:
+    """The Markdown table of all rules, for the README and the docs site."""
     rows = ["| code | symbol | what it flags | default |", "| --- | --- | --- | --- |"]
     for rule in all_rules():
-        link = f"[{rule.code}](docs/rules/{rule.code}.md)"
-        rows.append(f"| {link} | `{rule.symbol}` | {rule.summary} | {'on' if rule.default_enabled else 'off'} |")
+        code = f"[{rule.code}]({link.format(code=rule.code)})"
+        rows.append(f"| {code} | `{rule.symbol}` | {rule.summary} | {'on' if rule.default_enabled else 'off'} |")
     return "\n".join(rows) + "\n"
+
+
+def options_reference() -> str:
+    """Every option of every rule, for docs/configuration.md."""
+    sections = []
+    for rule in all_rules():
+        if rule.options:
+            title = f"### [{rule.code}](rules/{rule.code}.md) {rule.symbol}"
+            sections.append("\n".join([title, "", *_options_table(rule)]))
+    return "\n\n".join(sections) + "\n"
+
+
+def rules_index() -> str:
+    return "# Rules\n\n" + rules_table(link="{code}.md")
 
 
 def expected_files(root: Path) -> dict[Path, str]:
     """Every generated file under the repository ``root``, with its content."""
-    files = {root / "docs" / "rules" / f"{rule.code}.md": render_rule(rule) for rule in all_rules()}
-    readme = root / "README.md"
-    files[readme] = replace_table(readme.read_text(encoding="utf-8"))
+    docs = root / "docs"
+    files = {docs / "rules" / f"{rule.code}.md": render_rule(rule) for rule in all_rules()}
+    files[docs / "rules" / "index.md"] = rules_index()
+    for path, start, end, content in (
+        (root / "README.md", TABLE_START, TABLE_END, rules_table()),
+        (docs / "configuration.md", OPTIONS_START, OPTIONS_END, options_reference()),
+    ):
+        files[path] = replace_between(path.read_text(encoding="utf-8"), start, end, content)
     return files
 
 
-def replace_table(text: str) -> str:
-    start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
-    return text[:start] + "\n" + rules_table() + text[end:]
+def replace_between(text: str, start_marker: str, end_marker: str, content: str) -> str:
+    start, end = text.index(start_marker) + len(start_marker), text.index(end_marker)
+    return text[:start] + "\n" + content + text[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
