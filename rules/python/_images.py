@@ -1,0 +1,217 @@
+"""What the full-decode image read rules (OOM401 to OOM403) share.
+
+The decoders with the pixel limits and bytes per pixel behind OOM401's memory
+arithmetic, the libraries' default limits that OOM401 and OOM402 compare settings
+against, and ``CheckedFirst``: the "a condition checked it before, in the same
+function" bookkeeping of OOM401 (dimensions) and OOM403 (upload sizes).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+
+from oomlint.astutil import is_infinite
+from oomlint.semantic import SemanticModel
+
+PILLOW_MAX_IMAGE_PIXELS = 89_478_485
+"""Pillow's default ``Image.MAX_IMAGE_PIXELS``: it warns above, and raises above twice this."""
+PILLOW_LIMIT_SETTING = "PIL.Image.MAX_IMAGE_PIXELS"
+OPENCV_MAX_IMAGE_PIXELS = 2**30
+"""OpenCV's default ``OPENCV_IO_MAX_IMAGE_PIXELS``."""
+OPENCV_LIMIT_VARIABLE = "OPENCV_IO_MAX_IMAGE_PIXELS"
+UNLIMITED_EXAMPLE_SIDE = 20_000
+"""The incident's image bomb, 20000 x 20000, for libraries with no limit at all."""
+
+
+@dataclass(frozen=True)
+class Decoder:
+    """A library that decodes whole images, and what one bomb costs it."""
+
+    library: str
+    max_pixels: int | None
+    """The most pixels it decodes without raising; ``None``: no limit."""
+    bytes_per_pixel: int
+    honours_pillow_limit: bool = False
+    """Decodes through Pillow, so ``Image.MAX_IMAGE_PIXELS`` applies."""
+    per_page: bool = False
+
+    def bomb(self) -> str:
+        """The memory arithmetic of the message: pixels x bytes per pixel."""
+        per_pixel = f"{self.bytes_per_pixel} bytes per pixel"
+        if self.max_pixels is None:
+            side = UNLIMITED_EXAMPLE_SIDE
+            return f"{self.library} has no pixel limit: {side}x{side} is {_bytes(side * side * self.bytes_per_pixel)} at {per_pixel}"
+        cost = _bytes(self.max_pixels * self.bytes_per_pixel)
+        page = " per page" if self.per_page else ""
+        warning = f" (a warning only above {PILLOW_MAX_IMAGE_PIXELS:,})" if self.honours_pillow_limit else ""
+        return f"{self.library} allows {self.max_pixels:,} pixels{page}{warning}: {cost} at {per_pixel}"
+
+
+# Pillow raises only above twice MAX_IMAGE_PIXELS, and stores RGB with 4 bytes per pixel.
+PILLOW = Decoder("Pillow", 2 * PILLOW_MAX_IMAGE_PIXELS, 4, honours_pillow_limit=True)
+_OPENCV = Decoder("OpenCV", OPENCV_MAX_IMAGE_PIXELS, 3)
+_TENSORFLOW = Decoder("TensorFlow", None, 3)
+DECODERS = {
+    "cv2.imread": _OPENCV,
+    "cv2.imdecode": _OPENCV,
+    "cv2.imreadmulti": Decoder("OpenCV", OPENCV_MAX_IMAGE_PIXELS, 3, per_page=True),
+    # imageio, scikit-image and matplotlib read the common formats through Pillow.
+    "imageio.imread": PILLOW,
+    "imageio.v2.imread": PILLOW,
+    "imageio.v3.imread": PILLOW,
+    "skimage.io.imread": PILLOW,
+    "matplotlib.pyplot.imread": PILLOW,
+    "matplotlib.image.imread": PILLOW,
+    "tifffile.imread": Decoder("tifffile", None, 4),
+    "torchvision.io.read_image": Decoder("torchvision", None, 3),
+    "torchvision.io.decode_image": Decoder("torchvision", None, 3),
+    # ``tf.image.decode_*`` are the same functions as ``tf.io.decode_*``.
+    **{f"tensorflow.{module}.decode_{kind}": _TENSORFLOW for module in ("io", "image") for kind in ("image", "jpeg", "png")},
+}
+# Calls that decode only part of the pixels when given one of these flags.
+REDUCING_DECODERS = {"cv2.imread": (1, "flags"), "cv2.imdecode": (1, "flags")}
+REDUCED_FLAG_PREFIX = "IMREAD_REDUCED_"
+
+
+def shorten(node: ast.AST, limit: int = 80) -> str:
+    """The code of ``node`` for a message, cut to ``limit`` characters."""
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bytes(count: int) -> str:
+    if count >= 10**9:
+        return f"{count / 10**9:.1f} GB"
+    return f"{round(count / 10**6)} MB"
+
+
+# --------------------------------------------------------------------- settings
+
+_MAX_EXPONENT = 256
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b if b else None,
+    ast.Div: lambda a, b: a / b if b else None,
+    ast.Pow: lambda a, b: a**b if abs(b) <= _MAX_EXPONENT else math.inf,
+    ast.LShift: lambda a, b: a << b if isinstance(a, int) and isinstance(b, int) and 0 <= b <= _MAX_EXPONENT else None,
+}
+_NUMBER_CALLS = frozenset({"builtins.int", "builtins.float", "builtins.str"})
+
+
+def pixel_limit(model: SemanticModel, expr: ast.AST | None, depth: int = 4) -> float | int | None:
+    """The number a pixel-limit setting is given, ``math.inf`` for none at all
+    (``None``, ``float("inf")``, ``sys.maxsize``), or ``None`` when it is not known
+    statically. Strings count as the number they spell (environment variables)."""
+    if expr is None or depth == 0:
+        return None
+    if isinstance(expr, ast.Constant):
+        value = expr.value
+        if value is None:
+            return math.inf
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            return _parse_number(value)
+        return None
+    if is_infinite(model, expr):
+        return math.inf
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        value = pixel_limit(model, expr.operand, depth - 1)
+        return -value if value is not None else None
+    if isinstance(expr, ast.BinOp) and type(expr.op) in _ARITHMETIC:
+        left = pixel_limit(model, expr.left, depth - 1)
+        right = pixel_limit(model, expr.right, depth - 1)
+        if left is None or right is None or math.inf in (left, right):
+            return None
+        return _ARITHMETIC[type(expr.op)](left, right)
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and model.qualified_name(expr.func) in _NUMBER_CALLS:
+        return pixel_limit(model, expr.args[0], depth - 1)
+    if isinstance(expr, ast.Name):
+        origin = model.resolve(expr)
+        return pixel_limit(model, origin, depth - 1) if origin is not expr else None
+    return None
+
+
+def _parse_number(text: str) -> float | int | None:
+    try:
+        return int(text.strip().replace("_", ""))
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+
+def is_pillow_limit(model: SemanticModel, target: ast.AST) -> bool:
+    """Whether an assignment target is ``PIL.Image.MAX_IMAGE_PIXELS`` (any alias)."""
+    return (
+        isinstance(target, ast.Attribute)
+        and target.attr == "MAX_IMAGE_PIXELS"
+        and model.qualified_name(target) == PILLOW_LIMIT_SETTING
+    )
+
+
+# ------------------------------------------------------------- checked first
+
+
+class CheckedFirst:
+    """Mixin for a rule that stays silent where a condition checked something first.
+
+    ``checked`` holds the functions (``None``: module level) in which an ``if``,
+    ``assert``, ``while`` or conditional expression has, so far in the walk, passed
+    the subclass's ``is_check``; the walk follows source order, so "so far" is
+    "before". Modules that import none of ``LIBRARIES`` are skipped: ``relevant``
+    stays false and the subclass should return at once.
+    """
+
+    LIBRARIES: frozenset[str] = frozenset()
+
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.imported: set[str] = set()
+        self.relevant = False
+        self.checked: set[ast.AST | None] = set()
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._note_import(alias.name)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if not node.level and node.module:
+            self._note_import(node.module)
+
+    def _note_import(self, module: str) -> None:
+        top = module.partition(".")[0]
+        if top in self.LIBRARIES:
+            self.imported.add(top)
+            self.relevant = True
+
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        if self.relevant and self.is_check(node.test):
+            self.checked.add(self.model.function)
+
+    visit_While = visit_IfExp = visit_Assert = visit_If
+
+    @property
+    def checked_here(self) -> bool:
+        return self.model.function in self.checked
+
+    def is_check(self, test: ast.expr) -> bool:
+        raise NotImplementedError
+
+    def reads(self, expr: ast.AST, predicate, depth: int = 2) -> bool:
+        """Whether ``predicate`` holds for a node of ``expr``, or of what one of its names
+        was assigned from (``w, h = im.size`` then ``if w > limit``)."""
+        for node in ast.walk(expr):
+            if predicate(node):
+                return True
+            if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                binding = self.model.lookup(node.id)
+                value = getattr(binding.node, "value", None) if binding is not None and binding.kind == "assign" else None
+                if isinstance(value, ast.AST) and self.reads(value, predicate, depth - 1):
+                    return True
+        return False
