@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
@@ -15,14 +16,18 @@ from oomlint import __version__
 from oomlint.config import Config, ConfigError, find_config, load_config_file
 from oomlint.docs import render_rule
 from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
-from oomlint.files import STDIN, MissingPath, Target, collect
+from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
+from oomlint.kubernetes import ManifestFindings, apply_limit_ranges
 from oomlint.output import FORMATS, render
-from oomlint.rule import all_rules, rule_by_code
+from oomlint.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules")
+COMMANDS = ("check", "rule", "rules", "lsp")
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 16
+# Stdin without a telling --stdin-filename is a manifest if it starts with "---" (helm
+# template) or has a top-level apiVersion or kind (kustomize build, kubectl get -o yaml).
+_MANIFEST_START = re.compile(rb"\A\s*---|^(?:apiVersion|kind):", re.MULTILINE)
 
 
 class UsageError(Exception):
@@ -51,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 no findings, 1 findings, 2 usage/config error or internal failure.",
     )
     parser.add_argument("--version", action="version", version=f"oomlint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{check,rule,rules}")
+    commands = parser.add_subparsers(dest="command", metavar="{check,rule,rules,lsp}")
 
     check = commands.add_parser("check", help="check files and directories (the default command)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - reads stdin")
@@ -64,9 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: all cores)")
     check.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
-    check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin")
+    check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
+    check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
     check.set_defaults(handler=_check)
 
     rule = commands.add_parser("rule", help="print the documentation of a rule")
@@ -75,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list all rules")
     rules.set_defaults(handler=_rules)
+
+    lsp = commands.add_parser("lsp", help="run the language server on stdio (needs oomlint[lsp])")
+    lsp.set_defaults(handler=_lsp)
     return parser
 
 
@@ -102,15 +111,22 @@ def _check(arguments: argparse.Namespace) -> int:
             findings.append(Finding(str(item), 1, 1, READ_ERROR, "cannot read file: No such file or directory", DIAGNOSTICS[READ_ERROR], 1, 1))
         else:
             targets.append(item)
-    failures = []
+    failures, checked = [], []
     for target, result in _run(targets, arguments):
         if isinstance(result, str):
             failures.append(f"oomlint: internal error while checking {target.path}: {result}")
         else:
-            findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
+            checked.append((target, result))
+    manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
+    apply_limit_ranges(manifests)
+    for target, result in checked:
+        findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
     report = render(arguments.format, findings, len(targets), arguments.statistics)
     _write(report, arguments.output)
+    for manifest in manifests:
+        for notice in manifest.notices + (manifest.covered if arguments.verbose else []):
+            print(f"oomlint: {notice}", file=sys.stderr)
     for failure in failures:
         print(failure, file=sys.stderr)
     if failures:
@@ -151,11 +167,19 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
     target, noqa, stdin_filename = task
     try:
         if target.path == STDIN:
-            path = stdin_filename or STDIN
-            return check_bytes(sys.stdin.buffer.read(), path, target.config.rules_for(path), noqa)
+            data, path = sys.stdin.buffer.read(), stdin_filename or STDIN
+            language = _stdin_language(data, stdin_filename)
+            return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
         return check_file(target.path, target.config.rules_for(target.path), noqa)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
+
+
+def _stdin_language(data: bytes, filename: str | None) -> str:
+    """A Python or manifest suffix on ``--stdin-filename`` decides; else the content does."""
+    if filename and filename.lower().endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
+        return language_of(filename)
+    return "kubernetes" if _MANIFEST_START.search(data) else "python"
 
 
 def _write(report: str, output: str | None) -> None:
@@ -189,3 +213,11 @@ def _rules(arguments: argparse.Namespace) -> int:
         default = "on " if rule.default_enabled else "off"
         print(f"{rule.code}  {rule.symbol:<{width}}  {default}  {rule.summary}")
     return EXIT_CLEAN
+
+
+def _lsp(arguments: argparse.Namespace) -> int:
+    try:
+        from oomlint.lsp import main as serve
+    except ImportError:
+        raise UsageError("the language server needs pygls: pip install 'oomlint[lsp]'") from None
+    return serve()

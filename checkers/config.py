@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oomlint.engine import DIAGNOSTICS
-from oomlint.rule import Rule, all_rules
+from oomlint.rule import Rule, all_rules, language_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,12 +87,12 @@ class Config:
         configured = self.rule_options.get(rule.code, {})
         return {option.name: configured.get(option.name, option.default) for option in rule.options}
 
-    def rules_for(self, path: str) -> tuple[tuple[type[Rule], dict], ...]:
-        """The enabled rules less those that ``per-file-ignores`` turns off for ``path``."""
+    def rules_for(self, path: str, language: str | None = None) -> tuple[tuple[type[Rule], dict], ...]:
+        """The enabled rules of the file's language (by suffix, unless given) less those
+        that ``per-file-ignores`` turns off for ``path``."""
+        language = language or language_of(path)
         ignored = self.ignored_for(path)
-        if not ignored:
-            return self.enabled
-        return tuple(item for item in self.enabled if not item[0].code.startswith(ignored))
+        return tuple(item for item in self.enabled if item[0].language == language and not item[0].code.startswith(ignored))
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         relative = self.relative(path)

@@ -66,9 +66,9 @@ def _options_table(rule: type[Rule]) -> list[str]:
         f"[tool.oomlint.{rule.code}]",
         f"{first.name} = {_toml(first.default)}",
         "```",
-        "",
-        f"With pylint: `--{rule.code.lower()}-{first.name}`.",
     ]
+    if rule.language == "python":
+        rows += ["", f"With pylint: `--{rule.code.lower()}-{first.name}`."]
     return rows
 
 

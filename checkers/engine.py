@@ -2,8 +2,10 @@
 
 ``check_file`` reads and decodes a file (PEP 263), turns anything it cannot read,
 decode or parse into an ``OOM0xx`` diagnostic, and hands the text to ``check_source``,
-which hosts that already hold a tree (flake8) call directly. Nothing of a file -- tree,
-source, model or rule instances -- is kept once its findings are returned.
+which hosts that already hold a tree (flake8) call directly; Kubernetes manifests (by
+suffix, :func:`oomlint.rule.language_of`) go to :mod:`oomlint.kubernetes` instead.
+Nothing of a file -- tree, source, model or rule instances -- is kept once its
+findings are returned.
 """
 
 from __future__ import annotations
@@ -18,18 +20,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from oomlint.noqa import NoqaMap
-from oomlint.rule import Rule
+from oomlint.rule import Rule, language_of
 from oomlint.semantic import Binding, Scope, SemanticModel
 
 READ_ERROR = "OOM001"
 DECODE_ERROR = "OOM002"
 SYNTAX_ERROR = "OOM003"
 TOO_DEEP = "OOM004"
+DUPLICATE_KEY = "OOM005"
 DIAGNOSTICS = {
     READ_ERROR: "file-not-readable",
     DECODE_ERROR: "file-not-decodable",
     SYNTAX_ERROR: "syntax-error",
     TOO_DEEP: "too-deeply-nested",
+    DUPLICATE_KEY: "duplicate-key",
 }
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
@@ -60,7 +64,7 @@ class Finding:
 
 
 def check_file(path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
-    """Check one Python file; unreadable or broken files give one ``OOM0xx`` finding."""
+    """Check one file; unreadable or broken files give one ``OOM0xx`` finding."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -69,7 +73,14 @@ def check_file(path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool =
     return check_bytes(data, path, rules, noqa)
 
 
-def check_bytes(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
+def check_bytes(
+    data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True, language: str | None = None
+) -> list[Finding]:
+    """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin)."""
+    if (language or language_of(path)) == "kubernetes":
+        from oomlint.kubernetes import check_manifest  # here: that module imports this one
+
+        return check_manifest(data, path, rules, noqa)
     try:
         source = decode_source(data)
     except SourceDecodeError as error:
@@ -136,6 +147,7 @@ def check_source(
             return [_diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
         except (RecursionError, MemoryError):
             return [_diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
+    rules = [item for item in rules if item[0].language == "python"]
     if not rules:
         return []
     context = FileContext(path, source, tree)

@@ -1,4 +1,5 @@
-"""Which files a run checks: named files as given, directories walked recursively."""
+"""Which files a run checks: named files as given, directories walked recursively
+for Python sources and Kubernetes manifests (YAML and JSON)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.rule import MANIFEST_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 STDIN = "-"
@@ -51,7 +53,7 @@ def _walk(root: str, config_for) -> Iterator[Target]:
             if not _skip_directory(os.path.join(directory, name), name, config)
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
+            if name.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
                 path = os.path.normpath(os.path.join(directory, name))
                 if not config.is_excluded(path):
                     yield Target(path, config)

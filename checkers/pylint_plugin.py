@@ -4,6 +4,9 @@ pylint keeps its own machinery: messages ``W71xy`` named by the rule symbols,
 ``# pylint: disable=<symbol>``, ``--enable``/``--disable``; rule options appear as
 ``--<code>-<option>`` and override ``[tool.oomlint]``. Only rules whose message is
 enabled run, and the only extra work over pylint's own is one ``ast.parse``.
+Kubernetes rules never run here (``rules_for`` gives a Python file Python rules only);
+their messages and options are still declared, so that their ids stay reserved and
+naming them in a pylintrc shared with the CLI is no error.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ class OomlintChecker(BaseRawFileChecker):
         rule.pylint_id(): ("%s", rule.symbol, f"{rule.summary} ({rule.code}; see 'oomlint rule {rule.code}').")
         for rule in all_rules()
     }
-    options = tuple(_pylint_option(rule, option) for rule in all_rules() for option in rule.options)
+    options = tuple(
+        _pylint_option(rule, option) for rule in all_rules() if rule.language == "python" for option in rule.options
+    )
 
     def process_module(self, node: nodes.Module) -> None:
         path = node.file or node.name

@@ -12,7 +12,8 @@ import functools
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ DOC_SECTIONS = (
 )
 
 VISIT = "visit_"
+# Files with these suffixes are Kubernetes manifests; every other file is Python.
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 _REGISTRY: dict[str, type[Rule]] = {}
 
 
@@ -47,6 +50,8 @@ class Option:
     name: str
     default: int | bool | str | tuple[str, ...]
     help: str
+    validate: Callable[[object], str | None] | None = field(default=None, compare=False)
+    """Returns what is wrong with a value of the right type, or None."""
 
     def __post_init__(self):
         if not OPTION_RE.match(self.name):
@@ -65,6 +70,9 @@ class Option:
             raise ValueError("expected an integer")
         if not isinstance(value, expected):
             raise ValueError(f"expected {expected.__name__}")
+        problem = self.validate(value) if self.validate else None
+        if problem:
+            raise ValueError(problem)
         return value
 
 
@@ -85,6 +93,8 @@ class Rule:
     """One line for the rule table and pylint's message description."""
     default_enabled: ClassVar[bool] = True
     options: ClassVar[tuple[Option, ...]] = ()
+    language: ClassVar[str] = "python"
+    """What the rule checks: ``"python"`` source or ``"kubernetes"`` manifests (see :func:`language_of`)."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -138,6 +148,11 @@ def _metadata_problems(cls: type[Rule]) -> list[str]:
     if not (cls.__doc__ or "").strip():
         problems.append("missing docstring")
     return problems
+
+
+def language_of(path: str) -> str:
+    """Which rules check a file, by its suffix: ``"kubernetes"`` or ``"python"``."""
+    return "kubernetes" if path.lower().endswith(MANIFEST_SUFFIXES) else "python"
 
 
 def all_rules() -> list[type[Rule]]:

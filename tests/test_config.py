@@ -94,6 +94,7 @@ def test_flake8_and_pylint_read_the_same_table(project):
         ('[tool.oomlint.OOM301]\nmaxsize = 1', "unknown option 'tool.oomlint.OOM301.maxsize' (options of OOM301: none)"),
         ('[tool.oomlint.OOM303]\ncache-names = "memo"', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.OOM303]\ncache-names = [1]', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
+        ('[tool.oomlint.OOM502]\nminimum = "lots"', "'tool.oomlint.OOM502.minimum': 'lots' is not a positive quantity"),
         ('[tool.oomlint.per-file-ignores]\n"t/*" = ["OOM9"]',
          "'tool.oomlint.per-file-ignores.t/*': unknown rule code or prefix 'OOM9'"),
     ],

@@ -87,7 +87,7 @@ def test_cli_lists_the_rules():
     result = run("oomlint", "rules")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[:3] for line in lines] == [[rule.code, rule.symbol, "on"] for rule in RULES]
+    assert [line.split()[:3] for line in lines] == [[rule.code, rule.symbol, "on" if rule.default_enabled else "off"] for rule in RULES]
 
 
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)

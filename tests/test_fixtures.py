@@ -24,7 +24,7 @@ def all_expectations() -> set:
 
 def test_every_rule_has_positive_fixtures():
     flagged = {code for _, _, _, code in all_expectations()}
-    assert flagged == {rule.code for rule in all_rules()}
+    assert flagged == {rule.code for rule in all_rules() if rule.language == "python"}
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=FIXTURE_IDS)
@@ -52,7 +52,7 @@ def test_flake8_matches_fixtures():
 
 
 def test_pylint_matches_fixtures():
-    symbols = ",".join(rule.symbol for rule in all_rules())
+    symbols = ",".join(rule.symbol for rule in all_rules() if rule.language == "python")
     result = run(
         "pylint", "--load-plugins=oomlint", "--disable=all", f"--enable={symbols}", "--score=n",
         "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}", *FIXTURE_IDS, cwd=FIXTURES,

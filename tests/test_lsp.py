@@ -14,6 +14,18 @@ from pygls.lsp.client import LanguageClient  # noqa: E402
 
 LEAKY = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
 FIXED = LEAKY.replace("@functools.cache", "@functools.lru_cache(maxsize=64)")
+DAEMONSET = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: shipper, namespace: logging}
+spec:
+  selector: {matchLabels: {app: shipper}}
+  template:
+    spec:
+      containers:
+        - name: shipper
+          image: shipper:1
+"""
 
 
 async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
@@ -24,7 +36,7 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
     def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
         received.put_nowait(params)
 
-    await client.start_io(sys.executable, "-m", "oomlint.lsp")
+    await client.start_io(sys.executable, "-m", "oomlint", "lsp")
     try:
         await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
         client.initialized(types.InitializedParams())
@@ -40,15 +52,20 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
             )
         )
         changed = await asyncio.wait_for(received.get(), 30)
+        manifest = (tmp_path / "shipper.yaml").as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=manifest, language_id="yaml", version=1, text=DAEMONSET))
+        )
+        yaml_opened = await asyncio.wait_for(received.get(), 30)
         await client.shutdown_async(None)
         client.exit(None)
-        return [opened, changed]
+        return [opened, changed, yaml_opened]
     finally:
         await client.stop()
 
 
 def test_diagnostics_on_open_and_change(tmp_path):
-    opened, changed = asyncio.run(session(tmp_path))
+    opened, changed, yaml_opened = asyncio.run(session(tmp_path))
     (diagnostic,) = opened.diagnostics
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == ("OOM301", "oomlint", types.DiagnosticSeverity.Warning)
     assert (diagnostic.range.start.line, diagnostic.range.start.character) == (3, 1)
@@ -56,3 +73,5 @@ def test_diagnostics_on_open_and_change(tmp_path):
     assert diagnostic.message.startswith("functools.cache on 'load' never evicts")
     assert diagnostic.code_description.href.endswith("/rules/OOM301/")
     assert (changed.version, list(changed.diagnostics)) == (2, [])
+    (manifest_diagnostic,) = yaml_opened.diagnostics
+    assert (manifest_diagnostic.code, manifest_diagnostic.range.start.line) == ("OOM501", 8)

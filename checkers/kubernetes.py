@@ -1,0 +1,554 @@
+"""Kubernetes manifests: the loader, the object model and the base of the Kubernetes rules.
+
+A manifest file (YAML or JSON, one document or many) is split into documents at the
+``---`` and ``...`` markers and each is composed on its own, so a broken document costs
+only itself: it becomes an ``OOM003`` diagnostic at its line and the others are still
+checked. Documents are composed into PyYAML nodes and never constructed: nodes keep
+their line and column, unknown tags (``!Ref``, ``!reference``) are mere labels, and an
+alias is the very node it names, so an alias bomb ("billion laughs") costs its size,
+not its expansion, as long as walks visit each node once. Documents that are not
+Kubernetes objects (no ``apiVersion`` and ``kind``) are ignored; raw Helm templates
+are skipped with a notice.
+
+Each object goes to every enabled :class:`KubernetesRule`, unless an
+``ignore-check.oomlint.io/<symbol>`` annotation with a reason turns that rule off for
+it. A LimitRange's default memory limit covers the OOM501/OOM504 findings of its
+namespace: within a file here, across the files of a CLI run in
+:func:`apply_limit_ranges`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from oomlint.engine import (
+    DECODE_ERROR,
+    DIAGNOSTICS,
+    DUPLICATE_KEY,
+    SYNTAX_ERROR,
+    TOO_DEEP,
+    Finding,
+    SourceDecodeError,
+    decode_source,
+)
+from oomlint.noqa import NoqaMap
+from oomlint.rule import Rule
+
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Resolver:
+    """The implicit tags the checks read: null and merge (``<<``). Other plain scalars
+    stay strings: kubectl turns every manifest into JSON strings and numbers anyway, and
+    PyYAML's full resolver (regular expressions per scalar) took a fifth of a run."""
+
+    def descend_resolver(self, current_node, current_index):
+        """No path-based resolution: nothing to track."""
+
+    def ascend_resolver(self):
+        """No path-based resolution: nothing to track."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is not ScalarNode:
+            return _SEQ if kind is SequenceNode else _MAP
+        plain = implicit[0]
+        if plain and value in _NULLS:
+            return _NULL
+        return _MERGE if plain and value == "<<" else _STR
+
+
+try:
+    from yaml.cyaml import CParser
+
+    class _CLoader(CParser, _Resolver):
+        """libyaml's parser and composer: the fast one, but its composer recurses in C
+        and crashes the whole process on deep nesting (measured: 20,000 nested brackets
+        pass, 40,000 crash, on an 8 MiB stack)."""
+
+    class _Loader(Composer, CParser, _Resolver):
+        """libyaml's parser under PyYAML's Python composer, which recurses in Python
+        frames: absurd nesting raises RecursionError, which becomes a diagnostic."""
+
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+
+except ImportError:  # PyYAML built without libyaml
+    _CLoader = None
+
+    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, _Resolver):
+        def __init__(self, text: str):
+            yaml.reader.Reader.__init__(self, text)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            Composer.__init__(self)
+
+
+# A document cannot nest deeper than it has collection indicators; with fewer than this
+# many, the C composer stays far from the C stack's end, even a 1 MiB stack.
+_C_COMPOSER_MAX_INDICATORS = 1000
+SUPPRESSION_PREFIX = "ignore-check.oomlint.io/"
+# Document markers: only at column 0, followed by a blank or the end of the line.
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+# A line with content: not blank, not a comment, not a directive (%YAML, %TAG).
+_CONTENT = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
+# What a Kubernetes object's top-level apiVersion key looks like in YAML and in JSON.
+_API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:', re.MULTILINE)
+# A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
+_TEMPLATE_ACTION = re.compile(r"(?<!\$)\{\{")
+
+# Workload kinds: the API groups they are served from (older versions included) and
+# the path from the object to its pod template. A Pod is its own template.
+WORKLOADS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "DaemonSet": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "Deployment": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "StatefulSet": (frozenset({"apps"}), ("spec", "template")),
+    "ReplicaSet": (frozenset({"apps", "extensions"}), ("spec", "template")),
+    "ReplicationController": (frozenset({""}), ("spec", "template")),
+    "Job": (frozenset({"batch"}), ("spec", "template")),
+    "CronJob": (frozenset({"batch"}), ("spec", "jobTemplate", "spec", "template")),
+    "PodTemplate": (frozenset({""}), ("template",)),
+    "Pod": (frozenset({""}), ()),
+}
+
+
+# ------------------------------------------------------------------------- nodes
+
+
+def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | None:
+    """The value of ``key`` in a mapping node, or None; keys merged in with ``<<`` count
+    too (kubectl's YAML reader honours them), after the mapping's own."""
+    if type(node) is not MappingNode:
+        return None
+    merge = None
+    for item_key, value in node.value:
+        if item_key.value == key and type(item_key) is ScalarNode:
+            return value
+        if item_key.tag == _MERGE:
+            merge = value
+    if merge is None:
+        return None
+    merged = set() if _merged is None else _merged
+    merged.add(id(node))  # a mapping may merge itself in through an alias
+    sources = merge.value if type(merge) is SequenceNode else [merge]
+    for source in sources:
+        found = None if id(source) in merged else get(source, key, merged)
+        if found is not None:
+            return found
+    return None
+
+
+def scalar(node: Node | None) -> str | None:
+    """The text of a scalar node; None for anything else, and for null."""
+    if type(node) is ScalarNode and node.tag != _NULL:
+        return node.value
+    return None
+
+
+def memory(owner: Node | None, field: str) -> Node | None:
+    """The ``resources.<field>.memory`` node of a container or a pod spec (``field`` is
+    ``limits`` or ``requests``), or None when the key is absent. A key with no value is
+    a null scalar node, not None: it is there, and wrong."""
+    return get(get(get(owner, "resources"), field), "memory")
+
+
+def _mappings(root: Node) -> Iterator[MappingNode]:
+    """Every mapping under ``root``, each once however many aliases point at it."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is MappingNode:
+            yield node
+            for key, value in node.value:
+                pending += (child for child in (key, value) if type(child) is not ScalarNode)
+        elif type(node) is SequenceNode:
+            pending += (child for child in node.value if type(child) is not ScalarNode)
+
+
+# ------------------------------------------------------------------ object model
+
+
+class Container(NamedTuple):
+    role: str
+    """``container`` or ``init container``."""
+    name: str
+    node: MappingNode
+
+    def __str__(self) -> str:
+        return f"{self.role} '{self.name}'"
+
+
+@dataclass(frozen=True)
+class KubeObject:
+    """One Kubernetes object of a manifest, as the rules see it."""
+
+    node: MappingNode
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    """None when the manifest leaves it to ``kubectl apply -n``."""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
+
+    @property
+    def api_group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @functools.cached_property
+    def template(self) -> MappingNode | None:
+        """The pod template (``metadata`` and ``spec``) of a workload; None for other kinds."""
+        groups, path = WORKLOADS.get(self.kind, ((), ()))
+        if self.api_group not in groups:
+            return None
+        node = self.node
+        for key in path:
+            node = get(node, key)
+        return node if type(node) is MappingNode else None
+
+    @property
+    def is_fragment(self) -> bool:
+        """An ``apps`` workload without ``spec.selector``, which the API server rejects
+        (``apps/v1`` and ``v1beta2`` require one): a kustomize patch or another piece
+        merged into the real object, so what it leaves out is not missing."""
+        return self.api_version in ("apps/v1", "apps/v1beta2") and get(get(self.node, "spec"), "selector") is None
+
+    @functools.cached_property
+    def pod_spec(self) -> MappingNode | None:
+        spec = get(self.template, "spec")
+        return spec if type(spec) is MappingNode else None
+
+    def containers(self) -> Iterator[Container]:
+        """``containers``, then ``initContainers`` (restartable sidecars among them). Not
+        ``ephemeralContainers``: the API forbids resources on those."""
+        spec = self.pod_spec
+        for key, role in (("containers", "container"), ("initContainers", "init container")):
+            items = get(spec, key)
+            if type(items) is SequenceNode:
+                for item in items.value:
+                    if type(item) is MappingNode:
+                        yield Container(role, scalar(get(item, "name")) or "?", item)
+
+
+def _objects(root: Node | None) -> Iterator[KubeObject]:
+    """The Kubernetes objects of a document: itself, or the items of a ``kind: List``."""
+    obj = _object(root)
+    if obj is None:
+        return
+    if obj.kind != "List":
+        yield obj
+        return
+    items = get(root, "items")
+    if type(items) is SequenceNode:
+        yield from filter(None, map(_object, items.value))
+
+
+def _object(node: Node | None) -> KubeObject | None:
+    api_version, kind = scalar(get(node, "apiVersion")), scalar(get(node, "kind"))
+    if not (api_version and kind):
+        return None
+    metadata = get(node, "metadata")
+    name = scalar(get(metadata, "name")) or scalar(get(metadata, "generateName")) or "<unnamed>"
+    return KubeObject(node, api_version, kind, name, scalar(get(metadata, "namespace")))
+
+
+def _container_default_limit(obj: KubeObject) -> bool:
+    """Whether a LimitRange gives containers a default memory limit: ``default.memory``,
+    or ``max.memory``, which the API server copies into ``default`` when that is unset."""
+    if obj.kind != "LimitRange" or obj.api_group != "":
+        return False
+    limits = get(get(obj.node, "spec"), "limits")
+    items = limits.value if type(limits) is SequenceNode else ()
+    return any(
+        scalar(get(item, "type")) == "Container"
+        and (get(get(item, "default"), "memory") is not None or get(get(item, "max"), "memory") is not None)
+        for item in items
+    )
+
+
+# ------------------------------------------------------------------------- rules
+
+
+class KubernetesRule(Rule):
+    """Base of the rules that check Kubernetes objects.
+
+    ``check`` is called once for each object of each manifest (every kind: a rule picks
+    the kinds it cares about); ``finish`` after the file's last object. Findings are
+    reported with ``self.report(node, **fields)`` on a YAML node.
+    """
+
+    language = "kubernetes"
+    limit_range_covers: ClassVar[bool] = False
+    """Whether a LimitRange default memory limit in the object's namespace makes the
+    rule's findings moot (the API server fills in the missing limit)."""
+
+    def check(self, obj: KubeObject) -> None:
+        """Called for every Kubernetes object of the manifest."""
+
+
+class ManifestFindings(list):
+    """A manifest's findings, with what the CLI needs beyond them: ``notices`` for stderr,
+    ``covered`` (findings a LimitRange made moot, for ``--verbose``), the LimitRange
+    defaults the file declares (namespace -> description) and the namespace of every
+    finding such a default could cover."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notices: list[str] = []
+        self.covered: list[str] = []
+        self.limit_ranges: dict[str | None, str] = {}
+        self.coverable: dict[Finding, str | None] = {}
+
+
+class ManifestContext:
+    """Where Kubernetes rules report: positions of the current document, from its nodes."""
+
+    model = None  # rules of manifests have no semantic model
+
+    def __init__(self, path: str, result: ManifestFindings):
+        self.path = path
+        self.result = result
+        self.line_offset = 0
+        """Line of the current document's first line in the file (0-based)."""
+        self.object: KubeObject | None = None
+
+    def report(self, rule: Rule, node: Node, message: str) -> None:
+        start, end = node.start_mark, _end_mark(node)
+        finding = Finding(
+            self.path, start.line + self.line_offset + 1, start.column + 1, rule.code, message, rule.symbol,
+            end.line + self.line_offset + 1, end.column + 1,
+        )
+        self.result.append(finding)
+        if rule.limit_range_covers:
+            self.result.coverable[finding] = self.object.namespace
+
+
+def _end_mark(node: Node) -> yaml.Mark:
+    """Where the flagged text ends: a scalar's own end; for a collection, the end of its
+    first entry, so that an editor underlines ``name: fluentd``, not the whole container."""
+    if type(node) is ScalarNode or not node.value:
+        return node.end_mark
+    first = node.value[0]
+    if type(node) is MappingNode:
+        key, value = first
+        first = value if type(value) is ScalarNode else key
+    return first.end_mark if type(first) is ScalarNode else first.start_mark
+
+
+# ------------------------------------------------------------------------ checker
+
+
+def check_manifest(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> ManifestFindings:
+    """Check one manifest file with the Kubernetes rules among ``rules``."""
+    result = ManifestFindings()
+    try:
+        text = decode_source(data)
+    except SourceDecodeError as error:
+        result.append(_diagnostic(path, DECODE_ERROR, error.message, error.line, error.column))
+        return result
+    if path.endswith(".json"):
+        text = text.replace("\t", " ")  # PyYAML's pure-Python scanner rejects tabs between JSON tokens
+    documents = _parse(text, path, result)
+    if documents is None:
+        skipped = ManifestFindings()
+        skipped.notices.append(
+            f"{path}: skipped: a raw Helm template ({{{{ ... }}}}); check the rendered manifests: helm template CHART | oomlint -"
+        )
+        return skipped
+    context = ManifestContext(path, result)
+    instances = [rule(context, options) for rule, options in rules if rule.language == "kubernetes"]
+    for line_offset, objects in documents:
+        context.line_offset = line_offset
+        for obj in objects:
+            context.object = obj
+            _check_object(context, instances, obj)
+    for rule in instances:
+        rule.finish()
+    _cover(result, result.limit_ranges)
+    if noqa:
+        _drop_noqa(result, text)
+    result[:] = sorted(set(result))  # an alias repeats its node: report it once
+    return result
+
+
+def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, list[KubeObject]]] | None:
+    """The Kubernetes objects of each document, with the document's first line; broken
+    documents and duplicate keys go to ``result``. None when the file is a raw template."""
+    documents = []
+    for line_offset, chunk in _documents(text):
+        if "apiVersion" not in chunk or "kind" not in chunk:
+            continue  # cannot hold a Kubernetes object: not worth composing
+        try:
+            root = _compose(chunk)
+        except yaml.YAMLError as error:
+            if not _API_VERSION_KEY.search(chunk):
+                continue  # broken, but not a Kubernetes object by the look of it
+            if _TEMPLATE_ACTION.search(chunk):
+                return None
+            result.append(_parse_diagnostic(path, line_offset, error))
+            continue
+        except RecursionError:
+            result.append(_diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
+            continue
+        objects = list(_objects(root))
+        if objects:
+            if not _check_shape(root, path, line_offset, result):
+                return None
+            documents.append((line_offset, objects))
+    return documents
+
+
+def _documents(text: str) -> Iterator[tuple[int, str]]:
+    """Split a YAML stream into its documents, each with the (0-based) line it starts on.
+
+    A ``---`` line starts a new document unless the current one holds nothing yet but
+    comments and directives; a ``...`` line ends the current one.
+    """
+    start = line = 0
+    for marker in _MARKER.finditer(text):
+        position = marker.start()
+        if marker.group() == "---":
+            if not _CONTENT.search(text, start, position):
+                continue
+            end = position
+        else:
+            end = text.find("\n", position) + 1 or len(text)
+        yield line, text[start:end]
+        line += text.count("\n", start, end)
+        start = end
+    yield line, text[start:]
+
+
+def _compose(chunk: str) -> Node | None:
+    shallow = _CLoader is not None and sum(map(chunk.count, "[{-:?")) < _C_COMPOSER_MAX_INDICATORS
+    loader = (_CLoader if shallow else _Loader)(chunk)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _check_shape(root: Node, path: str, line_offset: int, result: ManifestFindings) -> bool:
+    """Report duplicate keys (kubectl rejects them); False if the document is a raw
+    template that happened to parse: ``{{ x }}`` composes to a mapping used as a key."""
+    for mapping in _mappings(root):
+        first_keys: dict[tuple[str, str], ScalarNode] = {}
+        for key, _ in mapping.value:
+            if type(key) is not ScalarNode:
+                if type(key) is MappingNode and key.flow_style:
+                    return False
+                continue
+            if key.tag == _MERGE:
+                continue
+            first = first_keys.setdefault((key.tag, key.value), key)
+            if first is not key:
+                line, column = key.start_mark.line + line_offset + 1, key.start_mark.column + 1
+                first_line = first.start_mark.line + line_offset + 1
+                message = f"duplicate key '{key.value}' (first at line {first_line}); kubectl rejects the manifest"
+                result.append(_diagnostic(path, DUPLICATE_KEY, message, line, column))
+    return True
+
+
+def _check_object(context: ManifestContext, rules: list[KubernetesRule], obj: KubeObject) -> None:
+    if _container_default_limit(obj):
+        where = f"{obj} ({context.path}:{obj.node.start_mark.line + context.line_offset + 1})"
+        context.result.limit_ranges.setdefault(obj.namespace, where)
+    annotations = _ignore_annotations(obj)
+    for rule in rules:
+        if not annotations or not _suppressed(context, rule, annotations):
+            rule.check(obj)
+
+
+def _ignore_annotations(obj: KubeObject) -> list[tuple[Node, Node]]:
+    """The ``ignore-check.oomlint.io/...`` annotations of the object and its pod template."""
+    owners = [obj.node] if obj.template in (None, obj.node) else [obj.node, obj.template]
+    found = []
+    for owner in owners:
+        annotations = get(get(owner, "metadata"), "annotations")
+        if type(annotations) is MappingNode:
+            found += [
+                (key, value)
+                for key, value in annotations.value
+                if type(key) is ScalarNode and key.value.startswith(SUPPRESSION_PREFIX)
+            ]
+    return found
+
+
+def _suppressed(context: ManifestContext, rule: KubernetesRule, annotations: list[tuple[Node, Node]]) -> bool:
+    """Whether an annotation turns ``rule`` off. One without a reason turns nothing off
+    and is reported, so that every exception says why it is one."""
+    suppressed = False
+    for key, value in annotations:
+        if key.value != SUPPRESSION_PREFIX + rule.symbol:
+            continue
+        if (scalar(value) or "").strip():
+            suppressed = True
+        else:
+            context.report(rule, key, f"annotation {key.value} needs a reason: say why {rule.code} does not apply here")
+    return suppressed
+
+
+def _cover(result: ManifestFindings, limit_ranges: dict[str | None, str]) -> None:
+    """Drop the findings that a LimitRange default in their namespace makes moot."""
+    covered = {f for f in result if f in result.coverable and result.coverable[f] in limit_ranges}
+    if not covered:
+        return
+    result[:] = [f for f in result if f not in covered]
+    for finding in sorted(covered):
+        limit_range = limit_ranges[result.coverable.pop(finding)]
+        where = f"{finding.path}:{finding.line}:{finding.column}"
+        result.covered.append(f"{where}: {finding.code} not reported: {limit_range} sets a default memory limit")
+
+
+def apply_limit_ranges(results: Sequence[ManifestFindings]) -> None:
+    """The CLI's cross-file pass: a LimitRange default declared in any file of the run
+    covers the OOM501/OOM504 findings of its namespace in every file."""
+    limit_ranges: dict[str | None, str] = {}
+    for result in results:
+        for namespace, where in result.limit_ranges.items():
+            limit_ranges.setdefault(namespace, where)
+    for result in results:
+        _cover(result, limit_ranges)
+
+
+def _drop_noqa(result: ManifestFindings, text: str) -> None:
+    """``# noqa`` on the finding's own line. YAML has no logical lines spanning several."""
+    if not result or "noqa" not in text.lower():
+        return
+    lines = _PhysicalLines(text)
+    result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
+
+
+class _PhysicalLines(NoqaMap):
+    """flake8's ``# noqa`` matching on physical lines only."""
+
+    def __init__(self, text: str):
+        self._lines = text.splitlines()
+        self._logical = {}
+
+
+def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError) -> Finding:
+    mark = getattr(error, "problem_mark", None)
+    line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
+    problem = getattr(error, "problem", None) or str(error)
+    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}", line, column)
+
+
+def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(path, line, column, code, message, DIAGNOSTICS[code], line, column)

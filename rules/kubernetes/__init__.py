@@ -1,0 +1,1 @@
+"""Rules for Kubernetes manifests (YAML and JSON), run by the ``oomlint`` command."""

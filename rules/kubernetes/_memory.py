@@ -1,0 +1,119 @@
+"""What the Kubernetes rules share: memory quantities, and the missing-limit check.
+
+Quantities follow Kubernetes' ``resource.Quantity`` grammar and compare by value
+(``1Gi`` == ``1024Mi``). OOM501 and OOM504 are one check on different kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import ClassVar, NamedTuple
+
+from yaml.nodes import Node
+
+from oomlint.kubernetes import KubeObject, KubernetesRule, memory, scalar
+
+# <signedNumber><suffix>: a binary suffix (Ki..Ei), a decimal SI one (n, u, m, none,
+# k, M..E) or a decimal exponent (e3, E-2). "1E" is one exabyte, "1E3" a thousand bytes.
+_QUANTITY = re.compile(
+    r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?P<suffix>[KMGTPE]i|[numkMGTPE]?|[eE](?P<exponent>[+-]?[0-9]+))"
+)
+_BINARY = {f"{prefix}i": 2 ** (10 * power) for power, prefix in enumerate("KMGTPE", start=1)}
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+# Sub-byte units: fine for CPU, never what anyone meant for memory.
+FRACTIONAL_SUFFIXES = {"m": "milli (thousandths)", "u": "micro (millionths)", "n": "nano (billionths)"}
+# "600MB", "512MiB", "1gi", "2 G": a number and a unit letter, written the way other tools do.
+_UNIT_TYPO = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[kKmMgGtTpPeE])(?P<binary>[iI]?)[bB]?")
+# Exponents beyond this are not sizes anyone writes; they would only slow the arithmetic.
+_MAX_EXPONENT = 100
+
+
+class Quantity(NamedTuple):
+    text: str
+    bytes: Decimal
+    suffix: str
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The quantity ``text`` stands for, or None if the API server would reject it."""
+    match = _QUANTITY.fullmatch(text)
+    if match is None:
+        return None
+    number, suffix, exponent = Decimal(match["number"]), match["suffix"], match["exponent"]
+    if exponent is not None:
+        if abs(int(exponent)) > _MAX_EXPONENT:
+            return None
+        return Quantity(text, number.scaleb(int(exponent)), suffix)
+    if suffix in _BINARY:
+        return Quantity(text, number * _BINARY[suffix], suffix)
+    return Quantity(text, number.scaleb(_DECIMAL[suffix]), suffix)
+
+
+def bytes_text(value: Decimal) -> str:
+    """``629145600 bytes``, ``3.5 bytes``, ``1.000e+21 bytes``."""
+    if abs(value) >= 10**18:
+        return f"{value:.3e} bytes"
+    shown = f"{value.normalize():f}"
+    return f"{shown} byte" if value == 1 else f"{shown} bytes"
+
+
+def likely_intents(text: str) -> list[str]:
+    """What a mistyped quantity probably meant: ``600MB`` -> ``600M``, ``600Mi``."""
+    match = _UNIT_TYPO.fullmatch(text.strip())
+    if match is None:
+        return []
+    number, unit = match["number"], match["unit"].upper()
+    binary = f"{number}{unit}i"
+    if match["binary"]:
+        return [binary]
+    return [number + ("k" if unit == "K" else unit), binary]
+
+
+def did_you_mean(intents: list[str]) -> str:
+    """``; did you mean 600M (600000000 bytes) or 600Mi (629145600 bytes)?``, or nothing."""
+    if not intents:
+        return ""
+    return "; did you mean " + " or ".join(f"{text} ({bytes_text(parse_quantity(text).bytes)})" for text in intents) + "?"
+
+
+def quantity_of(node: Node | None) -> Quantity | None:
+    """The quantity a request or limit node holds, if it is a valid one."""
+    text = scalar(node)
+    return None if text is None else parse_quantity(text)
+
+
+def memory_settings(obj: KubeObject) -> Iterator[tuple[str, Node | None, Node | None]]:
+    """``(owner, request, limit)`` memory nodes of a workload: the pod's own (pod-level
+    resources), then each container's. None where the key is absent."""
+    spec = obj.pod_spec
+    if spec is None:
+        return
+    yield "pod", memory(spec, "requests"), memory(spec, "limits")
+    for container in obj.containers():
+        yield str(container), memory(container.node, "requests"), memory(container.node, "limits")
+
+
+MISSING_LIMIT_MESSAGE = (
+    "{object}: {container} has no memory limit, so a leak grows until the node runs out "
+    "and the kubelet evicts other pods; set resources.limits.memory"
+)
+
+
+class MissingMemoryLimit(KubernetesRule):
+    """A container of one of ``kinds`` without ``resources.limits.memory``, in a pod that
+    sets no pod-level memory limit either, unless the object is a fragment (a patch).
+    The engine drops the finding when a LimitRange gives the namespace a default limit."""
+
+    kinds: ClassVar[frozenset[str]]
+    limit_range_covers = True
+
+    def check(self, obj: KubeObject) -> None:
+        if obj.kind not in self.kinds or obj.is_fragment or obj.pod_spec is None:
+            return
+        if memory(obj.pod_spec, "limits") is not None:
+            return
+        for container in obj.containers():
+            if memory(container.node, "limits") is None:
+                self.report(container.node, object=obj, container=container)

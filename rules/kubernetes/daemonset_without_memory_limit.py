@@ -1,0 +1,122 @@
+"""OOM501: a DaemonSet container with no memory limit."""
+
+from __future__ import annotations
+
+from oomlint.rules.kubernetes._memory import MISSING_LIMIT_MESSAGE, MissingMemoryLimit
+
+
+class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
+    """
+    ## What it does
+    Flags every container of a DaemonSet (`apps/v1`, and the older `apps/v1beta2` and
+    `extensions/v1beta1`) that has no `resources.limits.memory`: regular containers and
+    init containers, restartable sidecars (`restartPolicy: Always`) included. The finding
+    is on the container's first line and names the DaemonSet (kind, namespace/name) and
+    the container.
+
+    A container is covered, and not flagged, when the pod template sets a pod-level
+    `resources.limits.memory`, or when a LimitRange of `type: Container` with a
+    `default.memory` (or a `max.memory`, which the API server copies into `default`) in
+    the same namespace is among the files checked in the same run. `oomlint -v` says
+    which LimitRange covered which container. Objects with no namespace count as one
+    namespace of their own: the one `kubectl apply -n` will put them all in.
+    `ephemeralContainers` are not checked: the API forbids resources on them. Nor is an
+    `apps/v1` DaemonSet without `spec.selector`: the API server rejects one, so it is a
+    fragment, typically a kustomize patch merged into a base that sets the limits (check
+    the merged result with `kustomize build | oomlint -`).
+
+    ## Why is this bad?
+    A container without a memory limit may grow until the node runs out of memory. Then
+    the kernel OOM-kills processes and the kubelet evicts pods, whichever they are.
+    A DaemonSet has a copy on every node, so one leak takes down the whole fleet. In the
+    Fluentd incident the log shipper's DaemonSet had `requests.memory: 256Mi` and no
+    limit: its pods were Burstable, a plugin leak grew them until the kernel OOM-killed
+    them on 14 of 22 nodes, and the kubelet evicted customer pods alongside.
+
+    With a limit, only the leaking container is killed and restarted, and the scheduler
+    can account for what each node really holds.
+
+    ## Example
+    ```yaml
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata:
+      name: fluentd
+      namespace: logging
+    spec:
+      selector:
+        matchLabels: {app: fluentd}
+      template:
+        metadata:
+          labels: {app: fluentd}
+        spec:
+          containers:
+            - name: fluentd
+              image: fluent/fluentd:v1.16
+              resources:
+                requests:
+                  memory: 256Mi
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata:
+      name: fluentd
+      namespace: logging
+    spec:
+      selector:
+        matchLabels: {app: fluentd}
+      template:
+        metadata:
+          labels: {app: fluentd}
+        spec:
+          containers:
+            - name: fluentd
+              image: fluent/fluentd:v1.16
+              resources:
+                requests:
+                  memory: 512Mi
+                limits:
+                  memory: 512Mi
+    ```
+
+    ## Options
+    None. To accept a container without a limit, annotate the DaemonSet or its pod
+    template with `ignore-check.oomlint.io/daemonset-without-memory-limit: "<reason>"`
+    (an empty reason is reported), or put `# noqa: OOM501` on the container's line.
+
+    ## Fix
+    None: only you know how much memory the container needs. Measure its working set
+    and set `resources.limits.memory` (and `requests.memory`, equal for Guaranteed QoS).
+
+    ## References
+    - [Resource management for pods and containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)
+    - [Pod-level resources](https://kubernetes.io/docs/tasks/configure-pod-container/assign-pod-level-resources/)
+    - [LimitRange default memory](https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/)
+    - [Node-pressure eviction](https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/)
+
+    How other linters compare (measured for the incident review). Each has a check for
+    a container without a memory limit; none knows pod-level limits or LimitRange
+    defaults, so each reports containers that are covered. None validates the quantity:
+    Checkov passes `600MB`, `lots`, `"0"`, `3500m` and a request above the limit (OOM502
+    reports all five).
+
+    | tool | check | pod-level limit | LimitRange default | quantity validated | other gaps |
+    | --- | --- | --- | --- | --- | --- |
+    | oomlint | OOM501, OOM504, OOM502 | yes | yes, across the files of a run | yes | |
+    | kube-linter | `unset-memory-requirements` | no | no | no | no line numbers |
+    | Polaris | `memoryLimitsMissing` | no | no | no | |
+    | kube-score | `container-resources` | no | no | no | |
+    | Checkov | `CKV_K8S_13` | no | no | no | a file with one malformed document is dropped whole, exit 0 |
+    | Trivy | `KSV018` | no | no | no | |
+    | Kyverno | `require-requests-limits` | no | no | no | |
+    | Datree | `CONTAINERS_MISSING_MEMORY_LIMIT_KEY` | no | no | no | |
+    """
+
+    code = "OOM501"
+    symbol = "daemonset-without-memory-limit"
+    summary = "DaemonSet container with no memory limit"
+    message = MISSING_LIMIT_MESSAGE
+    kinds = frozenset({"DaemonSet"})
