@@ -7,6 +7,7 @@ failure (reported on stderr, naming the file; the other files are still checked)
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import sys
@@ -18,11 +19,11 @@ from oomlint.docs import render_rule
 from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
 from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
 from oomlint.kubernetes import ManifestFindings, apply_limit_ranges
-from oomlint.output import FORMATS, render
+from oomlint.output import FORMATS, finding_line, render
 from oomlint.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules", "lsp")
+COMMANDS = ("check", "fix", "rule", "rules", "lsp")
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 16
 # Stdin without a telling --stdin-filename is a manifest if it starts with "---" (helm
@@ -56,24 +57,25 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 no findings, 1 findings, 2 usage/config error or internal failure.",
     )
     parser.add_argument("--version", action="version", version=f"oomlint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{check,rule,rules,lsp}")
+    commands = parser.add_subparsers(dest="command", metavar="{check,fix,rule,rules,lsp}")
 
     check = commands.add_parser("check", help="check files and directories (the default command)")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - reads stdin")
-    check.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
-    check.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
-    check.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
+    _add_selection_arguments(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: all cores)")
-    check.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
-    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
     check.set_defaults(handler=_check)
+
+    fix = commands.add_parser("fix", help="apply the fixes of fixable findings, then report what is left")
+    _add_selection_arguments(fix)
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour")
+    fix.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
+    fix.set_defaults(handler=_fix, stdin_filename=None, disable_noqa=False, jobs=1, verbose=False)
 
     rule = commands.add_parser("rule", help="print the documentation of a rule")
     rule.add_argument("code", metavar="CODE", help="a rule code (OOM301) or symbol (unbounded-lru-cache)")
@@ -85,6 +87,15 @@ def _parser() -> argparse.ArgumentParser:
     lsp = commands.add_parser("lsp", help="run the language server on stdio (needs oomlint[lsp])")
     lsp.set_defaults(handler=_lsp)
     return parser
+
+
+def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - reads stdin")
+    parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
+    parser.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
+    parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
+    parser.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
+    parser.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
 
 
 def _codes(value: str) -> list[str]:
@@ -191,6 +202,41 @@ def _write(report: str, output: str | None) -> None:
             stream.write(report)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+# -------------------------------------------------------------------------- fix
+
+
+def _fix(arguments: argparse.Namespace) -> int:
+    """Fix file by file (only files with fixable findings are rewritten), then report."""
+    from oomlint.fixes import fix_file  # libcst is imported only when fixing
+    config_for = _config_source(arguments)
+    remaining, fixed_count, changed, problems = [], 0, 0, []
+    for item in collect(arguments.paths, config_for, arguments.force_exclude):
+        if isinstance(item, MissingPath) or item.path == STDIN:
+            raise UsageError(f"{item}: fix needs existing files" if isinstance(item, MissingPath) else "fix cannot read stdin")
+        result = fix_file(item.path, item.config.rules_for(item.path), arguments.unsafe_fixes, write=not arguments.diff)
+        remaining.extend(result.remaining)
+        if result.problem:
+            problems.append(f"{item.path}: {result.problem}")
+        if result.new_text is not None:
+            fixed_count += len(result.fixed)
+            changed += 1
+            if arguments.diff:
+                sys.stdout.writelines(difflib.unified_diff(
+                    result.old_text.splitlines(keepends=True), result.new_text.splitlines(keepends=True),
+                    fromfile=f"a/{item.path}", tofile=f"b/{item.path}",
+                ))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if arguments.diff:
+        print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.")
+        return EXIT_FINDINGS if fixed_count else EXIT_CLEAN
+    remaining.sort()
+    sys.stdout.write("".join(finding_line(f) + "\n" for f in remaining))
+    print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
+          f"{len(remaining)} remaining.")
+    return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
 
 
 # ------------------------------------------------------------------ rule, rules

@@ -58,6 +58,8 @@ class Finding:
     end_line: int
     end_column: int
     """Exclusive: the character just past the flagged code."""
+    fix: str | None = None
+    """``"safe"`` or ``"unsafe"`` when ``oomlint fix`` can fix it (see :mod:`oomlint.fixes`)."""
 
 
 # ---------------------------------------------------------------------------- file
@@ -193,12 +195,12 @@ class FileContext:
             self._lines = _LINE_BREAK.split(self.source)
         return self._lines
 
-    def report(self, rule: Rule, node: ast.AST, message: str) -> None:
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None) -> None:
         line, end_line = node.lineno, node.end_lineno or node.lineno
         column = self._char_column(line, node.col_offset)
         end_column = self._char_column(end_line, node.end_col_offset or node.col_offset)
         self.findings.append(
-            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column)
+            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column, fix)
         )
 
     def _char_column(self, line: int, utf8_offset: int) -> int:

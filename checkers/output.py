@@ -24,16 +24,32 @@ def render(format_name: str, findings: Sequence[Finding], files_checked: int, st
 
 def render_text(findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
     """``path:line:col: CODE message`` lines, then (optionally) counts per code, then a summary."""
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
+    lines = [finding_line(f) for f in findings]
     if statistics:
         lines += _statistics(findings)
     files = f"{files_checked} file{'s' if files_checked != 1 else ''} checked"
     if findings:
         count = len(findings)
         lines.append(f"Found {count} finding{'s' if count != 1 else ''} ({files}).")
+        lines += _fixable_summary(findings)
     else:
         lines.append(f"No findings ({files}).")
     return "\n".join(lines) + "\n"
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as text; ``[*]`` marks what ``oomlint fix`` fixes safely (ruff's marker)."""
+    marker = "[*] " if finding.fix == "safe" else ""
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {marker}{finding.message}"
+
+
+def _fixable_summary(findings: Sequence[Finding]) -> list[str]:
+    safe = sum(f.fix == "safe" for f in findings)
+    unsafe = sum(f.fix == "unsafe" for f in findings)
+    lines = [f"[*] {safe} fixable with `oomlint fix`."] if safe else []
+    if unsafe:
+        lines.append(f"{unsafe} more fixable with `oomlint fix --unsafe-fixes`.")
+    return lines
 
 
 def render_json(findings: Sequence[Finding]) -> str:
@@ -49,6 +65,7 @@ def render_json(findings: Sequence[Finding]) -> str:
                 "code": f.code,
                 "symbol": f.symbol,
                 "message": f.message,
+                "fix": f.fix,
             }
             for f in findings
         ],

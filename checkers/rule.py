@@ -125,9 +125,22 @@ class Rule:
             getattr(ast, name[len(VISIT):]): name for name in dir(cls) if name.startswith(VISIT)
         }
 
-    def report(self, node: ast.AST, **fields: object) -> None:
-        """Report a finding at ``node`` with this rule's message filled from ``fields``."""
-        self.context.report(self, node, self.message.format(**fields))
+    def report(self, node: ast.AST, fix: str | None = None, **fields: object) -> None:
+        """Report a finding at ``node`` with this rule's message filled from ``fields``.
+
+        ``fix`` is ``"safe"`` or ``"unsafe"`` when :meth:`fix` can rewrite this finding.
+        """
+        self.context.report(self, node, self.message.format(**fields), fix)
+
+    @classmethod
+    def fix(cls, node, options: dict, context):
+        """The replacement for the libcst ``node`` at a finding reported with ``fix=``.
+
+        ``context`` is libcst's ``CodemodContext``, for imports the fix needs
+        (``AddImportsVisitor.add_needed_import``). Return None when the node is not
+        what the fix expects: the finding is then left alone.
+        """
+        return None
 
     def finish(self) -> None:
         """Called once after the walk; report what needed the whole module."""

@@ -24,9 +24,10 @@ def test_findings_exit_1_with_exact_text(project):
     result = run("oomlint", "check", ".", cwd=root)
     assert result.returncode == 1
     assert result.stdout == (
-        f"app.py:4:2: OOM301 {MESSAGE}\n"
-        f"lib/more.py:4:2: OOM301 {MESSAGE}\n"
+        f"app.py:4:2: OOM301 [*] {MESSAGE}\n"
+        f"lib/more.py:4:2: OOM301 [*] {MESSAGE}\n"
         "Found 2 findings (2 files checked).\n"
+        "[*] 2 fixable with `oomlint fix`.\n"
     )
 
 
@@ -34,7 +35,11 @@ def test_exit_zero_and_statistics(project):
     root = project({"app.py": UNBOUNDED + UNBOUNDED.replace("def f", "def g").replace("import functools\n", "")})
     result = run("oomlint", "--statistics", "--exit-zero", "app.py", cwd=root)
     assert result.returncode == 0
-    assert result.stdout.splitlines()[-2:] == ["2  OOM301  unbounded-lru-cache", "Found 2 findings (1 file checked)."]
+    assert result.stdout.splitlines()[-3:] == [
+        "2  OOM301  unbounded-lru-cache",
+        "Found 2 findings (1 file checked).",
+        "[*] 2 fixable with `oomlint fix`.",
+    ]
 
 
 def test_statistics_needs_text_format(project):
@@ -55,6 +60,7 @@ def test_json_output_schema(project):
             "code": "OOM301",
             "symbol": "unbounded-lru-cache",
             "message": MESSAGE,
+            "fix": "safe",
         }
     ]
 
@@ -104,12 +110,12 @@ def test_parallel_run_gives_the_same_findings(project):
     parallel = run("oomlint", "-j", "2", "pkg", cwd=root)
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
-    assert serial.stdout.endswith("Found 40 findings (40 files checked).\n")
+    assert serial.stdout.endswith("Found 40 findings (40 files checked).\n[*] 40 fixable with `oomlint fix`.\n")
 
 
 def test_stdin(project):
     result = run("oomlint", "--stdin-filename", "svc/app.py", "-", stdin=UNBOUNDED)
-    assert (result.returncode, result.stdout) == (1, f"svc/app.py:4:2: OOM301 {MESSAGE}\nFound 1 finding (1 file checked).\n")
+    assert (result.returncode, result.stdout) == (1, f"svc/app.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (1 file checked).\n[*] 1 fixable with `oomlint fix`.\n")
 
 
 def test_broken_files_are_diagnostics_not_tracebacks(project):
@@ -121,9 +127,10 @@ def test_broken_files_are_diagnostics_not_tracebacks(project):
     assert result.stdout == (
         "latin.py:1:12: OOM002 cannot decode as utf-8: byte 0xe9 is invalid\n"
         "missing.py:1:1: OOM001 cannot read file: No such file or directory\n"
-        f"ok.py:4:2: OOM301 {MESSAGE}\n"
+        f"ok.py:4:2: OOM301 [*] {MESSAGE}\n"
         "syntax.py:1:7: OOM003 cannot parse: invalid syntax\n"
         "Found 4 findings (3 files checked).\n"
+        "[*] 1 fixable with `oomlint fix`.\n"
     )
 
 
@@ -151,5 +158,5 @@ def test_internal_failure_is_reported_and_exits_2(project, monkeypatch, capsys):
     monkeypatch.chdir(root)
     assert cli.main(["-j", "1", "a.py", "b.py"]) == 2
     out, err = capsys.readouterr()
-    assert out == f"b.py:4:2: OOM301 {MESSAGE}\nFound 1 finding (2 files checked).\n"
+    assert out == f"b.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (2 files checked).\n[*] 1 fixable with `oomlint fix`.\n"
     assert err == "oomlint: internal error while checking a.py: RuntimeError: rule bug\n"

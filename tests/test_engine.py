@@ -229,7 +229,7 @@ def test_nothing_of_a_file_is_retained():
     del tree
     gc.collect()
     assert reference() is None
-    assert all(isinstance(value, (str, int)) for f in findings for value in vars(f).values())
+    assert all(isinstance(value, (str, int, type(None))) for f in findings for value in vars(f).values())
 
 
 def test_rule_registry_rejects_bad_metadata():

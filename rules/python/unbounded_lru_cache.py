@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from oomlint.astutil import FunctionNode, argument, callee, explicit_parameters, is_infinite, is_none
-from oomlint.rule import Rule
+from oomlint.rule import Option, Rule
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -16,12 +16,17 @@ MAXSIZE_DECORATORS = frozenset(
     }
 )
 ALWAYS_UNBOUNDED = frozenset({"functools.cache"})
+FIXABLE_CALLS = frozenset({"functools.lru_cache", "async_lru.alru_cache"})
 CACHETOOLS_CACHED = frozenset({"cachetools.cached"})
 CACHETOOLS_CLASSES = frozenset(
     f"cachetools.{kind}"
     for kind in ("Cache", "FIFOCache", "LFUCache", "LRUCache", "MRUCache", "RRCache", "TLRUCache", "TTLCache")
 )
 PLAIN_CONTAINERS = frozenset({"builtins.dict", "collections.OrderedDict", "collections.defaultdict"})
+
+
+def _positive(value: object) -> str | None:
+    return None if value > 0 else "must be at least 1"
 
 
 class UnboundedLruCache(Rule):
@@ -63,10 +68,15 @@ class UnboundedLruCache(Rule):
     ```
 
     ## Options
-    None.
+    `fix-maxsize`: the `maxsize` that `oomlint fix` writes.
 
     ## Fix
-    None yet.
+    Safe: `oomlint fix` rewrites `lru_cache(maxsize=None)`, `lru_cache(None)`,
+    `alru_cache(maxsize=None)` and `functools.cache` to a bounded
+    `lru_cache(maxsize=1024)` (the `fix-maxsize` option), adding the import it needs.
+    The cachetools forms are left to you: which cache class fits is your call.
+    ruff's UP033 rewrites the other way (`lru_cache(maxsize=None)` to `cache`); ignore
+    UP033 where you use this fix.
 
     ## References
     - [functools.lru_cache](https://docs.python.org/3/library/functools.html#functools.lru_cache)
@@ -76,6 +86,7 @@ class UnboundedLruCache(Rule):
     code = "OOM301"
     symbol = "unbounded-lru-cache"
     summary = "Memoizing decorator with no size limit"
+    options = (Option("fix-maxsize", 1024, "the maxsize `oomlint fix` gives an unbounded cache", validate=_positive),)
     message = "{decorator} on '{function}' never evicts: every distinct argument stays cached; set a maxsize"
 
     def __init__(self, context, options):
@@ -89,7 +100,7 @@ class UnboundedLruCache(Rule):
         for decorator in node.decorator_list:
             description = self._unbounded(decorator)
             if description:
-                self.unbounded.append((decorator, description, node.name))
+                self.unbounded.append((decorator, description, node.name, self._fixable(decorator)))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -101,9 +112,40 @@ class UnboundedLruCache(Rule):
                 self.cleared.add(name)
 
     def finish(self) -> None:
-        for decorator, description, function in self.unbounded:
+        for decorator, description, function, fixable in self.unbounded:
             if function not in self.cleared:
-                self.report(decorator, decorator=description, function=function)
+                self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function)
+
+    def _fixable(self, decorator: ast.expr) -> bool:
+        """Written out where it is used: a call of a functools or async-lru decorator, or ``cache``."""
+        if isinstance(decorator, ast.Call):
+            return self.model.qualified_name(decorator.func) in FIXABLE_CALLS
+        return self.model.qualified_name(decorator) in ALWAYS_UNBOUNDED
+
+    @classmethod
+    def fix(cls, node, options, context):
+        import libcst as cst
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+        maxsize = cst.Integer(str(options["fix-maxsize"]))
+        if isinstance(node, cst.Call):
+            for index, arg in enumerate(node.args):
+                keyword = arg.keyword.value if arg.keyword else None
+                if keyword == "maxsize" or (keyword is None and index == 0):
+                    return node.with_changes(args=[*node.args[:index], arg.with_changes(value=maxsize), *node.args[index + 1:]])
+            return None
+        bounded = cst.Arg(
+            keyword=cst.Name("maxsize"),
+            value=maxsize,
+            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+        )
+        if isinstance(node, cst.Attribute):
+            return cst.Call(func=node.with_changes(attr=cst.Name("lru_cache")), args=[bounded])
+        if isinstance(node, cst.Name):
+            AddImportsVisitor.add_needed_import(context, "functools", "lru_cache")
+            RemoveImportsVisitor.remove_unused_import(context, "functools", "cache", asname=None if node.value == "cache" else node.value)
+            return cst.Call(func=cst.Name("lru_cache"), args=[bounded])
+        return None
 
     def _unbounded(self, decorator: ast.expr) -> str | None:
         """How to name the decorator in the message, if its cache is unbounded."""

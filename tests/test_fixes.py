@@ -1,0 +1,182 @@
+"""``oomlint fix``: exact rewrites, idempotence, safety, and byte-for-byte care of files."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import stat
+import sysconfig
+
+import pytest
+
+from oomlint.config import Config
+from oomlint.fixes import fix_file
+from oomlint.rule import rule_by_code
+from tests.conftest import run
+
+BEFORE = """\
+import functools
+from functools import cache, lru_cache
+import async_lru
+
+
+@functools.lru_cache(maxsize=None)  # profiles by user
+def load(user_id):
+    return user_id
+
+
+@lru_cache(None)
+def render(template):
+    return template
+
+
+@cache  # hot path
+def resolve(name):
+    return name
+
+
+@functools.cache
+def parse(raw):
+    return raw
+
+
+@async_lru.alru_cache(maxsize=None, typed=True)
+async def fetch(key):
+    return key
+"""
+AFTER = """\
+import functools
+from functools import lru_cache
+import async_lru
+
+
+@functools.lru_cache(maxsize=1024)  # profiles by user
+def load(user_id):
+    return user_id
+
+
+@lru_cache(1024)
+def render(template):
+    return template
+
+
+@lru_cache(maxsize=1024)  # hot path
+def resolve(name):
+    return name
+
+
+@functools.lru_cache(maxsize=1024)
+def parse(raw):
+    return raw
+
+
+@async_lru.alru_cache(maxsize=1024, typed=True)
+async def fetch(key):
+    return key
+"""
+RULES = Config().enabled
+
+
+def test_oom301_fix_exact_text_idempotent_and_clean(tmp_path):
+    path = tmp_path / "caches.py"
+    path.write_text(BEFORE)
+    first = fix_file(str(path), RULES)
+    assert (first.problem, len(first.fixed), first.remaining) == (None, 5, [])
+    assert path.read_text() == AFTER
+    ast.parse(path.read_text())
+    second = fix_file(str(path), RULES)
+    assert (second.fixed, second.new_text, path.read_text()) == ([], None, AFTER)
+
+
+def test_fix_maxsize_comes_from_the_config(project):
+    root = project({"pyproject.toml": "[tool.oomlint.OOM301]\nfix-maxsize = 256\n", "app.py": BEFORE})
+    result = run("oomlint", "fix", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "Fixed 5 findings in 1 file; 0 remaining.\n")
+    assert (root / "app.py").read_text() == AFTER.replace("1024", "256")
+
+
+def test_unfixable_forms_are_reported_and_left_alone(project):
+    source = "import cachetools\n\n\n@cachetools.cached(cache={})\ndef rates(currency):\n    return currency\n"
+    root = project({"rates.py": source})
+    result = run("oomlint", "fix", "rates.py", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remaining.\n")
+    assert (root / "rates.py").read_text() == source
+
+
+def test_diff_writes_nothing(project):
+    root = project({"app.py": BEFORE})
+    result = run("oomlint", "fix", "--diff", "app.py", cwd=root)
+    assert result.returncode == 1
+    assert "-@functools.lru_cache(maxsize=None)  # profiles by user\n+@functools.lru_cache(maxsize=1024)  # profiles by user\n" in result.stdout
+    assert result.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert result.stdout.endswith("Would fix 5 findings in 1 file.\n")
+    assert (root / "app.py").read_text() == BEFORE
+
+
+def test_encoding_bom_newlines_and_permissions_are_kept(tmp_path):
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(("# -*- coding: latin-1 -*-\n" + BEFORE.replace("# hot path", "# café")).encode("latin-1"))
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbf" + BEFORE.replace("\n", "\r\n").encode())
+    os.chmod(bom, 0o751)
+    assert fix_file(str(latin), RULES).problem is None
+    assert fix_file(str(bom), RULES).problem is None
+    assert latin.read_bytes().decode("latin-1") == "# -*- coding: latin-1 -*-\n" + AFTER.replace("# hot path", "# café")
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + AFTER.replace("\n", "\r\n").encode()
+    assert stat.S_IMODE(os.stat(bom).st_mode) == 0o751
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".oomlint-")] == []
+
+
+def test_a_fix_that_would_break_the_file_is_not_written(tmp_path, monkeypatch):
+    import libcst as cst
+
+    path = tmp_path / "app.py"
+    path.write_text(BEFORE)
+    rule = rule_by_code("OOM301")
+    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: cst.Name("lambda")))
+    result = fix_file(str(path), RULES)
+    assert result.problem == "not fixed: the fix would not parse (invalid syntax, line 6)"
+    assert (result.fixed, path.read_bytes()) == ([], BEFORE.encode())
+
+
+def test_a_fix_that_raises_is_reported_not_a_traceback(tmp_path, monkeypatch):
+    import libcst as cst
+
+    path = tmp_path / "app.py"
+    path.write_text(BEFORE)
+    rule = rule_by_code("OOM301")
+    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: cst.Name("not a name")))
+    result = fix_file(str(path), RULES)
+    assert result.problem == "not fixed: CSTValidationError: Name 'not a name' is not a valid identifier."
+    assert path.read_bytes() == BEFORE.encode()
+
+
+def test_a_fix_that_leaves_its_finding_is_not_written(tmp_path, monkeypatch):
+    path = tmp_path / "app.py"
+    path.write_text(BEFORE)
+    rule = rule_by_code("OOM301")
+    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: node))
+    result = fix_file(str(path), RULES)
+    assert result.problem == "not fixed: the fix did not remove exactly its findings"
+    assert path.read_bytes() == BEFORE.encode()
+
+
+def test_fixing_a_copy_of_the_stdlib(tmp_path):
+    """Only files with fixable findings change, each still compiles, and a second run fixes nothing."""
+    source = sysconfig.get_paths()["stdlib"]
+    copy = tmp_path / "stdlib"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"), symlinks=True)
+    before = {path: path.read_bytes() for path in copy.rglob("*.py") if path.is_file()}
+    first = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=copy)
+    assert first.returncode in (0, 1), first.stderr
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    assert changed, "the stdlib has unbounded caches that the fix bounds"
+    for path in changed:
+        compile(path.read_bytes(), str(path), "exec")
+        assert "lru_cache(maxsize=1024)" in path.read_text(encoding="utf-8", errors="replace") or "(1024)" in path.read_text(
+            encoding="utf-8", errors="replace"
+        )
+    second = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=copy)
+    assert "Fixed 0 findings in 0 files;" in second.stdout
