@@ -35,6 +35,18 @@ def expectations(path: Path) -> set[Expected]:
     return found
 
 
+def malformed_markers(paths) -> list[str]:
+    """Lines that mention ``expect`` but do not parse as a marker: a typo would silently
+    drop an expectation."""
+    loose = re.compile(r"#\s*expect\b")
+    return [
+        f"{path.name}:{number}"
+        for path in paths
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if loose.search(line) and not EXPECT.search(line)
+    ]
+
+
 def run(*command: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run an installed console script of this environment (oomlint, flake8, pylint)."""
     executable = BIN / command[0]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from oomlint import cli
 from tests.conftest import oomlint_json, run
 

@@ -8,7 +8,6 @@ import shutil
 import stat
 import sysconfig
 
-import pytest
 
 from oomlint.config import Config
 from oomlint.fixes import fix_file

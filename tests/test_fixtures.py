@@ -6,14 +6,13 @@ set: one engine, so one answer, whichever host the user has.
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from oomlint.config import Config
 from oomlint.engine import check_file
 from oomlint.rule import all_rules
-from tests.conftest import EXPECT, FIXTURES, expectations, fixture_files, oomlint_json, run
+from tests.conftest import FIXTURES, expectations, fixture_files, malformed_markers, oomlint_json, run
 
 FIXTURE_IDS = [path.name for path in fixture_files()]
 
@@ -71,9 +70,4 @@ def test_pylint_matches_fixtures():
 
 
 def test_fixture_markers_are_well_formed():
-    """A typo in a marker (``# expect OOM301``) would silently drop an expectation."""
-    loose = re.compile(r"#\s*expect\b")
-    for path in fixture_files():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if loose.search(line):
-                assert EXPECT.search(line), f"{path.name}:{number}: malformed expect marker"
+    assert malformed_markers(fixture_files()) == []

@@ -10,7 +10,6 @@ fixture, the opt-in ones included, and unmarked lines must stay silent.
 from __future__ import annotations
 
 import json
-import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from oomlint.config import Config
 from oomlint.engine import check_bytes, check_file
 from oomlint.rule import all_rules
-from tests.conftest import EXPECT, ROOT, Expected, expectations, oomlint_json, run
+from tests.conftest import ROOT, Expected, expectations, malformed_markers, oomlint_json, run
 
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
 EVERY_RULE = Config(select=("OOM",)).enabled
@@ -75,12 +74,7 @@ def test_cli_walks_directories_for_manifests_in_parallel():
 
 
 def test_fixture_markers_are_well_formed():
-    """A typo in a marker (``# expect OOM501``) would silently drop an expectation."""
-    loose = re.compile(r"#\s*expect\b")
-    for path in fixture_files():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if loose.search(line):
-                assert EXPECT.search(line), f"{path.name}:{number}: malformed expect marker"
+    assert malformed_markers(fixture_files()) == []
 
 
 def test_the_incident_example_is_reported_at_the_container():
