@@ -188,6 +188,15 @@ class FileContext:
         self.model = SemanticModel(tree)
         self.findings: list[Finding] = []
         self._lines: list[str] | None = None
+        self._shared: dict[object, object] = {}
+
+    def shared(self, key: object, factory):
+        """One per-file object that several rules share (a collector, an analysis), made
+        by ``factory()`` the first time it is asked for. A rule may route its
+        ``visit_<Type>`` to the shared object's method: the walk calls it once per node."""
+        if key not in self._shared:
+            self._shared[key] = factory()
+        return self._shared[key]
 
     @property
     def lines(self) -> list[str]:
@@ -242,7 +251,10 @@ class Walker:
         self.dispatch: dict[type, list] = {}
         for rule in rules:
             for node_type, method in rule.node_types().items():
-                self.dispatch.setdefault(node_type, []).append(getattr(rule, method))
+                handlers = self.dispatch.setdefault(node_type, [])
+                handler = getattr(rule, method)
+                if handler not in handlers:  # rules sharing one collector call it once
+                    handlers.append(handler)
         self.deferred: deque[tuple[Scope, ast.AST]] = deque()
         self.initializers: deque[tuple[Scope, ast.AST]] = deque()
         self.special = {

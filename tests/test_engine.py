@@ -249,3 +249,30 @@ def test_code_too_deep_to_parse_is_a_diagnostic():
     assert (finding.line, finding.column, finding.code, finding.message) == (
         1, 1, "OOM004", "nested too deeply to parse",
     )
+
+
+def test_rules_sharing_a_collector_are_called_once_per_node():
+    seen = []
+
+    class Collector:
+        def visit_call(self, node):
+            seen.append(node)
+
+    class SharedProbe(Rule):
+        """Not registered: no ``code`` in its own class body."""
+
+        symbol = "shared-probe"
+        message = "m"
+        summary = "s"
+
+        def __init__(self, context, options):
+            super().__init__(context, options)
+            self.visit_Call = context.shared(Collector, Collector).visit_call
+
+        def visit_Call(self, node):
+            """Replaced per instance: the walk sends calls to the shared collector."""
+
+    first = type("First", (SharedProbe,), {})
+    second = type("Second", (SharedProbe,), {})
+    check_source("f(g())\n", "s.py", [(first, {}), (second, {})])
+    assert [ast.unparse(node) for node in seen] == ["f(g())", "g()"]

@@ -1,0 +1,807 @@
+"""What the release rules (OOM201, OOM202) share: the acquire/release table and the
+per-function analysis that both report from.
+
+Candidates are collected cheaply while the engine walks (``visit_call``): calls whose
+qualified name is in the table, or ``X.acquire()``, ``X.getconn()``, ``X.connect()``,
+``X.cursor()``. Only functions holding one are analysed, once, when a rule first asks
+for its ``reports`` (in ``finish``):
+
+- where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
+  ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
+  an attribute) are hand-offs or immediately consumed, and are left alone;
+- every use of the acquired name in the function (nested functions included): is it
+  released, managed (``with``, ``closing``, ``ExitStack``, ``weakref.finalize``,
+  ``atexit``, ``addCleanup``), or does it escape? Nothing of that: OOM202;
+- a path scan from the acquire: a statement that can raise, a ``return``, a
+  ``continue`` or the function's end, reached while the resource is held and neither
+  released yet nor protected (a ``finally`` that releases it, a handler that catches
+  everything), when the function does release it on its normal path: OOM201.
+
+The two rules are separate instances per file; they share one ``ResourceAnalysis``
+cached on the file's ``FileContext`` (``shared_analysis``), so the work is done once.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from oomlint.astutil import FunctionNode
+from oomlint.engine import FileContext
+from oomlint.rule import Option, Rule
+
+CLOSE = ("close",)
+# Qualified name -> the methods that release what it returns.
+FACTORIES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+            "tarfile.open", "zipfile.ZipFile",
+            "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
+            "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
+            "urllib.request.urlopen", "requests.Session", "requests.session", "httpx.Client",
+            "aiohttp.ClientSession",
+            "selectors.DefaultSelector", "selectors.SelectSelector", "selectors.PollSelector",
+            "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
+        ),
+        CLOSE,
+    ),
+    "tempfile.TemporaryDirectory": ("cleanup",),
+    "socket.socket": ("close", "detach"),
+    "socket.create_connection": ("close", "detach"),
+    "httpx.AsyncClient": ("aclose",),
+    **dict.fromkeys(
+        ("multiprocessing.Pool", "multiprocessing.pool.Pool", "multiprocessing.pool.ThreadPool"),
+        ("close", "terminate"),
+    ),
+    **dict.fromkeys(
+        (
+            "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
+            "concurrent.futures.thread.ThreadPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
+        ),
+        ("shutdown",),
+    ),
+}
+# Method acquires, recognised by name on any receiver.
+CHECKOUT_RELEASES = {
+    "acquire": ("release", "close"),  # c = P.acquire() -> P.release(c) / c.release(); X.acquire() -> X.release()
+    "getconn": ("close",),  # c = P.getconn() -> P.putconn(c)
+    "connect": ("close", "release"),  # c = X.connect() -> c.close() / c.release()
+    "cursor": ("close",),
+}
+# ``P.<method>(c)`` gives ``c`` back.
+RELEASE_BY_ARGUMENT = frozenset({"putconn", "release"})
+# Calls that take over a resource's cleanup: ``stack.enter_context(f)``, ``stack.callback(f.close)``,
+# ``weakref.finalize(obj, f.close)``, ``atexit.register(f.close)``, ``self.addCleanup(f.close)``.
+REGISTRATIONS = frozenset(
+    {
+        "enter_context", "enter_async_context", "callback", "push", "push_async_callback", "push_async_exit",
+        "finalize", "register", "addCleanup", "addAsyncCleanup", "enterContext", "enterAsyncContext", "closing",
+    }
+)
+CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+# Functions that acquire for someone else, who releases: the paired __exit__, test
+# tear-down; and any function with "acquire" in its name (``acquire()``, ``_acquireLock()``).
+RELEASED_ELSEWHERE = frozenset(
+    {"__enter__", "__aenter__", "setUp", "setUpClass", "asyncSetUp", "setUpModule",
+     "setup_method", "setup_class", "setup_module"}
+)
+# ``with self.assertRaises(...)`` / ``pytest.raises(...)``: the acquire is expected to fail;
+# ``with mock.patch(...)`` or ``@mock.patch(...)``: the factory may be a mock.
+NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "patch"})
+# Builtins that do not raise on the values they are normally given.
+NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
+LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+CLEANUP_RECORDERS = frozenset({"addCleanup", "addAsyncCleanup"})
+_TEXT = 40
+
+NOT_YET, OPEN, CLOSED = 0, 1, 2
+"""Path states of one resource, merged at joins: held on any path wins, then not yet acquired."""
+
+
+EXTRA_RESOURCES_HELP = (
+    "More factories whose results must be released, by qualified name: "
+    "'package.factory' (released by close()) or 'package.factory:method'."
+)
+
+
+class ResourceRule(Rule):
+    """What OOM201 and OOM202 have in common: the option, the shared analysis, reporting.
+
+    Each subclass sets its metadata and reports the analysis's findings for its code.
+    """
+
+    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
+
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.analysis = shared_analysis(context, options["extra-resources"])
+        # Calls go straight to the shared analysis: one Python call per node, not two.
+        self.visit_Call = self.analysis.visit_call
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Replaced per instance in ``__init__``; here so the engine knows to send calls."""
+
+    def finish(self) -> None:
+        for report in self.analysis.reports(self.code):
+            self.report(report.node, **report.fields)
+
+
+def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``"package.factory:method"`` (``close`` when no method is named) -> table rows."""
+    table = {}
+    for entry in entries:
+        name, _, method = entry.strip().partition(":")
+        if name:
+            table[name.strip()] = (method.strip() or "close",)
+    return table
+
+
+def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
+    """The file's analysis for this table; OOM201 and OOM202 get the same object when
+    they are configured alike, so candidates are collected and analysed once."""
+    return context.shared(
+        (ResourceAnalysis, extra), lambda: ResourceAnalysis(context, {**FACTORIES, **parse_extra_resources(extra)})
+    )
+
+
+@dataclass(eq=False)
+class Acquire:
+    call: ast.Call
+    releases: tuple[str, ...]
+    """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it."""
+    receiver: ast.expr | None = None
+    """``X`` of a method acquire (``X.acquire()``, ``P.getconn()``...)."""
+
+
+@dataclass(eq=False)
+class Resource:
+    """One tracked acquire in its position, and the uses of what it acquired."""
+
+    acquire: Acquire
+    statement: ast.stmt
+    name: str | None
+    """The local name that holds it: ``c`` of ``c = P.getconn()``, ``lock`` of ``lock.acquire()``."""
+    receiver_dump: str | None
+    """``ast.dump`` of ``X`` for ``X.acquire()``: released by ``X.release()``."""
+    owner: str | None = None
+    """``conn`` of ``cur = conn.cursor()``: closing the connection closes its cursors."""
+    lock_like: bool = False
+    """``X.acquire()`` as a statement or ``if`` test: ``with X:`` acquires it again, it does not release it."""
+    releases: set[int] = field(default_factory=set)
+    """ids of release calls, release references, registrations and managing ``with`` statements."""
+    cleanups: set[int] = field(default_factory=set)
+    """``releases`` plus calls that are given the resource (enough for a ``finally``)."""
+    handoffs: set[int] = field(default_factory=set)
+    """ids of statements that hand the resource over (return, yield, store, closure)."""
+    rebinds: set[int] = field(default_factory=set)
+    """ids of statements that bind its name again, or acquire the same lock again."""
+    escapes: bool = False
+    """Handed over in any way, passing it to a call included (OOM202's escape)."""
+
+    @property
+    def label(self) -> str:
+        if self.name is not None:
+            return self.name
+        return _short(ast.unparse(self.acquire.receiver))
+
+    def release_hint(self) -> str:
+        method = self.acquire.releases[0]
+        if self.name is None:
+            return f"{self.label}.{method}()"
+        attr = self.acquire.call.func.attr if isinstance(self.acquire.call.func, ast.Attribute) else ""
+        if attr == "getconn":
+            return f"{_short(ast.unparse(self.acquire.receiver))}.putconn({self.name})"
+        return f"{self.name}.{method}()"
+
+
+@dataclass(frozen=True)
+class Report:
+    code: str
+    node: ast.AST
+    fields: dict
+
+
+class ResourceAnalysis:
+    """Per file: acquire candidates by function, analysed once when a rule asks."""
+
+    def __init__(self, context: FileContext, table: dict[str, tuple[str, ...]]):
+        self.model = context.model
+        self.table = table
+        self.last_names = frozenset(name.rpartition(".")[2] for name in table)
+        self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"}
+        self.candidates: dict[FunctionNode, list[Acquire]] = {}
+        self.context_managers: set[FunctionNode] = set()
+        self.released_names: set[str] = set()
+        """The last name of every ``X`` in ``X.release()`` in the module (``_lock`` of ``self._lock``)."""
+        self._reports: list[Report] | None = None
+
+    def visit_call(self, node: ast.Call) -> None:
+        """Both rules route their calls here (the walk calls it once per node); a call whose
+        last name is no acquire's (most of them) returns at once."""
+        func = node.func
+        kind = type(func)
+        if kind is ast.Attribute:
+            last = func.attr
+        elif kind is ast.Name:
+            last = func.id
+        else:
+            return
+        if last not in self.watched_names:
+            return
+        if last == "release" and kind is ast.Attribute:
+            self.released_names.add(_last_name(func.value))
+            return
+        if self.model.scope.kind != "function":
+            return  # module level, or a lambda or comprehension: not a statement we can follow
+        acquire = None
+        if last in self.last_names:
+            releases = self.table.get(self.model.qualified_name(func))
+            if releases is not None:
+                acquire = Acquire(node, releases)
+        if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
+            if last != "connect" or not node.args:  # sock.connect(address) returns None
+                acquire = Acquire(node, CHECKOUT_RELEASES[last], func.value)
+        if acquire is None:
+            return
+        function = self.model.function
+        if function not in self.candidates:
+            self.candidates[function] = []
+            defining_scope = self.model.scope.parent
+            if any(
+                self.model.qualified_name(item.func if isinstance(item, ast.Call) else item, defining_scope)
+                in CONTEXT_MANAGER_DECORATORS
+                for item in function.decorator_list
+            ):
+                self.context_managers.add(function)
+        self.candidates[function].append(acquire)
+
+    def reports(self, code: str) -> list[Report]:
+        if self._reports is None:
+            self._reports = []
+            for function, acquires in self.candidates.items():
+                acquires_for_caller = function.name in RELEASED_ELSEWHERE or "acquire" in function.name.lower()
+                if not acquires_for_caller and not any(map(_not_real, function.decorator_list)):
+                    is_context_manager = function in self.context_managers
+                    self._reports.extend(_analyse(function, acquires, is_context_manager, self.released_names))
+        return [report for report in self._reports if report.code == code]
+
+
+# ------------------------------------------------------------------ one function
+
+
+def _analyse(
+    function: FunctionNode, acquires: list[Acquire], is_context_manager: bool, released_names: set[str]
+) -> list[Report]:
+    by_call = {id(acquire.call): acquire for acquire in acquires}
+    resources: list[Resource] = []
+    ancestors: dict[int, list[ast.stmt]] = {}
+    _locate(function.body, by_call, [], resources, ancestors)
+    declared = {
+        name
+        for node in _statements(function.body)
+        if isinstance(node, (ast.Global, ast.Nonlocal))
+        for name in node.names
+    }
+    resources = [resource for resource in resources if resource.name not in declared]  # module state
+    if not resources:
+        return []
+    _collect_uses(function, resources, is_context_manager)
+    _end_at_reacquire(resources)
+    reports = []
+    for resource in resources:
+        call = resource.acquire.call
+        fields = {"resource": resource.label, "acquire": _short(ast.unparse(call.func)) + "()"}
+        if not resource.releases:
+            # ``X.acquire()`` here and ``X.release()`` (or ``other.X.release()``) in another function
+            # of the module: split by design (acquire/release wrappers, a semaphore counting
+            # between producer and consumer, a lock used as a signal between threads).
+            held_elsewhere = (
+                resource.receiver_dump is not None and _last_name(resource.acquire.receiver) in released_names
+            )
+            if not resource.escapes and not held_elsewhere:
+                reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}))
+            continue
+        in_coroutine = isinstance(function, ast.AsyncFunctionDef)
+        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine)
+        scan.run(function.body)
+        if scan.exposure is not None and scan.release is not None:
+            reports.append(Report("OOM201", call, {**fields, "release": scan.release, "cause": scan.exposure}))
+    return reports
+
+
+def _end_at_reacquire(resources: list[Resource]) -> None:
+    """A second ``X.acquire()`` while ``X`` is held: ``X`` counts (a semaphore, a re-entrant
+    lock, a lock used as a signal), so each acquire is followed up to the next one only."""
+    by_receiver: dict[str, list[Resource]] = {}
+    for resource in resources:
+        if resource.receiver_dump is not None and not isinstance(resource.statement, ast.If):
+            by_receiver.setdefault(resource.receiver_dump, []).append(resource)
+    for group in by_receiver.values():
+        for resource in group:
+            resource.rebinds.update(id(other.statement) for other in group if other is not resource)
+
+
+def _locate(body, by_call, path, resources, ancestors) -> None:
+    """Find the statements holding tracked acquires, and the compound statements around them."""
+    for statement in body:
+        resource = _resource_at(statement, by_call)
+        if resource is not None:
+            resources.append(resource)
+            ancestors[id(statement)] = [*path, statement]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
+            continue
+        for block in _blocks(statement):
+            _locate(block, by_call, [*path, statement], resources, ancestors)
+
+
+def _not_real(node: ast.AST) -> bool:
+    """``with self.assertRaises(...)``, ``with pytest.raises(...)``, ``with mock.patch.object(...)``
+    (a statement), ``@mock.patch(...)`` (a decorator)."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return any(_not_real(item.context_expr) for item in node.items)
+    func = node.func if isinstance(node, ast.Call) else None
+    while isinstance(func, ast.Attribute):
+        if func.attr in NOT_REAL_ACQUIRES:
+            return True
+        func = func.value
+    return isinstance(func, ast.Name) and func.id in NOT_REAL_ACQUIRES
+
+
+def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        acquire = by_call.get(id(_unwrap(statement.value))) if statement.value is not None else None
+        if acquire is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+            return None
+        method = _method(acquire)
+        receiver = acquire.receiver if method == "acquire" else None
+        owner = acquire.receiver.id if method == "cursor" and isinstance(acquire.receiver, ast.Name) else None
+        return Resource(
+            acquire, statement, targets[0].id, ast.dump(receiver) if receiver is not None else None, owner=owner
+        )
+    if isinstance(statement, ast.Expr):
+        value = statement.value
+    elif isinstance(statement, ast.If):
+        value = statement.test
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+            value = value.operand  # ``if not lock.acquire(timeout=1): raise Busy``
+    else:
+        return None
+    acquire = by_call.get(id(_unwrap(value)))
+    if acquire is None or _method(acquire) != "acquire":
+        return None
+    # ``lock.acquire()`` on a local name: the name's uses (released, passed on, stored) count.
+    name = acquire.receiver.id if isinstance(acquire.receiver, ast.Name) else None
+    return Resource(acquire, statement, name, ast.dump(acquire.receiver), lock_like=True)
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _method(acquire: Acquire) -> str | None:
+    func = acquire.call.func
+    return func.attr if acquire.receiver is not None and isinstance(func, ast.Attribute) else None
+
+
+def _unwrap(expr: ast.expr) -> ast.expr:
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(statement, (ast.Try, ast.TryStar)):
+        handlers = [handler.body for handler in statement.handlers]
+        return [statement.body, *handlers, statement.orelse, statement.finalbody]
+    if isinstance(statement, ast.Match):
+        return [case.body for case in statement.cases]
+    return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]
+
+
+def _statements(body):
+    """Every statement of a function body, nested functions left out."""
+    for statement in body:
+        yield statement
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for block in _blocks(statement):
+                yield from _statements(block)
+
+
+# ------------------------------------------------------------------ uses of names
+
+
+def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_manager: bool) -> None:
+    """Classify every use of each resource in the function, nested functions included."""
+    by_name: dict[str, list[Resource]] = {}
+    by_receiver: dict[str, list[Resource]] = {}
+    by_owner: dict[str, list[Resource]] = {}
+    for resource in resources:
+        if resource.name is not None:
+            by_name.setdefault(resource.name, []).append(resource)
+        if resource.receiver_dump is not None:
+            by_receiver.setdefault(resource.receiver_dump, []).append(resource)
+        if resource.owner is not None:
+            by_owner.setdefault(resource.owner, []).append(resource)
+    stack = [(statement, function, statement, False) for statement in reversed(function.body)]
+    while stack:
+        node, parent, statement, nested = stack.pop()
+        kind = type(node)
+        if not nested and isinstance(node, ast.stmt):
+            statement = node
+        if kind is ast.Name:
+            for resource in by_name.get(node.id, ()):
+                _use(resource, node, parent, statement, nested, is_context_manager)
+        elif kind is ast.Attribute:
+            released = parent if _calls(parent, node) else node
+            if type(node.value) is ast.Name:
+                for resource in by_name.get(node.value.id, ()):
+                    if node.attr in resource.acquire.releases:
+                        _release(resource, released)
+                if node.attr == "close":
+                    for resource in by_owner.get(node.value.id, ()):
+                        _release(resource, released)
+            if node.attr == "release" and by_receiver:
+                for resource in by_receiver.get(ast.dump(node.value), ()):
+                    _release(resource, released)
+        elif kind is ast.With or kind is ast.AsyncWith:
+            for item in node.items:
+                for resource in by_name.get(_managed_name(item.context_expr), ()):
+                    if not resource.lock_like:
+                        _release(resource, node)
+        inner = nested or kind in _NESTED
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            stack.append((child, node, statement, inner))
+
+
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
+_TRANSFERS = (
+    ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
+)
+_CLEANUP_MODULES = frozenset({"atexit", "weakref"})
+
+
+def _use(
+    resource: Resource, node: ast.Name, parent, statement: ast.stmt, nested: bool, is_context_manager: bool
+) -> None:
+    """One load or store of the resource's name."""
+    if nested:
+        # A closure or lambda that uses it (``atexit.register(lambda: f.close())``): handed over.
+        if isinstance(node.ctx, ast.Load):
+            resource.escapes = True
+            resource.handoffs.add(id(statement))
+        return
+    if isinstance(node.ctx, ast.Store):
+        if statement is not resource.statement:
+            resource.rebinds.add(id(statement))
+        return
+    if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
+        return  # ``f.read()``; releases are classified at the attribute
+    if isinstance(parent, (ast.Call, ast.keyword)):
+        resource.escapes = True
+        resource.cleanups.add(id(parent))
+        method = _callee(parent) if isinstance(parent, ast.Call) else None
+        if method in RELEASE_BY_ARGUMENT or method in REGISTRATIONS:
+            _release(resource, parent)
+        elif method in _STORES:
+            resource.handoffs.add(id(statement))
+        return
+    if isinstance(parent, (ast.Yield, ast.YieldFrom)) and is_context_manager:
+        return  # lent to the with-block; the generator still owns it
+    if isinstance(parent, _TRANSFERS) or (
+        isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node
+    ):
+        resource.escapes = True
+        resource.handoffs.add(id(statement))
+
+
+def _release(resource: Resource, node: ast.AST) -> None:
+    resource.releases.add(id(node))
+    resource.cleanups.add(id(node))
+
+
+def _calls(parent, func: ast.expr) -> bool:
+    return isinstance(parent, ast.Call) and parent.func is func
+
+
+def _callee(call: ast.Call) -> str | None:
+    """``enter_context`` of ``stack.enter_context(...)``; ``register`` only for ``atexit.register``."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr in ("register", "finalize"):
+        return func.attr if isinstance(func.value, ast.Name) and func.value.id in _CLEANUP_MODULES else None
+    return func.attr
+
+
+def _managed_name(expr: ast.expr) -> str | None:
+    """``f`` of ``with f:``, ``async with f:`` or ``with closing(f):``."""
+    expr = _unwrap(expr)
+    if isinstance(expr, ast.Call):
+        expr = next((arg for arg in expr.args if isinstance(arg, ast.Name)), expr)
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+# ------------------------------------------------------------------ the path scan
+
+
+class _PathScan:
+    """Follow the function's paths from the acquire; note the first point where the
+    resource is held, unprotected, and something can leave the function without it."""
+
+    def __init__(self, resource: Resource, ancestors: set[int], in_coroutine: bool):
+        self.resource = resource
+        self.in_coroutine = in_coroutine
+        self.ancestors = ancestors
+        self.exposure: str | None = None
+        self.release: str | None = None
+        self.finally_depth = 0
+        self.catching_depth = 0
+        """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
+        self.handler_depth = 0
+        """Enclosing error paths (``except`` clauses, blocks ending in ``raise``)."""
+        self.loop_depth = 0
+        self.acquire_loop_depth: int | None = None
+        self.raise_points = 0
+        """Points seen that can raise while it is held (before a ``finally`` releases it)."""
+        self.breaks: list[tuple[int, list[int]]] = []
+        """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
+
+    def run(self, body: list[ast.stmt]) -> None:
+        if self.block(body, NOT_YET) == OPEN:
+            self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
+
+    def expose(self, cause: str, exception: bool = False) -> None:
+        if self.finally_depth:
+            return
+        if exception:
+            self.raise_points += 1
+            if self.catching_depth:
+                return  # caught: the handler is followed like any other code
+        if self.exposure is None:
+            self.exposure = cause
+
+    def note_release(self, nodes, ids: set[int] | None = None) -> None:
+        """Remember the first release met on the normal path, to name it in the message."""
+        ids = self.resource.releases if ids is None else ids
+        if self.release is None and not self.handler_depth:
+            for node in nodes:
+                if id(node) in ids:
+                    managed = isinstance(node, (ast.With, ast.AsyncWith))
+                    self.release = f"'with {self.resource.label}'" if managed else _short(ast.unparse(node))
+                    return
+
+    def block(self, body: list[ast.stmt], state: int | None) -> int | None:
+        # A block that ends in ``raise`` is an error path, like an ``except`` clause:
+        # a release there is cleanup before failing, not the normal path's release.
+        error_path = bool(body) and isinstance(body[-1], ast.Raise)
+        self.handler_depth += error_path
+        for statement in body:
+            if state is None:
+                break
+            state = self.statement(statement, state)
+        self.handler_depth -= error_path
+        return state
+
+    def statement(self, node: ast.stmt, state: int) -> int | None:
+        resource = self.resource
+        if node is resource.statement and not isinstance(node, ast.If):
+            self.acquire_loop_depth = self.loop_depth
+            return OPEN
+        if state != OPEN and id(node) not in self.ancestors:
+            return state
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return CLOSED if id(node) in resource.handoffs else state
+        if isinstance(node, ast.If):
+            return self.if_statement(node, state)
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            if id(node) in resource.releases:
+                self.note_release([node])
+                return CLOSED
+            self.header([item.context_expr for item in node.items], state)
+            return self.block(node.body, state)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            return self.loop(node, state)
+        if isinstance(node, (ast.Try, ast.TryStar)):
+            return self.try_statement(node, state)
+        if isinstance(node, ast.Match):
+            self.header([node.subject], state)
+            ends = [self.block(case.body, state) for case in node.cases]
+            return _merge(state, *ends)
+        return self.simple(node, state)
+
+    def simple(self, node: ast.stmt, state: int) -> int | None:
+        resource = self.resource
+        nodes = list(_own_nodes(node))
+        if any(id(item) in resource.releases for item in nodes):
+            self.note_release(nodes)
+            return CLOSED
+        if id(node) in resource.handoffs or id(node) in resource.rebinds:
+            return CLOSED
+        raising = _first_raising(nodes)
+        if raising is not None:
+            self.expose(_cause(raising), exception=True)
+        if isinstance(node, ast.Return):
+            self.expose(f"the return at line {node.lineno}")
+            return None
+        if isinstance(node, ast.Raise):
+            return None
+        if isinstance(node, ast.Continue):
+            if self.acquire_loop_depth is not None and self.loop_depth > self.acquire_loop_depth:
+                self.expose(f"the continue at line {node.lineno}")
+            return None
+        if isinstance(node, ast.Break):
+            if self.breaks:
+                loop_finally_depth, states = self.breaks[-1]
+                # A finally inside the loop releases it on the way out.
+                states.append(CLOSED if self.finally_depth > loop_finally_depth else state)
+            return None
+        return state
+
+    def header(self, expressions: list[ast.expr], state: int) -> None:
+        """The expressions a compound statement evaluates first (test, iterable, items)."""
+        if state == OPEN:
+            raising = _first_raising([item for expr in expressions for item in _own_nodes(expr)])
+            if raising is not None:
+                self.expose(_cause(raising), exception=True)
+
+    def if_statement(self, node: ast.If, state: int) -> int | None:
+        if node is self.resource.statement:
+            held_if_true = not (isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not))
+            self.acquire_loop_depth = self.loop_depth
+            body_state, else_state = (OPEN, NOT_YET) if held_if_true else (NOT_YET, OPEN)
+        else:
+            self.header([node.test], state)
+            body_state = else_state = state
+            if state == OPEN:
+                truth = self.tests_held(node.test)
+                if truth is not None:
+                    body_state, else_state = (OPEN, NOT_YET) if truth else (NOT_YET, OPEN)
+        return _merge(self.block(node.body, body_state), self.block(node.orelse, else_state))
+
+    def tests_held(self, test: ast.expr) -> bool | None:
+        """``if f:`` / ``if f is not None:`` -> True; ``if not f:`` / ``if f is None:`` -> False."""
+        name = self.resource.name
+        if name is None:
+            return None
+        if isinstance(test, ast.Name) and test.id == name:
+            return True
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.tests_held(test.operand)
+            return None if inner is None else not inner
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.left, ast.Name)
+            and test.left.id == name
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+                return True
+            if isinstance(test.ops[0], (ast.Is, ast.Eq)):
+                return False
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            # ``if f is not None and f.closed``: the body holds it; the else path is unknown.
+            return True if any(self.tests_held(value) for value in test.values) else None
+        return None
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, state: int) -> int | None:
+        self.header([node.test] if isinstance(node, ast.While) else [node.iter], state)
+        self.breaks.append((self.finally_depth, []))
+        self.loop_depth += 1
+        body_end = self.block(node.body, state)
+        self.loop_depth -= 1
+        _, breaks = self.breaks.pop()
+        endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
+        after_loop = None if endless else _merge(state, body_end)
+        return _merge(self.block(node.orelse, after_loop) if after_loop is not None else None, *breaks)
+
+    def try_statement(self, node: ast.Try | ast.TryStar, state: int) -> int | None:
+        resource = self.resource
+        if _touches(node.finalbody, resource.cleanups):
+            if state == OPEN:
+                self.note_release(list(_walk(node.finalbody)), resource.cleanups)
+            self.finally_depth += 1
+            ends = [self.block(node.body, state)]
+            self.handler_depth += 1
+            ends += [self.block(handler.body, state) for handler in node.handlers]
+            self.handler_depth -= 1
+            ends.append(self.block(node.orelse, ends[0]) if ends[0] is not None else None)
+            self.finally_depth -= 1
+            return None if _merge(*ends) is None else CLOSED
+        catching = any(_catches_everything(handler, self.in_coroutine) for handler in node.handlers)
+        raised_before = self.raise_points
+        self.catching_depth += catching
+        body_end = self.block(node.body, state)
+        self.catching_depth -= catching
+        handler_entry = _merge(state, OPEN if self.raise_points > raised_before else None)
+        self.handler_depth += 1
+        ends = [self.block(handler.body, handler_entry) for handler in node.handlers]
+        self.handler_depth -= 1
+        ends.append(self.block(node.orelse, body_end) if body_end is not None else None)
+        end = _merge(*ends)
+        return self.block(node.finalbody, end) if end is not None else None
+
+
+def _merge(*states: int | None) -> int | None:
+    present = [state for state in states if state is not None]
+    if not present:
+        return None
+    if OPEN in present:
+        return OPEN
+    return NOT_YET if NOT_YET in present else CLOSED
+
+
+def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool) -> bool:
+    """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
+    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``."""
+    caught = {"BaseException"} if in_coroutine else {"BaseException", "Exception"}
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(kind is None or (isinstance(kind, ast.Name) and kind.id in caught) for kind in kinds)
+
+
+def _walk(body: list[ast.stmt]):
+    for statement in body:
+        yield from ast.walk(statement)
+
+
+def _touches(body: list[ast.stmt], ids: set[int]) -> bool:
+    return any(id(node) in ids for node in _walk(body))
+
+
+def _own_nodes(root: ast.AST):
+    """The nodes of a simple statement or an expression, lambdas' bodies left out."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _first_raising(nodes) -> ast.AST | None:
+    """The first node that can raise: a call, an await, a subscript read (``d[k] += 1`` reads
+    too), ``raise``, ``assert``, a yield."""
+    found = None
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            if _does_not_raise(node.func):
+                continue
+        elif isinstance(node, ast.Subscript):
+            if isinstance(node.ctx, ast.Store):
+                continue
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript):
+            node = node.target
+        elif not isinstance(node, (ast.Await, ast.Raise, ast.Assert, ast.Yield, ast.YieldFrom)):
+            continue
+        if found is None or (node.lineno, node.col_offset) < (found.lineno, found.col_offset):
+            found = node
+    return found
+
+
+def _does_not_raise(func: ast.expr) -> bool:
+    """``isinstance(...)``, ``len(...)``...; ``logger.info(...)`` (logging reports its own
+    errors); ``self.addCleanup(...)`` (it only records the callback)."""
+    if isinstance(func, ast.Name):
+        return func.id in NON_RAISING_BUILTINS
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in LOGGING_METHODS:
+        return "log" in (_last_name(func.value) or "").lower()
+    return func.attr in CLEANUP_RECORDERS
+
+
+def _cause(node: ast.AST) -> str:
+    if isinstance(node, (ast.Yield, ast.YieldFrom)):
+        return f"an exception thrown into the yield at line {node.lineno}"
+    return f"an exception at line {node.lineno}"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _TEXT else text[: _TEXT - 3] + "..."

@@ -1,0 +1,105 @@
+"""OOM201: a resource released on the normal path only."""
+
+from __future__ import annotations
+
+from oomlint.rules.python._resources import ResourceRule
+
+
+class ReleaseNotInFinally(ResourceRule):
+    """
+    ## What it does
+    Flags a resource that a function acquires and releases itself, when something
+    between the acquire and the release can leave the function with the resource still
+    held: a statement that can raise (a call, an `await`, a subscript, `raise`,
+    `assert`, a `yield`), an early `return`, a `continue` to the next iteration, or the
+    end of the function on a path that skips the release. Reported at the acquire, with
+    the release that can be skipped and what skips it. An early `return` (or
+    `continue`) that skips the release is reported here, not as OOM202: the function
+    does release the resource, on its normal path only.
+
+    The resources are those of OOM202: locks (`X.acquire()` / `X.release()` on the same
+    receiver), pool checkouts (`c = P.getconn()` / `P.putconn(c)`, `c = [await]
+    P.acquire()` / `P.release(c)` or `c.release()`, `c = [await] X.connect()` /
+    `c.close()` or `c.release()`, `cur = c.cursor()` / `cur.close()` or `c.close()`)
+    and the objects of the standard factories (`open`, sockets, database connections,
+    temporary files, HTTP sessions, process and thread pools, selectors; see OOM202).
+
+    Safe, and silent:
+    - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
+      `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
+      `weakref.finalize`, `atexit.register` or `addCleanup`;
+    - a `finally` that releases it (or hands it to a call), whose `try` covers
+      everything after the acquire; `if x is not None: x.close()` guards are understood;
+    - a `try` with a handler that catches everything (bare `except:`,
+      `except BaseException:`): its body's exceptions go to the handler, which is
+      followed like any other code, so one that releases and re-raises is safe.
+      `except Exception:` counts too, except in a coroutine, where cancellation
+      (`asyncio.CancelledError`) is no `Exception`;
+    - a resource the normal path hands over (returns, yields, stores, captures in a
+      closure) and that the function releases only on error paths (an `except`
+      clause, or a block that ends in `raise`): that is cleanup before failing.
+
+    In a `@contextmanager`/`@asynccontextmanager` generator, `yield` lends the
+    resource to the `with` block: acquire, `yield`, release without `try/finally` is
+    flagged, since an exception in the block is thrown in at the `yield`.
+
+    Not counted as raising: names, constants, attribute reads, arithmetic,
+    comparisons, `isinstance`/`len`-style builtins, logging calls
+    (`logger.info(...)`: logging reports its own errors) and `addCleanup`. Not checked:
+    functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
+    any function with "acquire" in its name); acquires inside `with
+    self.assertRaises(...)`, `pytest.raises(...)` or `mock.patch(...)`, or in a function
+    decorated with `@mock.patch(...)`; module-level code. A second `X.acquire()` while
+    `X` is held ends the first one's path (a semaphore, a re-entrant lock, a lock used as
+    a signal).
+
+    ## Why is this bad?
+    The release runs only when nothing goes wrong. Every exception (a failed query, a
+    timeout, a cancelled task) leaks one connection, lock or file; the pool runs dry
+    or the process runs out of descriptors and memory. This is the DB pool runbook's
+    incident: `client = await pool.connect(); rows = await client.query(...);
+    client.release()` leaked a pooled connection on every failed query.
+
+    ## Example
+    ```python
+    async def load_orders(pool, customer_id):
+        client = await pool.connect()
+        rows = await client.query("SELECT * FROM orders WHERE customer = $1", customer_id)
+        client.release()
+        return rows
+    ```
+
+    ## Use instead
+    ```python
+    async def load_orders(pool, customer_id):
+        client = await pool.connect()
+        try:
+            return await client.query("SELECT * FROM orders WHERE customer = $1", customer_id)
+        finally:
+            client.release()
+    ```
+    or `async with pool.connect() as client:` where the pool supports it.
+
+    ## Options
+    - `extra-resources`: more factories, by qualified name, whose results must be
+      released: `"package.factory"` (released by `close()`) or
+      `"package.factory:method"`. Set the same list for OOM202: both rules read the
+      table, each from its own section (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
+
+    ## Fix
+    None: moving code into `try/finally` or `with` changes its structure; do it by hand.
+
+    ## References
+    - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
+    - [contextlib.closing, ExitStack](https://docs.python.org/3/library/contextlib.html)
+    - [node-postgres: pooling (check out, use, return)](https://node-postgres.com/features/pooling)
+    - [pylint consider-using-with (R1732)](https://pylint.readthedocs.io/en/stable/user_guide/messages/refactor/consider-using-with.html)
+    """
+
+    code = "OOM201"
+    symbol = "release-not-in-finally"
+    summary = "Resource released on the normal path only, not in finally or with"
+    message = (
+        "'{resource}' from {acquire} is released by {release} on the normal path only: "
+        "{cause} skips it; release it in finally or use with"
+    )

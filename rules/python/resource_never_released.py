@@ -1,0 +1,109 @@
+"""OOM202: a resource that is neither released, managed, nor handed off."""
+
+from __future__ import annotations
+
+from oomlint.rules.python._resources import ResourceRule
+
+
+class ResourceNeverReleased(ResourceRule):
+    """
+    ## What it does
+    Flags a resource bound to a local name in a function that is never released
+    there, never used as a context manager, and does not escape the function. Also
+    `X.acquire()` (a statement or an `if` test) with no `X.release()` in the function.
+
+    The resources and what releases them:
+    - `c = P.getconn()` -> `P.putconn(c)`; `c = [await] P.acquire()` ->
+      `[await] P.release(c)` or `c.release()`; `c = [await] X.connect()` (no positional
+      argument: `sock.connect(address)` returns nothing) -> `c.close()` or
+      `c.release()`; `cur = c.cursor()` -> `cur.close()` or `c.close()` (closing a
+      connection closes its cursors);
+    - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
+      `lzma.open`, `tarfile.open`, `zipfile.ZipFile`, `tempfile.TemporaryFile`,
+      `NamedTemporaryFile`, `SpooledTemporaryFile`, `socket.socket` and
+      `socket.create_connection` (or `detach()`), `sqlite3.connect`,
+      `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
+      `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
+      `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors);
+    - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
+      `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
+      `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
+      `ProcessPoolExecutor` -> `shutdown()`.
+
+    Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
+    container (`items.append(f)`, a literal), in another name, a `global` or
+    `nonlocal`, passed to any call (the callee may own it now), or used by a nested
+    function or lambda. Managed: `with`/`async with` (also on the object later),
+    `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
+    `weakref.finalize`, `atexit.register` or `addCleanup`.
+
+    Not flagged either:
+    - acquires in functions that acquire for their caller: `__enter__`/`__aenter__`
+      (released in `__exit__`), `setUp`/`setUpClass`/`asyncSetUp` and pytest's
+      `setup_*` (torn down elsewhere), any function with "acquire" in its name;
+    - `X.acquire()` when the module releases a lock of that name elsewhere
+      (`X.release()`, or `other.X.release()`): acquire and release split across
+      functions by design, a semaphore counting between producer and consumer, a
+      lock used as a signal between threads;
+    - chains consumed at once (`open(p).read()`, `json.load(open(p))`), which
+      CPython's reference counting closes, and results never bound to a name;
+    - acquires inside `with self.assertRaises(...)`/`pytest.raises(...)` (expected to
+      fail), `with mock.patch(...)` or in a function decorated with `@mock.patch(...)`
+      (the factory may be a mock);
+    - module-level code.
+
+    In a `@contextmanager` generator, `yield c` lends `c` to the `with` block: it does
+    not count as an escape.
+
+    ## Why is this bad?
+    Nothing gives the resource back: the connection stays checked out of the pool,
+    the lock stays held, the descriptor stays open until the garbage collector happens
+    to run (never, for a pool checkout or a lock). Under load the pool runs dry and
+    the process runs out of descriptors and memory, as in the DB pool runbook's leak.
+
+    ## Example
+    ```python
+    import sqlite3
+
+    def count_users(path):
+        conn = sqlite3.connect(path)
+        cur = conn.cursor()
+        cur.execute("SELECT count(*) FROM users")
+        return cur.fetchone()[0]
+    ```
+
+    ## Use instead
+    ```python
+    import contextlib
+    import sqlite3
+
+    def count_users(path):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            with contextlib.closing(conn.cursor()) as cur:
+                cur.execute("SELECT count(*) FROM users")
+                return cur.fetchone()[0]
+    ```
+
+    ## Options
+    - `extra-resources`: more factories, by qualified name, whose results must be
+      released: `"package.factory"` (released by `close()`) or
+      `"package.factory:method"`, e.g. `["paramiko.SSHClient", "myapp.db.checkout:give_back"]`.
+      Set the same list for OOM201 (`[tool.oomlint.OOM201]`).
+
+    ## Fix
+    None: where the resource should be released is a decision about the code.
+
+    ## References
+    - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
+    - [contextlib.closing, ExitStack](https://docs.python.org/3/library/contextlib.html)
+    - [sqlite3: how to use the connection context manager](https://docs.python.org/3/library/sqlite3.html#sqlite3-connection-context-manager)
+    - [CodeQL py/file-not-closed](https://codeql.github.com/codeql-query-help/python/py-file-not-closed/)
+    """
+
+    code = "OOM202"
+    symbol = "resource-never-released"
+    summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
+    message = (
+        "'{resource}' from {acquire} is never released, managed by with, or handed off: "
+        "call {release} in finally or use with"
+    )
