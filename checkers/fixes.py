@@ -59,16 +59,10 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
     todo = [f for f in findings if applicable(f, unsafe)]
     if not todo or any(f.code in DIAGNOSTICS for f in findings):
         return result
-    try:
-        source = decode_source(data)
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        new_source = apply(source, todo, dict((rule.code, (rule, options)) for rule, options in rules))
-    except Exception as error:  # a rule's fix must never cost the user the file
-        result.problem = f"not fixed: {type(error).__name__}: {error}"
-        return result
-    problem = _verify(path, new_source, findings, todo, rules)
-    if problem:
-        result.problem = problem
+    source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    new_source, result.problem = fix_source(source, path, rules, findings, todo)
+    if new_source is None:
         return result
     result.fixed, result.old_text, result.new_text = todo, source, new_source
     result.remaining = check_source(new_source, path, rules)
@@ -76,6 +70,17 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         write_atomically(path, bom + new_source.encode("utf-8" if encoding == "utf-8-sig" else encoding))
     return result
+
+
+def fix_source(source, path, rules, findings, todo) -> tuple[str | None, str | None]:
+    """``(fixed source, None)``, or ``(None, why not)``: the fixes of ``todo`` (some of
+    ``findings``), kept only if the result parses and exactly those findings are gone."""
+    try:
+        new_source = apply(source, todo, {rule.code: (rule, options) for rule, options in rules})
+    except Exception as error:  # a rule's fix must never cost the user the file
+        return None, f"not fixed: {type(error).__name__}: {error}"
+    problem = _verify(path, new_source, findings, todo, rules)
+    return (None, problem) if problem else (new_source, None)
 
 
 def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule], dict]]) -> str:

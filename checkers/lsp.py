@@ -3,7 +3,7 @@
 For editors without a flake8 or pylint integration, and for Kubernetes YAML, which
 those hosts never see. Documents are checked on open, change and save with the same
 engine and configuration as the CLI; diagnostics carry the rule code and a link to the
-rule's page. Needs the ``lsp`` extra (pygls).
+rule's page, and fixable findings offer ``oomlint fix``'s fix as a quick fix. Needs the ``lsp`` extra (pygls).
 """
 
 from __future__ import annotations
@@ -43,15 +43,56 @@ def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> N
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
-def publish(ls: LanguageServer, uri: str) -> None:
-    document = ls.workspace.get_text_document(uri)
-    path = to_fs_path(uri) or uri
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
+)
+def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """A quick fix per fixable finding in the range: the same fix as ``oomlint fix``."""
+    from oomlint.fixes import fix_source  # libcst is imported only when fixing
+
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    checked = _check(ls, document)
+    if checked is None:
+        return []
+    path, rules, findings = checked
+    wanted = {(d.code, d.range.start.line) for d in params.context.diagnostics}
+    actions = []
+    for finding in findings:
+        if not finding.fix or (finding.code, finding.line - 1) not in wanted:
+            continue
+        new_text, _ = fix_source(document.source, path, rules, findings, [finding])
+        if new_text is None:
+            continue
+        whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(document.lines), character=0))
+        actions.append(
+            types.CodeAction(
+                title=f"Fix {finding.code}" + (" (unsafe: may change behaviour)" if finding.fix == "unsafe" else ""),
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic(finding, document)],
+                is_preferred=finding.fix == "safe",
+                edit=types.WorkspaceEdit(changes={document.uri: [types.TextEdit(range=whole, new_text=new_text)]}),
+            )
+        )
+    return actions
+
+
+def _check(ls: LanguageServer, document):
+    """``(path, rules, findings)`` for an open document, or None on a configuration error."""
+    path = to_fs_path(document.uri) or document.uri
     try:
         rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
+        return None
+    return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
+
+
+def publish(ls: LanguageServer, uri: str) -> None:
+    document = ls.workspace.get_text_document(uri)
+    checked = _check(ls, document)
+    if checked is None:
         return
-    findings = check_bytes(document.source.encode("utf-8"), path, rules)
+    _, _, findings = checked
     diagnostics = [diagnostic(finding, document) for finding in findings]
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)

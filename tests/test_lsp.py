@@ -45,6 +45,13 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
             types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=LEAKY))
         )
         opened = await asyncio.wait_for(received.get(), 30)
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=opened.diagnostics[0].range,
+                context=types.CodeActionContext(diagnostics=list(opened.diagnostics)),
+            )
+        )
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -59,13 +66,13 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
         yaml_opened = await asyncio.wait_for(received.get(), 30)
         await client.shutdown_async(None)
         client.exit(None)
-        return [opened, changed, yaml_opened]
+        return [opened, actions, changed, yaml_opened]
     finally:
         await client.stop()
 
 
 def test_diagnostics_on_open_and_change(tmp_path):
-    opened, changed, yaml_opened = asyncio.run(session(tmp_path))
+    opened, actions, changed, yaml_opened = asyncio.run(session(tmp_path))
     (diagnostic,) = opened.diagnostics
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == ("OOM301", "oomlint", types.DiagnosticSeverity.Warning)
     assert (diagnostic.range.start.line, diagnostic.range.start.character) == (3, 1)
@@ -75,3 +82,7 @@ def test_diagnostics_on_open_and_change(tmp_path):
     assert (changed.version, list(changed.diagnostics)) == (2, [])
     (manifest_diagnostic,) = yaml_opened.diagnostics
     assert (manifest_diagnostic.code, manifest_diagnostic.range.start.line) == ("OOM501", 8)
+    (action,) = actions
+    assert (action.title, action.kind, action.is_preferred) == ("Fix OOM301", types.CodeActionKind.QuickFix, True)
+    (edit,) = action.edit.changes[(tmp_path / "service.py").as_uri()]
+    assert edit.new_text == LEAKY.replace("@functools.cache", "@functools.lru_cache(maxsize=1024)")
