@@ -179,3 +179,22 @@ def test_fixing_a_copy_of_the_stdlib(tmp_path):
         )
     second = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=copy)
     assert "Fixed 0 findings in 0 files;" in second.stdout
+
+
+BOMB_GUARD = """\
+from PIL import Image
+
+Image.MAX_IMAGE_PIXELS = None  # scans are huge
+"""
+
+
+def test_oom402_fix_is_unsafe_and_restores_pillows_limit(project):
+    root = project({"scan.py": BOMB_GUARD})
+    safe_only = run("oomlint", "fix", "scan.py", cwd=root)
+    assert safe_only.returncode == 1
+    assert (root / "scan.py").read_text() == BOMB_GUARD
+    result = run("oomlint", "fix", "--unsafe-fixes", "scan.py", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file; 0 remaining.\n")
+    assert (root / "scan.py").read_text() == BOMB_GUARD.replace("= None", "= 89478485")
+    again = run("oomlint", "fix", "--unsafe-fixes", "scan.py", cwd=root)
+    assert again.stdout == "Fixed 0 findings in 0 files; 0 remaining.\n"

@@ -6,7 +6,7 @@ import ast
 import math
 
 from oomlint.astutil import argument
-from oomlint.rule import Rule
+from oomlint.rule import Option, Rule
 from oomlint.rules.python._images import (
     OPENCV_LIMIT_VARIABLE,
     OPENCV_MAX_IMAGE_PIXELS,
@@ -30,6 +30,12 @@ CALLED_NAMES = frozenset(name.rpartition(".")[2] for name in (*WARNING_FILTERS, 
 # Augmented assignments that raise a positive limit by a positive operand (beyond 1 for * and **).
 RAISING_OPERATORS = {ast.Add: 0, ast.Mult: 1, ast.Pow: 1, ast.LShift: 0}
 OPENCV_EFFECT = f"raises OpenCV's image size limit above its default 2^30 ({OPENCV_MAX_IMAGE_PIXELS:,}) pixels"
+
+
+def _within_pillow_default(value: object) -> str | None:
+    if 0 < value <= PILLOW_MAX_IMAGE_PIXELS:
+        return None
+    return f"must be between 1 and Pillow's default {PILLOW_MAX_IMAGE_PIXELS}"
 
 
 class DecompressionBombGuardDisabled(Rule):
@@ -89,7 +95,10 @@ class DecompressionBombGuardDisabled(Rule):
     None.
 
     ## Fix
-    None: removing the setting may break the images it was added for.
+    Unsafe (`oomlint fix --unsafe-fixes`): `Image.MAX_IMAGE_PIXELS = <raised>` becomes
+    `Image.MAX_IMAGE_PIXELS = 89478485`, Pillow's default (the `fix-max-image-pixels`
+    option sets a lower value). Unsafe because images the setting was added for may
+    then be refused. The other settings are left to you.
 
     ## References
     - [Pillow: MAX_IMAGE_PIXELS and DecompressionBombWarning](https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open)
@@ -101,6 +110,14 @@ class DecompressionBombGuardDisabled(Rule):
     symbol = "decompression-bomb-guard-disabled"
     summary = "Decompression-bomb guard of Pillow or OpenCV turned off or raised"
     message = "{setting} {effect}: image bombs get decoded whole; keep the library's limit or lower it"
+    options = (
+        Option(
+            "fix-max-image-pixels",
+            PILLOW_MAX_IMAGE_PIXELS,
+            "the MAX_IMAGE_PIXELS `oomlint fix --unsafe-fixes` writes",
+            validate=_within_pillow_default,
+        ),
+    )
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -142,7 +159,18 @@ class DecompressionBombGuardDisabled(Rule):
             effect = "turns off Pillow's decompression-bomb guard"
         else:
             effect = f"raises Pillow's decompression-bomb limit above its default {PILLOW_MAX_IMAGE_PIXELS:,} pixels"
-        self.report(target, setting=shorten(statement), effect=effect)
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            self.report(statement, fix="unsafe", setting=shorten(statement), effect=effect)
+        else:
+            self.report(target, setting=shorten(statement), effect=effect)
+
+    @classmethod
+    def fix(cls, node, options, context):
+        import libcst as cst
+
+        if isinstance(node, cst.Assign):
+            return node.with_changes(value=cst.Integer(str(options["fix-max-image-pixels"])))
+        return None
 
     def _raises_opencv_limit(self, variable: ast.expr | None, value: ast.expr | None) -> bool:
         if not (isinstance(variable, ast.Constant) and variable.value == OPENCV_LIMIT_VARIABLE):
