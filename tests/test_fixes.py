@@ -8,6 +8,8 @@ import shutil
 import stat
 import sysconfig
 
+import pytest
+
 
 from oomlint.config import Config
 from oomlint.fixes import fix_file
@@ -128,37 +130,27 @@ def test_encoding_bom_newlines_and_permissions_are_kept(tmp_path):
     assert [name for name in os.listdir(tmp_path) if name.startswith(".oomlint-")] == []
 
 
-def test_a_fix_that_would_break_the_file_is_not_written(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "broken_fix, problem",
+    [
+        ("lambda", "not fixed: the fix would not parse (invalid syntax, line 6)"),
+        ("not a name", "not fixed: CSTValidationError: Name 'not a name' is not a valid identifier."),
+        (None, "not fixed: the fix did not remove exactly its findings"),
+    ],
+    ids=["does-not-parse", "raises", "leaves-its-finding"],
+)
+def test_a_bad_fix_leaves_the_file_byte_for_byte_and_says_why(tmp_path, monkeypatch, broken_fix, problem):
     import libcst as cst
 
     path = tmp_path / "app.py"
     path.write_text(BEFORE)
-    rule = rule_by_code("OOM301")
-    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: cst.Name("lambda")))
+
+    def fix(cls, node, options, context):
+        return node if broken_fix is None else cst.Name(broken_fix)
+
+    monkeypatch.setattr(rule_by_code("OOM301"), "fix", classmethod(fix))
     result = fix_file(str(path), RULES)
-    assert result.problem == "not fixed: the fix would not parse (invalid syntax, line 6)"
-    assert (result.fixed, path.read_bytes()) == ([], BEFORE.encode())
-
-
-def test_a_fix_that_raises_is_reported_not_a_traceback(tmp_path, monkeypatch):
-    import libcst as cst
-
-    path = tmp_path / "app.py"
-    path.write_text(BEFORE)
-    rule = rule_by_code("OOM301")
-    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: cst.Name("not a name")))
-    result = fix_file(str(path), RULES)
-    assert result.problem == "not fixed: CSTValidationError: Name 'not a name' is not a valid identifier."
-    assert path.read_bytes() == BEFORE.encode()
-
-
-def test_a_fix_that_leaves_its_finding_is_not_written(tmp_path, monkeypatch):
-    path = tmp_path / "app.py"
-    path.write_text(BEFORE)
-    rule = rule_by_code("OOM301")
-    monkeypatch.setattr(rule, "fix", classmethod(lambda cls, node, options, context: node))
-    result = fix_file(str(path), RULES)
-    assert result.problem == "not fixed: the fix did not remove exactly its findings"
+    assert (result.problem, result.fixed) == (problem, [])
     assert path.read_bytes() == BEFORE.encode()
 
 
