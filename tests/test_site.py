@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-GUIDES = sorted(path for path in (ROOT / "docs").glob("*.md"))
+GUIDES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(?:<!-- (?P<marker>fires: [A-Z0-9, ]+|silent) -->\n)?```(?P<language>\w+)\n(?P<body>.*?)```", re.DOTALL)
 
 
@@ -66,7 +66,7 @@ def test_pre_commit_examples_are_valid_configs(tmp_path):
     if not (BIN / "pre-commit").exists():
         pytest.skip("pre-commit is not installed")
     configs = [body for _, _, body in blocks("yaml") if body.startswith("repos:")]
-    assert len(configs) == 3
+    assert len(configs) == 5
     for index, body in enumerate(configs):
         config = tmp_path / f"config{index}.yaml"
         config.write_text(body)
