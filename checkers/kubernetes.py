@@ -531,16 +531,8 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     """``# noqa`` on the finding's own line. YAML has no logical lines spanning several."""
     if not result or "noqa" not in text.lower():
         return
-    lines = _PhysicalLines(text)
+    lines = NoqaMap(text, python=False)
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
-
-
-class _PhysicalLines(NoqaMap):
-    """flake8's ``# noqa`` matching on physical lines only."""
-
-    def __init__(self, text: str):
-        self._lines = text.splitlines()
-        self._logical = {}
 
 
 def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError) -> Finding:

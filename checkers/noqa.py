@@ -16,9 +16,10 @@ _CODE_SEPARATOR = re.compile(r"[,\s]")
 
 
 class NoqaMap:
-    def __init__(self, source: str):
+    def __init__(self, source: str, python: bool = True):
+        """``python=False`` (YAML): a comment counts on its own physical line only."""
         self._lines = io.StringIO(source).readlines()
-        self._logical = _logical_line_text(source, self._lines)
+        self._logical = _logical_line_text(source, self._lines) if python else {}
 
     def suppresses(self, line: int, code: str) -> bool:
         text = self._logical.get(line)

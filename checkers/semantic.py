@@ -68,15 +68,21 @@ class SemanticModel:
         return None
 
     @property
-    def at_import_time(self) -> bool:
-        """Whether the code being walked runs when the module is imported (no function
-        or lambda encloses it)."""
+    def executing_function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
+        """The innermost function or lambda whose body is being walked: the code that runs
+        when it is called (comprehensions run in it)."""
         scope = self.scope
         while scope is not None:
             if scope.kind in ("function", "lambda"):
-                return False
+                return scope.node
             scope = scope.parent
-        return True
+        return None
+
+    @property
+    def at_import_time(self) -> bool:
+        """Whether the code being walked runs when the module is imported (no function
+        or lambda encloses it)."""
+        return self.executing_function is None
 
     @property
     def method_class(self) -> ast.ClassDef | None:

@@ -189,7 +189,7 @@ class UnboundedModuleCache(Rule):
     def _define(self, targets: list[ast.expr], value: ast.expr) -> None:
         """Record ``NAME = {}`` in a module or class body; forget a name rebound there."""
         scope = self.model.scope
-        if scope.kind not in ("module", "class") or self._function() is not None:
+        if scope.kind not in ("module", "class") or self.model.executing_function is not None:
             return
         kind = self._container_kind(value) if len(targets) == 1 else None
         in_class = scope.kind == "class"
@@ -254,14 +254,6 @@ class UnboundedModuleCache(Rule):
             return binding.node, False
         return None, False
 
-    def _function(self) -> FunctionNode | ast.Lambda | None:
-        scope = self.model.scope
-        while scope is not None:
-            if scope.kind in ("function", "lambda"):
-                return scope.node
-            scope = scope.parent
-        return None
-
     def _private_function(self, name: ast.Name) -> FunctionNode | None:
         """The undecorated module-level ``_helper`` that ``name`` refers to: private, so
         (by convention) only this module calls it."""
@@ -299,7 +291,7 @@ class UnboundedModuleCache(Rule):
         found = self._key(expr)
         if found is None or (defaultdict_only and self.containers[found[0]].kind != "defaultdict"):
             return
-        function = self._function()
+        function = self.model.executing_function
         if function is None or (key is not None and self._bounded_key(key, site, function)):
             return
         parameter = None
@@ -371,7 +363,7 @@ class UnboundedModuleCache(Rule):
             if target is not None:
                 self.calls.setdefault(target, []).append(
                     CallSite(
-                        self._function() is not None,
+                        self.model.executing_function is not None,
                         tuple(self._fixed(arg) for arg in node.args),
                         {item.arg: self._fixed(item.value) for item in node.keywords if item.arg},
                         any(isinstance(arg, ast.Starred) for arg in node.args)
@@ -387,7 +379,7 @@ class UnboundedModuleCache(Rule):
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         """``for name in ("a", "b")``: ``name`` takes a fixed set of values."""
-        function = self._function()
+        function = self.model.executing_function
         if function is None or not self._fixed_collection(node.iter):
             return
         targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
@@ -410,7 +402,7 @@ class UnboundedModuleCache(Rule):
     def _looked_up(self, expr: ast.expr, at: ast.AST) -> None:
         """A read of the container: the memoization idiom when it comes before a write."""
         found = self._key(expr)
-        function = self._function() if found is not None else None
+        function = self.model.executing_function if found is not None else None
         if function is not None:
             position = (at.lineno, at.col_offset)
             self.lookups[found[0], function] = min(position, self.lookups.get((found[0], function), position))
@@ -428,7 +420,7 @@ class UnboundedModuleCache(Rule):
             left = right
 
     def visit_Try(self, node: ast.Try) -> None:
-        function = self._function()
+        function = self.model.executing_function
         if function is None or not any(self._catches_key_error(handler.type) for handler in node.handlers):
             return
         span = (node.body[0].lineno, node.body[-1].end_lineno)
@@ -442,7 +434,7 @@ class UnboundedModuleCache(Rule):
 
     def _key_error_lookup(self, node: ast.Subscript) -> None:
         """``CACHE[key]`` read inside ``try: ... except KeyError``."""
-        function = self._function()
+        function = self.model.executing_function
         if any(start <= node.lineno <= end for start, end in self.key_error_bodies.get(function, ())):
             self._looked_up(node.value, node)
 
@@ -469,7 +461,7 @@ class UnboundedModuleCache(Rule):
             type(node.ctx) is not ast.Load
             and node.attr in self.attributes
             and node not in self.augmented
-            and self._function() is not None
+            and self.model.executing_function is not None
         ):
             # ``cls.CACHE = {}`` or ``self.CACHE = ...``: rebound, or shadowed per instance.
             self._shrink(node)
