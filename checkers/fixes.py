@@ -2,11 +2,13 @@
 
 A rule that can fix a finding reports it with ``fix="safe"`` or ``fix="unsafe"`` and
 implements :meth:`oomlint.rule.Rule.fix`, which turns the libcst node at the finding's
-position into its replacement. Here findings are mapped to libcst nodes by position
-(``ast`` columns count UTF-8 bytes, but findings and libcst count characters), all
-replacements of a file are applied in one pass, and the result is kept only if it
-parses and the fixed findings are gone. Files are written atomically, keeping their
-encoding, BOM, newlines and permissions.
+position into its replacement, or replaces a node around it (the block a ``try`` or
+``with`` restructures). Here findings are mapped to libcst nodes by position (``ast``
+columns count UTF-8 bytes, but findings and libcst count characters). The replacements
+of a file are applied together, in passes: a fix whose node overlaps one already taken
+waits for the next pass, on the source as the earlier fixes left it. Each pass is kept
+only if it parses and exactly its findings are gone. Files are written atomically,
+keeping their encoding, BOM, newlines and permissions.
 """
 
 from __future__ import annotations
@@ -18,17 +20,20 @@ import os
 import tempfile
 import tokenize
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
 from oomlint.rule import Rule
 
 SAFE, UNSAFE = "safe", "unsafe"
+MAX_PASSES = 10
+"""Fixes that overlap wait for a later pass; nested ones (a ``try`` inside a ``try``) need few."""
 
 
 @dataclass
@@ -61,10 +66,10 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
         return result
     source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    new_source, result.problem = fix_source(source, path, rules, findings, todo)
+    new_source, fixed, result.problem = fix_source(source, path, rules, findings, lambda f: applicable(f, unsafe))
     if new_source is None:
         return result
-    result.fixed, result.old_text, result.new_text = todo, source, new_source
+    result.fixed, result.old_text, result.new_text = fixed, source, new_source
     result.remaining = check_source(new_source, path, rules)
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
@@ -72,37 +77,78 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
     return result
 
 
-def fix_source(source, path, rules, findings, todo) -> tuple[str | None, str | None]:
-    """``(fixed source, None)``, or ``(None, why not)``: the fixes of ``todo`` (some of
-    ``findings``), kept only if the result parses and exactly those findings are gone."""
-    try:
-        new_source = apply(source, todo, {rule.code: (rule, options) for rule, options in rules})
-    except Exception as error:  # a rule's fix must never cost the user the file
-        return None, f"not fixed: {type(error).__name__}: {error}"
-    problem = _verify(path, new_source, findings, todo, rules)
-    return (None, problem) if problem else (new_source, None)
+def fix_source(
+    source: str, path: str, rules, findings: list[Finding], wanted: Callable[[Finding], bool]
+) -> tuple[str | None, list[Finding], str | None]:
+    """``(fixed source, fixed findings, None)``, or ``(None, [], why not)``.
+
+    The findings ``wanted`` picks are fixed, pass after pass, until none is left or a
+    pass fixes nothing; every pass must parse and remove exactly its findings.
+    """
+    by_code = {rule.code: (rule, options) for rule, options in rules}
+    fixed: list[Finding] = []
+    new_source = source
+    for _ in range(MAX_PASSES):
+        todo = [finding for finding in findings if wanted(finding)]
+        if not todo:
+            break
+        try:
+            candidate, applied = apply(new_source, todo, by_code)
+        except Exception as error:  # a rule's fix must never cost the user the file
+            return None, [], f"not fixed: {type(error).__name__}: {error}"
+        if not applied:
+            break
+        problem, after = _verify(path, candidate, findings, applied, rules)
+        if problem:
+            return None, [], problem
+        new_source, findings = candidate, after
+        fixed += applied
+    return (new_source, fixed, None) if fixed else (None, [], None)
 
 
-def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule], dict]]) -> str:
-    """Rewrite ``source`` so that each finding's fix is applied."""
+def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule], dict]]) -> tuple[str, list[Finding]]:
+    """Rewrite ``source`` with the fixes of ``findings`` that do not overlap; return it
+    and the findings whose fixes it applied."""
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
     by_range: dict[tuple[int, int, int, int], cst.CSTNode] = {}
     for node, where in positions.items():
         key = (where.start.line, where.start.column, where.end.line, where.end.column)
         by_range.setdefault(key, node)  # the outermost node of a range comes first
-    context = CodemodContext()
-    replacements = {}
+    context = CodemodContext(wrapper=wrapper)
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {}
+    taken: set[cst.CSTNode] = set()
+    """The replaced nodes and every node around them: a later fix may touch none of them."""
+    applied = []
     for finding in findings:
         node = by_range.get((finding.line, finding.column - 1, finding.end_line, finding.end_column - 1))
+        if node is None:
+            continue
         rule, options = rules[finding.code]
-        replacement = rule.fix(node, options, context) if node is not None else None
-        if replacement is not None:
-            replacements[node] = replacement
+        scratch = {key: list(value) if isinstance(value, list) else value for key, value in context.scratch.items()}
+        result = rule.fix(node, options, context)
+        if result is None:
+            continue
+        target, replacement = result if isinstance(result, tuple) else (node, result)
+        around = list(_ancestors(target, parents))
+        if target in taken or any(ancestor in replacements for ancestor in around):
+            context.scratch.clear()
+            context.scratch.update(scratch)  # the imports it asked for wait with it
+            continue
+        replacements[target] = replacement
+        taken.update(around, (target,))
+        applied.append(finding)
     fixed = module.visit(_Replace(replacements))
     fixed = AddImportsVisitor(context).transform_module(fixed)
-    return RemoveImportsVisitor(context).transform_module(fixed).code
+    return RemoveImportsVisitor(context).transform_module(fixed).code, applied
+
+
+def _ancestors(node: cst.CSTNode, parents) -> Iterator[cst.CSTNode]:
+    while node in parents:
+        node = parents[node]
+        yield node
 
 
 class _Replace(cst.CSTTransformer):
@@ -114,17 +160,18 @@ class _Replace(cst.CSTTransformer):
         return self.replacements.get(original_node, updated_node)
 
 
-def _verify(path, new_source, before, todo, rules) -> str | None:
-    """The fix must parse and make its findings go away, adding none."""
+def _verify(path, new_source, before, applied, rules) -> tuple[str | None, list[Finding]]:
+    """The fix must parse and make its findings go away, adding none: ``(why not, the
+    findings of the fixed source)``."""
     try:
         ast.parse(new_source)
     except SyntaxError as error:
-        return f"not fixed: the fix would not parse ({error.msg}, line {error.lineno})"
-    after = Counter(f.code for f in check_source(new_source, path, rules))
-    expected = Counter(f.code for f in before) - Counter(f.code for f in todo)
-    if after != expected:
-        return "not fixed: the fix did not remove exactly its findings"
-    return None
+        return f"not fixed: the fix would not parse ({error.msg}, line {error.lineno})", []
+    after = check_source(new_source, path, rules)
+    expected = Counter(f.code for f in before) - Counter(f.code for f in applied)
+    if Counter(f.code for f in after) != expected:
+        return "not fixed: the fix did not remove exactly its findings", after
+    return None, after
 
 
 def write_atomically(path: str, data: bytes) -> None:

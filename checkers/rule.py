@@ -136,9 +136,12 @@ class Rule:
     def fix(cls, node, options: dict, context):
         """The replacement for the libcst ``node`` at a finding reported with ``fix=``.
 
-        ``context`` is libcst's ``CodemodContext``, for imports the fix needs
-        (``AddImportsVisitor.add_needed_import``). Return None when the node is not
-        what the fix expects: the finding is then left alone.
+        Return the new node, or ``(target, new node)`` to replace ``target``, a node
+        around ``node`` (the block a ``try`` restructures). ``context`` is libcst's
+        ``CodemodContext``: ``context.wrapper`` resolves metadata
+        (``ParentNodeProvider``), and ``AddImportsVisitor.add_needed_import(context, ...)``
+        adds the imports the fix needs. Return None when the node is not what the fix
+        expects: the finding is then left alone.
         """
         return None
 
