@@ -17,7 +17,7 @@ import sys
 import tokenize
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oomlint.noqa import NoqaMap
 from oomlint.rule import Rule, language_of
@@ -60,6 +60,8 @@ class Finding:
     """Exclusive: the character just past the flagged code."""
     fix: str | None = None
     """``"safe"`` or ``"unsafe"`` when ``oomlint fix`` can fix it (see :mod:`oomlint.fixes`)."""
+    fix_hint: object = field(default=None, compare=False, repr=False)
+    """What the detection tells the rule's fix (the line a block rewrite ends on)."""
 
 
 # ---------------------------------------------------------------------------- file
@@ -204,12 +206,12 @@ class FileContext:
             self._lines = _LINE_BREAK.split(self.source)
         return self._lines
 
-    def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None) -> None:
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None, fix_hint: object = None) -> None:
         line, end_line = node.lineno, node.end_lineno or node.lineno
         column = self._char_column(line, node.col_offset)
         end_column = self._char_column(end_line, node.end_col_offset or node.col_offset)
         self.findings.append(
-            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column, fix)
+            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column, fix, fix_hint)
         )
 
     def _char_column(self, line: int, utf8_offset: int) -> int:

@@ -328,11 +328,11 @@ class ManifestContext:
         """Line of the current document's first line in the file (0-based)."""
         self.object: KubeObject | None = None
 
-    def report(self, rule: Rule, node: Node, message: str, fix: str | None = None) -> None:
+    def report(self, rule: Rule, node: Node, message: str, fix: str | None = None, fix_hint: object = None) -> None:
         start, end = node.start_mark, _end_mark(node)
         finding = Finding(
             self.path, start.line + self.line_offset + 1, start.column + 1, rule.code, message, rule.symbol,
-            end.line + self.line_offset + 1, end.column + 1, fix,
+            end.line + self.line_offset + 1, end.column + 1, fix, fix_hint,
         )
         self.result.append(finding)
         if rule.limit_range_covers:

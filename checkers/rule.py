@@ -125,23 +125,24 @@ class Rule:
             getattr(ast, name[len(VISIT):]): name for name in dir(cls) if name.startswith(VISIT)
         }
 
-    def report(self, node: ast.AST, fix: str | None = None, **fields: object) -> None:
+    def report(self, node: ast.AST, fix: str | None = None, fix_hint: object = None, **fields: object) -> None:
         """Report a finding at ``node`` with this rule's message filled from ``fields``.
 
-        ``fix`` is ``"safe"`` or ``"unsafe"`` when :meth:`fix` can rewrite this finding.
+        ``fix`` is ``"safe"`` or ``"unsafe"`` when :meth:`fix` can rewrite this finding;
+        ``fix_hint`` is what the detection knows and the fix needs (given back to it).
         """
-        self.context.report(self, node, self.message.format(**fields), fix)
+        self.context.report(self, node, self.message.format(**fields), fix, fix_hint)
 
     @classmethod
-    def fix(cls, node, options: dict, context):
+    def fix(cls, node, options: dict, context, hint=None):
         """The replacement for the libcst ``node`` at a finding reported with ``fix=``.
 
         Return the new node, or ``(target, new node)`` to replace ``target``, a node
         around ``node`` (the block a ``try`` restructures). ``context`` is libcst's
         ``CodemodContext``: ``context.wrapper`` resolves metadata
         (``ParentNodeProvider``), and ``AddImportsVisitor.add_needed_import(context, ...)``
-        adds the imports the fix needs. Return None when the node is not what the fix
-        expects: the finding is then left alone.
+        adds the imports the fix needs; ``hint`` is the finding's ``fix_hint``. Return
+        None when the node is not what the fix expects: the finding is then left alone.
         """
         return None
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import stat
 import sysconfig
+from collections import Counter
 
 import pytest
 
@@ -145,7 +147,7 @@ def test_a_bad_fix_leaves_the_file_byte_for_byte_and_says_why(tmp_path, monkeypa
     path = tmp_path / "app.py"
     path.write_text(BEFORE)
 
-    def fix(cls, node, options, context):
+    def fix(cls, node, options, context, hint=None):
         return node if broken_fix is None else cst.Name(broken_fix)
 
     monkeypatch.setattr(rule_by_code("OOM301"), "fix", classmethod(fix))
@@ -160,15 +162,16 @@ def test_fixing_a_copy_of_the_stdlib(tmp_path):
     copy = tmp_path / "stdlib"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"), symlinks=True)
     before = {path: path.read_bytes() for path in copy.rglob("*.py") if path.is_file()}
+    checked = run("oomlint", "check", "--format", "json", "--exit-zero", ".", cwd=copy)
+    fixable = {copy / finding["path"] for finding in json.loads(checked.stdout) if finding["fix"]}
+    codes = Counter(finding["code"] for finding in json.loads(checked.stdout) if finding["fix"])
+    assert {"OOM201", "OOM202", "OOM301"} <= codes.keys()
     first = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=copy)
     assert first.returncode in (0, 1), first.stderr
-    changed = [path for path, data in before.items() if path.read_bytes() != data]
-    assert changed, "the stdlib has unbounded caches that the fix bounds"
+    changed = {path for path, data in before.items() if path.read_bytes() != data}
+    assert changed and changed <= fixable
     for path in changed:
         compile(path.read_bytes(), str(path), "exec")
-        assert "lru_cache(maxsize=1024)" in path.read_text(encoding="utf-8", errors="replace") or "(1024)" in path.read_text(
-            encoding="utf-8", errors="replace"
-        )
     second = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=copy)
     assert "Fixed 0 findings in 0 files;" in second.stdout
 
@@ -190,3 +193,170 @@ def test_oom402_fix_is_unsafe_and_restores_pillows_limit(project):
     assert (root / "scan.py").read_text() == BOMB_GUARD.replace("= None", "= 89478485")
     again = run("oomlint", "fix", "--unsafe-fixes", "scan.py", cwd=root)
     assert again.stdout == "Fixed 0 findings in 0 files; 0 remaining.\n"
+
+
+RELEASES = """\
+import asyncio
+import threading
+
+lock = threading.Lock()
+
+
+def load(pool, key):
+    conn = pool.getconn()
+
+    # look it up
+    rows = conn.execute("select", key)
+    pool.putconn(conn)  # give it back
+    return rows
+
+
+def bump(counter):
+    lock.acquire()  # serialise
+    counter.value += compute()
+    lock.release()
+
+
+async def tick(gate: asyncio.Lock, counter):
+    await gate.acquire()
+    await counter.bump()
+    gate.release()
+
+
+def bump_noted(counter):
+    lock.acquire()
+    counter.value += compute()
+    lock.release()  # keep this note
+
+
+def copy(source, target):
+    reader = open(source, "rb")
+    writer = open(target, "wb")
+    writer.write(reader.read())
+    writer.close()
+    reader.close()
+
+
+def read(path):
+    handle = open(path)  # the config
+    # parse it
+    data = handle.read()
+    size = len(data)
+    return data, size
+"""
+RELEASES_FIXED = """\
+import asyncio
+import threading
+
+lock = threading.Lock()
+
+
+def load(pool, key):
+    conn = pool.getconn()
+
+    try:
+        # look it up
+        rows = conn.execute("select", key)
+    finally:
+        pool.putconn(conn)  # give it back
+    return rows
+
+
+def bump(counter):
+    with lock:  # serialise
+        counter.value += compute()
+
+
+async def tick(gate: asyncio.Lock, counter):
+    async with gate:
+        await counter.bump()
+
+
+def bump_noted(counter):
+    lock.acquire()
+    try:
+        counter.value += compute()
+    finally:
+        lock.release()  # keep this note
+
+
+def copy(source, target):
+    reader = open(source, "rb")
+    try:
+        writer = open(target, "wb")
+        try:
+            writer.write(reader.read())
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+
+
+def read(path):
+    with open(path) as handle:  # the config
+        # parse it
+        data = handle.read()
+    size = len(data)
+    return data, size
+"""
+
+
+def test_oom201_and_oom202_fixes_exact_text_idempotent_and_clean(project):
+    """try/finally after the acquire, with for bare lock acquires, nested resources over
+    two passes, with-as for an open-like resource; comments kept."""
+    root = project({"app.py": RELEASES})
+    safe_only = run("oomlint", "fix", "app.py", cwd=root)
+    assert (safe_only.returncode, (root / "app.py").read_text()) == (1, RELEASES)
+    result = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "Fixed 7 findings in 1 file; 0 remaining.\n")
+    assert (root / "app.py").read_text() == RELEASES_FIXED
+    again = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
+    assert (again.stdout, (root / "app.py").read_text()) == ("Fixed 0 findings in 0 files; 0 remaining.\n", RELEASES_FIXED)
+
+
+UNFIXABLE_RELEASES = """\
+import sqlite3
+
+
+def released_in_a_branch(path, fast):
+    f = open(path)
+    data = f.read()
+    if fast:
+        f.close()
+    return data
+
+
+def released_twice(lock, job):
+    lock.acquire()
+    if job.cancelled:
+        lock.release()
+        return None
+    result = job.run()
+    lock.release()
+    return result
+
+
+def transaction_not_close(path):
+    conn = sqlite3.connect(path)
+    return conn.execute("select 1").fetchall()
+
+
+def used_outside_its_block(path, retry):
+    if retry:
+        f = open(path)
+        f.readline()
+    print(f.name)
+"""
+
+
+def test_release_findings_the_fix_cannot_restructure_are_not_marked_fixable(project):
+    """A release in another block or several releases, a connection that ``with`` would not
+    close, a name used outside the block: reported with no fix, left byte-for-byte."""
+    root = project({"app.py": UNFIXABLE_RELEASES})
+    checked = run("oomlint", "check", "--format", "json", "app.py", cwd=root)
+    assert [(f["line"], f["code"], f["fix"]) for f in json.loads(checked.stdout)] == [
+        (5, "OOM201", None), (13, "OOM201", None), (23, "OOM202", None), (29, "OOM202", None),
+    ]
+    result = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
+    assert result.stdout.endswith("Fixed 0 findings in 0 files; 4 remaining.\n")
+    assert (root / "app.py").read_text() == UNFIXABLE_RELEASES

@@ -62,6 +62,18 @@ FACTORIES: dict[str, tuple[str, ...]] = {
         ("shutdown",),
     ),
 }
+# Factories whose objects ``with`` closes and binds to ``as``: OOM202's fix wraps them in
+# ``with``. (A ``with`` on an sqlite3/psycopg2/pymysql connection ends a transaction and
+# leaves it open, on a TemporaryDirectory binds its path, on a Pool terminates it.)
+CLOSED_BY_WITH = frozenset(
+    {
+        "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
+        "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
+        "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
+        "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
+        "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
+    }
+)
 # Method acquires, recognised by name on any receiver.
 CHECKOUT_RELEASES = {
     "acquire": ("release", "close"),  # c = P.acquire() -> P.release(c) / c.release(); X.acquire() -> X.release()
@@ -124,7 +136,15 @@ class ResourceRule(Rule):
 
     def finish(self) -> None:
         for report in self.analysis.reports(self.code):
-            self.report(report.node, **report.fields)
+            fix = "unsafe" if report.fix_end is not None else None
+            self.report(report.node, fix=fix, fix_hint=report.fix_end, **report.fields)
+
+
+def plain_statement(line):
+    """For the fixes: the small statement a libcst line holds alone (``f = open(p)``), or None."""
+    import libcst as cst
+
+    return line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
 
 
 def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -152,6 +172,8 @@ class Acquire:
     """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it."""
     receiver: ast.expr | None = None
     """``X`` of a method acquire (``X.acquire()``, ``P.getconn()``...)."""
+    factory: str | None = None
+    """The qualified name of a factory acquire (``builtins.open``)."""
 
 
 @dataclass(eq=False)
@@ -200,6 +222,8 @@ class Report:
     code: str
     node: ast.AST
     fields: dict
+    fix_end: int | None = None
+    """The line the statements a fix restructures end on (the release, the last use)."""
 
 
 class ResourceAnalysis:
@@ -236,9 +260,10 @@ class ResourceAnalysis:
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
         if last in self.last_names:
-            releases = self.table.get(self.model.qualified_name(func))
+            factory = self.model.qualified_name(func)
+            releases = self.table.get(factory)
             if releases is not None:
-                acquire = Acquire(node, releases)
+                acquire = Acquire(node, releases, factory=factory)
         if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
             if last != "connect" or not node.args:  # sock.connect(address) returns None
                 acquire = Acquire(node, CHECKOUT_RELEASES[last], func.value)
@@ -276,7 +301,8 @@ def _analyse(
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     ancestors: dict[int, list[ast.stmt]] = {}
-    _locate(function.body, by_call, [], resources, ancestors)
+    blocks: dict[int, list[ast.stmt]] = {}
+    _locate(function.body, by_call, resources, ancestors, blocks)
     declared = {
         name
         for node in _statements(function.body)
@@ -300,14 +326,61 @@ def _analyse(
                 resource.receiver_dump is not None and _last_name(resource.acquire.receiver) in released_names
             )
             if not resource.escapes and not held_elsewhere:
-                reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}))
+                fix_end = _use_span(function, resource, blocks[id(resource.statement)])
+                reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine)
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
-            reports.append(Report("OOM201", call, {**fields, "release": scan.release, "cause": scan.exposure}))
+            fix_end = _release_span(resource, blocks[id(resource.statement)])
+            reports.append(Report("OOM201", call, {**fields, "release": scan.release, "cause": scan.exposure}, fix_end))
     return reports
+
+
+def _release_span(resource: Resource, block: list[ast.stmt]) -> int | None:
+    """Where OOM201's fix ends: the release, when it is the resource's only one and a
+    statement of the acquire's block. What lies between goes into ``try``, the release
+    into ``finally`` (or all of it into ``with X:``)."""
+    if isinstance(resource.statement, ast.If) or resource.rebinds or len(resource.releases) != 1:
+        return None
+    start = _index(block, resource.statement)
+    for statement in block[start + 2:]:
+        if isinstance(statement, ast.Expr) and id(_unwrap(statement.value)) in resource.releases:
+            return statement.end_lineno if _alone(block, start) and _alone(block, _index(block, statement)) else None
+    return None
+
+
+def _use_span(function: FunctionNode, resource: Resource, block: list[ast.stmt]) -> int | None:
+    """Where OOM202's fix ends: the last statement using an ``open``-like resource, when
+    every use lies in the statements after ``f = open(...)`` in its block, which then
+    become the body of ``with open(...) as f:``."""
+    statement = resource.statement
+    if resource.acquire.factory not in CLOSED_BY_WITH or resource.rebinds:
+        return None
+    if not (isinstance(statement, ast.Assign) and statement.value is resource.acquire.call):
+        return None
+    uses = sum(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(function)) - 1
+    start = end = _index(block, statement)
+    in_span = 0
+    for index in range(start + 1, len(block)):
+        found = sum(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(block[index]))
+        if found:
+            in_span, end = in_span + found, index
+    if end == start or in_span != uses or not (_alone(block, start) and _alone(block, end)):
+        return None
+    return block[end].end_lineno
+
+
+def _index(block: list[ast.stmt], statement: ast.stmt) -> int:
+    return next(index for index, item in enumerate(block) if item is statement)
+
+
+def _alone(block: list[ast.stmt], index: int) -> bool:
+    """No other statement of the block shares its lines (``a = f(); b = g()``)."""
+    statement = block[index]
+    before_ok = index == 0 or block[index - 1].end_lineno < statement.lineno
+    return before_ok and (index + 1 == len(block) or block[index + 1].lineno > statement.end_lineno)
 
 
 def _end_at_reacquire(resources: list[Resource]) -> None:
@@ -322,17 +395,19 @@ def _end_at_reacquire(resources: list[Resource]) -> None:
             resource.rebinds.update(id(other.statement) for other in group if other is not resource)
 
 
-def _locate(body, by_call, path, resources, ancestors) -> None:
-    """Find the statements holding tracked acquires, and the compound statements around them."""
+def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
+    """Find the statements holding tracked acquires, the compound statements around
+    them and the block they are statements of."""
     for statement in body:
         resource = _resource_at(statement, by_call)
         if resource is not None:
             resources.append(resource)
             ancestors[id(statement)] = [*path, statement]
+            blocks[id(statement)] = body
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
             continue
         for block in _blocks(statement):
-            _locate(block, by_call, [*path, statement], resources, ancestors)
+            _locate(block, by_call, resources, ancestors, blocks, (*path, statement))
 
 
 def _not_real(node: ast.AST) -> bool:

@@ -165,7 +165,7 @@ class DecompressionBombGuardDisabled(Rule):
             self.report(target, setting=shorten(statement), effect=effect)
 
     @classmethod
-    def fix(cls, node, options, context):
+    def fix(cls, node, options, context, hint=None):
         import libcst as cst
 
         if isinstance(node, cst.Assign):

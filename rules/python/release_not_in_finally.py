@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oomlint.rules.python._resources import ResourceRule
+from oomlint.rules.python._resources import ResourceRule, plain_statement
 
 
 class ReleaseNotInFinally(ResourceRule):
@@ -87,7 +87,16 @@ class ReleaseNotInFinally(ResourceRule):
       table, each from its own section (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
 
     ## Fix
-    None: moving code into `try/finally` or `with` changes its structure; do it by hand.
+    Unsafe (`oomlint fix --unsafe-fixes`), when the release is the resource's only one
+    and a statement of the acquire's block, each on a line of its own: the statements
+    between them move into a `try` that starts right after the acquire, and the
+    release into its `finally`. A bare `X.acquire()` (or `await X.acquire()`) becomes
+    `with X:` (`async with X:`) around those statements instead, unless comments on the
+    release would be lost. Unsafe because the release now also runs when something
+    raises or returns early, which the code may not expect (a lock released twice, a
+    connection given back that an `except` later uses), and `with X:` needs `X` to be
+    a context manager. Other shapes (the release in another block, several releases)
+    are left to you.
 
     ## References
     - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
@@ -103,3 +112,52 @@ class ReleaseNotInFinally(ResourceRule):
         "'{resource}' from {acquire} is released by {release} on the normal path only: "
         "{cause} skips it; release it in finally or use with"
     )
+
+    @classmethod
+    def fix(cls, node, options, context, hint=None):
+        import libcst as cst
+
+        from oomlint.fixes import indented, statement_span
+
+        span = statement_span(node, hint, context)
+        if span is None:
+            return None
+        block, start, end = span
+        acquire, moved, release = block.body[start], block.body[start + 1 : end], block.body[end]
+        lock = _bare_lock_acquire(acquire)
+        if lock is not None and not _has_comments(release):
+            receiver, waits = lock
+            replacement = [
+                cst.With(
+                    items=[cst.WithItem(item=receiver)],
+                    body=indented(moved, header=acquire.trailing_whitespace),
+                    asynchronous=cst.Asynchronous() if waits else None,
+                    leading_lines=acquire.leading_lines,
+                )
+            ]
+        else:
+            blank_lines = [line for line in moved[0].leading_lines if line.comment is None]
+            guarded = cst.Try(
+                body=indented(moved),
+                finalbody=cst.Finally(body=indented([release])),
+                leading_lines=blank_lines,
+            )
+            replacement = [acquire, guarded]
+        return block, block.with_changes(body=[*block.body[:start], *replacement, *block.body[end + 1 :]])
+
+
+def _bare_lock_acquire(statement):
+    """``(X, awaited)`` for a statement that is only ``X.acquire()`` or ``await X.acquire()``."""
+    import libcst as cst
+
+    expression = plain_statement(statement)
+    if not isinstance(expression, cst.Expr):
+        return None
+    call = expression.value.expression if isinstance(expression.value, cst.Await) else expression.value
+    if isinstance(call, cst.Call) and not call.args and isinstance(call.func, cst.Attribute) and call.func.attr.value == "acquire":
+        return call.func.value, isinstance(expression.value, cst.Await)
+    return None
+
+
+def _has_comments(statement) -> bool:
+    return statement.trailing_whitespace.comment is not None or any(line.comment for line in statement.leading_lines)

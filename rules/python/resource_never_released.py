@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oomlint.rules.python._resources import ResourceRule
+from oomlint.rules.python._resources import ResourceRule, plain_statement
 
 
 class ResourceNeverReleased(ResourceRule):
@@ -91,7 +91,16 @@ class ResourceNeverReleased(ResourceRule):
       Set the same list for OOM201 (`[tool.oomlint.OOM201]`).
 
     ## Fix
-    None: where the resource should be released is a decision about the code.
+    Unsafe (`oomlint fix --unsafe-fixes`), for `f = open(...)` and the other factories
+    whose object `with` closes (the file openers, `zipfile.ZipFile`, `tarfile.open`,
+    the temporary files, sockets, `urlopen`, `requests.Session`, `httpx.Client`,
+    selectors), when every use of the name lies in the statements after it in its
+    block: `with open(...) as f:` holds those statements, up to the last one using
+    `f`. Unsafe because the object is now closed there, also when something raises,
+    which code after that block cannot see through other references. Not for
+    database connections (`with` ends a transaction and leaves them open),
+    `TemporaryDirectory` (`as` binds the path), pools, checkouts and locks: where they
+    are released is a decision about the code.
 
     ## References
     - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
@@ -107,3 +116,24 @@ class ResourceNeverReleased(ResourceRule):
         "'{resource}' from {acquire} is never released, managed by with, or handed off: "
         "call {release} in finally or use with"
     )
+
+    @classmethod
+    def fix(cls, node, options, context, hint=None):
+        import libcst as cst
+
+        from oomlint.fixes import indented, statement_span
+
+        span = statement_span(node, hint, context)
+        if span is None:
+            return None
+        block, start, end = span
+        acquire = block.body[start]
+        assign = plain_statement(acquire)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or assign.value is not node:
+            return None
+        managed = cst.With(
+            items=[cst.WithItem(item=node, asname=cst.AsName(name=assign.targets[0].target))],
+            body=indented(block.body[start + 1 : end + 1], header=acquire.trailing_whitespace),
+            leading_lines=acquire.leading_lines,
+        )
+        return block, block.with_changes(body=[*block.body[:start], managed, *block.body[end + 1 :]])

@@ -123,7 +123,7 @@ class UnboundedLruCache(Rule):
         return self.model.qualified_name(decorator) in ALWAYS_UNBOUNDED
 
     @classmethod
-    def fix(cls, node, options, context):
+    def fix(cls, node, options, context, hint=None):
         import libcst as cst
         from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
