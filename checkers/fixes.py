@@ -9,12 +9,16 @@ of a file are applied together, in passes: a fix whose node overlaps one already
 waits for the next pass, on the source as the earlier fixes left it. Each pass is kept
 only if it parses and exactly its findings are gone. Files are written atomically,
 keeping their encoding, BOM, newlines and permissions.
+
+Kubernetes manifests go through the same passes, verification and writing, but their
+fixes are insertions into the YAML text (:mod:`oomlint.manifest_fixes`).
 """
 
 from __future__ import annotations
 
 import ast
 import codecs
+import functools
 import io
 import os
 import tempfile
@@ -28,8 +32,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from oomlint import manifest_fixes
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
-from oomlint.rule import Rule
+from oomlint.rule import Rule, language_of
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_PASSES = 10
@@ -53,7 +58,7 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool = False, write: bool = True) -> FixResult:
-    """Fix what can be fixed in one Python file; write it unless ``write`` is false."""
+    """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is false."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -70,7 +75,7 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
     if new_source is None:
         return result
     result.fixed, result.old_text, result.new_text = fixed, source, new_source
-    result.remaining = check_source(new_source, path, rules)
+    _, result.remaining = _check_fixed(path, new_source, rules)
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         write_atomically(path, bom + new_source.encode("utf-8" if encoding == "utf-8-sig" else encoding))
@@ -86,6 +91,7 @@ def fix_source(
     pass fixes nothing; every pass must parse and remove exactly its findings.
     """
     by_code = {rule.code: (rule, options) for rule, options in rules}
+    apply_fixes = apply if language_of(path) == "python" else functools.partial(manifest_fixes.apply, path=path)
     fixed: list[Finding] = []
     new_source = source
     for _ in range(MAX_PASSES):
@@ -93,7 +99,7 @@ def fix_source(
         if not todo:
             break
         try:
-            candidate, applied = apply(new_source, todo, by_code)
+            candidate, applied = apply_fixes(new_source, todo, by_code)
         except Exception as error:  # a rule's fix must never cost the user the file
             return None, [], f"not fixed: {type(error).__name__}: {error}"
         if not applied:
@@ -195,15 +201,24 @@ class _Replace(cst.CSTTransformer):
 def _verify(path, new_source, before, applied, rules) -> tuple[str | None, list[Finding]]:
     """The fix must parse and make its findings go away, adding none: ``(why not, the
     findings of the fixed source)``."""
-    try:
-        ast.parse(new_source)
-    except SyntaxError as error:
-        return f"not fixed: the fix would not parse ({error.msg}, line {error.lineno})", []
-    after = check_source(new_source, path, rules)
+    problem, after = _check_fixed(path, new_source, rules)
+    if problem:
+        return f"not fixed: the fix would not parse ({problem})", []
     expected = Counter(f.code for f in before) - Counter(f.code for f in applied)
     if Counter(f.code for f in after) != expected:
         return "not fixed: the fix did not remove exactly its findings", after
     return None, after
+
+
+def _check_fixed(path, source, rules) -> tuple[str | None, list[Finding]]:
+    """Why fixed ``source`` does not parse (None if it does), and its findings."""
+    if language_of(path) == "kubernetes":
+        return manifest_fixes.check(source, path, rules)
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return f"{error.msg}, line {error.lineno}", []
+    return None, check_source(source, path, rules)
 
 
 def write_atomically(path: str, data: bytes) -> None:

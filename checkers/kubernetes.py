@@ -15,6 +15,10 @@ Each object goes to every enabled :class:`KubernetesRule`, unless an
 it. A LimitRange's default memory limit covers the OOM501/OOM504 findings of its
 namespace: within a file here, across the files of a CLI run in
 :func:`apply_limit_ranges`.
+
+A rule whose finding can be fixed says so when it reports (:meth:`KubernetesRule.fixable`);
+:mod:`oomlint.manifest_fixes` finds the node again by the finding's :func:`span` and
+inserts the fix into the text.
 """
 
 from __future__ import annotations
@@ -149,6 +153,17 @@ def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | 
     return None
 
 
+def own_entry(node: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
+    """The ``(key, value)`` nodes of ``key`` in the mapping itself, not merged in: what
+    an edit of the text can reach."""
+    return next(((k, v) for k, v in node.value if type(k) is ScalarNode and k.value == key), None)
+
+
+def merges(node: MappingNode) -> bool:
+    """Whether the mapping merges others in with ``<<``."""
+    return any(key.tag == _MERGE for key, _ in node.value)
+
+
 def scalar(node: Node | None) -> str | None:
     """The text of a scalar node; None for anything else, and for null."""
     if type(node) is ScalarNode and node.tag != _NULL:
@@ -163,8 +178,9 @@ def memory(owner: Node | None, field: str) -> Node | None:
     return get(get(get(owner, "resources"), field), "memory")
 
 
-def _mappings(root: Node) -> Iterator[MappingNode]:
-    """Every mapping under ``root``, each once however many aliases point at it."""
+def nodes(root: Node, scalars: bool = True) -> Iterator[Node]:
+    """Every node under ``root`` (collections only, unless ``scalars``), each before its
+    children and each once however many aliases point at it."""
     seen: set[int] = set()
     pending = [root]
     while pending:
@@ -172,12 +188,14 @@ def _mappings(root: Node) -> Iterator[MappingNode]:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node
         if type(node) is MappingNode:
-            yield node
-            for key, value in node.value:
-                pending += (child for child in (key, value) if type(child) is not ScalarNode)
+            children = (child for entry in node.value for child in entry)
         elif type(node) is SequenceNode:
-            pending += (child for child in node.value if type(child) is not ScalarNode)
+            children = iter(node.value)
+        else:
+            continue
+        pending += (child for child in children if scalars or type(child) is not ScalarNode)
 
 
 # ------------------------------------------------------------------ object model
@@ -301,6 +319,23 @@ class KubernetesRule(Rule):
     def check(self, obj: KubeObject) -> None:
         """Called for every Kubernetes object of the manifest."""
 
+    @classmethod
+    def fix(cls, node: Node, options: dict, document, hint=None):
+        """The text edits that fix a finding reported at the YAML ``node`` with ``fix=``:
+        a list of :class:`oomlint.manifest_fixes.Edit`, made with the helpers of
+        ``document`` (a :class:`oomlint.manifest_fixes.Document`, the text of ``node``'s
+        document), which insert text and never re-dump YAML. None when the finding
+        cannot be fixed: it is then left alone. ``hint`` is the finding's ``fix_hint``.
+        """
+        return None
+
+    def fixable(self, node: Node) -> bool:
+        """Whether :meth:`fix` can fix a finding at ``node`` in the document being checked:
+        report ``fix=`` only then, so that the fix marker tells the truth."""
+        from oomlint.manifest_fixes import Document  # here: that module imports this one
+
+        return self.fix(node, self.settings, Document(self.context.text)) is not None
+
 
 class ManifestFindings(list):
     """A manifest's findings, with what the CLI needs beyond them: ``notices`` for stderr,
@@ -326,17 +361,26 @@ class ManifestContext:
         self.result = result
         self.line_offset = 0
         """Line of the current document's first line in the file (0-based)."""
+        self.text = ""
+        """The current document's text, which fixes would edit (see :meth:`KubernetesRule.fixable`)."""
         self.object: KubeObject | None = None
 
     def report(self, rule: Rule, node: Node, message: str, fix: str | None = None, fix_hint: object = None) -> None:
-        start, end = node.start_mark, _end_mark(node)
+        line, column, end_line, end_column = span(node, self.line_offset)
         finding = Finding(
-            self.path, start.line + self.line_offset + 1, start.column + 1, rule.code, message, rule.symbol,
-            end.line + self.line_offset + 1, end.column + 1, fix, fix_hint,
+            self.path, line, column, rule.code, message, rule.symbol, end_line, end_column, fix, fix_hint,
         )
         self.result.append(finding)
         if rule.limit_range_covers:
             self.result.coverable[finding] = self.object.namespace
+
+
+def span(node: Node, line_offset: int) -> tuple[int, int, int, int]:
+    """Where a finding at ``node`` is in the file (1-based line, column, end line, end
+    column), ``line_offset`` being its document's first line; fixes match findings back
+    to nodes by it."""
+    start, end = node.start_mark, _end_mark(node)
+    return start.line + line_offset + 1, start.column + 1, end.line + line_offset + 1, end.column + 1
 
 
 def _end_mark(node: Node) -> yaml.Mark:
@@ -356,14 +400,19 @@ def _end_mark(node: Node) -> yaml.Mark:
 
 def check_manifest(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> ManifestFindings:
     """Check one manifest file with the Kubernetes rules among ``rules``."""
-    result = ManifestFindings()
     try:
         text = decode_source(data)
     except SourceDecodeError as error:
+        result = ManifestFindings()
         result.append(_diagnostic(path, DECODE_ERROR, error.message, error.line, error.column))
         return result
-    if path.endswith(".json"):
-        text = text.replace("\t", " ")  # PyYAML's pure-Python scanner rejects tabs between JSON tokens
+    return check_manifest_text(text, path, rules, noqa)
+
+
+def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> ManifestFindings:
+    """Check a decoded manifest: what :func:`check_manifest` does after decoding."""
+    result = ManifestFindings()
+    text = _parseable(text, path)
     documents = _parse(text, path, result)
     if documents is None:
         skipped = ManifestFindings()
@@ -373,8 +422,8 @@ def check_manifest(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dic
         return skipped
     context = ManifestContext(path, result)
     instances = [rule(context, options) for rule, options in rules if rule.language == "kubernetes"]
-    for line_offset, objects in documents:
-        context.line_offset = line_offset
+    for line_offset, chunk, objects in documents:
+        context.line_offset, context.text = line_offset, chunk
         for obj in objects:
             context.object = obj
             _check_object(context, instances, obj)
@@ -387,11 +436,11 @@ def check_manifest(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dic
     return result
 
 
-def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, list[KubeObject]]] | None:
-    """The Kubernetes objects of each document, with the document's first line; broken
-    documents and duplicate keys go to ``result``. None when the file is a raw template."""
+def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]] | None:
+    """The Kubernetes objects of each document, with the document's first line and text;
+    broken documents and duplicate keys go to ``result``. None when the file is a raw template."""
     documents = []
-    for line_offset, chunk in _documents(text):
+    for line_offset, _, chunk in _documents(text):
         if "apiVersion" not in chunk or "kind" not in chunk:
             continue  # cannot hold a Kubernetes object: not worth composing
         try:
@@ -410,12 +459,41 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, li
         if objects:
             if not _check_shape(root, path, line_offset, result):
                 return None
-            documents.append((line_offset, objects))
+            documents.append((line_offset, chunk, objects))
     return documents
 
 
-def _documents(text: str) -> Iterator[tuple[int, str]]:
-    """Split a YAML stream into its documents, each with the (0-based) line it starts on.
+class UnparsableDocument(Exception):
+    """A document of a manifest does not compose; fixes edit only manifests whose every
+    document does, before and after."""
+
+
+def composed(text: str, path: str) -> Iterator[tuple[int, int, str, Node]]:
+    """``(first line, offset in text, text, root node)`` of each document of a manifest
+    (empty ones aside): where fixes find their findings' nodes and edit. Raises
+    :class:`UnparsableDocument` at the first that does not compose, documents that are
+    not Kubernetes objects included."""
+    for line_offset, offset, chunk in _documents(_parseable(text, path)):
+        try:
+            root = _compose(chunk)
+        except yaml.YAMLError as error:
+            broken = _parse_diagnostic(path, line_offset, error)
+            raise UnparsableDocument(f"{broken.message}, line {broken.line}") from None
+        except RecursionError:
+            raise UnparsableDocument(f"nested too deeply to parse, line {line_offset + 1}") from None
+        if root is not None:
+            yield line_offset, offset, chunk, root
+
+
+def _parseable(text: str, path: str) -> str:
+    """PyYAML's pure-Python scanner rejects tabs between JSON tokens; a space is as good
+    and keeps every position."""
+    return text.replace("\t", " ") if path.endswith(".json") else text
+
+
+def _documents(text: str) -> Iterator[tuple[int, int, str]]:
+    """Split a YAML stream into its documents, each with the (0-based) line and the
+    offset it starts at.
 
     A ``---`` line starts a new document unless the current one holds nothing yet but
     comments and directives; a ``...`` line ends the current one.
@@ -429,10 +507,10 @@ def _documents(text: str) -> Iterator[tuple[int, str]]:
             end = position
         else:
             end = text.find("\n", position) + 1 or len(text)
-        yield line, text[start:end]
+        yield line, start, text[start:end]
         line += text.count("\n", start, end)
         start = end
-    yield line, text[start:]
+    yield line, start, text[start:]
 
 
 def _compose(chunk: str) -> Node | None:
@@ -447,7 +525,9 @@ def _compose(chunk: str) -> Node | None:
 def _check_shape(root: Node, path: str, line_offset: int, result: ManifestFindings) -> bool:
     """Report duplicate keys (kubectl rejects them); False if the document is a raw
     template that happened to parse: ``{{ x }}`` composes to a mapping used as a key."""
-    for mapping in _mappings(root):
+    for mapping in nodes(root, scalars=False):
+        if type(mapping) is not MappingNode:
+            continue
         first_keys: dict[tuple[str, str], ScalarNode] = {}
         for key, _ in mapping.value:
             if type(key) is not ScalarNode:

@@ -1,7 +1,8 @@
 """What the Kubernetes rules share: memory quantities, and the missing-limit check.
 
 Quantities follow Kubernetes' ``resource.Quantity`` grammar and compare by value
-(``1Gi`` == ``1024Mi``). OOM501 and OOM504 are one check on different kinds.
+(``1Gi`` == ``1024Mi``). OOM501 and OOM504 are one check on different kinds, with one
+fix.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import ClassVar, NamedTuple
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from oomlint.kubernetes import KubeObject, KubernetesRule, memory, scalar
 
@@ -78,6 +79,41 @@ def did_you_mean(intents: list[str]) -> str:
     return "; did you mean " + " or ".join(f"{text} ({bytes_text(parse_quantity(text).bytes)})" for text in intents) + "?"
 
 
+MINIMUM = parse_quantity("4Mi")
+"""OOM502's default floor: less is too little for any container to start."""
+
+
+def assess(node: Node, minimum: Quantity) -> Quantity | str:
+    """The quantity of a request or limit node if it is sound, or what is wrong with it
+    (OOM502's verdict, ``minimum`` being its floor)."""
+    if type(node) is not ScalarNode:
+        return "is a YAML collection, not a quantity"
+    text = scalar(node)
+    if text is None:
+        return "is null"
+    quantity = parse_quantity(text)
+    if quantity is None:
+        if not text.strip():
+            return "is empty"
+        return f"'{text}' is not a Kubernetes quantity (the API server rejects it)" + did_you_mean(likely_intents(text))
+    if quantity.bytes < 0:
+        return f"'{text}' is negative (the API server rejects it)"
+    if quantity.bytes == 0:
+        return f"'{text}' is zero bytes"
+    if quantity.suffix in FRACTIONAL_SUFFIXES:
+        unit = FRACTIONAL_SUFFIXES[quantity.suffix]
+        return f"'{text}' is {bytes_text(quantity.bytes)}: '{quantity.suffix}' is {unit}, a CPU unit" + did_you_mean(
+            likely_intents(text)
+        )
+    if quantity.bytes < minimum.bytes:
+        intent = did_you_mean([f"{text}Mi"]) if quantity.suffix == "" else ""
+        return (
+            f"'{text}' is {bytes_text(quantity.bytes)}, below the {minimum.text} floor, "
+            "too little for a container to start" + intent
+        )
+    return quantity
+
+
 def quantity_of(node: Node | None) -> Quantity | None:
     """The quantity a request or limit node holds, if it is a valid one."""
     text = scalar(node)
@@ -116,4 +152,16 @@ class MissingMemoryLimit(KubernetesRule):
             return
         for container in obj.containers():
             if memory(container.node, "limits") is None:
-                self.report(container.node, object=obj, container=container)
+                fix = "unsafe" if self.fixable(container.node) else None
+                self.report(container.node, fix=fix, object=obj, container=container)
+
+    @classmethod
+    def fix(cls, node: MappingNode, options: dict, document, hint=None):
+        """``resources.limits.memory`` equal to the container's ``requests.memory``, copied
+        as written; not when the request is missing, is not one OOM502 passes (with its
+        default floor) or is not a plain or quoted scalar (an alias, anchor or tag)."""
+        request = memory(node, "requests")
+        text = document.written(request)
+        if text is None or not isinstance(assess(request, MINIMUM), Quantity):
+            return None
+        return document.add(node, ("resources", "limits", "memory"), text, after="requests")

@@ -88,8 +88,23 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
     (an empty reason is reported), or put `# noqa: OOM501` on the container's line.
 
     ## Fix
-    None: only you know how much memory the container needs. Measure its working set
-    and set `resources.limits.memory` (and `requests.memory`, equal for Guaranteed QoS).
+    None by default: only you know how much memory the container needs. Measure its
+    working set and set `resources.limits.memory` (and `requests.memory`, equal for
+    Guaranteed QoS).
+
+    `oomlint fix --unsafe-fixes` sets the limit equal to the container's memory request,
+    where it has one, copied as written (`"256Mi"` stays quoted). Unsafe: a container
+    that used to grow past its request is now OOM-killed there. The YAML is edited in
+    place and the rest of the file is left as it is, comments included: a `limits:`
+    mapping goes after the `requests` block, at its indentation (`limits: {memory: ...}`
+    after a `requests: {...}` written in flow style); into a flow-style `resources`
+    (`{requests: {...}}`, JSON too) goes `, limits: {memory: ...}`; into an existing
+    `limits` mapping (`limits: {}` and a `limits:` left empty included) goes `memory`.
+    The fix is not offered (`oomlint check` counts only the findings it can fix) when
+    the container has no memory request; when OOM502 would report the request (with its
+    default 4Mi floor); when the request, `resources` or `limits` is an alias, anchored
+    or tagged; when the container, `resources` or `limits` merges others in with `<<`;
+    or when `limits` is `null` or not a mapping.
 
     ## References
     - [Resource management for pods and containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)

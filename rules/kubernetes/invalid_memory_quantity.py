@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import Node
 
-from oomlint.kubernetes import KubeObject, KubernetesRule, scalar
+from oomlint.kubernetes import KubeObject, KubernetesRule
 from oomlint.rule import Option
-from oomlint.rules.kubernetes._memory import (
-    FRACTIONAL_SUFFIXES,
-    Quantity,
-    bytes_text,
-    did_you_mean,
-    likely_intents,
-    memory_settings,
-    parse_quantity,
-)
+from oomlint.rules.kubernetes._memory import MINIMUM, Quantity, assess, bytes_text, memory_settings, parse_quantity
 
 
 def _positive_quantity(value: object) -> str | None:
@@ -127,7 +119,7 @@ class InvalidMemoryQuantity(KubernetesRule):
     summary = "Memory request or limit that Kubernetes rejects or that is surely a mistake"
     message = "{object}: {owner} memory {field} {problem}"
     options = (
-        Option("minimum", "4Mi", "requests and limits below this quantity are reported", validate=_positive_quantity),
+        Option("minimum", MINIMUM.text, "requests and limits below this quantity are reported", validate=_positive_quantity),
     )
 
     def __init__(self, context, options):
@@ -149,37 +141,8 @@ class InvalidMemoryQuantity(KubernetesRule):
         """The node's quantity if it is sound; otherwise None, and a finding if it is there."""
         if node is None:
             return None
-        assessed = self._assess(node)
+        assessed = assess(node, self.minimum)
         if isinstance(assessed, Quantity):
             return assessed
         self.report(node, object=obj, owner=owner, field=field, problem=assessed)
         return None
-
-    def _assess(self, node: Node) -> Quantity | str:
-        """The quantity of a request or limit node, or what is wrong with it."""
-        if type(node) is not ScalarNode:
-            return "is a YAML collection, not a quantity"
-        text = scalar(node)
-        if text is None:
-            return "is null"
-        quantity = parse_quantity(text)
-        if quantity is None:
-            if not text.strip():
-                return "is empty"
-            return f"'{text}' is not a Kubernetes quantity (the API server rejects it)" + did_you_mean(likely_intents(text))
-        if quantity.bytes < 0:
-            return f"'{text}' is negative (the API server rejects it)"
-        if quantity.bytes == 0:
-            return f"'{text}' is zero bytes"
-        if quantity.suffix in FRACTIONAL_SUFFIXES:
-            unit = FRACTIONAL_SUFFIXES[quantity.suffix]
-            return f"'{text}' is {bytes_text(quantity.bytes)}: '{quantity.suffix}' is {unit}, a CPU unit" + did_you_mean(
-                likely_intents(text)
-            )
-        if quantity.bytes < self.minimum.bytes:
-            intent = did_you_mean([f"{text}Mi"]) if quantity.suffix == "" else ""
-            return (
-                f"'{text}' is {bytes_text(quantity.bytes)}, below the {self.minimum.text} floor, "
-                "too little for a container to start" + intent
-            )
-        return quantity

@@ -79,8 +79,10 @@ class MemoryRequestBelowLimit(KubernetesRule):
     None.
 
     ## Fix
-    None: raise the request to the limit, or lower the limit to what the container
-    really needs.
+    None, not even an unsafe one: which value moves is a decision. Raising the request
+    to the limit reserves that much of every node the pod runs on (fewer pods fit);
+    lowering the limit to the request OOM-kills a container that needs its burst. Pick
+    from the container's measured working set.
 
     ## References
     - [Pod quality of service classes](https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/)

@@ -74,8 +74,13 @@ class WorkloadWithoutMemoryLimit(MissingMemoryLimit):
     `# noqa: OOM504` on the container's line, to accept a container without a limit.
 
     ## Fix
-    None: set `resources.limits.memory` to the container's measured working set plus
-    headroom.
+    None by default: set `resources.limits.memory` to the container's measured working
+    set plus headroom.
+
+    `oomlint fix --unsafe-fixes` sets the limit equal to the container's memory request,
+    where it has one, copied as written: OOM501's fix, with the same limits (see there
+    for where it goes in the YAML and when it is not offered). Unsafe: a container that
+    used to grow past its request is now OOM-killed there.
 
     ## References
     - [Resource management for pods and containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)
