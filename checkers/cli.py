@@ -18,7 +18,7 @@ from oomlint.config import Config, ConfigError, find_config, load_config_file
 from oomlint.docs import render_rule
 from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
 from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
-from oomlint.kubernetes import ManifestFindings, apply_limit_ranges
+from oomlint.kubernetes import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.output import FORMATS, finding_line, render
 from oomlint.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
 
@@ -208,14 +208,24 @@ def _write(report: str, output: str | None) -> None:
 
 
 def _fix(arguments: argparse.Namespace) -> int:
-    """Fix file by file (only files with fixable findings are rewritten), then report."""
+    """Fix file by file (only files with fixable findings are rewritten), then report.
+
+    Manifests are checked first, so that a LimitRange in one file covers (and keeps
+    from being fixed) the containers of its namespace in the others, as in ``check``.
+    """
     from oomlint.fixes import fix_file  # libcst is imported only when fixing
     config_for = _config_source(arguments)
-    remaining, fixed_count, changed, problems = [], 0, 0, []
-    for item in collect(arguments.paths, config_for, arguments.force_exclude):
+    items = list(collect(arguments.paths, config_for, arguments.force_exclude))
+    for item in items:
         if isinstance(item, MissingPath) or item.path == STDIN:
             raise UsageError(f"{item}: fix needs existing files" if isinstance(item, MissingPath) else "fix cannot read stdin")
-        result = fix_file(item.path, item.config.rules_for(item.path), arguments.unsafe_fixes, write=not arguments.diff)
+    manifests = [item for item in items if language_of(item.path) == "kubernetes"]
+    checked = [check_file(item.path, item.config.rules_for(item.path)) for item in manifests]
+    limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
+    remaining, fixed_count, changed, problems = [], 0, 0, []
+    for item in items:
+        rules = item.config.rules_for(item.path)
+        result = fix_file(item.path, rules, arguments.unsafe_fixes, write=not arguments.diff, limit_ranges=limit_ranges)
         remaining.extend(result.remaining)
         if result.problem:
             problems.append(f"{item.path}: {result.problem}")

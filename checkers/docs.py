@@ -84,10 +84,11 @@ def _toml(value: object) -> str:
 
 def rules_table(link: str = "docs/rules/{code}.md") -> str:
     """The Markdown table of all rules, for the README and the docs site."""
-    rows = ["| code | symbol | what it flags | default |", "| --- | --- | --- | --- |"]
+    rows = ["| code | symbol | what it flags | default | fix |", "| --- | --- | --- | --- | --- |"]
     for rule in all_rules():
         code = f"[{rule.code}]({link.format(code=rule.code)})"
-        rows.append(f"| {code} | `{rule.symbol}` | {rule.summary} | {'on' if rule.default_enabled else 'off'} |")
+        default = "on" if rule.default_enabled else "off"
+        rows.append(f"| {code} | `{rule.symbol}` | {rule.summary} | {default} | {rule.fixes or ''} |")
     return "\n".join(rows) + "\n"
 
 

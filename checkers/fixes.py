@@ -34,6 +34,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from oomlint import manifest_fixes
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
+from oomlint.kubernetes import ManifestFindings, cover
 from oomlint.rule import Rule, language_of
 
 SAFE, UNSAFE = "safe", "unsafe"
@@ -57,25 +58,30 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return finding.fix == SAFE or (unsafe and finding.fix == UNSAFE)
 
 
-def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool = False, write: bool = True) -> FixResult:
-    """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is false."""
+def fix_file(
+    path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool = False, write: bool = True, limit_ranges=None
+) -> FixResult:
+    """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is
+    false. ``limit_ranges``: the LimitRange defaults of the other manifests of the run
+    (:func:`oomlint.kubernetes.limit_ranges_of`), whose findings are not reported, so not fixed."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError as error:
         return FixResult(path, problem=f"cannot read: {error.strerror}")
-    findings = check_bytes(data, path, rules)
+    findings = _covered(check_bytes(data, path, rules), limit_ranges)
     result = FixResult(path, remaining=findings)
     todo = [f for f in findings if applicable(f, unsafe)]
     if not todo or any(f.code in DIAGNOSTICS for f in findings):
         return result
     source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    new_source, fixed, result.problem = fix_source(source, path, rules, findings, lambda f: applicable(f, unsafe))
+    wanted = lambda finding: applicable(finding, unsafe)  # noqa: E731
+    new_source, fixed, result.problem = fix_source(source, path, rules, findings, wanted, limit_ranges)
     if new_source is None:
         return result
     result.fixed, result.old_text, result.new_text = fixed, source, new_source
-    _, result.remaining = _check_fixed(path, new_source, rules)
+    _, result.remaining = _check_fixed(path, new_source, rules, limit_ranges)
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         write_atomically(path, bom + new_source.encode("utf-8" if encoding == "utf-8-sig" else encoding))
@@ -83,7 +89,7 @@ def fix_file(path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool
 
 
 def fix_source(
-    source: str, path: str, rules, findings: list[Finding], wanted: Callable[[Finding], bool]
+    source: str, path: str, rules, findings: list[Finding], wanted: Callable[[Finding], bool], limit_ranges=None
 ) -> tuple[str | None, list[Finding], str | None]:
     """``(fixed source, fixed findings, None)``, or ``(None, [], why not)``.
 
@@ -104,7 +110,7 @@ def fix_source(
             return None, [], f"not fixed: {type(error).__name__}: {error}"
         if not applied:
             break
-        problem, after = _verify(path, candidate, findings, applied, rules)
+        problem, after = _verify(path, candidate, findings, applied, rules, limit_ranges)
         if problem:
             return None, [], problem
         new_source, findings = candidate, after
@@ -198,10 +204,10 @@ class _Replace(cst.CSTTransformer):
         return self.replacements.get(original_node, updated_node)
 
 
-def _verify(path, new_source, before, applied, rules) -> tuple[str | None, list[Finding]]:
+def _verify(path, new_source, before, applied, rules, limit_ranges) -> tuple[str | None, list[Finding]]:
     """The fix must parse and make its findings go away, adding none: ``(why not, the
     findings of the fixed source)``."""
-    problem, after = _check_fixed(path, new_source, rules)
+    problem, after = _check_fixed(path, new_source, rules, limit_ranges)
     if problem:
         return f"not fixed: the fix would not parse ({problem})", []
     expected = Counter(f.code for f in before) - Counter(f.code for f in applied)
@@ -210,15 +216,23 @@ def _verify(path, new_source, before, applied, rules) -> tuple[str | None, list[
     return None, after
 
 
-def _check_fixed(path, source, rules) -> tuple[str | None, list[Finding]]:
+def _check_fixed(path, source, rules, limit_ranges) -> tuple[str | None, list[Finding]]:
     """Why fixed ``source`` does not parse (None if it does), and its findings."""
     if language_of(path) == "kubernetes":
-        return manifest_fixes.check(source, path, rules)
+        problem, findings = manifest_fixes.check(source, path, rules)
+        return problem, _covered(findings, limit_ranges)
     try:
         ast.parse(source)
     except SyntaxError as error:
         return f"{error.msg}, line {error.lineno}", []
     return None, check_source(source, path, rules)
+
+
+def _covered(findings: list[Finding], limit_ranges) -> list[Finding]:
+    """A manifest's findings without those the other files' LimitRanges cover."""
+    if limit_ranges and isinstance(findings, ManifestFindings):
+        cover(findings, limit_ranges)
+    return findings
 
 
 def write_atomically(path: str, data: bytes) -> None:

@@ -429,7 +429,7 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
             _check_object(context, instances, obj)
     for rule in instances:
         rule.finish()
-    _cover(result, result.limit_ranges)
+    cover(result, result.limit_ranges)
     if noqa:
         _drop_noqa(result, text)
     result[:] = sorted(set(result))  # an alias repeats its node: report it once
@@ -584,7 +584,7 @@ def _suppressed(context: ManifestContext, rule: KubernetesRule, annotations: lis
     return suppressed
 
 
-def _cover(result: ManifestFindings, limit_ranges: dict[str | None, str]) -> None:
+def cover(result: ManifestFindings, limit_ranges: dict[str | None, str]) -> None:
     """Drop the findings that a LimitRange default in their namespace makes moot."""
     covered = {f for f in result if f in result.coverable and result.coverable[f] in limit_ranges}
     if not covered:
@@ -596,15 +596,21 @@ def _cover(result: ManifestFindings, limit_ranges: dict[str | None, str]) -> Non
         result.covered.append(f"{where}: {finding.code} not reported: {limit_range} sets a default memory limit")
 
 
-def apply_limit_ranges(results: Sequence[ManifestFindings]) -> None:
-    """The CLI's cross-file pass: a LimitRange default declared in any file of the run
-    covers the OOM501/OOM504 findings of its namespace in every file."""
+def limit_ranges_of(results: Sequence[ManifestFindings]) -> dict[str | None, str]:
+    """The LimitRange defaults the files declare, by namespace (the first one wins)."""
     limit_ranges: dict[str | None, str] = {}
     for result in results:
         for namespace, where in result.limit_ranges.items():
             limit_ranges.setdefault(namespace, where)
+    return limit_ranges
+
+
+def apply_limit_ranges(results: Sequence[ManifestFindings]) -> None:
+    """The CLI's cross-file pass: a LimitRange default declared in any file of the run
+    covers the OOM501/OOM504 findings of its namespace in every file."""
+    limit_ranges = limit_ranges_of(results)
     for result in results:
-        _cover(result, limit_ranges)
+        cover(result, limit_ranges)
 
 
 def _drop_noqa(result: ManifestFindings, text: str) -> None:

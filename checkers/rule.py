@@ -95,6 +95,8 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     language: ClassVar[str] = "python"
     """What the rule checks: ``"python"`` source or ``"kubernetes"`` manifests (see :func:`language_of`)."""
+    fixes: ClassVar[str | None] = None
+    """``"safe"`` or ``"unsafe"``: the fix :meth:`fix` makes, for the findings reported with it."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -162,6 +164,8 @@ def _metadata_problems(cls: type[Rule]) -> list[str]:
     for name in dir(cls):
         if name.startswith(VISIT) and not isinstance(getattr(ast, name[len(VISIT):], None), type):
             problems.append(f"{name} names no ast node type")
+    if cls.fixes not in (None, "safe", "unsafe"):
+        problems.append("fixes must be None, 'safe' or 'unsafe'")
     if not (cls.__doc__ or "").strip():
         problems.append("missing docstring")
     return problems

@@ -341,6 +341,20 @@ def test_covered_containers_have_no_finding_to_fix(tmp_path):
         assert (result.fixed, result.remaining, path.read_text()) == ([], [], text)
 
 
+def test_a_limit_range_in_another_file_keeps_its_namespace_unfixed_as_check_does(project):
+    """``fix`` sees the LimitRanges of every file of the run, like ``check``: a container
+    one of them covers is neither reported nor given a limit; others still are."""
+    limit_range = "apiVersion: v1\nkind: LimitRange\nmetadata: {name: defaults, namespace: apps}\nspec:\n  limits:\n  - type: Container\n    default: {memory: 1Gi}\n"
+    covered = POD.replace("metadata: {name: app}", "metadata: {name: app, namespace: apps}")
+    pyproject = '[tool.oomlint]\nextend-select = ["OOM504"]\n'
+    root = project({"pyproject.toml": pyproject, "limits.yaml": limit_range, "covered.yaml": covered, "other.yaml": POD})
+    assert run("oomlint", "check", ".", cwd=root).stdout.startswith("other.yaml:6:5: OOM504 ")
+    result = run("oomlint", "fix", "--unsafe-fixes", ".", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file; 0 remaining.\n")
+    assert (root / "covered.yaml").read_text() == covered
+    assert (root / "other.yaml").read_text() == POD + "      limits:\n        memory: 1Gi\n"
+
+
 @pytest.mark.parametrize(
     "edit, problem",
     [

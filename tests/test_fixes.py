@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import sysconfig
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -360,3 +361,26 @@ def test_release_findings_the_fix_cannot_restructure_are_not_marked_fixable(proj
     result = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
     assert result.stdout.endswith("Fixed 0 findings in 0 files; 4 remaining.\n")
     assert (root / "app.py").read_text() == UNFIXABLE_RELEASES
+
+
+def test_every_rule_with_a_fix_says_which_kind_and_its_findings_agree():
+    """``fixes`` feeds the rules table: set exactly on the rules that define ``fix``, and a
+    finding is never offered another kind of fix than its rule's."""
+    from oomlint.engine import check_file
+    from oomlint.kubernetes import KubernetesRule
+    from oomlint.rule import Rule, all_rules
+
+    bases = {Rule.fix.__func__, KubernetesRule.fix.__func__}
+    assert {rule.code for rule in all_rules() if rule.fix.__func__ not in bases} == {
+        rule.code for rule in all_rules() if rule.fixes
+    }
+    fixtures = Path(__file__).parent / "fixtures"
+    rules = Config(select=("OOM",)).enabled
+    offered = {
+        (finding.code, finding.fix)
+        for path in sorted(fixtures.rglob("*.*"))
+        for finding in check_file(str(path), rules)
+        if finding.fix
+    }
+    assert offered == {(code, rule_by_code(code).fixes) for code, _ in offered}
+    assert {code for code, _ in offered} >= {"OOM201", "OOM202", "OOM301", "OOM402", "OOM501"}

@@ -144,6 +144,7 @@ class MissingMemoryLimit(KubernetesRule):
 
     kinds: ClassVar[frozenset[str]]
     limit_range_covers = True
+    fixes = "unsafe"
 
     def check(self, obj: KubeObject) -> None:
         if obj.kind not in self.kinds or obj.is_fragment or obj.pod_spec is None:
@@ -152,7 +153,7 @@ class MissingMemoryLimit(KubernetesRule):
             return
         for container in obj.containers():
             if memory(container.node, "limits") is None:
-                fix = "unsafe" if self.fixable(container.node) else None
+                fix = self.fixes if self.fixable(container.node) else None
                 self.report(container.node, fix=fix, object=obj, container=container)
 
     @classmethod

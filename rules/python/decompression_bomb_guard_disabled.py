@@ -108,6 +108,7 @@ class DecompressionBombGuardDisabled(Rule):
 
     code = "OOM402"
     symbol = "decompression-bomb-guard-disabled"
+    fixes = "unsafe"
     summary = "Decompression-bomb guard of Pillow or OpenCV turned off or raised"
     message = "{setting} {effect}: image bombs get decoded whole; keep the library's limit or lower it"
     options = (

@@ -107,6 +107,7 @@ class ReleaseNotInFinally(ResourceRule):
 
     code = "OOM201"
     symbol = "release-not-in-finally"
+    fixes = "unsafe"
     summary = "Resource released on the normal path only, not in finally or with"
     message = (
         "'{resource}' from {acquire} is released by {release} on the normal path only: "

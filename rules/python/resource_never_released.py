@@ -111,6 +111,7 @@ class ResourceNeverReleased(ResourceRule):
 
     code = "OOM202"
     symbol = "resource-never-released"
+    fixes = "unsafe"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
         "'{resource}' from {acquire} is never released, managed by with, or handed off: "

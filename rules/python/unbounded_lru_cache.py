@@ -85,6 +85,7 @@ class UnboundedLruCache(Rule):
 
     code = "OOM301"
     symbol = "unbounded-lru-cache"
+    fixes = "safe"
     summary = "Memoizing decorator with no size limit"
     options = (Option("fix-maxsize", 1024, "the maxsize `oomlint fix` gives an unbounded cache", validate=_positive),)
     message = "{decorator} on '{function}' never evicts: every distinct argument stays cached; set a maxsize"
