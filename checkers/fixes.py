@@ -76,15 +76,21 @@ def fix_file(
         return result
     source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    wanted = lambda finding: applicable(finding, unsafe)  # noqa: E731
+    wanted = functools.partial(applicable, unsafe=unsafe)
     new_source, fixed, result.problem = fix_source(source, path, rules, findings, wanted, limit_ranges)
     if new_source is None:
+        return result
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        new_data = new_source.encode(encoding)
+    except UnicodeEncodeError as error:
+        result.problem = f"not fixed: the fix writes {error.object[error.start]!r}, which {encoding} cannot encode"
         return result
     result.fixed, result.old_text, result.new_text = fixed, source, new_source
     _, result.remaining = _check_fixed(path, new_source, rules, limit_ranges)
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        write_atomically(path, bom + new_source.encode("utf-8" if encoding == "utf-8-sig" else encoding))
+        write_atomically(path, bom + new_data)
     return result
 
 

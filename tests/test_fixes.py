@@ -384,3 +384,14 @@ def test_every_rule_with_a_fix_says_which_kind_and_its_findings_agree():
     }
     assert offered == {(code, rule_by_code(code).fixes) for code, _ in offered}
     assert {code for code, _ in offered} >= {"OOM201", "OOM202", "OOM301", "OOM402", "OOM501"}
+
+
+def test_a_fix_the_files_encoding_cannot_hold_leaves_it_byte_for_byte(project):
+    """A latin-1 file whose fix would write a character latin-1 lacks: told why, unchanged."""
+    source = '# -*- coding: latin-1 -*-\nimport logging\n\nlog = logging.getLogger("caf\xe9")\n\n\ndef ship(order):\n    log.info(\'{"city": "\\u4e2d", "id": "%s"}\', order)\n'
+    root = project({})
+    (root / "ship.py").write_bytes(source.encode("latin-1"))
+    result = run("oomlint", "fix", "--unsafe-fixes", "ship.py", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr == "ship.py: not fixed: the fix writes '中', which iso-8859-1 cannot encode\n"
+    assert (root / "ship.py").read_bytes() == source.encode("latin-1")

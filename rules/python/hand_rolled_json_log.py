@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
+import math
 import re
+import string
+import tokenize
+from typing import NamedTuple
 
 from oomlint.astutil import argument
 from oomlint.rule import Rule
@@ -31,6 +36,14 @@ CALLS_BY_NAME = frozenset({"print", "Formatter", "basicConfig", "dictConfig"})
 ATTRIBUTE_CALLS = LOG_METHODS | {"write", "Formatter", "basicConfig", "dictConfig"}
 _DOLLAR_FIELD = re.compile(r"\$(?:(\$)|\w+|\{\w+\})")
 _NAME_TEXT = 40
+# ``%`` then one character: ``%s``, ``%%``, or a form the fix leaves alone (``%r``, ``%5s``, ``%(user)s``).
+_PERCENT = re.compile(r"%(.?)", re.DOTALL)
+_PERCENT_VALUES = frozenset("sdi")
+_FORMATTER = string.Formatter()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON = json.JSONDecoder()
+# Expressions that need parentheses as the value of a dict display.
+_PARENTHESIZED = (ast.Tuple, ast.NamedExpr, ast.Yield, ast.YieldFrom)
 
 
 class HandRolledJsonLog(Rule):
@@ -117,7 +130,26 @@ class HandRolledJsonLog(Rule):
     None.
 
     ## Fix
-    None yet.
+    Unsafe (`oomlint fix --unsafe-fixes`): the message becomes
+    `json.dumps({"event": "login", "user": user})`, adding `import json`, when it is
+    written in the call as an f-string, `"..." % value`, `"..." % (values)`,
+    `"...".format(...)` or logging's lazy `logger.info("...", values)` (the rewrite
+    uses up those arguments), and its text is exactly one JSON object with constant
+    keys, nested objects too. Each value must be a whole placeholder (`"%s"`,
+    `"{user}"`, or unquoted `%d`, `{n}`), which becomes its expression, or a JSON
+    constant, which becomes the Python constant. Other arguments (`exc_info=`,
+    `extra=`, `file=`) are kept. Left alone: a placeholder inside a longer string
+    (`"user-%s"`), text outside the object (a trailing newline too), arrays,
+    conversions and format specs (`!r`, `%5s`, `{:>8}`), `%(name)s`, `*args`, a value
+    used twice, duplicate keys, a message built elsewhere or with `+` or `join`, a
+    rewrite that would drop a comment, the logging configuration findings, and modules
+    where `json` names something else.
+
+    Unsafe because the line changes: json.dumps escapes what the template did not and
+    writes its own spacing (`", "`, `": "`); values that are not strings are encoded
+    as JSON (`5`, not `"5"`; a dict becomes an object; a value json.dumps cannot
+    encode raises); the message is formatted when the call runs, not when (or whether)
+    the record is emitted; `.format` keywords are evaluated in the order of the keys.
 
     ## References
     - [json.dumps](https://docs.python.org/3/library/json.html#json.dumps)
@@ -128,6 +160,7 @@ class HandRolledJsonLog(Rule):
 
     code = "OOM101"
     symbol = "hand-rolled-json-log"
+    fixes = "unsafe"
     summary = "Log line or logging format with JSON text filled by values that are not JSON-encoded"
     message = "{emitter} writes JSON by hand, filled by {how} with values that are not JSON-encoded; use json.dumps or a JSON formatter"
 
@@ -191,7 +224,7 @@ class HandRolledJsonLog(Rule):
             if type(self.model.resolve(message)) is ast.Constant:
                 how = "logging's %-formatting of the arguments"
         if holds_raw_json(text):
-            self.report(node, emitter=_call_text(node), how=how)
+            self.report(node, fix=self._fix(node), emitter=_call_text(node), how=how)
 
     def _check_print(self, node: ast.Call) -> None:
         separator = argument(node, None, "sep")
@@ -201,11 +234,46 @@ class HandRolledJsonLog(Rule):
         )
         if holds_raw_json(text):
             how = describe(node.args[0], self.model) if len(node.args) == 1 else "print's arguments"
-            self.report(node, emitter=_call_text(node), how=how)
+            self.report(node, fix=self._fix(node), emitter=_call_text(node), how=how)
 
     def _check_text(self, node: ast.Call, text_expr: ast.expr) -> None:
         if holds_raw_json(self.skeletons.of(text_expr)):
-            self.report(node, emitter=_call_text(node), how=describe(text_expr, self.model))
+            self.report(node, fix=self._fix(node), emitter=_call_text(node), how=describe(text_expr, self.model))
+
+    def _fix(self, node: ast.Call) -> str | None:
+        """``"unsafe"`` when :meth:`fix` rewrites this call's message (and ``json`` is free
+        to name the module)."""
+        binding = self.model.lookup("json")
+        if binding is not None and (binding.kind != "import" or binding.qualname != "json"):
+            return None
+        return self.fixes if _rewrite(self._code(node)) is not None else None
+
+    def _code(self, node: ast.Call) -> str:
+        """The call's source, cut from the file's lines (``ast.get_source_segment`` would
+        split the whole file again for each finding)."""
+        lines = [line.encode("utf-8") for line in self.context.lines[node.lineno - 1 : node.end_lineno]]
+        lines[-1] = lines[-1][: node.end_col_offset]  # ast columns count UTF-8 bytes
+        lines[0] = lines[0][node.col_offset :]
+        return b"\n".join(lines).decode("utf-8")
+
+    @classmethod
+    def fix(cls, node, options, context, hint=None):
+        """The message becomes ``json.dumps({...})``: :func:`_rewrite` of the call's code,
+        as :meth:`_fix` saw it."""
+        import libcst as cst
+        from libcst.codemod.visitors import AddImportsVisitor
+
+        rewrite = _rewrite(cst.Module(body=[]).code_for_node(node)) if isinstance(node, cst.Call) else None
+        if rewrite is None:
+            return None
+        AddImportsVisitor.add_needed_import(context, "json")
+        dumps = cst.parse_expression(rewrite.message)
+        first, last = rewrite.position, rewrite.position + rewrite.consumed
+        # The message takes the place, and the comma, of the last argument it consumes.
+        message = node.args[first].with_changes(
+            value=dumps, comma=node.args[last].comma, whitespace_after_arg=node.args[last].whitespace_after_arg
+        )
+        return node.with_changes(args=[*node.args[:first], message, *node.args[last + 1:]])
 
     def _check_format(self, node: ast.Call, fmt: ast.expr | None, style: ast.expr | None, formatter: str) -> bool:
         """Report a JSON-shaped logging format with record placeholders."""
@@ -280,3 +348,212 @@ def _plain_formatter(settings: ast.Dict) -> bool:
 def _call_text(node: ast.Call) -> str:
     text = ast.unparse(node.func)
     return (text if len(text) <= _NAME_TEXT else text[: _NAME_TEXT - 3] + "...") + "()"
+
+
+class _Rewrite(NamedTuple):
+    """How a call's message becomes ``json.dumps({...})``."""
+
+    position: int
+    """The message argument."""
+    consumed: int
+    """The lazy arguments after it, which the new message uses up."""
+    message: str
+    """The new message's code."""
+
+
+def _rewrite(code: str) -> _Rewrite | None:
+    """The rewrite of a reported logger, ``print`` or ``write`` call, from its ``code``;
+    None when the message is not written in the call as exactly one JSON object with
+    constant keys, each value a whole placeholder or a JSON constant, or when the
+    rewrite would drop a comment.
+
+    The rule and the fix both ask, from the same code: a finding is reported fixable
+    exactly when the fix will be made.
+    """
+    try:
+        call = ast.parse(code, mode="eval").body
+        func = call.func
+        lazy = type(func) is ast.Attribute and func.attr in LOG_METHODS
+        position = 1 if lazy and func.attr == "log" else 0
+        if len(call.args) <= position or any(type(arg) is ast.Starred for arg in call.args):
+            return None
+        message, extra = call.args[position], call.args[position + 1:]
+        if extra and not lazy:
+            return None  # ``print(a, b)``: the line is not one message
+        template = _placeholders(message, extra)
+        entries = _json_object(*template) if template is not None else None
+        if entries is None or _drops_a_comment(code, message, call.args[position + len(extra)], template[1]):
+            return None
+        return _Rewrite(position, len(extra), f"json.dumps({_render(entries, code)})")
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _drops_a_comment(code: str, first: ast.expr, last: ast.expr, kept: list[ast.expr]) -> bool:
+    """Whether a comment sits in the code the rewrite replaces (from ``first`` to ``last``)
+    outside the expressions it keeps."""
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            where = (token.start[0], len(token.line[: token.start[1]].encode("utf-8")))  # ast counts bytes
+            if _within(where, first, last) and not any(_within(where, value, value) for value in kept):
+                return True
+    return False
+
+
+def _within(where: tuple[int, int], first: ast.expr, last: ast.expr) -> bool:
+    return (first.lineno, first.col_offset) <= where < (last.end_lineno, last.end_col_offset)
+
+
+def _placeholders(message: ast.expr, lazy: list[ast.expr]) -> tuple[str, list[ast.expr]] | None:
+    """The message's text with ``RAW`` for each placeholder, and the expressions that fill
+    them, in order; None when a placeholder formats its value (``!r``, ``%5s``, ``{:>8}``)
+    or a value is not used exactly once."""
+    if lazy:
+        return _percent(message.value, lazy) if _is_text(message) else None
+    if type(message) is ast.JoinedStr:
+        parts, values = [], []
+        for part in message.values:
+            if type(part) is ast.Constant:
+                parts.append(part.value)
+            elif part.conversion == -1 and part.format_spec is None:
+                parts.append(RAW)
+                values.append(part.value)
+            else:
+                return None
+        return "".join(parts), values
+    if type(message) is ast.BinOp and type(message.op) is ast.Mod and _is_text(message.left):
+        values = message.right.elts if type(message.right) is ast.Tuple else [message.right]
+        return _percent(message.left.value, values)
+    if type(message) is ast.Call and type(message.func) is ast.Attribute and message.func.attr == "format":
+        if _is_text(message.func.value):
+            return _braces(message.func.value.value, message.args, message.keywords)
+    return None
+
+
+def _is_text(expr: ast.expr) -> bool:
+    return type(expr) is ast.Constant and type(expr.value) is str
+
+
+def _percent(text: str, values: list[ast.expr]) -> tuple[str, list[ast.expr]] | None:
+    """``text % values`` with ``%s``, ``%d``, ``%i`` and ``%%`` only."""
+    if any(type(value) is ast.Starred for value in values):
+        return None
+    pieces = _PERCENT.split(text)  # text, conversion, text, ...
+    parts, fields = [pieces[0]], 0
+    for conversion, literal in zip(pieces[1::2], pieces[2::2]):
+        if conversion == "%":
+            parts.append("%")
+        elif conversion in _PERCENT_VALUES:
+            parts.append(RAW)
+            fields += 1
+        else:
+            return None
+        parts.append(literal)
+    return ("".join(parts), values) if fields == len(values) else None
+
+
+def _braces(text: str, args: list[ast.expr], keywords: list[ast.keyword]) -> tuple[str, list[ast.expr]] | None:
+    """``text.format(...)`` with plain ``{}``, ``{0}`` and ``{name}`` fields."""
+    if any(type(arg) is ast.Starred for arg in args) or any(item.arg is None for item in keywords):
+        return None
+    given: dict[int | str, ast.expr] = dict(enumerate(args)) | {item.arg: item.value for item in keywords}
+    try:
+        fields = list(_FORMATTER.parse(text))
+    except ValueError:
+        return None
+    parts, used, automatic = [], [], 0
+    for literal, name, spec, conversion in fields:
+        parts.append(literal)
+        if name is None:
+            continue
+        if spec or conversion or not (name == "" or name.isdigit() or name.isidentifier()):
+            return None
+        if name == "":
+            name, automatic = str(automatic), automatic + 1
+        parts.append(RAW)
+        used.append(int(name) if name.isdigit() else name)
+    if len(used) != len(given) or set(used) != set(given):
+        return None  # an argument left out, or used twice (the rewrite would run it twice)
+    return "".join(parts), [given[key] for key in used]
+
+
+def _json_object(text: str, values: list[ast.expr]) -> list | None:
+    """The entries of the JSON object that is the whole ``text``, each ``RAW`` marker
+    filled from ``values`` in order; None (or ``ValueError``) when the text is anything else."""
+    if text.count(RAW) != len(values):
+        return None  # the message's own text holds the marker
+    entries, end = _object(text, 0, iter(values))
+    return entries if end == len(text) else None
+
+
+def _object(text: str, index: int, values) -> tuple[list, int]:
+    """The entries of the object opening at ``index``, and the index just past it;
+    ``ValueError`` when it is not one that the fix rewrites."""
+    if not text.startswith("{", index):
+        raise ValueError("not an object")
+    entries, keys = [], set()
+    index = _JSON_SPACE.match(text, index + 1).end()
+    if text.startswith("}", index):
+        return entries, index + 1
+    while True:
+        if not text.startswith('"', index):
+            raise ValueError("not a key")
+        key, index = _JSON.raw_decode(text, index)  # a marker in a string is not JSON
+        if key in keys:
+            raise ValueError("duplicate key")
+        keys.add(key)
+        index = _JSON_SPACE.match(text, index).end()
+        if not text.startswith(":", index):
+            raise ValueError("no colon")
+        value, index = _value(text, _JSON_SPACE.match(text, index + 1).end(), values)
+        entries.append((key, value))
+        index = _JSON_SPACE.match(text, index).end()
+        if text.startswith("}", index):
+            return entries, index + 1
+        if not text.startswith(",", index):
+            raise ValueError("no comma")
+        index = _JSON_SPACE.match(text, index + 1).end()
+
+
+def _value(text: str, index: int, values) -> tuple[object, int]:
+    """A whole placeholder (its expression), a nested object (its entries) or a JSON
+    constant (its Python source), and the index just past it."""
+    if text.startswith(RAW, index):
+        return next(values), index + 1
+    if text.startswith(f'"{RAW}"', index):
+        return next(values), index + 3
+    if text.startswith("{", index):
+        return _object(text, index, values)
+    value, end = _JSON.raw_decode(text, index)
+    if type(value) is str:
+        return _string_literal(value), end
+    if value is None or type(value) is bool:
+        return repr(value), end
+    if type(value) in (int, float) and math.isfinite(value):
+        return text[index:end], end  # JSON's number is Python's
+    raise ValueError("an array, NaN or Infinity")
+
+
+def _render(entries: list, code: str) -> str:
+    """The dict display of an object's entries; placeholders are written as in ``code``."""
+    items = []
+    for key, value in entries:
+        if type(value) is list:
+            value = _render(value, code)
+        elif isinstance(value, ast.expr):
+            value = _source(value, code)
+        items.append(f"{_string_literal(key)}: {value}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _source(expr: ast.expr, code: str) -> str:
+    segment = ast.get_source_segment(code, expr)
+    # Before Python 3.12, positions inside f-strings were not always right: check them.
+    if segment is None or ast.dump(ast.parse(f"({segment})", mode="eval").body) != ast.dump(expr):
+        raise ValueError(f"no source for a placeholder of {code!r}")
+    return f"({segment})" if isinstance(expr, _PARENTHESIZED) else segment
+
+
+def _string_literal(text: str) -> str:
+    """``text`` as a double-quoted Python string, characters that do not print escaped."""
+    return '"' + "".join('\\"' if char == '"' else repr(char)[1:-1] for char in text) + '"'
