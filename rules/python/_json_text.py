@@ -43,6 +43,9 @@ _OPENER = re.compile(r"[{\[]")
 # A quoted key right after ``{``, ``[`` or ``,``, followed by ``:``.
 _KEY = re.compile(r'[{\[,]\s*"[^"\n]*"\s*:')
 _ASSIGNED = re.compile(r"(?<![=!<>])=\s*$")
+_KEY_FOLLOWS = re.compile(r"\s*:")
+# Words going on after a JSON object or array, on its line: a sentence quoting JSON.
+_PROSE_FOLLOWS = re.compile(r"[ \t.,;:!?]*[A-Za-z]")
 _FORMATTER = string.Formatter()
 _DEPTH = 6
 
@@ -51,7 +54,7 @@ Splice = Callable[[ast.expr, bool], "str | None"]
 a ``join``), or None."""
 
 
-def holds_raw_json(skeleton: str, assigned_is_code: bool = False) -> bool:
+def holds_raw_json(skeleton: str, assigned_is_code: bool = False, documents_only: bool = False) -> bool:
     """Whether the text opens a JSON object or array (``{``/``[`` ... the matching
     close, or the end) that holds a ``"key":`` pair and, inside a JSON string, a value
     put in as is.
@@ -61,7 +64,11 @@ def holds_raw_json(skeleton: str, assigned_is_code: bool = False) -> bool:
     (``{"count": %s}``) is taken to be a number or JSON already. Python reprs (``%r``)
     and template languages (``{{``, ``{%``: Jinja, Mustache) are not JSON; with
     ``assigned_is_code``, neither is an object or array the text assigns
-    (``types = {``, ``var config = {``): that text is generated code.
+    (``types = {``, ``var config = {``): that text is generated code. With
+    ``documents_only`` (a serializer's output), values put in keys do not count (keys
+    are field names the program chooses; the data is in the values), nor does JSON
+    after which a sentence goes on, on its line (``for example {"memory": "%s"}. The
+    setting``): that is quoted in a message for people, not a document for a parser.
     """
     if RAW not in skeleton or '"' not in skeleton or "{{" in skeleton or "{%" in skeleton:
         return False
@@ -70,8 +77,10 @@ def holds_raw_json(skeleton: str, assigned_is_code: bool = False) -> bool:
         opener = _OPENER.search(skeleton, start)
         if opener is None:
             return False
-        end, raw_in_string = _scan(skeleton, opener.start())
-        if raw_in_string:
+        end, raw_in_value, raw_in_key = _scan(skeleton, opener.start())
+        if documents_only and _PROSE_FOLLOWS.match(skeleton, end):
+            raw_in_value = False
+        if raw_in_value or (raw_in_key and not documents_only):
             region = skeleton[opener.start():end]
             if REPR not in region and _KEY.search(region):
                 if not (assigned_is_code and _ASSIGNED.search(skeleton, 0, opener.start())):
@@ -79,11 +88,11 @@ def holds_raw_json(skeleton: str, assigned_is_code: bool = False) -> bool:
         start = end
 
 
-def _scan(text: str, start: int) -> tuple[int, bool]:
+def _scan(text: str, start: int) -> tuple[int, bool, bool]:
     """Just past the bracket that closes the one at ``start`` (or the end of the text),
-    and whether a ``RAW`` value sits inside a string before it."""
+    and whether a ``RAW`` value sits inside a string before it: a value, a key."""
     depth = 0
-    in_string = escaped = raw_in_string = False
+    in_string = escaped = raw_here = raw_in_value = raw_in_key = False
     for index in range(start, len(text)):
         char = text[index]
         if in_string:
@@ -93,17 +102,21 @@ def _scan(text: str, start: int) -> tuple[int, bool]:
                 escaped = True
             elif char == '"':
                 in_string = False
+                if _KEY_FOLLOWS.match(text, index + 1):
+                    raw_in_key |= raw_here
+                else:
+                    raw_in_value |= raw_here
             elif char == RAW:
-                raw_in_string = True
+                raw_here = True
         elif char == '"':
-            in_string = True
+            in_string, raw_here = True, False
         elif char in "{[":
             depth += 1
         elif char in "}]":
             depth -= 1
             if depth == 0:
-                return index + 1, raw_in_string
-    return len(text), raw_in_string
+                return index + 1, raw_in_value, raw_in_key
+    return len(text), raw_in_value or (in_string and raw_here), raw_in_key
 
 
 def has_text(skeleton: str) -> bool:

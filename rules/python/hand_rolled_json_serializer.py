@@ -72,8 +72,8 @@ class HandRolledJsonSerializer(Rule):
     ## What it does
     Flags a function or method that assembles JSON text piecewise: literal braces or
     brackets, quoted keys followed by `:`, `","` separators, with run-time values put
-    inside its strings as they are (`'"%s": "%s"' % (key, value)`), and lets the text
-    out by one of:
+    inside its string values as they are (`'"%s": "%s"' % (key, value)`), and lets the
+    text out by one of:
     - appending the pieces to a list that it joins (`parts.append(...)`, `parts.extend([...])`,
       `parts += [...]`, then `"".join(parts)`);
     - writing them to a stream or buffer (`out.write(...)`, `self.stream.write(...)`);
@@ -88,9 +88,13 @@ class HandRolledJsonSerializer(Rule):
     adds JSON punctuation to the text, naming the function.
 
     Not flagged: text whose values are all JSON-encoded (`json.dumps(...)` output,
-    numbers) or put in outside quotes (taken to be numbers or JSON already), whose JSON
-    is only constant, or that is not JSON: Python reprs (`%r`, `!r`), generated code
-    that assigns the object (`TYPES = {`), CSS, SQL, Jinja and Mustache templates
+    numbers), put in outside quotes (taken to be numbers or JSON already) or only in
+    keys (`'"%s": %s' % (name, json.dumps(value))`: keys are field names the program
+    chooses, the values carry the data), whose JSON is only constant, or that is not
+    JSON: Python reprs (`%r`, `!r`), generated code that assigns the object
+    (`TYPES = {`), JSON quoted in a sentence that goes on after the closing bracket on
+    the same line (`'for example {"memory": "%s"}. The setting ...'`: a message for
+    people, not a document for a parser), CSS, SQL, Jinja and Mustache templates
     (`{{`, `{%`). A write to `sys.stdout`/`sys.stderr` that is a whole JSON line by
     itself is OOM101's finding, not this rule's. Lists that are never joined, strings
     that are built but never grown, written or returned, text stored elsewhere
@@ -233,7 +237,7 @@ class HandRolledJsonSerializer(Rule):
         for builder in self.builders.values():
             found = None
             for output in (*builder.outputs.values(), *builder.returns):
-                if not output.emitted or not holds_raw_json(output.text(), assigned_is_code=True):
+                if not output.emitted or not holds_raw_json(output.text(), assigned_is_code=True, documents_only=True):
                     continue
                 sites = output.sites(set())
                 site = min(sites, key=_position) if sites else output.pieces[0][0]
