@@ -66,10 +66,10 @@ class HandRolledJsonLog(Rule):
 
     It also flags logging configuration whose format string is JSON-shaped and holds
     record placeholders (`%(message)s`, `{message}` with `style="{"`, `$message` with
-    `style="$"`): `logging.Formatter(...)`, `logging.basicConfig(format=...)` and the
-    formatters of a `logging.config.dictConfig(...)` dict, written in the call or in a
-    variable of the module (formatters with their own class, `"()"` or `"class"`, are
-    skipped). A format made by `json.dumps({"msg": "%(message)s"})` counts too: the
+    `style="$"`): `logging.Formatter(...)` and the module's own subclasses of it that
+    keep its `__init__`, `logging.basicConfig(format=...)` and the formatters of a
+    `logging.config.dictConfig(...)` dict, written in the call or in a variable of the
+    module (formatters with their own class, `"()"` or `"class"`, are skipped). A format made by `json.dumps({"msg": "%(message)s"})` counts too: the
     placeholders are filled after the encoding, raw.
 
     The finding is reported at the call: the log call, `print`/`write`, or the
@@ -167,6 +167,22 @@ class HandRolledJsonLog(Rule):
     def __init__(self, context, options):
         super().__init__(context, options)
         self.skeletons = Skeletons(self.model)
+        self.formatter_classes: dict[str, list[ast.ClassDef]] = {}
+        """The module's subclasses of ``logging.Formatter`` that keep its ``__init__``, by name."""
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        keeps_init = not any(
+            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__init__" for item in node.body
+        )
+        if keeps_init and any(self._formatter_class(base) for base in node.bases):
+            self.formatter_classes.setdefault(node.name, []).append(node)
+
+    def _formatter_class(self, expr: ast.expr) -> bool:
+        """``logging.Formatter``, or one of the module's subclasses of it that keep its ``__init__``."""
+        if type(expr) is ast.Name and expr.id in self.formatter_classes:
+            binding = self.model.lookup(expr.id)
+            return binding is not None and binding.node in self.formatter_classes[expr.id]
+        return self.model.qualified_name(expr) == FORMATTER
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -177,6 +193,8 @@ class HandRolledJsonLog(Rule):
                 self._check_log_call(node, func.attr)
                 return
         elif type(func) is not ast.Name or func.id not in CALLS_BY_NAME:
+            if type(func) is ast.Name and func.id in self.formatter_classes and self._formatter_class(func):
+                self._check_format(node, argument(node, 0, "fmt"), argument(node, 2, "style"), "")
             return
         name = self.model.qualified_name(func)
         if name == "builtins.print":
