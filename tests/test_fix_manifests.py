@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import json
-import sys
 
 import pytest
 import yaml
@@ -389,46 +387,3 @@ def test_the_fix_needs_the_opt_in_rule_selected(project):
     assert oomlint_json("pod.yaml", cwd=root) == []
     result = run("oomlint", "fix", "--unsafe-fixes", "--extend-select", "OOM504", "pod.yaml", cwd=root)
     assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file; 0 remaining.\n")
-
-
-def test_the_language_server_offers_the_fix_as_a_quick_fix(tmp_path):
-    pytest.importorskip("pygls")
-    from lsprotocol import types
-    from pygls.lsp.client import LanguageClient
-
-    daemonset = BEFORE.split("        - name: flow\n")[0]
-
-    async def session():
-        client = LanguageClient("oomlint-test", "1")
-        received: asyncio.Queue = asyncio.Queue()
-
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-            received.put_nowait(params)
-
-        await client.start_io(sys.executable, "-m", "oomlint", "lsp")
-        try:
-            await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
-            client.initialized(types.InitializedParams())
-            uri = (tmp_path / "fluentd.yaml").as_uri()
-            client.text_document_did_open(
-                types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=daemonset))
-            )
-            published = await asyncio.wait_for(received.get(), 30)
-            actions = await client.text_document_code_action_async(
-                types.CodeActionParams(
-                    text_document=types.TextDocumentIdentifier(uri=uri),
-                    range=published.diagnostics[0].range,
-                    context=types.CodeActionContext(diagnostics=list(published.diagnostics)),
-                )
-            )
-            await client.shutdown_async(None)
-            client.exit(None)
-            return uri, actions
-        finally:
-            await client.stop()
-
-    uri, (action,) = asyncio.run(session())
-    assert (action.title, action.is_preferred) == ("Fix OOM501 (unsafe: may change behaviour)", False)
-    (edit,) = action.edit.changes[uri]
-    assert edit.new_text == AFTER.split("        - name: flow\n")[0]

@@ -25,6 +25,8 @@ spec:
       containers:
         - name: shipper
           image: shipper:1
+          resources:
+            requests: {memory: 256Mi}
 """
 
 
@@ -64,15 +66,22 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
             types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=manifest, language_id="yaml", version=1, text=DAEMONSET))
         )
         yaml_opened = await asyncio.wait_for(received.get(), 30)
+        yaml_actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=manifest),
+                range=yaml_opened.diagnostics[0].range,
+                context=types.CodeActionContext(diagnostics=list(yaml_opened.diagnostics)),
+            )
+        )
         await client.shutdown_async(None)
         client.exit(None)
-        return [opened, actions, changed, yaml_opened]
+        return [opened, actions, changed, yaml_opened, yaml_actions]
     finally:
         await client.stop()
 
 
 def test_diagnostics_on_open_and_change(tmp_path):
-    opened, actions, changed, yaml_opened = asyncio.run(session(tmp_path))
+    opened, actions, changed, yaml_opened, yaml_actions = asyncio.run(session(tmp_path))
     (diagnostic,) = opened.diagnostics
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == ("OOM301", "oomlint", types.DiagnosticSeverity.Warning)
     assert (diagnostic.range.start.line, diagnostic.range.start.character) == (3, 1)
@@ -86,3 +95,7 @@ def test_diagnostics_on_open_and_change(tmp_path):
     assert (action.title, action.kind, action.is_preferred) == ("Fix OOM301", types.CodeActionKind.QuickFix, True)
     (edit,) = action.edit.changes[(tmp_path / "service.py").as_uri()]
     assert edit.new_text == LEAKY.replace("@functools.cache", "@functools.lru_cache(maxsize=1024)")
+    (yaml_action,) = yaml_actions
+    assert (yaml_action.title, yaml_action.is_preferred) == ("Fix OOM501 (unsafe: may change behaviour)", False)
+    (yaml_edit,) = yaml_action.edit.changes[(tmp_path / "shipper.yaml").as_uri()]
+    assert yaml_edit.new_text == DAEMONSET.replace("{memory: 256Mi}\n", "{memory: 256Mi}\n            limits: {memory: 256Mi}\n")

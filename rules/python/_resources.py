@@ -118,12 +118,15 @@ EXTRA_RESOURCES_HELP = (
 
 
 class ResourceRule(Rule):
-    """What OOM201 and OOM202 have in common: the option, the shared analysis, reporting.
+    """What OOM201 and OOM202 have in common: the option, the shared analysis, reporting,
+    and the frame of their fixes.
 
-    Each subclass sets its metadata and reports the analysis's findings for its code.
+    Each subclass sets its metadata, reports the analysis's findings for its code and
+    says, in :meth:`restructure`, how its fix rewrites the statements of the span.
     """
 
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
+    fixes = "unsafe"
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -136,8 +139,29 @@ class ResourceRule(Rule):
 
     def finish(self) -> None:
         for report in self.analysis.reports(self.code):
-            fix = "unsafe" if report.fix_end is not None else None
+            fix = self.fixes if report.fix_end is not None else None
             self.report(report.node, fix=fix, fix_hint=report.fix_end, **report.fields)
+
+    @classmethod
+    def fix(cls, node, options, context, hint=None):
+        """The acquire's block with the statements from the acquire to the line ``hint``
+        (the release, the last use) as :meth:`restructure` rewrites them."""
+        from oomlint.fixes import statement_span
+
+        span = statement_span(node, hint, context)
+        if span is None:
+            return None
+        block, start, end = span
+        rewritten = cls.restructure(node, block.body[start : end + 1])
+        if rewritten is None:
+            return None
+        return block, block.with_changes(body=[*block.body[:start], *rewritten, *block.body[end + 1 :]])
+
+    @classmethod
+    def restructure(cls, acquire_call, statements):
+        """The statements that replace ``statements`` (the acquire's first, the span's last
+        one last), or None to leave them."""
+        return None
 
 
 def plain_statement(line):

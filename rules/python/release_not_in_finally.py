@@ -107,7 +107,6 @@ class ReleaseNotInFinally(ResourceRule):
 
     code = "OOM201"
     symbol = "release-not-in-finally"
-    fixes = "unsafe"
     summary = "Resource released on the normal path only, not in finally or with"
     message = (
         "'{resource}' from {acquire} is released by {release} on the normal path only: "
@@ -115,36 +114,28 @@ class ReleaseNotInFinally(ResourceRule):
     )
 
     @classmethod
-    def fix(cls, node, options, context, hint=None):
+    def restructure(cls, acquire_call, statements):
+        """``try``/``finally`` after the acquire, or ``with X:`` for a bare lock acquire."""
         import libcst as cst
 
-        from oomlint.fixes import indented, statement_span
+        from oomlint.fixes import indented
 
-        span = statement_span(node, hint, context)
-        if span is None:
-            return None
-        block, start, end = span
-        acquire, moved, release = block.body[start], block.body[start + 1 : end], block.body[end]
+        acquire, *moved, release = statements
         lock = _bare_lock_acquire(acquire)
         if lock is not None and not _has_comments(release):
             receiver, waits = lock
-            replacement = [
-                cst.With(
-                    items=[cst.WithItem(item=receiver)],
-                    body=indented(moved, header=acquire.trailing_whitespace),
-                    asynchronous=cst.Asynchronous() if waits else None,
-                    leading_lines=acquire.leading_lines,
-                )
-            ]
-        else:
-            blank_lines = [line for line in moved[0].leading_lines if line.comment is None]
-            guarded = cst.Try(
-                body=indented(moved),
-                finalbody=cst.Finally(body=indented([release])),
-                leading_lines=blank_lines,
+            managed = cst.With(
+                items=[cst.WithItem(item=receiver)],
+                body=indented(moved, header=acquire.trailing_whitespace),
+                asynchronous=cst.Asynchronous() if waits else None,
+                leading_lines=acquire.leading_lines,
             )
-            replacement = [acquire, guarded]
-        return block, block.with_changes(body=[*block.body[:start], *replacement, *block.body[end + 1 :]])
+            return [managed]
+        blank_lines = [line for line in moved[0].leading_lines if line.comment is None]
+        guarded = cst.Try(
+            body=indented(moved), finalbody=cst.Finally(body=indented([release])), leading_lines=blank_lines
+        )
+        return [acquire, guarded]
 
 
 def _bare_lock_acquire(statement):

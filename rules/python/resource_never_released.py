@@ -111,7 +111,6 @@ class ResourceNeverReleased(ResourceRule):
 
     code = "OOM202"
     symbol = "resource-never-released"
-    fixes = "unsafe"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
         "'{resource}' from {acquire} is never released, managed by with, or handed off: "
@@ -119,22 +118,19 @@ class ResourceNeverReleased(ResourceRule):
     )
 
     @classmethod
-    def fix(cls, node, options, context, hint=None):
+    def restructure(cls, acquire_call, statements):
+        """``f = open(...)`` and the statements using ``f``: ``with open(...) as f:`` around them."""
         import libcst as cst
 
-        from oomlint.fixes import indented, statement_span
+        from oomlint.fixes import indented
 
-        span = statement_span(node, hint, context)
-        if span is None:
-            return None
-        block, start, end = span
-        acquire = block.body[start]
+        acquire, *used = statements
         assign = plain_statement(acquire)
-        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or assign.value is not node:
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or assign.value is not acquire_call:
             return None
         managed = cst.With(
-            items=[cst.WithItem(item=node, asname=cst.AsName(name=assign.targets[0].target))],
-            body=indented(block.body[start + 1 : end + 1], header=acquire.trailing_whitespace),
+            items=[cst.WithItem(item=acquire_call, asname=cst.AsName(name=assign.targets[0].target))],
+            body=indented(used, header=acquire.trailing_whitespace),
             leading_lines=acquire.leading_lines,
         )
-        return block, block.with_changes(body=[*block.body[:start], managed, *block.body[end + 1 :]])
+        return [managed]
