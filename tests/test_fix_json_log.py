@@ -31,6 +31,7 @@ def login(user, ip, count, order):
     )
     print(f'{{"order": "{order.id}"}}', file=sys.stderr, flush=True)
     sys.stdout.write('{"order": "%s", "state": "paid"}' % order.id)
+    sys.stdout.write(f'{{"order": "{order.id}"}}\\n')
 """
 AFTER = """\
 import logging
@@ -53,6 +54,7 @@ def login(user, ip, count, order):
     )
     print(json.dumps({"order": order.id}), file=sys.stderr, flush=True)
     sys.stdout.write(json.dumps({"order": order.id, "state": "paid"}))
+    sys.stdout.write(json.dumps({"order": order.id}) + "\\n")
 """
 # Each line is reported, and none can be fixed.
 UNFIXABLE = """\
@@ -80,7 +82,7 @@ def unfixable(user, ip, args):
         '{"user": "%s"}',  # the template
         user,
     )
-    sys.stderr.write('{"user": "%s"}\\n' % user)
+    sys.stderr.write('{"user": "%s"} done\\n' % user)
     print('{"user":', '"%s"}' % user)
     logging.basicConfig(format='{"level": "%(levelname)s", "msg": "%(message)s"}')
 
@@ -95,7 +97,7 @@ def test_exact_rewrite_idempotent_and_clean(tmp_path):
     path = tmp_path / "app.py"
     path.write_text(BEFORE)
     first = fix_file(str(path), RULES, unsafe=True)
-    assert (first.problem, len(first.fixed), first.remaining) == (None, 9, [])
+    assert (first.problem, len(first.fixed), first.remaining) == (None, 10, [])
     assert path.read_text() == AFTER
     ast.parse(path.read_text())
     second = fix_file(str(path), RULES, unsafe=True)
@@ -113,10 +115,10 @@ def test_the_fix_is_unsafe_only(project):
     root = project({"app.py": BEFORE})
     safe_only = run("oomlint", "fix", "app.py", cwd=root)
     assert safe_only.returncode == 1
-    assert safe_only.stdout.endswith("Fixed 0 findings in 0 files; 9 remaining.\n")
+    assert safe_only.stdout.endswith("Fixed 0 findings in 0 files; 10 remaining.\n")
     assert (root / "app.py").read_bytes() == BEFORE.encode()
     unsafe = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
-    assert (unsafe.returncode, unsafe.stdout) == (0, "Fixed 9 findings in 1 file; 0 remaining.\n")
+    assert (unsafe.returncode, unsafe.stdout) == (0, "Fixed 10 findings in 1 file; 0 remaining.\n")
     assert (root / "app.py").read_text() == AFTER
 
 
@@ -124,14 +126,14 @@ def test_check_marks_exactly_the_fixable_findings(project):
     root = project({"app.py": BEFORE, "unfixable.py": UNFIXABLE})
     findings = oomlint_json("app.py", "unfixable.py", cwd=root)
     fixes = {(f["path"], f["line"]): f["fix"] for f in findings}
-    fixable_lines = [8, 9, 10, 11, 12, 13, 15, 20, 21]
+    fixable_lines = [8, 9, 10, 11, 12, 13, 15, 20, 21, 22]
     unfixable_lines = [*range(8, 19), 20, 21, 25, 26, 27, 31]
     assert fixes == {("app.py", line): "unsafe" for line in fixable_lines} | {
         ("unfixable.py", line): None for line in unfixable_lines
     }
     text = run("oomlint", "check", "app.py", "unfixable.py", cwd=root).stdout
     assert "[*]" not in text
-    assert text.endswith(f"Found {len(findings)} findings (2 files checked).\n9 more fixable with `oomlint fix --unsafe-fixes`.\n")
+    assert text.endswith(f"Found {len(findings)} findings (2 files checked).\n10 more fixable with `oomlint fix --unsafe-fixes`.\n")
 
 
 def test_unfixable_forms_are_left_byte_for_byte(project):

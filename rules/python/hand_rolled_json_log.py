@@ -42,6 +42,7 @@ _PERCENT_VALUES = frozenset("sdi")
 _FORMATTER = string.Formatter()
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON = json.JSONDecoder()
+_LINE_ENDS = frozenset({"", "\n", "\r\n"})
 # Expressions that need parentheses as the value of a dict display.
 _PARENTHESIZED = (ast.Tuple, ast.NamedExpr, ast.Yield, ast.YieldFrom)
 
@@ -138,8 +139,9 @@ class HandRolledJsonLog(Rule):
     keys, nested objects too. Each value must be a whole placeholder (`"%s"`,
     `"{user}"`, or unquoted `%d`, `{n}`), which becomes its expression, or a JSON
     constant, which becomes the Python constant. Other arguments (`exc_info=`,
-    `extra=`, `file=`) are kept. Left alone: a placeholder inside a longer string
-    (`"user-%s"`), text outside the object (a trailing newline too), arrays,
+    `extra=`, `file=`) are kept; a line break after the object (a JSON line written
+    to a stream) stays, as `json.dumps(...) + "\\n"`. Left alone: a placeholder inside
+    a longer string (`"user-%s"`), other text outside the object, arrays,
     conversions and format specs (`!r`, `%5s`, `{:>8}`), `%(name)s`, `*args`, a value
     used twice, duplicate keys, a message built elsewhere or with `+` or `join`, a
     rewrite that would drop a comment, the logging configuration findings, and modules
@@ -399,10 +401,12 @@ def _rewrite(code: str) -> _Rewrite | None:
         if extra and not lazy:
             return None  # ``print(a, b)``: the line is not one message
         template = _placeholders(message, extra)
-        entries = _json_object(*template) if template is not None else None
-        if entries is None or _drops_a_comment(code, message, call.args[position + len(extra)], template[1]):
+        document = _json_object(*template) if template is not None else None
+        if document is None or _drops_a_comment(code, message, call.args[position + len(extra)], template[1]):
             return None
-        return _Rewrite(position, len(extra), f"json.dumps({_render(entries, code)})")
+        entries, line_end = document
+        new_line = f" + {_string_literal(line_end)}" if line_end else ""
+        return _Rewrite(position, len(extra), f"json.dumps({_render(entries, code)}){new_line}")
     except (SyntaxError, ValueError, RecursionError):
         return None
 
@@ -495,13 +499,14 @@ def _braces(text: str, args: list[ast.expr], keywords: list[ast.keyword]) -> tup
     return "".join(parts), [given[key] for key in used]
 
 
-def _json_object(text: str, values: list[ast.expr]) -> list | None:
-    """The entries of the JSON object that is the whole ``text``, each ``RAW`` marker
-    filled from ``values`` in order; None (or ``ValueError``) when the text is anything else."""
+def _json_object(text: str, values: list[ast.expr]) -> tuple[list, str] | None:
+    """The entries of the JSON object that is the whole ``text`` (but for a line break
+    ending a JSON line), each ``RAW`` marker filled from ``values`` in order, and that
+    line break; None (or ``ValueError``) when the text is anything else."""
     if text.count(RAW) != len(values):
         return None  # the message's own text holds the marker
     entries, end = _object(text, 0, iter(values))
-    return entries if end == len(text) else None
+    return (entries, text[end:]) if text[end:] in _LINE_ENDS else None
 
 
 def _object(text: str, index: int, values) -> tuple[list, int]:
