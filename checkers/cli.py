@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: all cores)")
+    _add_jobs_argument(check)
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_selection_arguments(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour")
     fix.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
-    fix.set_defaults(handler=_fix, stdin_filename=None, disable_noqa=False, jobs=1, verbose=False)
+    _add_jobs_argument(fix)
+    fix.set_defaults(handler=_fix, stdin_filename=None, disable_noqa=False, verbose=False)
 
     rule = commands.add_parser("rule", help="print the documentation of a rule")
     rule.add_argument("code", metavar="CODE", help="a rule code (OOM301) or symbol (unbounded-lru-cache)")
@@ -96,6 +97,10 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
     parser.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
     parser.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+
+
+def _add_jobs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: all cores)")
 
 
 def _codes(value: str) -> list[str]:
@@ -165,12 +170,17 @@ def _config_source(arguments: argparse.Namespace):
 
 def _run(targets: list[Target], arguments: argparse.Namespace):
     tasks = [(target, not arguments.disable_noqa, arguments.stdin_filename) for target in targets]
-    if arguments.jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD or any(t.path == STDIN for t in targets):
-        yield from zip(targets, map(_check_target, tasks))
+    jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
+    return zip(targets, _map(_check_target, tasks, jobs))
+
+
+def _map(function, tasks: list, jobs: int):
+    """``function`` over ``tasks``, in ``jobs`` worker processes when there are enough."""
+    if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
+        yield from map(function, tasks)
         return
-    with ProcessPoolExecutor(max_workers=arguments.jobs) as pool:
-        chunk = max(1, len(tasks) // (arguments.jobs * 16))
-        yield from zip(targets, pool.map(_check_target, tasks, chunksize=chunk))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(function, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
 
 
 def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
@@ -213,7 +223,6 @@ def _fix(arguments: argparse.Namespace) -> int:
     Manifests are checked first, so that a LimitRange in one file covers (and keeps
     from being fixed) the containers of its namespace in the others, as in ``check``.
     """
-    from oomlint.fixes import fix_file  # libcst is imported only when fixing
     config_for = _config_source(arguments)
     items = list(collect(arguments.paths, config_for, arguments.force_exclude))
     for item in items:
@@ -222,11 +231,13 @@ def _fix(arguments: argparse.Namespace) -> int:
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
     checked = [check_file(item.path, item.config.rules_for(item.path)) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
-    remaining, fixed_count, changed, problems = [], 0, 0, []
-    for item in items:
-        rules = item.config.rules_for(item.path)
-        result = fix_file(item.path, rules, arguments.unsafe_fixes, write=not arguments.diff, limit_ranges=limit_ranges)
-        remaining.extend(result.remaining)
+    remaining, fixed_count, changed, problems, failures = [], 0, 0, [], []
+    tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
+    for item, result in zip(items, _map(_fix_target, tasks, arguments.jobs)):
+        if isinstance(result, str):
+            failures.append(f"oomlint: internal error while fixing {item.path}: {result}")
+            continue
+        remaining.extend(f for f in result.remaining if f.code not in DIAGNOSTICS or item.config.reports_diagnostic(f))
         if result.problem:
             problems.append(f"{item.path}: {result.problem}")
         if result.new_text is not None:
@@ -237,16 +248,29 @@ def _fix(arguments: argparse.Namespace) -> int:
                     result.old_text.splitlines(keepends=True), result.new_text.splitlines(keepends=True),
                     fromfile=f"a/{item.path}", tofile=f"b/{item.path}",
                 ))
-    for problem in problems:
+    for problem in problems + failures:
         print(problem, file=sys.stderr)
     if arguments.diff:
         print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.")
-        return EXIT_FINDINGS if fixed_count else EXIT_CLEAN
-    remaining.sort()
-    sys.stdout.write("".join(finding_line(f) + "\n" for f in remaining))
-    print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
-          f"{len(remaining)} remaining.")
-    return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+        outcome = EXIT_FINDINGS if fixed_count else EXIT_CLEAN
+    else:
+        remaining.sort()
+        sys.stdout.write("".join(finding_line(f) + "\n" for f in remaining))
+        print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
+              f"{len(remaining)} remaining.")
+        outcome = EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+    return EXIT_ERROR if failures else outcome
+
+
+def _fix_target(task):
+    """Fix one file; an internal failure comes back as its description, not a traceback."""
+    from oomlint.fixes import fix_file  # libcst is imported only when fixing
+
+    item, unsafe, write, limit_ranges = task
+    try:
+        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges)
+    except Exception as error:  # a rule's bug must not cost the user the other files
+        return f"{type(error).__name__}: {error}"
 
 
 # ------------------------------------------------------------------ rule, rules

@@ -395,3 +395,23 @@ def test_a_fix_the_files_encoding_cannot_hold_leaves_it_byte_for_byte(project):
     assert result.returncode == 1
     assert result.stderr == "ship.py: not fixed: the fix writes '中', which iso-8859-1 cannot encode\n"
     assert (root / "ship.py").read_bytes() == source.encode("latin-1")
+
+
+def test_an_internal_failure_while_fixing_is_reported_and_exits_2(project, monkeypatch, capsys):
+    """One file's failure costs only that file: the others are fixed, the run exits 2."""
+    from oomlint import cli, fixes
+
+    root = project({"a.py": BEFORE, "b.py": BEFORE})
+
+    def explode(data, path, rules, *rest):
+        if path.endswith("a.py"):
+            raise RuntimeError("rule bug")
+        return original(data, path, rules, *rest)
+
+    original = fixes.check_bytes
+    monkeypatch.setattr(fixes, "check_bytes", explode)
+    monkeypatch.chdir(root)
+    assert cli.main(["fix", "-j", "1", "a.py", "b.py"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("Fixed 5 findings in 1 file; 0 remaining.\n", "oomlint: internal error while fixing a.py: RuntimeError: rule bug\n")
+    assert ((root / "a.py").read_text(), (root / "b.py").read_text()) == (BEFORE, AFTER)
