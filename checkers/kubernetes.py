@@ -107,6 +107,7 @@ SUPPRESSION_PREFIX = "ignore-check.oomlint.io/"
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 # A line with content: not blank, not a comment, not a directive (%YAML, %TAG).
 _CONTENT = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
+_LONE_CR = re.compile(r"\r(?!\n)")
 # What a Kubernetes object's top-level apiVersion key looks like in YAML and in JSON.
 _API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:', re.MULTILINE)
 # A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
@@ -498,19 +499,26 @@ def _documents(text: str) -> Iterator[tuple[int, int, str]]:
     A ``---`` line starts a new document unless the current one holds nothing yet but
     comments and directives; a ``...`` line ends the current one.
     """
+    lines = _unix_lines(text)
     start = line = 0
-    for marker in _MARKER.finditer(text):
+    for marker in _MARKER.finditer(lines):
         position = marker.start()
         if marker.group() == "---":
-            if not _CONTENT.search(text, start, position):
+            if not _CONTENT.search(lines, start, position):
                 continue
             end = position
         else:
-            end = text.find("\n", position) + 1 or len(text)
+            end = lines.find("\n", position) + 1 or len(lines)
         yield line, start, text[start:end]
-        line += text.count("\n", start, end)
+        line += lines.count("\n", start, end)
         start = end
     yield line, start, text[start:]
+
+
+def _unix_lines(text: str) -> str:
+    """``text`` with each lone ``\\r`` (a line break in YAML, as in old Mac files) made a
+    ``\\n``: the same length, so offsets still hold, and lines split as YAML's."""
+    return _LONE_CR.sub("\n", text)
 
 
 def _compose(chunk: str) -> Node | None:
@@ -617,7 +625,7 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     """``# noqa`` on the finding's own line. YAML has no logical lines spanning several."""
     if not result or "noqa" not in text.lower():
         return
-    lines = NoqaMap(text, python=False)
+    lines = NoqaMap(_unix_lines(text), python=False)
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
 
 

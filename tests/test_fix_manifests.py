@@ -197,6 +197,19 @@ spec:
 """
 
 
+def test_old_mac_line_breaks_split_documents_and_lines_as_yaml_does(tmp_path):
+    """A lone CR breaks lines in YAML: two documents, the right lines, noqa on its own
+    line, and CRs in what the fix inserts."""
+    silenced = POD.replace("  - name: app\n", "  - name: app  # noqa: OOM504\n")
+    path = tmp_path / "pods.yaml"
+    path.write_bytes((silenced + "---\n" + POD).replace("\n", "\r").encode())
+    assert findings_of(path.read_bytes().decode(), "pods.yaml") == [(16, "OOM504", "unsafe")]
+    result = fix_file(str(path), RULES, unsafe=True)
+    assert (result.problem, len(result.fixed), result.remaining) == (None, 1, [])
+    expected = silenced + "---\n" + POD + "      limits:\n        memory: 1Gi\n"
+    assert path.read_bytes() == expected.replace("\n", "\r").encode()
+
+
 def test_crlf_and_a_bom_are_kept(tmp_path):
     path = tmp_path / "pod.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + POD.replace("\n", "\r\n").encode())
