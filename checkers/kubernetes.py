@@ -625,7 +625,7 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     """``# noqa`` on the finding's own line. YAML has no logical lines spanning several."""
     if not result or "noqa" not in text.lower():
         return
-    lines = NoqaMap(_unix_lines(text), python=False)
+    lines = NoqaMap(text, python=False)
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
 
 

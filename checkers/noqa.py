@@ -17,8 +17,9 @@ _CODE_SEPARATOR = re.compile(r"[,\s]")
 
 class NoqaMap:
     def __init__(self, source: str, python: bool = True):
-        """``python=False`` (YAML): a comment counts on its own physical line only."""
-        self._lines = io.StringIO(source).readlines()
+        """``python=False`` (YAML): a comment counts on its own physical line only.
+        Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as for the parsers."""
+        self._lines = io.StringIO(source, newline=None).readlines()
         self._logical = _logical_line_text(source, self._lines) if python else {}
 
     def suppresses(self, line: int, code: str) -> bool:
@@ -40,7 +41,7 @@ def _logical_line_text(source: str, lines: list[str]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     first, last = len(lines) + 2, -1
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
                 continue
             first = min(first, token.start[0])

@@ -118,6 +118,12 @@ def test_noqa_after_a_multiline_string_covers_all_its_lines():
     assert codes(check_source(source, "s.py", [(CallProbe, {})])) == [(5, 1, "OOM399")]
 
 
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"], ids=["crlf", "old-mac"])
+def test_noqa_counts_lines_as_the_parser_does(line_break):
+    lines = ["import functools", "", "@functools.cache  # noqa: OOM301", "def f(x):", "    return x", "", "@functools.cache", "def g(x):", "    return x", ""]
+    assert codes(check_source(line_break.join(lines), "n.py", RULES)) == [(7, 2, "OOM301")]
+
+
 def test_noqa_can_be_disabled():
     source = "import functools\n\n@functools.cache  # noqa\ndef f(x):\n    return x\n"
     assert codes(check_source(source, "n.py", RULES, noqa=False)) == [(3, 2, "OOM301")]
