@@ -67,3 +67,13 @@ def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[as
         positional = positional[1:]
     extra = [arg for arg in (args.vararg, args.kwarg) if arg is not None]
     return [*positional, *args.kwonlyargs, *extra]
+
+
+def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists a compound statement holds (body, handlers, else, finally, cases)."""
+    if isinstance(statement, (ast.Try, ast.TryStar)):
+        handlers = [handler.body for handler in statement.handlers]
+        return [statement.body, *handlers, statement.orelse, statement.finalbody]
+    if isinstance(statement, ast.Match):
+        return [case.body for case in statement.cases]
+    return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]

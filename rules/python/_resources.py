@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from oomlint.astutil import FunctionNode
+from oomlint.astutil import FunctionNode, child_blocks
 from oomlint.engine import FileContext
 from oomlint.rule import Option, Rule
 
@@ -430,7 +430,7 @@ def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
             blocks[id(statement)] = body
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
             continue
-        for block in _blocks(statement):
+        for block in child_blocks(statement):
             _locate(block, by_call, resources, ancestors, blocks, (*path, statement))
 
 
@@ -490,21 +490,12 @@ def _unwrap(expr: ast.expr) -> ast.expr:
     return expr.value if isinstance(expr, ast.Await) else expr
 
 
-def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
-    if isinstance(statement, (ast.Try, ast.TryStar)):
-        handlers = [handler.body for handler in statement.handlers]
-        return [statement.body, *handlers, statement.orelse, statement.finalbody]
-    if isinstance(statement, ast.Match):
-        return [case.body for case in statement.cases]
-    return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]
-
-
 def _statements(body):
     """Every statement of a function body, nested functions left out."""
     for statement in body:
         yield statement
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for block in _blocks(statement):
+            for block in child_blocks(statement):
                 yield from _statements(block)
 
 

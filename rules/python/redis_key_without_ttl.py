@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
-from oomlint.astutil import argument
+from oomlint.astutil import argument, child_blocks
 from oomlint.rule import Rule
 from oomlint.semantic import Scope
 
@@ -28,17 +29,80 @@ WRITES = frozenset(
         "sadd", "lpush", "rpush", "zadd", "zincrby", "pfadd", "geoadd", "xadd",
     }
 )
-# (position, keyword) of the parameters through which the command itself bounds the key.
-BOUNDING_PARAMETERS = {
-    "set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat")),
-    "xadd": ((3, "maxlen"), (6, "minid")),
-}
+# Writes that replace a string's value and drop its TTL; the others change a key in place.
+REPLACES = frozenset({"set", "setnx", "getset", "mset", "msetnx"})
+# (position, keyword) of the parameters through which the command expires the key it writes,
+EXPIRING_PARAMETERS = {"set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat"))}
+# and through which it trims it.
+TRIMMING_PARAMETERS = {"xadd": ((3, "maxlen"), (6, "minid"))}
 EXPIRES = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
+# Commands that delete every key passed to them.
+DELETES = frozenset({"delete", "unlink"})
+# Commands that end a key or take entries out of it, and the name of their key parameter
+# (the first). The blocking pops take a key or a list of keys.
+REMOVES = {
+    **dict.fromkeys(EXPIRES, "name"),
+    **dict.fromkeys(
+        (
+            "getdel", "hdel", "srem", "zrem", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
+            "lrem", "ltrim", "xtrim", "xdel", "lpop", "rpop", "spop", "zpopmin", "zpopmax",
+        ),
+        "name",
+    ),
+    **dict.fromkeys(("rpoplpush", "brpoplpush", "smove"), "src"),
+    **dict.fromkeys(("lmove", "blmove"), "first_list"),
+    **dict.fromkeys(("blpop", "brpop", "bzpopmin", "bzpopmax"), "keys"),
+}
+TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
 _DEPTH = 8
 _KEY_TEXT = 40
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key expression as the rule compares it; a local name stands for what it was assigned."""
+
+    identity: str
+    """``ast.dump`` of the expression: the same text is the same key."""
+    fixed: bool
+    """The same key on every call (per process, or per instance): see :meth:`RedisKeyWithoutTtl._fixed`."""
+    shape: tuple | None
+    """What a per-entity key shares with its siblings (see :func:`_shape`)."""
+
+
+@dataclass(eq=False)
+class Write:
+    call: ast.Call
+    key: ast.expr
+    described: Key
+    scope: Scope
+    function: ast.AST | None
+
+
+@dataclass(eq=False)
+class ExistenceGuard:
+    """Code that runs only after ``exists(key)`` or ``hexists(key, field)`` answered yes."""
+
+    identity: str
+    receiver: ast.expr
+    scope: Scope
+    start: Position
+    end: Position | None
+    """None for a guard clause until it is needed: the end of the block that holds ``clause``."""
+    clause: ast.If | None = None
+    root: ast.AST | None = None
+
+    def covers(self, position: Position) -> bool:
+        """Whether code at ``position`` is in the guarded region."""
+        if self.end is None and self.clause is not None:
+            self.end = _block_end(self.root, self.clause)
+            self.clause = None  # searched once
+        return self.end is not None and self.start <= position <= self.end
 
 
 class RedisKeyWithoutTtl(Rule):
@@ -46,23 +110,54 @@ class RedisKeyWithoutTtl(Rule):
     ## What it does
     Flags writes that create a Redis key with no expiry, made through a redis-py client
     (`redis.Redis`, `StrictRedis`, `RedisCluster`, `from_url`, a Sentinel's
-    `master_for`, and the same from `redis.asyncio`) or one of its pipelines, unless the
-    same function also expires that key (`expire`, `pexpire`, `expireat`, `pexpireat`,
-    on the same key expression).
+    `master_for`, and the same from `redis.asyncio`) or one of its pipelines, when
+    nothing in the code bounds the key.
 
     The commands are `set` without `ex`/`px`/`exat`/`pxat`/`keepttl` (`ex=None` is no
     expiry; a third positional argument is `ex`), `setnx`, `mset`, `msetnx`, `getset`,
     `setrange`, `setbit`, `append`, `incr`/`incrby`/`incrbyfloat`/`decr`/`decrby`,
     `hset`/`hsetnx`/`hmset`/`hincrby`/`hincrbyfloat`, `sadd`, `lpush`, `rpush`, `zadd`,
-    `zincrby`, `pfadd`, `geoadd`, and `xadd` without `maxlen`/`minid`. `setex` and
-    `psetex` always expire. The keys of an `mset` count as expired when the function
-    expires each of them, or every key of the mapping in a loop.
+    `zincrby`, `pfadd`, `geoadd` and `xadd`. `setex` and `psetex` always expire.
+
+    A key is bounded when the same function expires it (`expire`, `pexpire`,
+    `expireat`, `pexpireat`, on the same key expression; the keys of an `mset` when the
+    function expires each of them, or every key of the mapping in a loop). Beyond that,
+    what bounds a key depends on what grows:
+    - A *fixed* key is the same on every call: a constant, a module-level name, an
+      attribute of `self`/`cls` or of a module, a call with no arguments
+      (`_index_key()`), or an f-string, `+`, `%` or subscript of those. It is one key
+      (per instance), so what grows is its content. It is not flagged when anything in the
+      module ends it or takes entries out of it (the same key expression): expires it,
+      deletes it (`delete`, `unlink`, `getdel`), removes members (`hdel`, `srem`,
+      `zrem`, `zremrangebyscore`/`rank`/`lex`, `lrem`, `xdel`), pops them (`lpop`,
+      `rpop`, `spop`, `zpopmin`/`zpopmax`, `blpop`/`brpop`/`bzpopmin`/`bzpopmax`,
+      `rpoplpush`, `brpoplpush`, `lmove`, `blmove`, `smove`) or trims it (`ltrim`,
+      `xtrim`, `xadd` with `maxlen`/`minid`). Such a key is a store of live state (a
+      job store's jobs, a queue, a capped list), not something that grows with
+      traffic; OOM303 counts eviction anywhere in the module the same way.
+    - Every other key is *per entity*, built from a parameter or a local value
+      (`f"session:{session_id}"`, `_policy_key(policy.id)`, `str(path)`): what grows is
+      the number of keys, so trimming or removing members does not bound it. It is not
+      flagged when the same function deletes another key of its family (the same
+      f-string text, or the same key builder: `delete(_policy_key(stale_id))`), since
+      the function then keeps the keys in step with their source, or deletes this key
+      after writing it (a temporary key). A deletion in another function does not
+      count (sessions deleted at logout stay when the user never logs out), nor does
+      deleting the key before writing it again.
+
+    A local name stands for the key it was assigned (`key = f"rate:{user_id}"`).
+
+    Not flagged either: a write that runs only after `exists(K)` or `hexists(K, field)`
+    on a client found the key: in the body of `if r.exists(K)`, in the `else` of
+    `if not r.exists(K)`, or after a guard clause `if not r.exists(K): return` (or
+    `raise`, `continue`, `break`) in the same block. It changes a key that exists and
+    keeps its TTL. The `set` family (`set`, `setnx`, `getset`, `mset`, `msetnx`) is
+    still flagged there: replacing a value drops the key's TTL.
 
     The client may be bound to a module-level or local name, stored on `self` (or on
     the class), or opened with `with`/`async with`; pipelines may be named, opened with
     `with`, or chained (`r.pipeline().set(k, v).execute()`). Clients passed in as
-    parameters are not followed, and trimming (`ltrim`, `xtrim`) does not count as an
-    expiry: it bounds a key's size, not its lifetime.
+    parameters are not followed.
 
     ## Why is this bad?
     A key with no TTL stays until something deletes it. Keys named after users,
@@ -115,33 +210,158 @@ class RedisKeyWithoutTtl(Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.writes: list[tuple[ast.Call, ast.expr, Scope, ast.AST | None]] = []
+        self.writes: list[Write] = []
         # Per function (None: module level), the key expressions it expires, as ``ast.dump``
         # strings, and ``("in", dump)`` for every key of a mapping expired in a loop.
         self.expired: dict[ast.AST | None, set] = {}
+        # Fixed keys that something in the module ends or takes entries out of.
+        self.ended: set[str] = set()
+        # Per function, the keys it deletes and where.
+        self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
+        self.guards: dict[ast.AST | None, list[ExistenceGuard]] = {}
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if not isinstance(func, ast.Attribute):
             return
         command = func.attr
-        if command in EXPIRES:
-            key = argument(node, 0, "name")
-            if key is not None:
+        if command in WRITES:
+            self._write(node, command)
+        elif command in DELETES:
+            for key in node.args:
+                if not isinstance(key, ast.Starred):
+                    self._remove(key, node, deletes=True)
+        elif command in REMOVES:
+            key = argument(node, 0, REMOVES[command])
+            if key is None:
+                return
+            if command in EXPIRES:
                 self.expired.setdefault(self.model.function, set()).update(self._key_tokens(key))
-        elif command in WRITES and not _bounded(node, command):
-            key = argument(node, 0, KEY_PARAMETER.get(command, "name"))
-            if key is not None:
-                self.writes.append((node, key, self.model.scope, self.model.function))
+            for item in key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]:
+                self._remove(item, node, deletes=command == "getdel")
+
+    def _write(self, call: ast.Call, command: str) -> None:
+        if _passes(call, EXPIRING_PARAMETERS.get(command)):
+            return
+        key = argument(call, 0, KEY_PARAMETER.get(command, "name"))
+        if key is None:
+            return
+        described = self._describe(key)
+        if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
+            self.ended.add(described.identity)
+        self.writes.append(Write(call, key, described, self.model.scope, self.model.function))
+
+    def _remove(self, key: ast.expr, call: ast.Call, deletes: bool) -> None:
+        described = self._describe(key)
+        if described.fixed:
+            self.ended.add(described.identity)
+        if deletes:
+            self.deleted.setdefault(self.model.function, []).append((described, _position(call)))
+
+    def visit_If(self, node: ast.If) -> None:
+        """Where a key is known to exist: the body of ``if r.exists(k)``, the ``else`` of
+        ``if not r.exists(k)``, and the rest of the block after ``if not r.exists(k): return``."""
+        present = _existence_checks(node.test, True)
+        if present:
+            self._guard(present, _position(node.body[0]), _end(node.body[-1]))
+        absent = _existence_checks(node.test, False)
+        if absent:
+            if node.orelse:
+                self._guard(absent, _position(node.orelse[0]), _end(node.orelse[-1]))
+            if isinstance(node.body[-1], TERMINATORS):
+                self._guard(absent, _end(node), None, clause=node)
+
+    def _guard(
+        self, checks: list[ast.Call], start: Position, end: Position | None, clause: ast.If | None = None
+    ) -> None:
+        function = self.model.function
+        guards = self.guards.setdefault(function, [])
+        root = (function or self.context.tree) if clause is not None else None
+        for check in checks:
+            identity = self._describe(argument(check, 0, "name")).identity
+            guards.append(ExistenceGuard(identity, check.func.value, self.model.scope, start, end, clause, root))
 
     def finish(self) -> None:
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
-        for call, key, scope, function in self.writes:
-            if _expired(key, self.expired.get(function, ())):
+        for write in self.writes:
+            if _expired(write.key, self.expired.get(write.function, ())) or self._removed(write):
                 continue
-            if self._kind(call.func.value, scope, _DEPTH) in (CLIENT, PIPELINE):
-                self.report(_command_span(call), command=call.func.attr, key=_shorten(ast.unparse(key)))
+            if self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
+                continue
+            if not self._updates_existing(write):
+                command = write.call.func.attr
+                self.report(_command_span(write.call), command=command, key=_shorten(ast.unparse(write.key)))
+
+    def _removed(self, write: Write) -> bool:
+        """A fixed key holds live state when the module ends it or takes its entries out
+        anywhere (its content is what grows). Per-entity keys multiply, so only a deletion
+        in the writing function counts: of other keys of the same family (the function
+        reconciles the keys with their source) or of this key after writing it (a
+        temporary key). Deleting it first and rewriting it bounds nothing."""
+        key = write.described
+        if key.fixed:
+            return key.identity in self.ended
+        position = _position(write.call)
+        for deleted, at in self.deleted.get(write.function, ()):
+            if deleted.identity == key.identity:
+                if at > position:
+                    return True
+            elif key.shape is not None and deleted.shape == key.shape:
+                return True
+        return False
+
+    def _updates_existing(self, write: Write) -> bool:
+        """The write runs only after a client found its key: it changes a key that exists
+        and keeps its TTL (unless it replaces a string's value, which drops the TTL)."""
+        if write.call.func.attr in REPLACES:
+            return False
+        position = _position(write.call)
+        return any(
+            guard.identity == write.described.identity
+            and guard.covers(position)
+            and self._kind(guard.receiver, guard.scope, _DEPTH) == CLIENT
+            for guard in self.guards.get(write.function, ())
+        )
+
+    def _describe(self, key: ast.expr) -> Key:
+        if isinstance(key, ast.Name):
+            # ``key = f"rate:{user_id}"`` in the function: the key is what it was assigned.
+            binding = self.model.lookup(key.id)
+            if (
+                binding is not None
+                and binding.kind == "assign"
+                and binding.value is not None
+                and binding is not self.model.module_scope.bindings.get(key.id)
+            ):
+                key = binding.value
+        return Key(ast.dump(key), self._fixed(key), _shape(key))
+
+    def _fixed(self, key: ast.expr) -> bool:
+        """The same key on every call: a constant, a module-level name, an attribute of
+        ``self``/``cls`` or of a fixed value, a call with no arguments
+        (``_index_key()``), or an f-string, ``+``, ``%`` or subscript of those."""
+        if isinstance(key, ast.Constant):
+            return True
+        if isinstance(key, ast.Name):
+            # Bound once at import; not a loop variable or an unpacked item (bound to no value).
+            binding = self.model.lookup(key.id)
+            return (
+                binding is not None
+                and binding is self.model.module_scope.bindings.get(key.id)
+                and (binding.kind != "assign" or binding.value is not None)
+            )
+        if isinstance(key, ast.Attribute):
+            return self.model.is_self(key.value) or self._fixed(key.value)
+        if isinstance(key, ast.Call):
+            return not key.args and not key.keywords
+        if isinstance(key, ast.JoinedStr):
+            return all(self._fixed(part.value) for part in key.values if isinstance(part, ast.FormattedValue))
+        if isinstance(key, ast.BinOp):
+            return self._fixed(key.left) and self._fixed(key.right)
+        if isinstance(key, ast.Subscript):
+            return self._fixed(key.value) and self._fixed(key.slice)
+        return False
 
     def _key_tokens(self, key: ast.expr) -> list:
         """The key itself, and the mapping it is a key of when it is a loop variable."""
@@ -183,9 +403,8 @@ class RedisKeyWithoutTtl(Rule):
         return None
 
 
-def _bounded(call: ast.Call, command: str) -> bool:
-    """Whether the command itself bounds the key (``ex=...``), or might through ``*``/``**``."""
-    parameters = BOUNDING_PARAMETERS.get(command)
+def _passes(call: ast.Call, parameters) -> bool:
+    """Whether the call passes one of ``parameters`` (``ex=...``), or might through ``*``/``**``."""
     if parameters is None:
         return False
     if any(item.arg is None for item in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
@@ -196,6 +415,63 @@ def _bounded(call: ast.Call, command: str) -> bool:
         if value is not None and not (isinstance(value, ast.Constant) and not value.value):
             return True
     return False
+
+
+def _shape(key: ast.expr) -> tuple | None:
+    """What a per-entity key shares with the others of its family: the text around an
+    f-string's holes (``session:{}``), the key builder it calls (``_policy_key(...)``),
+    the constant side of a ``+`` or ``%``. None when it shares nothing."""
+    if isinstance(key, ast.JoinedStr):
+        parts = tuple(part.value if isinstance(part, ast.Constant) else None for part in key.values)
+        return ("f", parts) if any(part is not None for part in parts) else None
+    if isinstance(key, ast.Call) and (key.args or key.keywords):
+        return ("call", ast.dump(key.func), len(key.args), tuple(item.arg for item in key.keywords))
+    if isinstance(key, ast.BinOp):
+        sides = tuple(side.value if isinstance(side, ast.Constant) else _shape(side) for side in (key.left, key.right))
+        return ("op", type(key.op).__name__, *sides) if any(side is not None for side in sides) else None
+    return None
+
+
+def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:
+    """The calls ``exists(key)``/``hexists(key, field)`` that answered yes when ``test`` is ``holds``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _existence_checks(test.operand, not holds)
+    if isinstance(test, ast.BoolOp):
+        # Every operand of a true ``and`` is true; every operand of a false ``or`` is false.
+        if isinstance(test.op, ast.And) != holds:
+            return []
+        return [check for value in test.values for check in _existence_checks(value, holds)]
+    if isinstance(test, ast.Await):
+        test = test.value
+    if not (holds and isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute)):
+        return []
+    if test.func.attr == "exists":
+        # ``exists(a, b)`` counts the keys that exist: one is enough to be true.
+        one = len(test.args) == 1 and not test.keywords and not isinstance(test.args[0], ast.Starred)
+        return [test] if one else []
+    return [test] if test.func.attr == "hexists" and argument(test, 0, "name") is not None else []
+
+
+def _block_end(root: ast.AST, statement: ast.stmt) -> Position | None:
+    """The end of the statement list that holds ``statement``, in ``root`` but not in the
+    functions nested in it: what a guard clause (``if ...: return``) protects."""
+    pending = [root.body]
+    while pending:
+        block = pending.pop()
+        for child in block:
+            if child is statement:
+                return _end(block[-1])
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                pending.extend(inner for inner in child_blocks(child) if inner)
+    return None
+
+
+def _position(node: ast.AST) -> Position:
+    return node.lineno, node.col_offset
+
+
+def _end(node: ast.AST) -> Position:
+    return node.end_lineno, node.end_col_offset
 
 
 def _expired(key: ast.expr, tokens) -> bool:
