@@ -26,6 +26,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -77,7 +78,8 @@ def fix_file(
     source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     wanted = functools.partial(applicable, unsafe=unsafe)
-    new_source, fixed, result.problem = fix_source(source, path, rules, findings, wanted, limit_ranges)
+    outcome = fix_source(source, path, rules, findings, wanted, limit_ranges)
+    result.problem, new_source = outcome.problem, outcome.source
     if new_source is None:
         return result
     encoding = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -86,22 +88,28 @@ def fix_file(
     except UnicodeEncodeError as error:
         result.problem = f"not fixed: the fix writes {error.object[error.start]!r}, which {encoding} cannot encode"
         return result
-    result.fixed, result.old_text, result.new_text = fixed, source, new_source
-    _, result.remaining = _check_fixed(path, new_source, rules, limit_ranges)
+    result.fixed, result.remaining, result.old_text, result.new_text = outcome.fixed, outcome.remaining, source, new_source
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         write_atomically(path, bom + new_data)
     return result
 
 
+class Fixed(NamedTuple):
+    source: str | None
+    """The fixed source; None when nothing was fixed."""
+    fixed: list[Finding]
+    remaining: list[Finding]
+    """The findings of the fixed source."""
+    problem: str | None = None
+    """Why the fixes were not made."""
+
+
 def fix_source(
     source: str, path: str, rules, findings: list[Finding], wanted: Callable[[Finding], bool], limit_ranges=None
-) -> tuple[str | None, list[Finding], str | None]:
-    """``(fixed source, fixed findings, None)``, or ``(None, [], why not)``.
-
-    The findings ``wanted`` picks are fixed, pass after pass, until none is left or a
-    pass fixes nothing; every pass must parse and remove exactly its findings.
-    """
+) -> Fixed:
+    """Fix the findings ``wanted`` picks, pass after pass, until none is left or a pass
+    fixes nothing; every pass must parse and remove exactly its findings."""
     by_code = {rule.code: (rule, options) for rule, options in rules}
     apply_fixes = apply if language_of(path) == "python" else functools.partial(manifest_fixes.apply, path=path)
     fixed: list[Finding] = []
@@ -113,15 +121,15 @@ def fix_source(
         try:
             candidate, applied = apply_fixes(new_source, todo, by_code)
         except Exception as error:  # a rule's fix must never cost the user the file
-            return None, [], f"not fixed: {type(error).__name__}: {error}"
+            return Fixed(None, [], findings, f"not fixed: {type(error).__name__}: {error}")
         if not applied:
             break
         problem, after = _verify(path, candidate, findings, applied, rules, limit_ranges)
         if problem:
-            return None, [], problem
+            return Fixed(None, [], findings, problem)
         new_source, findings = candidate, after
         fixed += applied
-    return (new_source, fixed, None) if fixed else (None, [], None)
+    return Fixed(new_source if fixed else None, fixed, findings)
 
 
 def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule], dict]]) -> tuple[str, list[Finding]]:

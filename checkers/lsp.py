@@ -60,7 +60,7 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
     for finding in findings:
         if not finding.fix or (finding.code, finding.line - 1) not in wanted:
             continue
-        new_text, _, _ = fix_source(document.source, path, rules, findings, lambda f, wanted=finding: f == wanted)
+        new_text = fix_source(document.source, path, rules, findings, lambda f, wanted=finding: f == wanted).source
         if new_text is None:
             continue
         whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(document.lines), character=0))
