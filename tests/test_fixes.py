@@ -192,6 +192,7 @@ def test_oom402_fix_is_unsafe_and_restores_pillows_limit(project):
     result = run("oomlint", "fix", "--unsafe-fixes", "scan.py", cwd=root)
     assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file; 0 remaining.\n")
     assert (root / "scan.py").read_text() == BOMB_GUARD.replace("= None", "= 89478485")
+    ast.parse((root / "scan.py").read_text())
     again = run("oomlint", "fix", "--unsafe-fixes", "scan.py", cwd=root)
     assert again.stdout == "Fixed 0 findings in 0 files; 0 remaining.\n"
 
@@ -311,6 +312,7 @@ def test_oom201_and_oom202_fixes_exact_text_idempotent_and_clean(project):
     result = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
     assert (result.returncode, result.stdout) == (0, "Fixed 7 findings in 1 file; 0 remaining.\n")
     assert (root / "app.py").read_text() == RELEASES_FIXED
+    ast.parse(RELEASES_FIXED)
     again = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
     assert (again.stdout, (root / "app.py").read_text()) == ("Fixed 0 findings in 0 files; 0 remaining.\n", RELEASES_FIXED)
 
