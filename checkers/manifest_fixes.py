@@ -6,7 +6,7 @@ composed again and the node found by its span (:func:`oomlint.kubernetes.span`).
 rule's :meth:`~oomlint.kubernetes.KubernetesRule.fix` returns :class:`Edit` insertions,
 which :class:`Document` derives from the text around: block or flow style, indentation,
 key quoting and newlines follow what is there. :mod:`oomlint.fixes` runs the passes,
-checks that the result parses and lost exactly the fixed findings, and writes the file.
+checks that the result parses, lost the fixed findings and gained none, and writes the file.
 """
 
 from __future__ import annotations

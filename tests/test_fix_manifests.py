@@ -370,7 +370,7 @@ def test_a_limit_range_in_another_file_keeps_its_namespace_unfixed_as_check_does
     "edit, problem",
     [
         (Edit(0, "{"), "not fixed: the fix would not parse (cannot parse YAML: "),
-        (Edit(0, "# nothing\n"), "not fixed: the fix did not remove exactly its findings"),
+        (Edit(0, "# nothing\n"), "not fixed: the fix left its finding or made new ones"),
     ],
     ids=["does-not-parse", "leaves-its-finding"],
 )

@@ -138,7 +138,7 @@ def test_encoding_bom_newlines_and_permissions_are_kept(tmp_path):
     [
         ("lambda", "not fixed: the fix would not parse (invalid syntax, line 6)"),
         ("not a name", "not fixed: CSTValidationError: Name 'not a name' is not a valid identifier."),
-        (None, "not fixed: the fix did not remove exactly its findings"),
+        (None, "not fixed: the fix left its finding or made new ones"),
     ],
     ids=["does-not-parse", "raises", "leaves-its-finding"],
 )
@@ -417,3 +417,28 @@ def test_an_internal_failure_while_fixing_is_reported_and_exits_2(project, monke
     out, err = capsys.readouterr()
     assert (out, err) == ("Fixed 5 findings in 1 file; 0 remaining.\n", "oomlint: internal error while fixing a.py: RuntimeError: rule bug\n")
     assert ((root / "a.py").read_text(), (root / "b.py").read_text()) == (BEFORE, AFTER)
+
+
+SETTLED = """\
+import sqlite3
+
+
+def create_table(path):
+    connection = sqlite3.connect(path)
+    cursor = connection.cursor()
+    cursor.execute("CREATE TABLE jobs (id)")
+    connection.close()
+"""
+
+
+def test_a_finding_the_fix_settles_on_the_way_counts_as_fixed(project):
+    """The connection's new finally also closes its cursor: both findings go in one pass."""
+    root = project({"db.py": SETTLED})
+    checked = run("oomlint", "check", "--format", "json", "db.py", cwd=root)
+    assert [(f["line"], f["code"], f["fix"]) for f in json.loads(checked.stdout)] == [(5, "OOM201", "unsafe"), (6, "OOM201", "unsafe")]
+    result = run("oomlint", "fix", "--unsafe-fixes", "db.py", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "Fixed 2 findings in 1 file; 0 remaining.\n", "")
+    assert (root / "db.py").read_text() == SETTLED.replace(
+        '    cursor = connection.cursor()\n    cursor.execute("CREATE TABLE jobs (id)")\n    connection.close()\n',
+        '    try:\n        cursor = connection.cursor()\n        cursor.execute("CREATE TABLE jobs (id)")\n    finally:\n        connection.close()\n',
+    )
