@@ -30,6 +30,23 @@ spec:
 """
 
 
+async def open_and_ask_for_fixes(client, received: asyncio.Queue, uri: str, language: str, text: str):
+    """Open a document as an editor does; its published diagnostics and the code actions
+    offered for the first of them."""
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
+    )
+    published = await asyncio.wait_for(received.get(), 30)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=published.diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=list(published.diagnostics)),
+        )
+    )
+    return published, actions
+
+
 async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
     client = LanguageClient("oomlint-test", "1")
     received: asyncio.Queue = asyncio.Queue()
@@ -43,17 +60,7 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
         await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
         client.initialized(types.InitializedParams())
         uri = (tmp_path / "service.py").as_uri()
-        client.text_document_did_open(
-            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=LEAKY))
-        )
-        opened = await asyncio.wait_for(received.get(), 30)
-        actions = await client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=uri),
-                range=opened.diagnostics[0].range,
-                context=types.CodeActionContext(diagnostics=list(opened.diagnostics)),
-            )
-        )
+        opened, actions = await open_and_ask_for_fixes(client, received, uri, "python", LEAKY)
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -62,17 +69,7 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
         )
         changed = await asyncio.wait_for(received.get(), 30)
         manifest = (tmp_path / "shipper.yaml").as_uri()
-        client.text_document_did_open(
-            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=manifest, language_id="yaml", version=1, text=DAEMONSET))
-        )
-        yaml_opened = await asyncio.wait_for(received.get(), 30)
-        yaml_actions = await client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=manifest),
-                range=yaml_opened.diagnostics[0].range,
-                context=types.CodeActionContext(diagnostics=list(yaml_opened.diagnostics)),
-            )
-        )
+        yaml_opened, yaml_actions = await open_and_ask_for_fixes(client, received, manifest, "yaml", DAEMONSET)
         await client.shutdown_async(None)
         client.exit(None)
         return [opened, actions, changed, yaml_opened, yaml_actions]
