@@ -72,6 +72,36 @@ class _Resolver:
         return _MERGE if plain and value == "<<" else _STR
 
 
+MAX_NESTING = 500
+"""Collections nested deeper than this are an ``OOM004``; real manifests nest a few dozen."""
+
+
+class TooDeep(Exception):
+    """A document nests deeper than :data:`MAX_NESTING`."""
+
+
+class _DepthLimitedComposer(Composer):
+    """PyYAML's composer, counting how deep collections nest (the parser hands out one
+    event at a time, so the limit is met before any parser's own)."""
+
+    depth = 0
+
+    def compose_sequence_node(self, anchor):
+        return self._nested(super().compose_sequence_node, anchor)
+
+    def compose_mapping_node(self, anchor):
+        return self._nested(super().compose_mapping_node, anchor)
+
+    def _nested(self, compose, anchor):
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise TooDeep
+        try:
+            return compose(anchor)
+        finally:
+            self.depth -= 1
+
+
 try:
     from yaml.cyaml import CParser
 
@@ -80,9 +110,10 @@ try:
         and crashes the whole process on deep nesting (measured: 20,000 nested brackets
         pass, 40,000 crash, on an 8 MiB stack)."""
 
-    class _Loader(Composer, CParser, _Resolver):
+    class _Loader(_DepthLimitedComposer, CParser, _Resolver):
         """libyaml's parser under PyYAML's Python composer, which recurses in Python
-        frames: absurd nesting raises RecursionError, which becomes a diagnostic."""
+        frames and stops at :data:`MAX_NESTING`, before libyaml's own limit (1,000 levels
+        since PyYAML 6.0.4, none before): the answer does not depend on the version."""
 
         def __init__(self, text: str):
             CParser.__init__(self, text)
@@ -91,7 +122,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     _CLoader = None
 
-    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, _Resolver):
+    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _DepthLimitedComposer, _Resolver):
         def __init__(self, text: str):
             yaml.reader.Reader.__init__(self, text)
             yaml.scanner.Scanner.__init__(self)
@@ -100,8 +131,8 @@ except ImportError:  # PyYAML built without libyaml
 
 
 # A document cannot nest deeper than it has collection indicators; with fewer than this
-# many, the C composer stays far from the C stack's end, even a 1 MiB stack.
-_C_COMPOSER_MAX_INDICATORS = 1000
+# many (no deeper than MAX_NESTING), the C composer is safe and gives the same answer.
+_C_COMPOSER_MAX_INDICATORS = MAX_NESTING
 SUPPRESSION_PREFIX = "ignore-check.oomlint.io/"
 # Document markers: only at column 0, followed by a blank or the end of the line.
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
@@ -453,7 +484,7 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
                 return None
             result.append(_parse_diagnostic(path, line_offset, error))
             continue
-        except RecursionError:
+        except (TooDeep, RecursionError):
             result.append(_diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
             continue
         objects = list(_objects(root))
@@ -480,7 +511,7 @@ def composed(text: str, path: str) -> Iterator[tuple[int, int, str, Node]]:
         except yaml.YAMLError as error:
             broken = _parse_diagnostic(path, line_offset, error)
             raise UnparsableDocument(f"{broken.message}, line {broken.line}") from None
-        except RecursionError:
+        except (TooDeep, RecursionError):
             raise UnparsableDocument(f"nested too deeply to parse, line {line_offset + 1}") from None
         if root is not None:
             yield line_offset, offset, chunk, root
@@ -526,6 +557,11 @@ def _compose(chunk: str) -> Node | None:
     loader = (_CLoader if shallow else _Loader)(chunk)
     try:
         return loader.get_single_node()
+    except yaml.YAMLError as error:
+        # libyaml's scanner reads ahead, and may meet its own nesting limit first.
+        if "maximum nesting depth" in str(getattr(error, "problem", "")):
+            raise TooDeep from None
+        raise
     finally:
         loader.dispose()
 

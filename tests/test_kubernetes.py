@@ -18,6 +18,7 @@ import pytest
 
 from oomlint.config import Config
 from oomlint.engine import check_bytes, check_file
+from oomlint.kubernetes import MAX_NESTING
 from oomlint.rule import all_rules
 from tests.conftest import ROOT, Expected, expectations, malformed_markers, oomlint_json, run
 
@@ -117,6 +118,13 @@ def test_absurd_nesting_is_a_diagnostic_not_a_crash():
     data = b"apiVersion: v1\nkind: ConfigMap\ndata: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"
     (finding,) = check_bytes(data, "deep.yaml", EVERY_RULE)
     assert (finding.line, finding.code) == (1, "OOM004")
+
+
+@pytest.mark.parametrize(("depth", "expected"), [(MAX_NESTING, []), (MAX_NESTING + 1, [(1, 1, "OOM004")])])
+def test_the_nesting_limit_is_oomlints_own_whatever_the_pyyaml_version(depth, expected):
+    """The root mapping is one level; PyYAML 6.0.4's libyaml stops at 1,000, older ones never."""
+    data = b"apiVersion: v1\nkind: ConfigMap\ndata: " + b"[" * (depth - 1) + b"]" * (depth - 1) + b"\n"
+    assert codes(check_bytes(data, "deep.yaml", EVERY_RULE)) == expected
 
 
 def test_custom_tags_are_labels_not_constructors():
