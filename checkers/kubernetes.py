@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
@@ -74,6 +75,10 @@ class _Resolver:
 
 MAX_NESTING = 500
 """Collections nested deeper than this are an ``OOM004``; real manifests nest a few dozen."""
+
+
+# The Python composer takes three frames a level, above whatever called it.
+_COMPOSER_RECURSION_LIMIT = 3 * MAX_NESTING + 2000
 
 
 class TooDeep(Exception):
@@ -555,6 +560,8 @@ def _unix_lines(text: str) -> str:
 def _compose(chunk: str) -> Node | None:
     shallow = _CLoader is not None and sum(map(chunk.count, "[{-:?")) < _C_COMPOSER_MAX_INDICATORS
     loader = (_CLoader if shallow else _Loader)(chunk)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _COMPOSER_RECURSION_LIMIT))
     try:
         return loader.get_single_node()
     except yaml.YAMLError as error:
@@ -563,6 +570,7 @@ def _compose(chunk: str) -> Node | None:
             raise TooDeep from None
         raise
     finally:
+        sys.setrecursionlimit(limit)
         loader.dispose()
 
 
