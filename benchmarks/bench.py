@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from oomlint.config import Config, find_config
+from oomlint.core.config import Config, find_config
 from oomlint.engine import check_file
-from oomlint.files import collect
+from oomlint.core.files import collect
 
 CLI_BOUND = 2.5
 FLAKE8_BOUND = 0.15
@@ -51,7 +51,7 @@ sys.exit(main(sys.argv[2:]))
 # Its own, not RUSAGE_CHILDREN in the parent: that one keeps the largest child so far.
 MEMORY_PROBE = """
 import resource, sys
-from oomlint.config import Config
+from oomlint.core.config import Config
 from oomlint.engine import check_file
 rules = Config().enabled
 for path in sys.stdin.read().splitlines():

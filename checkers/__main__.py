@@ -1,3 +1,3 @@
-from oomlint.cli import main
+from oomlint.hosts.cli import main
 
 raise SystemExit(main())

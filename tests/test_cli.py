@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from oomlint import cli
+from oomlint.hosts import cli
 from tests.conftest import oomlint_json, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"

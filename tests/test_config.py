@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from oomlint.config import Config, ConfigError, find_config, load_config_file
-from oomlint.rule import all_rules
+from oomlint.core.config import Config, ConfigError, find_config, load_config_file
+from oomlint.core.rule import all_rules
 from tests.conftest import oomlint_json, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"

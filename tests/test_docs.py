@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from oomlint.config import Config
-from oomlint.docs import doc_sections, expected_files, render_rule
+from oomlint.core.config import Config
+from oomlint.report.docs import doc_sections, expected_files, render_rule
 from oomlint.engine import check_bytes
-from oomlint.rule import DOC_SECTIONS, all_rules, rule_by_code
+from oomlint.core.rule import DOC_SECTIONS, all_rules, rule_by_code
 from tests.conftest import ROOT, run
 
 RULES = all_rules()
@@ -21,7 +21,7 @@ def test_generated_docs_are_in_sync():
         for path, content in expected_files(ROOT).items()
         if not path.exists() or path.read_text(encoding="utf-8") != content
     ]
-    assert stale == [], "run `python -m oomlint.docs` to regenerate"
+    assert stale == [], "run `python -m oomlint.report.docs` to regenerate"
 
 
 def test_no_stray_rule_pages():

@@ -6,10 +6,12 @@ import ast
 
 import pytest
 
-from oomlint.config import Config
-from oomlint.engine import Finding, Walker, check_bytes, check_source
-from oomlint.rule import Rule, rule_by_code
-from oomlint.semantic import SemanticModel
+from oomlint.core.config import Config
+from oomlint.core.findings import Finding
+from oomlint.engine import check_bytes
+from oomlint.python.checker import Walker, check_source
+from oomlint.core.rule import Rule, rule_by_code
+from oomlint.python.semantic import SemanticModel
 
 RULES = Config().enabled
 UNBOUNDED = b"import functools\n\n@functools.cache\ndef f(x):\n    return x\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import json
 
-from oomlint.config import Config
-from oomlint.fixes import fix_file
+from oomlint.core.config import Config
+from oomlint.fix.driver import fix_file
 from tests.conftest import oomlint_json, run
 
 BEFORE = """\

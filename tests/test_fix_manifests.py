@@ -9,11 +9,11 @@ import json
 import pytest
 import yaml
 
-from oomlint.config import Config
+from oomlint.core.config import Config
 from oomlint.engine import check_bytes
-from oomlint.fixes import fix_file
-from oomlint.manifest_fixes import Edit
-from oomlint.rule import rule_by_code
+from oomlint.fix.driver import fix_file
+from oomlint.kubernetes.edits import Edit
+from oomlint.core.rule import rule_by_code
 from tests.conftest import oomlint_json, run
 
 RULES = Config(extend_select=("OOM504",)).rules_for("manifest.yaml")

@@ -14,9 +14,9 @@ from collections import Counter
 import pytest
 
 
-from oomlint.config import Config
-from oomlint.fixes import fix_file
-from oomlint.rule import rule_by_code
+from oomlint.core.config import Config
+from oomlint.fix.driver import fix_file
+from oomlint.core.rule import rule_by_code
 from tests.conftest import run
 
 BEFORE = """\
@@ -370,8 +370,8 @@ def test_every_rule_with_a_fix_says_which_kind_and_its_findings_agree():
     """``fixes`` feeds the rules table: set exactly on the rules that define ``fix``, and a
     finding is never offered another kind of fix than its rule's."""
     from oomlint.engine import check_file
-    from oomlint.kubernetes import KubernetesRule
-    from oomlint.rule import Rule, all_rules
+    from oomlint.kubernetes.manifest import KubernetesRule
+    from oomlint.core.rule import Rule, all_rules
 
     bases = {Rule.fix.__func__, KubernetesRule.fix.__func__}
     assert {rule.code for rule in all_rules() if rule.fix.__func__ not in bases} == {
@@ -402,7 +402,8 @@ def test_a_fix_the_files_encoding_cannot_hold_leaves_it_byte_for_byte(project):
 
 def test_an_internal_failure_while_fixing_is_reported_and_exits_2(project, monkeypatch, capsys):
     """One file's failure costs only that file: the others are fixed, the run exits 2."""
-    from oomlint import cli, fixes
+    from oomlint.fix import driver as fixes
+    from oomlint.hosts import cli
 
     root = project({"a.py": BEFORE, "b.py": BEFORE})
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from oomlint.config import Config
+from oomlint.core.config import Config
 from oomlint.engine import check_file
-from oomlint.rule import all_rules
+from oomlint.core.rule import all_rules
 from tests.conftest import FIXTURES, expectations, fixture_files, malformed_markers, oomlint_json, run
 
 FIXTURE_IDS = [path.name for path in fixture_files()]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from oomlint.config import Config
+from oomlint.core.config import Config
 from oomlint.engine import check_bytes, check_file
-from oomlint.kubernetes import MAX_NESTING
-from oomlint.rule import all_rules
+from oomlint.kubernetes.manifest import MAX_NESTING
+from oomlint.core.rule import all_rules
 from tests.conftest import ROOT, Expected, expectations, malformed_markers, oomlint_json, run
 
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"

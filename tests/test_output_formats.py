@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from oomlint.engine import Finding
-from oomlint.output import render_github
+from oomlint.core.findings import Finding
+from oomlint.report.output import render_github
 from tests.conftest import ROOT, run
 
 SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.engine import FileContext
+from oomlint.python.checker import FileContext
 from oomlint.rules.python._resources import shared_analysis
 from tests.conftest import oomlint_json, run
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oomlint.config import Config, parse_table
+from oomlint.core.config import Config, parse_table
 from oomlint.engine import check_bytes
 from tests.conftest import BIN, ROOT
 

@@ -14,7 +14,8 @@ from typing import ClassVar, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from oomlint.kubernetes import KubeObject, KubernetesRule, memory, scalar
+from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
+from oomlint.kubernetes.nodes import memory, scalar
 
 # <signedNumber><suffix>: a binary suffix (Ki..Ei), a decimal SI one (n, u, m, none,
 # k, M..E) or a decimal exponent (e3, E-2). "1E" is one exabyte, "1E3" a thousand bytes.

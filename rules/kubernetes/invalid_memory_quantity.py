@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from oomlint.kubernetes import KubeObject, KubernetesRule
-from oomlint.rule import Option
+from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
+from oomlint.core.rule import Option
 from oomlint.rules.kubernetes._memory import MINIMUM, Quantity, assess, bytes_text, memory_settings, parse_quantity
 
 

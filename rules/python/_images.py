@@ -12,8 +12,8 @@ import ast
 import math
 from dataclasses import dataclass
 
-from oomlint.astutil import is_infinite
-from oomlint.semantic import SemanticModel
+from oomlint.python.astutil import is_infinite
+from oomlint.python.semantic import SemanticModel
 
 PILLOW_MAX_IMAGE_PIXELS = 89_478_485
 """Pillow's default ``Image.MAX_IMAGE_PIXELS``: it warns above, and raises above twice this."""

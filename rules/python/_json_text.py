@@ -16,7 +16,7 @@ import re
 import string
 from collections.abc import Callable
 
-from oomlint.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel
 
 RAW = "\x00"
 ENCODED = "\x01"

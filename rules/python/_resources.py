@@ -26,9 +26,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from oomlint.astutil import FunctionNode, child_blocks
-from oomlint.engine import FileContext
-from oomlint.rule import Option, Rule
+from oomlint.python.astutil import FunctionNode, child_blocks
+from oomlint.python.checker import FileContext
+from oomlint.core.rule import Option, Rule
 
 CLOSE = ("close",)
 # Qualified name -> the methods that release what it returns.
@@ -146,7 +146,7 @@ class ResourceRule(Rule):
     def fix(cls, node, options, context, hint=None):
         """The acquire's block with the statements from the acquire to the line ``hint``
         (the release, the last use) as :meth:`restructure` rewrites them."""
-        from oomlint.fixes import statement_span
+        from oomlint.python.cst import statement_span
 
         span = statement_span(node, hint, context)
         if span is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.astutil import FunctionNode, callee, decorator_names
-from oomlint.rule import Rule
+from oomlint.python.astutil import FunctionNode, callee, decorator_names
+from oomlint.core.rule import Rule
 
 METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
 NOT_INSTANCE_METHODS = frozenset({"builtins.staticmethod", "builtins.classmethod"})

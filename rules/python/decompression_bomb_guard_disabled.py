@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import math
 
-from oomlint.astutil import argument
-from oomlint.rule import Option, Rule
+from oomlint.python.astutil import argument
+from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._images import (
     OPENCV_LIMIT_VARIABLE,
     OPENCV_MAX_IMAGE_PIXELS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.astutil import argument
-from oomlint.rule import Rule
+from oomlint.python.astutil import argument
+from oomlint.core.rule import Rule
 from oomlint.rules.python._images import (
     DECODERS,
     PILLOW,

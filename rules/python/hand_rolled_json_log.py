@@ -11,9 +11,9 @@ import string
 import tokenize
 from typing import NamedTuple
 
-from oomlint.astutil import argument
-from oomlint.rule import Rule
-from oomlint.semantic import SemanticModel
+from oomlint.python.astutil import argument
+from oomlint.core.rule import Rule
+from oomlint.python.semantic import SemanticModel
 from oomlint.rules.python._json_text import (
     JSON_ENCODERS,
     RAW,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from oomlint.astutil import FunctionNode
-from oomlint.rule import Rule
+from oomlint.python.astutil import FunctionNode
+from oomlint.core.rule import Rule
 from oomlint.rules.python._json_text import STREAM_WRITES, Skeletons, describe, holds_raw_json
 
 # How a function lets its text out.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.astutil import argument, child_blocks
-from oomlint.rule import Rule
-from oomlint.semantic import Scope
+from oomlint.python.astutil import argument, child_blocks
+from oomlint.core.rule import Rule
+from oomlint.python.semantic import Scope
 
 _CLIENT_CLASSES = (
     "Redis", "StrictRedis", "client.Redis", "client.StrictRedis", "RedisCluster", "cluster.RedisCluster",

@@ -118,7 +118,7 @@ class ReleaseNotInFinally(ResourceRule):
         """``try``/``finally`` after the acquire, or ``with X:`` for a bare lock acquire."""
         import libcst as cst
 
-        from oomlint.fixes import indented
+        from oomlint.python.cst import indented
 
         acquire, *moved, release = statements
         lock = _bare_lock_acquire(acquire)

@@ -122,7 +122,7 @@ class ResourceNeverReleased(ResourceRule):
         """``f = open(...)`` and the statements using ``f``: ``with open(...) as f:`` around them."""
         import libcst as cst
 
-        from oomlint.fixes import indented
+        from oomlint.python.cst import indented
 
         acquire, *used = statements
         assign = plain_statement(acquire)

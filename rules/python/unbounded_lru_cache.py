@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.astutil import FunctionNode, argument, callee, explicit_parameters, is_infinite, is_none
-from oomlint.rule import Option, Rule
+from oomlint.python.astutil import FunctionNode, argument, callee, explicit_parameters, is_infinite, is_none
+from oomlint.core.rule import Option, Rule
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(

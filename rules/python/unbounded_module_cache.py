@@ -6,9 +6,9 @@ import ast
 import re
 from dataclasses import dataclass
 
-from oomlint.astutil import FunctionNode
-from oomlint.rule import Option, Rule
-from oomlint.semantic import Scope
+from oomlint.python.astutil import FunctionNode
+from oomlint.core.rule import Option, Rule
+from oomlint.python.semantic import Scope
 
 CONTAINER_FACTORIES = {
     "builtins.dict": "dict",

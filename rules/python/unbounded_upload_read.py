@@ -6,10 +6,10 @@ import ast
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from oomlint.rule import Rule
-from oomlint.astutil import is_infinite, is_none
+from oomlint.core.rule import Rule
+from oomlint.python.astutil import is_infinite, is_none
 from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.semantic import Binding
+from oomlint.python.semantic import Binding
 
 FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
 WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})

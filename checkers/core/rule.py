@@ -14,10 +14,7 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
-
-if TYPE_CHECKING:
-    from oomlint.engine import FileContext
+from typing import Any, ClassVar, Protocol
 
 CODE_RE = re.compile(r"^OOM[1-9][0-9][1-9]$")
 # pylint's functional-test marker regex rejects digits in symbols.
@@ -37,6 +34,15 @@ VISIT = "visit_"
 # Files with these suffixes are Kubernetes manifests; every other file is Python.
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 _REGISTRY: dict[str, type[Rule]] = {}
+
+
+class RuleContext(Protocol):
+    """What a rule is given of the file being checked; each language has its own
+    (:class:`oomlint.python.checker.FileContext`, :class:`oomlint.kubernetes.manifest.ManifestContext`)."""
+
+    path: str
+    model: Any
+    """The language's semantic model of the file (None for manifests)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ class Rule:
             raise TypeError(f"rule code {cls.code} is defined twice")
         _REGISTRY[cls.code] = cls
 
-    def __init__(self, context: FileContext, options: dict[str, object]):
+    def __init__(self, context: RuleContext, options: dict[str, object]):
         self.context = context
         self.model = context.model
         self.settings = options

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from oomlint import __version__
-from oomlint.config import find_config
-from oomlint.engine import check_source
+from oomlint.core.version import __version__
+from oomlint.core.config import find_config
+from oomlint.python.checker import check_source
 
 
 class Flake8Plugin:

@@ -14,10 +14,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from oomlint import __version__
-from oomlint.config import ConfigError, find_config
-from oomlint.docs import DOCS_URL
-from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+from oomlint.core.version import __version__
+from oomlint.core.config import ConfigError, find_config
+from oomlint.report.docs import DOCS_URL
+from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.engine import check_bytes
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -48,7 +49,7 @@ def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> N
 )
 def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     """A quick fix per fixable finding in the range: the same fix as ``oomlint fix``."""
-    from oomlint.fixes import fix_source  # libcst is imported only when fixing
+    from oomlint.fix.driver import fix_source  # libcst is imported only when fixing
 
     document = ls.workspace.get_text_document(params.text_document.uri)
     checked = _check(ls, document)

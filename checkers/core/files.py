@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from oomlint.config import DEFAULT_EXCLUDE, Config, path_matches
-from oomlint.rule import MANIFEST_SUFFIXES
+from oomlint.core.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.core.rule import MANIFEST_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 STDIN = "-"

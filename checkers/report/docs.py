@@ -2,7 +2,7 @@
 
 ``docs/rules/<CODE>.md``, ``oomlint rule CODE`` and the README's rule table all come
 from here, and a test fails when the files on disk drift from what this renders.
-Regenerate with ``python -m oomlint.docs``.
+Regenerate with ``python -m oomlint.report.docs``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from oomlint.rule import DOC_SECTIONS, Rule, all_rules
+from oomlint.core.rule import DOC_SECTIONS, Rule, all_rules
 
 # Where the rule pages are published (the MkDocs site built from docs/).
 SITE_URL = "https://oomlint.readthedocs.io/en/latest/"

@@ -1,13 +1,7 @@
-"""``oomlint fix`` for Kubernetes manifests: insertions into the YAML text as written.
-
-A manifest is never re-dumped, which would lose comments, quoting, key order and
-layout. Each finding goes back to the node it was reported at: its document is
-composed again and the node found by its span (:func:`oomlint.kubernetes.span`). The
-rule's :meth:`~oomlint.kubernetes.KubernetesRule.fix` returns :class:`Edit` insertions,
-which :class:`Document` derives from the text around: block or flow style, indentation,
-key quoting and newlines follow what is there. :mod:`oomlint.fixes` runs the passes,
-checks that the result parses, lost the fixed findings and gained none, and writes the file.
-"""
+"""Insertions into a YAML document's text as written, which fixes of Kubernetes rules
+make: :class:`Document` derives them from the text around (block or flow style,
+indentation, key quoting and newlines follow what is there), so a manifest is never
+re-dumped and keeps its comments, quoting, key order and layout."""
 
 from __future__ import annotations
 
@@ -16,9 +10,8 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from oomlint.engine import DIAGNOSTICS, Finding
-from oomlint.kubernetes import UnparsableDocument, check_manifest_text, composed, merges, nodes, own_entry, scalar, span
-from oomlint.rule import Rule
+from oomlint.kubernetes.nodes import merges, own_entry, scalar
+
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 # The line after a line break: its indentation, then the rest.
@@ -148,49 +141,3 @@ def _key(name: str, like: Node | None) -> str:
     """``name`` quoted as ``like``, a neighbouring key, is: in JSON, a JSON string."""
     quote = like.style if like is not None and like.style in ("'", '"') else ""
     return f"{quote}{name}{quote}"
-
-
-def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule], dict]], path: str) -> tuple[str, list[Finding]]:
-    """``source`` with the edits of the fixes of ``findings``, and the findings fixed.
-
-    A finding goes back to the outermost node of its document with the finding's span.
-    A fix with an edit at an offset where another fix already inserts waits for the next
-    pass: the order of the two insertions would be a guess.
-    """
-    by_span: dict[tuple[int, int, int, int], list[Finding]] = {}
-    for finding in findings:
-        by_span.setdefault((finding.line, finding.column, finding.end_line, finding.end_column), []).append(finding)
-    insertions: list[tuple[int, str]] = []
-    taken: set[int] = set()
-    applied = []
-    for line_offset, offset, text, root in composed(source, path):
-        document = Document(text)
-        for node in nodes(root):
-            for finding in by_span.pop(span(node, line_offset), ()):
-                rule, options = rules[finding.code]
-                edits = [(offset + edit.offset, edit.text) for edit in rule.fix(node, options, document, finding.fix_hint) or ()]
-                if edits and taken.isdisjoint(position for position, _ in edits):
-                    insertions += edits
-                    taken.update(position for position, _ in edits)
-                    applied.append(finding)
-    pieces, start = [], 0
-    for position, text in sorted(insertions, key=lambda insertion: insertion[0]):
-        pieces += (source[start:position], text)
-        start = position
-    return "".join(pieces) + source[start:], applied
-
-
-def check(source: str, path: str, rules) -> tuple[str | None, list[Finding]]:
-    """Why the fixed ``source`` does not parse (None if it does), and its findings.
-
-    Every document must compose, not only those the checks read: a document broken
-    into one that no longer looks like a Kubernetes object would be dropped unseen.
-    """
-    try:
-        for _ in composed(source, path):
-            pass
-    except UnparsableDocument as error:
-        return str(error), []
-    findings = check_manifest_text(source, path, rules)
-    broken = next((finding for finding in findings if finding.code in DIAGNOSTICS), None)
-    return (None if broken is None else f"{broken.message}, line {broken.line}"), findings

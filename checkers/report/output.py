@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from oomlint.engine import Finding
-from oomlint.sarif import render_sarif
+from oomlint.core.findings import Finding
+from oomlint.report.sarif import render_sarif
 
 FORMATS = ("text", "json", "sarif", "github")
 

@@ -13,14 +13,15 @@ import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-from oomlint import __version__
-from oomlint.config import Config, ConfigError, find_config, load_config_file
-from oomlint.docs import render_rule
-from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
-from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
-from oomlint.kubernetes import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.output import FORMATS, finding_line, render
-from oomlint.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
+from oomlint.core.version import __version__
+from oomlint.core.config import Config, ConfigError, find_config, load_config_file
+from oomlint.report.docs import render_rule
+from oomlint.core.findings import DIAGNOSTICS, READ_ERROR, Finding
+from oomlint.engine import check_bytes, check_file
+from oomlint.core.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
+from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.report.output import FORMATS, finding_line, render
+from oomlint.core.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "fix", "rule", "rules", "lsp")
@@ -264,7 +265,7 @@ def _fix(arguments: argparse.Namespace) -> int:
 
 def _fix_target(task):
     """Fix one file; an internal failure comes back as its description, not a traceback."""
-    from oomlint.fixes import fix_file  # libcst is imported only when fixing
+    from oomlint.fix.driver import fix_file  # libcst is imported only when fixing
 
     item, unsafe, write, limit_ranges = task
     try:
@@ -297,7 +298,7 @@ def _rules(arguments: argparse.Namespace) -> int:
 
 def _lsp(arguments: argparse.Namespace) -> int:
     try:
-        from oomlint.lsp import main as serve
+        from oomlint.hosts.lsp import main as serve
     except ImportError:
         raise UsageError("the language server needs pygls: pip install 'oomlint[lsp]'") from None
     return serve()

@@ -14,9 +14,10 @@ from __future__ import annotations
 from astroid import nodes
 from pylint.checkers import BaseRawFileChecker
 
-from oomlint.config import find_config
-from oomlint.engine import DIAGNOSTICS, check_bytes
-from oomlint.rule import Option, Rule, all_rules
+from oomlint.core.config import find_config
+from oomlint.core.findings import DIAGNOSTICS
+from oomlint.engine import check_bytes
+from oomlint.core.rule import Option, Rule, all_rules
 
 _PYLINT_TYPES = {bool: "yn", int: "int", str: "string", tuple: "csv"}
 

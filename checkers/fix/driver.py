@@ -1,7 +1,7 @@
 """``oomlint fix``: the engine finds, libcst rewrites.
 
 A rule that can fix a finding reports it with ``fix="safe"`` or ``fix="unsafe"`` and
-implements :meth:`oomlint.rule.Rule.fix`, which turns the libcst node at the finding's
+implements :meth:`oomlint.core.rule.Rule.fix`, which turns the libcst node at the finding's
 position into its replacement, or replaces a node around it (the block a ``try`` or
 ``with`` restructures). Here findings are mapped to libcst nodes by position (``ast``
 columns count UTF-8 bytes, but findings and libcst count characters). The replacements
@@ -11,7 +11,7 @@ only if it parses, its findings are gone and none is new. Files are written atom
 keeping their encoding, BOM, newlines and permissions.
 
 Kubernetes manifests go through the same passes, verification and writing, but their
-fixes are insertions into the YAML text (:mod:`oomlint.manifest_fixes`).
+fixes are insertions into the YAML text (:mod:`oomlint.fix.manifests`).
 """
 
 from __future__ import annotations
@@ -33,10 +33,13 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from oomlint import manifest_fixes
-from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
-from oomlint.kubernetes import ManifestFindings, cover
-from oomlint.rule import Rule, language_of
+from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.core.rule import Rule, language_of
+from oomlint.core.source import decode_source
+from oomlint.engine import check_bytes
+from oomlint.fix import manifests
+from oomlint.kubernetes.manifest import ManifestFindings, cover
+from oomlint.python.checker import check_source
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_PASSES = 10
@@ -64,7 +67,7 @@ def fix_file(
 ) -> FixResult:
     """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is
     false. ``limit_ranges``: the LimitRange defaults of the other manifests of the run
-    (:func:`oomlint.kubernetes.limit_ranges_of`), whose findings are not reported, so not fixed."""
+    (:func:`oomlint.kubernetes.manifest.limit_ranges_of`), whose findings are not reported, so not fixed."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -111,7 +114,7 @@ def fix_source(
     """Fix the findings ``wanted`` picks, pass after pass, until none is left or a pass
     fixes nothing; every pass must parse, remove its findings and add none."""
     by_code = {rule.code: (rule, options) for rule, options in rules}
-    apply_fixes = apply if language_of(path) == "python" else functools.partial(manifest_fixes.apply, path=path)
+    apply_fixes = apply if language_of(path) == "python" else functools.partial(manifests.apply, path=path)
     fixed: list[Finding] = []
     new_source = source
     for _ in range(MAX_PASSES):
@@ -173,36 +176,6 @@ def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule
     return fixed.code, applied
 
 
-def statement_span(node: cst.CSTNode, last_line: int, context: CodemodContext):
-    """For fixes that restructure a block: ``(block, start, end)``, the indented block (or
-    module) around the statement holding ``node``, that statement's index in it, and the
-    index of the later statement of the block that ends on ``last_line``. None when the
-    statement is in a one-line suite, or no statement of its block ends there."""
-    parents = context.wrapper.resolve(ParentNodeProvider)
-    positions = context.wrapper.resolve(PositionProvider)
-    statement = node
-    while not isinstance(parents.get(statement), (cst.IndentedBlock, cst.Module)):
-        if statement not in parents or isinstance(statement, cst.SimpleStatementSuite):
-            return None
-        statement = parents[statement]
-    block = parents[statement]
-    start = next(index for index, item in enumerate(block.body) if item is statement)
-    for end in range(start + 1, len(block.body)):
-        if positions[block.body[end]].end.line == last_line:
-            return block, start, end
-    return None
-
-
-def indented(statements, header: cst.TrailingWhitespace | None = None) -> cst.IndentedBlock:
-    """``statements`` as the body of a new compound statement, ``header`` ending its first
-    line; blank lines above the first statement are dropped (comments stay)."""
-    first, *rest = statements
-    kept = [line for line in first.leading_lines if line.comment is not None]
-    return cst.IndentedBlock(
-        body=[first.with_changes(leading_lines=kept), *rest], header=header or cst.TrailingWhitespace()
-    )
-
-
 def _ancestors(node: cst.CSTNode, parents) -> Iterator[cst.CSTNode]:
     while node in parents:
         node = parents[node]
@@ -238,7 +211,7 @@ def _verify(path, new_source, before, applied, rules, limit_ranges) -> tuple[str
 def _check_fixed(path, source, rules, limit_ranges) -> tuple[str | None, list[Finding]]:
     """Why fixed ``source`` does not parse (None if it does), and its findings."""
     if language_of(path) == "kubernetes":
-        problem, findings = manifest_fixes.check(source, path, rules)
+        problem, findings = manifests.check(source, path, rules)
         return problem, _covered(findings, limit_ranges)
     try:
         ast.parse(source)

@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from oomlint.engine import DIAGNOSTICS
-from oomlint.rule import Rule, all_rules, language_of
+from oomlint.core.findings import DIAGNOSTICS
+from oomlint.core.rule import Rule, all_rules, language_of
 
 if sys.version_info >= (3, 11):
     import tomllib

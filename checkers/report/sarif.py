@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from oomlint import __version__
-from oomlint.docs import DOCS_URL, SITE_URL, doc_sections, render_rule
-from oomlint.engine import DIAGNOSTICS, Finding
-from oomlint.rule import all_rules
+from oomlint.core.version import __version__
+from oomlint.report.docs import DOCS_URL, SITE_URL, doc_sections, render_rule
+from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.core.rule import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"

@@ -17,7 +17,8 @@ namespace: within a file here, across the files of a CLI run in
 :func:`apply_limit_ranges`.
 
 A rule whose finding can be fixed says so when it reports (:meth:`KubernetesRule.fixable`);
-:mod:`oomlint.manifest_fixes` finds the node again by the finding's :func:`span` and
+:mod:`oomlint.fix.manifests` finds the node again by the finding's
+:func:`~oomlint.kubernetes.nodes.span` and
 inserts the fix into the text.
 """
 
@@ -34,21 +35,13 @@ import yaml
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from oomlint.engine import (
-    DECODE_ERROR,
-    DIAGNOSTICS,
-    DUPLICATE_KEY,
-    SYNTAX_ERROR,
-    TOO_DEEP,
-    Finding,
-    SourceDecodeError,
-    decode_source,
-)
-from oomlint.noqa import NoqaMap
-from oomlint.rule import Rule
+from oomlint.core.findings import DECODE_ERROR, DUPLICATE_KEY, SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
+from oomlint.core.source import SourceDecodeError, decode_source
+from oomlint.core.noqa import NoqaMap
+from oomlint.core.rule import Rule
+from oomlint.kubernetes.edits import Document
+from oomlint.kubernetes.nodes import MERGE_TAG, NULL_TAG, get, memory, nodes, scalar, span
 
-_NULL = "tag:yaml.org,2002:null"
-_MERGE = "tag:yaml.org,2002:merge"
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -69,8 +62,8 @@ class _Resolver:
             return _SEQ if kind is SequenceNode else _MAP
         plain = implicit[0]
         if plain and value in _NULLS:
-            return _NULL
-        return _MERGE if plain and value == "<<" else _STR
+            return NULL_TAG
+        return MERGE_TAG if plain and value == "<<" else _STR
 
 
 MAX_NESTING = 500
@@ -162,77 +155,6 @@ WORKLOADS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "PodTemplate": (frozenset({""}), ("template",)),
     "Pod": (frozenset({""}), ()),
 }
-
-
-# ------------------------------------------------------------------------- nodes
-
-
-def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | None:
-    """The value of ``key`` in a mapping node, or None; keys merged in with ``<<`` count
-    too (kubectl's YAML reader honours them), after the mapping's own."""
-    if type(node) is not MappingNode:
-        return None
-    merge = None
-    for item_key, value in node.value:
-        if item_key.value == key and type(item_key) is ScalarNode:
-            return value
-        if item_key.tag == _MERGE:
-            merge = value
-    if merge is None:
-        return None
-    merged = set() if _merged is None else _merged
-    merged.add(id(node))  # a mapping may merge itself in through an alias
-    sources = merge.value if type(merge) is SequenceNode else [merge]
-    for source in sources:
-        found = None if id(source) in merged else get(source, key, merged)
-        if found is not None:
-            return found
-    return None
-
-
-def own_entry(node: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
-    """The ``(key, value)`` nodes of ``key`` in the mapping itself, not merged in: what
-    an edit of the text can reach."""
-    return next(((k, v) for k, v in node.value if type(k) is ScalarNode and k.value == key), None)
-
-
-def merges(node: MappingNode) -> bool:
-    """Whether the mapping merges others in with ``<<``."""
-    return any(key.tag == _MERGE for key, _ in node.value)
-
-
-def scalar(node: Node | None) -> str | None:
-    """The text of a scalar node; None for anything else, and for null."""
-    if type(node) is ScalarNode and node.tag != _NULL:
-        return node.value
-    return None
-
-
-def memory(owner: Node | None, field: str) -> Node | None:
-    """The ``resources.<field>.memory`` node of a container or a pod spec (``field`` is
-    ``limits`` or ``requests``), or None when the key is absent. A key with no value is
-    a null scalar node, not None: it is there, and wrong."""
-    return get(get(get(owner, "resources"), field), "memory")
-
-
-def nodes(root: Node, scalars: bool = True) -> Iterator[Node]:
-    """Every node under ``root`` (collections only, unless ``scalars``), each before its
-    children and each once however many aliases point at it."""
-    seen: set[int] = set()
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        if type(node) is MappingNode:
-            children = (child for entry in node.value for child in entry)
-        elif type(node) is SequenceNode:
-            children = iter(node.value)
-        else:
-            continue
-        pending += (child for child in children if scalars or type(child) is not ScalarNode)
 
 
 # ------------------------------------------------------------------ object model
@@ -359,8 +281,8 @@ class KubernetesRule(Rule):
     @classmethod
     def fix(cls, node: Node, options: dict, document, hint=None):
         """The text edits that fix a finding reported at the YAML ``node`` with ``fix=``:
-        a list of :class:`oomlint.manifest_fixes.Edit`, made with the helpers of
-        ``document`` (a :class:`oomlint.manifest_fixes.Document`, the text of ``node``'s
+        a list of :class:`oomlint.kubernetes.edits.Edit`, made with the helpers of
+        ``document`` (a :class:`oomlint.kubernetes.edits.Document`, the text of ``node``'s
         document), which insert text and never re-dump YAML. None when the finding
         cannot be fixed: it is then left alone. ``hint`` is the finding's ``fix_hint``.
         """
@@ -369,8 +291,6 @@ class KubernetesRule(Rule):
     def fixable(self, node: Node) -> bool:
         """Whether :meth:`fix` can fix a finding at ``node`` in the document being checked:
         report ``fix=`` only then, so that the fix marker tells the truth."""
-        from oomlint.manifest_fixes import Document  # here: that module imports this one
-
         return self.fix(node, self.settings, Document(self.context.text)) is not None
 
 
@@ -412,26 +332,6 @@ class ManifestContext:
             self.result.coverable[finding] = self.object.namespace
 
 
-def span(node: Node, line_offset: int) -> tuple[int, int, int, int]:
-    """Where a finding at ``node`` is in the file (1-based line, column, end line, end
-    column), ``line_offset`` being its document's first line; fixes match findings back
-    to nodes by it."""
-    start, end = node.start_mark, _end_mark(node)
-    return start.line + line_offset + 1, start.column + 1, end.line + line_offset + 1, end.column + 1
-
-
-def _end_mark(node: Node) -> yaml.Mark:
-    """Where the flagged text ends: a scalar's own end; for a collection, the end of its
-    first entry, so that an editor underlines ``name: fluentd``, not the whole container."""
-    if type(node) is ScalarNode or not node.value:
-        return node.end_mark
-    first = node.value[0]
-    if type(node) is MappingNode:
-        key, value = first
-        first = value if type(value) is ScalarNode else key
-    return first.end_mark if type(first) is ScalarNode else first.start_mark
-
-
 # ------------------------------------------------------------------------ checker
 
 
@@ -441,7 +341,7 @@ def check_manifest(data: bytes, path: str, rules: Sequence[tuple[type[Rule], dic
         text = decode_source(data)
     except SourceDecodeError as error:
         result = ManifestFindings()
-        result.append(_diagnostic(path, DECODE_ERROR, error.message, error.line, error.column))
+        result.append(diagnostic(path, DECODE_ERROR, error.message, error.line, error.column))
         return result
     return check_manifest_text(text, path, rules, noqa)
 
@@ -490,7 +390,7 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
             result.append(_parse_diagnostic(path, line_offset, error))
             continue
         except (TooDeep, RecursionError):
-            result.append(_diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
+            result.append(diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
             continue
         objects = list(_objects(root))
         if objects:
@@ -586,14 +486,14 @@ def _check_shape(root: Node, path: str, line_offset: int, result: ManifestFindin
                 if type(key) is MappingNode and key.flow_style:
                     return False
                 continue
-            if key.tag == _MERGE:
+            if key.tag == MERGE_TAG:
                 continue
             first = first_keys.setdefault((key.tag, key.value), key)
             if first is not key:
                 line, column = key.start_mark.line + line_offset + 1, key.start_mark.column + 1
                 first_line = first.start_mark.line + line_offset + 1
                 message = f"duplicate key '{key.value}' (first at line {first_line}); kubectl rejects the manifest"
-                result.append(_diagnostic(path, DUPLICATE_KEY, message, line, column))
+                result.append(diagnostic(path, DUPLICATE_KEY, message, line, column))
     return True
 
 
@@ -677,8 +577,4 @@ def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError) -> Fin
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
     problem = getattr(error, "problem", None) or str(error)
-    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}", line, column)
-
-
-def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return Finding(path, line, column, code, message, DIAGNOSTICS[code], line, column)
+    return diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}", line, column)

@@ -1,0 +1,1 @@
+"""``oomlint fix``: the passes, their verification and the atomic writes."""

@@ -1,0 +1,2 @@
+"""Kubernetes manifests: YAML nodes, the loader and object model, and the text edits
+their fixes make."""

@@ -1,0 +1,2 @@
+"""Python: the walker, the semantic model and the analysis helpers rules ask, and the
+libcst helpers their fixes use."""

@@ -1,0 +1,333 @@
+"""The Python checker: one parse, one walk, every rule.
+
+``check_source`` parses a module (hosts that already hold a tree, flake8, hand it over),
+keeps the semantic model current in one walk and dispatches each node to the rules that
+asked for its type. Nothing of a file -- tree, source, model or rule instances -- is kept
+once its findings are returned.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
+from oomlint.core.noqa import NoqaMap
+from oomlint.core.rule import Rule
+from oomlint.python.semantic import Binding, Scope, SemanticModel
+
+# The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
+# deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
+_WALK_RECURSION_LIMIT = 20_000
+# Methods that set up ``self``; walked before the other function bodies.
+INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+
+def check_source(
+    source: str,
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    *,
+    tree: ast.Module | None = None,
+    noqa: bool = True,
+) -> list[Finding]:
+    """Run ``rules`` (classes with their options) over one module's source."""
+    if tree is None:
+        try:
+            tree = ast.parse(source, filename=path)
+        except SyntaxError as error:
+            return [_syntax_diagnostic(path, source, error)]
+        except ValueError as error:  # e.g. null bytes in the source
+            return [diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
+        except (RecursionError, MemoryError):
+            return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
+    rules = [item for item in rules if item[0].language == "python"]
+    if not rules:
+        return []
+    context = FileContext(path, source, tree)
+    instances = [rule_class(context, options) for rule_class, options in rules]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _WALK_RECURSION_LIMIT))
+    try:
+        Walker(context.model, instances).run(tree)
+    except RecursionError:
+        return [diagnostic(path, TOO_DEEP, "nested too deeply to check")]
+    finally:
+        sys.setrecursionlimit(limit)
+    for rule in instances:
+        rule.finish()
+    findings = context.findings
+    if noqa and findings and "noqa" in source.lower():
+        noqa_map = NoqaMap(source)
+        findings = [f for f in findings if not noqa_map.suppresses(f.line, f.code)]
+    findings.sort()
+    return findings
+
+
+def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
+    line = error.lineno or 1
+    column = error.offset or 1
+    return diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error.msg}", line, max(column, 1))
+
+
+class FileContext:
+    """What rules may use of the file being checked, and where they report."""
+
+    def __init__(self, path: str, source: str, tree: ast.Module):
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.model = SemanticModel(tree)
+        self.findings: list[Finding] = []
+        self._lines: list[str] | None = None
+        self._shared: dict[object, object] = {}
+
+    def shared(self, key: object, factory):
+        """One per-file object that several rules share (a collector, an analysis), made
+        by ``factory()`` the first time it is asked for. A rule may route its
+        ``visit_<Type>`` to the shared object's method: the walk calls it once per node."""
+        if key not in self._shared:
+            self._shared[key] = factory()
+        return self._shared[key]
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.source)
+        return self._lines
+
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None, fix_hint: object = None) -> None:
+        line, end_line = node.lineno, node.end_lineno or node.lineno
+        column = self._char_column(line, node.col_offset)
+        end_column = self._char_column(end_line, node.end_col_offset or node.col_offset)
+        self.findings.append(
+            Finding(self.path, line, column, rule.code, message, rule.symbol, end_line, end_column, fix, fix_hint)
+        )
+
+    def _char_column(self, line: int, utf8_offset: int) -> int:
+        """``ast`` counts UTF-8 bytes; users (and editors) count characters."""
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        if text.isascii():
+            return utf8_offset + 1
+        return len(text.encode("utf-8")[:utf8_offset].decode("utf-8", "replace")) + 1
+
+
+# -------------------------------------------------------------------------- walker
+
+# Fields that never hold nodes a rule visits: names, flags, and operator/context
+# singletons (rules read ``node.op`` from the parent instead).
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
+     "is_async", "simple", "names", "tag", "lineno", "op", "ops", "kwd_attrs", "rest", "asname"}
+)
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(name for name in node_type._fields if name not in _SCALAR_FIELDS)
+
+
+_CHILD_FIELDS = {
+    node_type: _child_fields(node_type)
+    for node_type in vars(ast).values()
+    if isinstance(node_type, type) and issubclass(node_type, ast.AST)
+}
+_CHILD_FIELDS[ast.Constant] = _CHILD_FIELDS[ast.MatchSingleton] = ()
+
+
+class Walker:
+    """One pre-order walk of a module that keeps the semantic model current and
+    dispatches each node to the rules that registered for its type."""
+
+    def __init__(self, model: SemanticModel, rules: Iterable[Rule]):
+        self.model = model
+        self.dispatch: dict[type, list] = {}
+        for rule in rules:
+            for node_type, method in rule.node_types().items():
+                handlers = self.dispatch.setdefault(node_type, [])
+                handler = getattr(rule, method)
+                if handler not in handlers:  # rules sharing one collector call it once
+                    handlers.append(handler)
+        self.deferred: deque[tuple[Scope, ast.AST]] = deque()
+        self.initializers: deque[tuple[Scope, ast.AST]] = deque()
+        self.special = {
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._annotated_assign,
+            ast.AugAssign: self._augmented_assign,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
+            ast.With: self._with,
+            ast.AsyncWith: self._with,
+            ast.Global: self._global,
+            ast.Nonlocal: self._global,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.NamedExpr: self._named_expression,
+            ast.ExceptHandler: self._except_handler,
+        }
+
+    def run(self, tree: ast.Module) -> None:
+        self.visit(tree)
+        # Deferred bodies may defer more (nested functions): drain in order, but
+        # initializers first, so ``self.<attr>`` they assign is known in every method.
+        while self.initializers or self.deferred:
+            queue = self.initializers or self.deferred
+            scope, node = queue.popleft()
+            self.model.scope = scope
+            self._function_body(node)
+        self.model.scope = self.model.module_scope
+
+    def visit(self, node: ast.AST) -> None:
+        node_type = type(node)
+        handlers = self.dispatch.get(node_type)
+        if handlers:
+            for handler in handlers:
+                handler(node)
+        special = self.special.get(node_type)
+        if special is not None:
+            special(node)
+            return
+        # The generic descent, inlined: this runs for millions of nodes.
+        visit = self.visit
+        for name in _CHILD_FIELDS[node_type]:
+            value = getattr(node, name)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        visit(item)
+            elif value is not None:
+                visit(value)
+
+    def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    # Scopes -----------------------------------------------------------------
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.visit_all(node.decorator_list)
+        self._visit_signature(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.model.bind(node.name, Binding("def", node))
+        scope = self.model.scope
+        is_initializer = scope.kind == "class" and node.name in INITIALIZERS
+        (self.initializers if is_initializer else self.deferred).append((scope, node))
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        self._visit_signature(node.args)
+        self.deferred.append((self.model.scope, node))
+
+    def _visit_signature(self, args: ast.arguments) -> None:
+        self.visit_all(args.defaults)
+        self.visit_all(args.kw_defaults)
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        is_lambda = isinstance(node, ast.Lambda)
+        self.model.push("lambda" if is_lambda else "function", node)
+        self.model.bind_parameters(node.args)
+        if is_lambda:
+            self.visit(node.body)
+        else:
+            self.visit_all(node.body)
+        self.model.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        self.visit_all(node.decorator_list)
+        self.visit_all(node.bases)
+        self.visit_all(node.keywords)
+        self.model.push("class", node)
+        self.visit_all(node.body)
+        self.model.pop()
+        self.model.bind(node.name, Binding("class", node))
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        generators = node.generators
+        self.visit(generators[0].iter)
+        self.model.push("comprehension", node)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            self.visit(generator.target)
+            self.model.bind_target(generator.target, generator, None)
+            self.visit_all(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.model.pop()
+
+    # Bindings ---------------------------------------------------------------
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.model.bind_import(node)
+
+    def _assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        value = node.value if len(node.targets) == 1 else None
+        for target in node.targets:
+            self.visit(target)
+            self.model.bind_target(target, node, value)
+
+    def _annotated_assign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.annotation)
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.target)
+        if node.value is not None:
+            self.model.bind_target(node.target, node, node.value)
+        elif isinstance(node.target, ast.Name) and self.model.scope.kind != "module":
+            self.model.bind(node.target.id, Binding("other", node))
+
+    def _augmented_assign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        self.visit(node.target)
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self.visit(node.target)
+        self.model.bind_target(node.target, node, None)
+        self.visit_all(node.body)
+        self.visit_all(node.orelse)
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.visit(item.optional_vars)
+                self.model.bind_with_target(item.optional_vars, node, item.context_expr)
+        self.visit_all(node.body)
+
+    def _global(self, node: ast.Global | ast.Nonlocal) -> None:
+        if isinstance(node, ast.Global):
+            self.model.declare_global(node.names)
+
+    def _named_expression(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        self.visit(node.target)
+        self.model.bind_target(node.target, node, node.value)
+
+    def _except_handler(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self.model.bind(node.name, Binding("other", node))
+        self.visit_all(node.body)

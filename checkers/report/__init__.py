@@ -1,0 +1,1 @@
+"""Reports: text, JSON, SARIF and GitHub output, and the rule documentation."""
