@@ -136,6 +136,8 @@ def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule
     """Rewrite ``source`` with the fixes of ``findings`` that do not overlap; return it
     and the findings whose fixes it applied."""
     module = cst.parse_module(source)
+    if source.endswith("\r") and not module.has_trailing_newline:
+        module = module.with_changes(has_trailing_newline=True)  # libcst's parser misses a final lone CR
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
