@@ -8,7 +8,8 @@ columns count UTF-8 bytes, but findings and libcst count characters). The replac
 of a file are applied together, in passes: a fix whose node overlaps one already taken
 waits for the next pass, on the source as the earlier fixes left it. Each pass is kept
 only if it parses, its findings are gone and none is new. Files are written atomically,
-keeping their encoding, BOM, newlines and permissions.
+keeping their encoding, BOM, newlines, permissions and owner, and never over an edit made
+meanwhile (:func:`write_fixed`).
 
 Kubernetes manifests go through the same passes, verification and writing, but their
 fixes are insertions into the YAML text (:mod:`oomlint.fix.manifests`).
@@ -21,6 +22,7 @@ import codecs
 import functools
 import io
 import os
+import stat
 import tempfile
 import tokenize
 from collections import Counter
@@ -71,6 +73,7 @@ def fix_file(
     try:
         with open(path, "rb") as stream:
             data = stream.read()
+            as_read = os.fstat(stream.fileno())
     except OSError as error:
         return FixResult(path, problem=f"cannot read: {error.strerror}")
     findings = _covered(check_bytes(data, path, rules), limit_ranges)
@@ -91,10 +94,12 @@ def fix_file(
     except UnicodeEncodeError as error:
         result.problem = f"not fixed: the fix writes {error.object[error.start]!r}, which {encoding} cannot encode"
         return result
-    result.fixed, result.remaining, result.old_text, result.new_text = outcome.fixed, outcome.remaining, source, new_source
     if write:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        write_atomically(path, bom + new_data)
+        result.problem = write_fixed(path, bom + new_data, data, as_read)
+        if result.problem:
+            return result
+    result.fixed, result.remaining, result.old_text, result.new_text = outcome.fixed, outcome.remaining, source, new_source
     return result
 
 
@@ -139,6 +144,8 @@ def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule
     """Rewrite ``source`` with the fixes of ``findings`` that do not overlap; return it
     and the findings whose fixes it applied."""
     module = cst.parse_module(source)
+    if source.endswith("\r") and not module.has_trailing_newline:
+        module = module.with_changes(has_trailing_newline=True)  # libcst's parser misses a final lone CR
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
@@ -227,15 +234,95 @@ def _covered(findings: list[Finding], limit_ranges) -> list[Finding]:
     return findings
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Temp file in the same directory, same permissions, then one rename."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".oomlint-", suffix=".tmp")
+class _Changed(Exception):
+    """The file is no longer the one the fix read."""
+
+
+def write_fixed(path: str, data: bytes, original: bytes, as_read: os.stat_result) -> str | None:
+    """Write ``data`` over the file that held ``original``, with the status ``as_read``,
+    when the fix read it; why not, if it was left as it is.
+
+    Right before replacing, the file must still be the one read, with the same bytes, or
+    an edit made while the fix ran would be lost. A symlink's target is written and the
+    link kept. A file without its owner's write permission is refused, even for root. The
+    data goes to a temporary file beside the target, given its owner and mode, and is
+    renamed over it, so that the file is never half-written. The rename gives the file a
+    new inode, so when that would change more than the content (the file has other hard
+    links, which would keep the old text; its owner cannot be given to a new file), the
+    file is overwritten in place instead, and its old bytes written back should that fail.
+    """
+    target = os.path.realpath(path)
+    where = f" {target}" if os.path.islink(path) else ""
+    if not as_read.st_mode & stat.S_IWUSR:
+        return f"not fixed: cannot write{where}: the file is read-only"
+    try:
+        if as_read.st_nlink > 1 or not _replace(target, data, original, as_read):
+            _overwrite(target, data, original, as_read)
+    except _Changed:
+        return "not fixed: the file changed while it was being fixed"
+    except OSError as error:
+        return f"not fixed: cannot write{where}: {error.strerror or error}"
+    return None
+
+
+def _replace(target: str, data: bytes, original: bytes, as_read: os.stat_result) -> bool:
+    """Rename a temporary file holding ``data`` over ``target``; False, with nothing
+    done, when the file's owner cannot be given to the temporary file."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".oomlint-", suffix=".tmp")
+    renamed = False
     try:
         with os.fdopen(handle, "wb") as stream:
+            if not _owned_as(handle, as_read):
+                return False
+            os.fchmod(handle, stat.S_IMODE(as_read.st_mode))  # after the owner: chown clears set-id bits
             stream.write(data)
-        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        with open(target, "rb") as current:
+            _check_unchanged(current, original, as_read)
+        os.replace(temporary, target)
+        renamed = True
+    finally:
+        if not renamed:
+            os.unlink(temporary)
+    return True
+
+
+def _owned_as(handle: int, as_read: os.stat_result) -> bool:
+    """Give the open file the owner and group in ``as_read``; False if not permitted."""
+    made = os.fstat(handle)
+    if (made.st_uid, made.st_gid) == (as_read.st_uid, as_read.st_gid):
+        return True
+    try:
+        os.fchown(handle, as_read.st_uid, as_read.st_gid)
+    except PermissionError:
+        return False
+    return True
+
+
+def _overwrite(target: str, data: bytes, original: bytes, as_read: os.stat_result) -> None:
+    """Write ``data`` into ``target`` itself, keeping its inode."""
+    with open(target, "r+b", buffering=0) as stream:
+        _check_unchanged(stream, original, as_read)
+        try:
+            _write_from_start(stream, data)
+        except OSError:
+            _write_from_start(stream, original)  # into the space the old bytes had
+            raise
+
+
+def _write_from_start(stream, data: bytes) -> None:
+    stream.seek(0)
+    rest = memoryview(data)
+    while rest:
+        rest = rest[stream.write(rest) :]
+    stream.truncate()
+
+
+def _check_unchanged(stream, original: bytes, as_read: os.stat_result) -> None:
+    """Raise :class:`_Changed` unless the open file is the one read, holding ``original``."""
+    if _identity(os.fstat(stream.fileno())) != _identity(as_read) or stream.read() != original:
+        raise _Changed
+
+
+def _identity(status: os.stat_result) -> tuple:
+    """What a change to the file changes: which file it is, its owner, mode, links and content."""
+    return (status.st_dev, status.st_ino, status.st_mode, status.st_uid, status.st_gid, status.st_nlink, status.st_size, status.st_mtime_ns)
