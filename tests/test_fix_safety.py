@@ -11,9 +11,10 @@ import tempfile
 
 import pytest
 
-from oomlint import cli, fixes
-from oomlint.config import Config
-from oomlint.fixes import fix_file
+from oomlint.hosts import cli
+from oomlint.fix import driver as fixes
+from oomlint.core.config import Config
+from oomlint.fix.driver import fix_file
 from tests.test_fix_manifests import POD
 from tests.test_fix_manifests import RULES as MANIFEST_RULES
 
