@@ -12,15 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "python"
 BIN = Path(sys.executable).parent
 EXPECT = re.compile(r"#\s*expect:\s*((?:OOM\d{3}:\d+\s*)+)")
 
 Expected = tuple[str, int, int, str]  # file name, line, column (1-based), code
-
-
-def fixture_files() -> list[Path]:
-    return sorted(FIXTURES.glob("*.py"))
 
 
 def expectations(path: Path) -> set[Expected]:

@@ -21,6 +21,7 @@ from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import MAX_NESTING
 from oomlint.core.rule import all_rules
 from tests.conftest import ROOT, Expected, expectations, malformed_markers, oomlint_json, run
+from tests.snapshots import SUFFIX, render, snapshot_path
 
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
 EVERY_RULE = Config(select=("OOM",)).enabled
@@ -58,15 +59,20 @@ def test_every_kubernetes_rule_has_positive_fixtures():
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=[path.name for path in fixture_files()])
-def test_engine_reports_exactly_the_marked_findings(path):
+def test_engine_reports_exactly_the_marked_findings_as_pinned(path):
     findings = check_file(str(path), EVERY_RULE)
     assert {(path.name, f.line, f.column, f.code) for f in findings} == fixture_expectations(path)
+    assert render(findings) == snapshot_path(path).read_text(encoding="utf-8"), "python -m tests.snapshots rewrites it"
 
 
 def test_cli_matches_fixtures():
     names = [path.name for path in fixture_files()]
     findings = oomlint_json("--select", "OOM", "-j", "1", *names, cwd=FIXTURES)
     assert {(f["path"], f["line"], f["column"], f["code"]) for f in findings} == all_expectations()
+    for name in names:
+        pinned = (FIXTURES / name).with_name(name + SUFFIX).read_text(encoding="utf-8")
+        assert render([(f["line"], f["column"], f["end_line"], f["end_column"], f["code"], f["fix"], f["message"])
+                       for f in findings if f["path"] == name]) == pinned
 
 
 def test_cli_walks_directories_for_manifests_in_parallel():

@@ -1,0 +1,86 @@
+"""Expected-output files of the fixtures, like pylint's functional tests' ``.txt`` and
+ruff's snapshots: each finding's span, code, fix and message, one per line, in
+``<fixture>.out`` beside the fixture. The inline ``# expect:`` markers say where the
+findings are; these files pin what they say (interpolated messages included).
+
+A fixture may set options in header lines, as an inline TOML table under
+``[tool.oomlint]``::
+
+    # oomlint-config: OOM202 = { extra-resources = ["vendor.pool.checkout:release"] }
+
+After a deliberate change, rewrite them and review the diff::
+
+    python -m tests.snapshots
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from oomlint.core.config import Config, parse_table
+from oomlint.core.findings import Finding
+from oomlint.engine import check_file
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent
+SUFFIX = ".out"
+_HEADER = re.compile(r"^#\s*oomlint-config:\s*(.+)$", re.MULTILINE)
+# Manifest fixtures run with every rule, the opt-in ones included.
+BASE_TABLES = {"python": {}, "kubernetes": {"select": ["OOM"]}}
+
+
+def fixture_files(language: str) -> list[Path]:
+    suffixes = (".py",) if language == "python" else (".yaml", ".yml", ".json")
+    return sorted(path for path in (ROOT / "fixtures" / language).iterdir() if path.suffix in suffixes)
+
+
+def header_table(path: Path) -> dict:
+    """The ``[tool.oomlint]`` settings the fixture's header lines ask for."""
+    return tomllib.loads("\n".join(_HEADER.findall(path.read_text(encoding="utf-8"))))
+
+
+def fixture_config(path: Path, language: str) -> Config:
+    return parse_table({**BASE_TABLES[language], **header_table(path)}, path)
+
+
+def render(findings: list[Finding] | list[tuple]) -> str:
+    """``LINE:COL-END_LINE:END_COL CODE [fix] message`` per finding, sorted."""
+    return "".join(f"{line}:{column}-{end_line}:{end_column} {code} [{fix or '-'}] {message}\n"
+                   for line, column, end_line, end_column, code, fix, message in sorted(map(_fields, findings)))
+
+
+def _fields(finding: Finding | tuple) -> tuple:
+    if isinstance(finding, Finding):
+        return (finding.line, finding.column, finding.end_line, finding.end_column, finding.code, finding.fix, finding.message)
+    return finding
+
+
+def snapshot_path(path: Path) -> Path:
+    return path.with_name(path.name + SUFFIX)
+
+
+def engine_output(path: Path, language: str) -> str:
+    return render(check_file(str(path), fixture_config(path, language).enabled))
+
+
+def main() -> int:
+    changed = 0
+    for language in BASE_TABLES:
+        for path in fixture_files(language):
+            snapshot, output = snapshot_path(path), engine_output(path, language)
+            if not snapshot.exists() or snapshot.read_text(encoding="utf-8") != output:
+                snapshot.write_text(output, encoding="utf-8")
+                print(f"wrote {snapshot.relative_to(ROOT.parent)}")
+                changed += 1
+    print(f"{changed} snapshot{'s' if changed != 1 else ''} rewritten")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
