@@ -226,6 +226,62 @@ def test_resolve_follows_names_with_targets_and_self_attributes():
     assert at_returns(source, origin) == ["redis.Redis()", "self.client.pipeline()", "redis.ConnectionPool()"]
 
 
+def test_a_name_bound_several_times_resolves_to_the_binding_that_reaches_the_use():
+    """After the walk (as rules that decide in ``finish`` ask), each use still sees the
+    binding before it: ``x = f(x)`` reads the earlier ``x``; a name of an enclosing
+    scope is its last binding, as a call sees it."""
+    source = (
+        "import redis\n"
+        "client = redis.Redis()\n"
+        "def write(uid):\n"
+        "    r = redis.Redis()\n"
+        "    r.set(uid, 1)\n"
+        "    r = r.pipeline()\n"
+        "    r.set(uid, 2)\n"
+        "    r = None\n"
+        "    return client\n"
+        "client = redis.StrictRedis()\n"
+    )
+    walked = {}
+
+    class Probe:
+        def node_types(self):
+            return {ast.Return: "visit_Return"}
+
+        def visit_Return(self, node):
+            walked["scope"] = walked_model.scope
+
+    tree = ast.parse(source)
+    walked_model = SemanticModel(tree)
+    Walker(walked_model, [Probe()]).run(tree)
+    function = tree.body[2]
+    reads = [node for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in ("r", "client")]
+    reads.sort(key=lambda node: (node.lineno, node.col_offset))
+    resolved = [(node.lineno, ast.unparse(walked_model.resolve(node, walked["scope"]))) for node in reads]
+    assert resolved == [(5, "redis.Redis()"), (6, "redis.Redis()"), (7, "r.pipeline()"), (9, "redis.StrictRedis()")]
+
+
+@pytest.mark.parametrize(
+    ("source", "expr", "origin"),
+    [
+        ("import logging\nlog = logging.getLogger(__name__)", "log", "logging.getLogger"),
+        ("import logging\nevents = logging.getLogger('events')", "events", "logging.getLogger"),
+        ("import logging", "logging", "logging"),
+        ("import structlog\nlog = structlog.get_logger()", "log", "structlog.get_logger"),
+        ("", "audit_log", "name"),
+        ("", "self.logger", "name"),
+        ("", "auditLogger", "name"),
+        ("", "catalog", None),
+        ("", "dialog", None),
+        ("import redis\nlog = redis.Redis()", "log", "name"),
+    ],
+)
+def test_one_answer_to_is_this_a_logger(source, expr, origin):
+    model, _ = model_after(source)
+    assert model.logger_origin(expression(expr)) == origin
+    assert model.is_logger(expression(expr)) is (origin is not None)
+
+
 def test_nothing_of_a_file_is_retained():
     """Findings are plain values: no tree, model or source is reachable from them."""
     import gc

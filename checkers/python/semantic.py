@@ -14,6 +14,8 @@ import builtins
 from dataclasses import dataclass, field
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+LOGGING_MODULES = frozenset({"logging", "logging.root"})
+LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
 
 
@@ -37,6 +39,9 @@ class Scope:
     node: ast.AST
     parent: Scope | None
     bindings: dict[str, Binding] = field(default_factory=dict)
+    """Each name's binding as the scope ends (at run time, what a later call sees)."""
+    earlier: dict[str, list[Binding]] = field(default_factory=dict)
+    """For names bound more than once: their bindings before the last, in source order."""
     global_names: set[str] = field(default_factory=set)
     instance_attributes: dict[str, ast.expr] = field(default_factory=dict)
     """For class scopes: ``self.<name> = value`` assignments seen in its methods."""
@@ -95,8 +100,14 @@ class SemanticModel:
         """The class whose body is being walked directly (not through a method)."""
         return self.scope.node if self.scope.kind == "class" else None
 
-    def lookup(self, name: str, scope: Scope | None = None) -> Binding | None:
-        """Resolve ``name`` as Python would from ``scope`` (default: the current one)."""
+    def lookup(self, name: str, scope: Scope | None = None, at: ast.AST | None = None) -> Binding | None:
+        """Resolve ``name`` as Python would from ``scope`` (default: the current one).
+
+        With ``at``, a node of ``scope`` that uses the name, a name bound several times
+        in that scope resolves to the binding that reaches ``at``: the last one made
+        before it, in source order (straight-line code; of two branches, the later).
+        Names of enclosing scopes resolve to their last binding, as a call sees them.
+        """
         scope = scope or self.scope
         if name in scope.global_names:
             return self.module_scope.bindings.get(name)
@@ -105,11 +116,33 @@ class SemanticModel:
             # Class bodies are not visible from the functions nested in them.
             if first or scope.kind != "class":
                 binding = scope.bindings.get(name)
+                if first and at is not None and name in scope.earlier:
+                    binding = _reaching([*scope.earlier[name], binding], at) or binding
                 if binding is not None and binding.kind != "global":
                     return binding
             first = False
             scope = scope.parent
         return None
+
+    def is_logger(self, expr: ast.AST, scope: Scope | None = None) -> bool:
+        """Whether ``expr`` is a logger: see :meth:`logger_origin`."""
+        return self.logger_origin(expr, scope) is not None
+
+    def logger_origin(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
+        """What makes ``expr`` a logger, or None: the ``logging`` module (or its root
+        logger), the qualified name of the factory that made it (``logging.getLogger``,
+        ``structlog.get_logger``...), or ``"name"`` when only its name says so (``log``,
+        ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``)."""
+        qualified = self.qualified_name(expr, scope)
+        if qualified in LOGGING_MODULES:
+            return qualified
+        origin = self.resolve(expr, scope)
+        if type(origin) is ast.Call:
+            factory = self.qualified_name(origin.func, scope) or ""
+            if factory in LOGGER_FACTORIES or factory.startswith("structlog."):
+                return factory
+        name = expr.id if type(expr) is ast.Name else expr.attr if type(expr) is ast.Attribute else None
+        return "name" if name is not None and _names_a_logger(name) else None
 
     def qualified_name(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
         """``PIL.Image.open`` for ``I.open`` after ``from PIL import Image as I``.
@@ -151,7 +184,7 @@ class SemanticModel:
         """
         for _ in range(_RESOLVE_DEPTH):
             if isinstance(expr, ast.Name):
-                binding = self.lookup(expr.id, scope)
+                binding = self.lookup(expr.id, scope, at=expr)
                 if binding is None or binding.kind not in ("assign", "with") or binding.value is None:
                     return expr
                 expr = binding.value
@@ -204,6 +237,9 @@ class SemanticModel:
 
     def bind(self, name: str, binding: Binding) -> None:
         scope = self.module_scope if name in self.scope.global_names else self.scope
+        previous = scope.bindings.get(name)
+        if previous is not None:
+            scope.earlier.setdefault(name, []).append(previous)
         scope.bindings[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -252,6 +288,22 @@ class SemanticModel:
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
+
+
+def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:
+    """The last of ``bindings`` whose statement ends before ``use`` starts (``x = f(x)``
+    uses the earlier ``x``)."""
+    where = (use.lineno, use.col_offset)
+    for binding in reversed(bindings):
+        node = binding.node
+        if (getattr(node, "end_lineno", None) or node.lineno, getattr(node, "end_col_offset", None) or 0) <= where:
+            return binding
+    return None
+
+
+def _names_a_logger(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith("logger") or lower.lstrip("_") == "log" or lower.endswith("_log") or name.endswith("Log")
 
 
 def _function_scope(scope: Scope) -> Scope:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from oomlint.python.astutil import FunctionNode, child_blocks
 from oomlint.python.checker import FileContext
+from oomlint.python.semantic import SemanticModel
 from oomlint.core.rule import Option, Rule
 
 CLOSE = ("close",)
@@ -312,7 +313,7 @@ class ResourceAnalysis:
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or "acquire" in function.name.lower()
                 if not acquires_for_caller and not any(map(_not_real, function.decorator_list)):
                     is_context_manager = function in self.context_managers
-                    self._reports.extend(_analyse(function, acquires, is_context_manager, self.released_names))
+                    self._reports.extend(_analyse(function, acquires, is_context_manager, self.released_names, self.model))
         return [report for report in self._reports if report.code == code]
 
 
@@ -320,7 +321,8 @@ class ResourceAnalysis:
 
 
 def _analyse(
-    function: FunctionNode, acquires: list[Acquire], is_context_manager: bool, released_names: set[str]
+    function: FunctionNode, acquires: list[Acquire], is_context_manager: bool, released_names: set[str],
+    model: SemanticModel,
 ) -> list[Report]:
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
@@ -354,7 +356,7 @@ def _analyse(
                 reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine)
+        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, model)
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             fix_end = _release_span(resource, blocks[id(resource.statement)])
@@ -623,8 +625,9 @@ class _PathScan:
     """Follow the function's paths from the acquire; note the first point where the
     resource is held, unprotected, and something can leave the function without it."""
 
-    def __init__(self, resource: Resource, ancestors: set[int], in_coroutine: bool):
+    def __init__(self, resource: Resource, ancestors: set[int], in_coroutine: bool, model: SemanticModel):
         self.resource = resource
+        self.model = model
         self.in_coroutine = in_coroutine
         self.ancestors = ancestors
         self.exposure: str | None = None
@@ -712,7 +715,7 @@ class _PathScan:
             return CLOSED
         if id(node) in resource.handoffs or id(node) in resource.rebinds:
             return CLOSED
-        raising = _first_raising(nodes)
+        raising = _first_raising(nodes, self.model)
         if raising is not None:
             self.expose(_cause(raising), exception=True)
         if isinstance(node, ast.Return):
@@ -735,7 +738,7 @@ class _PathScan:
     def header(self, expressions: list[ast.expr], state: int) -> None:
         """The expressions a compound statement evaluates first (test, iterable, items)."""
         if state == OPEN:
-            raising = _first_raising([item for expr in expressions for item in _own_nodes(expr)])
+            raising = _first_raising([item for expr in expressions for item in _own_nodes(expr)], self.model)
             if raising is not None:
                 self.expose(_cause(raising), exception=True)
 
@@ -854,13 +857,13 @@ def _own_nodes(root: ast.AST):
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _first_raising(nodes) -> ast.AST | None:
+def _first_raising(nodes, model: SemanticModel) -> ast.AST | None:
     """The first node that can raise: a call, an await, a subscript read (``d[k] += 1`` reads
     too), ``raise``, ``assert``, a yield."""
     found = None
     for node in nodes:
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func):
+            if _does_not_raise(node.func, model):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -874,7 +877,7 @@ def _first_raising(nodes) -> ast.AST | None:
     return found
 
 
-def _does_not_raise(func: ast.expr) -> bool:
+def _does_not_raise(func: ast.expr, model: SemanticModel) -> bool:
     """``isinstance(...)``, ``len(...)``...; ``logger.info(...)`` (logging reports its own
     errors); ``self.addCleanup(...)`` (it only records the callback)."""
     if isinstance(func, ast.Name):
@@ -882,7 +885,7 @@ def _does_not_raise(func: ast.expr) -> bool:
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in LOGGING_METHODS:
-        return "log" in (_last_name(func.value) or "").lower()
+        return model.is_logger(func.value)
     return func.attr in CLEANUP_RECORDERS
 
 

@@ -27,8 +27,6 @@ from oomlint.rules.python._json_text import (
 )
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
-LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
-LOGGING_MODULE = frozenset({"logging", "logging.root"})
 FORMATTER = "logging.Formatter"
 BASIC_CONFIG = "logging.basicConfig"
 DICT_CONFIG = "logging.config.dictConfig"
@@ -211,20 +209,9 @@ class HandRolledJsonLog(Rule):
             self._check_dict_config(node)
 
     def _is_logger(self, receiver: ast.expr) -> bool:
-        if self.model.qualified_name(receiver) in LOGGING_MODULE:
-            return True
-        origin = self.model.resolve(receiver)
-        if type(origin) is ast.Call:
-            factory = self.model.qualified_name(origin.func) or ""
-            if factory in LOGGER_FACTORIES:
-                return True
-            if factory.startswith("structlog."):
-                return False
-        if type(receiver) is ast.Name:
-            return _names_a_logger(receiver.id)
-        if type(receiver) is ast.Attribute:
-            return _names_a_logger(receiver.attr)
-        return False
+        """A logger, but not structlog's: structlog renders the event itself."""
+        origin = self.model.logger_origin(receiver)
+        return origin is not None and not origin.startswith("structlog.")
 
     def _check_log_call(self, node: ast.Call, method: str) -> None:
         position = 1 if method == "log" else 0
@@ -339,12 +326,6 @@ def _encoded_constant(model: SemanticModel, expr: ast.expr) -> str | None:
         return json.dumps(ast.literal_eval(model.resolve(origin.args[0])))
     except (ValueError, TypeError, SyntaxError, RecursionError):
         return None
-
-
-def _names_a_logger(name: str) -> bool:
-    """``log``, ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``."""
-    lower = name.lower()
-    return lower.endswith("logger") or lower.lstrip("_") == "log" or lower.endswith("_log") or name.endswith("Log")
 
 
 def _entry(mapping: ast.AST | None, key: str) -> ast.expr | None:
