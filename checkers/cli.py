@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from oomlint import __version__
 from oomlint.config import Config, ConfigError, find_config, load_config_file
 from oomlint.docs import render_rule
-from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, check_bytes, check_file
+from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, NotRead, check_bytes, check_file, read_limited
 from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
 from oomlint.kubernetes import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.output import FORMATS, finding_line, render
@@ -188,10 +188,14 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
     target, noqa, stdin_filename = task
     try:
         if target.path == STDIN:
-            data, path = sys.stdin.buffer.read(), stdin_filename or STDIN
+            path = stdin_filename or STDIN
+            try:
+                data = read_limited(sys.stdin.buffer, target.config.max_file_size)
+            except NotRead as error:
+                return [error.finding(path)]
             language = _stdin_language(data, stdin_filename)
             return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
-        return check_file(target.path, target.config.rules_for(target.path), noqa)
+        return check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 
@@ -229,7 +233,7 @@ def _fix(arguments: argparse.Namespace) -> int:
         if isinstance(item, MissingPath) or item.path == STDIN:
             raise UsageError(f"{item}: fix needs existing files" if isinstance(item, MissingPath) else "fix cannot read stdin")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
-    checked = [check_file(item.path, item.config.rules_for(item.path)) for item in manifests]
+    checked = [check_file(item.path, item.config.rules_for(item.path), True, item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
     remaining, fixed_count, changed, problems, failures = [], 0, 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
@@ -268,7 +272,7 @@ def _fix_target(task):
 
     item, unsafe, write, limit_ranges = task
     try:
-        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges)
+        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges, item.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 

@@ -4,6 +4,7 @@ for Python sources and Kubernetes manifests (YAML and JSON)."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,7 +30,9 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
 
     ``config_for(path)`` gives the settings of a file or folder (the nearest
     pyproject.toml, or the one named by ``--config``). A path that does not exist is
-    yielded as :class:`MissingPath`, to be reported like any unreadable file.
+    yielded as :class:`MissingPath`, to be reported like any unreadable file. A named
+    file is yielded whatever it is (reading it says if it is not a regular file); a walk
+    yields regular files only.
     """
     for path in paths:
         if path == STDIN:
@@ -55,8 +58,16 @@ def _walk(root: str, config_for) -> Iterator[Target]:
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
                 path = os.path.normpath(os.path.join(directory, name))
-                if not config.is_excluded(path):
+                if not config.is_excluded(path) and not _is_special(path):
                     yield Target(path, config)
+
+
+def _is_special(path: str) -> bool:
+    """A FIFO, socket or device, or a symlink to one: a walk passes over it in silence."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # dangling, or not to be looked at: reading it says so
+        return False
 
 
 def _skip_directory(path: str, name: str, config: Config) -> bool:

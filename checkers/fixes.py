@@ -34,7 +34,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from oomlint import manifest_fixes
-from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
+from oomlint.engine import DIAGNOSTICS, MAX_FILE_SIZE, Finding, NotRead, check_bytes, check_source, decode_source, read_file
 from oomlint.kubernetes import ManifestFindings, cover
 from oomlint.rule import Rule, language_of
 
@@ -60,16 +60,20 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_file(
-    path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool = False, write: bool = True, limit_ranges=None
+    path: str,
+    rules: tuple[tuple[type[Rule], dict], ...],
+    unsafe: bool = False,
+    write: bool = True,
+    limit_ranges=None,
+    max_size: int = MAX_FILE_SIZE,
 ) -> FixResult:
     """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is
     false. ``limit_ranges``: the LimitRange defaults of the other manifests of the run
     (:func:`oomlint.kubernetes.limit_ranges_of`), whose findings are not reported, so not fixed."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        return FixResult(path, problem=f"cannot read: {error.strerror}")
+        data = read_file(path, max_size)
+    except NotRead as error:  # not a regular file, unreadable, or larger than max_size
+        return FixResult(path, problem=error.message)
     findings = _covered(check_bytes(data, path, rules), limit_ranges)
     result = FixResult(path, remaining=findings)
     todo = [f for f in findings if applicable(f, unsafe)]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from oomlint import __version__
 from oomlint.config import find_config
-from oomlint.engine import check_source
+from oomlint.engine import check_source, too_large
 
 
 class Flake8Plugin:
@@ -24,8 +24,14 @@ class Flake8Plugin:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        rules = find_config(self.filename).rules_for(self.filename)
+        config = find_config(self.filename)
+        rules = config.rules_for(self.filename)
         source = "".join(self.lines)
-        for finding in check_source(source, self.filename, rules, tree=self.tree, noqa=False):
+        # flake8 has read the file already: the limit applies to the text it hands over.
+        size = len(source.encode("utf-8"))
+        findings = too_large(self.filename, size, config.max_file_size) or check_source(
+            source, self.filename, rules, tree=self.tree, noqa=False
+        )
+        for finding in findings:
             # flake8 columns are 0-based; it adds 1 when it prints them.
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -17,7 +17,7 @@ from pygls.uris import to_fs_path
 from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
-from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, too_large
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -80,11 +80,13 @@ def _check(ls: LanguageServer, document):
     """``(path, rules, findings)`` for an open document, or None on a configuration error."""
     path = to_fs_path(document.uri) or document.uri
     try:
-        rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
+        config = find_config(path if os.path.isabs(path) else os.getcwd())
+        rules = config.rules_for(path)
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
-    return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
+    data = document.source.encode("utf-8")
+    return path, rules, too_large(path, len(data), config.max_file_size) or check_bytes(data, path, rules)
 
 
 def publish(ls: LanguageServer, uri: str) -> None:

@@ -1,0 +1,172 @@
+"""Hangs, memory and unreadable paths: only regular files are read, and none above
+``max-file-size``; the work per file grows linearly with its findings; what cannot be
+read is reported, with the reason. Linearity is shown by counting work (scans, splits,
+characters), never by timing."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from oomlint.config import ConfigError, load_config_file
+from oomlint.engine import Finding, NotRead, check_file, read_limited
+from tests.conftest import run
+
+UNBOUNDED = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
+MESSAGE = "functools.cache on 'load' never evicts: every distinct argument stays cached; set a maxsize"
+
+
+# ------------------------------------------------------ only regular files are read
+
+
+def special_files(directory: Path) -> socket.socket:
+    """A FIFO, a socket and symlinks to endless devices, all named like sources; returns
+    the socket, for the caller to close."""
+    os.mkfifo(directory / "pipe.py")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(directory / "sock.yaml"))
+    (directory / "zero.py").symlink_to("/dev/zero")
+    (directory / "random.yaml").symlink_to("/dev/urandom")
+    return listener
+
+
+def test_named_fifo_socket_and_devices_are_diagnostics(tmp_path):
+    """Before: the FIFO blocked forever, /dev/zero grew memory without end."""
+    with special_files(tmp_path):
+        result = run("oomlint", "pipe.py", "sock.yaml", "zero.py", "random.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "pipe.py:1:1: OOM001 cannot read file: not a regular file (a FIFO)\n"
+        "random.yaml:1:1: OOM001 cannot read file: not a regular file (a character device)\n"
+        "sock.yaml:1:1: OOM001 cannot read file: not a regular file (a socket)\n"
+        "zero.py:1:1: OOM001 cannot read file: not a regular file (a character device)\n"
+        "Found 4 findings (4 files checked).\n"
+    )
+
+
+def test_walk_passes_over_fifo_socket_and_devices_silently(tmp_path):
+    (tmp_path / "ok.py").write_text(UNBOUNDED, encoding="utf-8")
+    with special_files(tmp_path):
+        result = run("oomlint", ".", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        f"ok.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (1 file checked).\n[*] 1 fixable with `oomlint fix`.\n"
+    )
+
+
+def test_fix_leaves_a_fifo_alone_and_says_why(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    result = run("oomlint", "fix", "pipe.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "Fixed 0 findings in 0 files; 0 remaining.\n")
+    assert result.stderr == "pipe.py: cannot read file: not a regular file (a FIFO)\n"
+
+
+def test_a_file_that_became_a_fifo_after_its_stat_is_not_read(tmp_path):
+    """The race between ``stat`` and ``open``: here ``stat`` still sees a regular file.
+    The open must not wait for a writer (it would, forever) and the open file is looked
+    at again. Run apart, so that a regression hangs a child, not the test session."""
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "regular.py").write_text("", encoding="utf-8")
+    code = (
+        "import os\n"
+        "from oomlint.engine import check_file\n"
+        "regular = os.stat('regular.py')\n"
+        "os.stat = lambda path, *args, **kwargs: regular\n"
+        "print(check_file('pipe.py', ()))\n"
+    )
+    result = run("python", "-c", code, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    expected = Finding("pipe.py", 1, 1, "OOM001", "cannot read file: not a regular file (a FIFO)", "file-not-readable", 1, 1)
+    assert result.stdout == f"{[expected]}\n"
+
+
+# ----------------------------------------------------------------- max-file-size
+
+
+def sized_source(size: int) -> str:
+    """A module of exactly ``size`` bytes with one OOM301 finding (line 4, column 2)."""
+    padding = size - len(UNBOUNDED) - 2
+    return UNBOUNDED + "#" + "x" * padding + "\n"
+
+
+def test_files_above_max_file_size_are_a_diagnostic_not_a_check(project):
+    root = project({
+        "pyproject.toml": "[tool.oomlint]\nmax-file-size = 1000\n",
+        "at_limit.py": sized_source(1000),
+        "above.py": sized_source(1001),
+        "above.yaml": "kind: List\n" + "#" * 1989 + "\n",
+    })
+    result = run("oomlint", ".", cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "above.py:1:1: OOM006 file too large to check: 1,001 bytes (max-file-size is 1,000)\n"
+        "above.yaml:1:1: OOM006 file too large to check: 2,001 bytes (max-file-size is 1,000)\n"
+        f"at_limit.py:4:2: OOM301 [*] {MESSAGE}\n"
+        "Found 3 findings (3 files checked).\n"
+        "[*] 1 fixable with `oomlint fix`.\n"
+    )
+    fixed = run("oomlint", "fix", "above.py", cwd=root)
+    assert (fixed.returncode, fixed.stdout) == (1, "Fixed 0 findings in 0 files; 0 remaining.\n")
+    assert fixed.stderr == "above.py: file too large to check: 1,001 bytes (max-file-size is 1,000)\n"
+
+
+def test_a_file_above_the_default_limit_is_not_read(tmp_path):
+    """64 MiB (sparse: no disk) cost gigabytes to check; now nothing of it is read."""
+    huge = tmp_path / "huge.py"
+    with open(huge, "wb") as stream:
+        stream.truncate(64 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        findings = check_file(str(huge), ())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    message = "file too large to check: 67,108,864 bytes (max-file-size is 16,777,216)"
+    assert findings == [Finding(str(huge), 1, 1, "OOM006", message, "file-too-large", 1, 1)]
+    assert peak < 64 * 1024
+
+
+def test_a_stream_is_read_no_further_than_one_byte_past_the_limit():
+    stream = io.BytesIO(b"x" * 100_000)  # like a pipe: no size to look up
+    with pytest.raises(NotRead) as error:
+        read_limited(stream, 1000)
+    assert (error.value.code, error.value.message, stream.tell()) == (
+        "OOM006", "file too large to check: more than 1,000 bytes (max-file-size is 1,000)", 1001
+    )
+    assert read_limited(io.BytesIO(b"x" * 1000), 1000) == b"x" * 1000
+
+
+def test_stdin_above_the_limit_is_a_diagnostic(project):
+    root = project({"pyproject.toml": "[tool.oomlint]\nmax-file-size = 1000\n"})
+    result = run("oomlint", "--stdin-filename", "svc/app.py", "-", stdin=sized_source(5000), cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "svc/app.py:1:1: OOM006 file too large to check: more than 1,000 bytes (max-file-size is 1,000)\n"
+        "Found 1 finding (1 file checked).\n"
+    )
+
+
+def test_flake8_and_pylint_apply_the_limit(project):
+    root = project({"pyproject.toml": "[tool.oomlint]\nmax-file-size = 1000\n", "above.py": sized_source(1001)})
+    flake8 = run("flake8", "--select", "OOM", "above.py", cwd=root)
+    assert (flake8.returncode, flake8.stdout) == (
+        1, "above.py:1:1: OOM006 file too large to check: 1,001 bytes (max-file-size is 1,000)\n"
+    )
+    pylint = run("pylint", "--load-plugins=oomlint", "--disable=all", "--enable=file-too-large,unbounded-lru-cache",
+                 "--score=n", "--msg-template={line}:{column}:{msg_id}:{symbol}:{msg}", "above.py", cwd=root)
+    assert [line for line in pylint.stdout.splitlines() if not line.startswith("*")] == [
+        "1:0:W7106:file-too-large:file too large to check: 1,001 bytes (max-file-size is 1,000)"
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"10MB"', "true", "1.5"])
+def test_max_file_size_must_be_a_positive_number_of_bytes(project, value):
+    root = project({"pyproject.toml": f"[tool.oomlint]\nmax-file-size = {value}\n"})
+    with pytest.raises(ConfigError) as error:
+        load_config_file(root / "pyproject.toml")
+    assert str(error.value) == f"{root / 'pyproject.toml'}: 'tool.oomlint.max-file-size' must be a positive number of bytes"
