@@ -17,7 +17,7 @@ from oomlint import __version__
 from oomlint.config import Config, ConfigError, find_config, load_config_file
 from oomlint.docs import render_rule
 from oomlint.engine import DIAGNOSTICS, READ_ERROR, Finding, NotRead, check_bytes, check_file, read_limited
-from oomlint.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
+from oomlint.files import PYTHON_SUFFIXES, STDIN, Target, Unreadable, collect
 from oomlint.kubernetes import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.output import FORMATS, finding_line, render
 from oomlint.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
@@ -123,8 +123,8 @@ def _check(arguments: argparse.Namespace) -> int:
     config_for = _config_source(arguments)
     targets, findings = [], []
     for item in collect(arguments.paths, config_for, arguments.force_exclude):
-        if isinstance(item, MissingPath):
-            findings.append(Finding(str(item), 1, 1, READ_ERROR, "cannot read file: No such file or directory", DIAGNOSTICS[READ_ERROR], 1, 1))
+        if isinstance(item, Unreadable):
+            findings.append(Finding(item.path, 1, 1, READ_ERROR, item.message, DIAGNOSTICS[READ_ERROR], 1, 1))
         else:
             targets.append(item)
     failures, checked = [], []
@@ -230,8 +230,8 @@ def _fix(arguments: argparse.Namespace) -> int:
     config_for = _config_source(arguments)
     items = list(collect(arguments.paths, config_for, arguments.force_exclude))
     for item in items:
-        if isinstance(item, MissingPath) or item.path == STDIN:
-            raise UsageError(f"{item}: fix needs existing files" if isinstance(item, MissingPath) else "fix cannot read stdin")
+        if isinstance(item, Unreadable) or item.path == STDIN:
+            raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
     checked = [check_file(item.path, item.config.rules_for(item.path), True, item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])

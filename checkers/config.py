@@ -143,7 +143,7 @@ def find_config(start: str | os.PathLike) -> Config:
 @functools.lru_cache(maxsize=256)
 def _config_for_directory(directory: Path) -> Config:
     candidate = directory / "pyproject.toml"
-    if candidate.is_file():
+    if os.path.isfile(candidate):  # False too where a directory may not be searched
         table = _read_table(candidate)
         if table is not None:
             return parse_table(table, candidate)

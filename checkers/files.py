@@ -21,34 +21,43 @@ class Target:
     config: Config
 
 
-class MissingPath(Exception):
-    pass
+@dataclass(frozen=True)
+class Unreadable:
+    """A named path that is not there or may not be looked at, or a directory that
+    cannot be listed: reported like an unreadable file."""
+
+    path: str
+    message: str
 
 
-def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | MissingPath]:
+def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | Unreadable]:
     """Yield what to check under ``paths``, in a stable order.
 
     ``config_for(path)`` gives the settings of a file or folder (the nearest
-    pyproject.toml, or the one named by ``--config``). A path that does not exist is
-    yielded as :class:`MissingPath`, to be reported like any unreadable file. A named
-    file is yielded whatever it is (reading it says if it is not a regular file); a walk
-    yields regular files only.
+    pyproject.toml, or the one named by ``--config``). A named file is yielded whatever
+    it is (reading it says if it is not a regular file); a walk yields regular files only.
+    A named path that cannot be looked at (missing, or in a folder that may not be
+    searched) and a folder that cannot be listed are yielded as :class:`Unreadable`.
     """
     for path in paths:
         if path == STDIN:
             yield Target(STDIN, config_for(os.getcwd()))
         elif os.path.isdir(path):
             yield from _walk(path, config_for)
-        elif os.path.exists(path) or os.path.islink(path):
+        else:
+            try:
+                os.lstat(path)  # a dangling symlink is yielded: reading it says why it fails
+            except OSError as error:
+                yield Unreadable(path, f"cannot read file: {error.strerror}")
+                continue
             config = config_for(path)
             if not (force_exclude and (config.is_excluded(path) or _default_excluded(path))):
                 yield Target(path, config)
-        else:
-            yield MissingPath(path)
 
 
-def _walk(root: str, config_for) -> Iterator[Target]:
-    for directory, subdirectories, files in os.walk(root):
+def _walk(root: str, config_for) -> Iterator[Target | Unreadable]:
+    unlistable: list[OSError] = []
+    for directory, subdirectories, files in os.walk(root, onerror=unlistable.append):
         config = config_for(directory)
         subdirectories[:] = sorted(
             name
@@ -60,6 +69,8 @@ def _walk(root: str, config_for) -> Iterator[Target]:
                 path = os.path.normpath(os.path.join(directory, name))
                 if not config.is_excluded(path) and not _is_special(path):
                     yield Target(path, config)
+    for error in unlistable:
+        yield Unreadable(os.path.normpath(error.filename), f"cannot read directory: {error.strerror}")
 
 
 def _is_special(path: str) -> bool:

@@ -5,20 +5,27 @@ characters), never by timing."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import socket
+import tempfile
+import traceback
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from oomlint import cli
 from oomlint.config import ConfigError, load_config_file
 from oomlint.engine import Finding, NotRead, check_file, read_limited
+from oomlint.rule import all_rules
 from tests.conftest import run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
 MESSAGE = "functools.cache on 'load' never evicts: every distinct argument stays cached; set a maxsize"
+NOBODY = 65534
 
 
 # ------------------------------------------------------ only regular files are read
@@ -170,3 +177,79 @@ def test_max_file_size_must_be_a_positive_number_of_bytes(project, value):
     with pytest.raises(ConfigError) as error:
         load_config_file(root / "pyproject.toml")
     assert str(error.value) == f"{root / 'pyproject.toml'}: 'tool.oomlint.max-file-size' must be a positive number of bytes"
+
+
+# ----------------------------------------------------------------- permissions
+
+
+def run_unprivileged(arguments: list[str], cwd: Path) -> tuple[int, str, str]:
+    """``oomlint ARGUMENTS`` in a child process that file permissions bind: as root (the
+    CI), the child first becomes nobody. It is forked, not started afresh, because the
+    interpreter may live where nobody may not go (``/root/.pyenv``)."""
+    all_rules()  # imported before the fork: as nobody, the child may not read the modules they import
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child never returns into pytest
+        status = 1
+        try:
+            os.close(reader)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            os.chdir(cwd)
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli.main(arguments)
+            with os.fdopen(writer, "w") as pipe:
+                json.dump([code, out.getvalue(), err.getvalue()], pipe)
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        output = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0, "the unprivileged run failed: see the captured stderr"
+    code, out, err = json.loads(output)
+    return code, out, err
+
+
+@pytest.fixture
+def shared_directory():
+    """A folder anyone may enter (pytest's own is the owner's only), removed afterwards."""
+    with tempfile.TemporaryDirectory() as directory:
+        os.chmod(directory, 0o755)
+        yield Path(directory)
+
+
+def test_unreadable_directories_and_files_are_permission_denied(shared_directory):
+    """Before: a folder that cannot be listed was passed over (exit 0, no files checked) and a
+    file in a folder that cannot be searched was "No such file or directory"."""
+    root = shared_directory
+    for relative, text in {
+        "pkg/ok.py": UNBOUNDED, "pkg/locked.py": UNBOUNDED, "pkg/private/hidden.py": UNBOUNDED,
+        "pkg/listonly/listed.py": UNBOUNDED, "noexec/app.py": UNBOUNDED,
+    }.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    modes = {"pkg/locked.py": 0o000, "pkg/private": 0o000, "pkg/listonly": 0o444, "noexec": 0o444}
+    for relative, mode in modes.items():
+        os.chmod(root / relative, mode)
+    try:
+        code, out, err = run_unprivileged(["check", "pkg", "noexec/app.py"], root)
+    finally:
+        for relative in modes:
+            os.chmod(root / relative, 0o755)
+    assert (code, err) == (1, "")
+    assert out == (
+        "noexec/app.py:1:1: OOM001 cannot read file: Permission denied\n"
+        "pkg/listonly/listed.py:1:1: OOM001 cannot read file: Permission denied\n"
+        "pkg/locked.py:1:1: OOM001 cannot read file: Permission denied\n"
+        f"pkg/ok.py:4:2: OOM301 [*] {MESSAGE}\n"
+        "pkg/private:1:1: OOM001 cannot read directory: Permission denied\n"
+        "Found 5 findings (3 files checked).\n"
+        "[*] 1 fixable with `oomlint fix`.\n"
+    )
