@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from oomlint import cli
+from oomlint import cli, manifest_fixes, noqa
 from oomlint.config import ConfigError, load_config_file
-from oomlint.engine import Finding, NotRead, check_file, read_limited
+from oomlint.engine import Finding, NotRead, check_bytes, check_file, read_limited
 from oomlint.rule import all_rules
 from tests.conftest import run
 
@@ -177,6 +177,53 @@ def test_max_file_size_must_be_a_positive_number_of_bytes(project, value):
     with pytest.raises(ConfigError) as error:
         load_config_file(root / "pyproject.toml")
     assert str(error.value) == f"{root / 'pyproject.toml'}: 'tool.oomlint.max-file-size' must be a positive number of bytes"
+
+
+# ------------------------------------------------ linear in the number of findings
+
+
+def one_line_manifest(daemonsets: int, comment: str = "") -> bytes:
+    """A ``kind: List`` of DaemonSets on one line, as ``kubectl get -o json | jq -c``
+    writes it: one fixable OOM501 per DaemonSet."""
+    item = (
+        '{{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {{"name": "d{}"}}, "spec": {{"selector": {{}}, '
+        '"template": {{"spec": {{"containers": [{{"name": "c", "resources": {{"requests": {{"memory": "256Mi"}}}}}}]}}}}}}}}'
+    )
+    items = ", ".join(item.format(index) for index in range(daemonsets))
+    return f'{{"apiVersion": "v1", "kind": "List", "items": [{items}]}}{comment}\n'.encode()
+
+
+class CountingPattern:
+    """A compiled pattern that counts its searches."""
+
+    def __init__(self, pattern):
+        self.pattern, self.searches = pattern, 0
+
+    def search(self, *arguments):
+        self.searches += 1
+        return self.pattern.search(*arguments)
+
+
+def manifest_rules():
+    return tuple((rule, {option.name: option.default for option in rule.options})
+                 for rule in all_rules() if rule.code == "OOM501")
+
+
+@pytest.mark.parametrize("module, attribute, comment", [
+    (manifest_fixes, "_BREAK", ""),  # the newline of the document, for the fix marker
+    (noqa, "NOQA_RE", "  # noqa: OOM502"),  # the noqa comment of the line
+])
+def test_one_line_manifest_is_scanned_a_fixed_number_of_times(monkeypatch, module, attribute, comment):
+    """Before, each fixable finding scanned the whole line: 8,000 DaemonSets took a minute."""
+    scans = []
+    for daemonsets in (200, 400):
+        counter = CountingPattern(getattr(module, attribute))
+        monkeypatch.setattr(module, attribute, counter)
+        findings = check_bytes(one_line_manifest(daemonsets, comment), "list.json", manifest_rules())
+        monkeypatch.undo()
+        assert [(f.line, f.code, f.fix) for f in findings] == [(1, "OOM501", "unsafe")] * daemonsets
+        scans.append(counter.searches)
+    assert scans[0] == scans[1]
 
 
 # ----------------------------------------------------------------- permissions
