@@ -5,6 +5,7 @@ characters), never by timing."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -16,12 +17,14 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from lsprotocol import types
+from pygls.workspace import PositionCodec, TextDocument
 
-from oomlint import cli, manifest_fixes, noqa
+from oomlint import cli, lsp, manifest_fixes, noqa
 from oomlint.config import ConfigError, load_config_file
 from oomlint.engine import Finding, NotRead, check_bytes, check_file, read_limited
 from oomlint.rule import all_rules
-from tests.conftest import run
+from tests.conftest import language_server, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
 MESSAGE = "functools.cache on 'load' never evicts: every distinct argument stays cached; set a maxsize"
@@ -224,6 +227,87 @@ def test_one_line_manifest_is_scanned_a_fixed_number_of_times(monkeypatch, modul
         assert [(f.line, f.code, f.fix) for f in findings] == [(1, "OOM501", "unsafe")] * daemonsets
         scans.append(counter.searches)
     assert scans[0] == scans[1]
+
+
+class CountingDocument(TextDocument):
+    """pygls' document, counting how often it is split into lines."""
+
+    splits = 0
+
+    @property
+    def lines(self):
+        self.splits += 1
+        return super().lines
+
+
+class CountingCodec(PositionCodec):
+    """pygls' position codec, counting the characters it measures."""
+
+    counted = 0
+
+    def client_num_units(self, string):
+        self.counted += len(string)
+        return super().client_num_units(string)
+
+
+SEGMENT = "x = '\U0001F600';"
+
+
+def findings_on_one_line(count: int) -> tuple[str, list[Finding]]:
+    """A long line of ``SEGMENT``, whose emoji takes two UTF-16 units, with a finding
+    starting at each segment and ending on the next line."""
+    source = SEGMENT * count + "\nend\n"
+    findings = [Finding("a.py", 1, index * len(SEGMENT) + 1, "OOM301", "m", "s", 2, 4) for index in range(count)]
+    return source, findings
+
+
+def test_lsp_conversion_splits_once_and_measures_each_character_once():
+    """Before, each finding split the whole document again and measured its line from the start."""
+    for count in (1000, 2000):
+        source, findings = findings_on_one_line(count)
+        codec = CountingCodec(types.PositionEncodingKind.Utf16)
+        document = CountingDocument("file:///a.py", source, position_codec=codec)
+        diagnostics = lsp.diagnostics(findings, document)
+        # Line 1 up to the last finding's start, and line 2 up to the end column: less than the document.
+        assert (document.splits, codec.counted) == (1, source.index("\n") - len(SEGMENT) + len("end"))
+        reference = TextDocument("file:///a.py", source)
+        assert [d.range for d in diagnostics] == [
+            reference.position_codec.range_to_client_units(reference.lines, types.Range(
+                start=types.Position(line=f.line - 1, character=f.column - 1),
+                end=types.Position(line=f.end_line - 1, character=f.end_column - 1),
+            ))
+            for f in findings
+        ]
+
+
+async def opened(root: Path, documents: dict[str, str]) -> dict[str, types.PublishDiagnosticsParams]:
+    """Open each document in ``oomlint lsp`` as an editor does; what it publishes for each."""
+    published = {}
+    async with language_server(root) as (client, received):
+        for name, text in documents.items():
+            uri = (root / name).as_uri()
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+            )
+            published[name] = await asyncio.wait_for(received.get(), 300)
+    return published
+
+
+def test_lsp_answers_with_many_findings_and_for_oversized_documents(project):
+    """20,000 findings: before, the time to answer grew with the square of the findings."""
+    many = "import functools\n" + "".join(f"\n\n@functools.cache\ndef load{index}(key):\n    return key\n" for index in range(20_000))
+    root = project({"small/pyproject.toml": "[tool.oomlint]\nmax-file-size = 1000\n"})
+    published = asyncio.run(opened(root, {"many.py": many, "small/above.py": sized_source(1001)}))
+    diagnostics = published["many.py"].diagnostics
+    assert len(diagnostics) == 20_000
+    assert {d.code for d in diagnostics} == {"OOM301"}
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in diagnostics] == [
+        (3 + 5 * index, 1, 16) for index in range(20_000)
+    ]
+    (too_large,) = published["small/above.py"].diagnostics
+    assert (too_large.code, too_large.range.start.line, too_large.range.start.character, too_large.message) == (
+        "OOM006", 0, 0, "file too large to check: 1,001 bytes (max-file-size is 1,000)"
+    )
 
 
 # ----------------------------------------------------------------- permissions
