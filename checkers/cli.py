@@ -233,7 +233,7 @@ def _fix(arguments: argparse.Namespace) -> int:
         if isinstance(item, Unreadable) or item.path == STDIN:
             raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
-    checked = [check_file(item.path, item.config.rules_for(item.path), True, item.config.max_file_size) for item in manifests]
+    checked = [check_file(item.path, item.config.rules_for(item.path), max_size=item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
     remaining, fixed_count, changed, problems, failures = [], 0, 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
