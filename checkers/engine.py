@@ -19,8 +19,8 @@ import sys
 import tokenize
 from collections import deque
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from oomlint.noqa import NoqaMap
 from oomlint.rule import Rule, language_of
