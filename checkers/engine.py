@@ -1,30 +1,31 @@
 """The engine's front door: a file's bytes to its findings, by language.
 
-``check_file`` reads a file and turns anything it cannot read into an ``OOM001``;
-``check_bytes`` sends Python source to :mod:`oomlint.python.checker` (after decoding it,
-PEP 263) and Kubernetes manifests (by suffix, :func:`oomlint.core.rule.language_of`) to
-:mod:`oomlint.kubernetes.manifest`. Every host calls these, so a finding is the same
-everywhere.
+``check_file`` reads a file (a regular file, up to ``max-file-size``) and turns anything
+it cannot read into an ``OOM001`` or ``OOM006``; ``check_bytes`` sends Python source to
+:mod:`oomlint.python.checker` (after decoding it, PEP 263) and Kubernetes manifests (by
+suffix, :func:`oomlint.core.rule.language_of`) to :mod:`oomlint.kubernetes.manifest`.
+Every host calls these, so a finding is the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oomlint.core.findings import DECODE_ERROR, READ_ERROR, Finding, diagnostic
+from oomlint.core.findings import DECODE_ERROR, Finding, diagnostic
 from oomlint.core.rule import Rule, language_of
-from oomlint.core.source import SourceDecodeError, decode_source
+from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.kubernetes.manifest import check_manifest
 from oomlint.python.checker import check_source
 
 
-def check_file(path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
-    """Check one file; unreadable or broken files give one ``OOM0xx`` finding."""
+def check_file(
+    path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True, max_size: int = MAX_FILE_SIZE
+) -> list[Finding]:
+    """Check one file; unreadable, oversized or broken files give one ``OOM0xx`` finding."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        return [diagnostic(path, READ_ERROR, f"cannot read file: {error.strerror or error}")]
+        data = read_file(path, max_size)
+    except NotRead as error:
+        return [error.finding(path)]
     return check_bytes(data, path, rules, noqa)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import re
@@ -74,3 +76,29 @@ def project(tmp_path: Path):
         return tmp_path
 
     return write
+
+
+@contextlib.asynccontextmanager
+async def language_server(root: Path):
+    """``oomlint lsp`` driven by pygls' own client over stdio, as an editor would, for the
+    folder ``root``: yields the initialized client and the queue of the diagnostics the
+    server publishes, and shuts the server down afterwards."""
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("oomlint-test", "1")
+    received: asyncio.Queue = asyncio.Queue()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        received.put_nowait(params)
+
+    await client.start_io(sys.executable, "-m", "oomlint", "lsp")
+    try:
+        await client.initialize_async(types.InitializeParams(process_id=None, root_uri=root.as_uri(), capabilities=types.ClientCapabilities()))
+        client.initialized(types.InitializedParams())
+        yield client, received
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()

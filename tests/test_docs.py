@@ -51,23 +51,28 @@ def test_pylint_ids_follow_the_code():
 
 
 def test_pylint_ids_do_not_clash_with_pylint_or_its_extensions():
-    """Our ``W71xy`` ids and symbols must be free even with every pylint extension loaded."""
+    """Our ``W71xy`` ids and symbols (the rules', and OOM006's) must be free even with every
+    pylint extension loaded."""
     import pylint.extensions
     import pkgutil
 
+    from oomlint.hosts.pylint_plugin import OomlintChecker
+
+    messages = [(message_id, symbol) for message_id, (_, symbol, _) in OomlintChecker.msgs.items()]
+    assert {(rule.pylint_id(), rule.symbol) for rule in RULES} < set(messages)
     extensions = ",".join(
         f"pylint.extensions.{module.name}" for module in pkgutil.iter_modules(pylint.extensions.__path__)
         if not module.name.startswith("_")
     )
     result = run("pylint", f"--load-plugins={extensions}", "--list-msgs")
     assert result.returncode == 0, result.stderr
-    for rule in RULES:
-        assert f"({rule.pylint_id()})" not in result.stdout
-        assert f":{rule.symbol} " not in result.stdout
+    for message_id, symbol in messages:
+        assert f"({message_id})" not in result.stdout
+        assert f":{symbol} " not in result.stdout
     with_ours = run("pylint", f"--load-plugins={extensions},oomlint", "--list-msgs")
     assert with_ours.returncode == 0, with_ours.stderr
-    for rule in RULES:
-        assert f":{rule.symbol} ({rule.pylint_id()})" in with_ours.stdout
+    for message_id, symbol in messages:
+        assert f":{symbol} ({message_id})" in with_ours.stdout
 
 
 def test_cli_prints_the_rule_page():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import pytest
 
 pytest.importorskip("pygls")
 
 from lsprotocol import types  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
+
+from tests.conftest import language_server  # noqa: E402
 
 LEAKY = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
 FIXED = LEAKY.replace("@functools.cache", "@functools.lru_cache(maxsize=64)")
@@ -48,17 +48,7 @@ async def open_and_ask_for_fixes(client, received: asyncio.Queue, uri: str, lang
 
 
 async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
-    client = LanguageClient("oomlint-test", "1")
-    received: asyncio.Queue = asyncio.Queue()
-
-    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-        received.put_nowait(params)
-
-    await client.start_io(sys.executable, "-m", "oomlint", "lsp")
-    try:
-        await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
-        client.initialized(types.InitializedParams())
+    async with language_server(tmp_path) as (client, received):
         uri = (tmp_path / "service.py").as_uri()
         opened, actions = await open_and_ask_for_fixes(client, received, uri, "python", LEAKY)
         client.text_document_did_change(
@@ -70,11 +60,7 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
         changed = await asyncio.wait_for(received.get(), 30)
         manifest = (tmp_path / "shipper.yaml").as_uri()
         yaml_opened, yaml_actions = await open_and_ask_for_fixes(client, received, manifest, "yaml", DAEMONSET)
-        await client.shutdown_async(None)
-        client.exit(None)
-        return [opened, actions, changed, yaml_opened, yaml_actions]
-    finally:
-        await client.stop()
+    return [opened, actions, changed, yaml_opened, yaml_actions]
 
 
 def test_diagnostics_on_open_and_change(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from oomlint.core.findings import DIAGNOSTICS
 from oomlint.core.rule import Rule, all_rules, language_of
+from oomlint.core.source import MAX_FILE_SIZE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,7 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.oomlint"
-_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude"}
+_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size"}
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
 # Folders never worth descending into when a directory is checked.
 DEFAULT_EXCLUDE = (
@@ -46,6 +47,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    max_file_size: int = MAX_FILE_SIZE
+    """Larger files get an ``OOM006`` instead of a check (see :data:`oomlint.engine.MAX_FILE_SIZE`)."""
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
 
     def with_overrides(
@@ -141,7 +144,7 @@ def find_config(start: str | os.PathLike) -> Config:
 @functools.lru_cache(maxsize=256)
 def _config_for_directory(directory: Path) -> Config:
     candidate = directory / "pyproject.toml"
-    if candidate.is_file():
+    if os.path.isfile(candidate):  # False too where a directory may not be searched
         table = _read_table(candidate)
         if table is not None:
             return parse_table(table, candidate)
@@ -198,6 +201,7 @@ def parse_table(table: object, path: Path) -> Config:
             (pattern, _code_list(per_file, pattern, path, f"{SECTION}.per-file-ignores.")) for pattern in per_file
         ),
         exclude=_string_list(values, "exclude", path),
+        max_file_size=_byte_count(values, "max-file-size", path),
         rule_options=rule_options,
     )
 
@@ -207,6 +211,13 @@ def _string_list(values: dict, key: str, path: Path, prefix: str = SECTION + "."
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{path}: '{prefix}{key}' must be a list of strings")
     return tuple(value)
+
+
+def _byte_count(values: dict, key: str, path: Path) -> int:
+    value = values.get(key, MAX_FILE_SIZE)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: '{SECTION}.{key}' must be a positive number of bytes")
+    return value
 
 
 def _code_list(values: dict, key: str, path: Path, prefix: str = SECTION + ".") -> tuple[str, ...]:

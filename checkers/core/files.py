@@ -4,6 +4,7 @@ for Python sources and Kubernetes manifests (YAML and JSON)."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,32 +21,43 @@ class Target:
     config: Config
 
 
-class MissingPath(Exception):
-    pass
+@dataclass(frozen=True)
+class Unreadable:
+    """A named path that is not there or may not be looked at, or a directory that
+    cannot be listed: reported like an unreadable file."""
+
+    path: str
+    message: str
 
 
-def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | MissingPath]:
+def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | Unreadable]:
     """Yield what to check under ``paths``, in a stable order.
 
     ``config_for(path)`` gives the settings of a file or folder (the nearest
-    pyproject.toml, or the one named by ``--config``). A path that does not exist is
-    yielded as :class:`MissingPath`, to be reported like any unreadable file.
+    pyproject.toml, or the one named by ``--config``). A named file is yielded whatever
+    it is (reading it says if it is not a regular file); a walk yields regular files only.
+    A named path that cannot be looked at (missing, or in a folder that may not be
+    searched) and a folder that cannot be listed are yielded as :class:`Unreadable`.
     """
     for path in paths:
         if path == STDIN:
             yield Target(STDIN, config_for(os.getcwd()))
         elif os.path.isdir(path):
             yield from _walk(path, config_for)
-        elif os.path.exists(path) or os.path.islink(path):
+        else:
+            try:
+                os.lstat(path)  # a dangling symlink is yielded: reading it says why it fails
+            except OSError as error:
+                yield Unreadable(path, f"cannot read file: {error.strerror}")
+                continue
             config = config_for(path)
             if not (force_exclude and (config.is_excluded(path) or _default_excluded(path))):
                 yield Target(path, config)
-        else:
-            yield MissingPath(path)
 
 
-def _walk(root: str, config_for) -> Iterator[Target]:
-    for directory, subdirectories, files in os.walk(root):
+def _walk(root: str, config_for) -> Iterator[Target | Unreadable]:
+    unlistable: list[OSError] = []
+    for directory, subdirectories, files in os.walk(root, onerror=unlistable.append):
         config = config_for(directory)
         subdirectories[:] = sorted(
             name
@@ -55,8 +67,18 @@ def _walk(root: str, config_for) -> Iterator[Target]:
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
                 path = os.path.normpath(os.path.join(directory, name))
-                if not config.is_excluded(path):
+                if not config.is_excluded(path) and not _is_special(path):
                     yield Target(path, config)
+    for error in unlistable:
+        yield Unreadable(os.path.normpath(error.filename), f"cannot read directory: {error.strerror}")
+
+
+def _is_special(path: str) -> bool:
+    """A FIFO, socket or device, or a symlink to one: a walk passes over it in silence."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # dangling, or not to be looked at: reading it says so
+        return False
 
 
 def _skip_directory(path: str, name: str, config: Config) -> bool:

@@ -10,12 +10,14 @@ DECODE_ERROR = "OOM002"
 SYNTAX_ERROR = "OOM003"
 TOO_DEEP = "OOM004"
 DUPLICATE_KEY = "OOM005"
+TOO_LARGE = "OOM006"
 DIAGNOSTICS = {
     READ_ERROR: "file-not-readable",
     DECODE_ERROR: "file-not-decodable",
     SYNTAX_ERROR: "syntax-error",
     TOO_DEEP: "too-deeply-nested",
     DUPLICATE_KEY: "duplicate-key",
+    TOO_LARGE: "file-too-large",
 }
 @dataclass(frozen=True, order=True)
 class Finding:

@@ -21,19 +21,29 @@ class NoqaMap:
         Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as for the parsers."""
         self._lines = io.StringIO(source, newline=None).readlines()
         self._logical = _logical_line_text(source, self._lines) if python else {}
+        self._comments: dict[str, tuple[str, ...] | None] = {}
+        """What the ``# noqa`` of each line text lists (``()``: every code), searched for
+        once per text: a long line (a one-line JSON manifest) holds many findings."""
 
     def suppresses(self, line: int, code: str) -> bool:
         text = self._logical.get(line)
         if text is None:
             text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
-        match = NOQA_RE.search(text)
-        if match is None:
-            return False
-        codes = match.group("codes")
-        if codes is None:
-            return True
-        listed = tuple(item for item in _CODE_SEPARATOR.split(codes) if item)
-        return code.startswith(listed)
+        if text not in self._comments:
+            self._comments[text] = _listed_codes(text)
+        listed = self._comments[text]
+        return listed is not None and (not listed or code.startswith(listed))
+
+
+def _listed_codes(text: str) -> tuple[str, ...] | None:
+    """The codes a ``# noqa`` in ``text`` lists, ``()`` for a bare one, None without one."""
+    match = NOQA_RE.search(text)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    if codes is None:
+        return ()
+    return tuple(item for item in _CODE_SEPARATOR.split(codes) if item)
 
 
 def _logical_line_text(source: str, lines: list[str]) -> dict[int, str]:

@@ -37,7 +37,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from oomlint.core.findings import DIAGNOSTICS, Finding
 from oomlint.core.rule import Rule, language_of
-from oomlint.core.source import decode_source
+from oomlint.core.source import MAX_FILE_SIZE, NotRead, decode_source, read_file_and_status
 from oomlint.engine import check_bytes
 from oomlint.fix import manifests
 from oomlint.kubernetes.manifest import ManifestFindings, cover
@@ -65,17 +65,20 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_file(
-    path: str, rules: tuple[tuple[type[Rule], dict], ...], unsafe: bool = False, write: bool = True, limit_ranges=None
+    path: str,
+    rules: tuple[tuple[type[Rule], dict], ...],
+    unsafe: bool = False,
+    write: bool = True,
+    limit_ranges=None,
+    max_size: int = MAX_FILE_SIZE,
 ) -> FixResult:
     """Fix what can be fixed in one file, Python or manifest; write it unless ``write`` is
     false. ``limit_ranges``: the LimitRange defaults of the other manifests of the run
     (:func:`oomlint.kubernetes.manifest.limit_ranges_of`), whose findings are not reported, so not fixed."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-            as_read = os.fstat(stream.fileno())
-    except OSError as error:
-        return FixResult(path, problem=f"cannot read: {error.strerror}")
+        data, as_read = read_file_and_status(path, max_size)
+    except NotRead as error:  # not a regular file, unreadable, or larger than max_size
+        return FixResult(path, problem=error.message)
     findings = _covered(check_bytes(data, path, rules), limit_ranges)
     result = FixResult(path, remaining=findings)
     todo = [f for f in findings if applicable(f, unsafe)]

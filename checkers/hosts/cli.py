@@ -13,15 +13,16 @@ import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-from oomlint.core.version import __version__
 from oomlint.core.config import Config, ConfigError, find_config, load_config_file
-from oomlint.report.docs import render_rule
+from oomlint.core.files import PYTHON_SUFFIXES, STDIN, Target, Unreadable, collect
 from oomlint.core.findings import DIAGNOSTICS, READ_ERROR, Finding
-from oomlint.engine import check_bytes, check_file
-from oomlint.core.files import PYTHON_SUFFIXES, STDIN, MissingPath, Target, collect
-from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.report.output import FORMATS, finding_line, render
 from oomlint.core.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
+from oomlint.core.source import NotRead, read_limited
+from oomlint.core.version import __version__
+from oomlint.engine import check_bytes, check_file
+from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.report.docs import render_rule
+from oomlint.report.output import FORMATS, finding_line, render
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "fix", "rule", "rules", "lsp")
@@ -124,8 +125,8 @@ def _check(arguments: argparse.Namespace) -> int:
     config_for = _config_source(arguments)
     targets, findings = [], []
     for item in collect(arguments.paths, config_for, arguments.force_exclude):
-        if isinstance(item, MissingPath):
-            findings.append(Finding(str(item), 1, 1, READ_ERROR, "cannot read file: No such file or directory", DIAGNOSTICS[READ_ERROR], 1, 1))
+        if isinstance(item, Unreadable):
+            findings.append(Finding(item.path, 1, 1, READ_ERROR, item.message, DIAGNOSTICS[READ_ERROR], 1, 1))
         else:
             targets.append(item)
     failures, checked = [], []
@@ -189,10 +190,14 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
     target, noqa, stdin_filename = task
     try:
         if target.path == STDIN:
-            data, path = sys.stdin.buffer.read(), stdin_filename or STDIN
+            path = stdin_filename or STDIN
+            try:
+                data = read_limited(sys.stdin.buffer, target.config.max_file_size)
+            except NotRead as error:
+                return [error.finding(path)]
             language = _stdin_language(data, stdin_filename)
             return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
-        return check_file(target.path, target.config.rules_for(target.path), noqa)
+        return check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 
@@ -227,10 +232,10 @@ def _fix(arguments: argparse.Namespace) -> int:
     config_for = _config_source(arguments)
     items = list(collect(arguments.paths, config_for, arguments.force_exclude))
     for item in items:
-        if isinstance(item, MissingPath) or item.path == STDIN:
-            raise UsageError(f"{item}: fix needs existing files" if isinstance(item, MissingPath) else "fix cannot read stdin")
+        if isinstance(item, Unreadable) or item.path == STDIN:
+            raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
-    checked = [check_file(item.path, item.config.rules_for(item.path)) for item in manifests]
+    checked = [check_file(item.path, item.config.rules_for(item.path), max_size=item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
     remaining, fixed_count, changed, problems, failures = [], 0, 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
@@ -269,7 +274,7 @@ def _fix_target(task):
 
     item, unsafe, write, limit_ranges = task
     try:
-        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges)
+        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges, item.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 

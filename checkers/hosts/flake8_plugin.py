@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from oomlint.core.version import __version__
 from oomlint.core.config import find_config
+from oomlint.core.source import too_large
+from oomlint.core.version import __version__
 from oomlint.python.checker import check_source
 
 
@@ -24,8 +25,14 @@ class Flake8Plugin:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        rules = find_config(self.filename).rules_for(self.filename)
+        config = find_config(self.filename)
+        rules = config.rules_for(self.filename)
         source = "".join(self.lines)
-        for finding in check_source(source, self.filename, rules, tree=self.tree, noqa=False):
+        # flake8 has read the file already: the limit applies to the text it hands over.
+        size = len(source.encode("utf-8"))
+        findings = too_large(self.filename, size, config.max_file_size) or check_source(
+            source, self.filename, rules, tree=self.tree, noqa=False
+        )
+        for finding in findings:
             # flake8 columns are 0-based; it adds 1 when it prints them.
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -14,11 +14,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from oomlint.core.version import __version__
 from oomlint.core.config import ConfigError, find_config
-from oomlint.report.docs import DOCS_URL
 from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.core.source import too_large
+from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
+from oomlint.report.docs import DOCS_URL
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -69,7 +70,7 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
             types.CodeAction(
                 title=f"Fix {finding.code}" + (" (unsafe: may change behaviour)" if finding.fix == "unsafe" else ""),
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic(finding, document)],
+                diagnostics=diagnostics([finding], document),
                 is_preferred=finding.fix == "safe",
                 edit=types.WorkspaceEdit(changes={document.uri: [types.TextEdit(range=whole, new_text=new_text)]}),
             )
@@ -81,11 +82,13 @@ def _check(ls: LanguageServer, document):
     """``(path, rules, findings)`` for an open document, or None on a configuration error."""
     path = to_fs_path(document.uri) or document.uri
     try:
-        rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
+        config = find_config(path if os.path.isabs(path) else os.getcwd())
+        rules = config.rules_for(path)
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
-    return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
+    data = document.source.encode("utf-8")
+    return path, rules, too_large(path, len(data), config.max_file_size) or check_bytes(data, path, rules)
 
 
 def publish(ls: LanguageServer, uri: str) -> None:
@@ -94,21 +97,49 @@ def publish(ls: LanguageServer, uri: str) -> None:
     if checked is None:
         return
     _, _, findings = checked
-    diagnostics = [diagnostic(finding, document) for finding in findings]
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
+        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics(findings, document))
     )
 
 
-def diagnostic(finding: Finding, document) -> types.Diagnostic:
+def diagnostics(findings: list[Finding], document) -> list[types.Diagnostic]:
+    """The findings as LSP diagnostics, in time linear in the document and the findings."""
+    positions = _client_positions(
+        document,
+        {(f.line - 1, f.column - 1) for f in findings} | {(f.end_line - 1, f.end_column - 1) for f in findings},
+    )
+    return [diagnostic(finding, positions) for finding in findings]
+
+
+def _client_positions(document, points: set[tuple[int, int]]) -> dict[tuple[int, int], types.Position]:
+    """0-based ``(line, code point)`` positions in the client's units, as pygls'
+    ``range_to_client_units`` gives them; but that splits the document anew on each call
+    and counts from the start of the line: a scan of the document per finding. Here it is
+    split once, and each line is counted once, from one position to the next."""
+    lines = document.lines
+    count_units = document.position_codec.client_num_units
+    positions = {}
+    line_counted, counted_to, units = -1, 0, 0
+    for line, character in sorted(points):
+        if line >= len(lines):
+            positions[line, character] = types.Position(line=len(lines), character=0)
+            continue
+        if line != line_counted:
+            line_counted, counted_to, units = line, 0, 0
+        units += count_units(lines[line][counted_to:character])
+        counted_to = character
+        positions[line, character] = types.Position(line=line, character=units)
+    return positions
+
+
+def diagnostic(finding: Finding, positions: dict[tuple[int, int], types.Position]) -> types.Diagnostic:
     """Engine positions are 1-based code points; LSP's are 0-based in the client's units."""
-    in_code_points = types.Range(
-        start=types.Position(line=finding.line - 1, character=finding.column - 1),
-        end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1),
-    )
     is_diagnostic = finding.code in DIAGNOSTICS
     return types.Diagnostic(
-        range=document.position_codec.range_to_client_units(document.lines, in_code_points),
+        range=types.Range(
+            start=positions[finding.line - 1, finding.column - 1],
+            end=positions[finding.end_line - 1, finding.end_column - 1],
+        ),
         message=finding.message,
         severity=types.DiagnosticSeverity.Error if is_diagnostic else types.DiagnosticSeverity.Warning,
         code=finding.code,

@@ -14,12 +14,15 @@ from __future__ import annotations
 from astroid import nodes
 from pylint.checkers import BaseRawFileChecker
 
-from oomlint.core.config import find_config
-from oomlint.core.findings import DIAGNOSTICS
-from oomlint.engine import check_bytes
+from oomlint.core.config import SECTION, find_config
+from oomlint.core.findings import DIAGNOSTICS, TOO_LARGE
 from oomlint.core.rule import Option, Rule, all_rules
+from oomlint.core.source import NotRead, read_limited
+from oomlint.engine import check_bytes
 
 _PYLINT_TYPES = {bool: "yn", int: "int", str: "string", tuple: "csv"}
+# OOM006 as the rules' ids go (OOM301 -> W7131); pylint reports the other diagnostics itself.
+_TOO_LARGE_ID = "W7106"
 
 
 def _pylint_option(rule: type[Rule], option: Option) -> tuple[str, dict]:
@@ -40,6 +43,12 @@ class OomlintChecker(BaseRawFileChecker):
     msgs = {
         rule.pylint_id(): ("%s", rule.symbol, f"{rule.summary} ({rule.code}; see 'oomlint rule {rule.code}').")
         for rule in all_rules()
+    } | {
+        _TOO_LARGE_ID: (
+            "%s",
+            DIAGNOSTICS[TOO_LARGE],
+            f"File larger than max-file-size in [{SECTION}], left unchecked ({TOO_LARGE}).",
+        )
     }
     options = tuple(
         _pylint_option(rule, option) for rule in all_rules() if rule.language == "python" for option in rule.options
@@ -47,17 +56,23 @@ class OomlintChecker(BaseRawFileChecker):
 
     def process_module(self, node: nodes.Module) -> None:
         path = node.file or node.name
+        config = find_config(path)
         rules = tuple(
             (rule, self._options(rule, options))
-            for rule, options in find_config(path).rules_for(path)
+            for rule, options in config.rules_for(path)
             if self.linter.is_message_enabled(rule.pylint_id())
         )
         if not rules:
             return
-        with node.stream() as stream:
-            data = stream.read()
-        for finding in check_bytes(data, path, rules):
-            if finding.code in DIAGNOSTICS:  # pylint reports unparsable files itself
+        try:
+            with node.stream() as stream:
+                data = read_limited(stream, config.max_file_size)
+        except NotRead as error:
+            findings = [error.finding(path)]
+        else:
+            findings = check_bytes(data, path, rules)
+        for finding in findings:
+            if finding.code in DIAGNOSTICS and finding.code != TOO_LARGE:  # pylint reports unparsable files itself
                 continue
             self.add_message(
                 finding.symbol,

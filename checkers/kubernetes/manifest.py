@@ -291,7 +291,7 @@ class KubernetesRule(Rule):
     def fixable(self, node: Node) -> bool:
         """Whether :meth:`fix` can fix a finding at ``node`` in the document being checked:
         report ``fix=`` only then, so that the fix marker tells the truth."""
-        return self.fix(node, self.settings, Document(self.context.text)) is not None
+        return self.fix(node, self.settings, self.context.document) is not None
 
 
 class ManifestFindings(list):
@@ -321,6 +321,17 @@ class ManifestContext:
         self.text = ""
         """The current document's text, which fixes would edit (see :meth:`KubernetesRule.fixable`)."""
         self.object: KubeObject | None = None
+        self._document = None
+
+    @property
+    def document(self):
+        """:attr:`text` as fixes edit it (a :class:`oomlint.manifest_fixes.Document`), made
+        once per document, not per finding: making one scans the text for its newline."""
+        from oomlint.kubernetes.edits import Document  # here: that module imports this one
+
+        if self._document is None or self._document.text is not self.text:
+            self._document = Document(self.text)
+        return self._document
 
     def report(self, rule: Rule, node: Node, message: str, fix: str | None = None, fix_hint: object = None) -> None:
         line, column, end_line, end_column = span(node, self.line_offset)
