@@ -282,6 +282,85 @@ def test_one_answer_to_is_this_a_logger(source, expr, origin):
     assert model.is_logger(expression(expr)) is (origin is not None)
 
 
+FLOW = """\
+import os
+from PIL import Image
+
+
+def handler(request, limit):
+    if request.ok:
+        assert limit > 0
+        size = len(request.body)
+        if not size:
+            return size
+        while size > limit:
+            size -= 1
+        else:
+            print(size)
+        try:
+            value = request.read() if size else None
+        finally:
+            pass
+        return value
+    return None
+"""
+
+
+def flow_node(tree: ast.Module, source_text: str) -> ast.AST:
+    """The first node whose source is ``source_text``."""
+    return next(node for node in ast.walk(tree) if ast.get_source_segment(FLOW, node) == source_text)
+
+
+def test_parents_statements_blocks_and_enclosing_nodes():
+    model, tree = model_after(FLOW)
+    read = flow_node(tree, "request.read()")
+    statement = model.statement(read)
+    assert ast.unparse(statement) == "value = request.read() if size else None"
+    assert model.block(statement)[0] is statement
+    assert isinstance(model.enclosing(read, (ast.Try, ast.With)), ast.Try)
+    assert isinstance(model.enclosing(read, ast.FunctionDef), ast.FunctionDef)
+    assert model.enclosing(read, ast.ClassDef) is None
+    assert [type(node).__name__ for node in model.ancestors(read)] == [
+        "IfExp", "Assign", "Try", "If", "FunctionDef", "Module"
+    ]
+    assert model.imported_packages == {"os", "PIL"}
+
+
+@pytest.mark.parametrize(
+    ("node", "known"),
+    [
+        ("request.read()", [("size", True), ("not size", False), ("limit > 0", True), ("request.ok", True)]),
+        ("size -= 1", [("size > limit", True), ("not size", False), ("limit > 0", True), ("request.ok", True)]),
+        ("print(size)", [("size > limit", False), ("not size", False), ("limit > 0", True), ("request.ok", True)]),
+        ("return size", [("not size", True), ("limit > 0", True), ("request.ok", True)]),
+        ("return None", [("request.ok", False)]),
+    ],
+)
+def test_guards_are_the_tests_known_to_hold(node, known):
+    """Enclosing branches, earlier asserts and earlier guard clauses, innermost first."""
+    model, tree = model_after(FLOW)
+    found = [(ast.unparse(test), value) for test, value in model.guards(flow_node(tree, node))]
+    assert found == known
+
+
+def test_module_binding_is_the_one_bound_at_import():
+    source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
+    scope = {}
+
+    class Probe:
+        def node_types(self):
+            return {ast.Return: "visit_Return"}
+
+        def visit_Return(self, node):
+            scope["function"] = walked.scope
+
+    tree = ast.parse(source)
+    walked = SemanticModel(tree)
+    Walker(walked, [Probe()]).run(tree)
+    names = tree.body[1].body[-1].value.elts
+    assert [walked.module_binding(name, scope["function"]) is not None for name in names] == [True, False, False]
+
+
 def test_nothing_of_a_file_is_retained():
     """Findings are plain values: no tree, model or source is reachable from them."""
     import gc

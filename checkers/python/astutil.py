@@ -69,11 +69,3 @@ def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[as
     return [*positional, *args.kwonlyargs, *extra]
 
 
-def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
-    """The statement lists a compound statement holds (body, handlers, else, finally, cases)."""
-    if isinstance(statement, (ast.Try, ast.TryStar)):
-        handlers = [handler.body for handler in statement.handlers]
-        return [statement.body, *handlers, statement.orelse, statement.finalbody]
-    if isinstance(statement, ast.Match):
-        return [case.body for case in statement.cases]
-    return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
@@ -30,6 +33,8 @@ class Binding:
     """The assigned expression, for a plain one-target assignment (or ``with ... as``)."""
     qualname: str | None = None
     """For imports: the fully qualified name the binding stands for."""
+    scope: Scope | None = None
+    """The scope it binds the name in (set when bound)."""
 
 
 @dataclass(eq=False)
@@ -59,6 +64,61 @@ class SemanticModel:
     def __init__(self, module: ast.Module):
         self.module_scope = Scope("module", module, None)
         self.scope = self.module_scope
+        self.imported_packages: set[str] = set()
+        """Top-level packages imported anywhere in the module so far (``PIL`` for ``from PIL import Image``)."""
+        self._parents: dict[ast.AST, ast.AST] | None = None
+
+    # ------------------------------------------------------------ tree shape
+    # Answered from a map of parents made on the first question (most files never ask).
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        if self._parents is None:
+            self._parents = _parents(self.module_scope.node)
+        return self._parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        """The nodes around ``node``, innermost first, up to the module."""
+        node = self.parent(node)
+        while node is not None:
+            yield node
+            node = self.parent(node)
+
+    def statement(self, node: ast.AST) -> ast.stmt | None:
+        """The innermost statement holding ``node`` (``node`` itself if it is one)."""
+        while node is not None and not isinstance(node, ast.stmt):
+            node = self.parent(node)
+        return node
+
+    def block(self, statement: ast.stmt) -> list[ast.stmt]:
+        """The statement list ``statement`` stands in (a body, an ``else``, a handler...)."""
+        holder = self.parent(statement)
+        blocks = [holder.body] if isinstance(holder, (ast.Module, ast.ExceptHandler, ast.match_case)) else child_blocks(holder)
+        return next(block for block in blocks if any(item is statement for item in block))
+
+    def enclosing(self, node: ast.AST, types: type | tuple[type, ...]) -> ast.AST | None:
+        """The innermost node of ``types`` around ``node`` in the same function."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, types):
+                return ancestor
+            if isinstance(ancestor, _SCOPES):
+                return None
+        return None
+
+    def guards(self, node: ast.AST) -> Iterator[tuple[ast.expr, bool]]:
+        """``(test, value)`` for each test known to have had ``value`` when ``node`` runs,
+        innermost first, within its function: the ``if``/``while``/conditional expression
+        whose branch holds it, an earlier ``assert``, and an earlier guard clause of an
+        enclosing block (``if not ok: return`` -- or ``raise``, ``continue``, ``break``)."""
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(child, ast.stmt):
+                yield from _earlier_guards(self.block(child), child)
+            if isinstance(ancestor, _SCOPES):
+                return
+            if isinstance(ancestor, (ast.If, ast.While, ast.IfExp)) and child is not ancestor.test:
+                in_body = child is ancestor.body or (isinstance(ancestor.body, list) and any(item is child for item in ancestor.body))
+                yield ancestor.test, in_body
+            child = ancestor
 
     # ----------------------------------------------------------------- queries
 
@@ -123,6 +183,12 @@ class SemanticModel:
             first = False
             scope = scope.parent
         return None
+
+    def module_binding(self, name: ast.Name, scope: Scope | None = None) -> Binding | None:
+        """The binding ``name`` reaches, when it is a module-level one (bound at import,
+        the same for every call), else None."""
+        binding = self.lookup(name.id, scope, at=name)
+        return binding if binding is not None and binding.scope is self.module_scope else None
 
     def is_logger(self, expr: ast.AST, scope: Scope | None = None) -> bool:
         """Whether ``expr`` is a logger: see :meth:`logger_origin`."""
@@ -240,10 +306,12 @@ class SemanticModel:
         previous = scope.bindings.get(name)
         if previous is not None:
             scope.earlier.setdefault(name, []).append(previous)
+        binding.scope = scope
         scope.bindings[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
+            self.imported_packages.update(alias.name.partition(".")[0] for alias in node.names)
             for alias in node.names:
                 if alias.asname:
                     self.bind(alias.asname, Binding("import", node, qualname=alias.name))
@@ -255,6 +323,7 @@ class SemanticModel:
             module = "." * node.level + (node.module or "")
         else:
             module = node.module or ""
+            self.imported_packages.add(module.partition(".")[0])
         for alias in node.names:
             if alias.name == "*":
                 continue
@@ -284,10 +353,44 @@ class SemanticModel:
     def bind_parameters(self, args: ast.arguments) -> None:
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is not None:
-                self.scope.bindings[arg.arg] = Binding("param", arg)
+                self.scope.bindings[arg.arg] = Binding("param", arg, scope=self.scope)
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
+
+
+def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists a compound statement holds (body, handlers, else, finally, cases)."""
+    if isinstance(statement, (ast.Try, ast.TryStar)):
+        handlers = [handler.body for handler in statement.handlers]
+        return [statement.body, *handlers, statement.orelse, statement.finalbody]
+    if isinstance(statement, ast.Match):
+        return [case.body for case in statement.cases]
+    return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    parents = {}
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            pending.append(child)
+    return parents
+
+
+def _earlier_guards(block: list[ast.stmt], statement: ast.stmt) -> Iterator[tuple[ast.expr, bool]]:
+    """What the statements of ``block`` before ``statement`` establish, nearest first."""
+    index = next(index for index, item in enumerate(block) if item is statement)
+    for earlier in reversed(block[:index]):
+        if isinstance(earlier, ast.Assert):
+            yield earlier.test, True
+        elif isinstance(earlier, ast.If) and earlier.body and isinstance(earlier.body[-1], _TERMINATORS):
+            if not earlier.orelse:
+                yield earlier.test, False
+            elif isinstance(earlier.orelse[-1], _TERMINATORS):
+                return  # nothing after it runs
 
 
 def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:

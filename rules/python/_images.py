@@ -165,30 +165,19 @@ class CheckedFirst:
     ``assert``, ``while`` or conditional expression has, so far in the walk, passed
     the subclass's ``is_check``; the walk follows source order, so "so far" is
     "before". Modules that import none of ``LIBRARIES`` are skipped: ``relevant``
-    stays false and the subclass should return at once.
+    is false and the subclass should return at once.
     """
 
     LIBRARIES: frozenset[str] = frozenset()
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.imported: set[str] = set()
-        self.relevant = False
         self.checked: set[ast.AST | None] = set()
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self._note_import(alias.name)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if not node.level and node.module:
-            self._note_import(node.module)
-
-    def _note_import(self, module: str) -> None:
-        top = module.partition(".")[0]
-        if top in self.LIBRARIES:
-            self.imported.add(top)
-            self.relevant = True
+    @property
+    def relevant(self) -> bool:
+        """Whether the module has imported one of ``LIBRARIES`` so far."""
+        return not self.LIBRARIES.isdisjoint(self.model.imported_packages)
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
         if self.relevant and self.is_check(node.test):

@@ -26,9 +26,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from oomlint.python.astutil import FunctionNode, child_blocks
+from oomlint.python.astutil import FunctionNode
 from oomlint.python.checker import FileContext
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel, child_blocks
 from oomlint.core.rule import Option, Rule
 
 CLOSE = ("close",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import argument, child_blocks
+from oomlint.python.astutil import argument
 from oomlint.core.rule import Rule
 from oomlint.python.semantic import Scope
 
@@ -53,7 +53,6 @@ REMOVES = {
     **dict.fromkeys(("lmove", "blmove"), "first_list"),
     **dict.fromkeys(("blpop", "brpop", "bzpopmin", "bzpopmax"), "keys"),
 }
-TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
@@ -82,27 +81,6 @@ class Write:
     described: Key
     scope: Scope
     function: ast.AST | None
-
-
-@dataclass(eq=False)
-class ExistenceGuard:
-    """Code that runs only after ``exists(key)`` or ``hexists(key, field)`` answered yes."""
-
-    identity: str
-    receiver: ast.expr
-    scope: Scope
-    start: Position
-    end: Position | None
-    """None for a guard clause until it is needed: the end of the block that holds ``clause``."""
-    clause: ast.If | None = None
-    root: ast.AST | None = None
-
-    def covers(self, position: Position) -> bool:
-        """Whether code at ``position`` is in the guarded region."""
-        if self.end is None and self.clause is not None:
-            self.end = _block_end(self.root, self.clause)
-            self.clause = None  # searched once
-        return self.end is not None and self.start <= position <= self.end
 
 
 class RedisKeyWithoutTtl(Rule):
@@ -218,7 +196,6 @@ class RedisKeyWithoutTtl(Rule):
         self.ended: set[str] = set()
         # Per function, the keys it deletes and where.
         self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
-        self.guards: dict[ast.AST | None, list[ExistenceGuard]] = {}
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -258,29 +235,6 @@ class RedisKeyWithoutTtl(Rule):
         if deletes:
             self.deleted.setdefault(self.model.function, []).append((described, _position(call)))
 
-    def visit_If(self, node: ast.If) -> None:
-        """Where a key is known to exist: the body of ``if r.exists(k)``, the ``else`` of
-        ``if not r.exists(k)``, and the rest of the block after ``if not r.exists(k): return``."""
-        present = _existence_checks(node.test, True)
-        if present:
-            self._guard(present, _position(node.body[0]), _end(node.body[-1]))
-        absent = _existence_checks(node.test, False)
-        if absent:
-            if node.orelse:
-                self._guard(absent, _position(node.orelse[0]), _end(node.orelse[-1]))
-            if isinstance(node.body[-1], TERMINATORS):
-                self._guard(absent, _end(node), None, clause=node)
-
-    def _guard(
-        self, checks: list[ast.Call], start: Position, end: Position | None, clause: ast.If | None = None
-    ) -> None:
-        function = self.model.function
-        guards = self.guards.setdefault(function, [])
-        root = (function or self.context.tree) if clause is not None else None
-        for check in checks:
-            identity = self._describe(argument(check, 0, "name")).identity
-            guards.append(ExistenceGuard(identity, check.func.value, self.model.scope, start, end, clause, root))
-
     def finish(self) -> None:
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
@@ -312,32 +266,32 @@ class RedisKeyWithoutTtl(Rule):
         return False
 
     def _updates_existing(self, write: Write) -> bool:
-        """The write runs only after a client found its key: it changes a key that exists
-        and keeps its TTL (unless it replaces a string's value, which drops the TTL)."""
+        """The write runs only after a client found its key (``if r.exists(k)``, the ``else``
+        of ``if not r.exists(k)``, after ``if not r.exists(k): return``): it changes a key
+        that exists and keeps its TTL (unless it replaces a string's value, which drops it)."""
         if write.call.func.attr in REPLACES:
             return False
-        position = _position(write.call)
         return any(
-            guard.identity == write.described.identity
-            and guard.covers(position)
-            and self._kind(guard.receiver, guard.scope, _DEPTH) == CLIENT
-            for guard in self.guards.get(write.function, ())
+            self._describe(argument(check, 0, "name"), write.scope).identity == write.described.identity
+            and self._kind(check.func.value, write.scope, _DEPTH) == CLIENT
+            for test, holds in self.model.guards(write.call)
+            for check in _existence_checks(test, holds)
         )
 
-    def _describe(self, key: ast.expr) -> Key:
+    def _describe(self, key: ast.expr, scope: Scope | None = None) -> Key:
         if isinstance(key, ast.Name):
             # ``key = f"rate:{user_id}"`` in the function: the key is what it was assigned.
-            binding = self.model.lookup(key.id)
+            binding = self.model.lookup(key.id, scope, at=key)
             if (
                 binding is not None
                 and binding.kind == "assign"
                 and binding.value is not None
-                and binding is not self.model.module_scope.bindings.get(key.id)
+                and binding.scope is not self.model.module_scope
             ):
                 key = binding.value
-        return Key(ast.dump(key), self._fixed(key), _shape(key))
+        return Key(ast.dump(key), self._fixed(key, scope), _shape(key))
 
-    def _fixed(self, key: ast.expr) -> bool:
+    def _fixed(self, key: ast.expr, scope: Scope | None = None) -> bool:
         """The same key on every call: a constant, a module-level name, an attribute of
         ``self``/``cls`` or of a fixed value, a call with no arguments
         (``_index_key()``), or an f-string, ``+``, ``%`` or subscript of those."""
@@ -345,22 +299,18 @@ class RedisKeyWithoutTtl(Rule):
             return True
         if isinstance(key, ast.Name):
             # Bound once at import; not a loop variable or an unpacked item (bound to no value).
-            binding = self.model.lookup(key.id)
-            return (
-                binding is not None
-                and binding is self.model.module_scope.bindings.get(key.id)
-                and (binding.kind != "assign" or binding.value is not None)
-            )
+            binding = self.model.module_binding(key, scope)
+            return binding is not None and (binding.kind != "assign" or binding.value is not None)
         if isinstance(key, ast.Attribute):
-            return self.model.is_self(key.value) or self._fixed(key.value)
+            return self.model.is_self(key.value, scope) or self._fixed(key.value, scope)
         if isinstance(key, ast.Call):
             return not key.args and not key.keywords
         if isinstance(key, ast.JoinedStr):
-            return all(self._fixed(part.value) for part in key.values if isinstance(part, ast.FormattedValue))
+            return all(self._fixed(part.value, scope) for part in key.values if isinstance(part, ast.FormattedValue))
         if isinstance(key, ast.BinOp):
-            return self._fixed(key.left) and self._fixed(key.right)
+            return self._fixed(key.left, scope) and self._fixed(key.right, scope)
         if isinstance(key, ast.Subscript):
-            return self._fixed(key.value) and self._fixed(key.slice)
+            return self._fixed(key.value, scope) and self._fixed(key.slice, scope)
         return False
 
     def _key_tokens(self, key: ast.expr) -> list:
@@ -452,26 +402,8 @@ def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:
     return [test] if test.func.attr == "hexists" and argument(test, 0, "name") is not None else []
 
 
-def _block_end(root: ast.AST, statement: ast.stmt) -> Position | None:
-    """The end of the statement list that holds ``statement``, in ``root`` but not in the
-    functions nested in it: what a guard clause (``if ...: return``) protects."""
-    pending = [root.body]
-    while pending:
-        block = pending.pop()
-        for child in block:
-            if child is statement:
-                return _end(block[-1])
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                pending.extend(inner for inner in child_blocks(child) if inner)
-    return None
-
-
 def _position(node: ast.AST) -> Position:
     return node.lineno, node.col_offset
-
-
-def _end(node: ast.AST) -> Position:
-    return node.end_lineno, node.end_col_offset
 
 
 def _expired(key: ast.expr, tokens) -> bool:

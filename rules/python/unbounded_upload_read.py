@@ -289,7 +289,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             return self._annotated(parameter.annotation, REQUEST_TYPES, expr)
         if (
             parameter.arg == "request"
-            and AIOHTTP in self.imported
+            and AIOHTTP in self.model.imported_packages
             and isinstance(self.model.function, ast.AsyncFunctionDef)
         ):
             return AIOHTTP
@@ -332,7 +332,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if isinstance(origin, ast.Attribute):
             if origin.attr == "files" and self._request(origin.value) == FLASK:
                 return FLASK
-            if origin.attr == "FILES" and ({"django", "rest_framework"} & self.imported):
+            if origin.attr == "FILES" and ({"django", "rest_framework"} & self.model.imported_packages):
                 return DJANGO
             return None
         if isinstance(origin, ast.Await):
