@@ -343,6 +343,39 @@ def test_guards_are_the_tests_known_to_hold(node, known):
     assert found == known
 
 
+@pytest.mark.parametrize(
+    ("annotation", "element", "types"),
+    [
+        ("Optional[UploadFile]", False, ["fastapi.UploadFile"]),
+        ("UploadFile | None", False, ["fastapi.UploadFile"]),
+        ("Union[bytes, UploadFile]", False, ["builtins.bytes", "fastapi.UploadFile"]),
+        ("Annotated[UploadFile, File()]", False, ["fastapi.UploadFile"]),
+        ("'UploadFile'", False, ["fastapi.UploadFile"]),
+        ("list[UploadFile]", True, ["fastapi.UploadFile"]),
+        ("dict[str, str]", False, [None]),
+    ],
+)
+def test_annotation_types_see_through_optional_union_annotated_and_quotes(annotation, element, types):
+    model, _ = model_after("from typing import Annotated, Optional, Union\nfrom fastapi import File, UploadFile\n")
+    assert list(model.annotation_types(expression(annotation), element)) == types
+
+
+@pytest.mark.parametrize(
+    ("body", "types"),
+    [
+        ("    if isinstance(upload, UploadFile):\n        return upload\n", ["fastapi.UploadFile"]),
+        ("    if not isinstance(upload, (bytes, UploadFile)):\n        raise TypeError\n    return upload\n",
+         ["builtins.bytes", "fastapi.UploadFile"]),
+        ("    assert upload and isinstance(upload, UploadFile)\n    return upload\n", ["fastapi.UploadFile"]),
+        ("    if isinstance(other, UploadFile):\n        return upload\n", []),
+        ("    if isinstance(upload, UploadFile):\n        pass\n    return upload\n", []),
+    ],
+)
+def test_narrowed_types_come_from_the_isinstance_known_to_hold(body, types):
+    source = "from fastapi import UploadFile\ndef handle(upload, other):\n" + body
+    assert at_returns(source, lambda model, node: list(model.narrowed_types(node.value))) == [types]
+
+
 def test_module_binding_is_the_one_bound_at_import():
     source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
     scope = {}

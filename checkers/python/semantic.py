@@ -17,6 +17,15 @@ from dataclasses import dataclass, field
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+ANNOTATION_WRAPPERS = frozenset(
+    f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union", "Annotated")
+)
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+SEQUENCES = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.set", "typing.List", "typing.Tuple", "typing.Sequence",
+     "typing.Iterable", "collections.abc.Sequence", "collections.abc.Iterable"}
+)
+ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
@@ -183,6 +192,46 @@ class SemanticModel:
             first = False
             scope = scope.parent
         return None
+
+    def annotation_types(self, annotation: ast.expr, element: bool = False) -> Iterator[str | None]:
+        """Qualified names of the types ``annotation`` allows, through ``Optional``,
+        ``Union``, ``X | None`` (its ``None`` left out), ``Annotated`` and quotes; with
+        ``element``, of the items of the sequences it allows. A yielded ``None`` stands
+        for a type with no name (``dict[str, str]``, a local class) or for the items of
+        something that is not a sequence: another type all the same."""
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                yield None
+                return
+        if isinstance(annotation, ast.Constant) and annotation.value is None:
+            return
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            yield from self.annotation_types(annotation.left, element)
+            yield from self.annotation_types(annotation.right, element)
+        elif isinstance(annotation, ast.Subscript):
+            base = self.qualified_name(annotation.value)
+            items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+            if base in ANNOTATION_WRAPPERS:
+                for item in items[:1] if base in ANNOTATED else items:
+                    yield from self.annotation_types(item, element)
+            elif element and base in SEQUENCES and items:
+                yield from self.annotation_types(items[0], False)
+            else:
+                yield None
+        else:
+            yield None if element else self.qualified_name(annotation)
+
+    def narrowed_types(self, name: ast.Name, scope: Scope | None = None) -> tuple[str | None, ...]:
+        """The classes (qualified names) that the innermost ``isinstance(name, T)`` known to
+        hold where ``name`` is used says it is (see :meth:`guards`); empty if none does."""
+        binding = self.lookup(name.id, scope, at=name)
+        for test, value in self.guards(name):
+            for tested, classes in _isinstance_tests(test, value):
+                if self.qualified_name(tested.func, scope) == ISINSTANCE and self.lookup(tested.args[0].id, scope, at=tested) is binding:
+                    return tuple(self.qualified_name(item, scope) for item in classes)
+        return ()
 
     def module_binding(self, name: ast.Name, scope: Scope | None = None) -> Binding | None:
         """The binding ``name`` reaches, when it is a module-level one (bound at import,
@@ -391,6 +440,19 @@ def _earlier_guards(block: list[ast.stmt], statement: ast.stmt) -> Iterator[tupl
                 yield earlier.test, False
             elif isinstance(earlier.orelse[-1], _TERMINATORS):
                 return  # nothing after it runs
+
+
+def _isinstance_tests(test: ast.expr, value: bool) -> Iterator[tuple[ast.Call, list[ast.expr]]]:
+    """``(call, classes)`` for each ``isinstance(name, classes)``-shaped call that is true
+    when ``test`` has ``value``: itself, under ``not``, or an operand of a true ``and``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _isinstance_tests(test.operand, not value)
+    elif isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and value:
+        for operand in test.values:
+            yield from _isinstance_tests(operand, True)
+    elif value and isinstance(test, ast.Call) and len(test.args) == 2 and isinstance(test.args[0], ast.Name):
+        classes = test.args[1]
+        yield test, classes.elts if isinstance(classes, ast.Tuple) else [classes]
 
 
 def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:

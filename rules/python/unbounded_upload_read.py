@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import is_infinite, is_none
 from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.python.semantic import Binding
 
 FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
 WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})
@@ -46,14 +45,6 @@ READS = frozenset(method for method, _ in BODY_READS)
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # Unwrapped to the type they annotate; the sequences to their element type.
-ANNOTATION_WRAPPERS = frozenset(
-    f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union", "Annotated")
-)
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-SEQUENCES = frozenset(
-    {"builtins.list", "builtins.tuple", "builtins.set", "typing.List", "typing.Tuple", "typing.Sequence",
-     "typing.Iterable", "collections.abc.Sequence", "collections.abc.Iterable"}
-)
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
 # ``upload.multiple_chunks()``.
 SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
@@ -78,10 +69,6 @@ BODY_LIMITS = {
 }
 SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
 FLASK_LIMIT = BODY_LIMITS[FLASK].setting
-ISINSTANCE = "builtins.isinstance"
-Position = tuple[int, int]
-
-
 class UnboundedUploadRead(CheckedFirst, Rule):
     """
     ## What it does
@@ -195,9 +182,6 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         super().__init__(context, options)
         self.unbounded: list[tuple[ast.Call, str, str]] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
-        # Where ``isinstance(name, T)`` holds: the true branch of an ``if`` or conditional
-        # expression, with the qualified names of ``T``, for each binding tested.
-        self.narrowed: dict[Binding, list[tuple[Position, Position, tuple[str | None, ...]]]] = {}
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if not self.relevant or node.value is None:
@@ -220,16 +204,6 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             found = self._whole_read(node, func)
             if found is not None:
                 self.unbounded.append((node, *found))
-
-    def visit_If(self, node: ast.If | ast.IfExp) -> None:
-        super().visit_If(node)
-        if self.relevant:
-            body = node.body if isinstance(node, ast.If) else [node.body]
-            start, end = (body[0].lineno, body[0].col_offset), (body[-1].end_lineno, body[-1].end_col_offset)
-            for binding, types in self._isinstance_tests(node.test):
-                self.narrowed.setdefault(binding, []).append((start, end, types))
-
-    visit_IfExp = visit_If
 
     def finish(self) -> None:
         for node, framework, what in self.unbounded:
@@ -359,67 +333,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         have, for ``element``) for ``value``, a name so annotated. In a union with other
         types (``bytes | UploadFile``) the value may be any of them: it is one of ``types``
         only where ``isinstance(value, ...)`` says so."""
-        allowed = list(self._annotation_types(annotation, element))
+        allowed = list(self.model.annotation_types(annotation, element))
         if not any(name in types for name in allowed):
             return None
-        return _framework_of(allowed, types) or _framework_of(self._narrowed(value), types)
-
-    def _annotation_types(self, annotation: ast.expr, element: bool) -> Iterator[str | None]:
-        """Qualified names of the types ``annotation`` allows, through ``Optional``,
-        ``Union``, ``X | None`` (its ``None`` left out), ``Annotated`` and quotes; with
-        ``element``, of the items of the sequences it allows. A yielded ``None`` stands
-        for a type with no name (``dict[str, str]``, a local class) or for the items of
-        something that is not a sequence: another type all the same."""
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except SyntaxError:
-                yield None
-                return
-        if is_none(annotation):
-            return
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            yield from self._annotation_types(annotation.left, element)
-            yield from self._annotation_types(annotation.right, element)
-        elif isinstance(annotation, ast.Subscript):
-            base = self.model.qualified_name(annotation.value)
-            items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-            if base in ANNOTATION_WRAPPERS:
-                for item in items[:1] if base in ANNOTATED else items:
-                    yield from self._annotation_types(item, element)
-            elif element and base in SEQUENCES and items:
-                yield from self._annotation_types(items[0], False)
-            else:
-                yield None
-        else:
-            yield None if element else self.model.qualified_name(annotation)
-
-    def _isinstance_tests(self, test: ast.expr) -> Iterator[tuple[Binding, tuple[str | None, ...]]]:
-        """``(binding of x, qualified names of T)`` for each ``isinstance(x, T)`` that
-        holds wherever ``test`` is true (itself or one operand of an ``and``)."""
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-            for operand in test.values:
-                yield from self._isinstance_tests(operand)
-        elif (
-            isinstance(test, ast.Call)
-            and len(test.args) == 2
-            and isinstance(test.args[0], ast.Name)
-            and self.model.qualified_name(test.func) == ISINSTANCE
-        ):
-            binding = self.model.lookup(test.args[0].id)
-            classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-            if binding is not None:
-                yield binding, tuple(self.model.qualified_name(item) for item in classes)
-
-    def _narrowed(self, value: ast.Name) -> tuple[str | None, ...]:
-        """The classes that the innermost ``isinstance`` test around ``value`` says it is."""
-        binding = self.model.lookup(value.id)
-        position = (value.lineno, value.col_offset)
-        for start, end, classes in reversed(self.narrowed.get(binding, ())):
-            if start <= position <= end:
-                return classes
-        return ()
-
+        return _framework_of(allowed, types) or _framework_of(self.model.narrowed_types(value), types)
 
 def _size_given(call: ast.Call) -> bool:
     """Whether ``read(...)`` is given a size that bounds it (``-1`` and ``None`` do not)."""
