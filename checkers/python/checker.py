@@ -146,7 +146,8 @@ class Walker:
 
     def __init__(self, model: SemanticModel, rules: Iterable[Rule]):
         self.model = model
-        self.dispatch: dict[type, list] = {}
+        # Imports are bound before any rule sees them, so a rule visiting one finds it in the model.
+        self.dispatch: dict[type, list] = {ast.Import: [model.bind_import], ast.ImportFrom: [model.bind_import]}
         for rule in rules:
             for node_type, method in rule.node_types().items():
                 handlers = self.dispatch.setdefault(node_type, [])
@@ -160,8 +161,6 @@ class Walker:
             ast.AsyncFunctionDef: self._function,
             ast.Lambda: self._lambda,
             ast.ClassDef: self._class,
-            ast.Import: self._import,
-            ast.ImportFrom: self._import,
             ast.Assign: self._assign,
             ast.AnnAssign: self._annotated_assign,
             ast.AugAssign: self._augmented_assign,
@@ -276,9 +275,6 @@ class Walker:
         self.model.pop()
 
     # Bindings ---------------------------------------------------------------
-
-    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
-        self.model.bind_import(node)
 
     def _assign(self, node: ast.Assign) -> None:
         self.visit(node.value)

@@ -164,8 +164,8 @@ class CheckedFirst:
     ``checked`` holds the functions (``None``: module level) in which an ``if``,
     ``assert``, ``while`` or conditional expression has, so far in the walk, passed
     the subclass's ``is_check``; the walk follows source order, so "so far" is
-    "before". Modules that import none of ``LIBRARIES`` are skipped: ``relevant``
-    is false and the subclass should return at once.
+    "before". Until the module imports one of ``LIBRARIES`` (the model knows which it
+    did), ``relevant`` is false and the subclass should return at once.
     """
 
     LIBRARIES: frozenset[str] = frozenset()
@@ -173,11 +173,13 @@ class CheckedFirst:
     def __init__(self, context, options):
         super().__init__(context, options)
         self.checked: set[ast.AST | None] = set()
-
-    @property
-    def relevant(self) -> bool:
+        self.relevant = False
         """Whether the module has imported one of ``LIBRARIES`` so far."""
-        return not self.LIBRARIES.isdisjoint(self.model.imported_packages)
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.relevant = not self.LIBRARIES.isdisjoint(self.model.imported_packages)
+
+    visit_ImportFrom = visit_Import
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
         if self.relevant and self.is_check(node.test):
