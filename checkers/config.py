@@ -23,7 +23,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.oomlint"
-_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude"}
+_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "helm"}
+# [tool.oomlint.helm]: value files (glob patterns, relative to each chart) that each
+# render the chart once more, and set-values (``--set``) applied to every render.
+_HELM_KEYS = ("values", "set")
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
 # Folders never worth descending into when a directory is checked.
 DEFAULT_EXCLUDE = (
@@ -46,6 +49,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    helm_values: tuple[str, ...] = ()
+    helm_set: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
 
     def with_overrides(
@@ -189,6 +194,12 @@ def parse_table(table: object, path: Path) -> Config:
     per_file = values.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{path}: '{SECTION}.per-file-ignores' must be a table of pattern = [codes]")
+    helm = values.get("helm", {})
+    if not isinstance(helm, dict):
+        raise ConfigError(f"{path}: '{SECTION}.helm' must be a table (values, set)")
+    for key in helm:
+        if key not in _HELM_KEYS:
+            raise ConfigError(f"{path}: unknown key '{SECTION}.helm.{key}' (keys: {', '.join(_HELM_KEYS)})")
     return Config(
         root=path.parent,
         select=_code_list(values, "select", path) if "select" in values else None,
@@ -198,6 +209,8 @@ def parse_table(table: object, path: Path) -> Config:
             (pattern, _code_list(per_file, pattern, path, f"{SECTION}.per-file-ignores.")) for pattern in per_file
         ),
         exclude=_string_list(values, "exclude", path),
+        helm_values=_string_list(helm, "values", path, f"{SECTION}.helm."),
+        helm_set=_string_list(helm, "set", path, f"{SECTION}.helm."),
         rule_options=rule_options,
     )
 

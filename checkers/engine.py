@@ -28,12 +28,14 @@ DECODE_ERROR = "OOM002"
 SYNTAX_ERROR = "OOM003"
 TOO_DEEP = "OOM004"
 DUPLICATE_KEY = "OOM005"
+RENDER_FAILED = "OOM007"
 DIAGNOSTICS = {
     READ_ERROR: "file-not-readable",
     DECODE_ERROR: "file-not-decodable",
     SYNTAX_ERROR: "syntax-error",
     TOO_DEEP: "too-deeply-nested",
     DUPLICATE_KEY: "duplicate-key",
+    RENDER_FAILED: "render-failed",
 }
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.

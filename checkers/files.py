@@ -1,5 +1,8 @@
 """Which files a run checks: named files as given, directories walked recursively
-for Python sources and Kubernetes manifests (YAML and JSON)."""
+for Python sources and Kubernetes manifests (YAML and JSON). A Helm chart or a
+kustomization is checked as a whole, as rendered (:mod:`oomlint.rendering`): its folder
+is one target, and its manifests are not checked on their own, also when named (a
+pre-commit hook passes the files that changed)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.rendering import CHART, enclosing_root, owns, root_kind
 from oomlint.rule import MANIFEST_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -18,6 +22,8 @@ STDIN = "-"
 class Target:
     path: str
     config: Config
+    kind: str = "file"
+    """``file``, or ``chart`` or ``kustomization`` for a folder checked as rendered."""
 
 
 class MissingPath(Exception):
@@ -31,20 +37,38 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
     pyproject.toml, or the one named by ``--config``). A path that does not exist is
     yielded as :class:`MissingPath`, to be reported like any unreadable file.
     """
+    roots: set[str] = set()  # charts and kustomizations already yielded
     for path in paths:
         if path == STDIN:
             yield Target(STDIN, config_for(os.getcwd()))
         elif os.path.isdir(path):
-            yield from _walk(path, config_for)
+            enclosing = enclosing_root(os.path.normpath(os.path.join(path, os.pardir)))
+            if enclosing is not None:
+                yield from _root(enclosing, config_for, roots)
+            yield from _walk(path, config_for, roots, enclosing[0] if enclosing else None)
         elif os.path.exists(path) or os.path.islink(path):
             config = config_for(path)
             if not (force_exclude and (config.is_excluded(path) or _default_excluded(path))):
-                yield Target(path, config)
+                enclosing = None if path.endswith(PYTHON_SUFFIXES) else enclosing_root(path)
+                if enclosing is not None:
+                    yield from _root(enclosing, config_for, roots)
+                elif not force_exclude or _is_source(path):
+                    yield Target(path, config)
         else:
             yield MissingPath(path)
 
 
-def _walk(root: str, config_for) -> Iterator[Target]:
+def _root(root: tuple[str, str], config_for, roots: set[str]) -> Iterator[Target]:
+    kind, directory = root
+    directory = os.path.normpath(directory)
+    if directory not in roots:
+        roots.add(directory)
+        yield Target(directory, config_for(directory), kind)
+
+
+def _walk(root: str, config_for, roots: set[str], owner: str | None = None) -> Iterator[Target]:
+    """``owner`` is the kind of the chart or kustomization that ``root`` lies in, if any."""
+    owners: list[tuple[str, str]] = []  # (folder, kind) of the roots met on the way down
     for directory, subdirectories, files in os.walk(root):
         config = config_for(directory)
         subdirectories[:] = sorted(
@@ -52,8 +76,14 @@ def _walk(root: str, config_for) -> Iterator[Target]:
             for name in subdirectories
             if not _skip_directory(os.path.join(directory, name), name, config)
         )
+        above = [kind for folder, kind in owners if directory.startswith(folder + os.sep)] + ([owner] if owner else [])
+        kind = None if CHART in above else root_kind(directory, files)
+        if kind is not None:
+            owners.append((directory, kind))
+            yield from _root((kind, directory), config_for, roots)
+        manifests_owned = bool(above or kind or owns(directory, files))
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
+            if name.endswith(PYTHON_SUFFIXES) or (name.endswith(MANIFEST_SUFFIXES) and not manifests_owned):
                 path = os.path.normpath(os.path.join(directory, name))
                 if not config.is_excluded(path):
                     yield Target(path, config)
@@ -65,6 +95,20 @@ def _skip_directory(path: str, name: str, config: Config) -> bool:
     if os.path.exists(os.path.join(path, "pyvenv.cfg")):  # a virtualenv under any name
         return True
     return config.is_excluded(path)
+
+
+def _is_source(path: str) -> bool:
+    """What a walk would check, or a Python script: with ``--force-exclude`` (pre-commit,
+    which passes every changed file so that a chart's ``_helpers.tpl`` counts) other
+    files named outside a chart or kustomization are left alone."""
+    if path.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
+        return True
+    try:
+        with open(path, "rb") as stream:
+            first = stream.readline(200)
+    except OSError:
+        return True  # to be reported as unreadable
+    return first.startswith(b"#!") and b"python" in first
 
 
 def _default_excluded(path: str) -> bool:

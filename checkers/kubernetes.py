@@ -7,8 +7,10 @@ checked. Documents are composed into PyYAML nodes and never constructed: nodes k
 their line and column, unknown tags (``!Ref``, ``!reference``) are mere labels, and an
 alias is the very node it names, so an alias bomb ("billion laughs") costs its size,
 not its expansion, as long as walks visit each node once. Documents that are not
-Kubernetes objects (no ``apiVersion`` and ``kind``) are ignored; raw Helm templates
-are skipped with a notice.
+Kubernetes objects (no ``apiVersion`` and ``kind``) are ignored. A template that does
+not parse is an ``OOM003`` that says which kind of template it is (charts are rendered
+by :mod:`oomlint.rendering`); in one that parses, a value a template fills in
+(``"{{ .Values.limit }}"``) is unknown: see :func:`templated`.
 
 Each object goes to every enabled :class:`KubernetesRule`, unless an
 ``ignore-check.oomlint.io/<symbol>`` annotation with a reason turns that rule off for
@@ -148,6 +150,8 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:', re.MULTILINE)
 # A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
 _TEMPLATE_ACTION = re.compile(r"(?<!\$)\{\{")
+# Jinja's (Salt's, Ansible's) statements and comments, which Go templates do not have.
+_JINJA_TAG = re.compile(r"\{%|\{#")
 
 # Workload kinds: the API groups they are served from (older versions included) and
 # the path from the object to its pod template. A Pod is its own template.
@@ -213,6 +217,12 @@ def memory(owner: Node | None, field: str) -> Node | None:
     ``limits`` or ``requests``), or None when the key is absent. A key with no value is
     a null scalar node, not None: it is there, and wrong."""
     return get(get(get(owner, "resources"), field), "memory")
+
+
+def templated(node: Node | None) -> bool:
+    """A scalar that a template fills in (``"{{ .Values.limit }}"``): its value is unknown."""
+    text = scalar(node)
+    return text is not None and bool(_TEMPLATE_ACTION.search(text) or _JINJA_TAG.search(text))
 
 
 def nodes(root: Node, scalars: bool = True) -> Iterator[Node]:
@@ -375,14 +385,14 @@ class KubernetesRule(Rule):
 
 
 class ManifestFindings(list):
-    """A manifest's findings, with what the CLI needs beyond them: ``notices`` for stderr,
-    ``covered`` (findings a LimitRange made moot, for ``--verbose``), the LimitRange
-    defaults the file declares (namespace -> description) and the namespace of every
-    finding such a default could cover."""
+    """A manifest's findings, with what the CLI needs beyond them: how many Kubernetes
+    ``objects`` were checked, ``covered`` (findings a LimitRange made moot, for
+    ``--verbose``), the LimitRange defaults the file declares (namespace -> description)
+    and the namespace of every finding such a default could cover."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.notices: list[str] = []
+        self.objects = 0
         self.covered: list[str] = []
         self.limit_ranges: dict[str | None, str] = {}
         self.coverable: dict[Finding, str | None] = {}
@@ -451,12 +461,7 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
     result = ManifestFindings()
     text = _parseable(text, path)
     documents = _parse(text, path, result)
-    if documents is None:
-        skipped = ManifestFindings()
-        skipped.notices.append(
-            f"{path}: skipped: a raw Helm template ({{{{ ... }}}}); check the rendered manifests: helm template CHART | oomlint -"
-        )
-        return skipped
+    result.objects = sum(len(objects) for _, _, objects in documents)
     context = ManifestContext(path, result)
     instances = [rule(context, options) for rule, options in rules if rule.language == "kubernetes"]
     for line_offset, chunk, objects in documents:
@@ -473,9 +478,9 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
     return result
 
 
-def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]] | None:
+def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]]:
     """The Kubernetes objects of each document, with the document's first line and text;
-    broken documents and duplicate keys go to ``result``. None when the file is a raw template."""
+    broken documents (raw templates among them) and duplicate keys go to ``result``."""
     documents = []
     for line_offset, _, chunk in _documents(text):
         if "apiVersion" not in chunk or "kind" not in chunk:
@@ -485,9 +490,7 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
         except yaml.YAMLError as error:
             if not _API_VERSION_KEY.search(chunk):
                 continue  # broken, but not a Kubernetes object by the look of it
-            if _TEMPLATE_ACTION.search(chunk):
-                return None
-            result.append(_parse_diagnostic(path, line_offset, error))
+            result.append(_parse_diagnostic(path, line_offset, error, _template_kind(chunk)))
             continue
         except (TooDeep, RecursionError):
             result.append(_diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
@@ -495,9 +498,35 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
         objects = list(_objects(root))
         if objects:
             if not _check_shape(root, path, line_offset, result):
-                return None
+                problem = f"cannot parse YAML: a template action is read as a mapping key; {_template_kind(chunk)}"
+                result.append(_diagnostic(path, SYNTAX_ERROR, problem, line_offset + 1))
+                continue
             documents.append((line_offset, chunk, objects))
     return documents
+
+
+def _template_kind(chunk: str) -> str | None:
+    """What to tell about a document that does not parse because it is a template."""
+    if _JINJA_TAG.search(chunk):
+        return "a Jinja template: check what it renders"
+    if _TEMPLATE_ACTION.search(chunk):
+        return (
+            "a template ({{ ... }}) outside a Helm chart: check the chart's folder (the one with "
+            "Chart.yaml), or what the template renders"
+        )
+    return None
+
+
+def rendered_objects(text: str, path: str) -> Iterator[tuple[int, KubeObject]]:
+    """``(first line of its document, object)`` for the objects of each document that
+    composes: how :mod:`oomlint.rendering` traces rendered objects to their sources."""
+    for line_offset, _, chunk in _documents(_parseable(text, path)):
+        try:
+            root = _compose(chunk)
+        except (yaml.YAMLError, TooDeep, RecursionError):
+            continue
+        for obj in _objects(root):
+            yield line_offset, obj
 
 
 class UnparsableDocument(Exception):
@@ -673,11 +702,11 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
 
 
-def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError) -> Finding:
+def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError, template: str | None = None) -> Finding:
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
     problem = getattr(error, "problem", None) or str(error)
-    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}", line, column)
+    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}" + (f"; {template}" if template else ""), line, column)
 
 
 def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:

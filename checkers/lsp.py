@@ -1,7 +1,9 @@
 """``oomlint lsp``: a language server publishing oomlint's findings as diagnostics.
 
 For editors without a flake8 or pylint integration, and for Kubernetes YAML, which
-those hosts never see. Documents are checked on open, change and save with the same
+those hosts never see. A file of a Helm chart or kustomization shows the findings of
+its chart's render (or its kustomization's build) that are reported in it, rendered
+from the files as saved. Documents are checked on open, change and save with the same
 engine and configuration as the CLI; diagnostics carry the rule code and a link to the
 rule's page, and fixable findings offer ``oomlint fix``'s fix as a quick fix. Needs the ``lsp`` extra (pygls).
 """
@@ -18,6 +20,7 @@ from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+from oomlint.rendering import check_root, enclosing_root, label
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -80,10 +83,16 @@ def _check(ls: LanguageServer, document):
     """``(path, rules, findings)`` for an open document, or None on a configuration error."""
     path = to_fs_path(document.uri) or document.uri
     try:
-        rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
+        config = find_config(path if os.path.isabs(path) else os.getcwd())
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
+    rules = config.rules_for(path)
+    root = enclosing_root(path) if os.path.isabs(path) and not path.endswith((".py", ".pyi")) else None
+    if root is not None:
+        result = check_root(*root, config)
+        label([result])
+        return path, rules, [finding for finding in result if finding.path == path]
     return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
 
 
