@@ -40,6 +40,7 @@ import sysconfig
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from oomlint.engine import DIAGNOSTICS, RENDER_FAILED, Finding
 from oomlint.kubernetes import Container, KubeObject, ManifestFindings, check_manifest_text, rendered_objects
@@ -192,6 +193,7 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
     renders = _render_chart(root, config) if kind == CHART else [_build(root)]
     rules = config.rules_for(anchor, "kubernetes")
     texts: dict[str, str | None] = {}
+    helpers = _helpers(root, noqa) if kind == CHART else []
     for render in renders:
         if render.error is not None:
             # A kustomization's own error needs no "in the build of" itself.
@@ -200,8 +202,35 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
         for source, rendered in render.sources.items():
             if source not in texts:
                 texts[source] = _read_text(source)
-            _check_rendered(result, rendered, source, texts[source], anchor, render.label, rules, config, noqa)
+            source_map = None if texts[source] is None else _source_map(source, texts[source], noqa)
+            _check_rendered(result, rendered, source_map or anchor, helpers, render.label, rules, config)
     return result
+
+
+class _SourceMap(NamedTuple):
+    """A template or resource file: where its containers are, and its ``# noqa`` comments."""
+
+    path: str
+    entries: TemplateMap
+    suppressions: NoqaMap | None
+
+
+def _source_map(path: str, text: str, noqa: bool) -> _SourceMap:
+    return _SourceMap(path, TemplateMap(text), NoqaMap(text, python=False) if noqa and "noqa" in text.lower() else None)
+
+
+def _helpers(root: str, noqa: bool) -> list[_SourceMap]:
+    """A chart's partials (``templates/_pod.tpl``...), subcharts' included: where a
+    template that includes its pod spec has its containers."""
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories.sort()
+        if os.path.basename(directory) == "templates":
+            for name in sorted(files):
+                text = _read_text(os.path.join(directory, name)) if name.startswith("_") else None
+                if text is not None:
+                    found.append(_source_map(os.path.join(directory, name), text, noqa))
+    return found
 
 
 def _anchor(kind: str, root: str) -> str:
@@ -228,30 +257,46 @@ def _add(result: RenderedFindings, finding: Finding, render_label: str | None, n
 
 
 def _check_rendered(
-    result: RenderedFindings, rendered: str, source: str, source_text: str | None, anchor: str,
-    render_label: str, rules, config, noqa: bool,
+    result: RenderedFindings, rendered: str, source: _SourceMap | str, helpers: list[_SourceMap],
+    render_label: str, rules, config,
 ) -> None:
-    """Check one source's rendered documents and report each finding at the source."""
-    checked = check_manifest_text(rendered, source, rules, noqa=False)
+    """Check one source's rendered documents and report each finding at the source (a
+    path when the source cannot be read: a subchart archive), or in a partial it includes."""
+    path = source.path if isinstance(source, _SourceMap) else source
+    checked = check_manifest_text(rendered, path, rules, noqa=False)
     result.objects += checked.objects
     for namespace, where in checked.limit_ranges.items():
         result.limit_ranges.setdefault(namespace, re.sub(r":\d+\)$", ")", where))
-    objects = _spans(rendered, source)
-    entries = TemplateMap(source_text) if source_text is not None else None
-    suppressions = NoqaMap(source_text, python=False) if noqa and source_text and "noqa" in source_text.lower() else None
-    ignored = config.ignored_for(source)
-    path = source if source_text is not None else anchor
+    objects = _spans(rendered, path)
+    ignored = config.ignored_for(path)
     for finding in checked:
         if finding.code in DIAGNOSTICS:
-            mapped = _at(replace(finding, message=f"{finding.message} (in the rendered output)"), None, path)
+            mapped, where = _at(replace(finding, message=f"{finding.message} (in the rendered output)"), None, path), source
         elif finding.code.startswith(ignored):
             continue
         else:
             obj, container = _owner(objects, finding.line)
-            mapped = _at(finding, entries.locate(obj, container) if entries and obj else None, path)
-        if suppressions is not None and suppressions.suppresses(mapped.line, mapped.code):
+            where, position = _locate(source, helpers, obj, container)
+            mapped = _at(finding, position, where.path if isinstance(where, _SourceMap) else path)
+        if isinstance(where, _SourceMap) and where.suppressions and where.suppressions.suppresses(mapped.line, mapped.code):
             continue
         _add(result, mapped, render_label, checked.coverable.get(finding), finding in checked.coverable)
+
+
+def _locate(source: _SourceMap | str, helpers: list[_SourceMap], obj: KubeObject | None, container: Container | None):
+    """``(source, position)`` of a rendered object's container: in its own template, else
+    by name in a partial, else by place in one; the template's first line otherwise."""
+    if obj is not None and isinstance(source, _SourceMap):
+        position = source.entries.locate(obj, container)
+        if position is not None:
+            return source, position
+    if obj is not None and container is not None:
+        for literal_only in (True, False):
+            for helper in helpers:
+                position = helper.entries.locate(obj, container, literal_only)
+                if position is not None:
+                    return helper, position
+    return source, None
 
 
 def _at(finding: Finding, position: tuple[int, int, int] | None, path: str) -> Finding:
@@ -291,7 +336,7 @@ def _render_error(kind: str, root: str, anchor: str, message: str) -> Finding:
     """The renderer's message at the chart's or kustomization's file: at a missing
     dependency's entry when the message names one."""
     line = 1
-    missing = re.search(r"missing in charts/ directory: (?P<name>[^,\s]+)", message)
+    missing = re.search(r"missing in charts/ directory: (?P<name>[^,;\s]+)", message)
     if missing:
         text = _read_text(anchor) or ""
         entry = re.search(rf"^[ \t-]*name:[ \t]*['\"]?{re.escape(missing['name'])}['\"]?[ \t]*$", text, re.MULTILINE)
@@ -424,9 +469,10 @@ class TemplateMap:
         if current is not None:
             self.entries.append(_Entry(*current[:7]))
 
-    def locate(self, obj: KubeObject, container: Container | None) -> tuple[int, int, int] | None:
+    def locate(self, obj: KubeObject, container: Container | None, literal_only: bool = False) -> tuple[int, int, int] | None:
         """``(line, column, end column)`` of the container's entry, or of the object's
-        ``kind:`` line for a finding outside any container; None when nothing matches."""
+        ``kind:`` line for a finding outside any container; None when nothing matches
+        (``literal_only``: when no entry has the container's name)."""
         documents = [
             index for index, document in enumerate(self.documents)
             if document.kind in (None, obj.kind) and (document.name is None or document.name in obj.name)
@@ -437,6 +483,8 @@ class TemplateMap:
         literal = next((entry for entry in entries if entry.name == container.name), None)
         if literal is not None:
             return literal.line, literal.column, literal.end_column
+        if literal_only:
+            return None
         templated = [entry for entry in entries if entry.name is None]
         literal_names = {entry.name for entry in entries if entry.name is not None}
         siblings = [c for c in _containers(obj, container.role) if c.name not in literal_names]
@@ -589,6 +637,8 @@ def _chart_message(message: str, root: str) -> str:
     message = " ".join(message.split())
     message = re.sub(r"^template: |^An error occurred while checking for chart dependencies\..*?: (?=found in Chart\.yaml)", "", message)
     message = re.sub(r"^(\S+:\d+:\d+)(?= )", r"\1:", message)
+    if "missing in charts/ directory" in message:
+        message += "; helm dependency build vendors them"
     return _POSITION.sub(lambda match: _shown(root, match), message)
 
 

@@ -118,6 +118,29 @@ def test_configured_value_files_and_set_values_render_once_more(project):
         assert lines[3:] == ["Found 3 findings (0 files, 1 chart, 0 kustomizations, 2 objects checked)."], name
 
 
+def test_containers_of_a_partial_are_reported_in_the_partial(project):
+    """fluent-bit's and fluentd's charts define the pod spec in ``templates/_pod.tpl``."""
+    root = project(
+        {
+            "shipper/Chart.yaml": "apiVersion: v2\nname: shipper\nversion: 1.0.0\n",
+            "shipper/templates/_pod.tpl": (
+                '{{- define "shipper.pod" -}}\ncontainers:\n  - name: {{ .Chart.Name }}\n    image: shipper\n'
+                "  - name: reloader\n    image: reloader\n{{- end }}\n"
+            ),
+            "shipper/templates/daemonset.yaml": (
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: shipper\nspec:\n  selector:\n"
+                "    matchLabels: {app: shipper}\n  template:\n    metadata:\n      labels: {app: shipper}\n"
+                '    spec:\n      {{- include "shipper.pod" . | nindent 6 }}\n'
+            ),
+        }
+    )
+    result = run("oomlint", ".", cwd=root, path=engine("helm-python-sdk"))
+    assert [line.split(" OOM501 ")[0] + " " + line.split("'")[1] for line in result.stdout.splitlines()[:-1]] == [
+        "shipper/templates/_pod.tpl:3:5: shipper",
+        "shipper/templates/_pod.tpl:5:5: reloader",
+    ]
+
+
 def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(
