@@ -38,6 +38,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -194,10 +195,12 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
     rules = config.rules_for(anchor, "kubernetes")
     texts: dict[str, str | None] = {}
     helpers = _helpers(root, noqa) if kind == CHART else []
+    # An error that every render meets (a missing subchart, a kustomization's own) is the
+    # chart's or kustomization's, whatever the values: no "with ..." for it.
+    shared = len(renders) == 1 or len({render.error for render in renders}) == 1
     for render in renders:
         if render.error is not None:
-            # A kustomization's own error needs no "in the build of" itself.
-            _add(result, _render_error(kind, root, anchor, render.error), render.label if kind == CHART else None)
+            _add(result, _render_error(kind, root, anchor, render.error), None if shared else render.label)
             continue
         for source, rendered in render.sources.items():
             if source not in texts:
@@ -570,8 +573,9 @@ def _value_sets(root: str, config) -> list[tuple[str, list[str]]]:
 def _render_chart(root: str, config) -> list[Render]:
     value_sets = _value_sets(root, config)
     helm = _executable("helm")
-    if helm is not None:
-        return [_render_with_helm(helm, root, label, files, config.helm_set) for label, files in value_sets]
+    if helm is not None:  # one helm process per render, side by side: they mostly wait
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets))
     if importlib.util.find_spec("helm_python") is not None:
         return _render_with_sdk(root, value_sets, config.helm_set)
     message = "no Helm to render it with: install helm, or pip install 'oomlint[helm]'"

@@ -363,7 +363,7 @@ def test_the_language_server_shows_a_templates_findings_from_its_charts_render()
         [(1, 1, "OOM007", (
             f"cannot render the chart: {broken}/templates/daemonset.yaml:10:27: executing "
             '"broken/templates/daemonset.yaml" at <.Values.image.registry.host>: nil pointer evaluating '
-            "interface {}.host (with values.yaml)"
+            "interface {}.host"
         ))],
         [(10, 11, "OOM501", (
             "DaemonSet logging/log-shipper: container 'shipper' has no memory limit, so a leak grows until the "
