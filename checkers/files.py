@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.config import DEFAULT_EXCLUDE, Config, path_matches
-from oomlint.rendering import CHART, enclosing_root, owns, root_kind
+from oomlint.roots import CHART, enclosing_root, owns, root_kind
 from oomlint.rule import MANIFEST_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi")

@@ -20,7 +20,8 @@ from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
-from oomlint.rendering import check_root, enclosing_root, label
+from oomlint.rendering import check_root, label
+from oomlint.roots import enclosing_root
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)

@@ -2,8 +2,9 @@
 the rendered objects reported at the template or base resource they came from.
 
 A folder with ``Chart.yaml`` is a chart, one with ``kustomization.yaml`` (``.yml``,
-``Kustomization``) a kustomization root; their manifests are checked only as rendered
-(:func:`oomlint.files.collect` hands the folder over instead of its files).
+``Kustomization``) a kustomization root (:mod:`oomlint.roots`); their manifests are
+checked only as rendered (:func:`oomlint.files.collect` hands the folder over instead of
+its files).
 
 - A chart is rendered with the ``helm`` command (``helm template``) when one is on PATH
   or beside the running Python, else with helm-python-sdk (``oomlint[helm]``) in a
@@ -38,18 +39,16 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.engine import DIAGNOSTICS, RENDER_FAILED, Finding
 from oomlint.kubernetes import Container, KubeObject, ManifestFindings, check_manifest_text, rendered_objects
 from oomlint.noqa import NoqaMap
+from oomlint.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES
 
-CHART, KUSTOMIZATION = "chart", "kustomization"
-CHART_FILE = "Chart.yaml"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CI_VALUES = os.path.join("ci", "*-values.yaml")
 DEFAULT_VALUES = "values.yaml"
 TIMEOUT = 120
@@ -63,69 +62,11 @@ _OFFLINE = {
     "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
     "GIT_SSH_COMMAND": "false", "GIT_TERMINAL_PROMPT": "0",
 }
-_COMPONENT = re.compile(r"^kind:[ \t]*Component[ \t]*$", re.MULTILINE)
 _SOURCE = re.compile(r"\A\s*# Source: (?P<template>\S.*?)\s*$", re.MULTILINE)
 _DOCUMENT_START = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _ORIGIN = re.compile(r"config\.kubernetes\.io/origin: \|\n(?P<block>(?:[ \t]+\S.*\n?)+)")
 _ORIGIN_PATH = re.compile(r"^[ \t]+path:[ \t]*(?P<path>\S.*?)[ \t]*$", re.MULTILINE)
 _POSITION = re.compile(r"(?P<file>[\w.-]+(?:/[\w.-]+)*\.[\w]+):(?P<line>\d+)(?::\d+)?")
-
-
-# -------------------------------------------------------------------- roots
-
-
-def root_kind(directory: str, names: Sequence[str] | None = None) -> str | None:
-    """Whether ``directory`` (holding ``names``) is a chart, a kustomization root, or neither.
-    A kustomize Component is built only as part of the kustomizations that use it."""
-    if names is None:
-        names = [name for name in (CHART_FILE, *KUSTOMIZATION_FILES) if os.path.isfile(os.path.join(directory, name))]
-    if CHART_FILE in names:
-        return CHART
-    kustomization = next((name for name in KUSTOMIZATION_FILES if name in names), None)
-    if kustomization is None or _is_component(os.path.join(directory, kustomization)):
-        return None
-    return KUSTOMIZATION
-
-
-def owns(directory: str, names: Sequence[str]) -> bool:
-    """Whether the folder's manifests belong to a chart or kustomization (Components included)."""
-    return CHART_FILE in names or any(name in names for name in KUSTOMIZATION_FILES)
-
-
-def _is_component(path: str) -> bool:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return bool(_COMPONENT.search(stream.read()))
-    except OSError:
-        return False
-
-
-def enclosing_root(path: str) -> tuple[str, str] | None:
-    """``(kind, folder)`` of the chart or kustomization that a file or folder belongs to:
-    the nearest folder above holding ``Chart.yaml`` or a kustomization file; a chart
-    vendored under another's ``charts/`` belongs to that one. The folder is given as
-    ``path`` was (relative or absolute)."""
-    absolute = os.path.abspath(path)
-    directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-    while True:
-        kind = root_kind(directory)
-        if kind is not None:
-            if kind == CHART:
-                directory = _outermost_chart(directory)
-            return kind, directory if os.path.isabs(path) else os.path.relpath(directory)
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
-def _outermost_chart(directory: str) -> str:
-    while True:
-        charts = os.path.dirname(directory)
-        parent = os.path.dirname(charts)
-        if os.path.basename(charts) != "charts" or not os.path.isfile(os.path.join(parent, CHART_FILE)):
-            return directory
-        directory = parent
 
 
 # ------------------------------------------------------------------ results
