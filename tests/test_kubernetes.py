@@ -47,6 +47,12 @@ def all_expectations() -> set[Expected]:
     return set().union(*(fixture_expectations(path) for path in fixture_files()))
 
 
+def rendered_expectations() -> set[Expected]:
+    """The charts' and kustomizations' findings (see test_rendering.py), in a walk of the fixtures."""
+    lines = (FIXTURES / "rendered.txt").read_text(encoding="utf-8").splitlines()
+    return {(path, int(line), int(column), rest.split()[0]) for path, line, column, rest in (text.split(":", 3) for text in lines)}
+
+
 def codes(findings) -> list[tuple[int, int, str]]:
     return [(f.line, f.column, f.code) for f in findings]
 
@@ -77,7 +83,7 @@ def test_cli_matches_fixtures():
 
 def test_cli_walks_directories_for_manifests_in_parallel():
     findings = oomlint_json("--select", "OOM", "-j", "2", ".", cwd=FIXTURES)
-    assert {(f["path"], f["line"], f["column"], f["code"]) for f in findings} == all_expectations()
+    assert {(f["path"], f["line"], f["column"], f["code"]) for f in findings} == all_expectations() | rendered_expectations()
 
 
 def test_fixture_markers_are_well_formed():
@@ -174,22 +180,15 @@ spec:
 """
 
 
-def test_raw_helm_templates_are_skipped_with_a_notice(project):
+def test_a_raw_helm_template_outside_a_chart_is_a_diagnostic_not_a_silent_pass(project):
     root = project({"chart/templates/daemonset.yaml": HELM_TEMPLATE, "chart/values.yaml": "resources: {}\n"})
     result = run("oomlint", "chart", cwd=root)
-    assert (result.returncode, result.stdout) == (0, "No findings (2 files checked).\n")
-    assert result.stderr == (
-        "oomlint: chart/templates/daemonset.yaml: skipped: a raw Helm template ({{ ... }}); "
-        "check the rendered manifests: helm template CHART | oomlint -\n"
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "chart/templates/daemonset.yaml:11:11: OOM003 cannot parse YAML: could not find expected ':'; a template ({{ ... }}) "
+        "outside a Helm chart: check the chart's folder (the one with Chart.yaml), or what the template renders\n"
+        "Found 1 finding (2 files checked).\n"
     )
-
-
-def test_the_helm_notice_does_not_change_the_exit_code_of_findings(project):
-    root = project({"daemonset.yaml": HELM_TEMPLATE, "pod.yaml": POD_WITHOUT_LIMIT})
-    result = run("oomlint", "--extend-select", "OOM504", ".", cwd=root)
-    assert result.returncode == 1
-    assert result.stdout.startswith("pod.yaml:8:5: OOM504 ")
-    assert "skipped: a raw Helm template" in result.stderr
 
 
 POD_WITHOUT_LIMIT = """\

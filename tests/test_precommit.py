@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, ROOT
+from tests.conftest import BIN, ROOT, engine_path, helm_cli
 
 pytestmark = pytest.mark.skipif(not (BIN / "pre-commit").exists(), reason="pre-commit is not installed")
 
@@ -43,10 +43,12 @@ def git(*arguments: str, cwd: Path) -> None:
     subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True)
 
 
-def try_repo(cwd: Path, home: Path) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+def try_repo(cwd: Path, home: Path, *files: str, path: str | None = None) -> subprocess.CompletedProcess:
+    """The hook on ``files`` (all files when none), with ``path`` as PATH if given."""
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": path or f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    selection = ["--files", *files] if files else ["--all-files"]
     return subprocess.run(
-        [str(BIN / "pre-commit"), "try-repo", str(ROOT), "oomlint", "--all-files"],
+        [str(BIN / "pre-commit"), "try-repo", str(ROOT), "oomlint", *selection],
         cwd=cwd, env=environment, capture_output=True, text=True, timeout=900,
     )
 
@@ -84,3 +86,18 @@ def test_hook_fails_on_leaks_and_passes_once_fixed(tmp_path):
     git("add", ".", cwd=repo)
     passing = try_repo(repo, home)
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def test_a_change_to_a_charts_helper_checks_the_chart(tmp_path):
+    """pre-commit passes the changed files: a chart's ``_helpers.tpl`` checks the chart,
+    other files that are neither Python nor YAML/JSON are left alone."""
+    repo = tmp_path / "service"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "kubernetes" / "charts" / "agent", repo / "charts" / "agent")
+    (repo / "README.md").write_text("# service\n")
+    (repo / "main.tf.tpl").write_text("bucket = ${name}\n")
+    git("init", "-q", cwd=repo)
+    git("add", ".", cwd=repo)
+    result = try_repo(repo, tmp_path / "home", "charts/agent/templates/_helpers.tpl", "README.md", "main.tf.tpl", path=engine_path(helm_cli()))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "charts/agent/templates/daemonset.yaml:22:11: OOM501 DaemonSet default/release-name-agent: container 'agent' " in result.stdout
+    assert "Found 4 findings (0 files, 1 chart, 0 kustomizations, 6 objects checked)." in result.stdout

@@ -24,7 +24,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.oomlint"
-_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size"}
+_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size", "helm"}
+# [tool.oomlint.helm]: value files (glob patterns, relative to each chart) that each
+# render the chart once more, and set-values (``--set``) applied to every render.
+_HELM_KEYS = ("values", "set")
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
 # Folders never worth descending into when a directory is checked.
 DEFAULT_EXCLUDE = (
@@ -48,7 +51,9 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = MAX_FILE_SIZE
-    """Larger files get an ``OOM006`` instead of a check (see :data:`oomlint.engine.MAX_FILE_SIZE`)."""
+    """Larger files get an ``OOM006`` instead of a check (see :data:`oomlint.core.source.MAX_FILE_SIZE`)."""
+    helm_values: tuple[str, ...] = ()
+    helm_set: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
 
     def with_overrides(
@@ -192,6 +197,12 @@ def parse_table(table: object, path: Path) -> Config:
     per_file = values.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{path}: '{SECTION}.per-file-ignores' must be a table of pattern = [codes]")
+    helm = values.get("helm", {})
+    if not isinstance(helm, dict):
+        raise ConfigError(f"{path}: '{SECTION}.helm' must be a table (values, set)")
+    for key in helm:
+        if key not in _HELM_KEYS:
+            raise ConfigError(f"{path}: unknown key '{SECTION}.helm.{key}' (keys: {', '.join(_HELM_KEYS)})")
     return Config(
         root=path.parent,
         select=_code_list(values, "select", path) if "select" in values else None,
@@ -202,6 +213,8 @@ def parse_table(table: object, path: Path) -> Config:
         ),
         exclude=_string_list(values, "exclude", path),
         max_file_size=_byte_count(values, "max-file-size", path),
+        helm_values=_string_list(helm, "values", path, f"{SECTION}.helm."),
+        helm_set=_string_list(helm, "set", path, f"{SECTION}.helm."),
         rule_options=rule_options,
     )
 

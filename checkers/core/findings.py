@@ -11,6 +11,7 @@ SYNTAX_ERROR = "OOM003"
 TOO_DEEP = "OOM004"
 DUPLICATE_KEY = "OOM005"
 TOO_LARGE = "OOM006"
+RENDER_FAILED = "OOM007"
 DIAGNOSTICS = {
     READ_ERROR: "file-not-readable",
     DECODE_ERROR: "file-not-decodable",
@@ -18,6 +19,7 @@ DIAGNOSTICS = {
     TOO_DEEP: "too-deeply-nested",
     DUPLICATE_KEY: "duplicate-key",
     TOO_LARGE: "file-too-large",
+    RENDER_FAILED: "render-failed",
 }
 @dataclass(frozen=True, order=True)
 class Finding:

@@ -21,6 +21,7 @@ from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.kubernetes.rendering import check_root, label
 from oomlint.report.docs import render_rule
 from oomlint.report.output import FORMATS, finding_line, render
 
@@ -137,13 +138,17 @@ def _check(arguments: argparse.Namespace) -> int:
             checked.append((target, result))
     manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
     apply_limit_ranges(manifests)
+    label(manifests)
     for target, result in checked:
         findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
-    report = render(arguments.format, findings, len(targets), arguments.statistics)
+    kinds = [target.kind for target in targets]
+    objects = sum(manifest.objects for manifest in manifests)
+    rendered = (kinds.count("chart"), kinds.count("kustomization"), objects) if len(set(kinds)) > 1 or "file" not in kinds else None
+    report = render(arguments.format, findings, kinds.count("file"), arguments.statistics, rendered)
     _write(report, arguments.output)
-    for manifest in manifests:
-        for notice in manifest.notices + (manifest.covered if arguments.verbose else []):
+    for manifest in manifests if arguments.verbose else ():
+        for notice in manifest.covered:
             print(f"oomlint: {notice}", file=sys.stderr)
     for failure in failures:
         print(failure, file=sys.stderr)
@@ -197,6 +202,8 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
                 return [error.finding(path)]
             language = _stdin_language(data, stdin_filename)
             return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
+        if target.kind != "file":
+            return check_root(target.kind, target.path, target.config, noqa)
         return check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
@@ -230,7 +237,8 @@ def _fix(arguments: argparse.Namespace) -> int:
     from being fixed) the containers of its namespace in the others, as in ``check``.
     """
     config_for = _config_source(arguments)
-    items = list(collect(arguments.paths, config_for, arguments.force_exclude))
+    # Charts and kustomizations are checked as rendered; there is no text to fix.
+    items = [item for item in collect(arguments.paths, config_for, arguments.force_exclude) if getattr(item, "kind", "file") == "file"]
     for item in items:
         if isinstance(item, Unreadable) or item.path == STDIN:
             raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")

@@ -1,7 +1,9 @@
 """``oomlint lsp``: a language server publishing oomlint's findings as diagnostics.
 
 For editors without a flake8 or pylint integration, and for Kubernetes YAML, which
-those hosts never see. Documents are checked on open, change and save with the same
+those hosts never see. A file of a Helm chart or kustomization shows the findings of
+its chart's render (or its kustomization's build) that are reported in it, rendered
+from the files as saved. Documents are checked on open, change and save with the same
 engine and configuration as the CLI; diagnostics carry the rule code and a link to the
 rule's page, and fixable findings offer ``oomlint fix``'s fix as a quick fix. Needs the ``lsp`` extra (pygls).
 """
@@ -16,9 +18,11 @@ from pygls.uris import to_fs_path
 
 from oomlint.core.config import ConfigError, find_config
 from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.core.roots import enclosing_root
 from oomlint.core.source import too_large
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
+from oomlint.kubernetes.rendering import check_root, label
 from oomlint.report.docs import DOCS_URL
 
 SOURCE = "oomlint"
@@ -87,6 +91,11 @@ def _check(ls: LanguageServer, document):
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
+    root = enclosing_root(path) if os.path.isabs(path) and not path.endswith((".py", ".pyi")) else None
+    if root is not None:
+        result = check_root(*root, config)
+        label([result])
+        return path, rules, [finding for finding in result if finding.path == path]
     data = document.source.encode("utf-8")
     return path, rules, too_large(path, len(data), config.max_file_size) or check_bytes(data, path, rules)
 

@@ -7,8 +7,10 @@ checked. Documents are composed into PyYAML nodes and never constructed: nodes k
 their line and column, unknown tags (``!Ref``, ``!reference``) are mere labels, and an
 alias is the very node it names, so an alias bomb ("billion laughs") costs its size,
 not its expansion, as long as walks visit each node once. Documents that are not
-Kubernetes objects (no ``apiVersion`` and ``kind``) are ignored; raw Helm templates
-are skipped with a notice.
+Kubernetes objects (no ``apiVersion`` and ``kind``) are ignored. A template that does
+not parse is an ``OOM003`` that says which kind of template it is (charts are rendered
+by :mod:`oomlint.kubernetes.rendering`); in one that parses, a value a template fills in
+(``"{{ .Values.limit }}"``) is unknown: see :func:`templated`.
 
 Each object goes to every enabled :class:`KubernetesRule`, unless an
 ``ignore-check.oomlint.io/<symbol>`` annotation with a reason turns that rule off for
@@ -40,7 +42,7 @@ from oomlint.core.source import SourceDecodeError, decode_source
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.kubernetes.edits import Document
-from oomlint.kubernetes.nodes import MERGE_TAG, NULL_TAG, get, memory, nodes, scalar, span
+from oomlint.kubernetes.nodes import JINJA_TAG, MERGE_TAG, NULL_TAG, TEMPLATE_ACTION, get, memory, nodes, scalar, span
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -139,8 +141,6 @@ _CONTENT = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")
 # What a Kubernetes object's top-level apiVersion key looks like in YAML and in JSON.
 _API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:', re.MULTILINE)
-# A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
-_TEMPLATE_ACTION = re.compile(r"(?<!\$)\{\{")
 
 # Workload kinds: the API groups they are served from (older versions included) and
 # the path from the object to its pod template. A Pod is its own template.
@@ -295,14 +295,14 @@ class KubernetesRule(Rule):
 
 
 class ManifestFindings(list):
-    """A manifest's findings, with what the CLI needs beyond them: ``notices`` for stderr,
-    ``covered`` (findings a LimitRange made moot, for ``--verbose``), the LimitRange
-    defaults the file declares (namespace -> description) and the namespace of every
-    finding such a default could cover."""
+    """A manifest's findings, with what the CLI needs beyond them: how many Kubernetes
+    ``objects`` were checked, ``covered`` (findings a LimitRange made moot, for
+    ``--verbose``), the LimitRange defaults the file declares (namespace -> description)
+    and the namespace of every finding such a default could cover."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.notices: list[str] = []
+        self.objects = 0
         self.covered: list[str] = []
         self.limit_ranges: dict[str | None, str] = {}
         self.coverable: dict[Finding, str | None] = {}
@@ -362,12 +362,7 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
     result = ManifestFindings()
     text = _parseable(text, path)
     documents = _parse(text, path, result)
-    if documents is None:
-        skipped = ManifestFindings()
-        skipped.notices.append(
-            f"{path}: skipped: a raw Helm template ({{{{ ... }}}}); check the rendered manifests: helm template CHART | oomlint -"
-        )
-        return skipped
+    result.objects = sum(len(objects) for _, _, objects in documents)
     context = ManifestContext(path, result)
     instances = [rule(context, options) for rule, options in rules if rule.language == "kubernetes"]
     for line_offset, chunk, objects in documents:
@@ -384,9 +379,9 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
     return result
 
 
-def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]] | None:
+def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]]:
     """The Kubernetes objects of each document, with the document's first line and text;
-    broken documents and duplicate keys go to ``result``. None when the file is a raw template."""
+    broken documents (raw templates among them) and duplicate keys go to ``result``."""
     documents = []
     for line_offset, _, chunk in _documents(text):
         if "apiVersion" not in chunk or "kind" not in chunk:
@@ -396,9 +391,7 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
         except yaml.YAMLError as error:
             if not _API_VERSION_KEY.search(chunk):
                 continue  # broken, but not a Kubernetes object by the look of it
-            if _TEMPLATE_ACTION.search(chunk):
-                return None
-            result.append(_parse_diagnostic(path, line_offset, error))
+            result.append(_parse_diagnostic(path, line_offset, error, _template_kind(chunk)))
             continue
         except (TooDeep, RecursionError):
             result.append(diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
@@ -406,9 +399,35 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
         objects = list(_objects(root))
         if objects:
             if not _check_shape(root, path, line_offset, result):
-                return None
+                problem = f"cannot parse YAML: a template action is read as a mapping key; {_template_kind(chunk)}"
+                result.append(diagnostic(path, SYNTAX_ERROR, problem, line_offset + 1))
+                continue
             documents.append((line_offset, chunk, objects))
     return documents
+
+
+def _template_kind(chunk: str) -> str | None:
+    """What to tell about a document that does not parse because it is a template."""
+    if JINJA_TAG.search(chunk):
+        return "a Jinja template: check what it renders"
+    if TEMPLATE_ACTION.search(chunk):
+        return (
+            "a template ({{ ... }}) outside a Helm chart: check the chart's folder (the one with "
+            "Chart.yaml), or what the template renders"
+        )
+    return None
+
+
+def rendered_objects(text: str, path: str) -> Iterator[tuple[int, KubeObject]]:
+    """``(first line of its document, object)`` for the objects of each document that
+    composes: how :mod:`oomlint.kubernetes.rendering` traces rendered objects to their sources."""
+    for line_offset, _, chunk in _documents(_parseable(text, path)):
+        try:
+            root = _compose(chunk)
+        except (yaml.YAMLError, TooDeep, RecursionError):
+            continue
+        for obj in _objects(root):
+            yield line_offset, obj
 
 
 class UnparsableDocument(Exception):
@@ -584,8 +603,8 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
 
 
-def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError) -> Finding:
+def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError, template: str | None = None) -> Finding:
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
     problem = getattr(error, "problem", None) or str(error)
-    return diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}", line, column)
+    return diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}" + (f"; {template}" if template else ""), line, column)

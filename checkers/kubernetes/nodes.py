@@ -4,12 +4,17 @@ many aliases point at it, and where a node stands in its file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 NULL_TAG = "tag:yaml.org,2002:null"
+# A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
+TEMPLATE_ACTION = re.compile(r"(?<!\$)\{\{")
+# Jinja's (Salt's, Ansible's) statements and comments, which Go templates do not have.
+JINJA_TAG = re.compile(r"\{%|\{#")
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -59,6 +64,12 @@ def memory(owner: Node | None, field: str) -> Node | None:
     ``limits`` or ``requests``), or None when the key is absent. A key with no value is
     a null scalar node, not None: it is there, and wrong."""
     return get(get(get(owner, "resources"), field), "memory")
+
+
+def templated(node: Node | None) -> bool:
+    """A scalar that a template fills in (``"{{ .Values.limit }}"``): its value is unknown."""
+    text = scalar(node)
+    return text is not None and bool(TEMPLATE_ACTION.search(text) or JINJA_TAG.search(text))
 
 
 def nodes(root: Node, scalars: bool = True) -> Iterator[Node]:

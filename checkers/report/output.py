@@ -12,22 +12,32 @@ from oomlint.report.sarif import render_sarif
 FORMATS = ("text", "json", "sarif", "github")
 
 
-def render(format_name: str, findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
+def render(
+    format_name: str, findings: Sequence[Finding], files_checked: int, statistics: bool = False,
+    rendered: tuple[int, int, int] | None = None,
+) -> str:
+    """``rendered``: the charts, kustomizations and Kubernetes objects checked, for the
+    summary of a run that rendered any."""
     if format_name == "json":
         return render_json(findings)
     if format_name == "sarif":
         return render_sarif(findings)
     if format_name == "github":
         return render_github(findings)
-    return render_text(findings, files_checked, statistics)
+    return render_text(findings, files_checked, statistics, rendered)
 
 
-def render_text(findings: Sequence[Finding], files_checked: int, statistics: bool = False) -> str:
+def render_text(
+    findings: Sequence[Finding], files_checked: int, statistics: bool = False, rendered: tuple[int, int, int] | None = None
+) -> str:
     """``path:line:col: CODE message`` lines, then (optionally) counts per code, then a summary."""
     lines = [finding_line(f) for f in findings]
     if statistics:
         lines += _statistics(findings)
-    files = f"{files_checked} file{'s' if files_checked != 1 else ''} checked"
+    counts = [(files_checked, "file")]
+    if rendered is not None:
+        counts += zip(rendered, ("chart", "kustomization", "object"))
+    files = ", ".join(f"{count} {noun}{'s' if count != 1 else ''}" for count, noun in counts) + " checked"
     if findings:
         count = len(findings)
         lines.append(f"Found {count} finding{'s' if count != 1 else ''} ({files}).")

@@ -14,8 +14,9 @@ from typing import ClassVar, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from oomlint.core.rule import Option
 from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
-from oomlint.kubernetes.nodes import memory, scalar
+from oomlint.kubernetes.nodes import get, memory, scalar, templated
 
 # <signedNumber><suffix>: a binary suffix (Ki..Ei), a decimal SI one (n, u, m, none,
 # k, M..E) or a decimal exponent (e3, E-2). "1E" is one exabyte, "1E3" a thousand bytes.
@@ -138,6 +139,19 @@ MISSING_LIMIT_MESSAGE = (
 )
 
 
+def has_memory_limit(owner: Node | None) -> bool:
+    """Whether a container or pod spec sets a memory limit; one that a template fills in
+    (the limit, ``limits`` or ``resources`` itself) counts as set: its value is unknown."""
+    resources = get(owner, "resources")
+    limits = get(resources, "limits")
+    return get(limits, "memory") is not None or templated(resources) or templated(limits)
+
+
+INIT_CONTAINERS_OPTION = Option(
+    "include-init-containers", True, "also report init containers (restartable sidecars among them)"
+)
+
+
 class MissingMemoryLimit(KubernetesRule):
     """A container of one of ``kinds`` without ``resources.limits.memory``, in a pod that
     sets no pod-level memory limit either, unless the object is a fragment (a patch).
@@ -146,14 +160,16 @@ class MissingMemoryLimit(KubernetesRule):
     kinds: ClassVar[frozenset[str]]
     limit_range_covers = True
     fixes = "unsafe"
+    options = (INIT_CONTAINERS_OPTION,)
 
     def check(self, obj: KubeObject) -> None:
         if obj.kind not in self.kinds or obj.is_fragment or obj.pod_spec is None:
             return
-        if memory(obj.pod_spec, "limits") is not None:
+        if has_memory_limit(obj.pod_spec):
             return
+        skipped_role = None if self.settings["include-init-containers"] else "init container"
         for container in obj.containers():
-            if memory(container.node, "limits") is None:
+            if container.role != skipped_role and not has_memory_limit(container.node):
                 fix = self.fixes if self.fixable(container.node) else None
                 self.report(container.node, fix=fix, object=obj, container=container)
 

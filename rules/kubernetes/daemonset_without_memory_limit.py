@@ -22,8 +22,13 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
     namespace of their own: the one `kubectl apply -n` will put them all in.
     `ephemeralContainers` are not checked: the API forbids resources on them. Nor is an
     `apps/v1` DaemonSet without `spec.selector`: the API server rejects one, so it is a
-    fragment, typically a kustomize patch merged into a base that sets the limits (check
-    the merged result with `kustomize build | oomlint -`).
+    fragment, typically a kustomize patch merged into a base that sets the limits
+    (oomlint builds every kustomization folder and checks the merged result).
+
+    Helm charts and kustomizations are checked as rendered: the finding is reported at
+    the container's entry in the template or resource file, and names the values files
+    or kustomizations under which it holds. A limit that a template fills in
+    (`memory: "{{ .Values.limit }}"` in a file that is not rendered) counts as set.
 
     ## Why is this bad?
     A container without a memory limit may grow until the node runs out of memory. Then
@@ -83,7 +88,15 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
     ```
 
     ## Options
-    None. To accept a container without a limit, annotate the DaemonSet or its pod
+    `include-init-containers` (default `true`): set it to `false` to leave init
+    containers (restartable sidecars among them) out:
+
+    ```toml
+    [tool.oomlint.OOM501]
+    include-init-containers = false
+    ```
+
+    To accept a container without a limit, annotate the DaemonSet or its pod
     template with `ignore-check.oomlint.io/daemonset-without-memory-limit: "<reason>"`
     (an empty reason is reported), or put `# noqa: OOM501` on the container's line.
 

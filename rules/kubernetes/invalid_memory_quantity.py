@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
 from oomlint.core.rule import Option
+from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
+from oomlint.kubernetes.nodes import templated
 from oomlint.rules.kubernetes._memory import MINIMUM, Quantity, assess, bytes_text, memory_settings, parse_quantity
 
 
@@ -139,8 +140,8 @@ class InvalidMemoryQuantity(KubernetesRule):
 
     def _sound(self, obj: KubeObject, owner: str, field: str, node: Node | None) -> Quantity | None:
         """The node's quantity if it is sound; otherwise None, and a finding if it is there."""
-        if node is None:
-            return None
+        if node is None or templated(node):
+            return None  # absent, or filled in by a template: unknown until rendered
         assessed = assess(node, self.minimum)
         if isinstance(assessed, Quantity):
             return assessed

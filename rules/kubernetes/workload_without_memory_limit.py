@@ -69,7 +69,10 @@ class WorkloadWithoutMemoryLimit(MissingMemoryLimit):
     ```
 
     ## Options
-    None. Annotate the object or its pod template with
+    `include-init-containers` (default `true`): `false` leaves init containers out, as
+    for OOM501 (`[tool.oomlint.OOM504]`).
+
+    Annotate the object or its pod template with
     `ignore-check.oomlint.io/workload-without-memory-limit: "<reason>"`, or put
     `# noqa: OOM504` on the container's line, to accept a container without a limit.
 

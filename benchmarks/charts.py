@@ -1,0 +1,116 @@
+"""What checking a Helm chart costs, against rendering it alone, side by side in one run.
+
+A benchmark, not a test: it prints ratios first, then absolute times, and exits 0
+whatever it measures. The bound the project promises gets a PASS/FAIL line: ``oomlint
+CHART`` takes at most 1.5x the wall time of rendering the same chart alone, for each
+renderer, once oomlint's own start-up (``oomlint`` on an empty file, measured in the
+same rounds) is taken out: the Python interpreter and oomlint's imports cost about
+0.15 s of CPU however small the chart, while ``helm template`` of a small chart takes
+less than that. The ratio with the start-up is printed too. Renderers:
+
+- helm: ``helm template`` once per values file oomlint renders with (the defaults, then
+  each ``ci/*-values.yaml``), one after the other, as a CI script would, against
+  ``oomlint -j 1 CHART`` with that helm on PATH;
+- helm-python-sdk: one Python process that loads the chart and renders every values
+  set with the SDK, against ``oomlint -j 1 CHART`` with no helm on PATH.
+
+Run it with the interpreter that has oomlint and helm-python-sdk installed::
+
+    .venv/bin/python benchmarks/charts.py [--helm PATH] [CHART ...]
+
+Without charts it measures the test fixtures' ``agent`` chart (three values sets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BOUND = 1.5
+ROUNDS = 5
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CHARTS = [ROOT / "tests" / "fixtures" / "kubernetes" / "charts" / "agent"]
+HELM_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oomlint-tests" / "helm-3.17.1" / "helm"
+OOMLINT = [sys.executable, "-m", "oomlint", "check", "-j", "1"]
+
+# Rendering alone with the SDK: load the chart once, render each values set.
+SDK_RENDER = """
+import sys, helm_python as helm
+from oomlint.kubernetes.helm_sdk import RELEASE, merge_values
+chart_path, *files = sys.argv[1:]
+with helm.Chart.load(chart_path) as chart:
+    for path in [None, *files]:
+        values = {} if path is None else merge_values({}, helm.values_from_yaml(open(path).read()) or {})
+        chart.render(values, **RELEASE)
+"""
+
+
+def value_files(chart: Path) -> list[str]:
+    return sorted(glob.glob(str(chart / "ci" / "*-values.yaml")))
+
+
+def environment(helm: Path | None) -> dict[str, str]:
+    """PATH with ``helm``'s folder, or with no helm at all (the SDK renders)."""
+    folders = [d for d in os.environ["PATH"].split(os.pathsep) if d and not (Path(d) / "helm").exists()]
+    return {**os.environ, "PATH": os.pathsep.join(([str(helm.parent)] if helm else []) + folders)}
+
+
+def timed(commands: list[list[str]], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    for command in commands:
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def measure(chart: Path, helm: Path | None, empty: Path) -> dict[str, tuple[float, float, float]]:
+    """Best wall time of rendering alone, oomlint, and oomlint's start-up, per renderer;
+    runs interleaved, their order flipped from one round to the next."""
+    files = value_files(chart)
+    sides = {"sdk": ([[sys.executable, "-c", SDK_RENDER, str(chart), *files]], environment(None))}
+    if helm is not None:
+        renders = [[str(helm), "template", "release-name", str(chart), "--namespace", "default", *(["--values", f] if f else [])] for f in ["", *files]]
+        sides["helm"] = (renders, environment(helm))
+    best: dict[str, list[float]] = {name: [float("inf")] * 3 for name in sides}
+    for round_number in range(ROUNDS):
+        for name, (alone, env) in sides.items():
+            runs = (alone, [[*OOMLINT, str(chart)]], [[*OOMLINT, str(empty)]])
+            for side in (range(3) if round_number % 2 == 0 else reversed(range(3))):
+                best[name][side] = min(best[name][side], timed(runs[side], env))
+    return {name: tuple(times) for name, times in best.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("charts", nargs="*", type=Path, default=DEFAULT_CHARTS)
+    parser.add_argument("--helm", type=Path, help="the helm command (default: PATH, then the tests' pinned one)")
+    arguments = parser.parse_args()
+    found = shutil.which("helm")
+    helm = arguments.helm or (Path(found) if found else HELM_CACHE if HELM_CACHE.exists() else None)
+    print(f"load average at start: {os.getloadavg()[0]:.2f}; best of {ROUNDS} rounds; helm: {helm or 'none'}")
+    empty = Path(tempfile.mkdtemp()) / "empty.yaml"
+    empty.write_text("")
+    results = {chart: measure(chart, helm, empty) for chart in arguments.charts}
+    print("\nratio to rendering alone (wall): oomlint less its start-up, and oomlint whole")
+    worst = 0.0
+    for chart, sides in results.items():
+        for name, (alone, checked, startup) in sides.items():
+            ratio = (checked - startup) / alone
+            worst = max(worst, ratio)
+            print(f"  {ratio:5.2f}x  {checked / alone:5.2f}x  {name:<4}  {chart.name} ({len(value_files(chart)) + 1} values sets)")
+    print(f"\n{'PASS' if worst <= BOUND else 'FAIL'}: worst {worst:.2f}x (start-up taken out), bound {BOUND}x")
+    print("\nabsolute wall times (s): rendering alone, oomlint, oomlint start-up")
+    for chart, sides in results.items():
+        for name, (alone, checked, startup) in sides.items():
+            print(f"  {name:<4}  {alone:6.3f}  {checked:6.3f}  {startup:6.3f}  {chart.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

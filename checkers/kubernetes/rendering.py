@@ -1,0 +1,634 @@
+"""Helm charts and kustomizations: rendered with their own engines, and the findings of
+the rendered objects reported at the template or base resource they came from.
+
+A folder with ``Chart.yaml`` is a chart, one with ``kustomization.yaml`` (``.yml``,
+``Kustomization``) a kustomization root (:mod:`oomlint.core.roots`); their manifests are
+checked only as rendered (:func:`oomlint.core.files.collect` hands the folder over instead of
+its files).
+
+- A chart is rendered with the ``helm`` command (``helm template``) when one is on PATH
+  or beside the running Python, else with helm-python-sdk (``oomlint[helm]``) in a
+  child process: once with its defaults (``values.yaml``), then once more for each
+  ``ci/*-values.yaml`` (chart-testing's convention) and each file matched by
+  ``[tool.oomlint.helm] values``; ``[tool.oomlint.helm] set`` applies to every render.
+  Vendored subcharts render with their parent; a missing one is an error, never
+  fetched (no network).
+- A kustomization is built with ``kustomize build``, else ``kubectl kustomize``, through
+  a throwaway kustomization that adds kustomize's origin annotations, which name the
+  resource file each object came from.
+
+Helm names each rendered document's template (``# Source:``); a finding inside a
+container is reported at that container's entry in the template or resource file,
+found by the container's name (or, for a templated name, by its place among the
+entries), anything else at the object's ``kind:`` line; where nothing matches, at
+the file's first line (the message names the object). The same location found in
+several renders is reported once, naming the values files (or kustomizations) under
+which it holds. A render that fails is an ``OOM007`` diagnostic at ``Chart.yaml`` or
+the kustomization file, with the renderer's own message: never a silent pass.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from oomlint.core.findings import DIAGNOSTICS, RENDER_FAILED, Finding
+from oomlint.kubernetes.manifest import Container, KubeObject, ManifestFindings, check_manifest_text, rendered_objects
+from oomlint.core.noqa import NoqaMap
+from oomlint.core.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES
+
+CI_VALUES = os.path.join("ci", "*-values.yaml")
+DEFAULT_VALUES = "values.yaml"
+TIMEOUT = 120
+"""Seconds a renderer may take for one chart or kustomization."""
+RELEASE_NAME, NAMESPACE = "release-name", "default"
+
+# Renderers must not reach the network: proxies that refuse every connection (helm and
+# kustomize both honour them, and so does the git that kustomize runs for remote bases).
+_OFFLINE = {
+    "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
+    "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
+    "GIT_SSH_COMMAND": "false", "GIT_TERMINAL_PROMPT": "0",
+}
+_SOURCE = re.compile(r"\A\s*# Source: (?P<template>\S.*?)\s*$", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_ORIGIN = re.compile(r"config\.kubernetes\.io/origin: \|\n(?P<block>(?:[ \t]+\S.*\n?)+)")
+_ORIGIN_PATH = re.compile(r"^[ \t]+path:[ \t]*(?P<path>\S.*?)[ \t]*$", re.MULTILINE)
+_POSITION = re.compile(r"(?P<file>[\w.-]+(?:/[\w.-]+)*\.[\w]+):(?P<line>\d+)(?::\d+)?")
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class Render:
+    """What one render gave: each source file's rendered text, or the renderer's error."""
+
+    label: str
+    """The values files (``values.yaml``, ``ci/small-values.yaml``) or the kustomization."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Source file (as reported) -> its rendered documents."""
+    error: str | None = None
+
+
+class RenderedFindings(ManifestFindings):
+    """A chart's or kustomization's findings, at their sources, each with the renders
+    (``labels``) under which it holds; :func:`label` writes those into the messages."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.labels: dict[Finding, list[str]] = {}
+        self.locations: dict[tuple, Finding] = {}
+
+
+def label(results: Sequence[ManifestFindings]) -> None:
+    """Report each location once across ``results``, its message naming every render
+    under which it holds: a base built by itself and by an overlay, a template under
+    the defaults and under ``ci/`` values."""
+    merged: dict[tuple, tuple[Finding, list[str], str]] = {}
+    for result in results:
+        if isinstance(result, RenderedFindings):
+            phrase = "with" if result.kind == CHART else "in the build of"
+            for finding in result:
+                entry = merged.setdefault(_location(finding), (finding, [], phrase))
+                entry[1].extend(item for item in result.labels.get(finding, ()) if item not in entry[1])
+    seen: set[tuple] = set()
+    for result in results:
+        if isinstance(result, RenderedFindings):
+            kept = []
+            for finding in result:
+                key = _location(finding)
+                if key not in seen:
+                    seen.add(key)
+                    first, labels, phrase = merged[key]
+                    suffix = f" ({phrase} {', '.join(labels)})" if labels else ""
+                    kept.append(replace(first, message=first.message + suffix))
+            result[:] = kept
+
+
+def _location(finding: Finding) -> tuple:
+    """Rule findings are one per place; diagnostics differ by their message too."""
+    key = (finding.path, finding.line, finding.column, finding.code)
+    return key + (finding.message,) if finding.code in DIAGNOSTICS else key
+
+
+# ----------------------------------------------------------------- checking
+
+
+def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindings:
+    """Render a chart or build a kustomization, and check what comes out."""
+    result = RenderedFindings(kind)
+    anchor = _anchor(kind, root)
+    renders = _render_chart(root, config) if kind == CHART else [_build(root)]
+    rules = config.rules_for(anchor, "kubernetes")
+    texts: dict[str, str | None] = {}
+    helpers = _helpers(root, noqa) if kind == CHART else []
+    # An error that every render meets (a missing subchart, a kustomization's own) is the
+    # chart's or kustomization's, whatever the values: no "with ..." for it.
+    shared = len(renders) == 1 or len({render.error for render in renders}) == 1
+    for render in renders:
+        if render.error is not None:
+            _add(result, _render_error(kind, root, anchor, render.error), None if shared else render.label)
+            continue
+        for source, rendered in render.sources.items():
+            if source not in texts:
+                texts[source] = _read_text(source)
+            source_map = None if texts[source] is None else _source_map(source, texts[source], noqa)
+            _check_rendered(result, rendered, source_map or anchor, helpers, render.label, rules, config)
+    return result
+
+
+class _SourceMap(NamedTuple):
+    """A template or resource file: where its containers are, and its ``# noqa`` comments."""
+
+    path: str
+    entries: TemplateMap
+    suppressions: NoqaMap | None
+
+
+def _source_map(path: str, text: str, noqa: bool) -> _SourceMap:
+    return _SourceMap(path, TemplateMap(text), NoqaMap(text, python=False) if noqa and "noqa" in text.lower() else None)
+
+
+def _helpers(root: str, noqa: bool) -> list[_SourceMap]:
+    """A chart's partials (``templates/_pod.tpl``...), subcharts' included: where a
+    template that includes its pod spec has its containers."""
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories.sort()
+        if os.path.basename(directory) == "templates":
+            for name in sorted(files):
+                text = _read_text(os.path.join(directory, name)) if name.startswith("_") else None
+                if text is not None:
+                    found.append(_source_map(os.path.join(directory, name), text, noqa))
+    return found
+
+
+def _anchor(kind: str, root: str) -> str:
+    """Where a chart's or kustomization's own diagnostics go."""
+    if kind == CHART:
+        return os.path.join(root, CHART_FILE)
+    name = next((name for name in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(root, name))), KUSTOMIZATION_FILES[0])
+    return os.path.join(root, name)
+
+
+def _add(result: RenderedFindings, finding: Finding, render_label: str | None, namespace: object = None, coverable: bool = False) -> None:
+    """A finding of one render: a new one, or one more label on the same location's."""
+    key = _location(finding)
+    existing = result.locations.get(key)
+    if existing is not None:
+        if render_label is not None and render_label not in result.labels[existing]:
+            result.labels[existing].append(render_label)
+        return
+    result.locations[key] = finding
+    result.append(finding)
+    result.labels[finding] = [] if render_label is None else [render_label]
+    if coverable:
+        result.coverable[finding] = namespace
+
+
+def _check_rendered(
+    result: RenderedFindings, rendered: str, source: _SourceMap | str, helpers: list[_SourceMap],
+    render_label: str, rules, config,
+) -> None:
+    """Check one source's rendered documents and report each finding at the source (a
+    path when the source cannot be read: a subchart archive), or in a partial it includes."""
+    path = source.path if isinstance(source, _SourceMap) else source
+    checked = check_manifest_text(rendered, path, rules, noqa=False)
+    result.objects += checked.objects
+    for namespace, where in checked.limit_ranges.items():
+        result.limit_ranges.setdefault(namespace, re.sub(r":\d+\)$", ")", where))
+    objects = _spans(rendered, path)
+    ignored = config.ignored_for(path)
+    for finding in checked:
+        if finding.code in DIAGNOSTICS:
+            mapped, where = _at(replace(finding, message=f"{finding.message} (in the rendered output)"), None, path), source
+        elif finding.code.startswith(ignored):
+            continue
+        else:
+            obj, container = _owner(objects, finding.line)
+            where, position = _locate(source, helpers, obj, container)
+            mapped = _at(finding, position, where.path if isinstance(where, _SourceMap) else path)
+        if isinstance(where, _SourceMap) and where.suppressions and where.suppressions.suppresses(mapped.line, mapped.code):
+            continue
+        _add(result, mapped, render_label, checked.coverable.get(finding), finding in checked.coverable)
+
+
+def _locate(source: _SourceMap | str, helpers: list[_SourceMap], obj: KubeObject | None, container: Container | None):
+    """``(source, position)`` of a rendered object's container: in its own template, else
+    by name in a partial, else by place in one; the template's first line otherwise."""
+    if obj is not None and isinstance(source, _SourceMap):
+        position = source.entries.locate(obj, container)
+        if position is not None:
+            return source, position
+    if obj is not None and container is not None:
+        for literal_only in (True, False):
+            for helper in helpers:
+                position = helper.entries.locate(obj, container, literal_only)
+                if position is not None:
+                    return helper, position
+    return source, None
+
+
+def _at(finding: Finding, position: tuple[int, int, int] | None, path: str) -> Finding:
+    line, column, end_column = position or (1, 1, 1)
+    return replace(finding, path=path, line=line, column=column, end_line=line, end_column=end_column, fix=None, fix_hint=None)
+
+
+def _spans(text: str, path: str) -> list[tuple[KubeObject, int, int, list[tuple[int, int, Container]]]]:
+    """Each rendered object with its first and last line, and each container's."""
+    def lines(node, offset: int) -> tuple[int, int]:
+        return node.start_mark.line + offset + 1, node.end_mark.line + offset + 1
+
+    return [
+        (obj, *lines(obj.node, offset), [(*lines(container.node, offset), container) for container in obj.containers()])
+        for offset, obj in rendered_objects(text, path)
+    ]
+
+
+def _owner(objects, line: int) -> tuple[KubeObject | None, Container | None]:
+    """The rendered object, and the container within it, whose text holds ``line``."""
+    for obj, first, last, containers in objects:
+        if first <= line <= last:
+            inside = [container for start, end, container in containers if start <= line <= end]
+            return obj, inside[-1] if inside else None
+    return None, None
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
+def _render_error(kind: str, root: str, anchor: str, message: str) -> Finding:
+    """The renderer's message at the chart's or kustomization's file: at a missing
+    dependency's entry when the message names one."""
+    line = 1
+    missing = re.search(r"missing in charts/ directory: (?P<name>[^,;\s]+)", message)
+    if missing:
+        text = _read_text(anchor) or ""
+        entry = re.search(rf"^[ \t-]*name:[ \t]*['\"]?{re.escape(missing['name'])}['\"]?[ \t]*$", text, re.MULTILINE)
+        line = text.count("\n", 0, entry.start()) + 1 if entry else 1
+    what = "render the chart" if kind == CHART else "build the kustomization"
+    return Finding(anchor, line, 1, RENDER_FAILED, f"cannot {what}: {message}", DIAGNOSTICS[RENDER_FAILED], line, 1)
+
+
+# ------------------------------------------------------------------- mapping
+
+
+@dataclass(frozen=True)
+class _Entry:
+    line: int
+    column: int
+    end_column: int
+    role: str
+    name: str | None
+    """The literal container name; None when templated."""
+    in_range: bool
+    document: int
+
+
+@dataclass(frozen=True)
+class _Document:
+    kind: str | None
+    name: str | None
+    kind_position: tuple[int, int, int] | None
+
+
+_SEQUENCE_KEY = re.compile(r"^(?P<indent>[ ]*)(?:-[ ]+)?(?P<key>containers|initContainers)[ ]*:[ ]*(?:\{\{.*\}\}[ ]*)?(?:#.*)?$")
+_ITEM = re.compile(r"^(?P<indent>[ ]*)-(?:[ ]+(?P<rest>.*))?$")
+_NAME = re.compile(r"^name[ ]*:[ ]*(?P<value>.*?)[ ]*(?:[ ]#.*)?$")
+_ACTION_ONLY = re.compile(r"^[ ]*\{\{.*\}\}[ ]*$")
+_RANGE = re.compile(r"\{\{-?\s*range\b")
+_END = re.compile(r"\{\{-?\s*end\b")
+_TOP_KEY = re.compile(r"^(?P<key>kind|metadata)[ ]*:[ ]*(?P<value>.*?)[ ]*(?:[ ]#.*)?$")
+_METADATA_NAME = re.compile(r"^[ ]+name[ ]*:[ ]*(?P<value>.*?)[ ]*(?:[ ]#.*)?$")
+
+
+class TemplateMap:
+    """The container entries of a template or resource file, read line by line (a
+    template is not YAML until rendered): each ``containers:``/``initContainers:`` key,
+    the ``-`` items under it, their ``name:``, the document's ``kind:`` and name."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.documents: list[_Document] = []
+        self.entries: list[_Entry] = []
+        self.blocks: list[tuple[int, str, int, tuple[int, int, int]]] = []
+        self._scan()
+
+    def _scan(self) -> None:
+        kind = name = kind_position = None
+        in_metadata = False
+        document = 0
+        number = 0
+        while number < len(self.lines):
+            text = self.lines[number]
+            if _DOCUMENT_START.match(text):
+                self.documents.append(_Document(kind, name, kind_position))
+                kind = name = kind_position = None
+                document += 1
+                number += 1
+                continue
+            top = _TOP_KEY.match(text)
+            if top:
+                in_metadata = top["key"] == "metadata"
+                if top["key"] == "kind":
+                    kind = _literal(top["value"])
+                    kind_position = (number + 1, 1, len(text.rstrip()) + 1)
+            elif text[:1] not in (" ", "#", "{", "") and not _ACTION_ONLY.match(text):
+                in_metadata = False
+            elif in_metadata and name is None and text.startswith("  ") and not text.startswith("   "):
+                match = _METADATA_NAME.match(text)
+                if match:
+                    name = _literal(match["value"]) or ""
+            key = _SEQUENCE_KEY.match(text)
+            if key:
+                role = "container" if key["key"] == "containers" else "init container"
+                self.blocks.append((document, role, number, (number + 1, len(key["indent"]) + 1, len(text.rstrip()) + 1)))
+                number = self._scan_items(number + 1, len(key["indent"]), role, document)
+                continue
+            number += 1
+        self.documents.append(_Document(kind, name, kind_position))
+
+    def _scan_items(self, number: int, key_indent: int, role: str, document: int) -> int:
+        """Record the items of the sequence under a containers key; the next line to scan."""
+        item_indent = None
+        ranges = 0
+        current: list | None = None
+        while number < len(self.lines):
+            text = self.lines[number]
+            stripped = text.strip()
+            if not stripped or stripped.startswith("#"):
+                number += 1
+                continue
+            if _ACTION_ONLY.match(text):
+                ranges += len(_RANGE.findall(text)) - len(_END.findall(text))
+                ranges = max(ranges, 0)
+                number += 1
+                continue
+            indent = len(text) - len(text.lstrip(" "))
+            item = _ITEM.match(text)
+            if item_indent is None:
+                if not item or indent < key_indent:
+                    break
+                item_indent = indent
+            if indent < item_indent or (indent == item_indent and not item):
+                break
+            if indent == item_indent and item:
+                self._finish(current)
+                rest = item["rest"] or ""
+                column = indent + 3 if item["rest"] else indent + 1
+                current = [number + 1, column, len(text.rstrip()) + 1, role, None, ranges > 0, document, False]
+                self._take_name(current, rest)
+            elif current is not None and indent == current[1] - 1:
+                self._take_name(current, stripped)
+            number += 1
+        self._finish(current)
+        return number
+
+    @staticmethod
+    def _take_name(current: list, text: str) -> None:
+        match = _NAME.match(text)
+        if match and not current[7]:
+            current[4], current[7] = _literal(match["value"]), True
+
+    def _finish(self, current: list | None) -> None:
+        if current is not None:
+            self.entries.append(_Entry(*current[:7]))
+
+    def locate(self, obj: KubeObject, container: Container | None, literal_only: bool = False) -> tuple[int, int, int] | None:
+        """``(line, column, end column)`` of the container's entry, or of the object's
+        ``kind:`` line for a finding outside any container; None when nothing matches
+        (``literal_only``: when no entry has the container's name)."""
+        documents = [
+            index for index, document in enumerate(self.documents)
+            if document.kind in (None, obj.kind) and (document.name is None or document.name in obj.name)
+        ]
+        if container is None:
+            return next((self.documents[index].kind_position for index in documents if self.documents[index].kind_position), None)
+        entries = [entry for entry in self.entries if entry.document in documents and entry.role == container.role]
+        literal = next((entry for entry in entries if entry.name == container.name), None)
+        if literal is not None:
+            return literal.line, literal.column, literal.end_column
+        if literal_only:
+            return None
+        templated = [entry for entry in entries if entry.name is None]
+        literal_names = {entry.name for entry in entries if entry.name is not None}
+        siblings = [c for c in _containers(obj, container.role) if c.name not in literal_names]
+        index = next((position for position, c in enumerate(siblings) if c.node is container.node), len(siblings))
+        plain = [entry for entry in templated if not entry.in_range]
+        chosen = plain[index] if index < len(plain) else next((entry for entry in templated if entry.in_range), None)
+        if chosen is not None:
+            return chosen.line, chosen.column, chosen.end_column
+        block = next((position for document, role, _, position in self.blocks if document in documents and role == container.role), None)
+        return block
+
+
+def _containers(obj: KubeObject, role: str) -> list[Container]:
+    return [container for container in obj.containers() if container.role == role]
+
+
+def _literal(value: str) -> str | None:
+    """A scalar as written, unquoted; None when a template fills it in."""
+    if "{{" in value:
+        return None
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def _executable(name: str) -> str | None:
+    """A command on PATH, or installed beside the running Python (a wheel's scripts)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for directory in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
+        candidate = shutil.which(name, path=directory)
+        if candidate:
+            return candidate
+    return None
+
+
+def _run(command: list[str], stdin: str | None = None) -> tuple[str, str | None]:
+    """``(stdout, error)``: the error is the tool's own message, or why it did not run."""
+    environment = {**os.environ, **_OFFLINE}
+    try:
+        completed = subprocess.run(
+            command, input=stdin, capture_output=True, text=True, encoding="utf-8", errors="replace",
+            timeout=TIMEOUT, env=environment, stdin=None if stdin is not None else subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        return "", f"{os.path.basename(command[0])} did not finish within {TIMEOUT} s"
+    except OSError as error:
+        return "", f"cannot run {command[0]}: {error.strerror or error}"
+    if completed.returncode != 0:
+        return completed.stdout, _tool_message(completed.stderr) or f"{os.path.basename(command[0])} exited {completed.returncode}"
+    return completed.stdout, None
+
+
+def _tool_message(stderr: str) -> str:
+    """The error line of helm's or kubectl's output, without its ``Error:`` prefix."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("Error: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix):]
+    return lines[-1] if lines else ""
+
+
+def _value_sets(root: str, config) -> list[tuple[str, list[str]]]:
+    """``(label, value files)`` of each render: the defaults, each ``ci/*-values.yaml``,
+    each file the configuration names (glob patterns, relative to the chart)."""
+    sets = [(DEFAULT_VALUES, [])]
+    patterns = (CI_VALUES, *config.helm_values)
+    seen = set()
+    for pattern in patterns:
+        for path in sorted(glob.glob(os.path.join(glob.escape(root), pattern))):
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if relative not in seen and relative != DEFAULT_VALUES:
+                seen.add(relative)
+                sets.append((relative, [path]))
+    return sets
+
+
+def _render_chart(root: str, config) -> list[Render]:
+    value_sets = _value_sets(root, config)
+    helm = _executable("helm")
+    if helm is not None:  # one helm process per render, side by side: they mostly wait
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets))
+    if importlib.util.find_spec("helm_python") is not None:
+        return _render_with_sdk(root, value_sets, config.helm_set)
+    message = "no Helm to render it with: install helm, or pip install 'oomlint[helm]'"
+    return [Render(DEFAULT_VALUES, error=message)]
+
+
+def _render_with_helm(helm: str, root: str, render_label: str, files: list[str], set_values: Sequence[str]) -> Render:
+    command = [helm, "template", RELEASE_NAME, root, "--namespace", NAMESPACE]
+    for path in files:
+        command += ["--values", path]
+    for item in set_values:
+        command += ["--set", item]
+    stdout, error = _run(command)
+    if error is not None:
+        return Render(render_label, error=_chart_message(error, root))
+    sources: dict[str, list[str]] = {}
+    for document in _DOCUMENT_START.split(stdout):
+        source = _SOURCE.match(document)
+        if source:
+            sources.setdefault(_template_path(root, source["template"]), []).append(document)
+    return Render(render_label, {path: "---\n".join(parts) for path, parts in sources.items()})
+
+
+def _render_with_sdk(root: str, value_sets: list[tuple[str, list[str]]], set_values: Sequence[str]) -> list[Render]:
+    request = {"chart": root, "renders": [{"files": files, "set": list(set_values)} for _, files in value_sets]}
+    stdout, error = _run([sys.executable, "-m", "oomlint.kubernetes.helm_sdk"], json.dumps(request))
+    if error is None:
+        try:
+            answer = json.loads(stdout)
+        except json.JSONDecodeError:
+            answer = {"error": f"helm-python-sdk gave no answer: {stdout[:200]!r}"}
+        error = answer.get("error")
+    if error is not None:
+        return [Render(label, error=_chart_message(error, root)) for label, _ in value_sets]
+    renders = []
+    for (render_label, _), rendered in zip(value_sets, answer["renders"]):
+        if "error" in rendered:
+            renders.append(Render(render_label, error=_chart_message(rendered["error"], root)))
+            continue
+        sources = {
+            _template_path(root, template): text
+            for template, text in sorted(rendered["manifests"].items())
+            if _is_manifest_template(template) and text.strip()
+        }
+        renders.append(Render(render_label, sources))
+    return renders
+
+
+def _is_manifest_template(template: str) -> bool:
+    """What ``helm template`` prints: not partials (``_helpers.tpl``) nor NOTES.txt."""
+    name = template.rsplit("/", 1)[-1]
+    return not name.startswith("_") and name != "NOTES.txt"
+
+
+def _template_path(root: str, template: str) -> str:
+    """Helm names templates ``<chart name>/templates/x.yaml`` (``.../charts/sub/templates/...``
+    for subcharts): the same file under the chart's folder, whatever the folder is called."""
+    return os.path.join(root, *template.split("/")[1:])
+
+
+def _chart_message(message: str, root: str) -> str:
+    """One line, with the template's position first and its path as the user sees it."""
+    message = " ".join(message.split())
+    message = re.sub(r"^template: |^An error occurred while checking for chart dependencies\..*?: (?=found in Chart\.yaml)", "", message)
+    message = re.sub(r"^(\S+:\d+:\d+)(?= )", r"\1:", message)
+    if "missing in charts/ directory" in message:
+        message += "; helm dependency build vendors them"
+    return _POSITION.sub(lambda match: _shown(root, match), message)
+
+
+def _shown(root: str, match: re.Match) -> str:
+    parts = match["file"].split("/")
+    if len(parts) > 1 and parts[1] in ("templates", "charts"):
+        return os.path.join(root, *parts[1:]) + match.group()[len(match["file"]):]
+    return match.group()
+
+
+def _build(root: str) -> Render:
+    """``kustomize build`` of ``root`` through a kustomization that adds origin annotations."""
+    kustomize = _executable("kustomize")
+    kubectl = None if kustomize else _executable("kubectl")
+    if kustomize is None and kubectl is None:
+        return Render(root, error="no kustomize to build it with: install kustomize or kubectl, or pip install 'oomlint[kustomize]'")
+    with tempfile.TemporaryDirectory(prefix="oomlint-kustomize-") as wrapper:
+        relative = os.path.relpath(os.path.abspath(root), wrapper)
+        with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as stream:
+            json.dump({"buildMetadata": ["originAnnotations"], "resources": [relative]}, stream)
+        command = [kustomize, "build", wrapper] if kustomize else [kubectl, "kustomize", wrapper]
+        stdout, error = _run(command)
+    if error is not None:
+        return Render(root, error=_kustomize_message(error, wrapper, root))
+    sources: dict[str, list[str]] = {}
+    anchor = _anchor(KUSTOMIZATION, root)
+    for document in _DOCUMENT_START.split(stdout):
+        if document.strip():
+            sources.setdefault(_origin(document, wrapper, root) or anchor, []).append(document)
+    return Render(root, {path: "---\n".join(parts) for path, parts in sources.items()})
+
+
+def _kustomize_message(message: str, wrapper: str, root: str) -> str:
+    """kustomize's message about ``root``, without the layer oomlint's wrapper adds."""
+    absolute = os.path.abspath(root)
+    inner = message.rsplit(f"recursed accumulation of path '{absolute}': ", 1)[-1]
+    return inner.replace(absolute, root).replace(wrapper, ".")
+
+
+def _origin(document: str, wrapper: str, root: str) -> str | None:
+    """The local resource file a built object came from, as the user names it; None for
+    generated objects and remote resources."""
+    origin = _ORIGIN.search(document)
+    path = _ORIGIN_PATH.search(origin["block"]) if origin else None
+    if path is None or re.search(r"^[ \t]+repo:", origin["block"], re.MULTILINE):
+        return None
+    source = os.path.normpath(os.path.join(wrapper, path["path"]))
+    return os.path.normpath(os.path.join(root, os.path.relpath(source, os.path.abspath(root))))
