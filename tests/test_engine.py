@@ -183,6 +183,24 @@ def at_returns(source: str, question) -> list:
     return answers
 
 
+def after_walk(source: str):
+    """``(model, tree, scope)`` once ``source`` is walked, ``scope`` being the function's of
+    its first ``return``: what a rule that decides in ``finish`` asks with."""
+    found = []
+
+    class Probe:
+        def node_types(self):
+            return {ast.Return: "visit_Return"}
+
+        def visit_Return(self, node):
+            found.append(model.scope)
+
+    tree = ast.parse(source)
+    model = SemanticModel(tree)
+    Walker(model, [Probe()]).run(tree)
+    return model, tree, found[0]
+
+
 def test_function_bodies_see_module_names_bound_after_them():
     source = "def f():\n    return later.thing\n\nimport later_module as later\n"
     assert at_returns(source, lambda model, node: model.qualified_name(node.value)) == ["later_module.thing"]
@@ -242,22 +260,11 @@ def test_a_name_bound_several_times_resolves_to_the_binding_that_reaches_the_use
         "    return client\n"
         "client = redis.StrictRedis()\n"
     )
-    walked = {}
-
-    class Probe:
-        def node_types(self):
-            return {ast.Return: "visit_Return"}
-
-        def visit_Return(self, node):
-            walked["scope"] = walked_model.scope
-
-    tree = ast.parse(source)
-    walked_model = SemanticModel(tree)
-    Walker(walked_model, [Probe()]).run(tree)
+    walked_model, tree, scope = after_walk(source)
     function = tree.body[2]
     reads = [node for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in ("r", "client")]
     reads.sort(key=lambda node: (node.lineno, node.col_offset))
-    resolved = [(node.lineno, ast.unparse(walked_model.resolve(node, walked["scope"]))) for node in reads]
+    resolved = [(node.lineno, ast.unparse(walked_model.resolve(node, scope))) for node in reads]
     assert resolved == [(5, "redis.Redis()"), (6, "redis.Redis()"), (7, "r.pipeline()"), (9, "redis.StrictRedis()")]
 
 
@@ -378,20 +385,9 @@ def test_narrowed_types_come_from_the_isinstance_known_to_hold(body, types):
 
 def test_module_binding_is_the_one_bound_at_import():
     source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
-    scope = {}
-
-    class Probe:
-        def node_types(self):
-            return {ast.Return: "visit_Return"}
-
-        def visit_Return(self, node):
-            scope["function"] = walked.scope
-
-    tree = ast.parse(source)
-    walked = SemanticModel(tree)
-    Walker(walked, [Probe()]).run(tree)
+    walked, tree, scope = after_walk(source)
     names = tree.body[1].body[-1].value.elts
-    assert [walked.module_binding(name, scope["function"]) is not None for name in names] == [True, False, False]
+    assert [walked.module_binding(name, scope) is not None for name in names] == [True, False, False]
 
 
 def test_nothing_of_a_file_is_retained():
