@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from oomlint.astutil import parse
 from oomlint.noqa import NoqaMap
 from oomlint.rule import Rule, language_of
 from oomlint.semantic import Binding, Scope, SemanticModel
@@ -144,7 +145,7 @@ def check_source(
     """Run ``rules`` (classes with their options) over one module's source."""
     if tree is None:
         try:
-            tree = ast.parse(source, filename=path)
+            tree = parse(source, filename=path)
         except SyntaxError as error:
             return [_syntax_diagnostic(path, source, error)]
         except ValueError as error:  # e.g. null bytes in the source

@@ -16,7 +16,6 @@ fixes are insertions into the YAML text (:mod:`oomlint.manifest_fixes`).
 
 from __future__ import annotations
 
-import ast
 import codecs
 import functools
 import io
@@ -34,6 +33,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from oomlint import manifest_fixes
+from oomlint.astutil import parse
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes, check_source, decode_source
 from oomlint.kubernetes import ManifestFindings, cover
 from oomlint.rule import Rule, language_of
@@ -241,7 +241,7 @@ def _check_fixed(path, source, rules, limit_ranges) -> tuple[str | None, list[Fi
         problem, findings = manifest_fixes.check(source, path, rules)
         return problem, _covered(findings, limit_ranges)
     try:
-        ast.parse(source)
+        parse(source)
     except SyntaxError as error:
         return f"{error.msg}, line {error.lineno}", []
     return None, check_source(source, path, rules)

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from oomlint.rule import Rule
-from oomlint.astutil import is_infinite, is_none
+from oomlint.astutil import is_infinite, is_none, parse
 from oomlint.rules.python._images import CheckedFirst, shorten
 from oomlint.semantic import Binding
 
@@ -372,7 +372,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         something that is not a sequence: another type all the same."""
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
-                annotation = ast.parse(annotation.value, mode="eval").body
+                annotation = parse(annotation.value, mode="eval").body
             except SyntaxError:
                 yield None
                 return
