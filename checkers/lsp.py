@@ -8,7 +8,10 @@ rule's page, and fixable findings offer ``oomlint fix``'s fix as a quick fix. Ne
 
 from __future__ import annotations
 
+import io
 import os
+import tokenize
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -50,7 +53,9 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
     """A quick fix per fixable finding in the range: the same fix as ``oomlint fix``."""
     from oomlint.fixes import fix_source  # libcst is imported only when fixing
 
-    document = ls.workspace.get_text_document(params.text_document.uri)
+    document = ls.workspace.text_documents.get(unquote(params.text_document.uri))
+    if document is None:  # never opened: nothing was reported, so nothing to fix
+        return []
     checked = _check(ls, document)
     if checked is None:
         return []
@@ -84,7 +89,20 @@ def _check(ls: LanguageServer, document):
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
-    return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
+    return path, rules, check_bytes(_saved_bytes(document.source), path, rules)
+
+
+def _saved_bytes(text: str) -> bytes:
+    """The bytes Python would read of the editor's text: encoded as its PEP 263
+    declaration says (what an editor that honours it saves), so the engine decodes the
+    very text the editor shows and columns match. A declaration that cannot encode it
+    (unknown, not a text encoding) leaves UTF-8 bytes, for the engine to report (OOM002)."""
+    data = text.encode("utf-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return text.encode(encoding, "replace")
+    except (SyntaxError, LookupError, UnicodeError):
+        return data
 
 
 def publish(ls: LanguageServer, uri: str) -> None:

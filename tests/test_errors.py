@@ -6,17 +6,40 @@ real pipe, an editor session) and asserts the exact message, position and exit c
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import warnings
 
 import pytest
+from lsprotocol import types
 
 from oomlint.config import Config
 from oomlint.engine import check_bytes
 from tests.conftest import BIN, run
+from tests.test_lsp import LEAKY, serve
 
 RULES = Config().enabled
+
+
+# --------------------------------------------------------- coding cookies Python cannot use
+
+COOKIES = [
+    (b"# -*- coding: hex -*-\nx = 1\n", 1, "bad encoding declaration: 'hex' is not a text encoding"),
+    (b"#!/usr/bin/env python\n# coding=zlib\nx = 1\n", 2, "bad encoding declaration: 'zlib' is not a text encoding"),
+    (b"# vim: set fileencoding=rot13 :\nx = 1\n", 1, "bad encoding declaration: 'rot13' is not a text encoding"),
+    (b"# coding: undefined\nx = 1\n", 1, "cannot decode as undefined"),
+    (b"# coding: idna\nhost = socket.xn--zz\n", 1, "cannot decode as idna"),
+]
+
+
+@pytest.mark.parametrize("data, line, message", COOKIES)
+def test_a_codec_python_cannot_read_source_with_is_oom002(project, data, line, message):
+    root = project({})
+    (root / "cookie.py").write_bytes(data)
+    result = run("oomlint", "cookie.py", cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == f"cookie.py:{line}:1: OOM002 {message}\nFound 1 finding (1 file checked).\n"
 
 
 # ----------------------------------------------- the checked code's warnings stay its own
@@ -69,3 +92,50 @@ def test_cli_stderr_stays_clean_of_the_checked_codes_warnings(project, command):
     result = subprocess.run([str(BIN / "oomlint"), *command, "escapes.py"], cwd=root, capture_output=True, text=True,
                             env={**os.environ, "PYTHONWARNINGS": "default"}, timeout=600)
     assert (result.returncode, result.stderr) == (1, "")
+
+
+# --------------------------------------------------------------------- the language server
+
+LATIN_1 = (
+    "# -*- coding: latin-1 -*-\n"
+    "import logging\n\n"
+    "logger = logging.getLogger(__name__)\n\n\n"
+    "def report(user):\n"
+    '    label = "café"; logger.info("{\\"user\\": \\"%s\\", \\"label\\": \\"%s\\"}" % (user, label))\n'
+)
+
+
+def test_language_server_on_encodings_and_unopened_documents(tmp_path):
+    async def steps(client, received):
+        never_opened = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=(tmp_path / "never_opened.py").as_uri()),
+                range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        latin = (tmp_path / "latin.py").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=latin, language_id="python", version=1, text=LATIN_1)
+        ))
+        latin_published = await asyncio.wait_for(received.get(), 30)
+        leaky = (tmp_path / "leaky.py").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=leaky, language_id="python", version=1, text=LEAKY)
+        ))
+        opened = await asyncio.wait_for(received.get(), 30)
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=leaky, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="# -*- coding: hex -*-\n" + LEAKY)],
+        ))
+        changed = await asyncio.wait_for(received.get(), 30)
+        return never_opened, latin_published, opened, changed
+
+    never_opened, latin, opened, changed = asyncio.run(serve(tmp_path, steps))
+    assert list(never_opened) == []
+    assert [(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+            for d in latin.diagnostics] == [("OOM101", 7, 20, 7, 88)]
+    assert [d.code for d in opened.diagnostics] == ["OOM301"]
+    assert [(d.code, d.message, d.range.start.line, d.range.start.character) for d in changed.diagnostics] == [
+        ("OOM002", "bad encoding declaration: 'hex' is not a text encoding", 0, 0)
+    ]

@@ -47,7 +47,10 @@ async def open_and_ask_for_fixes(client, received: asyncio.Queue, uri: str, lang
     return published, actions
 
 
-async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
+async def serve(tmp_path, steps):
+    """Start the server as an editor does, run ``steps(client, received)`` (``received``:
+    the published diagnostics, in order) and shut the server down, even when a step
+    failed (else the client would wait for it forever); what ``steps`` returned."""
     client = LanguageClient("oomlint-test", "1")
     received: asyncio.Queue = asyncio.Queue()
 
@@ -59,6 +62,15 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
     try:
         await client.initialize_async(types.InitializeParams(process_id=None, root_uri=tmp_path.as_uri(), capabilities=types.ClientCapabilities()))
         client.initialized(types.InitializedParams())
+        return await steps(client, received)
+    finally:
+        await asyncio.wait_for(client.shutdown_async(None), 30)
+        client.exit(None)
+        await client.stop()
+
+
+async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
+    async def steps(client, received):
         uri = (tmp_path / "service.py").as_uri()
         opened, actions = await open_and_ask_for_fixes(client, received, uri, "python", LEAKY)
         client.text_document_did_change(
@@ -70,11 +82,9 @@ async def session(tmp_path) -> list[types.PublishDiagnosticsParams]:
         changed = await asyncio.wait_for(received.get(), 30)
         manifest = (tmp_path / "shipper.yaml").as_uri()
         yaml_opened, yaml_actions = await open_and_ask_for_fixes(client, received, manifest, "yaml", DAEMONSET)
-        await client.shutdown_async(None)
-        client.exit(None)
         return [opened, actions, changed, yaml_opened, yaml_actions]
-    finally:
-        await client.stop()
+
+    return await serve(tmp_path, steps)
 
 
 def test_diagnostics_on_open_and_change(tmp_path):
