@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from oomlint.engine import DIAGNOSTICS
+from oomlint.engine import DIAGNOSTICS, byte_position
 from oomlint.rule import Rule, all_rules, language_of
 
 if sys.version_info >= (3, 11):
@@ -142,7 +142,7 @@ def find_config(start: str | os.PathLike) -> Config:
 def _config_for_directory(directory: Path) -> Config:
     candidate = directory / "pyproject.toml"
     if candidate.is_file():
-        table = _read_table(candidate)
+        table = _oomlint_table(_read_document(candidate))
         if table is not None:
             return parse_table(table, candidate)
     if directory.parent == directory:
@@ -153,23 +153,37 @@ def _config_for_directory(directory: Path) -> Config:
 def load_config_file(path: str | os.PathLike) -> Config:
     """Settings from an explicitly named pyproject.toml (``--config``)."""
     path = Path(os.path.abspath(path))
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a pyproject.toml file")
     if not path.is_file():
         raise ConfigError(f"{path}: no such config file")
-    return parse_table(_read_table(path) or {}, path)
+    return parse_table(_oomlint_table(_read_document(path)) or {}, path)
 
 
-def _read_table(path: Path) -> dict | None:
+def _read_document(path: Path) -> dict:
+    """A pyproject.toml; whatever stops tomllib is an error naming the file."""
     try:
         with open(path, "rb") as stream:
-            document = tomllib.load(stream)
+            data = stream.read()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line, column = byte_position(data, error.start)
+        problem = f"byte 0x{data[error.start]:02x} is not UTF-8 (at line {line}, column {column})"
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    table = document.get("tool", {})
-    if not isinstance(table, dict):
-        return None
-    return table.get("oomlint")
+        problem = str(error)
+    except ValueError:  # the only other one tomllib lets out: int()'s limit on digits
+        problem = f"an integer has more than {sys.get_int_max_str_digits()} digits"
+    except RecursionError:
+        problem = "nested too deeply"
+    raise ConfigError(f"{path}: invalid TOML: {problem}")
+
+
+def _oomlint_table(document: dict) -> object | None:
+    tool = document.get("tool")
+    return tool.get("oomlint") if isinstance(tool, dict) else None
 
 
 def parse_table(table: object, path: Path) -> Config:

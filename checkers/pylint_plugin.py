@@ -14,7 +14,7 @@ from __future__ import annotations
 from astroid import nodes
 from pylint.checkers import BaseRawFileChecker
 
-from oomlint.config import find_config
+from oomlint.config import ConfigError, find_config
 from oomlint.engine import DIAGNOSTICS, check_bytes
 from oomlint.rule import Option, Rule, all_rules
 
@@ -44,11 +44,19 @@ class OomlintChecker(BaseRawFileChecker):
         _pylint_option(rule, option) for rule in all_rules() if rule.language == "python" for option in rule.options
     )
 
+    def open(self) -> None:
+        self._config_errors: set[str] = set()
+
     def process_module(self, node: nodes.Module) -> None:
         path = node.file or node.name
+        try:
+            config = find_config(path)
+        except ConfigError as error:
+            self._report_config_error(str(error))
+            return
         rules = tuple(
             (rule, self._options(rule, options))
-            for rule, options in find_config(path).rules_for(path)
+            for rule, options in config.rules_for(path)
             if self.linter.is_message_enabled(rule.pylint_id())
         )
         if not rules:
@@ -66,6 +74,13 @@ class OomlintChecker(BaseRawFileChecker):
                 end_col_offset=finding.end_column - 1,
                 args=(finding.message,),
             )
+
+    def _report_config_error(self, error: str) -> None:
+        """pylint's own fatal message for a bad configuration, once per error and process:
+        the exit code then has pylint's fatal bit (1), where findings are warnings (4)."""
+        if error not in self._config_errors:
+            self._config_errors.add(error)
+            self.add_message("config-parse-error", args=error)
 
     def _options(self, rule: type[Rule], configured: dict) -> dict:
         """Options given to pylint win over ``[tool.oomlint]``."""

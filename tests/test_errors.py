@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import sys
 import warnings
 
 import pytest
@@ -17,9 +18,97 @@ from lsprotocol import types
 from oomlint.config import Config
 from oomlint.engine import check_bytes
 from tests.conftest import BIN, run
+from tests.test_cli import UNBOUNDED
 from tests.test_lsp import LEAKY, serve
 
 RULES = Config().enabled
+BAD_KEY = '[tool.oomlint]\nselct = ["OOM3"]\n'
+UNKNOWN_KEY = "unknown key 'tool.oomlint.selct'"
+
+
+def pylint(*arguments: str, cwd) -> subprocess.CompletedProcess:
+    return run("pylint", "--load-plugins=oomlint", "--disable=all", "--enable=unbounded-lru-cache", "--score=n",
+               "--msg-template={path}:{line}:{column}: {msg_id} {msg}", *arguments, cwd=cwd)
+
+
+# ------------------------------------------------ a bad [tool.oomlint] in flake8 and pylint
+
+
+@pytest.mark.parametrize("arguments", [["app.py"], ["-j", "2", "."]], ids=["one-file", "parallel"])
+def test_flake8_stops_at_a_bad_table_with_one_line_and_exit_2(project, arguments):
+    """flake8 exits 1 for findings; a configuration error is its usage error, 2."""
+    root = project({"pyproject.toml": BAD_KEY, "app.py": UNBOUNDED, "lib/util.py": UNBOUNDED})
+    result = run("flake8", "--select", "OOM", *arguments, cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"oomlint: error: {root / 'pyproject.toml'}: {UNKNOWN_KEY}\n"
+    )
+
+
+def test_flake8_reads_every_table_of_the_files_it_checks_before_checking(project):
+    root = project({"app.py": UNBOUNDED, "service/pyproject.toml": BAD_KEY, "service/api.py": UNBOUNDED})
+    result = run("flake8", "--select", "OOM", ".", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"oomlint: error: {root / 'service' / 'pyproject.toml'}: {UNKNOWN_KEY}\n"
+    )
+    excluded = run("flake8", "--select", "OOM", "--extend-exclude", "service", ".", cwd=root)
+    assert (excluded.returncode, excluded.stderr) == (1, "")
+    assert [line.split(" ")[:2] for line in excluded.stdout.splitlines()] == [["./app.py:4:2:", "OOM301"]]
+
+
+def test_pylint_reports_a_bad_table_as_its_fatal_configuration_message(project):
+    """Once, not per module; pylint's fatal bit (1) in the exit code, where findings set 4."""
+    root = project({"pyproject.toml": BAD_KEY, "app.py": UNBOUNDED, "other.py": UNBOUNDED})
+    result = pylint("app.py", "other.py", cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "************* Module app\n"
+        f"app.py:1:0: F0011 error while parsing the configuration: {root / 'pyproject.toml'}: {UNKNOWN_KEY}\n"
+    )
+
+
+# ------------------------------------------------------ a pyproject.toml tomllib cannot read
+
+BROKEN_PYPROJECTS = {
+    "not-utf-8": (b'[tool.oomlint]\nselect = ["\xff"]\n', "byte 0xff is not UTF-8 (at line 2, column 12)"),
+    "nested": (b"a = " + b"[" * 100_000, "nested too deeply"),
+    "long-integer": (b"a = " + b"1" * 1_000_000, f"an integer has more than {sys.get_int_max_str_digits()} digits"),
+}
+
+
+@pytest.mark.parametrize("host", ["oomlint", "flake8"])
+@pytest.mark.parametrize("case", list(BROKEN_PYPROJECTS))
+def test_unreadable_pyproject_is_a_usage_error(project, host, case):
+    data, problem = BROKEN_PYPROJECTS[case]
+    root = project({"app.py": UNBOUNDED})
+    (root / "pyproject.toml").write_bytes(data)
+    result = run(host, "app.py", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"oomlint: error: {root / 'pyproject.toml'}: invalid TOML: {problem}\n"
+    )
+
+
+@pytest.mark.parametrize("case", list(BROKEN_PYPROJECTS))
+def test_unreadable_pyproject_is_a_fatal_message_in_pylint(project, case):
+    """In a sub-project: pylint reads the pyproject.toml of its working directory itself,
+    before any plugin is loaded (and crashes on these three)."""
+    data, problem = BROKEN_PYPROJECTS[case]
+    root = project({"service/app.py": UNBOUNDED})
+    (root / "service" / "pyproject.toml").write_bytes(data)
+    result = pylint("service/app.py", cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "************* Module app\n"
+        "service/app.py:1:0: F0011 error while parsing the configuration: "
+        f"{root / 'service' / 'pyproject.toml'}: invalid TOML: {problem}\n"
+    )
+
+
+def test_config_option_naming_a_folder(project):
+    root = project({"app.py": UNBOUNDED, "settings/pyproject.toml": ""})
+    result = run("oomlint", "--config", "settings", "app.py", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"oomlint: error: {root / 'settings'}: is a directory, not a pyproject.toml file\n"
+    )
 
 
 # --------------------------------------------------------- coding cookies Python cannot use
