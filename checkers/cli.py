@@ -161,9 +161,9 @@ def _config_source(arguments: argparse.Namespace):
 
     def config_for(path: str) -> Config:
         found = find_config(path)
-        if found.root not in cache:
-            cache[found.root] = found.with_overrides(**overrides)
-        return cache[found.root]
+        if found not in cache:
+            cache[found] = found.with_overrides(**overrides)
+        return cache[found]
 
     return config_for
 
@@ -190,8 +190,11 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
         if target.path == STDIN:
             data, path = sys.stdin.buffer.read(), stdin_filename or STDIN
             language = _stdin_language(data, stdin_filename)
-            return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
-        return check_file(target.path, target.config.rules_for(target.path), noqa)
+            findings = check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
+        else:
+            language = language_of(target.path)
+            findings = check_file(target.path, target.config.rules_for(target.path), noqa)
+        return target.config.with_python_requirement(findings) if language == "python" else findings
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 
@@ -268,9 +271,12 @@ def _fix_target(task):
 
     item, unsafe, write, limit_ranges = task
     try:
-        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges)
+        result = fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
+    if language_of(item.path) == "python":
+        result.remaining = item.config.with_python_requirement(result.remaining)
+    return result
 
 
 # ------------------------------------------------------------------ rule, rules

@@ -14,7 +14,9 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from oomlint.engine import DIAGNOSTICS, byte_position
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from oomlint.engine import DIAGNOSTICS, SYNTAX_ERROR, Finding, byte_position
 from oomlint.rule import Rule, all_rules, language_of
 
 if sys.version_info >= (3, 11):
@@ -25,6 +27,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 SECTION = "tool.oomlint"
 _TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude"}
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
+_RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # Folders never worth descending into when a directory is checked.
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", ".direnv",
@@ -41,6 +44,9 @@ class ConfigError(Exception):
 class Config:
     root: Path | None = None
     """Directory of the pyproject.toml the settings came from (None: defaults)."""
+    requires_python: str | None = None
+    """``[project] requires-python`` of the nearest pyproject.toml that sets one, no
+    farther than the one the settings came from."""
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -87,6 +93,14 @@ class Config:
         configured = self.rule_options.get(rule.code, {})
         return {option.name: configured.get(option.name, option.default) for option in rule.options}
 
+    def with_python_requirement(self, findings: list[Finding]) -> list[Finding]:
+        """A Python file's findings, its ``OOM003`` also naming the Pythons the project
+        requires when the running one is not among them: the file likely uses newer syntax."""
+        if self.requires_python is None or not _excludes_running_python(self.requires_python):
+            return findings
+        hint = f"; the project requires Python {self.requires_python}"
+        return [replace(f, message=f.message + hint) if f.code == SYNTAX_ERROR else f for f in findings]
+
     def rules_for(self, path: str, language: str | None = None) -> tuple[tuple[type[Rule], dict], ...]:
         """The enabled rules of the file's language (by suffix, unless given) less those
         that ``per-file-ignores`` turns off for ``path``."""
@@ -116,6 +130,13 @@ class Config:
         return Path(absolute).as_posix()
 
 
+def _excludes_running_python(requires_python: str) -> bool:
+    try:
+        return not SpecifierSet(requires_python).contains(_RUNNING_VERSION)
+    except InvalidSpecifier:  # not oomlint's to judge; the packaging tools say so
+        return False
+
+
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
 
@@ -141,13 +162,15 @@ def find_config(start: str | os.PathLike) -> Config:
 @functools.lru_cache(maxsize=256)
 def _config_for_directory(directory: Path) -> Config:
     candidate = directory / "pyproject.toml"
-    if candidate.is_file():
-        table = _oomlint_table(_read_document(candidate))
-        if table is not None:
-            return parse_table(table, candidate)
-    if directory.parent == directory:
-        return Config()
-    return _config_for_directory(directory.parent)
+    document = _read_document(candidate) if candidate.is_file() else {}
+    table = _oomlint_table(document)
+    if table is not None:
+        config = parse_table(table, candidate)
+    elif directory.parent == directory:
+        config = Config()
+    else:
+        config = _config_for_directory(directory.parent)
+    return _with_requires_python(config, document)
 
 
 def load_config_file(path: str | os.PathLike) -> Config:
@@ -157,7 +180,8 @@ def load_config_file(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: is a directory, not a pyproject.toml file")
     if not path.is_file():
         raise ConfigError(f"{path}: no such config file")
-    return parse_table(_oomlint_table(_read_document(path)) or {}, path)
+    document = _read_document(path)
+    return _with_requires_python(parse_table(_oomlint_table(document) or {}, path), document)
 
 
 def _read_document(path: Path) -> dict:
@@ -184,6 +208,12 @@ def _read_document(path: Path) -> dict:
 def _oomlint_table(document: dict) -> object | None:
     tool = document.get("tool")
     return tool.get("oomlint") if isinstance(tool, dict) else None
+
+
+def _with_requires_python(config: Config, document: dict) -> Config:
+    project = document.get("project")
+    requires_python = project.get("requires-python") if isinstance(project, dict) else None
+    return replace(config, requires_python=requires_python) if isinstance(requires_python, str) else config
 
 
 def parse_table(table: object, path: Path) -> Config:

@@ -36,6 +36,8 @@ DIAGNOSTICS = {
     TOO_DEEP: "too-deeply-nested",
     DUPLICATE_KEY: "duplicate-key",
 }
+# Which grammar parsed the file: syntax newer than the running Python's does not parse.
+RUNNING_PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
 _WALK_RECURSION_LIMIT = 20_000
@@ -175,7 +177,7 @@ def check_source(
         except SyntaxError as error:
             return [_syntax_diagnostic(path, source, error)]
         except ValueError as error:  # e.g. null bytes in the source
-            return [_diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
+            return [_diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error}")]
         except (RecursionError, MemoryError):
             return [_diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
     rules = [item for item in rules if item[0].language == "python"]
@@ -204,7 +206,7 @@ def check_source(
 def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
     line = error.lineno or 1
     column = error.offset or 1
-    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error.msg}", line, max(column, 1))
+    return _diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error.msg}", line, max(column, 1))
 
 
 class FileContext:

@@ -21,6 +21,7 @@ from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
 from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+from oomlint.rule import language_of
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -85,11 +86,13 @@ def _check(ls: LanguageServer, document):
     """``(path, rules, findings)`` for an open document, or None on a configuration error."""
     path = to_fs_path(document.uri) or document.uri
     try:
-        rules = find_config(path if os.path.isabs(path) else os.getcwd()).rules_for(path)
+        config = find_config(path if os.path.isabs(path) else os.getcwd())
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
-    return path, rules, check_bytes(_saved_bytes(document.source), path, rules)
+    rules = config.rules_for(path)
+    findings = check_bytes(_saved_bytes(document.source), path, rules)
+    return path, rules, config.with_python_requirement(findings) if language_of(path) == "python" else findings
 
 
 def _saved_bytes(text: str) -> bytes:

@@ -22,6 +22,7 @@ from tests.test_cli import UNBOUNDED
 from tests.test_lsp import LEAKY, serve
 
 RULES = Config().enabled
+PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 BAD_KEY = '[tool.oomlint]\nselct = ["OOM3"]\n'
 UNKNOWN_KEY = "unknown key 'tool.oomlint.selct'"
 
@@ -181,6 +182,61 @@ def test_cli_stderr_stays_clean_of_the_checked_codes_warnings(project, command):
     result = subprocess.run([str(BIN / "oomlint"), *command, "escapes.py"], cwd=root, capture_output=True, text=True,
                             env={**os.environ, "PYTHONWARNINGS": "default"}, timeout=600)
     assert (result.returncode, result.stderr) == (1, "")
+
+
+# ------------------------------------------------------- syntax newer than the running Python
+
+# Syntax of a newer Python (PEP 695 is 3.12's, PEP 758 3.14's), where the running one
+# stops and what it says; no Python after 3.14 is known, so there, plain broken syntax.
+if sys.version_info < (3, 12):
+    NEWER_SYNTAX = ("type Vector = list[float]\n", 1, 6, "invalid syntax")
+elif sys.version_info < (3, 14):
+    NEWER_SYNTAX = ("try:\n    pass\nexcept KeyError, IndexError:\n    pass\n", 3, 8,
+                    "multiple exception types must be parenthesized")
+else:
+    NEWER_SYNTAX = ("def f(:\n", 1, 7, "invalid syntax")
+NEXT_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
+
+
+def test_oom003_names_the_python_that_parsed():
+    source, line, column, message = NEWER_SYNTAX
+    (finding,) = check_bytes(source.encode(), "newer.py", RULES)
+    assert (finding.line, finding.column, finding.code, finding.message) == (
+        line, column, "OOM003", f"cannot parse with {PYTHON}: {message}"
+    )
+
+
+@pytest.mark.parametrize(
+    "requires_python, hint",
+    [(f">={NEXT_PYTHON}", f"; the project requires Python >={NEXT_PYTHON}"), (">=3.10", ""), ("not a specifier", "")],
+)
+def test_oom003_names_the_python_the_project_requires_when_it_is_not_this_one(project, requires_python, hint):
+    source, line, column, message = NEWER_SYNTAX
+    root = project({"pyproject.toml": f'[project]\nname = "app"\nrequires-python = "{requires_python}"\n',
+                    "src/app/newer.py": source})
+    expected = f"src/app/newer.py:{line}:{column}: OOM003 cannot parse with {PYTHON}: {message}{hint}\n"
+    check = run("oomlint", "src", cwd=root)
+    assert (check.returncode, check.stderr) == (1, "")
+    assert check.stdout == expected + "Found 1 finding (1 file checked).\n"
+    fix = run("oomlint", "fix", "src", cwd=root)
+    assert fix.stdout == expected + "Fixed 0 findings in 0 files; 1 remaining.\n"
+
+
+def test_the_nearest_requires_python_counts(project):
+    source, line, column, message = NEWER_SYNTAX
+    root = project({
+        "pyproject.toml": '[project]\nname = "monorepo"\nrequires-python = ">=3.8"\n[tool.oomlint]\nignore = ["OOM302"]\n',
+        "service/pyproject.toml": f'[project]\nname = "service"\nrequires-python = ">={NEXT_PYTHON}"\n',
+        "service/newer.py": source,
+        "legacy/newer.py": source,
+    })
+    result = run("oomlint", ".", cwd=root)
+    assert result.stdout == (
+        f"legacy/newer.py:{line}:{column}: OOM003 cannot parse with {PYTHON}: {message}\n"
+        f"service/newer.py:{line}:{column}: OOM003 cannot parse with {PYTHON}: {message}; "
+        f"the project requires Python >={NEXT_PYTHON}\n"
+        "Found 2 findings (2 files checked).\n"
+    )
 
 
 # --------------------------------------------------------------------- the language server
