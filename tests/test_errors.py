@@ -19,7 +19,7 @@ from oomlint.config import Config
 from oomlint.engine import check_bytes
 from tests.conftest import BIN, run
 from tests.test_cli import UNBOUNDED
-from tests.test_lsp import LEAKY, serve
+from tests.test_lsp import DAEMONSET, LEAKY, serve
 
 RULES = Config().enabled
 PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -130,6 +130,32 @@ def test_a_codec_python_cannot_read_source_with_is_oom002(project, data, line, m
     result = run("oomlint", "cookie.py", cwd=root)
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout == f"cookie.py:{line}:1: OOM002 {message}\nFound 1 finding (1 file checked).\n"
+
+
+# ------------------------------------------------- quantities beyond Kubernetes' int64 bytes
+
+TOO_LARGE = "more than Kubernetes can hold (it counts bytes in a 64-bit integer: at most 2^63 - 1, just under 8Ei)"
+
+
+@pytest.mark.parametrize(
+    "memory, problem",
+    [
+        ("99999999999999999999999Ei", f"'99999999999999999999999Ei' is 1.153e+41 bytes, {TOO_LARGE}"),
+        ("1" * 1_000_000, f"'{'1' * 20}...{'1' * 10}' (1000000 characters) is 1.111e+999999 bytes, {TOO_LARGE}"),
+        ("1" * 1_000_000 + "Ei", f"'{'1' * 20}...{'1' * 8}Ei' (1000002 characters) is 1.281e+1000017 bytes, {TOO_LARGE}"),
+        ("0." + "0" * 1_000_000 + "1", f"'0.{'0' * 18}...{'0' * 9}1' (1000003 characters) is 1.000e-1000001 bytes, "
+                                       "below the 4Mi floor, too little for a container to start"),
+    ],
+    ids=["exbibytes", "million-digits", "million-digit-exbibytes", "million-digit-fraction"],
+)
+def test_absurd_memory_quantity_is_oom502(project, memory, problem):
+    root = project({"shipper.yaml": DAEMONSET.replace("requests: {memory: 256Mi}", f"limits: {{memory: {memory}}}")})
+    result = run("oomlint", "shipper.yaml", cwd=root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        f"shipper.yaml:12:30: OOM502 DaemonSet logging/shipper: container 'shipper' memory limit {problem}\n"
+        "Found 1 finding (1 file checked).\n"
+    )
 
 
 # ----------------------------------------------- the checked code's warnings stay its own
