@@ -158,6 +158,43 @@ def test_absurd_memory_quantity_is_oom502(project, memory, problem):
     )
 
 
+# ------------------------------------------------------- a reader that stops reading early
+
+
+def run_into_closed_pipe(*arguments: str, cwd, buffered: bool) -> subprocess.CompletedProcess:
+    """``oomlint ... | head -0``: stdout is a pipe whose reader is gone before the first write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if not buffered:
+        environment["PYTHONUNBUFFERED"] = "1"
+    try:
+        return subprocess.run([str(BIN / "oomlint"), *arguments], cwd=cwd, stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, env=environment, timeout=600)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize(
+    "arguments, exit_code",
+    [(["rules"], 0), (["rule", "OOM301"], 0), (["check", "app.py"], 1), (["check", "clean.py"], 0), (["fix", "--diff", "app.py"], 1)],
+    ids=["rules", "rule", "findings", "clean", "fix-diff"],
+)
+def test_a_closed_pipe_ends_the_output_not_the_verdict(project, arguments, exit_code, buffered):
+    root = project({"app.py": UNBOUNDED, "clean.py": "x = 1\n"})
+    result = run_into_closed_pipe(*arguments, cwd=root, buffered=buffered)
+    assert (result.returncode, result.stderr) == (exit_code, "")
+
+
+def test_stderr_still_speaks_after_stdout_is_closed(project):
+    root = project({"chart.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n", "app.py": UNBOUNDED})
+    result = run_into_closed_pipe("check", "app.py", "chart.yaml", cwd=root, buffered=True)
+    assert (result.returncode, result.stderr) == (
+        1, "oomlint: chart.yaml: skipped: a raw Helm template ({{ ... }}); check the rendered manifests: helm template CHART | oomlint -\n"
+    )
+
+
 # ----------------------------------------------- the checked code's warnings stay its own
 
 ESCAPES = (
