@@ -7,6 +7,7 @@ real pipe, an editor session) and asserts the exact message, position and exit c
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from lsprotocol import types
 from oomlint.config import Config
 from oomlint.engine import check_bytes
 from tests.conftest import BIN, run
-from tests.test_cli import UNBOUNDED
+from tests.test_cli import MESSAGE, UNBOUNDED
 from tests.test_lsp import DAEMONSET, LEAKY, serve
 
 RULES = Config().enabled
@@ -300,6 +301,19 @@ def test_the_nearest_requires_python_counts(project):
         f"the project requires Python >={NEXT_PYTHON}\n"
         "Found 2 findings (2 files checked).\n"
     )
+
+
+# --------------------------------------------------------------- file names with a line break
+
+
+def test_a_line_break_in_a_file_name_is_escaped_in_text_not_in_json(project):
+    root = project({"bad\nname.py": UNBOUNDED})
+    text = run("oomlint", ".", cwd=root)
+    assert text.stdout == (
+        f"bad\\nname.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (1 file checked).\n[*] 1 fixable with `oomlint fix`.\n"
+    )
+    as_json = run("oomlint", "--format", "json", ".", cwd=root)
+    assert [finding["path"] for finding in json.loads(as_json.stdout)] == ["bad\nname.py"]
 
 
 # --------------------------------------------------------------------- the language server
