@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from oomlint.hosts import cli
 from tests.conftest import oomlint_json, run
@@ -126,7 +127,7 @@ def test_broken_files_are_diagnostics_not_tracebacks(project):
         "latin.py:1:12: OOM002 cannot decode as utf-8: byte 0xe9 is invalid\n"
         "missing.py:1:1: OOM001 cannot read file: No such file or directory\n"
         f"ok.py:4:2: OOM301 [*] {MESSAGE}\n"
-        "syntax.py:1:7: OOM003 cannot parse: invalid syntax\n"
+        f"syntax.py:1:7: OOM003 cannot parse with Python {sys.version_info.major}.{sys.version_info.minor}: invalid syntax\n"
         "Found 4 findings (3 files checked).\n"
         "[*] 1 fixable with `oomlint fix`.\n"
     )

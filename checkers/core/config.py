@@ -14,9 +14,11 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from oomlint.core.findings import DIAGNOSTICS
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
 from oomlint.core.rule import Rule, all_rules, language_of
-from oomlint.core.source import MAX_FILE_SIZE
+from oomlint.core.source import MAX_FILE_SIZE, byte_position
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,6 +31,7 @@ _TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exc
 # render the chart once more, and set-values (``--set``) applied to every render.
 _HELM_KEYS = ("values", "set")
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
+_RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # Folders never worth descending into when a directory is checked.
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", ".direnv",
@@ -45,6 +48,9 @@ class ConfigError(Exception):
 class Config:
     root: Path | None = None
     """Directory of the pyproject.toml the settings came from (None: defaults)."""
+    requires_python: str | None = None
+    """``[project] requires-python`` of the nearest pyproject.toml that sets one, no
+    farther than the one the settings came from."""
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -95,6 +101,14 @@ class Config:
         configured = self.rule_options.get(rule.code, {})
         return {option.name: configured.get(option.name, option.default) for option in rule.options}
 
+    def with_python_requirement(self, findings: list[Finding]) -> list[Finding]:
+        """A Python file's findings, its ``OOM003`` also naming the Pythons the project
+        requires when the running one is not among them: the file likely uses newer syntax."""
+        if self.requires_python is None or not _excludes_running_python(self.requires_python):
+            return findings
+        hint = f"; the project requires Python {self.requires_python}"
+        return [replace(f, message=f.message + hint) if f.code == SYNTAX_ERROR else f for f in findings]
+
     def rules_for(self, path: str, language: str | None = None) -> tuple[tuple[type[Rule], dict], ...]:
         """The enabled rules of the file's language (by suffix, unless given) less those
         that ``per-file-ignores`` turns off for ``path``."""
@@ -124,6 +138,13 @@ class Config:
         return Path(absolute).as_posix()
 
 
+def _excludes_running_python(requires_python: str) -> bool:
+    try:
+        return not SpecifierSet(requires_python).contains(_RUNNING_VERSION)
+    except InvalidSpecifier:  # not oomlint's to judge; the packaging tools say so
+        return False
+
+
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
 
@@ -149,35 +170,59 @@ def find_config(start: str | os.PathLike) -> Config:
 @functools.lru_cache(maxsize=256)
 def _config_for_directory(directory: Path) -> Config:
     candidate = directory / "pyproject.toml"
-    if os.path.isfile(candidate):  # False too where a directory may not be searched
-        table = _read_table(candidate)
-        if table is not None:
-            return parse_table(table, candidate)
-    if directory.parent == directory:
-        return Config()
-    return _config_for_directory(directory.parent)
+    # is_file() is False too where a directory may not be searched
+    document = _read_document(candidate) if os.path.isfile(candidate) else {}
+    table = _oomlint_table(document)
+    if table is not None:
+        config = parse_table(table, candidate)
+    elif directory.parent == directory:
+        config = Config()
+    else:
+        config = _config_for_directory(directory.parent)
+    return _with_requires_python(config, document)
 
 
 def load_config_file(path: str | os.PathLike) -> Config:
     """Settings from an explicitly named pyproject.toml (``--config``)."""
     path = Path(os.path.abspath(path))
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a pyproject.toml file")
     if not path.is_file():
         raise ConfigError(f"{path}: no such config file")
-    return parse_table(_read_table(path) or {}, path)
+    document = _read_document(path)
+    return _with_requires_python(parse_table(_oomlint_table(document) or {}, path), document)
 
 
-def _read_table(path: Path) -> dict | None:
+def _read_document(path: Path) -> dict:
+    """A pyproject.toml; whatever stops tomllib is an error naming the file."""
     try:
         with open(path, "rb") as stream:
-            document = tomllib.load(stream)
+            data = stream.read()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line, column = byte_position(data, error.start)
+        problem = f"byte 0x{data[error.start]:02x} is not UTF-8 (at line {line}, column {column})"
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    table = document.get("tool", {})
-    if not isinstance(table, dict):
-        return None
-    return table.get("oomlint")
+        problem = str(error)
+    except ValueError:  # the only other one tomllib lets out: int()'s limit on digits
+        problem = f"an integer has more than {sys.get_int_max_str_digits()} digits"
+    except RecursionError:
+        problem = "nested too deeply"
+    raise ConfigError(f"{path}: invalid TOML: {problem}")
+
+
+def _oomlint_table(document: dict) -> object | None:
+    tool = document.get("tool")
+    return tool.get("oomlint") if isinstance(tool, dict) else None
+
+
+def _with_requires_python(config: Config, document: dict) -> Config:
+    project = document.get("project")
+    requires_python = project.get("requires-python") if isinstance(project, dict) else None
+    return replace(config, requires_python=requires_python) if isinstance(requires_python, str) else config
 
 
 def parse_table(table: object, path: Path) -> Config:

@@ -49,13 +49,34 @@ def decode_source(data: bytes) -> str:
             raise SourceDecodeError(f"bad encoding declaration: {error.msg}", line, 1) from None
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start:error.start].decode(encoding, "replace")) + 1
+    except LookupError:  # a codec, but of bytes to bytes (hex, zlib) or text to text (rot13)
+        message = f"bad encoding declaration: {encoding!r} is not a text encoding"
+        raise SourceDecodeError(message, _declaration_line(data), 1) from None
+    except UnicodeError as error:
+        position = _failure_position(data, error, encoding)
+        if position is None:
+            raise SourceDecodeError(f"cannot decode as {encoding}", _declaration_line(data), 1) from None
         message = f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} is invalid"
-        raise SourceDecodeError(message, line, column) from None
+        raise SourceDecodeError(message, *position) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _failure_position(data: bytes, error: UnicodeError, encoding: str) -> tuple[int, int] | None:
+    """Where decoding failed, if the codec says so in terms of the whole file: a codec may
+    fail as a whole (undefined), count from a piece it split off or have no error handler
+    to count characters with (idna, depending on the Python)."""
+    if not isinstance(error, UnicodeDecodeError) or error.object != data:
+        return None
+    try:
+        return byte_position(data, error.start, encoding)
+    except UnicodeError:
+        return None
+
+
+def byte_position(data: bytes, offset: int, encoding: str = "utf-8") -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``offset`` of ``data``."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode(encoding, "replace")) + 1
 
 
 def _declaration_end(data: bytes) -> int:
@@ -63,6 +84,11 @@ def _declaration_end(data: bytes) -> int:
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1
     return len(data) if second < 0 else second
+
+
+def _declaration_line(data: bytes) -> int:
+    declaration = _CODING_DECLARATION.search(data, 0, _declaration_end(data))
+    return 1 if declaration is None else data.count(b"\n", 0, declaration.start()) + 1
 
 
 class NotRead(Exception):

@@ -17,7 +17,6 @@ fixes are insertions into the YAML text (:mod:`oomlint.fix.manifests`).
 
 from __future__ import annotations
 
-import ast
 import codecs
 import functools
 import io
@@ -42,6 +41,7 @@ from oomlint.engine import check_bytes
 from oomlint.fix import manifests
 from oomlint.kubernetes.manifest import ManifestFindings, cover
 from oomlint.python.checker import check_source
+from oomlint.python.parsing import parse
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_PASSES = 10
@@ -224,7 +224,7 @@ def _check_fixed(path, source, rules, limit_ranges) -> tuple[str | None, list[Fi
         problem, findings = manifests.check(source, path, rules)
         return problem, _covered(findings, limit_ranges)
     try:
-        ast.parse(source)
+        parse(source)
     except SyntaxError as error:
         return f"{error.msg}, line {error.lineno}", []
     return None, check_source(source, path, rules)

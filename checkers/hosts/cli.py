@@ -168,9 +168,9 @@ def _config_source(arguments: argparse.Namespace):
 
     def config_for(path: str) -> Config:
         found = find_config(path)
-        if found.root not in cache:
-            cache[found.root] = found.with_overrides(**overrides)
-        return cache[found.root]
+        if found not in cache:
+            cache[found] = found.with_overrides(**overrides)
+        return cache[found]
 
     return config_for
 
@@ -201,10 +201,13 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
             except NotRead as error:
                 return [error.finding(path)]
             language = _stdin_language(data, stdin_filename)
-            return check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
-        if target.kind != "file":
+            findings = check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
+        elif target.kind != "file":
             return check_root(target.kind, target.path, target.config, noqa)
-        return check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
+        else:
+            language = language_of(target.path)
+            findings = check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
+        return target.config.with_python_requirement(findings) if language == "python" else findings
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
 
@@ -218,13 +221,26 @@ def _stdin_language(data: bytes, filename: str | None) -> str:
 
 def _write(report: str, output: str | None) -> None:
     if output is None:
-        sys.stdout.write(report)
+        _emit(report)
         return
     try:
         with open(output, "w", encoding="utf-8") as stream:
             stream.write(report)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _emit(text: str) -> None:
+    """Write to stdout. A reader that stops early (``| head -1``) ends the output, not the
+    run: the rest goes to devnull (Python's "Note on SIGPIPE"), stderr still gets the
+    messages and the exit code still says what was found, not that the reader left."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 # -------------------------------------------------------------------------- fix
@@ -258,20 +274,20 @@ def _fix(arguments: argparse.Namespace) -> int:
             fixed_count += len(result.fixed)
             changed += 1
             if arguments.diff:
-                sys.stdout.writelines(difflib.unified_diff(
+                _emit("".join(difflib.unified_diff(
                     result.old_text.splitlines(keepends=True), result.new_text.splitlines(keepends=True),
                     fromfile=f"a/{item.path}", tofile=f"b/{item.path}",
-                ))
+                )))
     for problem in problems + failures:
         print(problem, file=sys.stderr)
     if arguments.diff:
-        print(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.")
+        _emit(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.\n")
         outcome = EXIT_FINDINGS if fixed_count else EXIT_CLEAN
     else:
         remaining.sort()
-        sys.stdout.write("".join(finding_line(f) + "\n" for f in remaining))
-        print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
-              f"{len(remaining)} remaining.")
+        _emit("".join(finding_line(f) + "\n" for f in remaining)
+              + f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
+              f"{len(remaining)} remaining.\n")
         outcome = EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
     return EXIT_ERROR if failures else outcome
 
@@ -282,9 +298,12 @@ def _fix_target(task):
 
     item, unsafe, write, limit_ranges = task
     try:
-        return fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges, item.config.max_file_size)
+        result = fix_file(item.path, item.config.rules_for(item.path), unsafe, write, limit_ranges, item.config.max_file_size)
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
+    if language_of(item.path) == "python":
+        result.remaining = item.config.with_python_requirement(result.remaining)
+    return result
 
 
 # ------------------------------------------------------------------ rule, rules
@@ -296,16 +315,16 @@ def _rule(arguments: argparse.Namespace) -> int:
     )
     if rule is None:
         raise UsageError(f"unknown rule {arguments.code!r}; 'oomlint rules' lists them")
-    sys.stdout.write(render_rule(rule))
+    _emit(render_rule(rule))
     return EXIT_CLEAN
 
 
 def _rules(arguments: argparse.Namespace) -> int:
     rules = all_rules()
     width = max(len(rule.symbol) for rule in rules)
-    for rule in rules:
-        default = "on " if rule.default_enabled else "off"
-        print(f"{rule.code}  {rule.symbol:<{width}}  {default}  {rule.summary}")
+    _emit("".join(
+        f"{rule.code}  {rule.symbol:<{width}}  {'on ' if rule.default_enabled else 'off'}  {rule.summary}\n" for rule in rules
+    ))
     return EXIT_CLEAN
 
 

@@ -6,10 +6,16 @@ applied on top of ``[tool.oomlint]``; so the engine's noqa handling is off here.
 
 from __future__ import annotations
 
+import argparse
 import ast
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterator
 
-from oomlint.core.config import find_config
+from flake8.discover_files import expand_paths
+
+from oomlint.core.config import ConfigError, find_config
 from oomlint.core.source import too_large
 from oomlint.core.version import __version__
 from oomlint.python.checker import check_source
@@ -23,6 +29,30 @@ class Flake8Plugin:
         self.tree = tree
         self.filename = filename
         self.lines = lines
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        """Read the settings of every file flake8 will check, once, before it checks any.
+
+        A bad ``[tool.oomlint]`` then stops the run as a bad option does: one line on
+        stderr and exit 2, where a failure while checking would be a traceback in a worker
+        and exit 1, which in flake8 means findings. flake8 calls this in its workers too,
+        when they do not fork: the main process has already checked by then.
+        """
+        if multiprocessing.parent_process() is not None:
+            return
+        files = expand_paths(
+            paths=options.filenames,
+            stdin_display_name=options.stdin_display_name,
+            filename_patterns=options.filename,
+            exclude=(*options.exclude, *options.extend_exclude),
+        )
+        try:
+            for directory in {os.path.dirname(options.stdin_display_name if path == "-" else path) for path in files}:
+                find_config(directory or os.curdir)
+        except ConfigError as error:
+            print(f"oomlint: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         config = find_config(self.filename)

@@ -10,7 +10,10 @@ rule's page, and fixable findings offer ``oomlint fix``'s fix as a quick fix. Ne
 
 from __future__ import annotations
 
+import io
 import os
+import tokenize
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -19,6 +22,7 @@ from pygls.uris import to_fs_path
 from oomlint.core.config import ConfigError, find_config
 from oomlint.core.findings import DIAGNOSTICS, Finding
 from oomlint.core.roots import enclosing_root
+from oomlint.core.rule import language_of
 from oomlint.core.source import too_large
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
@@ -56,7 +60,9 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
     """A quick fix per fixable finding in the range: the same fix as ``oomlint fix``."""
     from oomlint.fix.driver import fix_source  # libcst is imported only when fixing
 
-    document = ls.workspace.get_text_document(params.text_document.uri)
+    document = ls.workspace.text_documents.get(unquote(params.text_document.uri))
+    if document is None:  # never opened: nothing was reported, so nothing to fix
+        return []
     checked = _check(ls, document)
     if checked is None:
         return []
@@ -96,8 +102,22 @@ def _check(ls: LanguageServer, document):
         result = check_root(*root, config)
         label([result])
         return path, rules, [finding for finding in result if finding.path == path]
-    data = document.source.encode("utf-8")
-    return path, rules, too_large(path, len(data), config.max_file_size) or check_bytes(data, path, rules)
+    data = _saved_bytes(document.source)
+    findings = too_large(path, len(data), config.max_file_size) or check_bytes(data, path, rules)
+    return path, rules, config.with_python_requirement(findings) if language_of(path) == "python" else findings
+
+
+def _saved_bytes(text: str) -> bytes:
+    """The bytes Python would read of the editor's text: encoded as its PEP 263
+    declaration says (what an editor that honours it saves), so the engine decodes the
+    very text the editor shows and columns match. A declaration that cannot encode it
+    (unknown, not a text encoding) leaves UTF-8 bytes, for the engine to report (OOM002)."""
+    data = text.encode("utf-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return text.encode(encoding, "replace")
+    except (SyntaxError, LookupError, UnicodeError):
+        return data
 
 
 def publish(ls: LanguageServer, uri: str) -> None:

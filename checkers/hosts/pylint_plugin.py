@@ -14,7 +14,7 @@ from __future__ import annotations
 from astroid import nodes
 from pylint.checkers import BaseRawFileChecker
 
-from oomlint.core.config import SECTION, find_config
+from oomlint.core.config import SECTION, ConfigError, find_config
 from oomlint.core.findings import DIAGNOSTICS, TOO_LARGE
 from oomlint.core.rule import Option, Rule, all_rules
 from oomlint.core.source import NotRead, read_limited
@@ -54,9 +54,16 @@ class OomlintChecker(BaseRawFileChecker):
         _pylint_option(rule, option) for rule in all_rules() if rule.language == "python" for option in rule.options
     )
 
+    def open(self) -> None:
+        self._config_errors: set[str] = set()
+
     def process_module(self, node: nodes.Module) -> None:
         path = node.file or node.name
-        config = find_config(path)
+        try:
+            config = find_config(path)
+        except ConfigError as error:
+            self._report_config_error(str(error))
+            return
         rules = tuple(
             (rule, self._options(rule, options))
             for rule, options in config.rules_for(path)
@@ -82,6 +89,13 @@ class OomlintChecker(BaseRawFileChecker):
                 end_col_offset=finding.end_column - 1,
                 args=(finding.message,),
             )
+
+    def _report_config_error(self, error: str) -> None:
+        """pylint's own fatal message for a bad configuration, once per error and process:
+        the exit code then has pylint's fatal bit (1), where findings are warnings (4)."""
+        if error not in self._config_errors:
+            self._config_errors.add(error)
+            self.add_message("config-parse-error", args=error)
 
     def _options(self, rule: type[Rule], configured: dict) -> dict:
         """Options given to pylint win over ``[tool.oomlint]``."""

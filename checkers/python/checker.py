@@ -17,8 +17,11 @@ from collections.abc import Iterable, Sequence
 from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
+from oomlint.python.parsing import parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
+# Which grammar parsed the file: syntax newer than the running Python's does not parse.
+RUNNING_PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
 _WALK_RECURSION_LIMIT = 20_000
@@ -40,11 +43,11 @@ def check_source(
     """Run ``rules`` (classes with their options) over one module's source."""
     if tree is None:
         try:
-            tree = ast.parse(source, filename=path)
+            tree = parse(source, filename=path)
         except SyntaxError as error:
             return [_syntax_diagnostic(path, source, error)]
         except ValueError as error:  # e.g. null bytes in the source
-            return [diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error}")]
+            return [diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error}")]
         except (RecursionError, MemoryError):
             return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
     rules = [item for item in rules if item[0].language == "python"]
@@ -73,7 +76,7 @@ def check_source(
 def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
     line = error.lineno or 1
     column = error.offset or 1
-    return diagnostic(path, SYNTAX_ERROR, f"cannot parse: {error.msg}", line, max(column, 1))
+    return diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error.msg}", line, max(column, 1))
 
 
 class FileContext:

@@ -14,6 +14,8 @@ import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from oomlint.python.parsing import parse
+
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
@@ -201,7 +203,7 @@ class SemanticModel:
         something that is not a sequence: another type all the same."""
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
-                annotation = ast.parse(annotation.value, mode="eval").body
+                annotation = parse(annotation.value, mode="eval").body
             except SyntaxError:
                 yield None
                 return

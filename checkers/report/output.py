@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -10,6 +11,7 @@ from oomlint.core.findings import Finding
 from oomlint.report.sarif import render_sarif
 
 FORMATS = ("text", "json", "sarif", "github")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def render(
@@ -50,7 +52,14 @@ def render_text(
 def finding_line(finding: Finding) -> str:
     """One finding as text; ``[*]`` marks what ``oomlint fix`` fixes safely (ruff's marker)."""
     marker = "[*] " if finding.fix == "safe" else ""
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {marker}{finding.message}"
+    return _escape_controls(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {marker}{finding.message}")
+
+
+def _escape_controls(text: str) -> str:
+    """Control characters and line separators as Python writes them in a string (``\\n``,
+    ``\\x1b``): a file name or a quoted value holding one must not break the one line
+    per finding, nor reach the terminal as an escape sequence."""
+    return _CONTROLS.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _fixable_summary(findings: Sequence[Finding]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import ClassVar, NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -31,6 +31,14 @@ FRACTIONAL_SUFFIXES = {"m": "milli (thousandths)", "u": "micro (millionths)", "n
 _UNIT_TYPO = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[kKmMgGtTpPeE])(?P<binary>[iI]?)[bB]?")
 # Exponents beyond this are not sizes anyone writes; they would only slow the arithmetic.
 _MAX_EXPONENT = 100
+# Room for any magnitude: a number of a million digits is a size to report, not an overflow.
+_ARITHMETIC = Context(Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Kubernetes counts bytes in an int64: it caps a larger binary quantity and overflows a decimal one.
+_MAX_BYTES = 2**63 - 1
+# Values longer than this are shortened in messages, and get no "did you mean".
+_SHOWN_LENGTH = 40
+# Smaller byte counts, like larger ones, are shown with an exponent.
+_NANO = Decimal("1e-9")
 
 
 class Quantity(NamedTuple):
@@ -46,24 +54,33 @@ def parse_quantity(text: str) -> Quantity | None:
         return None
     number, suffix, exponent = Decimal(match["number"]), match["suffix"], match["exponent"]
     if exponent is not None:
-        if abs(int(exponent)) > _MAX_EXPONENT:
+        if abs(Decimal(exponent)) > _MAX_EXPONENT:
             return None
-        return Quantity(text, number.scaleb(int(exponent)), suffix)
+        return Quantity(text, number.scaleb(int(exponent), _ARITHMETIC), suffix)
     if suffix in _BINARY:
-        return Quantity(text, number * _BINARY[suffix], suffix)
-    return Quantity(text, number.scaleb(_DECIMAL[suffix]), suffix)
+        return Quantity(text, _ARITHMETIC.multiply(number, _BINARY[suffix]), suffix)
+    return Quantity(text, number.scaleb(_DECIMAL[suffix], _ARITHMETIC), suffix)
 
 
 def bytes_text(value: Decimal) -> str:
-    """``629145600 bytes``, ``3.5 bytes``, ``1.000e+21 bytes``."""
-    if abs(value) >= 10**18:
+    """``629145600 bytes``, ``3.5 bytes``, ``1.000e+21 bytes``, ``1.000e-12 bytes``."""
+    if not _NANO <= value.copy_abs() < 10**18 and value != 0:
         return f"{value:.3e} bytes"
     shown = f"{value.normalize():f}"
     return f"{shown} byte" if value == 1 else f"{shown} bytes"
 
 
+def quoted(text: str) -> str:
+    """``'600MB'``, or the ends of a value too long to read whole."""
+    if len(text) <= _SHOWN_LENGTH:
+        return f"'{text}'"
+    return f"'{text[:_SHOWN_LENGTH // 2]}...{text[-_SHOWN_LENGTH // 4:]}' ({len(text)} characters)"
+
+
 def likely_intents(text: str) -> list[str]:
     """What a mistyped quantity probably meant: ``600MB`` -> ``600M``, ``600Mi``."""
+    if len(text) > _SHOWN_LENGTH:
+        return []
     match = _UNIT_TYPO.fullmatch(text.strip())
     if match is None:
         return []
@@ -94,24 +111,30 @@ def assess(node: Node, minimum: Quantity) -> Quantity | str:
     if text is None:
         return "is null"
     quantity = parse_quantity(text)
+    shown = quoted(text)
     if quantity is None:
         if not text.strip():
             return "is empty"
-        return f"'{text}' is not a Kubernetes quantity (the API server rejects it)" + did_you_mean(likely_intents(text))
+        return f"{shown} is not a Kubernetes quantity (the API server rejects it)" + did_you_mean(likely_intents(text))
     if quantity.bytes < 0:
-        return f"'{text}' is negative (the API server rejects it)"
+        return f"{shown} is negative (the API server rejects it)"
     if quantity.bytes == 0:
-        return f"'{text}' is zero bytes"
+        return f"{shown} is zero bytes"
     if quantity.suffix in FRACTIONAL_SUFFIXES:
         unit = FRACTIONAL_SUFFIXES[quantity.suffix]
-        return f"'{text}' is {bytes_text(quantity.bytes)}: '{quantity.suffix}' is {unit}, a CPU unit" + did_you_mean(
+        return f"{shown} is {bytes_text(quantity.bytes)}: '{quantity.suffix}' is {unit}, a CPU unit" + did_you_mean(
             likely_intents(text)
         )
     if quantity.bytes < minimum.bytes:
-        intent = did_you_mean([f"{text}Mi"]) if quantity.suffix == "" else ""
+        intent = did_you_mean([f"{text}Mi"]) if quantity.suffix == "" and len(text) <= _SHOWN_LENGTH else ""
         return (
-            f"'{text}' is {bytes_text(quantity.bytes)}, below the {minimum.text} floor, "
+            f"{shown} is {bytes_text(quantity.bytes)}, below the {minimum.text} floor, "
             "too little for a container to start" + intent
+        )
+    if quantity.bytes > _MAX_BYTES:
+        return (
+            f"{shown} is {bytes_text(quantity.bytes)}, more than Kubernetes can hold "
+            "(it counts bytes in a 64-bit integer: at most 2^63 - 1, just under 8Ei)"
         )
     return quantity
 

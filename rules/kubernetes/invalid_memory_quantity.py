@@ -28,6 +28,8 @@ class InvalidMemoryQuantity(KubernetesRule):
       and `n`;
     - lies below a floor (`minimum`, default `4Mi`), too little for any container to
       start: `100Ki`, or a bare `512`, which is 512 bytes;
+    - is more than Kubernetes can hold: it counts bytes in a signed 64-bit integer, so
+      `8Ei` or `1e30` is silently capped or wraps around;
     - is a request above its limit, compared by value (`1Gi` equals `1024Mi`).
 
     Workloads are the kinds of OOM501 and OOM504, whichever of those is enabled. The

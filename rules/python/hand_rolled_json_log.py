@@ -14,6 +14,7 @@ from typing import NamedTuple
 from oomlint.python.astutil import argument
 from oomlint.core.rule import Rule
 from oomlint.python.semantic import SemanticModel
+from oomlint.python.parsing import parse
 from oomlint.rules.python._json_text import (
     JSON_ENCODERS,
     RAW,
@@ -372,7 +373,7 @@ def _rewrite(code: str) -> _Rewrite | None:
     exactly when the fix will be made.
     """
     try:
-        call = ast.parse(code, mode="eval").body
+        call = parse(code, mode="eval").body
         func = call.func
         lazy = type(func) is ast.Attribute and func.attr in LOG_METHODS
         position = 1 if lazy and func.attr == "log" else 0
@@ -553,7 +554,7 @@ def _render(entries: list, code: str) -> str:
 def _source(expr: ast.expr, code: str) -> str:
     segment = ast.get_source_segment(code, expr)
     # Before Python 3.12, positions inside f-strings were not always right: check them.
-    if segment is None or ast.dump(ast.parse(f"({segment})", mode="eval").body) != ast.dump(expr):
+    if segment is None or ast.dump(parse(f"({segment})", mode="eval").body) != ast.dump(expr):
         raise ValueError(f"no source for a placeholder of {code!r}")
     return f"({segment})" if isinstance(expr, _PARENTHESIZED) else segment
 
