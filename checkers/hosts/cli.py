@@ -21,6 +21,7 @@ from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
 from oomlint.report.output import FORMATS, finding_line, render
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.handler(arguments)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, BaselineError) as error:
         print(f"oomlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -71,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
+    adoption = check.add_mutually_exclusive_group()
+    adoption.add_argument("--write-baseline", metavar="FILE", help="record the findings in FILE and exit 0 (adopting oomlint on existing code)")
+    adoption.add_argument("--add-noqa", action="store_true", help="add a '# noqa: CODE' comment on every line with a finding")
+    check.add_argument("--baseline", metavar="FILE", help="report only the findings that the baseline FILE does not record")
     check.set_defaults(handler=_check)
 
     fix = commands.add_parser("fix", help="apply the fixes of fixable findings, then report what is left")
@@ -122,6 +127,11 @@ def _positive(value: str) -> int:
 def _check(arguments: argparse.Namespace) -> int:
     if arguments.statistics and arguments.format != "text":
         raise UsageError("--statistics goes with --format text")
+    if arguments.write_baseline and arguments.baseline:
+        raise UsageError("--write-baseline records every finding: it goes without --baseline")
+    if arguments.add_noqa and STDIN in arguments.paths:
+        raise UsageError("--add-noqa edits files: it cannot edit stdin")
+    baseline = load_baseline(arguments.baseline) if arguments.baseline else None
     config_for = _config_source(arguments)
     targets, findings = [], []
     for item in collect(arguments.paths, config_for, arguments.force_exclude):
@@ -140,16 +150,50 @@ def _check(arguments: argparse.Namespace) -> int:
     for target, result in checked:
         findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
-    report = render(arguments.format, findings, len(targets), arguments.statistics)
-    _write(report, arguments.output)
+    if baseline is not None:
+        findings = new_findings(findings, baseline, arguments.baseline)
+    if arguments.write_baseline:
+        write_baseline(arguments.write_baseline, findings)
+        print(f"Wrote {_count(len(findings), 'finding')} to the baseline {arguments.write_baseline}.")
+        outcome = EXIT_CLEAN
+    elif arguments.add_noqa:
+        outcome = _add_noqa(findings, {target.path: target for target in targets})
+    else:
+        _write(render(arguments.format, findings, len(targets), arguments.statistics), arguments.output)
+        outcome = EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_CLEAN
     for manifest in manifests:
         for notice in manifest.notices + (manifest.covered if arguments.verbose else []):
             print(f"oomlint: {notice}", file=sys.stderr)
     for failure in failures:
         print(failure, file=sys.stderr)
-    if failures:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_CLEAN
+    return EXIT_ERROR if failures else outcome
+
+
+def _add_noqa(findings: list[Finding], targets: dict[str, Target]) -> int:
+    """Add the noqa comments of ``findings``, file by file; say what could not be done."""
+    from oomlint.fix.add_noqa import add_noqa_to_file  # libcst is imported only when editing
+
+    wanted: dict[str, set[tuple[str, int, int]]] = {}
+    for finding in findings:
+        if finding.code not in DIAGNOSTICS and finding.path in targets:
+            wanted.setdefault(finding.path, set()).add((finding.code, finding.line, finding.column))
+    added = files = 0
+    problems = [finding_line(f) for f in findings if f.code in DIAGNOSTICS]
+    for path, positions in wanted.items():
+        target = targets[path]
+        result = add_noqa_to_file(path, target.config.rules_for(path), positions, target.config.max_file_size)
+        if result.problem:
+            problems.append(f"{path}: {result.problem}")
+        elif result.added:
+            added, files = added + result.added, files + 1
+    print(f"Added {_count(added, 'noqa comment')} to {_count(files, 'file')}.")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _config_source(arguments: argparse.Namespace):
