@@ -1,5 +1,6 @@
 """Which files a run checks: named files as given, directories walked recursively
-for Python sources and Kubernetes manifests (YAML and JSON)."""
+for Python sources and Kubernetes manifests (YAML and JSON), passing over what git
+ignores (:mod:`oomlint.core.gitignore`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.core.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.core.gitignore import GitIgnored
 from oomlint.core.rule import MANIFEST_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -30,7 +32,9 @@ class Unreadable:
     message: str
 
 
-def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | Unreadable]:
+def collect(
+    paths: list[str], config_for, force_exclude: bool = False, respect_gitignore: bool = True
+) -> Iterator[Target | Unreadable]:
     """Yield what to check under ``paths``, in a stable order.
 
     ``config_for(path)`` gives the settings of a file or folder (the nearest
@@ -38,12 +42,14 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
     it is (reading it says if it is not a regular file); a walk yields regular files only.
     A named path that cannot be looked at (missing, or in a folder that may not be
     searched) and a folder that cannot be listed are yielded as :class:`Unreadable`.
+    With ``respect_gitignore``, a walk passes over what git ignores; a named path is
+    checked all the same.
     """
     for path in paths:
         if path == STDIN:
             yield Target(STDIN, config_for(os.getcwd()))
         elif os.path.isdir(path):
-            yield from _walk(path, config_for)
+            yield from _walk(path, config_for, GitIgnored(path) if respect_gitignore else None)
         else:
             try:
                 os.lstat(path)  # a dangling symlink is yielded: reading it says why it fails
@@ -55,19 +61,22 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
                 yield Target(path, config)
 
 
-def _walk(root: str, config_for) -> Iterator[Target | Unreadable]:
+def _walk(root: str, config_for, git_ignored: GitIgnored | None) -> Iterator[Target | Unreadable]:
     unlistable: list[OSError] = []
+    ignored = git_ignored or (lambda path: False)
     for directory, subdirectories, files in os.walk(root, onerror=unlistable.append):
+        if git_ignored and directory != root and (".git" in subdirectories or ".git" in files):
+            git_ignored.add_repository(directory)
         config = config_for(directory)
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if not _skip_directory(os.path.join(directory, name), name, config)
+            if not _skip_directory(os.path.join(directory, name), name, config) and not ignored(os.path.join(directory, name))
         )
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES + MANIFEST_SUFFIXES):
                 path = os.path.normpath(os.path.join(directory, name))
-                if not config.is_excluded(path) and not _is_special(path):
+                if not config.is_excluded(path) and not ignored(path) and not _is_special(path):
                     yield Target(path, config)
     for error in unlistable:
         yield Unreadable(os.path.normpath(error.filename), f"cannot read directory: {error.strerror}")

@@ -104,6 +104,7 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
     parser.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
     parser.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="also walk into what git ignores (.gitignore, .git/info/exclude, global excludes)")
 
 
 def _add_jobs_argument(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +135,7 @@ def _check(arguments: argparse.Namespace) -> int:
     baseline = load_baseline(arguments.baseline) if arguments.baseline else None
     config_for = _config_source(arguments)
     targets, findings = [], []
-    for item in collect(arguments.paths, config_for, arguments.force_exclude):
+    for item in collect(arguments.paths, config_for, arguments.force_exclude, arguments.respect_gitignore):
         if isinstance(item, Unreadable):
             findings.append(Finding(item.path, 1, 1, READ_ERROR, item.message, DIAGNOSTICS[READ_ERROR], 1, 1))
         else:
@@ -274,7 +275,7 @@ def _fix(arguments: argparse.Namespace) -> int:
     from being fixed) the containers of its namespace in the others, as in ``check``.
     """
     config_for = _config_source(arguments)
-    items = list(collect(arguments.paths, config_for, arguments.force_exclude))
+    items = list(collect(arguments.paths, config_for, arguments.force_exclude, arguments.respect_gitignore))
     for item in items:
         if isinstance(item, Unreadable) or item.path == STDIN:
             raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
