@@ -43,7 +43,7 @@ def test_exit_zero_and_statistics(project):
 def test_statistics_needs_text_format(project):
     root = project({"app.py": ""})
     result = run("oomlint", "--statistics", "--format", "json", "app.py", cwd=root)
-    assert (result.returncode, result.stderr) == (2, "oomlint: error: --statistics goes with --format text\n")
+    assert (result.returncode, result.stderr) == (2, "oomlint: error: --statistics goes with --format text or full\n")
 
 
 def test_json_output_schema(project):

@@ -11,12 +11,14 @@ that reappears on another line's text, or in another file, gets a new one.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from oomlint.core.findings import Finding
+from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 
 
 def fingerprints(findings: Sequence[Finding], root: Path | None = None) -> list[str]:
@@ -27,7 +29,7 @@ def fingerprints(findings: Sequence[Finding], root: Path | None = None) -> list[
     result = []
     for finding in findings:
         if finding.path not in lines:
-            lines[finding.path] = _read_lines(finding.path)
+            lines[finding.path] = source_lines(finding.path)
         text = lines[finding.path]
         line = " ".join(text[finding.line - 1].split()) if 0 < finding.line <= len(text) else ""
         key = f"{finding.code}\0{relative_path(finding.path, root)}\0{line}"
@@ -45,10 +47,16 @@ def relative_path(path: str, root: Path) -> str:
         return absolute.as_posix()
 
 
-def _read_lines(path: str) -> list[str]:
-    """The file's lines as the engine numbers them (``\\n``, ``\\r\\n`` or a lone ``\\r``)."""
+def source_lines(path: str) -> list[str]:
+    """The lines of a checked file as the engine numbers them (``\\n``, ``\\r\\n`` or a
+    lone ``\\r`` end a line), decoded as it was checked; none if it cannot be read
+    (stdin, or a file gone meanwhile)."""
     try:
-        with open(path, encoding="utf-8", errors="replace", newline=None) as stream:
-            return stream.readlines()
-    except OSError:  # stdin, or a file gone meanwhile: the line's text is unknown
+        data = read_file(path, MAX_FILE_SIZE)
+    except NotRead:
         return []
+    try:
+        text = decode_source(data)
+    except SourceDecodeError:
+        text = data.decode("utf-8", "replace")
+    return io.StringIO(text, newline=None).readlines()
