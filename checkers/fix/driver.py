@@ -40,6 +40,7 @@ from oomlint.core.rule import Rule, language_of
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, decode_source, read_file_and_status
 from oomlint.engine import check_bytes
 from oomlint.fix import manifests
+from oomlint.fix.imports import place_standard_imports
 from oomlint.kubernetes.manifest import ManifestFindings, cover
 from oomlint.python.checker import check_source
 
@@ -187,7 +188,7 @@ def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule
         replacements[target] = replacement
         taken.update(around, (target,))
         applied.append(finding)
-    fixed = module.visit(_Replace(replacements))
+    fixed = place_standard_imports(module.visit(_Replace(replacements)), context)
     for imports in (AddImportsVisitor, RemoveImportsVisitor):
         if context.scratch.get(imports.CONTEXT_KEY):  # each is a whole pass over the module
             fixed = imports(context).transform_module(fixed)
