@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from oomlint.core.findings import DECODE_ERROR, Finding, diagnostic
 from oomlint.core.rule import Rule, language_of
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.kubernetes.manifest import check_manifest
+from oomlint.kubernetes.manifest import check_manifest, check_manifest_text
 from oomlint.python.checker import check_source
 
 
@@ -40,3 +40,10 @@ def check_bytes(
     except SourceDecodeError as error:
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
     return check_source(source, path, rules, noqa=noqa)
+
+
+def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
+    """Check text already decoded (an editor's buffer, a file being edited)."""
+    if language_of(path) == "kubernetes":
+        return check_manifest_text(text, path, rules, noqa)
+    return check_source(text, path, rules, noqa=noqa)

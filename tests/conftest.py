@@ -85,10 +85,11 @@ def project(tmp_path: Path):
 
 
 @contextlib.asynccontextmanager
-async def language_server(root: Path):
+async def language_server(root: Path, initialization_options: object = None):
     """``oomlint lsp`` driven by pygls' own client over stdio, as an editor would, for the
     folder ``root``: yields the initialized client and the queue of the diagnostics the
-    server publishes, and shuts the server down afterwards."""
+    server publishes, and shuts the server down afterwards. The messages the server
+    shows are kept in ``client.shown``."""
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
 
@@ -99,9 +100,17 @@ async def language_server(root: Path):
     def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
         received.put_nowait(params)
 
+    client.shown = []
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE)
+    def on_message(params: types.ShowMessageParams) -> None:
+        client.shown.append(params.message)
+
     await client.start_io(sys.executable, "-m", "oomlint", "lsp")
     try:
-        await client.initialize_async(types.InitializeParams(process_id=None, root_uri=root.as_uri(), capabilities=types.ClientCapabilities()))
+        await client.initialize_async(types.InitializeParams(
+            process_id=None, root_uri=root.as_uri(), capabilities=types.ClientCapabilities(), initialization_options=initialization_options
+        ))
         client.initialized(types.InitializedParams())
         yield client, received
         await client.shutdown_async(None)

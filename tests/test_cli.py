@@ -44,7 +44,7 @@ def test_exit_zero_and_statistics(project):
 def test_statistics_needs_text_format(project):
     root = project({"app.py": ""})
     result = run("oomlint", "--statistics", "--format", "json", "app.py", cwd=root)
-    assert (result.returncode, result.stderr) == (2, "oomlint: error: --statistics goes with --format text\n")
+    assert (result.returncode, result.stderr) == (2, "oomlint: error: --statistics goes with --format text or full\n")
 
 
 def test_json_output_schema(project):
@@ -159,3 +159,59 @@ def test_internal_failure_is_reported_and_exits_2(project, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert out == f"b.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (2 files checked).\n[*] 1 fixable with `oomlint fix`.\n"
     assert err == "oomlint: internal error while checking a.py: RuntimeError: rule bug\n"
+
+
+# ------------------------------------------------------- day-to-day flags
+
+TWO = UNBOUNDED + UNBOUNDED.replace("def f", "def g").replace("import functools\n", "")
+
+
+def test_quiet_prints_the_findings_only(project):
+    root = project({"app.py": UNBOUNDED, "ok.py": "x = 1\n", "empty/notes.txt": ""})
+    result = run("oomlint", "--quiet", "app.py", "ok.py", "empty", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (1, f"app.py:4:2: OOM301 [*] {MESSAGE}\n", "")
+    clean = run("oomlint", "-q", "ok.py", cwd=root)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    fixed = run("oomlint", "fix", "-q", "app.py", cwd=root)
+    assert (fixed.returncode, fixed.stdout) == (0, "")
+
+
+def test_a_folder_with_nothing_to_check_is_a_warning(project):
+    root = project({"docs/index.md": "# docs\n", "app.py": "x = 1\n"})
+    result = run("oomlint", "docs", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "No findings (1 file checked).\n")
+    assert result.stderr == "oomlint: warning: docs: no Python file or Kubernetes manifest to check\n"
+    fixed = run("oomlint", "fix", "docs", cwd=root)
+    assert (fixed.returncode, fixed.stderr) == (0, "oomlint: warning: docs: no Python file or Kubernetes manifest to check\n")
+
+
+def test_show_fixes_lists_what_fix_changed_per_file_and_code(project):
+    root = project({"app.py": TWO, "lib/more.py": UNBOUNDED, "ok.py": "x = 1\n"})
+    result = run("oomlint", "fix", "--show-fixes", ".", cwd=root)
+    assert (result.returncode, result.stdout) == (0, (
+        "Fixed 3 findings:\n"
+        "- app.py:\n"
+        "    2 × OOM301 (unbounded-lru-cache)\n"
+        "- lib/more.py:\n"
+        "    1 × OOM301 (unbounded-lru-cache)\n"
+        "Fixed 3 findings in 2 files; 0 remaining.\n"
+    ))
+    nothing = run("oomlint", "fix", "--show-fixes", ".", cwd=root)
+    assert (nothing.returncode, nothing.stdout) == (0, "Fixed 0 findings in 0 files; 0 remaining.\n")
+
+
+def test_show_fixes_with_diff_says_what_would_be_fixed(project):
+    root = project({"app.py": UNBOUNDED})
+    result = run("oomlint", "fix", "--diff", "--show-fixes", "app.py", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.endswith("Would fix 1 finding:\n- app.py:\n    1 × OOM301 (unbounded-lru-cache)\nWould fix 1 finding in 1 file.\n")
+    assert (root / "app.py").read_text() == UNBOUNDED
+
+
+def test_exit_non_zero_on_fix(project):
+    root = project({"app.py": UNBOUNDED, "b.py": UNBOUNDED})
+    assert run("oomlint", "fix", "app.py", cwd=root).returncode == 0
+    result = run("oomlint", "fix", "--exit-non-zero-on-fix", "b.py", cwd=root)
+    assert (result.returncode, result.stdout) == (1, "Fixed 1 finding in 1 file; 0 remaining.\n")
+    again = run("oomlint", "fix", "--exit-non-zero-on-fix", "b.py", cwd=root)
+    assert (again.returncode, again.stdout) == (0, "Fixed 0 findings in 0 files; 0 remaining.\n")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 
+import pytest
+
 from oomlint.core.config import Config
 from oomlint.fix.driver import fix_file
 from tests.conftest import oomlint_json, run
@@ -34,9 +36,9 @@ def login(user, ip, count, order):
     sys.stdout.write(f'{{"order": "{order.id}"}}\\n')
 """
 AFTER = """\
+import json
 import logging
 import sys
-import json
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +153,35 @@ def test_the_rewritten_line_is_json(tmp_path):
     assert fix_file(str(path), RULES, unsafe=True).problem is None
     result = run("python", str(path), 'a"b\n\U0001F600')
     assert json.loads(result.stdout) == {"user": 'a"b\n\U0001F600', "n": 1}
+
+
+LOG_CALL = "\n\ndef login(user):\n    log.info('{\"user\": \"%s\"}' % user)\n"
+FIXED_CALL = LOG_CALL.replace("""'{"user": "%s"}' % user""", 'json.dumps({"user": user})')
+
+
+@pytest.mark.parametrize(
+    ("imports", "placed"),
+    [
+        # among the standard library's plain imports, in order (isort's default)
+        ('"""Service."""\nfrom __future__ import annotations\n\nimport logging\nimport os\n\nimport requests\n',
+         '"""Service."""\nfrom __future__ import annotations\n\nimport json\nimport logging\nimport os\n\nimport requests\n'),
+        ("import hashlib\nimport logging  # the root logger\nfrom os import path\n\nfrom app import log\n",
+         "import hashlib\nimport json\nimport logging  # the root logger\nfrom os import path\n\nfrom app import log\n"),
+        # last of the plain imports, before the group's from imports
+        ("import abc\nimport base64\nfrom os import path\n", "import abc\nimport base64\nimport json\nfrom os import path\n"),
+        ("from os import path\n\nimport requests\n", "import json\nfrom os import path\n\nimport requests\n"),
+        # no standard-library group yet: one of its own, after __future__, before the rest
+        ("from __future__ import annotations\n\n# third party\nimport requests\n",
+         "from __future__ import annotations\n\nimport json\n\n# third party\nimport requests\n"),
+        ("import requests\nfrom app import log\n", "import json\n\nimport requests\nfrom app import log\n"),
+        ("from __future__ import annotations\n", "from __future__ import annotations\n\nimport json\n"),
+        # already imported
+        ("import logging\nimport json\n", "import logging\nimport json\n"),
+    ],
+)
+def test_import_json_goes_where_isort_puts_it(tmp_path, imports, placed):
+    path = tmp_path / "service.py"
+    path.write_text(imports + "\nlog = None\n" + LOG_CALL)
+    result = fix_file(str(path), Config().enabled, unsafe=True)
+    assert result.problem is None
+    assert path.read_text() == placed + "\nlog = None\n" + FIXED_CALL

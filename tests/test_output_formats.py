@@ -72,7 +72,7 @@ def test_fingerprints_are_stable_across_runs_and_line_moves(project):
 def test_github_annotations_escape_what_github_requires():
     finding = Finding("dir,x/a:b.py", 3, 5, "OOM301", "100% bad\nreally, truly", "unbounded-lru-cache", 3, 9)
     assert render_github([finding]) == (
-        "::error file=dir%2Cx/a%3Ab.py,line=3,col=5,endLine=3,endColumn=9,title=OOM301"
+        "::warning file=dir%2Cx/a%3Ab.py,line=3,col=5,endLine=3,endColumn=9,title=OOM301"
         "::OOM301 100%25 bad%0Areally, truly\n"
     )
 
@@ -81,4 +81,4 @@ def test_github_format_from_the_cli(project):
     root = project({"app.py": UNBOUNDED})
     result = run("oomlint", "--format", "github", "app.py", cwd=root)
     assert result.returncode == 1
-    assert result.stdout.startswith("::error file=app.py,line=4,col=2,endLine=4,endColumn=17,title=OOM301::OOM301 ")
+    assert result.stdout.startswith("::warning file=app.py,line=4,col=2,endLine=4,endColumn=17,title=OOM301::OOM301 ")

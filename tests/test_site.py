@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -72,3 +73,35 @@ def test_pre_commit_examples_are_valid_configs(tmp_path):
         config.write_text(body)
         result = subprocess.run([str(BIN / "pre-commit"), "validate-config", str(config)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + body
+
+
+def test_every_page_is_in_the_navigation():
+    """A rule page missing from mkdocs.yml's nav is built but cannot be found."""
+    import yaml
+
+    def pages(entries) -> list[str]:
+        found = []
+        for entry in entries:
+            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+            found += pages(value) if isinstance(value, list) else [value]
+        return found
+
+    nav = pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"])
+    on_disk = sorted(path.relative_to(ROOT / "docs").as_posix() for path in (ROOT / "docs").rglob("*.md"))
+    assert sorted(nav) == on_disk
+    assert [page for page in nav if page.startswith("rules/OOM")] == [f"rules/{path.name}" for path in sorted((ROOT / "docs" / "rules").glob("OOM*.md"))]
+
+
+OUTPUT = re.compile(r"<!-- output of: (?P<command>[^>]+) -->\n```text\n(?P<body>.*?)```", re.DOTALL)
+
+
+def test_getting_started_shows_todays_output(tmp_path):
+    page = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    (_, _, app), *_ = [block for block in blocks("python") if block[0].name == "getting-started.md"]
+    (tmp_path / "app.py").write_text(app, encoding="utf-8")
+    shown = list(OUTPUT.finditer(page))
+    assert [match["command"] for match in shown] == ["oomlint app.py", "oomlint --format full app.py"]
+    for match in shown:
+        result = subprocess.run([str(BIN / "oomlint"), *match["command"].split()[1:]], cwd=tmp_path, capture_output=True, text=True,
+                                env={**os.environ, "NO_COLOR": "1"})
+        assert (result.returncode, result.stdout) == (1, match["body"])

@@ -1,8 +1,9 @@
 """Which files a run checks: named files as given, directories walked recursively
-for Python sources and Kubernetes manifests (YAML and JSON). A Helm chart or a
-kustomization is checked as a whole, as rendered (:mod:`oomlint.kubernetes.rendering`):
-its folder is one target, and its manifests are not checked on their own, also when
-named (a pre-commit hook passes the files that changed)."""
+for Python sources and Kubernetes manifests (YAML and JSON), passing over what git
+ignores (:mod:`oomlint.core.gitignore`). A Helm chart or a kustomization is checked as a
+whole, as rendered (:mod:`oomlint.kubernetes.rendering`): its folder is one target, and
+its manifests are not checked on their own, also when named (a pre-commit hook passes the
+files that changed)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.core.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.core.gitignore import GitIgnored
 from oomlint.core.roots import CHART, enclosing_root, owns, root_kind
 from oomlint.core.rule import MANIFEST_SUFFIXES
 
@@ -36,7 +38,9 @@ class Unreadable:
     message: str
 
 
-def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterator[Target | Unreadable]:
+def collect(
+    paths: list[str], config_for, force_exclude: bool = False, respect_gitignore: bool = True
+) -> Iterator[Target | Unreadable]:
     """Yield what to check under ``paths``, in a stable order.
 
     ``config_for(path)`` gives the settings of a file or folder (the nearest
@@ -44,6 +48,8 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
     it is (reading it says if it is not a regular file); a walk yields regular files only.
     A named path that cannot be looked at (missing, or in a folder that may not be
     searched) and a folder that cannot be listed are yielded as :class:`Unreadable`.
+    With ``respect_gitignore``, a walk passes over what git ignores; a named path is
+    checked all the same.
     """
     roots: set[str] = set()  # charts and kustomizations already yielded
     for path in paths:
@@ -53,7 +59,8 @@ def collect(paths: list[str], config_for, force_exclude: bool = False) -> Iterat
             enclosing = enclosing_root(os.path.normpath(os.path.join(path, os.pardir)))
             if enclosing is not None:
                 yield from _root(enclosing, config_for, roots)
-            yield from _walk(path, config_for, roots, enclosing[0] if enclosing else None)
+            git_ignored = GitIgnored(path) if respect_gitignore else None
+            yield from _walk(path, config_for, roots, git_ignored, enclosing[0] if enclosing else None)
         else:
             try:
                 os.lstat(path)  # a dangling symlink is yielded: reading it says why it fails
@@ -77,16 +84,21 @@ def _root(root: tuple[str, str], config_for, roots: set[str]) -> Iterator[Target
         yield Target(directory, config_for(directory), kind)
 
 
-def _walk(root: str, config_for, roots: set[str], owner: str | None = None) -> Iterator[Target | Unreadable]:
+def _walk(
+    root: str, config_for, roots: set[str], git_ignored: GitIgnored | None, owner: str | None = None
+) -> Iterator[Target | Unreadable]:
     """``owner`` is the kind of the chart or kustomization that ``root`` lies in, if any."""
     owners: list[tuple[str, str]] = []  # (folder, kind) of the roots met on the way down
     unlistable: list[OSError] = []
+    ignored = git_ignored or (lambda path: False)
     for directory, subdirectories, files in os.walk(root, onerror=unlistable.append):
+        if git_ignored and directory != root and (".git" in subdirectories or ".git" in files):
+            git_ignored.add_repository(directory)
         config = config_for(directory)
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if not _skip_directory(os.path.join(directory, name), name, config)
+            if not _skip_directory(os.path.join(directory, name), name, config) and not ignored(os.path.join(directory, name))
         )
         above = [kind for folder, kind in owners if directory.startswith(folder + os.sep)] + ([owner] if owner else [])
         kind = None if CHART in above else root_kind(directory, files)
@@ -97,7 +109,7 @@ def _walk(root: str, config_for, roots: set[str], owner: str | None = None) -> I
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES) or (name.endswith(MANIFEST_SUFFIXES) and not manifests_owned):
                 path = os.path.normpath(os.path.join(directory, name))
-                if not config.is_excluded(path) and not _is_special(path):
+                if not config.is_excluded(path) and not ignored(path) and not _is_special(path):
                     yield Target(path, config)
     for error in unlistable:
         yield Unreadable(os.path.normpath(error.filename), f"cannot read directory: {error.strerror}")

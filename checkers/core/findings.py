@@ -21,6 +21,9 @@ DIAGNOSTICS = {
     TOO_LARGE: "file-too-large",
     RENDER_FAILED: "render-failed",
 }
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One finding. Lines and columns are 1-based; columns count characters."""
@@ -43,3 +46,9 @@ class Finding:
 def diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
     """An ``OOM0xx`` finding at one position."""
     return Finding(path, line, column, code, message, DIAGNOSTICS[code], line, column)
+
+
+def severity(code: str) -> str:
+    """A rule's finding is a warning; a file oomlint could not check is an error. Every
+    format that has severities (SARIF, GitHub, GitLab, the language server) says so."""
+    return ERROR if code in DIAGNOSTICS else WARNING

@@ -41,15 +41,29 @@ def _listed_codes(text: str) -> tuple[str, ...] | None:
     if match is None:
         return None
     codes = match.group("codes")
-    if codes is None:
-        return ()
-    return tuple(item for item in _CODE_SEPARATOR.split(codes) if item)
+    return () if codes is None else tuple(split_codes(codes))
+
+
+def split_codes(codes: str) -> list[str]:
+    """The codes of a ``# noqa: CODES`` list, as written."""
+    return [item for item in _CODE_SEPARATOR.split(codes) if item]
 
 
 def _logical_line_text(source: str, lines: list[str]) -> dict[int, str]:
     """Map each line number to the text of all lines of its logical line."""
     mapping: dict[int, str] = {}
-    first, last = len(lines) + 2, -1
+    for first, last in logical_lines(source, len(lines)):
+        mapping.update(dict.fromkeys(range(first, last + 1), "".join(lines[first - 1:last])))
+    return mapping
+
+
+def logical_lines(source: str, line_count: int) -> list[tuple[int, int]]:
+    """The first and last line of each run of lines flake8 searches as one for ``# noqa``:
+    a physical line, or the lines a multi-line string or a backslash joins. The last line
+    of each run ends with the run's NEWLINE or NL token, so a comment can go there. Empty
+    when ``source`` does not tokenize."""
+    runs = []
+    first, last = line_count + 2, -1
     try:
         for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
@@ -57,9 +71,8 @@ def _logical_line_text(source: str, lines: list[str]) -> dict[int, str]:
             first = min(first, token.start[0])
             last = max(last, token.end[0])
             if token.type in (tokenize.NL, tokenize.NEWLINE):
-                joined = "".join(lines[first - 1:last])
-                mapping.update(dict.fromkeys(range(first, last + 1), joined))
-                first, last = len(lines) + 2, -1
+                runs.append((first, last))
+                first, last = line_count + 2, -1
     except (tokenize.TokenError, SyntaxError):
-        return {}
-    return mapping
+        return []
+    return runs

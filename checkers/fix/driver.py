@@ -39,6 +39,7 @@ from oomlint.core.rule import Rule, language_of
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, decode_source, read_file_and_status
 from oomlint.engine import check_bytes
 from oomlint.fix import manifests
+from oomlint.fix.imports import place_standard_imports
 from oomlint.kubernetes.manifest import ManifestFindings, cover
 from oomlint.python.checker import check_source
 from oomlint.python.parsing import parse
@@ -85,25 +86,33 @@ def fix_file(
     if not todo or any(f.code in DIAGNOSTICS for f in findings):
         return result
     source = decode_source(data)  # it decoded in check_bytes: no diagnostic above
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     wanted = functools.partial(applicable, unsafe=unsafe)
     outcome = fix_source(source, path, rules, findings, wanted, limit_ranges)
     result.problem, new_source = outcome.problem, outcome.source
     if new_source is None:
         return result
+    problem = encode_and_write(path, new_source, data, as_read, write)
+    if problem:
+        result.problem = f"not fixed: {problem}"
+        return result
+    result.fixed, result.remaining, result.old_text, result.new_text = outcome.fixed, outcome.remaining, source, new_source
+    return result
+
+
+def encode_and_write(path: str, new_source: str, data: bytes, as_read: os.stat_result, write: bool = True, doing: str = "fixed") -> str | None:
+    """Write ``new_source`` over the file that held ``data`` (:func:`write_fixed`), in the
+    file's encoding and with its BOM; why not, if the file was left as it is. With
+    ``write`` false, only check that it can be encoded."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         new_data = new_source.encode(encoding)
     except UnicodeEncodeError as error:
-        result.problem = f"not fixed: the fix writes {error.object[error.start]!r}, which {encoding} cannot encode"
-        return result
-    if write:
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        result.problem = write_fixed(path, bom + new_data, data, as_read)
-        if result.problem:
-            return result
-    result.fixed, result.remaining, result.old_text, result.new_text = outcome.fixed, outcome.remaining, source, new_source
-    return result
+        return f"the fix writes {error.object[error.start]!r}, which {encoding} cannot encode"
+    if not write:
+        return None
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    return write_fixed(path, bom + new_data, data, as_read, doing)
 
 
 class Fixed(NamedTuple):
@@ -179,7 +188,7 @@ def apply(source: str, findings: list[Finding], rules: dict[str, tuple[type[Rule
         replacements[target] = replacement
         taken.update(around, (target,))
         applied.append(finding)
-    fixed = module.visit(_Replace(replacements))
+    fixed = place_standard_imports(module.visit(_Replace(replacements)), context)
     for imports in (AddImportsVisitor, RemoveImportsVisitor):
         if context.scratch.get(imports.CONTEXT_KEY):  # each is a whole pass over the module
             fixed = imports(context).transform_module(fixed)
@@ -241,9 +250,10 @@ class _Changed(Exception):
     """The file is no longer the one the fix read."""
 
 
-def write_fixed(path: str, data: bytes, original: bytes, as_read: os.stat_result) -> str | None:
+def write_fixed(path: str, data: bytes, original: bytes, as_read: os.stat_result, doing: str = "fixed") -> str | None:
     """Write ``data`` over the file that held ``original``, with the status ``as_read``,
-    when the fix read it; why not, if it was left as it is.
+    when the fix read it; why not, if it was left as it is (``doing`` says what was
+    being done to it, for that message).
 
     Right before replacing, the file must still be the one read, with the same bytes, or
     an edit made while the fix ran would be lost. A symlink's target is written and the
@@ -257,14 +267,14 @@ def write_fixed(path: str, data: bytes, original: bytes, as_read: os.stat_result
     target = os.path.realpath(path)
     where = f" {target}" if os.path.islink(path) else ""
     if not as_read.st_mode & stat.S_IWUSR:
-        return f"not fixed: cannot write{where}: the file is read-only"
+        return f"cannot write{where}: the file is read-only"
     try:
         if as_read.st_nlink > 1 or not _replace(target, data, original, as_read):
             _overwrite(target, data, original, as_read)
     except _Changed:
-        return "not fixed: the file changed while it was being fixed"
+        return f"the file changed while it was being {doing}"
     except OSError as error:
-        return f"not fixed: cannot write{where}: {error.strerror or error}"
+        return f"cannot write{where}: {error.strerror or error}"
     return None
 
 

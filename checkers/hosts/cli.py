@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import sys
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
 from oomlint.core.config import Config, ConfigError, find_config, load_config_file
@@ -22,10 +23,13 @@ from oomlint.core.version import __version__
 from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.kubernetes.rendering import check_root, label
+from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
-from oomlint.report.output import FORMATS, finding_line, render
+from oomlint.report.full import SourceView, wants_colour
+from oomlint.report.output import FORMATS, SUMMARIZED, finding_line, render
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_VARIABLE = "OOMLINT_OUTPUT_FORMAT"
 COMMANDS = ("check", "fix", "rule", "rules", "lsp")
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 16
@@ -46,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.handler(arguments)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, BaselineError) as error:
         print(f"oomlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -64,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and directories (the default command)")
     _add_selection_arguments(check)
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--format", choices=FORMATS, help=f"output format (default: ${FORMAT_VARIABLE}, else text)")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -72,12 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
+    adoption = check.add_mutually_exclusive_group()
+    adoption.add_argument("--write-baseline", metavar="FILE", help="record the findings in FILE and exit 0 (adopting oomlint on existing code)")
+    adoption.add_argument("--add-noqa", action="store_true", help="add a '# noqa: CODE' comment on every line with a finding")
+    check.add_argument("--baseline", metavar="FILE", help="report only the findings that the baseline FILE does not record")
     check.set_defaults(handler=_check)
 
     fix = commands.add_parser("fix", help="apply the fixes of fixable findings, then report what is left")
     _add_selection_arguments(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour")
     fix.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
+    fix.add_argument("--show-fixes", action="store_true", help="list what was fixed, per file and code")
+    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed, even if nothing remains")
     _add_jobs_argument(fix)
     fix.set_defaults(handler=_fix, stdin_filename=None, disable_noqa=False, verbose=False)
 
@@ -100,6 +110,8 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
     parser.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
     parser.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no warning")
+    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="also walk into what git ignores (.gitignore, .git/info/exclude, global excludes)")
 
 
 def _add_jobs_argument(parser: argparse.ArgumentParser) -> None:
@@ -121,11 +133,16 @@ def _positive(value: str) -> int:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    if arguments.statistics and arguments.format != "text":
-        raise UsageError("--statistics goes with --format text")
-    config_for = _config_source(arguments)
+    format_name = _format(arguments.format)
+    if arguments.statistics and format_name not in SUMMARIZED:
+        raise UsageError("--statistics goes with --format text or full")
+    if arguments.write_baseline and arguments.baseline:
+        raise UsageError("--write-baseline records every finding: it goes without --baseline")
+    if arguments.add_noqa and STDIN in arguments.paths:
+        raise UsageError("--add-noqa edits files: it cannot edit stdin")
+    baseline = load_baseline(arguments.baseline) if arguments.baseline else None
     targets, findings = [], []
-    for item in collect(arguments.paths, config_for, arguments.force_exclude):
+    for item in _collect(arguments):
         if isinstance(item, Unreadable):
             findings.append(Finding(item.path, 1, 1, READ_ERROR, item.message, DIAGNOSTICS[READ_ERROR], 1, 1))
         else:
@@ -142,19 +159,95 @@ def _check(arguments: argparse.Namespace) -> int:
     for target, result in checked:
         findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
-    kinds = [target.kind for target in targets]
-    objects = sum(manifest.objects for manifest in manifests)
-    rendered = (kinds.count("chart"), kinds.count("kustomization"), objects) if len(set(kinds)) > 1 or "file" not in kinds else None
-    report = render(arguments.format, findings, kinds.count("file"), arguments.statistics, rendered)
-    _write(report, arguments.output)
+    if baseline is not None:
+        findings = new_findings(findings, baseline, arguments.baseline)
+    if arguments.write_baseline:
+        write_baseline(arguments.write_baseline, findings)
+        _say(arguments, f"Wrote {_count(len(findings), 'finding')} to the baseline {arguments.write_baseline}.")
+        outcome = EXIT_CLEAN
+    elif arguments.add_noqa:
+        outcome = _add_noqa(findings, {target.path: target for target in targets}, arguments)
+    else:
+        kinds = [target.kind for target in targets]
+        objects = sum(manifest.objects for manifest in manifests)
+        rendered = (kinds.count("chart"), kinds.count("kustomization"), objects) if len(set(kinds)) > 1 or "file" not in kinds else None
+        view = _source_view(findings, targets, arguments.output) if format_name == "full" else None
+        report = render(format_name, findings, kinds.count("file"), arguments.statistics, arguments.quiet, view, rendered)
+        _write(report, arguments.output)
+        outcome = EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_CLEAN
     for manifest in manifests if arguments.verbose else ():
         for notice in manifest.covered:
             print(f"oomlint: {notice}", file=sys.stderr)
     for failure in failures:
         print(failure, file=sys.stderr)
-    if failures:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_CLEAN
+    return EXIT_ERROR if failures else outcome
+
+
+def _format(chosen: str | None) -> str:
+    """``--format``, else ``$OOMLINT_OUTPUT_FORMAT``, else text."""
+    if chosen:
+        return chosen
+    default = os.environ.get(FORMAT_VARIABLE) or "text"
+    if default not in FORMATS:
+        raise UsageError(f"{FORMAT_VARIABLE}={default!r} is not a format; choose from {', '.join(FORMATS)}")
+    return default
+
+
+def _collect(arguments: argparse.Namespace) -> list[Target | Unreadable]:
+    """What to check under the paths named; a warning for a folder with nothing in it to check."""
+    config_for = _config_source(arguments)
+    items = []
+    for path in arguments.paths:
+        found = list(collect([path], config_for, arguments.force_exclude, arguments.respect_gitignore))
+        if not found and not arguments.quiet and os.path.isdir(path):
+            print(f"oomlint: warning: {path}: no Python file or Kubernetes manifest to check", file=sys.stderr)
+        items += found
+    return items
+
+
+def _source_view(findings: list[Finding], targets: list[Target], output: str | None) -> SourceView:
+    """``--format full``'s view: in colour on a terminal, with the fix of each finding that has one."""
+    from oomlint.fix.preview import fixed_sources  # libcst is imported only when fixing
+
+    configs = {target.path: target.config for target in targets}
+    fixable = [f for f in findings if f.path in configs]
+    return SourceView(
+        wants_colour(sys.stdout if output is None else None),
+        fixed_sources(fixable, lambda path: configs[path].rules_for(path)),
+    )
+
+
+def _say(arguments: argparse.Namespace, text: str) -> None:
+    """A summary line, which ``--quiet`` leaves out."""
+    if not arguments.quiet:
+        _emit(text + "\n")
+
+
+def _add_noqa(findings: list[Finding], targets: dict[str, Target], arguments: argparse.Namespace) -> int:
+    """Add the noqa comments of ``findings``, file by file; say what could not be done."""
+    from oomlint.fix.add_noqa import add_noqa_to_file  # libcst is imported only when editing
+
+    wanted: dict[str, set[tuple[str, int, int]]] = {}
+    for finding in findings:
+        if finding.code not in DIAGNOSTICS and finding.path in targets:
+            wanted.setdefault(finding.path, set()).add((finding.code, finding.line, finding.column))
+    added = files = 0
+    problems = [finding_line(f) for f in findings if f.code in DIAGNOSTICS]
+    for path, positions in wanted.items():
+        target = targets[path]
+        result = add_noqa_to_file(path, target.config.rules_for(path), positions, target.config.max_file_size)
+        if result.problem:
+            problems.append(f"{path}: {result.problem}")
+        elif result.added:
+            added, files = added + result.added, files + 1
+    _say(arguments, f"Added {_count(added, 'noqa comment')} to {_count(files, 'file')}.")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _config_source(arguments: argparse.Namespace):
@@ -252,16 +345,15 @@ def _fix(arguments: argparse.Namespace) -> int:
     Manifests are checked first, so that a LimitRange in one file covers (and keeps
     from being fixed) the containers of its namespace in the others, as in ``check``.
     """
-    config_for = _config_source(arguments)
     # Charts and kustomizations are checked as rendered; there is no text to fix.
-    items = [item for item in collect(arguments.paths, config_for, arguments.force_exclude) if getattr(item, "kind", "file") == "file"]
+    items = [item for item in _collect(arguments) if getattr(item, "kind", "file") == "file"]
     for item in items:
         if isinstance(item, Unreadable) or item.path == STDIN:
             raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
     checked = [check_file(item.path, item.config.rules_for(item.path), max_size=item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
-    remaining, fixed_count, changed, problems, failures = [], 0, 0, [], []
+    remaining, fixed, changed, problems, failures = [], [], 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
     for item, result in zip(items, _map(_fix_target, tasks, arguments.jobs)):
         if isinstance(result, str):
@@ -271,7 +363,7 @@ def _fix(arguments: argparse.Namespace) -> int:
         if result.problem:
             problems.append(f"{item.path}: {result.problem}")
         if result.new_text is not None:
-            fixed_count += len(result.fixed)
+            fixed += result.fixed
             changed += 1
             if arguments.diff:
                 _emit("".join(difflib.unified_diff(
@@ -280,16 +372,29 @@ def _fix(arguments: argparse.Namespace) -> int:
                 )))
     for problem in problems + failures:
         print(problem, file=sys.stderr)
-    if arguments.diff:
-        _emit(f"Would fix {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.\n")
-        outcome = EXIT_FINDINGS if fixed_count else EXIT_CLEAN
-    else:
+    if not arguments.diff:
         remaining.sort()
-        _emit("".join(finding_line(f) + "\n" for f in remaining)
-              + f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''} in {changed} file{'s' if changed != 1 else ''}; "
-              f"{len(remaining)} remaining.\n")
-        outcome = EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+        _emit("".join(finding_line(f) + "\n" for f in remaining))
+    if arguments.show_fixes and fixed:
+        _say(arguments, _fixes_by_code(fixed, "Would fix" if arguments.diff else "Fixed"))
+    summary = f"{_count(len(fixed), 'finding')} in {_count(changed, 'file')}"
+    if arguments.diff:
+        _say(arguments, f"Would fix {summary}.")
+        outcome = EXIT_FINDINGS if fixed else EXIT_CLEAN
+    else:
+        _say(arguments, f"Fixed {summary}; {len(remaining)} remaining.")
+        outcome = EXIT_FINDINGS if remaining or problems or (fixed and arguments.exit_non_zero_on_fix) else EXIT_CLEAN
     return EXIT_ERROR if failures else outcome
+
+
+def _fixes_by_code(fixed: list[Finding], verb: str) -> str:
+    """``--show-fixes``: how many findings of each code were fixed in each file."""
+    counts = Counter((f.path, f.code, f.symbol) for f in fixed)
+    lines = [f"{verb} {_count(len(fixed), 'finding')}:"]
+    for path in sorted({path for path, _, _ in counts}):
+        lines.append(f"- {path}:")
+        lines += [f"    {count} × {code} ({symbol})" for (where, code, symbol), count in sorted(counts.items()) if where == path]
+    return "\n".join(lines)
 
 
 def _fix_target(task):

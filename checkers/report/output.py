@@ -5,37 +5,70 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from oomlint.core.findings import Finding
+from oomlint.core.findings import Finding, severity
+from oomlint.report.formats import finding_object, render_gitlab, render_json_lines, render_junit, render_pylint
+from oomlint.report.full import SourceView
 from oomlint.report.sarif import render_sarif
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
+SUMMARIZED = ("text", "full")
+"""The formats for people, which end with a summary (and take ``--statistics``)."""
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def render(
-    format_name: str, findings: Sequence[Finding], files_checked: int, statistics: bool = False,
+    format_name: str,
+    findings: Sequence[Finding],
+    files_checked: int,
+    statistics: bool = False,
+    quiet: bool = False,
+    source_view: SourceView | None = None,
     rendered: tuple[int, int, int] | None = None,
 ) -> str:
-    """``rendered``: the charts, kustomizations and Kubernetes objects checked, for the
-    summary of a run that rendered any."""
+    """The report in ``format_name``. ``quiet``: the findings only, no summary.
+    ``source_view`` renders ``full``'s findings (colour, fixes). ``rendered``: the charts,
+    kustomizations and Kubernetes objects checked, for the summary of a run that rendered any."""
     if format_name == "json":
         return render_json(findings)
+    if format_name == "json-lines":
+        return render_json_lines(findings)
     if format_name == "sarif":
         return render_sarif(findings)
     if format_name == "github":
         return render_github(findings)
-    return render_text(findings, files_checked, statistics, rendered)
+    if format_name == "gitlab":
+        return render_gitlab(findings)
+    if format_name == "junit":
+        return render_junit(findings, files_checked)
+    if format_name == "pylint":
+        return render_pylint(findings)
+    if format_name == "full":
+        view = source_view or SourceView()
+
+        def with_source(finding: Finding) -> str:
+            return view(finding_line(finding), finding)
+
+        return render_text(findings, files_checked, statistics, quiet, with_source, rendered)
+    return render_text(findings, files_checked, statistics, quiet, rendered=rendered)
 
 
 def render_text(
-    findings: Sequence[Finding], files_checked: int, statistics: bool = False, rendered: tuple[int, int, int] | None = None
+    findings: Sequence[Finding],
+    files_checked: int,
+    statistics: bool = False,
+    quiet: bool = False,
+    describe: Callable[[Finding], str] | None = None,
+    rendered: tuple[int, int, int] | None = None,
 ) -> str:
-    """``path:line:col: CODE message`` lines, then (optionally) counts per code, then a summary."""
-    lines = [finding_line(f) for f in findings]
+    """``path:line:col: CODE message`` lines (or what ``describe`` makes of each
+    finding), then (optionally) counts per code, then a summary unless ``quiet``."""
+    lines = [(describe or finding_line)(f) for f in findings]
     if statistics:
         lines += _statistics(findings)
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     counts = [(files_checked, "file")]
     if rendered is not None:
         counts += zip(rendered, ("chart", "kustomization", "object"))
@@ -73,29 +106,14 @@ def _fixable_summary(findings: Sequence[Finding]) -> list[str]:
 
 def render_json(findings: Sequence[Finding]) -> str:
     """A JSON array, one object per finding; the schema is documented in the README."""
-    return json.dumps(
-        [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "end_line": f.end_line,
-                "end_column": f.end_column,
-                "code": f.code,
-                "symbol": f.symbol,
-                "message": f.message,
-                "fix": f.fix,
-            }
-            for f in findings
-        ],
-        indent=2,
-    ) + "\n"
+    return json.dumps([finding_object(f) for f in findings], indent=2) + "\n"
 
 
 def render_github(findings: Sequence[Finding]) -> str:
-    """GitHub Actions workflow commands: one annotation per finding on the pull request."""
+    """GitHub Actions workflow commands: one annotation per finding on the pull request,
+    a warning or an error as the finding's severity says."""
     return "".join(
-        f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
+        f"::{severity(f.code)} file={_escape_property(f.path)},line={f.line},col={f.column},"
         f"endLine={f.end_line},endColumn={f.end_column},title={_escape_property(f.code)}"
         f"::{_escape_data(f'{f.code} {f.message}')}\n"
         for f in findings

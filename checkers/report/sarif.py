@@ -2,23 +2,23 @@
 
 Results carry 1-based regions (columns in Unicode code points, as the engine counts
 them), URIs relative to the directory oomlint ran in, and a ``partialFingerprints``
-entry that stays the same when unrelated lines move: it hashes the rule, the file and
-the flagged line's text, numbering repeats of the same text in a file.
+entry that stays the same when unrelated lines move, the same fingerprint as a
+baseline's and GitLab's (:mod:`oomlint.report.fingerprint`). Levels are the findings'
+severities (:func:`oomlint.core.findings.severity`), as in every other format.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from oomlint.core.version import __version__
-from oomlint.report.docs import DOCS_URL, SITE_URL, doc_sections, render_rule
-from oomlint.core.findings import DIAGNOSTICS, Finding
+from oomlint.core.findings import DIAGNOSTICS, Finding, severity
 from oomlint.core.rule import all_rules
+from oomlint.report.docs import DOCS_URL, SITE_URL, doc_sections, render_rule
+from oomlint.report.fingerprint import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
@@ -28,7 +28,6 @@ def render_sarif(findings: Sequence[Finding]) -> str:
     root = Path.cwd()
     rules = _rule_descriptors(findings)
     index = {descriptor["id"]: position for position, descriptor in enumerate(rules)}
-    fingerprints = _fingerprints(findings)
     run = {
         "tool": {
             "driver": {
@@ -61,7 +60,7 @@ def render_sarif(findings: Sequence[Finding]) -> str:
                 ],
                 "partialFingerprints": {"oomlint/v1": fingerprint},
             }
-            for finding, fingerprint in zip(findings, fingerprints)
+            for finding, fingerprint in zip(findings, fingerprints(findings, root))
         ],
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
@@ -80,7 +79,7 @@ def _rule_descriptors(findings: Sequence[Finding]) -> list[dict]:
                 "fullDescription": {"text": sections["What it does"]},
                 "help": {"text": sections["Why is this bad?"], "markdown": render_rule(rule)},
                 "helpUri": DOCS_URL.format(code=rule.code),
-                "defaultConfiguration": {"level": "warning", "enabled": rule.default_enabled},
+                "defaultConfiguration": {"level": severity(rule.code), "enabled": rule.default_enabled},
             }
         )
     for code in sorted({f.code for f in findings if f.code in DIAGNOSTICS}):
@@ -89,7 +88,7 @@ def _rule_descriptors(findings: Sequence[Finding]) -> list[dict]:
                 "id": code,
                 "name": DIAGNOSTICS[code],
                 "shortDescription": {"text": f"oomlint could not check a file ({DIAGNOSTICS[code]})"},
-                "defaultConfiguration": {"level": "error"},
+                "defaultConfiguration": {"level": severity(code)},
             }
         )
     return descriptors
@@ -102,26 +101,3 @@ def _uri(path: str, root: Path) -> str:
     except ValueError:
         return absolute.as_uri()
     return "/".join(relative.parts)
-
-
-def _fingerprints(findings: Sequence[Finding]) -> list[str]:
-    lines: dict[str, list[str]] = {}
-    seen: Counter = Counter()
-    result = []
-    for finding in findings:
-        if finding.path not in lines:
-            lines[finding.path] = _read_lines(finding.path)
-        text = lines[finding.path]
-        line = text[finding.line - 1].strip() if 0 < finding.line <= len(text) else ""
-        key = f"{finding.code}\0{finding.path}\0{line}"
-        seen[key] += 1
-        result.append(hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32])
-    return result
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return stream.read().splitlines()
-    except OSError:
-        return []
