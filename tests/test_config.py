@@ -58,6 +58,7 @@ def test_per_file_ignores_and_exclude_apply_in_the_cli(project):
             "pyproject.toml": (
                 "[tool.oomlint]\n"
                 'exclude = ["generated"]\n'
+                "test-files = []\n"
                 "[tool.oomlint.per-file-ignores]\n"
                 '"tests/*" = ["OOM301"]\n'
             ),
@@ -73,6 +74,59 @@ def test_per_file_ignores_and_exclude_apply_in_the_cli(project):
     ]
 
 
+def test_test_code_is_not_checked_by_default(project):
+    root = project(
+        {
+            "pyproject.toml": "[project]\nname = 'no-oomlint-table-here'\n",
+            "app/views.py": UNBOUNDED,
+            "app/tests/helpers.py": UNBOUNDED,
+            "app/test/data.py": UNBOUNDED,
+            "app/test_views.py": UNBOUNDED,
+            "app/views_test.py": UNBOUNDED,
+            "app/views_tests.py": UNBOUNDED,
+            "app/tests.py": UNBOUNDED,
+            "app/conftest.py": UNBOUNDED,
+            "app/testing.py": UNBOUNDED,
+            "app/testing/factories.py": UNBOUNDED,
+            "app/latest.py": UNBOUNDED,
+        }
+    )
+    findings = oomlint_json(".", cwd=root)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("app/latest.py", 4, "OOM301"),
+        ("app/testing.py", 4, "OOM301"),
+        ("app/views.py", 4, "OOM301"),
+    ]
+
+
+def test_test_files_says_what_test_code_is(project):
+    root = project(
+        {
+            "pyproject.toml": '[tool.oomlint]\ntest-files = ["spec"]\n',
+            "spec/helpers.py": UNBOUNDED,
+            "tests/test_views.py": UNBOUNDED,
+        }
+    )
+    findings = oomlint_json(".", cwd=root)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [("tests/test_views.py", 4, "OOM301")]
+
+
+def test_test_code_is_found_below_the_project_only(project):
+    """The folders above the project (its checkout under ``/srv/tests/``) do not make it test code."""
+    root = project({"tests/checkout/pyproject.toml": "[tool.oomlint]\n", "tests/checkout/app.py": UNBOUNDED})
+    assert [f["path"] for f in oomlint_json("app.py", cwd=root / "tests" / "checkout")] == ["app.py"]
+    assert [f["path"] for f in oomlint_json("checkout/app.py", cwd=root / "tests")] == ["checkout/app.py"]
+
+
+def test_test_code_is_skipped_in_every_host(project):
+    root = project({"tests/test_app.py": UNBOUNDED + ON_METHOD})
+    flake8 = run("flake8", "--select", "OOM", "tests/test_app.py", cwd=root)
+    assert (flake8.returncode, flake8.stdout) == (0, "")
+    pylint = run("pylint", "--load-plugins=oomlint", "--disable=all", "--enable=unbounded-lru-cache,cache-on-method",
+                 "--score=n", "tests/test_app.py", cwd=root)
+    assert (pylint.returncode, pylint.stdout) == (0, "")
+
+
 def test_flake8_and_pylint_read_the_same_table(project):
     root = project({"pyproject.toml": '[tool.oomlint]\nignore = ["OOM301"]\n', "app.py": UNBOUNDED + ON_METHOD})
     flake8 = run("flake8", "--select", "OOM", "app.py", cwd=root)
@@ -86,6 +140,7 @@ def test_flake8_and_pylint_read_the_same_table(project):
     "table, message",
     [
         ('selct = ["OOM3"]', "unknown key 'tool.oomlint.selct'"),
+        ('test-files = "tests"', "'tool.oomlint.test-files' must be a list of strings"),
         ('select = "OOM3"', "'tool.oomlint.select' must be a list of strings"),
         ('ignore = ["OOM399"]', "'tool.oomlint.ignore': unknown rule code or prefix 'OOM399'"),
         ('ignore = ["E501"]', "'tool.oomlint.ignore': unknown rule code or prefix 'E501'"),

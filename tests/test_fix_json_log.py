@@ -68,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 def unfixable(user, ip, args):
     logger.info('{"user": "user-%s"}', user)
-    logger.info('{"user": "%s"} from the gateway', user)
+    logger.info('{"user": "%s"} [gateway]', user)
     logger.info(f'{{"user": "{user!s}"}}')
     logger.info('{{"user": "{:>8}"}}'.format(user))
     logger.info('{"user": "%5s"}', user)
@@ -84,7 +84,7 @@ def unfixable(user, ip, args):
         '{"user": "%s"}',  # the template
         user,
     )
-    sys.stderr.write('{"user": "%s"} done\\n' % user)
+    sys.stderr.write('{"user": "%s"} -> 1\\n' % user)
     print('{"user":', '"%s"}' % user)
     logging.basicConfig(format='{"level": "%(levelname)s", "msg": "%(message)s"}')
 

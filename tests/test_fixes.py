@@ -162,6 +162,7 @@ def test_fixing_a_copy_of_the_stdlib(tmp_path):
     source = sysconfig.get_paths()["stdlib"]
     copy = tmp_path / "stdlib"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"), symlinks=True)
+    (copy / "pyproject.toml").write_text("[tool.oomlint]\ntest-files = []\n")  # the stdlib's tests too
     before = {path: path.read_bytes() for path in copy.rglob("*.py") if path.is_file()}
     checked = run("oomlint", "check", "--format", "json", "--exit-zero", ".", cwd=copy)
     fixable = {copy / finding["path"] for finding in json.loads(checked.stdout) if finding["fix"]}
@@ -422,25 +423,25 @@ def test_an_internal_failure_while_fixing_is_reported_and_exits_2(project, monke
 
 
 SETTLED = """\
-import sqlite3
+import flask
+from PIL import Image
+
+Image.MAX_IMAGE_PIXELS = None
+app = flask.Flask(__name__)
 
 
-def create_table(path):
-    connection = sqlite3.connect(path)
-    cursor = connection.cursor()
-    cursor.execute("CREATE TABLE jobs (id)")
-    connection.close()
+@app.post("/avatar")
+def avatar():
+    image = Image.open(flask.request.files["avatar"]).convert("RGB")
+    return str(image.size)
 """
 
 
 def test_a_finding_the_fix_settles_on_the_way_counts_as_fixed(project):
-    """The connection's new finally also closes its cursor: both findings go in one pass."""
-    root = project({"db.py": SETTLED})
-    checked = run("oomlint", "check", "--format", "json", "db.py", cwd=root)
-    assert [(f["line"], f["code"], f["fix"]) for f in json.loads(checked.stdout)] == [(5, "OOM201", "unsafe"), (6, "OOM201", "unsafe")]
-    result = run("oomlint", "fix", "--unsafe-fixes", "db.py", cwd=root)
+    """Pillow's limit, set lower than its default, also stops the image bomb: both findings go in one pass."""
+    root = project({"app.py": SETTLED, "pyproject.toml": "[tool.oomlint.OOM402]\nfix-max-image-pixels = 24000000\n"})
+    checked = run("oomlint", "check", "--format", "json", "app.py", cwd=root)
+    assert [(f["line"], f["code"], f["fix"]) for f in json.loads(checked.stdout)] == [(4, "OOM402", "unsafe"), (10, "OOM401", None)]
+    result = run("oomlint", "fix", "--unsafe-fixes", "app.py", cwd=root)
     assert (result.returncode, result.stdout, result.stderr) == (0, "Fixed 2 findings in 1 file; 0 remaining.\n", "")
-    assert (root / "db.py").read_text() == SETTLED.replace(
-        '    cursor = connection.cursor()\n    cursor.execute("CREATE TABLE jobs (id)")\n    connection.close()\n',
-        '    try:\n        cursor = connection.cursor()\n        cursor.execute("CREATE TABLE jobs (id)")\n    finally:\n        connection.close()\n',
-    )
+    assert (root / "app.py").read_text() == SETTLED.replace("= None", "= 24000000")

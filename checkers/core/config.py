@@ -26,7 +26,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.oomlint"
-_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size", "helm"}
+_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size", "helm", "test-files"}
 # [tool.oomlint.helm]: value files (glob patterns, relative to each chart) that each
 # render the chart once more, and set-values (``--set``) applied to every render.
 _HELM_KEYS = ("values", "set")
@@ -38,6 +38,10 @@ DEFAULT_EXCLUDE = (
     "__pycache__", "__pypackages__", "build", "dist", "_build", "node_modules",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages",
 )
+# Test code: its leaks and caches end with the test run and its images are its own, so
+# the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
+# the review behind this default).
+DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing")
 
 
 class ConfigError(Exception):
@@ -60,6 +64,8 @@ class Config:
     """Larger files get an ``OOM006`` instead of a check (see :data:`oomlint.core.source.MAX_FILE_SIZE`)."""
     helm_values: tuple[str, ...] = ()
     helm_set: tuple[str, ...] = ()
+    test_files: tuple[str, ...] = DEFAULT_TEST_FILES
+    """Globs of test code, which no rule checks (an empty tuple: test code is checked too)."""
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
 
     def with_overrides(
@@ -111,7 +117,9 @@ class Config:
 
     def rules_for(self, path: str, language: str | None = None) -> tuple[tuple[type[Rule], dict], ...]:
         """The enabled rules of the file's language (by suffix, unless given) less those
-        that ``per-file-ignores`` turns off for ``path``."""
+        that ``per-file-ignores`` turns off for ``path``; none for test code."""
+        if self.is_test_code(path):
+            return ()
         language = language or language_of(path)
         ignored = self.ignored_for(path)
         return tuple(item for item in self.enabled if item[0].language == language and not item[0].code.startswith(ignored))
@@ -123,6 +131,15 @@ class Config:
             if path_matches(relative, pattern):
                 codes += pattern_codes
         return codes
+
+    def is_test_code(self, path: str) -> bool:
+        """Whether ``test-files`` matches the path below the configuration's folder (or,
+        with no configuration file, below the current directory): the folders above a
+        project say nothing about it."""
+        if not self.test_files:
+            return False
+        relative = self.relative(path) if self.root is not None else _below_cwd(path)
+        return any(path_matches(relative, pattern) for pattern in self.test_files)
 
     def is_excluded(self, path: str) -> bool:
         relative = self.relative(path)
@@ -143,6 +160,14 @@ def _excludes_running_python(requires_python: str) -> bool:
         return not SpecifierSet(requires_python).contains(_RUNNING_VERSION)
     except InvalidSpecifier:  # not oomlint's to judge; the packaging tools say so
         return False
+
+
+def _below_cwd(path: str) -> str:
+    absolute = os.path.abspath(path)
+    try:
+        return Path(absolute).relative_to(os.getcwd()).as_posix()
+    except ValueError:
+        return Path(absolute).as_posix()
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
@@ -260,6 +285,7 @@ def parse_table(table: object, path: Path) -> Config:
         max_file_size=_byte_count(values, "max-file-size", path),
         helm_values=_string_list(helm, "values", path, f"{SECTION}.helm."),
         helm_set=_string_list(helm, "set", path, f"{SECTION}.helm."),
+        test_files=_string_list(values, "test-files", path) if "test-files" in values else DEFAULT_TEST_FILES,
         rule_options=rule_options,
     )
 

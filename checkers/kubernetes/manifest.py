@@ -42,7 +42,7 @@ from oomlint.core.source import SourceDecodeError, decode_source
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.kubernetes.edits import Document
-from oomlint.kubernetes.nodes import JINJA_TAG, MERGE_TAG, NULL_TAG, TEMPLATE_ACTION, get, memory, nodes, scalar, span
+from oomlint.kubernetes.nodes import JINJA_TAG, MERGE_TAG, NULL_TAG, TEMPLATE_ACTION, get, nodes, scalar, span
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -325,10 +325,8 @@ class ManifestContext:
 
     @property
     def document(self):
-        """:attr:`text` as fixes edit it (a :class:`oomlint.manifest_fixes.Document`), made
+        """:attr:`text` as fixes edit it (a :class:`oomlint.kubernetes.edits.Document`), made
         once per document, not per finding: making one scans the text for its newline."""
-        from oomlint.kubernetes.edits import Document  # here: that module imports this one
-
         if self._document is None or self._document.text is not self.text:
             self._document = Document(self.text)
         return self._document

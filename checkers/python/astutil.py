@@ -1,8 +1,13 @@
-"""Small questions about ``ast`` nodes that several rules ask, answered once."""
+"""Questions that several rules ask, answered once: small ones about ``ast`` nodes, which
+values take few values whatever the traffic (settings, kinds, classes, options), and,
+from one walk of the module (:class:`ModuleFacts`), which functions run only once and
+what their callers pass them."""
 
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import dataclass
 
 from oomlint.python.semantic import SemanticModel
 
@@ -69,3 +74,457 @@ def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[as
     return [*positional, *args.kwonlyargs, *extra]
 
 
+# ------------------------------------------------------------ what the module is
+
+# Words in a name that say its values are few per process: settings chosen at deployment,
+# the languages and themes an application ships, the kinds and modes its code defines.
+FEW_VALUE_WORDS = frozenset(
+    {"locale", "language", "lang", "theme", "settings", "setting", "config", "conf", "cfg", "type", "kind", "mode"}
+)
+# A value read from one of these is a setting: ``settings.TIMEOUT``, ``self.config["x"]``.
+SETTING_WORDS = frozenset({"settings", "setting", "config", "conf", "cfg", "options"})
+# Parameters that hold a class by convention.
+CLASS_PARAMETERS = frozenset({"cls", "klass", "mcs", "mcls", "metacls"})
+CLASS_SUFFIXES = ("_cls", "_class", "_klass")
+# Reading these of a value says it is a class.
+CLASS_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__mro__", "__subclasses__", "__bases__"})
+CLASS_ANNOTATIONS = frozenset({"builtins.type", "typing.Type", "type", "Type"})
+FEW_VALUE_ANNOTATIONS = frozenset({"builtins.bool", "typing.Literal", "typing_extensions.Literal"})
+ENUM_BASES = frozenset(
+    f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
+)
+_WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing_extensions.Annotated"})
+# ``asyncio.run(main)``-style runners: the function they are given runs once.
+_RUNNERS = frozenset({"run", "run_until_complete"})
+# Names of what a process runs once when it starts.
+_START_NAMES = frozenset({"main", "create_app", "ready"})
+_START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
+# Command-line frameworks: a function they make a command runs once per process.
+_CLI_MODULES = frozenset({"click", "typer"})
+# Bases of a Django management command: ``handle`` runs once per ``manage.py`` run.
+_COMMAND_BASES = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})
+# Decorators that wrap a function without registering it anywhere: its callers are the module's.
+_WRAPPING_DECORATORS = frozenset(
+    {"cache", "lru_cache", "alru_cache", "cached", "staticmethod", "classmethod", "contextmanager", "asynccontextmanager"}
+)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":``"""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
+        isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
+    )
+
+
+def is_constant(expr: ast.expr) -> bool:
+    """A value fixed in the source: a literal, a tuple of them, an f-string with no holes."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Tuple):
+        return all(is_constant(item) for item in expr.elts)
+    return isinstance(expr, ast.JoinedStr) and all(isinstance(item, ast.Constant) for item in expr.values)
+
+
+def name_words(name: str) -> list[str]:
+    """``_user_cache`` and ``userCache`` -> ``["user", "cache"]`` (lower case)."""
+    return [word.lower() for word in _WORD.findall(name)]
+
+
+@dataclass(eq=False)
+class Reference:
+    """One mention of a module-level function (or of a method through ``self``/``cls``)."""
+
+    caller: ast.AST | None
+    """The innermost function or lambda it is in; None at module level."""
+    call: ast.Call | None
+    """The call, when the mention is called there (or handed to a runner: ``asyncio.run(main)``)."""
+    repeated: bool
+    """In a loop or comprehension of its caller (at module level: of the ``__main__`` block)."""
+
+
+class ModuleFacts:
+    """What a rule needs to know about the module as a whole, found in one walk of its
+    tree the first time a rule asks (:func:`module_facts`): whether it is a migration,
+    which functions run only once, what their callers pass them."""
+
+    def __init__(self, module: ast.Module):
+        self.is_migration = _is_migration(module)
+        self.functions: dict[str, FunctionNode] = {}
+        self.methods: dict[tuple[ast.ClassDef, str], FunctionNode] = {}
+        self.method_class: dict[FunctionNode, ast.ClassDef] = {}
+        self.constants: set[str] = set()
+        """Module-level names bound once, to a constant."""
+        self.references: dict[FunctionNode, list[Reference]] = {}
+        self.entry_points: set[ast.AST] = set()
+        """What a process runs once, from outside the module: ``main()``, start-up hooks
+        (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
+        command-line commands (click, typer), a Django management command's ``handle``."""
+        self.commands: set[ast.AST] = set()
+        """Django management command classes, whose methods serve one run."""
+        rebound: set[str] = set()
+        command_line: set[str] = set()
+        for statement in module.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[statement.name] = statement
+                if _starts_process(statement.name) or any(
+                    _root_name(item) in _CLI_MODULES for item in statement.decorator_list
+                ):
+                    self.entry_points.add(statement)
+                    command_line.add(statement.name)
+            elif isinstance(statement, ast.ClassDef):
+                command = statement.name == "Command" and any(
+                    _last_name(base) in _COMMAND_BASES for base in statement.bases
+                )
+                if command:
+                    self.commands.add(statement)
+                for item in statement.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.methods[statement, item.name] = item
+                        self.method_class[item] = statement
+                        if (command and item.name == "handle") or _starts_process(item.name):
+                            self.entry_points.add(item)
+            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if isinstance(target, ast.Name):
+                    (self.constants if is_constant(statement.value) else rebound).add(target.id)
+                    if _root_name(statement.value) in _CLI_MODULES:
+                        command_line.add(target.id)  # ``app = typer.Typer()``
+        self.constants -= rebound
+        # ``@cli.command()`` on a group the module made with click or typer.
+        for function in self.functions.values():
+            if any(_root_name(item) in command_line for item in function.decorator_list):
+                self.entry_points.add(function)
+        self._once: dict[ast.AST, bool] = {}
+        self._walk(module.body)
+
+    # ---------------------------------------------------------------- queries
+
+    def runs_once(self, function: ast.AST | None) -> bool:
+        """Whether ``function`` runs only while the module is imported or once when it runs
+        as a script, never per request: every mention of it in the module is a call
+        outside loops (a loop at import time, outside ``__main__``, runs a fixed number of
+        times), at module level or in a function that runs once. Calls from other modules
+        are not seen. Every function of a migration runs once."""
+        if function is None:
+            return False
+        if self.is_migration or function in self.entry_points:
+            return True
+        if function not in self._once:
+            self._once[function] = False  # a cycle: not once
+            self._once[function] = self._decide_once(function)
+        return self._once[function]
+
+    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
+        """Whether every caller of a private function (or ``self._method``) passes a value
+        fixed in the source for ``parameter``, or nothing (its default)."""
+        references = self.references.get(function, [])
+        if not references or not _private(function.name):
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        static = any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in function.decorator_list)
+        if function in self.method_class and positional and not static:
+            positional = positional[1:]
+        for reference in references:
+            call = reference.call
+            if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
+                return False
+            if any(item.arg is None for item in call.keywords):
+                return False
+            passed = {item.arg: item.value for item in call.keywords}
+            passed.update(zip(positional, call.args))
+            if parameter in passed and not self.is_fixed(passed[parameter]):
+                return False
+        return True
+
+    def is_fixed(self, expr: ast.expr) -> bool:
+        """A constant, a module-level name bound once to one, or a member of a class
+        (``Color.RED``, an enum member or a class constant)."""
+        if is_constant(expr):
+            return True
+        if isinstance(expr, ast.Name):
+            return expr.id in self.constants
+        return (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id[:1].isupper()
+            and expr.attr[:1].isupper()
+        )
+
+    # ------------------------------------------------------------------- walk
+
+    def _decide_once(self, function: ast.AST) -> bool:
+        references = self.references.get(function)
+        decorators = getattr(function, "decorator_list", ())
+        if not references or not all(_last_name(_called(item)) in _WRAPPING_DECORATORS for item in decorators):
+            return False  # never mentioned, or registered by a decorator: callers unknown
+        if function in self.method_class and self.method_class[function] not in self.commands:
+            return False
+        return all(
+            reference.call is not None
+            and not reference.repeated
+            and (reference.caller is None or self.runs_once(reference.caller))
+            for reference in references
+        )
+
+    def _walk(self, body: list[ast.stmt]) -> None:
+        """Note every mention of a function, with where it is; iterative, since generated
+        code nests deeper than the recursion limit allows outside the engine's walk."""
+        stack = [(node, None, None, False, False) for node in body]
+        while stack:
+            node, caller, owner, repeated, in_main = stack.pop()
+
+            def push(children, caller=caller, owner=owner, repeated=repeated, in_main=in_main):
+                stack.extend((child, caller, owner, repeated, in_main) for child in children if child is not None)
+
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults])
+                push(node.body, node, owner, False, False)
+            elif isinstance(node, ast.Lambda):
+                push([node.body], node, owner, False, False)
+            elif isinstance(node, ast.ClassDef):
+                push([*node.decorator_list, *node.bases, *node.keywords])
+                push(node.body, owner=node)
+            elif caller is None and is_main_guard(node):
+                push(node.body, in_main=True)
+                push(node.orelse)
+            elif isinstance(node, _LOOPS):
+                # What a loop evaluates once (the first iterable) is not repeated; a module-level
+                # loop outside ``__main__`` runs at import time, a fixed number of times.
+                again = repeated or caller is not None or in_main
+                if isinstance(node, ast.While):
+                    push(ast.iter_child_nodes(node), repeated=again)
+                elif isinstance(node, (ast.For, ast.AsyncFor)):
+                    push([node.iter])
+                    push([node.target, *node.body, *node.orelse], repeated=again)
+                else:
+                    first, *rest = node.generators
+                    results = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+                    push([first.iter])
+                    push([first.target, *first.ifs, *rest, *results], repeated=again)
+            elif isinstance(node, ast.Call):
+                target = self._target(node.func, caller, owner)
+                handed = None
+                if target is None and _is_runner(node.func) and node.args:
+                    handed = self._target(node.args[0], caller, owner)
+                if target is not None or handed is not None:
+                    self._mention(target or handed, caller, node, repeated)
+                    skipped = node.func if target is not None else node.args[0]
+                    push(child for child in ast.iter_child_nodes(node) if child is not skipped)
+                    if target is not None and isinstance(node.func, ast.Attribute):
+                        push([node.func.value])
+                else:
+                    push(ast.iter_child_nodes(node))
+            else:
+                if isinstance(node, (ast.Name, ast.Attribute)):
+                    target = self._target(node, caller, owner)
+                    if target is not None:
+                        self._mention(target, caller, None, repeated)
+                push(ast.iter_child_nodes(node))
+
+    def _target(self, expr: ast.expr, caller, owner: ast.ClassDef | None) -> FunctionNode | None:
+        """The module-level function or the method of the enclosing class ``expr`` names
+        (module-level code before a ``def`` names something else: an import it shadows)."""
+        if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Load):
+            function = self.functions.get(expr.id)
+            if function is not None and caller is None and expr.lineno < function.lineno:
+                return None
+            return function
+        if (
+            isinstance(expr, ast.Attribute)
+            and owner is not None
+            and isinstance(expr.value, ast.Name)
+            and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and caller.args.args
+            and expr.value.id == caller.args.args[0].arg
+        ):
+            return self.methods.get((owner, expr.attr))
+        return None
+
+    def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
+        self.references.setdefault(function, []).append(Reference(caller, call, repeated))
+
+
+def module_facts(context) -> ModuleFacts:
+    """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
+    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _is_runner(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    return name in _RUNNERS
+
+
+def _is_migration(module: ast.Module) -> bool:
+    """A Django migration (``class Migration(migrations.Migration)``), an Alembic
+    revision (``revision = ...`` and ``def upgrade()``) or any module that imports
+    alembic (its ``env.py``, a migration runner): applied once, by a command that ends
+    with it."""
+    names = set()
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] == "alembic":
+            return True  # alembic only ever runs migrations
+        if isinstance(statement, ast.Import) and any(alias.name.partition(".")[0] == "alembic" for alias in statement.names):
+            return True
+        if isinstance(statement, ast.ClassDef) and statement.name == "Migration":
+            if any(_last_name(base) == "Migration" for base in statement.bases):
+                return True
+        elif isinstance(statement, ast.Assign):
+            names.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.add(statement.target.id)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(statement.name + "()")
+    return {"revision", "down_revision", "upgrade()"} <= names
+
+
+def _starts_process(name: str) -> bool:
+    """``main``, ``create_app``, ``ready`` and ``setup``/``init``/``initialize``/
+    ``configure``/``bootstrap`` hooks (``setup_db``): code a process runs when it starts."""
+    words = name_words(name)
+    return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS)
+
+
+def _root_name(expr: ast.expr) -> str | None:
+    """``click`` of ``@click.command(...)``, ``cli`` of ``@cli.group()``."""
+    expr = _called(expr)
+    while isinstance(expr, ast.Attribute):
+        expr = _called(expr.value)
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _called(expr: ast.expr) -> ast.expr:
+    return expr.func if isinstance(expr, ast.Call) else expr
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+# ------------------------------------------------------ values that take few values
+
+
+def is_class_value(model: SemanticModel, expr: ast.expr, function: ast.AST | None) -> bool:
+    """Whether ``expr`` is a class: ``type(x)``, ``x.__class__``, a class of the module, or a
+    parameter that holds one (see :func:`few_values_parameter`)."""
+    if isinstance(expr, ast.Attribute) and expr.attr == "__class__":
+        return True
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and model.qualified_name(expr.func) == "builtins.type":
+        return True
+    if not isinstance(expr, ast.Name):
+        return False
+    binding = model.lookup(expr.id)
+    if binding is None:
+        return False
+    if binding.kind == "class":
+        return True
+    return binding.kind == "param" and function is not None and _class_parameter(model, function, binding.node)
+
+
+def names_few_values(expr: ast.expr) -> bool:
+    """Whether a name says its value is one of few: ``locale``, ``job_type``, ``self.theme``
+    (see ``FEW_VALUE_WORDS``), or a setting read from a configuration object
+    (``settings.TIMEOUT``, ``self.config["mode"]``, ``app.config.get("x")``)."""
+    name = _last_name(expr)
+    if name is not None and any(word in FEW_VALUE_WORDS for word in name_words(name)):
+        return True
+    while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        name = _last_name(expr)
+        if name is not None and any(word in SETTING_WORDS for word in name_words(name)):
+            return True
+    return False
+
+
+def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> bool:
+    """Whether a parameter of ``function`` takes few values in a process, whatever the
+    traffic: an option (its default is a literal or a name: ``True``, ``0``, ``"-_."``,
+    ``None``, ``DATA_DIR``; callers that pass it pass settings), annotated ``bool``, ``Literal[...]`` or an
+    ``Enum`` of the module, a class (see :func:`is_class_value`), or named after a
+    setting, a locale, a theme or a kind (``locale``, ``theme_name``, ``config``,
+    ``job_type``)."""
+    args = function.args
+    parameters = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    parameter = next((arg for arg in parameters if arg.arg == name), None)
+    if parameter is None:
+        return False
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip(
+        [arg.arg for arg in [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs]],
+        [*args.defaults, *args.kw_defaults],
+    ))
+    if isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if parameter.annotation is not None and _few_values_annotation(model, parameter.annotation):
+        return True
+    if any(word in FEW_VALUE_WORDS for word in name_words(name)):
+        return True
+    return _class_parameter(model, function, parameter)
+
+
+def _class_parameter(model: SemanticModel, function: ast.AST, parameter: ast.arg) -> bool:
+    """``cls`` (of a class method, ``__init_subclass__``, a metaclass), a parameter named
+    like a class (``klass``, ``model_class``), annotated ``type[...]``, or that the
+    function uses as one (``issubclass(p, ...)``, ``p.__name__``, a base class)."""
+    name = parameter.arg
+    if name in CLASS_PARAMETERS or name.endswith(CLASS_SUFFIXES):
+        return True
+    annotation = parameter.annotation
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    if annotation is not None and (model.qualified_name(annotation) in CLASS_ANNOTATIONS or _last_name(annotation) in CLASS_ANNOTATIONS):
+        return True
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and _is_name(node.value, name):
+            return True
+        if isinstance(node, ast.Call) and node.args and _is_name(node.args[0], name):
+            if model.qualified_name(node.func) == "builtins.issubclass":
+                return True
+        if isinstance(node, ast.ClassDef) and any(_is_name(base, name) for base in node.bases):
+            return True
+    return False
+
+
+def _few_values_annotation(model: SemanticModel, annotation: ast.expr) -> bool:
+    if isinstance(annotation, ast.Subscript):
+        base = model.qualified_name(annotation.value)
+        if base in _WRAPPERS:
+            inner = annotation.slice.elts[0] if isinstance(annotation.slice, ast.Tuple) else annotation.slice
+            return _few_values_annotation(model, inner)
+        return base in FEW_VALUE_ANNOTATIONS
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        return all(is_none(side) or _few_values_annotation(model, side) for side in sides)
+    if model.qualified_name(annotation) in FEW_VALUE_ANNOTATIONS:
+        return True
+    binding = model.lookup(annotation.id) if isinstance(annotation, ast.Name) else None
+    return (
+        binding is not None
+        and binding.kind == "class"
+        and any(model.qualified_name(base) in ENUM_BASES for base in binding.node.bases)
+    )
+
+
+def _is_name(expr: ast.AST, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def cache_cleared(node: ast.Attribute) -> str | None:
+    """``load`` for ``load.cache_clear``, ``self.load.cache_clear`` or ``Loader.load.cache_clear``:
+    the function whose memoizing cache the module empties (or hands out to be emptied)."""
+    if node.attr != "cache_clear":
+        return None
+    target = node.value
+    if isinstance(target, ast.Name):
+        return target.id
+    return target.attr if isinstance(target, ast.Attribute) else None

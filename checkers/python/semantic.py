@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from oomlint.python.parsing import parse
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
+"""``try`` and, from Python 3.11, ``try``/``except*``."""
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 ANNOTATION_WRAPPERS = frozenset(
@@ -412,7 +414,7 @@ class SemanticModel:
 
 def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
     """The statement lists a compound statement holds (body, handlers, else, finally, cases)."""
-    if isinstance(statement, (ast.Try, ast.TryStar)):
+    if isinstance(statement, TRY_STATEMENTS):
         handlers = [handler.body for handler in statement.handlers]
         return [statement.body, *handlers, statement.orelse, statement.finalbody]
     if isinstance(statement, ast.Match):

@@ -54,45 +54,45 @@ Splice = Callable[[ast.expr, bool], "str | None"]
 a ``join``), or None."""
 
 
-def holds_raw_json(skeleton: str, assigned_is_code: bool = False, documents_only: bool = False) -> bool:
+def holds_raw_json(skeleton: str) -> bool:
     """Whether the text opens a JSON object or array (``{``/``[`` ... the matching
-    close, or the end) that holds a ``"key":`` pair and, inside a JSON string, a value
-    put in as is.
+    close, or the end) that holds a ``"key":`` pair and, inside a JSON string value, a
+    value put in as is. OOM101 (a log line) and OOM102 (a serializer's output) ask
+    the same question: both are about documents that a parser will read.
 
     Only values between quotes count: there the value's content (a quote, a newline, a
     lone surrogate) decides whether the line is JSON. A value put in outside quotes
-    (``{"count": %s}``) is taken to be a number or JSON already. Python reprs (``%r``)
-    and template languages (``{{``, ``{%``: Jinja, Mustache) are not JSON; with
-    ``assigned_is_code``, neither is an object or array the text assigns
-    (``types = {``, ``var config = {``): that text is generated code. With
-    ``documents_only`` (a serializer's output), values put in keys do not count (keys
-    are field names the program chooses; the data is in the values), nor does JSON
-    after which a sentence goes on, on its line (``for example {"memory": "%s"}. The
-    setting``): that is quoted in a message for people, not a document for a parser.
+    (``{"count": %s}``) is taken to be a number or JSON already. Values put in keys do
+    not count: keys are field names the program chooses; the data is in the values.
+    Python reprs (``%r``) and template languages (``{{``, ``{%``: Jinja, Mustache) are
+    not JSON, nor is an object or array the text assigns (``types = {``,
+    ``var config = {``): that text is generated code, nor is text that starts with a
+    tag (HTML, XML: a page whose JSON-like parts are script). Nor is JSON after which a
+    sentence goes on, on its line (``for example {"memory": "%s"}. The setting``): that
+    is quoted in a message for people, not a document for a parser.
     """
     if RAW not in skeleton or '"' not in skeleton or "{{" in skeleton or "{%" in skeleton:
         return False
+    if skeleton.lstrip().startswith("<"):
+        return False  # markup: JSON-like text in a page is script or attribute text
     start = 0
     while True:
         opener = _OPENER.search(skeleton, start)
         if opener is None:
             return False
-        end, raw_in_value, raw_in_key = _scan(skeleton, opener.start())
-        if documents_only and _PROSE_FOLLOWS.match(skeleton, end):
-            raw_in_value = False
-        if raw_in_value or (raw_in_key and not documents_only):
+        end, raw_in_value = _scan(skeleton, opener.start())
+        if raw_in_value and not _PROSE_FOLLOWS.match(skeleton, end):
             region = skeleton[opener.start():end]
-            if REPR not in region and _KEY.search(region):
-                if not (assigned_is_code and _ASSIGNED.search(skeleton, 0, opener.start())):
-                    return True
+            if REPR not in region and _KEY.search(region) and not _ASSIGNED.search(skeleton, 0, opener.start()):
+                return True
         start = end
 
 
-def _scan(text: str, start: int) -> tuple[int, bool, bool]:
+def _scan(text: str, start: int) -> tuple[int, bool]:
     """Just past the bracket that closes the one at ``start`` (or the end of the text),
-    and whether a ``RAW`` value sits inside a string before it: a value, a key."""
+    and whether a ``RAW`` value sits inside a string value (not a key) before it."""
     depth = 0
-    in_string = escaped = raw_here = raw_in_value = raw_in_key = False
+    in_string = escaped = raw_here = raw_in_value = False
     for index in range(start, len(text)):
         char = text[index]
         if in_string:
@@ -102,9 +102,7 @@ def _scan(text: str, start: int) -> tuple[int, bool, bool]:
                 escaped = True
             elif char == '"':
                 in_string = False
-                if _KEY_FOLLOWS.match(text, index + 1):
-                    raw_in_key |= raw_here
-                else:
+                if not _KEY_FOLLOWS.match(text, index + 1):
                     raw_in_value |= raw_here
             elif char == RAW:
                 raw_here = True
@@ -115,8 +113,8 @@ def _scan(text: str, start: int) -> tuple[int, bool, bool]:
         elif char in "}]":
             depth -= 1
             if depth == 0:
-                return index + 1, raw_in_value, raw_in_key
-    return len(text), raw_in_value or (in_string and raw_here), raw_in_key
+                return index + 1, raw_in_value
+    return len(text), raw_in_value or (in_string and raw_here)
 
 
 def has_text(skeleton: str) -> bool:

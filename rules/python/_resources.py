@@ -2,9 +2,10 @@
 per-function analysis that both report from.
 
 Candidates are collected cheaply while the engine walks (``visit_call``): calls whose
-qualified name is in the table, or ``X.acquire()``, ``X.getconn()``, ``X.connect()``,
-``X.cursor()``. Only functions holding one are analysed, once, when a rule first asks
-for its ``reports`` (in ``finish``):
+qualified name is in the table (an archive over a file object excepted), or
+``X.acquire()``, ``X.getconn()``, ``X.connect()``. Only functions holding one are
+analysed, once, when a rule first asks for its ``reports`` (in ``finish``), unless they
+acquire for their caller or run only once (``ModuleFacts.runs_once``):
 
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
@@ -26,10 +27,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from oomlint.python.astutil import FunctionNode
-from oomlint.python.checker import FileContext
-from oomlint.python.semantic import SemanticModel, child_blocks
 from oomlint.core.rule import Option, Rule
+from oomlint.python.astutil import FunctionNode, argument, module_facts, name_words
+from oomlint.python.checker import FileContext
+from oomlint.python.semantic import TRY_STATEMENTS, child_blocks
 
 CLOSE = ("close",)
 # Qualified name -> the methods that release what it returns.
@@ -48,6 +49,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
         CLOSE,
     ),
     "tempfile.TemporaryDirectory": ("cleanup",),
+    "cassandra.cluster.Cluster": ("shutdown",),
     "socket.socket": ("close", "detach"),
     "socket.create_connection": ("close", "detach"),
     "httpx.AsyncClient": ("aclose",),
@@ -75,13 +77,43 @@ CLOSED_BY_WITH = frozenset(
         "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
     }
 )
+# Factories that wrap the file they are given: over a path they open (and own) a file;
+# over a file object they own nothing of the OS, and closing them does not close it.
+# The file parameter, by position and keyword; tarfile takes a file object as ``fileobj``.
+FILE_WRAPPERS = {
+    "zipfile.ZipFile": (0, "file"),
+    "tarfile.open": (None, "fileobj"),
+    "gzip.open": (0, "filename"),
+    "bz2.open": (0, "filename"),
+    "lzma.open": (0, "filename"),
+}
+IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+# What makes a parameter a file object: its annotation, or its name (``fileobj``, ``fp``...).
+FILE_ANNOTATIONS = frozenset(
+    {"typing.IO", "typing.BinaryIO", "typing.TextIO", "io.IOBase", "io.BytesIO", "io.StringIO",
+     "io.BufferedReader", "io.RawIOBase", "io.BufferedIOBase", "io.TextIOBase"}
+)
+FILE_OBJECT_WORDS = frozenset({"f", "fp", "fh", "fd", "fileobj", "fobj", "stream", "buffer", "buf", "bio", "io"})
+FILE_OBJECT_ATTRIBUTES = frozenset({"file", "stream", "fp", "fileobj", "raw", "buffer"})
+FILE_METHODS = frozenset({"read", "seek", "tell", "readline", "readinto", "getvalue", "getbuffer"})
+# Locks made by these are reachable only through the name they are bound to.
+LOCK_CLASSES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
+PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+# Factories that, given this first argument, open nothing of the OS (a database in memory).
+IN_MEMORY = {"sqlite3.connect": ":memory:"}
+# ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
+# container emptied), which cannot fail.
+EVENT_METHODS = frozenset({"set", "clear", "is_set"})
+DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
+
 # Method acquires, recognised by name on any receiver.
 CHECKOUT_RELEASES = {
     "acquire": ("release", "close"),  # c = P.acquire() -> P.release(c) / c.release(); X.acquire() -> X.release()
     "getconn": ("close",),  # c = P.getconn() -> P.putconn(c)
     "connect": ("close", "release"),  # c = X.connect() -> c.close() / c.release()
-    "cursor": ("close",),
 }
+# Method acquires whose release depends on what the receiver was made by.
+RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
 # ``P.<method>(c)`` gives ``c`` back.
 RELEASE_BY_ARGUMENT = frozenset({"putconn", "release"})
 # Calls that take over a resource's cleanup: ``stack.enter_context(f)``, ``stack.callback(f.close)``,
@@ -199,6 +231,8 @@ class Acquire:
     """``X`` of a method acquire (``X.acquire()``, ``P.getconn()``...)."""
     factory: str | None = None
     """The qualified name of a factory acquire (``builtins.open``)."""
+    private_lock: bool = False
+    """``lock.acquire()`` on a lock this function made (``lock = threading.Lock()``)."""
 
 
 @dataclass(eq=False)
@@ -211,8 +245,6 @@ class Resource:
     """The local name that holds it: ``c`` of ``c = P.getconn()``, ``lock`` of ``lock.acquire()``."""
     receiver_dump: str | None
     """``ast.dump`` of ``X`` for ``X.acquire()``: released by ``X.release()``."""
-    owner: str | None = None
-    """``conn`` of ``cur = conn.cursor()``: closing the connection closes its cursors."""
     lock_like: bool = False
     """``X.acquire()`` as a statement or ``if`` test: ``with X:`` acquires it again, it does not release it."""
     releases: set[int] = field(default_factory=set)
@@ -255,14 +287,18 @@ class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
     def __init__(self, context: FileContext, table: dict[str, tuple[str, ...]]):
+        self.context = context
         self.model = context.model
         self.table = table
         self.last_names = frozenset(name.rpartition(".")[2] for name in table)
-        self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"}
+        self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.context_managers: set[FunctionNode] = set()
+        self.fixtures: set[FunctionNode] = set()
         self.released_names: set[str] = set()
         """The last name of every ``X`` in ``X.release()`` in the module (``_lock`` of ``self._lock``)."""
+        self.quiet_calls: set[int] = set()
+        """ids of calls that cannot raise: ``event.set()``, ``event.clear()``."""
         self._reports: list[Report] | None = None
 
     def visit_call(self, node: ast.Call) -> None:
@@ -281,6 +317,14 @@ class ResourceAnalysis:
         if last == "release" and kind is ast.Attribute:
             self.released_names.add(_last_name(func.value))
             return
+        if last in EVENT_METHODS:
+            if kind is ast.Attribute and not node.args and not node.keywords:
+                self.quiet_calls.add(id(node))
+            return
+        if last in LOGGING_METHODS:  # logging reports its own errors
+            if kind is ast.Attribute and self.model.is_logger(func.value):
+                self.quiet_calls.add(id(node))
+            return
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
@@ -288,32 +332,100 @@ class ResourceAnalysis:
             factory = self.model.qualified_name(func)
             releases = self.table.get(factory)
             if releases is not None:
+                if factory in FILE_WRAPPERS and self._wraps_file_object(node, *FILE_WRAPPERS[factory]):
+                    return  # nothing of the OS is opened, and closing it would not close the file
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
+                    return
                 acquire = Acquire(node, releases, factory=factory)
         if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
             if last != "connect" or not node.args:  # sock.connect(address) returns None
-                acquire = Acquire(node, CHECKOUT_RELEASES[last], func.value)
+                acquire = Acquire(node, self._releases_of(func), func.value, private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
         if function not in self.candidates:
             self.candidates[function] = []
             defining_scope = self.model.scope.parent
-            if any(
+            decorators = {
                 self.model.qualified_name(item.func if isinstance(item, ast.Call) else item, defining_scope)
-                in CONTEXT_MANAGER_DECORATORS
                 for item in function.decorator_list
-            ):
+            }
+            if decorators & CONTEXT_MANAGER_DECORATORS:
                 self.context_managers.add(function)
+            if decorators & PYTEST_FIXTURES:
+                self.fixtures.add(function)
         self.candidates[function].append(acquire)
+
+    def _releases_of(self, func: ast.Attribute) -> tuple[str, ...]:
+        """What releases ``X.<method>()``'s result: by what made ``X`` if the table knows it
+        (a Cassandra ``Cluster``'s session is shut down), else by the method."""
+        origin = self.model.resolve(func.value)
+        if isinstance(origin, ast.Call):
+            releases = RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
+            if releases is not None:
+                return releases
+        return CHECKOUT_RELEASES[func.attr]
+
+    def _private_lock(self, func: ast.Attribute) -> bool:
+        """``lock.acquire()`` where this function bound ``lock = threading.Lock()`` (any lock class)."""
+        if func.attr != "acquire" or not isinstance(func.value, ast.Name):
+            return False
+        binding = self.model.scope.bindings.get(func.value.id)
+        value = binding.value if binding is not None and binding.kind == "assign" else None
+        return isinstance(value, ast.Call) and _last_name(value.func) in LOCK_CLASSES
+
+    def _wraps_file_object(self, call: ast.Call, position: int | None, keyword: str) -> bool:
+        """Whether an archive or compressed-file factory is given a file object, not a path:
+        an in-memory buffer, a file opened elsewhere (``open(...)``, ``with ... as fh``, an
+        upload's ``.file``), or a parameter that is one (annotated ``IO``/``BinaryIO``, named
+        ``fileobj``/``fp``/``stream``..., or read or sought in the function)."""
+        given = argument(call, position, keyword)
+        if given is None or position is None:
+            return given is not None  # ``fileobj=``: a file object by definition
+        if isinstance(given, ast.Name):
+            binding = self.model.lookup(given.id)
+            if binding is not None and binding.kind == "with":
+                return True
+            if binding is not None and binding.kind == "param":
+                return self._file_parameter(binding.node)
+        origin = self.model.resolve(given)
+        if isinstance(origin, ast.Call):
+            name = self.model.qualified_name(origin.func)
+            return name in IN_MEMORY_FILES or name in self.table or _last_name(origin.func) == "open"
+        if isinstance(origin, ast.Attribute):
+            return origin.attr in FILE_OBJECT_ATTRIBUTES
+        return isinstance(origin, ast.Subscript) and _last_name(origin.value) in ("files", "FILES")
+
+    def _file_parameter(self, parameter: ast.arg) -> bool:
+        annotation = parameter.annotation
+        if isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        if annotation is not None and self.model.qualified_name(annotation) in FILE_ANNOTATIONS:
+            return True
+        if any(word in FILE_OBJECT_WORDS for word in name_words(parameter.arg)):
+            return True
+        return any(
+            isinstance(node, ast.Attribute) and node.attr in FILE_METHODS and isinstance(node.value, ast.Name)
+            and node.value.id == parameter.arg
+            for node in ast.walk(self.model.function)
+        )
 
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
+            facts = module_facts(self.context) if self.candidates else None
             for function, acquires in self.candidates.items():
-                acquires_for_caller = function.name in RELEASED_ELSEWHERE or "acquire" in function.name.lower()
-                if not acquires_for_caller and not any(map(_not_real, function.decorator_list)):
-                    is_context_manager = function in self.context_managers
-                    self._reports.extend(_analyse(function, acquires, is_context_manager, self.released_names, self.model))
+                is_context_manager = function in self.context_managers
+                acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
+                    "acquire" in function.name.lower() and not is_context_manager
+                )
+                if acquires_for_caller or any(map(_not_real, function.decorator_list)) or facts.runs_once(function):
+                    continue
+                lends = is_context_manager or function in self.fixtures
+                self._reports.extend(
+                    _analyse(function, acquires, lends, function in self.fixtures, self.released_names, self.quiet_calls)
+                )
         return [report for report in self._reports if report.code == code]
 
 
@@ -321,9 +433,16 @@ class ResourceAnalysis:
 
 
 def _analyse(
-    function: FunctionNode, acquires: list[Acquire], is_context_manager: bool, released_names: set[str],
-    model: SemanticModel,
+    function: FunctionNode,
+    acquires: list[Acquire],
+    lends: bool,
+    is_fixture: bool,
+    released_names: set[str],
+    quiet_calls: set[int],
 ) -> list[Report]:
+    """``lends``: a ``yield`` lends the resource (a context manager, a pytest fixture);
+    ``is_fixture``: pytest resumes the generator after the test, whatever its outcome, so
+    nothing is thrown in at its ``yield``; ``quiet_calls``: calls that cannot raise."""
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     ancestors: dict[int, list[ast.stmt]] = {}
@@ -335,13 +454,22 @@ def _analyse(
         if isinstance(node, (ast.Global, ast.Nonlocal))
         for name in node.names
     }
-    resources = [resource for resource in resources if resource.name not in declared]  # module state
+    # ``global f; f = open(...)`` is module state; ``global lock; lock.acquire()`` is still held here.
+    resources = [resource for resource in resources if resource.lock_like or resource.name not in declared]
+    # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
+    owners = {resource.name for resource in resources if resource.acquire.factory is not None}
+    resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     if not resources:
         return []
-    _collect_uses(function, resources, is_context_manager)
+    _collect_uses(function, resources, lends)
     _end_at_reacquire(resources)
     reports = []
+    service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
     for resource in resources:
+        if resource.acquire.private_lock and not resource.escapes:
+            continue  # a lock no other code can reach: nobody waits for it
+        if _serves(resource, service_loops):
+            continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
         fields = {"resource": resource.label, "acquire": _short(ast.unparse(call.func)) + "()"}
         if not resource.releases:
@@ -351,17 +479,55 @@ def _analyse(
             held_elsewhere = (
                 resource.receiver_dump is not None and _last_name(resource.acquire.receiver) in released_names
             )
-            if not resource.escapes and not held_elsewhere:
+            if not resource.escapes and not held_elsewhere and not _latch(resource):
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
                 reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, model)
+        scan = _PathScan(
+            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls
+        )
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             reports.append(Report("OOM201", call, {**fields, "release": scan.release, "cause": scan.exposure}, fix_end))
     return reports
+
+
+def _runs_on(test: ast.expr) -> bool:
+    """The test of a loop that runs until the thread or process stops: ``while True``,
+    ``while self._running``, ``while not stop.is_set()``, ``while not self._stopped``."""
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = test.operand
+        if isinstance(inner, ast.Call):
+            return isinstance(inner.func, ast.Attribute) and inner.func.attr in ("is_set", "wait")
+        return isinstance(inner, ast.Attribute)
+    return isinstance(test, ast.Attribute)
+
+
+def _serves(resource: Resource, loops: list[ast.While]) -> bool:
+    """Whether a loop that runs until the thread stops, after the acquire, uses the resource."""
+    return resource.name is not None and any(
+        loop.lineno > resource.statement.lineno
+        and any(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(loop))
+        for loop in loops
+    )
+
+
+def _receiver_name(resource: Resource) -> str | None:
+    receiver = resource.acquire.receiver
+    return receiver.id if isinstance(receiver, ast.Name) else None
+
+
+def _latch(resource: Resource) -> bool:
+    """``if X.acquire(blocking=False):`` with no ``X.release()`` anywhere in the module: a
+    latch that lets the code run once (a shutdown that must not start twice), not a lock
+    held around work."""
+    call = resource.acquire.call
+    blocking = argument(call, 0, "blocking")
+    return isinstance(resource.statement, ast.If) and isinstance(blocking, ast.Constant) and blocking.value is False
 
 
 def _release_span(resource: Resource, block: list[ast.stmt]) -> int | None:
@@ -457,10 +623,7 @@ def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
             return None
         method = _method(acquire)
         receiver = acquire.receiver if method == "acquire" else None
-        owner = acquire.receiver.id if method == "cursor" and isinstance(acquire.receiver, ast.Name) else None
-        return Resource(
-            acquire, statement, targets[0].id, ast.dump(receiver) if receiver is not None else None, owner=owner
-        )
+        return Resource(acquire, statement, targets[0].id, ast.dump(receiver) if receiver is not None else None)
     if isinstance(statement, ast.Expr):
         value = statement.value
     elif isinstance(statement, ast.If):
@@ -508,14 +671,11 @@ def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_
     """Classify every use of each resource in the function, nested functions included."""
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
-    by_owner: dict[str, list[Resource]] = {}
     for resource in resources:
         if resource.name is not None:
             by_name.setdefault(resource.name, []).append(resource)
         if resource.receiver_dump is not None:
             by_receiver.setdefault(resource.receiver_dump, []).append(resource)
-        if resource.owner is not None:
-            by_owner.setdefault(resource.owner, []).append(resource)
     stack = [(statement, function, statement, False) for statement in reversed(function.body)]
     while stack:
         node, parent, statement, nested = stack.pop()
@@ -531,12 +691,16 @@ def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_
                 for resource in by_name.get(node.value.id, ()):
                     if node.attr in resource.acquire.releases:
                         _release(resource, released)
-                if node.attr == "close":
-                    for resource in by_owner.get(node.value.id, ()):
-                        _release(resource, released)
             if node.attr == "release" and by_receiver:
                 for resource in by_receiver.get(ast.dump(node.value), ()):
                     _release(resource, released)
+        elif kind is ast.Call and node.args and _descriptor_handoff(node.func):
+            # ``os.dup2(f.fileno(), 1)``: the descriptor now backs a standard stream.
+            handed = node.args[0]
+            if isinstance(handed, ast.Call) and isinstance(handed.func, ast.Attribute) and handed.func.attr == "fileno":
+                for resource in by_name.get(_last_name(handed.func.value), ()):
+                    resource.escapes = True
+                    resource.handoffs.add(id(statement))
         elif kind is ast.With or kind is ast.AsyncWith:
             for item in node.items:
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
@@ -589,6 +753,14 @@ def _use(
         resource.handoffs.add(id(statement))
 
 
+def _descriptor_handoff(func: ast.expr) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and f"{func.value.id}.{func.attr}" in DESCRIPTOR_HANDOFFS
+    )
+
+
 def _release(resource: Resource, node: ast.AST) -> None:
     resource.releases.add(id(node))
     resource.cleanups.add(id(node))
@@ -625,10 +797,14 @@ class _PathScan:
     """Follow the function's paths from the acquire; note the first point where the
     resource is held, unprotected, and something can leave the function without it."""
 
-    def __init__(self, resource: Resource, ancestors: set[int], in_coroutine: bool, model: SemanticModel):
+    def __init__(
+        self, resource: Resource, ancestors: set[int], in_coroutine: bool, in_fixture: bool, quiet_calls: set[int]
+    ):
         self.resource = resource
-        self.model = model
         self.in_coroutine = in_coroutine
+        self.in_fixture = in_fixture
+        self.quiet_calls = quiet_calls
+        """ids of calls that cannot raise (``event.set()``)."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.release: str | None = None
@@ -699,7 +875,7 @@ class _PathScan:
             return self.block(node.body, state)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             return self.loop(node, state)
-        if isinstance(node, (ast.Try, ast.TryStar)):
+        if isinstance(node, TRY_STATEMENTS):
             return self.try_statement(node, state)
         if isinstance(node, ast.Match):
             self.header([node.subject], state)
@@ -715,7 +891,7 @@ class _PathScan:
             return CLOSED
         if id(node) in resource.handoffs or id(node) in resource.rebinds:
             return CLOSED
-        raising = _first_raising(nodes, self.model)
+        raising = _first_raising([item for item in nodes if id(item) not in self.quiet_calls], self.in_fixture)
         if raising is not None:
             self.expose(_cause(raising), exception=True)
         if isinstance(node, ast.Return):
@@ -738,7 +914,8 @@ class _PathScan:
     def header(self, expressions: list[ast.expr], state: int) -> None:
         """The expressions a compound statement evaluates first (test, iterable, items)."""
         if state == OPEN:
-            raising = _first_raising([item for expr in expressions for item in _own_nodes(expr)], self.model)
+            nodes = [item for expr in expressions for item in _own_nodes(expr) if id(item) not in self.quiet_calls]
+            raising = _first_raising(nodes, self.in_fixture)
             if raising is not None:
                 self.expose(_cause(raising), exception=True)
 
@@ -794,7 +971,7 @@ class _PathScan:
         after_loop = None if endless else _merge(state, body_end)
         return _merge(self.block(node.orelse, after_loop) if after_loop is not None else None, *breaks)
 
-    def try_statement(self, node: ast.Try | ast.TryStar, state: int) -> int | None:
+    def try_statement(self, node: ast.Try, state: int) -> int | None:
         resource = self.resource
         if _touches(node.finalbody, resource.cleanups):
             if state == OPEN:
@@ -857,13 +1034,16 @@ def _own_nodes(root: ast.AST):
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _first_raising(nodes, model: SemanticModel) -> ast.AST | None:
+def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
     """The first node that can raise: a call, an await, a subscript read (``d[k] += 1`` reads
-    too), ``raise``, ``assert``, a yield."""
+    too), ``raise``, ``assert``, a yield (not in a pytest fixture: pytest resumes it after the
+    test, whatever the outcome)."""
     found = None
     for node in nodes:
+        if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
+            continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func, model):
+            if _does_not_raise(node.func):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -877,15 +1057,13 @@ def _first_raising(nodes, model: SemanticModel) -> ast.AST | None:
     return found
 
 
-def _does_not_raise(func: ast.expr, model: SemanticModel) -> bool:
-    """``isinstance(...)``, ``len(...)``...; ``logger.info(...)`` (logging reports its own
-    errors); ``self.addCleanup(...)`` (it only records the callback)."""
+def _does_not_raise(func: ast.expr) -> bool:
+    """``isinstance(...)``, ``len(...)``...; ``self.addCleanup(...)`` (it only records the
+    callback). Log calls are among the ``quiet_calls`` the walk records."""
     if isinstance(func, ast.Name):
         return func.id in NON_RAISING_BUILTINS
     if not isinstance(func, ast.Attribute):
         return False
-    if func.attr in LOGGING_METHODS:
-        return model.is_logger(func.value)
     return func.attr in CLEANUP_RECORDERS
 
 

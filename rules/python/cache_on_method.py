@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import FunctionNode, callee, decorator_names
+from oomlint.python.astutil import FunctionNode, cache_cleared, callee, decorator_names, is_main_guard
 from oomlint.core.rule import Rule
 
 METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
@@ -25,6 +25,11 @@ class CacheOnMethod(Rule):
     Static methods, class methods (including the implicit ones: `__new__`,
     `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
     members live for the whole process anyway) are not flagged.
+
+    Nor are methods whose `cache_clear` the module calls or hands out
+    (`self.rows.cache_clear()`, `Report.rows.cache_clear`): the module empties that
+    cache, and lets the instances go, itself (as OOM301 counts it). A `cache_clear` on
+    any function of the same name counts.
 
     Nor are methods of a module-level singleton: a class that its module instantiates
     at import time (`manager = Manager()`, or in a module-level list) and never inside
@@ -86,6 +91,7 @@ class CacheOnMethod(Rule):
         self.made_at_import: set[str] = set()
         self.made_at_run_time: set[str] = set()
         self.main_guards: list[tuple[int, int]] = []
+        self.cleared: set[str] = set()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         class_def = self.model.class_def
@@ -109,7 +115,7 @@ class CacheOnMethod(Rule):
 
     def visit_If(self, node: ast.If) -> None:
         """A script's instances (``if __name__ == "__main__":``) are not the module's own."""
-        if self.model.at_import_time and _is_main_guard(node):
+        if self.model.at_import_time and is_main_guard(node):
             self.main_guards.append((node.lineno, node.end_lineno))
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -125,21 +131,19 @@ class CacheOnMethod(Rule):
             if own_class is not None:
                 self.made_at_run_time.add(own_class.name)
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """``self.rows.cache_clear()``: the module empties that cache (and lets the instances go)."""
+        name = cache_cleared(node)
+        if name:
+            self.cleared.add(name)
+
     def finish(self) -> None:
         singletons = self.made_at_import - self.made_at_run_time
         for decorator, name, function, module_level_class in self.candidates:
+            if function in self.cleared:
+                continue
             if module_level_class is None or module_level_class.name not in singletons:
                 self.report(decorator, decorator=name, function=function)
-
-
-def _is_main_guard(node: ast.If) -> bool:
-    """``if __name__ == "__main__":``"""
-    if not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
-        isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
-    )
 
 
 def _builds_own_instance(func: ast.expr) -> bool:

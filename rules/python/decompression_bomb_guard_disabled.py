@@ -55,7 +55,10 @@ class DecompressionBombGuardDisabled(Rule):
       `os.environ[...] = ...`, `os.environ.setdefault(...)` or `os.putenv(...)`.
 
     Values that cannot be worked out statically (read from configuration, say) are
-    not flagged, nor is lowering a limit, nor turning the warning into an error.
+    not flagged, nor is lowering a limit, nor turning the warning into an error. A
+    setting made only on some path (in an `if`, an `else`, an `except` handler or a
+    `case`: a fallback when the configured value cannot be read, say) is reported with
+    the condition it depends on, not as if it always applied.
 
     ## Why is this bad?
     These limits are the last line between an image bomb and the heap: Pillow warns
@@ -120,6 +123,31 @@ class DecompressionBombGuardDisabled(Rule):
         ),
     )
 
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        # Statements that run only when a condition holds: (first line, last line, what decides).
+        self.branches: list[tuple[int, int, str]] = []
+
+    def visit_If(self, node: ast.If) -> None:
+        self._branch(node.body, f"the condition at line {node.lineno} holds")
+        self._branch(node.orelse, f"the condition at line {node.lineno} does not hold")
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self._branch(node.body, f"the exception handled at line {node.lineno} is raised")
+
+    def visit_match_case(self, node: ast.match_case) -> None:
+        self._branch(node.body, f"the case at line {node.pattern.lineno} matches")
+
+    def _branch(self, body: list[ast.stmt], condition: str) -> None:
+        if body:
+            self.branches.append((body[0].lineno, body[-1].end_lineno, condition))
+
+    def _when(self, node: ast.AST) -> str:
+        """``" when <condition>"`` for a statement that runs only when a condition holds (the
+        innermost), so the message does not say it always turns the guard off."""
+        inside = [branch for branch in self.branches if branch[0] <= node.lineno <= branch[1]]
+        return f" when {max(inside)[2]}" if inside else ""
+
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             if is_pillow_limit(self.model, target):
@@ -129,7 +157,7 @@ class DecompressionBombGuardDisabled(Rule):
                 and self._raises_opencv_limit(target.slice, node.value)
                 and self.model.qualified_name(target.value) == ENVIRONMENT
             ):
-                self.report(target, setting=shorten(node), effect=OPENCV_EFFECT)
+                self.report(target, setting=shorten(node), effect=OPENCV_EFFECT + self._when(node))
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         threshold = RAISING_OPERATORS.get(type(node.op))
@@ -137,7 +165,7 @@ class DecompressionBombGuardDisabled(Rule):
             return
         operand = pixel_limit(self.model, node.value)
         if operand is not None and operand > threshold:
-            self.report(node, setting=shorten(node), effect="raises Pillow's decompression-bomb limit")
+            self.report(node, setting=shorten(node), effect="raises Pillow's decompression-bomb limit" + self._when(node))
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -147,19 +175,20 @@ class DecompressionBombGuardDisabled(Rule):
         name = self.model.qualified_name(func)
         if name in WARNING_FILTERS:
             if self._ignores_bomb_warning(node, *WARNING_FILTERS[name]):
-                self.report(node, setting=shorten(node), effect="silences Pillow's DecompressionBombWarning")
+                self.report(node, setting=shorten(node), effect="silences Pillow's DecompressionBombWarning" + self._when(node))
         elif name in ENVIRONMENT_SETTERS:
             variable, value = ENVIRONMENT_SETTERS[name]
             if self._raises_opencv_limit(argument(node, *variable), argument(node, *value)):
-                self.report(node, setting=shorten(node), effect=OPENCV_EFFECT)
+                self.report(node, setting=shorten(node), effect=OPENCV_EFFECT + self._when(node))
 
     def _report_raised_pillow_limit(self, target: ast.expr, limit: float | int | None, statement: ast.stmt) -> None:
         if limit is None or limit <= PILLOW_MAX_IMAGE_PIXELS:
             return
         if limit == math.inf:
-            effect = "turns off Pillow's decompression-bomb guard"
+            effect = "turns off Pillow's decompression-bomb guard" + self._when(statement)
         else:
             effect = f"raises Pillow's decompression-bomb limit above its default {PILLOW_MAX_IMAGE_PIXELS:,} pixels"
+            effect += self._when(statement)
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             self.report(statement, fix="unsafe", setting=shorten(statement), effect=effect)
         else:

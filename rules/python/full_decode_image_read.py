@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import argument
 from oomlint.core.rule import Rule
+from oomlint.python.astutil import argument, name_words
+from oomlint.rules.python._web import Origin, WebInputs, admins_only
 from oomlint.rules.python._images import (
     DECODERS,
     PILLOW,
@@ -33,6 +34,8 @@ DIMENSIONS = frozenset({"size", "width", "height"})
 # Calls that read an image's dimensions from its header, without decoding it.
 HEADER_READERS = frozenset({"imagesize.get", "imageio.v3.improps"})
 _NOT_OPENED = object()
+# A call of a function named so, given the image, checks it (``validate_image(upload)``).
+VALIDATOR_WORDS = frozenset({"validate", "check", "verify"})
 IMAGE_LIBRARIES = frozenset(
     {"PIL", "cv2", "imageio", "skimage", "matplotlib", "tifffile", "torchvision", "tensorflow", "imagesize"}
 )
@@ -41,8 +44,8 @@ IMAGE_LIBRARIES = frozenset(
 class FullDecodeImageRead(CheckedFirst, Rule):
     """
     ## What it does
-    Flags a full decode of an image whose dimensions were not checked first, in the
-    same function:
+    Flags a full decode of an untrusted image whose dimensions were not checked first,
+    in the same function:
 
     - a Pillow image from `PIL.Image.open(...)` (any alias; opened in the same
       function) that is then decoded: `load`, `convert`, `resize`, `rotate`,
@@ -69,8 +72,39 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     finite value below Pillow's default (89,478,485). OpenCV, tifffile, torchvision and
     TensorFlow ignore that setting.
 
-    Images opened in another function (a parameter, `self.image`) are not followed,
-    and a check made by a helper function the image is passed to is not seen.
+    Only untrusted images are flagged: what an attacker can send. The data decoded
+    (the argument of `Image.open` or of the decoder) must come, through local names and
+    what carries data along (`io.BytesIO(...)`, `numpy.frombuffer(...)`,
+    `base64.b64decode(...)`, `.read()`, `.file`/`.stream`, `open(...)`, a path joined
+    with `os.path.join`, an f-string or `+`), from:
+    - an upload or a request: `request.files[...]` (Flask), `request.FILES[...]` and the
+      data of a `request` parameter (Django, Django REST framework), an `UploadFile`
+      (FastAPI, Starlette, also items of `list[UploadFile]` and `await request.form()`),
+      a `FileStorage`/`UploadedFile` parameter, the request's body, form, JSON or
+      arguments; a form's `cleaned_data` or a serializer's `validated_data`;
+    - a network response: a call into `requests`, `httpx`, `aiohttp` or `urllib3`,
+      `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
+    - a parameter of the function, when a call of the function in the same module
+      passes such data for it (through up to three calls), and that caller did not
+      check an image's size before the call.
+
+    Images the application ships or makes itself (a constant path, its assets, its own
+    thumbnails and captured frames), and parameters that no caller in the module fills
+    with untrusted data (their callers in other modules are not seen), are not flagged:
+    their size is the application's own choice. Nor is a file whose path is text from a
+    request (a query or form field, JSON: `Image.open(request.json["source"])`): the
+    request names a file on the server (an internal service's own files), it does not
+    send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
+    image data. Nor are the uploads of functions that serve administrators only
+    (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
+    view with `permission_classes` holding `IsAdminUser`): they are the operator's own
+    data. Images opened in another function (`self.image`) are not followed.
+
+    A check also counts when, before the decode, the function hands the image to a
+    validator from another module (a function whose name starts with `validate`,
+    `check` or `verify`: `validate_image(upload)`; the module's own functions are read
+    instead), and a private function is checked when every caller in the module checks
+    before calling it.
 
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
@@ -93,18 +127,20 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     ## Example
     ```python
     import cv2
+    import numpy
+    from fastapi import UploadFile
     from PIL import Image
 
     MAX_PIXELS = 24_000_000
 
-    def make_thumbnail(path):
-        image = Image.open(path).convert("RGB")
+    def make_thumbnail(upload: UploadFile):
+        image = Image.open(upload.file).convert("RGB")
         if image.width * image.height > MAX_PIXELS:
             raise ValueError("image too large")
         ...
 
-    def load_for_model(path):
-        pixels = cv2.imread(path)
+    def load_for_model(upload: UploadFile):
+        pixels = cv2.imdecode(numpy.frombuffer(upload.file.read(), numpy.uint8), cv2.IMREAD_COLOR)
         if pixels.shape[0] * pixels.shape[1] > MAX_PIXELS:
             raise ValueError("image too large")
         ...
@@ -114,12 +150,13 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     Pillow: `Image.open` reads only the header. Check the size it reports, reject,
     then decode:
     ```python
+    from fastapi import UploadFile
     from PIL import Image
 
     MAX_PIXELS = 24_000_000
 
-    def make_thumbnail(path):
-        with Image.open(path) as image:
+    def make_thumbnail(upload: UploadFile):
+        with Image.open(upload.file) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValueError("image too large")
             rgb = image.convert("RGB")
@@ -133,19 +170,26 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     OpenCV: read the dimensions from the header first (Pillow's lazy `Image.open` or
     the `imagesize` package), then decode; or decode at reduced size:
     ```python
+    import io
+
     import cv2
-    import imagesize
+    import numpy
+    from fastapi import UploadFile
+    from PIL import Image
 
     MAX_PIXELS = 24_000_000
+    MAX_BYTES = 20_000_000
 
-    def load_for_model(path):
-        width, height = imagesize.get(path)
-        if width * height > MAX_PIXELS:
-            raise ValueError("image too large")
-        return cv2.imread(path)
+    def load_for_model(upload: UploadFile):
+        data = upload.file.read(MAX_BYTES)
+        with Image.open(io.BytesIO(data)) as header:
+            if header.width * header.height > MAX_PIXELS:
+                raise ValueError("image too large")
+        return cv2.imdecode(numpy.frombuffer(data, numpy.uint8), cv2.IMREAD_COLOR)
 
-    def load_preview(path):
-        return cv2.imread(path, cv2.IMREAD_REDUCED_COLOR_4)
+    def load_preview(upload: UploadFile):
+        data = upload.file.read(MAX_BYTES)
+        return cv2.imdecode(numpy.frombuffer(data, numpy.uint8), cv2.IMREAD_REDUCED_COLOR_4)
     ```
 
     ## Options
@@ -165,7 +209,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     symbol = "full-decode-image-read"
     summary = "Image decoded whole before its dimensions were checked"
     message = (
-        "{call} decodes every pixel before the image's size is checked: {bomb}; "
+        "{call} decodes every pixel of {source} before the image's size is checked: {bomb}; "
         "check the size in the header first and reject large images"
     )
 
@@ -176,8 +220,15 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         # Every ``Image.open(...)`` call seen, with the function it is in.
         self.opened: dict[ast.Call, ast.AST | None] = {}
         self.decoded: set[ast.Call] = set()
-        self.unchecked: list[tuple[ast.Call, str, Decoder]] = []
+        # Decodes before any check: the call, how to name it, the decoder, where its data
+        # comes from, the function it is in.
+        self.unchecked: list[tuple[ast.Call, str, Decoder, Origin, ast.AST | None]] = []
+        # Calls of the module's own functions and methods: per callee, the caller, where
+        # each parameter's argument comes from (when known), and whether the caller checked
+        # an image's size before the call.
+        self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, Origin], bool]]] = {}
         self.pillow_limited = False
+        self.inputs = WebInputs(self.model)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.relevant and any(is_pillow_limit(self.model, target) for target in node.targets):
@@ -197,6 +248,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 else:
                     self._decode(node, image, f"Image.open(...).{func.attr}()", PILLOW)
                 return
+        self._note_call(node)
         name = self.model.qualified_name(func)
         if name is None:
             return
@@ -204,16 +256,92 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             self.opened[node] = self.model.function
         elif name in DECODERS:
             if not self._reduced(node, name):
-                self._decode(node, None, f"{name}()", DECODERS[name])
+                self._decode(node, node, f"{name}()", DECODERS[name])
         elif name in ARRAY_CONVERSIONS or name.startswith(IMAGE_OPS):
             image = self._opened_here(argument(node, 0, "image"))
             if image is not None:
                 self._decode(node, image, f"{name.removeprefix('PIL.')}(Image.open(...))", PILLOW)
 
     def finish(self) -> None:
-        for node, call, decoder in self.unchecked:
-            if not (self.pillow_limited and decoder.honours_pillow_limit):
-                self.report(node, call=call, bomb=decoder.bomb())
+        for node, call, decoder, origin, function in self.unchecked:
+            if self.pillow_limited and decoder.honours_pillow_limit:
+                continue
+            if origin.parameter and self._checked_by_every_caller(function):
+                continue
+            source = _image_data(origin) or (origin.parameter and self._passed_untrusted(function, origin.parameter))
+            if source:
+                self.report(node, call=call, source=source, bomb=decoder.bomb())
+
+    def _checked_by_every_caller(self, function: ast.AST | None) -> bool:
+        """A private function whose callers in the module all check an image's size (or
+        hand it to a validator) before they call it."""
+        calls = self.calls.get(function)
+        private = getattr(function, "name", "").startswith("_")
+        return bool(calls) and private and all(checked for _, _, checked in calls)
+
+    def _passed_untrusted(self, function: ast.AST | None, parameter: str, depth: int = 3) -> str | None:
+        """What untrusted data a caller in the module passes for ``parameter`` of
+        ``function`` without checking an image's size first (following parameters passed
+        on, ``depth`` calls up)."""
+        for caller, origins, checked in self.calls.get(function, ()):
+            origin = origins.get(parameter)
+            if checked or origin is None:
+                continue
+            if _image_data(origin):
+                return origin.untrusted
+            if origin.parameter and depth:
+                found = self._passed_untrusted(caller, origin.parameter, depth - 1)
+                if found:
+                    return found
+        return None
+
+    def _note_call(self, call: ast.Call) -> None:
+        """A call of a function or method of this module: where its arguments come from.
+        A validator of another module given the image (``validate_image(upload)``) is taken
+        to check it; the module's own functions are read instead."""
+        callee, parameters = self._callee(call.func)
+        if callee is None:
+            if self._validates(call):
+                self.checked.add(self.model.function)
+            return
+        origins = {}
+        passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for parameter, value in passed:
+            if isinstance(value, ast.Starred):
+                break
+            origin = self.inputs.origin(value)
+            if origin.untrusted or origin.parameter:
+                origins[parameter] = origin
+        self.calls.setdefault(callee, []).append((self.model.function, origins, self.checked_here))
+
+    def _validates(self, call: ast.Call) -> bool:
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        words = name_words(name)
+        if not call.args or not words or words[0] not in VALIDATOR_WORDS:
+            return False
+        if (self.model.qualified_name(call.func) or "").startswith("subprocess."):
+            return False
+        return any(self.inputs.origin(arg).untrusted or self.inputs.origin(arg).parameter for arg in call.args)
+
+    def _callee(self, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
+        """The module's function (``helper(...)``) or method (``self.helper(...)``) called,
+        and the names of its positional parameters."""
+        definition = None
+        skip = 0
+        if isinstance(func, ast.Name):
+            binding = self.model.lookup(func.id)
+            definition = binding.node if binding is not None and binding.kind == "def" else None
+        elif isinstance(func, ast.Attribute) and self.model.is_self(func.value) and self.model.method_class:
+            definition = next(
+                (item for item in self.model.method_class.body
+                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
+                None,
+            )
+            skip = 1
+        if definition is None:
+            return None, []
+        positional = [arg.arg for arg in (*definition.args.posonlyargs, *definition.args.args)]
+        return definition, positional[skip:]
 
     def is_check(self, test: ast.expr) -> bool:
         return self.reads(test, self._reads_dimensions)
@@ -225,13 +353,18 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             return self.model.qualified_name(node.func) in HEADER_READERS
         return False
 
-    def _decode(self, node: ast.Call, image: ast.Call | None, call: str, decoder: Decoder) -> None:
-        if image is not None:
-            if image in self.decoded:
+    def _decode(self, node: ast.Call, source: ast.Call, call: str, decoder: Decoder) -> None:
+        """``node`` decodes the data given to ``source`` (an ``Image.open(...)`` or a decoder
+        call), before any check in this function."""
+        if source is not node:
+            if source in self.decoded:
                 return
-            self.decoded.add(image)
-        if not self.checked_here:
-            self.unchecked.append((node, call, decoder))
+            self.decoded.add(source)
+        if not self.checked_here and not admins_only(self.model):
+            data = source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
+            origin = self.inputs.origin(data)
+            if origin.untrusted or origin.parameter:
+                self.unchecked.append((node, call, decoder, origin, self.model.function))
 
     def _pillow_image(self, expr: ast.AST) -> ast.Call | None:
         """The ``Image.open(...)`` call ``expr`` is the image of, if it is one."""
@@ -258,3 +391,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             or (isinstance(item, ast.Name) and item.id.startswith(REDUCED_FLAG_PREFIX))
             for item in ast.walk(flags)
         )
+
+
+def _image_data(origin: Origin) -> str | None:
+    """What untrusted image data ``origin`` is: not untrusted text (a path a request names)."""
+    return origin.untrusted if origin.untrusted and not origin.text else None

@@ -79,10 +79,16 @@ class HandRolledJsonLog(Rule):
     output (also simplejson, ujson, orjson, rapidjson), numbers (`%d`, `{:.2f}`,
     `len(...)`, arithmetic); values put in outside quotes (`{"count": %s}`), taken to
     be numbers or JSON already (a wrong guess breaks every line, not a few, and shows
-    at once); JSON text outside of which the run-time values sit
-    (`'%s: {"retry": true}' % name`); structlog-style key/value calls and `extra=`;
-    braces that are not JSON: `f"{x}"`, `"set {a, b}"`, Python dict reprs (single
-    quotes, or values put in with `%r`/`!r`), Jinja and Mustache templates (`{{`, `{%`).
+    at once); values put in keys only (`'{"%s": %s}' % (name, json.dumps(value))`:
+    keys are field names the program chooses, the values carry the data); JSON text
+    outside of which the run-time values sit (`'%s: {"retry": true}' % name`); JSON
+    quoted in a sentence that goes on after the closing bracket on the same line
+    (`'set it as {"memory": "%s"}. The setting ...'`: a message for people, not a
+    document for a parser); an object the text assigns (`var config = {...}`:
+    generated code); structlog-style key/value calls and `extra=`; braces that are not
+    JSON: `f"{x}"`, `"set {a, b}"`, Python dict reprs (single quotes, or values put in
+    with `%r`/`!r`), Jinja and Mustache templates (`{{`, `{%`). OOM102 reads JSON text
+    by the same rules.
 
     ## Why is this bad?
     A value with a quote, a backslash, a newline or a character the encoder chokes on

@@ -92,10 +92,12 @@ class HandRolledJsonSerializer(Rule):
     keys (`'"%s": %s' % (name, json.dumps(value))`: keys are field names the program
     chooses, the values carry the data), whose JSON is only constant, or that is not
     JSON: Python reprs (`%r`, `!r`), generated code that assigns the object
-    (`TYPES = {`), JSON quoted in a sentence that goes on after the closing bracket on
+    (`TYPES = {`) or markup (text that starts with a tag: an HTML widget's page and
+    its script), JSON quoted in a sentence that goes on after the closing bracket on
     the same line (`'for example {"memory": "%s"}. The setting ...'`: a message for
     people, not a document for a parser), CSS, SQL, Jinja and Mustache templates
-    (`{{`, `{%`). A write to `sys.stdout`/`sys.stderr` that is a whole JSON line by
+    (`{{`, `{%`); OOM101 reads JSON text by the same rules. A write to
+    `sys.stdout`/`sys.stderr` that is a whole JSON line by
     itself is OOM101's finding, not this rule's. Lists that are never joined, strings
     that are built but never grown, written or returned, text stored elsewhere
     (`params["body"] = ...`) and `yield`ed pieces are not followed.
@@ -237,7 +239,7 @@ class HandRolledJsonSerializer(Rule):
         for builder in self.builders.values():
             found = None
             for output in (*builder.outputs.values(), *builder.returns):
-                if not output.emitted or not holds_raw_json(output.text(), assigned_is_code=True, documents_only=True):
+                if not output.emitted or not holds_raw_json(output.text()):
                     continue
                 sites = output.sites(set())
                 site = min(sites, key=_position) if sites else output.pieces[0][0]

@@ -31,6 +31,17 @@ WRITES = frozenset(
 )
 # Writes that replace a string's value and drop its TTL; the others change a key in place.
 REPLACES = frozenset({"set", "setnx", "getset", "mset", "msetnx"})
+# Writes whose key holds one value of a bounded size, however often they run: a string, a
+# number, a HyperLogLog (12 KB at most). On a fixed key they cannot grow with traffic.
+ONE_VALUE = frozenset({"set", "setnx", "getset", "mset", "msetnx", "incr", "incrby", "incrbyfloat", "decr", "decrby", "pfadd"})
+# Writes that add a member or field to a collection key: (position, keyword) of the member
+# parameters, or ``"*"`` for the members passed after the key (``sadd(key, *members)``).
+# On a fixed key with fixed members they cannot grow either. Lists and streams always do.
+MEMBERS = {
+    "hset": ((1, "key"),), "hsetnx": ((1, "key"),), "hincrby": ((1, "key"),), "hincrbyfloat": ((1, "key"),),
+    "sadd": "*", "zincrby": ((2, "value"),),
+}
+MAPPING_MEMBERS = {"hset": (None, "mapping"), "hmset": (1, "mapping"), "zadd": (1, "mapping")}
 # (position, keyword) of the parameters through which the command expires the key it writes,
 EXPIRING_PARAMETERS = {"set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat"))}
 # and through which it trims it.
@@ -97,15 +108,24 @@ class RedisKeyWithoutTtl(Rule):
     `hset`/`hsetnx`/`hmset`/`hincrby`/`hincrbyfloat`, `sadd`, `lpush`, `rpush`, `zadd`,
     `zincrby`, `pfadd`, `geoadd` and `xadd`. `setex` and `psetex` always expire.
 
-    A key is bounded when the same function expires it (`expire`, `pexpire`,
-    `expireat`, `pexpireat`, on the same key expression; the keys of an `mset` when the
-    function expires each of them, or every key of the mapping in a loop). Beyond that,
+    A key is bounded when the same function expires it after the write (`expire`,
+    `pexpire`, `expireat`, `pexpireat`, on the same key expression; the keys of an
+    `mset` when the function expires each of them, or every key of the mapping in a
+    loop). An expiry before the write that creates the key does nothing. Beyond that,
     what bounds a key depends on what grows:
     - A *fixed* key is the same on every call: a constant, a module-level name, an
       attribute of `self`/`cls` or of a module, a call with no arguments
-      (`_index_key()`), or an f-string, `+`, `%` or subscript of those. It is one key
-      (per instance), so what grows is its content. It is not flagged when anything in the
-      module ends it or takes entries out of it (the same key expression): expires it,
+      (`_index_key()`), an f-string, `+`, `%` or subscript of those, or the keys of an
+      `mset` literal. It is one key (per instance), so what grows is its content, and
+      some writes cannot make it grow: those that store one value (`set`, `setnx`,
+      `getset`, `mset`, `msetnx`, `incr`/`incrby`/`incrbyfloat`/`decr`/`decrby`: one
+      counter is one integer; `pfadd`: a HyperLogLog stays under 12 KB) and those that
+      add fixed members (`hset("flags", "maintenance", 1)`, `hset` or `zadd` with a
+      literal mapping of fixed keys, `sadd("features", "search")`, `hsetnx`,
+      `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member). These are not
+      flagged. Lists and streams grow with every push. Other writes to a fixed key are
+      not flagged when anything in the module ends it or takes entries out of it (the
+      same key expression): expires it (elsewhere, or after the write here),
       deletes it (`delete`, `unlink`, `getdel`), removes members (`hdel`, `srem`,
       `zrem`, `zremrangebyscore`/`rank`/`lex`, `lrem`, `xdel`), pops them (`lpop`,
       `rpop`, `spop`, `zpopmin`/`zpopmax`, `blpop`/`brpop`/`bzpopmin`/`bzpopmax`,
@@ -190,10 +210,12 @@ class RedisKeyWithoutTtl(Rule):
         super().__init__(context, options)
         self.writes: list[Write] = []
         # Per function (None: module level), the key expressions it expires, as ``ast.dump``
-        # strings, and ``("in", dump)`` for every key of a mapping expired in a loop.
-        self.expired: dict[ast.AST | None, set] = {}
-        # Fixed keys that something in the module ends or takes entries out of.
-        self.ended: set[str] = set()
+        # strings, and ``("in", dump)`` for every key of a mapping expired in a loop, with
+        # the position of the expiry: one before the write that creates the key does nothing.
+        self.expired: dict[ast.AST | None, list[tuple[object, Position]]] = {}
+        # Fixed keys that something in the module ends or takes entries out of, and where:
+        # the function, and for an expiry its end (one before the write does nothing).
+        self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
         # Per function, the keys it deletes and where.
         self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
 
@@ -213,7 +235,8 @@ class RedisKeyWithoutTtl(Rule):
             if key is None:
                 return
             if command in EXPIRES:
-                self.expired.setdefault(self.model.function, set()).update(self._key_tokens(key))
+                at = _end(node)
+                self.expired.setdefault(self.model.function, []).extend((token, at) for token in self._key_tokens(key))
             for item in key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]:
                 self._remove(item, node, deletes=command == "getdel")
 
@@ -225,13 +248,41 @@ class RedisKeyWithoutTtl(Rule):
             return
         described = self._describe(key)
         if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
-            self.ended.add(described.identity)
+            self._end(described, None)
+        if described.fixed and self._bounded_content(call, command):
+            return  # one value, or fixed members, under one key: nothing grows
         self.writes.append(Write(call, key, described, self.model.scope, self.model.function))
+
+    def _bounded_content(self, call: ast.Call, command: str) -> bool:
+        """A write to a fixed key that stores one value (``incr("hits")``) or fixed members
+        (``hset("flags", "maintenance", 1)``): it overwrites, it does not accumulate."""
+        if command in ONE_VALUE:
+            return True
+        members = MEMBERS.get(command)
+        if members == "*":
+            values = call.args[1:]
+            if not values or any(isinstance(value, ast.Starred) for value in values):
+                return False
+        elif members is not None:
+            values = [argument(call, *parameter) for parameter in members]
+        else:
+            values = []
+        if command in MAPPING_MEMBERS:
+            mapping = argument(call, *MAPPING_MEMBERS[command])
+            if mapping is not None:
+                if not isinstance(mapping, ast.Dict) or None in mapping.keys:
+                    return False
+                values = [*values, *mapping.keys]
+        values = [value for value in values if value is not None]
+        return bool(values) and all(self._fixed(value) for value in values)
+
+    def _end(self, key: Key, expiry_end: Position | None) -> None:
+        self.ended.setdefault(key.identity, []).append((self.model.function, expiry_end))
 
     def _remove(self, key: ast.expr, call: ast.Call, deletes: bool) -> None:
         described = self._describe(key)
         if described.fixed:
-            self.ended.add(described.identity)
+            self._end(described, _end(call) if call.func.attr in EXPIRES else None)
         if deletes:
             self.deleted.setdefault(self.model.function, []).append((described, _position(call)))
 
@@ -239,7 +290,9 @@ class RedisKeyWithoutTtl(Rule):
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
         for write in self.writes:
-            if _expired(write.key, self.expired.get(write.function, ())) or self._removed(write):
+            position = _end(write.call)
+            expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
+            if _expired(write.key, expired_after) or self._removed(write):
                 continue
             if self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
                 continue
@@ -255,7 +308,13 @@ class RedisKeyWithoutTtl(Rule):
         temporary key). Deleting it first and rewriting it bounds nothing."""
         key = write.described
         if key.fixed:
-            return key.identity in self.ended
+            # An expiry counts elsewhere in the module (we cannot tell when that runs) or
+            # after the write here; a deletion, a removal or a trim anywhere.
+            written = _end(write.call)
+            return any(
+                at is None or function is not write.function or at > written
+                for function, at in self.ended.get(key.identity, ())
+            )
         position = _position(write.call)
         for deleted, at in self.deleted.get(write.function, ()):
             if deleted.identity == key.identity:
@@ -311,6 +370,8 @@ class RedisKeyWithoutTtl(Rule):
             return self._fixed(key.left, scope) and self._fixed(key.right, scope)
         if isinstance(key, ast.Subscript):
             return self._fixed(key.value, scope) and self._fixed(key.slice, scope)
+        if isinstance(key, ast.Dict):  # ``mset({"price:eur": ..., "price:usd": ...})``
+            return None not in key.keys and all(self._fixed(item, scope) for item in key.keys)
         return False
 
     def _key_tokens(self, key: ast.expr) -> list:
@@ -404,6 +465,10 @@ def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:
 
 def _position(node: ast.AST) -> Position:
     return node.lineno, node.col_offset
+
+
+def _end(node: ast.AST) -> Position:
+    return node.end_lineno, node.end_col_offset
 
 
 def _expired(key: ast.expr, tokens) -> bool:

@@ -20,9 +20,12 @@ class ReleaseNotInFinally(ResourceRule):
     The resources are those of OOM202: locks (`X.acquire()` / `X.release()` on the same
     receiver), pool checkouts (`c = P.getconn()` / `P.putconn(c)`, `c = [await]
     P.acquire()` / `P.release(c)` or `c.release()`, `c = [await] X.connect()` /
-    `c.close()` or `c.release()`, `cur = c.cursor()` / `cur.close()` or `c.close()`)
-    and the objects of the standard factories (`open`, sockets, database connections,
+    `c.close()` or `c.release()`; a Cassandra `Cluster`'s session / `shutdown()`) and
+    the objects of the standard factories (`open`, sockets, database connections,
     temporary files, HTTP sessions, process and thread pools, selectors; see OOM202).
+    Cursors are not tracked: they hold no OS resource of their own, and closing their
+    connection closes them, so a connection and its cursor make one finding, the
+    connection's.
 
     Safe, and silent:
     - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
@@ -41,13 +44,47 @@ class ReleaseNotInFinally(ResourceRule):
 
     In a `@contextmanager`/`@asynccontextmanager` generator, `yield` lends the
     resource to the `with` block: acquire, `yield`, release without `try/finally` is
-    flagged, since an exception in the block is thrown in at the `yield`.
+    flagged, since an exception in the block is thrown in at the `yield` (whatever the
+    generator's name). In a `@pytest.fixture` the `yield` lends it too, but pytest
+    resumes the fixture after its test whether the test passed or failed: nothing is
+    thrown in there.
+
+    Nothing can leak, so nothing is flagged, where there is no OS resource or nobody
+    else can reach it: `zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open` and
+    `lzma.open` over a file object rather than a path (an in-memory `BytesIO`, a file
+    opened elsewhere or by `with ... as f`, an upload's `.file`/`.stream`,
+    `tarfile.open(fileobj=...)`, or a parameter annotated `IO`/`BinaryIO`, named like a
+    file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, or read or sought in the
+    function): closing the archive would not close the borrowed file; and a lock the
+    function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
+    `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
+    memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
+    the function is still checked. A resource got from another that the function made
+    (`session = cluster.connect()` on its own `cluster`) goes with it: one finding, the
+    owner's.
+
+    Nor is a resource that a loop running for the life of its thread uses after the
+    acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a
+    monitor's socket, a worker's session. It is held once per thread, not per request.
+
+    One-shot code is not checked either: a function that runs only once (every
+    mention of it in the module is a call, outside any loop, at module level, in the
+    `if __name__ == "__main__":` block or from such a function, so
+    `asyncio.run(main())` counts; calls from other modules are not seen), entry points
+    and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
+    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, a Django
+    management command's `handle` and the methods it alone calls) and every function
+    of a migration (Django `class Migration`, an Alembic revision, any module importing
+    alembic): the process ends with the failure, or the code runs once at start-up;
+    the leak cannot accumulate.
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, `isinstance`/`len`-style builtins, logging calls
-    (`logger.info(...)`: logging reports its own errors) and `addCleanup`. Not checked:
+    (`logger.info(...)`: logging reports its own errors), `addCleanup`, and `set()`,
+    `clear()`, `is_set()` called with no argument (an event's flag flipped, a
+    container emptied). Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
-    any function with "acquire" in its name); acquires inside `with
+    any function with "acquire" in its name but context-manager generators); acquires inside `with
     self.assertRaises(...)`, `pytest.raises(...)` or `mock.patch(...)`, or in a function
     decorated with `@mock.patch(...)`; module-level code. A second `X.acquire()` while
     `X` is held ends the first one's path (a semaphore, a re-entrant lock, a lock used as

@@ -16,8 +16,10 @@ class ResourceNeverReleased(ResourceRule):
     - `c = P.getconn()` -> `P.putconn(c)`; `c = [await] P.acquire()` ->
       `[await] P.release(c)` or `c.release()`; `c = [await] X.connect()` (no positional
       argument: `sock.connect(address)` returns nothing) -> `c.close()` or
-      `c.release()`; `cur = c.cursor()` -> `cur.close()` or `c.close()` (closing a
-      connection closes its cursors);
+      `c.release()`, but a Cassandra `Cluster`'s `session = cluster.connect()` ->
+      `session.shutdown()`. Cursors are not tracked: they hold no OS resource of their
+      own and closing their connection closes them, so a connection left open with its
+      cursor is one finding, the connection's (one thing to fix, not two);
     - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
       `lzma.open`, `tarfile.open`, `zipfile.ZipFile`, `tempfile.TemporaryFile`,
       `NamedTemporaryFile`, `SpooledTemporaryFile`, `socket.socket` and
@@ -25,6 +27,7 @@ class ResourceNeverReleased(ResourceRule):
       `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
       `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
       `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors);
+      a Cassandra `Cluster` -> `shutdown()`;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
@@ -38,9 +41,25 @@ class ResourceNeverReleased(ResourceRule):
     `weakref.finalize`, `atexit.register` or `addCleanup`.
 
     Not flagged either:
+    - what owns no OS resource or that nobody else can reach: an archive or compressed
+      file (`zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open`, `lzma.open`)
+      over a file object rather than a path (see OOM201), an SQLite database in
+      memory, and a lock the function makes itself and never hands to anyone;
+    - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
+      `X.release()`, where the lock only lets something run once (a shutdown that
+      must not start twice);
+    - a resource got from another that the function made (`session = cluster.connect()`
+      on its own `cluster`): releasing the owner releases it, one finding is the owner's;
+    - one-shot code: a function that runs only once (see OOM201), every function of a
+      migration (Django `class Migration`, an Alembic revision);
+    - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
+    - a resource that a loop running for the life of its thread uses after the acquire
+      (`while True:`, `while self._running:`, `while not stop.is_set():`): held once
+      per thread, not per request;
     - acquires in functions that acquire for their caller: `__enter__`/`__aenter__`
       (released in `__exit__`), `setUp`/`setUpClass`/`asyncSetUp` and pytest's
-      `setup_*` (torn down elsewhere), any function with "acquire" in its name;
+      `setup_*` (torn down elsewhere), any function with "acquire" in its name but
+      context-manager generators;
     - `X.acquire()` when the module releases a lock of that name elsewhere
       (`X.release()`, or `other.X.release()`): acquire and release split across
       functions by design, a semaphore counting between producer and consumer, a

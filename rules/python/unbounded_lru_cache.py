@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import FunctionNode, argument, callee, explicit_parameters, is_infinite, is_none
+from oomlint.python.astutil import (
+    FunctionNode,
+    argument,
+    cache_cleared,
+    callee,
+    explicit_parameters,
+    few_values_parameter,
+    is_infinite,
+    is_none,
+    module_facts,
+)
 from oomlint.core.rule import Option, Rule
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
@@ -38,11 +48,25 @@ class UnboundedLruCache(Rule):
     whose `maxsize` is `float("inf")`, `math.inf` or `sys.maxsize`. Import aliases are
     followed (`from functools import lru_cache as memo`).
 
-    Functions that take no arguments (besides `self`/`cls`) are not flagged: their cache
-    holds one entry. Nor are nested functions, whose cache dies with the closure, nor
-    functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
-    `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties
-    that cache itself. A `cache_clear` on any function of the same name counts.
+    Not flagged, because their cache cannot grow with traffic:
+    - functions whose arguments (besides `self`/`cls`) all take few values, if any: an
+      option (it has a default: `True`, `"-_."`, `None`, `DATA_DIR`; callers that pass
+      it pass settings), a parameter annotated `bool`, `Literal[...]` or an `Enum` of
+      the module, a class (annotated `type[...]`, named like one, `klass`,
+      `model_class`, or used as one, `issubclass(p, ...)`, `p.__name__`; class-keyed
+      memoization, a generated subclass per model compared by identity, needs every
+      entry), or a parameter named after a setting, a locale, a theme or a kind
+      (`locale`, `lang`, `theme`, `config`, `cfg`, `settings`, `job_type`, `kind`,
+      `mode`). `*args` and `**kwargs` can be anything;
+    - private functions that every caller in the module passes fixed values (or
+      nothing): constants, module-level constants, class members (`Level.HIGH`);
+    - functions that run once (see OOM303: every mention in the module is a call
+      outside loops, at module level or from such a function; entry points), and every
+      function of a migration;
+    - nested functions, whose cache dies with the closure;
+    - functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
+      `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties
+      that cache itself. A `cache_clear` on any function of the same name counts.
 
     ## Why is this bad?
     The cache keeps every distinct argument tuple and its result for the life of the
@@ -96,26 +120,38 @@ class UnboundedLruCache(Rule):
         self.cleared: set[str] = set()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
-        if self.model.function is not None or not explicit_parameters(self.model, node):
+        if self.model.function is not None:
             return
+        parameters = explicit_parameters(self.model, node)
+        if all(few_values_parameter(self.model, node, arg.arg) for arg in parameters):
+            return  # no arguments, or only arguments that take few values: flags, enum members, classes, settings
         for decorator in node.decorator_list:
             description = self._unbounded(decorator)
             if description:
-                self.unbounded.append((decorator, description, node.name, self._fixable(decorator)))
+                self.unbounded.append((decorator, description, node, self._fixable(decorator)))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """Remember ``load.cache_clear``: the module empties that cache itself."""
-        if node.attr == "cache_clear":
-            name = _function_name(node.value)
-            if name:
-                self.cleared.add(name)
+        name = cache_cleared(node)
+        if name:
+            self.cleared.add(name)
 
     def finish(self) -> None:
+        facts = module_facts(self.context) if self.unbounded else None
         for decorator, description, function, fixable in self.unbounded:
-            if function not in self.cleared:
-                self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function)
+            if function.name in self.cleared or facts.runs_once(function) or self._fixed_arguments(facts, function):
+                continue
+            self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function.name)
+
+    def _fixed_arguments(self, facts, function: FunctionNode) -> bool:
+        """A private function that every caller in the module passes fixed values (or
+        nothing): its cache holds those few calls."""
+        args = function.args
+        if args.vararg is not None or args.kwarg is not None:
+            return False
+        return all(facts.passes_fixed(function, arg.arg) for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
     def _fixable(self, decorator: ast.expr) -> bool:
         """Written out where it is used: a call of a functools or async-lru decorator, or ``cache``."""
@@ -175,12 +211,3 @@ class UnboundedLruCache(Rule):
         if name in PLAIN_CONTAINERS:
             return True
         return name in CACHETOOLS_CLASSES and is_infinite(self.model, argument(call, 0, "maxsize"))
-
-
-def _function_name(expr: ast.expr) -> str | None:
-    """``load`` in ``load.cache_clear``, ``self.load.cache_clear`` or ``Loader.load.cache_clear``."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return None

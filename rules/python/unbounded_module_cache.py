@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
-from oomlint.python.astutil import FunctionNode
+from oomlint.python.astutil import (
+    CLASS_ATTRIBUTES,
+    FunctionNode,
+    few_values_parameter,
+    is_class_value,
+    is_constant,
+    module_facts,
+    name_words,
+    names_few_values,
+)
 from oomlint.core.rule import Option, Rule
 from oomlint.python.semantic import Scope
 
@@ -22,7 +30,12 @@ SHRINK_METHODS = frozenset(
 )
 KEY_ERRORS = frozenset({"builtins.KeyError", "builtins.LookupError"})
 ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+# Methods that run when a class is created, not per request: registration, like a decorator
+# (and every method of a metaclass, which runs on classes).
+CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getitem__"})
+# Calls that load code: what they return is a module or one of its classes and functions.
+CODE_LOADERS = frozenset({"importlib.import_module", "builtins.__import__"})
+METACLASS_BASES = frozenset({"builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
 
 Key = tuple[ast.ClassDef | None, str]
 """``(None, name)`` for a module-level container, ``(class, attribute)`` for a class-level one."""
@@ -45,24 +58,6 @@ class Growth:
     """The writing function's parameter used as the key, if the key is one."""
 
 
-@dataclass(eq=False)
-class CallSite:
-    """A direct call of a private module-level function: is each argument fixed in the source?"""
-
-    in_function: bool
-    positional: tuple[bool, ...]
-    keywords: dict[str, bool]
-    unpacked: bool
-
-    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
-        if self.unpacked:
-            return False
-        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
-        if parameter in positional and positional.index(parameter) < len(self.positional):
-            return self.positional[positional.index(parameter)]
-        return self.keywords.get(parameter, True)  # absent: the default, fixed at definition
-
-
 class UnboundedModuleCache(Rule):
     """
     ## What it does
@@ -82,13 +77,46 @@ class UnboundedModuleCache(Rule):
     or its name says so (see Options).
 
     Not flagged, to keep findings certain:
-    - keys that take few values: constants, module-level constants, a loop variable
-      over a literal collection, flag parameters (defaulting to `True`, `False`, `0` or
-      `1`), or the parameter of a private (`_helper`) function that every caller in
-      the module passes a constant (or nothing) for;
-    - writes that run at import time: at module level, in a private function only
-      called at module level, or in a registration function: one that returns its own
-      parameter (a decorator) or that the module uses as a decorator;
+    - keys that cannot grow with traffic, each part of the key being one of: a
+      constant, a module-level constant, a class member (`Color.RED`); a class
+      (`cls`, `type(obj)`, `obj.__class__`, a parameter annotated `type[...]`, named
+      like one, `klass`, `model_class`, or used as one, `issubclass(p, ...)`,
+      `p.__name__`) or its `__name__`/`__qualname__`/`__module__`, or an f-string of
+      those: one entry per class of the program, and a class-keyed memo (a generated
+      subclass per model, a metaclass's `_instances`) needs every entry; a setting
+      (`config.BROKER_URL`, `settings.MODE`, `self.config["x"]`) or a name that says
+      it takes few values (`locale`, `lang`, `theme`, `config`, `cfg`, `job_type`,
+      `kind`, `mode`); a loop variable over a literal collection; a parameter that
+      takes few values: an option (it has a default: `True`, `"-_."`, `None`,
+      `DATA_DIR`), annotated `bool`, `Literal[...]` or an `Enum` of the module, or
+      named as above; the parameter of a private function or method (`_helper`,
+      `self._helper`) that every caller in the module passes a fixed value (or
+      nothing) for. A local name counts as what it was assigned
+      (`key = f"{cls.__name__}"`), and what is made of such values only (an f-string,
+      `+`, `%`, `str(...)`, a method given constants: `locale.replace("-", "_")`)
+      takes few values too;
+    - a table built once: written only under `if not TABLE:` or after
+      `if TABLE: return ...` in the same function; warn-once sets, whose name says so
+      (`_WARNED_...`): they hold what the code warned about; counts that the module also
+      decrements (`COUNTS[k] -= 1`): they count live things;
+    - caches of the program or its settings: the value stored is code (a module from
+      `importlib.import_module`/`__import__`, `getattr` of one, a class) or read from a
+      configuration object (`await self.config.guild(g).prefer_lyrics()`), so there is
+      one entry per thing they define;
+    - writes that run when the module is imported or a class is created: at module
+      level, in a registration function (one that returns its own parameter, or that
+      the module uses as a decorator), in `__init_subclass__` or `__set_name__`, or in
+      a method of a metaclass (it runs on classes: `__new__`, `__setattr__`, a
+      singleton's `__call__`);
+    - writes in one-shot code: a function that runs only once (every mention of it in
+      the module is a call, outside any loop, at module level, in the
+      `if __name__ == "__main__":` block or from such a function, so
+      `asyncio.run(main())` counts; calls from other modules are not seen), entry
+      points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
+      `initialize*`, `configure*`, `bootstrap*`, Django's `ready`, click and typer
+      commands, a Django management command's `handle`), and every function of a
+      migration (Django `class Migration`, an Alembic revision, any module importing
+      alembic);
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
@@ -171,15 +199,22 @@ class UnboundedModuleCache(Rule):
         self.decorator_names: set[str] = set()
         self.key_error_bodies: dict[ast.AST, list[tuple[int, int]]] = {}
         self.fixed_loops: dict[ast.AST, list[tuple[str, int, int]]] = {}
-        self.calls: dict[ast.AST, list[CallSite]] = {}
-        self.references: dict[ast.AST, int] = {}
         self.augmented: set[ast.AST] = set()
+        self.class_creation: set[ast.AST] = set()
+        self.stored: dict[ast.AST, ast.expr] = {}
+        self.counted_down: set[Key] = set()
+        # Per container and function, the lines where it is filled only while empty
+        # (``if not TABLE: ...fill...``, or after ``if TABLE: return ...``): built once.
+        self.filled_once: dict[tuple[Key, ast.AST], list[tuple[int, int]]] = {}
 
     # ----------------------------------------------------------- definitions
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._define(node.targets, node.value)
         self._escape(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self.stored[target] = node.value  # what ``CACHE[key] = value`` stores
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -254,35 +289,9 @@ class UnboundedModuleCache(Rule):
             return binding.node, False
         return None, False
 
-    def _private_function(self, name: ast.Name) -> FunctionNode | None:
-        """The undecorated module-level ``_helper`` that ``name`` refers to: private, so
-        (by convention) only this module calls it."""
-        if not name.id.startswith("_") or name.id.startswith("__"):
-            return None
-        binding = self.model.lookup(name.id)
-        if (
-            binding is None
-            or binding.kind != "def"
-            or binding is not self.model.module_scope.bindings.get(name.id)
-            or binding.node.decorator_list
-        ):
-            return None
-        return binding.node
-
     def _fixed(self, expr: ast.expr) -> bool:
-        """A constant, or a module-level name bound to one."""
-        if _constant(expr):
-            return True
-        if not isinstance(expr, ast.Name):
-            return False
-        binding = self.model.lookup(expr.id)
-        return (
-            binding is not None
-            and binding.kind == "assign"
-            and binding is self.model.module_scope.bindings.get(expr.id)
-            and binding.value is not None
-            and _constant(binding.value)
-        )
+        """A constant, a module-level name bound to one, or a member of a class (``Color.RED``)."""
+        return module_facts(self.context).is_fixed(expr)
 
     # ----------------------------------------------------------- growth sites
 
@@ -294,6 +303,11 @@ class UnboundedModuleCache(Rule):
         function = self.model.executing_function
         if function is None or (key is not None and self._bounded_key(key, site, function)):
             return
+        value = self.stored.get(site)
+        if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
+            value = site.args[1]
+        if value is not None and self._settled_value(value, function):
+            return
         parameter = None
         if isinstance(key, ast.Name):
             args = function.args
@@ -301,26 +315,55 @@ class UnboundedModuleCache(Rule):
                 parameter = key.id  # even if normalised in place: derived from what callers pass
         self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameter))
 
-    def _bounded_key(self, key: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
-        """Each part of the key takes few values: a constant, a loop variable over a
-        literal collection, or a flag parameter (``terse=False``)."""
-        parts = key.elts if isinstance(key, ast.Tuple) else [key]
-        return all(self._fixed(part) or self._few_values(part, site, function) for part in parts)
+    def _settled_value(self, value: ast.expr, function: FunctionNode | ast.Lambda) -> bool:
+        """A value that is code (a module or class from ``importlib.import_module``,
+        ``__import__``, ``getattr`` of one, a class) or configuration (``await
+        self.config.guild(g).prefer_lyrics()``): the cache mirrors the program or its
+        settings, one entry per thing they define."""
+        value = value.value if isinstance(value, ast.Await) else value
+        if is_class_value(self.model, value, function) or names_few_values(value):
+            return True
+        return self._loads_code(value)
 
-    def _few_values(self, part: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
+    def _loads_code(self, value: ast.expr, depth: int = 3) -> bool:
+        value = self.model.resolve(value)
+        if not isinstance(value, ast.Call) or not depth:
+            return False
+        name = self.model.qualified_name(value.func)
+        if name == "builtins.getattr":  # ``getattr(module, name)`` of a module loaded here
+            return bool(value.args) and self._loads_code(value.args[0], depth - 1)
+        return name in CODE_LOADERS
+
+    def _bounded_key(self, key: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
+        """Each part of the key takes few values, whatever the traffic (see :meth:`_few_values`)."""
+        parts = key.elts if isinstance(key, ast.Tuple) else [key]
+        return all(self._few_values(part, site, function) for part in parts)
+
+    def _few_values(self, part: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda, depth: int = 2) -> bool:
+        """A fixed value (a constant, a module-level constant, a class member), a class or
+        its name (``cls``, ``type(self)``, ``cls.__name__``), a setting or a name that says
+        it takes few values (``config.MODE``, ``locale``, ``job_type``), what is made of
+        those (an f-string, ``+``/``%``, ``str(...)``, a method of one given constants:
+        ``locale.replace("-", "_")``), a loop variable over a literal collection, or a
+        parameter that takes few values (an option, a ``bool``/``Literal``/``Enum``
+        annotation, a class, a setting, a locale, a theme)."""
+        if self._fixed(part) or is_class_value(self.model, part, function) or names_few_values(part):
+            return True
+        if isinstance(part, ast.Attribute) and part.attr in CLASS_ATTRIBUTES | {"__module__"}:
+            return is_class_value(self.model, part.value, function)
+        made_of = _made_of(part)
+        if made_of is not None:
+            return all(self._few_values(item, site, function, depth) for item in made_of)
         if not isinstance(part, ast.Name):
             return False
+        binding = self.model.lookup(part.id)
+        if binding is not None and binding.kind == "assign" and binding.value is not None and depth:
+            return self._few_values(binding.value, site, function, depth - 1)  # ``key = f"{cls.__name__}"``
         if any(
             name == part.id and start <= site.lineno <= end for name, start, end in self.fixed_loops.get(function, ())
         ):
             return True
-        args = function.args
-        positional = [*args.posonlyargs, *args.args]
-        defaults = zip(
-            [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs],
-            [*args.defaults, *args.kw_defaults],
-        )
-        return any(arg.arg == part.id and _is_flag(default) for arg, default in defaults)
+        return binding is not None and binding.kind == "param" and few_values_parameter(self.model, function, part.id)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         context = type(node.ctx)
@@ -339,6 +382,10 @@ class UnboundedModuleCache(Rule):
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.augmented.add(node.target)
+        if isinstance(node.op, ast.Sub) and isinstance(node.target, ast.Subscript):
+            found = self._key(node.target.value)
+            if found is not None:
+                self.counted_down.add(found[0])  # ``COUNTS[k] -= 1``: a count of live things
         if isinstance(node.op, ast.BitOr) and not _constant_entries(node.value):
             self._grow(node.target, node.target, None)
 
@@ -358,18 +405,6 @@ class UnboundedModuleCache(Rule):
             if isinstance(func.value, ast.Subscript):
                 # ``GROUPS[key].append(item)``: the defaultdict inserts ``key`` first.
                 self._grow(func.value.value, node, func.value.slice, defaultdict_only=True)
-        elif type(func) is ast.Name and func.id[0] == "_":
-            target = self._private_function(func)
-            if target is not None:
-                self.calls.setdefault(target, []).append(
-                    CallSite(
-                        self.model.executing_function is not None,
-                        tuple(self._fixed(arg) for arg in node.args),
-                        {item.arg: self._fixed(item.value) for item in node.keywords if item.arg},
-                        any(isinstance(arg, ast.Starred) for arg in node.args)
-                        or any(item.arg is None for item in node.keywords),
-                    )
-                )
         passed = [self._key(arg.value if isinstance(arg, ast.Starred) else arg) for arg in node.args]
         passed += [self._key(item.value) for item in node.keywords]
         if any(passed):
@@ -395,7 +430,7 @@ class UnboundedModuleCache(Rule):
             if binding is None or binding is not self.model.module_scope.bindings.get(expr.id):
                 return False
             expr = binding.value
-        return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(_constant(item) for item in expr.elts)
+        return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
 
     # ---------------------------------------------------------- cache evidence
 
@@ -419,6 +454,25 @@ class UnboundedModuleCache(Rule):
                 self._length_bound(right)
             left = right
 
+    def visit_If(self, node: ast.If) -> None:
+        """``if not TABLE: <fill>`` and ``if TABLE: return TABLE[...]``: a table built once."""
+        function = self.model.executing_function
+        if function is None:
+            return
+        test, empty = node.test, False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, empty = test.operand, True
+        found = self._key(test)
+        if found is None:
+            return
+        if empty:
+            span = (node.body[0].lineno, node.body[-1].end_lineno)
+        elif isinstance(node.body[-1], ast.Return) and not node.orelse:
+            span = (node.end_lineno + 1, function.end_lineno)
+        else:
+            return
+        self.filled_once.setdefault((found[0], function), []).append(span)
+
     def visit_Try(self, node: ast.Try) -> None:
         function = self.model.executing_function
         if function is None or not any(self._catches_key_error(handler.type) for handler in node.handlers):
@@ -426,7 +480,8 @@ class UnboundedModuleCache(Rule):
         span = (node.body[0].lineno, node.body[-1].end_lineno)
         self.key_error_bodies.setdefault(function, []).append(span)
 
-    visit_TryStar = visit_Try
+    if hasattr(ast, "TryStar"):  # Python 3.11+
+        visit_TryStar = visit_Try
 
     def _catches_key_error(self, caught: ast.expr | None) -> bool:
         types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
@@ -467,12 +522,9 @@ class UnboundedModuleCache(Rule):
             self._shrink(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if type(node.ctx) is ast.Load:
-            target = self._private_function(node) if node.id[0] == "_" else None
-            if target is not None:
-                self.references[target] = self.references.get(target, 0) + 1
-        elif (
-            node.id in self.names
+        if (
+            type(node.ctx) is not ast.Load
+            and node.id in self.names
             and node.id in self.model.scope.global_names
             and node not in self.augmented
         ):
@@ -506,6 +558,14 @@ class UnboundedModuleCache(Rule):
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         self.visit_ClassDef(node)
         self.visit_Lambda(node)
+        owner = self.model.class_def
+        if owner is not None and (
+            node.name in CLASS_CREATION or self._is_metaclass(owner)
+        ):
+            self.class_creation.add(node)
+
+    def _is_metaclass(self, class_def: ast.ClassDef) -> bool:
+        return any(self.model.qualified_name(base) in METACLASS_BASES for base in class_def.bases)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -530,11 +590,14 @@ class UnboundedModuleCache(Rule):
             if key in self.shrunk or key in self.escaped:
                 continue
             instance_attributes = container.class_scope.instance_attributes if container.class_scope else {}
+            if "warned" in name_words(key[1]) or key in self.counted_down:
+                continue  # a warn-once set, a reference count
             sites = [
                 site
                 for site in self.growth.get(key, ())
                 if not self._import_time_or_bounded(site)
                 and not (site.through_self and key[1] in instance_attributes)
+                and not self._filled_once(key, site)
             ]
             if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
                 continue
@@ -548,48 +611,60 @@ class UnboundedModuleCache(Rule):
             )
 
     def _import_time_or_bounded(self, site: Growth) -> bool:
-        """Writes by a decorator, or a private helper called only at import or with fixed keys."""
+        """Writes that run when the module is imported or a class is created (a decorator,
+        ``__init_subclass__``, a metaclass), in a function that runs once (a script's
+        ``main``, a private helper called at import), or keyed by a parameter that every
+        caller passes a fixed value for."""
         function = site.function
         if getattr(function, "name", None) in self.decorator_names or (
             function in self.returns_parameter and function not in self.returns_other
         ):
             return True
-        calls = self.calls.get(function)
-        if not calls or len(calls) != self.references.get(function):
-            return False  # called from elsewhere, or passed around: callers unknown
-        if not any(call.in_function for call in calls):
+        if function in self.class_creation:
             return True
-        return site.parameter is not None and all(call.passes_fixed(function, site.parameter) for call in calls)
+        facts = module_facts(self.context)
+        if facts.runs_once(function):
+            return True
+        return site.parameter is not None and facts.passes_fixed(function, site.parameter)
+
+    def _filled_once(self, key: Key, site: Growth) -> bool:
+        spans = self.filled_once.get((key, site.function), ())
+        return any(start <= site.node.lineno <= end for start, end in spans)
 
     def _memoizes(self, key: Key, site: Growth) -> bool:
         looked_up = self.lookups.get((key, site.function))
         return looked_up is not None and looked_up < (site.node.lineno, site.node.col_offset)
 
     def _cache_like(self, name: str) -> bool:
-        return any(word.lower() in self.cache_words for word in _WORDS.findall(name))
+        return any(word in self.cache_words for word in name_words(name))
 
 
-def _constant(expr: ast.expr) -> bool:
-    """A key fixed in the source: the set of such keys is bounded."""
-    if isinstance(expr, ast.Constant):
-        return True
+def _made_of(expr: ast.expr) -> list[ast.expr] | None:
+    """The values a key is built from, when building cannot add values: the holes of an
+    f-string, the operands of ``+``/``%``, the argument of ``str()``, the receiver of a
+    method given only constants (``name.replace("-", "_")``)."""
+    if isinstance(expr, ast.JoinedStr):
+        return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
     if isinstance(expr, ast.Tuple):
-        return all(_constant(item) for item in expr.elts)
-    return isinstance(expr, ast.JoinedStr) and all(isinstance(item, ast.Constant) for item in expr.values)
+        return expr.elts
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        return [expr.left, expr.right]
+    if not isinstance(expr, ast.Call) or expr.keywords or not all(is_constant(arg) for arg in expr.args[1:]):
+        return None
+    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1:
+        return [expr.args[0]]
+    if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
+        return [expr.func.value]
+    return None
 
 
 def _constant_entries(expr: ast.expr) -> bool:
     """``{"a": 1}``, ``("a", "b")``: a literal whose keys are all constants."""
     if isinstance(expr, ast.Dict):
-        return all(key is not None and _constant(key) for key in expr.keys)
+        return all(key is not None and is_constant(key) for key in expr.keys)
     if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
-        return all(_constant(item) for item in expr.elts)
-    return _constant(expr)
-
-
-def _is_flag(expr: ast.expr | None) -> bool:
-    """``True``, ``False``, ``0`` or ``1``: the default of a flag parameter."""
-    return isinstance(expr, ast.Constant) and type(expr.value) in (bool, int) and expr.value in (0, 1)
+        return all(is_constant(item) for item in expr.elts)
+    return is_constant(expr)
 
 
 def _is_zero(expr: ast.expr) -> bool:

@@ -3,48 +3,18 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
 from typing import NamedTuple
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import is_infinite, is_none
 from oomlint.rules.python._images import CheckedFirst, shorten
+from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only
 
-FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
-WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})
-FLASK_REQUEST = "flask.request"
-REQUEST_TYPES = {
-    **dict.fromkeys(
-        ("flask.Request", "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request",
-         "werkzeug.wrappers.request.Request"),
-        FLASK,
-    ),
-    **dict.fromkeys(("fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"), STARLETTE),
-    **dict.fromkeys(
-        ("aiohttp.web.Request", "aiohttp.web.BaseRequest", "aiohttp.web_request.Request",
-         "aiohttp.web_request.BaseRequest"),
-        AIOHTTP,
-    ),
-}
-UPLOAD_TYPES = {
-    **dict.fromkeys(
-        ("werkzeug.FileStorage", "werkzeug.datastructures.FileStorage",
-         "werkzeug.datastructures.file_storage.FileStorage"),
-        FLASK,
-    ),
-    **dict.fromkeys(
-        (f"django.core.files.uploadedfile.{kind}UploadedFile" for kind in ("", "InMemory", "Temporary")), DJANGO
-    ),
-    **dict.fromkeys(
-        ("fastapi.UploadFile", "fastapi.datastructures.UploadFile", "starlette.datastructures.UploadFile"), STARLETTE
-    ),
-}
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
-# Unwrapped to the type they annotate; the sequences to their element type.
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
 # ``upload.multiple_chunks()``.
 SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
@@ -69,6 +39,8 @@ BODY_LIMITS = {
 }
 SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
 FLASK_LIMIT = BODY_LIMITS[FLASK].setting
+
+
 class UnboundedUploadRead(CheckedFirst, Rule):
     """
     ## What it does
@@ -112,7 +84,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     larger requests itself.
 
     Other `.read()` calls are not flagged: the object must be known to be an upload or
-    a request.
+    a request. Nor are reads in functions that serve administrators only (decorated
+    `@admins_only`, `@staff_member_required`, `@superuser_required`..., a method of a
+    Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`):
+    what an administrator uploads is the operator's own data.
 
     ## Why is this bad?
     `read()` with no size holds the whole upload in memory, as one `bytes` object (and
@@ -182,6 +157,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         super().__init__(context, options)
         self.unbounded: list[tuple[ast.Call, str, str]] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
+        self.inputs = WebInputs(self.model)
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if not self.relevant or node.value is None:
@@ -200,7 +176,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if framework is not None:
                 self._note_limit(framework, item.value)
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here:
+        if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here and not admins_only(self.model):
             found = self._whole_read(node, func)
             if found is not None:
                 self.unbounded.append((node, *found))
@@ -236,107 +212,19 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if _size_given(call):
                 return None
             if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
-                framework = self._upload(receiver.value)
+                framework = self.inputs.upload(receiver.value)
                 if framework is not None:
                     return framework, "upload"
-                if receiver.attr == "stream" and self._request(receiver.value) == FLASK:
+                if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
                     return FLASK, "request body"
                 return None
-            framework = self._upload(receiver)
+            framework = self.inputs.upload(receiver)
             if framework is not None:
                 return framework, "upload"
-        framework = self._request(receiver)
+        framework = self.inputs.request(receiver)
         if (func.attr, framework) in BODY_READS:
             return framework, "request body"
         return None
-
-    # What an expression is -------------------------------------------------
-
-    def _request(self, expr: ast.expr) -> str | None:
-        """The framework whose request object ``expr`` is, if known."""
-        if self.model.qualified_name(expr) == FLASK_REQUEST:
-            return FLASK
-        parameter = self._parameter(expr)
-        if parameter is None:
-            return None
-        if parameter.annotation is not None:
-            return self._annotated(parameter.annotation, REQUEST_TYPES, expr)
-        if (
-            parameter.arg == "request"
-            and AIOHTTP in self.model.imported_packages
-            and isinstance(self.model.function, ast.AsyncFunctionDef)
-        ):
-            return AIOHTTP
-        return None
-
-    def _upload(self, expr: ast.expr) -> str | None:
-        """The framework whose uploaded file ``expr`` is, if known."""
-        origin = self.model.resolve(expr)
-        if isinstance(origin, ast.Subscript):
-            return self._upload_container(origin.value)
-        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr == "get":
-            return self._upload_container(origin.func.value)
-        if not isinstance(origin, ast.Name):
-            return None
-        binding = self.model.lookup(origin.id)
-        if binding is None:
-            return None
-        if binding.kind == "param":
-            annotation = binding.node.annotation
-            return self._annotated(annotation, UPLOAD_TYPES, origin) if annotation is not None else None
-        loop = binding.node
-        if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)) and _is_name(loop.target, origin.id):
-            return self._upload_collection(loop.iter, origin)
-        return None
-
-    def _upload_collection(self, expr: ast.expr, item: ast.Name) -> str | None:
-        """``request.files.getlist(...)``, ``.values()``, a ``list[UploadFile]`` parameter;
-        ``item`` is the loop's name for one of them."""
-        origin = self.model.resolve(expr)
-        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("getlist", "values"):
-            return self._upload_container(origin.func.value)
-        parameter = self._parameter(origin)
-        if parameter is not None and parameter.annotation is not None:
-            return self._annotated(parameter.annotation, UPLOAD_TYPES, item, element=True)
-        return None
-
-    def _upload_container(self, expr: ast.expr) -> str | None:
-        """``request.files`` (Flask), ``request.FILES`` (Django), ``await request.form()`` (Starlette)."""
-        origin = self.model.resolve(expr)
-        if isinstance(origin, ast.Attribute):
-            if origin.attr == "files" and self._request(origin.value) == FLASK:
-                return FLASK
-            if origin.attr == "FILES" and ({"django", "rest_framework"} & self.model.imported_packages):
-                return DJANGO
-            return None
-        if isinstance(origin, ast.Await):
-            origin = origin.value
-        if (
-            isinstance(origin, ast.Call)
-            and isinstance(origin.func, ast.Attribute)
-            and origin.func.attr == "form"
-            and self._request(origin.func.value) == STARLETTE
-        ):
-            return STARLETTE
-        return None
-
-    def _parameter(self, expr: ast.AST) -> ast.arg | None:
-        if not isinstance(expr, ast.Name):
-            return None
-        binding = self.model.lookup(expr.id)
-        return binding.node if binding is not None and binding.kind == "param" else None
-
-    def _annotated(
-        self, annotation: ast.expr, types: dict[str, str], value: ast.Name, element: bool = False
-    ) -> str | None:
-        """The framework of the type of ``types`` that ``annotation`` names (that its items
-        have, for ``element``) for ``value``, a name so annotated. In a union with other
-        types (``bytes | UploadFile``) the value may be any of them: it is one of ``types``
-        only where ``isinstance(value, ...)`` says so."""
-        allowed = list(self.model.annotation_types(annotation, element))
-        if not any(name in types for name in allowed):
-            return None
-        return _framework_of(allowed, types) or _framework_of(self.model.narrowed_types(value), types)
 
 def _size_given(call: ast.Call) -> bool:
     """Whether ``read(...)`` is given a size that bounds it (``-1`` and ``None`` do not)."""
@@ -349,13 +237,6 @@ def _size_given(call: ast.Call) -> bool:
     if isinstance(size, ast.UnaryOp) and isinstance(size.op, ast.USub) and isinstance(size.operand, ast.Constant):
         return False
     return not is_none(size)
-
-
-def _framework_of(names: Sequence[str | None], types: dict[str, str]) -> str | None:
-    """The framework of the first of ``names`` when every one of them is one of ``types``."""
-    if names and all(name in types for name in names):
-        return types[names[0]]
-    return None
 
 
 def _reads_size(node: ast.AST) -> bool:
@@ -375,7 +256,3 @@ def _names_flask_limit(target: ast.expr) -> bool:
     else:
         return False
     return isinstance(name, str) and name.lower() == FLASK_LIMIT
-
-
-def _is_name(target: ast.expr, name: str) -> bool:
-    return isinstance(target, ast.Name) and target.id == name

@@ -1,0 +1,335 @@
+"""Where a web application's untrusted input comes from: request objects, uploads, and
+what is read from them or from the network. Shared by OOM401 (images decoded from it)
+and OOM403 (uploads and bodies read whole).
+
+``WebInputs`` answers for one module, from the semantic model as the walk stands: the
+frameworks' request and upload objects, by annotation, by ``flask.request``, by the
+collections that hold uploads (``request.files``, ``request.FILES``, ``await
+request.form()``) and, for a union-annotated parameter, by the ``isinstance`` test
+known to hold around it (the semantic model's guards).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from oomlint.python.astutil import name_words
+from oomlint.python.semantic import SemanticModel
+
+FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
+WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})
+FLASK_REQUEST = "flask.request"
+REQUEST_TYPES = {
+    **dict.fromkeys(
+        ("flask.Request", "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request",
+         "werkzeug.wrappers.request.Request"),
+        FLASK,
+    ),
+    **dict.fromkeys(("fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"), STARLETTE),
+    **dict.fromkeys(
+        ("aiohttp.web.Request", "aiohttp.web.BaseRequest", "aiohttp.web_request.Request",
+         "aiohttp.web_request.BaseRequest"),
+        AIOHTTP,
+    ),
+}
+UPLOAD_TYPES = {
+    **dict.fromkeys(
+        ("werkzeug.FileStorage", "werkzeug.datastructures.FileStorage",
+         "werkzeug.datastructures.file_storage.FileStorage"),
+        FLASK,
+    ),
+    **dict.fromkeys(
+        (f"django.core.files.uploadedfile.{kind}UploadedFile" for kind in ("", "InMemory", "Temporary")), DJANGO
+    ),
+    **dict.fromkeys(
+        ("fastapi.UploadFile", "fastapi.datastructures.UploadFile", "starlette.datastructures.UploadFile"), STARLETTE
+    ),
+}
+# Unwrapped to the type they annotate; the sequences to their element type.
+
+
+# ---------------------------------------------------------------- untrusted data
+
+UPLOAD, REQUEST, NETWORK, FORM = "an upload", "request data", "a network response", "form input"
+# Calls whose result carries their first argument's data (or, for a path join, any argument's);
+# those that make bytes of text (``b64decode(request.json["image"])``) make it image data.
+CARRIERS = frozenset(
+    {"io.BytesIO", "io.StringIO", "io.BufferedReader", "numpy.frombuffer", "numpy.fromstring", "numpy.asarray",
+     "numpy.array", "base64.b64decode", "base64.decodebytes", "base64.urlsafe_b64decode", "base64.standard_b64decode",
+     "builtins.bytes", "builtins.bytearray", "builtins.memoryview", "builtins.open", "builtins.str",
+     "pathlib.Path", "os.fspath"}
+)
+BYTES_FROM_TEXT = frozenset(
+    {"io.BytesIO", "numpy.frombuffer", "numpy.fromstring", "base64.b64decode", "base64.decodebytes",
+     "base64.urlsafe_b64decode", "base64.standard_b64decode", "builtins.bytes", "builtins.bytearray"}
+)
+# What a request holds as text (the query, form fields, JSON, headers): used as a path, it
+# names a file on the server, chosen by an internal caller, not image data from a client.
+REQUEST_TEXT = frozenset(
+    {"args", "form", "values", "json", "GET", "POST", "query_params", "path_params", "match_info", "query",
+     "cookies", "COOKIES", "headers", "META", "get_json"}
+)
+PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
+# Methods that return (part of) their receiver's data.
+CARRYING_METHODS = frozenset(
+    {"read", "read1", "aread", "readall", "getvalue", "getbuffer", "get", "get_json", "get_data", "getlist", "json",
+     "body", "form", "multipart",
+     "text", "content", "open", "chunks", "decode", "encode", "tobytes", "iter_content"}
+)
+NETWORK_MODULES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
+NETWORK_CALLS = frozenset({"urllib.request.urlopen", "urllib.request.urlretrieve"})
+HTTP_CLIENTS = frozenset(
+    {"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+     "urllib3.PoolManager"}
+)
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "request", "stream", "send", "fetch", "urlopen"})
+# Attributes of a Django form or serializer that hold what the client submitted.
+FORM_DATA = frozenset({"cleaned_data", "validated_data", "initial_data"})
+DJANGO = frozenset({"django", "rest_framework"})
+_ORIGIN_DEPTH = 8
+
+
+class Origin(NamedTuple):
+    """Where a value comes from: ``untrusted`` says what (an upload, request data, a
+    network response, form input); else ``parameter`` names the function's parameter it
+    is (its callers decide), or neither is known."""
+
+    untrusted: str | None = None
+    parameter: str | None = None
+    text: bool = False
+    """Untrusted text (a query or form field, JSON): a path when opened, data only once
+    made bytes (``b64decode``, ``.encode()``)."""
+
+
+UNKNOWN = Origin()
+
+
+class WebInputs:
+    """The request and upload objects of one module (see the module docstring)."""
+
+    def __init__(self, model: SemanticModel):
+        self.model = model
+        self.imported = model.imported_packages
+        """Top-level packages the module imports (``aiohttp``, ``django``...), so far in the walk."""
+
+    def request(self, expr: ast.expr) -> str | None:
+        """The framework whose request object ``expr`` is, if known."""
+        if self.model.qualified_name(expr) == FLASK_REQUEST:
+            return FLASK
+        parameter = self._parameter(expr)
+        if parameter is None:
+            return None
+        if parameter.annotation is not None:
+            return self._annotated(parameter.annotation, REQUEST_TYPES, expr)
+        if (
+            parameter.arg == "request"
+            and AIOHTTP in self.imported
+            and isinstance(self.model.function, ast.AsyncFunctionDef)
+        ):
+            return AIOHTTP
+        return None
+
+    def upload(self, expr: ast.expr) -> str | None:
+        """The framework whose uploaded file ``expr`` is, if known."""
+        origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Subscript):
+            if isinstance(origin.value, ast.Name):  # ``files[0]`` of a ``list[UploadFile]``
+                return self._upload_container(origin.value) or self._upload_collection(origin.value, origin.value)
+            return self._upload_container(origin.value)
+        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr == "get":
+            return self._upload_container(origin.func.value)
+        if not isinstance(origin, ast.Name):
+            return None
+        binding = self.model.lookup(origin.id)
+        if binding is None:
+            return None
+        if binding.kind == "param":
+            annotation = binding.node.annotation
+            return self._annotated(annotation, UPLOAD_TYPES, origin) if annotation is not None else None
+        loop = binding.node
+        if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)) and _is_name(loop.target, origin.id):
+            return self._upload_collection(loop.iter, origin)
+        return None
+
+    def _upload_collection(self, expr: ast.expr, item: ast.Name) -> str | None:
+        """``request.files.getlist(...)``, ``.values()``, a ``list[UploadFile]`` parameter;
+        ``item`` is the loop's name for one of them."""
+        origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("getlist", "values"):
+            return self._upload_container(origin.func.value)
+        parameter = self._parameter(origin)
+        if parameter is not None and parameter.annotation is not None:
+            return self._annotated(parameter.annotation, UPLOAD_TYPES, item, element=True)
+        return None
+
+    def _upload_container(self, expr: ast.expr) -> str | None:
+        """``request.files`` (Flask), ``request.FILES`` (Django), ``await request.form()`` (Starlette)."""
+        origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Attribute):
+            if origin.attr == "files" and self.request(origin.value) == FLASK:
+                return FLASK
+            if origin.attr == "FILES" and ({"django", "rest_framework"} & self.imported):
+                return DJANGO
+            return None
+        if isinstance(origin, ast.Await):
+            origin = origin.value
+        if (
+            isinstance(origin, ast.Call)
+            and isinstance(origin.func, ast.Attribute)
+            and origin.func.attr == "form"
+            and self.request(origin.func.value) == STARLETTE
+        ):
+            return STARLETTE
+        return None
+
+    def _parameter(self, expr: ast.AST) -> ast.arg | None:
+        if not isinstance(expr, ast.Name):
+            return None
+        binding = self.model.lookup(expr.id)
+        return binding.node if binding is not None and binding.kind == "param" else None
+
+    def _annotated(
+        self, annotation: ast.expr, types: dict[str, str], value: ast.Name, element: bool = False
+    ) -> str | None:
+        """The framework of the type of ``types`` that ``annotation`` names (that its items
+        have, for ``element``) for ``value``, a name so annotated. In a union with other
+        types (``bytes | UploadFile``) the value may be any of them: it is one of ``types``
+        only where ``isinstance(value, ...)`` says so."""
+        allowed = list(self.model.annotation_types(annotation, element))
+        if not any(name in types for name in allowed):
+            return None
+        return _framework_of(allowed, types) or _framework_of(self.model.narrowed_types(value), types)
+
+    def origin(self, expr: ast.expr | None, depth: int = _ORIGIN_DEPTH) -> Origin:
+        """Where the data of ``expr`` comes from, following local names and what carries
+        data along (``BytesIO(...)``, ``np.frombuffer(...)``, ``b64decode(...)``,
+        ``.read()``, ``.file``, a path joined from it): an upload, a request's data or
+        form input, a network response (``requests``, ``httpx``, ``aiohttp``,
+        ``urlopen``), or a parameter of the function."""
+        if expr is None or depth == 0:
+            return UNKNOWN
+        if isinstance(expr, ast.Await):
+            return self.origin(expr.value, depth - 1)
+        parameter = self._parameter(expr)
+        if self.upload(expr) is not None or self._upload_container(expr) is not None:
+            return Origin(untrusted=UPLOAD, parameter=parameter.arg if parameter else None)
+        if self._is_request(expr):
+            return Origin(untrusted=REQUEST)
+        if isinstance(expr, ast.Name):
+            binding = self.model.lookup(expr.id)
+            if binding is None:
+                return UNKNOWN
+            if binding.kind == "param":
+                return Origin(parameter=expr.id)
+            if binding.kind in ("assign", "with") and binding.value is not None:
+                return self.origin(binding.value, depth - 1)
+            return UNKNOWN
+        if isinstance(expr, ast.Attribute):
+            if expr.attr in FORM_DATA:
+                return Origin(untrusted=FORM)
+            if expr.attr in REQUEST_TEXT and self._is_request(expr.value):
+                return Origin(untrusted=REQUEST, text=True)
+            return self.origin(expr.value, depth - 1)
+        if isinstance(expr, ast.Subscript):
+            return self.origin(expr.value, depth - 1)
+        if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+            parts = [part.value for part in expr.values if isinstance(part, ast.FormattedValue)] if isinstance(
+                expr, ast.JoinedStr
+            ) else [expr.left, expr.right]
+            return self._first_untrusted(parts, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_origin(expr, depth)
+        return UNKNOWN
+
+    def _call_origin(self, call: ast.Call, depth: int) -> Origin:
+        name = self.model.qualified_name(call.func)
+        if name is not None:
+            if name in NETWORK_CALLS or name.startswith(NETWORK_MODULES):
+                return Origin(untrusted=NETWORK)
+            if name in PATH_JOINS:
+                return self._first_untrusted(call.args, depth)
+            if name in CARRIERS:
+                carried = self.origin(call.args[0] if call.args else None, depth - 1)
+                return carried._replace(text=False) if name in BYTES_FROM_TEXT else carried
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return UNKNOWN
+        if func.attr in HTTP_METHODS and self._http_client(func.value):
+            return Origin(untrusted=NETWORK)
+        if func.attr in REQUEST_TEXT and self._is_request(func.value):
+            return Origin(untrusted=REQUEST, text=True)
+        if func.attr in CARRYING_METHODS:
+            carried = self.origin(func.value, depth - 1)
+            return carried._replace(text=False) if func.attr == "encode" else carried
+        return UNKNOWN
+
+    def _is_request(self, expr: ast.expr) -> bool:
+        return self.request(expr) is not None or self._django_request(expr)
+
+    def _first_untrusted(self, parts, depth: int) -> Origin:
+        """Untrusted when any part is (data rather than text, if one is); otherwise the one
+        parameter among them, if any."""
+        origins = [self.origin(part, depth - 1) for part in parts]
+        untrusted = min((origin for origin in origins if origin.untrusted), key=lambda origin: origin.text, default=None)
+        if untrusted is not None:
+            return untrusted
+        parameters = [origin for origin in origins if origin.parameter]
+        return parameters[0] if len(parameters) == 1 else UNKNOWN
+
+    def _http_client(self, expr: ast.expr) -> bool:
+        origin = self.model.resolve(expr)
+        return isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) in HTTP_CLIENTS
+
+    def _django_request(self, expr: ast.expr) -> bool:
+        """A parameter named ``request`` in a Django or Django REST framework module."""
+        if not (isinstance(expr, ast.Name) and expr.id == "request" and DJANGO & self.imported):
+            return False
+        binding = self.model.lookup(expr.id)
+        return binding is not None and binding.kind == "param"
+
+
+def _framework_of(names: Sequence[str | None], types: dict[str, str]) -> str | None:
+    """The framework of the first of ``names`` when every one of them is one of ``types``."""
+    if names and all(name in types for name in names):
+        return types[names[0]]
+    return None
+
+
+def _is_name(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Name) and target.id == name
+
+
+ADMIN_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superusers"})
+ADMIN_CLASSES = frozenset({"ModelAdmin", "AdminSite", "IsAdminUser"})
+
+
+def admins_only(model: SemanticModel) -> bool:
+    """Whether the function being walked serves administrators only: a decorator says so
+    (``@admins_only``, ``@staff_member_required``, ``@superuser_required``), or its class is
+    a Django ``ModelAdmin`` or has ``permission_classes`` with ``IsAdminUser``. What an
+    administrator uploads is the operator's own data, not an attacker's."""
+    function = model.function
+    if function is None:
+        return False
+    decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
+    if any(word in ADMIN_WORDS for item in decorators for word in name_words(_last_name(item) or "")):
+        return True
+    owner = model.method_class
+    if owner is None:
+        return False
+    if any(_last_name(base) in ADMIN_CLASSES for base in owner.bases):
+        return True
+    return any(
+        isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "permission_classes" for target in statement.targets)
+        and any(_last_name(node) in ADMIN_CLASSES for node in ast.walk(statement.value))
+        for statement in owner.body
+    )
+
+
+def _last_name(expr: ast.AST) -> str | None:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
