@@ -321,7 +321,7 @@ async def lsp_session(documents: list[Path], path: str) -> list[types.PublishDia
     def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
         received.put_nowait(params)
 
-    await client.start_io(sys.executable, "-m", "oomlint", "lsp", env={**os.environ, "PATH": path})
+    await client.start_io(sys.executable, "-m", "oomlint", "lsp", env={**os.environ, "PATH": path}, cwd=FIXTURES)
     try:
         await client.initialize_async(types.InitializeParams(process_id=None, root_uri=FIXTURES.as_uri(), capabilities=types.ClientCapabilities()))
         client.initialized(types.InitializedParams())

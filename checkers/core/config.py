@@ -134,11 +134,13 @@ class Config:
 
     def is_test_code(self, path: str) -> bool:
         """Whether ``test-files`` matches the path below the configuration's folder (or,
-        with no configuration file, below the current directory): the folders above a
-        project say nothing about it."""
+        with no configuration file or a path outside its folder, below the current
+        directory): the folders above a project say nothing about it."""
         if not self.test_files:
             return False
-        relative = self.relative(path) if self.root is not None else _below_cwd(path)
+        relative = self.relative(path) if self.root is not None else None
+        if relative is None or os.path.isabs(relative):  # outside the configuration's folder
+            relative = _below_cwd(path)
         return any(path_matches(relative, pattern) for pattern in self.test_files)
 
     def is_excluded(self, path: str) -> bool:
