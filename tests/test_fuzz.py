@@ -33,7 +33,7 @@ import hypothesmith
 import libcst
 import pytest
 from flake8.processor import FileProcessor
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.workspace import TextDocument
@@ -494,12 +494,22 @@ def _with(name: str, old: bytes, new: bytes) -> tuple[str, bytes]:
 
 @host_settings(1.2)
 @given(case=damaged_fixtures())
+@example(case=_with("OOM501.yaml", b"name: fluentd\n", b"name: flu\0entd\n"))
 def test_damaged_fixtures(workdir, pylint, capsys, case):
     name, data = case
     through_every_host(workdir, pylint, capsys, data, Path(name).suffix)
 
 
-# ------------------------------------------------ what the fuzzing found
+# ------------------------------------------------ what the fuzzing found, exactly
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_character_yaml_forbids_is_an_oom003_where_it_is(line_break):
+    """PyYAML's reader error has no mark and says where in a second line of its message."""
+    text = "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: caf\u00e9\U0001f600\0\n"
+    (finding,) = check_bytes(text.replace("\n", line_break).encode(), "pod.yaml", EVERY_RULE)
+    assert (finding.line, finding.column, finding.code) == (8, 14, "OOM003")
+    assert finding.message == "cannot parse YAML: unacceptable character #x0000: control characters are not allowed"
 
 
 def known_defect(data: bytes, suffix: str, raised: type[Exception], defect: str, name: str):
