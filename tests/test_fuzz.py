@@ -495,6 +495,7 @@ def _with(name: str, old: bytes, new: bytes) -> tuple[str, bytes]:
 @host_settings(1.2)
 @given(case=damaged_fixtures())
 @example(case=_with("OOM501.yaml", b"name: fluentd\n", b"name: flu\0entd\n"))
+@example(case=_with("daemonset.json", b'"name": "node-agent"', b'"name": "\\u2028node-agent"'))
 def test_damaged_fixtures(workdir, pylint, capsys, case):
     name, data = case
     through_every_host(workdir, pylint, capsys, data, Path(name).suffix)
@@ -510,6 +511,20 @@ def test_a_character_yaml_forbids_is_an_oom003_where_it_is(line_break):
     (finding,) = check_bytes(text.replace("\n", line_break).encode(), "pod.yaml", EVERY_RULE)
     assert (finding.line, finding.column, finding.code) == (8, 14, "OOM003")
     assert finding.message == "cannot parse YAML: unacceptable character #x0000: control characters are not allowed"
+
+
+def test_line_breaks_in_quoted_names_are_escaped_in_messages():
+    data = (
+        b'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: "flu\\nentd", namespace: "log\\u2028ging"}\n'
+        b"spec:\n  selector: {matchLabels: {app: fluentd}}\n  template:\n    spec:\n      containers:\n"
+        b'        - name: "a\\rb\\x85"\n          image: fluentd\n'
+    )
+    (finding,) = check_bytes(data, "ds.yaml", EVERY_RULE)
+    assert (finding.line, finding.column, finding.code) == (9, 11, "OOM501")
+    assert finding.message == (
+        "DaemonSet log\\u2028ging/flu\\nentd: container 'a\\rb\\x85' has no memory limit, so a leak grows until "
+        "the node runs out and the kubelet evicts other pods; set resources.limits.memory"
+    )
 
 
 def known_defect(data: bytes, suffix: str, raised: type[Exception], defect: str, name: str):
