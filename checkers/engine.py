@@ -41,7 +41,8 @@ _WALK_RECURSION_LIMIT = 20_000
 # Methods that set up ``self``; walked before the other function bodies.
 INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Where Python and YAML end a line, and the language server protocol too."""
 _CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
@@ -203,7 +204,7 @@ class FileContext:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.source)
+            self._lines = LINE_BREAK.split(self.source)
         return self._lines
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None, fix_hint: object = None) -> None:

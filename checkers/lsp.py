@@ -17,7 +17,7 @@ from pygls.uris import to_fs_path
 from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
-from oomlint.engine import DIAGNOSTICS, Finding, check_bytes
+from oomlint.engine import DIAGNOSTICS, LINE_BREAK, Finding, check_bytes
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -56,6 +56,7 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
         return []
     path, rules, findings = checked
     wanted = {(d.code, d.range.start.line) for d in params.context.diagnostics}
+    lines = LINE_BREAK.split(document.source)
     actions = []
     for finding in findings:
         if not finding.fix or (finding.code, finding.line - 1) not in wanted:
@@ -68,7 +69,7 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
             types.CodeAction(
                 title=f"Fix {finding.code}" + (" (unsafe: may change behaviour)" if finding.fix == "unsafe" else ""),
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic(finding, document)],
+                diagnostics=[diagnostic(finding, document, lines)],
                 is_preferred=finding.fix == "safe",
                 edit=types.WorkspaceEdit(changes={document.uri: [types.TextEdit(range=whole, new_text=new_text)]}),
             )
@@ -93,21 +94,24 @@ def publish(ls: LanguageServer, uri: str) -> None:
     if checked is None:
         return
     _, _, findings = checked
-    diagnostics = [diagnostic(finding, document) for finding in findings]
+    lines = LINE_BREAK.split(document.source)
+    diagnostics = [diagnostic(finding, document, lines) for finding in findings]
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
     )
 
 
-def diagnostic(finding: Finding, document) -> types.Diagnostic:
-    """Engine positions are 1-based code points; LSP's are 0-based in the client's units."""
+def diagnostic(finding: Finding, document, lines: list[str]) -> types.Diagnostic:
+    """Engine positions are 1-based code points; LSP's are 0-based in the client's units,
+    on ``lines`` split where the protocol ends lines (not ``document.lines``:
+    str.splitlines() also breaks at form feeds, U+2028 and the like)."""
     in_code_points = types.Range(
         start=types.Position(line=finding.line - 1, character=finding.column - 1),
         end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1),
     )
     is_diagnostic = finding.code in DIAGNOSTICS
     return types.Diagnostic(
-        range=document.position_codec.range_to_client_units(document.lines, in_code_points),
+        range=document.position_codec.range_to_client_units(lines, in_code_points),
         message=finding.message,
         severity=types.DiagnosticSeverity.Error if is_diagnostic else types.DiagnosticSeverity.Warning,
         code=finding.code,

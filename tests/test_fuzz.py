@@ -496,6 +496,7 @@ def _with(name: str, old: bytes, new: bytes) -> tuple[str, bytes]:
 @given(case=damaged_fixtures())
 @example(case=_with("OOM501.yaml", b"name: fluentd\n", b"name: flu\0entd\n"))
 @example(case=_with("daemonset.json", b'"name": "node-agent"', b'"name": "\\u2028node-agent"'))
+@example(case=("OOM101.py", b"\x0c" + FIXTURE_BYTES["OOM101.py"]))
 def test_damaged_fixtures(workdir, pylint, capsys, case):
     name, data = case
     through_every_host(workdir, pylint, capsys, data, Path(name).suffix)
@@ -525,6 +526,26 @@ def test_line_breaks_in_quoted_names_are_escaped_in_messages():
         "DaemonSet log\\u2028ging/flu\\nentd: container 'a\\rb\\x85' has no memory limit, so a leak grows until "
         "the node runs out and the kubelet evicts other pods; set resources.limits.memory"
     )
+
+
+def published(path: Path, text: str) -> list[tuple[str, int, int, int, int]]:
+    document = TextDocument(path.as_uri(), text)
+    editor = Editor(document)
+    lsp.publish(editor, document.uri)
+    (params,) = editor.published
+    return [(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) for d in params.diagnostics]
+
+
+UNBOUNDED = "@functools.cache\ndef load(key):\n    return key\n"
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x85", "\u2028"], ids=["FF", "FS", "NEL", "LS"])
+def test_lsp_ranges_are_on_the_protocols_lines(workdir, separator):
+    """str.splitlines() breaks at these, Python and the protocol do not: the range of a
+    finding below one was measured on the wrong line (here too short, and with a
+    character of two UTF-16 units)."""
+    text = f"import functools\n\nX = '{separator}\U0001f600'\n" + UNBOUNDED
+    assert published(workdir / "editor.py", text) == [("OOM301", 3, 1, 3, 16)]
 
 
 def known_defect(data: bytes, suffix: str, raised: type[Exception], defect: str, name: str):
