@@ -17,7 +17,9 @@ from pygls.uris import to_fs_path
 from oomlint import __version__
 from oomlint.config import ConfigError, find_config
 from oomlint.docs import DOCS_URL
-from oomlint.engine import DIAGNOSTICS, LINE_BREAK, Finding, check_bytes
+from oomlint.engine import DIAGNOSTICS, LINE_BREAK, Finding, check_source
+from oomlint.kubernetes import check_manifest_text
+from oomlint.rule import language_of
 
 SOURCE = "oomlint"
 server = LanguageServer(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
@@ -85,7 +87,15 @@ def _check(ls: LanguageServer, document):
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"oomlint: {error}"))
         return None
-    return path, rules, check_bytes(document.source.encode("utf-8"), path, rules)
+    return path, rules, _check_text(document.source, path, rules)
+
+
+def _check_text(text: str, path: str, rules):
+    """The editor has decoded the file: its coding declaration must not be applied again
+    (a Latin-1 file's ``é`` would become ``Ã©``, a false ``OOM003``)."""
+    if language_of(path) == "kubernetes":
+        return check_manifest_text(text, path, rules)
+    return check_source(text, path, rules)
 
 
 def publish(ls: LanguageServer, uri: str) -> None:

@@ -497,6 +497,7 @@ def _with(name: str, old: bytes, new: bytes) -> tuple[str, bytes]:
 @example(case=_with("OOM501.yaml", b"name: fluentd\n", b"name: flu\0entd\n"))
 @example(case=_with("daemonset.json", b'"name": "node-agent"', b'"name": "\\u2028node-agent"'))
 @example(case=("OOM101.py", b"\x0c" + FIXTURE_BYTES["OOM101.py"]))
+@example(case=_with("OOM301.py", b"\n", "\n# -*- coding: latin-1 -*-\ncaf\u00e9 = 1\n".encode("latin-1")))
 def test_damaged_fixtures(workdir, pylint, capsys, case):
     name, data = case
     through_every_host(workdir, pylint, capsys, data, Path(name).suffix)
@@ -546,6 +547,13 @@ def test_lsp_ranges_are_on_the_protocols_lines(workdir, separator):
     character of two UTF-16 units)."""
     text = f"import functools\n\nX = '{separator}\U0001f600'\n" + UNBOUNDED
     assert published(workdir / "editor.py", text) == [("OOM301", 3, 1, 3, 16)]
+
+
+def test_lsp_does_not_decode_the_editors_text_again(workdir):
+    """The editor honoured the Latin-1 declaration; applying it to the text once more made
+    ``café`` a false syntax error."""
+    text = "# -*- coding: latin-1 -*-\nimport functools\n\n\n@functools.cache\ndef caf\u00e9(key):\n    return key\n"
+    assert published(workdir / "latin.py", text) == [("OOM301", 4, 1, 4, 16)]
 
 
 def known_defect(data: bytes, suffix: str, raised: type[Exception], defect: str, name: str):
