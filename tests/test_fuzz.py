@@ -402,10 +402,11 @@ NESTING = (
 def deep_nesting(draw, data: bytes) -> bytes:
     """Thousands of brackets, unary operators, attributes, YAML collections; or blocks
     nested one indentation level deeper each."""
-    depth = draw(st.sampled_from([99, 100, 199, 200, 201, 499, 500, 501, 1000, 3000, 20_000]))
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0:  # Python allows 100 levels; the block's size grows with their square
+        depth = draw(st.sampled_from([99, 100, 101, 1000]))
         block = "".join(" " * level + "if x:\n" for level in range(depth)) + " " * depth + "pass\n"
         return _insert_line(draw, data, block.encode())
+    depth = draw(st.sampled_from([99, 100, 199, 200, 201, 499, 500, 501, 1000, 3000, 20_000]))
     template = draw(st.sampled_from(NESTING))
     opening, closing = draw(st.sampled_from([("(", ")"), ("[", "]"), ("{", "}"), ("{a: ", "}")]))
     repeat = draw(st.sampled_from(["not ", ".b", "[0]", " -", "\n  a:", " [", "- "]))
