@@ -33,7 +33,7 @@ import hypothesmith
 import libcst
 import pytest
 from flake8.processor import FileProcessor
-from hypothesis import HealthCheck, Phase, event, example, given, settings
+from hypothesis import HealthCheck, Phase, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.workspace import TextDocument
@@ -126,6 +126,12 @@ def pylint(workdir) -> PyLinter:
     return linter
 
 
+def tally(what: str) -> None:
+    """Tally ``what`` for ``--hypothesis-show-statistics``; plain tests run the hosts too."""
+    if currently_in_test_context():
+        event(what)
+
+
 def line_bound(data: bytes) -> int:
     """One past the last line, as the parsers count lines; the most of any decoding the
     hosts may use (the declared one, or Latin-1 when that fails)."""
@@ -159,7 +165,7 @@ def check_flake8(path: Path, data: bytes) -> None:
         processor = FileProcessor(str(path), FLAKE8_OPTIONS)
         tree = processor.build_ast()
     except FLAKE8_OWN_FAILURES:
-        event("flake8: not handed over (flake8 reports E902/E999 or fails itself)")
+        tally("flake8: not handed over (flake8 reports E902/E999 or fails itself)")
         return
     last = line_bound(data)
     for line, column, text, _ in Flake8Plugin(tree, str(path), processor.lines).run():
@@ -177,7 +183,7 @@ def check_pylint(linter: PyLinter, path: Path, data: bytes) -> None:
         if message.msg_id.startswith("W71"):
             assert 1 <= message.line <= last and message.column >= 0, message
         elif message.symbol == "astroid-error":
-            event("pylint: crashed on its own")
+            tally("pylint: crashed on its own")
 
 
 def check_fix(path: Path, data: bytes) -> None:
@@ -191,7 +197,7 @@ def check_fix(path: Path, data: bytes) -> None:
     if result.new_text is None:
         assert path.read_bytes() == data
         return
-    event("fix: written")
+    tally("fix: written")
     written = path.read_bytes()
     assert decode_source(written) == result.new_text
     if language_of(str(path)) == "python":
@@ -237,7 +243,7 @@ def check_lsp(path: Path, data: bytes) -> None:
         return types.Position(line=line - 1, character=len(prefix.encode("utf-16-le")) // 2)
 
     if expected is not None:
-        event("lsp: compared with the engine")
+        tally("lsp: compared with the engine")
         assert [(d.code, d.message, d.range) for d in published.diagnostics] == [
             (f.code, f.message, types.Range(position(f.line, f.column), position(f.end_line, f.end_column)))
             for f in expected
@@ -272,7 +278,7 @@ def through_every_host(workdir: Path, linter: PyLinter, capsys, data: bytes, suf
     check_engine(data, ".py")
     check_engine(data, ".yaml")
     path = write_input(workdir, data, suffix)
-    event(f"hosts of {language_of(str(path))}")
+    tally(f"hosts of {language_of(str(path))}")
     if language_of(str(path)) == "python":
         check_flake8(path, data)
         check_pylint(linter, path, data)
