@@ -48,6 +48,13 @@ def test_unknown_encoding_declaration_is_a_diagnostic():
     assert finding.message.startswith("bad encoding declaration: ")
 
 
+def test_a_declaration_after_a_utf8_bom_must_say_utf8_as_python_requires():
+    (finding,) = check_bytes(b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nx = 1\n", "bom.py", RULES)
+    assert (finding.line, finding.column, finding.code, finding.message) == (
+        1, 1, "OOM002", "bad encoding declaration: encoding problem: utf-8"
+    )
+
+
 def test_syntax_error_is_a_diagnostic_with_position():
     (finding,) = check_bytes(b"import functools\n\ndef f(:\n    pass\n", "broken.py", RULES)
     assert (finding.line, finding.column, finding.code, finding.symbol) == (3, 7, "OOM003", "syntax-error")

@@ -34,6 +34,8 @@ VISIT = "visit_"
 # Files with these suffixes are Kubernetes manifests; every other file is Python.
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 _REGISTRY: dict[str, type[Rule]] = {}
+# What str.splitlines() breaks at: a finding is one line of output.
+_LINE_BREAKING = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 class RuleContext(Protocol):
@@ -139,7 +141,8 @@ class Rule:
         ``fix`` is ``"safe"`` or ``"unsafe"`` when :meth:`fix` can rewrite this finding;
         ``fix_hint`` is what the detection knows and the fix needs (given back to it).
         """
-        self.context.report(self, node, self.message.format(**fields), fix, fix_hint)
+        message = _LINE_BREAKING.sub(_escape, self.message.format(**fields))
+        self.context.report(self, node, message, fix, fix_hint)
 
     @classmethod
     def fix(cls, node, options: dict, context, hint=None):
@@ -156,6 +159,12 @@ class Rule:
 
     def finish(self) -> None:
         """Called once after the walk; report what needed the whole module."""
+
+
+def _escape(match: re.Match) -> str:
+    """A line break in a value a message quotes (a manifest's ``name: "a\\nb"``), written
+    as repr() writes it."""
+    return repr(match.group())[1:-1]
 
 
 def _metadata_problems(cls: type[Rule]) -> list[str]:

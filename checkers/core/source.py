@@ -28,7 +28,9 @@ _FILE_KINDS = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
 )
-_CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Where Python and YAML end a line, and the language server protocol too."""
+_CODING_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\f]*#.*?coding[:=]", re.MULTILINE)  # a UTF-8 BOM may lead
 
 
 class SourceDecodeError(Exception):

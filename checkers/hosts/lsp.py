@@ -30,7 +30,7 @@ from oomlint.core.config import Config, ConfigError, find_config, load_config_fi
 from oomlint.core.findings import DIAGNOSTICS, ERROR, Finding, severity
 from oomlint.core.roots import enclosing_root
 from oomlint.core.rule import language_of, rule_by_code
-from oomlint.core.source import too_large
+from oomlint.core.source import LINE_BREAK, too_large
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
 from oomlint.kubernetes.rendering import check_root, label
@@ -291,8 +291,9 @@ def _client_positions(document, points: set[tuple[int, int]]) -> dict[tuple[int,
     """0-based ``(line, code point)`` positions in the client's units, as pygls'
     ``range_to_client_units`` gives them; but that splits the document anew on each call
     and counts from the start of the line: a scan of the document per finding. Here it is
-    split once, and each line is counted once, from one position to the next."""
-    lines = document.lines
+    split once (where the protocol ends lines: pygls' ``document.lines`` also breaks at form
+    feeds, U+2028 and the like), and each line is counted once, from one position to the next."""
+    lines = LINE_BREAK.split(document.source)
     count_units = document.position_codec.client_num_units
     positions = {}
     line_counted, counted_to, units = -1, 0, 0

@@ -36,6 +36,7 @@ from typing import ClassVar, NamedTuple
 import yaml
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from oomlint.core.findings import DECODE_ERROR, DUPLICATE_KEY, SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.source import SourceDecodeError, decode_source
@@ -387,9 +388,9 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
         try:
             root = _compose(chunk)
         except yaml.YAMLError as error:
-            if not _API_VERSION_KEY.search(chunk):
+            if not _API_VERSION_KEY.search(_unix_lines(chunk)):
                 continue  # broken, but not a Kubernetes object by the look of it
-            result.append(_parse_diagnostic(path, line_offset, error, _template_kind(chunk)))
+            result.append(_parse_diagnostic(path, line_offset, chunk, error, _template_kind(chunk)))
             continue
         except (TooDeep, RecursionError):
             result.append(diagnostic(path, TOO_DEEP, "nested too deeply to parse", line_offset + 1))
@@ -442,7 +443,7 @@ def composed(text: str, path: str) -> Iterator[tuple[int, int, str, Node]]:
         try:
             root = _compose(chunk)
         except yaml.YAMLError as error:
-            broken = _parse_diagnostic(path, line_offset, error)
+            broken = _parse_diagnostic(path, line_offset, chunk, error)
             raise UnparsableDocument(f"{broken.message}, line {broken.line}") from None
         except (TooDeep, RecursionError):
             raise UnparsableDocument(f"nested too deeply to parse, line {line_offset + 1}") from None
@@ -601,8 +602,22 @@ def _drop_noqa(result: ManifestFindings, text: str) -> None:
     result[:] = [f for f in result if not lines.suppresses(f.line, f.code)]
 
 
-def _parse_diagnostic(path: str, line_offset: int, error: yaml.YAMLError, template: str | None = None) -> Finding:
+def _parse_diagnostic(path: str, line_offset: int, chunk: str, error: yaml.YAMLError, template: str | None = None) -> Finding:
+    if isinstance(error, ReaderError):
+        return _reader_diagnostic(path, line_offset, chunk, error)
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
     problem = getattr(error, "problem", None) or str(error)
     return diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}" + (f"; {template}" if template else ""), line, column)
+
+
+def _reader_diagnostic(path: str, line_offset: int, chunk: str, error: ReaderError) -> Finding:
+    """A character YAML does not allow (a NUL, a control character). The error has no
+    mark and says where in a message of two lines, by an offset that libyaml counts in
+    UTF-8 bytes and PyYAML in characters; the reader stops at the first such character."""
+    lines = _unix_lines(chunk)
+    offset = lines.find(chr(error.character))
+    line = lines.count("\n", 0, offset)
+    column = offset - lines.rfind("\n", 0, offset)
+    message = f"cannot parse YAML: unacceptable character #x{error.character:04x}: {error.reason}"
+    return diagnostic(path, SYNTAX_ERROR, message, line + line_offset + 1, column)

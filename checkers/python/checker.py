@@ -9,7 +9,6 @@ once its findings are returned.
 from __future__ import annotations
 
 import ast
-import re
 import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
+from oomlint.core.source import LINE_BREAK
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
@@ -28,7 +28,6 @@ _WALK_RECURSION_LIMIT = 20_000
 # Methods that set up ``self``; walked before the other function bodies.
 INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 
@@ -102,7 +101,7 @@ class FileContext:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.source)
+            self._lines = LINE_BREAK.split(self.source)
         return self._lines
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: str | None = None, fix_hint: object = None) -> None:
