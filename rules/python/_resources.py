@@ -24,10 +24,13 @@ cached on the file's ``FileContext`` (``shared_analysis``), so the work is done 
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from oomlint.python.astutil import FunctionNode
+from oomlint.python.astutil import FunctionNode, last_name
 from oomlint.python.checker import FileContext
+from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import SemanticModel, child_blocks
 from oomlint.core.rule import Option, Rule
 
@@ -255,6 +258,7 @@ class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
     def __init__(self, context: FileContext, table: dict[str, tuple[str, ...]]):
+        self.context = context
         self.model = context.model
         self.table = table
         self.last_names = frozenset(name.rpartition(".")[2] for name in table)
@@ -279,7 +283,7 @@ class ResourceAnalysis:
         if last not in self.watched_names:
             return
         if last == "release" and kind is ast.Attribute:
-            self.released_names.add(_last_name(func.value))
+            self.released_names.add(last_name(func.value))
             return
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
@@ -313,16 +317,24 @@ class ResourceAnalysis:
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or "acquire" in function.name.lower()
                 if not acquires_for_caller and not any(map(_not_real, function.decorator_list)):
                     is_context_manager = function in self.context_managers
-                    self._reports.extend(_analyse(function, acquires, is_context_manager, self.released_names, self.model))
+                    repeats = functools.partial(_runs_repeatedly, self.context, function)
+                    self._reports.extend(
+                        _analyse(function, acquires, is_context_manager, self.released_names, self.model, repeats)
+                    )
         return [report for report in self._reports if report.code == code]
 
 
 # ------------------------------------------------------------------ one function
 
 
+def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
+    """Many times, or once per instance: an atexit hook there holds the resource until exit."""
+    return runs_of(context).of(function).kind in (MANY, PER_INSTANCE)
+
+
 def _analyse(
     function: FunctionNode, acquires: list[Acquire], is_context_manager: bool, released_names: set[str],
-    model: SemanticModel,
+    model: SemanticModel, repeats: Callable[[], bool],
 ) -> list[Report]:
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
@@ -338,7 +350,7 @@ def _analyse(
     resources = [resource for resource in resources if resource.name not in declared]  # module state
     if not resources:
         return []
-    _collect_uses(function, resources, is_context_manager)
+    _collect_uses(function, resources, is_context_manager, repeats)
     _end_at_reacquire(resources)
     reports = []
     for resource in resources:
@@ -349,7 +361,7 @@ def _analyse(
             # of the module: split by design (acquire/release wrappers, a semaphore counting
             # between producer and consumer, a lock used as a signal between threads).
             held_elsewhere = (
-                resource.receiver_dump is not None and _last_name(resource.acquire.receiver) in released_names
+                resource.receiver_dump is not None and last_name(resource.acquire.receiver) in released_names
             )
             if not resource.escapes and not held_elsewhere:
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
@@ -477,12 +489,6 @@ def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
     return Resource(acquire, statement, name, ast.dump(acquire.receiver), lock_like=True)
 
 
-def _last_name(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return expr.id if isinstance(expr, ast.Name) else None
-
-
 def _method(acquire: Acquire) -> str | None:
     func = acquire.call.func
     return func.attr if acquire.receiver is not None and isinstance(func, ast.Attribute) else None
@@ -504,8 +510,12 @@ def _statements(body):
 # ------------------------------------------------------------------ uses of names
 
 
-def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_manager: bool) -> None:
-    """Classify every use of each resource in the function, nested functions included."""
+def _collect_uses(
+    function: FunctionNode, resources: list[Resource], is_context_manager: bool, repeats: Callable[[], bool]
+) -> None:
+    """Classify every use of each resource in the function, nested functions included.
+    ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
+    says otherwise): run per call or per instance, it holds every ``f`` until exit."""
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
     by_owner: dict[str, list[Resource]] = {}
@@ -529,7 +539,7 @@ def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
-                    if node.attr in resource.acquire.releases:
+                    if node.attr in resource.acquire.releases and not (_at_exit(parent) and repeats()):
                         _release(resource, released)
                 if node.attr == "close":
                     for resource in by_owner.get(node.value.id, ()):
@@ -608,6 +618,17 @@ def _callee(call: ast.Call) -> str | None:
     if func.attr in ("register", "finalize"):
         return func.attr if isinstance(func.value, ast.Name) and func.value.id in _CLEANUP_MODULES else None
     return func.attr
+
+
+def _at_exit(node: ast.AST) -> bool:
+    """``atexit.register(...)``."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "register"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "atexit"
+    )
 
 
 def _managed_name(expr: ast.expr) -> str | None:
