@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.checker import FileContext, Walker
+from oomlint.core.rule import rule_by_code
+from oomlint.python.checker import FileContext, Walker, check_source
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, runs_of
 
 FREQUENCIES = '''\
@@ -118,3 +119,12 @@ def test_how_often_each_function_runs():
 def test_a_class_nothing_here_instantiates_runs_its_init_per_instance():
     source = "class Client:\n    def __init__(self):\n        pass\n"
     assert frequencies(source) == {"Client.__init__": (PER_INSTANCE, "runs for every instance of 'Client'")}
+
+
+def test_the_module_walk_is_not_recursive():
+    """Asked after the engine's walk, outside its raised recursion limit: generated code
+    nests deeper than Python's default allows."""
+    terms = " + ".join(["1"] * 2500)
+    source = f"import logging\n\n\ndef view(request):\n    total = {terms}\n    logging.getLogger().addHandler(logging.StreamHandler())\n"
+    findings = check_source(source, "deep.py", [(rule_by_code("OOM205"), {"hooks-in-init": False})])
+    assert [(f.line, f.column, f.code) for f in findings] == [(6, 5, "OOM205")]

@@ -99,7 +99,7 @@ class Runs:
         """How often ``function``, a function or method of this module, runs."""
         if self.defs is None:
             self.defs = {}
-            _Indexer(self).body(self.tree.body, [], None, False)
+            _Indexer(self).walk(self.tree)
         return self._frequency(function, set())
 
     def _frequency(self, function: FunctionNode, visiting: set) -> Frequency:
@@ -200,44 +200,38 @@ class _Indexer:
         self.runs = runs
         self.module_bindings = runs.model.module_scope.bindings
 
-    def body(self, statements, frames, owner, in_loop) -> None:
-        for statement in statements:
-            self.node(statement, frames, owner, in_loop)
+    def walk(self, module: ast.Module) -> None:
+        """Iterative: generated code nests deeper than the recursion limit allows outside
+        the engine's walk. The order does not matter: a function is noted before its body."""
+        stack = [(node, (), None, False) for node in module.body]
+        while stack:
+            node, frames, owner, in_loop = stack.pop()
 
-    def node(self, node: ast.AST, frames: list[_Frame], owner: ast.ClassDef | None, in_loop: bool) -> None:
-        caller = frames[-1].function if frames else None
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.expressions([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, in_loop)
-            self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
-            self.body(node.body, [*frames, _Frame(node)], None, False)
-            return
-        if isinstance(node, ast.Lambda):
-            self.node(node.body, [*frames, _Frame(node)], None, False)
-            return
-        if isinstance(node, ast.ClassDef):
-            self.expressions([*node.decorator_list, *node.bases, *node.keywords], frames, in_loop)
-            self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
-            self.body(node.body, frames, node, in_loop)
-            return
-        if isinstance(node, ast.Call):
-            self.call(node, frames, in_loop)
-        if frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
-            # The loop's own header runs once; its body (and a comprehension's element) repeats.
-            head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
-            self.expressions(head, frames, in_loop)
-            for child in ast.iter_child_nodes(node):
-                if child not in head:
-                    self.node(child, frames, owner, True)
-            return
-        for child in ast.iter_child_nodes(node):
-            self.node(child, frames, owner, in_loop)
+            def push(children, frames=frames, owner=owner, in_loop=in_loop):
+                stack.extend((child, frames, owner, in_loop) for child in children if child is not None)
 
-    def expressions(self, nodes, frames, in_loop) -> None:
-        for node in nodes:
-            if node is not None:
-                self.node(node, frames, None, in_loop)
+            caller = frames[-1].function if frames else None
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], owner=None)
+                push(node.body, (*frames, _Frame(node)), None, False)
+            elif isinstance(node, ast.Lambda):
+                push([node.body], (*frames, _Frame(node)), None, False)
+            elif isinstance(node, ast.ClassDef):
+                push([*node.decorator_list, *node.bases, *node.keywords], owner=None)
+                self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
+                push(node.body, owner=node)
+            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
+                # The loop's own header runs once; its body (and a comprehension's element) repeats.
+                head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+                push(head)
+                push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+            else:
+                if isinstance(node, ast.Call):
+                    self.call(node, frames, in_loop)
+                push(ast.iter_child_nodes(node))
 
-    def call(self, node: ast.Call, frames: list[_Frame], in_loop: bool) -> None:
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
         func = node.func
         caller = frames[-1].function if frames else None
         site = _Site(caller, in_loop)
@@ -253,7 +247,7 @@ class _Indexer:
             if info is not None and info.owner is not None:
                 self.runs.self_built.add(info.owner)
 
-    def resolve(self, name: str, frames: list[_Frame]) -> FunctionNode | ast.ClassDef | None:
+    def resolve(self, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | ast.ClassDef | None:
         """The function or class of this module that ``name`` calls, seen from ``frames``."""
         for frame in reversed(frames):
             if name in frame.local_defs:

@@ -37,7 +37,6 @@ REMOVALS = {
 # A test that reads the registry: ``if not logger.handlers``, ``if logger.hasHandlers()``.
 REGISTRY_READS = frozenset({"handlers", "hasHandlers", "listeners", "listener_count"})
 MUTATORS = frozenset({"add", "append", "update", "setdefault", "extend"})
-_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
 @dataclass(frozen=True)
