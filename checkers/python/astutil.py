@@ -13,6 +13,11 @@ from oomlint.python.semantic import SemanticModel
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
+_CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
+_SAME_EVERY_RUN = (
+    ast.Constant, ast.Attribute, ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List, ast.Call,
+    ast.keyword, ast.operator, ast.expr_context,
+)
 
 
 def callee(model: SemanticModel, expr: ast.AST) -> tuple[str | None, ast.Call | None]:
@@ -36,6 +41,13 @@ def argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | N
         if not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
             return value
     return None
+
+
+def last_name(expr: ast.expr) -> str | None:
+    """``attr`` of ``x.attr``, ``name`` of ``name``; None for anything else."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
 
 
 def is_none(expr: ast.AST | None) -> bool:
@@ -178,7 +190,7 @@ class ModuleFacts:
                     command_line.add(statement.name)
             elif isinstance(statement, ast.ClassDef):
                 command = statement.name == "Command" and any(
-                    _last_name(base) in _COMMAND_BASES for base in statement.bases
+                    last_name(base) in _COMMAND_BASES for base in statement.bases
                 )
                 if command:
                     self.commands.add(statement)
@@ -260,7 +272,7 @@ class ModuleFacts:
     def _decide_once(self, function: ast.AST) -> bool:
         references = self.references.get(function)
         decorators = getattr(function, "decorator_list", ())
-        if not references or not all(_last_name(_called(item)) in _WRAPPING_DECORATORS for item in decorators):
+        if not references or not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in decorators):
             return False  # never mentioned, or registered by a decorator: callers unknown
         if function in self.method_class and self.method_class[function] not in self.commands:
             return False
@@ -375,7 +387,7 @@ def _is_migration(module: ast.Module) -> bool:
         if isinstance(statement, ast.Import) and any(alias.name.partition(".")[0] == "alembic" for alias in statement.names):
             return True
         if isinstance(statement, ast.ClassDef) and statement.name == "Migration":
-            if any(_last_name(base) == "Migration" for base in statement.bases):
+            if any(last_name(base) == "Migration" for base in statement.bases):
                 return True
         elif isinstance(statement, ast.Assign):
             names.update(target.id for target in statement.targets if isinstance(target, ast.Name))
@@ -388,7 +400,10 @@ def _is_migration(module: ast.Module) -> bool:
 
 def _starts_process(name: str) -> bool:
     """``main``, ``create_app``, ``ready`` and ``setup``/``init``/``initialize``/
-    ``configure``/``bootstrap`` hooks (``setup_db``): code a process runs when it starts."""
+    ``configure``/``bootstrap`` hooks (``setup_db``): code a process runs when it starts.
+    Not ``__init__``, which runs per instance."""
+    if name.startswith("__"):
+        return False
     words = name_words(name)
     return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS)
 
@@ -403,12 +418,6 @@ def _root_name(expr: ast.expr) -> str | None:
 
 def _called(expr: ast.expr) -> ast.expr:
     return expr.func if isinstance(expr, ast.Call) else expr
-
-
-def _last_name(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return expr.id if isinstance(expr, ast.Name) else None
 
 
 # ------------------------------------------------------ values that take few values
@@ -435,12 +444,12 @@ def names_few_values(expr: ast.expr) -> bool:
     """Whether a name says its value is one of few: ``locale``, ``job_type``, ``self.theme``
     (see ``FEW_VALUE_WORDS``), or a setting read from a configuration object
     (``settings.TIMEOUT``, ``self.config["mode"]``, ``app.config.get("x")``)."""
-    name = _last_name(expr)
+    name = last_name(expr)
     if name is not None and any(word in FEW_VALUE_WORDS for word in name_words(name)):
         return True
     while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
-        name = _last_name(expr)
+        name = last_name(expr)
         if name is not None and any(word in SETTING_WORDS for word in name_words(name)):
             return True
     return False
@@ -482,7 +491,7 @@ def _class_parameter(model: SemanticModel, function: ast.AST, parameter: ast.arg
     annotation = parameter.annotation
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
-    if annotation is not None and (model.qualified_name(annotation) in CLASS_ANNOTATIONS or _last_name(annotation) in CLASS_ANNOTATIONS):
+    if annotation is not None and (model.qualified_name(annotation) in CLASS_ANNOTATIONS or last_name(annotation) in CLASS_ANNOTATIONS):
         return True
     for node in ast.walk(function):
         if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and _is_name(node.value, name):
@@ -528,3 +537,65 @@ def cache_cleared(node: ast.Attribute) -> str | None:
     if isinstance(target, ast.Name):
         return target.id
     return target.attr if isinstance(target, ast.Attribute) else None
+
+
+def builds_own_instance(func: ast.expr) -> bool:
+    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)``: a class making more of itself."""
+    if isinstance(func, ast.Name):
+        return func.id == "cls"
+    if isinstance(func, ast.Attribute):
+        return func.attr == "__class__"
+    return isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+
+
+def made_per_run(model: SemanticModel, expr: ast.expr) -> bool:
+    """Whether ``expr`` is a new object each time the code being walked runs: a call, a lambda,
+    a nested function, a local name or ``self.<attr>`` assigned from one, or a method bound to
+    any of these (``self.close`` is a new object per instance). Module-level objects,
+    parameters (even with a default made in the body) and what cannot be followed are not."""
+    for _ in range(8):
+        if isinstance(expr, (ast.Call, ast.Lambda)):
+            return True
+        if isinstance(expr, ast.Name):
+            binding = model.lookup(expr.id, at=expr)
+            if binding is None or binding.scope is model.module_scope or model.is_parameter(expr.id):
+                return False
+            if binding.kind == "def":
+                return True
+            if binding.kind not in ("assign", "with") or binding.value is None:
+                return False
+            expr = binding.value
+        elif isinstance(expr, ast.Attribute):
+            if model.is_self(expr.value):
+                value = model.instance_attribute(expr.attr)
+                if value is not None:
+                    return isinstance(value, (ast.Call, ast.Lambda))
+                member = model.class_member(expr.attr)
+                return member is not None and member.kind == "def"
+            expr = expr.value
+        else:
+            return False
+    return False
+
+
+def same_every_run(model: SemanticModel, expr: ast.expr) -> bool:
+    """Whether ``expr`` has the same value each time the code being walked runs, as far as
+    names tell: literals, module-level names, ``__name__``, a class's
+    ``__name__``/``__qualname__``/``__module__`` (``self.__class__.__name__`` included), and
+    what operators, f-strings and calls build from them only (``Defaults.log_name()``,
+    ``"{}.jobs".format(__name__)``). Parameters, locals and other attributes of ``self``
+    are not."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Attribute) and node.attr in _CLASS_NAMES:
+            continue
+        if isinstance(node, ast.Name):
+            binding = model.lookup(node.id, at=node)
+            if binding is not None and binding.scope is not model.module_scope:
+                return False
+            continue
+        if not isinstance(node, _SAME_EVERY_RUN):
+            return False
+        stack.extend(ast.iter_child_nodes(node))
+    return True

@@ -317,12 +317,35 @@ class SemanticModel:
         return expr
 
     def _class_attribute(self, name: str, scope: Scope | None) -> ast.expr | None:
-        class_scope = _function_scope(scope or self.scope).enclosing_class()
-        value = class_scope.instance_attributes.get(name)
+        value = self.instance_attribute(name, scope)
         if value is None:
-            binding = class_scope.bindings.get(name)
+            binding = self.class_member(name, scope)
             value = binding.value if binding is not None and binding.kind == "assign" else None
         return value
+
+    def instance_attribute(self, name: str, scope: Scope | None = None) -> ast.expr | None:
+        """What the methods of the enclosing class assign to ``self.<name>``, if anything."""
+        class_scope = _function_scope(scope or self.scope).enclosing_class()
+        return class_scope.instance_attributes.get(name) if class_scope is not None else None
+
+    def class_member(self, name: str, scope: Scope | None = None) -> Binding | None:
+        """The binding of ``name`` in the body of the enclosing method's class (a method, a
+        class attribute)."""
+        class_scope = _function_scope(scope or self.scope).enclosing_class()
+        return class_scope.bindings.get(name) if class_scope is not None else None
+
+    def is_parameter(self, name: str, scope: Scope | None = None) -> bool:
+        """Whether ``name`` is a parameter of the function that binds it, also when the body
+        assigns it a default (``if handler is None: handler = ...``): the caller may choose
+        its value."""
+        scope = scope or self.scope
+        while scope is not None and name not in scope.bindings:
+            scope = scope.parent
+        if scope is None or scope.kind not in ("function", "lambda"):
+            return False
+        args = scope.node.args
+        every = (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)
+        return any(arg is not None and arg.arg == name for arg in every)
 
     def is_self(self, expr: ast.AST, scope: Scope | None = None) -> bool:
         """Whether ``expr`` is the first parameter of the enclosing method."""

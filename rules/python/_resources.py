@@ -25,11 +25,14 @@ cached on the file's ``FileContext`` (``shared_analysis``), so the work is done 
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import FunctionNode, argument, module_facts, name_words
+from oomlint.python.astutil import FunctionNode, argument, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
+from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, child_blocks
 
 CLOSE = ("close",)
@@ -315,7 +318,7 @@ class ResourceAnalysis:
         if last not in self.watched_names:
             return
         if last == "release" and kind is ast.Attribute:
-            self.released_names.add(_last_name(func.value))
+            self.released_names.add(last_name(func.value))
             return
         if last in EVENT_METHODS:
             if kind is ast.Attribute and not node.args and not node.keywords:
@@ -373,7 +376,7 @@ class ResourceAnalysis:
             return False
         binding = self.model.scope.bindings.get(func.value.id)
         value = binding.value if binding is not None and binding.kind == "assign" else None
-        return isinstance(value, ast.Call) and _last_name(value.func) in LOCK_CLASSES
+        return isinstance(value, ast.Call) and last_name(value.func) in LOCK_CLASSES
 
     def _wraps_file_object(self, call: ast.Call, position: int | None, keyword: str) -> bool:
         """Whether an archive or compressed-file factory is given a file object, not a path:
@@ -392,10 +395,10 @@ class ResourceAnalysis:
         origin = self.model.resolve(given)
         if isinstance(origin, ast.Call):
             name = self.model.qualified_name(origin.func)
-            return name in IN_MEMORY_FILES or name in self.table or _last_name(origin.func) == "open"
+            return name in IN_MEMORY_FILES or name in self.table or last_name(origin.func) == "open"
         if isinstance(origin, ast.Attribute):
             return origin.attr in FILE_OBJECT_ATTRIBUTES
-        return isinstance(origin, ast.Subscript) and _last_name(origin.value) in ("files", "FILES")
+        return isinstance(origin, ast.Subscript) and last_name(origin.value) in ("files", "FILES")
 
     def _file_parameter(self, parameter: ast.arg) -> bool:
         annotation = parameter.annotation
@@ -423,13 +426,19 @@ class ResourceAnalysis:
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or facts.runs_once(function):
                     continue
                 lends = is_context_manager or function in self.fixtures
-                self._reports.extend(
-                    _analyse(function, acquires, lends, function in self.fixtures, self.released_names, self.quiet_calls)
-                )
+                repeats = functools.partial(_runs_repeatedly, self.context, function)
+                self._reports.extend(_analyse(
+                    function, acquires, lends, function in self.fixtures, self.released_names, self.quiet_calls, repeats
+                ))
         return [report for report in self._reports if report.code == code]
 
 
 # ------------------------------------------------------------------ one function
+
+
+def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
+    """Many times, or once per instance: an atexit hook there holds the resource until exit."""
+    return runs_of(context).of(function).kind in (MANY, PER_INSTANCE)
 
 
 def _analyse(
@@ -439,6 +448,7 @@ def _analyse(
     is_fixture: bool,
     released_names: set[str],
     quiet_calls: set[int],
+    repeats: Callable[[], bool],
 ) -> list[Report]:
     """``lends``: a ``yield`` lends the resource (a context manager, a pytest fixture);
     ``is_fixture``: pytest resumes the generator after the test, whatever its outcome, so
@@ -461,7 +471,7 @@ def _analyse(
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     if not resources:
         return []
-    _collect_uses(function, resources, lends)
+    _collect_uses(function, resources, lends, repeats)
     _end_at_reacquire(resources)
     reports = []
     service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
@@ -477,7 +487,7 @@ def _analyse(
             # of the module: split by design (acquire/release wrappers, a semaphore counting
             # between producer and consumer, a lock used as a signal between threads).
             held_elsewhere = (
-                resource.receiver_dump is not None and _last_name(resource.acquire.receiver) in released_names
+                resource.receiver_dump is not None and last_name(resource.acquire.receiver) in released_names
             )
             if not resource.escapes and not held_elsewhere and not _latch(resource):
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
@@ -640,12 +650,6 @@ def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
     return Resource(acquire, statement, name, ast.dump(acquire.receiver), lock_like=True)
 
 
-def _last_name(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return expr.id if isinstance(expr, ast.Name) else None
-
-
 def _method(acquire: Acquire) -> str | None:
     func = acquire.call.func
     return func.attr if acquire.receiver is not None and isinstance(func, ast.Attribute) else None
@@ -667,8 +671,12 @@ def _statements(body):
 # ------------------------------------------------------------------ uses of names
 
 
-def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_manager: bool) -> None:
-    """Classify every use of each resource in the function, nested functions included."""
+def _collect_uses(
+    function: FunctionNode, resources: list[Resource], is_context_manager: bool, repeats: Callable[[], bool]
+) -> None:
+    """Classify every use of each resource in the function, nested functions included.
+    ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
+    says otherwise): run per call or per instance, it holds every ``f`` until exit."""
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
     for resource in resources:
@@ -689,7 +697,7 @@ def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
-                    if node.attr in resource.acquire.releases:
+                    if node.attr in resource.acquire.releases and not (_at_exit(parent) and repeats()):
                         _release(resource, released)
             if node.attr == "release" and by_receiver:
                 for resource in by_receiver.get(ast.dump(node.value), ()):
@@ -698,7 +706,7 @@ def _collect_uses(function: FunctionNode, resources: list[Resource], is_context_
             # ``os.dup2(f.fileno(), 1)``: the descriptor now backs a standard stream.
             handed = node.args[0]
             if isinstance(handed, ast.Call) and isinstance(handed.func, ast.Attribute) and handed.func.attr == "fileno":
-                for resource in by_name.get(_last_name(handed.func.value), ()):
+                for resource in by_name.get(last_name(handed.func.value), ()):
                     resource.escapes = True
                     resource.handoffs.add(id(statement))
         elif kind is ast.With or kind is ast.AsyncWith:
@@ -780,6 +788,17 @@ def _callee(call: ast.Call) -> str | None:
     if func.attr in ("register", "finalize"):
         return func.attr if isinstance(func.value, ast.Name) and func.value.id in _CLEANUP_MODULES else None
     return func.attr
+
+
+def _at_exit(node: ast.AST) -> bool:
+    """``atexit.register(...)``."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "register"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "atexit"
+    )
 
 
 def _managed_name(expr: ast.expr) -> str | None:

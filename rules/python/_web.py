@@ -15,7 +15,7 @@ import ast
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oomlint.python.astutil import name_words
+from oomlint.python.astutil import last_name, name_words
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
@@ -314,22 +314,18 @@ def admins_only(model: SemanticModel) -> bool:
     if function is None:
         return False
     decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
-    if any(word in ADMIN_WORDS for item in decorators for word in name_words(_last_name(item) or "")):
+    if any(word in ADMIN_WORDS for item in decorators for word in name_words(last_name(item) or "")):
         return True
     owner = model.method_class
     if owner is None:
         return False
-    if any(_last_name(base) in ADMIN_CLASSES for base in owner.bases):
+    if any(last_name(base) in ADMIN_CLASSES for base in owner.bases):
         return True
     return any(
         isinstance(statement, ast.Assign)
         and any(isinstance(target, ast.Name) and target.id == "permission_classes" for target in statement.targets)
-        and any(_last_name(node) in ADMIN_CLASSES for node in ast.walk(statement.value))
+        and any(last_name(node) in ADMIN_CLASSES for node in ast.walk(statement.value))
         for statement in owner.body
     )
 
 
-def _last_name(expr: ast.AST) -> str | None:
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return expr.id if isinstance(expr, ast.Name) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import FunctionNode, cache_cleared, callee, decorator_names, is_main_guard
+from oomlint.python.astutil import FunctionNode, builds_own_instance, cache_cleared, callee, decorator_names, is_main_guard
 from oomlint.core.rule import Rule
 
 METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
@@ -126,7 +126,7 @@ class CacheOnMethod(Rule):
                 first <= node.lineno <= last for first, last in self.main_guards
             )
             (self.made_at_import if at_import else self.made_at_run_time).add(func.id)
-        elif _builds_own_instance(func):
+        elif builds_own_instance(func):
             own_class = self.model.method_class
             if own_class is not None:
                 self.made_at_run_time.add(own_class.name)
@@ -146,10 +146,3 @@ class CacheOnMethod(Rule):
                 self.report(decorator, decorator=name, function=function)
 
 
-def _builds_own_instance(func: ast.expr) -> bool:
-    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)``."""
-    if isinstance(func, ast.Name):
-        return func.id == "cls"
-    if isinstance(func, ast.Attribute):
-        return func.attr == "__class__"
-    return isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"

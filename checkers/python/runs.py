@@ -1,0 +1,328 @@
+"""How often the module's functions run: once (set-up), many times, once per instance,
+or unknown.
+
+There is no project index yet, so the answer comes from the module alone:
+
+- once: ``main``, a test (``test_*``: a test runs once), a memoized function
+  (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
+  (``run_once``), a function called only at module level (``if __name__ ==
+  "__main__":`` included) or from functions that run once, the ``__init__`` of a class
+  the module instantiates only there (and does not subclass);
+- many, shown by the module: a request or task handler (a route, view or task
+  decorator, a first parameter named ``request``), a test's set-up (``setUp``,
+  ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
+  wrapper (it runs on every call of what it wraps), a function called in a loop (not
+  over a literal collection, nor a retry loop), from a lambda or from code that runs
+  many times, the ``__init__`` of a class instantiated there;
+- per instance: ``__init__`` (``__new__``, ``__post_init__``) when the module does not
+  show how many instances are made, and what it calls;
+- unknown: the rest: a module-level function nothing in the module calls (public API:
+  its callers are in other modules), a method (``self.m()`` calls are followed; other
+  callers are not seen), a nested function its parent does not call (a callback), or
+  what only such code calls.
+
+Computed once per file on first use (:func:`runs_of`), from the tree, after the walk:
+only files where a rule asks pay for it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from oomlint.python.astutil import FunctionNode, builds_own_instance
+from oomlint.python.checker import FileContext
+
+ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cached", "cachetools.func.lru_cache"})
+# The last name of a decorator that registers a request, task or signal handler.
+TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
+FIXTURE = "pytest.fixture"
+WRAPS = "functools.wraps"
+HANDLER_DECORATORS = frozenset(
+    {
+        "route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "api_view",
+        "task", "shared_task", "actor", "receiver", "errorhandler", "before_request", "after_request",
+        "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
+    }
+)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
+
+
+@dataclass(frozen=True)
+class Frequency:
+    kind: str
+    """``ONCE``, ``MANY``, ``PER_INSTANCE`` or ``UNKNOWN``."""
+    why: str = ""
+    """For ``MANY`` and ``PER_INSTANCE``: why, as the end of a sentence ("runs for every instance of 'Job'")."""
+
+
+@dataclass(eq=False)
+class _Site:
+    """Where a function or class is called from: ``caller`` None is module level."""
+
+    caller: FunctionNode | ast.Lambda | None
+    in_loop: bool
+
+
+@dataclass(eq=False)
+class _Def:
+    node: FunctionNode
+    owner: ast.ClassDef | None
+    """The class it is a method of."""
+    outer: FunctionNode | None
+    """The function it is nested in."""
+
+
+def runs_of(context: FileContext) -> Runs:
+    """The file's one :class:`Runs`, shared by every rule that asks."""
+    return context.shared(Runs, lambda: Runs(context))
+
+
+class Runs:
+    def __init__(self, context: FileContext):
+        self.model = context.model
+        self.tree = context.tree
+        self.defs: dict[FunctionNode, _Def] | None = None
+        self.sites: dict[FunctionNode | ast.ClassDef, list[_Site]] = {}
+        """Where each function and class of the module is called from."""
+        self.subclassed: set[str] = set()
+        """Names of the module's classes that a class of the module derives from."""
+        self.self_built: set[ast.ClassDef] = set()
+        """Classes whose methods make more of their own instances (``cls(...)``)."""
+        self.memo: dict[FunctionNode, Frequency] = {}
+
+    def of(self, function: FunctionNode) -> Frequency:
+        """How often ``function``, a function or method of this module, runs."""
+        if self.defs is None:
+            self.defs = {}
+            _Indexer(self).walk(self.tree)
+        return self._frequency(function, set())
+
+    def _frequency(self, function: FunctionNode, visiting: set) -> Frequency:
+        if function in self.memo:
+            return self.memo[function]
+        if function in visiting:
+            return Frequency(UNKNOWN)  # recursion: the cycle says nothing
+        visiting.add(function)
+        result = self._decide(self.defs[function], visiting)
+        visiting.discard(function)
+        self.memo[function] = result
+        return result
+
+    def _decide(self, info: _Def, visiting: set) -> Frequency:
+        function = info.node
+        sites = self.sites.get(function, [])
+        decorators = {self._decorator_name(item): item for item in function.decorator_list}
+        if decorators.keys() & MEMOIZERS or any("once" in (name or "").lower() for name in decorators):
+            return Frequency(ONCE)
+        if function.name.startswith("test"):
+            return Frequency(ONCE)
+        if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info):
+            return Frequency(MANY, "handles every request")
+        if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
+            return Frequency(MANY, "runs for every test")
+        if WRAPS in decorators:
+            return Frequency(MANY, "wraps a function and runs on each of its calls")
+        if info.owner is not None and function.name in CONSTRUCTORS:
+            return self._instances(info.owner, visiting)
+        if info.owner is None and info.outer is None and function.name == "main":
+            return Frequency(ONCE)
+        return self._combine(sites, visiting) if sites else Frequency(UNKNOWN)
+
+    def _instances(self, owner: ast.ClassDef, visiting: set) -> Frequency:
+        """``__init__``: once only for a class made once, at set-up, and never subclassed here."""
+        why = f"runs for every instance of '{owner.name}'"
+        sites = self.sites.get(owner, [])
+        frequency = self._combine(sites, visiting) if sites else Frequency(UNKNOWN)
+        if frequency.kind == MANY:
+            return Frequency(MANY, f"{why}, and '{owner.name}' {frequency.why}")
+        if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:
+            return frequency
+        return Frequency(PER_INSTANCE, why)
+
+    def _combine(self, sites: list[_Site], visiting: set) -> Frequency:
+        """Many if any caller shows it, else per instance, else unknown, else once."""
+        found = {}
+        for site in sites:
+            caller = site.caller
+            if caller is None:
+                frequency = Frequency(ONCE)
+            elif isinstance(caller, ast.Lambda):
+                frequency = Frequency(MANY, "is called from a lambda")
+            elif site.in_loop:
+                frequency = Frequency(MANY, f"is called in a loop in '{caller.name}'")
+            else:
+                frequency = self._frequency(caller, visiting)
+                if frequency.kind in (MANY, PER_INSTANCE):
+                    frequency = Frequency(frequency.kind, f"is called from '{caller.name}', which {frequency.why}")
+            found.setdefault(frequency.kind, frequency)
+        return next(found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found)
+
+    def _decorator_name(self, decorator: ast.expr) -> str | None:
+        """The qualified name (module-level imports), else the dotted text (``app.route``)."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = self.model.qualified_name(target)
+        if name is not None:
+            return name
+        parts = []
+        while isinstance(target, ast.Attribute):
+            parts.append(target.attr)
+            target = target.value
+        if isinstance(target, ast.Name):
+            parts.append(target.id)
+        return ".".join(reversed(parts)) or None
+
+
+def _per_test_fixture(decorator: ast.expr | None) -> bool:
+    """``@pytest.fixture`` with the default (function) scope."""
+    if decorator is None:
+        return False
+    scope = next((item.value for item in getattr(decorator, "keywords", ()) if item.arg == "scope"), None)
+    return scope is None or (isinstance(scope, ast.Constant) and scope.value == "function")
+
+
+def _takes_request(info: _Def) -> bool:
+    """A view: ``def view(request, ...)``, or ``def get(self, request, ...)`` on a class."""
+    positional = [*info.node.args.posonlyargs, *info.node.args.args]
+    index = 1 if info.owner is not None else 0
+    return len(positional) > index and positional[index].arg == "request"
+
+
+class _Indexer:
+    """One walk over the module: every function with its class and parent function, and
+    where each function and class of the module is called from."""
+
+    def __init__(self, runs: Runs):
+        self.runs = runs
+        self.module_bindings = runs.model.module_scope.bindings
+
+    def walk(self, module: ast.Module) -> None:
+        """Iterative: generated code nests deeper than the recursion limit allows outside
+        the engine's walk. The order does not matter: a function is noted before its body."""
+        stack = [(node, (), None, False) for node in module.body]
+        while stack:
+            node, frames, owner, in_loop = stack.pop()
+
+            def push(children, frames=frames, owner=owner, in_loop=in_loop):
+                stack.extend((child, frames, owner, in_loop) for child in children if child is not None)
+
+            caller = frames[-1].function if frames else None
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], owner=None)
+                push(node.body, (*frames, _Frame(node)), None, False)
+            elif isinstance(node, ast.Lambda):
+                push([node.body], (*frames, _Frame(node)), None, False)
+            elif isinstance(node, ast.ClassDef):
+                push([*node.decorator_list, *node.bases, *node.keywords], owner=None)
+                self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
+                push(node.body, owner=node)
+            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
+                # The loop's own header runs once; its body (and a comprehension's element) repeats.
+                head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+                push(head)
+                push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+            else:
+                if isinstance(node, ast.Call):
+                    self.call(node, frames, in_loop)
+                push(ast.iter_child_nodes(node))
+
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
+        func = node.func
+        caller = frames[-1].function if frames else None
+        site = _Site(caller, in_loop)
+        target = None
+        if isinstance(func, ast.Name):
+            target = self.resolve(func.id, frames)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and frames:
+            target = _method_of(frames[-1].function, func.value.id, func.attr, self.runs.defs)
+        if target is not None:
+            self.runs.sites.setdefault(target, []).append(site)
+        if frames and builds_own_instance(func):
+            info = self.runs.defs.get(frames[-1].function)
+            if info is not None and info.owner is not None:
+                self.runs.self_built.add(info.owner)
+
+    def resolve(self, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | ast.ClassDef | None:
+        """The function or class of this module that ``name`` calls, seen from ``frames``."""
+        for frame in reversed(frames):
+            if name in frame.local_defs:
+                return frame.local_defs[name]
+            if name in frame.local_names:
+                return None
+        binding = self.module_bindings.get(name)
+        if binding is not None and binding.kind in ("def", "class"):
+            return binding.node
+        return None
+
+
+class _Frame:
+    """A function being walked, with the names it binds (a local shadows the module's)."""
+
+    def __init__(self, function: FunctionNode | ast.Lambda):
+        self.function = function
+        self.local_defs: dict[str, FunctionNode] = {}
+        self.local_names: set[str] = set()
+        args = function.args
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None:
+                self.local_names.add(arg.arg)
+        if isinstance(function, ast.Lambda):
+            return
+        declared: set[str] = set()
+        stack = list(function.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.local_defs[node.name] = node
+                continue
+            if isinstance(node, ast.ClassDef):
+                self.local_names.add(node.name)
+            if isinstance(node, (ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)):
+                continue
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.local_names.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.local_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+            stack.extend(ast.iter_child_nodes(node))
+        self.local_names -= declared
+
+
+def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def]) -> FunctionNode | None:
+    """``self.m()``/``cls.m()`` in a method: the method ``m`` of the same class."""
+    info = defs.get(caller) if not isinstance(caller, ast.Lambda) else None
+    if info is None or info.owner is None or receiver not in ("self", "cls"):
+        return None
+    for statement in info.owner.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            return statement
+    return None
+
+
+def _bounded(node: ast.AST, module_bindings) -> bool:
+    """A loop over a literal collection, or a module-level name bound to one (``for name in
+    ("a", "b")``, ``for name in LOGGERS``): a fixed number of rounds, each on its own item.
+    Or a retry loop, whose body ends in ``break``/``return``: it completes once."""
+    if isinstance(node, _LOOPS) and isinstance(node.body[-1], (ast.Break, ast.Return, ast.Raise)):
+        return True
+    iterables = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+    if isinstance(node, _COMPREHENSIONS):
+        iterables = [generator.iter for generator in node.generators]
+    if not iterables:
+        return False  # ``while``
+    for iterable in iterables:
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
+            iterable = iterable.func.value  # ``.items()``, ``.keys()``, ``.values()``
+        if isinstance(iterable, ast.Name):
+            binding = module_bindings.get(iterable.id)
+            iterable = binding.value if binding is not None and binding.kind == "assign" else iterable
+        if not isinstance(iterable, _LITERALS):
+            return False
+    return True
+

@@ -1,0 +1,440 @@
+"""OOM205: a logging handler, atexit hook or listener added where code runs many times."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from oomlint.core.rule import Option, Rule
+from oomlint.python.astutil import FunctionNode, argument, last_name, made_per_run, same_every_run
+from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
+
+HANDLER, HOOK, LISTENER = "handler", "hook", "listener"
+ACTIONS = {
+    HANDLER: "handler added to a process-wide logger",
+    HOOK: "atexit hook registered",
+    LISTENER: "listener added to module-level emitter '{emitter}'",
+}
+ADVICE = {
+    HANDLER: "add handlers once at set-up, or guard with 'if not logger.handlers'",
+    HOOK: "register once, unregister it when done, or use weakref.finalize",
+    LISTENER: "add it once, or remove it when done",
+}
+WATCHED = frozenset({"addHandler", "register", "on", "add_listener"})
+GET_LOGGER = "logging.getLogger"
+ROOT_LOGGER = "logging.root"
+ATEXIT_REGISTER = "atexit.register"
+WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
+LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})
+BASIC_CONFIG = "logging.basicConfig"
+# What takes each kind back off its registry (``logger.handlers.clear()`` and
+# ``logger.handlers = [...]`` count for handlers too; see ``_removes``).
+REMOVALS = {
+    HANDLER: frozenset({"removeHandler"}),
+    HOOK: frozenset({"unregister"}),
+    LISTENER: frozenset({"remove_listener", "remove_all_listeners"}),
+}
+# A test that reads the registry: ``if not logger.handlers``, ``if logger.hasHandlers()``.
+REGISTRY_READS = frozenset({"handlers", "hasHandlers", "listeners", "listener_count"})
+MUTATORS = frozenset({"add", "append", "update", "setdefault", "extend"})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    node: ast.expr
+    function: FunctionNode
+    owner: ast.ClassDef | None
+    kind: str
+    emitter: str = ""
+    attribute: str | None = None
+    """``handler`` of ``addHandler(self.handler)``: what users of the instance may remove."""
+
+
+class HandlerAddedPerCall(Rule):
+    """
+    ## What it does
+    Flags a registration that nothing undoes, made in code that runs many times:
+
+    - `logger.addHandler(handler)` on a logger that `logging` keeps for the whole
+      process (`logging.getLogger(...)`, the root logger, directly or through a name
+      or `self.<attr>` assigned from one) whose name is the same on every run, with a
+      handler made anew on each run;
+    - `atexit.register(...)` (also as a decorator) of something that keeps objects
+      alive: `self.close`, a method of an object made in the call, a lambda, a nested
+      function, a `functools.partial`, or `self` passed along;
+    - `emitter.on(event, listener)` / `add_listener(...)` on a module-level pyee
+      `EventEmitter` (or a module class derived from one), with a listener made anew
+      on each run (a bound method of `self`, a lambda, a nested function, `@emitter.on`
+      on a nested function).
+
+    Code that runs many times, as its module shows it: a request or task handler (a
+    route, view or task decorator such as `@app.route`, `@router.get`, `@app.task`,
+    `@receiver`; a first parameter named `request`), a test's set-up (`setUp`,
+    `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper, a
+    function called in a loop, from a lambda or from any of these, and the `__init__`
+    of a class made there. Handlers are also reported in `__init__` (and the methods it
+    calls) when the module does not show how many instances are made: every instance
+    adds one more to the same logger.
+
+    Not flagged:
+    - one-time set-up: module level, `main`, functions called only from module level
+      (`if __name__ == "__main__":` included) or from functions that run once, loops over
+      a literal collection and retry loops there, the `__init__` of a class the module
+      instantiates only at set-up, memoized functions (`functools.cache`, `lru_cache`),
+      functions whose decorator is named like `run_once`, tests (`test_*`);
+    - guarded registrations: under (or after an early `return` on) a test that reads the
+      registry (`if not logger.handlers`, `if handler not in logger.handlers`,
+      `if logger.hasHandlers()`, a flag computed from `logger.handlers`,
+      `emitter.listeners(...)`) or a once-only flag that the guarded code sets
+      (`self._configured = True`, a `global` flag, a registry dict or set it fills,
+      `setattr`); code under `if 0:`;
+    - registrations undone in the same function or, for a method, anywhere in its class
+      or the module's classes it derives from, or, for what `__init__` stores on `self`,
+      by the module's users of the instance (a fixture that calls
+      `logger.removeHandler(capture.handler)` after the test): `removeHandler`,
+      `logger.handlers.clear()`, `logger.handlers = [...]`,
+      `logging.config.dictConfig`/`fileConfig` and `logging.basicConfig(force=True)`
+      (they replace the handlers), `atexit.unregister`,
+      `remove_listener`/`remove_all_listeners`;
+    - handlers and listeners that are the same object on every run (a module-level
+      handler: `addHandler` ignores one the logger already has; pyee keys listeners by
+      function), a logger or handler passed in as a parameter, a logger whose name is
+      made per run (`getLogger(name)`, `getLogger(f"job.{job_id}")`: one logger each),
+      `logging.Logger(...)` made directly;
+    - `atexit.register` of a module-level function given plain values
+      (`atexit.register(os.remove, path)`: it keeps a few bytes), or given a weak
+      reference (`weakref.ref(self)`, `weakref.WeakMethod`);
+    - `loop.add_signal_handler` and `signal.signal`: they replace the handler of the
+      signal, so nothing accumulates; blinker and Django signals hold weak references
+      by default.
+
+    ### Known limits
+    There is no project index yet, so how often a function runs is decided within its
+    module, and where the module does not say, nothing is reported:
+    - a module-level function that nothing in its module calls is public API of unknown
+      frequency (`setup_logging()` called once by `main` elsewhere, or a `get_logger()`
+      helper called per use from other modules: the second is missed);
+    - a method other than `__init__` is reported only when the module shows its callers
+      (`self.m()` from `__init__`, a loop, a handler): applications configure logging in
+      methods of objects they make once;
+    - atexit hooks and listeners added in `__init__` are reported only with the
+      `hooks-in-init` option, or when the module shows the class made many times: on
+      real code almost every such registration belonged to an object made once per
+      process (a server, an application, a profiler per decorated function).
+
+    ## Why is this bad?
+    The memory-leak runbook puts "event listeners not removed" first: a listener
+    registered per request that nothing removes, so the list behind it grows with
+    traffic. A logger from `logging.getLogger` lives as long as the process; each run
+    adds one more handler (and, for a `FileHandler`, one more open file), every record
+    is then written once per handler, and memory and file descriptors grow until the
+    pod is OOM-killed. `atexit.register(self.close)` closes the object at exit but keeps
+    every instance alive until then, and the atexit list grows with every call.
+
+    ## Example
+    ```python
+    import logging
+
+    class ReportJob:
+        def __init__(self, name):
+            self.log = logging.getLogger("reports")
+            self.log.addHandler(logging.FileHandler(f"/var/log/reports/{name}.log"))
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    logging.getLogger("reports").addHandler(logging.FileHandler("/var/log/reports/jobs.log"))
+
+    class ReportJob:
+        def __init__(self, name):
+            self.log = logging.LoggerAdapter(logging.getLogger("reports"), {"job": name})
+    ```
+    or configure logging once, at start-up, with `logging.config.dictConfig`; a helper
+    that must add a handler checks `if not logger.handlers:` first. For per-object
+    clean-up at exit, `weakref.finalize(self, ...)` does not keep the object alive.
+
+    ## Options
+    - `hooks-in-init`: also report atexit hooks and listeners added in `__init__` (and
+      the methods it calls) when the module does not show how many instances are made.
+      Worth turning on in libraries whose objects users create many of (clients,
+      connections, documents).
+
+    ## Fix
+    None: whether to add the handler once, guard it or remove it is a decision about
+    the code, and a guard such as `if not logger.handlers:` changes what is logged
+    when the logger already has handlers configured elsewhere.
+
+    ## References
+    - [Logging cookbook: using logging in multiple modules](https://docs.python.org/3/howto/logging-cookbook.html#using-logging-in-multiple-modules)
+    - [logging.Logger.addHandler](https://docs.python.org/3/library/logging.html#logging.Logger.addHandler)
+    - [atexit](https://docs.python.org/3/library/atexit.html) and [weakref.finalize](https://docs.python.org/3/library/weakref.html#weakref.finalize)
+    - [pyee](https://pyee.readthedocs.io/)
+    """
+
+    code = "OOM205"
+    symbol = "handler-added-per-call"
+    summary = "Logging handler, atexit hook or listener added in code that runs many times, never removed"
+    message = "{action} in '{function}', which {why}, and never removed: {advice}"
+    options = (
+        Option(
+            "hooks-in-init",
+            False,
+            "Also report atexit hooks and listeners added in __init__ (and what it calls) when the module "
+            "does not show how many instances are made; handlers there are always reported.",
+        ),
+    )
+
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.candidates: list[_Candidate] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if type(func) is not ast.Attribute or func.attr not in WATCHED:
+            return
+        function = self.model.function
+        if function is None or self.model.executing_function is not function:
+            return  # import time, or a lambda: not a body we follow
+        model = self.model
+        if func.attr == "addHandler":
+            if node.args and self._shared_logger(func.value) and made_per_run(model, node.args[0]):
+                self._add(node, function, HANDLER, registered=node.args[0])
+        elif func.attr == "register":
+            if model.qualified_name(func) == ATEXIT_REGISTER and self._keeps_objects(node):
+                self._add(node, function, HOOK, registered=node.args[0])
+        elif self._module_emitter(func.value) and (len(node.args) < 2 or made_per_run(model, node.args[1])):
+            # ``on(event)`` decorates a new function
+            self._add(node, function, LISTENER, func.value.id, node.args[1] if len(node.args) > 1 else None)
+
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        """``@atexit.register`` on a function defined inside another: registered per run."""
+        function = self.model.function
+        if function is None or self.model.executing_function is not function:
+            return
+        for decorator in node.decorator_list:
+            if self.model.qualified_name(decorator) == ATEXIT_REGISTER:
+                self._add(decorator, function, HOOK)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _add(
+        self, node: ast.expr, function: FunctionNode, kind: str, emitter: str = "", registered: ast.expr | None = None
+    ) -> None:
+        attribute = registered.attr if isinstance(registered, ast.Attribute) and self.model.is_self(registered.value) else None
+        self.candidates.append(_Candidate(node, function, self.model.method_class, kind, emitter, attribute))
+
+    def _shared_logger(self, expr: ast.expr) -> bool:
+        """A logger that ``logging`` keeps for the rest of the process (the root logger, or
+        one from ``logging.getLogger``: the manager never frees it), whose name is the same
+        on every run: the same logger each time. A name made per run gives each run its own
+        logger; a logger passed in is the caller's choice."""
+        origin = self.model.logger_origin(expr)
+        if origin == ROOT_LOGGER:
+            return True
+        if origin != GET_LOGGER or (isinstance(expr, ast.Name) and self.model.is_parameter(expr.id)):
+            return False
+        name = argument(self.model.resolve(expr), 0, "name")
+        return name is None or same_every_run(self.model, name)
+
+    def _keeps_objects(self, call: ast.Call) -> bool:
+        """``atexit.register(self.close)``, a closure, a method of an object made here, or
+        ``self`` passed along: the hook keeps objects of this run alive until exit. A
+        module-level function given a path (``atexit.register(os.remove, path)``) keeps
+        a few bytes; ``weakref.ref(self)`` among the arguments lets the instance die."""
+        if not call.args or self._weak(call):
+            return False
+        callback, *arguments = call.args
+        arguments += [keyword.value for keyword in call.keywords]
+        if made_per_run(self.model, callback) or any(self.model.is_self(item) for item in arguments):
+            return True
+        while isinstance(callback, ast.Attribute):
+            callback = callback.value
+        return self.model.is_self(callback)  # ``self.close``, ``self.pool.close``, inherited too
+
+    def _weak(self, call: ast.Call) -> bool:
+        for value in (*call.args, *(keyword.value for keyword in call.keywords)):
+            for node in ast.walk(value):
+                origin = self.model.resolve(node) if isinstance(node, ast.Name) else node
+                if isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) in WEAK_REFERENCES:
+                    return True
+        return False
+
+    def _module_emitter(self, expr: ast.expr) -> bool:
+        """A module-level name bound to a pyee emitter (or the module's subclass of one)."""
+        if type(expr) is not ast.Name:
+            return False
+        binding = self.model.module_scope.bindings.get(expr.id)
+        if binding is None or self.model.lookup(expr.id) is not binding or binding.kind != "assign":
+            return False
+        if not isinstance(binding.value, ast.Call):
+            return False
+        made_by = binding.value.func
+        classes = [made_by]
+        if type(made_by) is ast.Name:
+            own = self.model.module_scope.bindings.get(made_by.id)
+            if own is not None and own.kind == "class":
+                classes = own.node.bases
+        return any((self.model.qualified_name(item) or "").startswith("pyee.") for item in classes)
+
+    def finish(self) -> None:
+        if not self.candidates:
+            return
+        runs = runs_of(self.context)
+        for candidate in self.candidates:
+            frequency = runs.of(candidate.function)
+            if frequency.kind == PER_INSTANCE and candidate.kind != HANDLER and not self.settings["hooks-in-init"]:
+                continue
+            if frequency.kind not in (MANY, PER_INSTANCE) or self._undone(candidate) or self._guarded(candidate):
+                continue
+            function = candidate.function.name
+            self.report(
+                candidate.node,
+                action=ACTIONS[candidate.kind].format(emitter=candidate.emitter),
+                function=f"{candidate.owner.name}.{function}" if candidate.owner is not None else function,
+                why=frequency.why,
+                advice=ADVICE[candidate.kind],
+            )
+
+    def _guarded(self, candidate: _Candidate) -> bool:
+        """Known to run only when a test that reads the registry or a once-only flag allows
+        it (an enclosing ``if``, an earlier ``if ...: return``), or never (``if 0:``)."""
+        state = None
+        for test, value in self.model.guards(candidate.node):
+            if _never_true(test) and value:
+                return True  # debugging code switched off
+            state = state or _State(candidate.function)
+            if state.guards(test):
+                return True
+        return False
+
+    def _undone(self, candidate: _Candidate) -> bool:
+        """A removal in the same function, or for a method anywhere in its class or the
+        module's classes it derives from (``setUp`` here, ``tearDown`` in a base), or of the
+        instance's ``self.<attribute>`` anywhere in the module (a fixture that removes
+        ``listener.handler`` after the test)."""
+        scopes = [candidate.function] if candidate.owner is None else self._lineage(candidate.owner)
+        if any(self._removes(node, candidate.kind) for scope in scopes for node in ast.walk(scope)):
+            return True
+        return candidate.attribute is not None and any(
+            isinstance(node, ast.Call)
+            and self._removes(node, candidate.kind)
+            and any(_outside_attribute(arg, candidate.attribute) for arg in node.args)
+            for node in ast.walk(self.context.tree)
+        )
+
+    def _lineage(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
+        classes = [owner]
+        for klass in classes:
+            for base in klass.bases:
+                binding = self.model.module_scope.bindings.get(base.id) if isinstance(base, ast.Name) else None
+                if binding is not None and binding.kind == "class" and binding.node not in classes:
+                    classes.append(binding.node)
+        return classes
+
+    def _removes(self, node: ast.AST, kind: str) -> bool:
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in REMOVALS[kind]:
+                return True
+            if kind != HANDLER:
+                return False
+            if isinstance(func, ast.Attribute) and func.attr == "clear":
+                return _names_handlers(func.value)
+            name = self.model.qualified_name(func)
+            if name == BASIC_CONFIG:
+                force = argument(node, None, "force")
+                return isinstance(force, ast.Constant) and force.value is True
+            return name in LOGGING_CONFIG
+        if kind == HANDLER and isinstance(node, (ast.Assign, ast.Delete)):
+            return any(_names_handlers(target) for target in node.targets)
+        return False
+
+
+def _outside_attribute(expr: ast.expr, attribute: str) -> bool:
+    """``capture.handler``: an instance's attribute, reached from outside its class."""
+    return (
+        isinstance(expr, ast.Attribute)
+        and expr.attr == attribute
+        and not (isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"))
+    )
+
+
+def _names_handlers(expr: ast.expr) -> bool:
+    """``logger.handlers`` or ``logger.handlers[:]``."""
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value
+    return isinstance(expr, ast.Attribute) and expr.attr == "handlers"
+
+
+class _State:
+    """What a function leaves for its next run (once-only flags), and what its locals say
+    about the registry."""
+
+    def __init__(self, function: FunctionNode):
+        declared = set()
+        self.registry_results = set()
+        """Locals that hold what the registry says: assigned from an expression that reads it
+        (``found = bool(logger.handlers)``) or in a loop over it (``for h in logger.handlers:
+        found = True``)."""
+        self.flags: list[tuple[ast.AST, str]] = []
+        """``(where, name)`` of the state each statement leaves for the next run: attributes it
+        assigns, ``global`` or ``nonlocal`` names, containers it fills (``registry[name] =
+        ...``, ``seen.add(name)``), ``setattr(x, "name", ...)``."""
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and _reads_registry(node.iter):
+                self.registry_results.update(_assigned_names(node.body))
+            elif isinstance(node, ast.Assign) and _reads_registry(node.value):
+                self.registry_results.update(_assigned_names([node]))
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Subscript):
+                        self.flags.append((node, last_name(target.value)))
+                    elif isinstance(target, ast.Attribute):
+                        self.flags.append((node, target.attr))
+                    elif isinstance(target, ast.Name) and target.id in declared:
+                        self.flags.append((node, target.id))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
+                self.flags.append((node, last_name(node.func.value)))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+                self.flags.extend((node, arg.value) for arg in node.args[1:2] if isinstance(arg, ast.Constant))
+
+    def guards(self, test: ast.expr) -> bool:
+        """``test`` reads the registry, or a flag that the function sets after it (a flag set
+        before, ``self.debug = debug``, is configuration, not a record of the last run)."""
+        if _reads_registry(test):
+            return True
+        after = (test.end_lineno, test.end_col_offset)
+        flags = {name for where, name in self.flags if (where.lineno, where.col_offset) > after}
+        for node in ast.walk(test):
+            if isinstance(node, ast.Attribute) and node.attr in flags:
+                return True
+            if isinstance(node, ast.Name) and (node.id in flags or node.id in self.registry_results):
+                return True
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in flags:
+                return True  # ``getattr(logger, "_configured", False)``
+        return False
+
+
+def _reads_registry(expr: ast.expr) -> bool:
+    """``logger.handlers``, ``logger.hasHandlers()``, ``emitter.listeners(...)``."""
+    return any(isinstance(node, ast.Attribute) and node.attr in REGISTRY_READS for node in ast.walk(expr))
+
+
+def _assigned_names(statements: list[ast.stmt]) -> set[str]:
+    return {
+        target.id
+        for statement in statements
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _never_true(test: ast.expr) -> bool:
+    return isinstance(test, ast.Constant) and not test.value

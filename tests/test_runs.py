@@ -1,0 +1,130 @@
+"""How often the module's functions run (:mod:`oomlint.python.runs`), as OOM205 and OOM202
+ask it: once, many times (and why), once per instance, or unknown."""
+
+from __future__ import annotations
+
+import ast
+
+from oomlint.core.rule import rule_by_code
+from oomlint.python.checker import FileContext, Walker, check_source
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, runs_of
+
+FREQUENCIES = '''\
+import functools
+
+
+def main():
+    configure()
+    for job in jobs():
+        run(job)
+
+
+def configure():
+    pass
+
+
+def jobs():
+    return []
+
+
+def run(job):
+    helper()
+
+
+def helper():
+    pass
+
+
+def public():
+    pass
+
+
+@functools.cache
+def memoized(name):
+    pass
+
+
+class Job:
+    def __init__(self):
+        self._open()
+
+    def _open(self):
+        pass
+
+    def close(self):
+        pass
+
+
+class Settings:
+    def __init__(self):
+        pass
+
+
+settings = Settings()
+
+
+def view(request):
+    return Job()
+
+
+def decorate(function):
+    @functools.wraps(function)
+    def wrapper(*args):
+        return function(*args)
+
+    def callback():
+        pass
+
+    return wrapper, callback
+'''
+
+
+def frequencies(source: str) -> dict[str, tuple[str, str]]:
+    tree = ast.parse(source)
+    context = FileContext("frequencies.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    qualified = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            qualified.update({item: f"{node.name}.{item.name}" for item in node.body if isinstance(item, ast.FunctionDef)})
+    return {qualified.get(node, node.name): (runs.of(node).kind, runs.of(node).why) for node in functions}
+
+
+def test_how_often_each_function_runs():
+    assert frequencies(FREQUENCIES) == {
+        "main": (ONCE, ""),
+        "configure": (ONCE, ""),
+        "jobs": (ONCE, ""),
+        "run": (MANY, "is called in a loop in 'main'"),
+        "helper": (MANY, "is called from 'run', which is called in a loop in 'main'"),
+        "public": (UNKNOWN, ""),
+        "memoized": (ONCE, ""),
+        "Job.__init__": (MANY, "runs for every instance of 'Job', and 'Job' is called from 'view', which handles every request"),
+        "Job._open": (
+            MANY,
+            "is called from '__init__', which runs for every instance of 'Job', and 'Job' is called from 'view', "
+            "which handles every request",
+        ),
+        "Job.close": (UNKNOWN, ""),
+        "Settings.__init__": (ONCE, ""),
+        "view": (MANY, "handles every request"),
+        "decorate": (UNKNOWN, ""),
+        "wrapper": (MANY, "wraps a function and runs on each of its calls"),
+        "callback": (UNKNOWN, ""),
+    }
+
+
+def test_a_class_nothing_here_instantiates_runs_its_init_per_instance():
+    source = "class Client:\n    def __init__(self):\n        pass\n"
+    assert frequencies(source) == {"Client.__init__": (PER_INSTANCE, "runs for every instance of 'Client'")}
+
+
+def test_the_module_walk_is_not_recursive():
+    """Asked after the engine's walk, outside its raised recursion limit: generated code
+    nests deeper than Python's default allows."""
+    terms = " + ".join(["1"] * 2500)
+    source = f"import logging\n\n\ndef view(request):\n    total = {terms}\n    logging.getLogger().addHandler(logging.StreamHandler())\n"
+    findings = check_source(source, "deep.py", [(rule_by_code("OOM205"), {"hooks-in-init": False})])
+    assert [(f.line, f.column, f.code) for f in findings] == [(6, 5, "OOM205")]
