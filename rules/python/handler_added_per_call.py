@@ -265,8 +265,8 @@ class HandlerAddedPerCall(Rule):
         """A module-level name bound to a pyee emitter (or the module's subclass of one)."""
         if type(expr) is not ast.Name:
             return False
-        binding = self.model.module_scope.bindings.get(expr.id)
-        if binding is None or self.model.lookup(expr.id) is not binding or binding.kind != "assign":
+        binding = self.model.module_binding(expr)
+        if binding is None or binding.kind != "assign":
             return False
         if not isinstance(binding.value, ast.Call):
             return False

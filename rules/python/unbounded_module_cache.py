@@ -256,8 +256,7 @@ class UnboundedModuleCache(Rule):
         if type(expr) is ast.Name:
             if expr.id not in self.names:
                 return None
-            binding = self.model.lookup(expr.id)
-            if binding is None or binding is not self.model.module_scope.bindings.get(expr.id):
+            if self.model.module_binding(expr) is None:
                 return None
             key = (None, expr.id)
             return (key, False) if key in self.containers else None
@@ -426,8 +425,8 @@ class UnboundedModuleCache(Rule):
 
     def _fixed_collection(self, expr: ast.expr) -> bool:
         if isinstance(expr, ast.Name):
-            binding = self.model.lookup(expr.id)
-            if binding is None or binding is not self.model.module_scope.bindings.get(expr.id):
+            binding = self.model.module_binding(expr)
+            if binding is None:
                 return False
             expr = binding.value
         return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
