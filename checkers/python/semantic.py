@@ -362,12 +362,6 @@ class SemanticModel:
             and binding.node is positional[0]
         )
 
-    def call_qualified_name(self, node: ast.AST) -> str | None:
-        """The qualified name of what ``node`` calls, if it is a call."""
-        if isinstance(node, ast.Call):
-            return self.qualified_name(node.func)
-        return None
-
     # ---------------------------------------------------------------- updates
     # Called by the walker only.
 
