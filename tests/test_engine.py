@@ -391,6 +391,33 @@ def test_narrowed_types_come_from_the_isinstance_known_to_hold(body, types):
     assert at_returns(source, lambda model, node: list(model.narrowed_types(node.value))) == [types]
 
 
+NAMES = """\
+def outer(f, xs):
+    f.write("a")
+    def closure():
+        return f.name
+    def shadowing(f=f):
+        return f
+    def declared():
+        nonlocal f
+        f = None
+    seen = [f for f in xs]
+    other = [x for x in f]
+    return lambda f: f, seen, other
+"""
+
+
+def test_name_uses_are_the_variables_of_the_scope_asked_about():
+    """A closure's use and a ``nonlocal`` count; a parameter, a comprehension variable or a
+    lambda parameter of the same name is another variable (a default is evaluated outside)."""
+    from oomlint.python.semantic import name_uses
+
+    function = ast.parse(NAMES).body[0]
+    assert sorted((node.lineno, node.col_offset) for node in name_uses("f", function)) == [
+        (2, 4), (4, 15), (5, 20), (9, 8), (11, 24),
+    ]
+
+
 def test_module_binding_is_the_one_bound_at_import():
     source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
     walked, tree, scope = after_walk(source)

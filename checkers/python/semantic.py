@@ -439,6 +439,68 @@ def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
     return [getattr(statement, name) for name in ("body", "orelse") if isinstance(getattr(statement, name, None), list)]
 
 
+def name_uses(name: str, root: ast.AST) -> Iterator[ast.Name]:
+    """The ``name`` nodes under ``root`` (read or written) that stand for the variable
+    ``root``'s own code means: a nested function, lambda, class or comprehension that binds
+    ``name`` itself has a variable of its own, and its body is left out (its decorators,
+    defaults and first iterable run outside it and still count)."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node is not root and isinstance(node, _OWN_SCOPES) and _binds(node, name):
+            pending.extend(_outer_parts(node))
+            continue
+        if type(node) is ast.Name and node.id == name:
+            yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
+               ast.DictComp, ast.GeneratorExp)
+
+
+def _binds(scope: ast.AST, name: str) -> bool:
+    """Whether ``scope`` binds ``name`` in itself (a parameter, a target, an import, a def),
+    not through ``global``/``nonlocal`` and not in scopes nested deeper."""
+    if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return any(
+            type(node) is ast.Name and node.id == name for generator in scope.generators for node in ast.walk(generator.target)
+        )
+    if not isinstance(scope, ast.ClassDef):
+        args = scope.args
+        if any(arg is not None and arg.arg == name for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)):
+            return True
+    pending = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
+    bound = declared = False
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            declared = True
+        elif type(node) is ast.Name and node.id == name and not isinstance(node.ctx, ast.Load):
+            bound = True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = bound or node.name == name
+            pending.extend(_outer_parts(node))
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = bound or any((alias.asname or alias.name.partition(".")[0]) == name for alias in node.names)
+        elif isinstance(node, _OWN_SCOPES):
+            pending.extend(_outer_parts(node))
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return bound and not declared
+
+
+def _outer_parts(scope: ast.AST) -> list[ast.AST]:
+    """What a scope's definition evaluates in the scope around it."""
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        parts = [*scope.args.defaults, *(d for d in scope.args.kw_defaults if d is not None)]
+        return parts if isinstance(scope, ast.Lambda) else [*scope.decorator_list, *parts]
+    if isinstance(scope, ast.ClassDef):
+        return [*scope.decorator_list, *scope.bases, *(keyword.value for keyword in scope.keywords)]
+    return [scope.generators[0].iter]
+
+
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     parents = {}
     pending = [tree]

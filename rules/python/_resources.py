@@ -33,7 +33,7 @@ from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
-from oomlint.python.semantic import TRY_STATEMENTS, child_blocks
+from oomlint.python.semantic import TRY_STATEMENTS, child_blocks, name_uses
 
 CLOSE = ("close",)
 # Qualified name -> the methods that release what it returns.
@@ -521,7 +521,7 @@ def _serves(resource: Resource, loops: list[ast.While]) -> bool:
     """Whether a loop that runs until the thread stops, after the acquire, uses the resource."""
     return resource.name is not None and any(
         loop.lineno > resource.statement.lineno
-        and any(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(loop))
+        and any(True for _ in name_uses(resource.name, loop))
         for loop in loops
     )
 
@@ -562,11 +562,11 @@ def _use_span(function: FunctionNode, resource: Resource, block: list[ast.stmt])
         return None
     if not (isinstance(statement, ast.Assign) and statement.value is resource.acquire.call):
         return None
-    uses = sum(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(function)) - 1
+    uses = sum(1 for _ in name_uses(resource.name, function)) - 1
     start = end = _index(block, statement)
     in_span = 0
     for index in range(start + 1, len(block)):
-        found = sum(isinstance(node, ast.Name) and node.id == resource.name for node in ast.walk(block[index]))
+        found = sum(1 for _ in name_uses(resource.name, block[index]))
         if found:
             in_span, end = in_span + found, index
     if end == start or in_span != uses or not (_alone(block, start) and _alone(block, end)):
