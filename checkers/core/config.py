@@ -36,7 +36,7 @@ _RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", ".direnv",
     "__pycache__", "__pypackages__", "build", "dist", "_build", "node_modules",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".oomlint_cache", ".eggs", "*.egg-info", "site-packages",
 )
 # Test code: its leaks and caches end with the test run and its images are its own, so
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
