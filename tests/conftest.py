@@ -18,6 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from oomlint import engine
+
+# In-process checks run on the repository's own fixtures: no cache folder in the checkout.
+engine.use_cache = False
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EXPECT = re.compile(r"#\s*expect:\s*((?:OOM\d{3}:\d+\s*)+)")

@@ -19,7 +19,12 @@ import re
 import sys
 from pathlib import Path
 
-from oomlint.core.config import Config, parse_table
+import shutil
+import tempfile
+
+from oomlint import engine
+from oomlint.python.project import forget_projects
+from oomlint.core.config import Config, find_config, parse_table
 from oomlint.core.findings import Finding
 from oomlint.engine import check_file
 
@@ -61,6 +66,28 @@ def _fields(finding: Finding | tuple) -> tuple:
     return finding
 
 
+PROJECTS = sorted(path for path in (ROOT / "fixtures" / "projects").iterdir() if path.is_dir())
+
+
+def project_sources(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.py"))
+
+
+def project_snapshot(name: str) -> Path:
+    return ROOT / "fixtures" / "projects" / (name + SUFFIX)
+
+
+def project_output(root: Path) -> str:
+    """``FILE LINE:COL-END_LINE:END_COL CODE [fix] message`` per finding of a project,
+    each file checked with its project's index (``root`` is a copy: the cache goes there)."""
+    lines = []
+    for path in project_sources(root):
+        relative = path.relative_to(root).as_posix()
+        findings = check_file(str(path), find_config(path).rules_for(str(path)))
+        lines += [f"{relative} {line}" for line in render(findings).splitlines(keepends=True)]
+    return "".join(lines)
+
+
 def snapshot_path(path: Path) -> Path:
     return path.with_name(path.name + SUFFIX)
 
@@ -70,6 +97,7 @@ def engine_output(path: Path, language: str) -> str:
 
 
 def main() -> int:
+    engine.use_cache = False  # fixtures are checked in place: no cache folder in the repository
     changed = 0
     for language in BASE_TABLES:
         for path in fixture_files(language):
@@ -78,6 +106,16 @@ def main() -> int:
                 snapshot.write_text(output, encoding="utf-8")
                 print(f"wrote {snapshot.relative_to(ROOT.parent)}")
                 changed += 1
+    for source in PROJECTS:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(shutil.copytree(source, Path(folder) / source.name))
+            output = project_output(copy)
+            forget_projects()
+        snapshot = project_snapshot(source.name)
+        if not snapshot.exists() or snapshot.read_text(encoding="utf-8") != output:
+            snapshot.write_text(output, encoding="utf-8")
+            print(f"wrote {snapshot.relative_to(ROOT.parent)}")
+            changed += 1
     print(f"{changed} snapshot{'s' if changed != 1 else ''} rewritten")
     return 0
 

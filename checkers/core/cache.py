@@ -25,14 +25,14 @@ _GITIGNORE = "# Created by oomlint automatically.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is oomlint's cache.\n"
 
 
-def project_root(start: str | os.PathLike) -> Path:
-    """The nearest folder at or above ``start`` holding a project marker, else ``start``'s folder."""
+def project_root(start: str | os.PathLike) -> Path | None:
+    """The nearest folder at or above ``start`` holding a project marker, if any."""
     start = Path(os.path.abspath(start))
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
         if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
             return folder
-    return directory
+    return None
 
 
 def content_key(*parts: bytes | str) -> str:

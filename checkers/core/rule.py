@@ -12,7 +12,7 @@ import functools
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -105,6 +105,10 @@ class Rule:
     """What the rule checks: ``"python"`` source or ``"kubernetes"`` manifests (see :func:`language_of`)."""
     fixes: ClassVar[str | None] = None
     """``"safe"`` or ``"unsafe"``: the fix :meth:`fix` makes, for the findings reported with it."""
+    follows: ClassVar[frozenset[str]] = frozenset()
+    """Qualified names of the callables whose results the rule follows through the
+    project's own functions and modules (``sqlite3.connect`` for ``conn = get_db()``):
+    the project index summarizes the files that can lead to them."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -121,6 +125,11 @@ class Rule:
         self.context = context
         self.model = context.model
         self.settings = options
+
+    @classmethod
+    def followed(cls, options: dict[str, object]) -> frozenset[str]:
+        """:attr:`follows`, with what the rule's ``options`` add to it."""
+        return cls.follows
 
     @classmethod
     def pylint_id(cls) -> str:
@@ -214,3 +223,8 @@ def _import_rule_modules() -> None:
     for module in pkgutil.walk_packages(oomlint.rules.__path__, "oomlint.rules."):
         importlib.import_module(module.name)
     _imported = True
+
+
+def followed(rules: Iterable[tuple[type[Rule], dict]]) -> frozenset[str]:
+    """What the enabled ``rules`` follow through the project, together."""
+    return frozenset().union(*(rule_class.followed(options) for rule_class, options in rules))

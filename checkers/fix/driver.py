@@ -37,7 +37,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from oomlint.core.findings import DIAGNOSTICS, Finding
 from oomlint.core.rule import Rule, language_of
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, decode_source, read_file_and_status
-from oomlint.engine import check_bytes
+from oomlint.engine import check_bytes, project_for
 from oomlint.fix import manifests
 from oomlint.fix.imports import place_standard_imports
 from oomlint.kubernetes.manifest import ManifestFindings, cover
@@ -236,7 +236,7 @@ def _check_fixed(path, source, rules, limit_ranges) -> tuple[str | None, list[Fi
         parse(source)
     except SyntaxError as error:
         return f"{error.msg}, line {error.lineno}", []
-    return None, check_source(source, path, rules)
+    return None, check_source(source, path, rules, project=project_for(path, rules))
 
 
 def _covered(findings: list[Finding], limit_ranges) -> list[Finding]:

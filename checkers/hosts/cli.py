@@ -20,9 +20,11 @@ from oomlint.core.findings import DIAGNOSTICS, READ_ERROR, Finding
 from oomlint.core.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by_code
 from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
+from oomlint import engine
 from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.kubernetes.rendering import check_root, label
+from oomlint.python.project import install_projects, known_projects
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
 from oomlint.report.full import SourceView, wants_colour
@@ -75,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs_argument(check)
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the project's .oomlint_cache")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
     adoption = check.add_mutually_exclusive_group()
     adoption.add_argument("--write-baseline", metavar="FILE", help="record the findings in FILE and exit 0 (adopting oomlint on existing code)")
@@ -271,16 +274,28 @@ def _config_source(arguments: argparse.Namespace):
 def _run(targets: list[Target], arguments: argparse.Namespace):
     tasks = [(target, not arguments.disable_noqa, arguments.stdin_filename) for target in targets]
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
-    return zip(targets, _map(_check_target, tasks, jobs))
+    engine.use_cache = not arguments.no_cache
+    if jobs > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
+        # Made once, here, and handed to every worker (not made again in each).
+        for target in targets:
+            if target.kind == "file" and language_of(target.path) == "python":
+                engine.project_for(target.path, target.config.rules_for(target.path))
+    return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects())))
 
 
-def _map(function, tasks: list, jobs: int):
-    """``function`` over ``tasks``, in ``jobs`` worker processes when there are enough."""
+def _map(function, tasks: list, jobs: int, state: tuple):
+    """``function`` over ``tasks``, in ``jobs`` worker processes when there are enough;
+    ``state`` (the cache setting, the project indexes) is installed in each worker."""
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
         yield from map(function, tasks)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=state) as pool:
         yield from pool.map(function, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
+
+
+def _install(use_cache: bool, projects: dict) -> None:
+    engine.use_cache = use_cache
+    install_projects(projects)
 
 
 def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
@@ -355,7 +370,7 @@ def _fix(arguments: argparse.Namespace) -> int:
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
     remaining, fixed, changed, problems, failures = [], [], 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
-    for item, result in zip(items, _map(_fix_target, tasks, arguments.jobs)):
+    for item, result in zip(items, _map(_fix_target, tasks, arguments.jobs, (engine.use_cache, known_projects()))):
         if isinstance(result, str):
             failures.append(f"oomlint: internal error while fixing {item.path}: {result}")
             continue

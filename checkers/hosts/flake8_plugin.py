@@ -18,6 +18,7 @@ from flake8.discover_files import expand_paths
 from oomlint.core.config import ConfigError, find_config
 from oomlint.core.source import too_large
 from oomlint.core.version import __version__
+from oomlint.engine import project_for
 from oomlint.python.checker import check_source
 
 
@@ -61,7 +62,7 @@ class Flake8Plugin:
         # flake8 has read the file already: the limit applies to the text it hands over.
         size = len(source.encode("utf-8"))
         findings = too_large(self.filename, size, config.max_file_size) or check_source(
-            source, self.filename, rules, tree=self.tree, noqa=False
+            source, self.filename, rules, tree=self.tree, noqa=False, project=project_for(self.filename, rules)
         )
         for finding in findings:
             # flake8 columns are 0-based; it adds 1 when it prints them.

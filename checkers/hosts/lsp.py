@@ -35,6 +35,7 @@ from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
 from oomlint.kubernetes.rendering import check_root, label
 from oomlint.report.docs import DOCS_URL
+from oomlint.python.project import forget_projects
 
 SOURCE = "oomlint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
@@ -104,7 +105,11 @@ def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) ->
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    publish(ls, params.text_document.uri)
+    """A saved module may be a helper other open documents use: the project index is
+    made again (from its cache, but for the saved file) and every open document checked."""
+    forget_projects()
+    for uri in list(ls.workspace.text_documents):
+        publish(ls, uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

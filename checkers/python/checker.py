@@ -38,8 +38,10 @@ def check_source(
     *,
     tree: ast.Module | None = None,
     noqa: bool = True,
+    project=None,
 ) -> list[Finding]:
-    """Run ``rules`` (classes with their options) over one module's source."""
+    """Run ``rules`` (classes with their options) over one module's source; ``project``
+    is the :class:`~oomlint.python.project.ProjectIndex` of the project it belongs to."""
     if tree is None:
         try:
             tree = parse(source, filename=path)
@@ -52,7 +54,7 @@ def check_source(
     rules = [item for item in rules if item[0].language == "python"]
     if not rules:
         return []
-    context = FileContext(path, source, tree)
+    context = FileContext(path, source, tree, project)
     instances = [rule_class(context, options) for rule_class, options in rules]
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _WALK_RECURSION_LIMIT))
@@ -81,11 +83,14 @@ def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
 class FileContext:
     """What rules may use of the file being checked, and where they report."""
 
-    def __init__(self, path: str, source: str, tree: ast.Module):
+    def __init__(self, path: str, source: str, tree: ast.Module, project=None):
         self.path = path
         self.source = source
         self.tree = tree
         self.model = SemanticModel(tree)
+        self.project = project
+        """The project's :class:`~oomlint.python.project.ProjectIndex`, None when checking
+        text on its own; rules ask it through :func:`oomlint.python.project.origin`."""
         self.findings: list[Finding] = []
         self._lines: list[str] | None = None
         self._shared: dict[object, object] = {}

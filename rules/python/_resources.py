@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
+from oomlint.python.project import call_origin
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, child_blocks, name_uses
 
@@ -142,6 +143,7 @@ NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CLEANUP_RECORDERS = frozenset({"addCleanup", "addAsyncCleanup"})
 _TEXT = 40
+_TUPLE_ELEMENTS = 4
 
 NOT_YET, OPEN, CLOSED = 0, 1, 2
 """Path states of one resource, merged at joins: held on any path wins, then not yet acquired."""
@@ -163,6 +165,11 @@ class ResourceRule(Rule):
 
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
     fixes = "unsafe"
+    follows = frozenset(FACTORIES)
+
+    @classmethod
+    def followed(cls, options):
+        return cls.follows | parse_extra_resources(options["extra-resources"]).keys()
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -236,6 +243,9 @@ class Acquire:
     """The qualified name of a factory acquire (``builtins.open``)."""
     private_lock: bool = False
     """``lock.acquire()`` on a lock this function made (``lock = threading.Lock()``)."""
+    elements: dict[int, Acquire] | None = None
+    """For a project function that returns a tuple (``conn, cur = self._cursor()``): the
+    acquire each element stands for, by position."""
 
 
 @dataclass(eq=False)
@@ -260,6 +270,10 @@ class Resource:
     """ids of statements that bind its name again, or acquire the same lock again."""
     escapes: bool = False
     """Handed over in any way, passing it to a call included (OOM202's escape)."""
+    returns: set[int] = field(default_factory=set)
+    """ids of the ``return`` statements that give it to the caller."""
+    escapes_otherwise: bool = False
+    """Handed over other than by being returned."""
 
     @property
     def label(self) -> str:
@@ -294,7 +308,11 @@ class ResourceAnalysis:
         self.model = context.model
         self.table = table
         self.last_names = frozenset(name.rpartition(".")[2] for name in table)
-        self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
+        self.helper_names = context.project.function_names() if context.project is not None else frozenset()
+        """Last names of the project's functions that return something: possible acquires."""
+        self.watched_names = (
+            self.last_names | self.helper_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
+        )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.context_managers: set[FunctionNode] = set()
         self.fixtures: set[FunctionNode] = set()
@@ -331,8 +349,8 @@ class ResourceAnalysis:
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
-        if last in self.last_names:
-            factory = self.model.qualified_name(func)
+        if last in self.last_names or last in self.helper_names:
+            factory = call_origin(self.context, func)
             releases = self.table.get(factory)
             if releases is not None:
                 if factory in FILE_WRAPPERS and self._wraps_file_object(node, *FILE_WRAPPERS[factory]):
@@ -341,6 +359,8 @@ class ResourceAnalysis:
                 if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
                     return
                 acquire = Acquire(node, releases, factory=factory)
+            elif last in self.helper_names:
+                acquire = self._tuple_acquire(node)
         if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
             if last != "connect" or not node.args:  # sock.connect(address) returns None
                 acquire = Acquire(node, self._releases_of(func), func.value, private_lock=self._private_lock(func))
@@ -359,6 +379,15 @@ class ResourceAnalysis:
             if decorators & PYTEST_FIXTURES:
                 self.fixtures.add(function)
         self.candidates[function].append(acquire)
+
+    def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
+        """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""
+        elements = {}
+        for position in range(_TUPLE_ELEMENTS):
+            factory = call_origin(self.context, call.func, str(position))
+            if factory in self.table:
+                elements[position] = Acquire(call, self.table[factory], factory=factory)
+        return Acquire(call, (), elements=elements) if elements else None
 
     def _releases_of(self, func: ast.Attribute) -> tuple[str, ...]:
         """What releases ``X.<method>()``'s result: by what made ``X`` if the table knows it
@@ -482,6 +511,12 @@ def _analyse(
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
         fields = {"resource": resource.label, "acquire": _short(ast.unparse(call.func)) + "()"}
+        returned = not resource.releases and _returned_only(resource) and not lends
+        if returned:
+            # A factory: the return hands it to the caller on the normal path, and any
+            # exception before it leaks it (``sock.connect(address)`` failing).
+            resource.releases.update(resource.returns)
+            resource.cleanups.update(resource.returns)
         if not resource.releases:
             # ``X.acquire()`` here and ``X.release()`` (or ``other.X.release()``) in another function
             # of the module: split by design (acquire/release wrappers, a semaphore counting
@@ -494,14 +529,29 @@ def _analyse(
                 reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        scan = _PathScan(
-            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls
-        )
+        # A factory's risk is in what it does with its input (``sock.connect(address)``):
+        # ``conn.cursor()`` on what it has just made fails no more than the making did.
+        quiet = quiet_calls | _calls_without_arguments(function) if returned else quiet_calls
+        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet)
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
+            if returned:
+                how = {"released": "returned to the caller", "advice": "close it in an except clause that re-raises"}
+                reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
+                continue
             fix_end = _release_span(resource, blocks[id(resource.statement)])
-            reports.append(Report("OOM201", call, {**fields, "release": scan.release, "cause": scan.exposure}, fix_end))
+            how = {"released": f"released by {scan.release}", "advice": "release it in finally or use with"}
+            reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
+
+
+def _calls_without_arguments(function: FunctionNode) -> set[int]:
+    return {id(node) for node in ast.walk(function) if isinstance(node, ast.Call) and not node.args and not node.keywords}
+
+
+def _returned_only(resource: Resource) -> bool:
+    """Given to the caller by ``return`` and handed nowhere else: the function makes it for its caller."""
+    return bool(resource.returns) and not resource.escapes_otherwise and not resource.lock_like
 
 
 def _runs_on(test: ast.expr) -> bool:
@@ -601,9 +651,9 @@ def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
     """Find the statements holding tracked acquires, the compound statements around
     them and the block they are statements of."""
     for statement in body:
-        resource = _resource_at(statement, by_call)
-        if resource is not None:
-            resources.append(resource)
+        located = _resources_at(statement, by_call)
+        if located:
+            resources.extend(located)
             ancestors[id(statement)] = [*path, statement]
             blocks[id(statement)] = body
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
@@ -625,15 +675,25 @@ def _not_real(node: ast.AST) -> bool:
     return isinstance(func, ast.Name) and func.id in NOT_REAL_ACQUIRES
 
 
-def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
+def _resources_at(statement: ast.stmt, by_call) -> list[Resource]:
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         acquire = by_call.get(id(_unwrap(statement.value))) if statement.value is not None else None
-        if acquire is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
-            return None
+        if acquire is None or len(targets) != 1:
+            return []
+        target = targets[0]
+        if acquire.elements is not None:
+            names = target.elts if isinstance(target, ast.Tuple) else ()
+            return [
+                Resource(element, statement, names[position].id, None)
+                for position, element in acquire.elements.items()
+                if position < len(names) and isinstance(names[position], ast.Name)
+            ]
+        if not isinstance(target, ast.Name):
+            return []
         method = _method(acquire)
         receiver = acquire.receiver if method == "acquire" else None
-        return Resource(acquire, statement, targets[0].id, ast.dump(receiver) if receiver is not None else None)
+        return [Resource(acquire, statement, target.id, ast.dump(receiver) if receiver is not None else None)]
     if isinstance(statement, ast.Expr):
         value = statement.value
     elif isinstance(statement, ast.If):
@@ -641,13 +701,13 @@ def _resource_at(statement: ast.stmt, by_call) -> Resource | None:
         if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
             value = value.operand  # ``if not lock.acquire(timeout=1): raise Busy``
     else:
-        return None
+        return []
     acquire = by_call.get(id(_unwrap(value)))
     if acquire is None or _method(acquire) != "acquire":
-        return None
+        return []
     # ``lock.acquire()`` on a local name: the name's uses (released, passed on, stored) count.
     name = acquire.receiver.id if isinstance(acquire.receiver, ast.Name) else None
-    return Resource(acquire, statement, name, ast.dump(acquire.receiver), lock_like=True)
+    return [Resource(acquire, statement, name, ast.dump(acquire.receiver), lock_like=True)]
 
 
 def _method(acquire: Acquire) -> str | None:
@@ -707,7 +767,7 @@ def _collect_uses(
             handed = node.args[0]
             if isinstance(handed, ast.Call) and isinstance(handed.func, ast.Attribute) and handed.func.attr == "fileno":
                 for resource in by_name.get(last_name(handed.func.value), ()):
-                    resource.escapes = True
+                    resource.escapes = resource.escapes_otherwise = True
                     resource.handoffs.add(id(statement))
         elif kind is ast.With or kind is ast.AsyncWith:
             for item in node.items:
@@ -734,7 +794,7 @@ def _use(
     if nested:
         # A closure or lambda that uses it (``atexit.register(lambda: f.close())``): handed over.
         if isinstance(node.ctx, ast.Load):
-            resource.escapes = True
+            resource.escapes = resource.escapes_otherwise = True
             resource.handoffs.add(id(statement))
         return
     if isinstance(node.ctx, ast.Store):
@@ -744,7 +804,7 @@ def _use(
     if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
         return  # ``f.read()``; releases are classified at the attribute
     if isinstance(parent, (ast.Call, ast.keyword)):
-        resource.escapes = True
+        resource.escapes = resource.escapes_otherwise = True
         resource.cleanups.add(id(parent))
         method = _callee(parent) if isinstance(parent, ast.Call) else None
         if method in RELEASE_BY_ARGUMENT or method in REGISTRATIONS:
@@ -759,6 +819,10 @@ def _use(
     ):
         resource.escapes = True
         resource.handoffs.add(id(statement))
+        if isinstance(statement, ast.Return) and (parent is statement or parent is statement.value):
+            resource.returns.add(id(statement))
+        else:
+            resource.escapes_otherwise = True
 
 
 def _descriptor_handoff(func: ast.expr) -> bool:

@@ -42,6 +42,20 @@ class ReleaseNotInFinally(ResourceRule):
       closure) and that the function releases only on error paths (an `except`
       clause, or a block that ends in `raise`): that is cleanup before failing.
 
+    A function that makes a resource for its caller (`sock = socket.socket();
+    sock.connect(address); return sock`) releases it by returning it: when something
+    before the `return` raises, nobody holds the resource any more, so that is flagged
+    too, with the advice to close it in an `except` clause that re-raises. There, only
+    what takes input counts as raising (a call with arguments, an `await`, `raise`,
+    `assert`): `conn.cursor()` on what the function has just made fails no more often
+    than making it did.
+
+    Resources that the project's own functions return count like the factories':
+    `conn = get_connection()` where `get_connection` (in this module or another of the
+    project, also a method, `self._connect()`, or through further helpers) returns
+    `sqlite3.connect(...)`, and each element of `conn, cur = self._cursor()`. What a
+    helper returns is read from the project index (see OOM202).
+
     In a `@contextmanager`/`@asynccontextmanager` generator, `yield` lends the
     resource to the `with` block: acquire, `yield`, release without `try/finally` is
     flagged, since an exception in the block is thrown in at the `yield` (whatever the
@@ -146,8 +160,7 @@ class ReleaseNotInFinally(ResourceRule):
     symbol = "release-not-in-finally"
     summary = "Resource released on the normal path only, not in finally or with"
     message = (
-        "'{resource}' from {acquire} is released by {release} on the normal path only: "
-        "{cause} skips it; release it in finally or use with"
+        "'{resource}' from {acquire} is {released} on the normal path only: {cause} skips it; {advice}"
     )
 
     @classmethod

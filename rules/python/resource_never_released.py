@@ -33,6 +33,19 @@ class ResourceNeverReleased(ResourceRule):
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
       `ProcessPoolExecutor` -> `shutdown()`.
 
+    The project's own functions that return one of these are factories too:
+    `conn = get_connection()` where `get_connection` (in this module or another module
+    of the project, a method called as `self._connect()`, or through further helpers)
+    returns `sqlite3.connect(...)`, and each element of `conn, cur = self._cursor()`
+    when the method returns `conn, cursor`. oomlint reads that from the project index:
+    a summary of what each function of the project (the folder of the nearest
+    `pyproject.toml`, `setup.cfg`, `setup.py` or VCS root) returns, made when a file is
+    checked and kept in `.oomlint_cache` by the file's content. A helper returns a
+    fresh resource when it returns the call, or a local name bound to it; what it
+    returns from an attribute or a global (a shared connection), a memoized function
+    (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
+    release.
+
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
     `nonlocal`, passed to any call (the callee may own it now), or used by a nested

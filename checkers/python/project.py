@@ -1,0 +1,481 @@
+"""The project index: what each module of the project returns, binds and defines, so a
+rule in one file can follow a value into a helper in another.
+
+Real leaks cross functions and modules (``conn = get_connection()`` imported from
+``app/db.py``, which returns ``sqlite3.connect(...)``). Each module gets a
+:class:`ModuleSummary` of local facts, made by :class:`Summarizer` in the same walk that
+keeps the semantic model: the call each function returns (per tuple element), the call
+each module-level name is bound to, the names it imports, its classes' bases and
+methods. Following a chain across modules (``get_connection`` -> ``app.db.connect_db`` ->
+``sqlite3.connect``) happens when a rule asks (:meth:`ProjectIndex.origin`), bounded in
+depth, so a summary depends on its own file only and is cached by that file's content.
+
+Which files are summarized: every Python file of the project (the nearest folder with a
+``pyproject.toml``, ``setup.cfg`` or VCS root, :func:`oomlint.core.cache.project_root`)
+that can contribute to a chain a rule cares about. Rules name the callables they follow
+(``Rule.follows``); a file whose text names none of them, nor a project function or value
+already known to lead to one, cannot, and is not parsed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from oomlint.core.cache import CACHE_FOLDER, Cache, content_key, project_root
+from oomlint.core.config import find_config
+from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
+from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
+from oomlint.python.astutil import last_name
+from oomlint.python.checker import Walker
+from oomlint.python.parsing import parse
+from oomlint.python.semantic import Scope, SemanticModel
+
+SUMMARY_FORMAT = "1"
+# How many project functions a chain may pass through, and how many rounds of files the
+# index adds because they name a function or value found in the round before.
+_MAX_DEPTH = 6
+_MAX_ROUNDS = 3
+# Decorators whose function gives every caller the same object: not the caller's to release.
+SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
+
+
+@dataclass
+class ModuleSummary:
+    name: str
+    """The module's dotted name (``app.db``)."""
+    is_package: bool = False
+    """An ``__init__.py``: its relative imports start from itself."""
+    returns: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per function (``connect`` or ``Store.connect``): the qualified name of the call it
+    returns, per tuple element (``""`` for the value itself, ``"0"``, ``"1"``...)."""
+    values: dict[str, str] = field(default_factory=dict)
+    """Per module-level name: the qualified name of the call it is bound to."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Per module-level imported name: what it stands for (re-exports)."""
+    bases: dict[str, list[str]] = field(default_factory=dict)
+    """Per class: its bases' qualified names."""
+    methods: dict[str, list[str]] = field(default_factory=dict)
+    """Per class: the names of the methods it defines."""
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> ModuleSummary:
+        return cls(**json.loads(data))
+
+
+def module_name(path: str | os.PathLike, root: str | os.PathLike) -> tuple[str, bool]:
+    """The dotted name the project imports ``path`` by, and whether it is a package's
+    ``__init__``: through the packages (``__init__.py``) that hold it, else by its path
+    from the project root (a ``src/`` layout's ``src`` left out)."""
+    path = Path(os.path.abspath(path))
+    stem = path.name.rsplit(".", 1)[0]
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    directory = path.parent
+    if (directory / "__init__.py").is_file():
+        while (directory / "__init__.py").is_file() and directory.parent != directory:
+            parts.insert(0, directory.name)
+            directory = directory.parent
+    else:
+        try:
+            relative = directory.relative_to(Path(os.path.abspath(root)))
+        except ValueError:
+            relative = Path()
+        parts = [*(part for part in relative.parts), *parts]
+        if parts[:1] == ["src"]:
+            parts = parts[1:]
+    return ".".join(parts), is_package
+
+
+def absolute_name(name: str, module: str, is_package: bool) -> str:
+    """``..db.connect`` imported in ``app.web.views`` is ``app.db.connect``."""
+    if not name.startswith("."):
+        return name
+    level = len(name) - len(name.lstrip("."))
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)]
+    rest = name[level:]
+    return ".".join([*package, rest] if rest else package)
+
+
+def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: bool, scope: Scope | None = None) -> str | None:
+    """The qualified name of what ``expr`` names, the module's own definitions included:
+    ``app.db.connect`` for ``connect`` defined in or imported into the module, for
+    ``db.connect`` after ``from app import db``, and ``app.db.Store.connect`` for
+    ``self.connect`` in a method of ``Store``."""
+    qualified = model.qualified_name(expr, scope)
+    if qualified is not None:
+        return absolute_name(qualified, module, is_package)
+    if isinstance(expr, ast.Name):
+        binding = model.lookup(expr.id, scope)
+        if binding is not None and binding.kind in ("def", "class") and binding.scope is model.module_scope:
+            return f"{module}.{expr.id}" if module else expr.id
+    if isinstance(expr, ast.Attribute) and model.is_self(expr.value, scope):
+        method_class = _method_class(scope or model.scope)
+        if method_class is not None and method_class.parent is model.module_scope:
+            prefix = f"{module}." if module else ""
+            return f"{prefix}{method_class.node.name}.{expr.attr}"
+    return None
+
+
+def _method_class(scope: Scope) -> Scope | None:
+    while scope is not None and scope.kind != "function":
+        scope = scope.parent
+    return scope.enclosing_class() if scope is not None else None
+
+
+class Summarizer:
+    """Collects a module's summary during the engine's walk (the walker calls its
+    ``visit_*`` methods like a rule's)."""
+
+    def __init__(self, model: SemanticModel, name: str, is_package: bool):
+        self.model = model
+        self.summary = ModuleSummary(name, is_package)
+        self._returns: dict[str, dict[str, set[str]]] = {}
+        self._generators: set[str] = set()
+        """Functions whose returns give the caller nothing of its own (generators, memoized)."""
+
+    @staticmethod
+    def node_types() -> dict[type[ast.AST], str]:
+        return {
+            ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
+            ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
+            ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
+        }
+
+    def visit_Return(self, node: ast.Return) -> None:
+        key = self._function_key()
+        if key is None or node.value is None or _is_none(node.value):
+            return
+        if key not in self._returns and self._shares_result(self.model.scope.node):
+            self._generators.add(key)
+        elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
+        found = self._returns.setdefault(key, {})
+        if elements is None:
+            found.setdefault("", set()).add(self._origin(node.value) or "")
+        else:
+            for index, element in enumerate(elements):
+                found.setdefault(str(index), set()).add(self._origin(element) or "")
+
+    def _shares_result(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Memoized functions and properties hand every caller the same object."""
+        return any(
+            (last_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "") in SHARED_RESULTS
+            for decorator in function.decorator_list
+        )
+
+    def visit_Yield(self, node: ast.AST) -> None:
+        key = self._function_key()
+        if key is not None:
+            self._generators.add(key)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.model.scope is not self.model.module_scope or len(node.targets) != 1:
+            return
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+            origin = self._callee(node.value)
+            if origin is not None:
+                self.summary.values[target.id] = origin
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.model.scope is not self.model.module_scope:
+            return
+        self.summary.bases[node.name] = [self._name(base) or "" for base in node.bases]
+        self.summary.methods[node.name] = [
+            item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if self.model.scope is not self.model.module_scope:
+            return
+        for alias in node.names:
+            bound = alias.asname or alias.name.partition(".")[0]
+            binding = self.model.module_scope.bindings.get(bound)
+            if binding is not None and binding.kind == "import":
+                self.summary.aliases[bound] = absolute_name(binding.qualname, self.summary.name, self.summary.is_package)
+
+    def finish(self) -> ModuleSummary:
+        for key, elements in self._returns.items():
+            if key in self._generators:
+                continue
+            agreed = {element: origins.pop() for element, origins in elements.items() if len(origins) == 1}
+            agreed = {element: origin for element, origin in agreed.items() if origin}
+            if agreed:
+                self.summary.returns[key] = agreed
+        return self.summary
+
+    def _function_key(self) -> str | None:
+        """``name`` for a module-level function, ``Class.name`` for a method of a
+        module-level class; None for what no other module can call."""
+        scope = self.model.scope
+        if scope.kind != "function":
+            return None
+        parent = scope.parent
+        if parent is self.model.module_scope:
+            return scope.node.name
+        if parent.kind == "class" and parent.parent is self.model.module_scope:
+            return f"{parent.node.name}.{scope.node.name}"
+        return None
+
+    def _origin(self, expr: ast.expr) -> str | None:
+        """The call a fresh returned value comes from: ``return connect()``, ``conn =
+        connect(); ...; return conn``. A value stored elsewhere (``self.conn``, a global)
+        is shared, not the caller's; a name bound by ``with`` is closed when returned."""
+        for _ in range(_MAX_DEPTH):
+            if isinstance(expr, ast.Await):
+                expr = expr.value
+            if isinstance(expr, ast.Call):
+                return self._callee(expr)
+            if not isinstance(expr, ast.Name):
+                return None
+            binding = self.model.lookup(expr.id, at=expr)
+            if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
+                return None
+            expr = binding.value
+        return None
+
+    def _callee(self, call: ast.Call) -> str | None:
+        return self._name(call.func)
+
+    def _name(self, expr: ast.expr) -> str | None:
+        return project_name(self.model, expr, self.summary.name, self.summary.is_package)
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+class ProjectIndex:
+    """The summaries of a project's modules, by dotted name and by path."""
+
+    def __init__(self, root: Path, summaries: Iterable[tuple[str, ModuleSummary]] = ()):
+        self.root = root
+        self.modules: dict[str, ModuleSummary] = {}
+        self.by_path: dict[str, ModuleSummary] = {}
+        self._function_names: frozenset[str] | None = None
+        for path, summary in summaries:
+            self.add(path, summary)
+
+    def add(self, path: str, summary: ModuleSummary) -> None:
+        self.modules[summary.name] = summary
+        self.by_path[os.path.abspath(path)] = summary
+        self._function_names = None
+
+    def function_names(self) -> frozenset[str]:
+        """The last names of the project's functions that return a call's value."""
+        if self._function_names is None:
+            self._function_names = frozenset(
+                key.rpartition(".")[2] for summary in self.modules.values() for key in summary.returns
+            )
+        return self._function_names
+
+    def module_for(self, path: str) -> tuple[str, bool]:
+        """The dotted name of a file of the project (summarized or not)."""
+        summary = self.by_path.get(os.path.abspath(path))
+        if summary is not None:
+            return summary.name, summary.is_package
+        return module_name(path, self.root)
+
+    def origin(self, qualified: str, element: str = "", depth: int = 0) -> str:
+        """What a call of ``qualified`` gives, followed through the project: the
+        qualified name of the call outside the project (or of a project function that
+        returns nothing it can follow) that makes it. ``element`` picks a tuple element."""
+        if depth > _MAX_DEPTH:
+            return qualified
+        module, rest = self._split(qualified)
+        if module is None:
+            return qualified
+        summary = self.modules[module]
+        if rest in summary.returns:
+            returned = summary.returns[rest].get(element)
+            return qualified if returned is None else self.origin(returned, "", depth + 1)
+        if rest in summary.values and not element:
+            return self.origin(summary.values[rest], "", depth + 1)
+        if rest.partition(".")[0] in summary.aliases:
+            head, _, tail = rest.partition(".")
+            target = summary.aliases[head] + (f".{tail}" if tail else "")
+            return self.origin(target, element, depth + 1) if target != qualified else qualified
+        return qualified
+
+    def value(self, qualified: str, depth: int = 0) -> str | None:
+        """For a module-level name of the project (``app.redis_store``, also through
+        re-exports): the qualified name of the call that made its value, followed."""
+        if depth > _MAX_DEPTH:
+            return None
+        module, rest = self._split(qualified)
+        if module is None:
+            return None
+        summary = self.modules[module]
+        if rest in summary.values:
+            return self.origin(summary.values[rest], "", depth + 1)
+        if rest in summary.aliases:
+            return self.value(summary.aliases[rest], depth + 1)
+        return None
+
+    def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
+        """The methods a project class defines or inherits from project classes; None when
+        it is not a project class or a base is not one (what it inherits is unknown)."""
+        module, rest = self._split(qualified)
+        if module is None or depth > _MAX_DEPTH:
+            return None
+        summary = self.modules[module]
+        if rest in summary.aliases:
+            return self.class_methods(summary.aliases[rest], depth + 1)
+        if rest not in summary.methods:
+            return None
+        methods = set(summary.methods[rest])
+        for base in summary.bases[rest]:
+            if base in ("builtins.object", "object"):
+                continue
+            inherited = self.class_methods(base, depth + 1)
+            if inherited is None:
+                return None
+            methods |= inherited
+        return methods
+
+    def _split(self, qualified: str) -> tuple[str | None, str]:
+        """The longest module of the project ``qualified`` starts with, and the rest."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if module in self.modules:
+                return module, ".".join(parts[cut:])
+        return None, qualified
+
+
+def call_origin(context, func: ast.expr, element: str = "", scope: Scope | None = None) -> str | None:
+    """What makes the value a call of ``func`` returns (its ``element`` of a tuple):
+    the callee's qualified name, followed through the project's functions when the file
+    is checked in its project (``get_db()`` -> ``sqlite3.connect``)."""
+    project = context.project
+    if project is None:
+        return None if element else context.model.qualified_name(func, scope)
+    module, is_package = context.shared(ProjectIndex, lambda: project.module_for(context.path))
+    name = project_name(context.model, func, module, is_package, scope)
+    return None if name is None else project.origin(name, element)
+
+
+# ------------------------------------------------------------------ building
+
+
+def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
+    """A module's summary, or None when it does not parse (its own check says why)."""
+    try:
+        tree = parse(source, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    model = SemanticModel(tree)
+    summarizer = Summarizer(model, name, is_package)
+    try:
+        Walker(model, [summarizer]).run(tree)
+    except RecursionError:
+        return None
+    return summarizer.finish()
+
+
+def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:
+    """The index of the project at ``root``: its Python files that can lead to one of the
+    callables ``follows`` names (qualified names), each summarized or read from ``cache``."""
+    index = ProjectIndex(root)
+    pending = {path: None for path in (files if files is not None else project_files(root))}
+    wanted = {name.rpartition(".")[2] for name in follows}
+    for _ in range(_MAX_ROUNDS):
+        if not wanted or not pending:
+            break
+        pattern = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, wanted))))
+        added: list[ModuleSummary] = []
+        for path in list(pending):
+            text = pending[path]
+            if text is None:
+                text = pending[path] = _source(path)
+            if text is None or not pattern.search(text):
+                continue
+            del pending[path]
+            summary = _summary(text, path, root, cache)
+            if summary is not None:
+                index.add(path, summary)
+                added.append(summary)
+        wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values)}
+    return index
+
+
+def project_files(root: Path) -> list[str]:
+    """The project's Python files, as a directory check walks them (excludes, git)."""
+    return [
+        target.path
+        for target in collect([str(root)], find_config)
+        if isinstance(target, Target) and target.path.endswith(PYTHON_SUFFIXES)
+    ]
+
+
+def _source(path: str) -> str | None:
+    try:
+        return decode_source(read_file(path, MAX_FILE_SIZE))
+    except (NotRead, SourceDecodeError):
+        return None
+
+
+def _summary(text: str, path: str, root: Path, cache: Cache) -> ModuleSummary | None:
+    name, is_package = module_name(path, root)
+    key = content_key(text, name, str(is_package), SUMMARY_FORMAT)
+    cached = cache.get("summaries", key)
+    if cached is not None:
+        try:
+            return ModuleSummary.from_json(cached)
+        except (ValueError, TypeError):
+            pass  # damaged entry: made again below
+    summary = summarize(text, path, name, is_package)
+    if summary is not None:
+        cache.put("summaries", key, summary.to_json())
+    return summary
+
+
+_INDEXES: dict[tuple[Path, bool, frozenset[str]], ProjectIndex] = {}
+
+
+def project_index(path: str, follows: frozenset[str], use_cache: bool = True) -> ProjectIndex:
+    """The index of the project ``path`` belongs to, made once per process (flake8 and
+    pylint check file by file; each file's check asks again) and cached in the project's
+    ``.oomlint_cache``. A file in no project (no marker above it) is indexed with the
+    Python files beside it only: never a walk of the home folder or the whole disk."""
+    root = project_root(path)
+    alone = root is None
+    if alone:
+        root = Path(os.path.dirname(os.path.abspath(path)))
+    key = (root, alone, follows)
+    if key not in _INDEXES:
+        cache = Cache(root / CACHE_FOLDER if use_cache and not alone else None)
+        files = _beside(root) if alone else None
+        _INDEXES[key] = build_index(root, follows, cache, files)
+    return _INDEXES[key]
+
+
+def known_projects() -> dict:
+    """The indexes made so far, to hand to worker processes (:func:`install_projects`)."""
+    return dict(_INDEXES)
+
+
+def install_projects(indexes: dict) -> None:
+    _INDEXES.update(indexes)
+
+
+def forget_projects() -> None:
+    """Drop the indexes made so far (an editor saved a file; a test changed a project)."""
+    _INDEXES.clear()
+
+
+def _beside(folder: Path) -> list[str]:
+    try:
+        return [entry.path for entry in os.scandir(folder) if entry.name.endswith(PYTHON_SUFFIXES) and entry.is_file()]
+    except OSError:
+        return []

@@ -1,0 +1,138 @@
+"""Multi-module fixture projects (``tests/fixtures/projects/<name>/``): leaks that cross
+functions, classes and modules, found through the project index.
+
+Each project is copied to a folder of its own and checked as a user would: the engine
+file by file, the CLI on the folder, flake8 and pylint on the folder, and flake8 given
+only the file that holds the finding (as pre-commit passes the files that changed),
+which must report what the CLI reports for the whole project. The ``# expect:`` markers
+say where the findings are; ``<name>.out`` pins them (``python -m tests.snapshots``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from oomlint.core.rule import all_rules
+from tests.conftest import expectations, malformed_markers, oomlint_json, run
+from tests.snapshots import PROJECTS, project_output, project_sources, project_snapshot
+
+PROJECT_IDS = [path.name for path in PROJECTS]
+
+
+def marked(root: Path) -> set[tuple[str, int, int, str]]:
+    return {
+        (path.relative_to(root).as_posix(), line, column, code)
+        for path in project_sources(root)
+        for _, line, column, code in expectations(path)
+    }
+
+
+def pinned(name: str) -> set[tuple]:
+    """``(file, line, column, code, message)`` of the project's snapshot."""
+    found = set()
+    for entry in project_snapshot(name).read_text(encoding="utf-8").splitlines():
+        path, span, code, _fix, message = entry.split(" ", 4)
+        line, column = map(int, span.split("-")[0].split(":"))
+        found.add((path, line, column, code, message))
+    return found
+
+
+@pytest.fixture
+def copy(tmp_path):
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(Path(__file__).parent / "fixtures" / "projects" / name, target)
+        return target
+
+    return make
+
+
+@pytest.mark.parametrize("source", PROJECTS, ids=PROJECT_IDS)
+def test_engine_reports_the_marked_findings_as_pinned(source, copy):
+    root = copy(source.name)
+    output = project_output(root)
+    assert {(entry.split()[0], *map(int, entry.split()[1].split("-")[0].split(":")), entry.split()[2])
+            for entry in output.splitlines()} == marked(root)
+    assert output == project_snapshot(source.name).read_text(encoding="utf-8"), "python -m tests.snapshots rewrites it"
+
+
+@pytest.mark.parametrize("source", PROJECTS, ids=PROJECT_IDS)
+def test_cli_flake8_and_pylint_agree_with_the_engine(source, copy):
+    root = copy(source.name)
+    expected = pinned(source.name)
+    cli = {(f["path"], f["line"], f["column"], f["code"], f["message"]) for f in oomlint_json("-j", "1", ".", cwd=root)}
+    assert cli == expected
+    assert _flake8(root, ".") == expected
+    assert _pylint(root) == expected
+
+
+@pytest.mark.parametrize("source", PROJECTS, ids=PROJECT_IDS)
+def test_flake8_given_one_file_reports_what_the_whole_project_shows(source, copy):
+    root = copy(source.name)
+    expected = pinned(source.name)
+    for path in sorted({entry[0] for entry in expected}):
+        assert _flake8(root, path) == {entry for entry in expected if entry[0] == path}
+
+
+def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
+    """The second run reads summaries from ``.oomlint_cache``; after a helper stops
+    returning a connection, its callers are no longer reported."""
+    root = copy("helpers")
+    first = oomlint_json(".", cwd=root)
+    assert sorted((root / ".oomlint_cache").glob("*/summaries/*/*"))
+    assert (root / ".oomlint_cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert oomlint_json(".", cwd=root) == first
+    helper = root / "src" / "shop" / "db.py"
+    helper.write_text(
+        helper.read_text(encoding="utf-8").replace(
+            "def open_connection():\n    conn = connect()\n    return conn\n",
+            "def open_connection():\n    return _shared\n",
+        ),
+        encoding="utf-8",
+    )
+    after = oomlint_json(".", cwd=root)
+    assert [f["line"] for f in first if f["path"] == "src/shop/views.py"] == [10, 15, 22]
+    assert [f["line"] for f in after if f["path"] == "src/shop/views.py"] == [15, 22]
+
+
+def test_no_cache_leaves_no_cache_folder(copy):
+    root = copy("helpers")
+    findings = oomlint_json("--no-cache", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in findings if f["path"] == "src/shop/views.py"] == [
+        ("src/shop/views.py", 10), ("src/shop/views.py", 15), ("src/shop/views.py", 22)
+    ]
+    assert not (root / ".oomlint_cache").exists()
+
+
+def test_project_markers_are_well_formed():
+    assert malformed_markers([path for project in PROJECTS for path in project_sources(project)]) == []
+
+
+def _flake8(root: Path, target: str) -> set[tuple]:
+    result = run("flake8", "--select", "OOM", "--format", "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s", target, cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    reported = set()
+    for line in result.stdout.splitlines():
+        path, row, column, code, message = line.split(":", 4)
+        reported.add((Path(path).as_posix().removeprefix("./"), int(row), int(column), code, message))
+    return reported
+
+
+def _pylint(root: Path) -> set[tuple]:
+    symbols = ",".join(rule.symbol for rule in all_rules() if rule.language == "python")
+    result = run(
+        "pylint", "--load-plugins=oomlint", "--disable=all", f"--enable={symbols}", "--score=n", "--recursive=y",
+        "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}:{msg}", ".", cwd=root,
+    )
+    assert result.returncode in (0, 4), result.stdout + result.stderr
+    by_symbol = {rule.symbol: rule for rule in all_rules()}
+    reported = set()
+    for line in result.stdout.splitlines():
+        if line.startswith("*"):
+            continue
+        path, row, column, _msg_id, symbol, message = line.split(":", 5)
+        reported.add((Path(path).as_posix(), int(row), int(column) + 1, by_symbol[symbol].code, message))
+    return reported
