@@ -26,6 +26,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from oomlint.core import gitignore
 from oomlint.core.config import Config, ConfigError, find_config, load_config_file
 from oomlint.core.findings import DIAGNOSTICS, ERROR, Finding, severity
 from oomlint.core.roots import enclosing_root
@@ -34,8 +35,8 @@ from oomlint.core.source import LINE_BREAK, too_large
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes
 from oomlint.kubernetes.rendering import check_root, label
-from oomlint.report.docs import DOCS_URL
 from oomlint.python.project import forget_projects
+from oomlint.report.docs import DOCS_URL
 
 SOURCE = "oomlint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
@@ -108,6 +109,7 @@ def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> Non
     """A saved module may be a helper other open documents use: the project index is
     made again (from its cache, but for the saved file) and every open document checked."""
     forget_projects()
+    gitignore.forget()
     for uri in list(ls.workspace.text_documents):
         publish(ls, uri)
 

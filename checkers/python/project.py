@@ -20,6 +20,7 @@ already known to lead to one, cannot, and is not parsed.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import re
@@ -75,24 +76,33 @@ def module_name(path: str | os.PathLike, root: str | os.PathLike) -> tuple[str, 
     """The dotted name the project imports ``path`` by, and whether it is a package's
     ``__init__``: through the packages (``__init__.py``) that hold it, else by its path
     from the project root (a ``src/`` layout's ``src`` left out)."""
-    path = Path(os.path.abspath(path))
-    stem = path.name.rsplit(".", 1)[0]
+    directory, file_name = os.path.split(os.path.abspath(path))
+    stem = file_name.rsplit(".", 1)[0]
     is_package = stem == "__init__"
-    parts = [] if is_package else [stem]
-    directory = path.parent
-    if (directory / "__init__.py").is_file():
-        while (directory / "__init__.py").is_file() and directory.parent != directory:
-            parts.insert(0, directory.name)
-            directory = directory.parent
-    else:
-        try:
-            relative = directory.relative_to(Path(os.path.abspath(root)))
-        except ValueError:
-            relative = Path()
-        parts = [*(part for part in relative.parts), *parts]
-        if parts[:1] == ["src"]:
-            parts = parts[1:]
-    return ".".join(parts), is_package
+    parts = _package(directory, os.path.abspath(root))
+    return ".".join(parts if is_package else (*parts, stem)), is_package
+
+
+@functools.lru_cache(maxsize=4096)
+def _package(directory: str, root: str) -> tuple[str, ...]:
+    """The dotted parts of the modules in ``directory``: its packages' names, or its
+    path from the project root."""
+    if _is_package(directory):
+        parts = [os.path.basename(directory)]
+        parent = os.path.dirname(directory)
+        while _is_package(parent) and os.path.dirname(parent) != parent:
+            parts.insert(0, os.path.basename(parent))
+            parent = os.path.dirname(parent)
+        return tuple(parts)
+    relative = os.path.relpath(directory, root)
+    if relative == os.curdir or relative.startswith(os.pardir):
+        return ()
+    parts = tuple(relative.split(os.sep))
+    return parts[1:] if parts[0] == "src" else parts
+
+
+def _is_package(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "__init__.py"))
 
 
 def absolute_name(name: str, module: str, is_package: bool) -> str:
@@ -258,8 +268,12 @@ def _is_none(expr: ast.expr) -> bool:
 class ProjectIndex:
     """The summaries of a project's modules, by dotted name and by path."""
 
-    def __init__(self, root: Path, summaries: Iterable[tuple[str, ModuleSummary]] = ()):
+    def __init__(self, root: Path, cache: Cache, summaries: Iterable[tuple[str, ModuleSummary]] = ()):
         self.root = root
+        self.cache = cache
+        self.files: dict[str, str] = {}
+        """Modules of the project not summarized yet, by name: their paths. A rule that
+        follows a name into one (a base class, a re-export) has it summarized then."""
         self.modules: dict[str, ModuleSummary] = {}
         self.by_path: dict[str, ModuleSummary] = {}
         self._function_names: frozenset[str] | None = None
@@ -292,10 +306,9 @@ class ProjectIndex:
         returns nothing it can follow) that makes it. ``element`` picks a tuple element."""
         if depth > _MAX_DEPTH:
             return qualified
-        module, rest = self._split(qualified)
-        if module is None:
+        summary, rest = self._split(qualified)
+        if summary is None:
             return qualified
-        summary = self.modules[module]
         if rest in summary.returns:
             returned = summary.returns[rest].get(element)
             return qualified if returned is None else self.origin(returned, "", depth + 1)
@@ -312,10 +325,9 @@ class ProjectIndex:
         re-exports): the qualified name of the call that made its value, followed."""
         if depth > _MAX_DEPTH:
             return None
-        module, rest = self._split(qualified)
-        if module is None:
+        summary, rest = self._split(qualified)
+        if summary is None:
             return None
-        summary = self.modules[module]
         if rest in summary.values:
             return self.origin(summary.values[rest], "", depth + 1)
         if rest in summary.aliases:
@@ -323,34 +335,39 @@ class ProjectIndex:
         return None
 
     def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
-        """The methods a project class defines or inherits from project classes; None when
-        it is not a project class or a base is not one (what it inherits is unknown)."""
-        module, rest = self._split(qualified)
-        if module is None or depth > _MAX_DEPTH:
+        """The methods a project class defines or inherits from project classes (what
+        it inherits from other classes is not known here); None when it is no project class."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
             return None
-        summary = self.modules[module]
         if rest in summary.aliases:
             return self.class_methods(summary.aliases[rest], depth + 1)
         if rest not in summary.methods:
             return None
         methods = set(summary.methods[rest])
         for base in summary.bases[rest]:
-            if base in ("builtins.object", "object"):
-                continue
-            inherited = self.class_methods(base, depth + 1)
-            if inherited is None:
-                return None
-            methods |= inherited
+            methods |= self.class_methods(base, depth + 1) or set()
         return methods
 
-    def _split(self, qualified: str) -> tuple[str | None, str]:
-        """The longest module of the project ``qualified`` starts with, and the rest."""
+    def _split(self, qualified: str) -> tuple[ModuleSummary | None, str]:
+        """The summary of the longest module of the project ``qualified`` starts with
+        (summarized now if the index passed over it), and the rest of the name."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
-            if module in self.modules:
-                return module, ".".join(parts[cut:])
+            summary = self.modules.get(module)
+            if summary is None and module in self.files:
+                summary = self._load(self.files.pop(module))
+            if summary is not None:
+                return summary, ".".join(parts[cut:])
         return None, qualified
+
+    def _load(self, path: str) -> ModuleSummary | None:
+        text = _source(path)
+        summary = _summary(text, path, self.root, self.cache) if text is not None else None
+        if summary is not None:
+            self.add(path, summary)
+        return summary
 
 
 def call_origin(context, func: ast.expr, element: str = "", scope: Scope | None = None) -> str | None:
@@ -386,7 +403,7 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
 def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:
     """The index of the project at ``root``: its Python files that can lead to one of the
     callables ``follows`` names (qualified names), each summarized or read from ``cache``."""
-    index = ProjectIndex(root)
+    index = ProjectIndex(root, cache)
     pending = {path: None for path in (files if files is not None else project_files(root))}
     wanted = {name.rpartition(".")[2] for name in follows}
     for _ in range(_MAX_ROUNDS):
@@ -406,6 +423,8 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
                 index.add(path, summary)
                 added.append(summary)
         wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values)}
+    for path in pending:
+        index.files.setdefault(module_name(path, root)[0], path)
     return index
 
 

@@ -141,6 +141,8 @@ NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "p
 # Builtins that do not raise on the values they are normally given.
 NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+CONSOLE_WRITES = frozenset({"print", "write"})
+CONSOLE_STREAMS = frozenset({"stdout", "stderr"})
 CLEANUP_RECORDERS = frozenset({"addCleanup", "addAsyncCleanup"})
 _TEXT = 40
 _TUPLE_ELEMENTS = 4
@@ -165,11 +167,10 @@ class ResourceRule(Rule):
 
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
     fixes = "unsafe"
-    follows = frozenset(FACTORIES)
 
     @classmethod
     def followed(cls, options):
-        return cls.follows | parse_extra_resources(options["extra-resources"]).keys()
+        return followed_factories(options["extra-resources"])
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -222,6 +223,11 @@ def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]
         if name:
             table[name.strip()] = (method.strip() or "close",)
     return table
+
+
+def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
+    """What the release rules follow through the project: the table's factories and the configured ones."""
+    return frozenset(FACTORIES) | parse_extra_resources(extra).keys()
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
@@ -311,7 +317,8 @@ class ResourceAnalysis:
         self.helper_names = context.project.function_names() if context.project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
         self.watched_names = (
-            self.last_names | self.helper_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
+            self.last_names | self.helper_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS
+            | LOGGING_METHODS | CONSOLE_WRITES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.context_managers: set[FunctionNode] = set()
@@ -346,19 +353,20 @@ class ResourceAnalysis:
             if kind is ast.Attribute and self.model.is_logger(func.value):
                 self.quiet_calls.add(id(node))
             return
+        if last in CONSOLE_WRITES:  # ``print(...)``, ``self.stdout.write(...)``: output, not work that fails
+            if (kind is ast.Name and last == "print") or (kind is ast.Attribute and last_name(func.value) in CONSOLE_STREAMS):
+                self.quiet_calls.add(id(node))
+            return
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
         if last in self.last_names or last in self.helper_names:
             factory = call_origin(self.context, func)
-            releases = self.table.get(factory)
-            if releases is not None:
-                if factory in FILE_WRAPPERS and self._wraps_file_object(node, *FILE_WRAPPERS[factory]):
-                    return  # nothing of the OS is opened, and closing it would not close the file
-                first = node.args[0] if node.args else None
-                if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
+            if factory in self.table:
+                made = self.factory_acquire(node, factory)
+                if made is None:
                     return
-                acquire = Acquire(node, releases, factory=factory)
+                acquire = made
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
@@ -379,6 +387,21 @@ class ResourceAnalysis:
             if decorators & PYTEST_FIXTURES:
                 self.fixtures.add(function)
         self.candidates[function].append(acquire)
+
+    def factory_acquire(self, call: ast.Call, factory: str | None = None) -> Acquire | None:
+        """``call`` as the acquire of a table factory (``factory``: its origin, if known),
+        or None: not one, or one that opens nothing of the OS (an archive over a file
+        object, which closing would not close; an SQLite database in memory)."""
+        factory = factory or call_origin(self.context, call.func)
+        releases = self.table.get(factory)
+        if releases is None:
+            return None
+        if factory in FILE_WRAPPERS and self._wraps_file_object(call, *FILE_WRAPPERS[factory]):
+            return None
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
+            return None
+        return Acquire(call, releases, factory=factory)
 
     def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
         """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""
@@ -1154,6 +1177,11 @@ def _cause(node: ast.AST) -> str:
     if isinstance(node, (ast.Yield, ast.YieldFrom)):
         return f"an exception thrown into the yield at line {node.lineno}"
     return f"an exception at line {node.lineno}"
+
+
+def short_code(node: ast.AST) -> str:
+    """The code of ``node`` for a message, on one line and cut to a readable length."""
+    return _short(ast.unparse(node))
 
 
 def _short(text: str) -> str:

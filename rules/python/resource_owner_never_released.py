@@ -1,0 +1,228 @@
+"""OOM203: a resource stored on an object that never releases it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from oomlint.python.project import project_name
+from oomlint.python.runs import ONCE, runs_of
+from oomlint.core.rule import Option, Rule
+from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code
+
+# Methods that end an object's life: a class with one of them (or inheriting one from a
+# project class) has a place that releases what it holds, or is meant to get one.
+LIFECYCLE_METHODS = frozenset(
+    {"close", "aclose", "__exit__", "__aexit__", "__del__", "shutdown", "stop", "dispose", "cleanup",
+     "terminate", "disconnect", "release", "teardown", "tearDown", "unload", "cog_unload", "on_shutdown"}
+)
+
+
+@dataclass(eq=False)
+class _Owned:
+    attribute: str
+    statement: ast.Assign | ast.AnnAssign
+    method: ast.FunctionDef | ast.AsyncFunctionDef
+    acquire: str
+    releases: tuple[str, ...]
+
+
+class ResourceOwnerNeverReleased(Rule):
+    """
+    ## What it does
+    Flags `self.<name> = <resource>` in a method, when the class never releases it:
+    no method calls `self.<name>.close()` (or the resource's other release), uses it in
+    `with`, or hands it to a call (`weakref.finalize(self, self.<name>.close)`,
+    `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
+    no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
+    method of its own or from a project base class. Reported at the assignment.
+
+    The resources are OOM202's (files, sockets, database connections, HTTP sessions,
+    pools...), also when a project function makes them (`self.con = db.connect()`
+    where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index).
+
+    Not flagged: a class the module makes only once (a module-level singleton lives as
+    long as the process, and one connection does not grow), an attribute that code
+    elsewhere in the module releases through the object (`inventory.con.close()`),
+    resources acquired in `__enter__`, `setUp` and the like (released by their pair),
+    and archives over file objects or in-memory databases, as in OOM202.
+
+    ## Why is this bad?
+    Every instance opens one more connection or file, and nothing but the garbage
+    collector ever gives it back: where instances are made per request or per job,
+    descriptors and buffers pile up until the process hits its file limit or its
+    memory limit. Nobody can release it either, since the class offers no way to.
+
+    ## Example
+    ```python
+    import sqlite3
+
+
+    class Inventory:
+        def __init__(self, path):
+            self.con = sqlite3.connect(path)
+
+        def count(self):
+            return self.con.execute("select count(*) from items").fetchone()[0]
+    ```
+
+    ## Use instead
+    ```python
+    import sqlite3
+
+
+    class Inventory:
+        def __init__(self, path):
+            self.con = sqlite3.connect(path)
+
+        def count(self):
+            return self.con.execute("select count(*) from items").fetchone()[0]
+
+        def close(self):
+            self.con.close()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.close()
+    ```
+
+    ## Options
+    - `extra-resources`: more factories, as for OOM202.
+
+    ## Fix
+    None: when an object's resources should be released is a decision about its life
+    (a `close()`, a context manager, a finalizer), not a rewrite.
+
+    ## References
+    - [The with statement and context managers](https://docs.python.org/3/reference/datamodel.html#context-managers)
+    - [weakref.finalize](https://docs.python.org/3/library/weakref.html#weakref.finalize)
+    """
+
+    code = "OOM203"
+    symbol = "resource-owner-never-released"
+    summary = "Resource stored on an object whose class never releases it"
+    message = (
+        "'self.{attribute}' holds {acquire} for the life of each '{owner}', and nothing releases it: "
+        "give '{owner}' a close() that calls self.{attribute}.{release}()"
+    )
+    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
+
+    @classmethod
+    def followed(cls, options):
+        return followed_factories(options["extra-resources"])
+
+    def __init__(self, context, options):
+        super().__init__(context, options)
+        self.analysis = shared_analysis(context, options["extra-resources"])
+        self.owned: dict[ast.ClassDef, list[_Owned]] = {}
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1:
+            self._stored(node.targets[0], node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._stored(node.target, node)
+
+    def _stored(self, target: ast.expr, statement: ast.Assign | ast.AnnAssign) -> None:
+        value = statement.value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not (isinstance(target, ast.Attribute) and isinstance(value, ast.Call) and self.model.is_self(target.value)):
+            return
+        method, owner = self.model.function, self.model.method_class
+        if owner is None or method.name in RELEASED_ELSEWHERE:
+            return
+        acquire = self.analysis.factory_acquire(value)
+        if acquire is not None:
+            self.owned.setdefault(owner, []).append(
+                _Owned(target.attr, statement, method, short_code(value.func) + "()", acquire.releases)
+            )
+
+    def finish(self) -> None:
+        if not self.owned:
+            return
+        released_outside = _attributes_released_through_objects(self.context.tree)
+        runs = runs_of(self.context)
+        for owner, stored in self.owned.items():
+            if self._has_lifecycle(owner):
+                continue
+            handled = _attributes_handled(owner)
+            for item in stored:
+                if item.attribute in handled or item.attribute in released_outside:
+                    continue
+                if runs.of(item.method).kind == ONCE:
+                    continue
+                self.report(
+                    item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
+                    release=item.releases[0],
+                )
+
+    def _has_lifecycle(self, owner: ast.ClassDef) -> bool:
+        methods = {item.name for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        if methods & LIFECYCLE_METHODS:
+            return True
+        project = self.context.project
+        if project is None:
+            return False
+        module, is_package = project.module_for(self.context.path)
+        for base in owner.bases:
+            name = project_name(self.model, base, module, is_package, self.model.module_scope)
+            inherited = project.class_methods(name) if name else None
+            if inherited and inherited & LIFECYCLE_METHODS:
+                return True
+        return False
+
+
+def _attributes_handled(owner: ast.ClassDef) -> set[str]:
+    """Attributes of ``self`` that some method of the class releases, manages with
+    ``with``, hands to a call or gives out: anything but reading them through a method."""
+    handled = set()
+    for method in owner.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        own = method.args.args[0].arg
+        parents = {child: node for node in ast.walk(method) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(method):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == own):
+                continue
+            parent = parents.get(node)
+            if isinstance(parent, ast.Attribute):
+                if isinstance(parents.get(parent), ast.Call) and parents[parent].func is parent:
+                    if parent.attr not in _USES:
+                        handled.add(node.attr)  # self.con.close(), or any method that may release it
+                else:
+                    handled.add(node.attr)  # self.con.close handed over (weakref.finalize, callback)
+            elif isinstance(parent, (ast.Call, ast.keyword, ast.withitem, ast.Return, ast.Yield, ast.YieldFrom,
+                                     ast.Tuple, ast.List, ast.Dict, ast.Set)):
+                handled.add(node.attr)
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+                handled.add(node.attr)  # another name now holds it
+    return handled
+
+
+# Methods of resources that use them without ending them: calling one is no release.
+_USES = frozenset(
+    {"execute", "executemany", "executescript", "cursor", "commit", "rollback", "read", "readline", "readlines",
+     "write", "writelines", "flush", "seek", "tell", "send", "sendall", "recv", "recv_into", "sendto", "recvfrom",
+     "get", "post", "put", "patch", "delete", "head", "options", "request", "submit", "map", "apply_async",
+     "fileno", "settimeout", "setsockopt", "connect", "bind", "listen", "accept", "select", "register",
+     "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
+     "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
+)
+
+
+def _attributes_released_through_objects(tree: ast.Module) -> set[str]:
+    """Attributes released from outside their object (``store.con.close()``)."""
+    released = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr not in _USES
+            and isinstance(node.func.value, ast.Attribute)
+            and not (isinstance(node.func.value.value, ast.Name) and node.func.value.value.id in ("self", "cls"))
+        ):
+            released.add(node.func.value.attr)
+    return released
