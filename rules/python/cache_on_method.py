@@ -22,6 +22,14 @@ class CacheOnMethod(Rule):
     Flags `functools.lru_cache` (any `maxsize`), `functools.cache` and async-lru's
     `alru_cache` applied to an instance method, sync or async.
 
+    ## Why is this bad?
+    The cache lives on the function, which belongs to the class, and its keys include
+    `self`. Every instance the method was ever called on stays reachable from the
+    class until its entry is evicted (never, with `maxsize=None`), together with
+    everything the instance holds: request objects, buffers, connections. Short-lived
+    objects become a leak that grows with traffic.
+
+    ## Known limits
     Static methods, class methods (including the implicit ones: `__new__`,
     `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
     members live for the whole process anyway) are not flagged.
@@ -37,13 +45,6 @@ class CacheOnMethod(Rule):
     subclasses, and whose methods never build another instance (`cls(...)`,
     `type(self)(...)`, `self.__class__(...)`). Its instances live for the whole
     process anyway. Instances other modules create are not seen.
-
-    ## Why is this bad?
-    The cache lives on the function, which belongs to the class, and its keys include
-    `self`. Every instance the method was ever called on stays reachable from the
-    class until its entry is evicted (never, with `maxsize=None`), together with
-    everything the instance holds: request objects, buffers, connections. Short-lived
-    objects become a leak that grows with traffic.
 
     ## Example
     ```python

@@ -54,12 +54,6 @@ class DecompressionBombGuardDisabled(Rule):
     - `OPENCV_IO_MAX_IMAGE_PIXELS` set above OpenCV's default of 2^30 pixels through
       `os.environ[...] = ...`, `os.environ.setdefault(...)` or `os.putenv(...)`.
 
-    Values that cannot be worked out statically (read from configuration, say) are
-    not flagged, nor is lowering a limit, nor turning the warning into an error. A
-    setting made only on some path (in an `if`, an `else`, an `except` handler or a
-    `case`: a fallback when the configured value cannot be read, say) is reported with
-    the condition it depends on, not as if it always applied.
-
     ## Why is this bad?
     These limits are the last line between an image bomb and the heap: Pillow warns
     above 89,478,485 pixels and refuses above twice that; OpenCV refuses above 2^30.
@@ -67,6 +61,13 @@ class DecompressionBombGuardDisabled(Rule):
     with the guard off, a 20000×20000 upload of about a megabyte decodes to
     1.6 GB at 4 bytes per pixel. That is how the image-upload gateway's validator was
     OOM-killed, one large upload after another.
+
+    ## Known limits
+    Values that cannot be worked out statically (read from configuration, say) are
+    not flagged, nor is lowering a limit, nor turning the warning into an error. A
+    setting made only on some path (in an `if`, an `else`, an `except` handler or a
+    `case`: a fallback when the configured value cannot be read, say) is reported with
+    the condition it depends on, not as if it always applied.
 
     ## Example
     ```python

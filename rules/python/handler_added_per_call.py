@@ -76,6 +76,16 @@ class HandlerAddedPerCall(Rule):
     calls) when the module does not show how many instances are made: every instance
     adds one more to the same logger.
 
+    ## Why is this bad?
+    The memory-leak runbook puts "event listeners not removed" first: a listener
+    registered per request that nothing removes, so the list behind it grows with
+    traffic. A logger from `logging.getLogger` lives as long as the process; each run
+    adds one more handler (and, for a `FileHandler`, one more open file), every record
+    is then written once per handler, and memory and file descriptors grow until the
+    pod is OOM-killed. `atexit.register(self.close)` closes the object at exit but keeps
+    every instance alive until then, and the atexit list grows with every call.
+
+    ## Known limits
     Not flagged:
     - one-time set-up: module level, `main`, functions called only from module level
       (`if __name__ == "__main__":` included) or from functions that run once, loops over
@@ -108,7 +118,6 @@ class HandlerAddedPerCall(Rule):
       signal, so nothing accumulates; blinker and Django signals hold weak references
       by default.
 
-    ### Known limits
     There is no project index yet, so how often a function runs is decided within its
     module, and where the module does not say, nothing is reported:
     - a module-level function that nothing in its module calls is public API of unknown
@@ -121,15 +130,6 @@ class HandlerAddedPerCall(Rule):
       `hooks-in-init` option, or when the module shows the class made many times: on
       real code almost every such registration belonged to an object made once per
       process (a server, an application, a profiler per decorated function).
-
-    ## Why is this bad?
-    The memory-leak runbook puts "event listeners not removed" first: a listener
-    registered per request that nothing removes, so the list behind it grows with
-    traffic. A logger from `logging.getLogger` lives as long as the process; each run
-    adds one more handler (and, for a `FileHandler`, one more open file), every record
-    is then written once per handler, and memory and file descriptors grow until the
-    pod is OOM-killed. `atexit.register(self.close)` closes the object at exit but keeps
-    every instance alive until then, and the atexit list grows with every call.
 
     ## Example
     ```python

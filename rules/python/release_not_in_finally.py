@@ -27,7 +27,15 @@ class ReleaseNotInFinally(ResourceRule):
     connection closes them, so a connection and its cursor make one finding, the
     connection's.
 
-    Safe, and silent:
+    ## Why is this bad?
+    The release runs only when nothing goes wrong. Every exception (a failed query, a
+    timeout, a cancelled task) leaks one connection, lock or file; the pool runs dry
+    or the process runs out of descriptors and memory. This is the DB pool runbook's
+    incident: `client = await pool.connect(); rows = await client.query(...);
+    client.release()` leaked a pooled connection on every failed query.
+
+    ## Known limits
+    Safe, and not flagged:
     - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
       `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
       `weakref.finalize`, `atexit.register` or `addCleanup`;
@@ -89,13 +97,6 @@ class ReleaseNotInFinally(ResourceRule):
     decorated with `@mock.patch(...)`; module-level code. A second `X.acquire()` while
     `X` is held ends the first one's path (a semaphore, a re-entrant lock, a lock used as
     a signal).
-
-    ## Why is this bad?
-    The release runs only when nothing goes wrong. Every exception (a failed query, a
-    timeout, a cancelled task) leaks one connection, lock or file; the pool runs dry
-    or the process runs out of descriptors and memory. This is the DB pool runbook's
-    incident: `client = await pool.connect(); rows = await client.query(...);
-    client.release()` leaked a pooled connection on every failed query.
 
     ## Example
     ```python

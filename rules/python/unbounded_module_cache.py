@@ -76,6 +76,13 @@ class UnboundedModuleCache(Rule):
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
     or its name says so (see Options).
 
+    ## Why is this bad?
+    A module or class attribute lives as long as the process. Every distinct key
+    (user id, request path, query text) adds an entry that is never removed, so memory
+    grows with traffic until the pod is OOM-killed: the "caches that only grow" of the
+    cache runbook. Nothing fails in tests, where the key set is small.
+
+    ## Known limits
     Not flagged, to keep findings certain:
     - keys that cannot grow with traffic, each part of the key being one of: a
       constant, a module-level constant, a class member (`Color.RED`); a class
@@ -121,12 +128,6 @@ class UnboundedModuleCache(Rule):
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
     - containers local to a function, or to a class defined in one: they die with it.
-
-    ## Why is this bad?
-    A module or class attribute lives as long as the process. Every distinct key
-    (user id, request path, query text) adds an entry that is never removed, so memory
-    grows with traffic until the pod is OOM-killed: the "caches that only grow" of the
-    cache runbook. Nothing fails in tests, where the key set is small.
 
     ## Example
     ```python
