@@ -91,7 +91,7 @@ class CacheOnMethod(Rule):
         self.candidates: list[tuple[ast.expr, str, str, ast.ClassDef | None]] = []
         self.made_at_import: set[str] = set()
         self.made_at_run_time: set[str] = set()
-        self.main_guards: list[tuple[int, int]] = []
+        self.main_guards: set[ast.If] = set()
         self.cleared: set[str] = set()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
@@ -117,14 +117,14 @@ class CacheOnMethod(Rule):
     def visit_If(self, node: ast.If) -> None:
         """A script's instances (``if __name__ == "__main__":``) are not the module's own."""
         if self.model.at_import_time and is_main_guard(node):
-            self.main_guards.append((node.lineno, node.end_lineno))
+            self.main_guards.add(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         """Who instantiates which class, and when."""
         func = node.func
         if isinstance(func, ast.Name) and func.id != "cls":
-            at_import = self.model.at_import_time and not any(
-                first <= node.lineno <= last for first, last in self.main_guards
+            at_import = self.model.at_import_time and not (
+                self.main_guards and any(ancestor in self.main_guards for ancestor in self.model.ancestors(node))
             )
             (self.made_at_import if at_import else self.made_at_run_time).add(func.id)
         elif builds_own_instance(func):
