@@ -273,7 +273,7 @@ class HandlerAddedPerCall(Rule):
         made_by = binding.value.func
         classes = [made_by]
         if type(made_by) is ast.Name:
-            own = self.model.module_scope.bindings.get(made_by.id)
+            own = self.model.module_binding(made_by, self.model.module_scope)
             if own is not None and own.kind == "class":
                 classes = own.node.bases
         return any((self.model.qualified_name(item) or "").startswith("pyee.") for item in classes)
@@ -328,7 +328,7 @@ class HandlerAddedPerCall(Rule):
         classes = [owner]
         for klass in classes:
             for base in klass.bases:
-                binding = self.model.module_scope.bindings.get(base.id) if isinstance(base, ast.Name) else None
+                binding = self.model.module_binding(base, self.model.module_scope) if isinstance(base, ast.Name) else None
                 if binding is not None and binding.kind == "class" and binding.node not in classes:
                     classes.append(binding.node)
         return classes
