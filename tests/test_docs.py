@@ -116,3 +116,11 @@ def test_rule_examples_fire_and_fixes_stay_silent(rule):
             codes = {finding.code for finding in findings}
             assert (rule.code in codes) is should_fire, body
             assert codes <= {rule.code}, (codes, body)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
+def test_rule_pages_leave_comparisons_to_the_evaluation(rule):
+    """How other tools compare is measured in docs/evaluation.md, not told on the rule page."""
+    page = render_rule(rule)
+    others = ("Checkov", "kube-score", "kube-linter", "Polaris", "Trivy", "Kyverno", "Datree", "bugbear", "UP033", "W1201")
+    assert [name for name in others if name in page] == []

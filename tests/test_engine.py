@@ -358,6 +358,43 @@ def test_guards_are_the_tests_known_to_hold(node, known):
     assert found == known
 
 
+BLOCKS = """\
+if ready:
+    def load(key, kind):
+        for name in ("a", "b"):
+            try:
+                cache[name] = key
+            except KeyError:
+                match kind:
+                    case "x":
+                        retry(lambda: cache.pop(key))
+        else:
+            done()
+"""
+
+
+@pytest.mark.parametrize(
+    ("node", "scopes", "blocks"),
+    [
+        ("cache[name] = key", False, [("Try", "body"), ("For", "body")]),
+        ("retry(lambda: cache.pop(key))", False,
+         [("match_case", "body"), ("ExceptHandler", "body"), ("For", "body")]),
+        ("cache.pop(key)", False, []),
+        ("done()", False, [("For", "orelse")]),
+        ("done()", True, [("For", "orelse"), ("FunctionDef", "body"), ("If", "body"), ("Module", "body")]),
+    ],
+)
+def test_enclosing_blocks_name_the_statement_list_that_holds_a_node(node, scopes, blocks):
+    """Innermost first, stopping at the function (a lambda is one) unless asked to go on."""
+    model, tree = model_after(BLOCKS)
+    target = next(node_ for node_ in ast.walk(tree) if ast.get_source_segment(BLOCKS, node_) == node)
+    found = [
+        (type(holder).__name__, next(name for name in ("body", "orelse", "finalbody") if getattr(holder, name, None) is block))
+        for holder, block in model.enclosing_blocks(target, scopes)
+    ]
+    assert found == blocks
+
+
 @pytest.mark.parametrize(
     ("annotation", "element", "types"),
     [

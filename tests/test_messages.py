@@ -51,3 +51,23 @@ def test_a_cassandra_session_is_shut_down():
         (5, "'session' from cluster.connect() is never released, managed by with, or handed off: call"
             " session.shutdown() in finally or use with"),
     ]
+
+
+def test_the_innermost_branch_is_named_also_around_a_function():
+    source = (
+        "import os\n"
+        "from PIL import Image\n"
+        "\n"
+        "if os.environ.get('HUGE_SCANS'):\n"
+        "    def allow_huge(mode):\n"
+        "        match mode:\n"
+        "            case 'scan':\n"
+        "                Image.MAX_IMAGE_PIXELS = None\n"
+        "        Image.MAX_IMAGE_PIXELS = None\n"
+    )
+    assert messages(source, "OOM402") == [
+        (8, "Image.MAX_IMAGE_PIXELS = None turns off Pillow's decompression-bomb guard when the case at line 7"
+            " matches: image bombs get decoded whole; keep the library's limit or lower it"),
+        (9, "Image.MAX_IMAGE_PIXELS = None turns off Pillow's decompression-bomb guard when the condition at line 4"
+            " holds: image bombs get decoded whole; keep the library's limit or lower it"),
+    ]

@@ -23,6 +23,7 @@ OPTION_RE = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 DOC_SECTIONS = (
     "What it does",
     "Why is this bad?",
+    "Known limits",
     "Example",
     "Use instead",
     "Options",

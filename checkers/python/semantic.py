@@ -108,6 +108,19 @@ class SemanticModel:
         blocks = [holder.body] if isinstance(holder, (ast.Module, ast.ExceptHandler, ast.match_case)) else child_blocks(holder)
         return next(block for block in blocks if any(item is statement for item in block))
 
+    def enclosing_blocks(self, node: ast.AST, scopes: bool = False) -> Iterator[tuple[ast.AST, list[ast.stmt]]]:
+        """``(holder, block)`` for each statement list around ``node``, innermost first: the
+        compound statement, ``except`` handler or ``case`` whose block (a body, an ``else``,
+        a ``finally``) holds it. Within its function or lambda; with ``scopes``, on up to
+        the module, through the bodies of functions and classes."""
+        child = node
+        for ancestor in self.ancestors(node):
+            if not scopes and isinstance(ancestor, _SCOPES):
+                return
+            if isinstance(child, ast.stmt):
+                yield ancestor, self.block(child)
+            child = ancestor
+
     def enclosing(self, node: ast.AST, types: type | tuple[type, ...]) -> ast.AST | None:
         """The innermost node of ``types`` around ``node`` in the same function."""
         for ancestor in self.ancestors(node):

@@ -18,17 +18,11 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
     `resources.limits.memory`, or when a LimitRange of `type: Container` with a
     `default.memory` (or a `max.memory`, which the API server copies into `default`) in
     the same namespace is among the files checked in the same run. `oomlint -v` says
-    which LimitRange covered which container. Objects with no namespace count as one
-    namespace of their own: the one `kubectl apply -n` will put them all in.
-    `ephemeralContainers` are not checked: the API forbids resources on them. Nor is an
-    `apps/v1` DaemonSet without `spec.selector`: the API server rejects one, so it is a
-    fragment, typically a kustomize patch merged into a base that sets the limits
-    (oomlint builds every kustomization folder and checks the merged result).
+    which LimitRange covered which container.
 
     Helm charts and kustomizations are checked as rendered: the finding is reported at
     the container's entry in the template or resource file, and names the values files
-    or kustomizations under which it holds. A limit that a template fills in
-    (`memory: "{{ .Values.limit }}"` in a file that is not rendered) counts as set.
+    or kustomizations under which it holds.
 
     ## Why is this bad?
     A container without a memory limit may grow until the node runs out of memory. Then
@@ -40,6 +34,18 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
 
     With a limit, only the leaking container is killed and restarted, and the scheduler
     can account for what each node really holds.
+
+    ## Known limits
+    A LimitRange covers containers only when it is among the files checked in the same
+    run; one that lives outside the repository is not seen. Objects with no namespace
+    count as one namespace of their own: the one `kubectl apply -n` will put them all in.
+
+    `ephemeralContainers` are not checked: the API forbids resources on them. Nor is an
+    `apps/v1` DaemonSet without `spec.selector`: the API server rejects one, so it is a
+    fragment, typically a kustomize patch merged into a base that sets the limits
+    (oomlint builds every kustomization folder and checks the merged result). A limit
+    that a template fills in (`memory: "{{ .Values.limit }}"` in a file that is not
+    rendered) counts as set.
 
     ## Example
     ```yaml
@@ -125,22 +131,6 @@ class DaemonsetWithoutMemoryLimit(MissingMemoryLimit):
     - [LimitRange default memory](https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/)
     - [Node-pressure eviction](https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/)
 
-    How other linters compare (measured for the incident review). Each has a check for
-    a container without a memory limit; none knows pod-level limits or LimitRange
-    defaults, so each reports containers that are covered. None validates the quantity:
-    Checkov passes `600MB`, `lots`, `"0"`, `3500m` and a request above the limit (OOM502
-    reports all five).
-
-    | tool | check | pod-level limit | LimitRange default | quantity validated | other gaps |
-    | --- | --- | --- | --- | --- | --- |
-    | oomlint | OOM501, OOM504, OOM502 | yes | yes, across the files of a run | yes | |
-    | kube-linter | `unset-memory-requirements` | no | no | no | no line numbers |
-    | Polaris | `memoryLimitsMissing` | no | no | no | |
-    | kube-score | `container-resources` | no | no | no | |
-    | Checkov | `CKV_K8S_13` | no | no | no | a file with one malformed document is dropped whole, exit 0 |
-    | Trivy | `KSV018` | no | no | no | |
-    | Kyverno | `require-requests-limits` | no | no | no | |
-    | Datree | `CONTAINERS_MISSING_MEMORY_LIMIT_KEY` | no | no | no | |
     """
 
     code = "OOM501"

@@ -57,9 +57,14 @@ class InvalidMemoryQuantity(KubernetesRule):
     The API server rejects a malformed quantity or a request above the limit, so the
     rollout fails, often only in the cluster where someone finally applies it. The
     quantities it accepts can be worse: `memory: 3500m` is 3.5 bytes, `memory: 512` is
-    512 bytes, and the container is OOM-killed as it starts, over and over. In the
-    Fluentd incident review, peers were found to accept all of these without a word
-    (Checkov passes `600MB`, `lots`, `"0"`, `3500m` and a request above the limit).
+    512 bytes, and the container is OOM-killed as it starts, over and over.
+
+    ## Known limits
+    A value that a template fills in (`memory: "{{ .Values.limit }}"` in a file that is
+    not rendered) is not checked: it is unknown until rendered. Helm charts and
+    kustomizations are checked as rendered, with the values they are given. A request
+    and a limit that are both sound but far apart (`1Mi` against `64Gi`) are not
+    flagged: only a request above its limit is.
 
     ## Example
     ```yaml

@@ -11,9 +11,7 @@ class MemoryRequestBelowLimit(KubernetesRule):
     ## What it does
     Flags a memory request that is set and lower than the memory limit, in any workload
     (each container, init containers included, and the pod-level `resources`).
-    Quantities compare by value: `1Gi` and `1024Mi` are equal. A request that is not
-    set is not flagged: Kubernetes then makes it equal to the limit. Nor is a missing
-    limit (OOM501/OOM504), a request above the limit or an invalid quantity (OOM502).
+    Quantities compare by value: `1Gi` and `1024Mi` are equal.
 
     Off by default: Burstable pods are a legitimate choice for workloads that can
     tolerate eviction. Turn it on with `extend-select = ["OOM503"]` where every pod
@@ -26,6 +24,12 @@ class MemoryRequestBelowLimit(KubernetesRule):
     short the kubelet evicts Burstable pods before Guaranteed ones. The Fluentd
     DaemonSet's pods were Burstable, which is how a leak in one component turned into
     evictions of customer pods.
+
+    ## Known limits
+    A request that is not set is not flagged: Kubernetes then makes it equal to the
+    limit. Nor is a missing limit (OOM501/OOM504), a request above the limit or an
+    invalid quantity (OOM502). A request or limit that a template fills in is not
+    compared until rendered.
 
     ## Example
     ```yaml

@@ -14,8 +14,7 @@ class WorkloadWithoutMemoryLimit(MissingMemoryLimit):
     ReplicationController, Job, CronJob (its `jobTemplate`), Pod or PodTemplate. As for
     OOM501, a pod-level `resources.limits.memory` covers the pod's containers, and so
     does a LimitRange `type: Container` default (or max) memory in the same namespace,
-    among the files checked in the same run. `ephemeralContainers` are not checked, nor
-    are `apps/v1` objects without `spec.selector` (fragments, such as kustomize patches).
+    among the files checked in the same run.
 
     Off by default: a Deployment's replicas are spread over nodes, so a leak in one
     costs less than in a DaemonSet, and many teams rely on a namespace LimitRange that
@@ -26,6 +25,12 @@ class WorkloadWithoutMemoryLimit(MissingMemoryLimit):
     then the kubelet evicts pods that did nothing wrong. That is how the Fluentd
     DaemonSet's leak took customer pods down with it; any workload can do the same to
     the pods that share its nodes.
+
+    ## Known limits
+    As for OOM501: a LimitRange outside the files checked in the run is not seen;
+    `ephemeralContainers` are not checked, nor are `apps/v1` objects without
+    `spec.selector` (fragments, such as kustomize patches); a limit that a template
+    fills in counts as set.
 
     ## Example
     ```yaml

@@ -22,6 +22,14 @@ class CacheOnMethod(Rule):
     Flags `functools.lru_cache` (any `maxsize`), `functools.cache` and async-lru's
     `alru_cache` applied to an instance method, sync or async.
 
+    ## Why is this bad?
+    The cache lives on the function, which belongs to the class, and its keys include
+    `self`. Every instance the method was ever called on stays reachable from the
+    class until its entry is evicted (never, with `maxsize=None`), together with
+    everything the instance holds: request objects, buffers, connections. Short-lived
+    objects become a leak that grows with traffic.
+
+    ## Known limits
     Static methods, class methods (including the implicit ones: `__new__`,
     `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
     members live for the whole process anyway) are not flagged.
@@ -37,13 +45,6 @@ class CacheOnMethod(Rule):
     subclasses, and whose methods never build another instance (`cls(...)`,
     `type(self)(...)`, `self.__class__(...)`). Its instances live for the whole
     process anyway. Instances other modules create are not seen.
-
-    ## Why is this bad?
-    The cache lives on the function, which belongs to the class, and its keys include
-    `self`. Every instance the method was ever called on stays reachable from the
-    class until its entry is evicted (never, with `maxsize=None`), together with
-    everything the instance holds: request objects, buffers, connections. Short-lived
-    objects become a leak that grows with traffic.
 
     ## Example
     ```python
@@ -90,7 +91,7 @@ class CacheOnMethod(Rule):
         self.candidates: list[tuple[ast.expr, str, str, ast.ClassDef | None]] = []
         self.made_at_import: set[str] = set()
         self.made_at_run_time: set[str] = set()
-        self.main_guards: list[tuple[int, int]] = []
+        self.main_guards: set[ast.If] = set()
         self.cleared: set[str] = set()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
@@ -116,14 +117,14 @@ class CacheOnMethod(Rule):
     def visit_If(self, node: ast.If) -> None:
         """A script's instances (``if __name__ == "__main__":``) are not the module's own."""
         if self.model.at_import_time and is_main_guard(node):
-            self.main_guards.append((node.lineno, node.end_lineno))
+            self.main_guards.add(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         """Who instantiates which class, and when."""
         func = node.func
         if isinstance(func, ast.Name) and func.id != "cls":
-            at_import = self.model.at_import_time and not any(
-                first <= node.lineno <= last for first, last in self.main_guards
+            at_import = self.model.at_import_time and not (
+                self.main_guards and any(ancestor in self.main_guards for ancestor in self.model.ancestors(node))
             )
             (self.made_at_import if at_import else self.made_at_run_time).add(func.id)
         elif builds_own_instance(func):

@@ -54,12 +54,6 @@ class DecompressionBombGuardDisabled(Rule):
     - `OPENCV_IO_MAX_IMAGE_PIXELS` set above OpenCV's default of 2^30 pixels through
       `os.environ[...] = ...`, `os.environ.setdefault(...)` or `os.putenv(...)`.
 
-    Values that cannot be worked out statically (read from configuration, say) are
-    not flagged, nor is lowering a limit, nor turning the warning into an error. A
-    setting made only on some path (in an `if`, an `else`, an `except` handler or a
-    `case`: a fallback when the configured value cannot be read, say) is reported with
-    the condition it depends on, not as if it always applied.
-
     ## Why is this bad?
     These limits are the last line between an image bomb and the heap: Pillow warns
     above 89,478,485 pixels and refuses above twice that; OpenCV refuses above 2^30.
@@ -67,6 +61,13 @@ class DecompressionBombGuardDisabled(Rule):
     with the guard off, a 20000×20000 upload of about a megabyte decodes to
     1.6 GB at 4 bytes per pixel. That is how the image-upload gateway's validator was
     OOM-killed, one large upload after another.
+
+    ## Known limits
+    Values that cannot be worked out statically (read from configuration, say) are
+    not flagged, nor is lowering a limit, nor turning the warning into an error. A
+    setting made only on some path (in an `if`, an `else`, an `except` handler or a
+    `case`: a fallback when the configured value cannot be read, say) is reported with
+    the condition it depends on, not as if it always applied.
 
     ## Example
     ```python
@@ -123,30 +124,17 @@ class DecompressionBombGuardDisabled(Rule):
         ),
     )
 
-    def __init__(self, context, options):
-        super().__init__(context, options)
-        # Statements that run only when a condition holds: (first line, last line, what decides).
-        self.branches: list[tuple[int, int, str]] = []
-
-    def visit_If(self, node: ast.If) -> None:
-        self._branch(node.body, f"the condition at line {node.lineno} holds")
-        self._branch(node.orelse, f"the condition at line {node.lineno} does not hold")
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        self._branch(node.body, f"the exception handled at line {node.lineno} is raised")
-
-    def visit_match_case(self, node: ast.match_case) -> None:
-        self._branch(node.body, f"the case at line {node.pattern.lineno} matches")
-
-    def _branch(self, body: list[ast.stmt], condition: str) -> None:
-        if body:
-            self.branches.append((body[0].lineno, body[-1].end_lineno, condition))
-
     def _when(self, node: ast.AST) -> str:
         """``" when <condition>"`` for a statement that runs only when a condition holds (the
-        innermost), so the message does not say it always turns the guard off."""
-        inside = [branch for branch in self.branches if branch[0] <= node.lineno <= branch[1]]
-        return f" when {max(inside)[2]}" if inside else ""
+        innermost branch around it), so the message does not say it always turns the guard off."""
+        for holder, block in self.model.enclosing_blocks(node, scopes=True):
+            if isinstance(holder, ast.If):
+                return f" when the condition at line {holder.lineno} {'holds' if block is holder.body else 'does not hold'}"
+            if isinstance(holder, ast.ExceptHandler):
+                return f" when the exception handled at line {holder.lineno} is raised"
+            if isinstance(holder, ast.match_case):
+                return f" when the case at line {holder.pattern.lineno} matches"
+        return ""
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:

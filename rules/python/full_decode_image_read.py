@@ -67,11 +67,6 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     (`w, h = im.size` then `if w * h > LIMIT`). `im.draft(...)` before the decode
     counts too. The size of the file does not: a bomb is a small file.
 
-    Also silent, for Pillow and the readers that decode through Pillow (imageio,
-    scikit-image, matplotlib), when the module sets `PIL.Image.MAX_IMAGE_PIXELS` to a
-    finite value below Pillow's default (89,478,485). OpenCV, tifffile, torchvision and
-    TensorFlow ignore that setting.
-
     Only untrusted images are flagged: what an attacker can send. The data decoded
     (the argument of `Image.open` or of the decoder) must come, through local names and
     what carries data along (`io.BytesIO(...)`, `numpy.frombuffer(...)`,
@@ -87,24 +82,6 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     - a parameter of the function, when a call of the function in the same module
       passes such data for it (through up to three calls), and that caller did not
       check an image's size before the call.
-
-    Images the application ships or makes itself (a constant path, its assets, its own
-    thumbnails and captured frames), and parameters that no caller in the module fills
-    with untrusted data (their callers in other modules are not seen), are not flagged:
-    their size is the application's own choice. Nor is a file whose path is text from a
-    request (a query or form field, JSON: `Image.open(request.json["source"])`): the
-    request names a file on the server (an internal service's own files), it does not
-    send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
-    image data. Nor are the uploads of functions that serve administrators only
-    (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
-    view with `permission_classes` holding `IsAdminUser`): they are the operator's own
-    data. Images opened in another function (`self.image`) are not followed.
-
-    A check also counts when, before the decode, the function hands the image to a
-    validator from another module (a function whose name starts with `validate`,
-    `check` or `verify`: `validate_image(upload)`; the module's own functions are read
-    instead), and a private function is checked when every caller in the module checks
-    before calling it.
 
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
@@ -123,6 +100,30 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     pixel (Java's `ImageIO.read()`) just to check the image's size. One 20000×20000
     image bomb needed 1.6 GB of heap, and ordinary large uploads slowly filled the old
     generation until the pod was OOM-killed.
+
+    ## Known limits
+    Pillow, and the readers that decode through Pillow (imageio, scikit-image,
+    matplotlib), are not flagged when the module sets `PIL.Image.MAX_IMAGE_PIXELS` to a
+    finite value below Pillow's default (89,478,485). OpenCV, tifffile, torchvision and
+    TensorFlow ignore that setting.
+
+    Images the application ships or makes itself (a constant path, its assets, its own
+    thumbnails and captured frames), and parameters that no caller in the module fills
+    with untrusted data (their callers in other modules are not seen), are not flagged:
+    their size is the application's own choice. Nor is a file whose path is text from a
+    request (a query or form field, JSON: `Image.open(request.json["source"])`): the
+    request names a file on the server (an internal service's own files), it does not
+    send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
+    image data. Nor are the uploads of functions that serve administrators only
+    (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
+    view with `permission_classes` holding `IsAdminUser`): they are the operator's own
+    data. Images opened in another function (`self.image`) are not followed.
+
+    A check also counts when, before the decode, the function hands the image to a
+    validator from another module (a function whose name starts with `validate`,
+    `check` or `verify`: `validate_image(upload)`; the module's own functions are read
+    instead), and a private function is checked when every caller in the module checks
+    before calling it.
 
     ## Example
     ```python

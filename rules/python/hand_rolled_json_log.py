@@ -75,6 +75,15 @@ class HandRolledJsonLog(Rule):
     The finding is reported at the call: the log call, `print`/`write`, or the
     `Formatter`/`basicConfig`/`dictConfig` call (its message names the formatter).
 
+    ## Why is this bad?
+    A value with a quote, a backslash, a newline or a character the encoder chokes on
+    ends the JSON string early or raises half-way, and the line is no longer JSON. This
+    is the log-shipper incident: a service's custom logger wrote JSON by hand, an
+    exception on characters outside the BMP skipped the closing `}` on 5% of the lines,
+    and those malformed lines leaked memory in the fleet's log parser until every
+    node's log shipper was OOM-killed.
+
+    ## Known limits
     Not flagged: constant JSON text; values that cannot break JSON: `json.dumps(...)`
     output (also simplejson, ujson, orjson, rapidjson), numbers (`%d`, `{:.2f}`,
     `len(...)`, arithmetic); values put in outside quotes (`{"count": %s}`), taken to
@@ -89,16 +98,6 @@ class HandRolledJsonLog(Rule):
     JSON: `f"{x}"`, `"set {a, b}"`, Python dict reprs (single quotes, or values put in
     with `%r`/`!r`), Jinja and Mustache templates (`{{`, `{%`). OOM102 reads JSON text
     by the same rules.
-
-    ## Why is this bad?
-    A value with a quote, a backslash, a newline or a character the encoder chokes on
-    ends the JSON string early or raises half-way, and the line is no longer JSON. This
-    is the log-shipper incident: a service's custom logger wrote JSON by hand, an
-    exception on characters outside the BMP skipped the closing `}` on 5% of the lines,
-    and those malformed lines leaked memory in the fleet's log parser until every
-    node's log shipper was OOM-killed. Linters that check logging calls (pylint
-    W1201-W1203, flake8-logging LOG011, ruff G00x) look at eager formatting only, not
-    inside the string.
 
     ## Example
     ```python

@@ -87,6 +87,15 @@ class HandRolledJsonSerializer(Rule):
     `to_json()` helpers. One finding per function, at the first statement or call that
     adds JSON punctuation to the text, naming the function.
 
+    ## Why is this bad?
+    Every value must be escaped (quotes, backslashes, control characters, lone
+    surrogates) and every opened `{` closed, on every path. A hand-written serializer
+    gets one of them wrong: in the log-shipper incident a custom logger's formatter
+    wrote `{`, the fields in a loop, then `}`; characters outside the BMP raised
+    mid-way, 5% of the lines lost their closing brace, and the malformed lines leaked
+    memory in the fleet's log parser until every node's log shipper was OOM-killed.
+
+    ## Known limits
     Not flagged: text whose values are all JSON-encoded (`json.dumps(...)` output,
     numbers), put in outside quotes (taken to be numbers or JSON already) or only in
     keys (`'"%s": %s' % (name, json.dumps(value))`: keys are field names the program
@@ -101,14 +110,6 @@ class HandRolledJsonSerializer(Rule):
     itself is OOM101's finding, not this rule's. Lists that are never joined, strings
     that are built but never grown, written or returned, text stored elsewhere
     (`params["body"] = ...`) and `yield`ed pieces are not followed.
-
-    ## Why is this bad?
-    Every value must be escaped (quotes, backslashes, control characters, lone
-    surrogates) and every opened `{` closed, on every path. A hand-written serializer
-    gets one of them wrong: in the log-shipper incident a custom logger's formatter
-    wrote `{`, the fields in a loop, then `}`; characters outside the BMP raised
-    mid-way, 5% of the lines lost their closing brace, and the malformed lines leaked
-    memory in the fleet's log parser until every node's log shipper was OOM-killed.
 
     ## Example
     ```python

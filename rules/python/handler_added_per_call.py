@@ -76,6 +76,16 @@ class HandlerAddedPerCall(Rule):
     calls) when the module does not show how many instances are made: every instance
     adds one more to the same logger.
 
+    ## Why is this bad?
+    The memory-leak runbook puts "event listeners not removed" first: a listener
+    registered per request that nothing removes, so the list behind it grows with
+    traffic. A logger from `logging.getLogger` lives as long as the process; each run
+    adds one more handler (and, for a `FileHandler`, one more open file), every record
+    is then written once per handler, and memory and file descriptors grow until the
+    pod is OOM-killed. `atexit.register(self.close)` closes the object at exit but keeps
+    every instance alive until then, and the atexit list grows with every call.
+
+    ## Known limits
     Not flagged:
     - one-time set-up: module level, `main`, functions called only from module level
       (`if __name__ == "__main__":` included) or from functions that run once, loops over
@@ -108,7 +118,6 @@ class HandlerAddedPerCall(Rule):
       signal, so nothing accumulates; blinker and Django signals hold weak references
       by default.
 
-    ### Known limits
     There is no project index yet, so how often a function runs is decided within its
     module, and where the module does not say, nothing is reported:
     - a module-level function that nothing in its module calls is public API of unknown
@@ -121,15 +130,6 @@ class HandlerAddedPerCall(Rule):
       `hooks-in-init` option, or when the module shows the class made many times: on
       real code almost every such registration belonged to an object made once per
       process (a server, an application, a profiler per decorated function).
-
-    ## Why is this bad?
-    The memory-leak runbook puts "event listeners not removed" first: a listener
-    registered per request that nothing removes, so the list behind it grows with
-    traffic. A logger from `logging.getLogger` lives as long as the process; each run
-    adds one more handler (and, for a `FileHandler`, one more open file), every record
-    is then written once per handler, and memory and file descriptors grow until the
-    pod is OOM-killed. `atexit.register(self.close)` closes the object at exit but keeps
-    every instance alive until then, and the atexit list grows with every call.
 
     ## Example
     ```python
@@ -273,7 +273,7 @@ class HandlerAddedPerCall(Rule):
         made_by = binding.value.func
         classes = [made_by]
         if type(made_by) is ast.Name:
-            own = self.model.module_scope.bindings.get(made_by.id)
+            own = self.model.module_binding(made_by, self.model.module_scope)
             if own is not None and own.kind == "class":
                 classes = own.node.bases
         return any((self.model.qualified_name(item) or "").startswith("pyee.") for item in classes)
@@ -328,7 +328,7 @@ class HandlerAddedPerCall(Rule):
         classes = [owner]
         for klass in classes:
             for base in klass.bases:
-                binding = self.model.module_scope.bindings.get(base.id) if isinstance(base, ast.Name) else None
+                binding = self.model.module_binding(base, self.model.module_scope) if isinstance(base, ast.Name) else None
                 if binding is not None and binding.kind == "class" and binding.node not in classes:
                     classes.append(binding.node)
         return classes

@@ -108,6 +108,14 @@ class RedisKeyWithoutTtl(Rule):
     `hset`/`hsetnx`/`hmset`/`hincrby`/`hincrbyfloat`, `sadd`, `lpush`, `rpush`, `zadd`,
     `zincrby`, `pfadd`, `geoadd` and `xadd`. `setex` and `psetex` always expire.
 
+    ## Why is this bad?
+    A key with no TTL stays until something deletes it. Keys named after users,
+    sessions or requests then accumulate with traffic: Redis memory only grows until
+    Redis hits `maxmemory` (and evicts or refuses writes) or is OOM-killed, taking its
+    clients down with it. These are the "Redis keys with no TTL that only grow" of the
+    cache runbook.
+
+    ## Known limits
     A key is bounded when the same function expires it after the write (`expire`,
     `pexpire`, `expireat`, `pexpireat`, on the same key expression; the keys of an
     `mset` when the function expires each of them, or every key of the mapping in a
@@ -156,13 +164,6 @@ class RedisKeyWithoutTtl(Rule):
     the class), or opened with `with`/`async with`; pipelines may be named, opened with
     `with`, or chained (`r.pipeline().set(k, v).execute()`). Clients passed in as
     parameters are not followed.
-
-    ## Why is this bad?
-    A key with no TTL stays until something deletes it. Keys named after users,
-    sessions or requests then accumulate with traffic: Redis memory only grows until
-    Redis hits `maxmemory` (and evicts or refuses writes) or is OOM-killed, taking its
-    clients down with it. These are the "Redis keys with no TTL that only grow" of the
-    cache runbook.
 
     ## Example
     ```python

@@ -27,21 +27,6 @@ class ReleaseNotInFinally(ResourceRule):
     connection closes them, so a connection and its cursor make one finding, the
     connection's.
 
-    Safe, and silent:
-    - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
-      `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
-      `weakref.finalize`, `atexit.register` or `addCleanup`;
-    - a `finally` that releases it (or hands it to a call), whose `try` covers
-      everything after the acquire; `if x is not None: x.close()` guards are understood;
-    - a `try` with a handler that catches everything (bare `except:`,
-      `except BaseException:`): its body's exceptions go to the handler, which is
-      followed like any other code, so one that releases and re-raises is safe.
-      `except Exception:` counts too, except in a coroutine, where cancellation
-      (`asyncio.CancelledError`) is no `Exception`;
-    - a resource the normal path hands over (returns, yields, stores, captures in a
-      closure) and that the function releases only on error paths (an `except`
-      clause, or a block that ends in `raise`): that is cleanup before failing.
-
     A function that makes a resource for its caller (`sock = socket.socket();
     sock.connect(address); return sock`) releases it by returning it: when something
     before the `return` raises, nobody holds the resource any more, so that is flagged
@@ -55,6 +40,29 @@ class ReleaseNotInFinally(ResourceRule):
     project, also a method, `self._connect()`, or through further helpers) returns
     `sqlite3.connect(...)`, and each element of `conn, cur = self._cursor()`. What a
     helper returns is read from the project index (see OOM202).
+
+    ## Why is this bad?
+    The release runs only when nothing goes wrong. Every exception (a failed query, a
+    timeout, a cancelled task) leaks one connection, lock or file; the pool runs dry
+    or the process runs out of descriptors and memory. This is the DB pool runbook's
+    incident: `client = await pool.connect(); rows = await client.query(...);
+    client.release()` leaked a pooled connection on every failed query.
+
+    ## Known limits
+    Safe, and not flagged:
+    - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
+      `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
+      `weakref.finalize`, `atexit.register` or `addCleanup`;
+    - a `finally` that releases it (or hands it to a call), whose `try` covers
+      everything after the acquire; `if x is not None: x.close()` guards are understood;
+    - a `try` with a handler that catches everything (bare `except:`,
+      `except BaseException:`): its body's exceptions go to the handler, which is
+      followed like any other code, so one that releases and re-raises is safe.
+      `except Exception:` counts too, except in a coroutine, where cancellation
+      (`asyncio.CancelledError`) is no `Exception`;
+    - a resource the normal path hands over (returns, yields, stores, captures in a
+      closure) and that the function releases only on error paths (an `except`
+      clause, or a block that ends in `raise`): that is cleanup before failing.
 
     In a `@contextmanager`/`@asynccontextmanager` generator, `yield` lends the
     resource to the `with` block: acquire, `yield`, release without `try/finally` is
@@ -103,13 +111,6 @@ class ReleaseNotInFinally(ResourceRule):
     decorated with `@mock.patch(...)`; module-level code. A second `X.acquire()` while
     `X` is held ends the first one's path (a semaphore, a re-entrant lock, a lock used as
     a signal).
-
-    ## Why is this bad?
-    The release runs only when nothing goes wrong. Every exception (a failed query, a
-    timeout, a cancelled task) leaks one connection, lock or file; the pool runs dry
-    or the process runs out of descriptors and memory. This is the DB pool runbook's
-    incident: `client = await pool.connect(); rows = await client.query(...);
-    client.release()` leaked a pooled connection on every failed query.
 
     ## Example
     ```python

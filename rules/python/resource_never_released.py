@@ -46,6 +46,13 @@ class ResourceNeverReleased(ResourceRule):
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 
+    ## Why is this bad?
+    Nothing gives the resource back: the connection stays checked out of the pool,
+    the lock stays held, the descriptor stays open until the garbage collector happens
+    to run (never, for a pool checkout or a lock). Under load the pool runs dry and
+    the process runs out of descriptors and memory, as in the DB pool runbook's leak.
+
+    ## Known limits
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
     `nonlocal`, passed to any call (the callee may own it now), or used by a nested
@@ -86,12 +93,6 @@ class ResourceNeverReleased(ResourceRule):
 
     In a `@contextmanager` generator, `yield c` lends `c` to the `with` block: it does
     not count as an escape.
-
-    ## Why is this bad?
-    Nothing gives the resource back: the connection stays checked out of the pool,
-    the lock stays held, the descriptor stays open until the garbage collector happens
-    to run (never, for a pool checkout or a lock). Under load the pool runs dry and
-    the process runs out of descriptors and memory, as in the DB pool runbook's leak.
 
     ## Example
     ```python

@@ -41,17 +41,18 @@ class ResourceOwnerNeverReleased(Rule):
     pools...), also when a project function makes them (`self.con = db.connect()`
     where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index).
 
-    Not flagged: a class the module makes only once (a module-level singleton lives as
-    long as the process, and one connection does not grow), an attribute that code
-    elsewhere in the module releases through the object (`inventory.con.close()`),
-    resources acquired in `__enter__`, `setUp` and the like (released by their pair),
-    and archives over file objects or in-memory databases, as in OOM202.
-
     ## Why is this bad?
     Every instance opens one more connection or file, and nothing but the garbage
     collector ever gives it back: where instances are made per request or per job,
     descriptors and buffers pile up until the process hits its file limit or its
     memory limit. Nobody can release it either, since the class offers no way to.
+
+    ## Known limits
+    Not flagged: a class the module makes only once (a module-level singleton lives as
+    long as the process, and one connection does not grow), an attribute that code
+    elsewhere in the module releases through the object (`inventory.con.close()`),
+    resources acquired in `__enter__`, `setUp` and the like (released by their pair),
+    and archives over file objects or in-memory databases, as in OOM202.
 
     ## Example
     ```python

@@ -48,6 +48,12 @@ class UnboundedLruCache(Rule):
     whose `maxsize` is `float("inf")`, `math.inf` or `sys.maxsize`. Import aliases are
     followed (`from functools import lru_cache as memo`).
 
+    ## Why is this bad?
+    The cache keeps every distinct argument tuple and its result for the life of the
+    process. On a service the arguments are request data, so the cache grows with
+    traffic until the pod is OOM-killed, the "caches that only grow" of the cache runbook.
+
+    ## Known limits
     Not flagged, because their cache cannot grow with traffic:
     - functions whose arguments (besides `self`/`cls`) all take few values, if any: an
       option (it has a default: `True`, `"-_."`, `None`, `DATA_DIR`; callers that pass
@@ -67,11 +73,6 @@ class UnboundedLruCache(Rule):
     - functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
       `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties
       that cache itself. A `cache_clear` on any function of the same name counts.
-
-    ## Why is this bad?
-    The cache keeps every distinct argument tuple and its result for the life of the
-    process. On a service the arguments are request data, so the cache grows with
-    traffic until the pod is OOM-killed, the "caches that only grow" of the cache runbook.
 
     ## Example
     ```python
@@ -99,8 +100,6 @@ class UnboundedLruCache(Rule):
     `alru_cache(maxsize=None)` and `functools.cache` to a bounded
     `lru_cache(maxsize=1024)` (the `fix-maxsize` option), adding the import it needs.
     The cachetools forms are left to you: which cache class fits is your call.
-    ruff's UP033 rewrites the other way (`lru_cache(maxsize=None)` to `cache`); ignore
-    UP033 where you use this fix.
 
     ## References
     - [functools.lru_cache](https://docs.python.org/3/library/functools.html#functools.lru_cache)

@@ -76,6 +76,13 @@ class UnboundedModuleCache(Rule):
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
     or its name says so (see Options).
 
+    ## Why is this bad?
+    A module or class attribute lives as long as the process. Every distinct key
+    (user id, request path, query text) adds an entry that is never removed, so memory
+    grows with traffic until the pod is OOM-killed: the "caches that only grow" of the
+    cache runbook. Nothing fails in tests, where the key set is small.
+
+    ## Known limits
     Not flagged, to keep findings certain:
     - keys that cannot grow with traffic, each part of the key being one of: a
       constant, a module-level constant, a class member (`Color.RED`); a class
@@ -121,12 +128,6 @@ class UnboundedModuleCache(Rule):
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
     - containers local to a function, or to a class defined in one: they die with it.
-
-    ## Why is this bad?
-    A module or class attribute lives as long as the process. Every distinct key
-    (user id, request path, query text) adds an entry that is never removed, so memory
-    grows with traffic until the pod is OOM-killed: the "caches that only grow" of the
-    cache runbook. Nothing fails in tests, where the key set is small.
 
     ## Example
     ```python
@@ -197,15 +198,11 @@ class UnboundedModuleCache(Rule):
         self.returns_parameter: set[ast.AST] = set()
         self.returns_other: set[ast.AST] = set()
         self.decorator_names: set[str] = set()
-        self.key_error_bodies: dict[ast.AST, list[tuple[int, int]]] = {}
-        self.fixed_loops: dict[ast.AST, list[tuple[str, int, int]]] = {}
+        self.key_error_tries: set[ast.AST] = set()
         self.augmented: set[ast.AST] = set()
         self.class_creation: set[ast.AST] = set()
         self.stored: dict[ast.AST, ast.expr] = {}
         self.counted_down: set[Key] = set()
-        # Per container and function, the lines where it is filled only while empty
-        # (``if not TABLE: ...fill...``, or after ``if TABLE: return ...``): built once.
-        self.filled_once: dict[tuple[Key, ast.AST], list[tuple[int, int]]] = {}
 
     # ----------------------------------------------------------- definitions
 
@@ -279,10 +276,7 @@ class UnboundedModuleCache(Rule):
         if not isinstance(expr, ast.Name):
             return None, False
         if self.model.is_self(expr):
-            scope = self.model.scope
-            while scope.kind in ("comprehension", "lambda"):
-                scope = scope.parent
-            return scope.enclosing_class().node, True
+            return self.model.method_class, True
         binding = self.model.lookup(expr.id)
         if binding is not None and binding.kind == "class":
             return binding.node, False
@@ -306,6 +300,8 @@ class UnboundedModuleCache(Rule):
         if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
             value = site.args[1]
         if value is not None and self._settled_value(value, function):
+            return
+        if self._filled_once(found[0], site):
             return
         parameter = None
         if isinstance(key, ast.Name):
@@ -358,9 +354,7 @@ class UnboundedModuleCache(Rule):
         binding = self.model.lookup(part.id)
         if binding is not None and binding.kind == "assign" and binding.value is not None and depth:
             return self._few_values(binding.value, site, function, depth - 1)  # ``key = f"{cls.__name__}"``
-        if any(
-            name == part.id and start <= site.lineno <= end for name, start, end in self.fixed_loops.get(function, ())
-        ):
+        if self._fixed_loop_variable(part, site):
             return True
         return binding is not None and binding.kind == "param" and few_values_parameter(self.model, function, part.id)
 
@@ -376,7 +370,7 @@ class UnboundedModuleCache(Rule):
                 self._grow(node.value, node, node.slice)
             if isinstance(node.value, ast.Subscript):
                 self._grow(node.value.value, node.value, node.value.slice, defaultdict_only=True)
-        elif self.key_error_bodies:
+        elif self.key_error_tries:
             self._key_error_lookup(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
@@ -411,17 +405,15 @@ class UnboundedModuleCache(Rule):
             if qualified is None or not qualified.startswith("builtins."):
                 self.escaped.update(found[0] for found in passed if found is not None)
 
-    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
-        """``for name in ("a", "b")``: ``name`` takes a fixed set of values."""
-        function = self.model.executing_function
-        if function is None or not self._fixed_collection(node.iter):
-            return
-        targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
-        span = (node.body[0].lineno, node.body[-1].end_lineno)
-        loops = self.fixed_loops.setdefault(function, [])
-        loops.extend((target.id, *span) for target in targets if isinstance(target, ast.Name))
-
-    visit_AsyncFor = visit_For
+    def _fixed_loop_variable(self, name: ast.Name, site: ast.AST) -> bool:
+        """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
+        return any(
+            isinstance(holder, (ast.For, ast.AsyncFor))
+            and block is holder.body
+            and name.id in _target_names(holder.target)
+            and self._fixed_collection(holder.iter)
+            for holder, block in self.model.enclosing_blocks(site)
+        )
 
     def _fixed_collection(self, expr: ast.expr) -> bool:
         if isinstance(expr, ast.Name):
@@ -453,31 +445,10 @@ class UnboundedModuleCache(Rule):
                 self._length_bound(right)
             left = right
 
-    def visit_If(self, node: ast.If) -> None:
-        """``if not TABLE: <fill>`` and ``if TABLE: return TABLE[...]``: a table built once."""
-        function = self.model.executing_function
-        if function is None:
-            return
-        test, empty = node.test, False
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            test, empty = test.operand, True
-        found = self._key(test)
-        if found is None:
-            return
-        if empty:
-            span = (node.body[0].lineno, node.body[-1].end_lineno)
-        elif isinstance(node.body[-1], ast.Return) and not node.orelse:
-            span = (node.end_lineno + 1, function.end_lineno)
-        else:
-            return
-        self.filled_once.setdefault((found[0], function), []).append(span)
-
     def visit_Try(self, node: ast.Try) -> None:
         function = self.model.executing_function
-        if function is None or not any(self._catches_key_error(handler.type) for handler in node.handlers):
-            return
-        span = (node.body[0].lineno, node.body[-1].end_lineno)
-        self.key_error_bodies.setdefault(function, []).append(span)
+        if function is not None and any(self._catches_key_error(handler.type) for handler in node.handlers):
+            self.key_error_tries.add(node)
 
     if hasattr(ast, "TryStar"):  # Python 3.11+
         visit_TryStar = visit_Try
@@ -488,8 +459,9 @@ class UnboundedModuleCache(Rule):
 
     def _key_error_lookup(self, node: ast.Subscript) -> None:
         """``CACHE[key]`` read inside ``try: ... except KeyError``."""
-        function = self.model.executing_function
-        if any(start <= node.lineno <= end for start, end in self.key_error_bodies.get(function, ())):
+        if self._key(node.value) is not None and any(
+            holder in self.key_error_tries and block is holder.body for holder, block in self.model.enclosing_blocks(node)
+        ):
             self._looked_up(node.value, node)
 
     # --------------------------------------------------- eviction and escapes
@@ -540,8 +512,8 @@ class UnboundedModuleCache(Rule):
         value = node.value
         if value is None:
             return
-        binding = self.model.scope.bindings.get(value.id) if isinstance(value, ast.Name) else None
-        if binding is not None and binding.kind == "param":
+        binding = self.model.lookup(value.id, at=value) if isinstance(value, ast.Name) else None
+        if binding is not None and binding.kind == "param" and binding.scope is self.model.scope:
             self.returns_parameter.add(self.model.scope.node)
         else:
             self.returns_other.add(self.model.scope.node)
@@ -596,7 +568,6 @@ class UnboundedModuleCache(Rule):
                 for site in self.growth.get(key, ())
                 if not self._import_time_or_bounded(site)
                 and not (site.through_self and key[1] in instance_attributes)
-                and not self._filled_once(key, site)
             ]
             if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
                 continue
@@ -626,9 +597,15 @@ class UnboundedModuleCache(Rule):
             return True
         return site.parameter is not None and facts.passes_fixed(function, site.parameter)
 
-    def _filled_once(self, key: Key, site: Growth) -> bool:
-        spans = self.filled_once.get((key, site.function), ())
-        return any(start <= site.node.lineno <= end for start, end in spans)
+    def _filled_once(self, key: Key, site: ast.AST) -> bool:
+        """Written only while the container is empty (``if not TABLE: <fill>``, or after
+        ``if TABLE: return ...``): a table built once."""
+        for test, value in self.model.guards(site):
+            empty = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+            found = self._key(test.operand if empty else test)
+            if found is not None and found[0] == key and value is empty:
+                return True
+        return False
 
     def _memoizes(self, key: Key, site: Growth) -> bool:
         looked_up = self.lookups.get((key, site.function))
@@ -655,6 +632,12 @@ def _made_of(expr: ast.expr) -> list[ast.expr] | None:
     if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
         return [expr.func.value]
     return None
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """The names a ``for`` loop binds: ``name`` or each name of ``a, b``."""
+    targets = target.elts if isinstance(target, ast.Tuple) else [target]
+    return {item.id for item in targets if isinstance(item, ast.Name)}
 
 
 def _constant_entries(expr: ast.expr) -> bool:

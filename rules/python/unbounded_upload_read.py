@@ -66,6 +66,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
       `read()` raises 413 above `client_max_size`, 1 MiB unless set.
 
+    ## Why is this bad?
+    `read()` with no size holds the whole upload in memory, as one `bytes` object (and
+    often a second copy once it is decoded or wrapped in `BytesIO`). A client decides
+    how large that is: one multi-gigabyte request, or many ordinary large ones at once,
+    and the worker is OOM-killed. The image-upload gateway's validator read every
+    upload whole before decoding it; its fix was to stream uploads in bounded chunks
+    and reject above a size limit.
+
+    ## Known limits
     A parameter annotated with a union of one of these types and other types
     (`bytes | BinaryIO | UploadFile`, or a loop item of `list[UploadFile | str]`;
     `None` does not count) is taken for an upload or a request only where
@@ -88,14 +97,6 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     `@admins_only`, `@staff_member_required`, `@superuser_required`..., a method of a
     Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`):
     what an administrator uploads is the operator's own data.
-
-    ## Why is this bad?
-    `read()` with no size holds the whole upload in memory, as one `bytes` object (and
-    often a second copy once it is decoded or wrapped in `BytesIO`). A client decides
-    how large that is: one multi-gigabyte request, or many ordinary large ones at once,
-    and the worker is OOM-killed. The image-upload gateway's validator read every
-    upload whole before decoding it; its fix was to stream uploads in bounded chunks
-    and reject above a size limit.
 
     ## Example
     ```python
