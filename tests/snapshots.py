@@ -108,7 +108,7 @@ def main() -> int:
                 changed += 1
     for source in PROJECTS:
         with tempfile.TemporaryDirectory() as folder:
-            copy = Path(shutil.copytree(source, Path(folder) / source.name))
+            copy = Path(shutil.copytree(source, Path(folder) / source.name, ignore=shutil.ignore_patterns(".oomlint_cache")))
             output = project_output(copy)
             forget_projects()
         snapshot = project_snapshot(source.name)

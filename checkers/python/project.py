@@ -37,7 +37,10 @@ from oomlint.python.checker import Walker
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "1"
+SUMMARY_FORMAT = "2"
+CALLED = "()"
+"""Appended to what made a value, for what calling that value makes: a call of
+``Session = sessionmaker(...)`` gives a ``sqlalchemy.orm.sessionmaker()``."""
 # How many project functions a chain may pass through, and how many rounds of files the
 # index adds because they name a function or value found in the round before.
 _MAX_DEPTH = 6
@@ -55,8 +58,10 @@ class ModuleSummary:
     returns: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per function (``connect`` or ``Store.connect``): the qualified name of the call it
     returns, per tuple element (``""`` for the value itself, ``"0"``, ``"1"``...)."""
-    values: dict[str, str] = field(default_factory=dict)
-    """Per module-level name: the qualified name of the call it is bound to."""
+    values: dict[str, list[str]] = field(default_factory=dict)
+    """Per module-level name: the qualified name of the call it is bound to, and which
+    element of the call's tuple (``""`` for the value itself, ``"0"`` for ``a`` of
+    ``a, b = make()``)."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Per module-level imported name: what it stands for (re-exports)."""
     bases: dict[str, list[str]] = field(default_factory=dict)
@@ -127,7 +132,7 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
         return absolute_name(qualified, module, is_package)
     if isinstance(expr, ast.Name):
         binding = model.lookup(expr.id, scope)
-        if binding is not None and binding.kind in ("def", "class") and binding.scope is model.module_scope:
+        if binding is not None and binding.kind in ("def", "class", "assign") and binding.scope is model.module_scope:
             return f"{module}.{expr.id}" if module else expr.id
     if isinstance(expr, ast.Attribute) and model.is_self(expr.value, scope):
         method_class = _method_class(scope or model.scope)
@@ -192,10 +197,15 @@ class Summarizer:
         if self.model.scope is not self.model.module_scope or len(node.targets) != 1:
             return
         target = node.targets[0]
-        if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
-            origin = self._callee(node.value)
-            if origin is not None:
-                self.summary.values[target.id] = origin
+        origin = self._callee(node.value) if isinstance(node.value, ast.Call) else None
+        if origin is None:
+            return
+        if isinstance(target, ast.Name):
+            self.summary.values[target.id] = [origin, ""]
+        elif isinstance(target, ast.Tuple):
+            for index, element in enumerate(target.elts):
+                if isinstance(element, ast.Name):
+                    self.summary.values[element.id] = [origin, str(index)]
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if self.model.scope is not self.model.module_scope:
@@ -286,10 +296,11 @@ class ProjectIndex:
         self._function_names = None
 
     def function_names(self) -> frozenset[str]:
-        """The last names of the project's functions that return a call's value."""
+        """The last names of the project's functions that return a call's value, and of
+        its module-level names bound to one (``SessionLocal = sessionmaker()``)."""
         if self._function_names is None:
             self._function_names = frozenset(
-                key.rpartition(".")[2] for summary in self.modules.values() for key in summary.returns
+                key.rpartition(".")[2] for summary in self.modules.values() for key in (*summary.returns, *summary.values)
             )
         return self._function_names
 
@@ -313,7 +324,8 @@ class ProjectIndex:
             returned = summary.returns[rest].get(element)
             return qualified if returned is None else self.origin(returned, "", depth + 1)
         if rest in summary.values and not element:
-            return self.origin(summary.values[rest], "", depth + 1)
+            # ``Session()`` where ``Session = sessionmaker(...)``: what the made object makes.
+            return self.origin(*summary.values[rest], depth + 1) + CALLED
         if rest.partition(".")[0] in summary.aliases:
             head, _, tail = rest.partition(".")
             target = summary.aliases[head] + (f".{tail}" if tail else "")
@@ -329,7 +341,7 @@ class ProjectIndex:
         if summary is None:
             return None
         if rest in summary.values:
-            return self.origin(summary.values[rest], "", depth + 1)
+            return self.origin(*summary.values[rest], depth + 1)
         if rest in summary.aliases:
             return self.value(summary.aliases[rest], depth + 1)
         return None
@@ -405,7 +417,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     callables ``follows`` names (qualified names), each summarized or read from ``cache``."""
     index = ProjectIndex(root, cache)
     pending = {path: None for path in (files if files is not None else project_files(root))}
-    wanted = {name.rpartition(".")[2] for name in follows}
+    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
     for _ in range(_MAX_ROUNDS):
         if not wanted or not pending:
             break

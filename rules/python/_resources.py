@@ -52,6 +52,12 @@ FACTORIES: dict[str, tuple[str, ...]] = {
         ),
         CLOSE,
     ),
+    # SQLAlchemy sessions hold a pooled connection while a transaction is open.
+    **dict.fromkeys(
+        ("sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlalchemy.orm.sessionmaker()",
+         "sqlalchemy.orm.session.sessionmaker()"),
+        CLOSE,
+    ),
     "tempfile.TemporaryDirectory": ("cleanup",),
     "cassandra.cluster.Cluster": ("shutdown",),
     "socket.socket": ("close", "detach"),
@@ -142,6 +148,15 @@ NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "p
 NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
+# Functions that read or write a file they are given and keep nothing of it: passing a
+# resource to one hands nothing over.
+BORROWERS = frozenset(
+    {"json.load", "json.dump", "pickle.load", "pickle.dump", "marshal.load", "marshal.dump", "plistlib.load",
+     "plistlib.dump", "tomllib.load", "tomli.load", "yaml.load", "yaml.safe_load", "yaml.full_load",
+     "yaml.unsafe_load", "yaml.load_all", "yaml.safe_load_all", "yaml.dump", "yaml.safe_dump", "yaml.dump_all",
+     "shutil.copyfileobj", "os.fstat"}
+)
+BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS)
 CONSOLE_STREAMS = frozenset({"stdout", "stderr"})
 CLEANUP_RECORDERS = frozenset({"addCleanup", "addAsyncCleanup"})
 _TEXT = 40
@@ -318,7 +333,7 @@ class ResourceAnalysis:
         """Last names of the project's functions that return something: possible acquires."""
         self.watched_names = (
             self.last_names | self.helper_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES
+            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.context_managers: set[FunctionNode] = set()
@@ -327,6 +342,8 @@ class ResourceAnalysis:
         """The last name of every ``X`` in ``X.release()`` in the module (``_lock`` of ``self._lock``)."""
         self.quiet_calls: set[int] = set()
         """ids of calls that cannot raise: ``event.set()``, ``event.clear()``."""
+        self.borrowing_calls: set[int] = set()
+        """ids of calls that use a file without keeping it: ``json.load(f)``, ``csv.reader(f)``."""
         self._reports: list[Report] | None = None
 
     def visit_call(self, node: ast.Call) -> None:
@@ -352,6 +369,10 @@ class ResourceAnalysis:
         if last in LOGGING_METHODS:  # logging reports its own errors
             if kind is ast.Attribute and self.model.is_logger(func.value):
                 self.quiet_calls.add(id(node))
+            return
+        if last in BORROWER_NAMES:
+            if self.model.qualified_name(func) in BORROWERS:
+                self.borrowing_calls.add(id(node))
             return
         if last in CONSOLE_WRITES:  # ``print(...)``, ``self.stdout.write(...)``: output, not work that fails
             if (kind is ast.Name and last == "print") or (kind is ast.Attribute and last_name(func.value) in CONSOLE_STREAMS):
@@ -480,7 +501,7 @@ class ResourceAnalysis:
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
                 self._reports.extend(_analyse(
-                    function, acquires, lends, function in self.fixtures, self.released_names, self.quiet_calls, repeats
+                    function, acquires, lends, function in self.fixtures, self, repeats
                 ))
         return [report for report in self._reports if report.code == code]
 
@@ -498,13 +519,14 @@ def _analyse(
     acquires: list[Acquire],
     lends: bool,
     is_fixture: bool,
-    released_names: set[str],
-    quiet_calls: set[int],
+    module: ResourceAnalysis,
     repeats: Callable[[], bool],
 ) -> list[Report]:
     """``lends``: a ``yield`` lends the resource (a context manager, a pytest fixture);
     ``is_fixture``: pytest resumes the generator after the test, whatever its outcome, so
-    nothing is thrown in at its ``yield``; ``quiet_calls``: calls that cannot raise."""
+    nothing is thrown in at its ``yield``; ``module``: what the walk noted of the module's
+    calls (releases, calls that cannot raise, calls that borrow)."""
+    released_names, quiet_calls = module.released_names, module.quiet_calls
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     ancestors: dict[int, list[ast.stmt]] = {}
@@ -523,7 +545,7 @@ def _analyse(
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     if not resources:
         return []
-    _collect_uses(function, resources, lends, repeats)
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls)
     _end_at_reacquire(resources)
     reports = []
     service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
@@ -755,7 +777,11 @@ def _statements(body):
 
 
 def _collect_uses(
-    function: FunctionNode, resources: list[Resource], is_context_manager: bool, repeats: Callable[[], bool]
+    function: FunctionNode,
+    resources: list[Resource],
+    is_context_manager: bool,
+    repeats: Callable[[], bool],
+    borrowing_calls: set[int],
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
     ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
@@ -775,7 +801,8 @@ def _collect_uses(
             statement = node
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                _use(resource, node, parent, statement, nested, is_context_manager)
+                if id(parent) not in borrowing_calls:
+                    _use(resource, node, parent, statement, nested, is_context_manager)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:

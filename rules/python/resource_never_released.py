@@ -26,7 +26,9 @@ class ResourceNeverReleased(ResourceRule):
       `socket.create_connection` (or `detach()`), `sqlite3.connect`,
       `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
       `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
-      `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors);
+      `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors),
+      SQLAlchemy sessions (`Session(engine)`, and `Session()` where `Session =
+      sessionmaker(...)`: they hold a pooled connection while a transaction is open);
       a Cassandra `Cluster` -> `shutdown()`;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
@@ -55,8 +57,9 @@ class ResourceNeverReleased(ResourceRule):
     ## Known limits
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
-    `nonlocal`, passed to any call (the callee may own it now), or used by a nested
-    function or lambda. Managed: `with`/`async with` (also on the object later),
+    `nonlocal`, passed to any call (the callee may own it now) but those that read or
+    write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
+    `shutil.copyfileobj`...), or used by a nested function or lambda. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
     `weakref.finalize`, `atexit.register` or `addCleanup`.
 
