@@ -37,7 +37,7 @@ from oomlint.python.checker import Walker
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "2"
+SUMMARY_FORMAT = "3"
 CALLED = "()"
 """Appended to what made a value, for what calling that value makes: a call of
 ``Session = sessionmaker(...)`` gives a ``sqlalchemy.orm.sessionmaker()``."""
@@ -68,6 +68,9 @@ class ModuleSummary:
     """Per class: its bases' qualified names."""
     methods: dict[str, list[str]] = field(default_factory=dict)
     """Per class: the names of the methods it defines."""
+    shared: list[str] = field(default_factory=list)
+    """Functions of ``returns`` that hand every caller the same object (memoized,
+    properties): what they return is made once, not for the caller."""
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
@@ -157,7 +160,9 @@ class Summarizer:
         self.summary = ModuleSummary(name, is_package)
         self._returns: dict[str, dict[str, set[str]]] = {}
         self._generators: set[str] = set()
-        """Functions whose returns give the caller nothing of its own (generators, memoized)."""
+        """Functions whose returns give the caller nothing (generators)."""
+        self._shared: set[str] = set()
+        """Functions that give every caller the same object (memoized, properties)."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -172,7 +177,7 @@ class Summarizer:
         if key is None or node.value is None or _is_none(node.value):
             return
         if key not in self._returns and self._shares_result(self.model.scope.node):
-            self._generators.add(key)
+            self._shared.add(key)
         elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
         found = self._returns.setdefault(key, {})
         if elements is None:
@@ -232,6 +237,7 @@ class Summarizer:
             agreed = {element: origin for element, origin in agreed.items() if origin}
             if agreed:
                 self.summary.returns[key] = agreed
+        self.summary.shared = sorted(self._shared & self.summary.returns.keys())
         return self.summary
 
     def _function_key(self) -> str | None:
@@ -311,10 +317,12 @@ class ProjectIndex:
             return summary.name, summary.is_package
         return module_name(path, self.root)
 
-    def origin(self, qualified: str, element: str = "", depth: int = 0) -> str:
+    def origin(self, qualified: str, element: str = "", depth: int = 0, shared: bool = False) -> str:
         """What a call of ``qualified`` gives, followed through the project: the
         qualified name of the call outside the project (or of a project function that
-        returns nothing it can follow) that makes it. ``element`` picks a tuple element."""
+        returns nothing it can follow) that makes it. ``element`` picks a tuple element.
+        With ``shared``, also through functions that give every caller the same object
+        (a memoized ``get_redis()``): what it is, not whether the caller owns it."""
         if depth > _MAX_DEPTH:
             return qualified
         summary, rest = self._split(qualified)
@@ -322,14 +330,16 @@ class ProjectIndex:
             return qualified
         if rest in summary.returns:
             returned = summary.returns[rest].get(element)
-            return qualified if returned is None else self.origin(returned, "", depth + 1)
+            if returned is None or (rest in summary.shared and not shared):
+                return qualified
+            return self.origin(returned, "", depth + 1, shared)
         if rest in summary.values and not element:
             # ``Session()`` where ``Session = sessionmaker(...)``: what the made object makes.
-            return self.origin(*summary.values[rest], depth + 1) + CALLED
+            return self.origin(*summary.values[rest], depth + 1, shared) + CALLED
         if rest.partition(".")[0] in summary.aliases:
             head, _, tail = rest.partition(".")
             target = summary.aliases[head] + (f".{tail}" if tail else "")
-            return self.origin(target, element, depth + 1) if target != qualified else qualified
+            return self.origin(target, element, depth + 1, shared) if target != qualified else qualified
         return qualified
 
     def value(self, qualified: str, depth: int = 0) -> str | None:
@@ -341,7 +351,7 @@ class ProjectIndex:
         if summary is None:
             return None
         if rest in summary.values:
-            return self.origin(*summary.values[rest], depth + 1)
+            return self.origin(*summary.values[rest], depth + 1, shared=True)
         if rest in summary.aliases:
             return self.value(summary.aliases[rest], depth + 1)
         return None
@@ -382,16 +392,35 @@ class ProjectIndex:
         return summary
 
 
-def call_origin(context, func: ast.expr, element: str = "", scope: Scope | None = None) -> str | None:
+def call_origin(
+    context, func: ast.expr, element: str = "", scope: Scope | None = None, shared: bool = False
+) -> str | None:
     """What makes the value a call of ``func`` returns (its ``element`` of a tuple):
     the callee's qualified name, followed through the project's functions when the file
-    is checked in its project (``get_db()`` -> ``sqlite3.connect``)."""
+    is checked in its project (``get_db()`` -> ``sqlite3.connect``); with ``shared``,
+    also through memoized ones (see :meth:`ProjectIndex.origin`)."""
     project = context.project
     if project is None:
         return None if element else context.model.qualified_name(func, scope)
+    name = _project_name(context, func, scope)
+    return None if name is None else project.origin(name, element, shared=shared)
+
+
+def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | None:
+    """What made the module-level value ``expr`` names in another module of the project
+    (``redis_store`` after ``from app import redis_store``, ``app.redis_store.r``): the
+    qualified name of the call, followed; None when no summary says."""
+    project = context.project
+    if project is None:
+        return None
+    name = _project_name(context, expr, scope)
+    return None if name is None else project.value(name)
+
+
+def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
+    project = context.project
     module, is_package = context.shared(ProjectIndex, lambda: project.module_for(context.path))
-    name = project_name(context.model, func, module, is_package, scope)
-    return None if name is None else project.origin(name, element)
+    return project_name(context.model, expr, module, is_package, scope)
 
 
 # ------------------------------------------------------------------ building

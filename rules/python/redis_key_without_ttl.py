@@ -5,17 +5,24 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import argument
 from oomlint.core.rule import Rule
+from oomlint.python.astutil import argument
+from oomlint.python.project import call_origin, value_origin
 from oomlint.python.semantic import Scope
 
 _CLIENT_CLASSES = (
     "Redis", "StrictRedis", "client.Redis", "client.StrictRedis", "RedisCluster", "cluster.RedisCluster",
 )
 _PACKAGES = ("redis", "redis.asyncio")
+CLIENT_TYPES = frozenset(f"{package}.{name}" for package in _PACKAGES for name in _CLIENT_CLASSES)
+# Flask-Redis's extension object hands every attribute to the client it builds.
 CLIENT_FACTORIES = frozenset(
-    {f"{package}.{name}{suffix}" for package in _PACKAGES for name in _CLIENT_CLASSES for suffix in ("", ".from_url")}
+    {f"{name}{suffix}" for name in CLIENT_TYPES for suffix in ("", ".from_url")}
     | {f"{package}.{module}from_url" for package in _PACKAGES for module in ("", "utils.")}
+    | {"flask_redis.FlaskRedis", "flask_redis.FlaskRedis.from_custom_provider"}
+)
+PIPELINE_TYPES = frozenset(
+    {f"{package}.client.Pipeline" for package in _PACKAGES} | {"redis.cluster.ClusterPipeline"}
 )
 SENTINELS = frozenset(f"{package}.{module}Sentinel" for package in _PACKAGES for module in ("", "sentinel."))
 
@@ -44,8 +51,10 @@ MEMBERS = {
 MAPPING_MEMBERS = {"hset": (None, "mapping"), "hmset": (1, "mapping"), "zadd": (1, "mapping")}
 # (position, keyword) of the parameters through which the command expires the key it writes,
 EXPIRING_PARAMETERS = {"set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat"))}
-# and through which it trims it.
+# and through which it trims it,
 TRIMMING_PARAMETERS = {"xadd": ((3, "maxlen"), (6, "minid"))}
+# and through which it only updates members that exist (creating neither key nor member).
+UPDATING_PARAMETERS = {"zadd": ((3, "xx"),)}
 EXPIRES = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
 # Commands that delete every key passed to them.
 DELETES = frozenset({"delete", "unlink"})
@@ -107,6 +116,7 @@ class RedisKeyWithoutTtl(Rule):
     `setrange`, `setbit`, `append`, `incr`/`incrby`/`incrbyfloat`/`decr`/`decrby`,
     `hset`/`hsetnx`/`hmset`/`hincrby`/`hincrbyfloat`, `sadd`, `lpush`, `rpush`, `zadd`,
     `zincrby`, `pfadd`, `geoadd` and `xadd`. `setex` and `psetex` always expire.
+    A `zadd` with `xx` (unless `xx=False`) only updates members that exist: not flagged.
 
     ## Why is this bad?
     A key with no TTL stays until something deletes it. Keys named after users,
@@ -162,8 +172,13 @@ class RedisKeyWithoutTtl(Rule):
 
     The client may be bound to a module-level or local name, stored on `self` (or on
     the class), or opened with `with`/`async with`; pipelines may be named, opened with
-    `with`, or chained (`r.pipeline().set(k, v).execute()`). Clients passed in as
-    parameters are not followed.
+    `with`, or chained (`r.pipeline().set(k, v).execute()`). Clients made elsewhere
+    in the project are followed: a module-level client imported from another module
+    (`from app import redis_store`, also through re-exports), one returned by a project
+    function (`get_redis().set(...)`, memoized or not), a parameter annotated as a
+    client or pipeline (`r: redis.Redis`, `Optional[Redis]`, `redis.asyncio.Redis | None`),
+    and one stored on `self` from any of these in another method. Flask-Redis's
+    `FlaskRedis()` counts as a client. An unannotated parameter is not followed.
 
     ## Example
     ```python
@@ -206,6 +221,7 @@ class RedisKeyWithoutTtl(Rule):
     symbol = "redis-key-without-ttl"
     summary = "Redis write that creates a key with no expiry"
     message = "Redis {command}({key}, ...) writes a key with no TTL and this function never expires it: it stays until deleted"
+    follows = CLIENT_FACTORIES | SENTINELS
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -219,6 +235,30 @@ class RedisKeyWithoutTtl(Rule):
         self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
         # Per function, the keys it deletes and where.
         self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
+        # Per (class, attribute): what the class stores there (``self.client = client``
+        # with ``client: redis.Redis``), judged where it is assigned, in that scope.
+        self.attributes: dict[tuple[ast.AST, str], str] = {}
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._attribute(target, node.value, None)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._attribute(node.target, node.value, node.annotation)
+
+    def _attribute(self, target: ast.expr, value: ast.expr | None, annotation: ast.expr | None) -> None:
+        """Note what a ``self.<attr>`` assignment (or a class body's annotated name) stores."""
+        if isinstance(target, ast.Attribute) and self.model.is_self(target.value):
+            owner, name = self.model.method_class, target.attr
+        elif isinstance(target, ast.Name) and self.model.class_def is not None:
+            owner, name = self.model.class_def, target.id
+        else:
+            return
+        kind = self._annotated_kind(annotation) if annotation is not None else None
+        if kind is None and value is not None:
+            kind = self._kind(value, self.model.scope, _DEPTH)
+        if kind is not None:
+            self.attributes.setdefault((owner, name), kind)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -242,7 +282,7 @@ class RedisKeyWithoutTtl(Rule):
                 self._remove(item, node, deletes=command == "getdel")
 
     def _write(self, call: ast.Call, command: str) -> None:
-        if _passes(call, EXPIRING_PARAMETERS.get(command)):
+        if _passes(call, EXPIRING_PARAMETERS.get(command)) or _passes(call, UPDATING_PARAMETERS.get(command)):
             return
         key = argument(call, 0, KEY_PARAMETER.get(command, "name"))
         if key is None:
@@ -393,11 +433,25 @@ class RedisKeyWithoutTtl(Rule):
         """``CLIENT``, ``PIPELINE`` or ``SENTINEL`` for what ``expr`` was created as, else None."""
         if depth == 0:
             return None
+        if isinstance(expr, ast.Attribute) and self.model.is_self(expr.value, scope):
+            kind = self.attributes.get((_method_class(scope), expr.attr))
+            if kind is not None:
+                return kind
         origin = self.model.resolve(expr, scope)
+        if isinstance(origin, ast.BoolOp) and isinstance(origin.op, ast.Or):
+            # ``client or redis.Redis()``
+            return next(filter(None, (self._kind(value, scope, depth - 1) for value in origin.values)), None)
+        if isinstance(origin, ast.Name):
+            binding = self.model.lookup(origin.id, scope, at=origin)
+            if binding is not None and binding.kind == "param" and binding.node.annotation is not None:
+                return self._annotated_kind(binding.node.annotation)
+        if isinstance(origin, (ast.Name, ast.Attribute)):
+            name = value_origin(self.context, origin, scope)
+            return CLIENT if name in CLIENT_FACTORIES else SENTINEL if name in SENTINELS else None
         if not isinstance(origin, ast.Call):
             return None
         func = origin.func
-        name = self.model.qualified_name(func, scope)
+        name = call_origin(self.context, func, scope=scope, shared=True)
         if name in CLIENT_FACTORIES:
             return CLIENT
         if name in SENTINELS:
@@ -413,6 +467,23 @@ class RedisKeyWithoutTtl(Rule):
         if receiver == PIPELINE and func.attr != "execute":
             return PIPELINE
         return None
+
+
+    def _annotated_kind(self, annotation: ast.expr) -> str | None:
+        """``CLIENT`` or ``PIPELINE`` when every type ``annotation`` allows is one (``None`` aside)."""
+        kinds = {
+            CLIENT if name in CLIENT_TYPES else PIPELINE if name in PIPELINE_TYPES else None
+            for name in self.model.annotation_types(annotation)
+        }
+        return kinds.pop() if len(kinds) == 1 else None
+
+
+def _method_class(scope: Scope) -> ast.AST | None:
+    """The class whose method ``scope`` is (or a comprehension or lambda in it)."""
+    while scope is not None and scope.kind != "function":
+        scope = scope.parent
+    owner = scope.enclosing_class() if scope is not None else None
+    return owner.node if owner is not None else None
 
 
 def _passes(call: ast.Call, parameters) -> bool:
