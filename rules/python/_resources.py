@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import FunctionNode, argument, last_name, module_facts, name_words
+from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, child_blocks, name_uses
@@ -41,7 +41,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
             "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
-            "tarfile.open", "zipfile.ZipFile",
+            "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
             "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
             "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
             "urllib.request.urlopen", "requests.Session", "requests.session", "httpx.Client",
@@ -56,6 +56,8 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     "socket.socket": ("close", "detach"),
     "socket.create_connection": ("close", "detach"),
     "httpx.AsyncClient": ("aclose",),
+    # Its pipes stay open and the finished child stays a zombie until it is waited for.
+    "subprocess.Popen": ("wait", "communicate", "kill", "terminate"),
     **dict.fromkeys(
         ("multiprocessing.Pool", "multiprocessing.pool.Pool", "multiprocessing.pool.ThreadPool"),
         ("close", "terminate"),
@@ -74,7 +76,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
 CLOSED_BY_WITH = frozenset(
     {
         "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
-        "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
+        "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
         "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
         "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
@@ -82,10 +84,11 @@ CLOSED_BY_WITH = frozenset(
 )
 # Factories that wrap the file they are given: over a path they open (and own) a file;
 # over a file object they own nothing of the OS, and closing them does not close it.
-# The file parameter, by position and keyword; tarfile takes a file object as ``fileobj``.
+# The file parameter, by position and keyword; tarfile's ``fileobj`` (its third) is a file
+# object by definition, beside a ``name`` it then only records.
 FILE_WRAPPERS = {
     "zipfile.ZipFile": (0, "file"),
-    "tarfile.open": (None, "fileobj"),
+    **dict.fromkeys(("tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open"), (2, "fileobj")),
     "gzip.open": (0, "filename"),
     "bz2.open": (0, "filename"),
     "lzma.open": (0, "filename"),
@@ -114,6 +117,7 @@ CHECKOUT_RELEASES = {
     "acquire": ("release", "close"),  # c = P.acquire() -> P.release(c) / c.release(); X.acquire() -> X.release()
     "getconn": ("close",),  # c = P.getconn() -> P.putconn(c)
     "connect": ("close", "release"),  # c = X.connect() -> c.close() / c.release()
+    "raw_connection": ("close",),  # c = engine.raw_connection() (SQLAlchemy: the DBAPI connection) -> c.close()
 }
 # Method acquires whose release depends on what the receiver was made by.
 RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
@@ -384,8 +388,8 @@ class ResourceAnalysis:
         upload's ``.file``), or a parameter that is one (annotated ``IO``/``BinaryIO``, named
         ``fileobj``/``fp``/``stream``..., or read or sought in the function)."""
         given = argument(call, position, keyword)
-        if given is None or position is None:
-            return given is not None  # ``fileobj=``: a file object by definition
+        if given is None or keyword == "fileobj":
+            return given is not None and not is_none(given)  # tarfile's ``fileobj``: a file object by definition
         if isinstance(given, ast.Name):
             binding = self.model.lookup(given.id)
             if binding is not None and binding.kind == "with":

@@ -20,9 +20,10 @@ class ReleaseNotInFinally(ResourceRule):
     The resources are those of OOM202: locks (`X.acquire()` / `X.release()` on the same
     receiver), pool checkouts (`c = P.getconn()` / `P.putconn(c)`, `c = [await]
     P.acquire()` / `P.release(c)` or `c.release()`, `c = [await] X.connect()` /
-    `c.close()` or `c.release()`; a Cassandra `Cluster`'s session / `shutdown()`) and
-    the objects of the standard factories (`open`, sockets, database connections,
-    temporary files, HTTP sessions, process and thread pools, selectors; see OOM202).
+    `c.close()` or `c.release()`, SQLAlchemy's `c = engine.raw_connection()` /
+    `c.close()`; a Cassandra `Cluster`'s session / `shutdown()`) and the objects of the
+    standard factories (`open`, sockets, database connections, temporary files, HTTP
+    sessions, subprocesses, process and thread pools, selectors; see OOM202).
     Cursors are not tracked: they hold no OS resource of their own, and closing their
     connection closes them, so a connection and its cursor make one finding, the
     connection's.
@@ -50,10 +51,10 @@ class ReleaseNotInFinally(ResourceRule):
     thrown in there.
 
     Nothing can leak, so nothing is flagged, where there is no OS resource or nobody
-    else can reach it: `zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open` and
-    `lzma.open` over a file object rather than a path (an in-memory `BytesIO`, a file
-    opened elsewhere or by `with ... as f`, an upload's `.file`/`.stream`,
-    `tarfile.open(fileobj=...)`, or a parameter annotated `IO`/`BinaryIO`, named like a
+    else can reach it: `zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
+    `bz2.open` and `lzma.open` over a file object rather than a path (an in-memory
+    `BytesIO`, a file opened elsewhere or by `with ... as f`, an upload's
+    `.file`/`.stream`, tarfile's `fileobj`, or a parameter annotated `IO`/`BinaryIO`, named like a
     file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, or read or sought in the
     function): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,

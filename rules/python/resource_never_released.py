@@ -17,11 +17,13 @@ class ResourceNeverReleased(ResourceRule):
       `[await] P.release(c)` or `c.release()`; `c = [await] X.connect()` (no positional
       argument: `sock.connect(address)` returns nothing) -> `c.close()` or
       `c.release()`, but a Cassandra `Cluster`'s `session = cluster.connect()` ->
-      `session.shutdown()`. Cursors are not tracked: they hold no OS resource of their
+      `session.shutdown()`; SQLAlchemy's `c = engine.raw_connection()` -> `c.close()`
+      (`engine.connect()` is the `connect()` above). Cursors are not tracked: they hold no OS resource of their
       own and closing their connection closes them, so a connection left open with its
       cursor is one finding, the connection's (one thing to fix, not two);
     - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
-      `lzma.open`, `tarfile.open`, `zipfile.ZipFile`, `tempfile.TemporaryFile`,
+      `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`), `zipfile.ZipFile`,
+      `tempfile.TemporaryFile`,
       `NamedTemporaryFile`, `SpooledTemporaryFile`, `socket.socket` and
       `socket.create_connection` (or `detach()`), `sqlite3.connect`,
       `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
@@ -31,7 +33,10 @@ class ResourceNeverReleased(ResourceRule):
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
-      `ProcessPoolExecutor` -> `shutdown()`.
+      `ProcessPoolExecutor` -> `shutdown()`;
+    - `subprocess.Popen` -> `wait()`, `communicate()`, `kill()` or `terminate()` (or
+      `with Popen(...)`): until the child is waited for, its pipes stay open and, once
+      it ends, it stays a zombie in the process table.
 
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
@@ -42,8 +47,8 @@ class ResourceNeverReleased(ResourceRule):
 
     Not flagged either:
     - what owns no OS resource or that nobody else can reach: an archive or compressed
-      file (`zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open`, `lzma.open`)
-      over a file object rather than a path (see OOM201), an SQLite database in
+      file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
+      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
       memory, and a lock the function makes itself and never hands to anyone;
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
       `X.release()`, where the lock only lets something run once (a shutdown that
@@ -111,15 +116,16 @@ class ResourceNeverReleased(ResourceRule):
 
     ## Fix
     Unsafe (`oomlint fix --unsafe-fixes`), for `f = open(...)` and the other factories
-    whose object `with` closes (the file openers, `zipfile.ZipFile`, `tarfile.open`,
+    whose object `with` closes (the file openers, `zipfile.ZipFile`, `tarfile.open` and `TarFile`,
     the temporary files, sockets, `urlopen`, `requests.Session`, `httpx.Client`,
     selectors), when every use of the name lies in the statements after it in its
     block: `with open(...) as f:` holds those statements, up to the last one using
     `f`. Unsafe because the object is now closed there, also when something raises,
     which code after that block cannot see through other references. Not for
     database connections (`with` ends a transaction and leaves them open),
-    `TemporaryDirectory` (`as` binds the path), pools, checkouts and locks: where they
-    are released is a decision about the code.
+    `TemporaryDirectory` (`as` binds the path), subprocesses (`with` waits for the
+    child), pools, checkouts and locks: where they are released is a decision about
+    the code.
 
     ## References
     - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
