@@ -23,7 +23,10 @@ class ReleaseNotInFinally(ResourceRule):
     `c.close()` or `c.release()`, SQLAlchemy's `c = engine.raw_connection()` /
     `c.close()`; a Cassandra `Cluster`'s session / `shutdown()`) and the objects of the
     standard factories (`open`, sockets, database connections, temporary files, HTTP
-    sessions, subprocesses, process and thread pools, selectors; see OOM202).
+    sessions, subprocesses, process and thread pools, selectors; see OOM202), and
+    temporary paths: `d = tempfile.mkdtemp()` / `shutil.rmtree(d)`, the file
+    `f = NamedTemporaryFile(delete=False)` leaves on disk / `os.unlink(f.name)` (in a
+    container /tmp is often memory-backed, so what is left there is memory; see OOM202).
     Cursors are not tracked: they hold no OS resource of their own, and closing their
     connection closes them, so a connection and its cursor make one finding, the
     connection's.
@@ -73,9 +76,10 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or from such a function, so
     `asyncio.run(main())` counts; calls from other modules are not seen), entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, a Django
-    management command's `handle` and the methods it alone calls) and every function
-    of a migration (Django `class Migration`, an Alembic revision, any module importing
+    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, invoke
+    and fabric tasks, a Django management command's `handle` and the methods it alone
+    calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
+    a migration (Django `class Migration`, an Alembic revision, any module importing
     alembic): the process ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate.
 
@@ -148,7 +152,7 @@ class ReleaseNotInFinally(ResourceRule):
     summary = "Resource released on the normal path only, not in finally or with"
     message = (
         "'{resource}' from {acquire} is released by {release} on the normal path only: "
-        "{cause} skips it; release it in finally or use with"
+        "{cause} skips it; {remedy}"
     )
 
     @classmethod

@@ -15,28 +15,48 @@ class ResourceNeverReleased(ResourceRule):
     The resources and what releases them:
     - `c = P.getconn()` -> `P.putconn(c)`; `c = [await] P.acquire()` ->
       `[await] P.release(c)` or `c.release()`; `c = [await] X.connect()` (no positional
-      argument: `sock.connect(address)` returns nothing) -> `c.close()` or
-      `c.release()`, but a Cassandra `Cluster`'s `session = cluster.connect()` ->
-      `session.shutdown()`; SQLAlchemy's `c = engine.raw_connection()` -> `c.close()`
-      (`engine.connect()` is the `connect()` above). Cursors are not tracked: they hold no OS resource of their
-      own and closing their connection closes them, so a connection left open with its
-      cursor is one finding, the connection's (one thing to fix, not two);
+      argument: `sock.connect(address)` returns nothing; SQLAlchemy's
+      `engine.connect()` too) -> `c.close()` or `c.release()`, but a Cassandra
+      `Cluster`'s `session = cluster.connect()` -> `session.shutdown()`; SQLAlchemy's
+      `c = engine.raw_connection()` -> `c.close()`. Cursors are not tracked: they hold
+      no OS resource of their own and closing their connection closes them, so a
+      connection left open with its cursor is one finding, the connection's (one thing
+      to fix, not two);
     - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
-      `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`), `zipfile.ZipFile`,
-      `tempfile.TemporaryFile`,
-      `NamedTemporaryFile`, `SpooledTemporaryFile`, `socket.socket` and
-      `socket.create_connection` (or `detach()`), `sqlite3.connect`,
-      `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
-      `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
-      `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors);
-      a Cassandra `Cluster` -> `shutdown()`;
+      `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
+      `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
+      `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
+      `detach()`), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
+      `pymysql.connect`, `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
+      `aiohttp.ClientSession` (`await session.close()`), `selectors.DefaultSelector`
+      (and the other selectors); a Cassandra `Cluster` -> `shutdown()`;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
       `ProcessPoolExecutor` -> `shutdown()`;
     - `subprocess.Popen` -> `wait()`, `communicate()`, `kill()` or `terminate()` (or
       `with Popen(...)`): until the child is waited for, its pipes stay open and, once
-      it ends, it stays a zombie in the process table.
+      it ends, it stays a zombie in the process table;
+    - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
+      `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
+      of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
+      `close()` leaves on disk -> `os.unlink(f.name)` (or `os.remove`,
+      `Path(f.name).unlink()`), a finding of its own beside the open file's.
+      `delete_on_close=False` alone still deletes the file (when `with` ends or the
+      object is finalized): the ordinary file case. In a container /tmp is often
+      memory-backed (a tmpfs: `docker run --tmpfs /tmp`, a Kubernetes `emptyDir` with
+      `medium: Memory`; many Linux hosts mount /tmp so too): every folder or file left
+      there is memory charged to the container until it is OOM-killed.
+
+    A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
+    `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
+    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string), is returned, yielded,
+    stored, captured by a closure, or given to a process or thread that outlives the
+    call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
+    given it or handed to a call beside it, which schedules the removal
+    (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
+    `BackgroundTask(os.remove, path)`); another name for the same path
+    (`path = f.name`, `p = Path(d)`) counts like it.
 
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
@@ -123,7 +143,7 @@ class ResourceNeverReleased(ResourceRule):
     `f`. Unsafe because the object is now closed there, also when something raises,
     which code after that block cannot see through other references. Not for
     database connections (`with` ends a transaction and leaves them open),
-    `TemporaryDirectory` (`as` binds the path), subprocesses (`with` waits for the
+    `TemporaryDirectory` (`as` binds the path), temporary paths, subprocesses (`with` waits for the
     child), pools, checkouts and locks: where they are released is a decision about
     the code.
 
@@ -138,8 +158,7 @@ class ResourceNeverReleased(ResourceRule):
     symbol = "resource-never-released"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
-        "'{resource}' from {acquire} is never released, managed by with, or handed off: "
-        "call {release} in finally or use with"
+        "'{resource}' from {acquire} is never released, managed by with, or handed off: {remedy}"
     )
 
     @classmethod
