@@ -34,9 +34,12 @@ class ResourceNeverReleased(ResourceRule):
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
       `ProcessPoolExecutor` -> `shutdown()`;
-    - `subprocess.Popen` -> `wait()`, `communicate()`, `kill()` or `terminate()` (or
+    - `subprocess.Popen` given a pipe (`stdin`, `stdout` or `stderr` is
+      `subprocess.PIPE`) -> `wait()`, `communicate()`, `kill()` or `terminate()` (or
       `with Popen(...)`): until the child is waited for, its pipes stay open and, once
-      it ends, it stays a zombie in the process table;
+      it ends, it stays a zombie in the process table. Without a pipe the parent holds
+      nothing of a child that runs on (a daemon, a background job), and the next
+      `Popen` reaps it once it ends: not flagged;
     - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
       `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
       of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
