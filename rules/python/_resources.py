@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -191,9 +192,29 @@ NOT_YET, OPEN, CLOSED = 0, 1, 2
 
 
 EXTRA_RESOURCES_HELP = (
-    "More factories whose results must be released, by qualified name: "
-    "'package.factory' (released by close()) or 'package.factory:method'."
+    "More acquire/release pairs: 'package.factory' (its result released by close()), "
+    "'package.factory:method' (by result.method()), '*.method:release' (x = anything.method(), "
+    "released by x.release()); a release '*.name' is a method given the resource back "
+    "('*.checkout:*.checkin' for pool.checkin(x)); list an acquire again to add releases."
 )
+GIVEN_BACK = "*."
+"""A configured release ``*.checkin``: the resource is given back to a ``checkin`` method."""
+_IDENTIFIER = r"[A-Za-z_]\w*"
+_EXTRA_RESOURCE = re.compile(
+    rf"\s*(?P<acquire>\*\.{_IDENTIFIER}|{_IDENTIFIER}(?:\.{_IDENTIFIER})+)\s*"
+    rf"(?::\s*(?P<release>(?:\*\.)?{_IDENTIFIER})\s*)?"
+)
+
+
+def extra_resources_problem(entries: tuple[str, ...]) -> str | None:
+    """What is wrong with an ``extra-resources`` value, for the configuration error."""
+    for entry in entries:
+        if not _EXTRA_RESOURCE.fullmatch(entry):
+            return (
+                f"{entry!r} is not 'package.factory', 'package.factory:method' or '*.method:release' "
+                "(a release may be '*.method', a method given the resource back)"
+            )
+    return None
 
 
 class ResourceRule(Rule):
@@ -204,7 +225,7 @@ class ResourceRule(Rule):
     says, in :meth:`restructure`, how its fix rewrites the statements of the span.
     """
 
-    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
+    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP, validate=extra_resources_problem),)
     fixes = "unsafe"
 
     def __init__(self, context, options):
@@ -250,21 +271,30 @@ def plain_statement(line):
     return line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
 
 
-def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """``"package.factory:method"`` (``close`` when no method is named) -> table rows."""
-    table = {}
+def parse_extra_resources(entries: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Factory rows (``"package.factory:method"``) and method rows (``"*.method:release"``),
+    ``close`` when no release is named; an acquire listed again adds its releases.
+    Malformed entries (the configuration reports them) are left out."""
+    factories: dict[str, tuple[str, ...]] = {}
+    methods: dict[str, tuple[str, ...]] = {}
     for entry in entries:
-        name, _, method = entry.strip().partition(":")
-        if name:
-            table[name.strip()] = (method.strip() or "close",)
-    return table
+        match = _EXTRA_RESOURCE.fullmatch(entry)
+        if match is None:
+            continue
+        acquire, release = match["acquire"], match["release"] or "close"
+        rows = methods if acquire.startswith(GIVEN_BACK) else factories
+        key = acquire.removeprefix(GIVEN_BACK)
+        rows[key] = (*rows.get(key, ()), release)
+    return factories, methods
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
     """The file's analysis for this table; OOM201 and OOM202 get the same object when
     they are configured alike, so candidates are collected and analysed once."""
+    factories, methods = parse_extra_resources(extra)
     return context.shared(
-        (ResourceAnalysis, extra), lambda: ResourceAnalysis(context, {**FACTORIES, **parse_extra_resources(extra)})
+        (ResourceAnalysis, extra),
+        lambda: ResourceAnalysis(context, {**FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods}),
     )
 
 
@@ -272,7 +302,8 @@ def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAna
 class Acquire:
     call: ast.Call
     releases: tuple[str, ...]
-    """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it."""
+    """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it;
+    ``*.method`` for a configured method it is given back to."""
     receiver: ast.expr | None = None
     """``X`` of a method acquire (``X.acquire()``, ``P.getconn()``...)."""
     factory: str | None = None
@@ -283,6 +314,14 @@ class Acquire:
     """For a path on disk (``tempfile.mkdtemp()``): what removes it, given the path."""
     kept_file: bool = False
     """``NamedTemporaryFile(delete=False)``: its file outlives ``close()``, a second resource."""
+    given_back: frozenset[str] = RELEASE_BY_ARGUMENT
+    """``P.<method>(c)`` gives ``c`` back (``putconn``, a configured ``*.checkin``)."""
+
+    @classmethod
+    def of(cls, call: ast.Call, releases: tuple[str, ...], **fields) -> Acquire:
+        """An acquire released by the methods of ``releases``, or given back to those written ``*.method``."""
+        given = {release.removeprefix(GIVEN_BACK) for release in releases if release.startswith(GIVEN_BACK)}
+        return cls(call, releases, given_back=RELEASE_BY_ARGUMENT | given, **fields)
 
 
 @dataclass(eq=False)
@@ -328,6 +367,10 @@ class Resource:
         if self.acquire.path is not None:
             return f"{self.acquire.path.removals[0]}({self.label})"
         method = self.acquire.releases[0]
+        if method.startswith(GIVEN_BACK):  # ``pool.checkin(lease)``
+            owner = self.acquire.receiver or getattr(self.acquire.call.func, "value", None)
+            given = method.removeprefix(GIVEN_BACK)
+            return f"{_short(ast.unparse(owner))}.{given}({self.name})" if owner is not None else f"{given}({self.name})"
         if self.name is None:
             return f"{self.label}.{method}()"
         attr = self.acquire.call.func.attr if isinstance(self.acquire.call.func, ast.Attribute) else ""
@@ -348,12 +391,16 @@ class Report:
 class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
-    def __init__(self, context: FileContext, table: dict[str, tuple[str, ...]]):
+    def __init__(
+        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES
+    ):
         self.context = context
         self.model = context.model
         self.table = table
+        self.methods = methods
+        """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = frozenset(name.rpartition(".")[2] for name in (*table, *TEMPORARY_PATHS))
-        self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
+        self.watched_names = self.last_names | methods.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
         """Each candidate function's scope, to name what its calls call when it is analysed."""
@@ -406,12 +453,12 @@ class ResourceAnalysis:
                 if factory in PIPES and not self._given_pipe(node, PIPES[factory]):
                     return  # a child run on its own (a daemon, a background job)
                 kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(node)
-                acquire = Acquire(node, releases, factory=factory, kept_file=kept_file)
+                acquire = Acquire.of(node, releases, factory=factory, kept_file=kept_file)
             elif factory in TEMPORARY_PATHS:
                 acquire = Acquire(node, (), factory=factory, path=TEMPORARY_PATHS[factory])
-        if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
+        if acquire is None and last in self.methods and kind is ast.Attribute:
             if last != "connect" or not node.args:  # sock.connect(address) returns None
-                acquire = Acquire(node, self._releases_of(func), func.value, private_lock=self._private_lock(func))
+                acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
@@ -439,7 +486,7 @@ class ResourceAnalysis:
             releases = RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
             if releases is not None:
                 return releases
-        return CHECKOUT_RELEASES[func.attr]
+        return self.methods[func.attr]
 
     def _given_pipe(self, call: ast.Call, streams) -> bool:
         return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
@@ -865,7 +912,7 @@ def _use(
         resource.escapes = True
         resource.cleanups.add(id(parent))
         method = _callee(parent) if isinstance(parent, ast.Call) else None
-        if method in RELEASE_BY_ARGUMENT or method in REGISTRATIONS:
+        if method in resource.acquire.given_back or method in REGISTRATIONS:
             _release(resource, parent)
         elif method in _STORES:
             resource.handoffs.add(id(statement))

@@ -123,10 +123,13 @@ class ReleaseNotInFinally(ResourceRule):
     or `async with pool.connect() as client:` where the pool supports it.
 
     ## Options
-    - `extra-resources`: more factories, by qualified name, whose results must be
-      released: `"package.factory"` (released by `close()`) or
-      `"package.factory:method"`. Set the same list for OOM202: both rules read the
-      table, each from its own section (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
+    - `extra-resources`: the project's own acquire/release pairs: `"package.factory"`
+      (released by `close()`), `"package.factory:method"`, `"*.method:release"` for a
+      method acquire on any receiver (`lease = pool.checkout()` / `lease.release()`),
+      and a release `*.method` for a method the resource is given back to
+      (`"*.checkout:*.checkin"`: `pool.checkin(lease)`); see OOM202. Set the same list
+      for OOM202: both rules read the table, each from its own section
+      (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
 
     ## Fix
     Unsafe (`oomlint fix --unsafe-fixes`), when the release is the resource's only one

@@ -132,10 +132,19 @@ class ResourceNeverReleased(ResourceRule):
     ```
 
     ## Options
-    - `extra-resources`: more factories, by qualified name, whose results must be
-      released: `"package.factory"` (released by `close()`) or
-      `"package.factory:method"`, e.g. `["paramiko.SSHClient", "myapp.db.checkout:give_back"]`.
-      Set the same list for OOM201 (`[tool.oomlint.OOM201]`).
+    - `extra-resources`: the project's own acquire/release pairs, where no analysis can
+      see them. An entry is an acquire, then optionally `:` and its release.
+      `"package.factory"`: what the factory (by qualified name) returns is released by
+      `close()`, `"package.factory:method"` by its `method()`. `"*.method:release"`: a
+      method acquire on any receiver (`lease = pool.checkout()` for
+      `"*.checkout:release"`, released by `lease.release()`). A release written
+      `*.method` is a method the resource is given back to: `"*.checkout:*.checkin"`
+      for `pool.checkin(lease)`, `"myapp.db.checkout:*.give_back"` for
+      `db.give_back(conn)`. An acquire listed again adds releases
+      (`["*.checkout:release", "*.checkout:*.checkin"]` accepts either). E.g.
+      `["paramiko.SSHClient", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
+      A malformed entry is a configuration error that names the key. Set the same
+      list for OOM201 (`[tool.oomlint.OOM201]`).
 
     ## Fix
     Unsafe (`oomlint fix --unsafe-fixes`), for `f = open(...)` and the other factories
