@@ -119,6 +119,12 @@ KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
 SAME_PATH = PATH_CLASSES | {"builtins.str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath"}
 PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser"}
+# Methods of a path (``str`` or ``pathlib``) that return paths (in it): ``Path(d).joinpath(x)``,
+# ``d.rstrip("/")``, ``Path(d).glob("*")``. Others read it (``read_bytes()``, ``exists()``).
+PATH_METHODS = frozenset(
+    {"joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute", "expanduser", "as_posix", "iterdir",
+     "glob", "rglob", "rstrip", "strip", "lstrip", "replace", "format", "removesuffix", "removeprefix"}
+)
 # Moved into place (an atomic write, a download finished): no temporary any more.
 MOVES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
 PATH_MOVES = frozenset({"rename", "replace"})
@@ -988,9 +994,10 @@ class _Names(NamedTuple):
 _HANDOFF, _RELEASE, _SAME, _BUILT = "handoff", "release", "same path", "built on it"
 _CARRIERS = (
     ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Await, ast.Starred, ast.IfExp, ast.BoolOp, ast.List, ast.Tuple,
-    ast.Set, ast.Dict, ast.Subscript,
+    ast.Set, ast.Dict, ast.Subscript, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp,
 )
-"""Expressions whose value still carries the path (``d / "x"``, ``f"{d}/x"``, ``[d]``)."""
+"""Expressions whose value still carries the path (``d / "x"``, ``f"{d}/x"``, ``[d]``, the
+items of a comprehension; not its ``for ... in`` part, whose parent is a ``comprehension``)."""
 
 
 def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, names: _Names) -> None:
@@ -1074,6 +1081,8 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
                     return _RELEASE, call
                 if path_object and parent.attr in PATH_MOVES:
                     return _HANDOFF, None
+                if parent.attr not in PATH_METHODS:
+                    return None, None  # ``Path(d).read_bytes()``, ``os.listdir``-like reads
                 parent = call  # ``d.rstrip("/")``, ``Path(d).joinpath(x)``: built on it
             same = False
         elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
