@@ -55,16 +55,16 @@ def render(findings: list[Finding] | list[tuple]) -> str:
                    for line, column, end_line, end_column, code, fix, message in sorted(map(_fields, findings), key=_order))
 
 
-def _fields(finding: Finding | tuple) -> tuple:
-    if isinstance(finding, Finding):
-        return (finding.line, finding.column, finding.end_line, finding.end_column, finding.code, finding.fix, finding.message)
-    return finding
-
-
 def _order(fields: tuple) -> tuple:
     """Sorted by every field; a finding with no fix beside one with a fix at the same span too."""
     *span, code, fix, message = fields
     return (*span, code, fix or "", message)
+
+
+def _fields(finding: Finding | tuple) -> tuple:
+    if isinstance(finding, Finding):
+        return (finding.line, finding.column, finding.end_line, finding.end_column, finding.code, finding.fix, finding.message)
+    return finding
 
 
 def snapshot_path(path: Path) -> Path:

@@ -634,8 +634,8 @@ def _analyse(
             )
             if not resource.escapes and not held_elsewhere and not _latch(resource):
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
-                remedy = f"call {resource.release_hint()} in finally or {resource.instead}"
-                reports.append(Report("OOM202", call, {**fields, "remedy": remedy}, fix_end))
+                advice = f"call {resource.release_hint()} in finally or {resource.instead}"
+                reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(
@@ -644,8 +644,8 @@ def _analyse(
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             fix_end = _release_span(resource, blocks[id(resource.statement)])
-            fields.update(release=scan.release, cause=scan.exposure, remedy=f"release it in finally or {resource.instead}")
-            reports.append(Report("OOM201", call, fields, fix_end))
+            how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
+            reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
 
 
@@ -746,8 +746,9 @@ def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
     """Find the statements holding tracked acquires, the compound statements around
     them and the block they are statements of."""
     for statement in body:
-        for resource in _resources_at(statement, by_call):
-            resources.append(resource)
+        located = _resources_at(statement, by_call)
+        if located:
+            resources.extend(located)
             ancestors[id(statement)] = [*path, statement]
             blocks[id(statement)] = body
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
@@ -769,20 +770,19 @@ def _not_real(node: ast.AST) -> bool:
     return isinstance(func, ast.Name) and func.id in NOT_REAL_ACQUIRES
 
 
-def _resources_at(statement: ast.stmt, by_call):
+def _resources_at(statement: ast.stmt, by_call) -> list[Resource]:
     """What the statement acquires; for ``NamedTemporaryFile(delete=False)`` also the file it
     leaves on disk, acquired in ``with ... as f`` too (``with`` closes the file, not removes it)."""
     if isinstance(statement, (ast.With, ast.AsyncWith)):
-        for item in statement.items:
-            acquire = by_call.get(id(item.context_expr))
-            if acquire is not None and acquire.kept_file and isinstance(item.optional_vars, ast.Name):
-                yield _kept_file(acquire, statement, item.optional_vars.id)
-        return
+        return [
+            _kept_file(acquire, statement, item.optional_vars.id)
+            for item in statement.items
+            if (acquire := by_call.get(id(item.context_expr))) is not None and acquire.kept_file
+            and isinstance(item.optional_vars, ast.Name)
+        ]
     resource = _resource_at(statement, by_call)
-    if resource is not None:
-        yield resource
-        if resource.acquire.kept_file:
-            yield _kept_file(resource.acquire, statement, resource.name)
+    located = [resource] if resource is not None else []
+    return located + [_kept_file(item.acquire, statement, item.name) for item in located if item.acquire.kept_file]
 
 
 def _kept_file(acquire: Acquire, statement: ast.stmt, name: str) -> Resource:

@@ -154,8 +154,7 @@ class ReleaseNotInFinally(ResourceRule):
     symbol = "release-not-in-finally"
     summary = "Resource released on the normal path only, not in finally or with"
     message = (
-        "'{resource}' from {acquire} is released by {release} on the normal path only: "
-        "{cause} skips it; {remedy}"
+        "'{resource}' from {acquire} is {released} on the normal path only: {cause} skips it; {advice}"
     )
 
     @classmethod

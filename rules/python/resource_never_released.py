@@ -170,7 +170,7 @@ class ResourceNeverReleased(ResourceRule):
     symbol = "resource-never-released"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
-        "'{resource}' from {acquire} is never released, managed by with, or handed off: {remedy}"
+        "'{resource}' from {acquire} is never released, managed by with, or handed off: {advice}"
     )
 
     @classmethod
