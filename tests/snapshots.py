@@ -57,7 +57,13 @@ def fixture_config(path: Path, language: str) -> Config:
 def render(findings: list[Finding] | list[tuple]) -> str:
     """``LINE:COL-END_LINE:END_COL CODE [fix] message`` per finding, sorted."""
     return "".join(f"{line}:{column}-{end_line}:{end_column} {code} [{fix or '-'}] {message}\n"
-                   for line, column, end_line, end_column, code, fix, message in sorted(map(_fields, findings)))
+                   for line, column, end_line, end_column, code, fix, message in sorted(map(_fields, findings), key=_order))
+
+
+def _order(fields: tuple) -> tuple:
+    """Sorted by every field; a finding with no fix beside one with a fix at the same span too."""
+    *span, code, fix, message = fields
+    return (*span, code, fix or "", message)
 
 
 def _fields(finding: Finding | tuple) -> tuple:

@@ -151,6 +151,17 @@ def test_flake8_and_pylint_read_the_same_table(project):
         ('[tool.oomlint.OOM303]\ncache-names = "memo"', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.OOM303]\ncache-names = [1]', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.OOM502]\nminimum = "lots"', "'tool.oomlint.OOM502.minimum': 'lots' is not a positive quantity"),
+        ('[tool.oomlint.OOM202]\nextra-resources = ["checkout"]',
+         "'tool.oomlint.OOM202.extra-resources': 'checkout' is not 'package.factory', 'package.factory:method' or"
+         " '*.method:release' (a release may be '*.method', a method given the resource back)"),
+        ('[tool.oomlint.OOM201]\nextra-resources = ["*.pool.checkout:release"]',
+         "'tool.oomlint.OOM201.extra-resources': '*.pool.checkout:release' is not 'package.factory',"
+         " 'package.factory:method' or '*.method:release' (a release may be '*.method', a method given the"
+         " resource back)"),
+        ('[tool.oomlint.OOM202]\nextra-resources = ["myapp.db.checkout:give back"]',
+         "'tool.oomlint.OOM202.extra-resources': 'myapp.db.checkout:give back' is not 'package.factory',"
+         " 'package.factory:method' or '*.method:release' (a release may be '*.method', a method given the"
+         " resource back)"),
         ('[tool.oomlint.per-file-ignores]\n"t/*" = ["OOM9"]',
          "'tool.oomlint.per-file-ignores.t/*': unknown rule code or prefix 'OOM9'"),
     ],

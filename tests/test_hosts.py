@@ -71,3 +71,21 @@ def test_pylint_option_overrides_the_table(project):
     assert pylint_lines("--enable=unbounded-module-cache", "--oom303-cache-names=ledger,memo", "shop.py", cwd=root) == [
         "5:4:W7133:unbounded-module-cache"
     ]
+
+
+CHECKOUT = "def count(pool):\n    lease = pool.checkout()\n    return lease.rows\n"
+
+
+def test_pylint_option_is_checked_like_the_table(project):
+    root = project({"db.py": CHECKOUT})
+    result = run("pylint", "--load-plugins=oomlint", "--score=n", "--disable=all", "--enable=resource-never-released",
+                 "--msg-template={line}:{msg_id}:{msg}", "--oom202-extra-resources=checkout", "db.py", cwd=root)
+    assert result.returncode == 1  # pylint's fatal bit, as for a bad [tool.oomlint]
+    assert result.stdout.splitlines()[1:] == [
+        "1:F0011:error while parsing the configuration: --oom202-extra-resources: 'checkout' is not"
+        " 'package.factory', 'package.factory:method' or '*.method:release' (a release may be '*.method',"
+        " a method given the resource back)"
+    ]
+    configured = run("pylint", "--load-plugins=oomlint", "--score=n", "--disable=all", "--enable=resource-never-released",
+                     "--msg-template={line}:{msg_id}", "--oom202-extra-resources=*.checkout:release", "db.py", cwd=root)
+    assert configured.stdout.splitlines()[1:] == ["2:W7122"]

@@ -74,10 +74,10 @@ class Option:
                 raise ValueError("expected a list of strings")
             if not all(isinstance(item, str) for item in value):
                 raise ValueError("expected a list of strings")
-            return tuple(value)
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            value = tuple(value)
+        elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValueError("expected an integer")
-        if not isinstance(value, expected):
+        elif not isinstance(value, expected):
             raise ValueError(f"expected {expected.__name__}")
         problem = self.validate(value) if self.validate else None
         if problem:

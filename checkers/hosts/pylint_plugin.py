@@ -102,8 +102,12 @@ class OomlintChecker(BaseRawFileChecker):
         options = dict(configured)
         for option in rule.options:
             value = getattr(self.linter.config, f"{rule.code.lower()}_{option.name.replace('-', '_')}", None)
-            if value is not None:
-                options[option.name] = tuple(value) if isinstance(option.default, tuple) else value
+            if value is None:
+                continue
+            try:
+                options[option.name] = option.convert(tuple(value) if isinstance(option.default, tuple) else value)
+            except ValueError as error:
+                self._report_config_error(f"--{rule.code.lower()}-{option.name}: {error}")
         return options
 
 

@@ -111,8 +111,8 @@ _RUNNERS = frozenset({"run", "run_until_complete"})
 # Names of what a process runs once when it starts.
 _START_NAMES = frozenset({"main", "create_app", "ready"})
 _START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
-# Command-line frameworks: a function they make a command runs once per process.
-_CLI_MODULES = frozenset({"click", "typer"})
+# Command-line frameworks: a function they make a command (or an invoke/fabric task) runs once per process.
+_CLI_MODULES = frozenset({"click", "typer", "invoke", "fabric"})
 # Bases of a Django management command: ``handle`` runs once per ``manage.py`` run.
 _COMMAND_BASES = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})
 # Decorators that wrap a function without registering it anywhere: its callers are the module's.
@@ -200,6 +200,8 @@ class ModuleFacts:
                         self.method_class[item] = statement
                         if (command and item.name == "handle") or _starts_process(item.name):
                             self.entry_points.add(item)
+            elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
+                command_line.update(alias.asname or alias.name for alias in statement.names)  # ``from invoke import task``
             elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target = statement.targets[0]
                 if isinstance(target, ast.Name):

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import FunctionNode, argument, last_name, module_facts, name_words
+from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.project import call_origin
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
-from oomlint.python.semantic import TRY_STATEMENTS, child_blocks, name_uses
+from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
 
 CLOSE = ("close",)
 # Qualified name -> the methods that release what it returns.
@@ -42,7 +44,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
             "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
-            "tarfile.open", "zipfile.ZipFile",
+            "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
             "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
             "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
             "urllib.request.urlopen", "requests.Session", "requests.session", "httpx.Client",
@@ -63,6 +65,8 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     "socket.socket": ("close", "detach"),
     "socket.create_connection": ("close", "detach"),
     "httpx.AsyncClient": ("aclose",),
+    # Given a pipe (``PIPES``): its pipes stay open and the finished child stays a zombie until waited for.
+    "subprocess.Popen": ("wait", "communicate", "kill", "terminate"),
     **dict.fromkeys(
         ("multiprocessing.Pool", "multiprocessing.pool.Pool", "multiprocessing.pool.ThreadPool"),
         ("close", "terminate"),
@@ -81,7 +85,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
 CLOSED_BY_WITH = frozenset(
     {
         "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
-        "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
+        "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
         "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
         "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
@@ -89,15 +93,53 @@ CLOSED_BY_WITH = frozenset(
 )
 # Factories that wrap the file they are given: over a path they open (and own) a file;
 # over a file object they own nothing of the OS, and closing them does not close it.
-# The file parameter, by position and keyword; tarfile takes a file object as ``fileobj``.
+# The file parameter, by position and keyword; tarfile's ``fileobj`` (its third) is a file
+# object by definition, beside a ``name`` it then only records.
 FILE_WRAPPERS = {
     "zipfile.ZipFile": (0, "file"),
-    "tarfile.open": (None, "fileobj"),
+    **dict.fromkeys(("tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open"), (2, "fileobj")),
     "gzip.open": (0, "filename"),
     "bz2.open": (0, "filename"),
     "lzma.open": (0, "filename"),
 }
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+
+
+class TemporaryPath(NamedTuple):
+    """A kind of resource that is a path on disk, often in a memory-backed /tmp: what a
+    function given the path removes it, and what would remove it for you."""
+
+    removals: tuple[str, ...]
+    """Qualified names; ``pathlib.Path.<method>`` for ``Path(path).<method>()``."""
+    instead: str
+
+
+TEMPORARY_DIRECTORY = TemporaryPath(
+    ("shutil.rmtree", "os.rmdir", "os.removedirs", "pathlib.Path.rmdir"), "use tempfile.TemporaryDirectory()"
+)
+KEPT_FILE = TemporaryPath(("os.unlink", "os.remove", "pathlib.Path.unlink"), "leave delete=True")
+"""The file of ``NamedTemporaryFile(delete=False)``: ``close()`` leaves it on disk."""
+TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY}
+KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
+# Calls whose result names the path they are given (``os.path.join(d, name)``, ``Path(d)``);
+# the path classes and the calls that keep the same path also make another name for it.
+PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
+SAME_PATH = PATH_CLASSES | {"builtins.str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath"}
+PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser"}
+# Methods of a path (``str`` or ``pathlib``) that return paths (in it): ``Path(d).joinpath(x)``,
+# ``d.rstrip("/")``, ``Path(d).glob("*")``. Others read it (``read_bytes()``, ``exists()``).
+PATH_METHODS = frozenset(
+    {"joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute", "expanduser", "as_posix", "iterdir",
+     "glob", "rglob", "rstrip", "strip", "lstrip", "replace", "format", "removesuffix", "removeprefix"}
+)
+# Moved into place (an atomic write, a download finished): no temporary any more.
+MOVES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
+PATH_MOVES = frozenset({"rename", "replace"})
+# A process or thread that outlives the call: the path it is given is its own now.
+OUTLIVING_CALLS = frozenset(
+    {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
+     "multiprocessing.Process", "threading.Thread", "threading.Timer"}
+)
 # What makes a parameter a file object: its annotation, or its name (``fileobj``, ``fp``...).
 FILE_ANNOTATIONS = frozenset(
     {"typing.IO", "typing.BinaryIO", "typing.TextIO", "io.IOBase", "io.BytesIO", "io.StringIO",
@@ -109,6 +151,8 @@ FILE_METHODS = frozenset({"read", "seek", "tell", "readline", "readinto", "getva
 # Locks made by these are reachable only through the name they are bound to.
 LOCK_CLASSES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
 PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+# Fixtures of these scopes run once per test session (or package): one-shot code.
+ONE_SHOT_SCOPES = frozenset({"session", "package"})
 # Factories that, given this first argument, open nothing of the OS (a database in memory).
 IN_MEMORY = {"sqlite3.connect": ":memory:"}
 # ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
@@ -116,11 +160,17 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
 
+# A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
+# and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
+PIPES = {"subprocess.Popen": ((3, "stdin"), (4, "stdout"), (5, "stderr"))}
+PIPE = "subprocess.PIPE"
+
 # Method acquires, recognised by name on any receiver.
 CHECKOUT_RELEASES = {
     "acquire": ("release", "close"),  # c = P.acquire() -> P.release(c) / c.release(); X.acquire() -> X.release()
     "getconn": ("close",),  # c = P.getconn() -> P.putconn(c)
     "connect": ("close", "release"),  # c = X.connect() -> c.close() / c.release()
+    "raw_connection": ("close",),  # c = engine.raw_connection() (SQLAlchemy: the DBAPI connection) -> c.close()
 }
 # Method acquires whose release depends on what the receiver was made by.
 RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
@@ -167,9 +217,29 @@ NOT_YET, OPEN, CLOSED = 0, 1, 2
 
 
 EXTRA_RESOURCES_HELP = (
-    "More factories whose results must be released, by qualified name: "
-    "'package.factory' (released by close()) or 'package.factory:method'."
+    "More acquire/release pairs: 'package.factory' (its result released by close()), "
+    "'package.factory:method' (by result.method()), '*.method:release' (x = anything.method(), "
+    "released by x.release()); a release '*.name' is a method given the resource back "
+    "('*.checkout:*.checkin' for pool.checkin(x)); list an acquire again to add releases."
 )
+GIVEN_BACK = "*."
+"""A configured release ``*.checkin``: the resource is given back to a ``checkin`` method."""
+_IDENTIFIER = r"[A-Za-z_]\w*"
+_EXTRA_RESOURCE = re.compile(
+    rf"\s*(?P<acquire>\*\.{_IDENTIFIER}|{_IDENTIFIER}(?:\.{_IDENTIFIER})+)\s*"
+    rf"(?::\s*(?P<release>(?:\*\.)?{_IDENTIFIER})\s*)?"
+)
+
+
+def extra_resources_problem(entries: tuple[str, ...]) -> str | None:
+    """What is wrong with an ``extra-resources`` value, for the configuration error."""
+    for entry in entries:
+        if not _EXTRA_RESOURCE.fullmatch(entry):
+            return (
+                f"{entry!r} is not 'package.factory', 'package.factory:method' or '*.method:release' "
+                "(a release may be '*.method', a method given the resource back)"
+            )
+    return None
 
 
 class ResourceRule(Rule):
@@ -180,7 +250,7 @@ class ResourceRule(Rule):
     says, in :meth:`restructure`, how its fix rewrites the statements of the span.
     """
 
-    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
+    options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP, validate=extra_resources_problem),)
     fixes = "unsafe"
 
     @classmethod
@@ -230,26 +300,35 @@ def plain_statement(line):
     return line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
 
 
-def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """``"package.factory:method"`` (``close`` when no method is named) -> table rows."""
-    table = {}
+def parse_extra_resources(entries: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Factory rows (``"package.factory:method"``) and method rows (``"*.method:release"``),
+    ``close`` when no release is named; an acquire listed again adds its releases.
+    Malformed entries (the configuration reports them) are left out."""
+    factories: dict[str, tuple[str, ...]] = {}
+    methods: dict[str, tuple[str, ...]] = {}
     for entry in entries:
-        name, _, method = entry.strip().partition(":")
-        if name:
-            table[name.strip()] = (method.strip() or "close",)
-    return table
+        match = _EXTRA_RESOURCE.fullmatch(entry)
+        if match is None:
+            continue
+        acquire, release = match["acquire"], match["release"] or "close"
+        rows = methods if acquire.startswith(GIVEN_BACK) else factories
+        key = acquire.removeprefix(GIVEN_BACK)
+        rows[key] = (*rows.get(key, ()), release)
+    return factories, methods
 
 
 def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
     """What the release rules follow through the project: the table's factories and the configured ones."""
-    return frozenset(FACTORIES) | parse_extra_resources(extra).keys()
+    return frozenset(FACTORIES) | TEMPORARY_PATHS.keys() | parse_extra_resources(extra)[0].keys()
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
     """The file's analysis for this table; OOM201 and OOM202 get the same object when
     they are configured alike, so candidates are collected and analysed once."""
+    factories, methods = parse_extra_resources(extra)
     return context.shared(
-        (ResourceAnalysis, extra), lambda: ResourceAnalysis(context, {**FACTORIES, **parse_extra_resources(extra)})
+        (ResourceAnalysis, extra),
+        lambda: ResourceAnalysis(context, {**FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods}),
     )
 
 
@@ -257,7 +336,8 @@ def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAna
 class Acquire:
     call: ast.Call
     releases: tuple[str, ...]
-    """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it."""
+    """Methods of the acquired object (or, for ``X.acquire()``, of ``X``) that release it;
+    ``*.method`` for a configured method it is given back to."""
     receiver: ast.expr | None = None
     """``X`` of a method acquire (``X.acquire()``, ``P.getconn()``...)."""
     factory: str | None = None
@@ -267,6 +347,18 @@ class Acquire:
     elements: dict[int, Acquire] | None = None
     """For a project function that returns a tuple (``conn, cur = self._cursor()``): the
     acquire each element stands for, by position."""
+    path: TemporaryPath | None = None
+    """For a path on disk (``tempfile.mkdtemp()``): what removes it, given the path."""
+    kept_file: bool = False
+    """``NamedTemporaryFile(delete=False)``: its file outlives ``close()``, a second resource."""
+    given_back: frozenset[str] = RELEASE_BY_ARGUMENT
+    """``P.<method>(c)`` gives ``c`` back (``putconn``, a configured ``*.checkin``)."""
+
+    @classmethod
+    def of(cls, call: ast.Call, releases: tuple[str, ...], **fields) -> Acquire:
+        """An acquire released by the methods of ``releases``, or given back to those written ``*.method``."""
+        given = {release.removeprefix(GIVEN_BACK) for release in releases if release.startswith(GIVEN_BACK)}
+        return cls(call, releases, given_back=RELEASE_BY_ARGUMENT | given, **fields)
 
 
 @dataclass(eq=False)
@@ -299,11 +391,27 @@ class Resource:
     @property
     def label(self) -> str:
         if self.name is not None:
-            return self.name
+            return f"{self.name}.name" if self.acquire.path is KEPT_FILE else self.name
         return _short(ast.unparse(self.acquire.receiver))
 
+    @property
+    def acquired_by(self) -> str:
+        arguments = "delete=False" if self.acquire.path is KEPT_FILE else ""
+        return f"{_short(ast.unparse(self.acquire.call.func))}({arguments})"
+
+    @property
+    def instead(self) -> str:
+        """What manages this kind of resource for you."""
+        return self.acquire.path.instead if self.acquire.path is not None else "use with"
+
     def release_hint(self) -> str:
+        if self.acquire.path is not None:
+            return f"{self.acquire.path.removals[0]}({self.label})"
         method = self.acquire.releases[0]
+        if method.startswith(GIVEN_BACK):  # ``pool.checkin(lease)``
+            owner = self.acquire.receiver or getattr(self.acquire.call.func, "value", None)
+            given = method.removeprefix(GIVEN_BACK)
+            return f"{_short(ast.unparse(owner))}.{given}({self.name})" if owner is not None else f"{given}({self.name})"
         if self.name is None:
             return f"{self.label}.{method}()"
         attr = self.acquire.call.func.attr if isinstance(self.acquire.call.func, ast.Attribute) else ""
@@ -324,20 +432,28 @@ class Report:
 class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
-    def __init__(self, context: FileContext, table: dict[str, tuple[str, ...]]):
+    def __init__(
+        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES
+    ):
         self.context = context
         self.model = context.model
         self.table = table
-        self.last_names = frozenset(name.rpartition(".")[2] for name in table)
+        self.methods = methods
+        """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
+        self.last_names = frozenset(name.rpartition(".")[2] for name in (*table, *TEMPORARY_PATHS))
         self.helper_names = context.project.function_names() if context.project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
         self.watched_names = (
-            self.last_names | self.helper_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS
+            self.last_names | self.helper_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
+        self.scopes: dict[FunctionNode, Scope] = {}
+        """Each candidate function's scope, to name what its calls call when it is analysed."""
         self.context_managers: set[FunctionNode] = set()
         self.fixtures: set[FunctionNode] = set()
+        self.one_shot: set[FunctionNode] = set()
+        """Functions known to run once that the module's facts do not know: session fixtures."""
         self.released_names: set[str] = set()
         """The last name of every ``X`` in ``X.release()`` in the module (``_lock`` of ``self._lock``)."""
         self.quiet_calls: set[int] = set()
@@ -388,16 +504,19 @@ class ResourceAnalysis:
                 if made is None:
                     return
                 acquire = made
+            elif factory in TEMPORARY_PATHS:
+                acquire = Acquire(node, (), factory=factory, path=TEMPORARY_PATHS[factory])
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
-        if acquire is None and last in CHECKOUT_RELEASES and kind is ast.Attribute:
+        if acquire is None and last in self.methods and kind is ast.Attribute:
             if last != "connect" or not node.args:  # sock.connect(address) returns None
-                acquire = Acquire(node, self._releases_of(func), func.value, private_lock=self._private_lock(func))
+                acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
         if function not in self.candidates:
             self.candidates[function] = []
+            self.scopes[function] = self.model.scope
             defining_scope = self.model.scope.parent
             decorators = {
                 self.model.qualified_name(item.func if isinstance(item, ast.Call) else item, defining_scope)
@@ -407,6 +526,8 @@ class ResourceAnalysis:
                 self.context_managers.add(function)
             if decorators & PYTEST_FIXTURES:
                 self.fixtures.add(function)
+                if _scope(function) in ONE_SHOT_SCOPES:
+                    self.one_shot.add(function)
         self.candidates[function].append(acquire)
 
     def factory_acquire(self, call: ast.Call, factory: str | None = None) -> Acquire | None:
@@ -422,7 +543,10 @@ class ResourceAnalysis:
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
             return None
-        return Acquire(call, releases, factory=factory)
+        if factory in PIPES and not self._given_pipe(call, PIPES[factory]):
+            return None  # a child run on its own (a daemon, a background job)
+        kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
+        return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
 
     def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
         """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""
@@ -430,7 +554,7 @@ class ResourceAnalysis:
         for position in range(_TUPLE_ELEMENTS):
             factory = call_origin(self.context, call.func, str(position))
             if factory in self.table:
-                elements[position] = Acquire(call, self.table[factory], factory=factory)
+                elements[position] = Acquire.of(call, self.table[factory], factory=factory)
         return Acquire(call, (), elements=elements) if elements else None
 
     def _releases_of(self, func: ast.Attribute) -> tuple[str, ...]:
@@ -441,7 +565,10 @@ class ResourceAnalysis:
             releases = RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
             if releases is not None:
                 return releases
-        return CHECKOUT_RELEASES[func.attr]
+        return self.methods[func.attr]
+
+    def _given_pipe(self, call: ast.Call, streams) -> bool:
+        return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
 
     def _private_lock(self, func: ast.Attribute) -> bool:
         """``lock.acquire()`` where this function bound ``lock = threading.Lock()`` (any lock class)."""
@@ -457,8 +584,8 @@ class ResourceAnalysis:
         upload's ``.file``), or a parameter that is one (annotated ``IO``/``BinaryIO``, named
         ``fileobj``/``fp``/``stream``..., or read or sought in the function)."""
         given = argument(call, position, keyword)
-        if given is None or position is None:
-            return given is not None  # ``fileobj=``: a file object by definition
+        if given is None or keyword == "fileobj":
+            return given is not None and not is_none(given)  # tarfile's ``fileobj``: a file object by definition
         if isinstance(given, ast.Name):
             binding = self.model.lookup(given.id)
             if binding is not None and binding.kind == "with":
@@ -496,17 +623,28 @@ class ResourceAnalysis:
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
                     "acquire" in function.name.lower() and not is_context_manager
                 )
-                if acquires_for_caller or any(map(_not_real, function.decorator_list)) or facts.runs_once(function):
+                runs_once = function in self.one_shot or facts.runs_once(function)
+                if acquires_for_caller or any(map(_not_real, function.decorator_list)) or runs_once:
                     continue
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
+                names = _Names(functools.partial(self.model.qualified_name, scope=self.scopes[function]), self.model.parent)
                 self._reports.extend(_analyse(
-                    function, acquires, lends, function in self.fixtures, self, repeats
+                    function, acquires, lends, function in self.fixtures, self, repeats, names
                 ))
         return [report for report in self._reports if report.code == code]
 
 
 # ------------------------------------------------------------------ one function
+
+
+def _scope(fixture: FunctionNode) -> str | None:
+    """``session`` of ``@pytest.fixture(scope="session")``."""
+    for decorator in fixture.decorator_list:
+        scope = argument(decorator, None, "scope") if isinstance(decorator, ast.Call) else None
+        if isinstance(scope, ast.Constant):
+            return scope.value
+    return None
 
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
@@ -521,6 +659,7 @@ def _analyse(
     is_fixture: bool,
     module: ResourceAnalysis,
     repeats: Callable[[], bool],
+    names: _Names,
 ) -> list[Report]:
     """``lends``: a ``yield`` lends the resource (a context manager, a pytest fixture);
     ``is_fixture``: pytest resumes the generator after the test, whatever its outcome, so
@@ -546,6 +685,9 @@ def _analyse(
     if not resources:
         return []
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls)
+    for resource in resources:
+        if resource.acquire.path is not None:
+            _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
     reports = []
     service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
@@ -555,7 +697,7 @@ def _analyse(
         if _serves(resource, service_loops):
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
-        fields = {"resource": resource.label, "acquire": _short(ast.unparse(call.func)) + "()"}
+        fields = {"resource": resource.label, "acquire": resource.acquired_by}
         returned = not resource.releases and _returned_only(resource) and not lends
         if returned:
             # A factory: the return hands it to the caller on the normal path, and any
@@ -571,7 +713,8 @@ def _analyse(
             )
             if not resource.escapes and not held_elsewhere and not _latch(resource):
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
-                reports.append(Report("OOM202", call, {**fields, "release": resource.release_hint()}, fix_end))
+                advice = f"call {resource.release_hint()} in finally or {resource.instead}"
+                reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         # A factory's risk is in what it does with its input (``sock.connect(address)``):
@@ -585,7 +728,7 @@ def _analyse(
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
             fix_end = _release_span(resource, blocks[id(resource.statement)])
-            how = {"released": f"released by {scan.release}", "advice": "release it in finally or use with"}
+            how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
 
@@ -639,7 +782,7 @@ def _release_span(resource: Resource, block: list[ast.stmt]) -> int | None:
     """Where OOM201's fix ends: the release, when it is the resource's only one and a
     statement of the acquire's block. What lies between goes into ``try``, the release
     into ``finally`` (or all of it into ``with X:``)."""
-    if isinstance(resource.statement, ast.If) or resource.rebinds or len(resource.releases) != 1:
+    if isinstance(resource.statement, (ast.If, ast.With, ast.AsyncWith)) or resource.rebinds or len(resource.releases) != 1:
         return None
     start = _index(block, resource.statement)
     for statement in block[start + 2:]:
@@ -653,7 +796,7 @@ def _use_span(function: FunctionNode, resource: Resource, block: list[ast.stmt])
     every use lies in the statements after ``f = open(...)`` in its block, which then
     become the body of ``with open(...) as f:``."""
     statement = resource.statement
-    if resource.acquire.factory not in CLOSED_BY_WITH or resource.rebinds:
+    if resource.acquire.factory not in CLOSED_BY_WITH or resource.rebinds or resource.acquire.path is not None:
         return None
     if not (isinstance(statement, ast.Assign) and statement.value is resource.acquire.call):
         return None
@@ -721,6 +864,33 @@ def _not_real(node: ast.AST) -> bool:
 
 
 def _resources_at(statement: ast.stmt, by_call) -> list[Resource]:
+    """What the statement acquires; for ``NamedTemporaryFile(delete=False)`` also the file it
+    leaves on disk, acquired in ``with ... as f`` too (``with`` closes the file, not removes it)."""
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return [
+            _kept_file(acquire, statement, item.optional_vars.id)
+            for item in statement.items
+            if (acquire := by_call.get(id(item.context_expr))) is not None and acquire.kept_file
+            and isinstance(item.optional_vars, ast.Name)
+        ]
+    located = _held_at(statement, by_call)
+    return located + [_kept_file(item.acquire, statement, item.name) for item in located if item.acquire.kept_file]
+
+
+def _kept_file(acquire: Acquire, statement: ast.stmt, name: str) -> Resource:
+    return Resource(replace(acquire, releases=(), path=KEPT_FILE), statement, name, None)
+
+
+def _keeps_file(call: ast.Call) -> bool:
+    """``NamedTemporaryFile(delete=False)``. (``delete_on_close=False`` still deletes it when
+    ``with`` ends or the object is finalized: an ordinary file.)"""
+    delete = argument(call, 7, "delete")
+    return isinstance(delete, ast.Constant) and not delete.value and delete.value is not None
+
+
+def _held_at(statement: ast.stmt, by_call) -> list[Resource]:
+    """What an assignment acquires (each resource among a project function's tuple
+    elements), or the lock an ``X.acquire()`` statement or test takes."""
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         acquire = by_call.get(id(_unwrap(statement.value))) if statement.value is not None else None
@@ -789,7 +959,7 @@ def _collect_uses(
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
     for resource in resources:
-        if resource.name is not None:
+        if resource.name is not None and resource.acquire.path is None:  # paths: ``_collect_path_uses``
             by_name.setdefault(resource.name, []).append(resource)
         if resource.receiver_dump is not None:
             by_receiver.setdefault(resource.receiver_dump, []).append(resource)
@@ -857,7 +1027,7 @@ def _use(
         resource.escapes = resource.escapes_otherwise = True
         resource.cleanups.add(id(parent))
         method = _callee(parent) if isinstance(parent, ast.Call) else None
-        if method in RELEASE_BY_ARGUMENT or method in REGISTRATIONS:
+        if method in resource.acquire.given_back or method in REGISTRATIONS:
             _release(resource, parent)
         elif method in _STORES:
             resource.handoffs.add(id(statement))
@@ -921,6 +1091,139 @@ def _managed_name(expr: ast.expr) -> str | None:
     if isinstance(expr, ast.Call):
         expr = next((arg for arg in expr.args if isinstance(arg, ast.Name)), expr)
     return expr.id if isinstance(expr, ast.Name) else None
+
+
+# ------------------------------------------------------------------ uses of a temporary path
+
+
+class _Names(NamedTuple):
+    """What the analysis of a temporary path asks the semantic model, after the walk."""
+
+    qualified: Callable[[ast.expr], str | None]
+    """The qualified name of what an expression names, in the analysed function's scope."""
+    parent: Callable[[ast.AST], ast.AST | None]
+
+
+_HANDOFF, _RELEASE, _SAME, _BUILT = "handoff", "release", "same path", "built on it"
+_CARRIERS = (
+    ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Await, ast.Starred, ast.IfExp, ast.BoolOp, ast.List, ast.Tuple,
+    ast.Set, ast.Dict, ast.Subscript, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp,
+)
+"""Expressions whose value still carries the path (``d / "x"``, ``f"{d}/x"``, ``[d]``, the
+items of a comprehension; not its ``for ... in`` part, whose parent is a ``comprehension``)."""
+
+
+def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, names: _Names) -> None:
+    """Classify the uses of a temporary path: ``d`` of ``d = mkdtemp()``, ``f.name`` (or
+    ``f``) of a ``NamedTemporaryFile(delete=False)``, and the names made from them.
+
+    A path names the resource without holding it, so giving it to a call is no hand-off:
+    ``os.path.join(d, x)``, ``open(...)``, ``subprocess.run([..., d])`` work in it. It is
+    handed off when it, or a path built on it, is returned, yielded, stored, captured by a
+    closure, or given to a process or thread that outlives the call (``Popen``); released
+    when a removal function is given it (``shutil.rmtree(d)``, ``os.unlink(f.name)``,
+    ``Path(d).rmdir()``) or handed to a call beside one, which schedules the removal
+    (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
+    ``BackgroundTask(os.remove, path)``). Another name for the same path (``name = f.name``,
+    ``p = Path(d)``) counts like it; a name for a path built on it can only hand it off."""
+    kind = resource.acquire.path
+    pending = [(resource.name, _SAME, kind is KEPT_FILE, False)]
+    seen = set()
+    while pending:
+        name, role, holder, path_object = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in name_uses(name, function):
+            statement, nested = _own_statement(node, function, names.parent)
+            if not isinstance(node.ctx, ast.Load):
+                if name == resource.name and statement is not resource.statement:
+                    resource.rebinds.add(id(statement))
+                continue
+            if nested:
+                resource.escapes = True
+                resource.handoffs.add(id(statement))
+                continue
+            start = node
+            parent = names.parent(node)
+            if holder and isinstance(parent, ast.Attribute):
+                if parent.attr != "name":
+                    continue  # ``f.write(...)``, ``f.close()``: the file object, not the path
+                start = parent
+            outcome, found = _follow_path(start, kind, path_object, lends, names)
+            if outcome == _HANDOFF:
+                resource.escapes = True
+                resource.handoffs.add(id(statement))
+            elif outcome == _RELEASE and role == _SAME:
+                _release(resource, found)
+            elif outcome in (_SAME, _BUILT):
+                target, made_path_object = found
+                pending.append((target, _BUILT if role == _BUILT else outcome, False, made_path_object))
+
+
+def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends: bool, names: _Names):
+    """Follow the value of ``start`` (the path, or a ``pathlib`` object for it) up through
+    the expressions that carry it: ``(_HANDOFF, None)``, ``(_RELEASE, call)``, ``(_SAME or
+    _BUILT, (name, is a pathlib object))`` for a name bound to it, or ``(None, None)``."""
+    child, same = start, True
+    while True:
+        parent = names.parent(child)
+        if isinstance(parent, ast.keyword):
+            child, parent = parent, names.parent(parent)
+        if isinstance(parent, ast.Call):
+            if parent.func is child:
+                return None, None
+            callee = names.qualified(parent.func)
+            moved = parent.args and parent.args[0] is child
+            if moved and callee in kind.removals:
+                return _RELEASE, parent
+            if moved and callee in MOVES:
+                return _HANDOFF, None
+            given = [*parent.args, *(item.value for item in parent.keywords)]
+            if any(names.qualified(other) in kind.removals for other in given if other is not child):
+                return _RELEASE, parent  # the removal scheduled: a cleanup callback, a background task
+            if callee in OUTLIVING_CALLS or _callee(parent) in _STORES:
+                return _HANDOFF, None
+            if callee not in PATH_BUILDERS:
+                return None, None  # the callee works in it
+            same, path_object = same and callee in SAME_PATH, callee in PATH_CLASSES
+        elif isinstance(parent, ast.Attribute):
+            call = names.parent(parent)
+            if isinstance(call, ast.Call) and call.func is parent:
+                if path_object and f"pathlib.Path.{parent.attr}" in kind.removals:
+                    return _RELEASE, call
+                if path_object and parent.attr in PATH_MOVES:
+                    return _HANDOFF, None
+                if parent.attr not in PATH_METHODS:
+                    return None, None  # ``Path(d).read_bytes()``, ``os.listdir``-like reads
+                parent = call  # ``d.rstrip("/")``, ``Path(d).joinpath(x)``: built on it
+            same = False
+        elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+            return (None, None) if lends and not isinstance(parent, ast.Return) else (_HANDOFF, None)
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is child:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                return (_SAME if same else _BUILT), (targets[0].id, path_object)
+            return _HANDOFF, None  # stored on an attribute, in a container, unpacked
+        elif isinstance(parent, _CARRIERS):
+            same = same and isinstance(parent, ast.Await)
+        else:
+            return None, None
+        child = parent
+
+
+def _own_statement(node: ast.AST, function: FunctionNode, parent_of) -> tuple[ast.stmt, bool]:
+    """The statement of ``function``'s own code that holds ``node`` (the ``def`` of a nested
+    function, the statement holding a lambda), and whether ``node`` is in one of those."""
+    statement, nested = None, False
+    ancestor = parent_of(node)
+    while ancestor is not function:
+        if type(ancestor) in _NESTED:
+            nested, statement = True, ancestor if isinstance(ancestor, ast.stmt) else None
+        elif statement is None and isinstance(ancestor, ast.stmt):
+            statement = ancestor
+        ancestor = parent_of(ancestor)
+    return statement, nested
 
 
 # ------------------------------------------------------------------ the path scan
@@ -993,6 +1296,8 @@ class _PathScan:
         resource = self.resource
         if node is resource.statement and not isinstance(node, ast.If):
             self.acquire_loop_depth = self.loop_depth
+            if isinstance(node, (ast.With, ast.AsyncWith)):  # ``with NamedTemporaryFile(delete=False) as f:``
+                return self.block(node.body, OPEN)
             return OPEN
         if state != OPEN and id(node) not in self.ancestors:
             return state

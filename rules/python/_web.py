@@ -306,17 +306,19 @@ ADMIN_CLASSES = frozenset({"ModelAdmin", "AdminSite", "IsAdminUser"})
 
 
 def admins_only(model: SemanticModel) -> bool:
-    """Whether the function being walked serves administrators only: a decorator says so
-    (``@admins_only``, ``@staff_member_required``, ``@superuser_required``), or its class is
-    a Django ``ModelAdmin`` or has ``permission_classes`` with ``IsAdminUser``. What an
-    administrator uploads is the operator's own data, not an attacker's."""
+    """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function
-    if function is None:
-        return False
+    return function is not None and serves_admins(function, model.method_class)
+
+
+def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None) -> bool:
+    """Whether ``function`` (a method of ``owner``) serves administrators only: a decorator
+    says so (``@admins_only``, ``@staff_member_required``, ``@superuser_required``), or its
+    class is a Django ``ModelAdmin`` or has ``permission_classes`` with ``IsAdminUser``.
+    What an administrator uploads is the operator's own data, not an attacker's."""
     decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
     if any(word in ADMIN_WORDS for item in decorators for word in name_words(last_name(item) or "")):
         return True
-    owner = model.method_class
     if owner is None:
         return False
     if any(last_name(base) in ADMIN_CLASSES for base in owner.bases):

@@ -20,9 +20,13 @@ class ReleaseNotInFinally(ResourceRule):
     The resources are those of OOM202: locks (`X.acquire()` / `X.release()` on the same
     receiver), pool checkouts (`c = P.getconn()` / `P.putconn(c)`, `c = [await]
     P.acquire()` / `P.release(c)` or `c.release()`, `c = [await] X.connect()` /
-    `c.close()` or `c.release()`; a Cassandra `Cluster`'s session / `shutdown()`) and
-    the objects of the standard factories (`open`, sockets, database connections,
-    temporary files, HTTP sessions, process and thread pools, selectors; see OOM202).
+    `c.close()` or `c.release()`, SQLAlchemy's `c = engine.raw_connection()` /
+    `c.close()`; a Cassandra `Cluster`'s session / `shutdown()`) and the objects of the
+    standard factories (`open`, sockets, database connections, temporary files, HTTP
+    sessions, subprocesses, process and thread pools, selectors; see OOM202), and
+    temporary paths: `d = tempfile.mkdtemp()` / `shutil.rmtree(d)`, the file
+    `f = NamedTemporaryFile(delete=False)` leaves on disk / `os.unlink(f.name)` (in a
+    container /tmp is often memory-backed, so what is left there is memory; see OOM202).
     Cursors are not tracked: they hold no OS resource of their own, and closing their
     connection closes them, so a connection and its cursor make one finding, the
     connection's.
@@ -72,10 +76,10 @@ class ReleaseNotInFinally(ResourceRule):
     thrown in there.
 
     Nothing can leak, so nothing is flagged, where there is no OS resource or nobody
-    else can reach it: `zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open` and
-    `lzma.open` over a file object rather than a path (an in-memory `BytesIO`, a file
-    opened elsewhere or by `with ... as f`, an upload's `.file`/`.stream`,
-    `tarfile.open(fileobj=...)`, or a parameter annotated `IO`/`BinaryIO`, named like a
+    else can reach it: `zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
+    `bz2.open` and `lzma.open` over a file object rather than a path (an in-memory
+    `BytesIO`, a file opened elsewhere or by `with ... as f`, an upload's
+    `.file`/`.stream`, tarfile's `fileobj`, or a parameter annotated `IO`/`BinaryIO`, named like a
     file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, or read or sought in the
     function): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
@@ -94,9 +98,10 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or from such a function, so
     `asyncio.run(main())` counts; calls from other modules are not seen), entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, a Django
-    management command's `handle` and the methods it alone calls) and every function
-    of a migration (Django `class Migration`, an Alembic revision, any module importing
+    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, invoke
+    and fabric tasks, a Django management command's `handle` and the methods it alone
+    calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
+    a migration (Django `class Migration`, an Alembic revision, any module importing
     alembic): the process ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate.
 
@@ -133,10 +138,13 @@ class ReleaseNotInFinally(ResourceRule):
     or `async with pool.connect() as client:` where the pool supports it.
 
     ## Options
-    - `extra-resources`: more factories, by qualified name, whose results must be
-      released: `"package.factory"` (released by `close()`) or
-      `"package.factory:method"`. Set the same list for OOM202: both rules read the
-      table, each from its own section (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
+    - `extra-resources`: the project's own acquire/release pairs: `"package.factory"`
+      (released by `close()`), `"package.factory:method"`, `"*.method:release"` for a
+      method acquire on any receiver (`lease = pool.checkout()` / `lease.release()`),
+      and a release `*.method` for a method the resource is given back to
+      (`"*.checkout:*.checkin"`: `pool.checkin(lease)`); see OOM202. Set the same list
+      for OOM202: both rules read the table, each from its own section
+      (`[tool.oomlint.OOM201]`, `[tool.oomlint.OOM202]`).
 
     ## Fix
     Unsafe (`oomlint fix --unsafe-fixes`), when the release is the resource's only one

@@ -15,25 +15,53 @@ class ResourceNeverReleased(ResourceRule):
     The resources and what releases them:
     - `c = P.getconn()` -> `P.putconn(c)`; `c = [await] P.acquire()` ->
       `[await] P.release(c)` or `c.release()`; `c = [await] X.connect()` (no positional
-      argument: `sock.connect(address)` returns nothing) -> `c.close()` or
-      `c.release()`, but a Cassandra `Cluster`'s `session = cluster.connect()` ->
-      `session.shutdown()`. Cursors are not tracked: they hold no OS resource of their
-      own and closing their connection closes them, so a connection left open with its
-      cursor is one finding, the connection's (one thing to fix, not two);
+      argument: `sock.connect(address)` returns nothing; SQLAlchemy's
+      `engine.connect()` too) -> `c.close()` or `c.release()`, but a Cassandra
+      `Cluster`'s `session = cluster.connect()` -> `session.shutdown()`; SQLAlchemy's
+      `c = engine.raw_connection()` -> `c.close()`. Cursors are not tracked: they hold
+      no OS resource of their own and closing their connection closes them, so a
+      connection left open with its cursor is one finding, the connection's (one thing
+      to fix, not two);
     - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
-      `lzma.open`, `tarfile.open`, `zipfile.ZipFile`, `tempfile.TemporaryFile`,
-      `NamedTemporaryFile`, `SpooledTemporaryFile`, `socket.socket` and
-      `socket.create_connection` (or `detach()`), `sqlite3.connect`,
-      `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`,
-      `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
-      `aiohttp.ClientSession`, `selectors.DefaultSelector` (and the other selectors),
-      SQLAlchemy sessions (`Session(engine)`, and `Session()` where `Session =
-      sessionmaker(...)`: they hold a pooled connection while a transaction is open);
-      a Cassandra `Cluster` -> `shutdown()`;
+      `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
+      `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
+      `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
+      `detach()`), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
+      `pymysql.connect`, `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
+      `aiohttp.ClientSession` (`await session.close()`), `selectors.DefaultSelector`
+      (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
+      where `Session = sessionmaker(...)`: they hold a pooled connection while a
+      transaction is open); a Cassandra `Cluster` -> `shutdown()`;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
-      `ProcessPoolExecutor` -> `shutdown()`.
+      `ProcessPoolExecutor` -> `shutdown()`;
+    - `subprocess.Popen` given a pipe (`stdin`, `stdout` or `stderr` is
+      `subprocess.PIPE`) -> `wait()`, `communicate()`, `kill()` or `terminate()` (or
+      `with Popen(...)`): until the child is waited for, its pipes stay open and, once
+      it ends, it stays a zombie in the process table. Without a pipe the parent holds
+      nothing of a child that runs on (a daemon, a background job), and the next
+      `Popen` reaps it once it ends: not flagged;
+    - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
+      `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
+      of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
+      `close()` leaves on disk -> `os.unlink(f.name)` (or `os.remove`,
+      `Path(f.name).unlink()`), a finding of its own beside the open file's.
+      `delete_on_close=False` alone still deletes the file (when `with` ends or the
+      object is finalized): the ordinary file case. In a container /tmp is often
+      memory-backed (a tmpfs: `docker run --tmpfs /tmp`, a Kubernetes `emptyDir` with
+      `medium: Memory`; many Linux hosts mount /tmp so too): every folder or file left
+      there is memory charged to the container until it is OOM-killed.
+
+    A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
+    `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
+    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string), is returned, yielded,
+    stored, captured by a closure, or given to a process or thread that outlives the
+    call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
+    given it or handed to a call beside it, which schedules the removal
+    (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
+    `BackgroundTask(os.remove, path)`); another name for the same path
+    (`path = f.name`, `p = Path(d)`) counts like it.
 
     The project's own functions that return one of these are factories too:
     `conn = get_connection()` where `get_connection` (in this module or another module
@@ -65,8 +93,8 @@ class ResourceNeverReleased(ResourceRule):
 
     Not flagged either:
     - what owns no OS resource or that nobody else can reach: an archive or compressed
-      file (`zipfile.ZipFile`, `tarfile.open`, `gzip.open`, `bz2.open`, `lzma.open`)
-      over a file object rather than a path (see OOM201), an SQLite database in
+      file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
+      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
       memory, and a lock the function makes itself and never hands to anyone;
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
       `X.release()`, where the lock only lets something run once (a shutdown that
@@ -121,22 +149,32 @@ class ResourceNeverReleased(ResourceRule):
     ```
 
     ## Options
-    - `extra-resources`: more factories, by qualified name, whose results must be
-      released: `"package.factory"` (released by `close()`) or
-      `"package.factory:method"`, e.g. `["paramiko.SSHClient", "myapp.db.checkout:give_back"]`.
-      Set the same list for OOM201 (`[tool.oomlint.OOM201]`).
+    - `extra-resources`: the project's own acquire/release pairs, where no analysis can
+      see them. An entry is an acquire, then optionally `:` and its release.
+      `"package.factory"`: what the factory (by qualified name) returns is released by
+      `close()`, `"package.factory:method"` by its `method()`. `"*.method:release"`: a
+      method acquire on any receiver (`lease = pool.checkout()` for
+      `"*.checkout:release"`, released by `lease.release()`). A release written
+      `*.method` is a method the resource is given back to: `"*.checkout:*.checkin"`
+      for `pool.checkin(lease)`, `"myapp.db.checkout:*.give_back"` for
+      `db.give_back(conn)`. An acquire listed again adds releases
+      (`["*.checkout:release", "*.checkout:*.checkin"]` accepts either). E.g.
+      `["paramiko.SSHClient", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
+      A malformed entry is a configuration error that names the key. Set the same
+      list for OOM201 (`[tool.oomlint.OOM201]`).
 
     ## Fix
     Unsafe (`oomlint fix --unsafe-fixes`), for `f = open(...)` and the other factories
-    whose object `with` closes (the file openers, `zipfile.ZipFile`, `tarfile.open`,
+    whose object `with` closes (the file openers, `zipfile.ZipFile`, `tarfile.open` and `TarFile`,
     the temporary files, sockets, `urlopen`, `requests.Session`, `httpx.Client`,
     selectors), when every use of the name lies in the statements after it in its
     block: `with open(...) as f:` holds those statements, up to the last one using
     `f`. Unsafe because the object is now closed there, also when something raises,
     which code after that block cannot see through other references. Not for
     database connections (`with` ends a transaction and leaves them open),
-    `TemporaryDirectory` (`as` binds the path), pools, checkouts and locks: where they
-    are released is a decision about the code.
+    `TemporaryDirectory` (`as` binds the path), temporary paths, subprocesses (`with` waits for the
+    child), pools, checkouts and locks: where they are released is a decision about
+    the code.
 
     ## References
     - [The with statement](https://docs.python.org/3/reference/compound_stmts.html#the-with-statement)
@@ -149,8 +187,7 @@ class ResourceNeverReleased(ResourceRule):
     symbol = "resource-never-released"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
-        "'{resource}' from {acquire} is never released, managed by with, or handed off: "
-        "call {release} in finally or use with"
+        "'{resource}' from {acquire} is never released, managed by with, or handed off: {advice}"
     )
 
     @classmethod

@@ -121,9 +121,9 @@ class UnboundedModuleCache(Rule):
       `asyncio.run(main())` counts; calls from other modules are not seen), entry
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
       `initialize*`, `configure*`, `bootstrap*`, Django's `ready`, click and typer
-      commands, a Django management command's `handle`), and every function of a
-      migration (Django `class Migration`, an Alembic revision, any module importing
-      alembic);
+      commands, invoke and fabric tasks, a Django management command's `handle`), and
+      every function of a migration (Django `class Migration`, an Alembic revision, any
+      module importing alembic);
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;

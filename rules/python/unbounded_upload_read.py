@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import is_infinite, is_none
+from oomlint.python.semantic import ANNOTATED
 from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only
+from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, serves_admins
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
@@ -19,6 +20,12 @@ UNDERLYING_FILES = frozenset({"stream", "file"})
 # ``upload.multiple_chunks()``.
 SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
 SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_length"})
+# FastAPI's marker of a file parameter: declared ``bytes`` (or ``list[bytes]``), the whole
+# upload is read into memory before the function runs; an ``UploadFile`` streams.
+FILE_MARKERS = frozenset({"fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"})
+BYTES = "builtins.bytes"
+CHECK_FIRST = "check its size first or read it in bounded chunks"
+STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
 
 
 class BodyLimit(NamedTuple):
@@ -58,7 +65,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       annotated `UploadFile` (also `UploadFile | None`, `Annotated[UploadFile, File()]`,
       one item of `list[UploadFile]`) or on an item of `await request.form()`, and
       `await request.body()`, where `request` is annotated `fastapi.Request` or
-      `starlette.requests.Request`;
+      `starlette.requests.Request`; a parameter FastAPI fills with a file declared
+      `bytes` (`file: bytes = File(...)`, `Annotated[bytes, File()]`, `list[bytes]`,
+      `bytes | None`), reported at the parameter: FastAPI reads the whole upload into
+      memory before the function runs, so no check in the function can help (an
+      `UploadFile` streams: it is read when and as much as the function asks);
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
       in a module that imports aiohttp, only when the module switches aiohttp's own
@@ -85,7 +96,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     Silent when a size is passed (`read(limit)`, so loops reading bounded chunks too;
     `read(-1)` and `read(None)` still read everything), when a condition before the
-    read in the same function checks the size (`upload.size`, `content_length`, the
+    read in the same function checks the size (not for FastAPI's `bytes` parameters,
+    read before any check) (`upload.size`, `content_length`, the
     `Content-Length` header, Django's `upload.multiple_chunks()`), and, for Flask and
     Werkzeug, when the module sets `MAX_CONTENT_LENGTH` (`app.config[...]`,
     `config.update(...)`, a config class attribute) or `max_content_length` to
@@ -148,8 +160,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
-        "{read} reads the whole {what} into memory with no size limit; "
-        "check its size first or read it in bounded chunks"
+        "{read} reads the whole {what} into memory with no size limit; {remedy}"
     )
 
     LIBRARIES = WEB_LIBRARIES
@@ -157,6 +168,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     def __init__(self, context, options):
         super().__init__(context, options)
         self.unbounded: list[tuple[ast.Call, str, str]] = []
+        self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
 
@@ -182,10 +194,44 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if found is not None:
                 self.unbounded.append((node, *found))
 
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
+        check in it can help (walked where it is defined, before its body)."""
+        if not self.relevant or serves_admins(node, self.model.class_def):
+            return
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        defaults = dict(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+        defaults.update(zip(arguments.kwonlyargs, arguments.kw_defaults))
+        for parameter in (*positional, *arguments.kwonlyargs):
+            annotation = parameter.annotation
+            if annotation is not None and self._file_marked(annotation, defaults.get(parameter)) and self._bytes(annotation):
+                self.whole_parameters.append(parameter)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
     def finish(self) -> None:
         for node, framework, what in self.unbounded:
             if not self.limited.get(framework, False):
-                self.report(node, read=shorten(node, 60), what=what)
+                self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        for parameter in self.whole_parameters:
+            declared = shorten(parameter, 60)
+            self.report(parameter, read=f"File() for '{declared}'", what="upload", remedy=STREAM_INSTEAD)
+
+    def _file_marked(self, annotation: ast.expr, default: ast.expr | None) -> bool:
+        """``= File(...)``, or ``Annotated[..., File(...)]``."""
+        markers = [default] if default is not None else []
+        if isinstance(annotation, ast.Subscript) and self.model.qualified_name(annotation.value) in ANNOTATED:
+            if isinstance(annotation.slice, ast.Tuple):
+                markers += annotation.slice.elts[1:]
+        return any(
+            isinstance(marker, ast.Call) and self.model.qualified_name(marker.func) in FILE_MARKERS for marker in markers
+        )
+
+    def _bytes(self, annotation: ast.expr) -> bool:
+        """``bytes``, ``bytes | None``, ``list[bytes]``, through ``Annotated``."""
+        types = self.model.annotation_types
+        return BYTES in (*types(annotation), *types(annotation, element=True))
 
     def is_check(self, test: ast.expr) -> bool:
         return self.reads(test, _reads_size)
