@@ -112,6 +112,8 @@ class TemporaryPath(NamedTuple):
     removals: tuple[str, ...]
     """Qualified names; ``pathlib.Path.<method>`` for ``Path(path).<method>()``."""
     instead: str
+    takers: tuple[str, ...] = ()
+    """Qualified names of calls that take it over (``os.fdopen(fd)``: the file closes it)."""
 
 
 TEMPORARY_DIRECTORY = TemporaryPath(
@@ -120,6 +122,12 @@ TEMPORARY_DIRECTORY = TemporaryPath(
 KEPT_FILE = TemporaryPath(("os.unlink", "os.remove", "pathlib.Path.unlink"), "leave delete=True")
 """The file of ``NamedTemporaryFile(delete=False)``: ``close()`` leaves it on disk."""
 TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY}
+DESCRIPTOR = TemporaryPath(
+    ("os.close",), "wrap it at once with os.fdopen()", ("os.fdopen", "builtins.open", "io.open", "socket.socket")
+)
+"""The OS file descriptor of ``fd, path = tempfile.mkstemp()``: no object closes it for you."""
+# Factories that return a tuple, and the resources among its elements.
+TUPLE_FACTORIES = {"tempfile.mkstemp": {0: DESCRIPTOR}}
 KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
 # Calls whose result names the path they are given (``os.path.join(d, name)``, ``Path(d)``);
 # the path classes and the calls that keep the same path also make another name for it.
@@ -319,7 +327,7 @@ def parse_extra_resources(entries: tuple[str, ...]) -> tuple[dict[str, tuple[str
 
 def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
     """What the release rules follow through the project: the table's factories and the configured ones."""
-    return frozenset(FACTORIES) | TEMPORARY_PATHS.keys() | parse_extra_resources(extra)[0].keys()
+    return frozenset(FACTORIES) | TEMPORARY_PATHS.keys() | TUPLE_FACTORIES.keys() | parse_extra_resources(extra)[0].keys()
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
@@ -440,7 +448,7 @@ class ResourceAnalysis:
         self.table = table
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
-        self.last_names = frozenset(name.rpartition(".")[2] for name in (*table, *TEMPORARY_PATHS))
+        self.last_names = frozenset(name.rpartition(".")[2] for name in (*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         self.helper_names = context.project.function_names() if context.project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
         self.watched_names = (
@@ -506,6 +514,12 @@ class ResourceAnalysis:
                 acquire = made
             elif factory in TEMPORARY_PATHS:
                 acquire = Acquire(node, (), factory=factory, path=TEMPORARY_PATHS[factory])
+            elif factory in TUPLE_FACTORIES:
+                elements = {
+                    position: Acquire(node, (), factory=factory, path=kind)
+                    for position, kind in TUPLE_FACTORIES[factory].items()
+                }
+                acquire = Acquire(node, (), elements=elements)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last in self.methods and kind is ast.Attribute:
@@ -1177,7 +1191,7 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             moved = parent.args and parent.args[0] is child
             if moved and callee in kind.removals:
                 return _RELEASE, parent
-            if moved and callee in MOVES:
+            if moved and (callee in MOVES or callee in kind.takers):
                 return _HANDOFF, None
             given = [*parent.args, *(item.value for item in parent.keywords)]
             if any(names.qualified(other) in kind.removals for other in given if other is not child):

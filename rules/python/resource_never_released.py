@@ -42,6 +42,8 @@ class ResourceNeverReleased(ResourceRule):
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
       `Popen` reaps it once it ends: not flagged;
+    - the descriptor of `fd, path = tempfile.mkstemp()` -> `os.close(fd)`, or handed to
+      `os.fdopen(fd)` (or `open(fd)`), whose file object closes it;
     - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
       `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
       of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
