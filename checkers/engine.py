@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from oomlint.core.cache import Cache, content_key, implementation_key
 from oomlint.core.findings import DECODE_ERROR, DIAGNOSTICS, Finding, diagnostic
@@ -32,26 +32,28 @@ def check_file(
     *,
     cache: Cache | None = None,
     dependencies: str = "",
+    extra_tokens: Mapping[str, Iterable[str]] | None = None,
 ) -> list[Finding]:
     """Check one file; unreadable, oversized or broken files give one ``OOM0xx`` finding.
 
     With ``cache``, findings stored under the same :func:`results_key` are served instead
     of a check; ``dependencies`` names what the file's findings depend on beyond its own
     bytes (the project index's summaries of the modules it uses), "" for nothing.
+    ``extra_tokens``: see :func:`oomlint.python.checker.check_source`.
     """
     try:
         data = read_file(path, max_size)
     except NotRead as error:
         return [error.finding(path)]
     if cache is None or not cache.enabled:
-        return check_bytes(data, path, rules, noqa)
-    key = results_key(data, path, rules, noqa, dependencies)
+        return check_bytes(data, path, rules, noqa, extra_tokens=extra_tokens)
+    key = results_key(data, path, rules, noqa, dependencies, extra_tokens)
     stored = cache.get(RESULTS, key)
     if stored is not None:
         findings = _decode_results(stored, path)
         if findings is not None:
             return findings
-    findings = check_bytes(data, path, rules, noqa)
+    findings = check_bytes(data, path, rules, noqa, extra_tokens=extra_tokens)
     encoded = _encode_results(findings)
     if encoded is not None:
         cache.put(RESULTS, key, encoded)
@@ -59,16 +61,24 @@ def check_file(
 
 
 def check_bytes(
-    data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True, language: str | None = None
+    data: bytes,
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    noqa: bool = True,
+    language: str | None = None,
+    *,
+    extra_tokens: Mapping[str, Iterable[str]] | None = None,
+    syntax_errors: bool = True,
 ) -> list[Finding]:
-    """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin)."""
+    """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin).
+    ``extra_tokens`` and ``syntax_errors``: see :func:`oomlint.python.checker.check_source`."""
     if (language or language_of(path)) == "kubernetes":
         return check_manifest(data, path, rules, noqa)
     try:
         source = decode_source(data)
     except SourceDecodeError as error:
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
-    return check_source(source, path, rules, noqa=noqa)
+    return check_source(source, path, rules, noqa=noqa, extra_tokens=extra_tokens, syntax_errors=syntax_errors)
 
 
 def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
@@ -85,17 +95,21 @@ RESULTS = "results"
 
 
 def results_key(
-    data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool, dependencies: str
+    data: bytes,
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    noqa: bool,
+    dependencies: str,
+    extra_tokens: Mapping[str, Iterable[str]] | None = None,
 ) -> str:
     """Everything a file's findings are a function of: its bytes and path (the path is in
     every finding and picks the language), the rules that run with their options (the
     configuration as it applies to this file: selection, per-file ignores, test files,
     rule options), noqa, the code of oomlint itself (its version is the cache's folder),
-    the Python that parses, and ``dependencies``."""
+    the Python that parses, ``dependencies`` and the ``extra_tokens`` that make rules run."""
     configuration = repr(sorted((rule.code, sorted(options.items())) for rule, options in rules))
-    return content_key(
-        data, path, configuration, str(noqa), implementation_key(), sys.version, dependencies
-    )
+    tokens = repr(sorted((code, sorted(names)) for code, names in (extra_tokens or {}).items()))
+    return content_key(data, path, configuration, str(noqa), implementation_key(), sys.version, dependencies, tokens)
 
 
 def _encode_results(findings: list[Finding]) -> bytes | None:

@@ -105,6 +105,12 @@ class Rule:
     """What the rule checks: ``"python"`` source or ``"kubernetes"`` manifests (see :func:`language_of`)."""
     fixes: ClassVar[str | None] = None
     """``"safe"`` or ``"unsafe"``: the fix :meth:`fix` makes, for the findings reported with it."""
+    required_text: ClassVar[tuple[str, ...] | None] = None
+    """Substrings of a file's source, one of which must occur for the rule to be able to
+    report there (the names it matches on: ``("cache",)`` for ``lru_cache``, ``cache``,
+    ``cachetools``); the engine does not run the rule on a file with none of them, and
+    neither parses nor walks a file no rule can report in. None: every file. A rule whose
+    options add names says so in :meth:`text_needed`."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -121,6 +127,11 @@ class Rule:
         self.context = context
         self.model = context.model
         self.settings = options
+
+    @classmethod
+    def text_needed(cls, options: dict[str, object]) -> tuple[str, ...] | None:
+        """:attr:`required_text`, with what ``options`` add (names the user configured)."""
+        return cls.required_text
 
     @classmethod
     def pylint_id(cls) -> str:

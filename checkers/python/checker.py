@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.noqa import NoqaMap
@@ -38,8 +38,21 @@ def check_source(
     *,
     tree: ast.Module | None = None,
     noqa: bool = True,
+    extra_tokens: Mapping[str, Iterable[str]] | None = None,
+    syntax_errors: bool = True,
 ) -> list[Finding]:
-    """Run ``rules`` (classes with their options) over one module's source."""
+    """Run ``rules`` (classes with their options) over one module's source.
+
+    Only the rules that can report in the source run (:func:`can_report`; ``extra_tokens``
+    adds, by rule code, names that also make a rule run: the project's own resource
+    factories for OOM201/OOM202). When none can, nothing is walked, and the source is
+    parsed only for its ``OOM003`` if ``syntax_errors``: as ruff reports syntax errors
+    whatever the selection, a file that does not parse is never a silent pass in
+    oomlint's own hosts; flake8 and pylint report syntax errors themselves.
+    """
+    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, extra_tokens)]
+    if not rules and (tree is not None or not syntax_errors):
+        return []
     if tree is None:
         try:
             tree = parse(source, filename=path)
@@ -49,7 +62,6 @@ def check_source(
             return [diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error}")]
         except (RecursionError, MemoryError):
             return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
-    rules = [item for item in rules if item[0].language == "python"]
     if not rules:
         return []
     context = FileContext(path, source, tree)
@@ -70,6 +82,18 @@ def check_source(
         findings = [f for f in findings if not noqa_map.suppresses(f.line, f.code)]
     findings.sort()
     return findings
+
+
+def can_report(
+    rule: type[Rule], options: dict, source: str, extra_tokens: Mapping[str, Iterable[str]] | None = None
+) -> bool:
+    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or one
+    of the ``extra_tokens`` given for its code."""
+    needed = rule.text_needed(options)
+    if needed is None:
+        return True
+    extra = extra_tokens.get(rule.code, ()) if extra_tokens else ()
+    return any(token in source for token in needed) or any(token in source for token in extra)
 
 
 def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:

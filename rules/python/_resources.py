@@ -164,6 +164,13 @@ class ResourceRule(Rule):
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
     fixes = "unsafe"
 
+    @classmethod
+    def text_needed(cls, options: dict[str, object]) -> tuple[str, ...]:
+        """The last names of the factories and checkout methods (what ``visit_call`` looks
+        for), those of ``extra-resources`` included."""
+        table = {**FACTORIES, **parse_extra_resources(options["extra-resources"])}
+        return (*_last_names(table), *CHECKOUT_RELEASES)
+
     def __init__(self, context, options):
         super().__init__(context, options)
         self.analysis = shared_analysis(context, options["extra-resources"])
@@ -215,6 +222,10 @@ def parse_extra_resources(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]
         if name:
             table[name.strip()] = (method.strip() or "close",)
     return table
+
+
+def _last_names(table: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(name.rpartition(".")[2] for name in table)
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
@@ -293,7 +304,7 @@ class ResourceAnalysis:
         self.context = context
         self.model = context.model
         self.table = table
-        self.last_names = frozenset(name.rpartition(".")[2] for name in table)
+        self.last_names = _last_names(table)
         self.watched_names = self.last_names | CHECKOUT_RELEASES.keys() | {"release"} | EVENT_METHODS | LOGGING_METHODS
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.context_managers: set[FunctionNode] = set()
