@@ -14,8 +14,6 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
 from oomlint.core.rule import Rule, all_rules, language_of
 from oomlint.core.source import MAX_FILE_SIZE, byte_position
@@ -163,6 +161,8 @@ class Config:
 
 
 def _excludes_running_python(requires_python: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for a file that does not parse
+
     try:
         return not SpecifierSet(requires_python).contains(_RUNNING_VERSION)
     except InvalidSpecifier:  # not oomlint's to judge; the packaging tools say so

@@ -14,7 +14,6 @@ import os
 import re
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from oomlint.core.cache import CACHE_FOLDER, Cache, project_root, remove_cache
@@ -26,7 +25,6 @@ from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
 from oomlint.engine import check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.kubernetes.rendering import check_root, label
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
 from oomlint.report.full import SourceView, wants_colour
@@ -171,7 +169,10 @@ def _check(arguments: argparse.Namespace) -> int:
             checked.append((target, result))
     manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
     apply_limit_ranges(manifests)
-    label(manifests)
+    if any(target.kind != "file" for target in targets):
+        from oomlint.kubernetes.rendering import label  # helm's and kustomize's machinery: only for them
+
+        label(manifests)
     for target, result in checked:
         findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
@@ -298,6 +299,8 @@ def _map(function, tasks: list, jobs: int):
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
         yield from map(function, tasks)
         return
+    from concurrent.futures import ProcessPoolExecutor  # and multiprocessing: only for a parallel run
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(function, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
 
@@ -333,6 +336,8 @@ def _check_target(task: tuple[Target, bool, str | None, Path | None]) -> list[Fi
             language = _stdin_language(data, stdin_filename)
             findings = check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
         elif target.kind != "file":
+            from oomlint.kubernetes.rendering import check_root
+
             return check_root(target.kind, target.path, target.config, noqa)
         else:
             language = language_of(target.path)
