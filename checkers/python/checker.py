@@ -17,6 +17,7 @@ from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
+from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
@@ -146,26 +147,6 @@ class FileContext:
 
 # -------------------------------------------------------------------------- walker
 
-# Fields that never hold nodes a rule visits: names, flags, and operator/context
-# singletons (rules read ``node.op`` from the parent instead).
-_SCALAR_FIELDS = frozenset(
-    {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "simple", "names", "tag", "lineno", "op", "ops", "kwd_attrs", "rest", "asname"}
-)
-
-
-def _child_fields(node_type: type) -> tuple[str, ...]:
-    return tuple(name for name in node_type._fields if name not in _SCALAR_FIELDS)
-
-
-_CHILD_FIELDS = {
-    node_type: _child_fields(node_type)
-    for node_type in vars(ast).values()
-    if isinstance(node_type, type) and issubclass(node_type, ast.AST)
-}
-_CHILD_FIELDS[ast.Constant] = _CHILD_FIELDS[ast.MatchSingleton] = ()
-
-
 class Walker:
     """One pre-order walk of a module that keeps the semantic model current and
     dispatches each node to the rules that registered for its type."""
@@ -227,7 +208,7 @@ class Walker:
             return
         # The generic descent, inlined: this runs for millions of nodes.
         visit = self.visit
-        for name in _CHILD_FIELDS[node_type]:
+        for name in CHILD_FIELDS[node_type]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
