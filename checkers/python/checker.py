@@ -9,6 +9,7 @@ once its findings are returned.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
@@ -90,11 +91,25 @@ def can_report(
 ) -> bool:
     """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or one
     of the ``extra_tokens`` given for its code."""
-    needed = rule.text_needed(options)
+    needed = _texts_needed(rule, tuple(sorted(options.items())))
     if needed is None:
         return True
     extra = extra_tokens.get(rule.code, ()) if extra_tokens else ()
     return any(token in source for token in needed) or any(token in source for token in extra)
+
+
+@functools.lru_cache(maxsize=256)
+def _texts_needed(rule: type[Rule], options: tuple[tuple[str, object], ...]) -> tuple[str, ...] | None:
+    """:meth:`Rule.text_needed` less the texts that hold a shorter one (``urlopen``, with
+    ``open``), shortest first: each one left is a scan of the source when it is absent."""
+    needed = rule.text_needed(dict(options))
+    if needed is None:
+        return None
+    kept: list[str] = []
+    for token in sorted(set(needed), key=lambda token: (len(token), token)):
+        if not any(shorter in token for shorter in kept):
+            kept.append(token)
+    return tuple(kept)
 
 
 def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
