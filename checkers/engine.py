@@ -5,53 +5,116 @@ it cannot read into an ``OOM001`` or ``OOM006``; ``check_bytes`` sends Python so
 :mod:`oomlint.python.checker` (after decoding it, PEP 263) and Kubernetes manifests (by
 suffix, :func:`oomlint.core.rule.language_of`) to :mod:`oomlint.kubernetes.manifest`.
 Every host calls these, so a finding is the same everywhere.
+
+With a :class:`~oomlint.core.cache.Cache`, ``check_file`` serves a file's findings from
+the last run whose inputs were the same (see :func:`results_key`).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from oomlint.core.findings import DECODE_ERROR, Finding, diagnostic
+from oomlint.core.cache import CACHE_FOLDER, Cache, content_key, implementation_key, project_root
+from oomlint.core.config import Config, find_config
+from oomlint.core.findings import DECODE_ERROR, DIAGNOSTICS, Finding, diagnostic
 from oomlint.core.rule import Rule, followed, language_of
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.kubernetes.manifest import check_manifest, check_manifest_text
+from oomlint.kubernetes.manifest import ManifestFindings, check_manifest, check_manifest_text
 from oomlint.python.checker import check_source
 from oomlint.python.project import ProjectIndex, project_index
 
-# Whether the project index may be read from and written to the project's cache folder
-# (``--no-cache`` turns it off for the run).
+# Whether the project index and the results may be read from and written to the cache
+# folder (``--no-cache`` turns it off for the run).
 use_cache = True
+FIND_PROJECT = object()
+"""For ``check_bytes``: the index of the project the path belongs to (the default)."""
 
 
-def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]]) -> ProjectIndex | None:
+def cache_folder(directory: str, config: Config, chosen: str | None = None) -> Path:
+    """Where the project of ``directory`` keeps its cache: ``--cache-dir`` (``chosen``),
+    else ``cache-dir`` of its configuration, else ``.oomlint_cache`` at the project's root
+    (``directory`` itself when it is in no project)."""
+    if chosen:
+        return Path(os.path.abspath(chosen))
+    directory = os.path.abspath(directory or os.curdir)
+    return config.cache_dir or (project_root(directory) or Path(directory)) / CACHE_FOLDER
+
+
+def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]], cache: Cache | None = None) -> ProjectIndex | None:
     """The index of the project a Python file belongs to, when an enabled rule follows
-    values through the project (:attr:`oomlint.core.rule.Rule.follows`)."""
+    values through the project (:attr:`oomlint.core.rule.Rule.follows`); kept in
+    ``cache``'s folder, else in the one of the file's configuration."""
     follows = followed(rules)
-    return project_index(path, follows, use_cache) if follows else None
+    if not follows:
+        return None
+    folder = None
+    if use_cache:
+        folder = cache.directory if cache is not None and cache.enabled else cache_folder(os.path.dirname(os.path.abspath(path)), find_config(path))
+    return project_index(path, follows, folder)
 
 
 def check_file(
-    path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True, max_size: int = MAX_FILE_SIZE
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    noqa: bool = True,
+    max_size: int = MAX_FILE_SIZE,
+    *,
+    cache: Cache | None = None,
 ) -> list[Finding]:
-    """Check one file; unreadable, oversized or broken files give one ``OOM0xx`` finding."""
+    """Check one file; unreadable, oversized or broken files give one ``OOM0xx`` finding.
+
+    With ``cache``, findings stored under the same :func:`results_key` are served instead
+    of a check: for a Python file, the key holds the project index's summaries (its
+    :attr:`~oomlint.python.project.ProjectIndex.digest`), and the entry the summaries of
+    the modules the check looked into beyond them, which must still be the same.
+    """
     try:
         data = read_file(path, max_size)
     except NotRead as error:
         return [error.finding(path)]
-    return check_bytes(data, path, rules, noqa)
+    project = project_for(path, rules, cache) if language_of(path) == "python" else None
+    if cache is None or not cache.enabled:
+        return check_bytes(data, path, rules, noqa, project=project)
+    key = results_key(data, path, rules, noqa, project.digest if project is not None else "")
+    stored = cache.get(RESULTS, key)
+    if stored is not None:
+        decoded = _decode_results(stored, path)
+        if decoded is not None and (project is None or project.unchanged(decoded[1])):
+            return decoded[0]
+    looked_into = project.watch() if project is not None else {}
+    findings = check_bytes(data, path, rules, noqa, project=project)
+    encoded = _encode_results(findings, looked_into)
+    if encoded is not None:
+        cache.put(RESULTS, key, encoded)
+    return findings
 
 
 def check_bytes(
-    data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True, language: str | None = None
+    data: bytes,
+    path: str,
+    rules: Sequence[tuple[type[Rule], dict]],
+    noqa: bool = True,
+    language: str | None = None,
+    *,
+    project: ProjectIndex | None | object = FIND_PROJECT,
+    syntax_errors: bool = True,
 ) -> list[Finding]:
-    """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin)."""
+    """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin);
+    ``project``: the project index to use (by default, the one of ``path``'s project).
+    ``syntax_errors``: see :func:`oomlint.python.checker.check_source`."""
     if (language or language_of(path)) == "kubernetes":
         return check_manifest(data, path, rules, noqa)
     try:
         source = decode_source(data)
     except SourceDecodeError as error:
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
-    return check_source(source, path, rules, noqa=noqa, project=project_for(path, rules))
+    if project is FIND_PROJECT:
+        project = project_for(path, rules)
+    return check_source(source, path, rules, noqa=noqa, project=project, syntax_errors=syntax_errors)
 
 
 def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
@@ -59,3 +122,71 @@ def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], n
     if language_of(path) == "kubernetes":
         return check_manifest_text(text, path, rules, noqa)
     return check_source(text, path, rules, noqa=noqa, project=project_for(path, rules))
+
+
+# ------------------------------------------------------------------ results cache
+
+RESULTS = "results"
+"""The cache namespace of :func:`check_file`'s findings."""
+
+
+def results_key(
+    data: bytes, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool, dependencies: str
+) -> str:
+    """Everything a file's findings are a function of: its bytes and path (the path is in
+    every finding and picks the language), the rules that run with their options (the
+    configuration as it applies to this file: selection, per-file ignores, test files,
+    rule options), noqa, the code of oomlint itself (its version is the cache's folder),
+    the Python that parses, and ``dependencies`` (the project index's digest)."""
+    configuration = repr(sorted((rule.code, sorted(options.items())) for rule, options in rules))
+    return content_key(data, path, configuration, str(noqa), implementation_key(), sys.version, dependencies)
+
+
+def _encode_results(findings: list[Finding], looked_into: dict[str, str]) -> bytes | None:
+    """JSON, never pickle: a cache folder is not code, and a checkout may bring one.
+    None for what is not stored: results with a diagnostic (they are rare and some depend
+    on the machine: the recursion limit, what could be read) and hints JSON cannot hold.
+    ``looked_into``: the modules the check read of the project index beyond its digest."""
+    if any(finding.code in DIAGNOSTICS for finding in findings):
+        return None
+    state: dict[str, object] = {"findings": [_finding_fields(f) for f in findings], "looked_into": looked_into}
+    if isinstance(findings, ManifestFindings):
+        index = {finding: number for number, finding in enumerate(findings)}
+        state["manifest"] = {
+            "objects": findings.objects,
+            "covered": findings.covered,
+            "limit_ranges": list(findings.limit_ranges.items()),
+            "coverable": [(index[f], namespace) for f, namespace in findings.coverable.items() if f in index],
+        }
+    try:
+        return json.dumps(state, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        return None
+
+
+def _finding_fields(finding: Finding) -> list:
+    return [
+        finding.line, finding.column, finding.code, finding.message, finding.symbol,
+        finding.end_line, finding.end_column, finding.fix, finding.fix_hint,
+    ]
+
+
+def _decode_results(data: bytes, path: str) -> tuple[list[Finding], dict[str, str]] | None:
+    """What :func:`_encode_results` stored; None for an entry that is not (a damaged file:
+    the file is then checked again)."""
+    try:
+        state = json.loads(data)
+        findings = [Finding(path, *fields) for fields in state["findings"]]
+        looked_into = dict(state["looked_into"])
+        manifest = state.get("manifest")
+        if manifest is None:
+            return findings, looked_into
+        result = ManifestFindings()
+        result.extend(findings)
+        result.objects = manifest["objects"]
+        result.covered = list(manifest["covered"])
+        result.limit_ranges = {namespace: where for namespace, where in manifest["limit_ranges"]}
+        result.coverable = {findings[number]: namespace for number, namespace in manifest["coverable"]}
+        return result, looked_into
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None

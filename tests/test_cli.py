@@ -147,10 +147,10 @@ def test_unreadable_file_is_a_diagnostic(project):
 def test_internal_failure_is_reported_and_exits_2(project, monkeypatch, capsys):
     root = project({"a.py": UNBOUNDED, "b.py": UNBOUNDED})
 
-    def explode(path, rules, *options):
+    def explode(path, rules, *options, **keywords):
         if path.endswith("a.py"):
             raise RuntimeError("rule bug")
-        return original(path, rules, *options)
+        return original(path, rules, *options, **keywords)
 
     original = cli.check_file
     monkeypatch.setattr(cli, "check_file", explode)

@@ -10,7 +10,9 @@ cannot be written turns the cache off: a cache never fails a run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -43,6 +45,24 @@ def content_key(*parts: bytes | str) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+@functools.cache
+def implementation_key() -> str:
+    """A key naming oomlint's code as installed: each module's path, size and modification
+    time. The version alone does not change when an editable install's code does (oomlint's
+    own developers, a fork), and what the code computed must not outlive the code."""
+    # In the source tree the rules are a folder of their own (pyproject's package-dir).
+    rules = importlib.util.find_spec("oomlint.rules").submodule_search_locations
+    parts = []
+    for folder in sorted({Path(__file__).resolve().parent.parent, *(Path(p).resolve() for p in rules)}):
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    status = os.stat(os.path.join(directory, name))
+                    parts.append(f"{directory}/{name}:{status.st_size}:{status.st_mtime_ns}")
+    return content_key(*parts)
 
 
 class Cache:

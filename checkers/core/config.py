@@ -14,8 +14,6 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
 from oomlint.core.rule import Rule, all_rules, language_of
 from oomlint.core.source import MAX_FILE_SIZE, byte_position
@@ -26,7 +24,9 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.oomlint"
-_TOP_LEVEL_KEYS = {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size", "helm", "test-files"}
+_TOP_LEVEL_KEYS = {
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "max-file-size", "helm", "test-files", "cache-dir",
+}
 # [tool.oomlint.helm]: value files (glob patterns, relative to each chart) that each
 # render the chart once more, and set-values (``--set``) applied to every render.
 _HELM_KEYS = ("values", "set")
@@ -66,6 +66,9 @@ class Config:
     helm_set: tuple[str, ...] = ()
     test_files: tuple[str, ...] = DEFAULT_TEST_FILES
     """Globs of test code, which no rule checks (an empty tuple: test code is checked too)."""
+    cache_dir: Path | None = None
+    """``cache-dir``, made absolute against the configuration's folder (None: the default,
+    :data:`oomlint.core.cache.CACHE_FOLDER` at the project root)."""
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict, hash=False, compare=False)
 
     def with_overrides(
@@ -158,6 +161,8 @@ class Config:
 
 
 def _excludes_running_python(requires_python: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for a file that does not parse
+
     try:
         return not SpecifierSet(requires_python).contains(_RUNNING_VERSION)
     except InvalidSpecifier:  # not oomlint's to judge; the packaging tools say so
@@ -288,6 +293,7 @@ def parse_table(table: object, path: Path) -> Config:
         helm_values=_string_list(helm, "values", path, f"{SECTION}.helm."),
         helm_set=_string_list(helm, "set", path, f"{SECTION}.helm."),
         test_files=_string_list(values, "test-files", path) if "test-files" in values else DEFAULT_TEST_FILES,
+        cache_dir=_folder(values, "cache-dir", path),
         rule_options=rule_options,
     )
 
@@ -297,6 +303,15 @@ def _string_list(values: dict, key: str, path: Path, prefix: str = SECTION + "."
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{path}: '{prefix}{key}' must be a list of strings")
     return tuple(value)
+
+
+def _folder(values: dict, key: str, path: Path) -> Path | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: '{SECTION}.{key}' must be a folder's path (a string)")
+    return path.parent / os.path.expanduser(value)
 
 
 def _byte_count(values: dict, key: str, path: Path) -> int:

@@ -110,6 +110,12 @@ class Rule:
     """Qualified names of the callables whose results the rule follows through the
     project's own functions and modules (``sqlite3.connect`` for ``conn = get_db()``):
     the project index summarizes the files that can lead to them."""
+    required_text: ClassVar[tuple[str, ...] | None] = None
+    """Substrings of a file's source, one of which must occur for the rule to be able to
+    report there (the names it matches on: ``("cache",)`` for ``lru_cache``, ``cache``,
+    ``cachetools``); the engine does not run the rule on a file with none of them, and
+    neither parses nor walks a file no rule can report in. None: every file. A rule whose
+    options add names says so in :meth:`text_needed`."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -131,6 +137,11 @@ class Rule:
     def followed(cls, options: dict[str, object]) -> frozenset[str]:
         """:attr:`follows`, with what the rule's ``options`` add to it."""
         return cls.follows
+
+    @classmethod
+    def text_needed(cls, options: dict[str, object]) -> tuple[str, ...] | None:
+        """:attr:`required_text`, with what ``options`` add (names the user configured)."""
+        return cls.required_text
 
     @classmethod
     def pylint_id(cls) -> str:

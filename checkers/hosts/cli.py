@@ -1,4 +1,5 @@
-"""The ``oomlint`` command: ``oomlint [check] PATH...``, ``oomlint rule CODE``, ``oomlint rules``.
+"""The ``oomlint`` command: ``oomlint [check] PATH...``, ``oomlint rule CODE``, ``oomlint rules``,
+``oomlint clean``.
 
 Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or an internal
 failure (reported on stderr, naming the file; the other files are still checked).
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import os
 import re
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+from oomlint.core.cache import CACHE_FOLDER, Cache, remove_cache
 from oomlint.core.config import Config, ConfigError, find_config, load_config_file
 from oomlint.core.files import PYTHON_SUFFIXES, STDIN, Target, Unreadable, collect
 from oomlint.core.findings import DIAGNOSTICS, READ_ERROR, Finding
@@ -21,9 +24,8 @@ from oomlint.core.rule import MANIFEST_SUFFIXES, all_rules, language_of, rule_by
 from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
 from oomlint import engine
-from oomlint.engine import check_bytes, check_file
+from oomlint.engine import cache_folder, check_bytes, check_file
 from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.kubernetes.rendering import check_root, label
 from oomlint.python.project import install_projects, known_projects
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
@@ -32,7 +34,7 @@ from oomlint.report.output import FORMATS, SUMMARIZED, finding_line, render
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_VARIABLE = "OOMLINT_OUTPUT_FORMAT"
-COMMANDS = ("check", "fix", "rule", "rules", "lsp")
+COMMANDS = ("check", "fix", "rule", "rules", "lsp", "clean")
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 16
 # Stdin without a telling --stdin-filename is a manifest if it starts with "---" (helm
@@ -66,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 no findings, 1 findings, 2 usage/config error or internal failure.",
     )
     parser.add_argument("--version", action="version", version=f"oomlint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{check,fix,rule,rules,lsp}")
+    commands = parser.add_subparsers(dest="command", metavar="{check,fix,rule,rules,lsp,clean}")
 
     check = commands.add_parser("check", help="check files and directories (the default command)")
     _add_selection_arguments(check)
@@ -77,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs_argument(check)
     check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the project's .oomlint_cache")
+    check.add_argument("--no-cache", action="store_true", help="check every file; neither read nor write the cache (results, project index)")
+    _add_cache_dir_argument(check)
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which findings a LimitRange default covered")
     adoption = check.add_mutually_exclusive_group()
     adoption.add_argument("--write-baseline", metavar="FILE", help="record the findings in FILE and exit 0 (adopting oomlint on existing code)")
@@ -103,7 +106,17 @@ def _parser() -> argparse.ArgumentParser:
 
     lsp = commands.add_parser("lsp", help="run the language server on stdio (needs oomlint[lsp])")
     lsp.set_defaults(handler=_lsp)
+
+    clean = commands.add_parser("clean", help="remove the cache folder of the projects of PATHs")
+    clean.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    _add_cache_dir_argument(clean)
+    clean.add_argument("-q", "--quiet", action="store_true", help="say nothing about what was removed")
+    clean.set_defaults(handler=_clean)
     return parser
+
+
+def _add_cache_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache-dir", metavar="DIR", help=f"the cache folder (default: cache-dir in [tool.oomlint], else {CACHE_FOLDER} at the project root)")
 
 
 def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
@@ -158,7 +171,10 @@ def _check(arguments: argparse.Namespace) -> int:
             checked.append((target, result))
     manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
     apply_limit_ranges(manifests)
-    label(manifests)
+    if any(target.kind != "file" for target in targets):
+        from oomlint.kubernetes.rendering import label  # helm's and kustomize's machinery: only for them
+
+        label(manifests)
     for target, result in checked:
         findings.extend(f for f in result if f.code not in DIAGNOSTICS or target.config.reports_diagnostic(f))
     findings.sort()
@@ -272,14 +288,17 @@ def _config_source(arguments: argparse.Namespace):
 
 
 def _run(targets: list[Target], arguments: argparse.Namespace):
-    tasks = [(target, not arguments.disable_noqa, arguments.stdin_filename) for target in targets]
+    tasks = [
+        (target, not arguments.disable_noqa, arguments.stdin_filename, None if arguments.no_cache else cache_folder(os.path.dirname(os.path.abspath(target.path)), target.config, arguments.cache_dir))
+        for target in targets
+    ]
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
     engine.use_cache = not arguments.no_cache
     if jobs > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         # Made once, here, and handed to every worker (not made again in each).
-        for target in targets:
+        for target, _, _, folder in tasks:
             if target.kind == "file" and language_of(target.path) == "python":
-                engine.project_for(target.path, target.config.rules_for(target.path))
+                engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
     return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects())))
 
 
@@ -289,6 +308,8 @@ def _map(function, tasks: list, jobs: int, state: tuple):
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
         yield from map(function, tasks)
         return
+    from concurrent.futures import ProcessPoolExecutor  # and multiprocessing: only for a parallel run
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=state) as pool:
         yield from pool.map(function, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
 
@@ -298,9 +319,15 @@ def _install(use_cache: bool, projects: dict) -> None:
     install_projects(projects)
 
 
-def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
+@functools.lru_cache(maxsize=None)
+def _cache(folder: Path | None) -> Cache | None:
+    """One :class:`Cache` per folder and process (workers included)."""
+    return None if folder is None else Cache(folder)
+
+
+def _check_target(task: tuple[Target, bool, str | None, Path | None]) -> list[Finding] | str:
     """Check one file; an internal failure comes back as its description, not a traceback."""
-    target, noqa, stdin_filename = task
+    target, noqa, stdin_filename, cache_folder = task
     try:
         if target.path == STDIN:
             path = stdin_filename or STDIN
@@ -311,10 +338,13 @@ def _check_target(task: tuple[Target, bool, str | None]) -> list[Finding] | str:
             language = _stdin_language(data, stdin_filename)
             findings = check_bytes(data, path, target.config.rules_for(path, language), noqa, language)
         elif target.kind != "file":
+            from oomlint.kubernetes.rendering import check_root
+
             return check_root(target.kind, target.path, target.config, noqa)
         else:
             language = language_of(target.path)
-            findings = check_file(target.path, target.config.rules_for(target.path), noqa, target.config.max_file_size)
+            rules = target.config.rules_for(target.path)
+            findings = check_file(target.path, rules, noqa, target.config.max_file_size, cache=_cache(cache_folder))
         return target.config.with_python_requirement(findings) if language == "python" else findings
     except Exception as error:  # a rule's bug must not cost the user the other files
         return f"{type(error).__name__}: {error}"
@@ -446,6 +476,20 @@ def _rules(arguments: argparse.Namespace) -> int:
         f"{rule.code}  {rule.symbol:<{width}}  {'on ' if rule.default_enabled else 'off'}  {rule.summary}\n" for rule in rules
     ))
     return EXIT_CLEAN
+
+
+def _clean(arguments: argparse.Namespace) -> int:
+    """Remove each project's cache folder; refuse a folder that is not oomlint's cache."""
+    outcome = EXIT_CLEAN
+    directories = [path if os.path.isdir(path) else os.path.dirname(path) for path in arguments.paths]
+    for folder in dict.fromkeys(cache_folder(directory, find_config(directory or os.curdir), arguments.cache_dir) for directory in directories):
+        if remove_cache(folder):
+            if not arguments.quiet:
+                _emit(f"Removed {folder}\n")
+        elif os.path.lexists(folder):
+            print(f"oomlint: error: {folder} is not an oomlint cache folder (no CACHEDIR.TAG of oomlint's): left alone", file=sys.stderr)
+            outcome = EXIT_ERROR
+    return outcome
 
 
 def _lsp(arguments: argparse.Namespace) -> int:

@@ -142,6 +142,15 @@ _CONTENT = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")
 # What a Kubernetes object's top-level apiVersion key looks like in YAML and in JSON.
 _API_VERSION_KEY = re.compile(r'^apiVersion[ \t]*:|"apiVersion"\s*:', re.MULTILINE)
+# A block mapping's top-level kind and apiVersion (column 0 is the top level: what nests
+# is indented), the kind a plain or quoted name, then at most a comment.
+_TOP_LEVEL_KIND_KEY = re.compile(r"^kind[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_KIND = re.compile(r"^kind[ \t]*:[ \t]*(['\"]?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+_TOP_LEVEL_API_VERSION_KEY = re.compile(r"^apiVersion[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_API_VERSION = re.compile(r"^apiVersion[ \t]*:[ \t]*['\"]?[A-Za-z0-9]", re.MULTILINE)
+# What a line's block collections start with: indentation, and the "- " and "? " of
+# collections opened on the line itself. Each level of block nesting adds one at least.
+_BLOCK_PREFIX = re.compile(r"^[ \t?-]*", re.MULTILINE)
 
 # Workload kinds: the API groups they are served from (older versions included) and
 # the path from the object to its pod template. A Pod is its own template.
@@ -156,6 +165,10 @@ WORKLOADS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "PodTemplate": (frozenset({""}), ("template",)),
     "Pod": (frozenset({""}), ()),
 }
+
+
+# The kinds a check reads: workloads, LimitRange defaults, and a List's items.
+READ_KINDS = frozenset({*WORKLOADS, "LimitRange", "List"})
 
 
 # ------------------------------------------------------------------ object model
@@ -361,7 +374,7 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
     result = ManifestFindings()
     text = _parseable(text, path)
     documents = _parse(text, path, result)
-    result.objects = sum(len(objects) for _, _, objects in documents)
+    result.objects += sum(len(objects) for _, _, objects in documents)
     context = ManifestContext(path, result)
     instances = [rule(context, options) for rule, options in rules if rule.language == "kubernetes"]
     for line_offset, chunk, objects in documents:
@@ -380,11 +393,16 @@ def check_manifest_text(text: str, path: str, rules: Sequence[tuple[type[Rule], 
 
 def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, str, list[KubeObject]]]:
     """The Kubernetes objects of each document, with the document's first line and text;
-    broken documents (raw templates among them) and duplicate keys go to ``result``."""
+    broken documents (raw templates among them) and duplicate keys go to ``result``.
+    A document whose text shows an object of a kind no check reads (:func:`unread_kind`)
+    is counted in ``result.objects`` and not composed."""
     documents = []
     for line_offset, _, chunk in _documents(text):
         if "apiVersion" not in chunk or "kind" not in chunk:
             continue  # cannot hold a Kubernetes object: not worth composing
+        if unread_kind(chunk):
+            result.objects += 1
+            continue
         try:
             root = _compose(chunk)
         except yaml.YAMLError as error:
@@ -403,6 +421,26 @@ def _parse(text: str, path: str, result: ManifestFindings) -> list[tuple[int, st
                 continue
             documents.append((line_offset, chunk, objects))
     return documents
+
+
+def unread_kind(chunk: str) -> bool:
+    """Whether a document is, by its text, one Kubernetes object of a kind no check reads
+    (a CRD, a ConfigMap, RBAC, a Service...): one top-level ``apiVersion`` and one
+    top-level ``kind`` naming a kind outside :data:`READ_KINDS`. Composing such a document
+    (most of a cluster's manifests: CRDs are the largest) would only find YAML errors and
+    duplicate keys that kubectl reports itself. Anything less plain (flow style, JSON,
+    tags, a templated kind) is composed as before, and so is one that may nest deeper than
+    :data:`MAX_NESTING` allows (its ``OOM004`` is oomlint's own, whatever the kind): each
+    level of nesting takes a flow bracket or a character of a line's block prefix."""
+    kinds = _TOP_LEVEL_KIND.findall(chunk)
+    return (
+        len(kinds) == 1
+        and kinds[0][1] not in READ_KINDS
+        and len(_TOP_LEVEL_KIND_KEY.findall(chunk)) == 1
+        and len(_TOP_LEVEL_API_VERSION_KEY.findall(chunk)) == 1
+        and _TOP_LEVEL_API_VERSION.search(chunk) is not None
+        and chunk.count("[") + chunk.count("{") + max(map(len, _BLOCK_PREFIX.findall(chunk))) + 2 < MAX_NESTING
+    )
 
 
 def _template_kind(chunk: str) -> str | None:

@@ -40,7 +40,6 @@ import sys
 import sysconfig
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -515,6 +514,8 @@ def _render_chart(root: str, config) -> list[Render]:
     value_sets = _value_sets(root, config)
     helm = _executable("helm")
     if helm is not None:  # one helm process per render, side by side: they mostly wait
+        from concurrent.futures import ThreadPoolExecutor  # and logging: only when helm renders
+
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             return list(pool.map(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets))
     if importlib.util.find_spec("helm_python") is not None:

@@ -9,6 +9,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from oomlint.python.children import child_nodes
 from oomlint.python.semantic import SemanticModel
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -120,6 +121,7 @@ _WRAPPING_DECORATORS = frozenset(
     {"cache", "lru_cache", "alru_cache", "cached", "staticmethod", "classmethod", "contextmanager", "asynccontextmanager"}
 )
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LOOP_TYPES = frozenset(_LOOPS)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 
 
@@ -287,40 +289,47 @@ class ModuleFacts:
 
     def _walk(self, body: list[ast.stmt]) -> None:
         """Note every mention of a function, with where it is; iterative, since generated
-        code nests deeper than the recursion limit allows outside the engine's walk."""
-        stack = [(node, None, None, False, False) for node in body]
+        code nests deeper than the recursion limit allows outside the engine's walk. Each
+        entry of the stack is a node and the frame it is in: (caller, owner, repeated,
+        in_main); children go through the fields that hold nodes (:data:`CHILD_FIELDS`)."""
+        stack = [(node, (None, None, False, False)) for node in body]
+        pop, append = stack.pop, stack.append
+
+        def push(children, frame):
+            for child in children:
+                if child is not None:
+                    append((child, frame))
+
         while stack:
-            node, caller, owner, repeated, in_main = stack.pop()
-
-            def push(children, caller=caller, owner=owner, repeated=repeated, in_main=in_main):
-                stack.extend((child, caller, owner, repeated, in_main) for child in children if child is not None)
-
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults])
-                push(node.body, node, owner, False, False)
-            elif isinstance(node, ast.Lambda):
-                push([node.body], node, owner, False, False)
-            elif isinstance(node, ast.ClassDef):
-                push([*node.decorator_list, *node.bases, *node.keywords])
-                push(node.body, owner=node)
-            elif caller is None and is_main_guard(node):
-                push(node.body, in_main=True)
-                push(node.orelse)
-            elif isinstance(node, _LOOPS):
+            node, frame = pop()
+            caller, owner, repeated, in_main = frame
+            kind = type(node)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                push((*node.decorator_list, *node.args.defaults, *node.args.kw_defaults), frame)
+                push(node.body, (node, owner, False, False))
+            elif kind is ast.Lambda:
+                push((node.body,), (node, owner, False, False))
+            elif kind is ast.ClassDef:
+                push((*node.decorator_list, *node.bases, *node.keywords), frame)
+                push(node.body, (caller, node, repeated, in_main))
+            elif caller is None and kind is ast.If and is_main_guard(node):
+                push(node.body, (caller, owner, repeated, True))
+                push(node.orelse, frame)
+            elif kind in _LOOP_TYPES:
                 # What a loop evaluates once (the first iterable) is not repeated; a module-level
                 # loop outside ``__main__`` runs at import time, a fixed number of times.
-                again = repeated or caller is not None or in_main
-                if isinstance(node, ast.While):
-                    push(ast.iter_child_nodes(node), repeated=again)
-                elif isinstance(node, (ast.For, ast.AsyncFor)):
-                    push([node.iter])
-                    push([node.target, *node.body, *node.orelse], repeated=again)
+                again = (caller, owner, repeated or caller is not None or in_main, in_main)
+                if kind is ast.While:
+                    push(child_nodes(node), again)
+                elif kind is ast.For or kind is ast.AsyncFor:
+                    push((node.iter,), frame)
+                    push((node.target, *node.body, *node.orelse), again)
                 else:
                     first, *rest = node.generators
-                    results = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-                    push([first.iter])
-                    push([first.target, *first.ifs, *rest, *results], repeated=again)
-            elif isinstance(node, ast.Call):
+                    results = (node.key, node.value) if kind is ast.DictComp else (node.elt,)
+                    push((first.iter,), frame)
+                    push((first.target, *first.ifs, *rest, *results), again)
+            elif kind is ast.Call:
                 target = self._target(node.func, caller, owner)
                 handed = None
                 if target is None and _is_runner(node.func) and node.args:
@@ -328,17 +337,17 @@ class ModuleFacts:
                 if target is not None or handed is not None:
                     self._mention(target or handed, caller, node, repeated)
                     skipped = node.func if target is not None else node.args[0]
-                    push(child for child in ast.iter_child_nodes(node) if child is not skipped)
-                    if target is not None and isinstance(node.func, ast.Attribute):
-                        push([node.func.value])
+                    push([child for child in child_nodes(node) if child is not skipped], frame)
+                    if target is not None and type(node.func) is ast.Attribute:
+                        push((node.func.value,), frame)
                 else:
-                    push(ast.iter_child_nodes(node))
+                    push(child_nodes(node), frame)
             else:
-                if isinstance(node, (ast.Name, ast.Attribute)):
+                if kind is ast.Name or kind is ast.Attribute:
                     target = self._target(node, caller, owner)
                     if target is not None:
                         self._mention(target, caller, None, repeated)
-                push(ast.iter_child_nodes(node))
+                push(child_nodes(node), frame)
 
     def _target(self, expr: ast.expr, caller, owner: ast.ClassDef | None) -> FunctionNode | None:
         """The module-level function or the method of the enclosing class ``expr`` names

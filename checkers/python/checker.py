@@ -9,17 +9,22 @@ once its findings are returned.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import sys
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from oomlint.core.findings import SYNTAX_ERROR, TOO_DEEP, Finding, diagnostic
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
+from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
+# Names in a source's text (a cheap superset of the names its code uses).
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 # Which grammar parsed the file: syntax newer than the running Python's does not parse.
 RUNNING_PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
@@ -39,9 +44,24 @@ def check_source(
     tree: ast.Module | None = None,
     noqa: bool = True,
     project=None,
+    syntax_errors: bool = True,
 ) -> list[Finding]:
     """Run ``rules`` (classes with their options) over one module's source; ``project``
-    is the :class:`~oomlint.python.project.ProjectIndex` of the project it belongs to."""
+    is the :class:`~oomlint.python.project.ProjectIndex` of the project it belongs to.
+
+    Only the rules that can report in the source run (:func:`can_report`; for the rules
+    that follow values through the project, the names of the project's functions that
+    return something count too: ``conn = get_conn()`` can be an acquire). When none can,
+    nothing is walked, and the source is parsed only for its ``OOM003`` if
+    ``syntax_errors``: as ruff reports syntax errors whatever the selection, a file that
+    does not parse is never a silent pass in oomlint's own hosts; flake8 and pylint
+    report syntax errors themselves.
+    """
+    helpers = project.function_names() if project is not None else frozenset()
+    uses_helper = functools.cache(lambda: not helpers.isdisjoint(_IDENTIFIER.findall(source)))
+    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, uses_helper)]
+    if not rules and (tree is not None or not syntax_errors):
+        return []
     if tree is None:
         try:
             tree = parse(source, filename=path)
@@ -51,7 +71,6 @@ def check_source(
             return [diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error}")]
         except (RecursionError, MemoryError):
             return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
-    rules = [item for item in rules if item[0].language == "python"]
     if not rules:
         return []
     context = FileContext(path, source, tree, project)
@@ -72,6 +91,30 @@ def check_source(
         findings = [f for f in findings if not noqa_map.suppresses(f.line, f.code)]
     findings.sort()
     return findings
+
+
+def can_report(rule: type[Rule], options: dict, source: str, uses_helper: Callable[[], bool] = bool) -> bool:
+    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, for
+    a rule that follows values through the project, ``uses_helper()``: whether it names
+    one of the project's functions that return something."""
+    needed = _texts_needed(rule, tuple(sorted(options.items())))
+    if needed is None or any(token in source for token in needed):
+        return True
+    return bool(rule.followed(options)) and uses_helper()
+
+
+@functools.lru_cache(maxsize=256)
+def _texts_needed(rule: type[Rule], options: tuple[tuple[str, object], ...]) -> tuple[str, ...] | None:
+    """:meth:`Rule.text_needed` less the texts that hold a shorter one (``urlopen``, with
+    ``open``), shortest first: each one left is a scan of the source when it is absent."""
+    needed = rule.text_needed(dict(options))
+    if needed is None:
+        return None
+    kept: list[str] = []
+    for token in sorted(set(needed), key=lambda token: (len(token), token)):
+        if not any(shorter in token for shorter in kept):
+            kept.append(token)
+    return tuple(kept)
 
 
 def _syntax_diagnostic(path: str, source: str, error: SyntaxError) -> Finding:
@@ -126,26 +169,6 @@ class FileContext:
 
 
 # -------------------------------------------------------------------------- walker
-
-# Fields that never hold nodes a rule visits: names, flags, and operator/context
-# singletons (rules read ``node.op`` from the parent instead).
-_SCALAR_FIELDS = frozenset(
-    {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "simple", "names", "tag", "lineno", "op", "ops", "kwd_attrs", "rest", "asname"}
-)
-
-
-def _child_fields(node_type: type) -> tuple[str, ...]:
-    return tuple(name for name in node_type._fields if name not in _SCALAR_FIELDS)
-
-
-_CHILD_FIELDS = {
-    node_type: _child_fields(node_type)
-    for node_type in vars(ast).values()
-    if isinstance(node_type, type) and issubclass(node_type, ast.AST)
-}
-_CHILD_FIELDS[ast.Constant] = _CHILD_FIELDS[ast.MatchSingleton] = ()
-
 
 class Walker:
     """One pre-order walk of a module that keeps the semantic model current and
@@ -208,7 +231,7 @@ class Walker:
             return
         # The generic descent, inlined: this runs for millions of nodes.
         visit = self.visit
-        for name in _CHILD_FIELDS[node_type]:
+        for name in CHILD_FIELDS[node_type]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:

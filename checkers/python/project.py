@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from oomlint.core.cache import CACHE_FOLDER, Cache, content_key, project_root
+from oomlint.core.cache import Cache, content_key, implementation_key, project_root
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
@@ -291,6 +291,11 @@ class ProjectIndex:
         """Modules of the project not summarized yet, by name: their paths. A rule that
         follows a name into one (a base class, a re-export) has it summarized then."""
         self.modules: dict[str, ModuleSummary] = {}
+        self.digest = ""
+        """Names what the index held when it was made (its summaries, the project's modules):
+        a check's results depend on it, and on the modules it :meth:`watch` es beyond it."""
+        self._eager: frozenset[str] = frozenset()
+        self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
         self._function_names: frozenset[str] | None = None
         for path, summary in summaries:
@@ -381,8 +386,31 @@ class ProjectIndex:
             if summary is None and module in self.files:
                 summary = self._load(self.files.pop(module))
             if summary is not None:
+                if self._watching is not None and module not in self._eager:
+                    self._watching[module] = _key_of(summary)
                 return summary, ".".join(parts[cut:])
         return None, qualified
+
+    def seal(self) -> None:
+        """The index as made: what :attr:`digest` names, and the modules summarized later
+        (on demand) that :meth:`watch` notes."""
+        self._eager = frozenset(self.modules)
+        every = sorted({*self.modules, *self.files})
+        self.digest = content_key(*(self.modules[name].to_json() for name in sorted(self.modules)), *every)
+
+    def watch(self) -> dict[str, str]:
+        """From now on, note the modules beyond the sealed ones that questions look into
+        (module -> the key of its summary), in the dict returned."""
+        self._watching = {}
+        return self._watching
+
+    def unchanged(self, looked_into: dict[str, str]) -> bool:
+        """Whether the modules a check looked into (:meth:`watch`) still have the summaries it saw."""
+        for module, key in looked_into.items():
+            summary, _ = self._split(module + ".*")
+            if summary is None or summary.name != module or _key_of(summary) != key:
+                return False
+        return True
 
     def _load(self, path: str) -> ModuleSummary | None:
         text = _source(path)
@@ -445,27 +473,28 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     """The index of the project at ``root``: its Python files that can lead to one of the
     callables ``follows`` names (qualified names), each summarized or read from ``cache``."""
     index = ProjectIndex(root, cache)
-    pending = {path: None for path in (files if files is not None else project_files(root))}
+    pending = list(files if files is not None else project_files(root))
     wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
     for _ in range(_MAX_ROUNDS):
         if not wanted or not pending:
             break
         pattern = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, wanted))))
         added: list[ModuleSummary] = []
-        for path in list(pending):
-            text = pending[path]
-            if text is None:
-                text = pending[path] = _source(path)
+        passed_over = []
+        for path in pending:
+            text = _source(path)  # read again each round: no project's text is kept
             if text is None or not pattern.search(text):
+                passed_over.append(path)
                 continue
-            del pending[path]
             summary = _summary(text, path, root, cache)
             if summary is not None:
                 index.add(path, summary)
                 added.append(summary)
+        pending = passed_over
         wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values)}
     for path in pending:
         index.files.setdefault(module_name(path, root)[0], path)
+    index.seal()
     return index
 
 
@@ -485,9 +514,13 @@ def _source(path: str) -> str | None:
         return None
 
 
+def _key_of(summary: ModuleSummary) -> str:
+    return content_key(summary.to_json())
+
+
 def _summary(text: str, path: str, root: Path, cache: Cache) -> ModuleSummary | None:
     name, is_package = module_name(path, root)
-    key = content_key(text, name, str(is_package), SUMMARY_FORMAT)
+    key = content_key(text, name, str(is_package), SUMMARY_FORMAT, implementation_key())
     cached = cache.get("summaries", key)
     if cached is not None:
         try:
@@ -500,21 +533,22 @@ def _summary(text: str, path: str, root: Path, cache: Cache) -> ModuleSummary | 
     return summary
 
 
-_INDEXES: dict[tuple[Path, bool, frozenset[str]], ProjectIndex] = {}
+_INDEXES: dict[tuple[Path, bool, frozenset[str], Path | None], ProjectIndex] = {}
 
 
-def project_index(path: str, follows: frozenset[str], use_cache: bool = True) -> ProjectIndex:
+def project_index(path: str, follows: frozenset[str], cache_dir: Path | None) -> ProjectIndex:
     """The index of the project ``path`` belongs to, made once per process (flake8 and
-    pylint check file by file; each file's check asks again) and cached in the project's
-    ``.oomlint_cache``. A file in no project (no marker above it) is indexed with the
-    Python files beside it only: never a walk of the home folder or the whole disk."""
+    pylint check file by file; each file's check asks again), its summaries cached in
+    ``cache_dir`` (None: not cached). A file in no project (no marker above it) is
+    indexed with the Python files beside it only, not cached: never a walk of the home
+    folder or the whole disk."""
     root = project_root(path)
     alone = root is None
     if alone:
         root = Path(os.path.dirname(os.path.abspath(path)))
-    key = (root, alone, follows)
+    key = (root, alone, follows, cache_dir)
     if key not in _INDEXES:
-        cache = Cache(root / CACHE_FOLDER if use_cache and not alone else None)
+        cache = Cache(None if alone else cache_dir)
         files = _beside(root) if alone else None
         _INDEXES[key] = build_index(root, follows, cache, files)
     return _INDEXES[key]

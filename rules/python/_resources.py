@@ -34,7 +34,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
-from oomlint.python.project import call_origin
+from oomlint.python.project import CALLED, call_origin
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
 
@@ -265,6 +265,10 @@ class ResourceRule(Rule):
     def followed(cls, options):
         return followed_factories(options["extra-resources"])
 
+    @classmethod
+    def text_needed(cls, options: dict[str, object]) -> tuple[str, ...]:
+        return texts_needed(options["extra-resources"])
+
     def __init__(self, context, options):
         super().__init__(context, options)
         self.analysis = shared_analysis(context, options["extra-resources"])
@@ -328,6 +332,19 @@ def parse_extra_resources(entries: tuple[str, ...]) -> tuple[dict[str, tuple[str
 def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
     """What the release rules follow through the project: the table's factories and the configured ones."""
     return frozenset(FACTORIES) | TEMPORARY_PATHS.keys() | TUPLE_FACTORIES.keys() | parse_extra_resources(extra)[0].keys()
+
+
+def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """What a file must name for the release rules to find an acquire there (without the
+    project's helpers): the last names of the factories and checkout methods,
+    ``extra-resources`` included."""
+    factories, methods = parse_extra_resources(extra)
+    return (*_last_names((*FACTORIES, *factories, *TEMPORARY_PATHS, *TUPLE_FACTORIES)), *CHECKOUT_RELEASES, *methods)
+
+
+def _last_names(names) -> frozenset[str]:
+    """``connect`` of ``sqlite3.connect``; ``sessionmaker`` of ``sqlalchemy.orm.sessionmaker()``."""
+    return frozenset(name.rpartition(".")[2].removesuffix(CALLED) for name in names)
 
 
 def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAnalysis:
@@ -448,7 +465,7 @@ class ResourceAnalysis:
         self.table = table
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
-        self.last_names = frozenset(name.rpartition(".")[2] for name in (*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
+        self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         self.helper_names = context.project.function_names() if context.project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
         self.watched_names = (

@@ -82,6 +82,7 @@ class CacheOnMethod(Rule):
     """
 
     code = "OOM302"
+    required_text = ("cache",)  # every decorator it knows: lru_cache, cache, alru_cache
     symbol = "cache-on-method"
     summary = "Memoizing decorator on an instance method keeps every instance alive"
     message = "{decorator} on method '{function}' keeps every instance it is called on alive; cache outside the class or per instance"

@@ -111,6 +111,9 @@ class DecompressionBombGuardDisabled(Rule):
     """
 
     code = "OOM402"
+    # MAX_IMAGE_PIXELS (Pillow's and OpenCV's limits), DecompressionBombWarning, and the
+    # warning's text, which filters match in any case.
+    required_text = ("MAX_IMAGE_PIXELS", "ecompression", "ECOMPRESSION")
     symbol = "decompression-bomb-guard-disabled"
     fixes = "unsafe"
     summary = "Decompression-bomb guard of Pillow or OpenCV turned off or raised"

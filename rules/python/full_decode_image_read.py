@@ -207,6 +207,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     """
 
     code = "OOM401"
+    required_text = tuple(sorted(IMAGE_LIBRARIES))  # silent until the module imports one
     symbol = "full-decode-image-read"
     summary = "Image decoded whole before its dimensions were checked"
     message = (

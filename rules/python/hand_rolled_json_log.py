@@ -165,6 +165,7 @@ class HandRolledJsonLog(Rule):
     """
 
     code = "OOM101"
+    required_text = tuple(sorted(CALLS_BY_NAME | ATTRIBUTE_CALLS))  # the calls it checks
     symbol = "hand-rolled-json-log"
     fixes = "unsafe"
     summary = "Log line or logging format with JSON text filled by values that are not JSON-encoded"

@@ -174,6 +174,8 @@ class HandlerAddedPerCall(Rule):
     """
 
     code = "OOM205"
+    # addHandler, atexit's register, and pyee, whose emitters' on/add_listener it watches.
+    required_text = ("addHandler", "register", "pyee")
     symbol = "handler-added-per-call"
     summary = "Logging handler, atexit hook or listener added in code that runs many times, never removed"
     message = "{action} in '{function}', which {why}, and never removed: {advice}"

@@ -218,6 +218,7 @@ class RedisKeyWithoutTtl(Rule):
     """
 
     code = "OOM304"
+    required_text = ("redis",)  # the package every client it knows is made by
     symbol = "redis-key-without-ttl"
     summary = "Redis write that creates a key with no expiry"
     message = "Redis {command}({key}, ...) writes a key with no TTL and this function never expires it: it stays until deleted"

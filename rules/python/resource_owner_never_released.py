@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from oomlint.python.project import project_name
 from oomlint.python.runs import ONCE, runs_of
 from oomlint.core.rule import Option, Rule
-from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code
+from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code, texts_needed
 
 # Methods that end an object's life: a class with one of them (or inheriting one from a
 # project class) has a place that releases what it holds, or is meant to get one.
@@ -113,6 +113,10 @@ class ResourceOwnerNeverReleased(Rule):
     @classmethod
     def followed(cls, options):
         return followed_factories(options["extra-resources"])
+
+    @classmethod
+    def text_needed(cls, options):
+        return texts_needed(options["extra-resources"])
 
     def __init__(self, context, options):
         super().__init__(context, options)

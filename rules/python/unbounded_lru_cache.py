@@ -107,6 +107,7 @@ class UnboundedLruCache(Rule):
     """
 
     code = "OOM301"
+    required_text = ("cache",)  # lru_cache, cache, alru_cache, cachetools' *_cache and cached
     symbol = "unbounded-lru-cache"
     fixes = "safe"
     summary = "Memoizing decorator with no size limit"

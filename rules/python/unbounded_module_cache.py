@@ -169,6 +169,9 @@ class UnboundedModuleCache(Rule):
     """
 
     code = "OOM303"
+    # What makes an empty container: dict(), set(), OrderedDict(), defaultdict(), {} (with
+    # blanks, a line break or a comment between the braces).
+    required_text = ("dict", "Dict", "set", "{}", "{ ", "{\t", "{\n", "{\r", "{\\", "{#")
     symbol = "unbounded-module-cache"
     summary = "Module- or class-level dict/set cache that grows and is never evicted"
     message = (

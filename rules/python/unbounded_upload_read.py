@@ -157,6 +157,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
+    required_text = tuple(sorted(WEB_LIBRARIES))  # silent until the module imports one
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (

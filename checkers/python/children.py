@@ -1,0 +1,40 @@
+"""Which fields of an ``ast`` node can hold the nodes a walk visits: every walk of the
+package (the engine's, :class:`oomlint.python.astutil.ModuleFacts`') reads them from one
+table instead of asking ``ast.iter_child_nodes``, which tries every field of every node."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+# Fields that never hold nodes a rule visits: names, flags, and operator/context
+# singletons (rules read ``node.op`` from the parent instead).
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
+     "is_async", "simple", "names", "tag", "lineno", "op", "ops", "kwd_attrs", "rest", "asname"}
+)
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(name for name in node_type._fields if name not in _SCALAR_FIELDS)
+
+
+CHILD_FIELDS = {
+    node_type: _child_fields(node_type)
+    for node_type in vars(ast).values()
+    if isinstance(node_type, type) and issubclass(node_type, ast.AST)
+}
+CHILD_FIELDS[ast.Constant] = CHILD_FIELDS[ast.MatchSingleton] = ()
+
+
+def child_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes directly below ``node`` in its :data:`CHILD_FIELDS`, in field order
+    (``None`` holes of lists, as in a dict's ``**`` keys, left out)."""
+    for name in CHILD_FIELDS[type(node)]:
+        value = getattr(node, name)
+        if type(value) is list:
+            for item in value:
+                if item is not None:
+                    yield item
+        elif value is not None:
+            yield value

@@ -1,0 +1,126 @@
+"""The cold path's prefilter: a rule runs only on a file holding a text it needs
+(``Rule.required_text``), a file no rule can report in is neither parsed nor walked, and
+the findings are the same as with every rule run on every file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oomlint.core.config import Config
+from oomlint.core.rule import all_rules, rule_by_code
+from oomlint.engine import check_bytes
+from oomlint.python import checker
+from oomlint.python.project import Summarizer
+from tests.conftest import ROOT
+from tests.snapshots import fixture_config, fixture_files
+
+RULES = Config().enabled
+PYTHON_RULES = [item for item in RULES if item[0].language == "python"]
+
+
+@pytest.fixture
+def walked(monkeypatch) -> list[str]:
+    """The rules of each walk the checker makes, by code."""
+    walks: list[str] = []
+    original = checker.Walker.__init__
+
+    def init(self, model, rules):
+        rules = list(rules)
+        if not isinstance(rules[0], Summarizer):  # the project index's walks are not checks
+            walks.append(",".join(rule.code for rule in rules))
+        original(self, model, rules)
+
+    monkeypatch.setattr(checker.Walker, "__init__", init)
+    return walks
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    done: list[str] = []
+    original = checker.parse
+
+    def parse(source, filename):
+        done.append(filename)
+        return original(source, filename=filename)
+
+    monkeypatch.setattr(checker, "parse", parse)
+    return done
+
+
+def every_rule_everywhere(monkeypatch) -> None:
+    monkeypatch.setattr(checker, "can_report", lambda *arguments: True)
+
+
+REAL_CODE = sorted(ROOT.glob("examples/*.py")) + sorted(ROOT.glob("checkers/**/*.py")) + sorted(ROOT.glob("rules/**/*.py"))
+
+
+@pytest.mark.parametrize("path", fixture_files("python"), ids=lambda path: path.name)
+def test_the_prefilter_changes_no_finding_of_a_fixture(path: Path, monkeypatch):
+    rules = fixture_config(path, "python").enabled
+    data = path.read_bytes()
+    filtered = check_bytes(data, str(path), rules)
+    every_rule_everywhere(monkeypatch)
+    assert filtered == check_bytes(data, str(path), rules)
+
+
+def test_the_prefilter_changes_no_finding_on_real_code(monkeypatch):
+    sources = {str(path): path.read_bytes() for path in REAL_CODE}
+    filtered = {path: check_bytes(data, path, RULES) for path, data in sources.items()}
+    every_rule_everywhere(monkeypatch)
+    assert filtered == {path: check_bytes(data, path, RULES) for path, data in sources.items()}
+    assert len(filtered) > 70 and any(filtered.values())
+
+
+def test_only_the_rules_a_file_can_fire_in_run(walked):
+    source = "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef f(x):\n    return x\n"
+    findings = check_bytes(source.encode(), "app.py", RULES)
+    assert [f.code for f in findings] == ["OOM301"]
+    assert walked == ["OOM102,OOM301,OOM302"]  # OOM102 needs no text; no open, print, dict, {}...
+
+
+def test_a_file_no_rule_can_report_in_is_not_walked_but_its_syntax_error_is_reported(walked, parsed):
+    rules = [item for item in RULES if item[0].code in ("OOM301", "OOM401")]
+    assert check_bytes(b"x = 1\n", "quiet.py", rules) == []
+    broken = check_bytes(b"x = (\n", "broken.py", rules)
+    assert [(f.code, f.line) for f in broken] == [("OOM003", 1)]
+    assert (walked, parsed) == ([], ["quiet.py", "broken.py"])
+
+
+def test_without_syntax_errors_such_a_file_is_not_even_parsed(walked, parsed):
+    rules = [item for item in RULES if item[0].code in ("OOM301", "OOM401")]
+    assert check_bytes(b"x = (\n", "broken.py", rules, syntax_errors=False) == []
+    assert (walked, parsed) == ([], [])
+
+
+def test_the_project_s_helpers_make_the_rules_that_follow_them_run(tmp_path, walked):
+    """``get_conn`` names no factory, but the project's ``get_conn`` returns a connection."""
+    rules = [item for item in RULES if item[0].code in ("OOM201", "OOM202", "OOM301")]
+    (tmp_path / "db.py").write_text("import sqlite3\n\n\ndef get_conn(path):\n    return sqlite3.connect(path)\n")
+    source = b"from db import get_conn\n\n\ndef load(path):\n    conn = get_conn(path)\n    return conn.fetch()\n"
+    app = tmp_path / "app.py"
+    app.write_bytes(source)
+    assert check_bytes(source, str(app), rules, project=None) == []
+    assert walked == []
+    findings = check_bytes(source, str(app), rules)
+    assert [(f.line, f.column, f.code) for f in findings] == [(5, 12, "OOM202")]
+    assert walked == ["OOM201,OOM202"]
+
+
+def test_configured_resources_are_texts_the_release_rules_need(walked):
+    (rule, options) = next(item for item in RULES if item[0].code == "OOM202")
+    source = b"import db\n\n\ndef load(path):\n    conn = db.checkout(path)\n    return conn.fetch()\n"
+    assert check_bytes(source, "app.py", [(rule, options)], project=None) == []
+    findings = check_bytes(source, "app.py", [(rule, {**options, "extra-resources": ("db.checkout",)})], project=None)
+    assert [(f.line, f.code) for f in findings] == [(5, "OOM202")]
+    assert walked == ["OOM202"]
+
+
+def test_every_python_rule_says_what_it_needs_or_why_not():
+    needs_every_file = {rule.code for rule in all_rules() if rule.language == "python" and rule.required_text is None}
+    # OOM102's JSON text can be built from any string literals; OOM201-OOM203 compute theirs.
+    assert needs_every_file == {"OOM102", "OOM201", "OOM202", "OOM203"}
+    needed = rule_by_code("OOM202").text_needed({"extra-resources": ("db.checkout:release",)})
+    assert {"checkout", "open", "acquire", "getconn", "connect"} <= set(needed)
+    assert "checkout" not in rule_by_code("OOM202").text_needed({"extra-resources": ()})
