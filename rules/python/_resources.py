@@ -1275,6 +1275,8 @@ class _PathScan:
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.release: str | None = None
+        self.flags: dict[str, bool] = {}
+        """Names set to a constant right after the release (see :func:`_release_flags`)."""
         self.finally_depth = 0
         self.catching_depth = 0
         """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
@@ -1288,6 +1290,7 @@ class _PathScan:
         """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
 
     def run(self, body: list[ast.stmt]) -> None:
+        self.flags = _release_flags(body, self.resource.releases)
         if self.block(body, NOT_YET) == OPEN:
             self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
 
@@ -1409,6 +1412,8 @@ class _PathScan:
             return None
         if isinstance(test, ast.Name) and test.id == name:
             return True
+        if isinstance(test, ast.Name) and test.id in self.flags:
+            return not self.flags[test.id]  # ``fd_closed = True`` right after the release
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.tests_held(test.operand)
             return None if inner is None else not inner
@@ -1458,13 +1463,40 @@ class _PathScan:
         self.catching_depth += catching
         body_end = self.block(node.body, state)
         self.catching_depth -= catching
-        handler_entry = _merge(state, OPEN if self.raise_points > raised_before else None)
+        # The handlers run after something raised: held there only if it was held where it raised.
+        raised_holding = OPEN if self.raise_points > raised_before else None
+        handler_entry = _merge(None if state == OPEN else state, raised_holding)
         self.handler_depth += 1
         ends = [self.block(handler.body, handler_entry) for handler in node.handlers]
         self.handler_depth -= 1
         ends.append(self.block(node.orelse, body_end) if body_end is not None else None)
         end = _merge(*ends)
         return self.block(node.finalbody, end) if end is not None else None
+
+
+def _release_flags(body: list[ast.stmt], releases: set[int]) -> dict[str, bool]:
+    """Names the function sets to a constant right after a release (``os.close(fd);
+    fd_closed = True``), with that constant: testing them tests whether it is released."""
+    flags = {}
+    for block in _blocks(body):
+        for statement, following in zip(block, block[1:]):
+            if (
+                isinstance(following, ast.Assign) and len(following.targets) == 1
+                and isinstance(following.targets[0], ast.Name)
+                and isinstance(following.value, ast.Constant) and isinstance(following.value.value, bool)
+                and any(id(node) in releases for node in ast.walk(statement))
+            ):
+                flags[following.targets[0].id] = following.value.value
+    return flags
+
+
+def _blocks(body: list[ast.stmt]):
+    """The function's statement lists, nested functions left out."""
+    yield body
+    for statement in body:
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for block in child_blocks(statement):
+                yield from _blocks(block)
 
 
 def _merge(*states: int | None) -> int | None:
