@@ -414,7 +414,7 @@ class ProjectIndex:
 
     def _load(self, path: str) -> ModuleSummary | None:
         text = _source(path)
-        summary = _summary(text, path, self.root, self.cache) if text is not None else None
+        summary = _summary(text, path, self.root, self.cache)[0] if text is not None else None
         if summary is not None:
             self.add(path, summary)
         return summary
@@ -471,31 +471,111 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
 
 def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:
     """The index of the project at ``root``: its Python files that can lead to one of the
-    callables ``follows`` names (qualified names), each summarized or read from ``cache``."""
+    callables ``follows`` names (qualified names), each summarized or read from ``cache``.
+
+    Round by round: the files that call one of the wanted names (``connect(``), then
+    those that call a function or value of the project found to lead to one, up to
+    ``_MAX_ROUNDS``. When no file changed since the last run (same paths, sizes and
+    modification times), the last run's choice is read from the cache instead."""
+    follows = frozenset(follows)
     index = ProjectIndex(root, cache)
-    pending = list(files if files is not None else project_files(root))
+    paths = list(files if files is not None else project_files(root))
     wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
+    stats = _stats(paths)
+    manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
+    chosen = _previous_choice(cache, manifest_key, stats)
+    if chosen is None:
+        chosen = _choose(index, paths, wanted, follows)
+        cache.put("manifests", manifest_key, json.dumps({"stats": stats, "chosen": chosen}).encode())
+    else:
+        for path, key in chosen.items():
+            summary = _cached_summary(cache, key)
+            if summary is None:  # an entry gone since: made again
+                text = _source(path)
+                summary = _summary(text, path, root, cache)[0] if text is not None else None
+            if summary is not None:
+                index.add(path, summary)
+    for path in paths:
+        if path not in chosen:
+            index.files.setdefault(module_name(path, root)[0], path)
+    index.seal()
+    return index
+
+
+def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: frozenset[str]) -> dict[str, str]:
+    """Summarize the files that can lead to ``wanted``, round by round, into ``index``;
+    their paths and summary keys."""
+    chosen: dict[str, str] = {}
+    pending, seen = paths, set()
     for _ in range(_MAX_ROUNDS):
-        if not wanted or not pending:
+        new = wanted - seen
+        if not new or not pending:
             break
-        pattern = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, wanted))))
-        added: list[ModuleSummary] = []
+        seen |= new
         passed_over = []
         for path in pending:
             text = _source(path)  # read again each round: no project's text is kept
-            if text is None or not pattern.search(text):
+            if text is None or not _calls_one_of(text, new):
                 passed_over.append(path)
                 continue
-            summary = _summary(text, path, root, cache)
+            summary, key = _summary(text, path, index.root, index.cache)
             if summary is not None:
                 index.add(path, summary)
-                added.append(summary)
+                chosen[path] = key
         pending = passed_over
-        wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values)}
-    for path in pending:
-        index.files.setdefault(module_name(path, root)[0], path)
-    index.seal()
-    return index
+        wanted = seen | _leading_to(index, follows)
+    return chosen
+
+
+def _calls_one_of(text: str, names: set[str]) -> bool:
+    """Whether ``text`` calls one of ``names`` (``connect(``, ``db.connect (``): a scan of
+    the text for each name (fast), a regular expression only for a name not followed by
+    ``(`` where it first shows."""
+    found = []
+    for name in names:
+        if name in text:
+            if name + "(" in text:
+                return True  # also ``reopen(`` for ``open``: one file more to summarize, no harm
+            found.append(name)
+    return bool(found) and re.search(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, found)), text) is not None
+
+
+def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
+    """Last names of the project's functions and module values whose result, followed
+    through the index, is made by one of the callables ``follows`` names."""
+    found = set()
+    for summary in list(index.modules.values()):
+        for key, elements in summary.returns.items():
+            qualified = f"{summary.name}.{key}"
+            if any(index.origin(qualified, element, shared=True) in follows for element in elements):
+                found.add(key.rpartition(".")[2])
+        for name in summary.values:
+            if index.origin(f"{summary.name}.{name}", shared=True) in follows:
+                found.add(name)
+    return found
+
+
+def _stats(paths: list[str]) -> dict[str, list[int]]:
+    stats = {}
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        stats[path] = [status.st_mtime_ns, status.st_size]
+    return stats
+
+
+def _previous_choice(cache: Cache, key: str, stats: dict[str, list[int]]) -> dict[str, str] | None:
+    """The files the last run summarized, with their summary keys, if no file changed since."""
+    stored = cache.get("manifests", key)
+    if stored is None:
+        return None
+    try:
+        previous = json.loads(stored)
+        return dict(previous["chosen"]) if previous["stats"] == stats else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def project_files(root: Path) -> list[str]:
@@ -518,19 +598,26 @@ def _key_of(summary: ModuleSummary) -> str:
     return content_key(summary.to_json())
 
 
-def _summary(text: str, path: str, root: Path, cache: Cache) -> ModuleSummary | None:
+def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:
+    """A file's summary, from the cache when its text was summarized before, and its key there."""
     name, is_package = module_name(path, root)
     key = content_key(text, name, str(is_package), SUMMARY_FORMAT, implementation_key())
+    summary = _cached_summary(cache, key)
+    if summary is None:
+        summary = summarize(text, path, name, is_package)
+        if summary is not None:
+            cache.put("summaries", key, summary.to_json())
+    return summary, key
+
+
+def _cached_summary(cache: Cache, key: str) -> ModuleSummary | None:
     cached = cache.get("summaries", key)
-    if cached is not None:
-        try:
-            return ModuleSummary.from_json(cached)
-        except (ValueError, TypeError):
-            pass  # damaged entry: made again below
-    summary = summarize(text, path, name, is_package)
-    if summary is not None:
-        cache.put("summaries", key, summary.to_json())
-    return summary
+    if cached is None:
+        return None
+    try:
+        return ModuleSummary.from_json(cached)
+    except (ValueError, TypeError):
+        return None  # a damaged entry: made again
 
 
 _INDEXES: dict[tuple[Path, bool, frozenset[str], Path | None], ProjectIndex] = {}
