@@ -176,6 +176,7 @@ class HandlerAddedPerCall(Rule):
     code = "OOM205"
     # addHandler, atexit's register, and pyee, whose emitters' on/add_listener it watches.
     required_text = ("addHandler", "register", "pyee")
+    asks_callers = True
     symbol = "handler-added-per-call"
     summary = "Logging handler, atexit hook or listener added in code that runs many times, never removed"
     message = "{action} in '{function}', which {why}, and never removed: {advice}"
@@ -238,7 +239,22 @@ class HandlerAddedPerCall(Rule):
         if origin != GET_LOGGER or (isinstance(expr, ast.Name) and self.model.is_parameter(expr.id)):
             return False
         name = argument(self.model.resolve(expr), 0, "name")
-        return name is None or same_every_run(self.model, name)
+        return name is None or same_every_run(self.model, name) or self._default_name(name)
+
+    def _default_name(self, name: ast.expr) -> bool:
+        """``getLogger(name)`` where ``name`` is a parameter of the function with a default
+        the same on every run (``def create_logger(name="", ...)``): callers that leave it
+        out, or pass one of a few names, get the same logger each run. A parameter
+        without a default may be a name made per request or job: one logger each."""
+        if not isinstance(name, ast.Name) or not self.model.is_parameter(name.id):
+            return False
+        function = self.model.function
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = dict(zip([arg.arg for arg in positional][len(positional) - len(args.defaults):], args.defaults))
+        defaults.update((arg.arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None)
+        default = defaults.get(name.id)
+        return default is not None and not _is_none(default) and same_every_run(self.model, default)
 
     def _keeps_objects(self, call: ast.Call) -> bool:
         """``atexit.register(self.close)``, a closure, a method of an object made here, or
@@ -436,6 +452,10 @@ def _assigned_names(statements: list[ast.stmt]) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _never_true(test: ast.expr) -> bool:
