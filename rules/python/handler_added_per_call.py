@@ -67,14 +67,18 @@ class HandlerAddedPerCall(Rule):
       on each run (a bound method of `self`, a lambda, a nested function, `@emitter.on`
       on a nested function).
 
-    Code that runs many times, as its module shows it: a request or task handler (a
+    Code that runs many times, as its module (or, for a function only other modules
+    call, the project) shows it: a request or task handler (a
     route, view or task decorator such as `@app.route`, `@router.get`, `@app.task`,
     `@receiver`; a first parameter named `request`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper, a
     function called in a loop, from a lambda or from any of these, and the `__init__`
     of a class made there. Handlers are also reported in `__init__` (and the methods it
     calls) when the module does not show how many instances are made: every instance
-    adds one more to the same logger.
+    adds one more to the same logger. A logger named by a parameter with a default the
+    same on every run (`def create_logger(name="", ...)`: `getLogger(name)`) counts as
+    the same logger each run: the callers that leave the name out, or pass one of a few
+    names, add to the same loggers.
 
     ## Why is this bad?
     The memory-leak runbook puts "event listeners not removed" first: a listener
@@ -109,7 +113,8 @@ class HandlerAddedPerCall(Rule):
     - handlers and listeners that are the same object on every run (a module-level
       handler: `addHandler` ignores one the logger already has; pyee keys listeners by
       function), a logger or handler passed in as a parameter, a logger whose name is
-      made per run (`getLogger(name)`, `getLogger(f"job.{job_id}")`: one logger each),
+      made per run (`getLogger(f"job.{job_id}")`, or a parameter without a default:
+      one logger each),
       `logging.Logger(...)` made directly;
     - `atexit.register` of a module-level function given plain values
       (`atexit.register(os.remove, path)`: it keeps a few bytes), or given a weak
@@ -118,14 +123,19 @@ class HandlerAddedPerCall(Rule):
       signal, so nothing accumulates; blinker and Django signals hold weak references
       by default.
 
-    There is no project index yet, so how often a function runs is decided within its
-    module, and where the module does not say, nothing is reported:
-    - a module-level function that nothing in its module calls is public API of unknown
-      frequency (`setup_logging()` called once by `main` elsewhere, or a `get_logger()`
-      helper called per use from other modules: the second is missed);
-    - a method other than `__init__` is reported only when the module shows its callers
-      (`self.m()` from `__init__`, a loop, a handler): applications configure logging in
-      methods of objects they make once;
+    How often a function runs is decided by its module, and, for a module-level
+    function or a method that nothing in its module calls, by its callers in the
+    project's other modules (called in a loop, or from code that runs many times:
+    reported; called only at import time, from `main` or from set-up: not). Where
+    neither says, nothing is reported:
+    - a public function nothing in the project calls (library API: its callers are the
+      users'), or one only called from code whose frequency is not known either; a
+      function called once from each of several entry points (`main` of several
+      commands) runs once per process;
+    - a method other than `__init__` is reported only when its callers are seen
+      (`self.m()` from `__init__`, a loop, a handler; `Class.m()` from other modules):
+      calls through an instance (`app.m()`) are not followed, and applications
+      configure logging in methods of objects they make once;
     - atexit hooks and listeners added in `__init__` are reported only with the
       `hooks-in-init` option, or when the module shows the class made many times: on
       real code almost every such registration belonged to an object made once per
