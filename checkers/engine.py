@@ -21,7 +21,7 @@ from pathlib import Path
 from oomlint.core.cache import CACHE_FOLDER, Cache, content_key, implementation_key, project_root
 from oomlint.core.config import Config, find_config
 from oomlint.core.findings import DECODE_ERROR, DIAGNOSTICS, Finding, diagnostic
-from oomlint.core.rule import Rule, followed, language_of
+from oomlint.core.rule import Rule, followed, language_of, use_project
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.kubernetes.manifest import ManifestFindings, check_manifest, check_manifest_text
 from oomlint.python.checker import check_source
@@ -46,11 +46,12 @@ def cache_folder(directory: str, config: Config, chosen: str | None = None) -> P
 
 def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]], cache: Cache | None = None) -> ProjectIndex | None:
     """The index of the project a Python file belongs to, when an enabled rule follows
-    values through the project (:attr:`oomlint.core.rule.Rule.follows`); kept in
+    values through the project (:attr:`oomlint.core.rule.Rule.follows`) or asks who
+    calls a function (:attr:`~oomlint.core.rule.Rule.asks_callers`); kept in
     ``cache``'s folder, else in the one of the file's configuration."""
-    follows = followed(rules)
-    if not follows:
+    if not use_project(rules):
         return None
+    follows = followed(rules)
     folder = None
     if use_cache:
         folder = cache.directory if cache is not None and cache.enabled else cache_folder(os.path.dirname(os.path.abspath(path)), find_config(path))

@@ -100,6 +100,24 @@ def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
     assert [f["line"] for f in after if f["path"] == "src/shop/views.py"] == [16, 23, 60]
 
 
+def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
+    """Whether ``setup_logging`` adds a handler many times is decided by its callers in
+    other modules: the cached results of ``app/logs.py`` depend on them, also on a
+    module that called nothing of it before."""
+    root = copy("handlers")
+    first = oomlint_json(".", cwd=root)
+    assert [f["line"] for f in first] == [8, 16, 23]
+    package = root / "app" / "__init__.py"
+    package.write_text(
+        "from app.logs import setup_logging\n\n\ndef reload(times):\n    for _ in range(times):\n        setup_logging()\n",
+        encoding="utf-8",
+    )
+    after = oomlint_json(".", cwd=root)
+    assert [(f["line"], f["message"].split(", and")[0]) for f in after if f["line"] == 29] == [
+        (29, "handler added to a process-wide logger in 'setup_logging', which is called in a loop in 'app.reload'")
+    ]
+
+
 def test_no_cache_leaves_no_cache_folder(copy):
     root = copy("helpers")
     findings = oomlint_json("--no-cache", ".", cwd=root)

@@ -110,6 +110,9 @@ class Rule:
     """Qualified names of the callables whose results the rule follows through the
     project's own functions and modules (``sqlite3.connect`` for ``conn = get_db()``):
     the project index summarizes the files that can lead to them."""
+    asks_callers: ClassVar[bool] = False
+    """Whether the rule asks how often a function runs, which the callers of a function
+    in the project's other modules decide: the project index is made for it too."""
     required_text: ClassVar[tuple[str, ...] | None] = None
     """Substrings of a file's source, one of which must occur for the rule to be able to
     report there (the names it matches on: ``("cache",)`` for ``lru_cache``, ``cache``,
@@ -240,3 +243,9 @@ def _import_rule_modules() -> None:
 def followed(rules: Iterable[tuple[type[Rule], dict]]) -> frozenset[str]:
     """What the enabled ``rules`` follow through the project, together."""
     return frozenset().union(*(rule_class.followed(options) for rule_class, options in rules))
+
+
+def use_project(rules: Iterable[tuple[type[Rule], dict]]) -> bool:
+    """Whether one of the enabled ``rules`` asks the project index (follows a value, or
+    asks who calls a function)."""
+    return any(rule_class.followed(options) or rule_class.asks_callers for rule_class, options in rules)

@@ -32,12 +32,18 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import last_name
+from oomlint.python.astutil import FunctionNode, last_name
 from oomlint.python.checker import Walker
 from oomlint.python.parsing import parse
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "3"
+SUMMARY_FORMAT = "4"
+CALL_GRAPH = ("calls", "module_calls", "runs")
+"""The :class:`ModuleSummary` fields that say what calls what."""
+CALLERS = "callers of "
+"""Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
+about the callers of a function."""
 CALLED = "()"
 """Appended to what made a value, for what calling that value makes: a call of
 ``Session = sessionmaker(...)`` gives a ``sqlalchemy.orm.sessionmaker()``."""
@@ -71,6 +77,17 @@ class ModuleSummary:
     shared: list[str] = field(default_factory=list)
     """Functions of ``returns`` that hand every caller the same object (memoized,
     properties): what they return is made once, not for the caller."""
+    calls: dict[str, dict[str, bool]] = field(default_factory=dict)
+    """Per function (the keys of ``returns``): the qualified names of the project's
+    functions and classes it calls (what :func:`project_name` resolves), each with
+    whether a call of it is in a loop. Calls in nested functions and lambdas are not
+    the function's: they run when the callback does."""
+    module_calls: list[str] = field(default_factory=list)
+    """What the module calls at import time (module level, class bodies, ``if __name__
+    == "__main__":``)."""
+    runs: dict[str, list[str]] = field(default_factory=dict)
+    """Per function: how often it runs as its module shows it (``[kind, why]`` of
+    :class:`oomlint.python.runs.Frequency`), when the module decides it."""
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
@@ -163,6 +180,9 @@ class Summarizer:
         """Functions whose returns give the caller nothing (generators)."""
         self._shared: set[str] = set()
         """Functions that give every caller the same object (memoized, properties)."""
+        self._calls: list[tuple[str | None, ast.Call, str]] = []
+        """``(function key or None at import time, call, callee)`` of the calls of names."""
+        self._functions: dict[str, FunctionNode] = {}
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -170,7 +190,30 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
+            ast.Call: "visit_Call", ast.FunctionDef: "visit_FunctionDef", ast.AsyncFunctionDef: "visit_FunctionDef",
         }
+
+    def visit_Call(self, node: ast.Call) -> None:
+        model = self.model
+        executing = model.executing_function
+        if executing is None:
+            key = None
+        elif executing is model.function:
+            key = self._function_key()
+            if key is None:
+                return
+        else:
+            return  # a lambda's body runs when the lambda is called
+        callee = self._callee(node)
+        if callee is not None:
+            self._calls.append((key, node, callee))
+
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
+        scope = self.model.scope
+        if scope is self.model.module_scope:
+            self._functions[node.name] = node
+        elif scope.kind == "class" and scope.parent is self.model.module_scope:
+            self._functions[f"{scope.node.name}.{node.name}"] = node
 
     def visit_Return(self, node: ast.Return) -> None:
         key = self._function_key()
@@ -229,7 +272,10 @@ class Summarizer:
             if binding is not None and binding.kind == "import":
                 self.summary.aliases[bound] = absolute_name(binding.qualname, self.summary.name, self.summary.is_package)
 
-    def finish(self) -> ModuleSummary:
+    def finish(self, runs: Runs | None = None) -> ModuleSummary:
+        """The summary; with the module's :class:`Runs` (made after the walk), its call graph too."""
+        if runs is not None:
+            self._call_graph(runs)
         for key, elements in self._returns.items():
             if key in self._generators:
                 continue
@@ -239,6 +285,21 @@ class Summarizer:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
         return self.summary
+
+    def _call_graph(self, runs: Runs) -> None:
+        runs.index()
+        module_calls = set()
+        for key, call, callee in self._calls:
+            if key is None:
+                module_calls.add(callee)
+            else:
+                called = self.summary.calls.setdefault(key, {})
+                called[callee] = called.get(callee, False) or call in runs.looped
+        self.summary.module_calls = sorted(module_calls)
+        for key, function in self._functions.items():
+            frequency = runs.of(function)
+            if frequency.kind != UNKNOWN:
+                self.summary.runs[key] = [frequency.kind, frequency.why]
 
     def _function_key(self) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
@@ -298,6 +359,12 @@ class ProjectIndex:
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
         self._function_names: frozenset[str] | None = None
+        self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
+        """The inverted call graph: per callee, ``(module, caller key or None at import
+        time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
+        self._called_from: set[str] = set()
+        self._searched: set[str] = set()
+        """Last names whose callers were looked for in the files not summarized yet."""
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -376,6 +443,68 @@ class ProjectIndex:
             methods |= self.class_methods(base, depth + 1) or set()
         return methods
 
+    def callers(self, qualified: str) -> list[tuple[str, str | None, bool]]:
+        """Where the project calls the function or class ``qualified``: ``(module, caller
+        key, in a loop)`` per calling function (caller None: at import time), through
+        re-exports. The files the index passed over are searched as text for the last
+        name first (a call names it), and those that hold it are summarized: a caller is
+        never missed for want of a summary, and a project pays for the names asked only."""
+        last = qualified.rpartition(".")[2]
+        if last not in self._searched and self.files:
+            self._searched.add(last)
+            pattern = re.compile(rf"\b{re.escape(last)}\b")
+            for module, path in list(self.files.items()):
+                text = _source(path)
+                if text is not None and pattern.search(text) and module in self.files:
+                    self._load(self.files.pop(module))
+        for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
+            self._called_from.add(summary.name)
+            for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
+                for callee, in_loop in called.items():
+                    self._callers.setdefault(self._canonical(callee), []).append((summary.name, caller, in_loop))
+        sites = sorted(self._callers.get(self._canonical(qualified), []), key=repr)
+        if self._watching is not None:
+            self._watching[CALLERS + qualified] = _sites_key(self, sites)
+        return sites
+
+    def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
+        """How often the project function ``qualified`` runs, ``(kind, why)`` as
+        :class:`oomlint.python.runs.Frequency`: as its module shows it, else as its callers
+        across the project do (many if one calls it in a loop or runs many times, else per
+        instance, else unknown, else once); unknown without callers."""
+        summary, rest = self._split(qualified)
+        if summary is not None and rest in summary.runs:
+            kind, why = summary.runs[rest]
+            return kind, why
+        if depth > _MAX_DEPTH or qualified in visiting:
+            return UNKNOWN, ""
+        found: dict[str, tuple[str, str]] = {}
+        for module, caller, in_loop in self.callers(qualified):
+            name = f"{module}.{caller}" if caller else module
+            if caller is None:
+                kind, why = ONCE, ""
+            elif in_loop:
+                kind, why = MANY, f"is called in a loop in '{name}'"
+            else:
+                kind, why = self.frequency(name, depth + 1, visiting | {qualified})
+                if kind in (MANY, PER_INSTANCE):
+                    why = f"is called from '{name}', which {why}"
+            found.setdefault(kind, (kind, why))
+        return next((found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found), (UNKNOWN, ""))
+
+    def _canonical(self, qualified: str, depth: int = 0) -> str:
+        """``qualified`` through the re-exports of the summarized modules it passes
+        (``app.Store.save`` for ``app.store.Store.save`` imported into ``app``)."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            summary = self.modules.get(".".join(parts[:cut]))
+            if summary is not None:
+                target = summary.aliases.get(parts[cut])
+                if target is None or depth > _MAX_DEPTH:
+                    return qualified
+                return self._canonical(".".join([target, *parts[cut + 1:]]), depth + 1)
+        return qualified
+
     def _split(self, qualified: str) -> tuple[ModuleSummary | None, str]:
         """The summary of the longest module of the project ``qualified`` starts with
         (summarized now if the index passed over it), and the rest of the name."""
@@ -396,7 +525,7 @@ class ProjectIndex:
         (on demand) that :meth:`watch` notes."""
         self._eager = frozenset(self.modules)
         every = sorted({*self.modules, *self.files})
-        self.digest = content_key(*(self.modules[name].to_json() for name in sorted(self.modules)), *every)
+        self.digest = content_key(*(_followed(self.modules[name]) for name in sorted(self.modules)), *every)
 
     def watch(self) -> dict[str, str]:
         """From now on, note the modules beyond the sealed ones that questions look into
@@ -407,6 +536,10 @@ class ProjectIndex:
     def unchanged(self, looked_into: dict[str, str]) -> bool:
         """Whether the modules a check looked into (:meth:`watch`) still have the summaries it saw."""
         for module, key in looked_into.items():
+            if module.startswith(CALLERS):
+                if _sites_key(self, self.callers(module.removeprefix(CALLERS))) != key:
+                    return False
+                continue
             summary, _ = self._split(module + ".*")
             if summary is None or summary.name != module or _key_of(summary) != key:
                 return False
@@ -466,7 +599,7 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
         Walker(model, [summarizer]).run(tree)
     except RecursionError:
         return None
-    return summarizer.finish()
+    return summarizer.finish(Runs(model, tree))
 
 
 def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:
@@ -596,6 +729,23 @@ def _source(path: str) -> str | None:
 
 def _key_of(summary: ModuleSummary) -> str:
     return content_key(summary.to_json())
+
+
+def _followed(summary: ModuleSummary) -> bytes:
+    """The summary less its call graph, for the index's digest: what callers a check
+    asked about is noted apart (:meth:`ProjectIndex.callers`), so that editing a call
+    does not invalidate the results of every file."""
+    facts = asdict(summary)
+    for name in CALL_GRAPH:
+        del facts[name]
+    return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _sites_key(index: ProjectIndex, sites: list[tuple[str, str | None, bool]]) -> str:
+    """What a frequency learned from these call sites depends on: the sites, and what
+    the callers' modules say about how often each caller runs."""
+    local = [index.modules[module].runs.get(caller) if caller else None for module, caller, _ in sites]
+    return content_key(json.dumps([sites, local]))
 
 
 def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:

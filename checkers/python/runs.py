@@ -21,6 +21,12 @@ There is no project index yet, so the answer comes from the module alone:
   callers are not seen), a nested function its parent does not call (a callback), or
   what only such code calls.
 
+A module-level function or a method of a module-level class that is unknown here is
+asked of the project index when the file is checked in its project
+(:meth:`oomlint.python.project.ProjectIndex.frequency`): its callers in the other
+modules decide, by the same rules (a call in a loop or from code that runs many times:
+many; only at import time, from ``main`` or from set-up: once).
+
 Computed once per file on first use (:func:`runs_of`), from the tree, after the walk:
 only files where a rule asks pay for it.
 """
@@ -32,6 +38,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import FunctionNode, builds_own_instance
 from oomlint.python.checker import FileContext
+from oomlint.python.semantic import SemanticModel
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
@@ -78,17 +85,31 @@ class _Def:
 
 
 def runs_of(context: FileContext) -> Runs:
-    """The file's one :class:`Runs`, shared by every rule that asks."""
-    return context.shared(Runs, lambda: Runs(context))
+    """The file's one :class:`Runs`, shared by every rule that asks, asking the project
+    index about the functions only other modules call."""
+    project = context.project
+    if project is None:
+        return context.shared(Runs, lambda: Runs(context.model, context.tree))
+    module = project.module_for(context.path)[0]
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module))
 
 
 class Runs:
-    def __init__(self, context: FileContext):
-        self.model = context.model
-        self.tree = context.tree
+    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = ""):
+        self.model = model
+        self.tree = tree
+        self.project = project
+        """The :class:`~oomlint.python.project.ProjectIndex` asked about the callers in
+        other modules (None: the module alone decides)."""
+        self.module = module
+        """The module's dotted name in the project."""
         self.defs: dict[FunctionNode, _Def] | None = None
         self.sites: dict[FunctionNode | ast.ClassDef, list[_Site]] = {}
         """Where each function and class of the module is called from."""
+        self.top_classes: set[ast.ClassDef] = set()
+        """The classes defined at module level (outside functions and other classes)."""
+        self.looped: set[ast.Call] = set()
+        """The calls that run in a loop of their function (a loop body, a comprehension)."""
         self.subclassed: set[str] = set()
         """Names of the module's classes that a class of the module derives from."""
         self.self_built: set[ast.ClassDef] = set()
@@ -97,10 +118,24 @@ class Runs:
 
     def of(self, function: FunctionNode) -> Frequency:
         """How often ``function``, a function or method of this module, runs."""
+        self.index()
+        return self._frequency(function, set())
+
+    def index(self) -> None:
+        """Walk the module once: its functions, and where each is called from."""
         if self.defs is None:
             self.defs = {}
             _Indexer(self).walk(self.tree)
-        return self._frequency(function, set())
+
+    def key(self, function: FunctionNode) -> str | None:
+        """``name`` for a module-level function, ``Class.name`` for a method of a
+        module-level class (the keys of the project's summaries); None for the rest."""
+        info = self.defs[function]
+        if info.outer is not None:
+            return None
+        if info.owner is None:
+            return function.name
+        return f"{info.owner.name}.{function.name}" if info.owner in self.top_classes else None
 
     def _frequency(self, function: FunctionNode, visiting: set) -> Frequency:
         if function in self.memo:
@@ -131,7 +166,13 @@ class Runs:
             return self._instances(info.owner, visiting)
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
-        return self._combine(sites, visiting) if sites else Frequency(UNKNOWN)
+        if sites:
+            return self._combine(sites, visiting)
+        key = self.key(function) if self.project is not None else None
+        if key is None:
+            return Frequency(UNKNOWN)
+        kind, why = self.project.frequency(f"{self.module}.{key}" if self.module else key)
+        return Frequency(kind, why)
 
     def _instances(self, owner: ast.ClassDef, visiting: set) -> Frequency:
         """``__init__``: once only for a class made once, at set-up, and never subclassed here."""
@@ -220,6 +261,8 @@ class _Indexer:
             elif isinstance(node, ast.ClassDef):
                 push([*node.decorator_list, *node.bases, *node.keywords], owner=None)
                 self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
+                if not frames and owner is None:
+                    self.runs.top_classes.add(node)
                 push(node.body, owner=node)
             elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
                 # The loop's own header runs once; its body (and a comprehension's element) repeats.
@@ -235,6 +278,8 @@ class _Indexer:
         func = node.func
         caller = frames[-1].function if frames else None
         site = _Site(caller, in_loop)
+        if in_loop:
+            self.runs.looped.add(node)
         target = None
         if isinstance(func, ast.Name):
             target = self.resolve(func.id, frames)

@@ -67,14 +67,18 @@ class HandlerAddedPerCall(Rule):
       on each run (a bound method of `self`, a lambda, a nested function, `@emitter.on`
       on a nested function).
 
-    Code that runs many times, as its module shows it: a request or task handler (a
+    Code that runs many times, as its module (or, for a function only other modules
+    call, the project) shows it: a request or task handler (a
     route, view or task decorator such as `@app.route`, `@router.get`, `@app.task`,
     `@receiver`; a first parameter named `request`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper, a
     function called in a loop, from a lambda or from any of these, and the `__init__`
     of a class made there. Handlers are also reported in `__init__` (and the methods it
     calls) when the module does not show how many instances are made: every instance
-    adds one more to the same logger.
+    adds one more to the same logger. A logger named by a parameter with a default the
+    same on every run (`def create_logger(name="", ...)`: `getLogger(name)`) counts as
+    the same logger each run: the callers that leave the name out, or pass one of a few
+    names, add to the same loggers.
 
     ## Why is this bad?
     The memory-leak runbook puts "event listeners not removed" first: a listener
@@ -109,7 +113,8 @@ class HandlerAddedPerCall(Rule):
     - handlers and listeners that are the same object on every run (a module-level
       handler: `addHandler` ignores one the logger already has; pyee keys listeners by
       function), a logger or handler passed in as a parameter, a logger whose name is
-      made per run (`getLogger(name)`, `getLogger(f"job.{job_id}")`: one logger each),
+      made per run (`getLogger(f"job.{job_id}")`, or a parameter without a default:
+      one logger each),
       `logging.Logger(...)` made directly;
     - `atexit.register` of a module-level function given plain values
       (`atexit.register(os.remove, path)`: it keeps a few bytes), or given a weak
@@ -118,14 +123,19 @@ class HandlerAddedPerCall(Rule):
       signal, so nothing accumulates; blinker and Django signals hold weak references
       by default.
 
-    There is no project index yet, so how often a function runs is decided within its
-    module, and where the module does not say, nothing is reported:
-    - a module-level function that nothing in its module calls is public API of unknown
-      frequency (`setup_logging()` called once by `main` elsewhere, or a `get_logger()`
-      helper called per use from other modules: the second is missed);
-    - a method other than `__init__` is reported only when the module shows its callers
-      (`self.m()` from `__init__`, a loop, a handler): applications configure logging in
-      methods of objects they make once;
+    How often a function runs is decided by its module, and, for a module-level
+    function or a method that nothing in its module calls, by its callers in the
+    project's other modules (called in a loop, or from code that runs many times:
+    reported; called only at import time, from `main` or from set-up: not). Where
+    neither says, nothing is reported:
+    - a public function nothing in the project calls (library API: its callers are the
+      users'), or one only called from code whose frequency is not known either; a
+      function called once from each of several entry points (`main` of several
+      commands) runs once per process;
+    - a method other than `__init__` is reported only when its callers are seen
+      (`self.m()` from `__init__`, a loop, a handler; `Class.m()` from other modules):
+      calls through an instance (`app.m()`) are not followed, and applications
+      configure logging in methods of objects they make once;
     - atexit hooks and listeners added in `__init__` are reported only with the
       `hooks-in-init` option, or when the module shows the class made many times: on
       real code almost every such registration belonged to an object made once per
@@ -176,6 +186,7 @@ class HandlerAddedPerCall(Rule):
     code = "OOM205"
     # addHandler, atexit's register, and pyee, whose emitters' on/add_listener it watches.
     required_text = ("addHandler", "register", "pyee")
+    asks_callers = True
     symbol = "handler-added-per-call"
     summary = "Logging handler, atexit hook or listener added in code that runs many times, never removed"
     message = "{action} in '{function}', which {why}, and never removed: {advice}"
@@ -238,7 +249,22 @@ class HandlerAddedPerCall(Rule):
         if origin != GET_LOGGER or (isinstance(expr, ast.Name) and self.model.is_parameter(expr.id)):
             return False
         name = argument(self.model.resolve(expr), 0, "name")
-        return name is None or same_every_run(self.model, name)
+        return name is None or same_every_run(self.model, name) or self._default_name(name)
+
+    def _default_name(self, name: ast.expr) -> bool:
+        """``getLogger(name)`` where ``name`` is a parameter of the function with a default
+        the same on every run (``def create_logger(name="", ...)``): callers that leave it
+        out, or pass one of a few names, get the same logger each run. A parameter
+        without a default may be a name made per request or job: one logger each."""
+        if not isinstance(name, ast.Name) or not self.model.is_parameter(name.id):
+            return False
+        function = self.model.function
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = dict(zip([arg.arg for arg in positional][len(positional) - len(args.defaults):], args.defaults))
+        defaults.update((arg.arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None)
+        default = defaults.get(name.id)
+        return default is not None and not _is_none(default) and same_every_run(self.model, default)
 
     def _keeps_objects(self, call: ast.Call) -> bool:
         """``atexit.register(self.close)``, a closure, a method of an object made here, or
@@ -436,6 +462,10 @@ def _assigned_names(statements: list[ast.stmt]) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _never_true(test: ast.expr) -> bool:
