@@ -37,7 +37,7 @@ from oomlint.python.checker import Walker
 from oomlint.python.parsing import parse
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "3"
+SUMMARY_FORMAT = "4"
 CALLED = "()"
 """Appended to what made a value, for what calling that value makes: a call of
 ``Session = sessionmaker(...)`` gives a ``sqlalchemy.orm.sessionmaker()``."""
@@ -45,6 +45,8 @@ CALLED = "()"
 # index adds because they name a function or value found in the round before.
 _MAX_DEPTH = 6
 _MAX_ROUNDS = 3
+# The longest code of a setting's value kept in a summary.
+_SETTING_TEXT = 100
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -71,6 +73,25 @@ class ModuleSummary:
     shared: list[str] = field(default_factory=list)
     """Functions of ``returns`` that hand every caller the same object (memoized,
     properties): what they return is made once, not for the caller."""
+    parameters: dict[str, list[str]] = field(default_factory=dict)
+    """Per function of ``flows`` or ``conditions``: its parameters' names, positional ones
+    first (a method's without ``self``/``cls``)."""
+    flows: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: the calls of a named callee (qualified) that a parameter's value flows
+    into, in the walk's order, each ``[source, callee, argument, methods, step]``:
+    ``source`` is the parameter's name, or the index of an earlier flow whose call's result
+    it is; ``argument`` the position (or keyword) it is passed at; ``methods`` the
+    ``[name, step]`` of the methods then called on the call's result. ``step`` orders a
+    function's flows, methods and conditions: ``Image.open(upload).convert()`` is
+    ``[["upload", "PIL.Image.open", 0, [["convert", 1]], 0]]``."""
+    conditions: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: what the tests of its ``if``/``while``/``assert``/conditional
+    expressions read of a parameter or a flow's result, ``[source, attribute, step]``
+    (``attribute`` ``""`` for the value itself); names assigned from one are followed
+    (``w, h = im.size`` then ``if w > limit``)."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """Module-level assignments to an attribute of an imported module: its qualified name
+    -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
@@ -163,6 +184,12 @@ class Summarizer:
         """Functions whose returns give the caller nothing (generators)."""
         self._shared: set[str] = set()
         """Functions that give every caller the same object (memoized, properties)."""
+        self._flows: dict[str, list[list]] = {}
+        self._flow_of: dict[ast.Call, int | None] = {}
+        """Each call looked at: the index of its flow in its function's, or None."""
+        self._methods_noted: set[ast.Call] = set()
+        self._conditions: dict[str, list[list]] = {}
+        self._steps: dict[str, int] = {}
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -170,6 +197,8 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
+            ast.Call: "visit_Call", ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If",
+            ast.Assert: "visit_If",
         }
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -202,6 +231,7 @@ class Summarizer:
         if self.model.scope is not self.model.module_scope or len(node.targets) != 1:
             return
         target = node.targets[0]
+        self._note_setting(target, node.value)
         origin = self._callee(node.value) if isinstance(node.value, ast.Call) else None
         if origin is None:
             return
@@ -238,7 +268,125 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
+        self.summary.conditions = self._conditions
         return self.summary
+
+    # Where parameters go: the facts rules read to follow a value into a helper.
+
+    def visit_Call(self, node: ast.Call) -> None:
+        key = self._function_key()
+        if key is None:
+            return
+        if node in self._methods_noted:
+            return
+        self._methods_noted.add(node)
+        self._flow(node, key)
+        if isinstance(node.func, ast.Attribute):
+            if isinstance(node.func.value, ast.Call):  # a chain runs inside out
+                self.visit_Call(node.func.value)
+            source = self._source(node.func.value, key)
+            if isinstance(source, int):
+                self._flows[key][source][3].append([node.func.attr, self._step(key)])
+
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        key = self._function_key()
+        if key is None:
+            return
+        read = {}
+        for expr in self._read_in(node.test):
+            if isinstance(expr, ast.Attribute):
+                source = self._source(expr.value, key)
+                if source is not None:
+                    read.setdefault((source, expr.attr), None)
+            elif isinstance(expr, (ast.Name, ast.Call)):
+                source = self._source(expr, key)
+                if isinstance(source, int):
+                    read.setdefault((source, ""), None)
+        if read:
+            step = self._step(key)
+            self._conditions.setdefault(key, []).extend([source, attribute, step] for source, attribute in read)
+            self._note_parameters(key)
+
+    def _read_in(self, test: ast.expr, depth: int = 2):
+        """The nodes of ``test``, and of what its names were assigned from (``depth`` deep)."""
+        for node in ast.walk(test):
+            yield node
+            if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                binding = self.model.lookup(node.id, at=node)
+                value = getattr(binding.node, "value", None) if binding is not None and binding.kind == "assign" else None
+                if isinstance(value, ast.expr):
+                    yield from self._read_in(value, depth - 1)
+
+    def _flow(self, call: ast.Call, key: str) -> int | None:
+        """The index of the flow ``call`` is in ``key``'s, recorded when a parameter's
+        value (or an earlier flow's result) is one of its arguments."""
+        if call in self._flow_of:
+            return self._flow_of[call]
+        self._flow_of[call] = None
+        callee = self._callee(call)
+        if callee is None:
+            return None
+        passed = [*enumerate(call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for argument, value in passed:
+            if isinstance(value, ast.Starred):
+                break
+            source = self._source(value, key)
+            if source is not None:
+                flows = self._flows.setdefault(key, [])
+                flows.append([source, callee, argument, [], self._step(key)])
+                self._flow_of[call] = len(flows) - 1
+                self._note_parameters(key)
+                break
+        return self._flow_of[call]
+
+    def _source(self, expr: ast.expr, key: str, depth: int = _MAX_DEPTH) -> str | int | None:
+        """The parameter whose value ``expr`` is, or is taken from (its attributes, items,
+        what its methods return), or the index of the flow whose result it is."""
+        for _ in range(depth):
+            if isinstance(expr, ast.Await):
+                expr = expr.value
+            elif isinstance(expr, (ast.Attribute, ast.Subscript)):
+                expr = expr.value
+            elif isinstance(expr, ast.Call):
+                flow = self._flow(expr, key)
+                if flow is not None or not isinstance(expr.func, ast.Attribute):
+                    return flow
+                expr = expr.func.value
+            elif isinstance(expr, ast.Name):
+                binding = self.model.lookup(expr.id, at=expr)
+                if binding is None or binding.scope is not self.model.scope:
+                    return None
+                if binding.kind == "param":
+                    return None if self.model.is_self(expr) else expr.id
+                value = binding.value if binding.value is not None else getattr(binding.node, "value", None)
+                if binding.kind not in ("assign", "with") or not isinstance(value, ast.expr):
+                    return None
+                expr = value
+            else:
+                return None
+        return None
+
+    def _step(self, key: str) -> int:
+        step = self._steps.get(key, 0)
+        self._steps[key] = step + 1
+        return step
+
+    def _note_parameters(self, key: str) -> None:
+        if key in self.summary.parameters:
+            return
+        args = self.model.scope.node.args
+        positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
+        if positional and self.model.is_self(ast.Name(positional[0])):
+            positional = positional[1:]
+        self.summary.parameters[key] = [*positional, *(arg.arg for arg in args.kwonlyargs)]
+
+    def _note_setting(self, target: ast.expr, value: ast.expr) -> None:
+        """``Image.MAX_IMAGE_PIXELS = 50_000_000``: a setting of an imported module."""
+        if isinstance(target, ast.Attribute):
+            qualified = self.model.qualified_name(target)
+            if qualified is not None and not qualified.startswith("builtins."):
+                self.summary.settings[qualified] = ast.unparse(value)[:_SETTING_TEXT]
 
     def _function_key(self) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
@@ -307,11 +455,14 @@ class ProjectIndex:
         self._function_names = None
 
     def function_names(self) -> frozenset[str]:
-        """The last names of the project's functions that return a call's value, and of
-        its module-level names bound to one (``SessionLocal = sessionmaker()``)."""
+        """The last names of the project's functions that return a call's value or pass
+        a parameter to one, and of its module-level names bound to one (``SessionLocal =
+        sessionmaker()``)."""
         if self._function_names is None:
             self._function_names = frozenset(
-                key.rpartition(".")[2] for summary in self.modules.values() for key in (*summary.returns, *summary.values)
+                key.rpartition(".")[2]
+                for summary in self.modules.values()
+                for key in (*summary.returns, *summary.values, *summary.flows)
             )
         return self._function_names
 
@@ -359,6 +510,19 @@ class ProjectIndex:
             return self.origin(*summary.values[rest], depth + 1, shared=True)
         if rest in summary.aliases:
             return self.value(summary.aliases[rest], depth + 1)
+        return None
+
+    def function(self, qualified: str, depth: int = 0) -> tuple[ModuleSummary, str] | None:
+        """The summary that holds the facts of the project function ``qualified`` (also
+        through re-exports), and the function's key in it."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        if rest in summary.flows or rest in summary.conditions or rest in summary.returns:
+            return summary, rest
+        if rest.partition(".")[0] in summary.aliases:
+            head, _, tail = rest.partition(".")
+            return self.function(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
     def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
@@ -491,7 +655,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
                 index.add(path, summary)
                 added.append(summary)
         pending = passed_over
-        wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values)}
+        wanted = {key.rpartition(".")[2] for summary in added for key in (*summary.returns, *summary.values, *summary.flows)}
     for path in pending:
         index.files.setdefault(module_name(path, root)[0], path)
     index.seal()
