@@ -77,6 +77,18 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       passes such data for it (through up to three calls), and that caller did not
       check an image's size before the call.
 
+    A function of another module of the project that is given such data and decodes it
+    whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
+    does `Image.open(upload).convert("RGB")`; also through further helpers, up to three)
+    is reported at the call that hands it the data: that is where untrusted input comes
+    in and where a check belongs. The message names the helper and its decode. Silent
+    when the helper checks the dimensions before it decodes, when its module lowers
+    `Image.MAX_IMAGE_PIXELS` (for Pillow decodes), when it only reads the header
+    (`Image.open(f).size`), and when the caller checks first, by itself or by handing the
+    data to a validator: a function named `validate...`, `check...` or `verify...`, or a
+    project function whose conditions read the image's `size`, `width` or `height` (or
+    what `imagesize.get` returns).
+
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
     file: a 20000×20000 PNG of one colour is a file of about a megabyte (far less as a
@@ -103,11 +115,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     Images the application ships or makes itself (a constant path, its assets, its own
     thumbnails and captured frames), and parameters that no caller in the module fills
-    with untrusted data (their callers in other modules are not seen), are not flagged:
-    their size is the application's own choice. Nor is a file whose path is text from a
-    request (a query or form field, JSON: `Image.open(request.json["source"])`): the
-    request names a file on the server (an internal service's own files), it does not
-    send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
+    with untrusted data, are not flagged: their size is the application's own choice (a
+    caller in another module that passes an upload is reported at its call, above).
+    Nor is a file whose path is text from a request (a query or form field, JSON:
+    `Image.open(request.json["source"])`): the request names a file on the server (an
+    internal service's own files), it does not send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`): they are the operator's own
