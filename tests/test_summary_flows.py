@@ -134,3 +134,22 @@ def test_the_facts_survive_the_cache_format():
     assert ModuleSummary.from_json(summary.to_json()) == summary
     assert summary.conditions == {"crop": [["upload", "size", 0]]}
     assert summary.flows == {"crop": [["upload", "PIL.Image.open", 0, [["load", 2]], 1]]}
+
+
+def test_a_condition_on_a_global_made_in_another_function_reads_no_flow_of_this_one():
+    summary = summary_of(
+        """
+        from app.cache import Cache
+
+        def setup(settings):
+            global CACHE
+            CACHE = Cache(settings["name"])
+
+        def token():
+            value = CACHE.get("token")
+            if value:
+                return value
+        """
+    )
+    assert summary.flows == {"setup": [["settings", "app.cache.Cache", 0, [], 0]]}
+    assert summary.conditions == {}

@@ -185,8 +185,8 @@ class Summarizer:
         self._shared: set[str] = set()
         """Functions that give every caller the same object (memoized, properties)."""
         self._flows: dict[str, list[list]] = {}
-        self._flow_of: dict[ast.Call, int | None] = {}
-        """Each call looked at: the index of its flow in its function's, or None."""
+        self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
+        """Each call looked at in a function: the index of its flow in the function's, or None."""
         self._methods_noted: set[ast.Call] = set()
         self._conditions: dict[str, list[list]] = {}
         self._steps: dict[str, int] = {}
@@ -314,16 +314,18 @@ class Summarizer:
             yield node
             if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 binding = self.model.lookup(node.id, at=node)
-                value = getattr(binding.node, "value", None) if binding is not None and binding.kind == "assign" else None
+                if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
+                    continue
+                value = getattr(binding.node, "value", None)
                 if isinstance(value, ast.expr):
                     yield from self._read_in(value, depth - 1)
 
     def _flow(self, call: ast.Call, key: str) -> int | None:
         """The index of the flow ``call`` is in ``key``'s, recorded when a parameter's
         value (or an earlier flow's result) is one of its arguments."""
-        if call in self._flow_of:
-            return self._flow_of[call]
-        self._flow_of[call] = None
+        if (key, call) in self._flow_of:
+            return self._flow_of[key, call]
+        self._flow_of[key, call] = None
         callee = self._callee(call)
         if callee is None:
             return None
@@ -335,10 +337,10 @@ class Summarizer:
             if source is not None:
                 flows = self._flows.setdefault(key, [])
                 flows.append([source, callee, argument, [], self._step(key)])
-                self._flow_of[call] = len(flows) - 1
+                self._flow_of[key, call] = len(flows) - 1
                 self._note_parameters(key)
                 break
-        return self._flow_of[call]
+        return self._flow_of[key, call]
 
     def _source(self, expr: ast.expr, key: str, depth: int = _MAX_DEPTH) -> str | int | None:
         """The parameter whose value ``expr`` is, or is taken from (its attributes, items,
