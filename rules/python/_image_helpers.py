@@ -55,38 +55,34 @@ class Helpers:
     def __init__(self, project: ProjectIndex):
         self.project = project
         self._decodes: dict[tuple[str, str, str], HelperDecode | None] = {}
-        self._checks: dict[tuple[str, str, str], bool] = {}
+        self._checks: dict[tuple[str, str, str], bool | None] = {}
         self._names: frozenset[str] | None = None
 
     def decode(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> HelperDecode | None:
         """The full decode the project function ``qualified`` makes of ``parameter``
         (its name, or its position) before checking the image's size, if it makes one."""
-        found = self.project.function(qualified)
-        if found is None:
-            return None
-        summary, key = found
-        name = _parameter_name(summary, key, parameter)
-        if name is None:
-            return None
-        if (summary.name, key, name) not in self._decodes:
-            self._decodes[summary.name, key, name] = None  # a recursive helper decodes nothing more
-            self._decodes[summary.name, key, name] = self._decode(summary, key, name, depth)
-        return self._decodes[summary.name, key, name]
+        return self._answer(self._decodes, self._decode, qualified, parameter, depth)
 
     def checks(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> bool:
         """Whether the project function ``qualified`` checks the dimensions of the image
         ``parameter`` is (a validator), whatever it does next."""
+        return bool(self._answer(self._checks, self._checks_parameter, qualified, parameter, depth))
+
+    def _answer(self, answers: dict, ask, qualified: str, parameter: str | int, depth: int):
+        """``ask(summary, key, parameter name, depth)`` for a project function, remembered
+        in ``answers``; None for what is no project function or parameter of it."""
         found = self.project.function(qualified)
-        if found is None:
-            return False
-        summary, key = found
-        name = _parameter_name(summary, key, parameter)
+        name = _parameter_name(*found, parameter) if found is not None else None
         if name is None:
-            return False
-        if (summary.name, key, name) not in self._checks:
-            self._checks[summary.name, key, name] = False
-            self._checks[summary.name, key, name] = self._checked_at(summary, key, name, depth) < NEVER
-        return self._checks[summary.name, key, name]
+            return None
+        summary, key = found
+        if (summary.name, key, name) not in answers:
+            answers[summary.name, key, name] = None  # a recursive helper adds nothing
+            answers[summary.name, key, name] = ask(summary, key, name, depth)
+        return answers[summary.name, key, name]
+
+    def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:
+        return self._checked_at(summary, key, parameter, depth) < NEVER
 
     def decoding_names(self) -> frozenset[str]:
         """The last names of the functions of the index that decode a parameter whole."""
