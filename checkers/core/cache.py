@@ -28,11 +28,13 @@ _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is o
 
 
 def project_root(start: str | os.PathLike) -> Path | None:
-    """The nearest folder at or above ``start`` holding a project marker, if any."""
+    """The nearest folder at or above ``start`` holding a project marker, if any. A
+    package (a folder with ``__init__.py``) is no project's root: its ``setup.py`` is a
+    module (a Django view named so), not the project's."""
     start = Path(os.path.abspath(start))
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
-        if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
+        if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS) and not os.path.exists(folder / "__init__.py"):
             return folder
     return None
 

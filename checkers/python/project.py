@@ -38,7 +38,7 @@ from oomlint.python.parsing import parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "4"
+SUMMARY_FORMAT = "5"
 CALL_GRAPH = ("calls", "module_calls", "runs")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -51,6 +51,8 @@ CALLED = "()"
 # index adds because they name a function or value found in the round before.
 _MAX_DEPTH = 6
 _MAX_ROUNDS = 3
+# The longest code of a setting's value kept in a summary.
+_SETTING_TEXT = 100
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -88,6 +90,25 @@ class ModuleSummary:
     runs: dict[str, list[str]] = field(default_factory=dict)
     """Per function: how often it runs as its module shows it (``[kind, why]`` of
     :class:`oomlint.python.runs.Frequency`), when the module decides it."""
+    parameters: dict[str, list[str]] = field(default_factory=dict)
+    """Per function of ``flows`` or ``conditions``: its parameters' names, positional ones
+    first (a method's without ``self``/``cls``)."""
+    flows: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: the calls of a named callee (qualified) that a parameter's value flows
+    into, in the walk's order, each ``[source, callee, argument, methods, step]``:
+    ``source`` is the parameter's name, or the index of an earlier flow whose call's result
+    it is; ``argument`` the position (or keyword) it is passed at; ``methods`` the
+    ``[name, step]`` of the methods then called on the call's result. ``step`` orders a
+    function's flows, methods and conditions: ``Image.open(upload).convert()`` is
+    ``[["upload", "PIL.Image.open", 0, [["convert", 1]], 0]]``."""
+    conditions: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: what the tests of its ``if``/``while``/``assert``/conditional
+    expressions read of a parameter or a flow's result, ``[source, attribute, step]``
+    (``attribute`` ``""`` for the value itself); names assigned from one are followed
+    (``w, h = im.size`` then ``if w > limit``)."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """Module-level assignments to an attribute of an imported module: its qualified name
+    -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
@@ -183,6 +204,12 @@ class Summarizer:
         self._calls: list[tuple[str | None, ast.Call, str]] = []
         """``(function key or None at import time, call, callee)`` of the calls of names."""
         self._functions: dict[str, FunctionNode] = {}
+        self._flows: dict[str, list[list]] = {}
+        self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
+        """Each call looked at in a function: the index of its flow in the function's, or None."""
+        self._methods_noted: set[ast.Call] = set()
+        self._conditions: dict[str, list[list]] = {}
+        self._steps: dict[str, int] = {}
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -191,6 +218,7 @@ class Summarizer:
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
             ast.Call: "visit_Call", ast.FunctionDef: "visit_FunctionDef", ast.AsyncFunctionDef: "visit_FunctionDef",
+            ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
         }
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -207,6 +235,8 @@ class Summarizer:
         callee = self._callee(node)
         if callee is not None:
             self._calls.append((key, node, callee))
+        if key is not None:
+            self._note_flow(node, key)
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         scope = self.model.scope
@@ -245,6 +275,7 @@ class Summarizer:
         if self.model.scope is not self.model.module_scope or len(node.targets) != 1:
             return
         target = node.targets[0]
+        self._note_setting(target, node.value)
         origin = self._callee(node.value) if isinstance(node.value, ast.Call) else None
         if origin is None:
             return
@@ -284,6 +315,8 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
+        self.summary.conditions = self._conditions
         return self.summary
 
     def _call_graph(self, runs: Runs) -> None:
@@ -300,6 +333,120 @@ class Summarizer:
             frequency = runs.of(function)
             if frequency.kind != UNKNOWN:
                 self.summary.runs[key] = [frequency.kind, frequency.why]
+    # Where parameters go: the facts rules read to follow a value into a helper.
+
+    def _note_flow(self, node: ast.Call, key: str) -> None:
+        if node in self._methods_noted:
+            return
+        self._methods_noted.add(node)
+        self._flow(node, key)
+        if isinstance(node.func, ast.Attribute):
+            if isinstance(node.func.value, ast.Call):  # a chain runs inside out
+                self._note_flow(node.func.value, key)
+            source = self._source(node.func.value, key)
+            if isinstance(source, int):
+                self._flows[key][source][3].append([node.func.attr, self._step(key)])
+
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        key = self._function_key()
+        if key is None:
+            return
+        read = {}
+        for expr in self._read_in(node.test):
+            if isinstance(expr, ast.Attribute):
+                source = self._source(expr.value, key)
+                if source is not None:
+                    read.setdefault((source, expr.attr), None)
+            elif isinstance(expr, (ast.Name, ast.Call)):
+                source = self._source(expr, key)
+                if isinstance(source, int):
+                    read.setdefault((source, ""), None)
+        if read:
+            step = self._step(key)
+            self._conditions.setdefault(key, []).extend([source, attribute, step] for source, attribute in read)
+            self._note_parameters(key)
+
+    def _read_in(self, test: ast.expr, depth: int = 2):
+        """The nodes of ``test``, and of what its names were assigned from (``depth`` deep)."""
+        for node in ast.walk(test):
+            yield node
+            if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                binding = self.model.lookup(node.id, at=node)
+                if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
+                    continue
+                value = getattr(binding.node, "value", None)
+                if isinstance(value, ast.expr):
+                    yield from self._read_in(value, depth - 1)
+
+    def _flow(self, call: ast.Call, key: str) -> int | None:
+        """The index of the flow ``call`` is in ``key``'s, recorded when a parameter's
+        value (or an earlier flow's result) is one of its arguments."""
+        if (key, call) in self._flow_of:
+            return self._flow_of[key, call]
+        self._flow_of[key, call] = None
+        callee = self._callee(call)
+        if callee is None:
+            return None
+        passed = [*enumerate(call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for argument, value in passed:
+            if isinstance(value, ast.Starred):
+                break
+            source = self._source(value, key)
+            if source is not None:
+                flows = self._flows.setdefault(key, [])
+                flows.append([source, callee, argument, [], self._step(key)])
+                self._flow_of[key, call] = len(flows) - 1
+                self._note_parameters(key)
+                break
+        return self._flow_of[key, call]
+
+    def _source(self, expr: ast.expr, key: str, depth: int = _MAX_DEPTH) -> str | int | None:
+        """The parameter whose value ``expr`` is, or is taken from (its attributes, items,
+        what its methods return), or the index of the flow whose result it is."""
+        for _ in range(depth):
+            if isinstance(expr, ast.Await):
+                expr = expr.value
+            elif isinstance(expr, (ast.Attribute, ast.Subscript)):
+                expr = expr.value
+            elif isinstance(expr, ast.Call):
+                flow = self._flow(expr, key)
+                if flow is not None or not isinstance(expr.func, ast.Attribute):
+                    return flow
+                expr = expr.func.value
+            elif isinstance(expr, ast.Name):
+                binding = self.model.lookup(expr.id, at=expr)
+                if binding is None or binding.scope is not self.model.scope:
+                    return None
+                if binding.kind == "param":
+                    return None if self.model.is_self(expr) else expr.id
+                value = binding.value if binding.value is not None else getattr(binding.node, "value", None)
+                if binding.kind not in ("assign", "with") or not isinstance(value, ast.expr):
+                    return None
+                expr = value
+            else:
+                return None
+        return None
+
+    def _step(self, key: str) -> int:
+        step = self._steps.get(key, 0)
+        self._steps[key] = step + 1
+        return step
+
+    def _note_parameters(self, key: str) -> None:
+        if key in self.summary.parameters:
+            return
+        args = self.model.scope.node.args
+        positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
+        if positional and self.model.is_self(ast.Name(positional[0])):
+            positional = positional[1:]
+        self.summary.parameters[key] = [*positional, *(arg.arg for arg in args.kwonlyargs)]
+
+    def _note_setting(self, target: ast.expr, value: ast.expr) -> None:
+        """``Image.MAX_IMAGE_PIXELS = 50_000_000``: a setting of an imported module."""
+        if isinstance(target, ast.Attribute):
+            qualified = self.model.qualified_name(target)
+            if qualified is not None and not qualified.startswith("builtins."):
+                self.summary.settings[qualified] = ast.unparse(value)[:_SETTING_TEXT]
 
     def _function_key(self) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
@@ -374,11 +521,14 @@ class ProjectIndex:
         self._function_names = None
 
     def function_names(self) -> frozenset[str]:
-        """The last names of the project's functions that return a call's value, and of
-        its module-level names bound to one (``SessionLocal = sessionmaker()``)."""
+        """The last names of the project's functions that return a call's value or pass
+        a parameter to one, and of its module-level names bound to one (``SessionLocal =
+        sessionmaker()``)."""
         if self._function_names is None:
             self._function_names = frozenset(
-                key.rpartition(".")[2] for summary in self.modules.values() for key in (*summary.returns, *summary.values)
+                key.rpartition(".")[2]
+                for summary in self.modules.values()
+                for key in (*summary.returns, *summary.values, *summary.flows)
             )
         return self._function_names
 
@@ -426,6 +576,19 @@ class ProjectIndex:
             return self.origin(*summary.values[rest], depth + 1, shared=True)
         if rest in summary.aliases:
             return self.value(summary.aliases[rest], depth + 1)
+        return None
+
+    def function(self, qualified: str, depth: int = 0) -> tuple[ModuleSummary, str] | None:
+        """The summary that holds the facts of the project function ``qualified`` (also
+        through re-exports), and the function's key in it."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        if rest in summary.flows or rest in summary.conditions or rest in summary.returns:
+            return summary, rest
+        if rest.partition(".")[0] in summary.aliases:
+            head, _, tail = rest.partition(".")
+            return self.function(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
     def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
@@ -661,16 +824,16 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
 
 
 def _calls_one_of(text: str, names: set[str]) -> bool:
-    """Whether ``text`` calls one of ``names`` (``connect(``, ``db.connect (``): a scan of
-    the text for each name (fast), a regular expression only for a name not followed by
-    ``(`` where it first shows."""
+    """Whether ``text`` calls one of ``names`` or something of theirs (``connect(``,
+    ``db.connect (``, ``Image.open(``): a scan of the text for each name (fast), a regular
+    expression only for a name not followed by ``(`` or ``.`` where it first shows."""
     found = []
     for name in names:
         if name in text:
-            if name + "(" in text:
+            if name + "(" in text or name + "." in text:
                 return True  # also ``reopen(`` for ``open``: one file more to summarize, no harm
             found.append(name)
-    return bool(found) and re.search(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, found)), text) is not None
+    return bool(found) and re.search(r"\b(?:%s)\s*[(.]" % "|".join(map(re.escape, found)), text) is not None
 
 
 def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
@@ -685,7 +848,16 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
         for name in summary.values:
             if index.origin(f"{summary.name}.{name}", shared=True) in follows:
                 found.add(name)
+        for key, flows in summary.flows.items():
+            # A parameter given to one of them (``Image.open(upload)``), or to such a function.
+            if any(_named(flow[1], follows) or flow[1].rpartition(".")[2] in found for flow in flows):
+                found.add(key.rpartition(".")[2])
     return found
+
+
+def _named(qualified: str, follows: frozenset[str]) -> bool:
+    """``PIL.Image.open`` is one of ``PIL.Image``'s."""
+    return qualified in follows or qualified.rpartition(".")[0] in follows
 
 
 def _stats(paths: list[str]) -> dict[str, list[int]]:

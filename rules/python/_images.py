@@ -70,6 +70,22 @@ DECODERS = {
     # ``tf.image.decode_*`` are the same functions as ``tf.io.decode_*``.
     **{f"tensorflow.{module}.decode_{kind}": _TENSORFLOW for module in ("io", "image") for kind in ("image", "jpeg", "png")},
 }
+PILLOW_OPEN = "PIL.Image.open"
+# Methods of a Pillow image that decode every pixel (``Image.open`` reads the header only).
+PILLOW_DECODES = frozenset(
+    {
+        "load", "convert", "resize", "rotate", "transpose", "crop", "copy", "filter",
+        "tobytes", "getdata", "getpixel", "save", "thumbnail",
+    }
+)
+PILLOW_DRAFT = "draft"
+IMAGE_OPS = "PIL.ImageOps."
+ARRAY_CONVERSIONS = frozenset({"numpy.array", "numpy.asarray"})
+DIMENSIONS = frozenset({"size", "width", "height"})
+# Calls that read an image's dimensions from its header, without decoding it.
+HEADER_READERS = frozenset({"imagesize.get", "imageio.v3.improps"})
+# A call of a function named so, given the image, checks it (``validate_image(upload)``).
+VALIDATOR_WORDS = frozenset({"validate", "check", "verify"})
 # Calls that decode only part of the pixels when given one of these flags.
 REDUCING_DECODERS = {"cv2.imread": (1, "flags"), "cv2.imdecode": (1, "flags")}
 REDUCED_FLAG_PREFIX = "IMREAD_REDUCED_"

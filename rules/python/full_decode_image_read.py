@@ -5,10 +5,19 @@ from __future__ import annotations
 import ast
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, name_words
+from oomlint.python.astutil import argument, last_name
+from oomlint.python.project import project_name
+from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
 from oomlint.rules.python._web import Origin, WebInputs, admins_only
 from oomlint.rules.python._images import (
+    ARRAY_CONVERSIONS,
     DECODERS,
+    DIMENSIONS,
+    HEADER_READERS,
+    IMAGE_OPS,
+    PILLOW_DECODES,
+    PILLOW_DRAFT,
+    PILLOW_OPEN,
     PILLOW,
     PILLOW_MAX_IMAGE_PIXELS,
     REDUCED_FLAG_PREFIX,
@@ -17,25 +26,10 @@ from oomlint.rules.python._images import (
     Decoder,
     is_pillow_limit,
     pixel_limit,
+    shorten,
 )
 
-PILLOW_OPEN = "PIL.Image.open"
-# Methods of a Pillow image that decode every pixel (``Image.open`` reads the header only).
-PILLOW_DECODES = frozenset(
-    {
-        "load", "convert", "resize", "rotate", "transpose", "crop", "copy", "filter",
-        "tobytes", "getdata", "getpixel", "save", "thumbnail",
-    }
-)
-PILLOW_DRAFT = "draft"
-IMAGE_OPS = "PIL.ImageOps."
-ARRAY_CONVERSIONS = frozenset({"numpy.array", "numpy.asarray"})
-DIMENSIONS = frozenset({"size", "width", "height"})
-# Calls that read an image's dimensions from its header, without decoding it.
-HEADER_READERS = frozenset({"imagesize.get", "imageio.v3.improps"})
 _NOT_OPENED = object()
-# A call of a function named so, given the image, checks it (``validate_image(upload)``).
-VALIDATOR_WORDS = frozenset({"validate", "check", "verify"})
 IMAGE_LIBRARIES = frozenset(
     {"PIL", "cv2", "imageio", "skimage", "matplotlib", "tifffile", "torchvision", "tensorflow", "imagesize"}
 )
@@ -83,6 +77,18 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       passes such data for it (through up to three calls), and that caller did not
       check an image's size before the call.
 
+    A function of another module of the project that is given such data and decodes it
+    whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
+    does `Image.open(upload).convert("RGB")`; also through further helpers, up to three)
+    is reported at the call that hands it the data: that is where untrusted input comes
+    in and where a check belongs. The message names the helper and its decode. Silent
+    when the helper checks the dimensions before it decodes, when its module lowers
+    `Image.MAX_IMAGE_PIXELS` (for Pillow decodes), when it only reads the header
+    (`Image.open(f).size`), and when the caller checks first, by itself or by handing the
+    data to a validator: a function named `validate...`, `check...` or `verify...`, or a
+    project function whose conditions read the image's `size`, `width` or `height` (or
+    what `imagesize.get` returns).
+
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
     file: a 20000×20000 PNG of one colour is a file of about a megabyte (far less as a
@@ -109,11 +115,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     Images the application ships or makes itself (a constant path, its assets, its own
     thumbnails and captured frames), and parameters that no caller in the module fills
-    with untrusted data (their callers in other modules are not seen), are not flagged:
-    their size is the application's own choice. Nor is a file whose path is text from a
-    request (a query or form field, JSON: `Image.open(request.json["source"])`): the
-    request names a file on the server (an internal service's own files), it does not
-    send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
+    with untrusted data, are not flagged: their size is the application's own choice (a
+    caller in another module that passes an upload is reported at its call, above).
+    Nor is a file whose path is text from a request (a query or form field, JSON:
+    `Image.open(request.json["source"])`): the request names a file on the server (an
+    internal service's own files), it does not send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`): they are the operator's own
@@ -215,6 +221,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         "check the size in the header first and reject large images"
     )
 
+    # The project index summarizes the modules that decode (``Image.open`` is found by
+    # ``Image``: ``open`` would name every module that opens a file).
+    follows = frozenset({"PIL.Image", *DECODERS})
     LIBRARIES = IMAGE_LIBRARIES
 
     def __init__(self, context, options):
@@ -231,6 +240,14 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, Origin], bool]]] = {}
         self.pillow_limited = False
         self.inputs = WebInputs(self.model)
+        project = context.project
+        self.helpers = helpers_of(project) if project is not None else None
+        self.module = project.module_for(context.path) if project is not None else None
+        # A module that imports no image library can still hand an upload to a helper of
+        # another module that decodes it.
+        self.names_a_decoding_helper = self.helpers is not None and any(
+            name in context.source for name in self.helpers.decoding_names()
+        )
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.relevant and any(is_pillow_limit(self.model, target) for target in node.targets):
@@ -240,6 +257,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.relevant:
+            if self.names_a_decoding_helper:
+                self._note_call(node)
             return
         func = node.func
         if isinstance(func, ast.Attribute) and (func.attr in PILLOW_DECODES or func.attr == PILLOW_DRAFT):
@@ -305,6 +324,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         if callee is None:
             if self._validates(call):
                 self.checked.add(self.model.function)
+            elif self.helpers is not None:
+                self._note_helper_call(call)
             return
         origins = {}
         passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
@@ -317,13 +338,34 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         self.calls.setdefault(callee, []).append((self.model.function, origins, self.checked_here))
 
     def _validates(self, call: ast.Call) -> bool:
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        words = name_words(name)
-        if not call.args or not words or words[0] not in VALIDATOR_WORDS:
-            return False
-        if (self.model.qualified_name(call.func) or "").startswith("subprocess."):
+        name = self.model.qualified_name(call.func) or last_name(call.func) or ""
+        if not call.args or not names_a_validator(name):
             return False
         return any(self.inputs.origin(arg).untrusted or self.inputs.origin(arg).parameter for arg in call.args)
+
+    def _note_helper_call(self, call: ast.Call) -> None:
+        """A function of another module of the project given untrusted data (or a
+        parameter): a validator that checks the image's dimensions counts as a check; a
+        helper that decodes it whole before any check is a decode here, at the call that
+        hands it the data (``crop_avatar(upload)``)."""
+        name = project_name(self.model, call.func, *self.module)
+        if name is None:
+            return
+        passed = [*enumerate(call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for position, value in passed:
+            if isinstance(value, ast.Starred):
+                return
+            origin = self.inputs.origin(value)
+            if not (origin.untrusted or origin.parameter):
+                continue
+            if self.helpers.checks(name, position):
+                self.checked.add(self.model.function)
+                return
+            decode = self.helpers.decode(name, position)
+            if decode is not None and not self.checked_here and not admins_only(self.model):
+                call_text = f"{shorten(call.func)}() ({decode.call} in {decode.module})"
+                self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))
+                return
 
     def _callee(self, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
         """The module's function (``helper(...)``) or method (``self.helper(...)``) called,

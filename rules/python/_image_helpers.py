@@ -1,0 +1,201 @@
+"""What the project's own functions do with an image they are given, read from the
+project index's facts (:class:`oomlint.python.project.ModuleSummary`: where each
+parameter flows, which methods are called on what it made, what the function's
+conditions read). The index knows nothing of images; OOM401 asks here whether a helper
+in another module decodes its parameter whole (``crop_avatar(upload)`` doing
+``Image.open(f).convert("RGB")``) or checks its dimensions (a validator).
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from typing import NamedTuple
+
+from oomlint.python.astutil import name_words
+from oomlint.python.project import ModuleSummary, ProjectIndex
+from oomlint.python.semantic import SemanticModel
+from oomlint.rules.python._images import (
+    ARRAY_CONVERSIONS,
+    DECODERS,
+    DIMENSIONS,
+    HEADER_READERS,
+    IMAGE_OPS,
+    PILLOW,
+    PILLOW_DECODES,
+    PILLOW_DRAFT,
+    PILLOW_LIMIT_SETTING,
+    PILLOW_MAX_IMAGE_PIXELS,
+    PILLOW_OPEN,
+    VALIDATOR_WORDS,
+    Decoder,
+    pixel_limit,
+)
+
+# The image argument of ``Image.open`` (``Image.open(fp, mode, formats)``).
+PILLOW_IMAGE_ARGUMENTS = (0, "fp")
+_HELPER_DEPTH = 3
+NEVER = float("inf")
+
+
+class HelperDecode(NamedTuple):
+    """A full decode of a helper's parameter, before any check of the image's size."""
+
+    call: str
+    """The decode, as the message names it (``Image.open(...).convert()``)."""
+    module: str
+    """The module it is in."""
+    decoder: Decoder
+
+
+class Helpers:
+    """What the project's functions do with their parameters, asked of one index and
+    remembered per (function, parameter): the answers depend on the index only."""
+
+    def __init__(self, project: ProjectIndex):
+        self.project = project
+        self._decodes: dict[tuple[str, str, str], HelperDecode | None] = {}
+        self._checks: dict[tuple[str, str, str], bool | None] = {}
+        self._names: frozenset[str] | None = None
+
+    def decode(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> HelperDecode | None:
+        """The full decode the project function ``qualified`` makes of ``parameter``
+        (its name, or its position) before checking the image's size, if it makes one."""
+        return self._answer(self._decodes, self._decode, qualified, parameter, depth)
+
+    def checks(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> bool:
+        """Whether the project function ``qualified`` checks the dimensions of the image
+        ``parameter`` is (a validator), whatever it does next."""
+        return bool(self._answer(self._checks, self._checks_parameter, qualified, parameter, depth))
+
+    def _answer(self, answers: dict, ask, qualified: str, parameter: str | int, depth: int):
+        """``ask(summary, key, parameter name, depth)`` for a project function, remembered
+        in ``answers``; None for what is no project function or parameter of it."""
+        found = self.project.function(qualified)
+        name = _parameter_name(*found, parameter) if found is not None else None
+        if name is None:
+            return None
+        summary, key = found
+        if (summary.name, key, name) not in answers:
+            answers[summary.name, key, name] = None  # a recursive helper adds nothing
+            answers[summary.name, key, name] = ask(summary, key, name, depth)
+        return answers[summary.name, key, name]
+
+    def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:
+        return self._checked_at(summary, key, parameter, depth) < NEVER
+
+    def decoding_names(self) -> frozenset[str]:
+        """The last names of the functions of the index that decode a parameter whole."""
+        if self._names is None:
+            self._names = frozenset(
+                key.rpartition(".")[2]
+                for summary in list(self.project.modules.values())
+                for key, parameters in summary.parameters.items()
+                if key in summary.flows
+                and any(self.decode(f"{summary.name}.{key}", parameter) for parameter in parameters)
+            )
+        return self._names
+
+    def _decode(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> HelperDecode | None:
+        flows = summary.flows.get(key, [])
+        from_parameter = _reached(flows, parameter)
+        checked_at = self._checked_at(summary, key, parameter, depth)
+        limited = _pillow_limited(summary)
+        for index, (source, callee, argument, methods, step) in enumerate(flows):
+            if index not in from_parameter:
+                continue
+            found = self._flow_decode(summary, flows, source, callee, argument, methods, step, depth)
+            if found is None:
+                continue
+            at, decode = found
+            if at < checked_at and not (limited and decode.decoder.honours_pillow_limit):
+                return decode
+        return None
+
+    def _flow_decode(self, summary, flows, source, callee, argument, methods, step, depth):
+        """``(step, decode)``: the first full decode of one flow's data, if it makes one."""
+        if callee == PILLOW_OPEN and argument in PILLOW_IMAGE_ARGUMENTS:
+            decoding = [(at, name) for name, at in methods if name in PILLOW_DECODES]
+            if decoding:
+                at, name = min(decoding)
+                return at, HelperDecode(f"Image.open(...).{name}()", summary.name, PILLOW)
+        elif callee in DECODERS and (argument == 0 or isinstance(argument, str)):
+            return step, HelperDecode(f"{callee}()", summary.name, DECODERS[callee])
+        elif (callee in ARRAY_CONVERSIONS or callee.startswith(IMAGE_OPS)) and isinstance(source, int):
+            if flows[source][1] == PILLOW_OPEN:
+                return step, HelperDecode(f"{callee.removeprefix('PIL.')}(Image.open(...))", summary.name, PILLOW)
+        elif depth:
+            inner = self.decode(callee, argument, depth - 1)
+            if inner is not None:
+                return step, inner
+        return None
+
+    def _checked_at(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> float:
+        """The step at which the function first checks an image's dimensions: a condition
+        reads the ``size``/``width``/``height`` of an image it opened (or of ``parameter``,
+        an image), or what a header reader returned; ``draft()``; ``parameter``'s data
+        handed to a validator."""
+        flows = summary.flows.get(key, [])
+        from_parameter = _reached(flows, parameter)
+        steps = [NEVER]
+        for source, attribute, step in summary.conditions.get(key, []):
+            if isinstance(source, int):
+                callee = flows[source][1]
+                if (callee == PILLOW_OPEN and attribute in DIMENSIONS) or callee in HEADER_READERS:
+                    steps.append(step)
+            elif source == parameter and attribute in DIMENSIONS:
+                steps.append(step)
+        for index, (_, callee, argument, methods, step) in enumerate(flows):
+            if callee == PILLOW_OPEN:
+                steps.extend(at for name, at in methods if name == PILLOW_DRAFT)
+            if index in from_parameter and (
+                names_a_validator(callee) or (depth and self.checks(callee, argument, depth - 1))
+            ):
+                steps.append(step)
+        return min(steps)
+
+
+_HELPERS: weakref.WeakKeyDictionary[ProjectIndex, Helpers] = weakref.WeakKeyDictionary()
+
+
+def helpers_of(project: ProjectIndex) -> Helpers:
+    """The :class:`Helpers` of an index, made once per index (the index lives per process)."""
+    if project not in _HELPERS:
+        _HELPERS[project] = Helpers(project)
+    return _HELPERS[project]
+
+
+def _parameter_name(summary: ModuleSummary, key: str, parameter: str | int) -> str | None:
+    parameters = summary.parameters.get(key, [])
+    if isinstance(parameter, int):
+        return parameters[parameter] if parameter < len(parameters) else None
+    return parameter if parameter in parameters else None
+
+
+def _reached(flows: list[list], parameter: str) -> set[int]:
+    """The flows that carry ``parameter``'s value (directly, or an earlier one's result)."""
+    reached: set[int] = set()
+    for index, (source, *_) in enumerate(flows):
+        if source == parameter or (isinstance(source, int) and source in reached):
+            reached.add(index)
+    return reached
+
+
+def names_a_validator(name: str) -> bool:
+    """A function named so checks the image it is given (``validate_image``,
+    ``check_upload``; not ``subprocess.check_call``)."""
+    words = name_words(name.rpartition(".")[2])
+    return bool(words) and words[0] in VALIDATOR_WORDS and not name.startswith("subprocess.")
+
+
+def _pillow_limited(summary: ModuleSummary) -> bool:
+    """The module sets ``Image.MAX_IMAGE_PIXELS`` below Pillow's default."""
+    text = summary.settings.get(PILLOW_LIMIT_SETTING)
+    if text is None:
+        return False
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    limit = pixel_limit(SemanticModel(ast.Module(body=[], type_ignores=[])), tree.body)
+    return limit is not None and limit < PILLOW_MAX_IMAGE_PIXELS

@@ -1,0 +1,155 @@
+"""The project index's facts of where a function's parameters go (``flows``), what its
+conditions read (``conditions``) and what a module sets on imported modules
+(``settings``): generic facts, which OOM401 reads to follow an upload into a helper."""
+
+from __future__ import annotations
+
+import textwrap
+
+from oomlint.python.project import ModuleSummary, summarize
+
+
+def summary_of(source: str) -> ModuleSummary:
+    summary = summarize(textwrap.dedent(source), "app/m.py", "app.m", False)
+    assert summary is not None
+    return summary
+
+
+def test_a_parameter_into_a_call_then_methods_on_its_result_in_the_order_they_run():
+    summary = summary_of(
+        """
+        from PIL import Image
+
+        def crop(upload, box):
+            return Image.open(upload).convert("RGB").crop(box)
+        """
+    )
+    assert summary.flows == {"crop": [["upload", "PIL.Image.open", 0, [["convert", 1], ["crop", 2]], 0]]}
+    assert summary.parameters == {"crop": ["upload", "box"]}
+
+
+def test_what_a_parameter_flowed_into_flows_on_through_names_attributes_and_methods():
+    summary = summary_of(
+        """
+        import io
+        from PIL import Image
+
+        def thumbnail(upload):
+            data = upload.file.read()
+            image = Image.open(io.BytesIO(data))
+            image.thumbnail((64, 64))
+        """
+    )
+    assert summary.flows == {
+        "thumbnail": [["upload", "io.BytesIO", 0, [], 0], [0, "PIL.Image.open", 0, [["thumbnail", 2]], 1]]
+    }
+
+
+def test_keywords_and_methods_of_a_class_without_self():
+    summary = summary_of(
+        """
+        import cv2
+        from app import imaging
+
+        class Scanner:
+            def scan(self, path, *, flags):
+                imaging.load(source=path)
+                return cv2.imread(self.path)
+        """
+    )
+    assert summary.flows == {"Scanner.scan": [["path", "app.imaging.load", "source", [], 0]]}
+    assert summary.parameters == {"Scanner.scan": ["path", "flags"]}
+
+
+def test_calls_given_no_parameter_and_callees_with_no_name_are_left_out():
+    summary = summary_of(
+        """
+        from PIL import Image
+
+        def logo():
+            return Image.open("logo.png").convert("RGB")
+
+        def nested(upload):
+            upload.seek(0)
+            make = lambda: Image.open(upload)
+            return make
+        """
+    )
+    assert summary.flows == {}
+    assert summary.parameters == {}
+
+
+def test_conditions_read_attributes_of_flows_and_of_parameters_through_assigned_names():
+    summary = summary_of(
+        """
+        import imagesize
+        from PIL import Image
+
+        def check(upload, image):
+            width, height = Image.open(upload).size
+            if width * height > 100:
+                raise ValueError
+            assert image.height < 10
+
+        def header(path):
+            if imagesize.get(path)[0] > 5:
+                return None
+        """
+    )
+    assert summary.conditions == {
+        "check": [[0, "", 1], [0, "size", 1], ["image", "height", 2]],
+        "header": [[0, "", 1]],
+    }
+    assert summary.flows["header"] == [["path", "imagesize.get", 0, [], 0]]
+
+
+def test_settings_of_imported_modules_at_module_level_only():
+    summary = summary_of(
+        """
+        import os
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = 50 * 1000 * 1000
+        os.environ = {}
+        LIMIT = 3
+
+        def later():
+            Image.MAX_IMAGE_PIXELS = None
+        """
+    )
+    assert summary.settings == {"PIL.Image.MAX_IMAGE_PIXELS": "50 * 1000 * 1000", "os.environ": "{}"}
+
+
+def test_the_facts_survive_the_cache_format():
+    summary = summary_of(
+        """
+        from PIL import Image
+
+        def crop(upload):
+            if upload.size > 10:
+                return None
+            return Image.open(upload).load()
+        """
+    )
+    assert ModuleSummary.from_json(summary.to_json()) == summary
+    assert summary.conditions == {"crop": [["upload", "size", 0]]}
+    assert summary.flows == {"crop": [["upload", "PIL.Image.open", 0, [["load", 2]], 1]]}
+
+
+def test_a_condition_on_a_global_made_in_another_function_reads_no_flow_of_this_one():
+    summary = summary_of(
+        """
+        from app.cache import Cache
+
+        def setup(settings):
+            global CACHE
+            CACHE = Cache(settings["name"])
+
+        def token():
+            value = CACHE.get("token")
+            if value:
+                return value
+        """
+    )
+    assert summary.flows == {"setup": [["settings", "app.cache.Cache", 0, [], 0]]}
+    assert summary.conditions == {}
