@@ -31,9 +31,14 @@ def project_root(start: str | os.PathLike) -> Path | None:
     """The nearest folder at or above ``start`` holding a project marker, if any. A
     package (a folder with ``__init__.py``) is no project's root: its ``setup.py`` is a
     module (a Django view named so), not the project's."""
-    start = Path(os.path.abspath(start))
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
+    start = os.path.abspath(start)
+    return _root_of(start if os.path.isdir(start) else os.path.dirname(start))
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of(directory: str) -> Path | None:
+    """Once per folder, not per file: a check asks for every file."""
+    for folder in (Path(directory), *Path(directory).parents):
         if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS) and not os.path.exists(folder / "__init__.py"):
             return folder
     return None

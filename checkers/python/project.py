@@ -32,14 +32,14 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import FunctionNode, last_name
+from oomlint.python.astutil import last_name
 from oomlint.python.checker import Walker
 from oomlint.python.parsing import parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "5"
-CALL_GRAPH = ("calls", "module_calls", "runs")
+SUMMARY_FORMAT = "6"
+CALL_GRAPH = ("calls", "module_calls")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 """Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
@@ -87,9 +87,6 @@ class ModuleSummary:
     module_calls: list[str] = field(default_factory=list)
     """What the module calls at import time (module level, class bodies, ``if __name__
     == "__main__":``)."""
-    runs: dict[str, list[str]] = field(default_factory=dict)
-    """Per function: how often it runs as its module shows it (``[kind, why]`` of
-    :class:`oomlint.python.runs.Frequency`), when the module decides it."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows`` or ``conditions``: its parameters' names, positional ones
     first (a method's without ``self``/``cls``)."""
@@ -203,7 +200,8 @@ class Summarizer:
         """Functions that give every caller the same object (memoized, properties)."""
         self._calls: list[tuple[str | None, ast.Call, str]] = []
         """``(function key or None at import time, call, callee)`` of the calls of names."""
-        self._functions: dict[str, FunctionNode] = {}
+        self._loops: dict[str | None, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        """Per function (None: module level), the spans of code its loops run again and again."""
         self._flows: dict[str, list[list]] = {}
         self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
         """Each call looked at in a function: the index of its flow in the function's, or None."""
@@ -217,7 +215,9 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
-            ast.Call: "visit_Call", ast.FunctionDef: "visit_FunctionDef", ast.AsyncFunctionDef: "visit_FunctionDef",
+            ast.Call: "visit_Call", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
+            ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
+            ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
         }
 
@@ -238,12 +238,20 @@ class Summarizer:
         if key is not None:
             self._note_flow(node, key)
 
-    def visit_FunctionDef(self, node: FunctionNode) -> None:
-        scope = self.model.scope
-        if scope is self.model.module_scope:
-            self._functions[node.name] = node
-        elif scope.kind == "class" and scope.parent is self.model.module_scope:
-            self._functions[f"{scope.node.name}.{node.name}"] = node
+    def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
+        """What runs again and again: a loop's body (a ``while`` test too), a comprehension
+        but its first iterable."""
+        model = self.model
+        key = self._function_key() if model.executing_function is model.function else None
+        if model.executing_function is not None and key is None:
+            return
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            first = node.test if isinstance(node, ast.While) else node.body[0]
+            last = node.body[-1]
+        else:
+            first, last = node.generators[0].target, getattr(node, "value", None) or node.elt
+            first = min((first, last), key=_start)
+        self._loops.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
 
     def visit_Return(self, node: ast.Return) -> None:
         key = self._function_key()
@@ -303,10 +311,8 @@ class Summarizer:
             if binding is not None and binding.kind == "import":
                 self.summary.aliases[bound] = absolute_name(binding.qualname, self.summary.name, self.summary.is_package)
 
-    def finish(self, runs: Runs | None = None) -> ModuleSummary:
-        """The summary; with the module's :class:`Runs` (made after the walk), its call graph too."""
-        if runs is not None:
-            self._call_graph(runs)
+    def finish(self) -> ModuleSummary:
+        self._call_graph()
         for key, elements in self._returns.items():
             if key in self._generators:
                 continue
@@ -319,20 +325,20 @@ class Summarizer:
         self.summary.conditions = self._conditions
         return self.summary
 
-    def _call_graph(self, runs: Runs) -> None:
-        runs.index()
+    def _call_graph(self) -> None:
         module_calls = set()
         for key, call, callee in self._calls:
             if key is None:
                 module_calls.add(callee)
             else:
                 called = self.summary.calls.setdefault(key, {})
-                called[callee] = called.get(callee, False) or call in runs.looped
+                called[callee] = called.get(callee, False) or self._in_loop(key, call)
         self.summary.module_calls = sorted(module_calls)
-        for key, function in self._functions.items():
-            frequency = runs.of(function)
-            if frequency.kind != UNKNOWN:
-                self.summary.runs[key] = [frequency.kind, frequency.why]
+
+    def _in_loop(self, key: str, call: ast.Call) -> bool:
+        start, end = _start(call), (call.end_lineno, call.end_col_offset)
+        return any(first <= start and end <= last for first, last in self._loops.get(key, ()))
+
     # Where parameters go: the facts rules read to follow a value into a helper.
 
     def _note_flow(self, node: ast.Call, key: str) -> None:
@@ -503,6 +509,8 @@ class ProjectIndex:
         """Names what the index held when it was made (its summaries, the project's modules):
         a check's results depend on it, and on the modules it :meth:`watch` es beyond it."""
         self._eager: frozenset[str] = frozenset()
+        self._paths: dict[str, str] = {}
+        self._local_runs: dict[str, dict[str, tuple[str, str]]] = {}
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
         self._function_names: frozenset[str] | None = None
@@ -518,6 +526,7 @@ class ProjectIndex:
     def add(self, path: str, summary: ModuleSummary) -> None:
         self.modules[summary.name] = summary
         self.by_path[os.path.abspath(path)] = summary
+        self._paths[summary.name] = path
         self._function_names = None
 
     def function_names(self) -> frozenset[str]:
@@ -636,9 +645,9 @@ class ProjectIndex:
         across the project do (many if one calls it in a loop or runs many times, else per
         instance, else unknown, else once); unknown without callers."""
         summary, rest = self._split(qualified)
-        if summary is not None and rest in summary.runs:
-            kind, why = summary.runs[rest]
-            return kind, why
+        local = self.local_frequency(summary.name, rest) if summary is not None else None
+        if local is not None:
+            return local
         if depth > _MAX_DEPTH or qualified in visiting:
             return UNKNOWN, ""
         found: dict[str, tuple[str, str]] = {}
@@ -654,6 +663,14 @@ class ProjectIndex:
                     why = f"is called from '{name}', which {why}"
             found.setdefault(kind, (kind, why))
         return next((found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found), (UNKNOWN, ""))
+
+    def local_frequency(self, module: str, key: str) -> tuple[str, str] | None:
+        """How often a function (``name`` or ``Class.name``) of a summarized module runs as
+        its module shows it, None when the module does not decide. Worked out when first
+        asked (only OOM205's questions about callers need it), from the module's file."""
+        if module not in self._local_runs:
+            self._local_runs[module] = _local_runs(self._paths.get(module))
+        return self._local_runs[module].get(key)
 
     def _canonical(self, qualified: str, depth: int = 0) -> str:
         """``qualified`` through the re-exports of the summarized modules it passes
@@ -750,6 +767,37 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 # ------------------------------------------------------------------ building
 
 
+def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
+    """How often each function of a module's file runs, as the module alone shows it."""
+    text = _source(path) if path is not None else None
+    try:
+        tree = parse(text, filename=path) if text is not None else None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is None:
+        return {}
+    model = SemanticModel(tree)
+    Walker(model, []).run(tree)
+    runs = Runs(model, tree)
+    found = {}
+    for statement in tree.body:
+        for function, key in _functions_of(statement):
+            frequency = runs.of(function)
+            if frequency.kind != UNKNOWN:
+                found[key] = (frequency.kind, frequency.why)
+    return found
+
+
+def _functions_of(statement: ast.stmt):
+    """``(function, key)`` of a module-level function, or of the methods of a module-level class."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        yield statement, statement.name
+    elif isinstance(statement, ast.ClassDef):
+        for item in statement.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield item, f"{statement.name}.{item.name}"
+
+
 def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
     """A module's summary, or None when it does not parse (its own check says why)."""
     try:
@@ -762,7 +810,7 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
         Walker(model, [summarizer]).run(tree)
     except RecursionError:
         return None
-    return summarizer.finish(Runs(model, tree))
+    return summarizer.finish()
 
 
 def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:
@@ -848,16 +896,7 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
         for name in summary.values:
             if index.origin(f"{summary.name}.{name}", shared=True) in follows:
                 found.add(name)
-        for key, flows in summary.flows.items():
-            # A parameter given to one of them (``Image.open(upload)``), or to such a function.
-            if any(_named(flow[1], follows) or flow[1].rpartition(".")[2] in found for flow in flows):
-                found.add(key.rpartition(".")[2])
     return found
-
-
-def _named(qualified: str, follows: frozenset[str]) -> bool:
-    """``PIL.Image.open`` is one of ``PIL.Image``'s."""
-    return qualified in follows or qualified.rpartition(".")[0] in follows
 
 
 def _stats(paths: list[str]) -> dict[str, list[int]]:
@@ -903,6 +942,10 @@ def _key_of(summary: ModuleSummary) -> str:
     return content_key(summary.to_json())
 
 
+def _start(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
 def _followed(summary: ModuleSummary) -> bytes:
     """The summary less its call graph, for the index's digest: what callers a check
     asked about is noted apart (:meth:`ProjectIndex.callers`), so that editing a call
@@ -916,7 +959,7 @@ def _followed(summary: ModuleSummary) -> bytes:
 def _sites_key(index: ProjectIndex, sites: list[tuple[str, str | None, bool]]) -> str:
     """What a frequency learned from these call sites depends on: the sites, and what
     the callers' modules say about how often each caller runs."""
-    local = [index.modules[module].runs.get(caller) if caller else None for module, caller, _ in sites]
+    local = [index.local_frequency(module, caller) if caller else None for module, caller, _ in sites]
     return content_key(json.dumps([sites, local]))
 
 
