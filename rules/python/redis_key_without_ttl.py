@@ -312,6 +312,7 @@ class RedisKeyWithoutTtl(Rule):
         if command in MAPPING_MEMBERS:
             mapping = argument(call, *MAPPING_MEMBERS[command])
             if mapping is not None:
+                mapping = self.model.resolve(mapping)  # ``status = {...}; hset(key, mapping=status)``
                 if not isinstance(mapping, ast.Dict) or None in mapping.keys:
                     return False
                 values = [*values, *mapping.keys]
