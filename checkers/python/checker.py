@@ -57,6 +57,8 @@ def check_source(
     does not parse is never a silent pass in oomlint's own hosts; flake8 and pylint
     report syntax errors themselves.
     """
+    if project is not None:
+        project.own_module(path)  # test code the index left out: its own helpers count too
     helpers = project.function_names() if project is not None else frozenset()
     uses_helper = functools.cache(lambda: not helpers.isdisjoint(_IDENTIFIER.findall(source)))
     rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, uses_helper)]

@@ -501,6 +501,8 @@ class ProjectIndex:
     def __init__(self, root: Path, cache: Cache, summaries: Iterable[tuple[str, ModuleSummary]] = ()):
         self.root = root
         self.cache = cache
+        self.tests: set[str] = set()
+        """The project's test files, left out (see :meth:`own_module`)."""
         self.files: dict[str, str] = {}
         """Modules of the project not summarized yet, by name: their paths. A rule that
         follows a name into one (a base class, a re-export) has it summarized then."""
@@ -529,6 +531,14 @@ class ProjectIndex:
         self._paths[summary.name] = path
         self._function_names = None
 
+    def own_module(self, path: str) -> tuple[str, bool]:
+        """:meth:`module_for` of a file being checked; test code checked all the same
+        (``test-files = []``, or named on the command line) gets its summary then."""
+        name, is_package = self.module_for(path)
+        if name not in self.modules and os.path.abspath(path) in self.tests:
+            self._load(path)
+        return name, is_package
+
     def function_names(self) -> frozenset[str]:
         """The last names of the project's functions that return a call's value or pass
         a parameter to one, and of its module-level names bound to one (``SessionLocal =
@@ -556,7 +566,8 @@ class ProjectIndex:
         (a memoized ``get_redis()``): what it is, not whether the caller owns it."""
         if depth > _MAX_DEPTH:
             return qualified
-        summary, rest = self._split(qualified)
+        # A module the index passed over calls nothing that leads where rules follow: not loaded.
+        summary, rest = self._split(qualified, load=False)
         if summary is None:
             return qualified
         if rest in summary.returns:
@@ -685,14 +696,14 @@ class ProjectIndex:
                 return self._canonical(".".join([target, *parts[cut + 1:]]), depth + 1)
         return qualified
 
-    def _split(self, qualified: str) -> tuple[ModuleSummary | None, str]:
+    def _split(self, qualified: str, load: bool = True) -> tuple[ModuleSummary | None, str]:
         """The summary of the longest module of the project ``qualified`` starts with
-        (summarized now if the index passed over it), and the rest of the name."""
+        (with ``load``, summarized now if the index passed over it), and the rest of the name."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
             summary = self.modules.get(module)
-            if summary is None and module in self.files:
+            if summary is None and load and module in self.files:
                 summary = self._load(self.files.pop(module))
             if summary is not None:
                 if self._watching is not None and module not in self._eager:
@@ -760,7 +771,7 @@ def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | N
 
 def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
     project = context.project
-    module, is_package = context.shared(ProjectIndex, lambda: project.module_for(context.path))
+    module, is_package = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return project_name(context.model, expr, module, is_package, scope)
 
 
@@ -817,13 +828,20 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     """The index of the project at ``root``: its Python files that can lead to one of the
     callables ``follows`` names (qualified names), each summarized or read from ``cache``.
 
-    Round by round: the files that call one of the wanted names (``connect(``), then
+    Round by round (test code left out): the files that call one of the wanted names (``connect(``), then
     those that call a function or value of the project found to lead to one, up to
     ``_MAX_ROUNDS``. When no file changed since the last run (same paths, sizes and
     modification times), the last run's choice is read from the cache instead."""
     follows = frozenset(follows)
     index = ProjectIndex(root, cache)
-    paths = list(files if files is not None else project_files(root))
+    # Test code is not checked (unless ``test-files`` says otherwise), and production code
+    # does not import it: its helpers lead nowhere a finding is.
+    paths = []
+    for path in files if files is not None else project_files(root):
+        if find_config(path).is_test_code(path):
+            index.tests.add(os.path.abspath(path))
+        else:
+            paths.append(path)
     wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
     stats = _stats(paths)
     manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
