@@ -748,10 +748,9 @@ def _analyse(
                 reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        # A factory's risk is in what it does with its input (``sock.connect(address)``):
-        # ``conn.cursor()`` on what it has just made fails no more than the making did.
-        quiet = quiet_calls | _calls_without_arguments(function) if returned else quiet_calls
-        scan = _PathScan(resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet)
+        scan = _PathScan(
+            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned
+        )
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             if returned:
@@ -762,10 +761,6 @@ def _analyse(
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
-
-
-def _calls_without_arguments(function: FunctionNode) -> set[int]:
-    return {id(node) for node in ast.walk(function) if isinstance(node, ast.Call) and not node.args and not node.keywords}
 
 
 def _returned_only(resource: Resource) -> bool:
@@ -967,11 +962,17 @@ def _unwrap(expr: ast.expr) -> ast.expr:
 
 def _statements(body):
     """Every statement of a function body, nested functions left out."""
+    for block in _blocks(body):
+        yield from block
+
+
+def _blocks(body: list[ast.stmt]):
+    """The function's statement lists, nested functions left out."""
+    yield body
     for statement in body:
-        yield statement
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for block in child_blocks(statement):
-                yield from _statements(block)
+                yield from _blocks(block)
 
 
 # ------------------------------------------------------------------ uses of names
@@ -1265,13 +1266,22 @@ class _PathScan:
     resource is held, unprotected, and something can leave the function without it."""
 
     def __init__(
-        self, resource: Resource, ancestors: set[int], in_coroutine: bool, in_fixture: bool, quiet_calls: set[int]
+        self,
+        resource: Resource,
+        ancestors: set[int],
+        in_coroutine: bool,
+        in_fixture: bool,
+        quiet_calls: set[int],
+        inputs_only: bool = False,
     ):
         self.resource = resource
         self.in_coroutine = in_coroutine
         self.in_fixture = in_fixture
         self.quiet_calls = quiet_calls
         """ids of calls that cannot raise (``event.set()``)."""
+        self.inputs_only = inputs_only
+        """For a factory: its risk is in what it does with its input (``sock.connect(address)``);
+        ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.release: str | None = None
@@ -1363,9 +1373,7 @@ class _PathScan:
             return CLOSED
         if id(node) in resource.handoffs or id(node) in resource.rebinds:
             return CLOSED
-        raising = _first_raising([item for item in nodes if id(item) not in self.quiet_calls], self.in_fixture)
-        if raising is not None:
-            self.expose(_cause(raising), exception=True)
+        self.note_raising(nodes)
         if isinstance(node, ast.Return):
             self.expose(f"the return at line {node.lineno}")
             return None
@@ -1386,10 +1394,18 @@ class _PathScan:
     def header(self, expressions: list[ast.expr], state: int) -> None:
         """The expressions a compound statement evaluates first (test, iterable, items)."""
         if state == OPEN:
-            nodes = [item for expr in expressions for item in _own_nodes(expr) if id(item) not in self.quiet_calls]
-            raising = _first_raising(nodes, self.in_fixture)
-            if raising is not None:
-                self.expose(_cause(raising), exception=True)
+            self.note_raising([item for expr in expressions for item in _own_nodes(expr)])
+
+    def note_raising(self, nodes: list[ast.AST]) -> None:
+        """Expose the resource to the first of ``nodes`` that can raise."""
+        raising = _first_raising([item for item in nodes if self.can_raise(item)], self.in_fixture)
+        if raising is not None:
+            self.expose(_cause(raising), exception=True)
+
+    def can_raise(self, node: ast.AST) -> bool:
+        if id(node) in self.quiet_calls:
+            return False
+        return not (self.inputs_only and isinstance(node, ast.Call) and not node.args and not node.keywords)
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -1484,19 +1500,10 @@ def _release_flags(body: list[ast.stmt], releases: set[int]) -> dict[str, bool]:
                 isinstance(following, ast.Assign) and len(following.targets) == 1
                 and isinstance(following.targets[0], ast.Name)
                 and isinstance(following.value, ast.Constant) and isinstance(following.value.value, bool)
-                and any(id(node) in releases for node in ast.walk(statement))
+                and _touches([statement], releases)
             ):
                 flags[following.targets[0].id] = following.value.value
     return flags
-
-
-def _blocks(body: list[ast.stmt]):
-    """The function's statement lists, nested functions left out."""
-    yield body
-    for statement in body:
-        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for block in child_blocks(statement):
-                yield from _blocks(block)
 
 
 def _merge(*states: int | None) -> int | None:

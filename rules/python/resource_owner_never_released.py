@@ -122,6 +122,33 @@ class ResourceOwnerNeverReleased(Rule):
         super().__init__(context, options)
         self.analysis = shared_analysis(context, options["extra-resources"])
         self.owned: dict[ast.ClassDef, list[_Owned]] = {}
+        self.handled: dict[ast.ClassDef, set[str]] = {}
+        """Attributes of ``self`` that a method of the class releases, manages with ``with``,
+        hands to a call or gives out: anything but reading them through a method."""
+        self.released_outside: set[str] = set()
+        """Attributes released from outside their object (``store.con.close()``)."""
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        owner = self._owner(node.value)
+        if owner is not None and _hands_over(node, self.model.parent):
+            self.handled.setdefault(owner, set()).add(node.attr)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            type(func) is ast.Attribute and type(func.value) is ast.Attribute and func.attr not in _USES
+            and self._owner(func.value.value) is None
+        ):
+            self.released_outside.add(func.value.attr)
+
+    def _owner(self, expr: ast.expr) -> ast.ClassDef | None:
+        """The class whose method's ``self`` ``expr`` is, also in closures of the method."""
+        if type(expr) is not ast.Name:
+            return None
+        binding = self.model.lookup(expr.id)
+        if binding is None or binding.kind != "param" or not self.model.is_self(expr, binding.scope):
+            return None
+        return binding.scope.enclosing_class().node
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1:
@@ -148,14 +175,13 @@ class ResourceOwnerNeverReleased(Rule):
     def finish(self) -> None:
         if not self.owned:
             return
-        released_outside = _attributes_released_through_objects(self.context.tree)
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
             if self._has_lifecycle(owner):
                 continue
-            handled = _attributes_handled(owner)
+            handled = self.handled.get(owner, set())
             for item in stored:
-                if item.attribute in handled or item.attribute in released_outside:
+                if item.attribute in handled or item.attribute in self.released_outside:
                     continue
                 if runs.of(item.method).kind == ONCE:
                     continue
@@ -180,32 +206,22 @@ class ResourceOwnerNeverReleased(Rule):
         return False
 
 
-def _attributes_handled(owner: ast.ClassDef) -> set[str]:
-    """Attributes of ``self`` that some method of the class releases, manages with
-    ``with``, hands to a call or gives out: anything but reading them through a method."""
-    handled = set()
-    for method in owner.body:
-        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
-            continue
-        own = method.args.args[0].arg
-        parents = {child: node for node in ast.walk(method) for child in ast.iter_child_nodes(node)}
-        for node in ast.walk(method):
-            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == own):
-                continue
-            parent = parents.get(node)
-            if isinstance(parent, ast.Attribute):
-                if isinstance(parents.get(parent), ast.Call) and parents[parent].func is parent:
-                    if parent.attr not in _USES:
-                        handled.add(node.attr)  # self.con.close(), or any method that may release it
-                else:
-                    handled.add(node.attr)  # self.con.close handed over (weakref.finalize, callback)
-            elif isinstance(parent, (ast.Call, ast.keyword, ast.withitem, ast.Return, ast.Yield, ast.YieldFrom,
-                                     ast.Tuple, ast.List, ast.Dict, ast.Set)):
-                handled.add(node.attr)
-            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
-                handled.add(node.attr)  # another name now holds it
-    return handled
+def _hands_over(node: ast.Attribute, parent_of) -> bool:
+    """Whether ``self.<name>`` here is released (``self.con.close()``, or any method that may
+    release it), managed, handed to a call or given out, rather than used."""
+    parent = parent_of(node)
+    if isinstance(parent, ast.Attribute):
+        call = parent_of(parent)
+        # ``self.con.execute(...)`` uses it; ``self.con.close`` handed over (finalize, callback) ends it.
+        return not (isinstance(call, ast.Call) and call.func is parent) or parent.attr not in _USES
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+        return parent.value is node  # another name now holds it
+    return isinstance(parent, _HANDED_TO)
 
+
+_HANDED_TO = (
+    ast.Call, ast.keyword, ast.withitem, ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Dict, ast.Set
+)
 
 # Methods of resources that use them without ending them: calling one is no release.
 _USES = frozenset(
@@ -216,18 +232,3 @@ _USES = frozenset(
      "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
      "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
 )
-
-
-def _attributes_released_through_objects(tree: ast.Module) -> set[str]:
-    """Attributes released from outside their object (``store.con.close()``)."""
-    released = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr not in _USES
-            and isinstance(node.func.value, ast.Attribute)
-            and not (isinstance(node.func.value.value, ast.Name) and node.func.value.value.id in ("self", "cls"))
-        ):
-            released.add(node.func.value.attr)
-    return released
