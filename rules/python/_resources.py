@@ -640,9 +640,8 @@ class ResourceAnalysis:
         if any(word in FILE_OBJECT_WORDS for word in name_words(parameter.arg)):
             return True
         return any(
-            isinstance(node, ast.Attribute) and node.attr in FILE_METHODS and isinstance(node.value, ast.Name)
-            and node.value.id == parameter.arg
-            for node in ast.walk(self.model.function)
+            isinstance(parent, ast.Attribute) and parent.attr in FILE_METHODS
+            for parent in map(self.model.parent, name_uses(parameter.arg, self.model.function))
         )
 
     def reports(self, code: str) -> list[Report]:
