@@ -146,9 +146,11 @@ class ResourceOwnerNeverReleased(Rule):
         if type(expr) is not ast.Name:
             return None
         binding = self.model.lookup(expr.id)
-        if binding is None or binding.kind != "param" or not self.model.is_self(expr, binding.scope):
+        scope = binding.scope if binding is not None and binding.kind == "param" else None
+        owner = scope.enclosing_class() if scope is not None else None  # a lambda's parameter has none
+        if owner is None or not self.model.is_self(expr, scope):
             return None
-        return binding.scope.enclosing_class().node
+        return owner.node
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1:
