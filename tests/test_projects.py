@@ -106,15 +106,15 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     module that called nothing of it before."""
     root = copy("handlers")
     first = oomlint_json(".", cwd=root)
-    assert [f["line"] for f in first] == [8, 16, 23]
+    assert [f["line"] for f in first] == [11, 19, 26, 64, 81]
     package = root / "app" / "__init__.py"
     package.write_text(
         "from app.logs import setup_logging\n\n\ndef reload(times):\n    for _ in range(times):\n        setup_logging()\n",
         encoding="utf-8",
     )
     after = oomlint_json(".", cwd=root)
-    assert [(f["line"], f["message"].split(", and")[0]) for f in after if f["line"] == 29] == [
-        (29, "handler added to a process-wide logger in 'setup_logging', which is called in a loop in 'app.reload'")
+    assert [(f["line"], f["message"].split(", and")[0]) for f in after if f["line"] == 32] == [
+        (32, "handler added to a process-wide logger in 'setup_logging', which is called in a loop in 'app.reload'")
     ]
 
 

@@ -769,6 +769,23 @@ def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | N
     return None if name is None else project.value(name)
 
 
+def class_methods_of(context, owner: ast.ClassDef, seen: frozenset = frozenset()) -> set[str]:
+    """The names of the methods the class ``owner`` defines or inherits from classes of
+    its module and, when the file is checked in its project, of the project's other
+    modules (what it inherits from other libraries is not known)."""
+    model = context.model
+    methods = {item.name for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for base in owner.bases:
+        binding = model.module_binding(base, model.module_scope) if isinstance(base, ast.Name) else None
+        if binding is not None and binding.kind == "class":
+            if binding.node not in seen:
+                methods |= class_methods_of(context, binding.node, seen | {owner})
+        elif context.project is not None:
+            name = _project_name(context, base, model.module_scope)
+            methods |= (context.project.class_methods(name) if name else None) or set()
+    return methods
+
+
 def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
     project = context.project
     module, is_package = context.shared(ProjectIndex, lambda: project.own_module(context.path))

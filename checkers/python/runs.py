@@ -1,7 +1,7 @@
 """How often the module's functions run: once (set-up), many times, once per instance,
 or unknown.
 
-There is no project index yet, so the answer comes from the module alone:
+The module answers first:
 
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
   (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
@@ -21,10 +21,11 @@ There is no project index yet, so the answer comes from the module alone:
   callers are not seen), a nested function its parent does not call (a callback), or
   what only such code calls.
 
-A module-level function or a method of a module-level class that is unknown here is
-asked of the project index when the file is checked in its project
-(:meth:`oomlint.python.project.ProjectIndex.frequency`): its callers in the other
-modules decide, by the same rules (a call in a loop or from code that runs many times:
+A module-level function, a method of a module-level class, or the ``__init__`` of a
+module-level class the module does not make, that is unknown here is asked of the
+project index when the file is checked in its project
+(:meth:`oomlint.python.project.ProjectIndex.frequency`): its callers (the class's, for
+``__init__``) in the other modules decide, by the same rules (a call in a loop or from code that runs many times:
 many; only at import time, from ``main`` or from set-up: once).
 
 Computed once per file on first use (:func:`runs_of`), from the tree, after the walk:
@@ -175,10 +176,16 @@ class Runs:
         return Frequency(kind, why)
 
     def _instances(self, owner: ast.ClassDef, visiting: set) -> Frequency:
-        """``__init__``: once only for a class made once, at set-up, and never subclassed here."""
+        """``__init__``: once only for a class made once, at set-up, and never subclassed here.
+        Where the module does not make the class, the project's other modules say."""
         why = f"runs for every instance of '{owner.name}'"
         sites = self.sites.get(owner, [])
-        frequency = self._combine(sites, visiting) if sites else Frequency(UNKNOWN)
+        if sites:
+            frequency = self._combine(sites, visiting)
+        elif self.project is not None and owner in self.top_classes:
+            frequency = Frequency(*self.project.frequency(f"{self.module}.{owner.name}" if self.module else owner.name))
+        else:
+            frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
             return Frequency(MANY, f"{why}, and '{owner.name}' {frequency.why}")
         if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:

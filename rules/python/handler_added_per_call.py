@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, last_name, made_per_run, same_every_run
-from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
+from oomlint.python.project import class_methods_of
+from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
 
 HANDLER, HOOK, LISTENER = "handler", "hook", "listener"
 ACTIONS = {
@@ -24,6 +25,7 @@ WATCHED = frozenset({"addHandler", "register", "on", "add_listener"})
 GET_LOGGER = "logging.getLogger"
 ROOT_LOGGER = "logging.root"
 ATEXIT_REGISTER = "atexit.register"
+EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
 WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
 LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})
 BASIC_CONFIG = "logging.basicConfig"
@@ -136,10 +138,14 @@ class HandlerAddedPerCall(Rule):
       (`self.m()` from `__init__`, a loop, a handler; `Class.m()` from other modules):
       calls through an instance (`app.m()`) are not followed, and applications
       configure logging in methods of objects they make once;
-    - atexit hooks and listeners added in `__init__` are reported only with the
-      `hooks-in-init` option, or when the module shows the class made many times: on
-      real code almost every such registration belonged to an object made once per
-      process (a server, an application, a profiler per decorated function).
+    - atexit hooks and listeners added in `__init__` are reported when the project
+      shows the class made many times (in a loop, from a request handler), or when the
+      class is a context manager (its own or an inherited `__exit__`: one instance per
+      `with`, like a file, a connection or a document); otherwise only with the
+      `hooks-in-init` option: on real code almost every other such registration
+      belonged to an object made once per process (a server, an application, a
+      profiler per decorated function). A class the project makes only at set-up
+      (`main`, import time) runs its `__init__` once, handlers included.
 
     ## Example
     ```python
@@ -167,7 +173,8 @@ class HandlerAddedPerCall(Rule):
 
     ## Options
     - `hooks-in-init`: also report atexit hooks and listeners added in `__init__` (and
-      the methods it calls) when the module does not show how many instances are made.
+      the methods it calls) of classes that are no context managers, when the project
+      does not show how many instances are made.
       Worth turning on in libraries whose objects users create many of (clients,
       connections, documents).
 
@@ -194,8 +201,9 @@ class HandlerAddedPerCall(Rule):
         Option(
             "hooks-in-init",
             False,
-            "Also report atexit hooks and listeners added in __init__ (and what it calls) when the module "
-            "does not show how many instances are made; handlers there are always reported.",
+            "Also report atexit hooks and listeners added in __init__ (and what it calls) of classes that are "
+            "no context managers, when the project does not show how many instances are made; handlers there "
+            "are always reported.",
         ),
     )
 
@@ -313,7 +321,9 @@ class HandlerAddedPerCall(Rule):
         for candidate in self.candidates:
             frequency = runs.of(candidate.function)
             if frequency.kind == PER_INSTANCE and candidate.kind != HANDLER and not self.settings["hooks-in-init"]:
-                continue
+                if not self._made_per_use(candidate.owner):
+                    continue
+                frequency = Frequency(PER_INSTANCE, f"{frequency.why}, a context manager made for each 'with'")
             if frequency.kind not in (MANY, PER_INSTANCE) or self._undone(candidate) or self._guarded(candidate):
                 continue
             function = candidate.function.name
@@ -324,6 +334,13 @@ class HandlerAddedPerCall(Rule):
                 why=frequency.why,
                 advice=ADVICE[candidate.kind],
             )
+
+    def _made_per_use(self, owner: ast.ClassDef | None) -> bool:
+        """A context manager (``__exit__`` of its own or inherited from the module's or
+        the project's classes) is made for a ``with`` block at a time, as many as there
+        are uses: a hook that keeps each one piles up (a file, a connection, a document),
+        unlike one an application's server or core registers once."""
+        return owner is not None and bool(class_methods_of(self.context, owner) & EXIT_METHODS)
 
     def _guarded(self, candidate: _Candidate) -> bool:
         """Known to run only when a test that reads the registry or a once-only flag allows

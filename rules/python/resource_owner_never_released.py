@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.project import project_name
+from oomlint.python.project import class_methods_of
 from oomlint.python.runs import ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code, texts_needed
@@ -179,7 +179,7 @@ class ResourceOwnerNeverReleased(Rule):
             return
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
-            if self._has_lifecycle(owner):
+            if class_methods_of(self.context, owner) & LIFECYCLE_METHODS:
                 continue
             handled = self.handled.get(owner, set())
             for item in stored:
@@ -191,21 +191,6 @@ class ResourceOwnerNeverReleased(Rule):
                     item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
                     release=item.releases[0],
                 )
-
-    def _has_lifecycle(self, owner: ast.ClassDef) -> bool:
-        methods = {item.name for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        if methods & LIFECYCLE_METHODS:
-            return True
-        project = self.context.project
-        if project is None:
-            return False
-        module, is_package = project.module_for(self.context.path)
-        for base in owner.bases:
-            name = project_name(self.model, base, module, is_package, self.model.module_scope)
-            inherited = project.class_methods(name) if name else None
-            if inherited and inherited & LIFECYCLE_METHODS:
-                return True
-        return False
 
 
 def _hands_over(node: ast.Attribute, parent_of) -> bool:
