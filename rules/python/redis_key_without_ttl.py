@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument
+from oomlint.python.astutil import argument, last_name, name_words
 from oomlint.python.project import call_origin, value_origin
 from oomlint.python.semantic import Scope
 
@@ -73,7 +74,17 @@ REMOVES = {
     **dict.fromkeys(("lmove", "blmove"), "first_list"),
     **dict.fromkeys(("blpop", "brpop", "bzpopmin", "bzpopmax"), "keys"),
 }
+# Commands that walk the keys matching a pattern, and their pattern parameter.
+SCANS = {"scan_iter": (0, "match"), "scan": (1, "match"), "keys": (0, "pattern")}
+# Commands that cap a key's size: a key trimmed after each write is a store sized on purpose.
+TRIMS = frozenset({"ltrim", "xtrim", "zremrangebyrank", "zremrangebyscore", "zremrangebylex"})
 MAPPING_VIEWS = frozenset({"keys", "items"})
+
+# Words that name an account: keys named by their ids follow the accounts, not traffic.
+ACCOUNT_WORDS = frozenset(
+    {"user", "account", "member", "profile", "customer", "viewer", "owner", "author", "tenant", "organization", "org",
+     "team", "guild"}
+)
 
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
 _DEPTH = 8
@@ -92,6 +103,8 @@ class Key:
     """The same key on every call (per process, or per instance): see :meth:`RedisKeyWithoutTtl._fixed`."""
     shape: tuple | None
     """What a per-entity key shares with its siblings (see :func:`_shape`)."""
+    per_account: bool = False
+    """A per-entity key named by accounts only (see :meth:`RedisKeyWithoutTtl._per_account`)."""
 
 
 @dataclass(eq=False)
@@ -159,7 +172,18 @@ class RedisKeyWithoutTtl(Rule):
       the function then keeps the keys in step with their source, or deletes this key
       after writing it (a temporary key). A deletion in another function does not
       count (sessions deleted at logout stay when the user never logs out), nor does
-      deleting the key before writing it again.
+      deleting the key before writing it again, unless the module also walks the
+      family (`scan_iter(failures_key("*"))`, `keys("failures:*")`): a consumer that
+      drains every key of it.
+    - A per-entity key whose changing parts are all ids named after accounts
+      (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, also through
+      a key builder: `unread_key(user.id)`) makes one key per account: the keys follow
+      the accounts the application keeps, not its traffic. Such a key is bounded like a
+      fixed one when the write stores one value or fixed members
+      (`set(f"{user.id}-unread", 0)`), or when the same function trims it after the
+      write (a feed capped with `zremrangebyrank`); a list or set per account that
+      every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
+      jobs, orders, messages or sessions are traffic.
 
     A local name stands for the key it was assigned (`key = f"rate:{user_id}"`).
 
@@ -236,6 +260,10 @@ class RedisKeyWithoutTtl(Rule):
         self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
         # Per function, the keys it deletes and where.
         self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
+        # Per function, the keys it trims (their identities) and where.
+        self.trimmed: dict[ast.AST | None, list[tuple[str, Position]]] = {}
+        # The patterns of the keys the module walks (``scan_iter(key("*"))``, ``keys("jobs:*")``).
+        self.scanned: list[ast.expr] = []
         # Per (class, attribute): what the class stores there (``self.client = client``
         # with ``client: redis.Redis``), judged where it is assigned, in that scope.
         self.attributes: dict[tuple[ast.AST, str], str] = {}
@@ -268,6 +296,10 @@ class RedisKeyWithoutTtl(Rule):
         command = func.attr
         if command in WRITES:
             self._write(node, command)
+        elif command in SCANS:
+            pattern = argument(node, *SCANS[command])
+            if pattern is not None:
+                self.scanned.append(pattern)
         elif command in DELETES:
             for key in node.args:
                 if not isinstance(key, ast.Starred):
@@ -281,6 +313,8 @@ class RedisKeyWithoutTtl(Rule):
                 self.expired.setdefault(self.model.function, []).extend((token, at) for token in self._key_tokens(key))
             for item in key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]:
                 self._remove(item, node, deletes=command == "getdel")
+            if command in TRIMS:
+                self.trimmed.setdefault(self.model.function, []).append((self._describe(key).identity, _position(node)))
 
     def _write(self, call: ast.Call, command: str) -> None:
         if _passes(call, EXPIRING_PARAMETERS.get(command)) or _passes(call, UPDATING_PARAMETERS.get(command)):
@@ -291,8 +325,8 @@ class RedisKeyWithoutTtl(Rule):
         described = self._describe(key)
         if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
             self._end(described, None)
-        if described.fixed and self._bounded_content(call, command):
-            return  # one value, or fixed members, under one key: nothing grows
+        if (described.fixed or described.per_account) and self._bounded_content(call, command):
+            return  # one value, or fixed members, under one key (or one per account): nothing grows
         self.writes.append(Write(call, key, described, self.model.scope, self.model.function))
 
     def _bounded_content(self, call: ast.Call, command: str) -> bool:
@@ -359,12 +393,34 @@ class RedisKeyWithoutTtl(Rule):
                 for function, at in self.ended.get(key.identity, ())
             )
         position = _position(write.call)
+        if key.per_account and any(
+            identity == key.identity and at > position for identity, at in self.trimmed.get(write.function, ())
+        ):
+            return True  # a store per account, capped after each write
+        if self._swept(key):
+            return True
         for deleted, at in self.deleted.get(write.function, ()):
             if deleted.identity == key.identity:
                 if at > position:
                     return True
             elif key.shape is not None and deleted.shape == key.shape:
                 return True
+        return False
+
+    def _swept(self, key: Key) -> bool:
+        """The module walks the key's family (``scan_iter(key("*"))``, ``keys("failures:*")``)
+        and deletes keys of it: a consumer that drains every key, however many are written."""
+        if key.shape is None or not any(
+            deleted.shape == key.shape for deletions in self.deleted.values() for deleted, _ in deletions
+        ):
+            return False
+        template = _glob(key.shape)
+        for pattern in self.scanned:
+            if _shape(pattern) == key.shape:
+                return True
+            if template is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+                if fnmatch.fnmatchcase(template, pattern.value):
+                    return True
         return False
 
     def _updates_existing(self, write: Write) -> bool:
@@ -391,7 +447,15 @@ class RedisKeyWithoutTtl(Rule):
                 and binding.scope is not self.model.module_scope
             ):
                 key = binding.value
-        return Key(ast.dump(key), self._fixed(key, scope), _shape(key))
+        fixed = self._fixed(key, scope)
+        return Key(ast.dump(key), fixed, _shape(key), not fixed and self._per_account(key, scope))
+
+    def _per_account(self, key: ast.expr, scope: Scope | None) -> bool:
+        """Every part of the key that changes from call to call is the id of an account
+        (``f"{user.id}-feed"``, ``unread_key(request.user.pk)``, ``f"quota:{user_id}"``):
+        the keys follow the accounts the application keeps, not its traffic."""
+        varying = [part for part in _parts(key) if not self._fixed(part, scope)]
+        return bool(varying) and all(_account_id(part) for part in varying)
 
     def _fixed(self, key: ast.expr, scope: Scope | None = None) -> bool:
         """The same key on every call: a constant, a module-level name, an attribute of
@@ -502,6 +566,33 @@ def _passes(call: ast.Call, parameters) -> bool:
     return False
 
 
+def _parts(key: ast.expr) -> list[ast.expr]:
+    """What a key is made of: the values of an f-string, the arguments of a key builder,
+    the sides of a ``+`` or ``%``; the key itself otherwise."""
+    if isinstance(key, ast.JoinedStr):
+        return [part.value for part in key.values if isinstance(part, ast.FormattedValue)]
+    if isinstance(key, ast.Call) and (key.args or key.keywords):
+        return [item for value in (*key.args, *(keyword.value for keyword in key.keywords)) for item in _parts(value)]
+    if isinstance(key, ast.BinOp):
+        return [*_parts(key.left), *_parts(key.right)]
+    return [key]
+
+
+def _account_id(expr: ast.expr) -> bool:
+    """``user.id``, ``request.user.pk``, ``user_id``, ``self.account_id``: an id, named
+    after a user or account."""
+    name = last_name(expr)
+    if name is None:
+        return False
+    words = name_words(name)
+    if words[-1:] != ["id"] and words[-1:] != ["pk"]:
+        return False
+    if len(words) == 1:
+        owner = last_name(expr.value) if isinstance(expr, ast.Attribute) else None
+        words = name_words(owner) if owner else []
+    return any(word in ACCOUNT_WORDS for word in words)
+
+
 def _shape(key: ast.expr) -> tuple | None:
     """What a per-entity key shares with the others of its family: the text around an
     f-string's holes (``session:{}``), the key builder it calls (``_policy_key(...)``),
@@ -515,6 +606,13 @@ def _shape(key: ast.expr) -> tuple | None:
         sides = tuple(side.value if isinstance(side, ast.Constant) else _shape(side) for side in (key.left, key.right))
         return ("op", type(key.op).__name__, *sides) if any(side is not None for side in sides) else None
     return None
+
+
+def _glob(shape: tuple) -> str | None:
+    """The text of an f-string key's family with ``*`` for its holes (``failures:*``)."""
+    if shape[0] != "f":
+        return None
+    return "".join("*" if part is None else part for part in shape[1])
 
 
 def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:
