@@ -626,6 +626,27 @@ class ProjectIndex:
             methods |= self.class_methods(base, depth + 1) or set()
         return methods
 
+    def self_calls(self, qualified: str, method: str, depth: int = 0) -> set[str] | None:
+        """The names of the methods that ``method`` of the project class ``qualified`` (its
+        own or the nearest inherited from project classes) calls on ``self``; None when no
+        project class in reach defines it."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        if rest in summary.aliases:
+            return self.self_calls(summary.aliases[rest], method, depth + 1)
+        if rest not in summary.methods:
+            return None
+        if method in summary.methods[rest]:
+            prefix = f"{summary.name}.{rest}."
+            called = summary.calls.get(f"{rest}.{method}", {})
+            return {callee[len(prefix):] for callee in called if callee.startswith(prefix) and "." not in callee[len(prefix):]}
+        for base in summary.bases[rest]:
+            found = self.self_calls(base, method, depth + 1)
+            if found is not None:
+                return found
+        return None
+
     def callers(self, qualified: str) -> list[tuple[str, str | None, bool]]:
         """Where the project calls the function or class ``qualified``: ``(module, caller
         key, in a loop)`` per calling function (caller None: at import time), through
@@ -769,21 +790,70 @@ def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | N
     return None if name is None else project.value(name)
 
 
-def class_methods_of(context, owner: ast.ClassDef, seen: frozenset = frozenset()) -> set[str]:
+def class_methods_of(context, owner: ast.ClassDef) -> set[str]:
     """The names of the methods the class ``owner`` defines or inherits from classes of
     its module and, when the file is checked in its project, of the project's other
     modules (what it inherits from other libraries is not known)."""
+    methods = _defined(owner)
+    for ancestor in _ancestors(context, owner):
+        if isinstance(ancestor, ast.ClassDef):
+            methods |= _defined(ancestor)
+        else:
+            methods |= context.project.class_methods(ancestor) or set()
+    return methods
+
+
+def self_calls_of(context, owner: ast.ClassDef, method: str) -> set[str]:
+    """The names of the methods that ``method`` of ``owner`` (its own, else the nearest
+    inherited one the module or the project shows) calls on ``self``: what
+    ``__exit__`` releases, for one."""
+    for ancestor in (owner, *_ancestors(context, owner)):
+        if not isinstance(ancestor, ast.ClassDef):
+            found = context.project.self_calls(ancestor, method)
+        elif method in _defined(ancestor):
+            found = _self_calls(next(item for item in ancestor.body if getattr(item, "name", None) == method))
+        else:
+            continue
+        if found is not None:
+            return found
+    return set()
+
+
+def _ancestors(context, owner: ast.ClassDef, seen: frozenset = frozenset()):
+    """The classes ``owner`` derives from, nearest first: the module's as their
+    ``ClassDef``, the project's other modules' as qualified names (the index follows
+    their own bases)."""
     model = context.model
-    methods = {item.name for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for base in owner.bases:
         binding = model.module_binding(base, model.module_scope) if isinstance(base, ast.Name) else None
         if binding is not None and binding.kind == "class":
             if binding.node not in seen:
-                methods |= class_methods_of(context, binding.node, seen | {owner})
+                yield binding.node
+                yield from _ancestors(context, binding.node, seen | {owner})
         elif context.project is not None:
             name = _project_name(context, base, model.module_scope)
-            methods |= (context.project.class_methods(name) if name else None) or set()
-    return methods
+            if name is not None:
+                yield name
+
+
+def _defined(owner: ast.ClassDef) -> set[str]:
+    return {item.name for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _self_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """``close`` for ``self.close()`` in ``function``, a method (``self`` is its first parameter)."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if not positional:
+        return set()
+    receiver = positional[0].arg
+    return {
+        node.func.attr
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == receiver
+    }
 
 
 def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:

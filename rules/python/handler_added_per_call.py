@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, last_name, made_per_run, same_every_run
-from oomlint.python.project import class_methods_of
+from oomlint.python.project import self_calls_of
 from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
 
 HANDLER, HOOK, LISTENER = "handler", "hook", "listener"
@@ -25,7 +25,7 @@ WATCHED = frozenset({"addHandler", "register", "on", "add_listener"})
 GET_LOGGER = "logging.getLogger"
 ROOT_LOGGER = "logging.root"
 ATEXIT_REGISTER = "atexit.register"
-EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+EXIT_METHODS = ("__exit__", "__aexit__")
 WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
 LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})
 BASIC_CONFIG = "logging.basicConfig"
@@ -49,7 +49,8 @@ class _Candidate:
     kind: str
     emitter: str = ""
     attribute: str | None = None
-    """``handler`` of ``addHandler(self.handler)``: what users of the instance may remove."""
+    """``handler`` of ``addHandler(self.handler)``: what users of the instance may remove;
+    ``close`` of ``atexit.register(self.close)``: what the hook releases."""
 
 
 class HandlerAddedPerCall(Rule):
@@ -140,8 +141,10 @@ class HandlerAddedPerCall(Rule):
       configure logging in methods of objects they make once;
     - atexit hooks and listeners added in `__init__` are reported when the project
       shows the class made many times (in a loop, from a request handler), or when the
-      class is a context manager (its own or an inherited `__exit__`: one instance per
-      `with`, like a file, a connection or a document); otherwise only with the
+      class is a context manager whose `__exit__` (its own or inherited) releases what
+      the hook releases (`atexit.register(self.close)` and `self.close()` in
+      `__exit__`): one instance per `with`, like a file, a connection or a document;
+      otherwise only with the
       `hooks-in-init` option: on real code almost every other such registration
       belonged to an object made once per process (a server, an application, a
       profiler per decorated function). A class the project makes only at set-up
@@ -321,7 +324,7 @@ class HandlerAddedPerCall(Rule):
         for candidate in self.candidates:
             frequency = runs.of(candidate.function)
             if frequency.kind == PER_INSTANCE and candidate.kind != HANDLER and not self.settings["hooks-in-init"]:
-                if not self._made_per_use(candidate.owner):
+                if not self._made_per_use(candidate):
                     continue
                 frequency = Frequency(PER_INSTANCE, f"{frequency.why}, a context manager made for each 'with'")
             if frequency.kind not in (MANY, PER_INSTANCE) or self._undone(candidate) or self._guarded(candidate):
@@ -335,12 +338,17 @@ class HandlerAddedPerCall(Rule):
                 advice=ADVICE[candidate.kind],
             )
 
-    def _made_per_use(self, owner: ast.ClassDef | None) -> bool:
-        """A context manager (``__exit__`` of its own or inherited from the module's or
-        the project's classes) is made for a ``with`` block at a time, as many as there
-        are uses: a hook that keeps each one piles up (a file, a connection, a document),
-        unlike one an application's server or core registers once."""
-        return owner is not None and bool(class_methods_of(self.context, owner) & EXIT_METHODS)
+    def _made_per_use(self, candidate: _Candidate) -> bool:
+        """A context manager whose ``with`` block releases what the hook or listener
+        releases (``atexit.register(self.close)`` where ``__exit__``, its own or inherited
+        from the module's or the project's classes, calls ``self.close()``) is a resource
+        made for a ``with`` block at a time, as many as there are uses: the hook keeps each
+        one (a file, a connection, a document). A mixin's ``__exit__`` that releases
+        something else (its storage) says nothing about how many there are."""
+        owner, released = candidate.owner, candidate.attribute
+        if owner is None or released is None:
+            return False
+        return any(released in self_calls_of(self.context, owner, method) for method in EXIT_METHODS)
 
     def _guarded(self, candidate: _Candidate) -> bool:
         """Known to run only when a test that reads the registry or a once-only flag allows
