@@ -91,6 +91,8 @@ def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[as
 
 # Words in a name that say its values are few per process: settings chosen at deployment,
 # the languages and themes an application ships, the kinds and modes its code defines.
+# Registers a function to run when the interpreter exits: what it is given lives until then.
+ATEXIT_REGISTER = "atexit.register"
 FEW_VALUE_WORDS = frozenset(
     {"locale", "language", "lang", "theme", "settings", "setting", "config", "conf", "cfg", "type", "kind", "mode"}
 )

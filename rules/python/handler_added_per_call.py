@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import FunctionNode, argument, last_name, made_per_run, same_every_run
+from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, last_name, made_per_run, same_every_run
 from oomlint.python.project import self_calls_of
 from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
 
@@ -24,7 +24,6 @@ ADVICE = {
 WATCHED = frozenset({"addHandler", "register", "on", "add_listener"})
 GET_LOGGER = "logging.getLogger"
 ROOT_LOGGER = "logging.root"
-ATEXIT_REGISTER = "atexit.register"
 EXIT_METHODS = ("__exit__", "__aexit__")
 WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
 LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})

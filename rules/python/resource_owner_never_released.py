@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from oomlint.python.astutil import ATEXIT_REGISTER
 from oomlint.python.project import class_methods_of
 from oomlint.python.runs import ONCE, runs_of
 from oomlint.core.rule import Option, Rule
@@ -36,6 +37,9 @@ class ResourceOwnerNeverReleased(Rule):
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
     method of its own or from a project base class. Reported at the assignment.
+    `atexit.register(self.<name>.close)` is no release: it closes the resource when
+    the process exits, so each instance keeps its resource (and itself) until then
+    (OOM205 reports the hook where instances are many).
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -130,8 +134,16 @@ class ResourceOwnerNeverReleased(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         owner = self._owner(node.value)
-        if owner is not None and _hands_over(node, self.model.parent):
+        if owner is not None and _hands_over(node, self.model.parent) and not self._exit_hook(node):
             self.handled.setdefault(owner, set()).add(node.attr)
+
+    def _exit_hook(self, node: ast.Attribute) -> bool:
+        """``atexit.register(self.con.close)``: released when the process exits, so every
+        instance keeps its resource (and itself) until then; it releases nothing."""
+        parent = self.model.parent(node)
+        if isinstance(parent, ast.Attribute):
+            parent = self.model.parent(parent)
+        return isinstance(parent, ast.Call) and self.model.qualified_name(parent.func) == ATEXIT_REGISTER
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
