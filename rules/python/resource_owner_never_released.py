@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import ATEXIT_REGISTER
 from oomlint.python.project import class_methods_of
-from oomlint.python.runs import ONCE, runs_of
+from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code, texts_needed
 
@@ -37,9 +37,11 @@ class ResourceOwnerNeverReleased(Rule):
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
     method of its own or from a project base class. Reported at the assignment.
-    `atexit.register(self.<name>.close)` is no release: it closes the resource when
-    the process exits, so each instance keeps its resource (and itself) until then
-    (OOM205 reports the hook where instances are many).
+    `atexit.register(self.<name>.close)` releases it when the process exits: enough
+    where the class is made once or a few times (errbot's fix of its flow executor's
+    pool), but not where the module or the project shows it made many times (in a loop,
+    per request): each instance then keeps its resource, and itself, until exit (OOM205
+    reports the hook there too).
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -131,15 +133,19 @@ class ResourceOwnerNeverReleased(Rule):
         hands to a call or gives out: anything but reading them through a method."""
         self.released_outside: set[str] = set()
         """Attributes released from outside their object (``store.con.close()``)."""
+        self.closed_at_exit: dict[ast.ClassDef, set[str]] = {}
+        """Attributes of ``self`` handed to ``atexit.register``: released when the process
+        exits, which is enough for an object made once or a few times, not for one made
+        many times (each keeps its resource, and itself, until exit)."""
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         owner = self._owner(node.value)
-        if owner is not None and _hands_over(node, self.model.parent) and not self._exit_hook(node):
-            self.handled.setdefault(owner, set()).add(node.attr)
+        if owner is not None and _hands_over(node, self.model.parent):
+            released = self.closed_at_exit if self._exit_hook(node) else self.handled
+            released.setdefault(owner, set()).add(node.attr)
 
     def _exit_hook(self, node: ast.Attribute) -> bool:
-        """``atexit.register(self.con.close)``: released when the process exits, so every
-        instance keeps its resource (and itself) until then; it releases nothing."""
+        """``atexit.register(self.con.close)``: released when the process exits."""
         parent = self.model.parent(node)
         if isinstance(parent, ast.Attribute):
             parent = self.model.parent(parent)
@@ -197,7 +203,8 @@ class ResourceOwnerNeverReleased(Rule):
             for item in stored:
                 if item.attribute in handled or item.attribute in self.released_outside:
                     continue
-                if runs.of(item.method).kind == ONCE:
+                frequency = runs.of(item.method).kind
+                if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
                 self.report(
                     item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
