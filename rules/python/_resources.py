@@ -714,7 +714,7 @@ def _analyse(
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     if not resources:
         return []
-    _collect_uses(function, resources, lends, repeats, module.borrowing_calls)
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors)
     for resource in resources:
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
@@ -983,10 +983,13 @@ def _collect_uses(
     is_context_manager: bool,
     repeats: Callable[[], bool],
     borrowing_calls: set[int],
+    ancestors: dict[int, list[ast.stmt]],
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
     ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
-    says otherwise): run per call or per instance, it holds every ``f`` until exit."""
+    says otherwise): run per call or per instance, it holds every ``f`` until exit.
+    A use of the name before ``f = open(...)``, outside the loops around it, reads an
+    earlier value (``f.close(); f = open(f.name)``): not this resource's."""
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
     for resource in resources:
@@ -1002,12 +1005,14 @@ def _collect_uses(
             statement = node
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls:
+                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
                     _use(resource, node, parent, statement, nested, is_context_manager)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
+                    if _earlier_value(resource, node, nested, ancestors):
+                        continue
                     if node.attr in resource.acquire.releases and not (_at_exit(parent) and repeats()):
                         _release(resource, released)
             if node.attr == "release" and by_receiver:
@@ -1028,6 +1033,20 @@ def _collect_uses(
         inner = nested or kind in _NESTED
         for child in reversed(list(ast.iter_child_nodes(node))):
             stack.append((child, node, statement, inner))
+
+
+def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: dict[int, list[ast.stmt]]) -> bool:
+    """Whether ``node``, a use of the name ``resource`` is bound to, reads a value the name
+    had before the acquire: it comes before the acquire's statement (or is in it: ``f =
+    open(f.name)``) and no loop around the acquire runs it again after. A nested function
+    runs when called, and a lock taken again is the same lock: theirs always count."""
+    statement = resource.statement
+    if nested or resource.lock_like or (node.lineno, node.col_offset) > (statement.end_lineno, statement.end_col_offset):
+        return False
+    return not any(
+        isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and loop.lineno <= node.lineno <= loop.end_lineno
+        for loop in ancestors[id(statement)]
+    )
 
 
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
