@@ -167,6 +167,13 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
+# Calls that hand what they are given to a process, thread or task that outlives them:
+# the future or handle they return is no wrapper of it.
+SCHEDULERS = frozenset(
+    {"Popen", "Thread", "Timer", "Process", "submit", "apply_async", "map_async", "run_in_executor", "create_task",
+     "ensure_future", "start_new_thread", "spawn", "create_subprocess_exec", "create_subprocess_shell"}
+)
+_WRAPPER_DEPTH = 3
 
 # A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
 # and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
@@ -412,6 +419,9 @@ class Resource:
     """ids of the ``return`` statements that give it to the caller."""
     escapes_otherwise: bool = False
     """Handed over other than by being returned."""
+    wrappers: list[tuple[str, ast.stmt]] = field(default_factory=list)
+    """The local names a call given it is bound to (``repos = Repositories(session)``), with
+    the statement: what becomes of them becomes of it (see :func:`_follow_wrappers`)."""
 
     @property
     def label(self) -> str:
@@ -716,6 +726,8 @@ def _analyse(
         return []
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors)
     for resource in resources:
+        _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
+    for resource in resources:
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
@@ -997,16 +1009,22 @@ def _collect_uses(
             by_name.setdefault(resource.name, []).append(resource)
         if resource.receiver_dump is not None:
             by_receiver.setdefault(resource.receiver_dump, []).append(resource)
+    kept: dict[int, list[str]] = {}
+    """ids of calls (and their keywords) whose result is bound to local names: those names."""
     stack = [(statement, function, statement, False) for statement in reversed(function.body)]
     while stack:
         node, parent, statement, nested = stack.pop()
         kind = type(node)
         if not nested and isinstance(node, ast.stmt):
             statement = node
+        if kind is ast.Assign and not nested:
+            _note_kept(node, kept)
+        elif kind is ast.keyword and id(parent) in kept:
+            kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
                 if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
-                    _use(resource, node, parent, statement, nested, is_context_manager)
+                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)))
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
@@ -1041,14 +1059,12 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
     open(f.name)``) and no loop around the acquire runs it again after. A nested function
     runs when called, and a lock taken again is the same lock: theirs always count."""
     statement = resource.statement
-    if nested or resource.lock_like or (node.lineno, node.col_offset) > (statement.end_lineno, statement.end_col_offset):
+    if nested or resource.lock_like:
         return False
-    return not any(
-        isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and loop.lineno <= node.lineno <= loop.end_lineno
-        for loop in ancestors[id(statement)]
-    )
+    return _before(node, statement, [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)])
 
 
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
 _TRANSFERS = (
@@ -1057,10 +1073,145 @@ _TRANSFERS = (
 _CLEANUP_MODULES = frozenset({"atexit", "weakref"})
 
 
-def _use(
-    resource: Resource, node: ast.Name, parent, statement: ast.stmt, nested: bool, is_context_manager: bool
+def _note_kept(assign: ast.Assign, kept: dict[int, list[str]]) -> None:
+    """``repos = Repositories(session)``, ``data, status = operate(params)``: a call (no
+    process, thread or task that outlives it) whose result local names hold."""
+    call = _unwrap(assign.value)
+    targets = _local_targets(assign)
+    if isinstance(call, ast.Call) and targets and _callee(call) not in SCHEDULERS:
+        kept[id(call)] = targets
+
+
+def _local_targets(holder: ast.AST) -> list[str] | None:
+    """The local names an assignment binds its whole value to (``a = ...``, ``a, b = ...``)."""
+    if not isinstance(holder, ast.Assign) or len(holder.targets) != 1:
+        return None
+    target = holder.targets[0]
+    names = target.elts if isinstance(target, ast.Tuple) else [target]
+    return [name.id for name in names] if all(isinstance(name, ast.Name) for name in names) else None
+
+
+def _follow_wrappers(
+    resource: Resource, function: FunctionNode, names: _Names, borrowing_calls: set[int], declared: set[str]
 ) -> None:
-    """One load or store of the resource's name."""
+    """What becomes of the names that hold a call given the resource becomes of it: one
+    handed off (returned, stored, passed on, ``global`` or ``nonlocal``), or a value got
+    from it (``return stream.connect(address)``), hands it off, and so does one released
+    (``close()``, ``with``: whether closing the wrapper closes what it wraps is the
+    wrapper's business); one that stays in the function borrowed it for the call."""
+    for name, statement in resource.wrappers:
+        fate = _WrapperFate(function, names, borrowing_calls, (*resource.acquire.releases, *CLOSE))
+        if name == resource.name or name in declared:
+            fate.handed_off = True
+        else:
+            fate.follow(name, statement, 0)
+        if fate.handed_off:
+            resource.escapes = resource.escapes_otherwise = True
+            resource.handoffs.add(id(statement))
+
+
+class _WrapperFate:
+    """Whether a name that holds a call's result (a wrapper of what the call was given), or
+    a local name holding a value got from it (up to ``_WRAPPER_DEPTH`` deep), is handed
+    off or released."""
+
+    def __init__(self, function: FunctionNode, names: _Names, borrowing_calls: set[int], releases: tuple[str, ...]):
+        self.function = function
+        self.names = names
+        self.borrowing_calls = borrowing_calls
+        self.releases = releases
+        self.handed_off = False
+
+    def follow(self, name: str, statement: ast.stmt, depth: int) -> None:
+        parent_of = self.names.parent
+        loops = [item for item in _compound_path(self.function.body, statement) if isinstance(item, _LOOPS)]
+        for node in name_uses(name, self.function):
+            if self.handed_off:
+                return
+            if not isinstance(node.ctx, ast.Load) or _before(node, statement, loops):
+                continue
+            if _own_statement(node, self.function, parent_of)[1]:
+                self.handed_off = True  # a closure keeps it
+                continue
+            child, parent = node, parent_of(node)
+            if isinstance(parent, ast.Attribute) and parent.attr in self.releases and _calls(parent_of(parent), parent):
+                self.handed_off = True  # ``wrapper.close()``
+                continue
+            called = False  # ``response.status_code`` is data; ``stream.connect()`` may hold the stream
+            while _derives(parent, child):
+                called = called or isinstance(parent, ast.Call)
+                child, parent = parent, parent_of(parent)
+            if isinstance(parent, ast.keyword):
+                child, parent = parent, parent_of(parent)
+            if isinstance(parent, _TRANSFERS) and child is not node and not called:
+                continue
+            if isinstance(parent, (ast.withitem, *_TRANSFERS)) or (
+                isinstance(parent, ast.Call) and _callee(parent) in REGISTRATIONS
+            ):
+                self.handed_off = True
+            elif isinstance(parent, ast.Call):
+                if id(parent) not in self.borrowing_calls:
+                    holder = parent_of(parent)
+                    holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
+                    kept: dict[int, list[str]] = {}
+                    if isinstance(holder, ast.Assign):
+                        _note_kept(holder, kept)
+                    self.held_by(kept.get(id(parent)), holder, depth)
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is child:
+                self.held_by(_local_targets(parent), parent, depth)
+
+    def held_by(self, targets: list[str] | None, holder: ast.AST, depth: int) -> None:
+        """A call given the wrapper, or a value got from it, is held by the local names
+        ``targets`` bound in ``holder``: followed there, as deep as allowed; held otherwise
+        (None), or deeper, it is handed off."""
+        if not targets or depth + 1 == _WRAPPER_DEPTH:
+            self.handed_off = True
+            return
+        for target in targets:
+            self.follow(target, holder, depth + 1)
+
+
+def _derives(parent: ast.AST, child: ast.AST) -> bool:
+    """``parent`` is a value got from ``child``: an attribute, an item, a method's result, an await."""
+    if isinstance(parent, (ast.Attribute, ast.Subscript)):
+        return parent.value is child
+    if isinstance(parent, ast.Call):
+        return parent.func is child
+    return isinstance(parent, ast.Await)
+
+
+def _before(node: ast.expr, statement: ast.stmt, loops: list[ast.stmt]) -> bool:
+    """``node`` runs before ``statement`` is done (or in it), and no loop around it runs it again after."""
+    if (node.lineno, node.col_offset) > (statement.end_lineno, statement.end_col_offset):
+        return False
+    return not any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops)
+
+
+def _compound_path(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt]:
+    """The compound statements of the function around ``target``, outermost first, and ``target``."""
+    for statement in body:
+        if statement is target:
+            return [statement]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in child_blocks(statement):
+            inner = _compound_path(block, target)
+            if inner:
+                return [statement, *inner]
+    return []
+
+
+def _use(
+    resource: Resource,
+    node: ast.Name,
+    parent,
+    statement: ast.stmt,
+    nested: bool,
+    is_context_manager: bool,
+    kept_by: list[str] | None = None,
+) -> None:
+    """One load or store of the resource's name; ``kept_by``: the local names that hold
+    the result of the call it is given to."""
     if nested:
         # A closure or lambda that uses it (``atexit.register(lambda: f.close())``): handed over.
         if isinstance(node.ctx, ast.Load):
@@ -1074,9 +1225,13 @@ def _use(
     if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
         return  # ``f.read()``; releases are classified at the attribute
     if isinstance(parent, (ast.Call, ast.keyword)):
-        resource.escapes = resource.escapes_otherwise = True
         resource.cleanups.add(id(parent))
         method = _callee(parent) if isinstance(parent, ast.Call) else None
+        handed = method in resource.acquire.given_back or method in REGISTRATIONS or method in _STORES
+        if kept_by is not None and not handed and not resource.lock_like:
+            resource.wrappers.extend((name, statement) for name in kept_by)
+            return
+        resource.escapes = resource.escapes_otherwise = True
         if method in resource.acquire.given_back or method in REGISTRATIONS:
             _release(resource, parent)
         elif method in _STORES:
