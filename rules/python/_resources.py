@@ -418,7 +418,10 @@ class Resource:
     returns: set[int] = field(default_factory=set)
     """ids of the ``return`` statements that give it to the caller."""
     escapes_otherwise: bool = False
-    """Handed over other than by being returned."""
+    """Handed over other than by being returned or wrapped (``wrapped``)."""
+    wrapped: dict[int, int] = field(default_factory=dict)
+    """ids of the statements that hand it over to a wrapper (``stream = IOStream(sock)``) that
+    is then handed off or released, with their lines."""
     wrappers: list[tuple[str, ast.stmt]] = field(default_factory=list)
     """The local names a call given it is bound to (``repos = Repositories(session)``), with
     the statement: what becomes of them becomes of it (see :func:`_follow_wrappers`)."""
@@ -740,12 +743,12 @@ def _analyse(
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
         fields = {"resource": resource.label, "acquire": resource.acquired_by}
-        returned = not resource.releases and _returned_only(resource) and not lends
+        returned = not resource.releases and _handed_only(resource) and not lends
         if returned:
-            # A factory: the return hands it to the caller on the normal path, and any
-            # exception before it leaks it (``sock.connect(address)`` failing).
-            resource.releases.update(resource.returns)
-            resource.cleanups.update(resource.returns)
+            # A factory: the return (or a wrapper handed off) hands it over on the normal
+            # path, and any exception before it leaks it (``sock.connect(address)`` failing).
+            resource.releases.update(resource.returns, resource.wrapped)
+            resource.cleanups.update(resource.returns, resource.wrapped)
         if not resource.releases:
             # ``X.acquire()`` here and ``X.release()`` (or ``other.X.release()``) in another function
             # of the module: split by design (acquire/release wrappers, a semaphore counting
@@ -765,7 +768,11 @@ def _analyse(
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             if returned:
-                how = {"released": "returned to the caller", "advice": "close it in an except clause that re-raises"}
+                released = (
+                    "returned to the caller" if resource.returns
+                    else f"handed over at line {min(resource.wrapped.values())}"
+                )
+                how = {"released": released, "advice": "close it in an except clause that re-raises"}
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
             fix_end = _release_span(resource, blocks[id(resource.statement)])
@@ -774,9 +781,10 @@ def _analyse(
     return reports
 
 
-def _returned_only(resource: Resource) -> bool:
-    """Given to the caller by ``return`` and handed nowhere else: the function makes it for its caller."""
-    return bool(resource.returns) and not resource.escapes_otherwise and not resource.lock_like
+def _handed_only(resource: Resource) -> bool:
+    """Given to the caller by ``return``, or to a wrapper handed off (``return
+    IOStream(sock)``), and handed nowhere else: the function makes it for someone else."""
+    return bool(resource.returns or resource.wrapped) and not resource.escapes_otherwise and not resource.lock_like
 
 
 def _runs_on(test: ast.expr) -> bool:
@@ -1102,12 +1110,15 @@ def _follow_wrappers(
     for name, statement in resource.wrappers:
         fate = _WrapperFate(function, names, borrowing_calls, (*resource.acquire.releases, *CLOSE))
         if name == resource.name or name in declared:
-            fate.handed_off = True
+            resource.escapes = resource.escapes_otherwise = True
+            continue
         else:
             fate.follow(name, statement, 0)
         if fate.handed_off:
-            resource.escapes = resource.escapes_otherwise = True
+            resource.escapes = True
             resource.handoffs.add(id(statement))
+            resource.wrapped[id(statement)] = statement.lineno
+            resource.escapes_otherwise |= fate.passed_on
 
 
 class _WrapperFate:
@@ -1121,6 +1132,9 @@ class _WrapperFate:
         self.borrowing_calls = borrowing_calls
         self.releases = releases
         self.handed_off = False
+        self.passed_on = False
+        """Handed off by a call given it (or what is got from it) whose result is not kept:
+        the callee may keep it, or only read it."""
 
     def follow(self, name: str, statement: ast.stmt, depth: int) -> None:
         parent_of = self.names.parent
@@ -1156,7 +1170,10 @@ class _WrapperFate:
                     kept: dict[int, list[str]] = {}
                     if isinstance(holder, ast.Assign):
                         _note_kept(holder, kept)
-                    self.held_by(kept.get(id(parent)), holder, depth)
+                    if id(parent) in kept:
+                        self.held_by(kept[id(parent)], holder, depth)
+                    else:
+                        self.handed_off = self.passed_on = True
             elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is child:
                 self.held_by(_local_targets(parent), parent, depth)
 
@@ -1165,7 +1182,8 @@ class _WrapperFate:
         ``targets`` bound in ``holder``: followed there, as deep as allowed; held otherwise
         (None), or deeper, it is handed off."""
         if not targets or depth + 1 == _WRAPPER_DEPTH:
-            self.handed_off = True
+            self.handed_off = True  # stored (``self.stream = stream``), unpacked, or too far to follow
+            self.passed_on = self.passed_on or bool(targets)
             return
         for target in targets:
             self.follow(target, holder, depth + 1)
