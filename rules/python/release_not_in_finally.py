@@ -100,7 +100,8 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or from such a function, so
     `asyncio.run(main())` counts; calls from other modules are not seen), entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, invoke
+    `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
+    `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
