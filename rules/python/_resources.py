@@ -174,6 +174,13 @@ SCHEDULERS = frozenset(
      "ensure_future", "start_new_thread", "spawn", "create_subprocess_exec", "create_subprocess_shell"}
 )
 _WRAPPER_DEPTH = 3
+# Builtins that make a new value of what they are given and keep nothing of it (``len(rows)``,
+# ``sorted(rows)``); ``iter``, ``map``, ``zip`` and ``enumerate`` keep it.
+VALUE_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in ("len", "str", "repr", "int", "float", "bool", "bytes", "list", "tuple", "set", "frozenset", "dict",
+                 "sorted", "sum", "min", "max", "any", "all", "isinstance", "hash", "format", "print")
+)
 
 # A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
 # and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
@@ -479,10 +486,13 @@ class ResourceAnalysis:
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
-        self.helper_names = context.project.function_names() if context.project is not None else frozenset()
+        project = context.project
+        self.helper_names = project.function_names() if project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
+        self.closing_names = project.closing_class_names() if project is not None else frozenset()
+        """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.watched_names = (
-            self.last_names | self.helper_names | methods.keys() | {"release"} | EVENT_METHODS
+            self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
@@ -535,7 +545,7 @@ class ResourceAnalysis:
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
-        if last in self.last_names or last in self.helper_names:
+        if last in self.last_names or last in self.helper_names or last in self.closing_names:
             factory = call_origin(self.context, func)
             if factory in self.table:
                 made = self.factory_acquire(node, factory)
@@ -550,6 +560,8 @@ class ResourceAnalysis:
                     for position, kind in TUPLE_FACTORIES[factory].items()
                 }
                 acquire = Acquire(node, (), elements=elements)
+            elif factory is not None and self.context.project.closes(factory):
+                acquire = Acquire.of(node, CLOSE, factory=factory)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last in self.methods and kind is ast.Attribute:
@@ -1164,7 +1176,7 @@ class _WrapperFate:
             ):
                 self.handed_off = True
             elif isinstance(parent, ast.Call):
-                if id(parent) not in self.borrowing_calls:
+                if id(parent) not in self.borrowing_calls and self.names.qualified(parent.func) not in VALUE_BUILTINS:
                     holder = parent_of(parent)
                     holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
                     kept: dict[int, list[str]] = {}

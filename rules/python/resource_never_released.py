@@ -78,6 +78,11 @@ class ResourceNeverReleased(ResourceRule):
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 
+    So are the project's classes that define `close()` and `__exit__` (a context
+    manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
+    when the index holds their module (one that makes a resource oomlint follows); a
+    subclass that inherits both is not recognised by its own name.
+
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,
     the lock stays held, the descriptor stays open until the garbage collector happens
