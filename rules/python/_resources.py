@@ -560,7 +560,7 @@ class ResourceAnalysis:
                     for position, kind in TUPLE_FACTORIES[factory].items()
                 }
                 acquire = Acquire(node, (), elements=elements)
-            elif factory is not None and self.context.project.closes(factory):
+            elif factory is not None and last in self.closing_names and self.context.project.closes(factory):
                 acquire = Acquire.of(node, CLOSE, factory=factory)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
@@ -1127,8 +1127,8 @@ def _follow_wrappers(
         else:
             fate.follow(name, statement, 0)
         if fate.handed_off:
+            # Not the end of its path: a function that releases it itself still owns it.
             resource.escapes = True
-            resource.handoffs.add(id(statement))
             resource.wrapped[id(statement)] = statement.lineno
             resource.escapes_otherwise |= fate.passed_on
 
