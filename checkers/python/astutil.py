@@ -114,6 +114,9 @@ _RUNNERS = frozenset({"run", "run_until_complete"})
 # Names of what a process runs once when it starts.
 _START_NAMES = frozenset({"main", "create_app", "ready"})
 _START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
+# Decorators of task queues (Celery, Huey, Dramatiq, RQ): a task runs once per message,
+# whatever its name (``setup_experiment``).
+_TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job"})
 # Command-line frameworks: a function they make a command (or an invoke/fabric task) runs once per process.
 _CLI_MODULES = frozenset({"click", "typer", "invoke", "fabric"})
 # Bases of a Django management command: ``handle`` runs once per ``manage.py`` run.
@@ -187,7 +190,7 @@ class ModuleFacts:
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
-                if _starts_process(statement.name) or any(
+                if _starts_process(statement) or any(
                     _root_name(item) in _CLI_MODULES for item in statement.decorator_list
                 ):
                     self.entry_points.add(statement)
@@ -202,7 +205,7 @@ class ModuleFacts:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[statement, item.name] = item
                         self.method_class[item] = statement
-                        if (command and item.name == "handle") or _starts_process(item.name):
+                        if (command and item.name == "handle") or _starts_process(item):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
                 command_line.update(alias.asname or alias.name for alias in statement.names)  # ``from invoke import task``
@@ -411,11 +414,12 @@ def _is_migration(module: ast.Module) -> bool:
     return {"revision", "down_revision", "upgrade()"} <= names
 
 
-def _starts_process(name: str) -> bool:
+def _starts_process(function: FunctionNode) -> bool:
     """``main``, ``create_app``, ``ready`` and ``setup``/``init``/``initialize``/
     ``configure``/``bootstrap`` hooks (``setup_db``): code a process runs when it starts.
-    Not ``__init__``, which runs per instance."""
-    if name.startswith("__"):
+    Not ``__init__``, which runs per instance, nor a task of a task queue."""
+    name = function.name
+    if name.startswith("__") or any(last_name(_called(item)) in _TASK_DECORATORS for item in function.decorator_list):
         return False
     words = name_words(name)
     return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS)

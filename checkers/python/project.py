@@ -53,6 +53,8 @@ _MAX_DEPTH = 6
 _MAX_ROUNDS = 3
 # The longest code of a setting's value kept in a summary.
 _SETTING_TEXT = 100
+# A class whose instances hold something to give back: it can be closed, and ``with`` closes it.
+CLOSING_METHODS = frozenset({"close", "__exit__"})
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -516,6 +518,7 @@ class ProjectIndex:
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
         self._function_names: frozenset[str] | None = None
+        self._closing_classes: frozenset[str] | None = None
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
@@ -530,6 +533,7 @@ class ProjectIndex:
         self.by_path[os.path.abspath(path)] = summary
         self._paths[summary.name] = path
         self._function_names = None
+        self._closing_classes = None
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -550,6 +554,24 @@ class ProjectIndex:
                 for key in (*summary.returns, *summary.values, *summary.flows)
             )
         return self._function_names
+
+    def closing_class_names(self) -> frozenset[str]:
+        """The last names of the project's classes that define ``close`` and ``__exit__``
+        (see :meth:`closes`): what making one of them may acquire."""
+        if self._closing_classes is None:
+            self._closing_classes = frozenset(
+                name
+                for summary in self.modules.values()
+                for name, methods in summary.methods.items()
+                if CLOSING_METHODS <= set(methods)
+            )
+        return self._closing_classes
+
+    def closes(self, qualified: str) -> bool:
+        """Whether the project class ``qualified`` (or a project class it inherits from)
+        defines ``close`` and ``__exit__``: its instances hold something to close, and
+        ``with`` closes it."""
+        return CLOSING_METHODS <= (self.class_methods(qualified) or set())
 
     def module_for(self, path: str) -> tuple[str, bool]:
         """The dotted name of a file of the project (summarized or not)."""

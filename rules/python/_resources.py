@@ -167,6 +167,20 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
+# Calls that hand what they are given to a process, thread or task that outlives them:
+# the future or handle they return is no wrapper of it.
+SCHEDULERS = frozenset(
+    {"Popen", "Thread", "Timer", "Process", "submit", "apply_async", "map_async", "run_in_executor", "create_task",
+     "ensure_future", "start_new_thread", "spawn", "create_subprocess_exec", "create_subprocess_shell"}
+)
+_WRAPPER_DEPTH = 3
+# Builtins that make a new value of what they are given and keep nothing of it (``len(rows)``,
+# ``sorted(rows)``); ``iter``, ``map``, ``zip`` and ``enumerate`` keep it.
+VALUE_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in ("len", "str", "repr", "int", "float", "bool", "bytes", "list", "tuple", "set", "frozenset", "dict",
+                 "sorted", "sum", "min", "max", "any", "all", "isinstance", "hash", "format", "print")
+)
 
 # A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
 # and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
@@ -411,7 +425,13 @@ class Resource:
     returns: set[int] = field(default_factory=set)
     """ids of the ``return`` statements that give it to the caller."""
     escapes_otherwise: bool = False
-    """Handed over other than by being returned."""
+    """Handed over other than by being returned or wrapped (``wrapped``)."""
+    wrapped: dict[int, int] = field(default_factory=dict)
+    """ids of the statements that hand it over to a wrapper (``stream = IOStream(sock)``) that
+    is then handed off or released, with their lines."""
+    wrappers: list[tuple[str, ast.stmt]] = field(default_factory=list)
+    """The local names a call given it is bound to (``repos = Repositories(session)``), with
+    the statement: what becomes of them becomes of it (see :func:`_follow_wrappers`)."""
 
     @property
     def label(self) -> str:
@@ -466,10 +486,13 @@ class ResourceAnalysis:
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
-        self.helper_names = context.project.function_names() if context.project is not None else frozenset()
+        project = context.project
+        self.helper_names = project.function_names() if project is not None else frozenset()
         """Last names of the project's functions that return something: possible acquires."""
+        self.closing_names = project.closing_class_names() if project is not None else frozenset()
+        """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.watched_names = (
-            self.last_names | self.helper_names | methods.keys() | {"release"} | EVENT_METHODS
+            self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
@@ -522,7 +545,7 @@ class ResourceAnalysis:
         if self.model.scope.kind != "function":
             return  # module level, or a lambda or comprehension: not a statement we can follow
         acquire = None
-        if last in self.last_names or last in self.helper_names:
+        if last in self.last_names or last in self.helper_names or last in self.closing_names:
             factory = call_origin(self.context, func)
             if factory in self.table:
                 made = self.factory_acquire(node, factory)
@@ -537,6 +560,8 @@ class ResourceAnalysis:
                     for position, kind in TUPLE_FACTORIES[factory].items()
                 }
                 acquire = Acquire(node, (), elements=elements)
+            elif factory is not None and last in self.closing_names and self.context.project.closes(factory):
+                acquire = Acquire.of(node, CLOSE, factory=factory)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last in self.methods and kind is ast.Attribute:
@@ -714,7 +739,9 @@ def _analyse(
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     if not resources:
         return []
-    _collect_uses(function, resources, lends, repeats, module.borrowing_calls)
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors)
+    for resource in resources:
+        _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
     for resource in resources:
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
@@ -728,12 +755,12 @@ def _analyse(
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
         fields = {"resource": resource.label, "acquire": resource.acquired_by}
-        returned = not resource.releases and _returned_only(resource) and not lends
+        returned = not resource.releases and _handed_only(resource) and not lends
         if returned:
-            # A factory: the return hands it to the caller on the normal path, and any
-            # exception before it leaks it (``sock.connect(address)`` failing).
-            resource.releases.update(resource.returns)
-            resource.cleanups.update(resource.returns)
+            # A factory: the return (or a wrapper handed off) hands it over on the normal
+            # path, and any exception before it leaks it (``sock.connect(address)`` failing).
+            resource.releases.update(resource.returns, resource.wrapped)
+            resource.cleanups.update(resource.returns, resource.wrapped)
         if not resource.releases:
             # ``X.acquire()`` here and ``X.release()`` (or ``other.X.release()``) in another function
             # of the module: split by design (acquire/release wrappers, a semaphore counting
@@ -753,7 +780,11 @@ def _analyse(
         scan.run(function.body)
         if scan.exposure is not None and scan.release is not None:
             if returned:
-                how = {"released": "returned to the caller", "advice": "close it in an except clause that re-raises"}
+                released = (
+                    "returned to the caller" if resource.returns
+                    else f"handed over at line {min(resource.wrapped.values())}"
+                )
+                how = {"released": released, "advice": "close it in an except clause that re-raises"}
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
             fix_end = _release_span(resource, blocks[id(resource.statement)])
@@ -762,9 +793,10 @@ def _analyse(
     return reports
 
 
-def _returned_only(resource: Resource) -> bool:
-    """Given to the caller by ``return`` and handed nowhere else: the function makes it for its caller."""
-    return bool(resource.returns) and not resource.escapes_otherwise and not resource.lock_like
+def _handed_only(resource: Resource) -> bool:
+    """Given to the caller by ``return``, or to a wrapper handed off (``return
+    IOStream(sock)``), and handed nowhere else: the function makes it for someone else."""
+    return bool(resource.returns or resource.wrapped) and not resource.escapes_otherwise and not resource.lock_like
 
 
 def _runs_on(test: ast.expr) -> bool:
@@ -983,10 +1015,13 @@ def _collect_uses(
     is_context_manager: bool,
     repeats: Callable[[], bool],
     borrowing_calls: set[int],
+    ancestors: dict[int, list[ast.stmt]],
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
     ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
-    says otherwise): run per call or per instance, it holds every ``f`` until exit."""
+    says otherwise): run per call or per instance, it holds every ``f`` until exit.
+    A use of the name before ``f = open(...)``, outside the loops around it, reads an
+    earlier value (``f.close(); f = open(f.name)``): not this resource's."""
     by_name: dict[str, list[Resource]] = {}
     by_receiver: dict[str, list[Resource]] = {}
     for resource in resources:
@@ -994,20 +1029,28 @@ def _collect_uses(
             by_name.setdefault(resource.name, []).append(resource)
         if resource.receiver_dump is not None:
             by_receiver.setdefault(resource.receiver_dump, []).append(resource)
+    kept: dict[int, list[str]] = {}
+    """ids of calls (and their keywords) whose result is bound to local names: those names."""
     stack = [(statement, function, statement, False) for statement in reversed(function.body)]
     while stack:
         node, parent, statement, nested = stack.pop()
         kind = type(node)
         if not nested and isinstance(node, ast.stmt):
             statement = node
+        if kind is ast.Assign and not nested:
+            _note_kept(node, kept)
+        elif kind is ast.keyword and id(parent) in kept:
+            kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls:
-                    _use(resource, node, parent, statement, nested, is_context_manager)
+                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
+                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)))
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
+                    if _earlier_value(resource, node, nested, ancestors):
+                        continue
                     if node.attr in resource.acquire.releases and not (_at_exit(parent) and repeats()):
                         _release(resource, released)
             if node.attr == "release" and by_receiver:
@@ -1030,6 +1073,18 @@ def _collect_uses(
             stack.append((child, node, statement, inner))
 
 
+def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: dict[int, list[ast.stmt]]) -> bool:
+    """Whether ``node``, a use of the name ``resource`` is bound to, reads a value the name
+    had before the acquire: it comes before the acquire's statement (or is in it: ``f =
+    open(f.name)``) and no loop around the acquire runs it again after. A nested function
+    runs when called, and a lock taken again is the same lock: theirs always count."""
+    statement = resource.statement
+    if nested or resource.lock_like:
+        return False
+    return _before(node, statement, [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)])
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
 _TRANSFERS = (
@@ -1038,10 +1093,155 @@ _TRANSFERS = (
 _CLEANUP_MODULES = frozenset({"atexit", "weakref"})
 
 
-def _use(
-    resource: Resource, node: ast.Name, parent, statement: ast.stmt, nested: bool, is_context_manager: bool
+def _note_kept(assign: ast.Assign, kept: dict[int, list[str]]) -> None:
+    """``repos = Repositories(session)``, ``data, status = operate(params)``: a call (no
+    process, thread or task that outlives it) whose result local names hold."""
+    call = _unwrap(assign.value)
+    targets = _local_targets(assign)
+    if isinstance(call, ast.Call) and targets and _callee(call) not in SCHEDULERS:
+        kept[id(call)] = targets
+
+
+def _local_targets(holder: ast.AST) -> list[str] | None:
+    """The local names an assignment binds its whole value to (``a = ...``, ``a, b = ...``)."""
+    if not isinstance(holder, ast.Assign) or len(holder.targets) != 1:
+        return None
+    target = holder.targets[0]
+    names = target.elts if isinstance(target, ast.Tuple) else [target]
+    return [name.id for name in names] if all(isinstance(name, ast.Name) for name in names) else None
+
+
+def _follow_wrappers(
+    resource: Resource, function: FunctionNode, names: _Names, borrowing_calls: set[int], declared: set[str]
 ) -> None:
-    """One load or store of the resource's name."""
+    """What becomes of the names that hold a call given the resource becomes of it: one
+    handed off (returned, stored, passed on, ``global`` or ``nonlocal``), or a value got
+    from it (``return stream.connect(address)``), hands it off, and so does one released
+    (``close()``, ``with``: whether closing the wrapper closes what it wraps is the
+    wrapper's business); one that stays in the function borrowed it for the call."""
+    for name, statement in resource.wrappers:
+        fate = _WrapperFate(function, names, borrowing_calls, (*resource.acquire.releases, *CLOSE))
+        if name == resource.name or name in declared:
+            resource.escapes = resource.escapes_otherwise = True
+            continue
+        else:
+            fate.follow(name, statement, 0)
+        if fate.handed_off:
+            # Not the end of its path: a function that releases it itself still owns it.
+            resource.escapes = True
+            resource.wrapped[id(statement)] = statement.lineno
+            resource.escapes_otherwise |= fate.passed_on
+
+
+class _WrapperFate:
+    """Whether a name that holds a call's result (a wrapper of what the call was given), or
+    a local name holding a value got from it (up to ``_WRAPPER_DEPTH`` deep), is handed
+    off or released."""
+
+    def __init__(self, function: FunctionNode, names: _Names, borrowing_calls: set[int], releases: tuple[str, ...]):
+        self.function = function
+        self.names = names
+        self.borrowing_calls = borrowing_calls
+        self.releases = releases
+        self.handed_off = False
+        self.passed_on = False
+        """Handed off by a call given it (or what is got from it) whose result is not kept:
+        the callee may keep it, or only read it."""
+
+    def follow(self, name: str, statement: ast.stmt, depth: int) -> None:
+        parent_of = self.names.parent
+        loops = [item for item in _compound_path(self.function.body, statement) if isinstance(item, _LOOPS)]
+        for node in name_uses(name, self.function):
+            if self.handed_off:
+                return
+            if not isinstance(node.ctx, ast.Load) or _before(node, statement, loops):
+                continue
+            if _own_statement(node, self.function, parent_of)[1]:
+                self.handed_off = True  # a closure keeps it
+                continue
+            child, parent = node, parent_of(node)
+            if isinstance(parent, ast.Attribute) and parent.attr in self.releases and _calls(parent_of(parent), parent):
+                self.handed_off = True  # ``wrapper.close()``
+                continue
+            called = False  # ``response.status_code`` is data; ``stream.connect()`` may hold the stream
+            while _derives(parent, child):
+                called = called or isinstance(parent, ast.Call)
+                child, parent = parent, parent_of(parent)
+            if isinstance(parent, ast.keyword):
+                child, parent = parent, parent_of(parent)
+            if isinstance(parent, _TRANSFERS) and child is not node and not called:
+                continue
+            if isinstance(parent, (ast.withitem, *_TRANSFERS)) or (
+                isinstance(parent, ast.Call) and _callee(parent) in REGISTRATIONS
+            ):
+                self.handed_off = True
+            elif isinstance(parent, ast.Call):
+                if id(parent) not in self.borrowing_calls and self.names.qualified(parent.func) not in VALUE_BUILTINS:
+                    holder = parent_of(parent)
+                    holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
+                    kept: dict[int, list[str]] = {}
+                    if isinstance(holder, ast.Assign):
+                        _note_kept(holder, kept)
+                    if id(parent) in kept:
+                        self.held_by(kept[id(parent)], holder, depth)
+                    else:
+                        self.handed_off = self.passed_on = True
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is child:
+                self.held_by(_local_targets(parent), parent, depth)
+
+    def held_by(self, targets: list[str] | None, holder: ast.AST, depth: int) -> None:
+        """A call given the wrapper, or a value got from it, is held by the local names
+        ``targets`` bound in ``holder``: followed there, as deep as allowed; held otherwise
+        (None), or deeper, it is handed off."""
+        if not targets or depth + 1 == _WRAPPER_DEPTH:
+            self.handed_off = True  # stored (``self.stream = stream``), unpacked, or too far to follow
+            self.passed_on = self.passed_on or bool(targets)
+            return
+        for target in targets:
+            self.follow(target, holder, depth + 1)
+
+
+def _derives(parent: ast.AST, child: ast.AST) -> bool:
+    """``parent`` is a value got from ``child``: an attribute, an item, a method's result, an await."""
+    if isinstance(parent, (ast.Attribute, ast.Subscript)):
+        return parent.value is child
+    if isinstance(parent, ast.Call):
+        return parent.func is child
+    return isinstance(parent, ast.Await)
+
+
+def _before(node: ast.expr, statement: ast.stmt, loops: list[ast.stmt]) -> bool:
+    """``node`` runs before ``statement`` is done (or in it), and no loop around it runs it again after."""
+    if (node.lineno, node.col_offset) > (statement.end_lineno, statement.end_col_offset):
+        return False
+    return not any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops)
+
+
+def _compound_path(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt]:
+    """The compound statements of the function around ``target``, outermost first, and ``target``."""
+    for statement in body:
+        if statement is target:
+            return [statement]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in child_blocks(statement):
+            inner = _compound_path(block, target)
+            if inner:
+                return [statement, *inner]
+    return []
+
+
+def _use(
+    resource: Resource,
+    node: ast.Name,
+    parent,
+    statement: ast.stmt,
+    nested: bool,
+    is_context_manager: bool,
+    kept_by: list[str] | None = None,
+) -> None:
+    """One load or store of the resource's name; ``kept_by``: the local names that hold
+    the result of the call it is given to."""
     if nested:
         # A closure or lambda that uses it (``atexit.register(lambda: f.close())``): handed over.
         if isinstance(node.ctx, ast.Load):
@@ -1055,9 +1255,13 @@ def _use(
     if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
         return  # ``f.read()``; releases are classified at the attribute
     if isinstance(parent, (ast.Call, ast.keyword)):
-        resource.escapes = resource.escapes_otherwise = True
         resource.cleanups.add(id(parent))
         method = _callee(parent) if isinstance(parent, ast.Call) else None
+        handed = method in resource.acquire.given_back or method in REGISTRATIONS or method in _STORES
+        if kept_by is not None and not handed and not resource.lock_like:
+            resource.wrappers.extend((name, statement) for name in kept_by)
+            return
+        resource.escapes = resource.escapes_otherwise = True
         if method in resource.acquire.given_back or method in REGISTRATIONS:
             _release(resource, parent)
         elif method in _STORES:

@@ -32,9 +32,11 @@ class ReleaseNotInFinally(ResourceRule):
     connection's.
 
     A function that makes a resource for its caller (`sock = socket.socket();
-    sock.connect(address); return sock`) releases it by returning it: when something
-    before the `return` raises, nobody holds the resource any more, so that is flagged
-    too, with the advice to close it in an `except` clause that re-raises. There, only
+    sock.connect(address); return sock`) releases it by returning it, or by handing it
+    to an object that is then returned, stored or closed (`stream = IOStream(sock)`,
+    a call whose result a local name holds; see OOM202): when something before the
+    `return` (or that call) raises, nobody holds the resource any more, so that is
+    flagged too, with the advice to close it in an `except` clause that re-raises. There, only
     what takes input counts as raising (a call with arguments, an `await`, `raise`,
     `assert`): `conn.cursor()` on what the function has just made fails no more often
     than making it did.
@@ -98,7 +100,8 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or from such a function, so
     `asyncio.run(main())` counts; calls from other modules are not seen), entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*`, Django's `ready`, click and typer commands, invoke
+    `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
+    `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing

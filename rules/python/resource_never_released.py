@@ -78,6 +78,11 @@ class ResourceNeverReleased(ResourceRule):
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 
+    So are the project's classes that define `close()` and `__exit__` (a context
+    manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
+    when the index holds their module (one that makes a resource oomlint follows); a
+    subclass that inherits both is not recognised by its own name.
+
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,
     the lock stays held, the descriptor stays open until the garbage collector happens
@@ -87,11 +92,21 @@ class ResourceNeverReleased(ResourceRule):
     ## Known limits
     Escaping, and so not flagged: returned or yielded, stored on an attribute, in a
     container (`items.append(f)`, a literal), in another name, a `global` or
-    `nonlocal`, passed to any call (the callee may own it now) but those that read or
+    `nonlocal`, passed to a call (the callee may own it now) but those that read or
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
     `shutil.copyfileobj`...), or used by a nested function or lambda. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
     `weakref.finalize`, `atexit.register` or `addCleanup`.
+
+    A call whose result local names hold (`repos = Repositories(session)`,
+    `response = requests.put(url, data=body)`) wraps or borrows what it is given, and
+    what becomes of those names becomes of it: returned, stored, passed to a call
+    whose result is not kept, released (`wrapped.close()`, `with wrapped:`), or a value
+    their methods return handed on (`return stream.connect(address)`), it is handed
+    off; kept in the function (data read from them, `response.status_code`, may be
+    returned), the call borrowed it, and it is still the function's to release. A
+    process, thread or task that a call starts with it (`executor.submit(send, f)`,
+    `Thread`, `create_task`) is no such wrapper.
 
     Not flagged either:
     - what owns no OS resource or that nobody else can reach: an archive or compressed
