@@ -20,7 +20,7 @@ from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
 from oomlint.python.children import CHILD_FIELDS
-from oomlint.python.parsing import parse
+from oomlint.python.parsing import one_file, parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
 # Names in a source's text (a cheap superset of the names its code uses).
@@ -34,8 +34,7 @@ _WALK_RECURSION_LIMIT = 20_000
 INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
 
-
-
+@one_file()
 def check_source(
     source: str,
     path: str,

@@ -34,7 +34,7 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import last_name
 from oomlint.python.checker import Walker
-from oomlint.python.parsing import parse
+from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
@@ -778,6 +778,7 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 # ------------------------------------------------------------------ building
 
 
+@one_file()
 def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
     text = _source(path) if path is not None else None
@@ -809,6 +810,7 @@ def _functions_of(statement: ast.stmt):
                 yield item, f"{statement.name}.{item.name}"
 
 
+@one_file()
 def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
     """A module's summary, or None when it does not parse (its own check says why)."""
     try:
