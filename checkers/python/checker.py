@@ -187,27 +187,6 @@ class Walker:
                     handlers.append(handler)
         self.deferred: deque[tuple[Scope, ast.AST]] = deque()
         self.initializers: deque[tuple[Scope, ast.AST]] = deque()
-        self.special = {
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.Lambda: self._lambda,
-            ast.ClassDef: self._class,
-            ast.Assign: self._assign,
-            ast.AnnAssign: self._annotated_assign,
-            ast.AugAssign: self._augmented_assign,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.With: self._with,
-            ast.AsyncWith: self._with,
-            ast.Global: self._global,
-            ast.Nonlocal: self._global,
-            ast.ListComp: self._comprehension,
-            ast.SetComp: self._comprehension,
-            ast.DictComp: self._comprehension,
-            ast.GeneratorExp: self._comprehension,
-            ast.NamedExpr: self._named_expression,
-            ast.ExceptHandler: self._except_handler,
-        }
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
@@ -226,9 +205,9 @@ class Walker:
         if handlers:
             for handler in handlers:
                 handler(node)
-        special = self.special.get(node_type)
+        special = _SPECIAL.get(node_type)
         if special is not None:
-            special(node)
+            special(self, node)
             return
         # The generic descent, inlined: this runs for millions of nodes.
         visit = self.visit
@@ -358,3 +337,29 @@ class Walker:
         if node.name:
             self.model.bind(node.name, Binding("other", node))
         self.visit_all(node.body)
+
+
+# The node types the walker handles itself (scopes, bindings); a table of the class's
+# functions, not of bound methods, so that a walker is no reference cycle (it would keep
+# the file's tree alive until the cycle collector runs).
+_SPECIAL = {
+    ast.FunctionDef: Walker._function,
+    ast.AsyncFunctionDef: Walker._function,
+    ast.Lambda: Walker._lambda,
+    ast.ClassDef: Walker._class,
+    ast.Assign: Walker._assign,
+    ast.AnnAssign: Walker._annotated_assign,
+    ast.AugAssign: Walker._augmented_assign,
+    ast.For: Walker._for,
+    ast.AsyncFor: Walker._for,
+    ast.With: Walker._with,
+    ast.AsyncWith: Walker._with,
+    ast.Global: Walker._global,
+    ast.Nonlocal: Walker._global,
+    ast.ListComp: Walker._comprehension,
+    ast.SetComp: Walker._comprehension,
+    ast.DictComp: Walker._comprehension,
+    ast.GeneratorExp: Walker._comprehension,
+    ast.NamedExpr: Walker._named_expression,
+    ast.ExceptHandler: Walker._except_handler,
+}

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from oomlint.core.cache import Cache, content_key, implementation_key, project_root
@@ -108,7 +108,9 @@ class ModuleSummary:
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
+        """Its fields as JSON (they hold only strings, numbers, lists and dicts: no copy is
+        needed to write them, as ``dataclasses.asdict`` would make)."""
+        return json.dumps(vars(self), separators=(",", ":"), sort_keys=True).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> ModuleSummary:
@@ -970,9 +972,7 @@ def _followed(summary: ModuleSummary) -> bytes:
     """The summary less its call graph, for the index's digest: what callers a check
     asked about is noted apart (:meth:`ProjectIndex.callers`), so that editing a call
     does not invalidate the results of every file."""
-    facts = asdict(summary)
-    for name in CALL_GRAPH:
-        del facts[name]
+    facts = {name: value for name, value in vars(summary).items() if name not in CALL_GRAPH}
     return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -990,7 +990,7 @@ def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSumm
     summary = _cached_summary(cache, key)
     if summary is None:
         summary = summarize(text, path, name, is_package)
-        if summary is not None:
+        if summary is not None and cache.enabled:
             cache.put("summaries", key, summary.to_json())
     return summary, key
 
