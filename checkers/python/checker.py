@@ -50,7 +50,7 @@ def check_source(
 
     Only the rules that can report in the source run (:func:`can_report`; for the rules
     that follow values through the project, the names of the project's functions that
-    return something count too: ``conn = get_conn()`` can be an acquire). When none can,
+    lead to what they follow count too: ``conn = get_conn()`` can be an acquire). When none can,
     nothing is walked, and the source is parsed only for its ``OOM003`` if
     ``syntax_errors``: as ruff reports syntax errors whatever the selection, a file that
     does not parse is never a silent pass in oomlint's own hosts; flake8 and pylint
@@ -58,9 +58,8 @@ def check_source(
     """
     if project is not None:
         project.own_module(path)  # test code the index left out: its own helpers count too
-    helpers = project.function_names() if project is not None else frozenset()
-    uses_helper = functools.cache(lambda: not helpers.isdisjoint(_IDENTIFIER.findall(source)))
-    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, uses_helper)]
+    identifiers = functools.cache(lambda: frozenset(_IDENTIFIER.findall(source)))
+    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, project, identifiers)]
     if not rules and (tree is not None or not syntax_errors):
         return []
     if tree is None:
@@ -94,14 +93,16 @@ def check_source(
     return findings
 
 
-def can_report(rule: type[Rule], options: dict, source: str, uses_helper: Callable[[], bool] = bool) -> bool:
-    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, for
-    a rule that follows values through the project, ``uses_helper()``: whether it names
-    one of the project's functions that return something."""
+def can_report(
+    rule: type[Rule], options: dict, source: str, project=None, identifiers: Callable[[], frozenset[str]] = frozenset
+) -> bool:
+    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, in a
+    project, names one of the project's functions or values the rule can find something
+    through (:meth:`Rule.helper_names`; ``identifiers()``: the names in ``source``)."""
     needed = _texts_needed(rule, tuple(sorted(options.items())))
     if needed is None or any(token in source for token in needed):
         return True
-    return bool(rule.followed(options)) and uses_helper()
+    return project is not None and not rule.helper_names(project, options).isdisjoint(identifiers())
 
 
 @functools.lru_cache(maxsize=256)

@@ -517,7 +517,7 @@ class ProjectIndex:
         self._local_runs: dict[str, dict[str, tuple[str, str]]] = {}
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
-        self._function_names: frozenset[str] | None = None
+        self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
@@ -531,7 +531,7 @@ class ProjectIndex:
         self.modules[summary.name] = summary
         self.by_path[os.path.abspath(path)] = summary
         self._paths[summary.name] = path
-        self._function_names = None
+        self._leading = {}
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -541,17 +541,19 @@ class ProjectIndex:
             self._load(path)
         return name, is_package
 
-    def function_names(self) -> frozenset[str]:
-        """The last names of the project's functions that return a call's value or pass
-        a parameter to one, and of its module-level names bound to one (``SessionLocal =
-        sessionmaker()``)."""
-        if self._function_names is None:
-            self._function_names = frozenset(
-                key.rpartition(".")[2]
-                for summary in self.modules.values()
-                for key in (*summary.returns, *summary.values, *summary.flows)
-            )
-        return self._function_names
+    def leading_names(self, follows: frozenset[str]) -> frozenset[str]:
+        """The last names of the project's functions and module values whose result,
+        followed through the index, one of ``follows`` makes, and the names the summarized
+        modules import them by: a file that names none of them gets nothing ``follows``
+        makes from the project."""
+        follows = frozenset(follows)
+        if follows not in self._leading:
+            leading = _leading_to(self, follows)
+            names = {name.rpartition(".")[2] for name in leading}
+            for summary in list(self.modules.values()):
+                names.update(alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
+            self._leading[follows] = frozenset(names)
+        return self._leading[follows]
 
     def module_for(self, path: str) -> tuple[str, bool]:
         """The dotted name of a file of the project (summarized or not)."""
@@ -889,7 +891,7 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
                 index.add(path, summary)
                 chosen[path] = key
         pending = passed_over
-        wanted = seen | _leading_to(index, follows)
+        wanted = seen | {name.rpartition(".")[2] for name in _leading_to(index, follows)}
     return chosen
 
 
@@ -907,17 +909,17 @@ def _calls_one_of(text: str, names: set[str]) -> bool:
 
 
 def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
-    """Last names of the project's functions and module values whose result, followed
-    through the index, is made by one of the callables ``follows`` names."""
+    """The qualified names of the project's functions and module values whose result,
+    followed through the index, is made by one of the callables ``follows`` names."""
     found = set()
     for summary in list(index.modules.values()):
         for key, elements in summary.returns.items():
             qualified = f"{summary.name}.{key}"
             if any(index.origin(qualified, element, shared=True) in follows for element in elements):
-                found.add(key.rpartition(".")[2])
+                found.add(qualified)
         for name in summary.values:
             if index.origin(f"{summary.name}.{name}", shared=True) in follows:
-                found.add(name)
+                found.add(f"{summary.name}.{name}")
     return found
 
 

@@ -466,8 +466,11 @@ class ResourceAnalysis:
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
-        self.helper_names = context.project.function_names() if context.project is not None else frozenset()
-        """Last names of the project's functions that return something: possible acquires."""
+        project = context.project
+        followed = {*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}
+        self.helper_names = project.leading_names(followed) if project is not None else frozenset()
+        """Last names of the project's functions and values that give what one of these
+        factories makes: possible acquires."""
         self.watched_names = (
             self.last_names | self.helper_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
