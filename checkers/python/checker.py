@@ -188,6 +188,9 @@ class Walker:
                     handlers.append(handler)
         self.deferred: deque[tuple[Scope, ast.AST]] = deque()
         self.initializers: deque[tuple[Scope, ast.AST]] = deque()
+        self.passed = _LEAVES.difference(self.dispatch)
+        """What the generic descent does not call :meth:`visit` for: nothing below, no rule
+        asks (names, constants... are half of the nodes), and ``None`` holes."""
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
@@ -211,14 +214,14 @@ class Walker:
             special(self, node)
             return
         # The generic descent, inlined: this runs for millions of nodes.
-        visit = self.visit
+        visit, passed = self.visit, self.passed
         for name in CHILD_FIELDS[node_type]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
-                    if item is not None:
+                    if type(item) not in passed:
                         visit(item)
-            elif value is not None:
+            elif type(value) not in passed:
                 visit(value)
 
     def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
@@ -364,3 +367,6 @@ _SPECIAL = {
     ast.NamedExpr: Walker._named_expression,
     ast.ExceptHandler: Walker._except_handler,
 }
+_LEAVES = frozenset(
+    {type(None), *(node_type for node_type, fields in CHILD_FIELDS.items() if not fields and node_type not in _SPECIAL)}
+)
