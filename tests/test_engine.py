@@ -511,6 +511,26 @@ def test_the_cycle_collector_is_paused_while_a_file_is_checked_only():
         gc.enable()
 
 
+def test_a_file_summarized_while_another_is_checked_leaves_no_cycle_behind():
+    """The collector stays off for the outer file, and the inner one's cycles are gone when it ends."""
+    import gc
+    import weakref
+
+    from oomlint.python.parsing import one_file
+
+    class Cycle:
+        pass
+
+    with one_file():
+        with one_file():
+            inner = Cycle()
+            inner.self = inner
+            reference = weakref.ref(inner)
+            del inner
+        assert (reference(), gc.isenabled()) == (None, False)
+    assert gc.isenabled()
+
+
 def test_rule_registry_rejects_bad_metadata():
     with pytest.raises(TypeError, match="symbol must be kebab-case"):
         type("Bad", (Rule,), {"code": "OOM391", "symbol": "bad_symbol1", "message": "m", "summary": "s", "__doc__": "d"})

@@ -18,6 +18,10 @@ def parse(source: str, filename: str = "<unknown>", mode: str = "exec") -> ast.A
         return ast.parse(source, filename, mode)
 
 
+_paused = False
+"""Whether :func:`one_file` turned the collector off (a file checked or summarized now)."""
+
+
 @contextlib.contextmanager
 def one_file() -> Iterator[None]:
     """Python's cycle collector paused while one file is parsed, modelled and walked.
@@ -26,14 +30,24 @@ def one_file() -> Iterator[None]:
     middle frees nothing, yet traverses every node of its tree and model again, more
     often the larger the file: a third of a cold run's time over the standard library.
     What the file leaves in reference cycles (its model's scopes and bindings hold the
-    tree) is collected after it, by the next young collection, once; the peak grows
-    by one file's cycles at most. Nested and concurrent uses leave the collector on
-    whenever one of them found it on."""
+    tree) is collected after it, by the next young collection, once. A file summarized
+    while another is checked (the project index following a call) has its cycles
+    collected as it ends, so the peak grows by one file's at most. A host that turned
+    the collector off keeps it off."""
+    global _paused
+    if _paused:
+        try:
+            yield
+        finally:
+            gc.collect(0)  # only what was made since the last collection is young: traversed once
+        return
     if not gc.isenabled():
         yield
         return
     gc.disable()
+    _paused = True
     try:
         yield
     finally:
+        _paused = False
         gc.enable()
