@@ -34,7 +34,8 @@ def run(command: list[str]) -> tuple[float, float]:
 def command(executable: str, tree: str) -> list[str]:
     """The cold run; ``--no-cache`` only for an installation that has a results cache."""
     helped = subprocess.run([executable, "check", "--help"], capture_output=True, text=True, check=False).stdout
-    return [executable, "check", tree, "-j", "1", "--exit-zero", "-q", *(["--no-cache"] if "--no-cache" in helped else [])]
+    no_cache = ["--no-cache"] if "--no-cache" in helped else []
+    return [executable, "check", tree, "-j", "1", "--exit-zero", "-q", *no_cache]
 
 
 def main() -> None:

@@ -26,7 +26,8 @@ CHILD_FIELDS = {
 }
 CHILD_FIELDS[ast.Constant] = CHILD_FIELDS[ast.MatchSingleton] = ()
 PARENTED_FIELDS = {
-    node_type: (*fields, "names") if "names" in node_type._fields else fields for node_type, fields in CHILD_FIELDS.items()
+    node_type: (*fields, "names") if "names" in node_type._fields else fields
+    for node_type, fields in CHILD_FIELDS.items()
 }
 """The fields whose nodes the semantic model's map of parents knows: :data:`CHILD_FIELDS`,
 and the ``alias`` nodes of imports (``Global`` names are strings, skipped by type)."""

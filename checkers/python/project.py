@@ -551,7 +551,8 @@ class ProjectIndex:
             leading = _leading_to(self, follows)
             names = {name.rpartition(".")[2] for name in leading}
             for summary in list(self.modules.values()):
-                names.update(alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
+                imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
+                names.update(imported)
             self._leading[follows] = frozenset(names)
         return self._leading[follows]
 
