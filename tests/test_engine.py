@@ -476,6 +476,61 @@ def test_nothing_of_a_file_is_retained():
     assert all(isinstance(value, (str, int, type(None))) for f in findings for value in vars(f).values())
 
 
+def test_the_cycle_collector_is_paused_while_a_file_is_checked_only():
+    """Off while a file is checked, as it was once the check returns or fails; a host
+    that turned it off keeps it off."""
+    import gc
+
+    seen = []
+
+    class GcProbe(Rule):
+        """Not registered: no ``code`` in its own class body."""
+
+        symbol = "gc-probe"
+        message = "m"
+        summary = "s"
+        fail = False
+
+        def visit_Module(self, node):
+            seen.append(gc.isenabled())
+            if self.fail:
+                raise ZeroDivisionError
+
+    assert check_source("x = 1\n", "f.py", [(GcProbe, {})]) == []
+    assert (seen, gc.isenabled()) == ([False], True)
+    GcProbe.fail = True
+    with pytest.raises(ZeroDivisionError):
+        check_source("x = 1\n", "f.py", [(GcProbe, {})])
+    assert (seen, gc.isenabled()) == ([False, False], True)
+    gc.disable()
+    try:
+        with pytest.raises(ZeroDivisionError):
+            check_source("x = 1\n", "f.py", [(GcProbe, {})])
+        assert (seen, gc.isenabled()) == ([False, False, False], False)
+    finally:
+        gc.enable()
+
+
+def test_a_file_summarized_while_another_is_checked_leaves_no_cycle_behind():
+    """The collector stays off for the outer file, and the inner one's cycles are gone when it ends."""
+    import gc
+    import weakref
+
+    from oomlint.python.parsing import one_file
+
+    class Cycle:
+        pass
+
+    with one_file():
+        with one_file():
+            inner = Cycle()
+            inner.self = inner
+            reference = weakref.ref(inner)
+            del inner
+        assert (reference(), gc.isenabled()) == (None, False)
+    assert gc.isenabled()
+
+
 def test_rule_registry_rejects_bad_metadata():
     with pytest.raises(TypeError, match="symbol must be kebab-case"):
         type("Bad", (Rule,), {"code": "OOM391", "symbol": "bad_symbol1", "message": "m", "summary": "s", "__doc__": "d"})

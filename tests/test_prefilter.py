@@ -108,6 +108,27 @@ def test_the_project_s_helpers_make_the_rules_that_follow_them_run(tmp_path, wal
     assert walked == ["OOM201,OOM202"]
 
 
+def test_only_helpers_that_lead_to_what_a_rule_follows_make_it_run(tmp_path, walked):
+    """``load_config`` returns what no rule follows: a file naming it is not walked.
+    ``make_client`` returns a Redis client, also under the name a summarized module
+    imports it by (``cache``), which the rule follows."""
+    rules = [item for item in RULES if item[0].code in ("OOM202", "OOM304")]
+    (tmp_path / "db.py").write_text(
+        "import json\nimport redis\n\n\ndef load_config(text):\n    return json.loads(text)\n\n\n"
+        "def make_client(url):\n    return redis.Redis.from_url(url)\n"
+    )
+    (tmp_path / "store.py").write_text("import redis\nfrom db import make_client as cache\n\nLOCAL = redis.Redis()\n")
+    settings = tmp_path / "settings.py"
+    settings.write_bytes(b"from db import load_config\n\n\ndef read(text):\n    config = load_config(text)\n    return config.get('a')\n")
+    assert check_bytes(settings.read_bytes(), str(settings), rules) == []
+    assert walked == []
+    app = tmp_path / "app.py"
+    app.write_bytes(b"from store import cache\n\nURL = 'unix:///run/cache.sock'\n\n\ndef remember(key, value):\n    cache(URL).set(key, value)\n")
+    findings = check_bytes(app.read_bytes(), str(app), rules)
+    assert [(f.line, f.column, f.code) for f in findings] == [(7, 16, "OOM304")]
+    assert walked == ["OOM304"]
+
+
 def test_configured_resources_are_texts_the_release_rules_need(walked):
     (rule, options) = next(item for item in RULES if item[0].code == "OOM202")
     source = b"import db\n\n\ndef load(path):\n    conn = db.checkout(path)\n    return conn.fetch()\n"

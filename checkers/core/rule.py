@@ -147,6 +147,15 @@ class Rule:
         return cls.required_text
 
     @classmethod
+    def helper_names(cls, project, options: dict[str, object]) -> frozenset[str]:
+        """The names of the project's functions and values (``project``: the language's
+        project index) through which the rule can find something in a file that has none
+        of its :meth:`text_needed`: a file naming none of them is not given to the rule. By
+        default, those whose result one of :meth:`followed` makes."""
+        followed = cls.followed(options)
+        return project.leading_names(followed) if followed else frozenset()
+
+    @classmethod
     def pylint_id(cls) -> str:
         """pylint message id: one checker id ``71``, then family and number (OOM301 -> W7131)."""
         return f"W71{cls.code[3]}{cls.code[5]}"

@@ -20,7 +20,7 @@ from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
 from oomlint.python.children import CHILD_FIELDS
-from oomlint.python.parsing import parse
+from oomlint.python.parsing import one_file, parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
 # Names in a source's text (a cheap superset of the names its code uses).
@@ -34,8 +34,7 @@ _WALK_RECURSION_LIMIT = 20_000
 INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
 
-
-
+@one_file()
 def check_source(
     source: str,
     path: str,
@@ -51,7 +50,7 @@ def check_source(
 
     Only the rules that can report in the source run (:func:`can_report`; for the rules
     that follow values through the project, the names of the project's functions that
-    return something count too: ``conn = get_conn()`` can be an acquire). When none can,
+    lead to what they follow count too: ``conn = get_conn()`` can be an acquire). When none can,
     nothing is walked, and the source is parsed only for its ``OOM003`` if
     ``syntax_errors``: as ruff reports syntax errors whatever the selection, a file that
     does not parse is never a silent pass in oomlint's own hosts; flake8 and pylint
@@ -59,9 +58,8 @@ def check_source(
     """
     if project is not None:
         project.own_module(path)  # test code the index left out: its own helpers count too
-    helpers = project.function_names() if project is not None else frozenset()
-    uses_helper = functools.cache(lambda: not helpers.isdisjoint(_IDENTIFIER.findall(source)))
-    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, uses_helper)]
+    identifiers = functools.cache(lambda: frozenset(_IDENTIFIER.findall(source)))
+    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, project, identifiers)]
     if not rules and (tree is not None or not syntax_errors):
         return []
     if tree is None:
@@ -95,14 +93,16 @@ def check_source(
     return findings
 
 
-def can_report(rule: type[Rule], options: dict, source: str, uses_helper: Callable[[], bool] = bool) -> bool:
-    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, for
-    a rule that follows values through the project, ``uses_helper()``: whether it names
-    one of the project's functions that return something."""
+def can_report(
+    rule: type[Rule], options: dict, source: str, project=None, identifiers: Callable[[], frozenset[str]] = frozenset
+) -> bool:
+    """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, in a
+    project, names one of the project's functions or values the rule can find something
+    through (:meth:`Rule.helper_names`; ``identifiers()``: the names in ``source``)."""
     needed = _texts_needed(rule, tuple(sorted(options.items())))
     if needed is None or any(token in source for token in needed):
         return True
-    return bool(rule.followed(options)) and uses_helper()
+    return project is not None and not rule.helper_names(project, options).isdisjoint(identifiers())
 
 
 @functools.lru_cache(maxsize=256)
@@ -188,27 +188,9 @@ class Walker:
                     handlers.append(handler)
         self.deferred: deque[tuple[Scope, ast.AST]] = deque()
         self.initializers: deque[tuple[Scope, ast.AST]] = deque()
-        self.special = {
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.Lambda: self._lambda,
-            ast.ClassDef: self._class,
-            ast.Assign: self._assign,
-            ast.AnnAssign: self._annotated_assign,
-            ast.AugAssign: self._augmented_assign,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.With: self._with,
-            ast.AsyncWith: self._with,
-            ast.Global: self._global,
-            ast.Nonlocal: self._global,
-            ast.ListComp: self._comprehension,
-            ast.SetComp: self._comprehension,
-            ast.DictComp: self._comprehension,
-            ast.GeneratorExp: self._comprehension,
-            ast.NamedExpr: self._named_expression,
-            ast.ExceptHandler: self._except_handler,
-        }
+        self.passed = _LEAVES.difference(self.dispatch)
+        """What the generic descent does not call :meth:`visit` for: nothing below, no rule
+        asks (names, constants... are half of the nodes), and ``None`` holes."""
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
@@ -227,19 +209,19 @@ class Walker:
         if handlers:
             for handler in handlers:
                 handler(node)
-        special = self.special.get(node_type)
+        special = _SPECIAL.get(node_type)
         if special is not None:
-            special(node)
+            special(self, node)
             return
         # The generic descent, inlined: this runs for millions of nodes.
-        visit = self.visit
+        visit, passed = self.visit, self.passed
         for name in CHILD_FIELDS[node_type]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
-                    if item is not None:
+                    if type(item) not in passed:
                         visit(item)
-            elif value is not None:
+            elif type(value) not in passed:
                 visit(value)
 
     def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
@@ -359,3 +341,32 @@ class Walker:
         if node.name:
             self.model.bind(node.name, Binding("other", node))
         self.visit_all(node.body)
+
+
+# The node types the walker handles itself (scopes, bindings); a table of the class's
+# functions, not of bound methods, so that a walker is no reference cycle (it would keep
+# the file's tree alive until the cycle collector runs).
+_SPECIAL = {
+    ast.FunctionDef: Walker._function,
+    ast.AsyncFunctionDef: Walker._function,
+    ast.Lambda: Walker._lambda,
+    ast.ClassDef: Walker._class,
+    ast.Assign: Walker._assign,
+    ast.AnnAssign: Walker._annotated_assign,
+    ast.AugAssign: Walker._augmented_assign,
+    ast.For: Walker._for,
+    ast.AsyncFor: Walker._for,
+    ast.With: Walker._with,
+    ast.AsyncWith: Walker._with,
+    ast.Global: Walker._global,
+    ast.Nonlocal: Walker._global,
+    ast.ListComp: Walker._comprehension,
+    ast.SetComp: Walker._comprehension,
+    ast.DictComp: Walker._comprehension,
+    ast.GeneratorExp: Walker._comprehension,
+    ast.NamedExpr: Walker._named_expression,
+    ast.ExceptHandler: Walker._except_handler,
+}
+_LEAVES = frozenset(
+    {type(None), *(node_type for node_type, fields in CHILD_FIELDS.items() if not fields and node_type not in _SPECIAL)}
+)

@@ -25,6 +25,12 @@ CHILD_FIELDS = {
     if isinstance(node_type, type) and issubclass(node_type, ast.AST)
 }
 CHILD_FIELDS[ast.Constant] = CHILD_FIELDS[ast.MatchSingleton] = ()
+PARENTED_FIELDS = {
+    node_type: (*fields, "names") if "names" in node_type._fields else fields
+    for node_type, fields in CHILD_FIELDS.items()
+}
+"""The fields whose nodes the semantic model's map of parents knows: :data:`CHILD_FIELDS`,
+and the ``alias`` nodes of imports (``Global`` names are strings, skipped by type)."""
 
 
 def child_nodes(node: ast.AST) -> Iterator[ast.AST]:

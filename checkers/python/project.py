@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from oomlint.core.cache import Cache, content_key, implementation_key, project_root
@@ -34,7 +34,7 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import last_name
 from oomlint.python.checker import Walker
-from oomlint.python.parsing import parse
+from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
@@ -110,7 +110,9 @@ class ModuleSummary:
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True).encode()
+        """Its fields as JSON (they hold only strings, numbers, lists and dicts: no copy is
+        needed to write them, as ``dataclasses.asdict`` would make)."""
+        return json.dumps(vars(self), separators=(",", ":"), sort_keys=True).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> ModuleSummary:
@@ -517,8 +519,8 @@ class ProjectIndex:
         self._local_runs: dict[str, dict[str, tuple[str, str]]] = {}
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
-        self._function_names: frozenset[str] | None = None
         self._closing_classes: frozenset[str] | None = None
+        self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
@@ -532,8 +534,8 @@ class ProjectIndex:
         self.modules[summary.name] = summary
         self.by_path[os.path.abspath(path)] = summary
         self._paths[summary.name] = path
-        self._function_names = None
         self._closing_classes = None
+        self._leading = {}
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -543,17 +545,20 @@ class ProjectIndex:
             self._load(path)
         return name, is_package
 
-    def function_names(self) -> frozenset[str]:
-        """The last names of the project's functions that return a call's value or pass
-        a parameter to one, and of its module-level names bound to one (``SessionLocal =
-        sessionmaker()``)."""
-        if self._function_names is None:
-            self._function_names = frozenset(
-                key.rpartition(".")[2]
-                for summary in self.modules.values()
-                for key in (*summary.returns, *summary.values, *summary.flows)
-            )
-        return self._function_names
+    def leading_names(self, follows: frozenset[str]) -> frozenset[str]:
+        """The last names of the project's functions and module values whose result,
+        followed through the index, one of ``follows`` makes, and the names the summarized
+        modules import them by: a file that names none of them gets nothing ``follows``
+        makes from the project."""
+        follows = frozenset(follows)
+        if follows not in self._leading:
+            leading = _leading_to(self, follows)
+            names = {name.rpartition(".")[2] for name in leading}
+            for summary in list(self.modules.values()):
+                imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
+                names.update(imported)
+            self._leading[follows] = frozenset(names)
+        return self._leading[follows]
 
     def closing_class_names(self) -> frozenset[str]:
         """The last names of the project's classes that define ``close`` and ``__exit__``
@@ -887,6 +892,7 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 # ------------------------------------------------------------------ building
 
 
+@one_file()
 def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
     text = _source(path) if path is not None else None
@@ -918,6 +924,7 @@ def _functions_of(statement: ast.stmt):
                 yield item, f"{statement.name}.{item.name}"
 
 
+@one_file()
 def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
     """A module's summary, or None when it does not parse (its own check says why)."""
     try:
@@ -994,7 +1001,7 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
                 index.add(path, summary)
                 chosen[path] = key
         pending = passed_over
-        wanted = seen | _leading_to(index, follows)
+        wanted = seen | {name.rpartition(".")[2] for name in _leading_to(index, follows)}
     return chosen
 
 
@@ -1012,17 +1019,17 @@ def _calls_one_of(text: str, names: set[str]) -> bool:
 
 
 def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
-    """Last names of the project's functions and module values whose result, followed
-    through the index, is made by one of the callables ``follows`` names."""
+    """The qualified names of the project's functions and module values whose result,
+    followed through the index, is made by one of the callables ``follows`` names."""
     found = set()
     for summary in list(index.modules.values()):
         for key, elements in summary.returns.items():
             qualified = f"{summary.name}.{key}"
             if any(index.origin(qualified, element, shared=True) in follows for element in elements):
-                found.add(key.rpartition(".")[2])
+                found.add(qualified)
         for name in summary.values:
             if index.origin(f"{summary.name}.{name}", shared=True) in follows:
-                found.add(name)
+                found.add(f"{summary.name}.{name}")
     return found
 
 
@@ -1077,9 +1084,7 @@ def _followed(summary: ModuleSummary) -> bytes:
     """The summary less its call graph, for the index's digest: what callers a check
     asked about is noted apart (:meth:`ProjectIndex.callers`), so that editing a call
     does not invalidate the results of every file."""
-    facts = asdict(summary)
-    for name in CALL_GRAPH:
-        del facts[name]
+    facts = {name: value for name, value in vars(summary).items() if name not in CALL_GRAPH}
     return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -1097,7 +1102,7 @@ def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSumm
     summary = _cached_summary(cache, key)
     if summary is None:
         summary = summarize(text, path, name, is_package)
-        if summary is not None:
+        if summary is not None and cache.enabled:
             cache.put("summaries", key, summary.to_json())
     return summary, key
 

@@ -14,6 +14,7 @@ import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from oomlint.python.children import PARENTED_FIELDS
 from oomlint.python.parsing import parse
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -515,13 +516,22 @@ def _outer_parts(scope: ast.AST) -> list[ast.AST]:
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Each node's parent, through the fields that can hold nodes (not ``ctx`` or
+    operators: singletons shared by the whole tree, with no parent of their own)."""
     parents = {}
     pending = [tree]
     while pending:
         node = pending.pop()
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-            pending.append(child)
+        for name in PARENTED_FIELDS[type(node)]:
+            value = getattr(node, name)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        parents[item] = node
+                        pending.append(item)
+            elif isinstance(value, ast.AST):
+                parents[value] = node
+                pending.append(value)
     return parents
 
 

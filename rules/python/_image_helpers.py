@@ -99,7 +99,7 @@ class Helpers:
     def _decode(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> HelperDecode | None:
         flows = summary.flows.get(key, [])
         from_parameter = _reached(flows, parameter)
-        checked_at = self._checked_at(summary, key, parameter, depth)
+        checked_at = None  # asked once a flow decodes: most helpers decode nothing
         limited = _pillow_limited(summary)
         for index, (source, callee, argument, methods, step) in enumerate(flows):
             if index not in from_parameter:
@@ -108,6 +108,8 @@ class Helpers:
             if found is None:
                 continue
             at, decode = found
+            if checked_at is None:
+                checked_at = self._checked_at(summary, key, parameter, depth)
             if at < checked_at and not (limited and decode.decoder.honours_pillow_limit):
                 return decode
         return None

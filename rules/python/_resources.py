@@ -283,6 +283,10 @@ class ResourceRule(Rule):
     def text_needed(cls, options: dict[str, object]) -> tuple[str, ...]:
         return texts_needed(options["extra-resources"])
 
+    @classmethod
+    def helper_names(cls, project, options: dict[str, object]) -> frozenset[str]:
+        return release_helper_names(project, options["extra-resources"])
+
     def __init__(self, context, options):
         super().__init__(context, options)
         self.analysis = shared_analysis(context, options["extra-resources"])
@@ -346,6 +350,13 @@ def parse_extra_resources(entries: tuple[str, ...]) -> tuple[dict[str, tuple[str
 def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
     """What the release rules follow through the project: the table's factories and the configured ones."""
     return frozenset(FACTORIES) | TEMPORARY_PATHS.keys() | TUPLE_FACTORIES.keys() | parse_extra_resources(extra)[0].keys()
+
+
+def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
+    """The project's names through which the release rules find an acquire in a file that
+    names no factory: helpers and values leading to one, and classes whose instances are
+    resources (``close()`` and ``__exit__``)."""
+    return project.leading_names(followed_factories(extra)) | project.closing_class_names()
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -487,8 +498,10 @@ class ResourceAnalysis:
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         project = context.project
-        self.helper_names = project.function_names() if project is not None else frozenset()
-        """Last names of the project's functions that return something: possible acquires."""
+        followed = {*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}
+        self.helper_names = project.leading_names(followed) if project is not None else frozenset()
+        """Last names of the project's functions and values that give what one of these
+        factories makes: possible acquires."""
         self.closing_names = project.closing_class_names() if project is not None else frozenset()
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.watched_names = (

@@ -226,6 +226,12 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     follows = frozenset({"PIL.Image", *DECODERS})
     LIBRARIES = IMAGE_LIBRARIES
 
+    @classmethod
+    def helper_names(cls, project, options):
+        """A module that imports no image library can only hand data to a project function
+        that decodes it whole (see ``names_a_decoding_helper``)."""
+        return helpers_of(project).decoding_names()
+
     def __init__(self, context, options):
         super().__init__(context, options)
         # Every ``Image.open(...)`` call seen, with the function it is in.

@@ -9,7 +9,15 @@ from oomlint.python.astutil import ATEXIT_REGISTER
 from oomlint.python.project import class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
-from oomlint.rules.python._resources import EXTRA_RESOURCES_HELP, RELEASED_ELSEWHERE, followed_factories, shared_analysis, short_code, texts_needed
+from oomlint.rules.python._resources import (
+    EXTRA_RESOURCES_HELP,
+    RELEASED_ELSEWHERE,
+    followed_factories,
+    release_helper_names,
+    shared_analysis,
+    short_code,
+    texts_needed,
+)
 
 # Methods that end an object's life: a class with one of them (or inheriting one from a
 # project class) has a place that releases what it holds, or is meant to get one.
@@ -123,6 +131,10 @@ class ResourceOwnerNeverReleased(Rule):
     @classmethod
     def text_needed(cls, options):
         return texts_needed(options["extra-resources"])
+
+    @classmethod
+    def helper_names(cls, project, options):
+        return release_helper_names(project, options["extra-resources"])
 
     def __init__(self, context, options):
         super().__init__(context, options)
