@@ -25,6 +25,8 @@ WATCHED = frozenset({"addHandler", "register", "on", "add_listener"})
 GET_LOGGER = "logging.getLogger"
 ROOT_LOGGER = "logging.root"
 EXIT_METHODS = ("__exit__", "__aexit__")
+# Holders of the clean-ups of temporary files a run made: at exit they delete files, they free no memory.
+TEMPORARY_HOLDERS = frozenset({"contextlib.ExitStack"})
 WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
 LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})
 BASIC_CONFIG = "logging.basicConfig"
@@ -101,7 +103,8 @@ class HandlerAddedPerCall(Rule):
     - guarded registrations: under (or after an early `return` on) a test that reads the
       registry (`if not logger.handlers`, `if handler not in logger.handlers`,
       `if logger.hasHandlers()`, a flag computed from `logger.handlers`,
-      `emitter.listeners(...)`) or a once-only flag that the guarded code sets
+      `emitter.listeners(...)`, a predicate given the logger: `if not
+      has_handlers(logger)`) or a once-only flag that the guarded code sets
       (`self._configured = True`, a `global` flag, a registry dict or set it fills,
       `setattr`); code under `if 0:`;
     - registrations undone in the same function or, for a method, anywhere in its class
@@ -120,7 +123,9 @@ class HandlerAddedPerCall(Rule):
       `logging.Logger(...)` made directly;
     - `atexit.register` of a module-level function given plain values
       (`atexit.register(os.remove, path)`: it keeps a few bytes), or given a weak
-      reference (`weakref.ref(self)`, `weakref.WeakMethod`);
+      reference (`weakref.ref(self)`, `weakref.WeakMethod`), and the `close` of a local
+      `contextlib.ExitStack()` (it deletes the temporary files the run extracted,
+      `importlib.resources.as_file`);
     - `loop.add_signal_handler` and `signal.signal`: they replace the handler of the
       signal, so nothing accumulates; blinker and Django signals hold weak references
       by default.
@@ -285,11 +290,22 @@ class HandlerAddedPerCall(Rule):
             return False
         callback, *arguments = call.args
         arguments += [keyword.value for keyword in call.keywords]
+        if self._removes_temporaries(callback):
+            return False
         if made_per_run(self.model, callback) or any(self.model.is_self(item) for item in arguments):
             return True
         while isinstance(callback, ast.Attribute):
             callback = callback.value
         return self.model.is_self(callback)  # ``self.close``, ``self.pool.close``, inherited too
+
+    def _removes_temporaries(self, callback: ast.expr) -> bool:
+        """``stack.close`` of a local ``contextlib.ExitStack()``: the hook deletes the
+        temporary files the run extracted (``importlib.resources.as_file``) when the process
+        exits; it keeps their paths, not memory."""
+        if not isinstance(callback, ast.Attribute) or not isinstance(callback.value, ast.Name):
+            return False
+        made = self.model.resolve(callback.value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in TEMPORARY_HOLDERS
 
     def _weak(self, call: ast.Call) -> bool:
         for value in (*call.args, *(keyword.value for keyword in call.keywords)):
@@ -357,7 +373,7 @@ class HandlerAddedPerCall(Rule):
             if _never_true(test) and value:
                 return True  # debugging code switched off
             state = state or _State(candidate.function)
-            if state.guards(test):
+            if state.guards(test, _receiver(candidate.node)):
                 return True
         return False
 
@@ -455,10 +471,17 @@ class _State:
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
                 self.flags.extend((node, arg.value) for arg in node.args[1:2] if isinstance(arg, ast.Constant))
 
-    def guards(self, test: ast.expr) -> bool:
-        """``test`` reads the registry, or a flag that the function sets after it (a flag set
-        before, ``self.debug = debug``, is configuration, not a record of the last run)."""
+    def guards(self, test: ast.expr, receiver: str | None) -> bool:
+        """``test`` reads the registry, directly or through a predicate given the logger or
+        emitter (``receiver``, dumped: ``if not has_handlers(logger)``), or a flag that the
+        function sets after it (a flag set before, ``self.debug = debug``, is
+        configuration, not a record of the last run)."""
         if _reads_registry(test):
+            return True
+        if receiver is not None and any(
+            isinstance(node, ast.Call) and any(ast.dump(item) == receiver for item in node.args)
+            for node in ast.walk(test)
+        ):
             return True
         after = (test.end_lineno, test.end_col_offset)
         flags = {name for where, name in self.flags if (where.lineno, where.col_offset) > after}
@@ -470,6 +493,12 @@ class _State:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in flags:
                 return True  # ``getattr(logger, "_configured", False)``
         return False
+
+
+def _receiver(node: ast.expr) -> str | None:
+    """The logger or emitter of ``logger.addHandler(...)``, dumped; None for the rest."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return ast.dump(func.value) if isinstance(func, ast.Attribute) else None
 
 
 def _reads_registry(expr: ast.expr) -> bool:
