@@ -121,6 +121,19 @@ def test_a_class_nothing_here_instantiates_runs_its_init_per_instance():
     assert frequencies(source) == {"Client.__init__": (PER_INSTANCE, "runs for every instance of 'Client'")}
 
 
+def test_a_pytest_fixture_request_is_no_web_request():
+    source = (
+        "import pytest\n\n\ndef view(request):\n    pass\n\n\n"
+        "class Context:\n    def __init__(self, request: pytest.FixtureRequest):\n        pass\n\n\n"
+        "def fixture_helper(request: pytest.FixtureRequest):\n    pass\n"
+    )
+    assert frequencies(source) == {
+        "view": (MANY, "handles every request"),
+        "Context.__init__": (PER_INSTANCE, "runs for every instance of 'Context'"),
+        "fixture_helper": (UNKNOWN, ""),
+    }
+
+
 def test_the_module_walk_is_not_recursive():
     """Asked after the engine's walk, outside its raised recursion limit: generated code
     nests deeper than Python's default allows."""

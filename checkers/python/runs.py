@@ -47,6 +47,7 @@ MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cac
 # The last name of a decorator that registers a request, task or signal handler.
 TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
+FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.FixtureRequest", "_pytest.fixtures.SubRequest"})
 WRAPS = "functools.wraps"
 HANDLER_DECORATORS = frozenset(
     {
@@ -157,7 +158,7 @@ class Runs:
             return Frequency(ONCE)
         if function.name.startswith("test"):
             return Frequency(ONCE)
-        if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info):
+        if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
             return Frequency(MANY, "runs for every test")
@@ -233,11 +234,15 @@ def _per_test_fixture(decorator: ast.expr | None) -> bool:
     return scope is None or (isinstance(scope, ast.Constant) and scope.value == "function")
 
 
-def _takes_request(info: _Def) -> bool:
-    """A view: ``def view(request, ...)``, or ``def get(self, request, ...)`` on a class."""
+def _takes_request(info: _Def, model: SemanticModel) -> bool:
+    """A view: ``def view(request, ...)``, or ``def get(self, request, ...)`` on a class;
+    not a pytest fixture's ``request`` (annotated ``pytest.FixtureRequest``)."""
     positional = [*info.node.args.posonlyargs, *info.node.args.args]
     index = 1 if info.owner is not None else 0
-    return len(positional) > index and positional[index].arg == "request"
+    if len(positional) <= index or positional[index].arg != "request":
+        return False
+    annotation = positional[index].annotation
+    return annotation is None or model.qualified_name(annotation) not in FIXTURE_REQUESTS
 
 
 class _Indexer:
