@@ -53,9 +53,10 @@ def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]], cache: Cach
         return None
     follows = followed(rules)
     folder = None
+    own = use_cache and cache is not None and cache.enabled
     if use_cache:
-        folder = cache.directory if cache is not None and cache.enabled else cache_folder(os.path.dirname(os.path.abspath(path)), find_config(path))
-    return project_index(path, follows, folder)
+        folder = cache.directory if own else cache_folder(os.path.dirname(os.path.abspath(path)), find_config(path))
+    return project_index(path, follows, folder, cache_alone=own)
 
 
 def check_file(

@@ -125,6 +125,22 @@ def test_no_cache_leaves_no_cache_folder(copy):
     assert not (root / ".oomlint_cache").exists()
 
 
+def test_a_folder_in_no_project_is_indexed_in_the_cli_cache_only(copy, tmp_path):
+    """Without a project marker the files beside each other make the index: the CLI keeps
+    their summaries in its own cache folder (a warm run reads them), and flake8, which has
+    none, leaves no cache folder behind in the folder it checks."""
+    root = copy("helpers")
+    (root / "pyproject.toml").unlink()
+    cache = tmp_path / "cli-cache"
+    findings = oomlint_json("--cache-dir", str(cache), "src/shop", cwd=root)
+    assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 60]
+    assert sorted(cache.glob("*/summaries/*/*"))
+    assert oomlint_json("--cache-dir", str(cache), "src/shop", cwd=root) == findings
+    flake8 = run("flake8", "--select", "OOM202", "src/shop/views.py", cwd=root)
+    assert flake8.stdout.splitlines()[0].startswith("src/shop/views.py:11:12: OOM202 'conn' from open_connection()")
+    assert not list(root.rglob(".oomlint_cache"))
+
+
 def test_project_markers_are_well_formed():
     assert malformed_markers([path for project in PROJECTS for path in project_sources(project)]) == []
 

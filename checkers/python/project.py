@@ -1120,19 +1120,21 @@ def _cached_summary(cache: Cache, key: str) -> ModuleSummary | None:
 _INDEXES: dict[tuple[Path, bool, frozenset[str], Path | None], ProjectIndex] = {}
 
 
-def project_index(path: str, follows: frozenset[str], cache_dir: Path | None) -> ProjectIndex:
+def project_index(path: str, follows: frozenset[str], cache_dir: Path | None, cache_alone: bool = False) -> ProjectIndex:
     """The index of the project ``path`` belongs to, made once per process (flake8 and
     pylint check file by file; each file's check asks again), its summaries cached in
     ``cache_dir`` (None: not cached). A file in no project (no marker above it) is
-    indexed with the Python files beside it only, not cached: never a walk of the home
-    folder or the whole disk."""
+    indexed with the Python files beside it only, never a walk of the home folder or the
+    whole disk; cached only with ``cache_alone`` (a run that keeps a cache folder of its
+    own, as the CLI does), so that a plugin leaves no cache folder in every folder it
+    checks."""
     root = project_root(path)
     alone = root is None
     if alone:
         root = Path(os.path.dirname(os.path.abspath(path)))
     key = (root, alone, follows, cache_dir)
     if key not in _INDEXES:
-        cache = Cache(None if alone else cache_dir)
+        cache = Cache(None if alone and not cache_alone else cache_dir)
         files = _beside(root) if alone else None
         _INDEXES[key] = build_index(root, follows, cache, files)
     return _INDEXES[key]
