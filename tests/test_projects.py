@@ -85,6 +85,7 @@ def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
     root = copy("helpers")
     first = oomlint_json(".", cwd=root)
     assert sorted((root / ".oomlint_cache").glob("*/summaries/*/*"))
+    assert sorted((root / ".oomlint_cache").glob("*/derived/*/*"))  # which helpers lead to a resource
     assert (root / ".oomlint_cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     assert oomlint_json(".", cwd=root) == first
     helper = root / "src" / "shop" / "db.py"

@@ -24,7 +24,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -552,13 +552,35 @@ class ProjectIndex:
         makes from the project."""
         follows = frozenset(follows)
         if follows not in self._leading:
-            leading = _leading_to(self, follows)
-            names = {name.rpartition(".")[2] for name in leading}
-            for summary in list(self.modules.values()):
-                imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
-                names.update(imported)
-            self._leading[follows] = frozenset(names)
+            self._leading[follows] = self.sealed_names(f"leading {sorted(follows)}", lambda: self._leading_names(follows))
         return self._leading[follows]
+
+    def _leading_names(self, follows: frozenset[str]) -> set[str]:
+        leading = _leading_to(self, follows)
+        names = {name.rpartition(".")[2] for name in leading}
+        for summary in list(self.modules.values()):
+            imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
+            names.update(imported)
+        return names
+
+    def sealed_names(self, name: str, compute: Callable[[], Iterable[str]]) -> frozenset[str]:
+        """``compute()``, a set of names worked out from the summaries (which helpers lead
+        to a resource, which decode an image). While the index holds just what it was
+        sealed with, the set is kept in the cache under the index's digest, so that the
+        next process (a flake8 or pylint run, a pre-commit hook) reads it instead of
+        following every summary again."""
+        if not self.cache.enabled or self.modules.keys() != self._eager:
+            return frozenset(compute())
+        key = content_key(self.digest, name, implementation_key())
+        cached = self.cache.get("derived", key)
+        if cached is not None:
+            try:
+                return frozenset(json.loads(cached))
+            except ValueError:
+                pass  # a damaged entry: worked out again
+        names = frozenset(compute())
+        self.cache.put("derived", key, json.dumps(sorted(names)).encode())
+        return names
 
     def closing_class_names(self) -> frozenset[str]:
         """The last names of the project's classes that define ``close`` and ``__exit__``

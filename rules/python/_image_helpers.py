@@ -87,14 +87,16 @@ class Helpers:
     def decoding_names(self) -> frozenset[str]:
         """The last names of the functions of the index that decode a parameter whole."""
         if self._names is None:
-            self._names = frozenset(
-                key.rpartition(".")[2]
-                for summary in list(self.project.modules.values())
-                for key, parameters in summary.parameters.items()
-                if key in summary.flows
-                and any(self.decode(f"{summary.name}.{key}", parameter) for parameter in parameters)
-            )
+            self._names = self.project.sealed_names("decoding", self._decoding_names)
         return self._names
+
+    def _decoding_names(self):
+        return (
+            key.rpartition(".")[2]
+            for summary in list(self.project.modules.values())
+            for key, parameters in summary.parameters.items()
+            if key in summary.flows and any(self.decode(f"{summary.name}.{key}", parameter) for parameter in parameters)
+        )
 
     def _decode(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> HelperDecode | None:
         flows = summary.flows.get(key, [])
