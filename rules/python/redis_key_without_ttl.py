@@ -263,7 +263,8 @@ class RedisKeyWithoutTtl(Rule):
         # Per function, the keys it trims (their identities) and where.
         self.trimmed: dict[ast.AST | None, list[tuple[str, Position]]] = {}
         # The patterns of the keys the module walks (``scan_iter(key("*"))``, ``keys("jobs:*")``).
-        self.scanned: list[ast.expr] = []
+        self.scanned: list[tuple[ast.expr, ast.Call, Scope]] = []
+        """With the call and its scope: whether ``x.keys(...)`` is a client's is known at the end."""
         # Per (class, attribute): what the class stores there (``self.client = client``
         # with ``client: redis.Redis``), judged where it is assigned, in that scope.
         self.attributes: dict[tuple[ast.AST, str], str] = {}
@@ -299,7 +300,7 @@ class RedisKeyWithoutTtl(Rule):
         elif command in SCANS:
             pattern = argument(node, *SCANS[command])
             if pattern is not None:
-                self.scanned.append(pattern)
+                self.scanned.append((pattern, node, self.model.scope))
         elif command in DELETES:
             for key in node.args:
                 if not isinstance(key, ast.Starred):
@@ -415,7 +416,9 @@ class RedisKeyWithoutTtl(Rule):
         ):
             return False
         template = _glob(key.shape)
-        for pattern in self.scanned:
+        for pattern, call, scope in self.scanned:
+            if self._kind(call.func.value, scope, _DEPTH) not in (CLIENT, PIPELINE):
+                continue  # ``mapping.keys(...)``: no walk over Redis keys
             if _shape(pattern) == key.shape:
                 return True
             if template is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
