@@ -203,6 +203,13 @@ def test_force_exclude_leaves_other_named_files_alone(project):
     assert [item.path for item in collect(named, lambda path: Config(), force_exclude=True)] == named[2:]
 
 
+@pytest.mark.parametrize("folder, kind", [("charts/agent", "chart"), ("kustomize/base", "kustomization")])
+def test_a_root_folder_named_with_a_trailing_slash_checks_the_root_not_its_files(folder, kind):
+    """``oomlint helm/``, as a shell's completion types it, names the same folder as ``helm``."""
+    items = paths_of(collect([str(FIXTURES / folder) + os.sep], lambda path: Config()))
+    assert items == [(kind, folder)]
+
+
 def test_a_folder_named_inside_a_chart_checks_the_chart():
     items = paths_of(collect([str(FIXTURES / "charts" / "agent" / "templates")], lambda path: Config()))
     assert items == [("chart", "charts/agent")]

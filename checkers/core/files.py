@@ -88,6 +88,7 @@ def _walk(
     root: str, config_for, roots: set[str], git_ignored: GitIgnored | None, owner: str | None = None
 ) -> Iterator[Target | Unreadable]:
     """``owner`` is the kind of the chart or kustomization that ``root`` lies in, if any."""
+    root = os.path.normpath(root)  # ``helm/`` as typed: the folders below must start with ``helm/``, not ``helm//``
     owners: list[tuple[str, str]] = []  # (folder, kind) of the roots met on the way down
     unlistable: list[OSError] = []
     ignored = git_ignored or (lambda path: False)
