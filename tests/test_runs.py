@@ -134,6 +134,21 @@ def test_a_pytest_fixture_request_is_no_web_request():
     }
 
 
+def test_a_framework_makes_its_middleware_once_per_process():
+    """Django makes each class of settings.MIDDLEWARE once: its ``__init__`` runs once."""
+    source = (
+        "from django.utils.deprecation import MiddlewareMixin\n\n\n"
+        "class Prefix(MiddlewareMixin):\n    def __init__(self, get_response):\n        pass\n\n\n"
+        "class Timing:\n    def __init__(self, get_response):\n        pass\n\n\n"
+        "class Handler:\n    def __init__(self, request):\n        pass\n"
+    )
+    assert frequencies(source) == {
+        "Prefix.__init__": (ONCE, ""),
+        "Timing.__init__": (ONCE, ""),
+        "Handler.__init__": (MANY, "handles every request"),
+    }
+
+
 def test_the_module_walk_is_not_recursive():
     """Asked after the engine's walk, outside its raised recursion limit: generated code
     nests deeper than Python's default allows."""

@@ -7,7 +7,8 @@ The module answers first:
   (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
   (``run_once``), a function called only at module level (``if __name__ ==
   "__main__":`` included) or from functions that run once, the ``__init__`` of a class
-  the module instantiates only there (and does not subclass);
+  the module instantiates only there (and does not subclass), or that a framework makes
+  once per process (Django's middleware and app configs);
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
@@ -56,6 +57,10 @@ HANDLER_DECORATORS = frozenset(
         "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
     }
 )
+# Bases of the classes a framework makes once per process from its configuration:
+# Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
+MADE_ONCE_BY_FRAMEWORK = frozenset({"django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig"})
+MIDDLEWARE_PARAMETER = "get_response"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -176,11 +181,19 @@ class Runs:
         kind, why = self.project.frequency(f"{self.module}.{key}" if self.module else key)
         return Frequency(kind, why)
 
+    def instances(self, owner: ast.ClassDef) -> Frequency:
+        """How many instances of ``owner``, a class of this module, are made: ``ONCE`` for
+        one (at set-up, or by a framework once per process), as for its ``__init__``."""
+        self.index()
+        return self._instances(owner, set())
+
     def _instances(self, owner: ast.ClassDef, visiting: set) -> Frequency:
         """``__init__``: once only for a class made once, at set-up, and never subclassed here.
         Where the module does not make the class, the project's other modules say."""
         why = f"runs for every instance of '{owner.name}'"
         sites = self.sites.get(owner, [])
+        if self._made_once_by_framework(owner):
+            return Frequency(ONCE)
         if sites:
             frequency = self._combine(sites, visiting)
         elif self.project is not None and owner in self.top_classes:
@@ -192,6 +205,13 @@ class Runs:
         if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:
             return frequency
         return Frequency(PER_INSTANCE, why)
+
+    def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
+        if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):
+            return True
+        init = next((item for item in owner.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None)
+        positional = [*init.args.posonlyargs, *init.args.args] if init is not None else []
+        return len(positional) == 2 and positional[1].arg == MIDDLEWARE_PARAMETER
 
     def _combine(self, sites: list[_Site], visiting: set) -> Frequency:
         """Many if any caller shows it, else per instance, else unknown, else once."""

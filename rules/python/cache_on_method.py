@@ -6,6 +6,7 @@ import ast
 
 from oomlint.python.astutil import FunctionNode, builds_own_instance, cache_cleared, callee, decorator_names, is_main_guard
 from oomlint.core.rule import Rule
+from oomlint.python.runs import ONCE, runs_of
 
 METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
 NOT_INSTANCE_METHODS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
@@ -44,7 +45,11 @@ class CacheOnMethod(Rule):
     a function or an `if __name__ == "__main__":` block, that no class in the module
     subclasses, and whose methods never build another instance (`cls(...)`,
     `type(self)(...)`, `self.__class__(...)`). Its instances live for the whole
-    process anyway. Instances other modules create are not seen.
+    process anyway. Nor are methods of a class that its module does not make, when the
+    project's other modules make it only once, at set-up (asked of the project index, as
+    for OOM205), or a framework makes it once per process: Django's middleware (a subclass of
+    `MiddlewareMixin`, or a class whose `__init__` takes `get_response`) and app
+    configs.
 
     ## Example
     ```python
@@ -144,7 +149,15 @@ class CacheOnMethod(Rule):
         for decorator, name, function, module_level_class in self.candidates:
             if function in self.cleared:
                 continue
-            if module_level_class is None or module_level_class.name not in singletons:
+            if module_level_class is None or not (module_level_class.name in singletons or self._made_once_elsewhere(module_level_class)):
                 self.report(decorator, decorator=name, function=function)
+
+    def _made_once_elsewhere(self, class_def: ast.ClassDef) -> bool:
+        """One instance for the process, made by the project's other modules at set-up or
+        by a framework (Django's middleware). A class this module makes is judged by the
+        module alone (above): it may be a library's, made anywhere."""
+        if class_def.name in self.made_at_import | self.made_at_run_time:
+            return False
+        return runs_of(self.context).instances(class_def).kind == ONCE
 
 
