@@ -750,6 +750,7 @@ def _analyse(
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
+    resources = [resource for resource in resources if not _is_flag(resource, function)]
     if not resources:
         return []
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors)
@@ -832,6 +833,32 @@ def _serves(resource: Resource, loops: list[ast.While]) -> bool:
         and any(True for _ in name_uses(resource.name, loop))
         for loop in loops
     )
+
+
+def _is_flag(resource: Resource, function: FunctionNode) -> bool:
+    """``acquired = lock.acquire(blocking=False)`` only ever tested (``if not acquired:``):
+    a lock's ``acquire`` returns whether it got the lock, not a checkout to give back."""
+    if resource.lock_like or _method(resource.acquire) != "acquire" or resource.name is None:
+        return False
+    uses = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id == resource.name and isinstance(node.ctx, ast.Load)]
+    tested = [
+        node
+        for test in ast.walk(function)
+        if isinstance(test, (ast.If, ast.While, ast.IfExp, ast.Assert))
+        for node in _truth_values(test.test)
+    ]
+    return bool(uses) and all(any(node is use for node in tested) for use in uses)
+
+
+def _truth_values(test: ast.expr):
+    """The names a test reads as truth values: ``x``, ``not x``, ``x and y``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _truth_values(test.operand)
+    elif isinstance(test, ast.BoolOp):
+        for value in test.values:
+            yield from _truth_values(value)
+    elif isinstance(test, ast.Name):
+        yield test
 
 
 def _receiver_name(resource: Resource) -> str | None:

@@ -116,6 +116,9 @@ class ResourceNeverReleased(ResourceRule):
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
       `X.release()`, where the lock only lets something run once (a shutdown that
       must not start twice);
+    - a flag: `acquired = X.acquire(...)` whose name is only ever tested
+      (`if not acquired:`): a lock's `acquire` says whether it got the lock (the
+      lock `X` is what is held), it is no checkout to give back;
     - a resource got from another that the function made (`session = cluster.connect()`
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
     - one-shot code: a function that runs only once (see OOM201), every function of a
