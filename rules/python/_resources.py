@@ -218,6 +218,8 @@ RELEASED_ELSEWHERE = frozenset(
 NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "patch"})
 # Builtins that do not raise on the values they are normally given.
 NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
+# Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
+EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
 # Functions that read or write a file they are given and keep nothing of it: passing a
@@ -1527,6 +1529,7 @@ class _PathScan:
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.ancestors = ancestors
         self.exposure: str | None = None
+        self.exposure_by_exception = False
         self.release: str | None = None
         self.flags: dict[str, bool] = {}
         """Names set to a constant right after the release (see :func:`_release_flags`)."""
@@ -1554,8 +1557,10 @@ class _PathScan:
             self.raise_points += 1
             if self.catching_depth:
                 return  # caught: the handler is followed like any other code
-        if self.exposure is None:
-            self.exposure = cause
+        # A path that certainly leaves with it held (a return, the end of the function) says
+        # more than a call that might raise: it is named when there is one.
+        if self.exposure is None or (self.exposure_by_exception and not exception):
+            self.exposure, self.exposure_by_exception = cause, exception
 
     def note_release(self, nodes, ids: set[int] | None = None) -> None:
         """Remember the first release met on the normal path, to name it in the message."""
@@ -1794,7 +1799,7 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
             continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func):
+            if _does_not_raise(node.func) or _makes_empty(node):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -1806,6 +1811,11 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if found is None or (node.lineno, node.col_offset) < (found.lineno, found.col_offset):
             found = node
     return found
+
+
+def _makes_empty(call: ast.Call) -> bool:
+    """``dict()``, ``[]``'s spelling ``list()``, a sentinel ``object()``."""
+    return isinstance(call.func, ast.Name) and call.func.id in EMPTY_MAKERS and not call.args and not call.keywords
 
 
 def _does_not_raise(func: ast.expr) -> bool:
