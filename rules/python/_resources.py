@@ -1533,6 +1533,8 @@ class _PathScan:
         self.release: str | None = None
         self.flags: dict[str, bool] = {}
         """Names set to a constant right after the release (see :func:`_release_flags`)."""
+        self.acquired_when: dict[str, bool] = {}
+        """Names an ``if`` around the acquire tests: their value when it was acquired."""
         self.finally_depth = 0
         self.catching_depth = 0
         """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
@@ -1663,6 +1665,9 @@ class _PathScan:
         else:
             self.header([node.test], state)
             body_state = else_state = state
+            if id(node) in self.ancestors and isinstance(node.test, ast.Name):
+                # ``if new: conn = connect()``: a later ``if new:`` takes the same branch.
+                self.acquired_when[node.test.id] = any(id(item) in self.ancestors or item is self.resource.statement for item in node.body)
             if state == OPEN:
                 truth = self.tests_held(node.test)
                 if truth is not None:
@@ -1678,6 +1683,8 @@ class _PathScan:
             return True
         if isinstance(test, ast.Name) and test.id in self.flags:
             return not self.flags[test.id]  # ``fd_closed = True`` right after the release
+        if isinstance(test, ast.Name) and test.id in self.acquired_when:
+            return self.acquired_when[test.id]
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.tests_held(test.operand)
             return None if inner is None else not inner
