@@ -79,6 +79,17 @@ def test_flake8_given_one_file_reports_what_the_whole_project_shows(source, copy
         assert _flake8(root, path) == {entry for entry in expected if entry[0] == path}
 
 
+@pytest.mark.parametrize("source", PROJECTS, ids=PROJECT_IDS)
+def test_a_rule_alone_reports_what_it_reports_among_all(source, copy):
+    """The index holds what the enabled rules follow; no rule's findings may depend on
+    which others are enabled (``--select OOM202`` against the whole set)."""
+    root = copy(source.name)
+    every = oomlint_json("--no-cache", "--select", "OOM", ".", cwd=root)
+    for code in sorted({finding["code"] for finding in every}):
+        alone = oomlint_json("--no-cache", "--select", code, ".", cwd=root)
+        assert alone == [finding for finding in every if finding["code"] == code], code
+
+
 def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
     """The second run reads summaries from ``.oomlint_cache``; after a helper stops
     returning a connection, its callers are no longer reported."""

@@ -510,6 +510,8 @@ class ProjectIndex:
         self.files: dict[str, str] = {}
         """Modules of the project not summarized yet, by name: their paths. A rule that
         follows a name into one (a base class, a re-export) has it summarized then."""
+        self.followed_modules: frozenset[str] = frozenset()
+        """The first parts of the names the rules follow (``sqlite3`` of ``sqlite3.connect``)."""
         self.modules: dict[str, ModuleSummary] = {}
         self.digest = ""
         """Names what the index held when it was made (its summaries, the project's modules):
@@ -615,8 +617,10 @@ class ProjectIndex:
         (a memoized ``get_redis()``): what it is, not whether the caller owns it."""
         if depth > _MAX_DEPTH:
             return qualified
-        # A module the index passed over calls nothing that leads where rules follow: not loaded.
-        summary, rest = self._split(qualified, load=False)
+        # A module the index passed over calls nothing that leads where rules follow: not
+        # loaded, unless the name goes on through a module rules follow (``deps.sqlite3.connect``
+        # after ``from app.deps import sqlite3``): it may re-export it.
+        summary, rest = self._split(qualified, load=self._through_followed_module(qualified))
         if summary is None:
             return qualified
         if rest in summary.returns:
@@ -632,6 +636,9 @@ class ProjectIndex:
             target = summary.aliases[head] + (f".{tail}" if tail else "")
             return self.origin(target, element, depth + 1, shared) if target != qualified else qualified
         return qualified
+
+    def _through_followed_module(self, qualified: str) -> bool:
+        return not self.followed_modules.isdisjoint(qualified.split(".")[1:-1])
 
     def value(self, qualified: str, depth: int = 0) -> str | None:
         """For a module-level name of the project (``app.redis_store``, also through
@@ -972,6 +979,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     modification times), the last run's choice is read from the cache instead."""
     follows = frozenset(follows)
     index = ProjectIndex(root, cache)
+    index.followed_modules = frozenset(name.partition(".")[0] for name in follows if "." in name) - {"builtins"}
     # Test code is not checked (unless ``test-files`` says otherwise), and production code
     # does not import it: its helpers lead nowhere a finding is.
     paths = []

@@ -218,6 +218,8 @@ RELEASED_ELSEWHERE = frozenset(
 NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "patch"})
 # Builtins that do not raise on the values they are normally given.
 NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
+# Methods whose result holds on to its receiver: returning it hands the receiver over too.
+KEEPS_RECEIVER = frozenset({"cursor"})
 # Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
 EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -1105,6 +1107,10 @@ def _collect_uses(
                 for resource in by_name.get(last_name(handed.func.value), ()):
                     resource.escapes = resource.escapes_otherwise = True
                     resource.handoffs.add(id(statement))
+        elif kind is ast.Call and type(parent) is ast.Return and _keeps_receiver(node.func):
+            # ``return conn.cursor()``: the cursor keeps its connection (``cursor.connection``).
+            for resource in by_name.get(node.func.value.id, ()):
+                _use(resource, node.func.value, parent, statement, nested, is_context_manager)
         elif kind is ast.With or kind is ast.AsyncWith:
             for item in node.items:
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
@@ -1320,6 +1326,11 @@ def _use(
             resource.returns.add(id(statement))
         else:
             resource.escapes_otherwise = True
+
+
+def _keeps_receiver(func: ast.expr) -> bool:
+    """``conn.cursor``: what it makes holds on to ``conn`` (DB-API's ``cursor.connection``)."""
+    return type(func) is ast.Attribute and func.attr in KEEPS_RECEIVER and type(func.value) is ast.Name
 
 
 def _descriptor_handoff(func: ast.expr) -> bool:

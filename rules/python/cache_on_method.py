@@ -87,6 +87,7 @@ class CacheOnMethod(Rule):
     """
 
     code = "OOM302"
+    asks_callers = True  # how many instances the project makes of a class
     required_text = ("cache",)  # every decorator it knows: lru_cache, cache, alru_cache
     symbol = "cache-on-method"
     summary = "Memoizing decorator on an instance method keeps every instance alive"
