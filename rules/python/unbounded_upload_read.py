@@ -33,8 +33,6 @@ JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "valida
 JSON_OF_REQUEST = frozenset({"json", "get_json"})
 UPLOAD, BODY = "upload", "request body"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-LEAVING = (ast.Return, ast.Raise, ast.Break, ast.Continue)
-"""Statements after which the rest of the block, and of the blocks around it, do not run."""
 CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
 
@@ -298,14 +296,20 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         """``then`` runs whenever ``first`` has: in the same statement, or in a later
         statement of a block around ``first`` (not in a branch that excludes it)."""
         around_then = {id(node) for node in (then, *self.model.ancestors(then)) if isinstance(node, ast.stmt)}
-        if id(self.model.statement(first)) in around_then:
+        statement = self.model.statement(first)
+        if id(statement) in around_then:
             return True
+        if _leaves(statement):
+            return False
         around_first = {id(node) for node in (first, *self.model.ancestors(first))}
         for holder, block in self.model.enclosing_blocks(first, scopes=True):
             index = next(index for index, item in enumerate(block) if id(item) in around_first)
-            if any(id(item) in around_then for item in block[index + 1:]):
-                return True
-            if isinstance(holder, FUNCTIONS) or any(isinstance(item, LEAVING) for item in block[index:]):
+            for item in block[index + 1:]:
+                if id(item) in around_then:
+                    return True
+                if _leaves(item):
+                    return False
+            if isinstance(holder, FUNCTIONS):
                 return False
         return False
 
@@ -375,6 +379,28 @@ def _size_given(call: ast.Call) -> bool:
     if isinstance(size, ast.UnaryOp) and isinstance(size.op, ast.USub) and isinstance(size.operand, ast.Constant):
         return False
     return not is_none(size)
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """Whether control never goes on past ``statement``: it returns, raises, breaks or
+    continues on every path (an ``if`` both of whose branches do, a ``try`` whose body
+    and handlers do)."""
+    if isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
+        return True
+    if isinstance(statement, ast.If):
+        return _block_leaves(statement.body) and _block_leaves(statement.orelse)
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return _block_leaves(statement.body)
+    if isinstance(statement, ast.Try):
+        handled = (_block_leaves(statement.body) or _block_leaves(statement.orelse)) and all(
+            _block_leaves(handler.body) for handler in statement.handlers
+        )
+        return handled or _block_leaves(statement.finalbody)
+    return False
+
+
+def _block_leaves(block: list[ast.stmt]) -> bool:
+    return any(_leaves(statement) for statement in block)
 
 
 def _reads_size(node: ast.AST) -> bool:
