@@ -198,7 +198,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         super().__init__(context, options)
         self.unbounded: dict[ast.Call, tuple[str, str, ast.AST | None]] = {}
         """Reads with no size: ``(framework, what, function)``."""
-        self.parsed_as_json: set[ast.Call] = set()
+        self.parsed_as_json: set[ast.AST] = set()
+        """What the module's JSON parsers are given (see ``_read_of``)."""
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
@@ -274,10 +275,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     def _json_body(self, read: ast.Call, function: ast.AST | None) -> bool:
         """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
         same request is (``await request.json()``, ``request.get_json()``) on the same
-        path. The framework holds every JSON body whole to parse it, for any endpoint
-        that declares one: reading it whole here adds nothing a limit at this line could
-        fix; the bound belongs to the whole app (``max_body_size``,
-        ``MAX_CONTENT_LENGTH``, the server or the proxy in front)."""
+        path. The framework holds any JSON body whole, so the bound belongs to the app."""
         if read in self.parsed_as_json:
             return True
         if function is None:
