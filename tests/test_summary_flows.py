@@ -120,6 +120,29 @@ def test_settings_of_imported_modules_at_module_level_only():
     assert summary.settings == {"PIL.Image.MAX_IMAGE_PIXELS": "50 * 1000 * 1000", "os.environ": "{}"}
 
 
+def test_the_types_annotated_on_the_parameters_of_functions_with_flows():
+    summary = summary_of(
+        """
+        from typing import Optional
+
+        from fastapi import UploadFile
+        from PIL import Image
+
+        def typed(file: UploadFile, box: Optional[dict[str, int]], source: "UploadFile | str", raw):
+            return Image.open(file.file).crop(box)
+
+        def untyped(file):
+            return Image.open(file)
+
+        def nothing_flows(file: UploadFile):
+            return None
+        """
+    )
+    assert summary.annotations == {
+        "typed": {"file": ["fastapi.UploadFile"], "box": [""], "source": ["fastapi.UploadFile", "builtins.str"]}
+    }
+
+
 def test_the_facts_survive_the_cache_format():
     summary = summary_of(
         """

@@ -38,7 +38,7 @@ from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "6"
+SUMMARY_FORMAT = "7"
 CALL_GRAPH = ("calls", "module_calls")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -92,6 +92,10 @@ class ModuleSummary:
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows`` or ``conditions``: its parameters' names, positional ones
     first (a method's without ``self``/``cls``)."""
+    annotations: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Per function of ``parameters``: for each annotated parameter, the qualified names of
+    the types its annotation allows (``""`` for one with no name), as
+    :meth:`SemanticModel.annotation_types` gives them."""
     flows: dict[str, list[list]] = field(default_factory=dict)
     """Per function: the calls of a named callee (qualified) that a parameter's value flows
     into, in the walk's order, each ``[source, callee, argument, methods, step]``:
@@ -450,6 +454,13 @@ class Summarizer:
         if positional and self.model.is_self(ast.Name(positional[0])):
             positional = positional[1:]
         self.summary.parameters[key] = [*positional, *(arg.arg for arg in args.kwonlyargs)]
+        annotated = {
+            arg.arg: [name or "" for name in self.model.annotation_types(arg.annotation)]
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+            if arg.annotation is not None
+        }
+        if annotated:
+            self.summary.annotations[key] = annotated
 
     def _note_setting(self, target: ast.expr, value: ast.expr) -> None:
         """``Image.MAX_IMAGE_PIXELS = 50_000_000``: a setting of an imported module."""

@@ -31,6 +31,7 @@ from oomlint.rules.python._images import (
     Decoder,
     pixel_limit,
 )
+from oomlint.rules.python._web import UNTRUSTED_TYPES
 
 # The image argument of ``Image.open`` (``Image.open(fp, mode, formats)``).
 PILLOW_IMAGE_ARGUMENTS = (0, "fp")
@@ -46,6 +47,9 @@ class HelperDecode(NamedTuple):
     module: str
     """The module it is in."""
     decoder: Decoder
+    reported: bool = False
+    """Its own module reports it: the data reaches it through a parameter annotated as an
+    upload or a request (``file: UploadFile``), there or in a helper on the way."""
 
 
 class Helpers:
@@ -113,7 +117,7 @@ class Helpers:
             if checked_at is None:
                 checked_at = self._checked_at(summary, key, parameter, depth)
             if at < checked_at and not (limited and decode.decoder.honours_pillow_limit):
-                return decode
+                return decode._replace(reported=True) if _takes_untrusted(summary, key, parameter) else decode
         return None
 
     def _flow_decode(self, summary, flows, source, callee, argument, methods, step, depth):
@@ -174,6 +178,13 @@ def _parameter_name(summary: ModuleSummary, key: str, parameter: str | int) -> s
     if isinstance(parameter, int):
         return parameters[parameter] if parameter < len(parameters) else None
     return parameter if parameter in parameters else None
+
+
+def _takes_untrusted(summary: ModuleSummary, key: str, parameter: str) -> bool:
+    """``parameter`` is annotated as an upload or a request of a web framework, and as
+    nothing else: OOM401 in the function's own module knows it for untrusted input."""
+    types = summary.annotations.get(key, {}).get(parameter)
+    return bool(types) and all(name in UNTRUSTED_TYPES for name in types)
 
 
 def _reached(flows: list[list], parameter: str) -> set[int]:

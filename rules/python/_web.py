@@ -47,7 +47,7 @@ UPLOAD_TYPES = {
         ("fastapi.UploadFile", "fastapi.datastructures.UploadFile", "starlette.datastructures.UploadFile"), STARLETTE
     ),
 }
-# Unwrapped to the type they annotate; the sequences to their element type.
+UNTRUSTED_TYPES = frozenset({*REQUEST_TYPES, *UPLOAD_TYPES})
 
 
 # ---------------------------------------------------------------- untrusted data

@@ -82,7 +82,12 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     does `Image.open(upload).convert("RGB")`; also through further helpers, up to three)
     is reported at the call that hands it the data: that is where untrusted input comes
     in and where a check belongs. The message names the helper and its decode. Silent
-    when the helper checks the dimensions before it decodes, when its module lowers
+    when the helper's own module reports the decode already: the data reaches it
+    through a parameter annotated as an upload or a request, and as nothing else
+    (`upload: UploadFile`, `source: UploadedFile`), in the helper or in one it hands
+    the data on to; one check there fixes every caller, so the decode is one finding,
+    not one per module that calls. Silent too when the helper checks the dimensions
+    before it decodes, when its module lowers
     `Image.MAX_IMAGE_PIXELS` (for Pillow decodes), when it only reads the header
     (`Image.open(f).size`), and when the caller checks first, by itself or by handing the
     data to a validator: a function named `validate...`, `check...` or `verify...`, or a
@@ -124,6 +129,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`): they are the operator's own
     data. Images opened in another function (`self.image`) are not followed.
+
+    A helper whose own module knows its data for untrusted only through that module's
+    callers (not by the parameter's annotation) is reported there and, again, at a
+    call in another module that passes it an upload: the summaries of the project
+    index record annotations, not what each caller passes.
 
     A check also counts when, before the decode, the function hands the image to a
     validator from another module (a function whose name starts with `validate`,
@@ -368,6 +378,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 self.checked.add(self.model.function)
                 return
             decode = self.helpers.decode(name, position)
+            if decode is not None and decode.reported:
+                return  # reported in the helper's module, where one check fixes every caller
             if decode is not None and not self.checked_here and not admins_only(self.model):
                 call_text = f"{shorten(call.func)}() ({decode.call} in {decode.module})"
                 self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))

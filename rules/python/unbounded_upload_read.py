@@ -24,6 +24,15 @@ SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_leng
 # upload is read into memory before the function runs; an ``UploadFile`` streams.
 FILE_MARKERS = frozenset({"fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"})
 BYTES = "builtins.bytes"
+# What parses a request body as JSON: the read's value given to a parser, or the same
+# request parsed (``await request.json()``, Flask's ``get_json()`` and ``json``).
+JSON_PARSERS = frozenset(
+    {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads", "msgspec.json.decode"}
+)
+JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
+JSON_OF_REQUEST = frozenset({"json", "get_json"})
+UPLOAD, BODY = "upload", "request body"
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
 
@@ -43,6 +52,7 @@ class BodyLimit(NamedTuple):
 BODY_LIMITS = {
     FLASK: BodyLimit("max_content_length", on_by_default=False, zero_is_off=False),
     AIOHTTP: BodyLimit("client_max_size", on_by_default=True, zero_is_off=True),
+    STARLETTE: BodyLimit("max_body_size", on_by_default=False, zero_is_off=False),
 }
 SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
 FLASK_LIMIT = BODY_LIMITS[FLASK].setting
@@ -77,6 +87,20 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
       `read()` raises 413 above `client_max_size`, 1 MiB unless set.
 
+    A request body that is a JSON document is not flagged: its value is parsed as JSON
+    (`json.loads`, `orjson.loads`, `ujson.loads`, `simplejson.loads`, pydantic's
+    `model_validate_json`, `parse_raw`, `validate_json`), or the same request is
+    (`await request.json()`, Flask's `request.get_json()` or `request.json`) on the
+    same path, before or after the read (not in a branch that excludes it, as
+    `if request.is_json: return request.get_json()` does). A webhook reads it whole to
+    check its signature over the raw bytes, then parses it. The frameworks hold every
+    JSON body whole to parse it (FastAPI for each endpoint that declares a body model,
+    Flask's `get_json()`, Django's `request.body`), and cache it: the raw read adds
+    nothing, and what bounds it is the app's limit on every request (`max_body_size`,
+    `MAX_CONTENT_LENGTH`, the server or proxy in front), not a check at this line.
+    Uploaded files are flagged all the same: the frameworks spool them to disk, so
+    reading one whole is the line's own doing.
+
     ## Why is this bad?
     `read()` with no size holds the whole upload in memory, as one `bytes` object (and
     often a second copy once it is decoded or wrapped in `BytesIO`). A client decides
@@ -101,8 +125,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     `Content-Length` header, Django's `upload.multiple_chunks()`), and, for Flask and
     Werkzeug, when the module sets `MAX_CONTENT_LENGTH` (`app.config[...]`,
     `config.update(...)`, a config class attribute) or `max_content_length` to
-    something other than `None` or an infinite value: the framework then rejects
-    larger requests itself.
+    something other than `None` or an infinite value, and for FastAPI and Starlette
+    (uploads, bodies and `bytes = File()` parameters) when the module passes
+    `max_body_size` (`FastAPI(...)`, `Starlette(...)`, a router or a route) something
+    other than `None` or an infinite value: the framework then rejects larger
+    requests itself. A limit set in another module (the app's, where the routes'
+    module is not) is not seen.
 
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
@@ -168,7 +196,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.unbounded: list[tuple[ast.Call, str, str]] = []
+        self.unbounded: dict[ast.Call, tuple[str, str, ast.AST | None]] = {}
+        """Reads with no size: ``(framework, what, function)``."""
+        self.parsed_as_json: set[ast.AST] = set()
+        """What the module's JSON parsers are given (see ``_read_of``)."""
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
@@ -193,7 +224,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here and not admins_only(self.model):
             found = self._whole_read(node, func)
             if found is not None:
-                self.unbounded.append((node, *found))
+                self.unbounded[node] = (*found, self.model.function)
+        if node.args and (
+            self.model.qualified_name(func) in JSON_PARSERS
+            or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
+        ):
+            self.parsed_as_json.add(self._read_of(node.args[0]))
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
@@ -212,12 +248,68 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def finish(self) -> None:
-        for node, framework, what in self.unbounded:
-            if not self.limited.get(framework, False):
-                self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        for node, (framework, what, function) in self.unbounded.items():
+            if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
+                continue
+            self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        if self.limited[STARLETTE]:
+            return
         for parameter in self.whole_parameters:
             declared = shorten(parameter, 60)
-            self.report(parameter, read=f"File() for '{declared}'", what="upload", remedy=STREAM_INSTEAD)
+            self.report(parameter, read=f"File() for '{declared}'", what=UPLOAD, remedy=STREAM_INSTEAD)
+
+    def _read_of(self, expr: ast.expr) -> ast.AST:
+        """What ``expr`` is the value of, through names, ``await`` and ``.decode()``: a
+        read, when its value is parsed (the read may come later in the walk, inside the
+        parser's call)."""
+        for _ in range(4):
+            expr = self.model.resolve(expr)
+            if isinstance(expr, ast.Await):
+                expr = expr.value
+            elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "decode":
+                expr = expr.func.value
+            else:
+                break
+        return expr
+
+    def _json_body(self, read: ast.Call, function: ast.AST | None) -> bool:
+        """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
+        same request is (``await request.json()``, ``request.get_json()``) on the same
+        path. The framework holds any JSON body whole, so the bound belongs to the app."""
+        if read in self.parsed_as_json:
+            return True
+        if function is None:
+            return False
+        request = read.func.value
+        if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
+            request = request.value
+        shape = ast.dump(request)
+        return any(
+            isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape
+            and (self._runs_after(read, node) or self._runs_after(node, read))
+            for node in ast.walk(function)
+        )
+
+    def _runs_after(self, first: ast.AST, then: ast.AST) -> bool:
+        """``then`` runs whenever ``first`` has: in the same statement, or in a later
+        statement of a block around ``first`` (not in a branch that excludes it)."""
+        around_then = {id(node) for node in (then, *self.model.ancestors(then)) if isinstance(node, ast.stmt)}
+        statement = self.model.statement(first)
+        if id(statement) in around_then:
+            return True
+        if _leaves(statement):
+            return False
+        around_first = {id(node) for node in (first, *self.model.ancestors(first))}
+        for holder, block in self.model.enclosing_blocks(first, scopes=True):
+            index = next(index for index, item in enumerate(block) if id(item) in around_first)
+            for item in block[index + 1:]:
+                if id(item) in around_then:
+                    return True
+                if _leaves(item):
+                    return False
+            if isinstance(holder, FUNCTIONS):
+                return False
+        return False
 
     def _file_marked(self, annotation: ast.expr, default: ast.expr | None) -> bool:
         """``= File(...)``, or ``Annotated[..., File(...)]``."""
@@ -262,16 +354,16 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
                 framework = self.inputs.upload(receiver.value)
                 if framework is not None:
-                    return framework, "upload"
+                    return framework, UPLOAD
                 if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
-                    return FLASK, "request body"
+                    return FLASK, BODY
                 return None
             framework = self.inputs.upload(receiver)
             if framework is not None:
-                return framework, "upload"
+                return framework, UPLOAD
         framework = self.inputs.request(receiver)
         if (func.attr, framework) in BODY_READS:
-            return framework, "request body"
+            return framework, BODY
         return None
 
 def _size_given(call: ast.Call) -> bool:
@@ -285,6 +377,28 @@ def _size_given(call: ast.Call) -> bool:
     if isinstance(size, ast.UnaryOp) and isinstance(size.op, ast.USub) and isinstance(size.operand, ast.Constant):
         return False
     return not is_none(size)
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """Whether control never goes on past ``statement``: it returns, raises, breaks or
+    continues on every path (an ``if`` both of whose branches do, a ``try`` whose body
+    and handlers do)."""
+    if isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
+        return True
+    if isinstance(statement, ast.If):
+        return _block_leaves(statement.body) and _block_leaves(statement.orelse)
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return _block_leaves(statement.body)
+    if isinstance(statement, ast.Try):
+        handled = (_block_leaves(statement.body) or _block_leaves(statement.orelse)) and all(
+            _block_leaves(handler.body) for handler in statement.handlers
+        )
+        return handled or _block_leaves(statement.finalbody)
+    return False
+
+
+def _block_leaves(block: list[ast.stmt]) -> bool:
+    return any(_leaves(statement) for statement in block)
 
 
 def _reads_size(node: ast.AST) -> bool:
