@@ -103,11 +103,9 @@ def check_bytes(
     language: str | None = None,
     *,
     project: ProjectIndex | None | object = FIND_PROJECT,
-    syntax_errors: bool = True,
 ) -> list[Finding]:
     """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin);
-    ``project``: the project index to use (by default, the one of ``path``'s project).
-    ``syntax_errors``: see :func:`oomlint.python.checker.check_source`."""
+    ``project``: the project index to use (by default, the one of ``path``'s project)."""
     if (language or language_of(path)) == "kubernetes":
         return check_manifest(data, path, rules, noqa)
     try:
@@ -116,7 +114,7 @@ def check_bytes(
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
     if project is FIND_PROJECT:
         project = project_for(path, rules)
-    return check_source(source, path, rules, noqa=noqa, project=project, syntax_errors=syntax_errors)
+    return check_source(source, path, rules, noqa=noqa, project=project)
 
 
 def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
