@@ -23,7 +23,7 @@ from oomlint.core.config import Config, find_config
 from oomlint.core.findings import DECODE_ERROR, DIAGNOSTICS, Finding, diagnostic
 from oomlint.core.rule import Rule, followed, language_of, use_project
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.kubernetes.manifest import ManifestFindings, check_manifest, check_manifest_text
+from oomlint.kubernetes.objects import ManifestFindings
 from oomlint.python.checker import check_source
 from oomlint.python.project import ProjectIndex, project_index
 
@@ -103,12 +103,12 @@ def check_bytes(
     language: str | None = None,
     *,
     project: ProjectIndex | None | object = FIND_PROJECT,
-    syntax_errors: bool = True,
 ) -> list[Finding]:
     """Check a file's bytes; ``language`` overrides the one its suffix implies (stdin);
-    ``project``: the project index to use (by default, the one of ``path``'s project).
-    ``syntax_errors``: see :func:`oomlint.python.checker.check_source`."""
+    ``project``: the project index to use (by default, the one of ``path``'s project)."""
     if (language or language_of(path)) == "kubernetes":
+        from oomlint.kubernetes.manifest import check_manifest  # PyYAML: only when a manifest is checked
+
         return check_manifest(data, path, rules, noqa)
     try:
         source = decode_source(data)
@@ -116,12 +116,14 @@ def check_bytes(
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
     if project is FIND_PROJECT:
         project = project_for(path, rules)
-    return check_source(source, path, rules, noqa=noqa, project=project, syntax_errors=syntax_errors)
+    return check_source(source, path, rules, noqa=noqa, project=project)
 
 
 def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], noqa: bool = True) -> list[Finding]:
     """Check text already decoded (an editor's buffer, a file being edited)."""
     if language_of(path) == "kubernetes":
+        from oomlint.kubernetes.manifest import check_manifest_text
+
         return check_manifest_text(text, path, rules, noqa)
     return check_source(text, path, rules, noqa=noqa, project=project_for(path, rules))
 

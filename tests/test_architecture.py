@@ -75,3 +75,27 @@ def test_no_module_imports_itself_through_others(wheel_layout):
     graph = json.loads(result.stdout)
     assert graph["modules"] > 40  # the rules were found too
     assert graph["cycles"] == []
+
+
+# Runs the CLI in-process on the files named and prints which optional libraries it loaded.
+LOADED = """
+import sys
+from oomlint.hosts.cli import main
+main(["--no-cache", "--quiet", "--exit-zero", *sys.argv[1:]])
+print(sorted(name for name in ("yaml", "libcst", "pygls", "xml.etree.ElementTree") if name in sys.modules))
+"""
+
+
+def test_a_run_imports_only_what_it_uses(tmp_path):
+    """PyYAML only when a manifest is checked, libcst only to fix, pygls only for ``lsp``,
+    although the rule registry imports every rule, the Kubernetes ones too."""
+    (tmp_path / "app.py").write_text("import functools\n")
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")
+
+    def loaded(*paths: str) -> str:
+        result = subprocess.run([sys.executable, "-c", LOADED, *paths], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()[-1]
+
+    assert loaded("app.py") == "[]"
+    assert loaded("app.py", "pod.yaml") == "['yaml']"

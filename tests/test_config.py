@@ -111,6 +111,17 @@ def test_test_files_says_what_test_code_is(project):
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [("tests/test_views.py", 4, "OOM301")]
 
 
+def test_test_code_is_not_parsed_so_its_syntax_errors_are_not_reported(project):
+    """Test code is not checked, so not parsed (``OOM003`` is for the files rules read);
+    with ``test-files = []`` it is checked, and one that does not parse is an ``OOM003``."""
+    root = project({"tests/test_app.py": "def f(:\n", "app.py": "x = 1\n"})
+    result = run("oomlint", ".", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "No findings (2 files checked).\n")
+    (root / "pyproject.toml").write_text("[tool.oomlint]\ntest-files = []\n")
+    findings = oomlint_json(".", "--no-cache", cwd=root)
+    assert [(f["path"], f["line"], f["column"], f["code"]) for f in findings] == [("tests/test_app.py", 1, 7, "OOM003")]
+
+
 def test_test_code_is_found_below_the_project_only(project):
     """The folders above the project (its checkout under ``/srv/tests/``) do not make it test code."""
     root = project({"tests/checkout/pyproject.toml": "[tool.oomlint]\n", "tests/checkout/app.py": UNBOUNDED})

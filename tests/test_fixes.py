@@ -371,7 +371,7 @@ def test_every_rule_with_a_fix_says_which_kind_and_its_findings_agree():
     """``fixes`` feeds the rules table: set exactly on the rules that define ``fix``, and a
     finding is never offered another kind of fix than its rule's."""
     from oomlint.engine import check_file
-    from oomlint.kubernetes.manifest import KubernetesRule
+    from oomlint.kubernetes.objects import KubernetesRule
     from oomlint.core.rule import Rule, all_rules
 
     bases = {Rule.fix.__func__, KubernetesRule.fix.__func__}

@@ -12,6 +12,7 @@ from oomlint.core.config import Config
 from oomlint.core.rule import all_rules, rule_by_code
 from oomlint.engine import check_bytes
 from oomlint.python import checker
+from oomlint.python.checker import RUNNING_PYTHON
 from oomlint.python.project import Summarizer
 from tests.conftest import ROOT
 from tests.snapshots import fixture_config, fixture_files
@@ -80,18 +81,21 @@ def test_only_the_rules_a_file_can_fire_in_run(walked):
     assert walked == ["OOM102,OOM301,OOM302"]  # OOM102 needs no text; no open, print, dict, {}...
 
 
-def test_a_file_no_rule_can_report_in_is_not_walked_but_its_syntax_error_is_reported(walked, parsed):
+def test_a_file_no_rule_can_report_in_is_neither_parsed_nor_walked(walked, parsed):
+    """Not even for its ``OOM003``: nothing the selected rules report can be missed there."""
     rules = [item for item in RULES if item[0].code in ("OOM301", "OOM401")]
     assert check_bytes(b"x = 1\n", "quiet.py", rules) == []
-    broken = check_bytes(b"x = (\n", "broken.py", rules)
-    assert [(f.code, f.line) for f in broken] == [("OOM003", 1)]
-    assert (walked, parsed) == ([], ["quiet.py", "broken.py"])
-
-
-def test_without_syntax_errors_such_a_file_is_not_even_parsed(walked, parsed):
-    rules = [item for item in RULES if item[0].code in ("OOM301", "OOM401")]
-    assert check_bytes(b"x = (\n", "broken.py", rules, syntax_errors=False) == []
+    assert check_bytes(b"x = (\n", "broken.py", rules) == []
     assert (walked, parsed) == ([], [])
+
+
+def test_a_file_a_rule_can_report_in_that_does_not_parse_is_an_oom003(walked, parsed):
+    rules = [item for item in RULES if item[0].code in ("OOM301", "OOM401")]
+    broken = check_bytes(b"from functools import cache\nx = (\n", "broken.py", rules)
+    assert [(f.line, f.column, f.code, f.message) for f in broken] == [
+        (2, 5, "OOM003", f"cannot parse with {RUNNING_PYTHON}: '(' was never closed")
+    ]
+    assert (walked, parsed) == ([], ["broken.py"])
 
 
 def test_the_project_s_helpers_make_the_rules_that_follow_them_run(tmp_path, walked):

@@ -144,20 +144,15 @@ class Config:
         relative = self.relative(path) if self.root is not None else None
         if relative is None or os.path.isabs(relative):  # outside the configuration's folder
             relative = _below_cwd(path)
-        return any(path_matches(relative, pattern) for pattern in self.test_files)
+        return matches_any(relative, self.test_files)
 
     def is_excluded(self, path: str) -> bool:
-        relative = self.relative(path)
-        return any(path_matches(relative, pattern) for pattern in self.exclude)
+        return matches_any(self.relative(path), self.exclude)
 
     def relative(self, path: str) -> str:
         absolute = os.path.abspath(path)
-        if self.root is not None:
-            try:
-                return Path(absolute).relative_to(self.root).as_posix()
-            except ValueError:
-                pass
-        return Path(absolute).as_posix()
+        relative = _relative_posix(absolute, str(self.root)) if self.root is not None else None
+        return absolute.replace(os.sep, "/") if relative is None else relative
 
 
 def _excludes_running_python(requires_python: str) -> bool:
@@ -171,10 +166,19 @@ def _excludes_running_python(requires_python: str) -> bool:
 
 def _below_cwd(path: str) -> str:
     absolute = os.path.abspath(path)
-    try:
-        return Path(absolute).relative_to(os.getcwd()).as_posix()
-    except ValueError:
-        return Path(absolute).as_posix()
+    relative = _relative_posix(absolute, os.getcwd())
+    return absolute.replace(os.sep, "/") if relative is None else relative
+
+
+def _relative_posix(absolute: str, folder: str) -> str | None:
+    """``Path(absolute).relative_to(folder).as_posix()``, None outside ``folder``: without
+    pathlib, whose paths cost more than the rest of a walk's questions about each file."""
+    if os.path.normcase(absolute) == os.path.normcase(folder):
+        return "."
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    if not os.path.normcase(absolute).startswith(os.path.normcase(prefix)):
+        return None
+    return absolute[len(prefix):].replace(os.sep, "/")
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
@@ -189,28 +193,44 @@ def path_matches(relative: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*")
 
 
+def matches_any(relative: str, patterns: tuple[str, ...]) -> bool:
+    """Whether one of ``patterns`` matches (:func:`path_matches`): a walk asks for every
+    file, so the patterns without ``/`` are one regular expression, matched per component."""
+    component = _component_pattern(patterns)
+    return any(component.match(part) for part in relative.split("/")) or any(
+        path_matches(relative, pattern) for pattern in patterns if "/" in pattern.rstrip("/")
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _component_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    """A component has no ``/``: what ``*`` matches in it stays in it."""
+    alternatives = [fnmatch.translate(pattern.rstrip("/")) for pattern in patterns if "/" not in pattern.rstrip("/")]
+    return re.compile("|".join(alternatives) or "(?!)")
+
+
 # -------------------------------------------------------------------- discovery
 
 
 def find_config(start: str | os.PathLike) -> Config:
     """Settings for a file or directory: the nearest pyproject.toml with ``[tool.oomlint]``."""
-    start = Path(os.path.abspath(start))
-    directory = start if start.is_dir() else start.parent
-    return _config_for_directory(directory)
+    start = os.path.abspath(start)
+    return _config_for_directory(start if os.path.isdir(start) else os.path.dirname(start))
 
 
 @functools.lru_cache(maxsize=256)
-def _config_for_directory(directory: Path) -> Config:
-    candidate = directory / "pyproject.toml"
-    # is_file() is False too where a directory may not be searched
+def _config_for_directory(directory: str) -> Config:
+    candidate = Path(directory, "pyproject.toml")
+    # isfile() is False too where a directory may not be searched
     document = _read_document(candidate) if os.path.isfile(candidate) else {}
     table = _oomlint_table(document)
+    parent = os.path.dirname(directory)
     if table is not None:
         config = parse_table(table, candidate)
-    elif directory.parent == directory:
+    elif parent == directory:
         config = Config()
     else:
-        config = _config_for_directory(directory.parent)
+        config = _config_for_directory(parent)
     return _with_requires_python(config, document)
 
 

@@ -40,7 +40,7 @@ from oomlint.core.source import MAX_FILE_SIZE, NotRead, decode_source, read_file
 from oomlint.engine import check_bytes, project_for
 from oomlint.fix import manifests
 from oomlint.fix.imports import place_standard_imports
-from oomlint.kubernetes.manifest import ManifestFindings, cover
+from oomlint.kubernetes.objects import ManifestFindings, cover
 from oomlint.python.checker import check_source
 from oomlint.python.parsing import parse
 

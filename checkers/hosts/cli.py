@@ -25,7 +25,7 @@ from oomlint.core.source import NotRead, read_limited
 from oomlint.core.version import __version__
 from oomlint import engine
 from oomlint.engine import cache_folder, check_bytes, check_file
-from oomlint.kubernetes.manifest import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.kubernetes.objects import ManifestFindings, apply_limit_ranges, limit_ranges_of
 from oomlint.python.project import install_projects, known_projects
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule

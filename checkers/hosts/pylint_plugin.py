@@ -77,8 +77,7 @@ class OomlintChecker(BaseRawFileChecker):
         except NotRead as error:
             findings = [error.finding(path)]
         else:
-            # pylint reports a file that does not parse itself: no parse here for a file no rule can report in.
-            findings = check_bytes(data, path, rules, syntax_errors=False)
+            findings = check_bytes(data, path, rules)
         for finding in findings:
             if finding.code in DIAGNOSTICS and finding.code != TOO_LARGE:  # pylint reports unparsable files itself
                 continue

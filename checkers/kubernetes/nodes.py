@@ -1,14 +1,23 @@
 """Questions about composed YAML nodes, asked by the loader, the rules and the fixes:
 a mapping's value (following ``<<`` merges), a scalar's text, every node once however
-many aliases point at it, and where a node stands in its file."""
+many aliases point at it, and where a node stands in its file.
+
+PyYAML is not imported here: the rules import this module, the rule registry imports
+every rule, and PyYAML's import is a tenth of oomlint's start-up, which only a run that
+checks a manifest needs. A node's kind is the ``id`` its class gives it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import MappingNode, Node, ScalarNode
+
+SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
+"""The ``id`` of PyYAML's ``ScalarNode``, ``SequenceNode`` and ``MappingNode``."""
 
 NULL_TAG = "tag:yaml.org,2002:null"
 # A Go template action; GitHub Actions' ``${{ ... }}`` is not one.
@@ -21,11 +30,11 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | None:
     """The value of ``key`` in a mapping node, or None; keys merged in with ``<<`` count
     too (kubectl's YAML reader honours them), after the mapping's own."""
-    if type(node) is not MappingNode:
+    if node is None or node.id != MAPPING:
         return None
     merge = None
     for item_key, value in node.value:
-        if item_key.value == key and type(item_key) is ScalarNode:
+        if item_key.value == key and item_key.id == SCALAR:
             return value
         if item_key.tag == MERGE_TAG:
             merge = value
@@ -33,7 +42,7 @@ def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | 
         return None
     merged = set() if _merged is None else _merged
     merged.add(id(node))  # a mapping may merge itself in through an alias
-    sources = merge.value if type(merge) is SequenceNode else [merge]
+    sources = merge.value if merge.id == SEQUENCE else [merge]
     for source in sources:
         found = None if id(source) in merged else get(source, key, merged)
         if found is not None:
@@ -44,7 +53,19 @@ def get(node: Node | None, key: str, _merged: set[int] | None = None) -> Node | 
 def own_entry(node: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
     """The ``(key, value)`` nodes of ``key`` in the mapping itself, not merged in: what
     an edit of the text can reach."""
-    return next(((k, v) for k, v in node.value if type(k) is ScalarNode and k.value == key), None)
+    return next(((k, v) for k, v in node.value if k.id == SCALAR and k.value == key), None)
+
+
+def is_scalar(node: Node | None) -> bool:
+    return node is not None and node.id == SCALAR
+
+
+def is_mapping(node: Node | None) -> bool:
+    return node is not None and node.id == MAPPING
+
+
+def is_sequence(node: Node | None) -> bool:
+    return node is not None and node.id == SEQUENCE
 
 
 def merges(node: MappingNode) -> bool:
@@ -54,7 +75,7 @@ def merges(node: MappingNode) -> bool:
 
 def scalar(node: Node | None) -> str | None:
     """The text of a scalar node; None for anything else, and for null."""
-    if type(node) is ScalarNode and node.tag != NULL_TAG:
+    if is_scalar(node) and node.tag != NULL_TAG:
         return node.value
     return None
 
@@ -83,13 +104,13 @@ def nodes(root: Node, scalars: bool = True) -> Iterator[Node]:
             continue
         seen.add(id(node))
         yield node
-        if type(node) is MappingNode:
+        if node.id == MAPPING:
             children = (child for entry in node.value for child in entry)
-        elif type(node) is SequenceNode:
+        elif node.id == SEQUENCE:
             children = iter(node.value)
         else:
             continue
-        pending += (child for child in children if scalars or type(child) is not ScalarNode)
+        pending += (child for child in children if scalars or child.id != SCALAR)
 
 
 def span(node: Node, line_offset: int) -> tuple[int, int, int, int]:
@@ -103,10 +124,10 @@ def span(node: Node, line_offset: int) -> tuple[int, int, int, int]:
 def _end_mark(node: Node) -> yaml.Mark:
     """Where the flagged text ends: a scalar's own end; for a collection, the end of its
     first entry, so that an editor underlines ``name: fluentd``, not the whole container."""
-    if type(node) is ScalarNode or not node.value:
+    if node.id == SCALAR or not node.value:
         return node.end_mark
     first = node.value[0]
-    if type(node) is MappingNode:
+    if node.id == MAPPING:
         key, value = first
-        first = value if type(value) is ScalarNode else key
-    return first.end_mark if type(first) is ScalarNode else first.start_mark
+        first = value if value.id == SCALAR else key
+    return first.end_mark if first.id == SCALAR else first.start_mark

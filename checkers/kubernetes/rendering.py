@@ -44,7 +44,8 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.findings import DIAGNOSTICS, RENDER_FAILED, Finding
-from oomlint.kubernetes.manifest import Container, KubeObject, ManifestFindings, check_manifest_text, rendered_objects
+from oomlint.kubernetes.manifest import check_manifest_text, rendered_objects
+from oomlint.kubernetes.objects import Container, KubeObject, ManifestFindings
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES
 

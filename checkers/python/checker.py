@@ -43,24 +43,22 @@ def check_source(
     tree: ast.Module | None = None,
     noqa: bool = True,
     project=None,
-    syntax_errors: bool = True,
 ) -> list[Finding]:
     """Run ``rules`` (classes with their options) over one module's source; ``project``
     is the :class:`~oomlint.python.project.ProjectIndex` of the project it belongs to.
 
     Only the rules that can report in the source run (:func:`can_report`; for the rules
     that follow values through the project, the names of the project's functions that
-    lead to what they follow count too: ``conn = get_conn()`` can be an acquire). When none can,
-    nothing is walked, and the source is parsed only for its ``OOM003`` if
-    ``syntax_errors``: as ruff reports syntax errors whatever the selection, a file that
-    does not parse is never a silent pass in oomlint's own hosts; flake8 and pylint
-    report syntax errors themselves.
+    lead to what they follow count too: ``conn = get_conn()`` can be an acquire). When none can
+    (test code, which no rule checks by default, or a file without any of the names the
+    selected rules look for), the source is neither parsed nor walked: a syntax error
+    there is no ``OOM003``, since nothing oomlint reports could be missed because of it.
     """
     if project is not None:
         project.own_module(path)  # test code the index left out: its own helpers count too
     identifiers = functools.cache(lambda: frozenset(_IDENTIFIER.findall(source)))
     rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, project, identifiers)]
-    if not rules and (tree is not None or not syntax_errors):
+    if not rules:
         return []
     if tree is None:
         try:
@@ -71,8 +69,6 @@ def check_source(
             return [diagnostic(path, SYNTAX_ERROR, f"cannot parse with {RUNNING_PYTHON}: {error}")]
         except (RecursionError, MemoryError):
             return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
-    if not rules:
-        return []
     context = FileContext(path, source, tree, project)
     instances = [rule_class(context, options) for rule_class, options in rules]
     limit = sys.getrecursionlimit()
@@ -102,7 +98,11 @@ def can_report(
     needed = _texts_needed(rule, tuple(sorted(options.items())))
     if needed is None or any(token in source for token in needed):
         return True
-    return project is not None and not rule.helper_names(project, options).isdisjoint(identifiers())
+    if project is None:
+        return False
+    helpers = rule.helper_names(project, options)
+    # The scan of the source's names costs a quarter of its parse: only when there are helpers.
+    return bool(helpers) and not helpers.isdisjoint(identifiers())
 
 
 @functools.lru_cache(maxsize=256)

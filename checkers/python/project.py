@@ -799,12 +799,19 @@ class ProjectIndex:
                 return summary, ".".join(parts[cut:])
         return None, qualified
 
-    def seal(self) -> None:
+    def seal(self, followed: dict[str, str] | None = None) -> dict[str, str]:
         """The index as made: what :attr:`digest` names, and the modules summarized later
-        (on demand) that :meth:`watch` notes."""
+        (on demand) that :meth:`watch` notes. ``followed``: the keys of what each summarized
+        file's summary says beyond its call graph (:func:`_followed`), by path, as the last
+        run worked them out; returned for the next one."""
         self._eager = frozenset(self.modules)
+        followed = followed or {}
+        for path, summary in self.by_path.items():
+            if path not in followed:
+                followed[path] = content_key(_followed(summary))
         every = sorted({*self.modules, *self.files})
-        self.digest = content_key(*(_followed(self.modules[name]) for name in sorted(self.modules)), *every)
+        self.digest = content_key(*(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every)
+        return followed
 
     def watch(self) -> dict[str, str]:
         """From now on, note the modules beyond the sealed ones that questions look into
@@ -1002,11 +1009,11 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
     stats = _stats(paths)
     manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
-    chosen = _previous_choice(cache, manifest_key, stats)
-    if chosen is None:
-        chosen = _choose(index, paths, wanted, follows)
-        cache.put("manifests", manifest_key, json.dumps({"stats": stats, "chosen": chosen}).encode())
+    previous = _previous_choice(cache, manifest_key, stats)
+    if previous is None:
+        chosen, followed = _choose(index, paths, wanted, follows), None
     else:
+        chosen, followed = previous
         for path, key in chosen.items():
             summary = _cached_summary(cache, key)
             if summary is None:  # an entry gone since: made again
@@ -1017,7 +1024,9 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     for path in paths:
         if path not in chosen:
             index.files.setdefault(module_name(path, root)[0], path)
-    index.seal()
+    followed = index.seal(followed)
+    if previous is None:
+        cache.put("manifests", manifest_key, json.dumps({"stats": stats, "chosen": chosen, "followed": followed}).encode())
     return index
 
 
@@ -1085,14 +1094,16 @@ def _stats(paths: list[str]) -> dict[str, list[int]]:
     return stats
 
 
-def _previous_choice(cache: Cache, key: str, stats: dict[str, list[int]]) -> dict[str, str] | None:
-    """The files the last run summarized, with their summary keys, if no file changed since."""
+def _previous_choice(cache: Cache, key: str, stats: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The files the last run summarized, with their summary keys, and the keys of what
+    their summaries say beyond the call graph (see :meth:`ProjectIndex.seal`), if no file
+    changed since."""
     stored = cache.get("manifests", key)
     if stored is None:
         return None
     try:
         previous = json.loads(stored)
-        return dict(previous["chosen"]) if previous["stats"] == stats else None
+        return (dict(previous["chosen"]), dict(previous["followed"])) if previous["stats"] == stats else None
     except (ValueError, KeyError, TypeError):
         return None
 

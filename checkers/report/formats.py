@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,6 +69,8 @@ def render_gitlab(findings: Sequence[Finding]) -> str:
 def render_junit(findings: Sequence[Finding], files_checked: int) -> str:
     """JUnit XML: a test suite per file with findings, a failing test case per finding
     (an ``error`` for a file that could not be checked); a clean run is one passing case."""
+    import xml.etree.ElementTree as ElementTree  # for this format only: not at every start-up
+
     suites = ElementTree.Element("testsuites", name="oomlint")
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:

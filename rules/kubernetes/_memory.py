@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
-from typing import ClassVar, NamedTuple
-
-from yaml.nodes import MappingNode, Node, ScalarNode
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from oomlint.core.rule import Option
-from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
-from oomlint.kubernetes.nodes import get, memory, scalar, templated
+from oomlint.kubernetes.nodes import get, is_scalar, memory, scalar, templated
+from oomlint.kubernetes.objects import KubeObject, KubernetesRule
+
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node
 
 # <signedNumber><suffix>: a binary suffix (Ki..Ei), a decimal SI one (n, u, m, none,
 # k, M..E) or a decimal exponent (e3, E-2). "1E" is one exabyte, "1E3" a thousand bytes.
@@ -105,7 +106,7 @@ MINIMUM = parse_quantity("4Mi")
 def assess(node: Node, minimum: Quantity) -> Quantity | str:
     """The quantity of a request or limit node if it is sound, or what is wrong with it
     (OOM502's verdict, ``minimum`` being its floor)."""
-    if type(node) is not ScalarNode:
+    if not is_scalar(node):
         return "is a YAML collection, not a quantity"
     text = scalar(node)
     if text is None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from yaml.nodes import Node
+from typing import TYPE_CHECKING
 
 from oomlint.core.rule import Option
-from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
 from oomlint.kubernetes.nodes import templated
+from oomlint.kubernetes.objects import KubeObject, KubernetesRule
 from oomlint.rules.kubernetes._memory import MINIMUM, Quantity, assess, bytes_text, memory_settings, parse_quantity
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 
 def _positive_quantity(value: object) -> str | None:

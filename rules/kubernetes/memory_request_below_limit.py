@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oomlint.kubernetes.manifest import KubeObject, KubernetesRule
+from oomlint.kubernetes.objects import KubeObject, KubernetesRule
 from oomlint.rules.kubernetes._memory import memory_settings, quantity_of
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oomlint.kubernetes.manifest import WORKLOADS
+from oomlint.kubernetes.objects import WORKLOADS
 from oomlint.rules.kubernetes._memory import MISSING_LIMIT_MESSAGE, MissingMemoryLimit
 
 
