@@ -176,37 +176,68 @@ class RedisKeyWithoutTtl(Rule):
       counter is one integer; `pfadd`: a HyperLogLog stays under 12 KB) and those that
       add fixed members (`hset("flags", "maintenance", 1)`, `hset` or `zadd` with a
       literal mapping of fixed keys, `sadd("features", "search")`, `hsetnx`,
-      `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member). These are not
-      flagged. Lists and streams grow with every push. Other writes to a fixed key are
-      not flagged when anything in the module ends it or takes entries out of it (the
-      same key expression): expires it (elsewhere, or after the write here),
+      `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member, or with a
+      field or member that is the id of something the application keeps:
+      `hset("executed-at", query_id, now)` holds one field per saved query). These are
+      not flagged. Lists and streams grow with every push. Other writes to a fixed key
+      are not flagged when anything in the module ends it or takes entries out of it
+      (the same key expression): expires it (elsewhere, or after the write here),
       deletes it (`delete`, `unlink`, `getdel`), removes members (`hdel`, `srem`,
       `zrem`, `zremrangebyscore`/`rank`/`lex`, `lrem`, `xdel`), pops them (`lpop`,
       `rpop`, `spop`, `zpopmin`/`zpopmax`, `blpop`/`brpop`/`bzpopmin`/`bzpopmax`,
       `rpoplpush`, `brpoplpush`, `lmove`, `blmove`, `smove`) or trims it (`ltrim`,
-      `xtrim`, `xadd` with `maxlen`/`minid`). Such a key is a store of live state (a
-      job store's jobs, a queue, a capped list), not something that grows with
-      traffic; OOM303 counts eviction anywhere in the module the same way.
+      `xtrim`, `xadd` with `maxlen`/`minid`); or when another module of the project
+      deletes, pops or sweeps it (below). Such a key is a store of live state (a job
+      store's jobs, a queue, a capped list), not something that grows with traffic;
+      OOM303 counts eviction anywhere in the module the same way.
     - Every other key is *per entity*, built from a parameter or a local value
       (`f"session:{session_id}"`, `_policy_key(policy.id)`, `str(path)`): what grows is
-      the number of keys, so trimming or removing members does not bound it. It is not
-      flagged when the same function deletes another key of its family (the same
-      f-string text, or the same key builder: `delete(_policy_key(stale_id))`), since
-      the function then keeps the keys in step with their source, or deletes this key
-      after writing it (a temporary key). A deletion in another function does not
-      count (sessions deleted at logout stay when the user never logs out), nor does
-      deleting the key before writing it again, unless the module also walks the
-      family (`scan_iter(failures_key("*"))`, `keys("failures:*")`): a consumer that
-      drains every key of it.
+      the number of keys, so trimming or removing members does not bound it. What
+      bounds it is a removal of its *family*: the key's text with its changing parts
+      left out (`session:*`), where a module-level name or a setting counts by its
+      qualified name (`f"{DESTINATIONS}{api_key}"` is the same family in every module
+      that imports `DESTINATIONS`), a key builder by its name
+      (`delete(_policy_key(stale_id))`), `self.<attr>` by what the class assigns it
+      (`self.queue = getattr(settings, "QUEUE", "")` is `settings.QUEUE`), and a key
+      walked from a scan by the scan's pattern. Removals in the project's other
+      modules count as in this one (the modules that make or use a Redis client, as
+      the project index summarizes them); ids and one-value writes aside, a key is
+      not flagged when:
+      - the project pops the list it pushes (`rpush` here, `blpop`, `lpop`,
+        `rpoplpush`... of the same family anywhere): a queue, and Redis deletes a list
+        when its last entry is popped;
+      - the project walks the family and deletes its keys
+        (`for key in r.scan_iter("names:*"): r.delete(key)`, or `scan_iter(key("*"))`
+        and `delete(key(...))` in the same module): a consumer that drains every key;
+      - the writing function deletes another key of the family (it keeps the keys in
+        step with their source) or this key after writing it (a temporary key).
+        Deleting the key first and writing it again bounds nothing;
+      - another function or module deletes keys of the family
+        (`delete_destination(api_key)` beside `set_destination(api_key, ...)`): the
+        keys go with the entities they mirror. Not when the key is named after traffic
+        (`session`, `token`, `request`, `visitor`, `nonce`, `job`, `task`, `order`,
+        `message`, `event`...: in its text or the names of its changing parts):
+        sessions deleted at logout stay when the user never logs out;
+      - the key is the caller's (a parameter, or an item of one: `for store in
+        stores`) and the function trims it after the write: a store sized on purpose,
+        how many of them there are is the caller's business.
     - A per-entity key whose changing parts are all ids named after accounts
       (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, also through
-      a key builder: `unread_key(user.id)`) makes one key per account: the keys follow
-      the accounts the application keeps, not its traffic. Such a key is bounded like a
-      fixed one when the write stores one value or fixed members
-      (`set(f"{user.id}-unread", 0)`), or when the same function trims it after the
-      write (a feed capped with `zremrangebyrank`); a list or set per account that
+      a key builder: `unread_key(user.id)`) or names of what a deployment configures
+      (`issuer_url`, `message["instance"]`, `metrics_namespace`, a host, node, cluster,
+      region, queue, locale, kind or setting) makes one key per account or configured
+      thing: the keys follow the accounts and configuration the application keeps, not
+      its traffic. Such a key is bounded like a fixed one when the write stores one
+      value or fixed members (`set(f"{user.id}-unread", 0)`,
+      `set(f"oidc:jwks:{issuer_url}", keys)`), or when the same function trims it after
+      the write (a feed capped with `zremrangebyrank`); a list or set per account that
       every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
-      jobs, orders, messages or sessions are traffic.
+      jobs, orders, messages or sessions are traffic; a URL is not configuration
+      (`set(f"page:{url}", html)` is flagged).
+
+    These are judged by names, as a reader would: a family is only known when the key
+    has some fixed text, a deletion in code the index does not summarize is not seen,
+    and a prefix imported through a re-export is spelled by the re-export's name.
 
     A local name stands for the key it was assigned (`key = f"rate:{user_id}"`).
 
