@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
@@ -91,6 +92,7 @@ CONFIGURED_WORDS = frozenset(
      "worker", "issuer", "provider", "backend", "datacenter", "queue"}
 )
 _QUALIFIER_WORDS = frozenset({"name", "url", "uri"})
+_QUALIFIED = re.compile(r"\{([^{}()]*)(?:\(\))?\}")
 # Words that name traffic: what clients open and may abandon, or what each request makes.
 # A key or member named after one multiplies with use, whatever deletes some of them.
 TRAFFIC_WORDS = frozenset(
@@ -436,12 +438,13 @@ class RedisKeyWithoutTtl(Rule):
 
     def _removed(self, write: Write, removals: list[Removal]) -> bool:
         """A fixed key holds live state when the project ends it or takes its entries out
-        anywhere (its content is what grows). Per-entity keys multiply: see :meth:`_managed`."""
+        anywhere (its content is what grows). Per-entity keys multiply: see :meth:`_manages`."""
         key = write.described
         family = self._family(write.key, write.scope)
         if key.fixed:
             # An expiry counts elsewhere in the module (we cannot tell when that runs) or
-            # after the write here; a deletion, a removal or a trim anywhere.
+            # after the write here; a deletion, a removal or a trim anywhere, and a
+            # deletion, a pop or a sweep of its family in another module.
             written = _end(write.call)
             if any(
                 at is None or function is not write.function or at > written
@@ -532,10 +535,12 @@ class RedisKeyWithoutTtl(Rule):
     def _names_traffic(self, key: ast.expr, scope: Scope | None) -> bool:
         """Whether the key's text or the names of its changing parts name traffic
         (``session:{sid}``, ``f"tokens:{token}"``, ``lock_key(job_id)``: see ``TRAFFIC_WORDS``)."""
-        words = name_words(self._family(key, scope) or "")
+        # A qualified name in the family counts by its last part (``session_key``, not its module).
+        text = _QUALIFIED.sub(lambda match: match.group(1).rpartition(".")[2], self._family(key, scope) or "")
+        words = name_words(text)
         for part in _parts(_local_value(self.model, key, scope)):
             words += name_words(_name_of(part) or "")
-        return any(word in TRAFFIC_WORDS for word in words)
+        return any(word in TRAFFIC_WORDS or word.removesuffix("s") in TRAFFIC_WORDS for word in words)
 
     def _updates_existing(self, write: Write) -> bool:
         """The write runs only after a client found its key (``if r.exists(k)``, the ``else``
