@@ -218,8 +218,8 @@ class RedisKeyWithoutTtl(Rule):
         (`delete_destination(api_key)` beside `set_destination(api_key, ...)`): the
         keys go with the entities they mirror. Not when the key is named after traffic
         (`session`, `token`, `request`, `visitor`, `nonce`, `job`, `task`, `order`,
-        `message`, `event`..., or their plurals: in its text or the names of its changing parts):
-        sessions deleted at logout stay when the user never logs out;
+        `message`, `event`..., or their plurals: in its text or the names of its
+        changing parts): sessions deleted at logout stay when the user never logs out;
       - the key is the caller's (a parameter, or an item of one: `for store in
         stores`) and the function trims it after the write: a store sized on purpose,
         how many of them there are is the caller's business.
