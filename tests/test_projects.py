@@ -182,3 +182,21 @@ def _pylint(root: Path) -> set[tuple]:
         path, row, column, _msg_id, symbol, message = line.split(":", 5)
         reported.add((Path(path).as_posix(), int(row), int(column) + 1, by_symbol[symbol].code, message))
     return reported
+
+
+def test_a_consumer_gone_from_another_module_is_seen_through_the_cache(copy):
+    """Whether a list pushed in ``app/dispatch.py`` is a queue is decided by the module
+    that pops it: the cached results of the writer depend on it."""
+    root = copy("redis_lifecycles")
+    first = oomlint_json(".", cwd=root)
+    assert [f["line"] for f in first if f["path"] == "app/dispatch.py"] == [22, 29, 42]
+    worker = root / "app" / "worker.py"
+    worker.write_text(
+        worker.read_text(encoding="utf-8").replace("self.redis.blpop(self.queue_name, timeout=1)", "self.redis.lindex(self.queue_name, 0)"),
+        encoding="utf-8",
+    )
+    after = oomlint_json(".", cwd=root)
+    assert [(f["line"], f["message"]) for f in after if f["path"] == "app/dispatch.py"][0] == (
+        18, "Redis rpush(self.queue, ...) writes a key with no TTL and this function never expires it: it stays until deleted"
+    )
+    assert [f["line"] for f in after if f["path"] == "app/dispatch.py"] == [18, 22, 29, 42]

@@ -34,11 +34,12 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import last_name
 from oomlint.python.checker import Walker
+from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "7"
+SUMMARY_FORMAT = "8"
 CALL_GRAPH = ("calls", "module_calls")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -112,6 +113,10 @@ class ModuleSummary:
     settings: dict[str, str] = field(default_factory=dict)
     """Module-level assignments to an attribute of an imported module: its qualified name
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
+    removed_keys: list[list[str]] = field(default_factory=list)
+    """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
+    (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
+    that a write in another module relies on."""
 
     def to_json(self) -> bytes:
         """Its fields as JSON (they hold only strings, numbers, lists and dicts: no copy is
@@ -216,6 +221,9 @@ class Summarizer:
         self._methods_noted: set[ast.Call] = set()
         self._conditions: dict[str, list[list]] = {}
         self._steps: dict[str, int] = {}
+        self._removals: list[tuple[ast.Call, Scope]] = []
+        """Calls that may delete or pop Redis keys, with their scope: their keys are
+        described at the end, once every ``self.<attr>`` of the module is known."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -231,6 +239,8 @@ class Summarizer:
 
     def visit_Call(self, node: ast.Call) -> None:
         model = self.model
+        if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
+            self._removals.append((node, model.scope))
         executing = model.executing_function
         if executing is None:
             key = None
@@ -331,6 +341,12 @@ class Summarizer:
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
         self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
         self.summary.conditions = self._conditions
+        removed = {
+            (what, family)
+            for call, scope in self._removals
+            for what, family, _ in removed_families(self.model, call, lambda expr, scope=scope: self._name(expr, scope), scope)
+        }
+        self.summary.removed_keys = [list(item) for item in sorted(removed)]
         return self.summary
 
     def _call_graph(self) -> None:
@@ -502,8 +518,8 @@ class Summarizer:
     def _callee(self, call: ast.Call) -> str | None:
         return self._name(call.func)
 
-    def _name(self, expr: ast.expr) -> str | None:
-        return project_name(self.model, expr, self.summary.name, self.summary.is_package)
+    def _name(self, expr: ast.expr, scope: Scope | None = None) -> str | None:
+        return project_name(self.model, expr, self.summary.name, self.summary.is_package, scope)
 
 
 def _is_none(expr: ast.expr) -> bool:
@@ -533,6 +549,7 @@ class ProjectIndex:
         self._watching: dict[str, str] | None = None
         self.by_path: dict[str, ModuleSummary] = {}
         self._closing_classes: frozenset[str] | None = None
+        self._removed_keys: list[tuple[str, str, str]] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
@@ -606,6 +623,18 @@ class ProjectIndex:
                 if CLOSING_METHODS <= set(methods)
             )
         return self._closing_classes
+
+    def removed_keys(self) -> list[tuple[str, str, str]]:
+        """``(module, what, family)`` of the Redis key families the project's modules
+        delete, pop or sweep (``ModuleSummary.removed_keys``): of the modules summarized
+        when the index was made, so that every host and every file sees the same."""
+        if self._removed_keys is None:
+            self._removed_keys = [
+                (name, what, family)
+                for name in sorted(self._eager)
+                for what, family in self.modules[name].removed_keys
+            ]
+        return self._removed_keys
 
     def closes(self, qualified: str) -> bool:
         """Whether the project class ``qualified`` (or a project class it inherits from)
@@ -809,6 +838,7 @@ class ProjectIndex:
         for path, summary in self.by_path.items():
             if path not in followed:
                 followed[path] = content_key(_followed(summary))
+        self._removed_keys = None
         every = sorted({*self.modules, *self.files})
         self.digest = content_key(*(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every)
         return followed

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
+import re
 from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, last_name, name_words
-from oomlint.python.project import call_origin, value_origin
+from oomlint.python.astutil import argument, last_name, name_words, names_few_values
+from oomlint.python.keyspace import DELETE, DELETES, POP, SCANS, SWEEP, key_family, removed_families, same_family
+from oomlint.python.project import call_origin, project_name, value_origin
 from oomlint.python.semantic import Scope
 
 _CLIENT_CLASSES = (
@@ -57,15 +58,13 @@ TRIMMING_PARAMETERS = {"xadd": ((3, "maxlen"), (6, "minid"))}
 # and through which it only updates members that exist (creating neither key nor member).
 UPDATING_PARAMETERS = {"zadd": ((3, "xx"),)}
 EXPIRES = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
-# Commands that delete every key passed to them.
-DELETES = frozenset({"delete", "unlink"})
 # Commands that end a key or take entries out of it, and the name of their key parameter
 # (the first). The blocking pops take a key or a list of keys.
 REMOVES = {
     **dict.fromkeys(EXPIRES, "name"),
     **dict.fromkeys(
         (
-            "getdel", "hdel", "srem", "zrem", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
+            "hdel", "srem", "zrem", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
             "lrem", "ltrim", "xtrim", "xdel", "lpop", "rpop", "spop", "zpopmin", "zpopmax",
         ),
         "name",
@@ -74,16 +73,32 @@ REMOVES = {
     **dict.fromkeys(("lmove", "blmove"), "first_list"),
     **dict.fromkeys(("blpop", "brpop", "bzpopmin", "bzpopmax"), "keys"),
 }
-# Commands that walk the keys matching a pattern, and their pattern parameter.
-SCANS = {"scan_iter": (0, "match"), "scan": (1, "match"), "keys": (0, "pattern")}
 # Commands that cap a key's size: a key trimmed after each write is a store sized on purpose.
 TRIMS = frozenset({"ltrim", "xtrim", "zremrangebyrank", "zremrangebyscore", "zremrangebylex"})
+# Commands that push onto a list: what a consumer pops is a queue.
+PUSHES = frozenset({"lpush", "rpush"})
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
 # Words that name an account: keys named by their ids follow the accounts, not traffic.
 ACCOUNT_WORDS = frozenset(
     {"user", "account", "member", "profile", "customer", "viewer", "owner", "author", "tenant", "organization", "org",
      "team", "guild"}
+)
+# Words that name what a deployment configures (cluster nodes, OIDC issuers, queues): keys
+# named after them follow the configuration. The last word of a name, before a ``_name``,
+# ``_url`` or ``_uri`` (``issuer_url``, ``metrics_namespace``, ``message["instance"]``).
+CONFIGURED_WORDS = frozenset(
+    {"node", "host", "hostname", "server", "instance", "cluster", "namespace", "region", "zone", "shard", "replica",
+     "worker", "issuer", "provider", "backend", "datacenter", "queue"}
+)
+_QUALIFIER_WORDS = frozenset({"name", "url", "uri"})
+_QUALIFIED = re.compile(r"\{([^{}()]*)(?:\(\))?\}")
+# Words that name traffic: what clients open and may abandon, or what each request makes.
+# A key or member named after one multiplies with use, whatever deletes some of them.
+TRAFFIC_WORDS = frozenset(
+    {"session", "sid", "token", "request", "req", "visit", "visitor", "ip", "nonce", "csrf", "otp", "captcha", "trace",
+     "span", "correlation", "job", "task", "run", "execution", "order", "message", "msg", "event", "notification",
+     "attempt", "upload", "cart", "payment", "transaction"}
 )
 
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
@@ -101,10 +116,8 @@ class Key:
     """``ast.dump`` of the expression: the same text is the same key."""
     fixed: bool
     """The same key on every call (per process, or per instance): see :meth:`RedisKeyWithoutTtl._fixed`."""
-    shape: tuple | None
-    """What a per-entity key shares with its siblings (see :func:`_shape`)."""
-    per_account: bool = False
-    """A per-entity key named by accounts only (see :meth:`RedisKeyWithoutTtl._per_account`)."""
+    kept: bool = False
+    """A per-entity key named by accounts or configured things only (see :meth:`RedisKeyWithoutTtl._kept`)."""
 
 
 @dataclass(eq=False)
@@ -114,6 +127,18 @@ class Write:
     described: Key
     scope: Scope
     function: ast.AST | None
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A key family the module deletes, pops or sweeps (see :mod:`oomlint.python.keyspace`), and where."""
+
+    what: str
+    family: str
+    function: ast.AST | None = None
+    position: Position | None = None
+    identity: str | None = None
+    """The key deleted, as :class:`Key` compares it; None for a removal in another module."""
 
 
 class RedisKeyWithoutTtl(Rule):
@@ -153,37 +178,68 @@ class RedisKeyWithoutTtl(Rule):
       counter is one integer; `pfadd`: a HyperLogLog stays under 12 KB) and those that
       add fixed members (`hset("flags", "maintenance", 1)`, `hset` or `zadd` with a
       literal mapping of fixed keys, `sadd("features", "search")`, `hsetnx`,
-      `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member). These are not
-      flagged. Lists and streams grow with every push. Other writes to a fixed key are
-      not flagged when anything in the module ends it or takes entries out of it (the
-      same key expression): expires it (elsewhere, or after the write here),
+      `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member, or with a
+      field or member that is the id of something the application keeps:
+      `hset("executed-at", query_id, now)` holds one field per saved query). These are
+      not flagged. Lists and streams grow with every push. Other writes to a fixed key
+      are not flagged when anything in the module ends it or takes entries out of it
+      (the same key expression): expires it (elsewhere, or after the write here),
       deletes it (`delete`, `unlink`, `getdel`), removes members (`hdel`, `srem`,
       `zrem`, `zremrangebyscore`/`rank`/`lex`, `lrem`, `xdel`), pops them (`lpop`,
       `rpop`, `spop`, `zpopmin`/`zpopmax`, `blpop`/`brpop`/`bzpopmin`/`bzpopmax`,
       `rpoplpush`, `brpoplpush`, `lmove`, `blmove`, `smove`) or trims it (`ltrim`,
-      `xtrim`, `xadd` with `maxlen`/`minid`). Such a key is a store of live state (a
-      job store's jobs, a queue, a capped list), not something that grows with
-      traffic; OOM303 counts eviction anywhere in the module the same way.
+      `xtrim`, `xadd` with `maxlen`/`minid`); or when another module of the project
+      deletes, pops or sweeps it (below). Such a key is a store of live state (a job
+      store's jobs, a queue, a capped list), not something that grows with traffic;
+      OOM303 counts eviction anywhere in the module the same way.
     - Every other key is *per entity*, built from a parameter or a local value
       (`f"session:{session_id}"`, `_policy_key(policy.id)`, `str(path)`): what grows is
-      the number of keys, so trimming or removing members does not bound it. It is not
-      flagged when the same function deletes another key of its family (the same
-      f-string text, or the same key builder: `delete(_policy_key(stale_id))`), since
-      the function then keeps the keys in step with their source, or deletes this key
-      after writing it (a temporary key). A deletion in another function does not
-      count (sessions deleted at logout stay when the user never logs out), nor does
-      deleting the key before writing it again, unless the module also walks the
-      family (`scan_iter(failures_key("*"))`, `keys("failures:*")`): a consumer that
-      drains every key of it.
+      the number of keys, so trimming or removing members does not bound it. What
+      bounds it is a removal of its *family*: the key's text with its changing parts
+      left out (`session:*`), where a module-level name or a setting counts by its
+      qualified name (`f"{DESTINATIONS}{api_key}"` is the same family in every module
+      that imports `DESTINATIONS`), a key builder by its name
+      (`delete(_policy_key(stale_id))`), `self.<attr>` by what the class assigns it
+      (`self.queue = getattr(settings, "QUEUE", "")` is `settings.QUEUE`), and a key
+      walked from a scan by the scan's pattern. Removals in the project's other
+      modules count as in this one (the modules that make or use a Redis client, as
+      the project index summarizes them); ids and one-value writes aside, a key is
+      not flagged when:
+      - the project pops the list it pushes (`rpush` here, `blpop`, `lpop`,
+        `rpoplpush`... of the same family anywhere): a queue, and Redis deletes a list
+        when its last entry is popped;
+      - the project walks the family and deletes its keys
+        (`for key in r.scan_iter("names:*"): r.delete(key)`, or `scan_iter(key("*"))`
+        and `delete(key(...))` in the same module): a consumer that drains every key;
+      - the writing function deletes another key of the family (it keeps the keys in
+        step with their source) or this key after writing it (a temporary key).
+        Deleting the key first and writing it again bounds nothing;
+      - another function or module deletes keys of the family
+        (`delete_destination(api_key)` beside `set_destination(api_key, ...)`): the
+        keys go with the entities they mirror. Not when the key is named after traffic
+        (`session`, `token`, `request`, `visitor`, `nonce`, `job`, `task`, `order`,
+        `message`, `event`..., or their plurals: in its text or the names of its
+        changing parts): sessions deleted at logout stay when the user never logs out;
+      - the key is the caller's (a parameter, or an item of one: `for store in
+        stores`) and the function trims it after the write: a store sized on purpose,
+        how many of them there are is the caller's business.
     - A per-entity key whose changing parts are all ids named after accounts
       (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, also through
-      a key builder: `unread_key(user.id)`) makes one key per account: the keys follow
-      the accounts the application keeps, not its traffic. Such a key is bounded like a
-      fixed one when the write stores one value or fixed members
-      (`set(f"{user.id}-unread", 0)`), or when the same function trims it after the
-      write (a feed capped with `zremrangebyrank`); a list or set per account that
+      a key builder: `unread_key(user.id)`) or names of what a deployment configures
+      (`issuer_url`, `message["instance"]`, `metrics_namespace`, a host, node, cluster,
+      region, queue, locale, kind or setting) makes one key per account or configured
+      thing: the keys follow the accounts and configuration the application keeps, not
+      its traffic. Such a key is bounded like a fixed one when the write stores one
+      value or fixed members (`set(f"{user.id}-unread", 0)`,
+      `set(f"oidc:jwks:{issuer_url}", keys)`), or when the same function trims it after
+      the write (a feed capped with `zremrangebyrank`); a list or set per account that
       every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
-      jobs, orders, messages or sessions are traffic.
+      jobs, orders, messages or sessions are traffic; a URL is not configuration
+      (`set(f"page:{url}", html)` is flagged).
+
+    These are judged by names, as a reader would: a family is only known when the key
+    has some fixed text, a deletion in code the index does not summarize is not seen,
+    and a prefix imported through a re-export is spelled by the re-export's name.
 
     A local name stands for the key it was assigned (`key = f"rate:{user_id}"`).
 
@@ -258,8 +314,9 @@ class RedisKeyWithoutTtl(Rule):
         # Fixed keys that something in the module ends or takes entries out of, and where:
         # the function, and for an expiry its end (one before the write does nothing).
         self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
-        # Per function, the keys it deletes and where.
-        self.deleted: dict[ast.AST | None, list[tuple[Key, Position]]] = {}
+        # The calls that delete or pop keys, with their scope and function: their families
+        # are worked out at the end, once every ``self.<attr>`` of the module is known.
+        self.removals: list[tuple[ast.Call, Scope, ast.AST | None]] = []
         # Per function, the keys it trims (their identities) and where.
         self.trimmed: dict[ast.AST | None, list[tuple[str, Position]]] = {}
         # The patterns of the keys the module walks (``scan_iter(key("*"))``, ``keys("jobs:*")``).
@@ -302,18 +359,20 @@ class RedisKeyWithoutTtl(Rule):
             if pattern is not None:
                 self.scanned.append((pattern, node, self.model.scope))
         elif command in DELETES:
+            self.removals.append((node, self.model.scope, self.model.function))
             for key in node.args:
                 if not isinstance(key, ast.Starred):
-                    self._remove(key, node, deletes=True)
+                    self._remove(key, node)
         elif command in REMOVES:
             key = argument(node, 0, REMOVES[command])
             if key is None:
                 return
+            self.removals.append((node, self.model.scope, self.model.function))
             if command in EXPIRES:
                 at = _end(node)
                 self.expired.setdefault(self.model.function, []).extend((token, at) for token in self._key_tokens(key))
             for item in key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]:
-                self._remove(item, node, deletes=command == "getdel")
+                self._remove(item, node)
             if command in TRIMS:
                 self.trimmed.setdefault(self.model.function, []).append((self._describe(key).identity, _position(node)))
 
@@ -326,7 +385,7 @@ class RedisKeyWithoutTtl(Rule):
         described = self._describe(key)
         if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
             self._end(described, None)
-        if (described.fixed or described.per_account) and self._bounded_content(call, command):
+        if (described.fixed or described.kept) and self._bounded_content(call, command):
             return  # one value, or fixed members, under one key (or one per account): nothing grows
         self.writes.append(Write(call, key, described, self.model.scope, self.model.function))
 
@@ -352,25 +411,24 @@ class RedisKeyWithoutTtl(Rule):
                     return False
                 values = [*values, *mapping.keys]
         values = [value for value in values if value is not None]
-        return bool(values) and all(self._fixed(value) for value in values)
+        return bool(values) and all(self._fixed(value) or _entity_id(value) for value in values)
 
     def _end(self, key: Key, expiry_end: Position | None) -> None:
         self.ended.setdefault(key.identity, []).append((self.model.function, expiry_end))
 
-    def _remove(self, key: ast.expr, call: ast.Call, deletes: bool) -> None:
+    def _remove(self, key: ast.expr, call: ast.Call) -> None:
         described = self._describe(key)
         if described.fixed:
             self._end(described, _end(call) if call.func.attr in EXPIRES else None)
-        if deletes:
-            self.deleted.setdefault(self.model.function, []).append((described, _position(call)))
 
     def finish(self) -> None:
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
+        removals = self._removals() if self.writes else []
         for write in self.writes:
             position = _end(write.call)
             expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
-            if _expired(write.key, expired_after) or self._removed(write):
+            if _expired(write.key, expired_after) or self._removed(write, removals):
                 continue
             if self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
                 continue
@@ -378,53 +436,111 @@ class RedisKeyWithoutTtl(Rule):
                 command = write.call.func.attr
                 self.report(_command_span(write.call), command=command, key=_shorten(ast.unparse(write.key)))
 
-    def _removed(self, write: Write) -> bool:
-        """A fixed key holds live state when the module ends it or takes its entries out
-        anywhere (its content is what grows). Per-entity keys multiply, so only a deletion
-        in the writing function counts: of other keys of the same family (the function
-        reconciles the keys with their source) or of this key after writing it (a
-        temporary key). Deleting it first and rewriting it bounds nothing."""
+    def _removed(self, write: Write, removals: list[Removal]) -> bool:
+        """A fixed key holds live state when the project ends it or takes its entries out
+        anywhere (its content is what grows). Per-entity keys multiply: see :meth:`_manages`."""
         key = write.described
+        family = self._family(write.key, write.scope)
         if key.fixed:
             # An expiry counts elsewhere in the module (we cannot tell when that runs) or
-            # after the write here; a deletion, a removal or a trim anywhere.
+            # after the write here; a deletion, a removal or a trim anywhere, and a
+            # deletion, a pop or a sweep of its family in another module.
             written = _end(write.call)
-            return any(
+            if any(
                 at is None or function is not write.function or at > written
                 for function, at in self.ended.get(key.identity, ())
-            )
+            ):
+                return True
+            return family is not None and any(same_family(family, removal.family, removal.what) for removal in removals)
         position = _position(write.call)
-        if key.per_account and any(
+        if (key.kept or self._callers_key(write.key, write.scope)) and any(
             identity == key.identity and at > position for identity, at in self.trimmed.get(write.function, ())
         ):
-            return True  # a store per account, capped after each write
-        if self._swept(key):
-            return True
-        for deleted, at in self.deleted.get(write.function, ()):
-            if deleted.identity == key.identity:
-                if at > position:
-                    return True
-            elif key.shape is not None and deleted.shape == key.shape:
-                return True
-        return False
+            return True  # a store per account (or one the caller names), capped after each write
+        return family is not None and any(
+            same_family(family, removal.family, removal.what) and self._manages(write, removal) for removal in removals
+        )
 
-    def _swept(self, key: Key) -> bool:
-        """The module walks the key's family (``scan_iter(key("*"))``, ``keys("failures:*")``)
-        and deletes keys of it: a consumer that drains every key, however many are written."""
-        if key.shape is None or not any(
-            deleted.shape == key.shape for deletions in self.deleted.values() for deleted, _ in deletions
-        ):
+    def _manages(self, write: Write, removal: Removal) -> bool:
+        """Whether a removal of the family of the per-entity key ``write`` writes keeps the
+        number of such keys in step with something other than traffic: a consumer sweeps
+        the family or pops the list (a queue), the writing function deletes another key
+        of it (it reconciles the keys with their source) or this key once done (a
+        temporary key), or another function or module deletes keys of it and the key is
+        not named after traffic (an entity's keys, gone with the entity; a session's
+        stay when its user never logs out). Deleting a key first and rewriting it bounds
+        nothing."""
+        if removal.what == SWEEP or (removal.what == POP and write.call.func.attr in PUSHES):
+            return True
+        if removal.what != DELETE:
             return False
-        template = _glob(key.shape)
-        for pattern, call, scope in self.scanned:
-            if self._kind(call.func.value, scope, _DEPTH) not in (CLIENT, PIPELINE):
-                continue  # ``mapping.keys(...)``: no walk over Redis keys
-            if _shape(pattern) == key.shape:
-                return True
-            if template is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
-                if fnmatch.fnmatchcase(template, pattern.value):
-                    return True
-        return False
+        if removal.function is write.function and removal.identity is not None:
+            return removal.identity != write.described.identity or removal.position > _position(write.call)
+        return not self._names_traffic(write.key, write.scope)
+
+    def _removals(self) -> list[Removal]:
+        """The key families the module deletes, pops or sweeps, then those the project's
+        other modules do. A deletion of a family the module also scans (``scan_iter(key("*"))``)
+        sweeps it: a consumer that drains every key of it."""
+        found = [
+            Removal(what, family, function, _position(call), self._describe(key, scope).identity)
+            for call, scope, function in self.removals
+            for what, family, key in removed_families(self.model, call, self._qualifier(scope), scope)
+        ]
+        scanned = [
+            family
+            for pattern, call, scope in self.scanned
+            if self._kind(call.func.value, scope, _DEPTH) in (CLIENT, PIPELINE)  # not ``mapping.keys(...)``
+            for family in [self._family(pattern, scope)]
+            if family is not None
+        ]
+        found += [
+            Removal(SWEEP, removal.family, removal.function, removal.position, removal.identity)
+            for removal in found
+            if removal.what == DELETE and any(same_family(removal.family, pattern, SWEEP) for pattern in scanned)
+        ]
+        project = self.context.project
+        if project is not None:
+            own = project.module_for(self.context.path)[0]
+            found += [Removal(what, family) for module, what, family in project.removed_keys() if module != own]
+        return found
+
+    def _family(self, key: ast.expr, scope: Scope | None) -> str | None:
+        return key_family(self.model, key, self._qualifier(scope), scope)[0]
+
+    def _qualifier(self, scope: Scope | None):
+        """What names the qualified name of an expression in ``scope``, as the project index does."""
+        project = self.context.project
+        module, is_package = project.module_for(self.context.path) if project is not None else ("", False)
+        return lambda expr: project_name(self.model, expr, module, is_package, scope)
+
+    def _callers_key(self, key: ast.expr, scope: Scope | None) -> bool:
+        """The key is a parameter, or an item of one (``for store in stores``): the caller
+        names it, and how many such keys there are is the caller's business."""
+        if not isinstance(key, ast.Name):
+            return False
+        binding = self.model.lookup(key.id, scope, at=key)
+        if binding is None or binding.kind not in ("param", "assign"):
+            return False
+        if binding.kind == "param":
+            return True
+        loop = binding.node
+        return (
+            isinstance(loop, (ast.For, ast.AsyncFor))
+            and isinstance(loop.target, ast.Name)
+            and isinstance(loop.iter, ast.Name)
+            and self._callers_key(loop.iter, scope)
+        )
+
+    def _names_traffic(self, key: ast.expr, scope: Scope | None) -> bool:
+        """Whether the key's text or the names of its changing parts name traffic
+        (``session:{sid}``, ``f"tokens:{token}"``, ``lock_key(job_id)``: see ``TRAFFIC_WORDS``)."""
+        # A qualified name in the family counts by its last part (``session_key``, not its module).
+        text = _QUALIFIED.sub(lambda match: match.group(1).rpartition(".")[2], self._family(key, scope) or "")
+        words = name_words(text)
+        for part in _parts(_local_value(self.model, key, scope)):
+            words += name_words(_name_of(part) or "")
+        return any(word in TRAFFIC_WORDS or word.removesuffix("s") in TRAFFIC_WORDS for word in words)
 
     def _updates_existing(self, write: Write) -> bool:
         """The write runs only after a client found its key (``if r.exists(k)``, the ``else``
@@ -440,25 +556,18 @@ class RedisKeyWithoutTtl(Rule):
         )
 
     def _describe(self, key: ast.expr, scope: Scope | None = None) -> Key:
-        if isinstance(key, ast.Name):
-            # ``key = f"rate:{user_id}"`` in the function: the key is what it was assigned.
-            binding = self.model.lookup(key.id, scope, at=key)
-            if (
-                binding is not None
-                and binding.kind == "assign"
-                and binding.value is not None
-                and binding.scope is not self.model.module_scope
-            ):
-                key = binding.value
+        key = _local_value(self.model, key, scope)
         fixed = self._fixed(key, scope)
-        return Key(ast.dump(key), fixed, _shape(key), not fixed and self._per_account(key, scope))
+        return Key(ast.dump(key), fixed, not fixed and self._kept(key, scope))
 
-    def _per_account(self, key: ast.expr, scope: Scope | None) -> bool:
+    def _kept(self, key: ast.expr, scope: Scope | None) -> bool:
         """Every part of the key that changes from call to call is the id of an account
-        (``f"{user.id}-feed"``, ``unread_key(request.user.pk)``, ``f"quota:{user_id}"``):
-        the keys follow the accounts the application keeps, not its traffic."""
+        (``f"{user.id}-feed"``, ``unread_key(request.user.pk)``, ``f"quota:{user_id}"``)
+        or names something the deployment configures (``f"jwks:{issuer_url}"``, a cluster
+        node, a locale, a kind): the keys follow the accounts and the configuration the
+        application keeps, not its traffic."""
         varying = [part for part in _parts(key) if not self._fixed(part, scope)]
-        return bool(varying) and all(_account_id(part) for part in varying)
+        return bool(varying) and all(_account_id(part) or _configured(part) for part in varying)
 
     def _fixed(self, key: ast.expr, scope: Scope | None = None) -> bool:
         """The same key on every call: a constant, a module-level name, an attribute of
@@ -581,41 +690,57 @@ def _parts(key: ast.expr) -> list[ast.expr]:
     return [key]
 
 
+def _local_value(model, key: ast.expr, scope: Scope | None) -> ast.expr:
+    """``key = f"rate:{user_id}"`` in the function: the key is what it was assigned."""
+    if isinstance(key, ast.Name):
+        binding = model.lookup(key.id, scope, at=key)
+        if binding is not None and binding.kind == "assign" and binding.value is not None and binding.scope is not model.module_scope:
+            return binding.value
+    return key
+
+
+def _name_of(expr: ast.expr) -> str | None:
+    """``last_name``, and the key of a subscript by a string (``message["instance"]``)."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+        return expr.slice.value
+    return last_name(expr)
+
+
+def _configured(expr: ast.expr) -> bool:
+    """``issuer_url``, ``metrics_namespace``, ``message["instance"]``, ``locale``,
+    ``settings.REGION``: a value the deployment configures (see ``CONFIGURED_WORDS``)."""
+    if names_few_values(expr):
+        return True
+    words = name_words(_name_of(expr) or "")
+    while len(words) > 1 and words[-1] in _QUALIFIER_WORDS:
+        words.pop()
+    return bool(words) and words[-1] in CONFIGURED_WORDS
+
+
+def _entity_id(expr: ast.expr) -> bool:
+    """``query_id``, ``user.pk``, ``dashboard.id``: the id of something the application
+    keeps, not of traffic (see ``TRAFFIC_WORDS``). One field or member per entity."""
+    words = _id_words(expr)
+    return bool(words) and not any(word in TRAFFIC_WORDS for word in words)
+
+
+def _id_words(expr: ast.expr) -> list[str]:
+    """The words of an id's name with its owner's (``["user", "id"]`` for ``user.id``);
+    empty when it names no id."""
+    name = last_name(expr)
+    words = name_words(name) if name is not None else []
+    if words[-1:] not in (["id"], ["pk"]):
+        return []
+    if len(words) == 1:
+        owner = last_name(expr.value) if isinstance(expr, ast.Attribute) else None
+        words = [*name_words(owner), *words] if owner else words
+    return words
+
+
 def _account_id(expr: ast.expr) -> bool:
     """``user.id``, ``request.user.pk``, ``user_id``, ``self.account_id``: an id, named
     after a user or account."""
-    name = last_name(expr)
-    if name is None:
-        return False
-    words = name_words(name)
-    if words[-1:] != ["id"] and words[-1:] != ["pk"]:
-        return False
-    if len(words) == 1:
-        owner = last_name(expr.value) if isinstance(expr, ast.Attribute) else None
-        words = name_words(owner) if owner else []
-    return any(word in ACCOUNT_WORDS for word in words)
-
-
-def _shape(key: ast.expr) -> tuple | None:
-    """What a per-entity key shares with the others of its family: the text around an
-    f-string's holes (``session:{}``), the key builder it calls (``_policy_key(...)``),
-    the constant side of a ``+`` or ``%``. None when it shares nothing."""
-    if isinstance(key, ast.JoinedStr):
-        parts = tuple(part.value if isinstance(part, ast.Constant) else None for part in key.values)
-        return ("f", parts) if any(part is not None for part in parts) else None
-    if isinstance(key, ast.Call) and (key.args or key.keywords):
-        return ("call", ast.dump(key.func), len(key.args), tuple(item.arg for item in key.keywords))
-    if isinstance(key, ast.BinOp):
-        sides = tuple(side.value if isinstance(side, ast.Constant) else _shape(side) for side in (key.left, key.right))
-        return ("op", type(key.op).__name__, *sides) if any(side is not None for side in sides) else None
-    return None
-
-
-def _glob(shape: tuple) -> str | None:
-    """The text of an f-string key's family with ``*`` for its holes (``failures:*``)."""
-    if shape[0] != "f":
-        return None
-    return "".join("*" if part is None else part for part in shape[1])
+    return any(word in ACCOUNT_WORDS for word in _id_words(expr))
 
 
 def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:
