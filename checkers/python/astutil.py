@@ -178,7 +178,6 @@ class ModuleFacts:
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
         self.constants: set[str] = set()
         """Module-level names bound once, to a constant."""
-        self.references: dict[FunctionNode, list[Reference]] = {}
         self.entry_points: set[ast.AST] = set()
         """What a process runs once, from outside the module: ``main()``, start-up hooks
         (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
@@ -221,7 +220,16 @@ class ModuleFacts:
             if any(_root_name(item) in command_line for item in function.decorator_list):
                 self.entry_points.add(function)
         self._once: dict[ast.AST, bool] = {}
-        self._walk(module.body)
+        self._module = module
+        self._references: dict[FunctionNode, list[Reference]] | None = None
+
+    @property
+    def references(self) -> dict[FunctionNode, list[Reference]]:
+        """Every mention of each function, found in one walk the first time it is asked."""
+        if self._references is None:
+            self._references = {}
+            self._walk(self._module.body)
+        return self._references
 
     # ---------------------------------------------------------------- queries
 
@@ -246,10 +254,7 @@ class ModuleFacts:
         references = self.references.get(function, [])
         if not references or not _private(function.name):
             return False
-        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
-        static = any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in function.decorator_list)
-        if function in self.method_class and positional and not static:
-            positional = positional[1:]
+        positional = self.positional(function)
         for reference in references:
             call = reference.call
             if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
@@ -261,6 +266,14 @@ class ModuleFacts:
             if parameter in passed and not self.is_fixed(passed[parameter]):
                 return False
         return True
+
+    def positional(self, function: FunctionNode) -> list[str]:
+        """The names of the parameters a call passes by position (``self``/``cls`` of a method left out)."""
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        static = any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in function.decorator_list)
+        if function in self.method_class and positional and not static:
+            positional = positional[1:]
+        return positional
 
     def is_fixed(self, expr: ast.expr) -> bool:
         """A constant, a module-level name bound once to one, or a member of a class
@@ -280,8 +293,7 @@ class ModuleFacts:
 
     def _decide_once(self, function: ast.AST) -> bool:
         references = self.references.get(function)
-        decorators = getattr(function, "decorator_list", ())
-        if not references or not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in decorators):
+        if not references or is_registered(function):
             return False  # never mentioned, or registered by a decorator: callers unknown
         if function in self.method_class and self.method_class[function] not in self.commands:
             return False
@@ -374,12 +386,18 @@ class ModuleFacts:
         return None
 
     def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
-        self.references.setdefault(function, []).append(Reference(caller, call, repeated))
+        self._references.setdefault(function, []).append(Reference(caller, call, repeated))
 
 
 def module_facts(context) -> ModuleFacts:
     """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
     return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree))
+
+
+def is_registered(function: ast.AST) -> bool:
+    """Whether a decorator hands ``function`` to something that calls it (a route, a task,
+    a signal): its callers are not the module's or the project's to see."""
+    return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
 
 
 def _private(name: str) -> bool:
@@ -496,6 +514,96 @@ def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> 
     if any(word in FEW_VALUE_WORDS for word in name_words(name)):
         return True
     return _class_parameter(model, function, parameter)
+
+
+def varying_parameters(
+    model: SemanticModel, facts: ModuleFacts, expr: ast.expr, function: ast.AST, site: ast.AST, depth: int = 2
+) -> frozenset[str] | None:
+    """What the value of ``expr`` (at ``site``, in ``function``, as the walk stands) can
+    grow with, whatever the traffic: nothing (an empty set) when it takes few values; the
+    names of the parameters of ``function`` it is made of when only they can vary (what
+    the callers pass decides); None when something else can (a call's result, data read
+    from an object, ``self``).
+
+    Few values: a constant, a module-level constant, a class member (``Color.RED``); a
+    class or its name (``cls``, ``type(self)``, ``cls.__name__``); a setting or a name that
+    says so (``config.MODE``, ``locale``, ``job_type``); a loop variable over a literal
+    collection; a parameter that takes few values (:func:`few_values_parameter`). What is
+    made of such values and parameters (an f-string, a tuple, ``+``/``%``/``/``,
+    ``str(...)``, a method of one given constants: ``locale.replace("-", "_")``) varies
+    with those parameters only; a local name counts as what it was assigned (``depth``
+    assignments deep)."""
+    if facts.is_fixed(expr) or is_class_value(model, expr, function) or names_few_values(expr):
+        return frozenset()
+    if isinstance(expr, ast.Attribute) and expr.attr in _CLASS_NAMES | CLASS_ATTRIBUTES:
+        return frozenset() if is_class_value(model, expr.value, function) else None
+    made_of = _made_of(expr)
+    if made_of is not None:
+        found = frozenset()
+        for item in made_of:
+            varying = varying_parameters(model, facts, item, function, site, depth)
+            if varying is None:
+                return None
+            found |= varying
+        return found
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = model.lookup(expr.id, at=site)
+    if binding is None:
+        return None
+    if binding.kind == "assign" and binding.value is not None and depth:
+        return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
+    if _fixed_loop_variable(model, expr, site):
+        return frozenset()
+    if binding.kind != "param" or binding.scope.node is not function or model.is_self(expr, binding.scope):
+        return None
+    return frozenset() if few_values_parameter(model, function, expr.id) else frozenset({expr.id})
+
+
+def _made_of(expr: ast.expr) -> list[ast.expr] | None:
+    """The values a key is built from, when building cannot add values: the holes of an
+    f-string, the items of a tuple, the operands of ``+``/``%``/``/`` (a path joined to
+    constants), the argument of ``str()``, the receiver of a method given only constants
+    (``name.replace("-", "_")``)."""
+    if isinstance(expr, ast.JoinedStr):
+        return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
+    if isinstance(expr, ast.Tuple):
+        return expr.elts
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod, ast.Div)):
+        return [expr.left, expr.right]
+    if not isinstance(expr, ast.Call) or expr.keywords or not all(is_constant(arg) for arg in expr.args[1:]):
+        return None
+    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1:
+        return [expr.args[0]]
+    if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
+        return [expr.func.value]
+    return None
+
+
+def _fixed_loop_variable(model: SemanticModel, name: ast.Name, site: ast.AST) -> bool:
+    """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
+    return any(
+        isinstance(holder, (ast.For, ast.AsyncFor))
+        and block is holder.body
+        and name.id in _target_names(holder.target)
+        and _fixed_collection(model, holder.iter)
+        for holder, block in model.enclosing_blocks(site)
+    )
+
+
+def _fixed_collection(model: SemanticModel, expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Name):
+        binding = model.module_binding(expr)
+        if binding is None:
+            return False
+        expr = binding.value
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """The names a ``for`` loop binds: ``name`` or each name of ``a, b``."""
+    targets = target.elts if isinstance(target, ast.Tuple) else [target]
+    return {item.id for item in targets if isinstance(item, ast.Name)}
 
 
 def _class_parameter(model: SemanticModel, function: ast.AST, parameter: ast.arg) -> bool:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from oomlint.python.astutil import (
     CLASS_ATTRIBUTES,
     FunctionNode,
-    few_values_parameter,
     is_class_value,
     is_constant,
     module_facts,
     name_words,
     names_few_values,
+    varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
+from oomlint.python.project import passes_few_values
 from oomlint.python.semantic import Scope
 
 CONTAINER_FACTORIES = {
@@ -54,8 +55,9 @@ class Growth:
     node: ast.AST
     function: FunctionNode | ast.Lambda
     through_self: bool
-    parameter: str | None
-    """The writing function's parameter used as the key, if the key is one."""
+    parameters: frozenset[str] | None
+    """The writing function's parameters the key is made of, when only they vary (see
+    :func:`~oomlint.python.astutil.varying_parameters`); None when something else does."""
 
 
 class UnboundedModuleCache(Rule):
@@ -169,6 +171,7 @@ class UnboundedModuleCache(Rule):
     """
 
     code = "OOM303"
+    asks_callers = True  # what the callers pass for a key parameter
     # What makes an empty container: dict(), set(), OrderedDict(), defaultdict(), {} (with
     # blanks, a line break or a comment between the braces).
     required_text = ("dict", "Dict", "set", "{}", "{ ", "{\t", "{\n", "{\r", "{\\", "{#")
@@ -285,10 +288,6 @@ class UnboundedModuleCache(Rule):
             return binding.node, False
         return None, False
 
-    def _fixed(self, expr: ast.expr) -> bool:
-        """A constant, a module-level name bound to one, or a member of a class (``Color.RED``)."""
-        return module_facts(self.context).is_fixed(expr)
-
     # ----------------------------------------------------------- growth sites
 
     def _grow(self, expr: ast.expr, site: ast.AST, key: ast.expr | None, defaultdict_only: bool = False) -> None:
@@ -297,8 +296,11 @@ class UnboundedModuleCache(Rule):
         if found is None or (defaultdict_only and self.containers[found[0]].kind != "defaultdict"):
             return
         function = self.model.executing_function
-        if function is None or (key is not None and self._bounded_key(key, site, function)):
+        if function is None:
             return
+        parameters = None if key is None else varying_parameters(self.model, module_facts(self.context), key, function, site)
+        if parameters is not None and not parameters:
+            return  # a key that takes few values, whatever the traffic
         value = self.stored.get(site)
         if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
             value = site.args[1]
@@ -306,12 +308,7 @@ class UnboundedModuleCache(Rule):
             return
         if self._filled_once(found[0], site):
             return
-        parameter = None
-        if isinstance(key, ast.Name):
-            args = function.args
-            if any(arg.arg == key.id for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
-                parameter = key.id  # even if normalised in place: derived from what callers pass
-        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameter))
+        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters))
 
     def _settled_value(self, value: ast.expr, function: FunctionNode | ast.Lambda) -> bool:
         """A value that is code (a module or class from ``importlib.import_module``,
@@ -331,35 +328,6 @@ class UnboundedModuleCache(Rule):
         if name == "builtins.getattr":  # ``getattr(module, name)`` of a module loaded here
             return bool(value.args) and self._loads_code(value.args[0], depth - 1)
         return name in CODE_LOADERS
-
-    def _bounded_key(self, key: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
-        """Each part of the key takes few values, whatever the traffic (see :meth:`_few_values`)."""
-        parts = key.elts if isinstance(key, ast.Tuple) else [key]
-        return all(self._few_values(part, site, function) for part in parts)
-
-    def _few_values(self, part: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda, depth: int = 2) -> bool:
-        """A fixed value (a constant, a module-level constant, a class member), a class or
-        its name (``cls``, ``type(self)``, ``cls.__name__``), a setting or a name that says
-        it takes few values (``config.MODE``, ``locale``, ``job_type``), what is made of
-        those (an f-string, ``+``/``%``, ``str(...)``, a method of one given constants:
-        ``locale.replace("-", "_")``), a loop variable over a literal collection, or a
-        parameter that takes few values (an option, a ``bool``/``Literal``/``Enum``
-        annotation, a class, a setting, a locale, a theme)."""
-        if self._fixed(part) or is_class_value(self.model, part, function) or names_few_values(part):
-            return True
-        if isinstance(part, ast.Attribute) and part.attr in CLASS_ATTRIBUTES | {"__module__"}:
-            return is_class_value(self.model, part.value, function)
-        made_of = _made_of(part)
-        if made_of is not None:
-            return all(self._few_values(item, site, function, depth) for item in made_of)
-        if not isinstance(part, ast.Name):
-            return False
-        binding = self.model.lookup(part.id)
-        if binding is not None and binding.kind == "assign" and binding.value is not None and depth:
-            return self._few_values(binding.value, site, function, depth - 1)  # ``key = f"{cls.__name__}"``
-        if self._fixed_loop_variable(part, site):
-            return True
-        return binding is not None and binding.kind == "param" and few_values_parameter(self.model, function, part.id)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         context = type(node.ctx)
@@ -407,24 +375,6 @@ class UnboundedModuleCache(Rule):
             qualified = self.model.qualified_name(func)
             if qualified is None or not qualified.startswith("builtins."):
                 self.escaped.update(found[0] for found in passed if found is not None)
-
-    def _fixed_loop_variable(self, name: ast.Name, site: ast.AST) -> bool:
-        """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
-        return any(
-            isinstance(holder, (ast.For, ast.AsyncFor))
-            and block is holder.body
-            and name.id in _target_names(holder.target)
-            and self._fixed_collection(holder.iter)
-            for holder, block in self.model.enclosing_blocks(site)
-        )
-
-    def _fixed_collection(self, expr: ast.expr) -> bool:
-        if isinstance(expr, ast.Name):
-            binding = self.model.module_binding(expr)
-            if binding is None:
-                return False
-            expr = binding.value
-        return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
 
     # ---------------------------------------------------------- cache evidence
 
@@ -598,7 +548,10 @@ class UnboundedModuleCache(Rule):
         facts = module_facts(self.context)
         if facts.runs_once(function):
             return True
-        return site.parameter is not None and facts.passes_fixed(function, site.parameter)
+        return site.parameters is not None and all(
+            facts.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
+            for parameter in site.parameters
+        )
 
     def _filled_once(self, key: Key, site: ast.AST) -> bool:
         """Written only while the container is empty (``if not TABLE: <fill>``, or after
@@ -616,31 +569,6 @@ class UnboundedModuleCache(Rule):
 
     def _cache_like(self, name: str) -> bool:
         return any(word in self.cache_words for word in name_words(name))
-
-
-def _made_of(expr: ast.expr) -> list[ast.expr] | None:
-    """The values a key is built from, when building cannot add values: the holes of an
-    f-string, the operands of ``+``/``%``, the argument of ``str()``, the receiver of a
-    method given only constants (``name.replace("-", "_")``)."""
-    if isinstance(expr, ast.JoinedStr):
-        return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
-    if isinstance(expr, ast.Tuple):
-        return expr.elts
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
-        return [expr.left, expr.right]
-    if not isinstance(expr, ast.Call) or expr.keywords or not all(is_constant(arg) for arg in expr.args[1:]):
-        return None
-    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1:
-        return [expr.args[0]]
-    if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
-        return [expr.func.value]
-    return None
-
-
-def _target_names(target: ast.expr) -> set[str]:
-    """The names a ``for`` loop binds: ``name`` or each name of ``a, b``."""
-    targets = target.elts if isinstance(target, ast.Tuple) else [target]
-    return {item.id for item in targets if isinstance(item, ast.Name)}
 
 
 def _constant_entries(expr: ast.expr) -> bool:
