@@ -6,6 +6,7 @@ what their callers pass them."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
@@ -222,6 +223,11 @@ class ModuleFacts:
         self._once: dict[ast.AST, bool] = {}
         self._module = module
         self._references: dict[FunctionNode, list[Reference]] | None = None
+
+    @functools.cached_property
+    def global_names(self) -> frozenset[str]:
+        """The module-level names some function rebinds (``global NAME``)."""
+        return frozenset(name for node in ast.walk(self._module) if isinstance(node, ast.Global) for name in node.names)
 
     @property
     def references(self) -> dict[FunctionNode, list[Reference]]:
@@ -528,11 +534,13 @@ def varying_parameters(
     Few values: a constant, a module-level constant, a class member (``Color.RED``); a
     class or its name (``cls``, ``type(self)``, ``cls.__name__``); a setting or a name that
     says so (``config.MODE``, ``locale``, ``job_type``); a loop variable over a literal
-    collection; a parameter that takes few values (:func:`few_values_parameter`). What is
-    made of such values and parameters (an f-string, a tuple, ``+``/``%``/``/``,
-    ``str(...)``, a method of one given constants: ``locale.replace("-", "_")``) varies
-    with those parameters only; a local name counts as what it was assigned (``depth``
-    assignments deep)."""
+    collection (of constants or module-level values); a name assigned at module level
+    only (one value, made at import time); a parameter that takes few values
+    (:func:`few_values_parameter`). What is made of such values and parameters
+    (:func:`_made_of`: an f-string, a tuple, ``+``/``%``/``/``, ``a if c else b``,
+    ``str(...)``, a method of one and its arguments: ``locale.replace("-", "_")``)
+    varies with those parameters only; a local name counts as what it was assigned
+    (``depth`` assignments deep)."""
     if facts.is_fixed(expr) or is_class_value(model, expr, function) or names_few_values(expr):
         return frozenset()
     if isinstance(expr, ast.Attribute) and expr.attr in _CLASS_NAMES | CLASS_ATTRIBUTES:
@@ -551,9 +559,11 @@ def varying_parameters(
     binding = model.lookup(expr.id, at=site)
     if binding is None:
         return None
+    if binding.scope is model.module_scope:
+        return frozenset() if _module_value(model, facts, expr) else None  # one value, made at import time
     if binding.kind == "assign" and binding.value is not None and depth:
         return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
-    if _fixed_loop_variable(model, expr, site):
+    if _fixed_loop_variable(model, facts, expr, site):
         return frozenset()
     if binding.kind != "param" or binding.scope.node is not function or model.is_self(expr, binding.scope):
         return None
@@ -563,41 +573,58 @@ def varying_parameters(
 def _made_of(expr: ast.expr) -> list[ast.expr] | None:
     """The values a key is built from, when building cannot add values: the holes of an
     f-string, the items of a tuple, the operands of ``+``/``%``/``/`` (a path joined to
-    constants), the argument of ``str()``, the receiver of a method given only constants
-    (``name.replace("-", "_")``)."""
+    constants), either value of a conditional expression, the argument of ``str()``, the
+    receiver of a method and what it is given (``name.replace("-", "_")``,
+    ``template.format(extra=part)``)."""
     if isinstance(expr, ast.JoinedStr):
         return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
     if isinstance(expr, ast.Tuple):
         return expr.elts
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod, ast.Div)):
         return [expr.left, expr.right]
-    if not isinstance(expr, ast.Call) or expr.keywords or not all(is_constant(arg) for arg in expr.args[1:]):
+    if isinstance(expr, ast.IfExp):
+        return [expr.body, expr.orelse]
+    if not isinstance(expr, ast.Call):
         return None
-    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1:
+    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1 and not expr.keywords:
         return [expr.args[0]]
-    if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
-        return [expr.func.value]
+    given = [*expr.args, *(item.value for item in expr.keywords)]
+    if isinstance(expr.func, ast.Attribute) and all(item.arg for item in expr.keywords):
+        if not any(isinstance(arg, ast.Starred) for arg in expr.args):
+            return [expr.func.value, *given]
     return None
 
 
-def _fixed_loop_variable(model: SemanticModel, name: ast.Name, site: ast.AST) -> bool:
+def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
     """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
     return any(
         isinstance(holder, (ast.For, ast.AsyncFor))
         and block is holder.body
         and name.id in _target_names(holder.target)
-        and _fixed_collection(model, holder.iter)
+        and _fixed_collection(model, facts, holder.iter)
         for holder, block in model.enclosing_blocks(site)
     )
 
 
-def _fixed_collection(model: SemanticModel, expr: ast.expr) -> bool:
+def _fixed_collection(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
+    """A literal collection of constants or module-level names (each one value)."""
     if isinstance(expr, ast.Name):
         binding = model.module_binding(expr)
         if binding is None:
             return False
         expr = binding.value
-    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(
+        is_constant(item) or _module_value(model, facts, item) for item in expr.elts
+    )
+
+
+def _module_value(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
+    """A name assigned at module level only (no function rebinds it with ``global``): one
+    value per process. Not an import: ``time.time()`` is made of more than ``time``."""
+    if not isinstance(expr, ast.Name):
+        return False
+    binding = model.module_binding(expr)
+    return binding is not None and binding.kind == "assign" and expr.id not in facts.global_names
 
 
 def _target_names(target: ast.expr) -> set[str]:

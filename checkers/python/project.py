@@ -773,10 +773,13 @@ class ProjectIndex:
         if depth > _MAX_DEPTH:
             return False
         canonical = self._canonical(qualified)
+        visiting |= {canonical}
         called = False
         for module, caller, _ in self.callers(qualified):
+            if caller is not None and f"{module}.{caller}" in visiting:
+                continue
             called = True
-            if caller is None or f"{module}.{caller}" in visiting:
+            if caller is None:
                 continue
             summary = self.modules[module]
             for value in self._passed(summary, caller, canonical, parameter, positional):
@@ -784,7 +787,7 @@ class ProjectIndex:
                     return False
                 for source in value:
                     if not self.passes_few_values(
-                        f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting | {canonical}
+                        f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
                     ):
                         return False
         return called

@@ -16,6 +16,7 @@ from oomlint.python.astutil import (
     module_facts,
 )
 from oomlint.core.rule import Option, Rule
+from oomlint.python.project import passes_few_values
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -107,6 +108,7 @@ class UnboundedLruCache(Rule):
     """
 
     code = "OOM301"
+    asks_callers = True  # what the callers pass
     required_text = ("cache",)  # lru_cache, cache, alru_cache, cachetools' *_cache and cached
     symbol = "unbounded-lru-cache"
     fixes = "safe"
@@ -146,12 +148,18 @@ class UnboundedLruCache(Rule):
             self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function.name)
 
     def _fixed_arguments(self, facts, function: FunctionNode) -> bool:
-        """A private function that every caller in the module passes fixed values (or
-        nothing): its cache holds those few calls."""
+        """Every parameter takes few values, or every caller passes it few values (a
+        private function's in the module, or any function's in the project): its cache
+        holds those few calls."""
         args = function.args
         if args.vararg is not None or args.kwarg is not None:
             return False
-        return all(facts.passes_fixed(function, arg.arg) for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        return all(
+            few_values_parameter(self.model, function, name)
+            or facts.passes_fixed(function, name)
+            or passes_few_values(self.context, function, name)
+            for name in facts.positional(function) + [arg.arg for arg in args.kwonlyargs]
+        )
 
     def _fixable(self, decorator: ast.expr) -> bool:
         """Written out where it is used: a call of a functools or async-lru decorator, or ``cache``."""
