@@ -282,12 +282,13 @@ class ModuleFacts:
         return positional
 
     def is_fixed(self, expr: ast.expr) -> bool:
-        """A constant, a module-level name bound once to one, or a member of a class
-        (``Color.RED``, an enum member or a class constant)."""
+        """A constant, a module-level name bound once to one (and rebound by no function's
+        ``global``), or a member of a class (``Color.RED``, an enum member or a class
+        constant)."""
         if is_constant(expr):
             return True
         if isinstance(expr, ast.Name):
-            return expr.id in self.constants
+            return expr.id in self.constants and expr.id not in self.global_names
         return (
             isinstance(expr, ast.Attribute)
             and isinstance(expr.value, ast.Name)

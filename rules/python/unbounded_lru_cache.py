@@ -65,8 +65,14 @@ class UnboundedLruCache(Rule):
       entry), or a parameter named after a setting, a locale, a theme or a kind
       (`locale`, `lang`, `theme`, `config`, `cfg`, `settings`, `job_type`, `kind`,
       `mode`). `*args` and `**kwargs` can be anything;
-    - private functions that every caller in the module passes fixed values (or
-      nothing): constants, module-level constants, class members (`Level.HIGH`);
+    - functions that every call passes few values for each parameter that takes many,
+      in the module (a private function's callers: constants, module-level constants,
+      class members, `Level.HIGH`) or across the project: the parameters are followed
+      to the callers through the project index as OOM303 follows a key's (settings,
+      constants, module-level values, what a caller's own parameters get from its
+      callers). A function with no call in the project (a library's API), one a
+      decorator registers, or one a caller gives anything else (request data, a call's
+      result, an attribute) is reported;
     - functions that run once (see OOM303: every mention in the module is a call
       outside loops, at module level or from such a function; entry points), and every
       function of a migration;

@@ -85,25 +85,41 @@ class UnboundedModuleCache(Rule):
     cache runbook. Nothing fails in tests, where the key set is small.
 
     ## Known limits
-    Not flagged, to keep findings certain:
+    A cache is reported only when its key can grow with the program's input. Not
+    flagged, to keep findings certain:
     - keys that cannot grow with traffic, each part of the key being one of: a
-      constant, a module-level constant, a class member (`Color.RED`); a class
-      (`cls`, `type(obj)`, `obj.__class__`, a parameter annotated `type[...]`, named
-      like one, `klass`, `model_class`, or used as one, `issubclass(p, ...)`,
-      `p.__name__`) or its `__name__`/`__qualname__`/`__module__`, or an f-string of
-      those: one entry per class of the program, and a class-keyed memo (a generated
-      subclass per model, a metaclass's `_instances`) needs every entry; a setting
+      constant, a module-level constant or a name assigned at module level only (one
+      value, made at import time; not an import: `time.time()` grows), a class member
+      (`Color.RED`); a class (`cls`, `type(obj)`, `obj.__class__`, a parameter
+      annotated `type[...]`, named like one, `klass`, `model_class`, or used as one,
+      `issubclass(p, ...)`, `p.__name__`) or its `__name__`/`__qualname__`/`__module__`:
+      one entry per class of the program, and a class-keyed memo (a generated subclass
+      per model, a metaclass's `_instances`) needs every entry; a setting
       (`config.BROKER_URL`, `settings.MODE`, `self.config["x"]`) or a name that says
       it takes few values (`locale`, `lang`, `theme`, `config`, `cfg`, `job_type`,
-      `kind`, `mode`); a loop variable over a literal collection; a parameter that
-      takes few values: an option (it has a default: `True`, `"-_."`, `None`,
-      `DATA_DIR`), annotated `bool`, `Literal[...]` or an `Enum` of the module, or
-      named as above; the parameter of a private function or method (`_helper`,
-      `self._helper`) that every caller in the module passes a fixed value (or
-      nothing) for. A local name counts as what it was assigned
-      (`key = f"{cls.__name__}"`), and what is made of such values only (an f-string,
-      `+`, `%`, `str(...)`, a method given constants: `locale.replace("-", "_")`)
+      `kind`, `mode`); a loop variable over a literal collection (of constants or
+      module-level values); a parameter that takes few values: an option (it has a
+      default: `True`, `"-_."`, `None`, `DATA_DIR`), annotated `bool`, `Literal[...]`
+      or an `Enum` of the module, or named as above. A local name counts as what it
+      was assigned (`key = f"{cls.__name__}"`), and what is made of such values only
+      (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
+      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`)
       takes few values too;
+    - keys made of the writing function's parameters (as above, with parameters among
+      the parts) when every call of the function in the project passes them few
+      values: the parameters are followed to the callers, across modules through the
+      project index, and a caller's own parameter to its callers in turn (a few calls
+      deep; a call from the function itself adds nothing; a call at import time passes
+      one value). Private functions called in their module only with fixed values (or
+      nothing) are silent even when the file is checked on its own.
+      Still reported: a function with no call in the project (a library's API, a view,
+      a handler: its values come from outside), one a decorator registers (a route, a
+      task, a signal receiver: its callers are the framework's), and a key any caller
+      fills with anything else: request data, a call's result, an attribute of an
+      object (`self.url`: what the instance was made with is not followed), an item of
+      a collection built at run time, `*args`. Calls inside comprehensions and lambdas,
+      and a function passed as a callback, are not seen as calls: what they pass is
+      missed when other calls pass few values;
     - a table built once: written only under `if not TABLE:` or after
       `if TABLE: return ...` in the same function; warn-once sets, whose name says so
       (`_WARNED_...`): they hold what the code warned about; counts that the module also
