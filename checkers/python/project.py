@@ -181,7 +181,7 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
     """The qualified name of what ``expr`` names, the module's own definitions included:
     ``app.db.connect`` for ``connect`` defined in or imported into the module, for
     ``db.connect`` after ``from app import db``, and ``app.db.Store.connect`` for
-    ``self.connect`` in a method of ``Store``."""
+    ``self.connect`` in a method of ``Store`` or ``Store.connect`` in the module."""
     qualified = model.qualified_name(expr, scope)
     if qualified is not None:
         return absolute_name(qualified, module, is_package)
@@ -189,6 +189,10 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
         binding = model.lookup(expr.id, scope)
         if binding is not None and binding.kind in ("def", "class", "assign") and binding.scope is model.module_scope:
             return f"{module}.{expr.id}" if module else expr.id
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        binding = model.lookup(expr.value.id, scope)
+        if binding is not None and binding.kind == "class" and binding.scope is model.module_scope:
+            return f"{module}.{expr.value.id}.{expr.attr}" if module else f"{expr.value.id}.{expr.attr}"  # ``Store.open()``
     if isinstance(expr, ast.Attribute) and model.is_self(expr.value, scope):
         method_class = _method_class(scope or model.scope)
         if method_class is not None and method_class.parent is model.module_scope:
