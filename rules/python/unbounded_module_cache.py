@@ -10,6 +10,7 @@ from oomlint.python.astutil import (
     FunctionNode,
     is_class_value,
     is_constant,
+    is_none,
     module_facts,
     name_words,
     names_few_values,
@@ -105,6 +106,10 @@ class UnboundedModuleCache(Rule):
       (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
       one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`)
       takes few values too;
+    - keys made of parameters that the configuration knows: the write runs only when
+      a setting read with the parameter found something
+      (`command = config.get_command(camera_id)`, then `if command is None: return`):
+      one entry per configured thing;
     - keys made of the writing function's parameters (as above, with parameters among
       the parts) when every call of the function in the project passes them few
       values: the parameters are followed to the callers, across modules through the
@@ -315,6 +320,8 @@ class UnboundedModuleCache(Rule):
         if function is None:
             return
         parameters = None if key is None else varying_parameters(self.model, module_facts(self.context), key, function, site)
+        if parameters:
+            parameters -= self._configured(site)
         if parameters is not None and not parameters:
             return  # a key that takes few values, whatever the traffic
         value = self.stored.get(site)
@@ -325,6 +332,22 @@ class UnboundedModuleCache(Rule):
         if self._filled_once(found[0], site):
             return
         self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters))
+
+    def _configured(self, site: ast.AST) -> set[str]:
+        """The parameters ``site`` runs only for when the configuration knows them: a
+        setting read with the parameter (``command = config.get_command(camera_id)``)
+        found something (``if command is None: return``, ``if command:``). There are as
+        many as the configuration holds."""
+        configured = set()
+        for test, value in self.model.guards(site):
+            found = _present(test, value)
+            binding = self.model.lookup(found.id, at=found) if found is not None else None
+            read = binding.value if binding is not None and binding.kind == "assign" else None
+            if isinstance(read, ast.Await):
+                read = read.value
+            if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and names_few_values(read.func.value):
+                configured.update(arg.id for arg in read.args if isinstance(arg, ast.Name))
+        return configured
 
     def _settled_value(self, value: ast.expr, function: FunctionNode | ast.Lambda) -> bool:
         """A value that is code (a module or class from ``importlib.import_module``,
@@ -585,6 +608,17 @@ class UnboundedModuleCache(Rule):
 
     def _cache_like(self, name: str) -> bool:
         return any(word in self.cache_words for word in name_words(name))
+
+
+def _present(test: ast.expr, value: bool) -> ast.Name | None:
+    """The name a guard (``test`` known to be ``value``) shows to hold something:
+    ``name``, ``not name`` false, ``name is not None``, ``name is None`` false."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, value = test.operand, not value
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and is_none(test.comparators[0]):
+        if isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            test, value = test.left, value == isinstance(test.ops[0], ast.IsNot)
+    return test if isinstance(test, ast.Name) and value else None
 
 
 def _constant_entries(expr: ast.expr) -> bool:
