@@ -39,7 +39,7 @@ from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "7"
+SUMMARY_FORMAT = "8"
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -96,7 +96,7 @@ class ModuleSummary:
     == "__main__":``)."""
     arguments: dict[str, list[list]] = field(default_factory=dict)
     """Per function: what each of its calls (of anything but the builtins and the standard
-    library) gives its arguments, ``[callee, {argument: value}]``, ``argument`` the
+    library, unless the module is in a package of the same name) gives its arguments, ``[callee, {argument: value}]``, ``argument`` the
     position (as text) or keyword (``"*"`` for ``*args``/``**kwargs``), ``value`` the
     names of the function's own parameters it is made of when only they can vary (``[]``:
     it takes few values), ``"?"`` when anything else can
@@ -260,7 +260,7 @@ class Summarizer:
             self._calls.append((key, node, callee))
         if key is not None:
             self._note_flow(node, key)
-            if callee is not None and (node.args or node.keywords):
+            if callee is not None:
                 self._note_arguments(node, key, callee)
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
@@ -460,8 +460,9 @@ class Summarizer:
 
     def _note_arguments(self, call: ast.Call, key: str, callee: str) -> None:
         """What ``call`` gives each argument: few values, the caller's parameters, or anything."""
-        if callee.partition(".")[0] in _STANDARD:
-            return
+        top = callee.partition(".")[0]
+        if top in _STANDARD and top != self.summary.name.partition(".")[0]:
+            return  # the standard library's (a project named like one of its modules records its own)
         function = self.model.scope.node
         if self._facts is None:
             self._facts = ModuleFacts(self.model.module_scope.node)
@@ -786,7 +787,7 @@ class ProjectIndex:
             if caller is None:
                 continue
             summary = self.modules[module]
-            for value in self._passed(summary, caller, canonical, parameter, positional):
+            for value in self._passed(summary, caller, canonical, parameter, positional) or [ANYTHING]:
                 if value == ANYTHING:
                     return False
                 for source in value:
@@ -800,11 +801,14 @@ class ProjectIndex:
         """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for
         nothing (its default), else as :attr:`ModuleSummary.arguments` says (keyword-only
         parameters come after the positional ones in ``positional``: no valid call passes
-        that many by position)."""
+        that many by position). No entry for a call the call graph shows: not recorded
+        (a callee named like a standard module): anything."""
         place = str(positional.index(parameter)) if parameter in positional else None
-        for callee, passed in summary.arguments.get(caller, ()):
-            if self._canonical(callee) == canonical:
-                yield ANYTHING if "*" in passed else passed.get(parameter, passed.get(place, []))
+        return [
+            ANYTHING if "*" in passed else passed.get(parameter, passed.get(place, []))
+            for callee, passed in summary.arguments.get(caller, ())
+            if self._canonical(callee) == canonical
+        ]
 
     def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
         """How often the project function ``qualified`` runs, ``(kind, why)`` as
