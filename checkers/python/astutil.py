@@ -562,13 +562,19 @@ def varying_parameters(
         return None
     if binding.scope is model.module_scope:
         return frozenset() if _module_value(model, facts, expr) else None  # one value, made at import time
+    if binding.scope.node is function and expr.id in _parameter_names(function):
+        # A parameter, even if normalised in place (``name = name or DEFAULT``): what callers pass decides.
+        if model.is_self(expr, binding.scope):
+            return None
+        return frozenset() if few_values_parameter(model, function, expr.id) else frozenset({expr.id})
     if binding.kind == "assign" and binding.value is not None and depth:
         return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
-    if _fixed_loop_variable(model, facts, expr, site):
-        return frozenset()
-    if binding.kind != "param" or binding.scope.node is not function or model.is_self(expr, binding.scope):
-        return None
-    return frozenset() if few_values_parameter(model, function, expr.id) else frozenset({expr.id})
+    return frozenset() if _fixed_loop_variable(model, facts, expr, site) else None
+
+
+def _parameter_names(function: ast.AST) -> set[str]:
+    args = function.args
+    return {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
 
 def _made_of(expr: ast.expr) -> list[ast.expr] | None:

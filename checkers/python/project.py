@@ -463,7 +463,7 @@ class Summarizer:
         top = callee.partition(".")[0]
         if top in _STANDARD and top != self.summary.name.partition(".")[0]:
             return  # the standard library's (a project named like one of its modules records its own)
-        function = self.model.scope.node
+        function = self._function_scope().node
         if self._facts is None:
             self._facts = ModuleFacts(self.model.module_scope.node)
         registered = is_registered(function)
@@ -489,9 +489,10 @@ class Summarizer:
     def _note_parameters(self, key: str) -> None:
         if key in self.summary.parameters:
             return
-        args = self.model.scope.node.args
+        scope = self._function_scope()
+        args = scope.node.args
         positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
-        if positional and self.model.is_self(ast.Name(positional[0])):
+        if positional and self.model.is_self(ast.Name(positional[0]), scope):
             positional = positional[1:]
         self.summary.parameters[key] = [*positional, *(arg.arg for arg in args.kwonlyargs)]
 
@@ -502,10 +503,18 @@ class Summarizer:
             if qualified is not None and not qualified.startswith("builtins."):
                 self.summary.settings[qualified] = ast.unparse(value)[:_SETTING_TEXT]
 
+    def _function_scope(self) -> Scope:
+        """The scope whose code runs now: a comprehension's is its function's."""
+        scope = self.model.scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        return scope
+
     def _function_key(self) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
-        module-level class; None for what no other module can call."""
-        scope = self.model.scope
+        module-level class (also in a comprehension of one); None for what no other
+        module can call."""
+        scope = self._function_scope()
         if scope.kind != "function":
             return None
         parent = scope.parent
