@@ -122,9 +122,9 @@ class UnboundedModuleCache(Rule):
       task, a signal receiver: its callers are the framework's), and a key any caller
       fills with anything else: request data, a call's result, an attribute of an
       object (`self.url`: what the instance was made with is not followed), an item of
-      a collection built at run time, `*args`. Calls inside comprehensions and lambdas,
-      and a function passed as a callback, are not seen as calls: what they pass is
-      missed when other calls pass few values;
+      a collection built at run time, `*args`. Calls inside lambdas and nested
+      functions, and a function passed as a callback, are not seen as calls: what they
+      pass is missed when other calls pass few values;
     - a table built once: written only under `if not TABLE:` or after
       `if TABLE: return ...` in the same function; warn-once sets, whose name says so
       (`_WARNED_...`): they hold what the code warned about; counts that the module also
