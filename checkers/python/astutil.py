@@ -497,13 +497,13 @@ def names_few_values(expr: ast.expr) -> bool:
     return False
 
 
-def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> bool:
+def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, options: bool = True) -> bool:
     """Whether a parameter of ``function`` takes few values in a process, whatever the
     traffic: an option (its default is a literal or a name: ``True``, ``0``, ``"-_."``,
     ``None``, ``DATA_DIR``; callers that pass it pass settings), annotated ``bool``, ``Literal[...]`` or an
     ``Enum`` of the module, a class (see :func:`is_class_value`), or named after a
     setting, a locale, a theme or a kind (``locale``, ``theme_name``, ``config``,
-    ``job_type``)."""
+    ``job_type``). With ``options`` false, a default says nothing."""
     args = function.args
     parameters = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     parameter = next((arg for arg in parameters if arg.arg == name), None)
@@ -514,7 +514,7 @@ def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> 
         [arg.arg for arg in [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs]],
         [*args.defaults, *args.kw_defaults],
     ))
-    if isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
+    if options and isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
         return True
     if parameter.annotation is not None and _few_values_annotation(model, parameter.annotation):
         return True
@@ -563,10 +563,12 @@ def varying_parameters(
     if binding.scope is model.module_scope:
         return frozenset() if _module_value(model, facts, expr) else None  # one value, made at import time
     if binding.scope.node is function and expr.id in _parameter_names(function):
-        # A parameter, even if normalised in place (``name = name or DEFAULT``): what callers pass decides.
+        # A parameter, even if normalised in place (``root = Path(root) if root else None``):
+        # what callers pass decides, its default then says nothing.
         if model.is_self(expr, binding.scope):
             return None
-        return frozenset() if few_values_parameter(model, function, expr.id) else frozenset({expr.id})
+        options = binding.kind == "param"
+        return frozenset() if few_values_parameter(model, function, expr.id, options) else frozenset({expr.id})
     if binding.kind == "assign" and binding.value is not None and depth:
         return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
     return frozenset() if _fixed_loop_variable(model, facts, expr, site) else None

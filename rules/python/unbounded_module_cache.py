@@ -115,7 +115,9 @@ class UnboundedModuleCache(Rule):
       values: the parameters are followed to the callers, across modules through the
       project index, and a caller's own parameter to its callers in turn (a few calls
       deep; a call from the function itself adds nothing; a call at import time passes
-      one value). Private functions called in their module only with fixed values (or
+      one value). A parameter the function normalises in place
+      (`root = Path(root) if root else None`) is still the parameter, and then its
+      default says nothing: the callers decide. Private functions called in their module only with fixed values (or
       nothing) are silent even when the file is checked on its own.
       Still reported: a function with no call in the project (a library's API, a view,
       a handler: its values come from outside), one a decorator registers (a route, a
