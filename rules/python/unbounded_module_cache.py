@@ -117,8 +117,11 @@ class UnboundedModuleCache(Rule):
       deep; a call from the function itself adds nothing; a call at import time passes
       one value). A parameter the function normalises in place
       (`root = Path(root) if root else None`) is still the parameter, and then its
-      default says nothing: the callers decide. Private functions called in their module only with fixed values (or
-      nothing) are silent even when the file is checked on its own.
+      default says nothing: the callers decide. Otherwise a caller's parameter with a
+      default counts as an option, as the writing function's own does (a metaclass's
+      `__call__(cls, spec=None)` then hides what every construction passes). Private
+      functions called in their module only with fixed values (or nothing) are silent
+      even when the file is checked on its own.
       Still reported: a function with no call in the project (a library's API, a view,
       a handler: its values come from outside), one a decorator registers (a route, a
       task, a signal receiver: its callers are the framework's), and a key any caller
