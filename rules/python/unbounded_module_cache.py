@@ -6,7 +6,6 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    CLASS_ATTRIBUTES,
     FunctionNode,
     is_class_value,
     is_constant,
