@@ -130,6 +130,24 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     ]
 
 
+def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy):
+    """Whether ``engine_for``'s cache grows is decided by what its callers in other
+    modules pass: the cached results of ``app/store.py`` depend on those arguments."""
+    root = copy("caches")
+    first = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [f["line"] for f in first] == [20, 34, 41, 57, 64, 91]
+    jobs = root / "app" / "jobs.py"
+    jobs.write_text(
+        jobs.read_text(encoding="utf-8").replace("engine_for(DEFAULT_URL)", "engine_for(input())"),
+        encoding="utf-8",
+    )
+    after = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["line"], f["message"]) for f in after if f["line"] == 27] == [
+        (27, "module-level dict '_engines' grows in 'engine_for' and is never evicted: every distinct key stays "
+             "in memory; bound it or evict entries")
+    ]
+
+
 def test_no_cache_leaves_no_cache_folder(copy):
     root = copy("helpers")
     findings = oomlint_json("--no-cache", ".", cwd=root)

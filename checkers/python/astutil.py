@@ -6,6 +6,7 @@ what their callers pass them."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
@@ -178,7 +179,6 @@ class ModuleFacts:
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
         self.constants: set[str] = set()
         """Module-level names bound once, to a constant."""
-        self.references: dict[FunctionNode, list[Reference]] = {}
         self.entry_points: set[ast.AST] = set()
         """What a process runs once, from outside the module: ``main()``, start-up hooks
         (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
@@ -221,7 +221,21 @@ class ModuleFacts:
             if any(_root_name(item) in command_line for item in function.decorator_list):
                 self.entry_points.add(function)
         self._once: dict[ast.AST, bool] = {}
-        self._walk(module.body)
+        self._module = module
+        self._references: dict[FunctionNode, list[Reference]] | None = None
+
+    @functools.cached_property
+    def global_names(self) -> frozenset[str]:
+        """The module-level names some function rebinds (``global NAME``)."""
+        return frozenset(name for node in ast.walk(self._module) if isinstance(node, ast.Global) for name in node.names)
+
+    @property
+    def references(self) -> dict[FunctionNode, list[Reference]]:
+        """Every mention of each function, found in one walk the first time it is asked."""
+        if self._references is None:
+            self._references = {}
+            self._walk(self._module.body)
+        return self._references
 
     # ---------------------------------------------------------------- queries
 
@@ -246,10 +260,7 @@ class ModuleFacts:
         references = self.references.get(function, [])
         if not references or not _private(function.name):
             return False
-        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
-        static = any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in function.decorator_list)
-        if function in self.method_class and positional and not static:
-            positional = positional[1:]
+        positional = self.positional(function)
         for reference in references:
             call = reference.call
             if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
@@ -262,13 +273,22 @@ class ModuleFacts:
                 return False
         return True
 
+    def positional(self, function: FunctionNode) -> list[str]:
+        """The names of the parameters a call passes by position (``self``/``cls`` of a method left out)."""
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        static = any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in function.decorator_list)
+        if function in self.method_class and positional and not static:
+            positional = positional[1:]
+        return positional
+
     def is_fixed(self, expr: ast.expr) -> bool:
-        """A constant, a module-level name bound once to one, or a member of a class
-        (``Color.RED``, an enum member or a class constant)."""
+        """A constant, a module-level name bound once to one (and rebound by no function's
+        ``global``), or a member of a class (``Color.RED``, an enum member or a class
+        constant)."""
         if is_constant(expr):
             return True
         if isinstance(expr, ast.Name):
-            return expr.id in self.constants
+            return expr.id in self.constants and expr.id not in self.global_names
         return (
             isinstance(expr, ast.Attribute)
             and isinstance(expr.value, ast.Name)
@@ -280,8 +300,7 @@ class ModuleFacts:
 
     def _decide_once(self, function: ast.AST) -> bool:
         references = self.references.get(function)
-        decorators = getattr(function, "decorator_list", ())
-        if not references or not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in decorators):
+        if not references or is_registered(function):
             return False  # never mentioned, or registered by a decorator: callers unknown
         if function in self.method_class and self.method_class[function] not in self.commands:
             return False
@@ -374,12 +393,18 @@ class ModuleFacts:
         return None
 
     def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
-        self.references.setdefault(function, []).append(Reference(caller, call, repeated))
+        self._references.setdefault(function, []).append(Reference(caller, call, repeated))
 
 
 def module_facts(context) -> ModuleFacts:
     """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
     return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree))
+
+
+def is_registered(function: ast.AST) -> bool:
+    """Whether a decorator hands ``function`` to something that calls it (a route, a task,
+    a signal): its callers are not the module's or the project's to see."""
+    return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
 
 
 def _private(name: str) -> bool:
@@ -472,13 +497,13 @@ def names_few_values(expr: ast.expr) -> bool:
     return False
 
 
-def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> bool:
+def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, options: bool = True) -> bool:
     """Whether a parameter of ``function`` takes few values in a process, whatever the
     traffic: an option (its default is a literal or a name: ``True``, ``0``, ``"-_."``,
     ``None``, ``DATA_DIR``; callers that pass it pass settings), annotated ``bool``, ``Literal[...]`` or an
     ``Enum`` of the module, a class (see :func:`is_class_value`), or named after a
     setting, a locale, a theme or a kind (``locale``, ``theme_name``, ``config``,
-    ``job_type``)."""
+    ``job_type``). With ``options`` false, a default says nothing."""
     args = function.args
     parameters = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     parameter = next((arg for arg in parameters if arg.arg == name), None)
@@ -489,13 +514,132 @@ def few_values_parameter(model: SemanticModel, function: ast.AST, name: str) -> 
         [arg.arg for arg in [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs]],
         [*args.defaults, *args.kw_defaults],
     ))
-    if isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
+    if options and isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
         return True
     if parameter.annotation is not None and _few_values_annotation(model, parameter.annotation):
         return True
     if any(word in FEW_VALUE_WORDS for word in name_words(name)):
         return True
     return _class_parameter(model, function, parameter)
+
+
+def varying_parameters(
+    model: SemanticModel, facts: ModuleFacts, expr: ast.expr, function: ast.AST, site: ast.AST, depth: int = 2
+) -> frozenset[str] | None:
+    """What the value of ``expr`` (at ``site``, in ``function``, as the walk stands) can
+    grow with, whatever the traffic: nothing (an empty set) when it takes few values; the
+    names of the parameters of ``function`` it is made of when only they can vary (what
+    the callers pass decides); None when something else can (a call's result, data read
+    from an object, ``self``).
+
+    Few values: a constant, a module-level constant, a class member (``Color.RED``); a
+    class or its name (``cls``, ``type(self)``, ``cls.__name__``); a setting or a name that
+    says so (``config.MODE``, ``locale``, ``job_type``); a loop variable over a literal
+    collection (of constants or module-level values); a name assigned at module level
+    only (one value, made at import time); a parameter that takes few values
+    (:func:`few_values_parameter`). What is made of such values and parameters
+    (:func:`_made_of`: an f-string, a tuple, ``+``/``%``/``/``, ``a if c else b``,
+    ``str(...)``, a method of one and its arguments: ``locale.replace("-", "_")``)
+    varies with those parameters only; a local name counts as what it was assigned
+    (``depth`` assignments deep)."""
+    if facts.is_fixed(expr) or is_class_value(model, expr, function) or names_few_values(expr):
+        return frozenset()
+    if isinstance(expr, ast.Attribute) and expr.attr in _CLASS_NAMES | CLASS_ATTRIBUTES:
+        return frozenset() if is_class_value(model, expr.value, function) else None
+    made_of = _made_of(expr)
+    if made_of is not None:
+        found = frozenset()
+        for item in made_of:
+            varying = varying_parameters(model, facts, item, function, site, depth)
+            if varying is None:
+                return None
+            found |= varying
+        return found
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = model.lookup(expr.id, at=site)
+    if binding is None:
+        return None
+    if binding.scope is model.module_scope:
+        return frozenset() if _module_value(model, facts, expr) else None  # one value, made at import time
+    if binding.scope.node is function and expr.id in _parameter_names(function):
+        # A parameter, even if normalised in place (``root = Path(root) if root else None``):
+        # what callers pass decides, its default then says nothing.
+        if model.is_self(expr, binding.scope):
+            return None
+        options = binding.kind == "param"
+        return frozenset() if few_values_parameter(model, function, expr.id, options) else frozenset({expr.id})
+    if binding.kind == "assign" and binding.value is not None and depth:
+        return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
+    return frozenset() if _fixed_loop_variable(model, facts, expr, site) else None
+
+
+def _parameter_names(function: ast.AST) -> set[str]:
+    args = function.args
+    return {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
+
+def _made_of(expr: ast.expr) -> list[ast.expr] | None:
+    """The values a key is built from, when building cannot add values: the holes of an
+    f-string, the items of a tuple, the operands of ``+``/``%``/``/`` (a path joined to
+    constants), either value of a conditional expression, the argument of ``str()``, the
+    receiver of a method and what it is given (``name.replace("-", "_")``,
+    ``template.format(extra=part)``)."""
+    if isinstance(expr, ast.JoinedStr):
+        return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
+    if isinstance(expr, ast.Tuple):
+        return expr.elts
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod, ast.Div)):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.IfExp):
+        return [expr.body, expr.orelse]
+    if not isinstance(expr, ast.Call):
+        return None
+    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1 and not expr.keywords:
+        return [expr.args[0]]
+    given = [*expr.args, *(item.value for item in expr.keywords)]
+    if isinstance(expr.func, ast.Attribute) and all(item.arg for item in expr.keywords):
+        if not any(isinstance(arg, ast.Starred) for arg in expr.args):
+            return [expr.func.value, *given]
+    return None
+
+
+def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
+    """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
+    return any(
+        isinstance(holder, (ast.For, ast.AsyncFor))
+        and block is holder.body
+        and name.id in _target_names(holder.target)
+        and _fixed_collection(model, facts, holder.iter)
+        for holder, block in model.enclosing_blocks(site)
+    )
+
+
+def _fixed_collection(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
+    """A literal collection of constants or module-level names (each one value)."""
+    if isinstance(expr, ast.Name):
+        binding = model.module_binding(expr)
+        if binding is None:
+            return False
+        expr = binding.value
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(
+        is_constant(item) or _module_value(model, facts, item) for item in expr.elts
+    )
+
+
+def _module_value(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
+    """A name assigned at module level only (no function rebinds it with ``global``): one
+    value per process. Not an import: ``time.time()`` is made of more than ``time``."""
+    if not isinstance(expr, ast.Name):
+        return False
+    binding = model.module_binding(expr)
+    return binding is not None and binding.kind == "assign" and expr.id not in facts.global_names
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """The names a ``for`` loop binds: ``name`` or each name of ``a, b``."""
+    targets = target.elts if isinstance(target, ast.Tuple) else [target]
+    return {item.id for item in targets if isinstance(item, ast.Name)}
 
 
 def _class_parameter(model: SemanticModel, function: ast.AST, parameter: ast.arg) -> bool:

@@ -24,6 +24,7 @@ import functools
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +33,15 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import last_name
+from oomlint.python.astutil import ModuleFacts, is_registered, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "8"
-CALL_GRAPH = ("calls", "module_calls")
+SUMMARY_FORMAT = "9"
+CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 """Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
@@ -54,6 +55,10 @@ _MAX_DEPTH = 6
 _MAX_ROUNDS = 3
 # The longest code of a setting's value kept in a summary.
 _SETTING_TEXT = 100
+# Callees whose arguments no project function receives.
+_STANDARD = frozenset({"builtins", *sys.stdlib_module_names})
+ANYTHING = "?"
+"""An argument that can take any value (see :attr:`ModuleSummary.arguments`)."""
 # A class whose instances hold something to give back: it can be closed, and ``with`` closes it.
 CLOSING_METHODS = frozenset({"close", "__exit__"})
 # Decorators whose function gives every caller the same object: not the caller's to release.
@@ -90,9 +95,17 @@ class ModuleSummary:
     module_calls: list[str] = field(default_factory=list)
     """What the module calls at import time (module level, class bodies, ``if __name__
     == "__main__":``)."""
+    arguments: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: what each of its calls (of anything but the builtins and the standard
+    library, unless the module is in a package of the same name) gives its arguments, ``[callee, {argument: value}]``, ``argument`` the
+    position (as text) or keyword (``"*"`` for ``*args``/``**kwargs``), ``value`` the
+    names of the function's own parameters it is made of when only they can vary (``[]``:
+    it takes few values), ``"?"`` when anything else can
+    (:func:`~oomlint.python.astutil.varying_parameters`; a function a decorator registers
+    gets its parameters from outside: ``"?"``)."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
-    """Per function of ``flows`` or ``conditions``: its parameters' names, positional ones
-    first (a method's without ``self``/``cls``)."""
+    """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
+    positional ones first (a method's without ``self``/``cls``)."""
     annotations: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """Per function of ``parameters``: for each annotated parameter, the qualified names of
     the types its annotation allows (``""`` for one with no name), as
@@ -177,7 +190,7 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
     """The qualified name of what ``expr`` names, the module's own definitions included:
     ``app.db.connect`` for ``connect`` defined in or imported into the module, for
     ``db.connect`` after ``from app import db``, and ``app.db.Store.connect`` for
-    ``self.connect`` in a method of ``Store``."""
+    ``self.connect`` in a method of ``Store`` or ``Store.connect`` in the module."""
     qualified = model.qualified_name(expr, scope)
     if qualified is not None:
         return absolute_name(qualified, module, is_package)
@@ -185,6 +198,10 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
         binding = model.lookup(expr.id, scope)
         if binding is not None and binding.kind in ("def", "class", "assign") and binding.scope is model.module_scope:
             return f"{module}.{expr.id}" if module else expr.id
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        binding = model.lookup(expr.value.id, scope)
+        if binding is not None and binding.kind == "class" and binding.scope is model.module_scope:
+            return f"{module}.{expr.value.id}.{expr.attr}" if module else f"{expr.value.id}.{expr.attr}"  # ``Store.open()``
     if isinstance(expr, ast.Attribute) and model.is_self(expr.value, scope):
         method_class = _method_class(scope or model.scope)
         if method_class is not None and method_class.parent is model.module_scope:
@@ -224,6 +241,8 @@ class Summarizer:
         self._removals: list[tuple[ast.Call, Scope]] = []
         """Calls that may delete or pop Redis keys, with their scope: their keys are
         described at the end, once every ``self.<attr>`` of the module is known."""
+        self._facts: ModuleFacts | None = None
+        """The module's constants, for the arguments (made when first needed)."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -255,6 +274,8 @@ class Summarizer:
             self._calls.append((key, node, callee))
         if key is not None:
             self._note_flow(node, key)
+            if callee is not None:
+                self._note_arguments(node, key, callee)
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
         """What runs again and again: a loop's body (a ``while`` test too), a comprehension
@@ -457,6 +478,29 @@ class Summarizer:
                 return None
         return None
 
+    def _note_arguments(self, call: ast.Call, key: str, callee: str) -> None:
+        """What ``call`` gives each argument: few values, the caller's parameters, or anything."""
+        top = callee.partition(".")[0]
+        if top in _STANDARD and top != self.summary.name.partition(".")[0]:
+            return  # the standard library's (a project named like one of its modules records its own)
+        function = self._function_scope().node
+        if self._facts is None:
+            self._facts = ModuleFacts(self.model.module_scope.node)
+        registered = is_registered(function)
+        passed: dict[str, list[str] | str] = {}
+        given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg, item.value) for item in call.keywords)]
+        for argument, value in given:
+            if argument is None or isinstance(value, ast.Starred):
+                passed["*"] = ANYTHING
+                continue
+            varying = varying_parameters(self.model, self._facts, value, function, call)
+            if varying and registered:
+                varying = None
+            passed[argument] = ANYTHING if varying is None else sorted(varying)
+            if varying:
+                self._note_parameters(key)
+        self.summary.arguments.setdefault(key, []).append([callee, passed])
+
     def _step(self, key: str) -> int:
         step = self._steps.get(key, 0)
         self._steps[key] = step + 1
@@ -465,9 +509,10 @@ class Summarizer:
     def _note_parameters(self, key: str) -> None:
         if key in self.summary.parameters:
             return
-        args = self.model.scope.node.args
+        scope = self._function_scope()
+        args = scope.node.args
         positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
-        if positional and self.model.is_self(ast.Name(positional[0])):
+        if positional and self.model.is_self(ast.Name(positional[0]), scope):
             positional = positional[1:]
         self.summary.parameters[key] = [*positional, *(arg.arg for arg in args.kwonlyargs)]
         annotated = {
@@ -485,10 +530,18 @@ class Summarizer:
             if qualified is not None and not qualified.startswith("builtins."):
                 self.summary.settings[qualified] = ast.unparse(value)[:_SETTING_TEXT]
 
+    def _function_scope(self) -> Scope:
+        """The scope whose code runs now: a comprehension's is its function's."""
+        scope = self.model.scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        return scope
+
     def _function_key(self) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
-        module-level class; None for what no other module can call."""
-        scope = self.model.scope
+        module-level class (also in a comprehension of one); None for what no other
+        module can call."""
+        scope = self._function_scope()
         if scope.kind != "function":
             return None
         parent = scope.parent
@@ -764,8 +817,54 @@ class ProjectIndex:
                     self._callers.setdefault(self._canonical(callee), []).append((summary.name, caller, in_loop))
         sites = sorted(self._callers.get(self._canonical(qualified), []), key=repr)
         if self._watching is not None:
-            self._watching[CALLERS + qualified] = _sites_key(self, sites)
+            self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
+
+    def passes_few_values(
+        self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether every call of the project function ``qualified`` gives its
+        ``parameter`` (``positional``: the names its calls pass by position) a value that
+        takes few values whatever the traffic: a constant, a setting, a class... (see
+        :attr:`ModuleSummary.arguments`), nothing (the default), or parameters of the
+        caller that every call of the caller gives such values, followed up to
+        ``_MAX_DEPTH`` callers (a call from the function itself adds nothing). A call at
+        import time gives a fixed number of values. False when the project shows no
+        call: a library's API, a view or a handler, whose values come from outside."""
+        if depth > _MAX_DEPTH:
+            return False
+        canonical = self._canonical(qualified)
+        visiting |= {canonical}
+        called = False
+        for module, caller, _ in self.callers(qualified):
+            if caller is not None and f"{module}.{caller}" in visiting:
+                continue
+            called = True
+            if caller is None:
+                continue
+            summary = self.modules[module]
+            for value in self._passed(summary, caller, canonical, parameter, positional) or [ANYTHING]:
+                if value == ANYTHING:
+                    return False
+                for source in value:
+                    if not self.passes_few_values(
+                        f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
+                    ):
+                        return False
+        return called
+
+    def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
+        """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for
+        nothing (its default), else as :attr:`ModuleSummary.arguments` says (keyword-only
+        parameters come after the positional ones in ``positional``: no valid call passes
+        that many by position). No entry for a call the call graph shows: not recorded
+        (a callee named like a standard module): anything."""
+        place = str(positional.index(parameter)) if parameter in positional else None
+        return [
+            ANYTHING if "*" in passed else passed.get(parameter, passed.get(place, []))
+            for callee, passed in summary.arguments.get(caller, ())
+            if self._canonical(callee) == canonical
+        ]
 
     def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
         """How often the project function ``qualified`` runs, ``(kind, why)`` as
@@ -853,7 +952,8 @@ class ProjectIndex:
         """Whether the modules a check looked into (:meth:`watch`) still have the summaries it saw."""
         for module, key in looked_into.items():
             if module.startswith(CALLERS):
-                if _sites_key(self, self.callers(module.removeprefix(CALLERS))) != key:
+                called = module.removeprefix(CALLERS)
+                if _sites_key(self, called, self.callers(called)) != key:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
@@ -1170,11 +1270,38 @@ def _followed(summary: ModuleSummary) -> bytes:
     return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _sites_key(index: ProjectIndex, sites: list[tuple[str, str | None, bool]]) -> str:
-    """What a frequency learned from these call sites depends on: the sites, and what
-    the callers' modules say about how often each caller runs."""
+def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str | None, bool]]) -> str:
+    """What a frequency or the values passed learned from the call sites of
+    ``qualified`` depend on: the sites, what the callers' modules say about how often
+    each caller runs, and what each call gives the arguments."""
     local = [index.local_frequency(module, caller) if caller else None for module, caller, _ in sites]
-    return content_key(json.dumps([sites, local]))
+    canonical = index._canonical(qualified)
+    passed = [
+        [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
+        for module, caller, _ in sites
+        if caller
+    ]
+    return content_key(json.dumps([sites, local, passed]))
+
+
+def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
+    """Whether every call the project makes of ``function`` (a function of the module
+    checked, or a method of one of its module-level classes) gives ``parameter`` few
+    values (:meth:`ProjectIndex.passes_few_values`). False for a file checked on its own,
+    a nested function, or one a decorator registers (a route, a task: called from outside)."""
+    project = context.project
+    if project is None or is_registered(function):
+        return False
+    facts = module_facts(context)
+    owner = facts.method_class.get(function)
+    if owner is not None:
+        key = f"{owner.name}.{function.name}"
+    elif facts.functions.get(function.name) is function:
+        key = function.name
+    else:
+        return False
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
 
 
 def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:

@@ -16,6 +16,7 @@ from oomlint.python.astutil import (
     module_facts,
 )
 from oomlint.core.rule import Option, Rule
+from oomlint.python.project import passes_few_values
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -64,8 +65,14 @@ class UnboundedLruCache(Rule):
       entry), or a parameter named after a setting, a locale, a theme or a kind
       (`locale`, `lang`, `theme`, `config`, `cfg`, `settings`, `job_type`, `kind`,
       `mode`). `*args` and `**kwargs` can be anything;
-    - private functions that every caller in the module passes fixed values (or
-      nothing): constants, module-level constants, class members (`Level.HIGH`);
+    - functions that every call passes few values for each parameter that takes many,
+      in the module (a private function's callers: constants, module-level constants,
+      class members, `Level.HIGH`) or across the project: the parameters are followed
+      to the callers through the project index as OOM303 follows a key's (settings,
+      constants, module-level values, what a caller's own parameters get from its
+      callers). A function with no call in the project (a library's API), one a
+      decorator registers, or one a caller gives anything else (request data, a call's
+      result, an attribute) is reported;
     - functions that run once (see OOM303: every mention in the module is a call
       outside loops, at module level or from such a function; entry points), and every
       function of a migration;
@@ -107,6 +114,7 @@ class UnboundedLruCache(Rule):
     """
 
     code = "OOM301"
+    asks_callers = True  # what the callers pass
     required_text = ("cache",)  # lru_cache, cache, alru_cache, cachetools' *_cache and cached
     symbol = "unbounded-lru-cache"
     fixes = "safe"
@@ -146,12 +154,18 @@ class UnboundedLruCache(Rule):
             self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function.name)
 
     def _fixed_arguments(self, facts, function: FunctionNode) -> bool:
-        """A private function that every caller in the module passes fixed values (or
-        nothing): its cache holds those few calls."""
+        """Every parameter takes few values, or every caller passes it few values (a
+        private function's in the module, or any function's in the project): its cache
+        holds those few calls."""
         args = function.args
         if args.vararg is not None or args.kwarg is not None:
             return False
-        return all(facts.passes_fixed(function, arg.arg) for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        return all(
+            few_values_parameter(self.model, function, name)
+            or facts.passes_fixed(function, name)
+            or passes_few_values(self.context, function, name)
+            for name in facts.positional(function) + [arg.arg for arg in args.kwonlyargs]
+        )
 
     def _fixable(self, decorator: ast.expr) -> bool:
         """Written out where it is used: a call of a functools or async-lru decorator, or ``cache``."""

@@ -6,16 +6,17 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    CLASS_ATTRIBUTES,
     FunctionNode,
-    few_values_parameter,
     is_class_value,
     is_constant,
+    is_none,
     module_facts,
     name_words,
     names_few_values,
+    varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
+from oomlint.python.project import passes_few_values
 from oomlint.python.semantic import Scope
 
 CONTAINER_FACTORIES = {
@@ -54,8 +55,9 @@ class Growth:
     node: ast.AST
     function: FunctionNode | ast.Lambda
     through_self: bool
-    parameter: str | None
-    """The writing function's parameter used as the key, if the key is one."""
+    parameters: frozenset[str] | None
+    """The writing function's parameters the key is made of, when only they vary (see
+    :func:`~oomlint.python.astutil.varying_parameters`); None when something else does."""
 
 
 class UnboundedModuleCache(Rule):
@@ -83,25 +85,50 @@ class UnboundedModuleCache(Rule):
     cache runbook. Nothing fails in tests, where the key set is small.
 
     ## Known limits
-    Not flagged, to keep findings certain:
+    A cache is reported only when its key can grow with the program's input. Not
+    flagged, to keep findings certain:
     - keys that cannot grow with traffic, each part of the key being one of: a
-      constant, a module-level constant, a class member (`Color.RED`); a class
-      (`cls`, `type(obj)`, `obj.__class__`, a parameter annotated `type[...]`, named
-      like one, `klass`, `model_class`, or used as one, `issubclass(p, ...)`,
-      `p.__name__`) or its `__name__`/`__qualname__`/`__module__`, or an f-string of
-      those: one entry per class of the program, and a class-keyed memo (a generated
-      subclass per model, a metaclass's `_instances`) needs every entry; a setting
+      constant, a module-level constant or a name assigned at module level only (one
+      value, made at import time; not an import: `time.time()` grows), a class member
+      (`Color.RED`); a class (`cls`, `type(obj)`, `obj.__class__`, a parameter
+      annotated `type[...]`, named like one, `klass`, `model_class`, or used as one,
+      `issubclass(p, ...)`, `p.__name__`) or its `__name__`/`__qualname__`/`__module__`:
+      one entry per class of the program, and a class-keyed memo (a generated subclass
+      per model, a metaclass's `_instances`) needs every entry; a setting
       (`config.BROKER_URL`, `settings.MODE`, `self.config["x"]`) or a name that says
       it takes few values (`locale`, `lang`, `theme`, `config`, `cfg`, `job_type`,
-      `kind`, `mode`); a loop variable over a literal collection; a parameter that
-      takes few values: an option (it has a default: `True`, `"-_."`, `None`,
-      `DATA_DIR`), annotated `bool`, `Literal[...]` or an `Enum` of the module, or
-      named as above; the parameter of a private function or method (`_helper`,
-      `self._helper`) that every caller in the module passes a fixed value (or
-      nothing) for. A local name counts as what it was assigned
-      (`key = f"{cls.__name__}"`), and what is made of such values only (an f-string,
-      `+`, `%`, `str(...)`, a method given constants: `locale.replace("-", "_")`)
+      `kind`, `mode`); a loop variable over a literal collection (of constants or
+      module-level values); a parameter that takes few values: an option (it has a
+      default: `True`, `"-_."`, `None`, `DATA_DIR`), annotated `bool`, `Literal[...]`
+      or an `Enum` of the module, or named as above. A local name counts as what it
+      was assigned (`key = f"{cls.__name__}"`), and what is made of such values only
+      (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
+      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`)
       takes few values too;
+    - keys made of parameters that the configuration knows: the write runs only when
+      a setting read with the parameter found something
+      (`command = config.get_command(camera_id)`, then `if command is None: return`):
+      one entry per configured thing;
+    - keys made of the writing function's parameters (as above, with parameters among
+      the parts) when every call of the function in the project passes them few
+      values: the parameters are followed to the callers, across modules through the
+      project index, and a caller's own parameter to its callers in turn (a few calls
+      deep; a call from the function itself adds nothing; a call at import time passes
+      one value). A parameter the function normalises in place
+      (`root = Path(root) if root else None`) is still the parameter, and then its
+      default says nothing: the callers decide. Otherwise a caller's parameter with a
+      default counts as an option, as the writing function's own does (a metaclass's
+      `__call__(cls, spec=None)` then hides what every construction passes). Private
+      functions called in their module only with fixed values (or nothing) are silent
+      even when the file is checked on its own.
+      Still reported: a function with no call in the project (a library's API, a view,
+      a handler: its values come from outside), one a decorator registers (a route, a
+      task, a signal receiver: its callers are the framework's), and a key any caller
+      fills with anything else: request data, a call's result, an attribute of an
+      object (`self.url`: what the instance was made with is not followed), an item of
+      a collection built at run time, `*args`. Calls inside lambdas and nested
+      functions, and a function passed as a callback, are not seen as calls: what they
+      pass is missed when other calls pass few values;
     - a table built once: written only under `if not TABLE:` or after
       `if TABLE: return ...` in the same function; warn-once sets, whose name says so
       (`_WARNED_...`): they hold what the code warned about; counts that the module also
@@ -169,6 +196,7 @@ class UnboundedModuleCache(Rule):
     """
 
     code = "OOM303"
+    asks_callers = True  # what the callers pass for a key parameter
     # What makes an empty container: dict(), set(), OrderedDict(), defaultdict(), {} (with
     # blanks, a line break or a comment between the braces).
     required_text = ("dict", "Dict", "set", "{}", "{ ", "{\t", "{\n", "{\r", "{\\", "{#")
@@ -285,10 +313,6 @@ class UnboundedModuleCache(Rule):
             return binding.node, False
         return None, False
 
-    def _fixed(self, expr: ast.expr) -> bool:
-        """A constant, a module-level name bound to one, or a member of a class (``Color.RED``)."""
-        return module_facts(self.context).is_fixed(expr)
-
     # ----------------------------------------------------------- growth sites
 
     def _grow(self, expr: ast.expr, site: ast.AST, key: ast.expr | None, defaultdict_only: bool = False) -> None:
@@ -297,8 +321,13 @@ class UnboundedModuleCache(Rule):
         if found is None or (defaultdict_only and self.containers[found[0]].kind != "defaultdict"):
             return
         function = self.model.executing_function
-        if function is None or (key is not None and self._bounded_key(key, site, function)):
+        if function is None:
             return
+        parameters = None if key is None else varying_parameters(self.model, module_facts(self.context), key, function, site)
+        if parameters:
+            parameters -= self._configured(site)
+        if parameters is not None and not parameters:
+            return  # a key that takes few values, whatever the traffic
         value = self.stored.get(site)
         if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
             value = site.args[1]
@@ -306,12 +335,23 @@ class UnboundedModuleCache(Rule):
             return
         if self._filled_once(found[0], site):
             return
-        parameter = None
-        if isinstance(key, ast.Name):
-            args = function.args
-            if any(arg.arg == key.id for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
-                parameter = key.id  # even if normalised in place: derived from what callers pass
-        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameter))
+        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters))
+
+    def _configured(self, site: ast.AST) -> set[str]:
+        """The parameters ``site`` runs only for when the configuration knows them: a
+        setting read with the parameter (``command = config.get_command(camera_id)``)
+        found something (``if command is None: return``, ``if command:``). There are as
+        many as the configuration holds."""
+        configured = set()
+        for test, value in self.model.guards(site):
+            found = _present(test, value)
+            binding = self.model.lookup(found.id, at=found) if found is not None else None
+            read = binding.value if binding is not None and binding.kind == "assign" else None
+            if isinstance(read, ast.Await):
+                read = read.value
+            if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and names_few_values(read.func.value):
+                configured.update(arg.id for arg in read.args if isinstance(arg, ast.Name))
+        return configured
 
     def _settled_value(self, value: ast.expr, function: FunctionNode | ast.Lambda) -> bool:
         """A value that is code (a module or class from ``importlib.import_module``,
@@ -331,35 +371,6 @@ class UnboundedModuleCache(Rule):
         if name == "builtins.getattr":  # ``getattr(module, name)`` of a module loaded here
             return bool(value.args) and self._loads_code(value.args[0], depth - 1)
         return name in CODE_LOADERS
-
-    def _bounded_key(self, key: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda) -> bool:
-        """Each part of the key takes few values, whatever the traffic (see :meth:`_few_values`)."""
-        parts = key.elts if isinstance(key, ast.Tuple) else [key]
-        return all(self._few_values(part, site, function) for part in parts)
-
-    def _few_values(self, part: ast.expr, site: ast.AST, function: FunctionNode | ast.Lambda, depth: int = 2) -> bool:
-        """A fixed value (a constant, a module-level constant, a class member), a class or
-        its name (``cls``, ``type(self)``, ``cls.__name__``), a setting or a name that says
-        it takes few values (``config.MODE``, ``locale``, ``job_type``), what is made of
-        those (an f-string, ``+``/``%``, ``str(...)``, a method of one given constants:
-        ``locale.replace("-", "_")``), a loop variable over a literal collection, or a
-        parameter that takes few values (an option, a ``bool``/``Literal``/``Enum``
-        annotation, a class, a setting, a locale, a theme)."""
-        if self._fixed(part) or is_class_value(self.model, part, function) or names_few_values(part):
-            return True
-        if isinstance(part, ast.Attribute) and part.attr in CLASS_ATTRIBUTES | {"__module__"}:
-            return is_class_value(self.model, part.value, function)
-        made_of = _made_of(part)
-        if made_of is not None:
-            return all(self._few_values(item, site, function, depth) for item in made_of)
-        if not isinstance(part, ast.Name):
-            return False
-        binding = self.model.lookup(part.id)
-        if binding is not None and binding.kind == "assign" and binding.value is not None and depth:
-            return self._few_values(binding.value, site, function, depth - 1)  # ``key = f"{cls.__name__}"``
-        if self._fixed_loop_variable(part, site):
-            return True
-        return binding is not None and binding.kind == "param" and few_values_parameter(self.model, function, part.id)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         context = type(node.ctx)
@@ -407,24 +418,6 @@ class UnboundedModuleCache(Rule):
             qualified = self.model.qualified_name(func)
             if qualified is None or not qualified.startswith("builtins."):
                 self.escaped.update(found[0] for found in passed if found is not None)
-
-    def _fixed_loop_variable(self, name: ast.Name, site: ast.AST) -> bool:
-        """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
-        return any(
-            isinstance(holder, (ast.For, ast.AsyncFor))
-            and block is holder.body
-            and name.id in _target_names(holder.target)
-            and self._fixed_collection(holder.iter)
-            for holder, block in self.model.enclosing_blocks(site)
-        )
-
-    def _fixed_collection(self, expr: ast.expr) -> bool:
-        if isinstance(expr, ast.Name):
-            binding = self.model.module_binding(expr)
-            if binding is None:
-                return False
-            expr = binding.value
-        return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(is_constant(item) for item in expr.elts)
 
     # ---------------------------------------------------------- cache evidence
 
@@ -598,7 +591,10 @@ class UnboundedModuleCache(Rule):
         facts = module_facts(self.context)
         if facts.runs_once(function):
             return True
-        return site.parameter is not None and facts.passes_fixed(function, site.parameter)
+        return site.parameters is not None and all(
+            facts.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
+            for parameter in site.parameters
+        )
 
     def _filled_once(self, key: Key, site: ast.AST) -> bool:
         """Written only while the container is empty (``if not TABLE: <fill>``, or after
@@ -618,29 +614,15 @@ class UnboundedModuleCache(Rule):
         return any(word in self.cache_words for word in name_words(name))
 
 
-def _made_of(expr: ast.expr) -> list[ast.expr] | None:
-    """The values a key is built from, when building cannot add values: the holes of an
-    f-string, the operands of ``+``/``%``, the argument of ``str()``, the receiver of a
-    method given only constants (``name.replace("-", "_")``)."""
-    if isinstance(expr, ast.JoinedStr):
-        return [value.value for value in expr.values if isinstance(value, ast.FormattedValue)]
-    if isinstance(expr, ast.Tuple):
-        return expr.elts
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
-        return [expr.left, expr.right]
-    if not isinstance(expr, ast.Call) or expr.keywords or not all(is_constant(arg) for arg in expr.args[1:]):
-        return None
-    if isinstance(expr.func, ast.Name) and expr.func.id in ("str", "repr") and len(expr.args) == 1:
-        return [expr.args[0]]
-    if isinstance(expr.func, ast.Attribute) and all(is_constant(arg) for arg in expr.args):
-        return [expr.func.value]
-    return None
-
-
-def _target_names(target: ast.expr) -> set[str]:
-    """The names a ``for`` loop binds: ``name`` or each name of ``a, b``."""
-    targets = target.elts if isinstance(target, ast.Tuple) else [target]
-    return {item.id for item in targets if isinstance(item, ast.Name)}
+def _present(test: ast.expr, value: bool) -> ast.Name | None:
+    """The name a guard (``test`` known to be ``value``) shows to hold something:
+    ``name``, ``not name`` false, ``name is not None``, ``name is None`` false."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, value = test.operand, not value
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and is_none(test.comparators[0]):
+        if isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            test, value = test.left, value == isinstance(test.ops[0], ast.IsNot)
+    return test if isinstance(test, ast.Name) and value else None
 
 
 def _constant_entries(expr: ast.expr) -> bool:
