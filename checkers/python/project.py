@@ -56,6 +56,11 @@ _MAX_ROUNDS = 3
 _SETTING_TEXT = 100
 # A class whose instances hold something to give back: it can be closed, and ``with`` closes it.
 CLOSING_METHODS = frozenset({"close", "__exit__"})
+# Methods that release what a function made (a file, a process, a pool): a function that
+# calls one on what it returns gives the caller nothing to release.
+RELEASING_METHODS = frozenset(
+    {"close", "aclose", "wait", "communicate", "kill", "terminate", "shutdown", "cleanup", "release"}
+)
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -511,6 +516,8 @@ class Summarizer:
             binding = self.model.lookup(expr.id, at=expr)
             if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
                 return None
+            if _released_in(expr.id, self.model.scope.node):
+                return None  # ``p.communicate(); return out, p``: nothing left for the caller to release
             expr = binding.value
         return None
 
@@ -666,6 +673,18 @@ def _held(node: ast.Name, parents: dict) -> bool:
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         return parent.value is child and not all(isinstance(target, ast.Name) for target in targets)
     return isinstance(parent, _KEEPING)
+
+
+def _released_in(name: str, function: ast.AST) -> bool:
+    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in RELEASING_METHODS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+        for node in ast.walk(function)
+    )
 
 
 def _is_none(expr: ast.expr) -> bool:

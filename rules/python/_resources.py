@@ -771,8 +771,9 @@ def _analyse(
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
+    reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        return []
+        return reports
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
@@ -780,7 +781,6 @@ def _analyse(
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
-    reports = []
     service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
@@ -825,6 +825,57 @@ def _analyse(
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
+
+
+def _used_once(
+    function: FunctionNode, acquires: list[Acquire], resources: list[Resource], module: ResourceAnalysis, names: _Names
+) -> list[Report]:
+    """OOM202 for what is made and used in one expression, never bound, in code that runs
+    many times: ``open(path).read()``, ``requests.Session().get(url)``, ``json.load(open(path))``
+    (given to a call that keeps nothing of it). Nothing closes it; the garbage collector does,
+    at once in CPython, later on PyPy or in a reference cycle, with a ResourceWarning for
+    each: per request or per task, maintainers put it in ``with``. Code that runs once or
+    that may (a script, a set-up) is left alone, like a chain whose method releases it
+    (``Popen(...).communicate()``)."""
+    bound = {id(resource.acquire.call) for resource in resources}
+    chains = [
+        acquire for acquire in acquires
+        if id(acquire.call) not in bound and acquire.elements is None and acquire.path is None
+        and acquire.receiver is None and _consumed_at_once(acquire, module, names)
+    ]
+    if not chains:
+        return []
+    frequency = runs_of(module.context).of(function)
+    if frequency.kind != MANY:
+        return []
+    return [
+        Report("OOM202", acquire.call, {
+            "resource": short_code(acquire.call),
+            "acquire": "an expression that uses it once",
+            "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
+        })
+        for acquire in chains
+    ]
+
+
+def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names) -> bool:
+    """``make().method()`` (a method that does not release it), or ``make()`` given to a
+    call that keeps nothing of it: a borrower (``json.load``) or a project function whose
+    summary says so."""
+    call = acquire.call
+    parent = names.parent(call)
+    if isinstance(parent, ast.Await):
+        call, parent = parent, names.parent(parent)
+    if isinstance(parent, ast.Attribute):
+        method = names.parent(parent)
+        return isinstance(method, ast.Call) and method.func is parent and not _releases(acquire, frozenset({parent.attr}))
+    holder = names.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(holder, ast.Call) or holder.func is call:
+        return False
+    if id(holder) in module.borrowing_calls:
+        return True
+    lent = _lent(names, holder, parent, call)
+    return lent is not None and not lent.kept
 
 
 def _handed_only(resource: Resource) -> bool:
