@@ -35,6 +35,7 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import last_name
 from oomlint.python.checker import Walker
+from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
@@ -543,7 +544,7 @@ _READING = (
     ast.IfExp, ast.Expr, ast.Compare, ast.UnaryOp, ast.FormattedValue, ast.JoinedStr, ast.If, ast.While, ast.Assert,
     ast.Delete, ast.For, ast.AsyncFor, ast.comprehension, ast.Subscript, ast.BinOp, ast.Await,
 )
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 
 def _lending(model: SemanticModel, scope: Scope, name_of: Callable[[ast.expr], str | None]) -> list[list]:
@@ -561,15 +562,28 @@ def _lending(model: SemanticModel, scope: Scope, name_of: Callable[[ast.expr], s
     loads: dict[str, list[tuple[ast.Name, bool]]] = {}
     """Per name: its loads in the function, each with whether a nested scope holds it."""
     stack = [(statement, function, False) for statement in function.body]
-    while stack:
-        node, parent, nested = stack.pop()
-        parents[node] = parent
-        if type(node) is ast.Name:
+    pop, push = stack.pop, stack.append
+    while stack:  # the walk of every function of every summarized module: kept lean
+        node, parent, nested = pop()
+        node_type = type(node)
+        if node_type is ast.Name:
+            parents[node] = parent
             if type(node.ctx) is ast.Load:
                 loads.setdefault(node.id, []).append((node, nested))
             continue
-        inner = nested or isinstance(node, _NESTED_SCOPES)
-        stack.extend((child, node, inner) for child in ast.iter_child_nodes(node))
+        fields = CHILD_FIELDS[node_type]
+        if not fields:
+            continue
+        parents[node] = parent
+        inner = nested or node_type in _NESTED_SCOPES
+        for name in fields:
+            value = getattr(node, name)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        push((item, node, inner))
+            elif value is not None:
+                push((value, node, inner))
     owner = {parameter: parameter for parameter in parameters}
     _find_aliases(owner, loads, parents)
     facts = {parameter: [False, set(), []] for parameter in parameters}
@@ -676,15 +690,23 @@ def _held(node: ast.Name, parents: dict) -> bool:
 
 
 def _released_in(name: str, function: ast.AST) -> bool:
-    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)."""
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in RELEASING_METHODS
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == name
-        for node in ast.walk(function)
-    )
+    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)
+    outside its ``except`` clauses (a factory closes there what it returns otherwise)."""
+    pending = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ExceptHandler):
+            continue
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in RELEASING_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _is_none(expr: ast.expr) -> bool:
