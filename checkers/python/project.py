@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from oomlint.core.cache import Cache, content_key, implementation_key, project_root
 from oomlint.core.config import find_config
@@ -35,12 +36,13 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import ModuleFacts, is_registered, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
+from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "9"
+SUMMARY_FORMAT = "10"
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -61,6 +63,11 @@ ANYTHING = "?"
 """An argument that can take any value (see :attr:`ModuleSummary.arguments`)."""
 # A class whose instances hold something to give back: it can be closed, and ``with`` closes it.
 CLOSING_METHODS = frozenset({"close", "__exit__"})
+# Methods that release what a function made (a file, a process, a pool): a function that
+# calls one on what it returns gives the caller nothing to release.
+RELEASING_METHODS = frozenset(
+    {"close", "aclose", "wait", "communicate", "kill", "terminate", "shutdown", "cleanup", "release"}
+)
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -123,6 +130,15 @@ class ModuleSummary:
     expressions read of a parameter or a flow's result, ``[source, attribute, step]``
     (``attribute`` ``""`` for the value itself); names assigned from one are followed
     (``w, h = im.size`` then ``if w > limit``)."""
+    lends: dict[str, list[list]] = field(default_factory=dict)
+    """Per function: what it does with the object each parameter is given, so that a
+    caller passing a resource to it knows whether it still holds it. One
+    ``[name, positional, kept, methods, calls]`` per parameter in order (a method's without
+    ``self``/``cls``): ``kept`` when the object may outlive the call (returned, yielded,
+    stored, put in a container, captured by a nested function, passed to a call with no
+    name, or what one of its methods returned is kept so); ``methods`` the methods called on
+    it (``close``; ``__exit__`` for ``with``); ``calls`` the ``[callee, argument]`` of the
+    named calls it is passed to, which decide the rest (:meth:`ProjectIndex.lends`)."""
     settings: dict[str, str] = field(default_factory=dict)
     """Module-level assignments to an attribute of an imported module: its qualified name
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
@@ -243,6 +259,9 @@ class Summarizer:
         described at the end, once every ``self.<attr>`` of the module is known."""
         self._facts: ModuleFacts | None = None
         """The module's constants, for the arguments (made when first needed)."""
+        self._scopes: dict[str, Scope] = {}
+        """The scope of each function that does something (calls, returns, assigns): what
+        :func:`_lending` reads its parameters' uses in."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -273,6 +292,7 @@ class Summarizer:
         if callee is not None:
             self._calls.append((key, node, callee))
         if key is not None:
+            self._scopes.setdefault(key, model.scope)
             self._note_flow(node, key)
             if callee is not None:
                 self._note_arguments(node, key, callee)
@@ -294,6 +314,8 @@ class Summarizer:
 
     def visit_Return(self, node: ast.Return) -> None:
         key = self._function_key()
+        if key is not None:
+            self._scopes.setdefault(key, self.model.scope)
         if key is None or node.value is None or _is_none(node.value):
             return
         if key not in self._returns and self._shares_result(self.model.scope.node):
@@ -319,7 +341,12 @@ class Summarizer:
             self._generators.add(key)
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        if self.model.scope is not self.model.module_scope or len(node.targets) != 1:
+        if self.model.scope is not self.model.module_scope:
+            key = self._function_key()
+            if key is not None:
+                self._scopes.setdefault(key, self.model.scope)
+            return
+        if len(node.targets) != 1:
             return
         target = node.targets[0]
         self._note_setting(target, node.value)
@@ -368,6 +395,11 @@ class Summarizer:
             for what, family, _ in removed_families(self.model, call, lambda expr, scope=scope: self._name(expr, scope), scope)
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
+        for key, scope in self._scopes.items():
+            name_of = functools.partial(project_name, self.model, module=self.summary.name, is_package=self.summary.is_package, scope=scope)
+            lends = _lending(self.model, scope, name_of)
+            if lends:
+                self.summary.lends[key] = lends
         return self.summary
 
     def _call_graph(self) -> None:
@@ -565,6 +597,8 @@ class Summarizer:
             binding = self.model.lookup(expr.id, at=expr)
             if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
                 return None
+            if _released_in(expr.id, self.model.scope.node):
+                return None  # ``p.communicate(); return out, p``: nothing left for the caller to release
             expr = binding.value
         return None
 
@@ -575,8 +609,197 @@ class Summarizer:
         return project_name(self.model, expr, self.summary.name, self.summary.is_package, scope)
 
 
+# Where an object passed to a function goes. Aliases (``sess = session or self.session``,
+# ``with session as s``) stand for the object; a method's result (``resp = sess.get(url)``)
+# may hold it (``stream.connect()`` resolves to the stream, ``conn.cursor()`` holds the
+# connection): kept when it is returned or stored, while what is got from that result
+# (``resp.json()``, ``resp.status_code``) is data.
+_ALIASING = (ast.IfExp, ast.BoolOp)
+_KEEPING = (
+    ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.AugAssign,
+    ast.NamedExpr,
+)
+# Where a use reads the object and keeps nothing of it.
+_READING = (
+    ast.IfExp, ast.Expr, ast.Compare, ast.UnaryOp, ast.FormattedValue, ast.JoinedStr, ast.If, ast.While, ast.Assert,
+    ast.Delete, ast.For, ast.AsyncFor, ast.comprehension, ast.Subscript, ast.BinOp, ast.Await,
+)
+_NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+
+
+def _lending(model: SemanticModel, scope: Scope, name_of: Callable[[ast.expr], str | None]) -> list[list]:
+    """The ``lends`` facts of the function of ``scope`` (see :attr:`ModuleSummary.lends`)."""
+    function = scope.node
+    args = function.args
+    positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
+    static = any(last_name(decorator) == "staticmethod" for decorator in function.decorator_list)
+    if positional and not static and model.is_self(ast.Name(positional[0]), scope):
+        positional = positional[1:]
+    parameters = [*positional, *(arg.arg for arg in args.kwonlyargs)]
+    if not parameters:
+        return []
+    parents: dict[ast.AST, ast.AST] = {}
+    loads: dict[str, list[tuple[ast.Name, bool]]] = {}
+    """Per name: its loads in the function, each with whether a nested scope holds it."""
+    stack = [(statement, function, False) for statement in function.body]
+    pop, push = stack.pop, stack.append
+    while stack:  # the walk of every function of every summarized module: kept lean
+        node, parent, nested = pop()
+        node_type = type(node)
+        if node_type is ast.Name:
+            parents[node] = parent
+            if type(node.ctx) is ast.Load:
+                loads.setdefault(node.id, []).append((node, nested))
+            continue
+        fields = CHILD_FIELDS[node_type]
+        if not fields:
+            continue
+        parents[node] = parent
+        inner = nested or node_type in _NESTED_SCOPES
+        for name in fields:
+            value = getattr(node, name)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        push((item, node, inner))
+            elif value is not None:
+                push((value, node, inner))
+    owner = {parameter: parameter for parameter in parameters}
+    _find_aliases(owner, loads, parents)
+    facts = {parameter: [False, set(), []] for parameter in parameters}
+    derived: dict[str, str] = {}
+    for name, parameter in owner.items():
+        for node, nested in loads.get(name, ()):
+            _note_use(facts[parameter], node, nested, parents, name_of, derived, parameter)
+    for name, parameter in derived.items():
+        if name not in owner and any(
+            nested or _held(node, parents) for node, nested in loads.get(name, ())
+        ):
+            facts[parameter][0] = True
+    return [
+        [parameter, index < len(positional), kept, sorted(methods), calls]
+        for index, (parameter, (kept, methods, calls)) in enumerate(facts.items())
+    ]
+
+
+def _find_aliases(owner: dict[str, str], loads: dict, parents: dict) -> None:
+    """Names bound to a parameter's object (``s = session``, ``s = session or default``,
+    ``with session as s``), in ``owner`` (name -> parameter), as far as they chain."""
+    pending = list(owner)
+    while pending:
+        name = pending.pop()
+        for node, nested in loads.get(name, ()):
+            if nested:
+                continue
+            child, parent = _climb(node, parents)
+            target = None
+            if isinstance(parent, ast.Assign) and parent.value is child and len(parent.targets) == 1:
+                target = parent.targets[0]
+            elif isinstance(parent, ast.AnnAssign) and parent.value is child:
+                target = parent.target
+            elif isinstance(parent, ast.withitem) and parent.context_expr is child:
+                target = parent.optional_vars
+            if isinstance(target, ast.Name) and target.id not in owner:
+                owner[target.id] = owner[name]
+                pending.append(target.id)
+
+
+def _climb(node: ast.expr, parents: dict) -> tuple[ast.expr, ast.AST]:
+    """``node`` and its parent, above the expressions whose value may be it (``a or b``)."""
+    child, parent = node, parents.get(node)
+    while isinstance(parent, _ALIASING) and not (isinstance(parent, ast.IfExp) and parent.test is child):
+        child, parent = parent, parents.get(parent)
+    return child, parent
+
+
+def _note_use(fact: list, node: ast.Name, nested: bool, parents: dict, name_of, derived: dict, parameter: str) -> None:
+    """One load of a name that holds ``parameter``'s object, into its ``[kept, methods, calls]``."""
+    if nested:
+        fact[0] = True  # a nested function or class keeps it
+        return
+    child, parent = _climb(node, parents)
+    if isinstance(parent, ast.Attribute):
+        call = parents.get(parent)
+        if isinstance(call, ast.Call) and call.func is parent:
+            fact[1].add(parent.attr)
+            holder = parents.get(call)
+            if isinstance(holder, ast.Await):
+                call, holder = holder, parents.get(holder)
+            if isinstance(holder, ast.Assign) and holder.value is call and len(holder.targets) == 1:
+                target = holder.targets[0]
+                if isinstance(target, ast.Name):
+                    derived.setdefault(target.id, parameter)
+                else:
+                    fact[0] = True
+            elif isinstance(holder, _KEEPING):
+                fact[0] = True
+        return
+    if isinstance(parent, ast.keyword):
+        call = parents.get(parent)
+        callee = name_of(call.func) if parent.arg is not None else None
+        if callee is None:
+            fact[0] = True
+        else:
+            fact[2].append([callee, parent.arg])
+    elif isinstance(parent, ast.Call):
+        if parent.func is child:
+            return
+        position = next(index for index, item in enumerate(parent.args) if item is child)
+        callee = name_of(parent.func)
+        if callee is None or any(isinstance(item, ast.Starred) for item in parent.args[:position]):
+            fact[0] = True
+        else:
+            fact[2].append([callee, position])
+    elif isinstance(parent, ast.withitem):
+        fact[1].add("__exit__")
+    elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if parent.value is not child or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+            fact[0] = True  # stored (``self.conn = conn``, ``cache[key] = conn``) or unpacked
+    elif not isinstance(parent, _READING):
+        fact[0] = True
+
+
+def _held(node: ast.Name, parents: dict) -> bool:
+    """A use of a method's result that keeps it: returned, yielded, stored, in a container."""
+    child, parent = _climb(node, parents)
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return parent.value is child and not all(isinstance(target, ast.Name) for target in targets)
+    return isinstance(parent, _KEEPING)
+
+
+def _released_in(name: str, function: ast.AST) -> bool:
+    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)
+    outside its ``except`` clauses (a factory closes there what it returns otherwise)."""
+    pending = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ExceptHandler):
+            continue
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in RELEASING_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _is_none(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
+
+
+class Lent(NamedTuple):
+    """What a function does with an object it is given (:meth:`ProjectIndex.lends`)."""
+
+    kept: bool
+    """It may outlive the call: returned, stored, handed on."""
+    methods: frozenset[str]
+    """The methods called on it (``close``; ``__exit__`` for ``with``)."""
 
 
 class ProjectIndex:
@@ -758,6 +981,67 @@ class ProjectIndex:
         if rest.partition(".")[0] in summary.aliases:
             head, _, tail = rest.partition(".")
             return self.function(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
+        return None
+
+    def lends(
+        self, qualified: str, argument: int | str, outside: Callable[[str, int | str], Lent | None], depth: int = 0,
+        visiting: frozenset = frozenset(),
+    ) -> Lent | None:
+        """What the project function ``qualified`` (a class: its ``__init__``) does with the
+        object passed at ``argument`` (a position, or a keyword), followed through the
+        project functions it passes it to (``outside`` answers for the others: None, kept):
+        whether it may keep it, and the methods called on it. None when no summary says.
+        A function that passes it back to itself (recursion) is decided by its other uses."""
+        found = self._lent_fact(qualified, argument) if depth <= _MAX_DEPTH else None
+        if found is None:
+            return None
+        module, key, (parameter, _, kept, methods, calls) = found
+        methods = set(methods)
+        visiting = visiting | {(module, key, parameter)}
+        for callee, passed in calls:
+            if kept:
+                break
+            inner_fact = self._lent_fact(callee, passed)
+            if inner_fact is not None and (inner_fact[0], inner_fact[1], inner_fact[2][0]) in visiting:
+                continue
+            inner = self.lends(callee, passed, outside, depth + 1, visiting) if inner_fact else outside(callee, passed)
+            kept = inner is None or inner.kept
+            methods |= inner.methods if inner is not None else set()
+        return Lent(kept, frozenset(methods))
+
+    def _lent_fact(self, qualified: str, argument: int | str) -> tuple[str, str, list] | None:
+        """``(module, function key, its lends fact)`` for the parameter ``argument`` fills."""
+        found = self._lender(qualified)
+        if found is None:
+            return None
+        summary, key = found
+        facts = summary.lends[key]
+        if isinstance(argument, int):
+            positional = [fact for fact in facts if fact[1]]
+            fact = positional[argument] if argument < len(positional) else None
+        else:
+            fact = next((fact for fact in facts if fact[0] == argument), None)
+        return None if fact is None else (summary.name, key, fact)  # None: ``*args``/``**kwargs``
+
+    def _lender(self, qualified: str, depth: int = 0) -> tuple[ModuleSummary, str] | None:
+        """The summary and key holding the ``lends`` facts of the project function
+        ``qualified``: through re-exports, a class to its ``__init__``, a method to the one
+        a project base class defines."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        if rest in summary.methods:
+            rest = f"{rest}.__init__"
+        if rest in summary.lends:
+            return summary, rest
+        head, _, tail = rest.partition(".")
+        if head in summary.aliases:
+            return self._lender(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
+        if head in summary.methods and "." not in tail and tail not in summary.methods[head]:
+            for base in summary.bases[head]:
+                found = self._lender(f"{base}.{tail}", depth + 1) if base else None
+                if found is not None:
+                    return found
         return None
 
     def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
@@ -981,6 +1265,18 @@ def call_origin(
         return None if element else context.model.qualified_name(func, scope)
     name = _project_name(context, func, scope)
     return None if name is None else project.origin(name, element, shared=shared)
+
+
+def lent_to(
+    context, call: ast.Call, argument: int | str, scope: Scope | None, outside: Callable[[str, int | str], Lent | None]
+) -> Lent | None:
+    """What the project function ``call`` calls does with its ``argument`` (see
+    :meth:`ProjectIndex.lends`); None when the file is checked alone or no summary says."""
+    project = context.project
+    if project is None:
+        return None
+    name = _project_name(context, call.func, scope)
+    return None if name is None else project.lends(name, argument, outside)
 
 
 def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | None:

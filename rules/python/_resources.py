@@ -34,7 +34,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
-from oomlint.python.project import CALLED, call_origin
+from oomlint.python.project import CALLED, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
 
@@ -233,6 +233,9 @@ BORROWERS = frozenset(
      "shutil.copyfileobj", "os.fstat"}
 )
 BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS)
+BORROWED = Lent(False, frozenset())
+# Calls outside the project that close what they are given, when the ``with`` around them ends.
+CLOSERS = {"contextlib.closing": Lent(False, frozenset(CLOSE))}
 CONSOLE_STREAMS = frozenset({"stdout", "stderr"})
 CLEANUP_RECORDERS = frozenset({"addCleanup", "addAsyncCleanup"})
 _TEXT = 40
@@ -686,6 +689,11 @@ class ResourceAnalysis:
             for parent in map(self.model.parent, name_uses(parameter.arg, self.model.function))
         )
 
+    def lent(self, call: ast.Call, argument: int | str, scope: Scope) -> Lent | None:
+        """What the project function ``call`` calls does with the object passed at
+        ``argument``, followed through the project (see :meth:`ProjectIndex.lends`)."""
+        return lent_to(self.context, call, argument, scope, _outside_lender)
+
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
@@ -700,7 +708,12 @@ class ResourceAnalysis:
                     continue
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
-                names = _Names(functools.partial(self.model.qualified_name, scope=self.scopes[function]), self.model.parent)
+                scope = self.scopes[function]
+                names = _Names(
+                    functools.partial(self.model.qualified_name, scope=scope),
+                    self.model.parent,
+                    functools.partial(self.lent, scope=scope),
+                )
                 self._reports.extend(_analyse(
                     function, acquires, lends, function in self.fixtures, self, repeats, names
                 ))
@@ -708,6 +721,14 @@ class ResourceAnalysis:
 
 
 # ------------------------------------------------------------------ one function
+
+
+def _outside_lender(callee: str, argument: int | str) -> Lent | None:
+    """What a call outside the project does with what it is given, where known: borrowers
+    (``json.dump``, ``len``) keep nothing; ``closing`` closes it."""
+    if callee in BORROWERS or callee in VALUE_BUILTINS:
+        return BORROWED
+    return CLOSERS.get(callee)
 
 
 def _scope(fixture: FunctionNode) -> str | None:
@@ -755,16 +776,16 @@ def _analyse(
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
     resources = [resource for resource in resources if not _is_flag(resource, function)]
+    reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        return []
-    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors)
+        return reports
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
     for resource in resources:
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
-    reports = []
     service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
@@ -809,6 +830,57 @@ def _analyse(
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     return reports
+
+
+def _used_once(
+    function: FunctionNode, acquires: list[Acquire], resources: list[Resource], module: ResourceAnalysis, names: _Names
+) -> list[Report]:
+    """OOM202 for what is made and used in one expression, never bound, in code that runs
+    many times: ``open(path).read()``, ``requests.Session().get(url)``, ``json.load(open(path))``
+    (given to a call that keeps nothing of it). Nothing closes it; the garbage collector does,
+    at once in CPython, later on PyPy or in a reference cycle, with a ResourceWarning for
+    each: per request or per task, maintainers put it in ``with``. Code that runs once or
+    that may (a script, a set-up) is left alone, like a chain whose method releases it
+    (``Popen(...).communicate()``)."""
+    bound = {id(resource.acquire.call) for resource in resources}
+    chains = [
+        acquire for acquire in acquires
+        if id(acquire.call) not in bound and acquire.elements is None and acquire.path is None
+        and acquire.receiver is None and _consumed_at_once(acquire, module, names)
+    ]
+    if not chains:
+        return []
+    frequency = runs_of(module.context).of(function)
+    if frequency.kind != MANY:
+        return []
+    return [
+        Report("OOM202", acquire.call, {
+            "resource": short_code(acquire.call),
+            "acquire": "an expression that uses it once",
+            "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
+        })
+        for acquire in chains
+    ]
+
+
+def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names) -> bool:
+    """``make().method()`` (a method that does not release it), or ``make()`` given to a
+    call that keeps nothing of it: a borrower (``json.load``) or a project function whose
+    summary says so."""
+    call = acquire.call
+    parent = names.parent(call)
+    if isinstance(parent, ast.Await):
+        call, parent = parent, names.parent(parent)
+    if isinstance(parent, ast.Attribute):
+        method = names.parent(parent)
+        return isinstance(method, ast.Call) and method.func is parent and not _releases(acquire, frozenset({parent.attr}))
+    holder = names.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(holder, ast.Call) or holder.func is call:
+        return False
+    if id(holder) in module.borrowing_calls:
+        return True
+    lent = _lent(names, holder, parent, call)
+    return lent is not None and not lent.kept
 
 
 def _handed_only(resource: Resource) -> bool:
@@ -1060,6 +1132,7 @@ def _collect_uses(
     repeats: Callable[[], bool],
     borrowing_calls: set[int],
     ancestors: dict[int, list[ast.stmt]],
+    names: _Names,
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
     ``atexit.register(f.close)`` releases ``f`` only in code that runs once (``repeats``
@@ -1075,6 +1148,7 @@ def _collect_uses(
             by_receiver.setdefault(resource.receiver_dump, []).append(resource)
     kept: dict[int, list[str]] = {}
     """ids of calls (and their keywords) whose result is bound to local names: those names."""
+    keyword_calls: dict[int, ast.Call] = {}
     stack = [(statement, function, statement, False) for statement in reversed(function.body)]
     while stack:
         node, parent, statement, nested = stack.pop()
@@ -1083,12 +1157,15 @@ def _collect_uses(
             statement = node
         if kind is ast.Assign and not nested:
             _note_kept(node, kept)
-        elif kind is ast.keyword and id(parent) in kept:
-            kept[id(node)] = kept[id(parent)]
+        elif kind is ast.keyword:
+            keyword_calls[id(node)] = parent
+            if id(parent) in kept:
+                kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
                 if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
-                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)))
+                    lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
+                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
@@ -1224,7 +1301,11 @@ class _WrapperFate:
             ):
                 self.handed_off = True
             elif isinstance(parent, ast.Call):
-                if id(parent) not in self.borrowing_calls and self.names.qualified(parent.func) not in VALUE_BUILTINS:
+                if (
+                    id(parent) not in self.borrowing_calls
+                    and self.names.qualified(parent.func) not in VALUE_BUILTINS
+                    and not _borrows(self.names, parent, child, node)
+                ):
                     holder = parent_of(parent)
                     holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
                     kept: dict[int, list[str]] = {}
@@ -1247,6 +1328,14 @@ class _WrapperFate:
             return
         for target in targets:
             self.follow(target, holder, depth + 1)
+
+
+def _borrows(names: _Names, call: ast.Call, child: ast.AST, node: ast.Name) -> bool:
+    """A project function given the wrapper ``node`` itself keeps nothing of it."""
+    if child is not node and not (isinstance(child, ast.keyword) and child.value is node):
+        return False  # a value got from it
+    lent = _lent(names, call, child, node)
+    return lent is not None and not lent.kept
 
 
 def _derives(parent: ast.AST, child: ast.AST) -> bool:
@@ -1287,9 +1376,11 @@ def _use(
     nested: bool,
     is_context_manager: bool,
     kept_by: list[str] | None = None,
+    lent: Lent | None = None,
 ) -> None:
     """One load or store of the resource's name; ``kept_by``: the local names that hold
-    the result of the call it is given to."""
+    the result of the call it is given to; ``lent``: what that call, a project function,
+    does with it (one that keeps nothing of it borrows it, or releases it)."""
     if nested:
         # A closure or lambda that uses it (``atexit.register(lambda: f.close())``): handed over.
         if isinstance(node.ctx, ast.Load):
@@ -1304,6 +1395,10 @@ def _use(
         return  # ``f.read()``; releases are classified at the attribute
     if isinstance(parent, (ast.Call, ast.keyword)):
         resource.cleanups.add(id(parent))
+        if lent is not None and not lent.kept and not resource.lock_like:
+            if _releases(resource.acquire, lent.methods):
+                _release(resource, parent)
+            return
         method = _callee(parent) if isinstance(parent, ast.Call) else None
         handed = method in resource.acquire.given_back or method in REGISTRATIONS or method in _STORES
         if kept_by is not None and not handed and not resource.lock_like:
@@ -1331,6 +1426,24 @@ def _use(
 def _keeps_receiver(func: ast.expr) -> bool:
     """``conn.cursor``: what it makes holds on to ``conn`` (DB-API's ``cursor.connection``)."""
     return type(func) is ast.Attribute and func.attr in KEEPS_RECEIVER and type(func.value) is ast.Name
+
+
+def _lent(names: _Names, call: ast.AST, parent: ast.AST, node: ast.expr) -> Lent | None:
+    """What the call that ``node`` is passed to (``parent``: the call, or the keyword it
+    is given by) does with it, when a project function's summary says."""
+    if not isinstance(call, ast.Call) or call.func is node:
+        return None
+    if isinstance(parent, ast.keyword):
+        return names.lent(call, parent.arg) if parent.arg is not None else None
+    position = next(index for index, item in enumerate(call.args) if item is node)
+    if any(isinstance(item, ast.Starred) for item in call.args[:position]):
+        return None
+    return names.lent(call, position)
+
+
+def _releases(acquire: Acquire, methods: frozenset[str]) -> bool:
+    """Whether calling ``methods`` on what ``acquire`` made (``__exit__``: a ``with``) releases it."""
+    return bool(methods.intersection(acquire.releases)) or ("__exit__" in methods and acquire.factory in CLOSED_BY_WITH)
 
 
 def _descriptor_handoff(func: ast.expr) -> bool:
@@ -1390,6 +1503,8 @@ class _Names(NamedTuple):
     qualified: Callable[[ast.expr], str | None]
     """The qualified name of what an expression names, in the analysed function's scope."""
     parent: Callable[[ast.AST], ast.AST | None]
+    lent: Callable[[ast.Call, int | str], Lent | None]
+    """What a project function called in the analysed function does with an argument."""
 
 
 _HANDOFF, _RELEASE, _SAME, _BUILT = "handoff", "release", "same path", "built on it"

@@ -78,6 +78,24 @@ class ResourceNeverReleased(ResourceRule):
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 
+    Given to one of the project's own functions, it is still the caller's when that
+    function keeps nothing of it: it only uses it (calls its methods, reads it, passes it
+    to functions that keep nothing of it, itself included), neither returns, yields,
+    stores nor captures it, nor gives it to a call the index cannot follow
+    (`data = fetch(session, url)` where `fetch` only calls `session.get(url).json()`).
+    One that closes it (`finish(f)` calling `f.close()`) releases it. What a helper
+    returns after releasing it itself (`p.communicate(); return out, p`) is no fresh
+    resource.
+
+    Made and used in one expression, never bound (`open(path).read()`,
+    `requests.Session().get(url)`, `json.load(open(path))`, or given to a project
+    function that keeps nothing of it), it is flagged in code that runs many times (a
+    request or task handler, a function called in a loop): only the garbage collector
+    closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
+    a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
+    it is left alone, and so is a chain whose method releases it
+    (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`).
+
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
     when the index holds their module (one that makes a resource oomlint follows); a
@@ -94,7 +112,8 @@ class ResourceNeverReleased(ResourceRule):
     container (`items.append(f)`, a literal), in another name, a `global` or
     `nonlocal`, passed to a call (the callee may own it now) but those that read or
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
-    `shutil.copyfileobj`...), or used by a nested function or lambda. Managed: `with`/`async with` (also on the object later),
+    `shutil.copyfileobj`...) and the project's functions that keep nothing of it (see
+    above), or used by a nested function or lambda. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
     `weakref.finalize`, `atexit.register` or `addCleanup`.
 
