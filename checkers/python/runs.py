@@ -154,9 +154,7 @@ class Runs:
         function = info.node
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
-        if decorators.keys() & MEMOIZERS or any("once" in (name or "").lower() for name in decorators):
-            return Frequency(ONCE)
-        if function.name.startswith("test"):
+        if self._marked_once(function, decorators):
             return Frequency(ONCE)
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
@@ -169,12 +167,38 @@ class Runs:
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
         if sites:
-            return self._combine(sites, visiting)
+            here = self._combine(sites, visiting)
+            # Once as this module shows it: unless the other modules call it more often.
+            return (self.elsewhere(function) or here) if here.kind == ONCE else here
         key = self.key(function) if self.project is not None else None
         if key is None:
             return Frequency(UNKNOWN)
-        kind, why = self.project.frequency(f"{self.module}.{key}" if self.module else key)
-        return Frequency(kind, why)
+        return Frequency(*self.project.frequency(f"{self.module}.{key}" if self.module else key))
+
+    def elsewhere(self, function: FunctionNode) -> Frequency | None:
+        """How often the project's other modules run ``function`` (a module-level function
+        or a method of a module-level class); None when none calls it or there is no project."""
+        self.index()
+        key = self.key(function) if self.project is not None else None
+        if key is None:
+            return None
+        found = self.project.callers_frequency(f"{self.module}.{key}" if self.module else key, elsewhere=self.module)
+        return Frequency(*found) if found is not None else None
+
+    def one_shot(self, function: FunctionNode) -> bool:
+        """Whether ``function`` runs once for where it is called from (import time, ``main``,
+        start-up code; with the project, in every module that calls it): a failure there
+        ends the process. Not a function that is memoized (run again after a failure) or a test."""
+        self.index()
+        decorators = {self._decorator_name(item): item for item in function.decorator_list}
+        return not self._marked_once(function, decorators) and self.of(function).kind == ONCE
+
+    @staticmethod
+    def _marked_once(function: FunctionNode, decorators: dict) -> bool:
+        """Once by its own marks: memoized (once per arguments), decorated ``run_once``, a test."""
+        return bool(decorators.keys() & MEMOIZERS) or any("once" in (name or "").lower() for name in decorators) or (
+            function.name.startswith("test")
+        )
 
     def _instances(self, owner: ast.ClassDef, visiting: set) -> Frequency:
         """``__init__``: once only for a class made once, at set-up, and never subclassed here.

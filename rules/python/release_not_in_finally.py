@@ -98,7 +98,10 @@ class ReleaseNotInFinally(ResourceRule):
     One-shot code is not checked either: a function that runs only once (every
     mention of it in the module is a call, outside any loop, at module level, in the
     `if __name__ == "__main__":` block or from such a function, so
-    `asyncio.run(main())` counts; calls from other modules are not seen), entry points
+    `asyncio.run(main())` counts) or, checked in its project, that every module calling
+    it calls that way (a helper that start-up scripts call: see OOM205 for how the
+    project's callers count; a memoized function is no such code: it runs again after
+    a failure), entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
