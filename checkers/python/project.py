@@ -757,7 +757,7 @@ class ProjectIndex:
     def local_frequency(self, module: str, key: str) -> tuple[str, str] | None:
         """How often a function (``name`` or ``Class.name``) of a summarized module runs as
         its module shows it, None when the module does not decide. Worked out when first
-        asked (only OOM205's questions about callers need it), from the module's file."""
+        asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
             self._local_runs[module] = _local_runs(self._paths.get(module))
         return self._local_runs[module].get(key)

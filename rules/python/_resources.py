@@ -5,7 +5,9 @@ Candidates are collected cheaply while the engine walks (``visit_call``): calls 
 qualified name is in the table (an archive over a file object excepted), or
 ``X.acquire()``, ``X.getconn()``, ``X.connect()``. Only functions holding one are
 analysed, once, when a rule first asks for its ``reports`` (in ``finish``), unless they
-acquire for their caller or run only once (``ModuleFacts.runs_once``):
+acquire for their caller or run only once (``ModuleFacts.runs_once``, unless the
+project's other modules run them many times; or, asked only of a function with a
+finding, :meth:`oomlint.python.runs.Runs.one_shot`, which hears the project's callers):
 
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
