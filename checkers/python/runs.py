@@ -26,7 +26,10 @@ module-level class the module does not make, that is unknown here is asked of th
 project index when the file is checked in its project
 (:meth:`oomlint.python.project.ProjectIndex.frequency`): its callers (the class's, for
 ``__init__``) in the other modules decide, by the same rules (a call in a loop or from code that runs many times:
-many; only at import time, from ``main`` or from set-up: once).
+many; only at import time, from ``main`` or from set-up: once). One the module runs once
+is asked too: the other modules' callers may run it more often. One that no module can
+import (a file in a folder whose name is no identifier), never named in its module nor
+called by the project, runs once: a person runs it by hand.
 
 Computed once per file on first use (:func:`runs_of`), from the tree, after the walk:
 only files where a rule asks pay for it.
@@ -117,6 +120,8 @@ class Runs:
         self.self_built: set[ast.ClassDef] = set()
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
+        self.named: set[str] = set()
+        """The names the module reads (``Thread(target=worker)`` names ``worker``)."""
 
     def of(self, function: FunctionNode) -> Frequency:
         """How often ``function``, a function or method of this module, runs."""
@@ -173,7 +178,21 @@ class Runs:
         key = self.key(function) if self.project is not None else None
         if key is None:
             return Frequency(UNKNOWN)
+        if self._by_hand(info) and self.elsewhere(function) is None:
+            return Frequency(ONCE)
         return Frequency(*self.project.frequency(f"{self.module}.{key}" if self.module else key))
+
+    def _by_hand(self, info: _Def) -> bool:
+        """A module-level function, undecorated and never named in its module, of a file
+        that no module can import (a folder or file name that is no identifier:
+        ``.claude/skills/filter-benchmark/``, ``dev-tool.py``): only a person runs it, by
+        hand (a developer's shell, a tool), once per run, unless the project calls it."""
+        function = info.node
+        return (
+            info.owner is None and info.outer is None and not function.decorator_list
+            and function.name not in self.named
+            and not all(part.isidentifier() for part in self.module.split("."))
+        )
 
     def elsewhere(self, function: FunctionNode) -> Frequency | None:
         """How often the project's other modules run ``function`` (a module-level function
@@ -308,6 +327,8 @@ class _Indexer:
             else:
                 if isinstance(node, ast.Call):
                     self.call(node, frames, in_loop)
+                elif isinstance(node, ast.Name):
+                    self.runs.named.add(node.id)
                 push(ast.iter_child_nodes(node))
 
     def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
