@@ -121,7 +121,9 @@ class Runs:
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
         self.named: set[str] = set()
-        """The names the module reads (``Thread(target=worker)`` names ``worker``)."""
+        """The names and attributes the module reads other than as a call's callee
+        (``Thread(target=worker)``, ``loaders = [self.load]``): a function handed on as a
+        value runs whenever its holder calls it."""
 
     def of(self, function: FunctionNode) -> Frequency:
         """How often ``function``, a function or method of this module, runs."""
@@ -173,8 +175,12 @@ class Runs:
             return Frequency(ONCE)
         if sites:
             here = self._combine(sites, visiting)
+            if here.kind != ONCE:
+                return here
+            if function.name in self.named:
+                return Frequency(UNKNOWN)  # also handed on as a value: its holder's calls are not seen
             # Once as this module shows it: unless the other modules call it more often.
-            return (self.elsewhere(function) or here) if here.kind == ONCE else here
+            return self.elsewhere(function) or here
         key = self.key(function) if self.project is not None else None
         if key is None:
             return Frequency(UNKNOWN)
@@ -324,11 +330,19 @@ class _Indexer:
                 head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
                 push(head)
                 push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+            elif isinstance(node, ast.Call):
+                self.call(node, frames, in_loop)
+                callee = node.func
+                if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
+                    push([callee.value] if isinstance(callee, ast.Attribute) else [])
+                    push([*node.args, *node.keywords])
+                else:
+                    push(ast.iter_child_nodes(node))
             else:
-                if isinstance(node, ast.Call):
-                    self.call(node, frames, in_loop)
-                elif isinstance(node, ast.Name):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     self.runs.named.add(node.id)
+                elif _own_attribute(node):
+                    self.runs.named.add(node.attr)
                 push(ast.iter_child_nodes(node))
 
     def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
@@ -405,6 +419,14 @@ def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def])
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
             return statement
     return None
+
+
+def _own_attribute(node: ast.AST) -> bool:
+    """``self.load`` or ``cls.load`` read (a method handed on when not called)."""
+    return (
+        isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+        and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+    )
 
 
 def _bounded(node: ast.AST, module_bindings) -> bool:
