@@ -106,7 +106,11 @@ class ReleaseNotInFinally(ResourceRule):
     call only that way (a helper that a container's start script calls at import time;
     see OOM205 for how the project's callers count). A function the module runs once
     but another module runs many times (a request handler calls it too) is checked;
-    a memoized one is no one-shot code: it runs again after a failure. Entry points
+    a memoized one is no one-shot code: it runs again after a failure, nor is one also
+    handed on as a value (`LOADERS = {".txt": load_text}`). Code a person runs by hand
+    counts too: a module-level function of a file no module can import (a folder or file
+    name that is no identifier, `tools/query-bench/`), never named in its module nor called
+    by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
