@@ -1159,10 +1159,19 @@ class ProjectIndex:
         local = self.local_frequency(summary.name, rest) if summary is not None else None
         if local is not None:
             return local
+        return self.callers_frequency(qualified, depth, visiting) or (UNKNOWN, "")
+
+    def callers_frequency(
+        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), elsewhere: str = ""
+    ) -> tuple[str, str] | None:
+        """How often the project function ``qualified`` runs as its callers (outside the
+        module ``elsewhere``) show it, by the rules of :meth:`frequency`; None without callers."""
         if depth > _MAX_DEPTH or qualified in visiting:
             return UNKNOWN, ""
         found: dict[str, tuple[str, str]] = {}
         for module, caller, in_loop in self.callers(qualified):
+            if module == elsewhere:
+                continue
             name = f"{module}.{caller}" if caller else module
             if caller is None:
                 kind, why = ONCE, ""
@@ -1173,12 +1182,12 @@ class ProjectIndex:
                 if kind in (MANY, PER_INSTANCE):
                     why = f"is called from '{name}', which {why}"
             found.setdefault(kind, (kind, why))
-        return next((found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found), (UNKNOWN, ""))
+        return next((found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found), None)
 
     def local_frequency(self, module: str, key: str) -> tuple[str, str] | None:
         """How often a function (``name`` or ``Class.name``) of a summarized module runs as
         its module shows it, None when the module does not decide. Worked out when first
-        asked (only OOM205's questions about callers need it), from the module's file."""
+        asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
             self._local_runs[module] = _local_runs(self._paths.get(module))
         return self._local_runs[module].get(key)

@@ -27,7 +27,10 @@ module-level class the module does not make, that is unknown here is asked of th
 project index when the file is checked in its project
 (:meth:`oomlint.python.project.ProjectIndex.frequency`): its callers (the class's, for
 ``__init__``) in the other modules decide, by the same rules (a call in a loop or from code that runs many times:
-many; only at import time, from ``main`` or from set-up: once).
+many; only at import time, from ``main`` or from set-up: once). One the module runs once
+is asked too: the other modules' callers may run it more often. One that no module can
+import (a file in a folder whose name is no identifier), never named in its module nor
+called by the project, runs once: a person runs it by hand.
 
 Computed once per file on first use (:func:`runs_of`), from the tree, after the walk:
 only files where a rule asks pay for it.
@@ -122,6 +125,10 @@ class Runs:
         self.self_built: set[ast.ClassDef] = set()
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
+        self.named: set[str] = set()
+        """The names and attributes the module reads other than as a call's callee
+        (``Thread(target=worker)``, ``loaders = [self.load]``): a function handed on as a
+        value runs whenever its holder calls it."""
 
     def of(self, function: FunctionNode) -> Frequency:
         """How often ``function``, a function or method of this module, runs."""
@@ -159,9 +166,7 @@ class Runs:
         function = info.node
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
-        if decorators.keys() & MEMOIZERS or any("once" in (name or "").lower() for name in decorators):
-            return Frequency(ONCE)
-        if function.name.startswith("test"):
+        if self._marked_once(function, decorators):
             return Frequency(ONCE)
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
@@ -174,12 +179,56 @@ class Runs:
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
         if sites:
-            return self._combine(sites, visiting)
+            here = self._combine(sites, visiting)
+            if here.kind != ONCE:
+                return here
+            if function.name in self.named:
+                return Frequency(UNKNOWN)  # also handed on as a value: its holder's calls are not seen
+            # Once as this module shows it: unless the other modules call it more often.
+            return self.elsewhere(function) or here
         key = self.key(function) if self.project is not None else None
         if key is None:
             return Frequency(UNKNOWN)
-        kind, why = self.project.frequency(f"{self.module}.{key}" if self.module else key)
-        return Frequency(kind, why)
+        if self._by_hand(info) and self.elsewhere(function) is None:
+            return Frequency(ONCE)
+        return Frequency(*self.project.frequency(f"{self.module}.{key}" if self.module else key))
+
+    def _by_hand(self, info: _Def) -> bool:
+        """A module-level function, undecorated and never named in its module, of a file
+        that no module can import (a folder or file name that is no identifier:
+        ``.claude/skills/filter-benchmark/``, ``dev-tool.py``): only a person runs it, by
+        hand (a developer's shell, a tool), once per run, unless the project calls it."""
+        function = info.node
+        return (
+            info.owner is None and info.outer is None and not function.decorator_list
+            and function.name not in self.named
+            and not all(part.isidentifier() for part in self.module.split("."))
+        )
+
+    def elsewhere(self, function: FunctionNode) -> Frequency | None:
+        """How often the project's other modules run ``function`` (a module-level function
+        or a method of a module-level class); None when none calls it or there is no project."""
+        self.index()
+        key = self.key(function) if self.project is not None else None
+        if key is None:
+            return None
+        found = self.project.callers_frequency(f"{self.module}.{key}" if self.module else key, elsewhere=self.module)
+        return Frequency(*found) if found is not None else None
+
+    def one_shot(self, function: FunctionNode) -> bool:
+        """Whether ``function`` runs once for where it is called from (import time, ``main``,
+        start-up code; with the project, in every module that calls it): a failure there
+        ends the process. Not a function that is memoized (run again after a failure) or a test."""
+        self.index()
+        decorators = {self._decorator_name(item): item for item in function.decorator_list}
+        return not self._marked_once(function, decorators) and self.of(function).kind == ONCE
+
+    @staticmethod
+    def _marked_once(function: FunctionNode, decorators: dict) -> bool:
+        """Once by its own marks: memoized (once per arguments), decorated ``run_once``, a test."""
+        return bool(decorators.keys() & MEMOIZERS) or any("once" in (name or "").lower() for name in decorators) or (
+            function.name.startswith("test")
+        )
 
     def instances(self, owner: ast.ClassDef) -> Frequency:
         """How many instances of ``owner``, a class of this module, are made: ``ONCE`` for
@@ -301,9 +350,19 @@ class _Indexer:
                 head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
                 push(head)
                 push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+            elif isinstance(node, ast.Call):
+                self.call(node, frames, in_loop)
+                callee = node.func
+                if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
+                    push([callee.value] if isinstance(callee, ast.Attribute) else [])
+                    push([*node.args, *node.keywords])
+                else:
+                    push(ast.iter_child_nodes(node))
             else:
-                if isinstance(node, ast.Call):
-                    self.call(node, frames, in_loop)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    self.runs.named.add(node.id)
+                elif _own_attribute(node):
+                    self.runs.named.add(node.attr)
                 push(ast.iter_child_nodes(node))
 
     def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
@@ -380,6 +439,14 @@ def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def])
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
             return statement
     return None
+
+
+def _own_attribute(node: ast.AST) -> bool:
+    """``self.load`` or ``cls.load`` read (a method handed on when not called)."""
+    return (
+        isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+        and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+    )
 
 
 def _bounded(node: ast.AST, module_bindings) -> bool:

@@ -5,7 +5,9 @@ Candidates are collected cheaply while the engine walks (``visit_call``): calls 
 qualified name is in the table (an archive over a file object excepted), or
 ``X.acquire()``, ``X.getconn()``, ``X.connect()``. Only functions holding one are
 analysed, once, when a rule first asks for its ``reports`` (in ``finish``), unless they
-acquire for their caller or run only once (``ModuleFacts.runs_once``):
+acquire for their caller or run only once (``ModuleFacts.runs_once``, unless the
+project's other modules run them many times; or, asked only of a function with a
+finding, :meth:`oomlint.python.runs.Runs.one_shot`, which hears the project's callers):
 
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
@@ -194,6 +196,10 @@ CHECKOUT_RELEASES = {
     "connect": ("close", "release"),  # c = X.connect() -> c.close() / c.release()
     "raw_connection": ("close",),  # c = engine.raw_connection() (SQLAlchemy: the DBAPI connection) -> c.close()
 }
+# ``connect`` functions whose connection holds nothing: PyHive's Presto (and Trino, its
+# subclass) ``Connection`` is documented as a stateless factory of cursors ("Presto does
+# not have a notion of a persistent connection"), and its ``close()`` does nothing.
+STATELESS_CONNECTS = frozenset({"pyhive.presto.connect", "pyhive.trino.connect"})
 # Method acquires whose release depends on what the receiver was made by.
 RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
 # ``P.<method>(c)`` gives ``c`` back.
@@ -222,6 +228,10 @@ NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type
 KEEPS_RECEIVER = frozenset({"cursor"})
 # Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
 EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
+# Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
+# names of that exception.
+WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
+OS_ERRORS = frozenset({"OSError", "IOError", "EnvironmentError"})
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
 # Functions that read or write a file they are given and keep nothing of it: passing a
@@ -585,7 +595,8 @@ class ResourceAnalysis:
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last in self.methods and kind is ast.Attribute:
-            if last != "connect" or not node.args:  # sock.connect(address) returns None
+            # ``sock.connect(address)`` returns None.
+            if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
                 acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
         if acquire is None:
             return
@@ -703,8 +714,9 @@ class ResourceAnalysis:
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
                     "acquire" in function.name.lower() and not is_context_manager
                 )
-                runs_once = function in self.one_shot or facts.runs_once(function)
-                if acquires_for_caller or any(map(_not_real, function.decorator_list)) or runs_once:
+                if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
+                    continue
+                if facts.runs_once(function) and not _repeated_elsewhere(self.context, function):
                     continue
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
@@ -714,9 +726,10 @@ class ResourceAnalysis:
                     self.model.parent,
                     functools.partial(self.lent, scope=scope),
                 )
-                self._reports.extend(_analyse(
-                    function, acquires, lends, function in self.fixtures, self, repeats, names
-                ))
+                found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
+                # Only now (few functions get here): whether the project shows it runs once.
+                if found and not runs_of(self.context).one_shot(function):
+                    self._reports.extend(found)
         return [report for report in self._reports if report.code == code]
 
 
@@ -738,6 +751,13 @@ def _scope(fixture: FunctionNode) -> str | None:
         if isinstance(scope, ast.Constant):
             return scope.value
     return None
+
+
+def _repeated_elsewhere(context: FileContext, function: FunctionNode) -> bool:
+    """Whether the project's other modules run ``function``, which its module runs once,
+    many times or once per instance (a start-up helper that a request handler calls too)."""
+    elsewhere = runs_of(context).elsewhere(function)
+    return elsewhere is not None and elsewhere.kind in (MANY, PER_INSTANCE)
 
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
@@ -1664,6 +1684,8 @@ class _PathScan:
         self.finally_depth = 0
         self.catching_depth = 0
         """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
+        self.os_error_depth = 0
+        """Enclosing ``try`` bodies with a handler of ``OSError``: what a write raises."""
         self.handler_depth = 0
         """Enclosing error paths (``except`` clauses, blocks ending in ``raise``)."""
         self.loop_depth = 0
@@ -1744,6 +1766,9 @@ class _PathScan:
     def simple(self, node: ast.stmt, state: int) -> int | None:
         resource = self.resource
         nodes = list(_own_nodes(node))
+        if isinstance(node, ast.AnnAssign):  # a local variable's annotation is never evaluated
+            annotation = set(map(id, _own_nodes(node.annotation)))
+            nodes = [item for item in nodes if id(item) not in annotation]
         if any(id(item) in resource.releases for item in nodes):
             self.note_release(nodes)
             return CLOSED
@@ -1756,7 +1781,8 @@ class _PathScan:
         if isinstance(node, ast.Raise):
             return None
         if isinstance(node, ast.Continue):
-            if self.acquire_loop_depth is not None and self.loop_depth > self.acquire_loop_depth:
+            # The next round of a loop around the acquire acquires again; a loop inside it goes on holding it.
+            if self.acquire_loop_depth is not None and self.loop_depth <= self.acquire_loop_depth:
                 self.expose(f"the continue at line {node.lineno}")
             return None
         if isinstance(node, ast.Break):
@@ -1773,8 +1799,16 @@ class _PathScan:
             self.note_raising([item for expr in expressions for item in _own_nodes(expr)])
 
     def note_raising(self, nodes: list[ast.AST]) -> None:
-        """Expose the resource to the first of ``nodes`` that can raise."""
-        raising = _first_raising([item for item in nodes if self.can_raise(item)], self.in_fixture)
+        """Expose the resource to the first of ``nodes`` that can raise. A write to the
+        resource or one of its streams (``proc.stdin.write(data)``) raises ``OSError`` (a
+        broken pipe, a full disk): a handler of it catches what the write raises."""
+        candidates = [item for item in nodes if self.can_raise(item)]
+        if self.os_error_depth:
+            writes = [item for item in candidates if _writes_to(item, self.resource.name)]
+            if writes and not self.finally_depth:
+                self.raise_points += 1  # caught: the handler is followed holding it
+            candidates = [item for item in candidates if item not in writes]
+        raising = _first_raising(candidates, self.in_fixture)
         if raising is not None:
             self.expose(_cause(raising), exception=True)
 
@@ -1856,10 +1890,13 @@ class _PathScan:
             self.finally_depth -= 1
             return None if _merge(*ends) is None else CLOSED
         catching = any(_catches_everything(handler, self.in_coroutine) for handler in node.handlers)
+        catching_os_errors = any(map(_catches_os_error, node.handlers))
         raised_before = self.raise_points
         self.catching_depth += catching
+        self.os_error_depth += catching_os_errors
         body_end = self.block(node.body, state)
         self.catching_depth -= catching
+        self.os_error_depth -= catching_os_errors
         # The handlers run after something raised: held there only if it was held where it raised.
         raised_holding = OPEN if self.raise_points > raised_before else None
         handler_entry = _merge(None if state == OPEN else state, raised_holding)
@@ -1902,6 +1939,25 @@ def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool) -> bool:
     caught = {"BaseException"} if in_coroutine else {"BaseException", "Exception"}
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(kind is None or (isinstance(kind, ast.Name) and kind.id in caught) for kind in kinds)
+
+
+def _catches_os_error(handler: ast.ExceptHandler) -> bool:
+    """``except OSError:`` (or its old names ``IOError``, ``EnvironmentError``), alone or in a tuple."""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(kind, ast.Name) and kind.id in OS_ERRORS for kind in kinds)
+
+
+def _writes_to(node: ast.AST, name: str | None) -> bool:
+    """``f.write(data)``, ``proc.stdin.write(data)``, ``sock.sendall(data)``: a write to the
+    resource held in ``name`` or to one of its streams."""
+    if name is None or not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    if node.func.attr not in WRITE_METHODS:
+        return False
+    target = node.func.value
+    while isinstance(target, ast.Attribute):
+        target = target.value
+    return isinstance(target, ast.Name) and target.id == name
 
 
 def _walk(body: list[ast.stmt]):

@@ -11,8 +11,9 @@ class ReleaseNotInFinally(ResourceRule):
     Flags a resource that a function acquires and releases itself, when something
     between the acquire and the release can leave the function with the resource still
     held: a statement that can raise (a call, an `await`, a subscript, `raise`,
-    `assert`, a `yield`), an early `return`, a `continue` to the next iteration, or the
-    end of the function on a path that skips the release. Reported at the acquire, with
+    `assert`, a `yield`), an early `return`, a `continue` to the next round of a loop
+    around the acquire (the next round acquires again; a `continue` of a loop inside it
+    goes on holding it), or the end of the function on a path that skips the release. Reported at the acquire, with
     the release that can be skipped and what skips it. An early `return` (or
     `continue`) that skips the release is reported here, not as OOM202: the function
     does release the resource, on its normal path only.
@@ -65,7 +66,10 @@ class ReleaseNotInFinally(ResourceRule):
       `except BaseException:`): its body's exceptions go to the handler, which is
       followed like any other code, so one that releases and re-raises is safe.
       `except Exception:` counts too, except in a coroutine, where cancellation
-      (`asyncio.CancelledError`) is no `Exception`;
+      (`asyncio.CancelledError`) is no `Exception`. A handler of `OSError` (or
+      `IOError`, `EnvironmentError`) catches what a write to the resource or one of its
+      streams raises (`proc.stdin.write(data)`, `sock.sendall(data)`, `f.flush()`,
+      `proc.stdin.close()`: a broken pipe, a full disk);
     - a resource the normal path hands over (returns, yields, stores, captures in a
       closure) and that the function releases only on error paths (an `except`
       clause, or a block that ends in `raise`): that is cleanup before failing.
@@ -98,7 +102,15 @@ class ReleaseNotInFinally(ResourceRule):
     One-shot code is not checked either: a function that runs only once (every
     mention of it in the module is a call, outside any loop, at module level, in the
     `if __name__ == "__main__":` block or from such a function, so
-    `asyncio.run(main())` counts; calls from other modules are not seen), entry points
+    `asyncio.run(main())` counts) and, checked in its project, that the other modules
+    call only that way (a helper that a container's start script calls at import time;
+    see OOM205 for how the project's callers count). A function the module runs once
+    but another module runs many times (a request handler calls it too) is checked;
+    a memoized one is no one-shot code: it runs again after a failure, nor is one also
+    handed on as a value (`LOADERS = {".txt": load_text}`). Code a person runs by hand
+    counts too: a module-level function of a file no module can import (a folder or file
+    name that is no identifier, `tools/query-bench/`), never named in its module nor called
+    by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
@@ -109,7 +121,7 @@ class ReleaseNotInFinally(ResourceRule):
     the leak cannot accumulate.
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
-    comparisons, `isinstance`/`len`-style builtins, logging calls
+    comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, and `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
     container emptied). Not checked:

@@ -131,7 +131,9 @@ class ResourceNeverReleased(ResourceRule):
     - what owns no OS resource or that nobody else can reach: an archive or compressed
       file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
       `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
-      memory, and a lock the function makes itself and never hands to anyone;
+      memory, a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
+      as a stateless factory of cursors, its `close()` does nothing), and a lock the
+      function makes itself and never hands to anyone;
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
       `X.release()`, where the lock only lets something run once (a shutdown that
       must not start twice);
@@ -140,7 +142,8 @@ class ResourceNeverReleased(ResourceRule):
       lock `X` is what is held), it is no checkout to give back;
     - a resource got from another that the function made (`session = cluster.connect()`
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
-    - one-shot code: a function that runs only once (see OOM201), every function of a
+    - one-shot code: a function that runs only once, as its module and the project's
+      other modules show (see OOM201), every function of a
       migration (Django `class Migration`, an Alembic revision);
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
