@@ -122,3 +122,18 @@ def test_followed_through_functions_modules_and_base_classes_and_recursion():
     assert index.lends("app.helpers.send", 0, borrowing) == Lent(True, frozenset())
     assert index.lends("app.helpers.save", 2, borrowing) is None
     assert index.lends("app.helpers.missing", 0, borrowing) is None
+
+
+def test_a_function_whose_first_call_is_in_a_comprehension_is_summarized_as_the_function():
+    """A comprehension's calls are its function's: the facts are the function's, read in
+    the function's scope (its parameters), not the comprehension's."""
+    summary = summary_of(
+        """
+        import json
+
+        def documents(session, urls):
+            return [json.loads(session.get(url).content) for url in urls]
+        """
+    )
+    assert summary.calls == {"documents": {"json.loads": True}}
+    assert summary.lends == {"documents": [["session", True, False, ["get"], []], ["urls", True, False, [], []]]}

@@ -292,7 +292,7 @@ class Summarizer:
         if callee is not None:
             self._calls.append((key, node, callee))
         if key is not None:
-            self._scopes.setdefault(key, model.scope)
+            self._scopes.setdefault(key, self._function_scope())
             self._note_flow(node, key)
             if callee is not None:
                 self._note_arguments(node, key, callee)
@@ -315,7 +315,7 @@ class Summarizer:
     def visit_Return(self, node: ast.Return) -> None:
         key = self._function_key()
         if key is not None:
-            self._scopes.setdefault(key, self.model.scope)
+            self._scopes.setdefault(key, self._function_scope())
         if key is None or node.value is None or _is_none(node.value):
             return
         if key not in self._returns and self._shares_result(self.model.scope.node):
@@ -344,7 +344,7 @@ class Summarizer:
         if self.model.scope is not self.model.module_scope:
             key = self._function_key()
             if key is not None:
-                self._scopes.setdefault(key, self.model.scope)
+                self._scopes.setdefault(key, self._function_scope())
             return
         if len(node.targets) != 1:
             return
