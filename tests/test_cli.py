@@ -161,6 +161,22 @@ def test_internal_failure_is_reported_and_exits_2(project, monkeypatch, capsys):
     assert err == "oomlint: internal error while checking a.py: RuntimeError: rule bug\n"
 
 
+def test_an_index_that_cannot_be_made_is_an_internal_error_per_file_not_a_traceback(project, monkeypatch, capsys):
+    """With workers, the index is made once before they start: a bug there is reported
+    like any other internal failure, for each file whose check needs the index."""
+    root = project({f"m{number:02}.py": "x = 1\n" for number in range(20)})
+
+    def explode(path, rules, cache=None):
+        raise RuntimeError("index bug")
+
+    monkeypatch.setattr(cli.engine, "project_for", explode)
+    monkeypatch.chdir(root)
+    assert cli.main(["-j", "2", "."]) == 2
+    out, err = capsys.readouterr()
+    assert out == "No findings (20 files checked).\n"
+    assert err.splitlines() == [f"oomlint: internal error while checking m{number:02}.py: RuntimeError: index bug" for number in range(20)]
+
+
 # ------------------------------------------------------- day-to-day flags
 
 TWO = UNBOUNDED + UNBOUNDED.replace("def f", "def g").replace("import functools\n", "")

@@ -298,7 +298,10 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
         # Made once, here, and handed to every worker (not made again in each).
         for target, _, _, folder in tasks:
             if target.kind == "file" and language_of(target.path) == "python":
-                engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
+                try:
+                    engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
+                except Exception:  # a bug: each file's check makes the index again and reports it, file by file
+                    break
     return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects())))
 
 
