@@ -813,6 +813,8 @@ class ProjectIndex:
         self.files: dict[str, str] = {}
         """Modules of the project not summarized yet, by name: their paths. A rule that
         follows a name into one (a base class, a re-export) has it summarized then."""
+        self.follows: frozenset[str] = frozenset()
+        """The qualified names of the callables the rules follow (``sqlite3.connect``)."""
         self.followed_modules: frozenset[str] = frozenset()
         """The first parts of the names the rules follow (``sqlite3`` of ``sqlite3.connect``)."""
         self.modules: dict[str, ModuleSummary] = {}
@@ -931,8 +933,8 @@ class ProjectIndex:
         returns nothing it can follow) that makes it. ``element`` picks a tuple element.
         With ``shared``, also through functions that give every caller the same object
         (a memoized ``get_redis()``): what it is, not whether the caller owns it."""
-        if depth > _MAX_DEPTH:
-            return qualified
+        if depth > _MAX_DEPTH or qualified in self.follows:
+            return qualified  # ``requests.Session`` is what rules know, also where the project vendors ``requests``
         # A module the index passed over calls nothing that leads where rules follow: not
         # loaded, unless the name goes on through a module rules follow (``deps.sqlite3.connect``
         # after ``from app.deps import sqlite3``): it may re-export it.
@@ -1432,6 +1434,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     modification times), the last run's choice is read from the cache instead."""
     follows = frozenset(follows)
     index = ProjectIndex(root, cache)
+    index.follows = follows
     index.followed_modules = frozenset(name.partition(".")[0] for name in follows if "." in name) - {"builtins"}
     # Test code is not checked (unless ``test-files`` says otherwise), and production code
     # does not import it: its helpers lead nowhere a finding is.
