@@ -149,6 +149,24 @@ def test_a_framework_makes_its_middleware_once_per_process():
     }
 
 
+def test_a_lazy_set_up_runs_once_however_often_its_function_does():
+    """``if not hasattr(SETTINGS, "x"):`` whose body sets ``SETTINGS.x``: what it calls runs
+    once; a test the body does not answer, or ``self``'s attribute, says nothing."""
+    source = (
+        "class Settings:\n    pass\n\n\nSETTINGS = Settings()\n\n\n"
+        "def load_schemata():\n    pass\n\n\ndef load_index():\n    pass\n\n\ndef load_page():\n    pass\n\n\n"
+        "def resolver():\n    if not hasattr(SETTINGS, 'resolver'):\n        SETTINGS.resolver = load_schemata()\n"
+        "    if SETTINGS.index is None:\n        load_index()\n    return SETTINGS.resolver\n\n\n"
+        "class Page:\n    def body(self):\n        if self.cached is None:\n            self.cached = load_page()\n        return self.cached\n\n\n"
+        "def view(request):\n    Page().body()\n    return resolver()\n"
+    )
+    found = frequencies(source)
+    assert found["load_schemata"] == (ONCE, "")
+    assert found["load_index"] == (MANY, "is called from 'resolver', which is called from 'view', which handles every request")
+    assert found["load_page"] == (UNKNOWN, "")  # not once: per instance of Page, whose callers decide
+    assert found["resolver"] == (MANY, "is called from 'view', which handles every request")
+
+
 def test_the_module_walk_is_not_recursive():
     """Asked after the engine's walk, outside its raised recursion limit: generated code
     nests deeper than Python's default allows."""

@@ -216,10 +216,16 @@ class ModuleFacts:
                     if _root_name(statement.value) in _CLI_MODULES:
                         command_line.add(target.id)  # ``app = typer.Typer()``
         self.constants -= rebound
-        # ``@cli.command()`` on a group the module made with click or typer.
-        for function in self.functions.values():
-            if any(_root_name(item) in command_line for item in function.decorator_list):
-                self.entry_points.add(function)
+        # ``@cli.command()`` on a group the module made with click or typer, and on its
+        # subgroups (``@cli.group() def plugins``, then ``@plugins.command()``).
+        found = True
+        while found:
+            found = False
+            for function in self.functions.values():
+                if function.name not in command_line and any(_root_name(item) in command_line for item in function.decorator_list):
+                    self.entry_points.add(function)
+                    command_line.add(function.name)
+                    found = True
         self._once: dict[ast.AST, bool] = {}
         self._module = module
         self._references: dict[FunctionNode, list[Reference]] | None = None

@@ -6,7 +6,8 @@ The module answers first:
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
   (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
   (``run_once``), a function called only at module level (``if __name__ ==
-  "__main__":`` included) or from functions that run once, the ``__init__`` of a class
+  "__main__":`` included) or from functions that run once, or only from a lazy set-up
+  block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs);
 - many, shown by the module: a request or task handler (a route, view or task
@@ -41,7 +42,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import FunctionNode, builds_own_instance
+from oomlint.python.astutil import FunctionNode, builds_own_instance, last_name
 from oomlint.python.checker import FileContext
 from oomlint.python.semantic import SemanticModel
 
@@ -83,6 +84,8 @@ class _Site:
 
     caller: FunctionNode | ast.Lambda | None
     in_loop: bool
+    set_up: bool = False
+    """In a lazy set-up block (``if not hasattr(SETTINGS, "x"): ...; SETTINGS.x = ...``)."""
 
 
 @dataclass(eq=False)
@@ -273,6 +276,8 @@ class Runs:
                 frequency = Frequency(MANY, "is called from a lambda")
             elif site.in_loop:
                 frequency = Frequency(MANY, f"is called in a loop in '{caller.name}'")
+            elif site.set_up:
+                frequency = Frequency(ONCE)
             else:
                 frequency = self._frequency(caller, visiting)
                 if frequency.kind in (MANY, PER_INSTANCE):
@@ -293,6 +298,36 @@ class Runs:
         if isinstance(target, ast.Name):
             parts.append(target.id)
         return ".".join(reversed(parts)) or None
+
+
+def _lazy_set_up(node: ast.If) -> bool:
+    """``if not hasattr(SETTINGS, "resolver"):`` (or ``if Cache.table is None:``, ``if not
+    Cache.table:``) whose body sets that attribute: the body runs once for the object, not
+    on every call (``self``'s: once per instance, not counted)."""
+    test = node.test
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    operand = test.operand if negated else None
+    if negated and isinstance(operand, ast.Call) and last_name(operand.func) == "hasattr" and len(operand.args) == 2:
+        holder, name = operand.args
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return False
+        target = (ast.dump(holder), name.value)
+    elif negated and isinstance(operand, ast.Attribute):
+        target = (ast.dump(operand.value), operand.attr)
+    elif (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Attribute) and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    ):
+        target = (ast.dump(test.left.value), test.left.attr)
+    else:
+        return False
+    if target[0] == ast.dump(ast.Name("self", ast.Load())):
+        return False
+    return any(
+        isinstance(item, ast.Attribute) and isinstance(item.ctx, ast.Store) and (ast.dump(item.value), item.attr) == target
+        for statement in node.body
+        for item in ast.walk(statement)
+    )
 
 
 def _per_test_fixture(decorator: ast.expr | None) -> bool:
@@ -325,20 +360,20 @@ class _Indexer:
     def walk(self, module: ast.Module) -> None:
         """Iterative: generated code nests deeper than the recursion limit allows outside
         the engine's walk. The order does not matter: a function is noted before its body."""
-        stack = [(node, (), None, False) for node in module.body]
+        stack = [(node, (), None, False, False) for node in module.body]
         while stack:
-            node, frames, owner, in_loop = stack.pop()
+            node, frames, owner, in_loop, set_up = stack.pop()
 
-            def push(children, frames=frames, owner=owner, in_loop=in_loop):
-                stack.extend((child, frames, owner, in_loop) for child in children if child is not None)
+            def push(children, frames=frames, owner=owner, in_loop=in_loop, set_up=set_up):
+                stack.extend((child, frames, owner, in_loop, set_up) for child in children if child is not None)
 
             caller = frames[-1].function if frames else None
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
                 push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], owner=None)
-                push(node.body, (*frames, _Frame(node)), None, False)
+                push(node.body, (*frames, _Frame(node)), None, False, False)
             elif isinstance(node, ast.Lambda):
-                push([node.body], (*frames, _Frame(node)), None, False)
+                push([node.body], (*frames, _Frame(node)), None, False, False)
             elif isinstance(node, ast.ClassDef):
                 push([*node.decorator_list, *node.bases, *node.keywords], owner=None)
                 self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
@@ -350,8 +385,11 @@ class _Indexer:
                 head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
                 push(head)
                 push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+            elif frames and isinstance(node, ast.If) and _lazy_set_up(node):
+                push([node.test, *node.orelse])
+                push(node.body, set_up=True)
             elif isinstance(node, ast.Call):
-                self.call(node, frames, in_loop)
+                self.call(node, frames, in_loop, set_up)
                 callee = node.func
                 if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
                     push([callee.value] if isinstance(callee, ast.Attribute) else [])
@@ -365,10 +403,10 @@ class _Indexer:
                     self.runs.named.add(node.attr)
                 push(ast.iter_child_nodes(node))
 
-    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool) -> None:
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> None:
         func = node.func
         caller = frames[-1].function if frames else None
-        site = _Site(caller, in_loop)
+        site = _Site(caller, in_loop, set_up)
         if in_loop:
             self.runs.looped.add(node)
         target = None
