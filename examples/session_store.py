@@ -1,7 +1,8 @@
 """Login sessions kept in Redis, as in the cache runbook's incident.
 
-Every login wrote a session key and bumped a per-user counter; nothing ever expired,
-so Redis memory grew with every user who ever logged in.
+Every login wrote a session key that nothing ever expired, so Redis memory grew with
+every login, long after the sessions had ended. (The per-user login counter is one hash
+field per account: it follows the users, not the traffic, and is not reported.)
 """
 
 import redis
