@@ -660,15 +660,26 @@ def _class_parameter(model: SemanticModel, function: ast.AST, parameter: ast.arg
         annotation = annotation.value
     if annotation is not None and (model.qualified_name(annotation) in CLASS_ANNOTATIONS or last_name(annotation) in CLASS_ANNOTATIONS):
         return True
-    for node in ast.walk(function):
-        if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and _is_name(node.value, name):
-            return True
-        if isinstance(node, ast.Call) and node.args and _is_name(node.args[0], name):
-            if model.qualified_name(node.func) == "builtins.issubclass":
-                return True
-        if isinstance(node, ast.ClassDef) and any(_is_name(base, name) for base in node.bases):
-            return True
-    return False
+    return name in _names_used_as_classes(model, function)
+
+
+def _names_used_as_classes(model: SemanticModel, function: ast.AST) -> frozenset[str]:
+    """The names ``function`` uses as classes (``p.__name__``, ``issubclass(p, ...)``, a
+    base class), worked out once per function and kept on its node (as pyflakes keeps a
+    node's parent): every argument of every call in it asks."""
+    found = getattr(function, "_oomlint_class_names", None)
+    if found is None:
+        names = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+                if model.qualified_name(node.func) == "builtins.issubclass":
+                    names.add(node.args[0].id)
+            elif isinstance(node, ast.ClassDef):
+                names.update(base.id for base in node.bases if isinstance(base, ast.Name))
+        found = function._oomlint_class_names = frozenset(names)
+    return found
 
 
 def _few_values_annotation(model: SemanticModel, annotation: ast.expr) -> bool:
@@ -689,10 +700,6 @@ def _few_values_annotation(model: SemanticModel, annotation: ast.expr) -> bool:
         and binding.kind == "class"
         and any(model.qualified_name(base) in ENUM_BASES for base in binding.node.bases)
     )
-
-
-def _is_name(expr: ast.AST, name: str) -> bool:
-    return isinstance(expr, ast.Name) and expr.id == name
 
 
 def cache_cleared(node: ast.Attribute) -> str | None:

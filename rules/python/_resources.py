@@ -716,8 +716,7 @@ class ResourceAnalysis:
                 )
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
                     continue
-                if facts.runs_once(function) and not _repeated_elsewhere(self.context, function):
-                    continue
+                once_here = facts.runs_once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
                 scope = self.scopes[function]
@@ -727,8 +726,11 @@ class ResourceAnalysis:
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
-                # Only now (few functions get here): whether the project shows it runs once.
-                if found and not runs_of(self.context).one_shot(function):
+                # Only now (few functions get here): whether the project shows it runs once,
+                # or runs many times what its module runs once.
+                if not found or (once_here and not _repeated_elsewhere(self.context, function)):
+                    continue
+                if not runs_of(self.context).one_shot(function):
                     self._reports.extend(found)
         return [report for report in self._reports if report.code == code]
 
