@@ -43,6 +43,7 @@ from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
 from oomlint.python.semantic import Scope, SemanticModel
 
 SUMMARY_FORMAT = "10"
+_WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
@@ -834,6 +835,7 @@ class ProjectIndex:
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
         self._called_from: set[str] = set()
         self._searched: set[str] = set()
+        self._words: dict[str, list[str]] | None = None
         """Last names whose callers were looked for in the files not summarized yet."""
         for path, summary in summaries:
             self.add(path, summary)
@@ -1091,10 +1093,8 @@ class ProjectIndex:
         last = qualified.rpartition(".")[2]
         if last not in self._searched and self.files:
             self._searched.add(last)
-            pattern = re.compile(rf"\b{re.escape(last)}\b")
-            for module, path in list(self.files.items()):
-                text = _source(path)
-                if text is not None and pattern.search(text) and module in self.files:
+            for module in self._mentions().get(last, ()):
+                if module in self.files:
                     self._load(self.files.pop(module))
         for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
             self._called_from.add(summary.name)
@@ -1105,6 +1105,17 @@ class ProjectIndex:
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
+
+    def _mentions(self) -> dict[str, list[str]]:
+        """The modules the index passed over, by each word their text holds: read once,
+        when a caller is first looked for, not once per name asked."""
+        if self._words is None:
+            self._words = {}
+            for module, path in self.files.items():
+                text = _source(path)
+                for word in set(_WORD.findall(text)) if text is not None else ():
+                    self._words.setdefault(sys.intern(word), []).append(module)
+        return self._words
 
     def passes_few_values(
         self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
