@@ -797,7 +797,7 @@ def _analyse(
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
-    resources = [resource for resource in resources if not _is_flag(resource, function)]
+    resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
         return reports
@@ -933,30 +933,22 @@ def _serves(resource: Resource, loops: list[ast.While]) -> bool:
     )
 
 
-def _is_flag(resource: Resource, function: FunctionNode) -> bool:
+def _is_flag(resource: Resource, function: FunctionNode, parent: Callable[[ast.AST], ast.AST | None]) -> bool:
     """``acquired = lock.acquire(blocking=False)`` only ever tested (``if not acquired:``):
     a lock's ``acquire`` returns whether it got the lock, not a checkout to give back."""
     if resource.lock_like or _method(resource.acquire) != "acquire" or resource.name is None:
         return False
-    uses = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id == resource.name and isinstance(node.ctx, ast.Load)]
-    tested = [
-        node
-        for test in ast.walk(function)
-        if isinstance(test, (ast.If, ast.While, ast.IfExp, ast.Assert))
-        for node in _truth_values(test.test)
-    ]
-    return bool(uses) and all(any(node is use for node in tested) for use in uses)
+    reads = [node for node in name_uses(resource.name, function) if isinstance(node.ctx, ast.Load)]
+    return bool(reads) and all(_read_as_truth(node, parent) for node in reads)
 
 
-def _truth_values(test: ast.expr):
-    """The names a test reads as truth values: ``x``, ``not x``, ``x and y``."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        yield from _truth_values(test.operand)
-    elif isinstance(test, ast.BoolOp):
-        for value in test.values:
-            yield from _truth_values(value)
-    elif isinstance(test, ast.Name):
-        yield test
+def _read_as_truth(node: ast.expr, parent: Callable[[ast.AST], ast.AST | None]) -> bool:
+    """``x`` as the test of an ``if``/``while``/``assert``/conditional expression, also
+    under ``not`` and ``and``/``or``."""
+    above = parent(node)
+    while isinstance(above, ast.BoolOp) or (isinstance(above, ast.UnaryOp) and isinstance(above.op, ast.Not)):
+        node, above = above, parent(above)
+    return isinstance(above, (ast.If, ast.While, ast.IfExp, ast.Assert)) and above.test is node
 
 
 def _receiver_name(resource: Resource) -> str | None:
