@@ -15,7 +15,7 @@ import ast
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oomlint.python.astutil import last_name, name_words
+from oomlint.python.astutil import last_name, name_words, parameter_defaults
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
@@ -289,7 +289,7 @@ class WebInputs:
         ):
             return None
         parameter = binding.node
-        markers = [_default(function.args, parameter), parameter.annotation]
+        markers = [parameter_defaults(function.args).get(parameter.arg), parameter.annotation]
         if any(
             isinstance(node, ast.Call) and self.model.qualified_name(node.func) in DEPENDENCIES
             for marker in markers if marker is not None
@@ -330,17 +330,6 @@ def _framework_of(names: Sequence[str | None], types: dict[str, str]) -> str | N
     """The framework of the first of ``names`` when every one of them is one of ``types``."""
     if names and all(name in types for name in names):
         return types[names[0]]
-    return None
-
-
-def _default(args: ast.arguments, parameter: ast.arg) -> ast.expr | None:
-    """The default value of ``parameter``, one of ``args``, if it has one."""
-    positional = [*args.posonlyargs, *args.args]
-    if parameter in positional:
-        index = positional.index(parameter) - (len(positional) - len(args.defaults))
-        return args.defaults[index] if index >= 0 else None
-    if parameter in args.kwonlyargs:
-        return args.kw_defaults[args.kwonlyargs.index(parameter)]
     return None
 
 
