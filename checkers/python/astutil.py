@@ -503,6 +503,16 @@ def names_few_values(expr: ast.expr) -> bool:
     return False
 
 
+def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr | None]:
+    """The default of each parameter that has one, by name (a keyword-only parameter
+    without one: None)."""
+    positional = [*args.posonlyargs, *args.args]
+    return dict(zip(
+        [arg.arg for arg in [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs]],
+        [*args.defaults, *args.kw_defaults],
+    ))
+
+
 def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, options: bool = True) -> bool:
     """Whether a parameter of ``function`` takes few values in a process, whatever the
     traffic: an option (its default is a literal or a name: ``True``, ``0``, ``"-_."``,
@@ -515,12 +525,7 @@ def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, opt
     parameter = next((arg for arg in parameters if arg.arg == name), None)
     if parameter is None:
         return False
-    positional = [*args.posonlyargs, *args.args]
-    defaults = dict(zip(
-        [arg.arg for arg in [*positional[len(positional) - len(args.defaults):], *args.kwonlyargs]],
-        [*args.defaults, *args.kw_defaults],
-    ))
-    if options and isinstance(defaults.get(name), (ast.Constant, ast.Name, ast.Attribute)):
+    if options and isinstance(parameter_defaults(args).get(name), (ast.Constant, ast.Name, ast.Attribute)):
         return True
     if parameter.annotation is not None and _few_values_annotation(model, parameter.annotation):
         return True

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections import Counter
 from collections.abc import Callable
 
 from oomlint.python.semantic import SemanticModel
@@ -209,6 +210,7 @@ class Skeletons:
     def __init__(self, model: SemanticModel, splice: Splice | None = None):
         self.model = model
         self.splice = splice
+        self._assignments: dict[ast.ClassDef, Counter[str]] = {}
 
     def of(self, expr: ast.expr, depth: int = 0) -> str:
         if self.splice is not None:
@@ -229,11 +231,29 @@ class Skeletons:
         if kind is ast.IfExp:
             # Either branch may be taken: keep the text of both.
             return self.of(expr.body, depth + 1) + self.of(expr.orelse, depth + 1)
+        if kind is ast.Attribute and self._reassigned(expr):
+            return RAW
         if kind is ast.Name or kind is ast.Attribute:
             origin = self.model.resolve(expr)
             if origin is not expr:
                 return self.of(origin, depth + 1)
         return RAW
+
+    def _reassigned(self, expr: ast.Attribute) -> bool:
+        """``self.<attr>`` that the class assigns in more than one place: the model follows
+        it to the first assignment (``self.output = ''`` in ``__init__``), a placeholder
+        for what the other methods store there at run time."""
+        owner = self.model.method_class
+        if owner is None or not self.model.is_self(expr.value):
+            return False
+        if owner not in self._assignments:
+            self._assignments[owner] = Counter(
+                target.attr
+                for node in ast.walk(owner)
+                for target in _assigned_targets(node)
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+            )
+        return self._assignments[owner][expr.attr] > 1
 
     def _formatted(self, value: ast.expr, depth: int) -> str:
         if type(value) is ast.Constant:
@@ -315,6 +335,26 @@ class Skeletons:
 
     def _value_of(self, depth: int) -> Callable[[ast.expr], str]:
         return lambda value: self.of(value, depth + 1)
+
+
+def _assigned_targets(node: ast.AST) -> list[ast.expr]:
+    """What an assignment statement binds, unpacking included (not ``x[k] = v``'s ``x``)."""
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    else:
+        return []
+    bound = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+        else:
+            bound.append(target)
+    return bound
 
 
 def _constant(value: object) -> str:

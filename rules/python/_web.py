@@ -15,7 +15,7 @@ import ast
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oomlint.python.astutil import last_name, name_words
+from oomlint.python.astutil import last_name, name_words, parameter_defaults
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
@@ -87,6 +87,12 @@ HTTP_CLIENTS = frozenset(
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "request", "stream", "send", "fetch", "urlopen"})
 # Attributes of a Django form or serializer that hold what the client submitted.
 FORM_DATA = frozenset({"cleaned_data", "validated_data", "initial_data"})
+# FastAPI's path operation decorators (``@app.post(...)``, ``@router.get(...)``), and the
+# markers of the parameters it fills from dependencies rather than from the request.
+PATH_OPERATIONS = frozenset({"get", "post", "put", "patch", "delete", "api_route", "websocket"})
+DEPENDENCIES = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
+FRAMEWORK_PACKAGES = ("fastapi.", "starlette.")
+BYTES = "builtins.bytes"
 DJANGO = frozenset({"django", "rest_framework"})
 _ORIGIN_DEPTH = 8
 
@@ -222,6 +228,9 @@ class WebInputs:
             if binding is None:
                 return UNKNOWN
             if binding.kind == "param":
+                declared = self._endpoint_input(binding)
+                if declared is not None:
+                    return Origin(untrusted=REQUEST, parameter=expr.id, text=declared != BYTES)
                 return Origin(parameter=expr.id)
             if binding.kind in ("assign", "with") and binding.value is not None:
                 return self.origin(binding.value, depth - 1)
@@ -264,6 +273,33 @@ class WebInputs:
             carried = self.origin(func.value, depth - 1)
             return carried._replace(text=False) if func.attr == "encode" else carried
         return UNKNOWN
+
+    def _endpoint_input(self, binding) -> str | None:
+        """For a parameter of a FastAPI path operation that FastAPI fills from the request
+        (a path, query, header or cookie value, or the JSON body: ``request: FaceRequest``),
+        the type it is declared (``""`` when unannotated). None for anything else, and for
+        what a dependency gives (``= Depends(...)``, ``Annotated[..., Depends(...)]``) or the
+        framework hands over (``Request``, ``BackgroundTasks``; uploads are known as such)."""
+        function = binding.scope.node if binding.scope is not None else None
+        if "fastapi" not in self.imported or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if not any(
+            isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.func.attr in PATH_OPERATIONS
+            for item in function.decorator_list
+        ):
+            return None
+        parameter = binding.node
+        markers = [parameter_defaults(function.args).get(parameter.arg), parameter.annotation]
+        if any(
+            isinstance(node, ast.Call) and self.model.qualified_name(node.func) in DEPENDENCIES
+            for marker in markers if marker is not None
+            for node in ast.walk(marker)
+        ):
+            return None
+        declared = list(self.model.annotation_types(parameter.annotation)) if parameter.annotation is not None else [""]
+        if any(name and name.startswith(FRAMEWORK_PACKAGES) for name in declared):
+            return None
+        return BYTES if BYTES in declared else declared[0] or ""
 
     def _is_request(self, expr: ast.expr) -> bool:
         return self.request(expr) is not None or self._django_request(expr)

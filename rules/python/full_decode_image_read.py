@@ -70,7 +70,12 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       data of a `request` parameter (Django, Django REST framework), an `UploadFile`
       (FastAPI, Starlette, also items of `list[UploadFile]` and `await request.form()`),
       a `FileStorage`/`UploadedFile` parameter, the request's body, form, JSON or
-      arguments; a form's `cleaned_data` or a serializer's `validated_data`;
+      arguments; a form's `cleaned_data` or a serializer's `validated_data`; a parameter
+      of a FastAPI path operation (`@router.post(...)`) that FastAPI fills from the
+      request: the JSON body model (`request: FaceRequest`, then
+      `b64decode(request.image_base64)`), a `bytes` body, path and query values (text:
+      a path they name is the server's file, not image data); not what a dependency
+      gives (`= Depends(...)`, `Annotated[..., Depends(...)]`);
     - a network response: a call into `requests`, `httpx`, `aiohttp` or `urllib3`,
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
     - a parameter of the function, when a call of the function in the same module

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, last_name, name_words, names_few_values
+from oomlint.python.astutil import argument, decorator_names, last_name, name_words, names_few_values
 from oomlint.python.keyspace import DELETE, DELETES, POP, SCANS, SWEEP, key_family, removed_families, same_family
 from oomlint.python.project import call_origin, project_name, value_origin
 from oomlint.python.semantic import Scope
@@ -16,6 +16,7 @@ _CLIENT_CLASSES = (
     "Redis", "StrictRedis", "client.Redis", "client.StrictRedis", "RedisCluster", "cluster.RedisCluster",
 )
 _PACKAGES = ("redis", "redis.asyncio")
+PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
 CLIENT_TYPES = frozenset(f"{package}.{name}" for package in _PACKAGES for name in _CLIENT_CLASSES)
 # Flask-Redis's extension object hands every attribute to the client it builds.
 CLIENT_FACTORIES = frozenset(
@@ -210,7 +211,10 @@ class RedisKeyWithoutTtl(Rule):
         when its last entry is popped;
       - the project walks the family and deletes its keys
         (`for key in r.scan_iter("names:*"): r.delete(key)`, or `scan_iter(key("*"))`
-        and `delete(key(...))` in the same module): a consumer that drains every key;
+        and `delete(key(...))` in the function that walks them or in a function it
+        calls): a consumer that drains every key. A scan that only reads
+        (`load_all_jobs`) beside a deletion by id elsewhere (`remove_job(job_id)`)
+        drains nothing;
       - the writing function deletes another key of the family (it keeps the keys in
         step with their source) or this key after writing it (a temporary key).
         Deleting the key first and writing it again bounds nothing;
@@ -234,7 +238,8 @@ class RedisKeyWithoutTtl(Rule):
       `set(f"oidc:jwks:{issuer_url}", keys)`), or when the same function trims it after
       the write (a feed capped with `zremrangebyrank`); a list or set per account that
       every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
-      jobs, orders, messages or sessions are traffic; a URL is not configuration
+      jobs, orders, messages or sessions are traffic, whatever holds them
+      (`job_config.job_id` is a job's, not a setting); a URL is not configuration
       (`set(f"page:{url}", html)` is flagged).
 
     These are judged by names, as a reader would: a family is only known when the key
@@ -257,7 +262,9 @@ class RedisKeyWithoutTtl(Rule):
     (`from app import redis_store`, also through re-exports), one returned by a project
     function (`get_redis().set(...)`, memoized or not), a parameter annotated as a
     client or pipeline (`r: redis.Redis`, `Optional[Redis]`, `redis.asyncio.Redis | None`),
-    and one stored on `self` from any of these in another method. Flask-Redis's
+    one stored on `self` from any of these in another method, and a property of a
+    class of the module annotated as returning a client, read on a parameter annotated
+    with that class (`task: "Task"`, then `task.redis.set(...)`). Flask-Redis's
     `FlaskRedis()` counts as a client. An unannotated parameter is not followed.
 
     ## Example
@@ -346,6 +353,18 @@ class RedisKeyWithoutTtl(Rule):
             kind = self._kind(value, self.model.scope, _DEPTH)
         if kind is not None:
             self.attributes.setdefault((owner, name), kind)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Note a property whose return annotation is a client (``@property def redis(self)
+        -> redis.Redis``): reading it on an instance gives that client."""
+        owner = self.model.class_def
+        if owner is None or node.returns is None or not decorator_names(self.model, node) & PROPERTIES:
+            return
+        kind = self._annotated_kind(node.returns)
+        if kind is not None:
+            self.attributes.setdefault((owner, node.name), kind)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -480,15 +499,15 @@ class RedisKeyWithoutTtl(Rule):
 
     def _removals(self) -> list[Removal]:
         """The key families the module deletes, pops or sweeps, then those the project's
-        other modules do. A deletion of a family the module also scans (``scan_iter(key("*"))``)
-        sweeps it: a consumer that drains every key of it."""
+        other modules do. A deletion of a family the module also scans (``scan_iter(key("*"))``),
+        in the scanning function or one it calls, sweeps it: a consumer that drains every key of it."""
         found = [
             Removal(what, family, function, _position(call), self._describe(key, scope).identity)
             for call, scope, function in self.removals
             for what, family, key in removed_families(self.model, call, self._qualifier(scope), scope)
         ]
         scanned = [
-            family
+            (family, _scope_function(scope))
             for pattern, call, scope in self.scanned
             if self._kind(call.func.value, scope, _DEPTH) in (CLIENT, PIPELINE)  # not ``mapping.keys(...)``
             for family in [self._family(pattern, scope)]
@@ -497,7 +516,11 @@ class RedisKeyWithoutTtl(Rule):
         found += [
             Removal(SWEEP, removal.family, removal.function, removal.position, removal.identity)
             for removal in found
-            if removal.what == DELETE and any(same_family(removal.family, pattern, SWEEP) for pattern in scanned)
+            if removal.what == DELETE
+            and any(
+                same_family(removal.family, pattern, SWEEP) and _drains(scanner, removal.function)
+                for pattern, scanner in scanned
+            )
         ]
         project = self.context.project
         if project is not None:
@@ -616,6 +639,10 @@ class RedisKeyWithoutTtl(Rule):
             if kind is not None:
                 return kind
         origin = self.model.resolve(expr, scope)
+        if isinstance(origin, ast.Attribute):
+            owner = self._instance_class(origin.value, scope)
+            if owner is not None and (owner, origin.attr) in self.attributes:
+                return self.attributes[owner, origin.attr]
         if isinstance(origin, ast.BoolOp) and isinstance(origin.op, ast.Or):
             # ``client or redis.Redis()``
             return next(filter(None, (self._kind(value, scope, depth - 1) for value in origin.values)), None)
@@ -647,6 +674,22 @@ class RedisKeyWithoutTtl(Rule):
         return None
 
 
+    def _instance_class(self, expr: ast.expr, scope: Scope) -> ast.ClassDef | None:
+        """The class of this module that a parameter is annotated with (``task: "HeimdallTask"``),
+        whose attributes :attr:`attributes` knows."""
+        if not isinstance(expr, ast.Name):
+            return None
+        binding = self.model.lookup(expr.id, scope, at=expr)
+        if binding is None or binding.kind != "param" or binding.node.annotation is None:
+            return None
+        annotation = binding.node.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and annotation.value.isidentifier():
+            annotation = ast.Name(annotation.value)
+        if not isinstance(annotation, ast.Name):
+            return None
+        owner = self.model.module_binding(annotation, scope)
+        return owner.node if owner is not None and owner.kind == "class" else None
+
     def _annotated_kind(self, annotation: ast.expr) -> str | None:
         """``CLIENT`` or ``PIPELINE`` when every type ``annotation`` allows is one (``None`` aside)."""
         kinds = {
@@ -662,6 +705,28 @@ def _method_class(scope: Scope) -> ast.AST | None:
         scope = scope.parent
     owner = scope.enclosing_class() if scope is not None else None
     return owner.node if owner is not None else None
+
+
+def _scope_function(scope: Scope) -> ast.AST | None:
+    """The function ``scope`` is (or a comprehension or lambda in it); None at module level
+    or in a class body, as :attr:`Removal.function` says."""
+    while scope is not None and scope.kind != "function":
+        scope = scope.parent
+    return scope.node if scope is not None else None
+
+
+def _drains(scanner: ast.AST | None, deleter: ast.AST | None) -> bool:
+    """Whether the keys the function ``scanner`` walks are deleted as it walks them: by
+    itself, or by a function or method it calls (``self.remove_job(...)``). A deletion
+    elsewhere, by id (``remove_job(job_id)`` behind an endpoint), drains nothing."""
+    if deleter is scanner:
+        return True
+    name = getattr(deleter, "name", None)
+    if name is None or scanner is None:
+        return False
+    return any(
+        isinstance(node, ast.Call) and last_name(node.func) == name for node in ast.walk(scanner)
+    )
 
 
 def _passes(call: ast.Call, parameters) -> bool:
@@ -708,7 +773,10 @@ def _name_of(expr: ast.expr) -> str | None:
 
 def _configured(expr: ast.expr) -> bool:
     """``issuer_url``, ``metrics_namespace``, ``message["instance"]``, ``locale``,
-    ``settings.REGION``: a value the deployment configures (see ``CONFIGURED_WORDS``)."""
+    ``settings.REGION``: a value the deployment configures (see ``CONFIGURED_WORDS``).
+    Not the id of traffic, whatever holds it: ``job_config.job_id`` is a job's."""
+    if any(word in TRAFFIC_WORDS for word in _id_words(expr)):
+        return False
     if names_few_values(expr):
         return True
     words = name_words(_name_of(expr) or "")
