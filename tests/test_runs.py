@@ -174,3 +174,23 @@ def test_the_module_walk_is_not_recursive():
     source = f"import logging\n\n\ndef view(request):\n    total = {terms}\n    logging.getLogger().addHandler(logging.StreamHandler())\n"
     findings = check_source(source, "deep.py", [(rule_by_code("OOM205"), {"hooks-in-init": False})])
     assert [(f.line, f.column, f.code) for f in findings] == [(6, 5, "OOM205")]
+
+
+def test_what_a_loop_repeats_a_fixed_number_of_times_or_through_a_recursion_is_not_many():
+    """A comprehension's first iterable is evaluated once; ``range`` of constants runs a fixed
+    number of rounds; the loop of a recursion repeats as the data has levels, not per call."""
+    source = (
+        "def lines(name):\n    pass\n\n\ndef clean(line):\n    pass\n\n\n"
+        "def reqs(name):\n    return [clean(line) for line in lines(name)]\n\n\n"
+        "def frame():\n    pass\n\n\ndef step():\n    pass\n\n\n"
+        "def banner(count):\n    for _ in range(3):\n        frame()\n    for _ in range(count):\n        step()\n\n\n"
+        "def walk(node):\n    return [walk(child) for child in node]\n\n\n"
+        "def visit(node):\n    for child in node:\n        descend(child)\n\n\ndef descend(node):\n    visit(node)\n"
+    )
+    found = frequencies(source)
+    assert found["lines"] == (UNKNOWN, "")
+    assert found["clean"] == (MANY, "is called in a loop in 'reqs'")
+    assert found["frame"] == (UNKNOWN, "")
+    assert found["step"] == (MANY, "is called in a loop in 'banner'")
+    assert found["walk"] == (UNKNOWN, "")
+    assert found["visit"] == (UNKNOWN, "")

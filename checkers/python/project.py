@@ -39,7 +39,7 @@ from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
-from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
 SUMMARY_FORMAT = "10"
@@ -304,6 +304,8 @@ class Summarizer:
         model = self.model
         key = self._function_key() if model.executing_function is model.function else None
         if model.executing_function is not None and key is None:
+            return
+        if bounded_loop(node, model.module_scope.bindings):
             return
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             first = node.test if isinstance(node, ast.While) else node.body[0]
@@ -1188,6 +1190,8 @@ class ProjectIndex:
             name = f"{module}.{caller}" if caller else module
             if caller is None:
                 kind, why = ONCE, ""
+            elif in_loop and (name == qualified or name in visiting):
+                kind, why = UNKNOWN, ""  # a loop of a recursion: as many rounds as the data has levels
             elif in_loop:
                 kind, why = MANY, f"is called in a loop in '{name}'"
             else:

@@ -14,8 +14,9 @@ The module answers first:
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
-  over a literal collection, nor a retry loop), from a lambda or from code that runs
-  many times, the ``__init__`` of a class instantiated there;
+  over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
+  of a recursion that comes back to it), from a lambda or from code that runs many
+  times, the ``__init__`` of a class instantiated there;
 - per instance: ``__init__`` (``__new__``, ``__post_init__``) when the module does not
   show how many instances are made, and what it calls;
 - unknown: the rest: a module-level function nothing in the module calls (public API:
@@ -274,6 +275,8 @@ class Runs:
                 frequency = Frequency(ONCE)
             elif isinstance(caller, ast.Lambda):
                 frequency = Frequency(MANY, "is called from a lambda")
+            elif site.in_loop and caller in visiting:
+                frequency = Frequency(UNKNOWN)  # a loop of a recursion: as many rounds as the data has levels
             elif site.in_loop:
                 frequency = Frequency(MANY, f"is called in a loop in '{caller.name}'")
             elif site.set_up:
@@ -380,11 +383,17 @@ class _Indexer:
                 if not frames and owner is None:
                     self.runs.top_classes.add(node)
                 push(node.body, owner=node)
-            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
-                # The loop's own header runs once; its body (and a comprehension's element) repeats.
-                head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
+                # The loop's own header runs once (a comprehension's first iterable too); its
+                # body (and a comprehension's element, conditions and other loops) repeats.
+                if isinstance(node, _COMPREHENSIONS):
+                    first, *rest = node.generators
+                    head, repeated = [first.iter], [first.target, *first.ifs, *rest, *_results(node)]
+                else:
+                    head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+                    repeated = [child for child in ast.iter_child_nodes(node) if child not in head]
                 push(head)
-                push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+                push(repeated, in_loop=True)
             elif frames and isinstance(node, ast.If) and _lazy_set_up(node):
                 push([node.test, *node.orelse])
                 push(node.body, set_up=True)
@@ -479,6 +488,11 @@ def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def])
     return None
 
 
+def _results(node: ast.AST) -> list[ast.expr]:
+    """What a comprehension makes for each round: its element, or a dict's key and value."""
+    return [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+
+
 def _own_attribute(node: ast.AST) -> bool:
     """``self.load`` or ``cls.load`` read (a method handed on when not called)."""
     return (
@@ -487,10 +501,11 @@ def _own_attribute(node: ast.AST) -> bool:
     )
 
 
-def _bounded(node: ast.AST, module_bindings) -> bool:
+def bounded_loop(node: ast.AST, module_bindings) -> bool:
     """A loop over a literal collection, or a module-level name bound to one (``for name in
-    ("a", "b")``, ``for name in LOGGERS``): a fixed number of rounds, each on its own item.
-    Or a retry loop, whose body ends in ``break``/``return``: it completes once."""
+    ("a", "b")``, ``for name in LOGGERS``), or over a ``range`` of constants (``for _ in
+    range(3)``): a fixed number of rounds, each on its own item. Or a retry loop, whose body
+    ends in ``break``/``return``: it completes once."""
     if isinstance(node, _LOOPS) and isinstance(node.body[-1], (ast.Break, ast.Return, ast.Raise)):
         return True
     iterables = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
@@ -498,13 +513,31 @@ def _bounded(node: ast.AST, module_bindings) -> bool:
         iterables = [generator.iter for generator in node.generators]
     if not iterables:
         return False  # ``while``
-    for iterable in iterables:
-        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
-            iterable = iterable.func.value  # ``.items()``, ``.keys()``, ``.values()``
-        if isinstance(iterable, ast.Name):
-            binding = module_bindings.get(iterable.id)
-            iterable = binding.value if binding is not None and binding.kind == "assign" else iterable
-        if not isinstance(iterable, _LITERALS):
-            return False
-    return True
+    return all(_fixed_collection(iterable, module_bindings) for iterable in iterables)
 
+
+def _fixed_collection(iterable: ast.expr, module_bindings) -> bool:
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
+        iterable = iterable.func.value  # ``.items()``, ``.keys()``, ``.values()``
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
+        return "range" not in module_bindings and not iterable.keywords and all(
+            _fixed_value(item, module_bindings) for item in iterable.args
+        )
+    return isinstance(_module_value(iterable, module_bindings), _LITERALS)
+
+
+def _fixed_value(expr: ast.expr, module_bindings) -> bool:
+    """A number written in the source, or a module-level name bound to one (``RETRIES``)."""
+    value = _module_value(expr, module_bindings)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value = value.operand
+    return isinstance(value, ast.Constant) and isinstance(value.value, int)
+
+
+def _module_value(expr: ast.expr, module_bindings) -> ast.expr:
+    """What a module-level name is assigned (itself for anything else)."""
+    if isinstance(expr, ast.Name):
+        binding = module_bindings.get(expr.id)
+        if binding is not None and binding.kind == "assign":
+            return binding.value
+    return expr

@@ -90,7 +90,9 @@ class ResourceNeverReleased(ResourceRule):
     Made and used in one expression, never bound (`open(path).read()`,
     `requests.Session().get(url)`, `json.load(open(path))`, or given to a project
     function that keeps nothing of it), it is flagged in code that runs many times (a
-    request or task handler, a function called in a loop): only the garbage collector
+    request or task handler, a function called in a loop; not a loop over a literal
+    collection or a `range` of constants, nor the loop of a recursion, whose rounds the
+    data sets, nor a comprehension's first iterable, evaluated once): only the garbage collector
     closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
     a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
     it is left alone, and so is a chain whose method releases it
