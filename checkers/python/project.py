@@ -34,7 +34,7 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import ModuleFacts, is_registered, last_name, module_facts, varying_parameters
+from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.keyspace import DELETES, POPS, removed_families
@@ -1206,7 +1206,7 @@ class ProjectIndex:
         its module shows it, None when the module does not decide. Worked out when first
         asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
-            self._local_runs[module] = _local_runs(self._paths.get(module))
+            self._local_runs[module] = _local_runs(self._paths.get(module), self.root)
         return self._local_runs[module].get(key)
 
     def _canonical(self, qualified: str, depth: int = 0) -> str:
@@ -1392,7 +1392,7 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 
 
 @one_file()
-def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
+def _local_runs(path: str | None, root: Path) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
     text = _source(path) if path is not None else None
     try:
@@ -1403,7 +1403,7 @@ def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
         return {}
     model = SemanticModel(tree)
     Walker(model, []).run(tree)
-    runs = Runs(model, tree)
+    runs = Runs(model, tree, script=is_script_file(path, root, tree))
     found = {}
     for statement in tree.body:
         for function, key in _functions_of(statement):

@@ -9,7 +9,9 @@ The module answers first:
   "__main__":`` included) or from functions that run once, or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
-  once per process (Django's middleware and app configs);
+  once per process (Django's middleware and app configs); every function of a script
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends),
+  unless the project's other modules run it more often;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
@@ -43,25 +45,17 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import FunctionNode, builds_own_instance, last_name
+from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts
 from oomlint.python.checker import FileContext
 from oomlint.python.semantic import SemanticModel
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cached", "cachetools.func.lru_cache"})
-# The last name of a decorator that registers a request, task or signal handler.
 TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
 FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.FixtureRequest", "_pytest.fixtures.SubRequest"})
 WRAPS = "functools.wraps"
-HANDLER_DECORATORS = frozenset(
-    {
-        "route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "api_view",
-        "task", "shared_task", "actor", "receiver", "errorhandler", "before_request", "after_request",
-        "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
-    }
-)
 # Bases of the classes a framework makes once per process from its configuration:
 # Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
 MADE_ONCE_BY_FRAMEWORK = frozenset({"django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -102,16 +96,20 @@ def runs_of(context: FileContext) -> Runs:
     """The file's one :class:`Runs`, shared by every rule that asks, asking the project
     index about the functions only other modules call."""
     project = context.project
+    script = module_facts(context).is_script
     if project is None:
-        return context.shared(Runs, lambda: Runs(context.model, context.tree))
+        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script))
     module = project.module_for(context.path)[0]
-    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module))
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script))
 
 
 class Runs:
-    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = ""):
+    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False):
         self.model = model
         self.tree = tree
+        self.script = script
+        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`):
+        what it runs, it runs once per run, unless other modules run it more often."""
         self.project = project
         """The :class:`~oomlint.python.project.ProjectIndex` asked about the callers in
         other modules (None: the module alone decides)."""
@@ -168,6 +166,8 @@ class Runs:
 
     def _decide(self, info: _Def, visiting: set) -> Frequency:
         function = info.node
+        if self.script:
+            return self.elsewhere(function) or Frequency(ONCE)
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if self._marked_once(function, decorators):
@@ -245,7 +245,7 @@ class Runs:
         Where the module does not make the class, the project's other modules say."""
         why = f"runs for every instance of '{owner.name}'"
         sites = self.sites.get(owner, [])
-        if self._made_once_by_framework(owner):
+        if self.script or self._made_once_by_framework(owner):
             return Frequency(ONCE)
         if sites:
             frequency = self._combine(sites, visiting)

@@ -150,7 +150,8 @@ class UnboundedModuleCache(Rule):
       `initialize*`, `configure*`, `bootstrap*`, Django's `ready`, click and typer
       commands, invoke and fabric tasks, a Django management command's `handle`), and
       every function of a migration (Django `class Migration`, an Alembic revision, any
-      module importing alembic);
+      module importing alembic) or of a script (see OOM201: a command in the project's
+      `scripts/`, `tools/` or `bin/` folder that does not serve: its caches hold one run's keys);
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
