@@ -148,6 +148,24 @@ def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy):
     ]
 
 
+def test_a_constructor_call_that_now_passes_anything_is_seen_through_the_cache(copy):
+    """A key that the constructor sets (``self.broker_url``) is what the class's callers
+    pass: the cached results of ``app/buffers.py`` depend on the calls of the class."""
+    root = copy("instances")
+    first = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in first] == [("app/buffers.py", 39), ("app/buffers.py", 56)]
+    jobs = root / "app" / "jobs.py"
+    jobs.write_text(
+        jobs.read_text(encoding="utf-8").replace("RedisBuffer(broker_url, key)", "RedisBuffer(input(), key)"),
+        encoding="utf-8",
+    )
+    after = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["line"], f["message"]) for f in after if f["line"] == 25] == [
+        (25, "class-level dict 'RedisBuffer._pools' grows in 'pool' and is never evicted: every distinct key stays "
+             "in memory; bound it or evict entries")
+    ]
+
+
 def test_no_cache_leaves_no_cache_folder(copy):
     root = copy("helpers")
     findings = oomlint_json("--no-cache", ".", cwd=root)

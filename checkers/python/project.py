@@ -1627,6 +1627,17 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
 
 
+def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> bool:
+    """Whether every call the project makes of the module-level class ``owner`` gives its
+    constructor's ``parameter`` (``positional``: the names a call passes by position, ``self``
+    left out) few values (:meth:`ProjectIndex.passes_few_values`)."""
+    project = context.project
+    if project is None:
+        return False
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return project.passes_few_values(f"{module}.{owner.name}" if module else owner.name, parameter, positional)
+
+
 def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:
     """A file's summary, from the cache when its text was summarized before, and its key there."""
     name, is_package = module_name(path, root)
