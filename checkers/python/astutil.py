@@ -429,14 +429,13 @@ def is_script(context) -> bool:
 
 def is_script_file(path: str, root, module: ast.Module) -> bool:
     """Whether the file is a command of the project's own that does its work and ends: in
-    a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder, run as a program
-    (an ``if __name__ == "__main__":`` block) by hand, by cron or by CI, a process per
-    run, so what it leaks or caches lives for one run (or a module-level call of one of
-    its functions: it does its work when run). Not a module of helpers there (loaded in
-    a shell, imported), and not a command that serves: a
-    ``while`` loop that only the process's end stops (``while True:`` or on a flag, with no
-    ``break`` or ``return`` of its own), a ``serve_forever``/``run_forever``, or a request
-    or task handler's decorator."""
+    a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder and run as a
+    program (an ``if __name__ == "__main__":`` block, or a module-level call of one of its
+    functions), by hand, by cron or by CI: a process per run, so what it leaks or caches
+    lives for one run. Not a module of helpers there (loaded in a shell, imported), and
+    not a command that serves: a ``while`` loop that only the process's end stops
+    (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
+    ``serve_forever``/``run_forever``, or a request or task handler's decorator."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
@@ -455,6 +454,7 @@ def _runs_as_program(module: ast.Module) -> bool:
 
 
 def _serves(module: ast.Module) -> bool:
+    """A service loop, a server's call or a request handler anywhere in the module."""
     for node in ast.walk(module):
         if isinstance(node, ast.While) and _service_loop(node):
             return True
