@@ -76,7 +76,9 @@ class UnboundedModuleCache(Rule):
 
     Only caches are flagged: the function that fills the container looks the key up in
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
-    or its name says so (see Options).
+    or its name says so (see Options). A lookup that refuses a key the container holds
+    (`if name in REGISTRY: raise ...`, `assert name not in REGISTRY`) is a duplicate
+    check before a registration, not a memo: a cache hands back what it holds.
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
@@ -460,7 +462,7 @@ class UnboundedModuleCache(Rule):
     def visit_Compare(self, node: ast.Compare) -> None:
         left = node.left
         for op, right in zip(node.ops, node.comparators):
-            if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(op, (ast.In, ast.NotIn)) and not self._refuses_known_key(node):
                 self._looked_up(right, node)
             elif isinstance(op, ORDERING) or (
                 isinstance(op, (ast.Eq, ast.NotEq)) and not (_is_zero(left) or _is_zero(right))
@@ -633,6 +635,16 @@ class UnboundedModuleCache(Rule):
             if found is not None and found[0] == key and value is empty:
                 return True
         return False
+
+    def _refuses_known_key(self, test: ast.Compare) -> bool:
+        """``if name in REGISTRY: raise ...`` or ``assert name not in REGISTRY``: a check for
+        duplicates before a registration, not a memo (a cache hands back what it holds)."""
+        parent = self.model.parent(test)
+        if len(test.ops) != 1:
+            return False
+        if isinstance(parent, ast.If) and parent.test is test and isinstance(test.ops[0], ast.In):
+            return isinstance(parent.body[-1], ast.Raise)
+        return isinstance(parent, ast.Assert) and parent.test is test and isinstance(test.ops[0], ast.NotIn)
 
     def _memoizes(self, key: Key, site: Growth) -> bool:
         looked_up = self.lookups.get((key, site.function))
