@@ -130,21 +130,33 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     ]
 
 
-def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy):
-    """Whether ``engine_for``'s cache grows is decided by what its callers in other
-    modules pass: the cached results of ``app/store.py`` depend on those arguments."""
-    root = copy("caches")
+@pytest.mark.parametrize(
+    "project, before, edited, old, new, line, message",
+    [
+        (
+            # Whether ``engine_for``'s cache grows is decided by what its callers in other modules pass.
+            "caches", [("app/store.py", line) for line in (20, 34, 41, 57, 64, 91)], "app/jobs.py",
+            "engine_for(DEFAULT_URL)", "engine_for(input())", 27, "module-level dict '_engines' grows in 'engine_for'",
+        ),
+        (
+            # A key the constructor sets (``self.broker_url``) is what the class's callers pass.
+            "instances", [("app/buffers.py", 39), ("app/buffers.py", 56)], "app/jobs.py",
+            "RedisBuffer(broker_url, key)", "RedisBuffer(input(), key)", 25,
+            "class-level dict 'RedisBuffer._pools' grows in 'pool'",
+        ),
+    ],
+)
+def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy, project, before, edited, old, new, line, message):
+    """Whether a cache grows is decided by what the callers in other modules pass: the
+    cached results of the cache's module depend on those arguments."""
+    root = copy(project)
     first = oomlint_json("--select", "OOM303", ".", cwd=root)
-    assert [f["line"] for f in first] == [20, 34, 41, 57, 64, 91]
-    jobs = root / "app" / "jobs.py"
-    jobs.write_text(
-        jobs.read_text(encoding="utf-8").replace("engine_for(DEFAULT_URL)", "engine_for(input())"),
-        encoding="utf-8",
-    )
+    assert [(f["path"], f["line"]) for f in first] == before
+    caller = root / edited
+    caller.write_text(caller.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     after = oomlint_json("--select", "OOM303", ".", cwd=root)
-    assert [(f["line"], f["message"]) for f in after if f["line"] == 27] == [
-        (27, "module-level dict '_engines' grows in 'engine_for' and is never evicted: every distinct key stays "
-             "in memory; bound it or evict entries")
+    assert [(f["line"], f["message"]) for f in after if f["line"] == line] == [
+        (line, f"{message} and is never evicted: every distinct key stays in memory; bound it or evict entries")
     ]
 
 

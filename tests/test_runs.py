@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from oomlint.core.rule import rule_by_code
+from oomlint.python.astutil import is_script_file
 from oomlint.python.checker import FileContext, Walker, check_source
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, runs_of
 
@@ -174,3 +175,43 @@ def test_the_module_walk_is_not_recursive():
     source = f"import logging\n\n\ndef view(request):\n    total = {terms}\n    logging.getLogger().addHandler(logging.StreamHandler())\n"
     findings = check_source(source, "deep.py", [(rule_by_code("OOM205"), {"hooks-in-init": False})])
     assert [(f.line, f.column, f.code) for f in findings] == [(6, 5, "OOM205")]
+
+
+def test_what_a_loop_repeats_a_fixed_number_of_times_or_through_a_recursion_is_not_many():
+    """A comprehension's first iterable is evaluated once; ``range`` of constants runs a fixed
+    number of rounds; the loop of a recursion repeats as the data has levels, not per call."""
+    source = (
+        "def lines(name):\n    pass\n\n\ndef clean(line):\n    pass\n\n\n"
+        "def reqs(name):\n    return [clean(line) for line in lines(name)]\n\n\n"
+        "def frame():\n    pass\n\n\ndef step():\n    pass\n\n\n"
+        "def banner(count):\n    for _ in range(3):\n        frame()\n    for _ in range(count):\n        step()\n\n\n"
+        "def walk(node):\n    return [walk(child) for child in node]\n\n\n"
+        "def visit(node):\n    for child in node:\n        descend(child)\n\n\ndef descend(node):\n    visit(node)\n"
+    )
+    expected = {
+        "lines": (UNKNOWN, ""), "clean": (MANY, "is called in a loop in 'reqs'"),
+        "frame": (UNKNOWN, ""), "step": (MANY, "is called in a loop in 'banner'"),
+        "walk": (UNKNOWN, ""), "visit": (UNKNOWN, ""),
+    }
+    assert {name: kind for name, kind in frequencies(source).items() if name in expected} == expected
+
+
+def test_a_script_is_a_command_of_the_project_s_script_folders_that_does_not_serve():
+    """Top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/``, run as a program, with no
+    loop that only the process's end stops, no server call, no request handler."""
+    guard = '\n\nif __name__ == "__main__":\n    main()\n'
+    main = "def main():\n    pass\n" + guard
+
+    def script(path, source, root="/project"):
+        return is_script_file(f"{root}/{path}", root, ast.parse(source))
+
+    assert script("scripts/export.py", main)
+    assert script("tools/ci/build.py", "def build():\n    pass\n\n\nbuild()\n")
+    assert script("bin/pages.py", "def main():\n    while pages > 0:\n        pages -= 1\n" + guard)
+    assert script("scripts/poll.py", "def main():\n    while True:\n        if done():\n            break\n" + guard)
+    assert not script("app/scripts/export.py", main)  # a package's own folder: library code
+    assert not script("scripts/helpers.py", "def helper():\n    pass\n")  # no program: loaded, imported
+    assert not script("scripts/daemon.py", "def main():\n    while True:\n        for job in jobs():\n            break\n" + guard)
+    assert not script("scripts/worker.py", "def main():\n    while not stop.is_set():\n        work()\n" + guard)
+    assert not script("scripts/serve.py", "def main():\n    server.serve_forever()\n" + guard)
+    assert not script("scripts/web.py", "@app.route('/')\ndef index():\n    pass\n\n\n" + main)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
 from dataclasses import dataclass
 
@@ -126,6 +127,18 @@ _COMMAND_BASES = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})
 _WRAPPING_DECORATORS = frozenset(
     {"cache", "lru_cache", "alru_cache", "cached", "staticmethod", "classmethod", "contextmanager", "asynccontextmanager"}
 )
+# The last name of a decorator that registers a request, task or signal handler.
+HANDLER_DECORATORS = frozenset(
+    {
+        "route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "api_view",
+        "task", "shared_task", "actor", "receiver", "errorhandler", "before_request", "after_request",
+        "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
+    }
+)
+# Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its service.
+SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
+# Calls that serve until the process is stopped.
+SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LOOP_TYPES = frozenset(_LOOPS)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
@@ -172,8 +185,10 @@ class ModuleFacts:
     tree the first time a rule asks (:func:`module_facts`): whether it is a migration,
     which functions run only once, what their callers pass them."""
 
-    def __init__(self, module: ast.Module):
+    def __init__(self, module: ast.Module, is_script: bool = False):
         self.is_migration = _is_migration(module)
+        self.is_script = is_script
+        """A command of the project's script folders (:func:`is_script`): it runs once per run."""
         self.functions: dict[str, FunctionNode] = {}
         self.methods: dict[tuple[ast.ClassDef, str], FunctionNode] = {}
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
@@ -250,10 +265,10 @@ class ModuleFacts:
         as a script, never per request: every mention of it in the module is a call
         outside loops (a loop at import time, outside ``__main__``, runs a fixed number of
         times), at module level or in a function that runs once. Calls from other modules
-        are not seen. Every function of a migration runs once."""
+        are not seen. Every function of a migration or of a script runs once."""
         if function is None:
             return False
-        if self.is_migration or function in self.entry_points:
+        if self.is_migration or self.is_script or function in self.entry_points:
             return True
         if function not in self._once:
             self._once[function] = False  # a cycle: not once
@@ -404,7 +419,75 @@ class ModuleFacts:
 
 def module_facts(context) -> ModuleFacts:
     """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
-    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree))
+    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree, is_script(context)))
+
+
+def is_script(context) -> bool:
+    """:func:`is_script_file` for the file being checked, in its project."""
+    return is_script_file(context.path, context.project.root if context.project is not None else None, context.tree)
+
+
+def is_script_file(path: str, root, module: ast.Module) -> bool:
+    """Whether the file is a command of the project's own that does its work and ends: in
+    a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder and run as a
+    program (an ``if __name__ == "__main__":`` block, or a module-level call of one of its
+    functions), by hand, by cron or by CI: a process per run, so what it leaks or caches
+    lives for one run. Not a module of helpers there (loaded in a shell, imported), and
+    not a command that serves: a ``while`` loop that only the process's end stops
+    (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
+    ``serve_forever``/``run_forever``, or a request or task handler's decorator."""
+    relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
+    top = relative.replace(os.sep, "/").split("/")[0]
+    return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
+
+
+def _runs_as_program(module: ast.Module) -> bool:
+    """An ``if __name__ == "__main__":`` block, or a module-level call of one of its functions."""
+    defined = {statement.name for statement in module.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return any(
+        is_main_guard(statement) or (
+            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name) and statement.value.func.id in defined
+        )
+        for statement in module.body
+    )
+
+
+def _serves(module: ast.Module) -> bool:
+    """A service loop, a server's call or a request handler anywhere in the module."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.While) and _service_loop(node):
+            return True
+        if isinstance(node, ast.Call) and last_name(node.func) in SERVING_CALLS:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            last_name(_called(item)) in HANDLER_DECORATORS for item in node.decorator_list
+        ):
+            return True
+    return False
+
+
+def _service_loop(loop: ast.While) -> bool:
+    """``while True:`` or ``while not stop.is_set():`` (a test on a constant, an attribute or
+    a call: not a counter of its own) that nothing in its body leaves."""
+    test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) and isinstance(loop.test.op, ast.Not) else loop.test
+    if isinstance(test, ast.Constant):
+        if not test.value:
+            return False
+    elif not isinstance(test, (ast.Attribute, ast.Call)):
+        return False
+    stack = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Break, ast.Return)):
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            stack.extend(child for child in ast.walk(node) if isinstance(child, ast.Return))  # its breaks are its own
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def is_registered(function: ast.AST) -> bool:

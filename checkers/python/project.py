@@ -34,12 +34,12 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import ModuleFacts, is_registered, last_name, module_facts, varying_parameters
+from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
-from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
 SUMMARY_FORMAT = "10"
@@ -304,6 +304,8 @@ class Summarizer:
         model = self.model
         key = self._function_key() if model.executing_function is model.function else None
         if model.executing_function is not None and key is None:
+            return
+        if bounded_loop(node, model.module_scope.bindings):
             return
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             first = node.test if isinstance(node, ast.While) else node.body[0]
@@ -1188,6 +1190,8 @@ class ProjectIndex:
             name = f"{module}.{caller}" if caller else module
             if caller is None:
                 kind, why = ONCE, ""
+            elif in_loop and (name == qualified or name in visiting):
+                kind, why = UNKNOWN, ""  # a loop of a recursion: as many rounds as the data has levels
             elif in_loop:
                 kind, why = MANY, f"is called in a loop in '{name}'"
             else:
@@ -1202,7 +1206,7 @@ class ProjectIndex:
         its module shows it, None when the module does not decide. Worked out when first
         asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
-            self._local_runs[module] = _local_runs(self._paths.get(module))
+            self._local_runs[module] = _local_runs(self._paths.get(module), self.root)
         return self._local_runs[module].get(key)
 
     def _canonical(self, qualified: str, depth: int = 0) -> str:
@@ -1388,7 +1392,7 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 
 
 @one_file()
-def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
+def _local_runs(path: str | None, root: Path) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
     text = _source(path) if path is not None else None
     try:
@@ -1399,7 +1403,7 @@ def _local_runs(path: str | None) -> dict[str, tuple[str, str]]:
         return {}
     model = SemanticModel(tree)
     Walker(model, []).run(tree)
-    runs = Runs(model, tree)
+    runs = Runs(model, tree, script=is_script_file(path, root, tree))
     found = {}
     for statement in tree.body:
         for function, key in _functions_of(statement):
@@ -1621,6 +1625,17 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
         return False
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
+
+
+def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> bool:
+    """Whether every call the project makes of the module-level class ``owner`` gives its
+    constructor's ``parameter`` (``positional``: the names a call passes by position, ``self``
+    left out) few values (:meth:`ProjectIndex.passes_few_values`)."""
+    project = context.project
+    if project is None:
+        return False
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return project.passes_few_values(f"{module}.{owner.name}" if module else owner.name, parameter, positional)
 
 
 def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:

@@ -9,13 +9,16 @@ The module answers first:
   "__main__":`` included) or from functions that run once, or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
-  once per process (Django's middleware and app configs);
+  once per process (Django's middleware and app configs); every function of a script
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends),
+  unless the project's other modules run it more often;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
-  over a literal collection, nor a retry loop), from a lambda or from code that runs
-  many times, the ``__init__`` of a class instantiated there;
+  over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
+  of a recursion that comes back to it), from a lambda or from code that runs many
+  times, the ``__init__`` of a class instantiated there;
 - per instance: ``__init__`` (``__new__``, ``__post_init__``) when the module does not
   show how many instances are made, and what it calls;
 - unknown: the rest: a module-level function nothing in the module calls (public API:
@@ -42,25 +45,17 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import FunctionNode, builds_own_instance, last_name
+from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts
 from oomlint.python.checker import FileContext
 from oomlint.python.semantic import SemanticModel
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cached", "cachetools.func.lru_cache"})
-# The last name of a decorator that registers a request, task or signal handler.
 TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
 FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.FixtureRequest", "_pytest.fixtures.SubRequest"})
 WRAPS = "functools.wraps"
-HANDLER_DECORATORS = frozenset(
-    {
-        "route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "api_view",
-        "task", "shared_task", "actor", "receiver", "errorhandler", "before_request", "after_request",
-        "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
-    }
-)
 # Bases of the classes a framework makes once per process from its configuration:
 # Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
 MADE_ONCE_BY_FRAMEWORK = frozenset({"django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -101,16 +96,20 @@ def runs_of(context: FileContext) -> Runs:
     """The file's one :class:`Runs`, shared by every rule that asks, asking the project
     index about the functions only other modules call."""
     project = context.project
+    script = module_facts(context).is_script
     if project is None:
-        return context.shared(Runs, lambda: Runs(context.model, context.tree))
+        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script))
     module = project.module_for(context.path)[0]
-    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module))
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script))
 
 
 class Runs:
-    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = ""):
+    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False):
         self.model = model
         self.tree = tree
+        self.script = script
+        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`):
+        what it runs, it runs once per run, unless other modules run it more often."""
         self.project = project
         """The :class:`~oomlint.python.project.ProjectIndex` asked about the callers in
         other modules (None: the module alone decides)."""
@@ -167,6 +166,8 @@ class Runs:
 
     def _decide(self, info: _Def, visiting: set) -> Frequency:
         function = info.node
+        if self.script:
+            return self.elsewhere(function) or Frequency(ONCE)
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if self._marked_once(function, decorators):
@@ -244,7 +245,7 @@ class Runs:
         Where the module does not make the class, the project's other modules say."""
         why = f"runs for every instance of '{owner.name}'"
         sites = self.sites.get(owner, [])
-        if self._made_once_by_framework(owner):
+        if self.script or self._made_once_by_framework(owner):
             return Frequency(ONCE)
         if sites:
             frequency = self._combine(sites, visiting)
@@ -274,6 +275,8 @@ class Runs:
                 frequency = Frequency(ONCE)
             elif isinstance(caller, ast.Lambda):
                 frequency = Frequency(MANY, "is called from a lambda")
+            elif site.in_loop and caller in visiting:
+                frequency = Frequency(UNKNOWN)  # a loop of a recursion: as many rounds as the data has levels
             elif site.in_loop:
                 frequency = Frequency(MANY, f"is called in a loop in '{caller.name}'")
             elif site.set_up:
@@ -380,11 +383,17 @@ class _Indexer:
                 if not frames and owner is None:
                     self.runs.top_classes.add(node)
                 push(node.body, owner=node)
-            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not _bounded(node, self.module_bindings):
-                # The loop's own header runs once; its body (and a comprehension's element) repeats.
-                head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
+                # The loop's own header runs once (a comprehension's first iterable too); its
+                # body (and a comprehension's element, conditions and other loops) repeats.
+                if isinstance(node, _COMPREHENSIONS):
+                    first, *rest = node.generators
+                    head, repeated = [first.iter], [first.target, *first.ifs, *rest, *_results(node)]
+                else:
+                    head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+                    repeated = [child for child in ast.iter_child_nodes(node) if child not in head]
                 push(head)
-                push((child for child in ast.iter_child_nodes(node) if child not in head), in_loop=True)
+                push(repeated, in_loop=True)
             elif frames and isinstance(node, ast.If) and _lazy_set_up(node):
                 push([node.test, *node.orelse])
                 push(node.body, set_up=True)
@@ -479,6 +488,11 @@ def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def])
     return None
 
 
+def _results(node: ast.AST) -> list[ast.expr]:
+    """What a comprehension makes for each round: its element, or a dict's key and value."""
+    return [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+
+
 def _own_attribute(node: ast.AST) -> bool:
     """``self.load`` or ``cls.load`` read (a method handed on when not called)."""
     return (
@@ -487,10 +501,11 @@ def _own_attribute(node: ast.AST) -> bool:
     )
 
 
-def _bounded(node: ast.AST, module_bindings) -> bool:
+def bounded_loop(node: ast.AST, module_bindings) -> bool:
     """A loop over a literal collection, or a module-level name bound to one (``for name in
-    ("a", "b")``, ``for name in LOGGERS``): a fixed number of rounds, each on its own item.
-    Or a retry loop, whose body ends in ``break``/``return``: it completes once."""
+    ("a", "b")``, ``for name in LOGGERS``), or over a ``range`` of constants (``for _ in
+    range(3)``): a fixed number of rounds, each on its own item. Or a retry loop, whose body
+    ends in ``break``/``return``: it completes once."""
     if isinstance(node, _LOOPS) and isinstance(node.body[-1], (ast.Break, ast.Return, ast.Raise)):
         return True
     iterables = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
@@ -498,13 +513,31 @@ def _bounded(node: ast.AST, module_bindings) -> bool:
         iterables = [generator.iter for generator in node.generators]
     if not iterables:
         return False  # ``while``
-    for iterable in iterables:
-        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
-            iterable = iterable.func.value  # ``.items()``, ``.keys()``, ``.values()``
-        if isinstance(iterable, ast.Name):
-            binding = module_bindings.get(iterable.id)
-            iterable = binding.value if binding is not None and binding.kind == "assign" else iterable
-        if not isinstance(iterable, _LITERALS):
-            return False
-    return True
+    return all(_fixed_collection(iterable, module_bindings) for iterable in iterables)
 
+
+def _fixed_collection(iterable: ast.expr, module_bindings) -> bool:
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
+        iterable = iterable.func.value  # ``.items()``, ``.keys()``, ``.values()``
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
+        return "range" not in module_bindings and not iterable.keywords and all(
+            _fixed_value(item, module_bindings) for item in iterable.args
+        )
+    return isinstance(_module_value(iterable, module_bindings), _LITERALS)
+
+
+def _fixed_value(expr: ast.expr, module_bindings) -> bool:
+    """A number written in the source, or a module-level name bound to one (``RETRIES``)."""
+    value = _module_value(expr, module_bindings)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value = value.operand
+    return isinstance(value, ast.Constant) and isinstance(value.value, int)
+
+
+def _module_value(expr: ast.expr, module_bindings) -> ast.expr:
+    """What a module-level name is assigned (itself for anything else)."""
+    if isinstance(expr, ast.Name):
+        binding = module_bindings.get(expr.id)
+        if binding is not None and binding.kind == "assign":
+            return binding.value
+    return expr

@@ -97,8 +97,11 @@ class HandlerAddedPerCall(Rule):
     Not flagged:
     - one-time set-up: module level, `main`, functions called only from module level
       (`if __name__ == "__main__":` included) or from functions that run once, loops over
-      a literal collection and retry loops there, the `__init__` of a class the module
-      instantiates only at set-up, memoized functions (`functools.cache`, `lru_cache`),
+      a literal collection or a `range` of constants, retry loops, the loop of a
+      recursion (as many rounds as the data has levels), the `__init__` of a class the module
+      instantiates only at set-up, every function of a script (see OOM201: a command
+      in the project's `scripts/`, `tools/` or `bin/` folder that does not serve),
+      memoized functions (`functools.cache`, `lru_cache`),
       functions whose decorator is named like `run_once`, tests (`test_*`);
     - guarded registrations: under (or after an early `return` on) a test that reads the
       registry (`if not logger.handlers`, `if handler not in logger.handlers`,

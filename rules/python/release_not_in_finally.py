@@ -117,7 +117,13 @@ class ReleaseNotInFinally(ResourceRule):
     and fabric tasks, a Django management command's `handle` and the methods it alone
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
-    alembic): the process ends with the failure, or the code runs once at start-up;
+    alembic) or of a script: a command of the project's own (a file in a top-level
+    `scripts/`, `script/`, `tools/` or `bin/` folder, run as a program: an
+    `if __name__ == "__main__":` block or a module-level call of its functions) that
+    does not serve (no `while True:` or flag loop that nothing leaves, no
+    `serve_forever`/`run_forever`, no request or task handler), whose every run is a
+    process that ends with its work. The process ends with the failure, or the code
+    runs once at start-up;
     the leak cannot accumulate.
 
     Not counted as raising: names, constants, attribute reads, arithmetic,

@@ -90,7 +90,9 @@ class ResourceNeverReleased(ResourceRule):
     Made and used in one expression, never bound (`open(path).read()`,
     `requests.Session().get(url)`, `json.load(open(path))`, or given to a project
     function that keeps nothing of it), it is flagged in code that runs many times (a
-    request or task handler, a function called in a loop): only the garbage collector
+    request or task handler, a function called in a loop; not a loop over a literal
+    collection or a `range` of constants, nor the loop of a recursion, whose rounds the
+    data sets, nor a comprehension's first iterable, evaluated once): only the garbage collector
     closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
     a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
     it is left alone, and so is a chain whose method releases it
@@ -144,7 +146,7 @@ class ResourceNeverReleased(ResourceRule):
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
     - one-shot code: a function that runs only once, as its module and the project's
       other modules show (see OOM201), every function of a
-      migration (Django `class Migration`, an Alembic revision);
+      migration (Django `class Migration`, an Alembic revision) or of a script (see OOM201);
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once

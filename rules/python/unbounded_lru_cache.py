@@ -75,7 +75,7 @@ class UnboundedLruCache(Rule):
       result, an attribute) is reported;
     - functions that run once (see OOM303: every mention in the module is a call
       outside loops, at module level or from such a function; entry points), and every
-      function of a migration;
+      function of a migration or of a script (see OOM201);
     - nested functions, whose cache dies with the closure;
     - functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
       `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties

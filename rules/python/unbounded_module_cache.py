@@ -16,7 +16,7 @@ from oomlint.python.astutil import (
     varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
-from oomlint.python.project import passes_few_values
+from oomlint.python.project import made_with_few_values, passes_few_values
 from oomlint.python.semantic import Scope
 
 CONTAINER_FACTORIES = {
@@ -76,7 +76,9 @@ class UnboundedModuleCache(Rule):
 
     Only caches are flagged: the function that fills the container looks the key up in
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
-    or its name says so (see Options).
+    or its name says so (see Options). A lookup that refuses a key the container holds
+    (`if name in REGISTRY: raise ...`, `assert name not in REGISTRY`) is a duplicate
+    check before a registration, not a memo: a cache hands back what it holds.
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
@@ -120,13 +122,19 @@ class UnboundedModuleCache(Rule):
       default counts as an option, as the writing function's own does (a metaclass's
       `__call__(cls, spec=None)` then hides what every construction passes). Private
       functions called in their module only with fixed values (or nothing) are silent
-      even when the file is checked on its own.
+      even when the file is checked on its own. A key that is an attribute of `self`
+      only the constructor sets, from one of its parameters (`self.broker_url =
+      broker_url` in `__init__`, or in a base's that an `__init__(*args, **kwargs)`
+      hands its arguments to), is what the class's callers pass for that parameter:
+      `RedisBuffer(settings.BROKER_URL, ...)` everywhere in the project is one pool per
+      configured broker (not for a class the module subclasses, nor an attribute another
+      method sets).
       Still reported: a function with no call in the project (a library's API, a view,
       a handler: its values come from outside), one a decorator registers (a route, a
       task, a signal receiver: its callers are the framework's), and a key any caller
       fills with anything else: request data, a call's result, an attribute of an
-      object (`self.url`: what the instance was made with is not followed), an item of
-      a collection built at run time, `*args`. Calls inside lambdas and nested
+      object set anywhere but in its constructor, an item of a collection built at run
+      time, `*args`. Calls inside lambdas and nested
       functions, and a function passed as a callback, are not seen as calls: what they
       pass is missed when other calls pass few values;
     - a table built once: written only under `if not TABLE:` or after
@@ -150,7 +158,8 @@ class UnboundedModuleCache(Rule):
       `initialize*`, `configure*`, `bootstrap*`, Django's `ready`, click and typer
       commands, invoke and fabric tasks, a Django management command's `handle`), and
       every function of a migration (Django `class Migration`, an Alembic revision, any
-      module importing alembic);
+      module importing alembic) or of a script (see OOM201: a command in the project's
+      `scripts/`, `tools/` or `bin/` folder that does not serve: its caches hold one run's keys);
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
@@ -328,6 +337,8 @@ class UnboundedModuleCache(Rule):
             parameters -= self._configured(site)
         if parameters is not None and not parameters:
             return  # a key that takes few values, whatever the traffic
+        if parameters is None and key is not None and self._made_with_few_values(key):
+            return
         value = self.stored.get(site)
         if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
             value = site.args[1]
@@ -336,6 +347,25 @@ class UnboundedModuleCache(Rule):
         if self._filled_once(found[0], site):
             return
         self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters))
+
+    def _made_with_few_values(self, key: ast.expr) -> bool:
+        """``self.broker_url`` that only the constructor sets, from one of its parameters
+        (``self.broker_url = broker_url`` in ``__init__``, or in a base's that an
+        ``__init__(*args, **kwargs)`` hands them to): as many values as the class's callers
+        across the project pass for it (``RedisBuffer(settings.BROKER_URL, ...)``). Not
+        for a class the module subclasses: its callers are not the class's."""
+        if not (isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and self.model.is_self(key.value)):
+            return False
+        owner = self.model.method_class
+        classes = {
+            statement.name: statement for statement in self.context.tree.body if isinstance(statement, ast.ClassDef)
+        }
+        if owner is None or classes.get(owner.name) is not owner or any(
+            isinstance(base, ast.Name) and base.id == owner.name for item in classes.values() for base in item.bases
+        ):
+            return False
+        found = _set_by_constructor(owner, key.attr, classes)
+        return found is not None and made_with_few_values(self.context, owner, *found)
 
     def _configured(self, site: ast.AST) -> set[str]:
         """The parameters ``site`` runs only for when the configuration knows them: a
@@ -432,7 +462,7 @@ class UnboundedModuleCache(Rule):
     def visit_Compare(self, node: ast.Compare) -> None:
         left = node.left
         for op, right in zip(node.ops, node.comparators):
-            if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(op, (ast.In, ast.NotIn)) and not self._refuses_known_key(node):
                 self._looked_up(right, node)
             elif isinstance(op, ORDERING) or (
                 isinstance(op, (ast.Eq, ast.NotEq)) and not (_is_zero(left) or _is_zero(right))
@@ -606,12 +636,69 @@ class UnboundedModuleCache(Rule):
                 return True
         return False
 
+    def _refuses_known_key(self, test: ast.Compare) -> bool:
+        """``if name in REGISTRY: raise ...`` or ``assert name not in REGISTRY``: a check for
+        duplicates before a registration, not a memo (a cache hands back what it holds)."""
+        parent = self.model.parent(test)
+        if len(test.ops) != 1:
+            return False
+        if isinstance(parent, ast.If) and parent.test is test and isinstance(test.ops[0], ast.In):
+            return isinstance(parent.body[-1], ast.Raise)
+        return isinstance(parent, ast.Assert) and parent.test is test and isinstance(test.ops[0], ast.NotIn)
+
     def _memoizes(self, key: Key, site: Growth) -> bool:
         looked_up = self.lookups.get((key, site.function))
         return looked_up is not None and looked_up < (site.node.lineno, site.node.col_offset)
 
     def _cache_like(self, name: str) -> bool:
         return any(word in self.cache_words for word in name_words(name))
+
+
+def _set_by_constructor(owner: ast.ClassDef, attribute: str, classes: dict[str, ast.ClassDef]) -> tuple[str, list[str]] | None:
+    """The parameter of the ``__init__`` (``owner``'s, or a base's of the module that the
+    ``__init__`` below only hands ``*args, **kwargs`` to) that ``self.<attribute>`` is set
+    from, with the names that constructor takes by position; None when anything else
+    sets it (another method, another value)."""
+    chain, seen = [], set()
+    while owner is not None and owner.name not in seen:
+        seen.add(owner.name)
+        chain.append(owner)
+        bases = [base.id for base in owner.bases if isinstance(base, ast.Name)]
+        owner = classes.get(bases[0]) if len(bases) == 1 else None
+    sets = [
+        (cls, method, node)
+        for cls in chain
+        for method in cls.body
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.args.args
+        for node in ast.walk(method)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr == attribute
+        and isinstance(node.value, ast.Name) and node.value.id == method.args.args[0].arg
+    ]
+    if len(sets) != 1:
+        return None
+    cls, init, target = sets[0]
+    assignment = next(
+        (node for node in init.body if isinstance(node, (ast.Assign, ast.AnnAssign)) and target in _targets(node)), None
+    )
+    parameters = [arg.arg for arg in (*init.args.posonlyargs, *init.args.args)][1:]
+    value = assignment.value if assignment is not None else None
+    if init.name != "__init__" or not isinstance(value, ast.Name) or value.id not in (*parameters, *(arg.arg for arg in init.args.kwonlyargs)):
+        return None
+    for below in chain[:chain.index(cls)]:
+        forwarder = next((item for item in below.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None)
+        if forwarder is not None and not _hands_on_arguments(forwarder):
+            return None
+    return value.id, [*parameters, *(arg.arg for arg in init.args.kwonlyargs)]
+
+
+def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def _hands_on_arguments(init: ast.FunctionDef) -> bool:
+    """``def __init__(self, *args, **kwargs)``: the base's constructor decides what it takes."""
+    args = init.args
+    return len(args.args) == 1 and not args.posonlyargs and not args.kwonlyargs and args.vararg is not None and args.kwarg is not None
 
 
 def _present(test: ast.expr, value: bool) -> ast.Name | None:
