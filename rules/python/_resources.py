@@ -800,7 +800,7 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        return reports
+        return reports + _dropped_by_handlers(function, acquires, reports, quiet_calls)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
@@ -851,7 +851,156 @@ def _analyse(
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
+    return reports + _dropped_by_handlers(function, acquires, reports, quiet_calls)
+
+
+def _dropped_by_handlers(
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int]
+) -> list[Report]:
+    """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
+    ``self.sock = ...``) where something after it can raise, and caught by a handler that
+    neither uses nor releases it, but sets it again (``self.sock = None``) or goes on to the
+    next round of a loop around the ``try``, which makes another (a retry loop). Whatever
+    happens to it on the normal path (returned, stored, handed to a wrapper), each failed
+    attempt leaks one. A handler that reads it (``if sock: sock.close()``), re-raises,
+    returns or breaks out is left to the other checks."""
+    by_call = {
+        id(acquire.call): acquire for acquire in acquires
+        if acquire.factory is not None and acquire.path is None and acquire.elements is None
+    }
+    done = {id(report.node) for report in reported}
+    reports = []
+    for node, in_loop in _tries(function.body, False):
+        for index, statement in enumerate(node.body):
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            acquire = by_call.get(id(_unwrap(statement.value)))
+            holder = _holder(statement.targets[0])
+            if acquire is None or holder is None or id(acquire.call) in done or _mentions(node.finalbody, holder):
+                continue
+            later = [item for item in _unprotected(node.body[index + 1:]) if id(item) not in quiet_calls]
+            raising = _first_raising(later)
+            if raising is None:
+                continue
+            fields = {"resource": holder, "acquire": f"{_short(ast.unparse(acquire.call.func))}()", "released": "kept"}
+            for handler in node.handlers:
+                drop = _drop(handler, holder, in_loop)
+                if drop is not None:
+                    cause = f"the handler at line {handler.lineno}, for {_cause(raising)},"
+                    advice = f"then {drop}: release it in that handler"
+                    reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
+                    break
+            else:
+                escaping = _escaping_raise(node, index, holder, acquire.releases)
+                if escaping is not None:
+                    cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
+                    advice = "release it before raising"
+                    reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
     return reports
+
+
+def _unprotected(statements: list[ast.stmt]):
+    """The nodes of ``statements`` that can raise out of them: not those in the body of a
+    ``try`` whose handler catches everything (``try: sock.settimeout(t) except: pass``)."""
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in node.handlers):
+            stack.extend(item for block in child_blocks(node)[1:] for item in block)
+            continue
+        yield node
+        if not isinstance(node, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _escaping_raise(node: ast.Try, index: int, holder: str, releases: tuple[str, ...]) -> ast.Raise | None:
+    """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
+    (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
+    the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
+    block that releases the resource (``sock.close()``): it leaves with the resource held."""
+    releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
+    if not releasing or any(_catches_everything(handler, False) for handler in node.handlers):
+        return None
+    caught = {
+        last_name(kind)
+        for handler in node.handlers
+        for kind in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+    }
+    for item in _raises_holding(node.body[index + 1:], holder, releases):
+        raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
+        name = last_name(raised)
+        if name is not None and name[:1].isupper() and name not in caught:
+            return item
+    return None
+
+
+def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...]):
+    """The ``raise X`` statements of ``block`` and the blocks in it that no earlier statement
+    of their own blocks, or of those around them, precedes with a release of ``holder``
+    (``holder.close()``); not those a ``try`` that catches everything holds."""
+    for statement in block:
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            yield statement
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            blocks = child_blocks(statement)
+            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in statement.handlers):
+                blocks = blocks[1:]
+            for inner in blocks:
+                yield from _raises_holding(inner, holder, releases)
+        if any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
+            and _holder(node.func.value) == holder
+            for node in ast.walk(statement)
+        ):
+            return
+
+
+def _tries(body: list[ast.stmt], in_loop: bool):
+    """The function's ``try`` statements, each with whether a loop of the function holds it."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, TRY_STATEMENTS):
+            yield statement, in_loop
+        inner = in_loop or isinstance(statement, _LOOPS)
+        for block in child_blocks(statement):
+            yield from _tries(block, inner)
+
+
+def _holder(target: ast.expr) -> str | None:
+    """``sock`` of ``sock = ...``, ``self.sock`` of ``self.sock = ...``: what holds the resource."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        return f"self.{target.attr}"
+    return None
+
+
+def _mentions(body: list[ast.stmt], holder: str, stores: bool = True) -> bool:
+    """Whether ``body`` uses ``holder`` (``stores``: also sets it); for ``self.x``, also any
+    call of a method of ``self``, which may release it."""
+    for node in _walk(body):
+        if isinstance(node, (ast.Name, ast.Attribute)) and _holder(node) == holder:
+            if stores or isinstance(node.ctx, ast.Load):
+                return True
+        elif holder.startswith("self.") and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if _holder(node.func) is not None and node.func.value.id == "self":
+                return True
+    return False
+
+
+def _drop(handler: ast.ExceptHandler, holder: str, in_loop: bool) -> str | None:
+    """How ``handler``, which never reads ``holder``, lets go of what it holds: it sets it
+    again, or goes on to the next round of the loop; None when it does neither."""
+    if _mentions(handler.body, holder, stores=False):
+        return None
+    for node in _walk(handler.body):
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Store) and _holder(node) == holder:
+            return f"it sets '{holder}' again at line {node.lineno}"
+    last = handler.body[-1]
+    if in_loop and not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
+        return "the loop makes another"
+    return None
 
 
 def _used_once(

@@ -42,6 +42,15 @@ class ReleaseNotInFinally(ResourceRule):
     `assert`): `conn.cursor()` on what the function has just made fails no more often
     than making it did.
 
+    A resource made in a `try` is also flagged when the error path drops it, whatever the
+    normal path does with it (returns it, stores it, hands it to a wrapper): something
+    after the acquire in the `try` can raise, and a handler that never reads it sets its
+    holder again (`except OSError: self.sock = None`) or goes on to the next round of a
+    loop around the `try`, which makes another (a retry loop over addresses: each failed
+    attempt leaks one); or the handlers that release it (`except socket.error:
+    sock.close()`) do not catch an exception raised by name in the `try` after the
+    acquire (`raise TransportError(...)`), with no release before that `raise`.
+
     Resources that the project's own functions return count like the factories':
     `conn = get_connection()` where `get_connection` (in this module or another of the
     project, also a method, `self._connect()`, or through further helpers) returns
