@@ -41,11 +41,15 @@ from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
 
 CLOSE = ("close",)
+PATH_OPEN = "pathlib.Path.open"
+"""``path.open()`` on a path object (see ``PATH_OBJECTS``): a file, like ``open(path)``."""
+# Classes whose ``open()`` method opens the file at the path: pathlib's concrete paths and py.path's.
+PATH_OBJECTS = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "py.path.local"})
 # Qualified name -> the methods that release what it returns.
 FACTORIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
-            "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+            "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
             "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
             "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
             "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
@@ -86,7 +90,8 @@ FACTORIES: dict[str, tuple[str, ...]] = {
 # leaves it open, on a TemporaryDirectory binds its path, on a Pool terminates it.)
 CLOSED_BY_WITH = frozenset(
     {
-        "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
+        "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
+        "tarfile.open",
         "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
         "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
@@ -594,6 +599,8 @@ class ResourceAnalysis:
                 acquire = Acquire.of(node, CLOSE, factory=factory)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
+        if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
+            acquire = Acquire.of(node, self.table[PATH_OPEN], factory=PATH_OPEN)
         if acquire is None and last in self.methods and kind is ast.Attribute:
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
@@ -634,6 +641,11 @@ class ResourceAnalysis:
             return None  # a child run on its own (a daemon, a background job)
         kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
         return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
+
+    def _opens_path(self, func: ast.Attribute) -> bool:
+        """``Path(p).open()``, or ``path.open()`` where ``path = Path(p)`` (or ``py.path.local(p)``)."""
+        made = self.model.resolve(func.value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in PATH_OBJECTS
 
     def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
         """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""

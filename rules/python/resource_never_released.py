@@ -22,7 +22,9 @@ class ResourceNeverReleased(ResourceRule):
       no OS resource of their own and closing their connection closes them, so a
       connection left open with its cursor is one finding, the connection's (one thing
       to fix, not two);
-    - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
+    - `close()`: `open`, `io.open`, `codecs.open`, `os.popen` (its `close()` waits for
+      the child), `path.open()` on a path object (`pathlib.Path(...)`, `py.path.local(...)`,
+      or a name bound to one), `gzip.open`, `bz2.open`,
       `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
       `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
       `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
