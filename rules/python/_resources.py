@@ -206,7 +206,18 @@ CHECKOUT_RELEASES = {
 # not have a notion of a persistent connection"), and its ``close()`` does nothing.
 STATELESS_CONNECTS = frozenset({"pyhive.presto.connect", "pyhive.trino.connect"})
 # Method acquires whose release depends on what the receiver was made by.
-RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
+# Requests of an aiohttp session: the response holds a pooled connection until it is
+# released, closed, or its body is read whole (``read``, ``text``, ``json`` release it then).
+SESSION_REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+RESPONSE_RELEASES = ("release", "close", "read", "text", "json")
+RECEIVER_RELEASES = {
+    ("cassandra.cluster.Cluster", "connect"): ("shutdown",),
+    **{
+        (session, method): RESPONSE_RELEASES
+        for session in ("aiohttp.ClientSession", "aiohttp.client.ClientSession")
+        for method in SESSION_REQUESTS
+    },
+}
 # ``P.<method>(c)`` gives ``c`` back.
 RELEASE_BY_ARGUMENT = frozenset({"putconn", "release"})
 # Calls that take over a resource's cleanup: ``stack.enter_context(f)``, ``stack.callback(f.close)``,
@@ -526,9 +537,11 @@ class ResourceAnalysis:
         factories makes: possible acquires."""
         self.closing_names = project.closing_class_names() if project is not None else frozenset()
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
+        self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
+        """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
+            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -601,6 +614,10 @@ class ResourceAnalysis:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
             acquire = Acquire.of(node, self.table[PATH_OPEN], factory=PATH_OPEN)
+        if acquire is None and last in self.receiver_methods and kind is ast.Attribute:
+            releases = self._receiver_releases(func)
+            if releases is not None:
+                acquire = Acquire.of(node, releases, receiver=func.value)
         if acquire is None and last in self.methods and kind is ast.Attribute:
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
@@ -659,12 +676,15 @@ class ResourceAnalysis:
     def _releases_of(self, func: ast.Attribute) -> tuple[str, ...]:
         """What releases ``X.<method>()``'s result: by what made ``X`` if the table knows it
         (a Cassandra ``Cluster``'s session is shut down), else by the method."""
+        return self._receiver_releases(func) or self.methods[func.attr]
+
+    def _receiver_releases(self, func: ast.Attribute) -> tuple[str, ...] | None:
+        """What releases ``X.<method>()``'s result by what made ``X`` (``RECEIVER_RELEASES``),
+        or None when the table does not know it."""
         origin = self.model.resolve(func.value)
-        if isinstance(origin, ast.Call):
-            releases = RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
-            if releases is not None:
-                return releases
-        return self.methods[func.attr]
+        if not isinstance(origin, ast.Call):
+            return None
+        return RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
 
     def _given_pipe(self, call: ast.Call, streams) -> bool:
         return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
@@ -851,6 +871,18 @@ def _analyse(
             resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned
         )
         scan.run(function.body)
+        if (
+            scan.exposure is not None and scan.release is None and not scan.exposure_by_exception
+            and not resource.escapes and not resource.lock_like
+        ):
+            # Released where it fails (``if resp.status != 200: resp.release(); raise ...``),
+            # never where it succeeds: each successful call leaves one held.
+            advice = (
+                f"only an error path releases it, and {scan.exposure} leaves with it; "
+                f"call {resource.release_hint()} in finally or {resource.instead}"
+            )
+            reports.append(Report("OOM202", call, {**fields, "advice": advice}))
+            continue
         if scan.exposure is not None and scan.release is not None:
             if returned:
                 released = (
@@ -1279,7 +1311,8 @@ def _method(acquire: Acquire) -> str | None:
 
 
 def _unwrap(expr: ast.expr) -> ast.expr:
-    return expr.value if isinstance(expr, ast.Await) else expr
+    """``make()`` of ``await make()`` and of ``yield from make()`` (a generator-based coroutine)."""
+    return expr.value if isinstance(expr, (ast.Await, ast.YieldFrom)) else expr
 
 
 def _statements(body):

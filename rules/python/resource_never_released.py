@@ -34,6 +34,11 @@ class ResourceNeverReleased(ResourceRule):
       (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
       where `Session = sessionmaker(...)`: they hold a pooled connection while a
       transaction is open); a Cassandra `Cluster` -> `shutdown()`;
+    - the response of a request made on an `aiohttp.ClientSession` (`resp = await
+      session.get(url)`, also `self.session` made by one, and `yield from` in a
+      generator-based coroutine) -> `release()` or `close()`, or its body read whole
+      (`read()`, `text()`, `json()`), which releases it: until then it holds one of the
+      session's pooled connections;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
@@ -66,6 +71,10 @@ class ResourceNeverReleased(ResourceRule):
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
     `BackgroundTask(os.remove, path)`); another name for the same path
     (`path = f.name`, `p = Path(d)`) counts like it.
+
+    Released only where it fails (`if resp.status != 200: await resp.release(); raise
+    LoginFailure()`), and neither released nor handed off on the path that succeeds (a
+    `return`, the end of the function): flagged too, each successful call leaves one held.
 
     The project's own functions that return one of these are factories too:
     `conn = get_connection()` where `get_connection` (in this module or another module
