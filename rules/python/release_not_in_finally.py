@@ -122,7 +122,8 @@ class ReleaseNotInFinally(ResourceRule):
     by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
-    `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
+    `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
+    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
