@@ -832,7 +832,8 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        return reports + _dropped_by_handlers(function, acquires, reports, quiet_calls)
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls)
+        return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
@@ -895,7 +896,8 @@ def _analyse(
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
-    return reports + _dropped_by_handlers(function, acquires, reports, quiet_calls)
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls)
+    return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
 
 
 def _dropped_by_handlers(
@@ -997,6 +999,95 @@ def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...
             for node in ast.walk(statement)
         ):
             return
+
+
+def _collected(
+    function: FunctionNode,
+    acquires: list[Acquire],
+    reported: list[Report],
+    quiet_calls: set[int],
+    parent_of: Callable[[ast.AST], ast.AST | None],
+) -> list[Report]:
+    """Resources gathered in a local list (``files = []``, then ``files.append(open(path))``
+    in a loop) that only the function uses (appends, items, loops over it, ``len``): the
+    list holds them. Released by a loop over it (``for f in files: f.close()``) that is no
+    ``finally``, while something from the first append up to that release can raise:
+    OOM201, every file gathered so far leaks; never released: OOM202."""
+    done = {id(report.node) for report in reported}
+    reports = []
+    for acquire in acquires:
+        if acquire.factory is None or acquire.path is not None or id(acquire.call) in done:
+            continue
+        append = parent_of(acquire.call)
+        if not (
+            isinstance(append, ast.Call) and isinstance(append.func, ast.Attribute) and append.func.attr in _GATHERS
+            and isinstance(append.func.value, ast.Name) and append.args and append.args[0] is acquire.call
+            and isinstance(parent_of(append), ast.Expr)
+        ):
+            continue
+        holder = append.func.value.id
+        loops = _gathering_loops(function, holder, parent_of)
+        if loops is None:
+            continue
+        fields = {"resource": f"{holder}[...]", "acquire": f"{_short(ast.unparse(acquire.call.func))}()"}
+        releases = [
+            node for loop in loops for node in _walk(loop.body)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in acquire.releases
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == loop.target.id
+        ]
+        if not releases:
+            advice = f"release each in finally or use contextlib.ExitStack's enter_context instead of {holder}.append"
+            reports.append(Report("OOM202", acquire.call, {**fields, "advice": advice}))
+            continue
+        release = min(releases, key=lambda node: (node.lineno, node.col_offset))
+        if any(isinstance(item, TRY_STATEMENTS) and _touches(item.finalbody, {id(release)}) for item in _walk(function.body)):
+            continue
+        start = append.lineno  # or the first statement of the outermost loop around the append:
+        for ancestor in _ancestors(append, parent_of, function):  # its next round holds what it gathered
+            if isinstance(ancestor, _LOOPS):
+                start = ancestor.body[0].lineno
+        between = [
+            node for node in _walk(function.body)
+            if start <= getattr(node, "lineno", 0) and (node.lineno, node.col_offset) < (release.lineno, release.col_offset)
+            and node is not acquire.call and node is not append and id(node) not in quiet_calls
+        ]
+        raising = _first_raising(between)
+        if raising is not None:
+            how = {"released": f"released by {_short(ast.unparse(release))}", "cause": _cause(raising)}
+            advice = f"release them in finally or use contextlib.ExitStack's enter_context instead of {holder}.append"
+            reports.append(Report("OOM201", acquire.call, {**fields, **how, "advice": advice}))
+    return reports
+
+
+def _gathering_loops(function: FunctionNode, holder: str, parent_of) -> list[ast.For] | None:
+    """The loops over the local list ``holder`` (``for f in files:``) when the function binds
+    it once, to an empty list, and only appends to it, reads its items, loops over it or
+    takes its ``len``; None when it is anything else or goes anywhere else."""
+    loops = []
+    bound = 0
+    for use in name_uses(holder, function):
+        above = parent_of(use)
+        if isinstance(use.ctx, ast.Store):
+            bound += 1
+            if not (isinstance(above, ast.Assign) and isinstance(above.value, ast.List) and not above.value.elts):
+                return None
+        elif isinstance(above, ast.Attribute) and above.attr in _GATHERS:
+            continue
+        elif isinstance(above, ast.Subscript) and above.value is use and isinstance(above.ctx, ast.Load):
+            continue
+        elif isinstance(above, (ast.For, ast.AsyncFor)) and above.iter is use and isinstance(above.target, ast.Name):
+            loops.append(above)
+        elif not (isinstance(above, ast.Call) and isinstance(above.func, ast.Name) and above.func.id == "len"):
+            return None
+    return loops if bound == 1 else None
+
+
+def _ancestors(node: ast.AST, parent_of, function: FunctionNode):
+    """The nodes around ``node`` inside ``function``, innermost first."""
+    node = parent_of(node)
+    while node is not None and node is not function:
+        yield node
+        node = parent_of(node)
 
 
 def _tries(body: list[ast.stmt], in_loop: bool):
@@ -1420,6 +1511,7 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
+_GATHERS = frozenset({"append"})
 _TRANSFERS = (
     ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
 )

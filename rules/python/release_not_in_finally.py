@@ -51,6 +51,13 @@ class ReleaseNotInFinally(ResourceRule):
     sock.close()`) do not catch an exception raised by name in the `try` after the
     acquire (`raise TransportError(...)`), with no release before that `raise`.
 
+    Resources gathered in a local list (`files = []`, then `files.append(open(path))` in a
+    loop) that the function only appends to, reads the items of, loops over or takes the
+    `len` of, are held by the list: released by a loop over it (`for f in files:
+    f.close()`) outside `finally`, while something from the append up to that release can
+    raise (the next round of the gathering loop included), they are flagged here, every
+    file gathered so far leaks; never released by such a loop, OOM202 flags them.
+
     Resources that the project's own functions return count like the factories':
     `conn = get_connection()` where `get_connection` (in this module or another of the
     project, also a method, `self._connect()`, or through further helpers) returns

@@ -72,6 +72,9 @@ class ResourceNeverReleased(ResourceRule):
     `BackgroundTask(os.remove, path)`); another name for the same path
     (`path = f.name`, `p = Path(d)`) counts like it.
 
+    Gathered in a local list only the function uses (`sockets.append(socket.create_connection(a))`)
+    and released by no loop over it (`for s in sockets: s.close()`): flagged too (see OOM201).
+
     Released only where it fails (`if resp.status != 200: await resp.release(); raise
     LoginFailure()`), and neither released nor handed off on the path that succeeds (a
     `return`, the end of the function): flagged too, each successful call leaves one held.
