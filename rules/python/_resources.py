@@ -27,6 +27,7 @@ cached on the file's ``FileContext`` (``shared_analysis``), so the work is done 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import re
 from collections.abc import Callable
@@ -248,6 +249,8 @@ EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"}
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
 OS_ERRORS = frozenset({"OSError", "IOError", "EnvironmentError"})
+# The socket module's names for builtin exceptions (``except socket.error``).
+SOCKET_ERRORS = {"error": "OSError", "timeout": "TimeoutError", "herror": "OSError", "gaierror": "OSError"}
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
 # Functions that read or write a file they are given and keep nothing of it: passing a
@@ -832,7 +835,7 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls)
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
         return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
@@ -896,12 +899,12 @@ def _analyse(
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
-    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls)
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
     return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
 
 
 def _dropped_by_handlers(
-    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int]
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module
 ) -> list[Report]:
     """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
     ``self.sock = ...``) where something after it can raise, and caught by a handler that
@@ -924,6 +927,8 @@ def _dropped_by_handlers(
             holder = _holder(statement.targets[0])
             if acquire is None or holder is None or id(acquire.call) in done or _mentions(node.finalbody, holder):
                 continue
+            if _managed_later(node.body[index + 1:], holder):
+                continue
             later = [item for item in _unprotected(node.body[index + 1:]) if id(item) not in quiet_calls]
             raising = _first_raising(later)
             if raising is None:
@@ -937,12 +942,25 @@ def _dropped_by_handlers(
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
                     break
             else:
-                escaping = _escaping_raise(node, index, holder, acquire.releases)
+                escaping = _escaping_raise(node, index, holder, acquire.releases, tree)
                 if escaping is not None:
                     cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
                     advice = "release it before raising"
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
     return reports
+
+
+def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
+    """Whether ``statements`` put ``holder`` in a ``with`` (``with sock:``, ``with
+    closing(sock):``) or release it in a ``finally``: what raises there does not drop it."""
+    for node in _walk(statements):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            _mentions([ast.Expr(item.context_expr)], holder, stores=False) for item in node.items
+        ):
+            return True
+        if isinstance(node, TRY_STATEMENTS) and _mentions(node.finalbody, holder, stores=False):
+            return True
+    return False
 
 
 def _unprotected(statements: list[ast.stmt]):
@@ -959,7 +977,9 @@ def _unprotected(statements: list[ast.stmt]):
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _escaping_raise(node: ast.Try, index: int, holder: str, releases: tuple[str, ...]) -> ast.Raise | None:
+def _escaping_raise(
+    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module
+) -> ast.Raise | None:
     """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
     (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
     the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
@@ -975,9 +995,33 @@ def _escaping_raise(node: ast.Try, index: int, holder: str, releases: tuple[str,
     for item in _raises_holding(node.body[index + 1:], holder, releases):
         raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
         name = last_name(raised)
-        if name is not None and name[:1].isupper() and name not in caught:
+        if name is not None and name[:1].isupper() and not _caught(name, caught, module):
             return item
     return None
+
+
+def _caught(name: str, caught: set[str | None], module: ast.Module) -> bool:
+    """Whether an ``except`` naming ``caught`` catches the exception class ``name``: the
+    same name, a builtin subclass of a builtin it names (``ConnectionRefusedError`` by
+    ``OSError``; ``socket.error`` is ``OSError``, ``socket.timeout`` ``TimeoutError``), or a
+    class of the module based on one of them."""
+    if name in caught:
+        return True
+    raised = _builtin_exception(name)
+    if raised is not None and any(
+        (handled := _builtin_exception(item)) is not None and issubclass(raised, handled) for item in caught if item
+    ):
+        return True
+    return any(
+        isinstance(node, ast.ClassDef) and node.name == name
+        and any(_caught(base, caught, module) for base in map(last_name, node.bases) if base and base != name)
+        for node in module.body
+    )
+
+
+def _builtin_exception(name: str) -> type | None:
+    found = getattr(builtins, SOCKET_ERRORS.get(name, name), None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...]):
