@@ -39,7 +39,7 @@ from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, m
 from oomlint.python.checker import FileContext
 from oomlint.python.project import CALLED, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
-from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
+from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
 PATH_OPEN = "pathlib.Path.open"
@@ -836,7 +836,7 @@ def _analyse(
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
         reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
-        return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
+        return reports + _collected(function, acquires, reports, quiet_calls, module.model)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
@@ -900,7 +900,7 @@ def _analyse(
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
-    return reports + _collected(function, acquires, reports, quiet_calls, names.parent)
+    return reports + _collected(function, acquires, reports, quiet_calls, module.model)
 
 
 def _dropped_by_handlers(
@@ -954,8 +954,8 @@ def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
     """Whether ``statements`` put ``holder`` in a ``with`` (``with sock:``, ``with
     closing(sock):``) or release it in a ``finally``: what raises there does not drop it."""
     for node in _walk(statements):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-            _mentions([ast.Expr(item.context_expr)], holder, stores=False) for item in node.items
+        if isinstance(node, (ast.With, ast.AsyncWith)) and _mentions(
+            [item.context_expr for item in node.items], holder, stores=False
         ):
             return True
         if isinstance(node, TRY_STATEMENTS) and _mentions(node.finalbody, holder, stores=False):
@@ -1050,7 +1050,7 @@ def _collected(
     acquires: list[Acquire],
     reported: list[Report],
     quiet_calls: set[int],
-    parent_of: Callable[[ast.AST], ast.AST | None],
+    model: SemanticModel,
 ) -> list[Report]:
     """Resources gathered in a local list (``files = []``, then ``files.append(open(path))``
     in a loop) that only the function uses (appends, items, loops over it, ``len``): the
@@ -1062,6 +1062,7 @@ def _collected(
     for acquire in acquires:
         if acquire.factory is None or acquire.path is not None or id(acquire.call) in done:
             continue
+        parent_of = model.parent
         append = parent_of(acquire.call)
         if not (
             isinstance(append, ast.Call) and isinstance(append.func, ast.Attribute) and append.func.attr in _GATHERS
@@ -1087,7 +1088,9 @@ def _collected(
         if any(isinstance(item, TRY_STATEMENTS) and _touches(item.finalbody, {id(release)}) for item in _walk(function.body)):
             continue
         start = append.lineno  # or the first statement of the outermost loop around the append:
-        for ancestor in _ancestors(append, parent_of, function):  # its next round holds what it gathered
+        for ancestor in model.ancestors(append):  # its next round holds what it gathered
+            if ancestor is function:
+                break
             if isinstance(ancestor, _LOOPS):
                 start = ancestor.body[0].lineno
         between = [
@@ -1126,14 +1129,6 @@ def _gathering_loops(function: FunctionNode, holder: str, parent_of) -> list[ast
     return loops if bound == 1 else None
 
 
-def _ancestors(node: ast.AST, parent_of, function: FunctionNode):
-    """The nodes around ``node`` inside ``function``, innermost first."""
-    node = parent_of(node)
-    while node is not None and node is not function:
-        yield node
-        node = parent_of(node)
-
-
 def _tries(body: list[ast.stmt], in_loop: bool):
     """The function's ``try`` statements, each with whether a loop of the function holds it."""
     for statement in body:
@@ -1155,15 +1150,15 @@ def _holder(target: ast.expr) -> str | None:
     return None
 
 
-def _mentions(body: list[ast.stmt], holder: str, stores: bool = True) -> bool:
-    """Whether ``body`` uses ``holder`` (``stores``: also sets it); for ``self.x``, also any
-    call of a method of ``self``, which may release it."""
+def _mentions(body: list[ast.AST], holder: str, stores: bool = True) -> bool:
+    """Whether ``body`` (statements or expressions) uses ``holder`` (``stores``: also sets
+    it); for ``self.x``, also any call of a method of ``self``, which may release it."""
     for node in _walk(body):
         if isinstance(node, (ast.Name, ast.Attribute)) and _holder(node) == holder:
             if stores or isinstance(node.ctx, ast.Load):
                 return True
         elif holder.startswith("self.") and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if _holder(node.func) is not None and node.func.value.id == "self":
+            if _holder(node.func) is not None:  # ``self.<method>(...)``
                 return True
     return False
 
