@@ -2112,6 +2112,16 @@ class _PathScan:
             return None
         return state
 
+    def test(self, test: ast.expr, state: int) -> int:
+        """An ``if`` test, which runs once before either branch: released there
+        (``if proc.wait() != 0: sys.exit(1)``), both branches start without it. It is not
+        taken for the normal path's release that OOM201 names: a test that waits for a
+        child is how scripts end one, and what raises before it ends the script."""
+        if state == OPEN and any(id(item) in self.resource.releases for item in _own_nodes(test)):
+            return CLOSED
+        self.header([test], state)
+        return state
+
     def header(self, expressions: list[ast.expr], state: int) -> None:
         """The expressions a compound statement evaluates first (test, iterable, items)."""
         if state == OPEN:
@@ -2142,7 +2152,7 @@ class _PathScan:
             self.acquire_loop_depth = self.loop_depth
             body_state, else_state = (OPEN, NOT_YET) if held_if_true else (NOT_YET, OPEN)
         else:
-            self.header([node.test], state)
+            state = self.test(node.test, state)
             body_state = else_state = state
             if id(node) in self.ancestors and isinstance(node.test, ast.Name):
                 # ``if new: conn = connect()``: a later ``if new:`` takes the same branch.
