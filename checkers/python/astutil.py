@@ -116,6 +116,7 @@ _RUNNERS = frozenset({"run", "run_until_complete"})
 # Names of what a process runs once when it starts.
 _START_NAMES = frozenset({"main", "create_app", "ready"})
 _START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
+_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 # Decorators of task queues (Celery, Huey, Dramatiq, RQ): a task runs once per message,
 # whatever its name (``setup_experiment``).
 _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job"})
@@ -268,12 +269,22 @@ class ModuleFacts:
         are not seen. Every function of a migration or of a script runs once."""
         if function is None:
             return False
-        if self.is_migration or self.is_script or function in self.entry_points:
+        if self.is_migration or self.is_script or (function in self.entry_points and not self._constructs(function)):
             return True
         if function not in self._once:
             self._once[function] = False  # a cycle: not once
             self._once[function] = self._decide_once(function)
         return self._once[function]
+
+    def _constructs(self, function: ast.AST) -> bool:
+        """Whether the method ``function``, a start-up hook by its name (``setup``), is called
+        from its class's ``__init__``: it is part of making each instance, not a hook the
+        process runs once when it starts."""
+        return function in self.method_class and any(
+            isinstance(reference.caller, ast.FunctionDef) and reference.caller.name in _CONSTRUCTORS
+            and self.method_class.get(reference.caller) is self.method_class[function]
+            for reference in self.references.get(function, ())
+        )
 
     def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
         """Whether every caller of a private function (or ``self._method``) passes a value

@@ -27,6 +27,7 @@ cached on the file's ``FileContext`` (``shared_analysis``), so the work is done 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import re
 from collections.abc import Callable
@@ -38,14 +39,18 @@ from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, m
 from oomlint.python.checker import FileContext
 from oomlint.python.project import CALLED, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
-from oomlint.python.semantic import TRY_STATEMENTS, Scope, child_blocks, name_uses
+from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
+PATH_OPEN = "pathlib.Path.open"
+"""``path.open()`` on a path object (see ``PATH_OBJECTS``): a file, like ``open(path)``."""
+# Classes whose ``open()`` method opens the file at the path: pathlib's concrete paths and py.path's.
+PATH_OBJECTS = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "py.path.local"})
 # Qualified name -> the methods that release what it returns.
 FACTORIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
-            "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+            "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
             "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
             "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
             "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
@@ -86,7 +91,8 @@ FACTORIES: dict[str, tuple[str, ...]] = {
 # leaves it open, on a TemporaryDirectory binds its path, on a Pool terminates it.)
 CLOSED_BY_WITH = frozenset(
     {
-        "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
+        "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
+        "tarfile.open",
         "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
         "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
@@ -201,7 +207,18 @@ CHECKOUT_RELEASES = {
 # not have a notion of a persistent connection"), and its ``close()`` does nothing.
 STATELESS_CONNECTS = frozenset({"pyhive.presto.connect", "pyhive.trino.connect"})
 # Method acquires whose release depends on what the receiver was made by.
-RECEIVER_RELEASES = {("cassandra.cluster.Cluster", "connect"): ("shutdown",)}
+# Requests of an aiohttp session: the response holds a pooled connection until it is
+# released, closed, or its body is read whole (``read``, ``text``, ``json`` release it then).
+SESSION_REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+RESPONSE_RELEASES = ("release", "close", "read", "text", "json")
+RECEIVER_RELEASES = {
+    ("cassandra.cluster.Cluster", "connect"): ("shutdown",),
+    **{
+        (session, method): RESPONSE_RELEASES
+        for session in ("aiohttp.ClientSession", "aiohttp.client.ClientSession")
+        for method in SESSION_REQUESTS
+    },
+}
 # ``P.<method>(c)`` gives ``c`` back.
 RELEASE_BY_ARGUMENT = frozenset({"putconn", "release"})
 # Calls that take over a resource's cleanup: ``stack.enter_context(f)``, ``stack.callback(f.close)``,
@@ -232,6 +249,8 @@ EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"}
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
 OS_ERRORS = frozenset({"OSError", "IOError", "EnvironmentError"})
+# The socket module's names for builtin exceptions (``except socket.error``).
+SOCKET_ERRORS = {"error": "OSError", "timeout": "TimeoutError", "herror": "OSError", "gaierror": "OSError"}
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
 # Functions that read or write a file they are given and keep nothing of it: passing a
@@ -521,9 +540,11 @@ class ResourceAnalysis:
         factories makes: possible acquires."""
         self.closing_names = project.closing_class_names() if project is not None else frozenset()
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
+        self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
+        """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES
+            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -594,6 +615,12 @@ class ResourceAnalysis:
                 acquire = Acquire.of(node, CLOSE, factory=factory)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
+        if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
+            acquire = Acquire.of(node, self.table[PATH_OPEN], factory=PATH_OPEN)
+        if acquire is None and last in self.receiver_methods and kind is ast.Attribute:
+            releases = self._receiver_releases(func)
+            if releases is not None:
+                acquire = Acquire.of(node, releases, receiver=func.value)
         if acquire is None and last in self.methods and kind is ast.Attribute:
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
@@ -635,6 +662,11 @@ class ResourceAnalysis:
         kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
         return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
 
+    def _opens_path(self, func: ast.Attribute) -> bool:
+        """``Path(p).open()``, or ``path.open()`` where ``path = Path(p)`` (or ``py.path.local(p)``)."""
+        made = self.model.resolve(func.value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in PATH_OBJECTS
+
     def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
         """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""
         elements = {}
@@ -647,12 +679,15 @@ class ResourceAnalysis:
     def _releases_of(self, func: ast.Attribute) -> tuple[str, ...]:
         """What releases ``X.<method>()``'s result: by what made ``X`` if the table knows it
         (a Cassandra ``Cluster``'s session is shut down), else by the method."""
+        return self._receiver_releases(func) or self.methods[func.attr]
+
+    def _receiver_releases(self, func: ast.Attribute) -> tuple[str, ...] | None:
+        """What releases ``X.<method>()``'s result by what made ``X`` (``RECEIVER_RELEASES``),
+        or None when the table does not know it."""
         origin = self.model.resolve(func.value)
-        if isinstance(origin, ast.Call):
-            releases = RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
-            if releases is not None:
-                return releases
-        return self.methods[func.attr]
+        if not isinstance(origin, ast.Call):
+            return None
+        return RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
 
     def _given_pipe(self, call: ast.Call, streams) -> bool:
         return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
@@ -800,7 +835,8 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        return reports
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
+        return reports + _collected(function, acquires, reports, quiet_calls, module.model)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
@@ -839,6 +875,18 @@ def _analyse(
             resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned
         )
         scan.run(function.body)
+        if (
+            scan.exposure is not None and scan.release is None and not scan.exposure_by_exception
+            and not resource.escapes and not resource.lock_like
+        ):
+            # Released where it fails (``if resp.status != 200: resp.release(); raise ...``),
+            # never where it succeeds: each successful call leaves one held.
+            advice = (
+                f"only an error path releases it, and {scan.exposure} leaves with it; "
+                f"call {resource.release_hint()} in finally or {resource.instead}"
+            )
+            reports.append(Report("OOM202", call, {**fields, "advice": advice}))
+            continue
         if scan.exposure is not None and scan.release is not None:
             if returned:
                 released = (
@@ -851,7 +899,282 @@ def _analyse(
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
+    return reports + _collected(function, acquires, reports, quiet_calls, module.model)
+
+
+def _dropped_by_handlers(
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module
+) -> list[Report]:
+    """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
+    ``self.sock = ...``) where something after it can raise, and caught by a handler that
+    neither uses nor releases it, but sets it again (``self.sock = None``) or goes on to the
+    next round of a loop around the ``try``, which makes another (a retry loop). Whatever
+    happens to it on the normal path (returned, stored, handed to a wrapper), each failed
+    attempt leaks one. A handler that reads it (``if sock: sock.close()``), re-raises,
+    returns or breaks out is left to the other checks."""
+    by_call = {
+        id(acquire.call): acquire for acquire in acquires
+        if acquire.factory is not None and acquire.path is None and acquire.elements is None
+    }
+    done = {id(report.node) for report in reported}
+    reports = []
+    for node, in_loop in _tries(function.body, False):
+        for index, statement in enumerate(node.body):
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            acquire = by_call.get(id(_unwrap(statement.value)))
+            holder = _holder(statement.targets[0])
+            if acquire is None or holder is None or id(acquire.call) in done or _mentions(node.finalbody, holder):
+                continue
+            if _managed_later(node.body[index + 1:], holder):
+                continue
+            later = [item for item in _unprotected(node.body[index + 1:]) if id(item) not in quiet_calls]
+            raising = _first_raising(later)
+            if raising is None:
+                continue
+            fields = {"resource": holder, "acquire": f"{_short(ast.unparse(acquire.call.func))}()", "released": "kept"}
+            for handler in node.handlers:
+                drop = _drop(handler, holder, in_loop)
+                if drop is not None:
+                    cause = f"the handler at line {handler.lineno}, for {_cause(raising)},"
+                    advice = f"then {drop}: release it in that handler"
+                    reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
+                    break
+            else:
+                escaping = _escaping_raise(node, index, holder, acquire.releases, tree)
+                if escaping is not None:
+                    cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
+                    advice = "release it before raising"
+                    reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
     return reports
+
+
+def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
+    """Whether ``statements`` put ``holder`` in a ``with`` (``with sock:``, ``with
+    closing(sock):``) or release it in a ``finally``: what raises there does not drop it."""
+    for node in _walk(statements):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and _mentions(
+            [item.context_expr for item in node.items], holder, stores=False
+        ):
+            return True
+        if isinstance(node, TRY_STATEMENTS) and _mentions(node.finalbody, holder, stores=False):
+            return True
+    return False
+
+
+def _unprotected(statements: list[ast.stmt]):
+    """The nodes of ``statements`` that can raise out of them: not those in the body of a
+    ``try`` whose handler catches everything (``try: sock.settimeout(t) except: pass``)."""
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in node.handlers):
+            stack.extend(item for block in child_blocks(node)[1:] for item in block)
+            continue
+        yield node
+        if not isinstance(node, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _escaping_raise(
+    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module
+) -> ast.Raise | None:
+    """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
+    (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
+    the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
+    block that releases the resource (``sock.close()``): it leaves with the resource held."""
+    releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
+    if not releasing or any(_catches_everything(handler, False) for handler in node.handlers):
+        return None
+    caught = {
+        last_name(kind)
+        for handler in node.handlers
+        for kind in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+    }
+    for item in _raises_holding(node.body[index + 1:], holder, releases):
+        raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
+        name = last_name(raised)
+        if name is not None and name[:1].isupper() and not _caught(name, caught, module):
+            return item
+    return None
+
+
+def _caught(name: str, caught: set[str | None], module: ast.Module) -> bool:
+    """Whether an ``except`` naming ``caught`` catches the exception class ``name``: the
+    same name, a builtin subclass of a builtin it names (``ConnectionRefusedError`` by
+    ``OSError``; ``socket.error`` is ``OSError``, ``socket.timeout`` ``TimeoutError``), or a
+    class of the module based on one of them."""
+    if name in caught:
+        return True
+    raised = _builtin_exception(name)
+    if raised is not None and any(
+        (handled := _builtin_exception(item)) is not None and issubclass(raised, handled) for item in caught if item
+    ):
+        return True
+    return any(
+        isinstance(node, ast.ClassDef) and node.name == name
+        and any(_caught(base, caught, module) for base in map(last_name, node.bases) if base and base != name)
+        for node in module.body
+    )
+
+
+def _builtin_exception(name: str) -> type | None:
+    found = getattr(builtins, SOCKET_ERRORS.get(name, name), None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...]):
+    """The ``raise X`` statements of ``block`` and the blocks in it that no earlier statement
+    of their own blocks, or of those around them, precedes with a release of ``holder``
+    (``holder.close()``); not those a ``try`` that catches everything holds."""
+    for statement in block:
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            yield statement
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            blocks = child_blocks(statement)
+            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in statement.handlers):
+                blocks = blocks[1:]
+            for inner in blocks:
+                yield from _raises_holding(inner, holder, releases)
+        if any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
+            and _holder(node.func.value) == holder
+            for node in ast.walk(statement)
+        ):
+            return
+
+
+def _collected(
+    function: FunctionNode,
+    acquires: list[Acquire],
+    reported: list[Report],
+    quiet_calls: set[int],
+    model: SemanticModel,
+) -> list[Report]:
+    """Resources gathered in a local list (``files = []``, then ``files.append(open(path))``
+    in a loop) that only the function uses (appends, items, loops over it, ``len``): the
+    list holds them. Released by a loop over it (``for f in files: f.close()``) that is no
+    ``finally``, while something from the first append up to that release can raise:
+    OOM201, every file gathered so far leaks; never released: OOM202."""
+    done = {id(report.node) for report in reported}
+    reports = []
+    for acquire in acquires:
+        if acquire.factory is None or acquire.path is not None or id(acquire.call) in done:
+            continue
+        parent_of = model.parent
+        append = parent_of(acquire.call)
+        if not (
+            isinstance(append, ast.Call) and isinstance(append.func, ast.Attribute) and append.func.attr in _GATHERS
+            and isinstance(append.func.value, ast.Name) and append.args and append.args[0] is acquire.call
+            and isinstance(parent_of(append), ast.Expr)
+        ):
+            continue
+        holder = append.func.value.id
+        loops = _gathering_loops(function, holder, parent_of)
+        if loops is None:
+            continue
+        fields = {"resource": f"{holder}[...]", "acquire": f"{_short(ast.unparse(acquire.call.func))}()"}
+        releases = [
+            node for loop in loops for node in _walk(loop.body)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in acquire.releases
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == loop.target.id
+        ]
+        if not releases:
+            advice = f"release each in finally or use contextlib.ExitStack's enter_context instead of {holder}.append"
+            reports.append(Report("OOM202", acquire.call, {**fields, "advice": advice}))
+            continue
+        release = min(releases, key=lambda node: (node.lineno, node.col_offset))
+        if any(isinstance(item, TRY_STATEMENTS) and _touches(item.finalbody, {id(release)}) for item in _walk(function.body)):
+            continue
+        start = append.lineno  # or the first statement of the outermost loop around the append:
+        for ancestor in model.ancestors(append):  # its next round holds what it gathered
+            if ancestor is function:
+                break
+            if isinstance(ancestor, _LOOPS):
+                start = ancestor.body[0].lineno
+        between = [
+            node for node in _walk(function.body)
+            if start <= getattr(node, "lineno", 0) and (node.lineno, node.col_offset) < (release.lineno, release.col_offset)
+            and node is not acquire.call and node is not append and id(node) not in quiet_calls
+        ]
+        raising = _first_raising(between)
+        if raising is not None:
+            how = {"released": f"released by {_short(ast.unparse(release))}", "cause": _cause(raising)}
+            advice = f"release them in finally or use contextlib.ExitStack's enter_context instead of {holder}.append"
+            reports.append(Report("OOM201", acquire.call, {**fields, **how, "advice": advice}))
+    return reports
+
+
+def _gathering_loops(function: FunctionNode, holder: str, parent_of) -> list[ast.For] | None:
+    """The loops over the local list ``holder`` (``for f in files:``) when the function binds
+    it once, to an empty list, and only appends to it, reads its items, loops over it or
+    takes its ``len``; None when it is anything else or goes anywhere else."""
+    loops = []
+    bound = 0
+    for use in name_uses(holder, function):
+        above = parent_of(use)
+        if isinstance(use.ctx, ast.Store):
+            bound += 1
+            if not (isinstance(above, ast.Assign) and isinstance(above.value, ast.List) and not above.value.elts):
+                return None
+        elif isinstance(above, ast.Attribute) and above.attr in _GATHERS:
+            continue
+        elif isinstance(above, ast.Subscript) and above.value is use and isinstance(above.ctx, ast.Load):
+            continue
+        elif isinstance(above, (ast.For, ast.AsyncFor)) and above.iter is use and isinstance(above.target, ast.Name):
+            loops.append(above)
+        elif not (isinstance(above, ast.Call) and isinstance(above.func, ast.Name) and above.func.id == "len"):
+            return None
+    return loops if bound == 1 else None
+
+
+def _tries(body: list[ast.stmt], in_loop: bool):
+    """The function's ``try`` statements, each with whether a loop of the function holds it."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, TRY_STATEMENTS):
+            yield statement, in_loop
+        inner = in_loop or isinstance(statement, _LOOPS)
+        for block in child_blocks(statement):
+            yield from _tries(block, inner)
+
+
+def _holder(target: ast.expr) -> str | None:
+    """``sock`` of ``sock = ...``, ``self.sock`` of ``self.sock = ...``: what holds the resource."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        return f"self.{target.attr}"
+    return None
+
+
+def _mentions(body: list[ast.AST], holder: str, stores: bool = True) -> bool:
+    """Whether ``body`` (statements or expressions) uses ``holder`` (``stores``: also sets
+    it); for ``self.x``, also any call of a method of ``self``, which may release it."""
+    for node in _walk(body):
+        if isinstance(node, (ast.Name, ast.Attribute)) and _holder(node) == holder:
+            if stores or isinstance(node.ctx, ast.Load):
+                return True
+        elif holder.startswith("self.") and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if _holder(node.func) is not None:  # ``self.<method>(...)``
+                return True
+    return False
+
+
+def _drop(handler: ast.ExceptHandler, holder: str, in_loop: bool) -> str | None:
+    """How ``handler``, which never reads ``holder``, lets go of what it holds: it sets it
+    again, or goes on to the next round of the loop; None when it does neither."""
+    if _mentions(handler.body, holder, stores=False):
+        return None
+    for node in _walk(handler.body):
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Store) and _holder(node) == holder:
+            return f"it sets '{holder}' again at line {node.lineno}"
+    last = handler.body[-1]
+    if in_loop and not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
+        return "the loop makes another"
+    return None
 
 
 def _used_once(
@@ -1118,7 +1441,8 @@ def _method(acquire: Acquire) -> str | None:
 
 
 def _unwrap(expr: ast.expr) -> ast.expr:
-    return expr.value if isinstance(expr, ast.Await) else expr
+    """``make()`` of ``await make()`` and of ``yield from make()`` (a generator-based coroutine)."""
+    return expr.value if isinstance(expr, (ast.Await, ast.YieldFrom)) else expr
 
 
 def _statements(body):
@@ -1226,6 +1550,7 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
+_GATHERS = frozenset({"append"})
 _TRANSFERS = (
     ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
 )
@@ -1787,6 +2112,16 @@ class _PathScan:
             return None
         return state
 
+    def test(self, test: ast.expr, state: int) -> int:
+        """An ``if`` test, which runs once before either branch: released there
+        (``if proc.wait() != 0: sys.exit(1)``), both branches start without it. It is not
+        taken for the normal path's release that OOM201 names: a test that waits for a
+        child is how scripts end one, and what raises before it ends the script."""
+        if state == OPEN and any(id(item) in self.resource.releases for item in _own_nodes(test)):
+            return CLOSED
+        self.header([test], state)
+        return state
+
     def header(self, expressions: list[ast.expr], state: int) -> None:
         """The expressions a compound statement evaluates first (test, iterable, items)."""
         if state == OPEN:
@@ -1817,7 +2152,7 @@ class _PathScan:
             self.acquire_loop_depth = self.loop_depth
             body_state, else_state = (OPEN, NOT_YET) if held_if_true else (NOT_YET, OPEN)
         else:
-            self.header([node.test], state)
+            state = self.test(node.test, state)
             body_state = else_state = state
             if id(node) in self.ancestors and isinstance(node.test, ast.Name):
                 # ``if new: conn = connect()``: a later ``if new:`` takes the same branch.

@@ -42,6 +42,22 @@ class ReleaseNotInFinally(ResourceRule):
     `assert`): `conn.cursor()` on what the function has just made fails no more often
     than making it did.
 
+    A resource made in a `try` is also flagged when the error path drops it, whatever the
+    normal path does with it (returns it, stores it, hands it to a wrapper): something
+    after the acquire in the `try` can raise, and a handler that never reads it sets its
+    holder again (`except OSError: self.sock = None`) or goes on to the next round of a
+    loop around the `try`, which makes another (a retry loop over addresses: each failed
+    attempt leaks one); or the handlers that release it (`except socket.error:
+    sock.close()`) do not catch an exception raised by name in the `try` after the
+    acquire (`raise TransportError(...)`), with no release before that `raise`.
+
+    Resources gathered in a local list (`files = []`, then `files.append(open(path))` in a
+    loop) that the function only appends to, reads the items of, loops over or takes the
+    `len` of, are held by the list: released by a loop over it (`for f in files:
+    f.close()`) outside `finally`, while something from the append up to that release can
+    raise (the next round of the gathering loop included), they are flagged here, every
+    file gathered so far leaks; never released by such a loop, OOM202 flags them.
+
     Resources that the project's own functions return count like the factories':
     `conn = get_connection()` where `get_connection` (in this module or another of the
     project, also a method, `self._connect()`, or through further helpers) returns
@@ -113,7 +129,8 @@ class ReleaseNotInFinally(ResourceRule):
     by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
-    `@app.task`, `@actor`, `@job`, which runs per message; Django's `ready`, click and typer commands, invoke
+    `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
+    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing

@@ -22,7 +22,9 @@ class ResourceNeverReleased(ResourceRule):
       no OS resource of their own and closing their connection closes them, so a
       connection left open with its cursor is one finding, the connection's (one thing
       to fix, not two);
-    - `close()`: `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`,
+    - `close()`: `open`, `io.open`, `codecs.open`, `os.popen` (its `close()` waits for
+      the child), `path.open()` on a path object (`pathlib.Path(...)`, `py.path.local(...)`,
+      or a name bound to one), `gzip.open`, `bz2.open`,
       `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
       `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
       `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
@@ -32,6 +34,11 @@ class ResourceNeverReleased(ResourceRule):
       (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
       where `Session = sessionmaker(...)`: they hold a pooled connection while a
       transaction is open); a Cassandra `Cluster` -> `shutdown()`;
+    - the response of a request made on an `aiohttp.ClientSession` (`resp = await
+      session.get(url)`, also `self.session` made by one, and `yield from` in a
+      generator-based coroutine) -> `release()` or `close()`, or its body read whole
+      (`read()`, `text()`, `json()`), which releases it: until then it holds one of the
+      session's pooled connections;
     - `tempfile.TemporaryDirectory` -> `cleanup()`; `httpx.AsyncClient` -> `aclose()`;
       `multiprocessing.Pool` (and `multiprocessing.pool.Pool`/`ThreadPool`) ->
       `close()` or `terminate()`; `concurrent.futures.ThreadPoolExecutor` and
@@ -64,6 +71,13 @@ class ResourceNeverReleased(ResourceRule):
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
     `BackgroundTask(os.remove, path)`); another name for the same path
     (`path = f.name`, `p = Path(d)`) counts like it.
+
+    Gathered in a local list only the function uses (`sockets.append(socket.create_connection(a))`)
+    and released by no loop over it (`for s in sockets: s.close()`): flagged too (see OOM201).
+
+    Released only where it fails (`if resp.status != 200: await resp.release(); raise
+    LoginFailure()`), and neither released nor handed off on the path that succeeds (a
+    `return`, the end of the function): flagged too, each successful call leaves one held.
 
     The project's own functions that return one of these are factories too:
     `conn = get_connection()` where `get_connection` (in this module or another module

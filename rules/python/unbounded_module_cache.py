@@ -155,7 +155,8 @@ class UnboundedModuleCache(Rule):
       `if __name__ == "__main__":` block or from such a function, so
       `asyncio.run(main())` counts; calls from other modules are not seen), entry
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
-      `initialize*`, `configure*`, `bootstrap*`, Django's `ready`, click and typer
+      `initialize*`, `configure*`, `bootstrap*`, but not a method its class's `__init__`
+      calls, which runs per instance; Django's `ready`, click and typer
       commands, invoke and fabric tasks, a Django management command's `handle`), and
       every function of a migration (Django `class Migration`, an Alembic revision, any
       module importing alembic) or of a script (see OOM201: a command in the project's
