@@ -822,6 +822,10 @@ class ProjectIndex:
         self.digest = ""
         """Names what the index held when it was made (its summaries, the project's modules):
         a check's results depend on it, and on the modules it :meth:`watch` es beyond it."""
+        self.files_state = ""
+        """Names the paths, sizes and modification times of every file of the project when
+        the index was made: while they are the same, so is every summary a question may
+        load beyond the sealed ones, and what a check looked into needs no look again."""
         self._eager: frozenset[str] = frozenset()
         self._paths: dict[str, str] = {}
         self._local_runs: dict[str, dict[str, tuple[str, str]]] = {}
@@ -1473,6 +1477,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     for path in paths:
         if path not in chosen:
             index.files.setdefault(module_name(path, root)[0], path)
+    index.files_state = content_key(manifest_key, json.dumps([stats, _stats(sorted(index.tests))]))
     followed = index.seal(followed)
     if previous is None:
         cache.put("manifests", manifest_key, json.dumps({"stats": stats, "chosen": chosen, "followed": followed}).encode())
