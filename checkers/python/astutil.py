@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from oomlint.python.children import child_nodes
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
@@ -232,8 +232,18 @@ class ModuleFacts:
 
     @functools.cached_property
     def global_names(self) -> frozenset[str]:
-        """The module-level names some function rebinds (``global NAME``)."""
-        return frozenset(name for node in ast.walk(self._module) if isinstance(node, ast.Global) for name in node.names)
+        """The module-level names some function rebinds (``global NAME``): a walk of the
+        statements alone (a ``global`` is one, and no expression holds a statement)."""
+        names = set()
+        pending = list(self._module.body)
+        while pending:
+            statement = pending.pop()
+            if isinstance(statement, ast.Global):
+                names.update(statement.names)
+            else:
+                for block in child_blocks(statement):
+                    pending.extend(block)
+        return frozenset(names)
 
     @property
     def references(self) -> dict[FunctionNode, list[Reference]]:

@@ -260,6 +260,7 @@ class Summarizer:
         described at the end, once every ``self.<attr>`` of the module is known."""
         self._facts: ModuleFacts | None = None
         """The module's constants, for the arguments (made when first needed)."""
+        self._released: dict[ast.AST, frozenset[str]] = {}
         self._scopes: dict[str, Scope] = {}
         """The scope of each function that does something (calls, returns, assigns): what
         :func:`_lending` reads its parameters' uses in."""
@@ -598,10 +599,38 @@ class Summarizer:
             binding = self.model.lookup(expr.id, at=expr)
             if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
                 return None
-            if _released_in(expr.id, self.model.scope.node):
+            if expr.id in self._released_names(self.model.scope.node):
                 return None  # ``p.communicate(); return out, p``: nothing left for the caller to release
             expr = binding.value
         return None
+
+    def _released_names(self, function: ast.AST) -> frozenset[str]:
+        """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
+        outside its ``except`` clauses (a factory closes there what it returns otherwise):
+        one walk per function, however many names it returns."""
+        if function not in self._released:
+            names = set()
+            pending = list(function.body)
+            while pending:
+                node = pending.pop()
+                node_type = type(node)
+                if node_type is ast.ExceptHandler:
+                    continue
+                if (
+                    node_type is ast.Call
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in RELEASING_METHODS
+                    and isinstance(node.func.value, ast.Name)
+                ):
+                    names.add(node.func.value.id)
+                for name in CHILD_FIELDS[node_type]:
+                    value = getattr(node, name)
+                    if type(value) is list:
+                        pending.extend(item for item in value if item is not None)
+                    elif value is not None:
+                        pending.append(value)
+            self._released[function] = frozenset(names)
+        return self._released[function]
 
     def _callee(self, call: ast.Call) -> str | None:
         return self._name(call.func)
@@ -770,26 +799,6 @@ def _held(node: ast.Name, parents: dict) -> bool:
     return isinstance(parent, _KEEPING)
 
 
-def _released_in(name: str, function: ast.AST) -> bool:
-    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)
-    outside its ``except`` clauses (a factory closes there what it returns otherwise)."""
-    pending = list(function.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ExceptHandler):
-            continue
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in RELEASING_METHODS
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-        ):
-            return True
-        pending.extend(ast.iter_child_nodes(node))
-    return False
-
-
 def _is_none(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
@@ -841,6 +850,8 @@ class ProjectIndex:
         self._searched: set[str] = set()
         self._words: dict[str, list[str]] | None = None
         """Last names whose callers were looked for in the files not summarized yet."""
+        self._keys: dict[str, str] = {}
+        """:meth:`_key_of` each summary, by module."""
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -850,6 +861,7 @@ class ProjectIndex:
         self._paths[summary.name] = path
         self._closing_classes = None
         self._leading = {}
+        self._keys.pop(summary.name, None)
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -1233,7 +1245,7 @@ class ProjectIndex:
                 summary = self._load(self.files.pop(module))
             if summary is not None:
                 if self._watching is not None and module not in self._eager:
-                    self._watching[module] = _key_of(summary)
+                    self._watching[module] = self._key_of(summary)
                 return summary, ".".join(parts[cut:])
         return None, qualified
 
@@ -1267,9 +1279,15 @@ class ProjectIndex:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
-            if summary is None or summary.name != module or _key_of(summary) != key:
+            if summary is None or summary.name != module or self._key_of(summary) != key:
                 return False
         return True
+
+    def _key_of(self, summary: ModuleSummary) -> str:
+        """What a check that looked into ``summary`` depends on: its facts, encoded once."""
+        if summary.name not in self._keys:
+            self._keys[summary.name] = content_key(summary.to_json())
+        return self._keys[summary.name]
 
     def _load(self, path: str) -> ModuleSummary | None:
         text = _source(path)
@@ -1576,10 +1594,6 @@ def _source(path: str) -> str | None:
         return decode_source(read_file(path, MAX_FILE_SIZE))
     except (NotRead, SourceDecodeError):
         return None
-
-
-def _key_of(summary: ModuleSummary) -> str:
-    return content_key(summary.to_json())
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
