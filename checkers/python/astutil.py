@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from oomlint.python.children import child_nodes
+from oomlint.python.children import child_nodes, walk
 from oomlint.python.semantic import SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -680,7 +680,7 @@ def _names_used_as_classes(model: SemanticModel, function: ast.AST) -> frozenset
     found = getattr(function, "_oomlint_class_names", None)
     if found is None:
         names = set()
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and isinstance(node.value, ast.Name):
                 names.add(node.value.id)
             elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):

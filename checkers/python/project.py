@@ -36,7 +36,7 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import ModuleFacts, is_registered, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
-from oomlint.python.children import CHILD_FIELDS
+from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs
@@ -453,7 +453,7 @@ class Summarizer:
 
     def _read_in(self, test: ast.expr, depth: int = 2):
         """The nodes of ``test``, and of what its names were assigned from (``depth`` deep)."""
-        for node in ast.walk(test):
+        for node in walk(test):
             yield node
             if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 binding = self.model.lookup(node.id, at=node)
