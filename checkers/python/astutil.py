@@ -232,18 +232,28 @@ class ModuleFacts:
 
     @functools.cached_property
     def global_names(self) -> frozenset[str]:
-        """The module-level names some function rebinds (``global NAME``): a walk of the
-        statements alone (a ``global`` is one, and no expression holds a statement)."""
-        names = set()
+        """The module-level names some function rebinds (``global NAME``)."""
+        return frozenset(name for node in self._statements if isinstance(node, ast.Global) for name in node.names)
+
+    @functools.cached_property
+    def loop_names(self) -> frozenset[str]:
+        """The names some ``for`` loop of the module binds (``name`` or each name of ``a, b``)."""
+        return frozenset(
+            name for node in self._statements if isinstance(node, (ast.For, ast.AsyncFor)) for name in _target_names(node.target)
+        )
+
+    @functools.cached_property
+    def _statements(self) -> list[ast.stmt]:
+        """Every statement of the module, found by a walk of the statement lists alone
+        (no expression holds a statement)."""
+        found = []
         pending = list(self._module.body)
         while pending:
             statement = pending.pop()
-            if isinstance(statement, ast.Global):
-                names.update(statement.names)
-            else:
-                for block in child_blocks(statement):
-                    pending.extend(block)
-        return frozenset(names)
+            found.append(statement)
+            for block in child_blocks(statement):
+                pending.extend(block)
+        return found
 
     @property
     def references(self) -> dict[FunctionNode, list[Reference]]:
@@ -622,7 +632,7 @@ def _made_of(expr: ast.expr) -> list[ast.expr] | None:
 
 def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
     """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
-    return any(
+    return name.id in facts.loop_names and any(
         isinstance(holder, (ast.For, ast.AsyncFor))
         and block is holder.body
         and name.id in _target_names(holder.target)
