@@ -72,7 +72,8 @@ def check_file(
     With ``cache``, findings stored under the same :func:`results_key` are served instead
     of a check: for a Python file, the key holds the project index's summaries (its
     :attr:`~oomlint.python.project.ProjectIndex.digest`), and the entry the summaries of
-    the modules the check looked into beyond them, which must still be the same.
+    the modules the check looked into beyond them, which must still be the same: looked
+    at only when a file of the project changed since the entry was last seen to hold.
     """
     try:
         data = read_file(path, max_size)
@@ -82,17 +83,27 @@ def check_file(
     if cache is None or not cache.enabled:
         return check_bytes(data, path, rules, noqa, project=project)
     key = results_key(data, path, rules, noqa, project.digest if project is not None else "")
+    state = project.files_state if project is not None else ""
     stored = cache.get(RESULTS, key)
-    if stored is not None:
-        decoded = _decode_results(stored, path)
-        if decoded is not None and (project is None or project.unchanged(decoded[1])):
-            return decoded[0]
+    decoded = _decode_results(stored, path) if stored is not None else None
+    if decoded is not None:
+        findings, looked_into, checked_in = decoded
+        if not looked_into or checked_in == state:
+            return findings
+        if project.unchanged(looked_into):
+            # Seen to hold in this state of the project's files: the next run need not look.
+            _store(cache, key, findings, looked_into, state)
+            return findings
     looked_into = project.watch() if project is not None else {}
     findings = check_bytes(data, path, rules, noqa, project=project)
-    encoded = _encode_results(findings, looked_into)
+    _store(cache, key, findings, looked_into, state)
+    return findings
+
+
+def _store(cache: Cache, key: str, findings: list[Finding], looked_into: dict[str, str], state: str) -> None:
+    encoded = _encode_results(findings, looked_into, state)
     if encoded is not None:
         cache.put(RESULTS, key, encoded)
-    return findings
 
 
 def check_bytes(
@@ -146,14 +157,16 @@ def results_key(
     return content_key(data, path, configuration, str(noqa), implementation_key(), sys.version, dependencies)
 
 
-def _encode_results(findings: list[Finding], looked_into: dict[str, str]) -> bytes | None:
+def _encode_results(findings: list[Finding], looked_into: dict[str, str], state: str) -> bytes | None:
     """JSON, never pickle: a cache folder is not code, and a checkout may bring one.
     None for what is not stored: results with a diagnostic (they are rare and some depend
     on the machine: the recursion limit, what could be read) and hints JSON cannot hold.
-    ``looked_into``: the modules the check read of the project index beyond its digest."""
+    ``looked_into``: the modules the check read of the project index beyond its digest;
+    ``state``: the project's files when they were last seen to be as ``looked_into`` says
+    (:attr:`~oomlint.python.project.ProjectIndex.files_state`)."""
     if any(finding.code in DIAGNOSTICS for finding in findings):
         return None
-    state: dict[str, object] = {"findings": [_finding_fields(f) for f in findings], "looked_into": looked_into}
+    state: dict[str, object] = {"findings": [_finding_fields(f) for f in findings], "looked_into": looked_into, "state": state}
     if isinstance(findings, ManifestFindings):
         index = {finding: number for number, finding in enumerate(findings)}
         state["manifest"] = {
@@ -175,22 +188,22 @@ def _finding_fields(finding: Finding) -> list:
     ]
 
 
-def _decode_results(data: bytes, path: str) -> tuple[list[Finding], dict[str, str]] | None:
+def _decode_results(data: bytes, path: str) -> tuple[list[Finding], dict[str, str], str] | None:
     """What :func:`_encode_results` stored; None for an entry that is not (a damaged file:
     the file is then checked again)."""
     try:
         state = json.loads(data)
         findings = [Finding(path, *fields) for fields in state["findings"]]
-        looked_into = dict(state["looked_into"])
+        looked_into, checked_in = dict(state["looked_into"]), str(state["state"])
         manifest = state.get("manifest")
         if manifest is None:
-            return findings, looked_into
+            return findings, looked_into, checked_in
         result = ManifestFindings()
         result.extend(findings)
         result.objects = manifest["objects"]
         result.covered = list(manifest["covered"])
         result.limit_ranges = {namespace: where for namespace, where in manifest["limit_ranges"]}
         result.coverable = {findings[number]: namespace for number, namespace in manifest["coverable"]}
-        return result, looked_into
+        return result, looked_into, checked_in
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None

@@ -183,6 +183,30 @@ def test_a_folder_in_no_project_is_indexed_in_the_cli_cache_only(copy, tmp_path)
     assert not list(root.rglob(".oomlint_cache"))
 
 
+# Makes the index of a project in a fresh process, then prints how many objects the
+# cycle collector no longer traverses (gc.freeze) and the index's module names.
+SETTLE_PROBE = """
+import gc, sys
+from oomlint.python import project
+if sys.argv[2] == "settled":
+    project.settle_indexes()
+index = project.project_index(sys.argv[1], frozenset({"sqlite3.connect"}), None)
+print(gc.get_freeze_count() > 0, sorted(index.modules))
+"""
+
+
+@pytest.mark.parametrize("host, frozen", [("settled", "True"), ("editor", "False")])
+def test_a_host_that_keeps_its_indexes_takes_them_out_of_the_collectors_reach(copy, host, frozen):
+    """The CLI, flake8 and pylint keep their indexes to their end: once made, the cycle
+    collector stops traversing them. An editor's server, which makes a new one after
+    each save, leaves them to it."""
+    root = copy("helpers")
+    result = run("python", "-c", SETTLE_PROBE, str(root / "src" / "shop" / "views.py"), host)
+    assert (result.returncode, result.stdout) == (
+        0, f"{frozen} ['shop.archive', 'shop.catalog', 'shop.db', 'shop.views']\n"
+    )
+
+
 def test_project_markers_are_well_formed():
     assert malformed_markers([path for project in PROJECTS for path in project_sources(project)]) == []
 

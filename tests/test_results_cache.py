@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from oomlint.core.cache import CACHE_FOLDER, Cache
 from oomlint.core.config import Config
 from oomlint.core.findings import Finding
 from oomlint.core.rule import rule_by_code
-from oomlint.python.project import forget_projects
+from oomlint.python.project import ProjectIndex, forget_projects
 from tests.conftest import run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
@@ -204,6 +205,34 @@ def test_a_manifest_comes_back_with_what_the_cross_file_pass_needs(tmp_path, che
     assert state(second) == state(first)
     assert second.objects == 3 and second.limit_ranges == {"logging": f"LimitRange logging/defaults ({path}:1)"}
     assert list(second.coverable.values()) == ["other"]
+
+
+def test_what_a_check_looked_into_is_looked_at_again_only_after_a_file_changed(tmp_path, checks, monkeypatch):
+    """``app/logs.py``'s findings depend on callers in other modules (questions beyond the
+    index's digest). While no file of the project changed, a new process serves them without
+    asking the index again; after any change it asks once, and the entry then holds again."""
+    root = tmp_path / "handlers"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "projects" / "handlers", root)
+    asked: list[str] = []
+    original = ProjectIndex.unchanged
+
+    def unchanged(index, looked_into):
+        asked.append(sorted(looked_into)[0])
+        return original(index, looked_into)
+
+    monkeypatch.setattr(ProjectIndex, "unchanged", unchanged)
+    logs, cache = str(root / "app" / "logs.py"), Cache(root / CACHE_FOLDER)
+
+    def check() -> list[int]:
+        forget_projects()  # as a new run
+        return [finding.line for finding in engine.check_file(logs, RULES, cache=cache)]
+
+    assert check() == [11, 19, 26, 64, 81]
+    assert (check(), asked) == ([11, 19, 26, 64, 81], [])
+    with open(root / "app" / "cli.py", "a", encoding="utf-8") as stream:
+        stream.write("# an edit\n")
+    assert (check(), asked) == ([11, 19, 26, 64, 81], ["app.base"])
+    assert (check(), len(asked), checks) == ([11, 19, 26, 64, 81], 1, ["logs.py"])
 
 
 # --------------------------------------------------------------------- the CLI

@@ -26,7 +26,7 @@ from oomlint.core.version import __version__
 from oomlint import engine
 from oomlint.engine import cache_folder, check_bytes, check_file
 from oomlint.kubernetes.objects import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.python.project import install_projects, known_projects
+from oomlint.python.project import install_projects, known_projects, settle_indexes
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
 from oomlint.report.full import SourceView, wants_colour
@@ -294,6 +294,7 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
     ]
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
     engine.use_cache = not arguments.no_cache
+    settle_indexes()
     if jobs > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
         # Made once, here, and handed to every worker (not made again in each).
         for target, _, _, folder in tasks:

@@ -20,6 +20,7 @@ from oomlint.core.source import too_large
 from oomlint.core.version import __version__
 from oomlint.engine import project_for
 from oomlint.python.checker import check_source
+from oomlint.python.project import settle_indexes
 
 
 class Flake8Plugin:
@@ -42,6 +43,7 @@ class Flake8Plugin:
         """
         if multiprocessing.parent_process() is not None:
             return
+        settle_indexes()
         files = expand_paths(
             paths=options.filenames,
             stdin_display_name=options.stdin_display_name,

@@ -19,6 +19,7 @@ from oomlint.core.findings import DIAGNOSTICS, TOO_LARGE
 from oomlint.core.rule import Option, Rule, all_rules
 from oomlint.core.source import NotRead, read_limited
 from oomlint.engine import check_bytes
+from oomlint.python.project import settle_indexes
 
 _PYLINT_TYPES = {bool: "yn", int: "int", str: "string", tuple: "csv"}
 # OOM006 as the rules' ids go (OOM301 -> W7131); pylint reports the other diagnostics itself.
@@ -56,6 +57,7 @@ class OomlintChecker(BaseRawFileChecker):
 
     def open(self) -> None:
         self._config_errors: set[str] = set()
+        settle_indexes()
 
     def process_module(self, node: nodes.Module) -> None:
         path = node.file or node.name

@@ -11,8 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from oomlint.python.children import child_nodes
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.children import child_nodes, walk
+from oomlint.python.semantic import SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
@@ -249,7 +249,27 @@ class ModuleFacts:
     @functools.cached_property
     def global_names(self) -> frozenset[str]:
         """The module-level names some function rebinds (``global NAME``)."""
-        return frozenset(name for node in ast.walk(self._module) if isinstance(node, ast.Global) for name in node.names)
+        return frozenset(name for node in self._statements if isinstance(node, ast.Global) for name in node.names)
+
+    @functools.cached_property
+    def loop_names(self) -> frozenset[str]:
+        """The names some ``for`` loop of the module binds (``name`` or each name of ``a, b``)."""
+        return frozenset(
+            name for node in self._statements if isinstance(node, (ast.For, ast.AsyncFor)) for name in _target_names(node.target)
+        )
+
+    @functools.cached_property
+    def _statements(self) -> list[ast.stmt]:
+        """Every statement of the module, found by a walk of the statement lists alone
+        (no expression holds a statement)."""
+        found = []
+        pending = list(self._module.body)
+        while pending:
+            statement = pending.pop()
+            found.append(statement)
+            for block in child_blocks(statement):
+                pending.extend(block)
+        return found
 
     @property
     def references(self) -> dict[FunctionNode, list[Reference]]:
@@ -711,7 +731,7 @@ def _made_of(expr: ast.expr) -> list[ast.expr] | None:
 
 def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
     """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
-    return any(
+    return name.id in facts.loop_names and any(
         isinstance(holder, (ast.For, ast.AsyncFor))
         and block is holder.body
         and name.id in _target_names(holder.target)
@@ -769,7 +789,7 @@ def _names_used_as_classes(model: SemanticModel, function: ast.AST) -> frozenset
     found = getattr(function, "_oomlint_class_names", None)
     if found is None:
         names = set()
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and isinstance(node.value, ast.Name):
                 names.add(node.value.id)
             elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):

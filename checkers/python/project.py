@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
-from oomlint.python.children import CHILD_FIELDS
+from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
@@ -260,6 +261,7 @@ class Summarizer:
         described at the end, once every ``self.<attr>`` of the module is known."""
         self._facts: ModuleFacts | None = None
         """The module's constants, for the arguments (made when first needed)."""
+        self._released: dict[ast.AST, frozenset[str]] = {}
         self._scopes: dict[str, Scope] = {}
         """The scope of each function that does something (calls, returns, assigns): what
         :func:`_lending` reads its parameters' uses in."""
@@ -454,7 +456,7 @@ class Summarizer:
 
     def _read_in(self, test: ast.expr, depth: int = 2):
         """The nodes of ``test``, and of what its names were assigned from (``depth`` deep)."""
-        for node in ast.walk(test):
+        for node in walk(test):
             yield node
             if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 binding = self.model.lookup(node.id, at=node)
@@ -600,10 +602,38 @@ class Summarizer:
             binding = self.model.lookup(expr.id, at=expr)
             if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
                 return None
-            if _released_in(expr.id, self.model.scope.node):
+            if expr.id in self._released_names(self.model.scope.node):
                 return None  # ``p.communicate(); return out, p``: nothing left for the caller to release
             expr = binding.value
         return None
+
+    def _released_names(self, function: ast.AST) -> frozenset[str]:
+        """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
+        outside its ``except`` clauses (a factory closes there what it returns otherwise):
+        one walk per function, however many names it returns."""
+        if function not in self._released:
+            names = set()
+            pending = list(function.body)
+            while pending:
+                node = pending.pop()
+                node_type = type(node)
+                if node_type is ast.ExceptHandler:
+                    continue
+                if (
+                    node_type is ast.Call
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in RELEASING_METHODS
+                    and isinstance(node.func.value, ast.Name)
+                ):
+                    names.add(node.func.value.id)
+                for name in CHILD_FIELDS[node_type]:
+                    value = getattr(node, name)
+                    if type(value) is list:
+                        pending.extend(item for item in value if item is not None)
+                    elif value is not None:
+                        pending.append(value)
+            self._released[function] = frozenset(names)
+        return self._released[function]
 
     def _callee(self, call: ast.Call) -> str | None:
         return self._name(call.func)
@@ -772,26 +802,6 @@ def _held(node: ast.Name, parents: dict) -> bool:
     return isinstance(parent, _KEEPING)
 
 
-def _released_in(name: str, function: ast.AST) -> bool:
-    """Whether ``function`` calls a releasing method on ``name`` (``p.wait()``, ``f.close()``)
-    outside its ``except`` clauses (a factory closes there what it returns otherwise)."""
-    pending = list(function.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ExceptHandler):
-            continue
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in RELEASING_METHODS
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-        ):
-            return True
-        pending.extend(ast.iter_child_nodes(node))
-    return False
-
-
 def _is_none(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
@@ -824,6 +834,10 @@ class ProjectIndex:
         self.digest = ""
         """Names what the index held when it was made (its summaries, the project's modules):
         a check's results depend on it, and on the modules it :meth:`watch` es beyond it."""
+        self.files_state = ""
+        """Names the paths, sizes and modification times of every file of the project when
+        the index was made: while they are the same, so is every summary a question may
+        load beyond the sealed ones, and what a check looked into needs no look again."""
         self._eager: frozenset[str] = frozenset()
         self._paths: dict[str, str] = {}
         self._local_runs: dict[str, dict[str, tuple[str, str]]] = {}
@@ -839,6 +853,8 @@ class ProjectIndex:
         self._searched: set[str] = set()
         self._words: dict[str, list[str]] | None = None
         """Last names whose callers were looked for in the files not summarized yet."""
+        self._keys: dict[str, str] = {}
+        """:meth:`_key_of` each summary, by module."""
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -848,6 +864,7 @@ class ProjectIndex:
         self._paths[summary.name] = path
         self._closing_classes = None
         self._leading = {}
+        self._keys.pop(summary.name, None)
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -1233,7 +1250,7 @@ class ProjectIndex:
                 summary = self._load(self.files.pop(module))
             if summary is not None:
                 if self._watching is not None and module not in self._eager:
-                    self._watching[module] = _key_of(summary)
+                    self._watching[module] = self._key_of(summary)
                 return summary, ".".join(parts[cut:])
         return None, qualified
 
@@ -1267,9 +1284,15 @@ class ProjectIndex:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
-            if summary is None or summary.name != module or _key_of(summary) != key:
+            if summary is None or summary.name != module or self._key_of(summary) != key:
                 return False
         return True
+
+    def _key_of(self, summary: ModuleSummary) -> str:
+        """What a check that looked into ``summary`` depends on: its facts, encoded once."""
+        if summary.name not in self._keys:
+            self._keys[summary.name] = content_key(summary.to_json())
+        return self._keys[summary.name]
 
     def _load(self, path: str) -> ModuleSummary | None:
         text = _source(path)
@@ -1477,6 +1500,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
     for path in paths:
         if path not in chosen:
             index.files.setdefault(module_name(path, root)[0], path)
+    index.files_state = content_key(manifest_key, json.dumps([stats, _stats(sorted(index.tests))]))
     followed = index.seal(followed)
     if previous is None:
         cache.put("manifests", manifest_key, json.dumps({"stats": stats, "chosen": chosen, "followed": followed}).encode())
@@ -1577,10 +1601,6 @@ def _source(path: str) -> str | None:
         return None
 
 
-def _key_of(summary: ModuleSummary) -> str:
-    return content_key(summary.to_json())
-
-
 def _start(node: ast.AST) -> tuple[int, int]:
     return node.lineno, node.col_offset
 
@@ -1661,6 +1681,17 @@ def _cached_summary(cache: Cache, key: str) -> ModuleSummary | None:
 
 
 _INDEXES: dict[tuple[Path, bool, frozenset[str], Path | None], ProjectIndex] = {}
+_settled = False
+
+
+def settle_indexes() -> None:
+    """This process keeps the indexes it makes to its end (a CLI, flake8 or pylint run):
+    each, once made, is taken out of the cycle collector's reach (``gc.freeze``, with what
+    the process holds then), else every later full collection traverses its summaries
+    again, which cost a flake8 run more than the plugin's checks. Not for an editor's
+    server, which makes a new index after each save."""
+    global _settled
+    _settled = True
 
 
 def project_index(path: str, follows: frozenset[str], cache_dir: Path | None, cache_alone: bool = False) -> ProjectIndex:
@@ -1680,6 +1711,9 @@ def project_index(path: str, follows: frozenset[str], cache_dir: Path | None, ca
         cache = Cache(None if alone and not cache_alone else cache_dir)
         files = _beside(root) if alone else None
         _INDEXES[key] = build_index(root, follows, cache, files)
+        if _settled:
+            gc.collect()  # what is garbage now is freed first, not kept to the end
+            gc.freeze()
     return _INDEXES[key]
 
 
