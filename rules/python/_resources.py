@@ -929,7 +929,8 @@ def _dropped_by_handlers(
                 continue
             if _managed_later(node.body[index + 1:], holder):
                 continue
-            later = [item for item in _unprotected(node.body[index + 1:]) if id(item) not in quiet_calls]
+            held = _until_released(node.body[index + 1:], holder, acquire.releases)
+            later = [item for item in _unprotected(held) if id(item) not in quiet_calls]
             raising = _first_raising(later)
             if raising is None:
                 continue
@@ -948,6 +949,19 @@ def _dropped_by_handlers(
                     advice = "release it before raising"
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
     return reports
+
+
+def _until_released(statements: list[ast.stmt], holder: str, releases: tuple[str, ...]) -> list[ast.stmt]:
+    """The statements before the first that releases ``holder`` (``p.communicate()``): what
+    raises from the release itself or after it drops nothing still held."""
+    for position, statement in enumerate(statements):
+        if any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
+            and _holder(node.func.value) == holder
+            for node in _walk([statement])
+        ):
+            return statements[:position]
+    return statements
 
 
 def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
