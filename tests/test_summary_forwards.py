@@ -4,15 +4,8 @@ project's own wrapper."""
 
 from __future__ import annotations
 
-import textwrap
-
-from oomlint.python.project import ModuleSummary, summarize
-
-
-def summary_of(source: str) -> ModuleSummary:
-    summary = summarize(textwrap.dedent(source), "app/m.py", "app.m", False)
-    assert summary is not None
-    return summary
+from oomlint.python.project import ModuleSummary
+from tests.test_summary_flows import summary_of
 
 
 def test_a_wrapper_method_passing_its_key_and_expiry_to_a_client_made_in_the_class():
