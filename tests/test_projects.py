@@ -112,6 +112,24 @@ def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
     assert [f["line"] for f in after if f["path"] == "src/shop/views.py"] == [16, 23, 60]
 
 
+def test_a_wrapper_that_now_expires_every_key_is_seen_through_the_cache(copy):
+    """Whether ``redis_store.set(key, data)`` writes a key with no TTL is decided by the
+    wrapper's ``set`` in another module: the cached results of its callers depend on it."""
+    root = copy("redis_wrappers")
+    first = oomlint_json("--select", "OOM304", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in first] == [
+        ("app/redis_client.py", 31), ("app/views.py", 9), ("app/views.py", 19), ("app/views.py", 23),
+        ("app/views.py", 39), ("app/views.py", 46),
+    ]
+    wrapper = root / "app" / "redis_client.py"
+    wrapper.write_text(
+        wrapper.read_text(encoding="utf-8").replace("_prepared(value), ex, px)", "_prepared(value), ex or 60, px)"),
+        encoding="utf-8",
+    )
+    after = oomlint_json("--select", "OOM304", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in after] == [("app/views.py", 23), ("app/views.py", 39)]
+
+
 def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     """Whether ``setup_logging`` adds a handler many times is decided by its callers in
     other modules: the cached results of ``app/logs.py`` depend on them, also on a

@@ -31,6 +31,8 @@ POPS = {
     **dict.fromkeys(("lpop", "rpop", "blpop", "brpop", "rpoplpush", "brpoplpush"), "keys"),
     **dict.fromkeys(("lmove", "blmove"), "first_list"),
 }
+# (position, keyword) of the parameters through which a command expires the key it writes.
+EXPIRING_PARAMETERS = {"set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat"))}
 # Commands that walk the keys matching a pattern, and their pattern parameter.
 SCANS = {"scan_iter": (0, "match"), "scan": (1, "match"), "keys": (0, "pattern")}
 DELETE, POP, SWEEP = "delete", "pop", "sweep"

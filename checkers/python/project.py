@@ -38,12 +38,12 @@ from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decod
 from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
-from oomlint.python.keyspace import DELETES, POPS, removed_families
+from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
 from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "10"
+SUMMARY_FORMAT = "11"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -148,6 +148,19 @@ class ModuleSummary:
     """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
     (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
     that a write in another module relies on."""
+    forwards: dict[str, list] = field(default_factory=dict)
+    """Per function that writes a Redis key its caller names with the expiry its caller
+    gives (a wrapper's ``set(self, key, value, ex=None)`` calling
+    ``self.client.set(key, value, ex)``): ``[signature, writes]``. ``signature`` is
+    ``[positional, variadic, keyword_only, variadic_keywords, defaulted]``, the parameters'
+    names (a method's without ``self``/``cls``; ``""`` for no ``*args``/``**kwargs``),
+    ``defaulted`` those whose default is something (not None or False). Each write is
+    ``[command, how, receiver, arguments]``: the receiver is made by a call of the qualified
+    name ``receiver`` (``how`` ``"call"``) or is the module-level value it names
+    (``"value"``); ``arguments`` the ``[argument, parameter]`` it passes, ``argument`` the
+    position (as text), keyword, ``"*"`` or ``"**"``, ``parameter`` the name of the
+    function's parameter it is (for the key: made of), ``"?"`` for anything else (None and
+    False, the defaults, left out)."""
 
     def to_json(self) -> bytes:
         """Its fields as JSON (they hold only strings, numbers, lists and dicts: no copy is
@@ -259,6 +272,10 @@ class Summarizer:
         self._removals: list[tuple[ast.Call, Scope]] = []
         """Calls that may delete or pop Redis keys, with their scope: their keys are
         described at the end, once every ``self.<attr>`` of the module is known."""
+        self._expiring_writes: list[tuple[str, ast.Call, Scope]] = []
+        """Calls of a command that can expire the key it writes (``x.set(...)``) in the
+        functions of ``_scopes``: those that pass their caller's key and expiry on are
+        found at the end, once every ``self.<attr>`` of the module is known."""
         self._facts: ModuleFacts | None = None
         """The module's constants, for the arguments (made when first needed)."""
         self._released: dict[ast.AST, frozenset[str]] = {}
@@ -297,6 +314,8 @@ class Summarizer:
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
             self._note_flow(node, key)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in EXPIRING_PARAMETERS:
+                self._expiring_writes.append((key, node, self._function_scope()))
             if callee is not None:
                 self._note_arguments(node, key, callee)
 
@@ -400,12 +419,67 @@ class Summarizer:
             for what, family, _ in removed_families(self.model, call, lambda expr, scope=scope: self._name(expr, scope), scope)
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
+        for key, call, scope in self._expiring_writes:
+            write = self._forwarded_write(call, scope)
+            if write is not None:
+                self.summary.forwards.setdefault(key, [_signature(self.model, scope), []])[1].append(write)
         for key, scope in self._scopes.items():
             name_of = functools.partial(project_name, self.model, module=self.summary.name, is_package=self.summary.is_package, scope=scope)
             lends = _lending(self.model, scope, name_of)
             if lends:
                 self.summary.lends[key] = lends
         return self.summary
+
+    def _forwarded_write(self, call: ast.Call, scope: Scope) -> list | None:
+        """``[command, how, receiver, arguments]`` (see :attr:`ModuleSummary.forwards`) for a
+        write whose key is made of a parameter and whose expiry a parameter (or the
+        caller's ``*args``/``**kwargs``) gives: the caller decides both. None for any other."""
+        parameters = {arg.arg for arg in _parameters(scope.node.args)}
+        given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg or "**", item.value) for item in call.keywords)]
+        arguments = []
+        for argument, value in given:
+            if isinstance(value, ast.Starred):
+                argument, value = "*", value.value
+            if isinstance(value, ast.Constant) and value.value in (None, False):
+                continue
+            exact = argument not in ("0", "name")
+            arguments.append([argument, self._parameter_of(value, scope, parameters, exact) or ANYTHING])
+        passed = dict(arguments)
+        expiring = {place for position, keyword in EXPIRING_PARAMETERS[call.func.attr] for place in (str(position), keyword)}
+        if passed.get("0", passed.get("name", ANYTHING)) == ANYTHING or not any(
+            source != ANYTHING and (argument in expiring or argument in ("*", "**")) for argument, source in arguments
+        ):
+            return None
+        receiver = self._receiver(call.func.value, scope)
+        return None if receiver is None else [call.func.attr, *receiver, arguments]
+
+    def _parameter_of(self, value: ast.expr, scope: Scope, parameters: set[str], exact: bool) -> str | None:
+        """The parameter ``value`` is (a local name counts as what it was assigned), or,
+        unless ``exact``, the one parameter it is made of (``prepare_value(key)``, ``f"app:{key}"``)."""
+        value = self.model.resolve(value, scope)
+        names = [value] if exact else [node for node in walk(value) if isinstance(node, ast.Name)]
+        found = {
+            name.id for name in names
+            if isinstance(name, ast.Name) and name.id in parameters and not self.model.is_self(name, scope)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _receiver(self, expr: ast.expr, scope: Scope) -> list[str] | None:
+        """``["call", name]`` when ``expr`` is made by a call of ``name`` (``self.client``
+        assigned ``FlaskRedis()``), ``["value", name]`` when it is the module-level value
+        ``name`` (imported or not); None when neither is known."""
+        resolved = self.model.resolve(expr, scope)
+        if isinstance(resolved, ast.Call):
+            name = self._name(resolved.func, scope)
+            return None if name is None else ["call", name]
+        if isinstance(resolved, ast.Name):
+            binding = self.model.lookup(resolved.id, scope, at=resolved)
+            if binding is None or binding.scope is not self.model.module_scope:
+                return None
+        elif not isinstance(resolved, ast.Attribute) or self.model.is_self(resolved.value, scope):
+            return None
+        name = self._name(resolved, scope)
+        return None if name is None else ["value", name]
 
     def _call_graph(self) -> None:
         module_calls = set()
@@ -802,6 +876,29 @@ def _held(node: ast.Name, parents: dict) -> bool:
     return isinstance(parent, _KEEPING)
 
 
+def _parameters(args: ast.arguments) -> list[ast.arg]:
+    return [*args.posonlyargs, *args.args, *filter(None, (args.vararg,)), *args.kwonlyargs, *filter(None, (args.kwarg,))]
+
+
+def _signature(model: SemanticModel, scope: Scope) -> list:
+    """``[positional, variadic, keyword_only, variadic_keywords, defaulted]`` of the
+    function ``scope`` (see :attr:`ModuleSummary.forwards`)."""
+    args = scope.node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = [*[None] * (len(positional) - len(args.defaults)), *args.defaults, *args.kw_defaults]
+    named = [*positional, *args.kwonlyargs]
+    defaulted = [
+        arg.arg for arg, default in zip(named, defaults)
+        if default is not None and not (isinstance(default, ast.Constant) and default.value in (None, False))
+    ]
+    if positional and model.is_self(ast.Name(positional[0].arg), scope):
+        positional = positional[1:]
+    return [
+        [arg.arg for arg in positional], args.vararg.arg if args.vararg else "",
+        [arg.arg for arg in args.kwonlyargs], args.kwarg.arg if args.kwarg else "", defaulted,
+    ]
+
+
 def _is_none(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
@@ -845,6 +942,7 @@ class ProjectIndex:
         self.by_path: dict[str, ModuleSummary] = {}
         self._closing_classes: frozenset[str] | None = None
         self._removed_keys: list[tuple[str, str, str]] | None = None
+        self._forwarding_names: frozenset[str] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
@@ -934,6 +1032,29 @@ class ProjectIndex:
                 for what, family in self.modules[name].removed_keys
             ]
         return self._removed_keys
+
+    def forwarding_names(self) -> frozenset[str]:
+        """The last names of the functions of :meth:`forwards` in the modules summarized
+        when the index was made: a call by another name passes no key on."""
+        if self._forwarding_names is None:
+            self._forwarding_names = frozenset(
+                key.rpartition(".")[2] for name in self._eager for key in self.modules[name].forwards
+            )
+        return self._forwarding_names
+
+    def forwards(self, qualified: str, depth: int = 0) -> list | None:
+        """``[signature, writes]`` of the project function ``qualified`` (also through
+        re-exports) when it writes a Redis key with the expiry its caller gives
+        (:attr:`ModuleSummary.forwards`)."""
+        summary, rest = self._split(qualified)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        if rest in summary.forwards:
+            return summary.forwards[rest]
+        head, _, tail = rest.partition(".")
+        if head in summary.aliases:
+            return self.forwards(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
+        return None
 
     def closes(self, qualified: str) -> bool:
         """Whether the project class ``qualified`` (or a project class it inherits from)
@@ -1265,6 +1386,7 @@ class ProjectIndex:
             if path not in followed:
                 followed[path] = content_key(_followed(summary))
         self._removed_keys = None
+        self._forwarding_names = None
         every = sorted({*self.modules, *self.files})
         self.digest = content_key(*(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every)
         return followed

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, decorator_names, last_name, name_words, names_few_values
-from oomlint.python.keyspace import DELETE, DELETES, POP, SCANS, SWEEP, key_family, removed_families, same_family
-from oomlint.python.project import call_origin, project_name, value_origin
+from oomlint.python.keyspace import (
+    DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
+)
+from oomlint.python.project import ANYTHING, call_origin, project_name, value_origin
 from oomlint.python.semantic import Scope
 
 _CLIENT_CLASSES = (
@@ -52,9 +54,8 @@ MEMBERS = {
     "sadd": "*", "zincrby": ((2, "value"),),
 }
 MAPPING_MEMBERS = {"hset": (None, "mapping"), "hmset": (1, "mapping"), "zadd": (1, "mapping")}
-# (position, keyword) of the parameters through which the command expires the key it writes,
-EXPIRING_PARAMETERS = {"set": ((2, "ex"), (3, "px"), (6, "keepttl"), (8, "exat"), (9, "pxat"))}
-# and through which it trims it,
+# (position, keyword) of the parameters through which the command trims the key it writes
+# (those through which it expires it are ``EXPIRING_PARAMETERS``),
 TRIMMING_PARAMETERS = {"xadd": ((3, "maxlen"), (6, "minid"))}
 # and through which it only updates members that exist (creating neither key nor member).
 UPDATING_PARAMETERS = {"zadd": ((3, "xx"),)}
@@ -124,10 +125,14 @@ class Key:
 @dataclass(eq=False)
 class Write:
     call: ast.Call
+    """The call that writes: the command's, or that of a project function passing its key on."""
+    command: str
     key: ast.expr
     described: Key
     scope: Scope
     function: ast.AST | None
+    forwarded: bool = False
+    """Through a project function that writes with a client (:meth:`RedisKeyWithoutTtl._forwarded`)."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,15 @@ class RedisKeyWithoutTtl(Rule):
     with that class (`task: "Task"`, then `task.redis.set(...)`). Flask-Redis's
     `FlaskRedis()` counts as a client. An unannotated parameter is not followed.
 
+    A project function or method that passes its caller's key and expiry on to a
+    client's `set` (a wrapper's `set(self, key, value, ex=None)` calling
+    `self.client.set(key, value, ex)`, or passing its `**kwargs`) counts as that
+    `set` where it is called, with the caller's arguments in their places:
+    `redis_store.set(f"invite:{state}", data)` is flagged, `redis_store.set(key,
+    data, ex=3600)` is not, nor a call that leaves the expiry to a default that is
+    something (`ttl=3600`). A wrapper that sets the expiry itself, or never lets its
+    caller set one, is judged where it calls the client.
+
     ## Example
     ```python
     import redis
@@ -367,6 +381,10 @@ class RedisKeyWithoutTtl(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
+        forwarded = self._forwarded(node)
+        if forwarded is not None:
+            self._write(node, forwarded.func.attr, forwarded)
+            return
         func = node.func
         if not isinstance(func, ast.Attribute):
             return
@@ -395,7 +413,11 @@ class RedisKeyWithoutTtl(Rule):
             if command in TRIMS:
                 self.trimmed.setdefault(self.model.function, []).append((self._describe(key).identity, _position(node)))
 
-    def _write(self, call: ast.Call, command: str) -> None:
+    def _write(self, reported: ast.Call, command: str, call: ast.Call | None = None) -> None:
+        """Note a write of ``command``, ``call`` (``reported`` itself, or what a project
+        function it calls passes the command)."""
+        forwarded = call is not None
+        call = call or reported
         if _passes(call, EXPIRING_PARAMETERS.get(command)) or _passes(call, UPDATING_PARAMETERS.get(command)):
             return
         key = argument(call, 0, KEY_PARAMETER.get(command, "name"))
@@ -406,7 +428,51 @@ class RedisKeyWithoutTtl(Rule):
             self._end(described, None)
         if (described.fixed or described.kept) and self._bounded_content(call, command):
             return  # one value, or fixed members, under one key (or one per account): nothing grows
-        self.writes.append(Write(call, key, described, self.model.scope, self.model.function))
+        self.writes.append(Write(reported, command, key, described, self.model.scope, self.model.function, forwarded))
+
+    def _forwarded(self, call: ast.Call) -> ast.Call | None:
+        """The command a call of a project function writes with a client, with the
+        caller's arguments in the places the function passes its parameters to
+        (:meth:`~oomlint.python.project.ProjectIndex.forwards`): ``redis_store.set(key, data)``
+        with ``RedisClient.set(self, key, value, ex=None)`` calling
+        ``self.client.set(key, value, ex)`` writes ``set(key, _, None)``. None for any other
+        call, or one that passes ``*``/``**`` (what it gives is not known)."""
+        project = self.context.project
+        if project is None or last_name(call.func) not in project.forwarding_names():
+            return None
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(item.arg is None for item in call.keywords):
+            return None
+        qualified = self._wrapper(call.func)
+        found = project.forwards(qualified) if qualified is not None else None
+        if found is None:
+            return None
+        (positional, variadic, keyword_only, variadic_keywords, defaulted), writes = found
+        given = dict(zip(positional, call.args))
+        given.update((item.arg, item.value) for item in call.keywords if item.arg in positional or item.arg in keyword_only)
+        extra = [item for item in call.keywords if item.arg not in given]
+        if len(call.args) > len(positional) or (extra and not variadic_keywords):
+            return None  # ``*args`` given, or a call that fails
+        for command, how, receiver, arguments in writes:
+            made = project.origin(receiver, shared=True) if how == "call" else project.value(receiver)
+            if made in CLIENT_FACTORIES:
+                return _command_call(command, arguments, given, defaulted, extra if variadic_keywords else [])
+        return None
+
+    def _wrapper(self, func: ast.expr) -> str | None:
+        """The qualified name of the project function or method ``func`` names: a method
+        by the class of what it is called on (made by a call, or a module-level value of
+        another module)."""
+        scope = self.model.scope
+        if not isinstance(func, ast.Attribute) or self.model.is_self(func.value, scope):
+            return self._qualifier(scope)(func)
+        owner = self.model.resolve(func.value, scope)
+        if isinstance(owner, ast.Call):
+            made = call_origin(self.context, owner.func, scope=scope, shared=True)
+        elif isinstance(owner, (ast.Name, ast.Attribute)):
+            made = value_origin(self.context, owner, scope)
+        else:
+            made = None
+        return f"{made}.{func.attr}" if made is not None else None
 
     def _bounded_content(self, call: ast.Call, command: str) -> bool:
         """A write to a fixed key that stores one value (``incr("hits")``) or fixed members
@@ -449,11 +515,10 @@ class RedisKeyWithoutTtl(Rule):
             expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
             if _expired(write.key, expired_after) or self._removed(write, removals):
                 continue
-            if self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
+            if not write.forwarded and self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
                 continue
             if not self._updates_existing(write):
-                command = write.call.func.attr
-                self.report(_command_span(write.call), command=command, key=_shorten(ast.unparse(write.key)))
+                self.report(_command_span(write.call), command=write.command, key=_shorten(ast.unparse(write.key)))
 
     def _removed(self, write: Write, removals: list[Removal]) -> bool:
         """A fixed key holds live state when the project ends it or takes its entries out
@@ -489,7 +554,7 @@ class RedisKeyWithoutTtl(Rule):
         not named after traffic (an entity's keys, gone with the entity; a session's
         stay when its user never logs out). Deleting a key first and rewriting it bounds
         nothing."""
-        if removal.what == SWEEP or (removal.what == POP and write.call.func.attr in PUSHES):
+        if removal.what == SWEEP or (removal.what == POP and write.command in PUSHES):
             return True
         if removal.what != DELETE:
             return False
@@ -569,7 +634,7 @@ class RedisKeyWithoutTtl(Rule):
         """The write runs only after a client found its key (``if r.exists(k)``, the ``else``
         of ``if not r.exists(k)``, after ``if not r.exists(k): return``): it changes a key
         that exists and keeps its TTL (unless it replaces a string's value, which drops it)."""
-        if write.call.func.attr in REPLACES:
+        if write.command in REPLACES:
             return False
         return any(
             self._describe(argument(check, 0, "name"), write.scope).identity == write.described.identity
@@ -743,6 +808,33 @@ def _passes(call: ast.Call, parameters) -> bool:
     return False
 
 
+def _command_call(command: str, arguments: list, given: dict[str, ast.expr], defaulted: list[str], extra: list[ast.keyword]) -> ast.Call:
+    """The call of ``command`` a project function makes when given ``given`` (its
+    parameters' values) and ``extra`` (keywords for its ``**kwargs``): ``arguments`` are
+    its ``[argument, parameter]`` (see :attr:`~oomlint.python.project.ModuleSummary.forwards`).
+    A parameter the caller leaves to a default that is something (``ex=3600``) or anything
+    the function passes (``"?"``) stands as ``_``; one left to None is not passed."""
+    something = ast.Name(id="_", ctx=ast.Load())
+    args: list[ast.expr] = []
+    keywords = []
+    for place, parameter in arguments:
+        if place in ("*", "**"):
+            keywords += extra if place == "**" else []
+            continue
+        if parameter == ANYTHING:
+            value = something
+        else:
+            value = given.get(parameter, something if parameter in defaulted else None)
+        if value is None:
+            continue
+        if place.isdigit():
+            args += [ast.Constant(None)] * (int(place) + 1 - len(args))
+            args[int(place)] = value
+        else:
+            keywords.append(ast.keyword(arg=place, value=value))
+    return ast.Call(func=ast.Attribute(value=something, attr=command, ctx=ast.Load()), args=args, keywords=keywords)
+
+
 def _parts(key: ast.expr) -> list[ast.expr]:
     """What a key is made of: the values of an f-string, the arguments of a key builder,
     the sides of a ``+`` or ``%``; the key itself otherwise."""
@@ -850,16 +942,18 @@ def _expired(key: ast.expr, tokens) -> bool:
 
 
 def _command_span(call: ast.Call) -> ast.Name:
-    """From the command's name to the call's end: ``set(k, v)`` in ``r.pipeline().set(k, v)``.
+    """From the command's (or the function's) name to the call's end: ``set(k, v)`` in
+    ``r.pipeline().set(k, v)``.
 
     Its column is that of the name, so each command of a chain gets its own.
     """
     func = call.func
+    name = last_name(func)
     return ast.Name(
-        id=func.attr,
+        id=name,
         ctx=ast.Load(),
         lineno=func.end_lineno,
-        col_offset=func.end_col_offset - len(func.attr.encode("utf-8")),
+        col_offset=func.end_col_offset - len(name.encode("utf-8")),
         end_lineno=call.end_lineno,
         end_col_offset=call.end_col_offset,
     )
