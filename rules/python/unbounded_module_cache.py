@@ -105,8 +105,8 @@ class UnboundedModuleCache(Rule):
       or an `Enum` of the module, or named as above. A local name counts as what it
       was assigned (`key = f"{cls.__name__}"`), and what is made of such values only
       (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
-      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`)
-      takes few values too;
+      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`, a
+      function of the module given them: `add_queue_prefix(name)`) takes few values too;
     - keys made of parameters that the configuration knows: the write runs only when
       a setting read with the parameter found something
       (`command = config.get_command(camera_id)`, then `if command is None: return`):
