@@ -536,17 +536,27 @@ def _is_runner(func: ast.expr) -> bool:
     return name in _RUNNERS
 
 
+def imports_any(module: ast.Module, packages: frozenset[str] | set[str]) -> bool:
+    """Whether the module imports one of ``packages`` (or a module of one) at its top level."""
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom) and not statement.level:
+            if (statement.module or "").partition(".")[0] in packages:
+                return True
+        elif isinstance(statement, ast.Import):
+            if any(alias.name.partition(".")[0] in packages for alias in statement.names):
+                return True
+    return False
+
+
 def _is_migration(module: ast.Module) -> bool:
     """A Django migration (``class Migration(migrations.Migration)``), an Alembic
     revision (``revision = ...`` and ``def upgrade()``) or any module that imports
     alembic (its ``env.py``, a migration runner): applied once, by a command that ends
     with it."""
+    if imports_any(module, {"alembic"}):
+        return True  # alembic only ever runs migrations
     names = set()
     for statement in module.body:
-        if isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] == "alembic":
-            return True  # alembic only ever runs migrations
-        if isinstance(statement, ast.Import) and any(alias.name.partition(".")[0] == "alembic" for alias in statement.names):
-            return True
         if isinstance(statement, ast.ClassDef) and statement.name == "Migration":
             if any(last_name(base) == "Migration" for base in statement.bases):
                 return True

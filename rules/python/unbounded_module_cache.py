@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     FunctionNode,
+    imports_any,
     is_class_value,
     is_constant,
     is_none,
@@ -37,6 +38,8 @@ CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getite
 # Calls that load code: what they return is a module or one of its classes and functions.
 CODE_LOADERS = frozenset({"importlib.import_module", "builtins.__import__"})
 METACLASS_BASES = frozenset({"builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
+# Tools that load a module as their plugin: its containers live for one run over the project's code.
+DEV_TOOLS = frozenset({"pylint", "astroid", "flake8", "mypy"})
 
 Key = tuple[ast.ClassDef | None, str]
 """``(None, name)`` for a module-level container, ``(class, attribute)`` for a class-level one."""
@@ -161,6 +164,8 @@ class UnboundedModuleCache(Rule):
       every function of a migration (Django `class Migration`, an Alembic revision, any
       module importing alembic) or of a script (see OOM201: a command in the project's
       `scripts/`, `tools/` or `bin/` folder that does not serve: its caches hold one run's keys);
+    - a plugin of a linter or type checker (a module importing `pylint`, `astroid`,
+      `flake8` or `mypy`): it lives for one run over the project's own code;
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
@@ -584,6 +589,8 @@ class UnboundedModuleCache(Rule):
     # ---------------------------------------------------------------- decide
 
     def finish(self) -> None:
+        if imports_any(self.context.tree, DEV_TOOLS):
+            return  # a linter's plugin: one lint run, over the project's own code
         for key, container in self.containers.items():
             if key in self.shrunk or key in self.escaped:
                 continue
