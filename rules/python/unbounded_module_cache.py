@@ -38,6 +38,9 @@ CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getite
 # Calls that load code: what they return is a module or one of its classes and functions.
 CODE_LOADERS = frozenset({"importlib.import_module", "builtins.__import__"})
 METACLASS_BASES = frozenset({"builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
+# A function named for connecting (``connect``, ``get_client``, ``connection_pool``): its
+# callers connect to the endpoints the process is configured with.
+CONNECTING = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
 # Tools that load a module as their plugin: its containers live for one run over the project's code.
 DEV_TOOLS = frozenset({"pylint", "astroid", "flake8", "mypy"})
 
@@ -153,6 +156,11 @@ class UnboundedModuleCache(Rule):
       the module uses as a decorator), in `__init_subclass__` or `__set_name__`, or in
       a method of a metaclass (it runs on classes: `__new__`, `__setattr__`, a
       singleton's `__call__`);
+    - connections per endpoint: a key made of the parameters of a function named for
+      connecting (`connect(url)`, `get_client(host, port)`, `connection_pool(dsn)`);
+      a process connects to the endpoints it is configured with, and one client per
+      endpoint is the reuse such a cache is for (a key read from a request or a
+      call's result is still reported);
     - writes in one-shot code: a function that runs only once (every mention of it in
       the module is a call, outside any loop, at module level, in the
       `if __name__ == "__main__":` block or from such a function, so
@@ -626,6 +634,8 @@ class UnboundedModuleCache(Rule):
             return True
         if function in self.class_creation:
             return True
+        if site.parameters is not None and not CONNECTING.isdisjoint(name_words(getattr(function, "name", ""))):
+            return True  # one client per configured endpoint: the reuse the cache is for
         facts = module_facts(self.context)
         if facts.runs_once(function):
             return True
