@@ -84,7 +84,10 @@ class UnboundedModuleCache(Rule):
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
     or its name says so (see Options). A lookup that refuses a key the container holds
     (`if name in REGISTRY: raise ...`, `assert name not in REGISTRY`) is a duplicate
-    check before a registration, not a memo: a cache hands back what it holds.
+    check before a registration, not a memo: a cache hands back what it holds. Nor is
+    a lookup the write runs past whatever it found (`if TASKS.get(name):
+    TASKS[name].cancel()`, then `TASKS[name] = task`): the write replaces what the
+    container held, a registry of live things by name.
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
@@ -246,7 +249,7 @@ class UnboundedModuleCache(Rule):
         self.names: set[str] = set()
         self.attributes: set[str] = set()
         self.growth: dict[Key, list[Growth]] = {}
-        self.lookups: dict[tuple[Key, ast.AST], Position] = {}
+        self.lookups: dict[tuple[Key, ast.AST], list[tuple[Position, ast.If | None]]] = {}
         self.shrunk: set[Key] = set()
         self.escaped: set[Key] = set()
         self.returns_parameter: set[ast.AST] = set()
@@ -470,8 +473,17 @@ class UnboundedModuleCache(Rule):
         found = self._key(expr)
         function = self.model.executing_function if found is not None else None
         if function is not None:
-            position = (at.lineno, at.col_offset)
-            self.lookups[found[0], function] = min(position, self.lookups.get((found[0], function), position))
+            self.lookups.setdefault((found[0], function), []).append(((at.lineno, at.col_offset), self._falls_through(at)))
+
+    def _falls_through(self, at: ast.AST) -> ast.If | None:
+        """The ``if`` that tests the lookup ``at`` when whatever it finds, the code goes on
+        past it: no ``else``, and nothing in its body leaves (``if TASKS.get(name):
+        TASKS[name].cancel()``)."""
+        statement = self.model.statement(at)
+        if not isinstance(statement, ast.If) or statement.orelse:
+            return None
+        leaves = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+        return None if any(isinstance(node, leaves) for item in statement.body for node in ast.walk(item)) else statement
 
     def visit_Compare(self, node: ast.Compare) -> None:
         left = node.left
@@ -665,8 +677,15 @@ class UnboundedModuleCache(Rule):
         return isinstance(parent, ast.Assert) and parent.test is test and isinstance(test.ops[0], ast.NotIn)
 
     def _memoizes(self, key: Key, site: Growth) -> bool:
-        looked_up = self.lookups.get((key, site.function))
-        return looked_up is not None and looked_up < (site.node.lineno, site.node.col_offset)
+        """A lookup before the write, that the write depends on: a write after an ``if``
+        that goes on whatever the lookup found runs on a hit too, so it replaces what the
+        container held instead of handing it back (a registry of live things by name)."""
+        written = (site.node.lineno, site.node.col_offset)
+        return any(
+            position < written
+            and (branch is None or any(holder is branch for holder, _ in self.model.enclosing_blocks(site.node)))
+            for position, branch in self.lookups.get((key, site.function), ())
+        )
 
     def _cache_like(self, name: str) -> bool:
         return any(word in self.cache_words for word in name_words(name))
