@@ -536,17 +536,27 @@ def _is_runner(func: ast.expr) -> bool:
     return name in _RUNNERS
 
 
+def imports_any(module: ast.Module, packages: frozenset[str] | set[str]) -> bool:
+    """Whether the module imports one of ``packages`` (or a module of one) at its top level."""
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom) and not statement.level:
+            if (statement.module or "").partition(".")[0] in packages:
+                return True
+        elif isinstance(statement, ast.Import):
+            if any(alias.name.partition(".")[0] in packages for alias in statement.names):
+                return True
+    return False
+
+
 def _is_migration(module: ast.Module) -> bool:
     """A Django migration (``class Migration(migrations.Migration)``), an Alembic
     revision (``revision = ...`` and ``def upgrade()``) or any module that imports
     alembic (its ``env.py``, a migration runner): applied once, by a command that ends
     with it."""
+    if imports_any(module, {"alembic"}):
+        return True  # alembic only ever runs migrations
     names = set()
     for statement in module.body:
-        if isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] == "alembic":
-            return True  # alembic only ever runs migrations
-        if isinstance(statement, ast.Import) and any(alias.name.partition(".")[0] == "alembic" for alias in statement.names):
-            return True
         if isinstance(statement, ast.ClassDef) and statement.name == "Migration":
             if any(last_name(base) == "Migration" for base in statement.bases):
                 return True
@@ -664,14 +674,17 @@ def varying_parameters(
     only (one value, made at import time); a parameter that takes few values
     (:func:`few_values_parameter`). What is made of such values and parameters
     (:func:`_made_of`: an f-string, a tuple, ``+``/``%``/``/``, ``a if c else b``,
-    ``str(...)``, a method of one and its arguments: ``locale.replace("-", "_")``)
-    varies with those parameters only; a local name counts as what it was assigned
+    ``str(...)``, a method of one and its arguments: ``locale.replace("-", "_")``, a
+    function of the module given them: ``add_prefix(name)``) varies with those
+    parameters only; a local name counts as what it was assigned
     (``depth`` assignments deep)."""
     if facts.is_fixed(expr) or is_class_value(model, expr, function) or names_few_values(expr):
         return frozenset()
     if isinstance(expr, ast.Attribute) and expr.attr in _CLASS_NAMES | CLASS_ATTRIBUTES:
         return frozenset() if is_class_value(model, expr.value, function) else None
     made_of = _made_of(expr)
+    if made_of is None:
+        made_of = _given_to_module_function(model, expr)
     if made_of is not None:
         found = frozenset()
         for item in made_of:
@@ -727,6 +740,20 @@ def _made_of(expr: ast.expr) -> list[ast.expr] | None:
         if not any(isinstance(arg, ast.Starred) for arg in expr.args):
             return [expr.func.value, *given]
     return None
+
+
+def _given_to_module_function(model: SemanticModel, expr: ast.expr) -> list[ast.expr] | None:
+    """What a function defined in the module is given (``add_queue_name_prefix(name)``),
+    when it is given something: its code makes one result of one input, so the result
+    takes as many values as its arguments do."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (expr.args or expr.keywords)):
+        return None
+    if any(isinstance(arg, ast.Starred) for arg in expr.args) or not all(item.arg for item in expr.keywords):
+        return None
+    binding = model.module_binding(expr.func)
+    if binding is None or binding.kind != "def":
+        return None
+    return [*expr.args, *(item.value for item in expr.keywords)]
 
 
 def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     FunctionNode,
+    imports_any,
     is_class_value,
     is_constant,
     is_none,
@@ -37,6 +38,11 @@ CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getite
 # Calls that load code: what they return is a module or one of its classes and functions.
 CODE_LOADERS = frozenset({"importlib.import_module", "builtins.__import__"})
 METACLASS_BASES = frozenset({"builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
+# A function named for connecting (``connect``, ``get_client``, ``connection_pool``): its
+# callers connect to the endpoints the process is configured with.
+CONNECTING = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
+# Tools that load a module as their plugin: its containers live for one run over the project's code.
+DEV_TOOLS = frozenset({"pylint", "astroid", "flake8", "mypy"})
 
 Key = tuple[ast.ClassDef | None, str]
 """``(None, name)`` for a module-level container, ``(class, attribute)`` for a class-level one."""
@@ -78,7 +84,10 @@ class UnboundedModuleCache(Rule):
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
     or its name says so (see Options). A lookup that refuses a key the container holds
     (`if name in REGISTRY: raise ...`, `assert name not in REGISTRY`) is a duplicate
-    check before a registration, not a memo: a cache hands back what it holds.
+    check before a registration, not a memo: a cache hands back what it holds. Nor is
+    a lookup the write runs past whatever it found (`if TASKS.get(name):
+    TASKS[name].cancel()`, then `TASKS[name] = task`): the write replaces what the
+    container held, a registry of live things by name.
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
@@ -105,8 +114,8 @@ class UnboundedModuleCache(Rule):
       or an `Enum` of the module, or named as above. A local name counts as what it
       was assigned (`key = f"{cls.__name__}"`), and what is made of such values only
       (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
-      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`)
-      takes few values too;
+      one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`, a
+      function of the module given them: `add_queue_prefix(name)`) takes few values too;
     - keys made of parameters that the configuration knows: the write runs only when
       a setting read with the parameter found something
       (`command = config.get_command(camera_id)`, then `if command is None: return`):
@@ -150,6 +159,11 @@ class UnboundedModuleCache(Rule):
       the module uses as a decorator), in `__init_subclass__` or `__set_name__`, or in
       a method of a metaclass (it runs on classes: `__new__`, `__setattr__`, a
       singleton's `__call__`);
+    - connections per endpoint: a key made of the parameters of a function named for
+      connecting (`connect(url)`, `get_client(host, port)`, `connection_pool(dsn)`);
+      a process connects to the endpoints it is configured with, and one client per
+      endpoint is the reuse such a cache is for (a key read from a request or a
+      call's result is still reported);
     - writes in one-shot code: a function that runs only once (every mention of it in
       the module is a call, outside any loop, at module level, in the
       `if __name__ == "__main__":` block or from such a function, so
@@ -161,6 +175,8 @@ class UnboundedModuleCache(Rule):
       every function of a migration (Django `class Migration`, an Alembic revision, any
       module importing alembic) or of a script (see OOM201: a command in the project's
       `scripts/`, `tools/` or `bin/` folder that does not serve: its caches hold one run's keys);
+    - a plugin of a linter or type checker (a module importing `pylint`, `astroid`,
+      `flake8` or `mypy`): it lives for one run over the project's own code;
     - a container that escapes: passed to anything but a builtin, returned, yielded,
       aliased to another name or attribute, or used as a parameter default. The code
       it escapes to (another module, the callee) may evict it, and we cannot see it;
@@ -233,7 +249,7 @@ class UnboundedModuleCache(Rule):
         self.names: set[str] = set()
         self.attributes: set[str] = set()
         self.growth: dict[Key, list[Growth]] = {}
-        self.lookups: dict[tuple[Key, ast.AST], Position] = {}
+        self.lookups: dict[tuple[Key, ast.AST], list[tuple[Position, ast.If | None]]] = {}
         self.shrunk: set[Key] = set()
         self.escaped: set[Key] = set()
         self.returns_parameter: set[ast.AST] = set()
@@ -457,8 +473,17 @@ class UnboundedModuleCache(Rule):
         found = self._key(expr)
         function = self.model.executing_function if found is not None else None
         if function is not None:
-            position = (at.lineno, at.col_offset)
-            self.lookups[found[0], function] = min(position, self.lookups.get((found[0], function), position))
+            self.lookups.setdefault((found[0], function), []).append(((at.lineno, at.col_offset), self._falls_through(at)))
+
+    def _falls_through(self, at: ast.AST) -> ast.If | None:
+        """The ``if`` that tests the lookup ``at`` when whatever it finds, the code goes on
+        past it: no ``else``, and nothing in its body leaves (``if TASKS.get(name):
+        TASKS[name].cancel()``)."""
+        statement = self.model.statement(at)
+        if not isinstance(statement, ast.If) or statement.orelse:
+            return None
+        leaves = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+        return None if any(isinstance(node, leaves) for item in statement.body for node in ast.walk(item)) else statement
 
     def visit_Compare(self, node: ast.Compare) -> None:
         left = node.left
@@ -584,6 +609,8 @@ class UnboundedModuleCache(Rule):
     # ---------------------------------------------------------------- decide
 
     def finish(self) -> None:
+        if imports_any(self.context.tree, DEV_TOOLS):
+            return  # a linter's plugin: one lint run, over the project's own code
         for key, container in self.containers.items():
             if key in self.shrunk or key in self.escaped:
                 continue
@@ -619,6 +646,8 @@ class UnboundedModuleCache(Rule):
             return True
         if function in self.class_creation:
             return True
+        if site.parameters is not None and not CONNECTING.isdisjoint(name_words(getattr(function, "name", ""))):
+            return True  # one client per configured endpoint: the reuse the cache is for
         facts = module_facts(self.context)
         if facts.runs_once(function):
             return True
@@ -648,8 +677,15 @@ class UnboundedModuleCache(Rule):
         return isinstance(parent, ast.Assert) and parent.test is test and isinstance(test.ops[0], ast.NotIn)
 
     def _memoizes(self, key: Key, site: Growth) -> bool:
-        looked_up = self.lookups.get((key, site.function))
-        return looked_up is not None and looked_up < (site.node.lineno, site.node.col_offset)
+        """A lookup before the write, that the write depends on: a write after an ``if``
+        that goes on whatever the lookup found runs on a hit too, so it replaces what the
+        container held instead of handing it back (a registry of live things by name)."""
+        written = (site.node.lineno, site.node.col_offset)
+        return any(
+            position < written
+            and (branch is None or any(holder is branch for holder, _ in self.model.enclosing_blocks(site.node)))
+            for position, branch in self.lookups.get((key, site.function), ())
+        )
 
     def _cache_like(self, name: str) -> bool:
         return any(word in self.cache_words for word in name_words(name))
