@@ -876,8 +876,8 @@ def _analyse(
         )
         scan.run(function.body)
         if (
-            scan.exposure is not None and scan.release is None and not scan.exposure_by_exception
-            and not resource.escapes and not resource.lock_like
+            scan.exposure is not None and scan.release is None and scan.released_on_error_path
+            and not scan.exposure_by_exception and not resource.escapes and not resource.lock_like
         ):
             # Released where it fails (``if resp.status != 200: resp.release(); raise ...``),
             # never where it succeeds: each successful call leaves one held.
@@ -2021,6 +2021,10 @@ class _PathScan:
         """Enclosing ``try`` bodies with a handler of ``OSError``: what a write raises."""
         self.handler_depth = 0
         """Enclosing error paths (``except`` clauses, blocks ending in ``raise``)."""
+        self.acquire_handler_depth = 0
+        """Error paths around the acquire itself (made in an ``except`` clause): a path is an
+        error path for the resource only when it lies deeper."""
+        self.released_on_error_path = False
         self.loop_depth = 0
         self.acquire_loop_depth: int | None = None
         self.raise_points = 0
@@ -2045,15 +2049,22 @@ class _PathScan:
         if self.exposure is None or (self.exposure_by_exception and not exception):
             self.exposure, self.exposure_by_exception = cause, exception
 
+    def met_acquire(self) -> None:
+        self.acquire_loop_depth = self.loop_depth
+        self.acquire_handler_depth = self.handler_depth
+
     def note_release(self, nodes, ids: set[int] | None = None) -> None:
-        """Remember the first release met on the normal path, to name it in the message."""
+        """Remember the first release met on the normal path, to name it in the message, and
+        whether one was met on an error path."""
         ids = self.resource.releases if ids is None else ids
-        if self.release is None and not self.handler_depth:
-            for node in nodes:
-                if id(node) in ids:
+        for node in nodes:
+            if id(node) in ids:
+                if self.handler_depth > self.acquire_handler_depth:
+                    self.released_on_error_path = True
+                elif self.release is None and not self.handler_depth:
                     managed = isinstance(node, (ast.With, ast.AsyncWith))
                     self.release = f"'with {self.resource.label}'" if managed else _short(ast.unparse(node))
-                    return
+                return
 
     def block(self, body: list[ast.stmt], state: int | None) -> int | None:
         # A block that ends in ``raise`` is an error path, like an ``except`` clause:
@@ -2070,7 +2081,7 @@ class _PathScan:
     def statement(self, node: ast.stmt, state: int) -> int | None:
         resource = self.resource
         if node is resource.statement and not isinstance(node, ast.If):
-            self.acquire_loop_depth = self.loop_depth
+            self.met_acquire()
             if isinstance(node, (ast.With, ast.AsyncWith)):  # ``with NamedTemporaryFile(delete=False) as f:``
                 return self.block(node.body, OPEN)
             return OPEN
@@ -2163,7 +2174,7 @@ class _PathScan:
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
             held_if_true = not (isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not))
-            self.acquire_loop_depth = self.loop_depth
+            self.met_acquire()
             body_state, else_state = (OPEN, NOT_YET) if held_if_true else (NOT_YET, OPEN)
         else:
             state = self.test(node.test, state)
