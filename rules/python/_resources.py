@@ -955,13 +955,19 @@ def _until_released(statements: list[ast.stmt], holder: str, releases: tuple[str
     """The statements before the first that releases ``holder`` (``p.communicate()``): what
     raises from the release itself or after it drops nothing still held."""
     for position, statement in enumerate(statements):
-        if any(
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
-            and _holder(node.func.value) == holder
-            for node in _walk([statement])
-        ):
+        if _releases_holder(statement, holder, releases):
             return statements[:position]
     return statements
+
+
+def _releases_holder(statement: ast.stmt, holder: str, releases: tuple[str, ...]) -> bool:
+    """Whether ``statement`` calls a release on ``holder`` (``sock.close()``, ``self.sock.close()``).
+    A walk of the statement's own subtree: the model keeps no calls per statement."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
+        and _holder(node.func.value) == holder
+        for node in ast.walk(statement)
+    )
 
 
 def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
@@ -1051,11 +1057,7 @@ def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...
                 blocks = blocks[1:]
             for inner in blocks:
                 yield from _raises_holding(inner, holder, releases)
-        if any(
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
-            and _holder(node.func.value) == holder
-            for node in ast.walk(statement)
-        ):
+        if _releases_holder(statement, holder, releases):
             return
 
 

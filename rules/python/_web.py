@@ -289,6 +289,8 @@ class WebInputs:
         ):
             return None
         parameter = binding.node
+        # ``Depends(...)`` as the default or inside ``Annotated[...]``'s metadata: a walk of those
+        # two small expressions, which ``annotation_types`` (types only) does not answer.
         markers = [parameter_defaults(function.args).get(parameter.arg), parameter.annotation]
         if any(
             isinstance(node, ast.Call) and self.model.qualified_name(node.func) in DEPENDENCIES
