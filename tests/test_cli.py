@@ -133,6 +133,17 @@ def test_broken_files_are_diagnostics_not_tracebacks(project):
     )
 
 
+def test_a_file_named_twice_or_inside_a_folder_named_is_checked_once(project):
+    root = project({"app.py": UNBOUNDED, "lib/more.py": UNBOUNDED})
+    result = run("oomlint", "app.py", "./app.py", "lib/more.py", ".", cwd=root)
+    assert (result.returncode, result.stdout) == (1, (
+        f"app.py:4:2: OOM301 [*] {MESSAGE}\n"
+        f"lib/more.py:4:2: OOM301 [*] {MESSAGE}\n"
+        "Found 2 findings (2 files checked).\n"
+        "[*] 2 fixable with `oomlint fix`.\n"
+    ))
+
+
 def test_unreadable_file_is_a_diagnostic(project):
     """A dangling symlink is listed by the walk but cannot be opened, even by root."""
     root = project({"pkg/ok.py": ""})

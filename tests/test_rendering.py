@@ -84,6 +84,14 @@ def test_a_chart_without_findings_passes_and_says_what_was_checked():
     assert (result.returncode, result.stdout) == (0, "No findings (0 files, 1 chart, 0 kustomizations, 1 object checked).\n")
 
 
+def test_a_chart_named_by_several_of_its_files_is_checked_once():
+    """pre-commit names every changed file of a chart: one render, one count."""
+    result = run(
+        "oomlint", "charts/limited/Chart.yaml", "charts/limited/values.yaml", "charts/limited", cwd=FIXTURES, path=engine("helm")
+    )
+    assert (result.returncode, result.stdout) == (0, "No findings (0 files, 1 chart, 0 kustomizations, 1 object checked).\n")
+
+
 def test_configured_value_files_and_set_values_render_once_more(project):
     chart = {
         f"deploy/agent/{name}": (FIXTURES / "charts" / "agent" / name).read_text()

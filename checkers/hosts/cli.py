@@ -213,14 +213,20 @@ def _format(chosen: str | None) -> str:
 
 
 def _collect(arguments: argparse.Namespace) -> list[Target | Unreadable]:
-    """What to check under the paths named; a warning for a folder with nothing in it to check."""
+    """What to check under the paths named, each once (a file named twice, or named and in a
+    folder named, a chart several of whose files are named, as pre-commit does: one
+    report and one count each); a warning for a folder with nothing in it to check."""
     config_for = _config_source(arguments)
-    items = []
+    items, seen = [], set()
     for path in arguments.paths:
         found = list(collect([path], config_for, arguments.force_exclude, arguments.respect_gitignore))
         if not found and not arguments.quiet and os.path.isdir(path):
             print(f"oomlint: warning: {path}: no Python file or Kubernetes manifest to check", file=sys.stderr)
-        items += found
+        for item in found:
+            key = (getattr(item, "kind", None), os.path.normpath(item.path))
+            if key not in seen:
+                seen.add(key)
+                items.append(item)
     return items
 
 
