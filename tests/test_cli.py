@@ -144,6 +144,17 @@ def test_a_file_named_twice_or_inside_a_folder_named_is_checked_once(project):
     ))
 
 
+def test_a_run_with_nothing_to_check_counts_files_only(project):
+    """No chart or kustomization was named: the summary does not count them."""
+    root = project({"docs/index.md": "# docs\n"})
+    result = run("oomlint", "missing.py", "docs", cwd=root)
+    assert (result.returncode, result.stdout) == (
+        1,
+        "missing.py:1:1: OOM001 cannot read file: No such file or directory\nFound 1 finding (0 files checked).\n",
+    )
+    assert result.stderr == "oomlint: warning: docs: no Python file or Kubernetes manifest to check\n"
+
+
 def test_unreadable_file_is_a_diagnostic(project):
     """A dangling symlink is listed by the walk but cannot be opened, even by root."""
     root = project({"pkg/ok.py": ""})

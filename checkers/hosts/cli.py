@@ -189,7 +189,7 @@ def _check(arguments: argparse.Namespace) -> int:
     else:
         kinds = [target.kind for target in targets]
         objects = sum(manifest.objects for manifest in manifests)
-        rendered = (kinds.count("chart"), kinds.count("kustomization"), objects) if len(set(kinds)) > 1 or "file" not in kinds else None
+        rendered = (kinds.count("chart"), kinds.count("kustomization"), objects) if set(kinds) - {"file"} else None
         view = _source_view(findings, targets, arguments.output) if format_name == "full" else None
         report = render(format_name, findings, kinds.count("file"), arguments.statistics, arguments.quiet, view, rendered)
         _write(report, arguments.output)
