@@ -253,3 +253,13 @@ def test_exit_non_zero_on_fix(project):
     assert (result.returncode, result.stdout) == (1, "Fixed 1 finding in 1 file; 0 remaining.\n")
     again = run("oomlint", "fix", "--exit-non-zero-on-fix", "b.py", cwd=root)
     assert (again.returncode, again.stdout) == (0, "Fixed 0 findings in 0 files; 0 remaining.\n")
+
+
+def test_fix_does_not_offer_stdin(project):
+    root = project({"app.py": UNBOUNDED})
+    assert "- reads stdin" in run("oomlint", "check", "--help", cwd=root).stdout
+    assert "stdin" not in run("oomlint", "fix", "--help", cwd=root).stdout
+    result = run("oomlint", "fix", "-", cwd=root, stdin=UNBOUNDED)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", "oomlint: error: fix edits files: it cannot read stdin (oomlint check - can)\n"
+    )

@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     fix = commands.add_parser("fix", help="apply the fixes of fixable findings, then report what is left")
-    _add_selection_arguments(fix)
+    _add_selection_arguments(fix, stdin=False)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour")
     fix.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
     fix.add_argument("--show-fixes", action="store_true", help="list what was fixed, per file and code")
@@ -119,8 +119,10 @@ def _add_cache_dir_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help=f"the cache folder (default: cache-dir in [tool.oomlint], else {CACHE_FOLDER} at the project root)")
 
 
-def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - reads stdin")
+def _add_selection_arguments(parser: argparse.ArgumentParser, stdin: bool = True) -> None:
+    """``stdin``: the command reads ``-`` (``fix`` edits files, so it does not)."""
+    paths_help = "files or directories (default: .)" + ("; - reads stdin" if stdin else "")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help=paths_help)
     parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
     parser.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
@@ -404,7 +406,7 @@ def _fix(arguments: argparse.Namespace) -> int:
     items = [item for item in _collect(arguments) if getattr(item, "kind", "file") == "file"]
     for item in items:
         if isinstance(item, Unreadable) or item.path == STDIN:
-            raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix cannot read stdin")
+            raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix edits files: it cannot read stdin (oomlint check - can)")
     manifests = [item for item in items if language_of(item.path) == "kubernetes"]
     checked = [check_file(item.path, item.config.rules_for(item.path), max_size=item.config.max_file_size) for item in manifests]
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
