@@ -263,3 +263,10 @@ def test_fix_does_not_offer_stdin(project):
     assert (result.returncode, result.stdout, result.stderr) == (
         2, "", "oomlint: error: fix edits files: it cannot read stdin (oomlint check - can)\n"
     )
+
+
+def test_lsp_without_pygls_says_what_to_install(monkeypatch, capsys):
+    """oomlint is not on PyPI yet: the message names what pip can install."""
+    monkeypatch.setitem(sys.modules, "oomlint.hosts.lsp", None)
+    assert cli.main(["lsp"]) == 2
+    assert capsys.readouterr().err == "oomlint: error: the language server needs pygls (oomlint's lsp extra): pip install 'pygls>=2.0'\n"

@@ -508,5 +508,5 @@ def _lsp(arguments: argparse.Namespace) -> int:
     try:
         from oomlint.hosts.lsp import main as serve
     except ImportError:
-        raise UsageError("the language server needs pygls: pip install 'oomlint[lsp]'") from None
+        raise UsageError("the language server needs pygls (oomlint's lsp extra): pip install 'pygls>=2.0'") from None
     return serve()
