@@ -86,6 +86,11 @@ def test_usage_error_exits_2(project):
     assert "must be at least 1" in result.stderr
 
 
+def test_jobs_that_is_not_a_number_is_named(project):
+    result = run("oomlint", "fix", "-j", "x", "x.py")
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (2, "oomlint fix: error: argument -j/--jobs: 'x' is not a whole number")
+
+
 def test_directories_skip_vcs_virtualenvs_builds_and_caches(project):
     skipped = [".git/hooks/x.py", ".venv/lib/x.py", "env/x.py", "build/x.py", "dist/x.py",
                "node_modules/pkg/x.py", "__pycache__/x.py", ".tox/py/x.py", "pkg.egg-info/x.py"]
