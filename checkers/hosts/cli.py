@@ -334,7 +334,7 @@ def _install(use_cache: bool, projects: dict) -> None:
     install_projects(projects)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)  # noqa: OOM301 one small object per project folder of the run; a process runs once
 def _cache(folder: Path | None) -> Cache | None:
     """One :class:`Cache` per folder and process (workers included)."""
     return None if folder is None else Cache(folder)
