@@ -92,7 +92,10 @@ def test_cli_lists_the_rules():
     result = run("oomlint", "rules")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[:3] for line in lines] == [[rule.code, rule.symbol, "on" if rule.default_enabled else "off"] for rule in RULES]
+    assert [line.split()[:4] for line in lines] == [
+        [rule.code, rule.symbol, "on" if rule.default_enabled else "off", rule.fixes or "-"] for rule in RULES
+    ]
+    assert lines[6] == "OOM301  unbounded-lru-cache                on   safe    Memoizing decorator with no size limit"
 
 
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)

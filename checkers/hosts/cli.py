@@ -485,10 +485,12 @@ def _rule(arguments: argparse.Namespace) -> int:
 
 
 def _rules(arguments: argparse.Namespace) -> int:
+    """The README's rules table as text: code, symbol, on or off by default, fix (safe, unsafe or -), summary."""
     rules = all_rules()
     width = max(len(rule.symbol) for rule in rules)
     _emit("".join(
-        f"{rule.code}  {rule.symbol:<{width}}  {'on ' if rule.default_enabled else 'off'}  {rule.summary}\n" for rule in rules
+        f"{rule.code}  {rule.symbol:<{width}}  {'on ' if rule.default_enabled else 'off'}  {rule.fixes or '-':<6}  {rule.summary}\n"
+        for rule in rules
     ))
     return EXIT_CLEAN
 
