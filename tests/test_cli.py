@@ -122,6 +122,17 @@ def test_stdin(project):
     assert (result.returncode, result.stdout) == (1, f"svc/app.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (1 file checked).\n[*] 1 fixable with `oomlint fix`.\n")
 
 
+def test_stdin_filename_without_a_path_reads_stdin(project):
+    """As in ruff, which editor integrations call that way; with other paths and no -, it is an error, not ignored."""
+    root = project({"app.py": "x = 1\n"})
+    result = run("oomlint", "--stdin-filename", "svc/app.py", cwd=root, stdin=UNBOUNDED)
+    assert (result.returncode, result.stdout) == (1, f"svc/app.py:4:2: OOM301 [*] {MESSAGE}\nFound 1 finding (1 file checked).\n[*] 1 fixable with `oomlint fix`.\n")
+    named = run("oomlint", "--stdin-filename", "svc/app.py", "app.py", cwd=root, stdin=UNBOUNDED)
+    assert (named.returncode, named.stdout, named.stderr) == (
+        2, "", "oomlint: error: --stdin-filename names the source read from stdin: add - to the paths\n"
+    )
+
+
 def test_broken_files_are_diagnostics_not_tracebacks(project):
     root = project({"syntax.py": "def f(:\n", "ok.py": UNBOUNDED})
     (root / "latin.py").write_bytes(b"name = 'caf\xe9'\n")

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the number of findings per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     _add_jobs_argument(check)
-    check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin; its suffix says Python or manifest")
+    check.add_argument("--stdin-filename", metavar="PATH", help="the path to report (and configure) for source read from stdin (read when no PATH is named); its suffix says Python or manifest")
     check.add_argument("--disable-noqa", action="store_true", help="report findings even where # noqa says not to")
     check.add_argument("--no-cache", action="store_true", help="check every file; neither read nor write the cache (results, project index)")
     _add_cache_dir_argument(check)
@@ -119,10 +119,14 @@ def _add_cache_dir_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help=f"the cache folder (default: cache-dir in [tool.oomlint], else {CACHE_FOLDER} at the project root)")
 
 
+DEFAULT_PATHS = ["."]
+"""The paths when none is named; ``--stdin-filename`` without a path reads stdin instead."""
+
+
 def _add_selection_arguments(parser: argparse.ArgumentParser, stdin: bool = True) -> None:
     """``stdin``: the command reads ``-`` (``fix`` edits files, so it does not)."""
-    paths_help = "files or directories (default: .)" + ("; - reads stdin" if stdin else "")
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help=paths_help)
+    paths_help = "files or directories (default: ." + ("; with --stdin-filename: -); - reads stdin" if stdin else ")")
+    parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help=paths_help)
     parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
     parser.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
@@ -159,6 +163,10 @@ def _check(arguments: argparse.Namespace) -> int:
         raise UsageError("--statistics goes with --format text or full")
     if arguments.write_baseline and arguments.baseline:
         raise UsageError("--write-baseline records every finding: it goes without --baseline")
+    if arguments.stdin_filename and STDIN not in arguments.paths:
+        if arguments.paths is not DEFAULT_PATHS:
+            raise UsageError("--stdin-filename names the source read from stdin: add - to the paths")
+        arguments.paths = [STDIN]
     if arguments.add_noqa and STDIN in arguments.paths:
         raise UsageError("--add-noqa edits files: it cannot edit stdin")
     baseline = load_baseline(arguments.baseline) if arguments.baseline else None
