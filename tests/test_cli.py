@@ -286,3 +286,17 @@ def test_lsp_without_pygls_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "oomlint.hosts.lsp", None)
     assert cli.main(["lsp"]) == 2
     assert capsys.readouterr().err == "oomlint: error: the language server needs pygls (oomlint's lsp extra): pip install 'pygls>=2.0'\n"
+
+
+def test_fix_says_it_leaves_charts_to_check(project):
+    """A chart is checked as rendered: fix has no text to fix, and its '0 remaining' would hide the chart's findings."""
+    root = project({"app.py": UNBOUNDED, "deploy/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n"})
+    result = run("oomlint", "fix", ".", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "Fixed 1 finding in 1 file; 0 remaining.\n",
+        "oomlint: warning: deploy/agent: Helm chart left out: checked as rendered, it has no text to fix; "
+        "'oomlint check' reports its findings\n",
+    )
+    quiet = run("oomlint", "fix", "-q", ".", cwd=root)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")

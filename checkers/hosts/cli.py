@@ -414,7 +414,12 @@ def _fix(arguments: argparse.Namespace) -> int:
     from being fixed) the containers of its namespace in the others, as in ``check``.
     """
     # Charts and kustomizations are checked as rendered; there is no text to fix.
-    items = [item for item in _collect(arguments) if getattr(item, "kind", "file") == "file"]
+    items = []
+    for item in _collect(arguments):
+        if getattr(item, "kind", "file") == "file":
+            items.append(item)
+        elif not arguments.quiet:
+            print(f"oomlint: warning: {item.path}: {_ROOT_NAMES[item.kind]} left out: checked as rendered, it has no text to fix; 'oomlint check' reports its findings", file=sys.stderr)
     for item in items:
         if isinstance(item, Unreadable) or item.path == STDIN:
             raise UsageError(f"{item.path}: {item.message}" if isinstance(item, Unreadable) else "fix edits files: it cannot read stdin (oomlint check - can)")
@@ -453,6 +458,10 @@ def _fix(arguments: argparse.Namespace) -> int:
         _say(arguments, f"Fixed {summary}; {len(remaining)} remaining.")
         outcome = EXIT_FINDINGS if remaining or problems or (fixed and arguments.exit_non_zero_on_fix) else EXIT_CLEAN
     return EXIT_ERROR if failures else outcome
+
+
+_ROOT_NAMES = {"chart": "Helm chart", "kustomization": "kustomization"}
+"""How ``fix`` names a chart or kustomization that it leaves to ``check``."""
 
 
 def _fixes_by_code(fixed: list[Finding], verb: str) -> str:
