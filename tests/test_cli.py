@@ -78,6 +78,8 @@ def test_select_ignore_on_the_command_line(project):
     assert run("oomlint", "--select", "OOM302", "--extend-select", "oom301", "app.py", cwd=root).returncode == 1
     bad = run("oomlint", "--select", "XYZ1", "app.py", cwd=root)
     assert (bad.returncode, bad.stderr) == (2, "oomlint: error: --select: unknown rule code or prefix 'XYZ1'\n")
+    empty = run("oomlint", "--select", "", "app.py", cwd=root)
+    assert (empty.returncode, empty.stderr.splitlines()[-1]) == (2, "oomlint check: error: argument --select: no rule code or prefix given")
 
 
 def test_usage_error_exits_2(project):

@@ -127,7 +127,7 @@ def _add_selection_arguments(parser: argparse.ArgumentParser, stdin: bool = True
     """``stdin``: the command reads ``-`` (``fix`` edits files, so it does not)."""
     paths_help = "files or directories (default: ." + ("; with --stdin-filename: -); - reads stdin" if stdin else ")")
     parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS, metavar="PATH", help=paths_help)
-    parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
+    parser.add_argument("--select", type=_some_codes, metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
     parser.add_argument("--extend-select", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes to add to the selection")
     parser.add_argument("--ignore", type=_codes, default=[], action="extend", metavar="CODES", help="codes or prefixes not to report")
     parser.add_argument("--config", metavar="PYPROJECT", help="use this pyproject.toml instead of the nearest one")
@@ -142,6 +142,14 @@ def _add_jobs_argument(parser: argparse.ArgumentParser) -> None:
 
 def _codes(value: str) -> list[str]:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def _some_codes(value: str) -> list[str]:
+    """``--select``'s codes: none at all would check nothing, in silence."""
+    codes = _codes(value)
+    if not codes:
+        raise argparse.ArgumentTypeError("no rule code or prefix given")
+    return codes
 
 
 def _positive(value: str) -> int:
