@@ -110,6 +110,13 @@ def test_a_broken_document_costs_only_itself():
     assert findings[1].message.startswith("cannot parse YAML: ")
 
 
+def test_a_tab_that_breaks_a_document_is_named():
+    stream = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n"
+    (finding,) = check_bytes(stream.encode(), "pod.yaml", EVERY_RULE)
+    assert (finding.line, finding.column, finding.code) == (4, 1, "OOM003")
+    assert finding.message == "cannot parse YAML: found character that cannot start any token (a tab: YAML indents with spaces)"
+
+
 def test_billion_laughs_is_walked_in_bounded_time_and_memory():
     """Thirty levels of ten aliases each would expand to 10**30 nodes."""
     lines = ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: lol}", "data:", "  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]

@@ -67,7 +67,7 @@ def test_pre_commit_examples_are_valid_configs(tmp_path):
     if not (BIN / "pre-commit").exists():
         pytest.skip("pre-commit is not installed")
     configs = [body for _, _, body in blocks("yaml") if body.startswith("repos:")]
-    assert len(configs) == 6
+    assert len(configs) == 5
     for index, body in enumerate(configs):
         config = tmp_path / f"config{index}.yaml"
         config.write_text(body)
