@@ -122,6 +122,36 @@ def test_test_code_is_not_parsed_so_its_syntax_errors_are_not_reported(project):
     assert [(f["path"], f["line"], f["column"], f["code"]) for f in findings] == [("tests/test_app.py", 1, 7, "OOM003")]
 
 
+TAB_BROKEN = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n"
+TAB_MESSAGE = "cannot parse YAML: found character that cannot start any token (a tab: YAML indents with spaces)"
+
+
+def test_manifests_and_charts_in_test_code_are_not_parsed_or_rendered(project):
+    """As for Python: a manifest or chart no enabled rule reads (test code, or a selection
+    of Python rules) is neither parsed nor rendered, so its errors are not reported."""
+    root = project(
+        {
+            "tests/tab.yaml": TAB_BROKEN,
+            "tests/chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+            "tests/chart/templates/a.yaml": "kind: {{ .Values.x.y }}\n",
+            "deploy/pod.yaml": TAB_BROKEN,
+        }
+    )
+    result = run("oomlint", ".", cwd=root)
+    assert (result.returncode, result.stdout) == (
+        1,
+        f"deploy/pod.yaml:4:1: OOM003 {TAB_MESSAGE}\n"
+        "Found 1 finding (2 files, 1 chart, 0 kustomizations, 0 objects checked).\n",
+    )
+    result = run("oomlint", "--select", "OOM3", "deploy", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "No findings (1 file checked).\n")
+    (root / "pyproject.toml").write_text("[tool.oomlint]\ntest-files = []\n")
+    findings = oomlint_json(".", "--no-cache", cwd=root)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("deploy/pod.yaml", 4, "OOM003"), ("tests/chart/Chart.yaml", 1, "OOM007"), ("tests/tab.yaml", 4, "OOM003"),
+    ]
+
+
 def test_test_code_is_found_below_the_project_only(project):
     """The folders above the project (its checkout under ``/srv/tests/``) do not make it test code."""
     root = project({"tests/checkout/pyproject.toml": "[tool.oomlint]\n", "tests/checkout/app.py": UNBOUNDED})

@@ -33,6 +33,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
 EXPECTED = (FIXTURES / "rendered.txt").read_text(encoding="utf-8").splitlines()
 SUMMARY = "Found 10 findings (0 files, 4 charts, 4 kustomizations, 13 objects checked).\n"
 ENGINES = ("helm", "helm-python-sdk")
+FIXTURE_CONFIG = Config(test_files=())
+"""The fixtures lie in the test folder, which the default settings leave unchecked."""
 
 
 def engine(name: str) -> str:
@@ -288,13 +290,13 @@ def test_no_renderer_is_a_diagnostic(monkeypatch):
     monkeypatch.setattr(rendering, "_executable", lambda name: None)
     monkeypatch.setattr(rendering.importlib.util, "find_spec", lambda name: None)
     chart = str(FIXTURES / "charts" / "limited")
-    (finding,) = rendering.check_root("chart", chart, Config())
+    (finding,) = rendering.check_root("chart", chart, FIXTURE_CONFIG)
     assert (finding.path, finding.line, finding.code, finding.message) == (
         os.path.join(chart, "Chart.yaml"), 1, "OOM007",
         "cannot render the chart: no Helm to render it with: install helm, or pip install 'oomlint[helm]'",
     )
     kustomization = str(FIXTURES / "kustomize" / "base")
-    (finding,) = rendering.check_root("kustomization", kustomization, Config())
+    (finding,) = rendering.check_root("kustomization", kustomization, FIXTURE_CONFIG)
     assert (finding.path, finding.code, finding.message) == (
         os.path.join(kustomization, "kustomization.yaml"), "OOM007",
         "cannot build the kustomization: no kustomize to build it with: install kustomize or kubectl, or pip install 'oomlint[kustomize]'",

@@ -129,11 +129,14 @@ def _location(finding: Finding) -> tuple:
 
 
 def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindings:
-    """Render a chart or build a kustomization, and check what comes out."""
+    """Render a chart or build a kustomization, and check what comes out; nothing when no
+    Kubernetes rule is enabled for it (a chart in test code, a selection of Python rules)."""
     result = RenderedFindings(kind)
     anchor = _anchor(kind, root)
-    renders = _render_chart(root, config) if kind == CHART else [_build(root)]
     rules = config.rules_for(anchor, "kubernetes")
+    if not rules:
+        return result
+    renders = _render_chart(root, config) if kind == CHART else [_build(root)]
     texts: dict[str, str | None] = {}
     helpers = _helpers(root, noqa) if kind == CHART else []
     # An error that every render meets (a missing subchart, a kustomization's own) is the
