@@ -92,12 +92,25 @@ def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[as
 # ------------------------------------------------------------ what the module is
 
 # Words in a name that say its values are few per process: settings chosen at deployment,
-# the languages and themes an application ships, the kinds and modes its code defines.
+# the languages, themes and plugins an application ships, the kinds and modes its code defines.
 # Registers a function to run when the interpreter exits: what it is given lives until then.
 ATEXIT_REGISTER = "atexit.register"
 FEW_VALUE_WORDS = frozenset(
-    {"locale", "language", "lang", "theme", "settings", "setting", "config", "conf", "cfg", "type", "kind", "mode"}
+    {"locale", "language", "lang", "theme", "settings", "setting", "config", "conf", "cfg", "type", "kind", "mode", "plugin"}
 )
+# Words that name an account (a wallet holds one's funds): keys named by their ids follow
+# the accounts the application keeps, not traffic.
+ACCOUNT_WORDS = frozenset(
+    {"user", "account", "member", "profile", "customer", "viewer", "owner", "author", "tenant", "organization", "org",
+     "team", "guild", "wallet"}
+)
+# Words of a function named for connecting (``connect``, ``get_client``, ``connection_pool``):
+# its callers connect to the endpoints the process is configured with, and one client per
+# endpoint is the reuse a cache of what it makes is for.
+CONNECTING_WORDS = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
+# Calls that open a file for reading, and methods of a path that do.
+_FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
+_PATH_READS = frozenset({"open", "read_text", "read_bytes"})
 # A value read from one of these is a setting: ``settings.TIMEOUT``, ``self.config["x"]``.
 SETTING_WORDS = frozenset({"settings", "setting", "config", "conf", "cfg", "options"})
 # Parameters that hold a class by convention.
@@ -656,6 +669,79 @@ def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, opt
     if any(word in FEW_VALUE_WORDS for word in name_words(name)):
         return True
     return _class_parameter(model, function, parameter)
+
+
+def id_words(expr: ast.expr) -> list[str]:
+    """The words of an id's name with its owner's (``["user", "id"]`` for ``user.id``);
+    empty when it names no id."""
+    name = last_name(expr)
+    words = name_words(name) if name is not None else []
+    if words[-1:] not in (["id"], ["pk"]):
+        return []
+    if len(words) == 1:
+        owner = last_name(expr.value) if isinstance(expr, ast.Attribute) else None
+        words = [*name_words(owner), *words] if owner else words
+    return words
+
+
+def account_id(expr: ast.expr) -> bool:
+    """``user.id``, ``request.user.pk``, ``user_id``, ``self.account_id``: an id, named
+    after a user or account."""
+    return any(word in ACCOUNT_WORDS for word in id_words(expr))
+
+
+def connects(function: ast.AST) -> bool:
+    """Whether ``function`` is named for connecting (see ``CONNECTING_WORDS``): what it
+    makes of its parameters is one client per endpoint the process is configured with."""
+    return not CONNECTING_WORDS.isdisjoint(name_words(getattr(function, "name", "")))
+
+
+def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str) -> bool:
+    """Whether ``function`` always opens a file of the program's own tree named by
+    ``parameter``: a path made of ``__file__`` and the parameter
+    (``os.path.join(__file__, "..", "static", path)``), opened or read at the top of its
+    body (or of a ``with`` there), under no ``try``, ``if`` or loop. For a name of no such
+    file the call raises, and a memoizing decorator caches no exception: its entries are
+    the files the program ships, whatever the callers ask."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+    statements = list(function.body)
+    while statements:
+        statement = statements.pop()
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            statements.extend(statement.body)
+            opened = [item.context_expr for item in statement.items]
+        elif isinstance(statement, (ast.Assign, ast.Expr, ast.Return)) and statement.value is not None:
+            opened = [statement.value]
+        else:
+            continue
+        for expr in opened:
+            for call in (node for node in ast.walk(expr) if isinstance(node, ast.Call)):
+                path = _opened_path(model, call)
+                if path is not None and {"__file__", parameter} <= _names_behind(path, assigned):
+                    return True
+    return False
+
+
+def _opened_path(model: SemanticModel, call: ast.Call) -> ast.expr | None:
+    """The path ``call`` opens or reads: ``open(path)``, ``path.read_text()``."""
+    if model.qualified_name(call.func) in _FILE_OPENERS:
+        return argument(call, 0, "file")
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_READS:
+        return call.func.value
+    return None
+
+
+def _names_behind(expr: ast.expr, assigned: dict[str, list[ast.expr]], depth: int = 4) -> set[str]:
+    """The names ``expr`` is made of, a local name standing for what it was assigned."""
+    names = {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}
+    if depth:
+        for name in list(names):
+            for value in assigned.get(name, ()):
+                names |= _names_behind(value, assigned, depth - 1)
+    return names
 
 
 def varying_parameters(

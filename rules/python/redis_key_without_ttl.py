@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, decorator_names, last_name, name_words, names_few_values
+from oomlint.python.astutil import (
+    account_id,
+    argument,
+    decorator_names,
+    id_words,
+    last_name,
+    name_words,
+    names_few_values,
+)
 from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
@@ -81,11 +89,6 @@ TRIMS = frozenset({"ltrim", "xtrim", "zremrangebyrank", "zremrangebyscore", "zre
 PUSHES = frozenset({"lpush", "rpush"})
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
-# Words that name an account: keys named by their ids follow the accounts, not traffic.
-ACCOUNT_WORDS = frozenset(
-    {"user", "account", "member", "profile", "customer", "viewer", "owner", "author", "tenant", "organization", "org",
-     "team", "guild"}
-)
 # Words that name what a deployment configures (cluster nodes, OIDC issuers, queues): keys
 # named after them follow the configuration. The last word of a name, before a ``_name``,
 # ``_url`` or ``_uri`` (``issuer_url``, ``metrics_namespace``, ``message["instance"]``).
@@ -233,7 +236,7 @@ class RedisKeyWithoutTtl(Rule):
         stores`) and the function trims it after the write: a store sized on purpose,
         how many of them there are is the caller's business.
     - A per-entity key whose changing parts are all ids named after accounts
-      (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, also through
+      (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, `wallet_id`, also through
       a key builder: `unread_key(user.id)`) or names of what a deployment configures
       (`issuer_url`, `message["instance"]`, `metrics_namespace`, a host, node, cluster,
       region, queue, locale, kind or setting) makes one key per account or configured
@@ -655,7 +658,7 @@ class RedisKeyWithoutTtl(Rule):
         node, a locale, a kind): the keys follow the accounts and the configuration the
         application keeps, not its traffic."""
         varying = [part for part in _parts(key) if not self._fixed(part, scope)]
-        return bool(varying) and all(_account_id(part) or _configured(part) for part in varying)
+        return bool(varying) and all(account_id(part) or _configured(part) for part in varying)
 
     def _fixed(self, key: ast.expr, scope: Scope | None = None) -> bool:
         """The same key on every call: a constant, a module-level name, an attribute of
@@ -867,7 +870,7 @@ def _configured(expr: ast.expr) -> bool:
     """``issuer_url``, ``metrics_namespace``, ``message["instance"]``, ``locale``,
     ``settings.REGION``: a value the deployment configures (see ``CONFIGURED_WORDS``).
     Not the id of traffic, whatever holds it: ``job_config.job_id`` is a job's."""
-    if any(word in TRAFFIC_WORDS for word in _id_words(expr)):
+    if any(word in TRAFFIC_WORDS for word in id_words(expr)):
         return False
     if names_few_values(expr):
         return True
@@ -880,27 +883,8 @@ def _configured(expr: ast.expr) -> bool:
 def _entity_id(expr: ast.expr) -> bool:
     """``query_id``, ``user.pk``, ``dashboard.id``: the id of something the application
     keeps, not of traffic (see ``TRAFFIC_WORDS``). One field or member per entity."""
-    words = _id_words(expr)
+    words = id_words(expr)
     return bool(words) and not any(word in TRAFFIC_WORDS for word in words)
-
-
-def _id_words(expr: ast.expr) -> list[str]:
-    """The words of an id's name with its owner's (``["user", "id"]`` for ``user.id``);
-    empty when it names no id."""
-    name = last_name(expr)
-    words = name_words(name) if name is not None else []
-    if words[-1:] not in (["id"], ["pk"]):
-        return []
-    if len(words) == 1:
-        owner = last_name(expr.value) if isinstance(expr, ast.Attribute) else None
-        words = [*name_words(owner), *words] if owner else words
-    return words
-
-
-def _account_id(expr: ast.expr) -> bool:
-    """``user.id``, ``request.user.pk``, ``user_id``, ``self.account_id``: an id, named
-    after a user or account."""
-    return any(word in ACCOUNT_WORDS for word in _id_words(expr))
 
 
 def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:

@@ -9,11 +9,13 @@ from oomlint.python.astutil import (
     argument,
     cache_cleared,
     callee,
+    connects,
     explicit_parameters,
     few_values_parameter,
     is_infinite,
     is_none,
     module_facts,
+    reads_own_file,
 )
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import passes_few_values
@@ -62,9 +64,18 @@ class UnboundedLruCache(Rule):
       the module, a class (annotated `type[...]`, named like one, `klass`,
       `model_class`, or used as one, `issubclass(p, ...)`, `p.__name__`; class-keyed
       memoization, a generated subclass per model compared by identity, needs every
-      entry), or a parameter named after a setting, a locale, a theme or a kind
-      (`locale`, `lang`, `theme`, `config`, `cfg`, `settings`, `job_type`, `kind`,
-      `mode`). `*args` and `**kwargs` can be anything;
+      entry), or a parameter named after a setting, a locale, a theme, a plugin or a
+      kind (`locale`, `lang`, `theme`, `plugin`, `config`, `cfg`, `settings`,
+      `job_type`, `kind`, `mode`). `*args` and `**kwargs` can be anything;
+    - client factories: a function named for connecting (`connect(url)`,
+      `_vertex_client(model)`, `connection_pool(dsn)`, as OOM303's connections per
+      endpoint): a process connects to the endpoints and models it is configured with,
+      and one client per endpoint is the reuse the cache is for;
+    - functions that always open a file of the program's own tree named by the
+      argument (`open(os.path.join(dirname(__file__), "static", path))` at the top of
+      the body, under no `try` or `if`): a name of no such file raises, and no
+      exception is cached, so the entries are the files the program ships
+      (`static_url(path)` of its assets);
     - functions that every call passes few values for each parameter that takes many,
       in the module (a private function's callers: constants, module-level constants,
       class members, `Level.HIGH`) or across the project: the parameters are followed
@@ -149,7 +160,12 @@ class UnboundedLruCache(Rule):
     def finish(self) -> None:
         facts = module_facts(self.context) if self.unbounded else None
         for decorator, description, function, fixable in self.unbounded:
-            if function.name in self.cleared or facts.runs_once(function) or self._fixed_arguments(facts, function):
+            if (
+                function.name in self.cleared
+                or facts.runs_once(function)
+                or connects(function)
+                or self._fixed_arguments(facts, function)
+            ):
                 continue
             self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function.name)
 
@@ -164,6 +180,7 @@ class UnboundedLruCache(Rule):
             few_values_parameter(self.model, function, name)
             or facts.passes_fixed(function, name)
             or passes_few_values(self.context, function, name)
+            or reads_own_file(self.model, function, name)
             for name in facts.positional(function) + [arg.arg for arg in args.kwonlyargs]
         )
 

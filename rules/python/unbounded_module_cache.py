@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     FunctionNode,
+    account_id,
+    connects,
     imports_any,
     is_class_value,
     is_constant,
     is_none,
+    last_name,
     module_facts,
     name_words,
     names_few_values,
@@ -19,6 +22,7 @@ from oomlint.python.astutil import (
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import made_with_few_values, passes_few_values
 from oomlint.python.semantic import Scope
+from oomlint.rules.python._resources import LOCK_CLASSES
 
 CONTAINER_FACTORIES = {
     "builtins.dict": "dict",
@@ -38,9 +42,6 @@ CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getite
 # Calls that load code: what they return is a module or one of its classes and functions.
 CODE_LOADERS = frozenset({"importlib.import_module", "builtins.__import__"})
 METACLASS_BASES = frozenset({"builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
-# A function named for connecting (``connect``, ``get_client``, ``connection_pool``): its
-# callers connect to the endpoints the process is configured with.
-CONNECTING = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
 # Tools that load a module as their plugin: its containers live for one run over the project's code.
 DEV_TOOLS = frozenset({"pylint", "astroid", "flake8", "mypy"})
 
@@ -107,8 +108,8 @@ class UnboundedModuleCache(Rule):
       one entry per class of the program, and a class-keyed memo (a generated subclass
       per model, a metaclass's `_instances`) needs every entry; a setting
       (`config.BROKER_URL`, `settings.MODE`, `self.config["x"]`) or a name that says
-      it takes few values (`locale`, `lang`, `theme`, `config`, `cfg`, `job_type`,
-      `kind`, `mode`); a loop variable over a literal collection (of constants or
+      it takes few values (`locale`, `lang`, `theme`, `plugin`, `config`, `cfg`,
+      `job_type`, `kind`, `mode`); a loop variable over a literal collection (of constants or
       module-level values); a parameter that takes few values: an option (it has a
       default: `True`, `"-_."`, `None`, `DATA_DIR`), annotated `bool`, `Literal[...]`
       or an `Enum` of the module, or named as above. A local name counts as what it
@@ -150,6 +151,10 @@ class UnboundedModuleCache(Rule):
       `if TABLE: return ...` in the same function; warn-once sets, whose name says so
       (`_WARNED_...`): they hold what the code warned about; counts that the module also
       decrements (`COUNTS[k] -= 1`): they count live things;
+    - a new lock per account (`LOCKS[wallet_id] = asyncio.Lock()`, every part of the
+      key an id named after a user, account, wallet, tenant...): the keys follow the
+      accounts the application keeps, and a lock holds no data (a memo of each
+      user's data, `load_user(user_id)`, is still reported);
     - caches of the program or its settings: the value stored is code (a module from
       `importlib.import_module`/`__import__`, `getattr` of one, a class) or read from a
       configuration object (`await self.config.guild(g).prefer_lyrics()`), so there is
@@ -359,7 +364,7 @@ class UnboundedModuleCache(Rule):
         value = self.stored.get(site)
         if value is None and isinstance(site, ast.Call) and site.func.attr == "setdefault" and len(site.args) > 1:
             value = site.args[1]
-        if value is not None and self._settled_value(value, function):
+        if value is not None and (self._settled_value(value, function) or _lock_per_account(key, value)):
             return
         if self._filled_once(found[0], site):
             return
@@ -646,7 +651,7 @@ class UnboundedModuleCache(Rule):
             return True
         if function in self.class_creation:
             return True
-        if site.parameters is not None and not CONNECTING.isdisjoint(name_words(getattr(function, "name", ""))):
+        if site.parameters is not None and connects(function):
             return True  # one client per configured endpoint: the reuse the cache is for
         facts = module_facts(self.context)
         if facts.runs_once(function):
@@ -726,6 +731,21 @@ def _set_by_constructor(owner: ast.ClassDef, attribute: str, classes: dict[str, 
         if forwarder is not None and not _hands_on_arguments(forwarder):
             return None
     return value.id, [*parameters, *(arg.arg for arg in init.args.kwonlyargs)]
+
+
+def _lock_per_account(key: ast.expr | None, value: ast.expr) -> bool:
+    """``LOCKS[wallet_id] = asyncio.Lock()``: a new lock per account (every part of the
+    key an account's id). The keys follow the accounts the application keeps, not
+    traffic, and a lock holds no data (a memo of each user's data, ``load_user(user_id)``,
+    is still a cache)."""
+    parts = key.elts if isinstance(key, ast.Tuple) else [key]
+    return (
+        isinstance(value, ast.Call)
+        and not value.args
+        and not value.keywords
+        and last_name(value.func) in LOCK_CLASSES
+        and all(part is not None and account_id(part) for part in parts)
+    )
 
 
 def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
