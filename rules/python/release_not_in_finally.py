@@ -145,9 +145,15 @@ class ReleaseNotInFinally(ResourceRule):
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
-    (`logger.info(...)`: logging reports its own errors), `addCleanup`, and `set()`,
+    (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
-    container emptied). Not checked:
+    container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
+    written in the source filled by `.format(...)` (like an f-string). The message names
+    the first point that can leave with the resource held: a `return` or the end of the
+    function before anything that may raise, the `yield` of a context-manager generator
+    (where the `with` block's exceptions arrive) before a call that may raise, and a
+    loop over shared state (`for key in self._cache:`, which raises when the collection
+    changes meanwhile) before the statements of its body. Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
     any function with "acquire" in its name but context-manager generators); acquires inside `with
     self.assertRaises(...)`, `pytest.raises(...)` or `mock.patch(...)`, or in a function
