@@ -138,6 +138,10 @@ HANDLER_DECORATORS = frozenset(
 )
 # Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its service.
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
+# Ansible's packages (a collection's too) and the package of its action plugins: a module
+# imports ``module_utils``; an action plugin derives from ``ActionBase`` (or another action plugin).
+ANSIBLE_PACKAGES = frozenset({"ansible", "ansible_collections"})
+ACTION_PLUGINS = "ansible.plugins.action"
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -466,10 +470,44 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     lives for one run. Not a module of helpers there (loaded in a shell, imported), and
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
-    ``serve_forever``/``run_forever``, or a request or task handler's decorator."""
+    ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
+    in the project, an Ansible module or action plugin, a process per task (:func:`_runs_per_task`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
+    if _runs_per_task(module):
+        return True
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
+
+
+def _runs_per_task(module: ast.Module) -> bool:
+    """An Ansible module (it imports Ansible's ``module_utils``, its own collection's too, and
+    runs as a program: each task runs it in a process of its own) or an action plugin (a
+    class deriving from ``ActionBase`` or another action plugin: the worker process forked
+    per task and host runs it): a process per task, which ends with the task."""
+    helpers = False
+    action = set()
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom):
+            name = statement.module or ""
+            if "module_utils" in name.split(".") and (statement.level or name.partition(".")[0] in ANSIBLE_PACKAGES):
+                helpers = True
+            elif (name == ACTION_PLUGINS or name.startswith(ACTION_PLUGINS + ".")) and not statement.level:
+                action.update(alias.asname or alias.name for alias in statement.names)  # ``ActionBase``, another plugin
+        elif isinstance(statement, ast.Import):
+            helpers = helpers or any(
+                alias.name.partition(".")[0] in ANSIBLE_PACKAGES and "module_utils" in alias.name.split(".")
+                for alias in statement.names
+            )
+    if any(
+        isinstance(statement, ast.ClassDef) and any(_base_name(base) in action for base in statement.bases)
+        for statement in module.body
+    ):
+        return True
+    return helpers and any(map(is_main_guard, module.body))
+
+
+def _base_name(base: ast.expr) -> str | None:
+    return base.id if isinstance(base, ast.Name) else None
 
 
 def _runs_as_program(module: ast.Module) -> bool:
