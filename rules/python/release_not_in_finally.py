@@ -143,7 +143,11 @@ class ReleaseNotInFinally(ResourceRule):
     imports Ansible's `module_utils` and runs as a program) or action plugin (a class
     deriving from `ActionBase`), run in a process of its own per task. The process ends
     with the failure, or the code runs once at start-up;
-    the leak cannot accumulate.
+    the leak cannot accumulate. Nor is code that only the project's test code reaches,
+    which is test code (see `test-files`): an undecorated module-level function, or a
+    method of a class with no base but `object`, that its module names only where it is
+    defined, and the project's other files only in test files (a debugging helper that
+    unit tests call; a test server's start-up in a helper module beside the tests).
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
