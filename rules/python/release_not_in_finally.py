@@ -148,6 +148,9 @@ class ReleaseNotInFinally(ResourceRule):
     method of a class with no base but `object`, that its module names only where it is
     defined, and the project's other files only in test files (a debugging helper that
     unit tests call; a test server's start-up in a helper module beside the tests).
+    A traitlets `@default` is computed once per instance, so once for a class made once
+    per process (a traitlets `SingletonConfigurable` or `Application`, as a Django
+    middleware or app config).
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
