@@ -2022,7 +2022,8 @@ class _PathScan:
         self.exposure: str | None = None
         self.exposure_by_exception = False
         self.exposure_rank = 0
-        """0: a path that leaves with it held; 1: an exception thrown in at a ``yield``; 2: one that may be raised."""
+        """0: a path that leaves with it held; 1: a ``raise``, or an exception thrown in at a
+        context manager's ``yield``; 2: one that may be raised."""
         self.shared_loops: list[ast.For | ast.AsyncFor] = []
         """Enclosing loops over shared state (``for key in self._cache:``), entered holding it."""
         self.release: str | None = None
@@ -2053,7 +2054,7 @@ class _PathScan:
         if self.block(body, NOT_YET) == OPEN:
             self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
 
-    def expose(self, cause: str, exception: bool = False, thrown: bool = False) -> None:
+    def expose(self, cause: str, exception: bool = False, certain: bool = False) -> None:
         if self.finally_depth:
             return
         if exception:
@@ -2061,9 +2062,10 @@ class _PathScan:
             if self.catching_depth:
                 return  # caught: the handler is followed like any other code
         # A path that certainly leaves with it held (a return, the end of the function) says
-        # more than a call that might raise: it is named when there is one. So does a
-        # ``yield`` (``thrown``), where the ``with`` block's exceptions arrive.
-        rank = 0 if not exception else 1 if thrown else 2
+        # more than a call that might raise: it is named when there is one. So does an
+        # exception that is ``certain`` on its path: a ``raise``, or the ``yield`` of a
+        # context-manager generator, where the ``with`` block's exceptions arrive.
+        rank = 0 if not exception else 1 if certain else 2
         if self.exposure is None or rank < self.exposure_rank:
             self.exposure, self.exposure_by_exception, self.exposure_rank = cause, exception, rank
 
@@ -2185,8 +2187,8 @@ class _PathScan:
             # Iterating a collection others can change raises before any statement of the
             # loop's body (a dict that changed size): the loop is named.
             named = self.shared_loops[0] if self.shared_loops else raising
-            thrown = self.context_manager and isinstance(named, (ast.Yield, ast.YieldFrom))
-            self.expose(_cause(named), exception=True, thrown=thrown)
+            certain = isinstance(named, ast.Raise) or (self.context_manager and isinstance(named, (ast.Yield, ast.YieldFrom)))
+            self.expose(_cause(named), exception=True, certain=certain)
 
     def can_raise(self, node: ast.AST) -> bool:
         if id(node) in self.quiet_calls:

@@ -159,8 +159,9 @@ class ReleaseNotInFinally(ResourceRule):
     container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
     written in the source filled by `.format(...)` (like an f-string). The message names
     the first point that can leave with the resource held: a `return` or the end of the
-    function before anything that may raise, the `yield` of a context-manager generator
-    (where the `with` block's exceptions arrive) before a call that may raise, and a
+    function before anything that may raise, a `raise` or the `yield` of a
+    context-manager generator (where the `with` block's exceptions arrive) before a call
+    that may raise, and a
     loop over shared state (`for key in self._cache:`, which raises when the collection
     changes meanwhile) before the statements of its body. Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
