@@ -138,9 +138,7 @@ HANDLER_DECORATORS = frozenset(
 )
 # Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its service.
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
-# Ansible's packages (a collection's too) and the package of its action plugins: a module
-# imports ``module_utils``; an action plugin derives from ``ActionBase`` (or another action plugin).
-ANSIBLE_PACKAGES = frozenset({"ansible", "ansible_collections"})
+# The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
 ACTION_PLUGINS = "ansible.plugins.action"
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
@@ -471,7 +469,7 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
-    in the project, an Ansible module or action plugin, a process per task (:func:`_runs_per_task`)."""
+    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
     if _runs_per_task(module):
@@ -480,30 +478,21 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
 
 
 def _runs_per_task(module: ast.Module) -> bool:
-    """An Ansible module (it imports Ansible's ``module_utils``, its own collection's too, and
-    runs as a program: each task runs it in a process of its own) or an action plugin (a
-    class deriving from ``ActionBase`` or another action plugin: the worker process forked
-    per task and host runs it): a process per task, which ends with the task."""
-    helpers = False
+    """An Ansible action plugin (a class deriving from ``ActionBase`` or another action
+    plugin): the worker process forked per task and host runs it, and ends with the task.
+    Not an Ansible module, though each task runs one in a process of its own: its
+    maintainers fix what it leaks (the fix corpus: ``ansible-letsencrypt-mkstemp``,
+    ``ansible-lineinfile-mkstemp-fd``)."""
     action = set()
     for statement in module.body:
-        if isinstance(statement, ast.ImportFrom):
+        if isinstance(statement, ast.ImportFrom) and not statement.level:
             name = statement.module or ""
-            if "module_utils" in name.split(".") and (statement.level or name.partition(".")[0] in ANSIBLE_PACKAGES):
-                helpers = True
-            elif (name == ACTION_PLUGINS or name.startswith(ACTION_PLUGINS + ".")) and not statement.level:
+            if name == ACTION_PLUGINS or name.startswith(ACTION_PLUGINS + "."):
                 action.update(alias.asname or alias.name for alias in statement.names)  # ``ActionBase``, another plugin
-        elif isinstance(statement, ast.Import):
-            helpers = helpers or any(
-                alias.name.partition(".")[0] in ANSIBLE_PACKAGES and "module_utils" in alias.name.split(".")
-                for alias in statement.names
-            )
-    if any(
+    return bool(action) and any(
         isinstance(statement, ast.ClassDef) and any(_base_name(base) in action for base in statement.bases)
         for statement in module.body
-    ):
-        return True
-    return helpers and any(map(is_main_guard, module.body))
+    )
 
 
 def _base_name(base: ast.expr) -> str | None:

@@ -139,10 +139,10 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or a module-level call of its functions) that
     does not serve (no `while True:` or flag loop that nothing leaves, no
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
-    process that ends with its work, and, anywhere in the project, an Ansible module (it
-    imports Ansible's `module_utils` and runs as a program) or action plugin (a class
-    deriving from `ActionBase`), run in a process of its own per task. The process ends
-    with the failure, or the code runs once at start-up;
+    process that ends with its work, and, anywhere in the project, an Ansible action
+    plugin (a class deriving from `ActionBase`), run in a worker process of its own per
+    task (an Ansible module is checked: its maintainers fix what it leaks). The process
+    ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate. Nor is code that only the project's test code reaches,
     which is test code (see `test-files`): an undecorated module-level function, or a
     method of a class with no base but `object`, that its module names only where it is
