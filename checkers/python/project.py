@@ -1269,10 +1269,10 @@ class ProjectIndex:
         (``getattr(obj, "name")``), so a mention is never missed for want of a summary."""
         if self._named_by is None:
             self._named_by = {}
-            for source in {*self._paths.values(), *self.files.values(), *self.tests}:
+            for source in {os.path.abspath(item) for item in (*self._paths.values(), *self.files.values(), *self.tests)}:
                 text = _source(source)
                 for word in set(_WORD.findall(text)) if text is not None else ():
-                    self._named_by.setdefault(sys.intern(word), set()).add(os.path.abspath(source))
+                    self._named_by.setdefault(sys.intern(word), set()).add(source)
         path = os.path.abspath(path)
         holders = self._named_by.get(name, set()) - {path}
         # Test code checked all the same (named on the command line) is checked whole.
