@@ -151,6 +151,8 @@ HANDLER_DECORATORS = frozenset(
 )
 # Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its service.
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
+# The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
+ACTION_PLUGINS = "ansible.plugins.action"
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -479,10 +481,35 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     lives for one run. Not a module of helpers there (loaded in a shell, imported), and
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
-    ``serve_forever``/``run_forever``, or a request or task handler's decorator."""
+    ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
+    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
+    if _runs_per_task(module):
+        return True
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
+
+
+def _runs_per_task(module: ast.Module) -> bool:
+    """An Ansible action plugin (a class deriving from ``ActionBase`` or another action
+    plugin): the worker process forked per task and host runs it, and ends with the task.
+    Not an Ansible module, though each task runs one in a process of its own: its
+    maintainers fix what it leaks (the fix corpus: ``ansible-letsencrypt-mkstemp``,
+    ``ansible-lineinfile-mkstemp-fd``)."""
+    action = set()
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom) and not statement.level:
+            name = statement.module or ""
+            if name == ACTION_PLUGINS or name.startswith(ACTION_PLUGINS + "."):
+                action.update(alias.asname or alias.name for alias in statement.names)  # ``ActionBase``, another plugin
+    return bool(action) and any(
+        isinstance(statement, ast.ClassDef) and any(_base_name(base) in action for base in statement.bases)
+        for statement in module.body
+    )
+
+
+def _base_name(base: ast.expr) -> str | None:
+    return base.id if isinstance(base, ast.Name) else None
 
 
 def _runs_as_program(module: ast.Module) -> bool:

@@ -19,8 +19,10 @@ The module answers first:
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
   of a recursion that comes back to it), from a lambda or from code that runs many
   times, the ``__init__`` of a class instantiated there;
-- per instance: ``__init__`` (``__new__``, ``__post_init__``) when the module does not
-  show how many instances are made, and what it calls;
+- per instance: ``__init__`` (``__new__``, ``__post_init__``) and a traitlets ``@default``
+  (computed when the trait is first read) when the module does not show how many
+  instances are made, and what it calls; once for a class made once (a traitlets
+  singleton or application is one per process);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), or
@@ -58,7 +60,16 @@ FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.Fixture
 WRAPS = "functools.wraps"
 # Bases of the classes a framework makes once per process from its configuration:
 # Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
-MADE_ONCE_BY_FRAMEWORK = frozenset({"django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig"})
+# And traitlets' singletons (an ``Application`` is one): one instance per process.
+MADE_ONCE_BY_FRAMEWORK = frozenset(
+    {
+        "django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig",
+        "traitlets.config.SingletonConfigurable", "traitlets.config.configurable.SingletonConfigurable",
+        "traitlets.config.Application", "traitlets.config.application.Application",
+    }
+)
+# traitlets' dynamic default: computed once per instance, when the trait is first read.
+ONCE_PER_INSTANCE = frozenset({"traitlets.default", "traitlets.traitlets.default"})
 MIDDLEWARE_PARAMETER = "get_response"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -178,7 +189,7 @@ class Runs:
             return Frequency(MANY, "runs for every test")
         if WRAPS in decorators:
             return Frequency(MANY, "wraps a function and runs on each of its calls")
-        if info.owner is not None and function.name in CONSTRUCTORS:
+        if info.owner is not None and (function.name in CONSTRUCTORS or decorators.keys() & ONCE_PER_INSTANCE):
             return self._instances(info.owner, visiting)
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
@@ -301,6 +312,39 @@ class Runs:
         if isinstance(target, ast.Name):
             parts.append(target.id)
         return ".".join(reversed(parts)) or None
+
+
+def reached_by_tests_only(context: FileContext, function: FunctionNode) -> bool:
+    """Whether only the project's test code can reach ``function``: its module names it only
+    where it defines it, the project's other files only in test code, and some test file
+    does (a debugging helper that unit tests call, a test server's start-up in a helper
+    module of the tests). Test code is not checked: neither is what only it runs. Only for
+    what nothing but an explicit call reaches: an undecorated module-level function, or a
+    method of a module-level class with no base but ``object`` (a method overriding a
+    framework's is called by the framework, whose code is not the project's)."""
+    project = context.project
+    if project is None or function.decorator_list or function.name.startswith("__"):
+        return False
+    runs = runs_of(context)
+    runs.index()
+    info = runs.defs.get(function)
+    if info is None or info.outer is not None:
+        return False
+    owner = info.owner
+    if owner is not None and (owner not in runs.top_classes or not all(_is_object(base) for base in owner.bases)):
+        return False
+    name = function.name
+    named_here = sum(
+        (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
+        or (isinstance(node, ast.Constant) and node.value == name)
+        or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name)
+        for node in ast.walk(context.tree)
+    )
+    return named_here == 1 and project.only_tests_mention(name, context.path)
+
+
+def _is_object(base: ast.expr) -> bool:
+    return isinstance(base, ast.Name) and base.id == "object"
 
 
 def _lazy_set_up(node: ast.If) -> bool:

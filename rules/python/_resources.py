@@ -38,7 +38,7 @@ from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.project import CALLED, Lent, call_origin, lent_to
-from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
+from oomlint.python.runs import MANY, PER_INSTANCE, reached_by_tests_only, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
@@ -174,6 +174,9 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 # ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
+# Reading the clock (``time.time()``) cannot fail.
+CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
+CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
 # Calls that hand what they are given to a process, thread or task that outlives them:
 # the future or handle they return is no wrapper of it.
@@ -544,7 +547,7 @@ class ResourceAnalysis:
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods
+            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -584,6 +587,9 @@ class ResourceAnalysis:
         if last in LOGGING_METHODS:  # logging reports its own errors
             if kind is ast.Attribute and self.model.is_logger(func.value):
                 self.quiet_calls.add(id(node))
+            return
+        if last in CLOCK_NAMES and not node.args and self.model.qualified_name(func) in CLOCKS:
+            self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
             if self.model.qualified_name(func) in BORROWERS:
@@ -765,7 +771,7 @@ class ResourceAnalysis:
                 # or runs many times what its module runs once.
                 if not found or (once_here and not _repeated_elsewhere(self.context, function)):
                     continue
-                if not runs_of(self.context).one_shot(function):
+                if not runs_of(self.context).one_shot(function) and not reached_by_tests_only(self.context, function):
                     self._reports.extend(found)
         return [report for report in self._reports if report.code == code]
 
@@ -872,7 +878,8 @@ def _analyse(
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(
-            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned
+            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned,
+            lends and not is_fixture,
         )
         scan.run(function.body)
         if (
@@ -1999,8 +2006,11 @@ class _PathScan:
         in_fixture: bool,
         quiet_calls: set[int],
         inputs_only: bool = False,
+        context_manager: bool = False,
     ):
         self.resource = resource
+        self.context_manager = context_manager
+        """A ``@contextmanager`` generator: its ``yield`` raises whatever the ``with`` block raises."""
         self.in_coroutine = in_coroutine
         self.in_fixture = in_fixture
         self.quiet_calls = quiet_calls
@@ -2011,6 +2021,11 @@ class _PathScan:
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.exposure_by_exception = False
+        self.exposure_rank = 0
+        """0: a path that leaves with it held; 1: a ``raise``, or an exception thrown in at a
+        context manager's ``yield``; 2: one that may be raised."""
+        self.shared_loops: list[ast.For | ast.AsyncFor] = []
+        """Enclosing loops over shared state (``for key in self._cache:``), entered holding it."""
         self.release: str | None = None
         self.flags: dict[str, bool] = {}
         """Names set to a constant right after the release (see :func:`_release_flags`)."""
@@ -2039,7 +2054,7 @@ class _PathScan:
         if self.block(body, NOT_YET) == OPEN:
             self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
 
-    def expose(self, cause: str, exception: bool = False) -> None:
+    def expose(self, cause: str, exception: bool = False, certain: bool = False) -> None:
         if self.finally_depth:
             return
         if exception:
@@ -2047,9 +2062,12 @@ class _PathScan:
             if self.catching_depth:
                 return  # caught: the handler is followed like any other code
         # A path that certainly leaves with it held (a return, the end of the function) says
-        # more than a call that might raise: it is named when there is one.
-        if self.exposure is None or (self.exposure_by_exception and not exception):
-            self.exposure, self.exposure_by_exception = cause, exception
+        # more than a call that might raise: it is named when there is one. So does an
+        # exception that is ``certain`` on its path: a ``raise``, or the ``yield`` of a
+        # context-manager generator, where the ``with`` block's exceptions arrive.
+        rank = 0 if not exception else 1 if certain else 2
+        if self.exposure is None or rank < self.exposure_rank:
+            self.exposure, self.exposure_by_exception, self.exposure_rank = cause, exception, rank
 
     def met_acquire(self) -> None:
         self.acquire_loop_depth = self.loop_depth
@@ -2166,7 +2184,11 @@ class _PathScan:
             candidates = [item for item in candidates if item not in writes]
         raising = _first_raising(candidates, self.in_fixture)
         if raising is not None:
-            self.expose(_cause(raising), exception=True)
+            # Iterating a collection others can change raises before any statement of the
+            # loop's body (a dict that changed size): the loop is named.
+            named = self.shared_loops[0] if self.shared_loops else raising
+            certain = isinstance(named, ast.Raise) or (self.context_manager and isinstance(named, (ast.Yield, ast.YieldFrom)))
+            self.expose(_cause(named), exception=True, certain=certain)
 
     def can_raise(self, node: ast.AST) -> bool:
         if id(node) in self.quiet_calls:
@@ -2225,7 +2247,12 @@ class _PathScan:
         self.header([node.test] if isinstance(node, ast.While) else [node.iter], state)
         self.breaks.append((self.finally_depth, []))
         self.loop_depth += 1
+        shared = state == OPEN and not isinstance(node, ast.While) and isinstance(node.iter, ast.Attribute)
+        if shared:
+            self.shared_loops.append(node)
         body_end = self.block(node.body, state)
+        if shared:
+            self.shared_loops.pop()
         self.loop_depth -= 1
         _, breaks = self.breaks.pop()
         endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
@@ -2365,11 +2392,14 @@ def _makes_empty(call: ast.Call) -> bool:
 
 def _does_not_raise(func: ast.expr) -> bool:
     """``isinstance(...)``, ``len(...)``...; ``self.addCleanup(...)`` (it only records the
-    callback). Log calls are among the ``quiet_calls`` the walk records."""
+    callback); ``"text {}".format(...)``, a template written in the source, like an f-string.
+    Log calls and clock reads are among the ``quiet_calls`` the walk records."""
     if isinstance(func, ast.Name):
         return func.id in NON_RAISING_BUILTINS
     if not isinstance(func, ast.Attribute):
         return False
+    if func.attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+        return True
     return func.attr in CLEANUP_RECORDERS
 
 

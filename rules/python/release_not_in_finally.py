@@ -139,15 +139,31 @@ class ReleaseNotInFinally(ResourceRule):
     `if __name__ == "__main__":` block or a module-level call of its functions) that
     does not serve (no `while True:` or flag loop that nothing leaves, no
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
-    process that ends with its work. The process ends with the failure, or the code
-    runs once at start-up;
-    the leak cannot accumulate.
+    process that ends with its work, and, anywhere in the project, an Ansible action
+    plugin (a class deriving from `ActionBase`), run in a worker process of its own per
+    task (an Ansible module is checked: its maintainers fix what it leaks). The process
+    ends with the failure, or the code runs once at start-up;
+    the leak cannot accumulate. Nor is code that only the project's test code reaches,
+    which is test code (see `test-files`): an undecorated module-level function, or a
+    method of a class with no base but `object`, that its module names only where it is
+    defined, and the project's other files only in test files (a debugging helper that
+    unit tests call; a test server's start-up in a helper module beside the tests).
+    A traitlets `@default` is computed once per instance, so once for a class made once
+    per process (a traitlets `SingletonConfigurable` or `Application`, as a Django
+    middleware or app config).
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
-    (`logger.info(...)`: logging reports its own errors), `addCleanup`, and `set()`,
+    (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
-    container emptied). Not checked:
+    container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
+    written in the source filled by `.format(...)` (like an f-string). The message names
+    the first point that can leave with the resource held: a `return` or the end of the
+    function before anything that may raise, a `raise` or the `yield` of a
+    context-manager generator (where the `with` block's exceptions arrive) before a call
+    that may raise, and a
+    loop over shared state (`for key in self._cache:`, which raises when the collection
+    changes meanwhile) before the statements of its body. Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
     any function with "acquire" in its name but context-manager generators); acquires inside `with
     self.assertRaises(...)`, `pytest.raises(...)` or `mock.patch(...)`, or in a function

@@ -160,7 +160,9 @@ class ResourceNeverReleased(ResourceRule):
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
     - one-shot code: a function that runs only once, as its module and the project's
       other modules show (see OOM201), every function of a
-      migration (Django `class Migration`, an Alembic revision) or of a script (see OOM201);
+      migration (Django `class Migration`, an Alembic revision), of a script or of an
+      Ansible action plugin (a process per task; see OOM201), and code that
+      only the project's test code reaches (see OOM201);
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once
