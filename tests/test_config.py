@@ -88,11 +88,14 @@ def test_test_code_is_not_checked_by_default(project):
             "app/conftest.py": UNBOUNDED,
             "app/testing.py": UNBOUNDED,
             "app/testing/factories.py": UNBOUNDED,
+            "integration_tests/server.py": UNBOUNDED,
+            "app/contests/views.py": UNBOUNDED,
             "app/latest.py": UNBOUNDED,
         }
     )
     findings = oomlint_json(".", cwd=root)
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("app/contests/views.py", 4, "OOM301"),
         ("app/latest.py", 4, "OOM301"),
         ("app/testing.py", 4, "OOM301"),
         ("app/views.py", 4, "OOM301"),

@@ -41,7 +41,7 @@ DEFAULT_EXCLUDE = (
 # Test code: its leaks and caches end with the test run and its images are its own, so
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
 # the review behind this default).
-DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing")
+DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests")
 
 
 class ConfigError(Exception):

@@ -50,8 +50,6 @@ CALL_GRAPH = ("calls", "module_calls", "arguments")
 CALLERS = "callers of "
 """Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
 about the callers of a function."""
-MENTIONS = "tests only mention "
-"""Marks a question about which files name a function (:meth:`ProjectIndex.only_tests_mention`)."""
 CALLED = "()"
 """Appended to what made a value, for what calling that value makes: a call of
 ``Session = sessionmaker(...)`` gives a ``sqlalchemy.orm.sessionmaker()``."""
@@ -953,8 +951,6 @@ class ProjectIndex:
         self._searched: set[str] = set()
         self._words: dict[str, list[str]] | None = None
         """Last names whose callers were looked for in the files not summarized yet."""
-        self._named_by: dict[str, set[str]] | None = None
-        """Every word of the project's files (test code included), with the paths that hold it."""
         self._keys: dict[str, str] = {}
         """:meth:`_key_of` each summary, by module."""
         for path, summary in summaries:
@@ -1261,26 +1257,6 @@ class ProjectIndex:
                     self._words.setdefault(sys.intern(word), []).append(module)
         return self._words
 
-    def only_tests_mention(self, name: str, path: str) -> bool:
-        """Whether, of the project's files other than ``path``, only test code names
-        ``name`` (a function defined in ``path``), and some test file does: nothing but the
-        tests can reach it, so it is test code (unless ``path`` is test code itself, checked
-        all the same: then it is checked whole). A word of the files' text, strings included
-        (``getattr(obj, "name")``), so a mention is never missed for want of a summary."""
-        if self._named_by is None:
-            self._named_by = {}
-            for source in {os.path.abspath(item) for item in (*self._paths.values(), *self.files.values(), *self.tests)}:
-                text = _source(source)
-                for word in set(_WORD.findall(text)) if text is not None else ():
-                    self._named_by.setdefault(sys.intern(word), set()).add(source)
-        path = os.path.abspath(path)
-        holders = self._named_by.get(name, set()) - {path}
-        # Test code checked all the same (named on the command line) is checked whole.
-        answer = bool(holders) and holders <= self.tests and path not in self.tests
-        if self._watching is not None:
-            self._watching[f"{MENTIONS}{name} {path}"] = str(answer)
-        return answer
-
     def passes_few_values(
         self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
     ) -> bool:
@@ -1424,11 +1400,6 @@ class ProjectIndex:
     def unchanged(self, looked_into: dict[str, str]) -> bool:
         """Whether the modules a check looked into (:meth:`watch`) still have the summaries it saw."""
         for module, key in looked_into.items():
-            if module.startswith(MENTIONS):
-                name, _, path = module.removeprefix(MENTIONS).partition(" ")
-                if str(self.only_tests_mention(name, path)) != key:
-                    return False
-                continue
             if module.startswith(CALLERS):
                 called = module.removeprefix(CALLERS)
                 if _sites_key(self, called, self.callers(called)) != key:

@@ -314,39 +314,6 @@ class Runs:
         return ".".join(reversed(parts)) or None
 
 
-def reached_by_tests_only(context: FileContext, function: FunctionNode) -> bool:
-    """Whether only the project's test code can reach ``function``: its module names it only
-    where it defines it, the project's other files only in test code, and some test file
-    does (a debugging helper that unit tests call, a test server's start-up in a helper
-    module of the tests). Test code is not checked: neither is what only it runs. Only for
-    what nothing but an explicit call reaches: an undecorated module-level function, or a
-    method of a module-level class with no base but ``object`` (a method overriding a
-    framework's is called by the framework, whose code is not the project's)."""
-    project = context.project
-    if project is None or function.decorator_list or function.name.startswith("__"):
-        return False
-    runs = runs_of(context)
-    runs.index()
-    info = runs.defs.get(function)
-    if info is None or info.outer is not None:
-        return False
-    owner = info.owner
-    if owner is not None and (owner not in runs.top_classes or not all(_is_object(base) for base in owner.bases)):
-        return False
-    name = function.name
-    named_here = sum(
-        (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
-        or (isinstance(node, ast.Constant) and node.value == name)
-        or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name)
-        for node in ast.walk(context.tree)
-    )
-    return named_here == 1 and project.only_tests_mention(name, context.path)
-
-
-def _is_object(base: ast.expr) -> bool:
-    return isinstance(base, ast.Name) and base.id == "object"
-
-
 def _lazy_set_up(node: ast.If) -> bool:
     """``if not hasattr(SETTINGS, "resolver"):`` (or ``if Cache.table is None:``, ``if not
     Cache.table:``) whose body sets that attribute: the body runs once for the object, not

@@ -38,7 +38,7 @@ from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.project import CALLED, Lent, call_origin, lent_to
-from oomlint.python.runs import MANY, PER_INSTANCE, reached_by_tests_only, runs_of
+from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
@@ -771,7 +771,7 @@ class ResourceAnalysis:
                 # or runs many times what its module runs once.
                 if not found or (once_here and not _repeated_elsewhere(self.context, function)):
                     continue
-                if not runs_of(self.context).one_shot(function) and not reached_by_tests_only(self.context, function):
+                if not runs_of(self.context).one_shot(function):
                     self._reports.extend(found)
         return [report for report in self._reports if report.code == code]
 

@@ -143,11 +143,8 @@ class ReleaseNotInFinally(ResourceRule):
     plugin (a class deriving from `ActionBase`), run in a worker process of its own per
     task (an Ansible module is checked: its maintainers fix what it leaks). The process
     ends with the failure, or the code runs once at start-up;
-    the leak cannot accumulate. Nor is code that only the project's test code reaches,
-    which is test code (see `test-files`): an undecorated module-level function, or a
-    method of a class with no base but `object`, that its module names only where it is
-    defined, and the project's other files only in test files (a debugging helper that
-    unit tests call; a test server's start-up in a helper module beside the tests).
+    the leak cannot accumulate. Code that only the project's own tests call is checked:
+    a library's public functions are called by its users, not by the library.
     A traitlets `@default` is computed once per instance, so once for a class made once
     per process (a traitlets `SingletonConfigurable` or `Application`, as a Django
     middleware or app config).
