@@ -85,12 +85,16 @@ class Reference:
     node: ast.Name
     parent: ast.AST
     """The node that holds it."""
+    grandparent: ast.AST | None
     statement: ast.stmt | None
     """The innermost statement that holds it (None in a lambda's or comprehension's own scope)."""
-    role: str
-    """What the use does with the value: :data:`ARGUMENT`, :data:`RETURN`, :data:`ALIAS`... (see the constants)."""
     nested: bool
     """In a function, lambda, class or comprehension nested in the binding's scope (a closure's use)."""
+
+    @property
+    def role(self) -> str:
+        """What the use does with the value: :data:`ARGUMENT`, :data:`RETURN`, :data:`ALIAS`... (see the constants)."""
+        return _role(self.node, self.parent, self.grandparent)
 
 
 @dataclass(eq=False, slots=True)
@@ -136,6 +140,7 @@ class SemanticModel:
         """Top-level packages imported anywhere in the module so far (``PIL`` for ``from PIL import Image``)."""
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._references: dict[tuple[Scope, str], dict[Binding, list[Reference]]] = {}
+        self._scope_references: dict[ast.AST, dict[str, list[Reference]]] = {}
         self._attribute_stores: dict[ast.ClassDef, dict[str, list[AttributeStore]]] = {}
 
     # ------------------------------------------------------------ tree shape
@@ -470,14 +475,12 @@ class SemanticModel:
     def variable_references(self, name: str, scope_node: ast.AST) -> list[Reference]:
         """The references, in source order, to the variable ``name`` of the scope that
         ``scope_node`` (a module, function, lambda, class or comprehension) makes, read from
-        the tree alone: usable for code the walk has not reached yet."""
-        references = []
-        for node, parent, grandparent, statement, nested in _variable_uses(name, scope_node):
-            if type(node.ctx) is ast.Store and not (type(parent) is ast.AugAssign and parent.target is node):
-                continue  # a binding, not a use
-            references.append(Reference(node, parent, statement, _role(node, parent, grandparent), nested))
-        references.sort(key=lambda reference: (reference.node.lineno, reference.node.col_offset))
-        return references
+        the tree alone (usable for code the walk has not reached yet): one walk of the
+        scope's code finds those of all its names, the first time one is asked."""
+        found = self._scope_references.get(scope_node)
+        if found is None:
+            found = self._scope_references[scope_node] = _scope_references(scope_node)
+        return found.get(name, [])
 
     def attribute_stores(self, owner: ast.ClassDef, attribute: str) -> list[AttributeStore]:
         """The stores to ``self.<attribute>`` in the methods of ``owner`` (through the first
@@ -492,7 +495,8 @@ class SemanticModel:
                 positional = [*method.args.posonlyargs, *method.args.args]
                 if not positional:
                     continue
-                for reference in self.variable_references(positional[0].arg, method):
+                first = positional[0].arg
+                for reference in _scope_references(method, first).get(first, ()):
                     target = reference.parent
                     if reference.role == ATTRIBUTE_TARGET and type(target.ctx) is ast.Store:
                         store = AttributeStore(method, target, reference.statement, _stored_value(reference.statement, target))
@@ -582,41 +586,51 @@ def name_uses(name: str, root: ast.AST) -> Iterator[ast.Name]:
     ``root``'s own code means: a nested function, lambda, class or comprehension that binds
     ``name`` itself has a variable of its own, and its body is left out (its decorators,
     defaults and first iterable run outside it and still count)."""
-    for node, *_ in _uses(name, [(root, None, None, None, False)], root):
-        yield node
+    for node, *_ in _scope_names([(root, None, None, None, frozenset(), False)], root):
+        if node.id == name:
+            yield node
 
 
-def _variable_uses(name: str, scope: ast.AST):
-    """``(node, parent, grandparent, statement, nested)`` for each ``name`` node that stands
-    for the variable of the scope ``scope`` makes (its body; not its decorators, defaults,
-    bases or first iterable, which run in the scope around it). Functions nested in a class
-    do not see its variables."""
-    start = [(part, holder, scope, None, False) for holder, part in _inner_parts(scope)]
-    return _uses(name, start, None, isinstance(scope, ast.ClassDef))
+def _scope_references(scope: ast.AST, only: str | None = None) -> dict[str, list[Reference]]:
+    """The references to each variable of ``scope`` (or to ``only``) in its code, in source
+    order (see :meth:`SemanticModel.variable_references`)."""
+    found: dict[str, list[Reference]] = {}
+    start = [(part, holder, scope, None, frozenset(), False) for holder, part in _inner_parts(scope)]
+    for node, parent, grandparent, statement, nested in _scope_names(start, None, isinstance(scope, ast.ClassDef)):
+        if only is not None and node.id != only:
+            continue
+        if type(node.ctx) is not ast.Store or (type(parent) is ast.AugAssign and parent.target is node):
+            found.setdefault(node.id, []).append(Reference(node, parent, grandparent, statement, nested))
+    for references in found.values():
+        references.sort(key=lambda reference: (reference.node.lineno, reference.node.col_offset))
+    return found
 
 
-def _uses(name: str, pending: list, root: ast.AST | None, in_class: bool = False):
-    """The walk of :func:`name_uses` and :func:`_variable_uses`: ``pending`` holds
-    ``(node, parent, grandparent, statement, nested)``; a nested scope that binds ``name``
-    (every nested scope of a class body, with ``in_class``) adds only what runs outside it,
-    another adds its code too, as ``nested``."""
+def _scope_names(pending: list, root: ast.AST | None, in_class: bool = False):
+    """``(node, parent, grandparent, statement, nested)`` for each name node that stands for a
+    variable of the scope whose code ``pending`` starts from (entries of ``(node, parent,
+    grandparent, statement, hidden, nested)``): not the names a nested function, lambda,
+    class or comprehension binds itself (``hidden`` below it; everything below one, when
+    the scope is a class: its methods do not see its variables), whose uses there are of
+    a variable of their own. What a nested scope's definition runs outside it (decorators,
+    defaults, annotations, bases, the first iterable) is the scope's own code."""
     while pending:
-        entry = pending.pop()
-        node, parent, _, statement, nested = entry
+        node, parent, grandparent, statement, hidden, nested = pending.pop()
         if type(node) is ast.Name:
-            if node.id == name:
-                yield entry
+            if node.id not in hidden:
+                yield node, parent, grandparent, statement, nested
             continue
         if node is not root and isinstance(node, _OWN_SCOPES):
-            pending.extend((part, holder, node, statement, nested) for holder, part in _outer_parts_held(node))
-            if not (in_class or _binds(node, name)):
-                pending.extend((part, holder, node, statement, True) for holder, part in _signature_parts(node))
-                pending.extend((part, holder, node, statement, True) for holder, part in _inner_parts(node))
+            outside = (*_outer_parts_held(node), *_signature_parts(node))
+            pending.extend((part, holder, node, statement, hidden, nested) for holder, part in outside)
+            if not in_class:
+                inner = hidden | _bound_names(node)
+                pending.extend((part, holder, node, statement, inner, True) for holder, part in _inner_parts(node))
             continue
         if isinstance(node, ast.stmt):
             statement = node
         for child in child_nodes(node):
-            pending.append((child, node, parent, statement, nested))
+            pending.append((child, node, parent, statement, hidden, nested))
 
 
 def _inner_parts(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
@@ -645,36 +659,36 @@ _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, 
                ast.DictComp, ast.GeneratorExp)
 
 
-def _binds(scope: ast.AST, name: str) -> bool:
-    """Whether ``scope`` binds ``name`` in itself (a parameter, a target, an import, a def),
-    not through ``global``/``nonlocal`` and not in scopes nested deeper."""
+def _bound_names(scope: ast.AST) -> frozenset[str]:
+    """The names ``scope`` binds in itself (parameters, targets, imports, defs), not through
+    ``global``/``nonlocal`` and not in scopes nested deeper."""
     if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-        return any(
-            type(node) is ast.Name and node.id == name for generator in scope.generators for node in ast.walk(generator.target)
+        return frozenset(
+            node.id for generator in scope.generators for node in ast.walk(generator.target) if type(node) is ast.Name
         )
+    bound = set()
     if not isinstance(scope, ast.ClassDef):
         args = scope.args
-        if any(arg is not None and arg.arg == name for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)):
-            return True
+        bound.update(arg.arg for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if arg is not None)
     pending = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
-    bound = declared = False
+    declared = set()
     while pending:
         node = pending.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            declared = True
-        elif type(node) is ast.Name and node.id == name and not isinstance(node.ctx, ast.Load):
-            bound = True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif type(node) is ast.Name:
+            if type(node.ctx) is not ast.Load:
+                bound.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound = bound or node.name == name
+            bound.add(node.name)
             pending.extend(_outer_parts(node))
-            continue
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound = bound or any((alias.asname or alias.name.partition(".")[0]) == name for alias in node.names)
+            bound.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
         elif isinstance(node, _OWN_SCOPES):
             pending.extend(_outer_parts(node))
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return bound and not declared
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+    return frozenset(bound - declared)
 
 
 def _outer_parts_held(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
