@@ -455,6 +455,116 @@ def test_name_uses_are_the_variables_of_the_scope_asked_about():
     ]
 
 
+ROLES = """\
+import asyncio
+def f(x, default=None):
+    g(x, key=x, *x)
+    x()
+    x.attr
+    x.attr = 1
+    x[0]
+    x[0] = 1
+    other = x
+    holder.attr = x
+    holder[0] = x
+    items = [x, (x,), {x}, {x: x}]
+    for _ in x:
+        pass
+    with x:
+        pass
+    if x and not x:
+        assert x
+    x is None
+    await x
+    del x[0]
+    x += 1
+    print(f"{x}")
+    def inner(p=x):
+        return x
+    yield x
+    raise x
+"""
+
+
+def test_references_name_the_role_of_each_use():
+    model, tree = model_after(ROLES)
+    function = tree.body[1]
+    roles = [(reference.node.lineno, reference.role, reference.nested) for reference in model.variable_references("x", function)]
+    assert roles == [
+        (3, "argument", False), (3, "argument", False), (3, "argument", False), (4, "called", False),
+        (5, "attribute", False), (6, "attribute target", False), (7, "subscript", False), (8, "item target", False),
+        (9, "alias", False), (10, "attribute store", False), (11, "item store", False),
+        (12, "container", False), (12, "container", False), (12, "container", False), (12, "container", False),
+        (12, "container", False), (13, "iterated", False), (15, "context", False), (17, "test", False),
+        (17, "test", False), (18, "test", False), (19, "compared", False), (20, "awaited", False),
+        (21, "item target", False), (22, "augmented", False), (23, "other", False), (24, "default", False),
+        (25, "return", True), (26, "yield", False), (27, "raised", False),
+    ]
+
+
+def test_references_belong_to_the_binding_that_reaches_them():
+    """Each use in the scope belongs to the binding before it (``r = r.pipeline()`` reads the
+    first ``r``); a closure sees the last one; a method does not see its class's names; a
+    nested function with a parameter of the same name has a variable of its own."""
+    source = (
+        "import redis\n"
+        "def write(uid):\n"
+        "    r = redis.Redis()\n"
+        "    r.set(uid, 1)\n"
+        "    r = r.pipeline()\n"
+        "    r.execute()\n"
+        "    def later():\n"
+        "        return r\n"
+        "    def own(r):\n"
+        "        return r\n"
+        "    return later\n"
+        "class Store:\n"
+        "    r = 1\n"
+        "    size = r + 1\n"
+        "    def get(self):\n"
+        "        return r\n"
+    )
+    walked, tree, scope = after_walk(source)
+    first, second = walked.bindings_of("r", scope)
+    assert [(use.node.lineno, use.role) for use in walked.references(first)] == [(4, "attribute"), (5, "attribute")]
+    assert [(use.node.lineno, use.nested) for use in walked.references(second)] == [(6, False), (8, True)]
+    klass = walked.lookup("Store", walked.module_scope).node
+    assert [use.node.lineno for use in walked.variable_references("r", klass)] == [14]
+    module_redis = walked.module_scope.bindings["redis"]
+    assert [use.node.lineno for use in walked.references(module_redis)] == [3]
+
+
+def test_stores_to_self_attributes_are_one_query():
+    """Through each method's first parameter, in closures too; a nested function's own
+    ``self`` is another object; ``del`` stores nothing; the value when one is stored."""
+    source = (
+        "class Job:\n"
+        "    def __init__(self, out):\n"
+        "        self.out = out\n"
+        "        self.a = self.b = None\n"
+        "        self.c, self.d = 1, 2\n"
+        "    def run(me):\n"
+        "        me.out += 'x'\n"
+        "        def done():\n"
+        "            me.out = ''\n"
+        "        def other(self):\n"
+        "            self.out = None\n"
+        "        del me.out\n"
+        "    @staticmethod\n"
+        "    def make():\n"
+        "        return Job(1)\n"
+    )
+    model, tree = model_after(source)
+    owner = tree.body[0]
+    stores = model.attribute_stores(owner, "out")
+    assert [(store.method.name, store.target.lineno, store.value and ast.unparse(store.value)) for store in stores] == [
+        ("__init__", 3, "out"), ("run", 7, None), ("run", 9, "''"),
+    ]
+    assert [ast.unparse(store.value) for store in model.attribute_stores(owner, "b")] == ["None"]
+    assert [store.value for store in model.attribute_stores(owner, "d")] == [None]
+    assert model.attribute_stores(owner, "missing") == []
+
+
 def test_module_binding_is_the_one_bound_at_import():
     source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
     walked, tree, scope = after_walk(source)

@@ -14,7 +14,7 @@ import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from oomlint.python.children import PARENTED_FIELDS
+from oomlint.python.children import PARENTED_FIELDS, child_nodes
 from oomlint.python.parsing import parse
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -35,6 +35,30 @@ LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
 
+# What a reference does with the value it reads (:attr:`Reference.role`), from the node that holds it.
+ARGUMENT = "argument"  # f(name), f(key=name), f(*name)
+CALLED = "called"  # name(...)
+ATTRIBUTE = "attribute"  # name.attr read (a method call's receiver too)
+ATTRIBUTE_TARGET = "attribute target"  # name.attr = value, del name.attr, name.attr += value
+SUBSCRIPT = "subscript"  # name[key] read
+ITEM_TARGET = "item target"  # name[key] = value, del name[key]
+RETURN = "return"
+YIELD = "yield"  # yield name, yield from name
+AWAITED = "awaited"
+ALIAS = "alias"  # other = name, a, b = name, (other := name)
+ATTRIBUTE_STORE = "attribute store"  # obj.attr = name
+ITEM_STORE = "item store"  # obj[key] = name
+CONTAINER = "container"  # [name], (name,), {name}, {key: name}, {name: value}
+DEFAULT = "default"  # def f(p=name)
+ITERATED = "iterated"  # for _ in name, [_ for _ in name]
+CONTEXT = "context"  # with name:
+TEST = "test"  # if name:, while name:, name and other, not name, assert name
+COMPARED = "compared"  # name is None, name == other
+RAISED = "raised"
+DELETED = "deleted"  # del name
+AUGMENTED = "augmented"  # name += value: read, then bound again
+OTHER = "other"  # an operand, an f-string's hole, a key or an index...
+
 
 @dataclass(eq=False)
 class Binding:
@@ -49,6 +73,40 @@ class Binding:
     """For imports: the fully qualified name the binding stands for."""
     scope: Scope | None = None
     """The scope it binds the name in (set when bound)."""
+    name: str = ""
+    """The name it binds (set when bound)."""
+
+
+@dataclass(eq=False, slots=True)
+class Reference:
+    """One use of a binding's value (pyflakes' and ruff's references): a load of its name,
+    ``del`` of it, or ``name += ...``."""
+
+    node: ast.Name
+    parent: ast.AST
+    """The node that holds it."""
+    grandparent: ast.AST | None
+    statement: ast.stmt | None
+    """The innermost statement that holds it (None in a lambda's or comprehension's own scope)."""
+    nested: bool
+    """In a function, lambda, class or comprehension nested in the binding's scope (a closure's use)."""
+
+    @property
+    def role(self) -> str:
+        """What the use does with the value: :data:`ARGUMENT`, :data:`RETURN`, :data:`ALIAS`... (see the constants)."""
+        return _role(self.node, self.parent, self.grandparent)
+
+
+@dataclass(eq=False, slots=True)
+class AttributeStore:
+    """``self.<attr> = value`` (or any store to it: ``+=``, a ``for`` or ``with`` target) in a method."""
+
+    method: ast.FunctionDef | ast.AsyncFunctionDef
+    target: ast.Attribute
+    statement: ast.stmt
+    value: ast.expr | None
+    """What is stored, when the statement stores one value there (``self.a = self.b = v``
+    included; not ``+=``, unpacking, ``for`` or ``with``)."""
 
 
 @dataclass(eq=False)
@@ -81,6 +139,9 @@ class SemanticModel:
         self.imported_packages: set[str] = set()
         """Top-level packages imported anywhere in the module so far (``PIL`` for ``from PIL import Image``)."""
         self._parents: dict[ast.AST, ast.AST] | None = None
+        self._references: dict[tuple[Scope, str], dict[Binding, list[Reference]]] = {}
+        self._scope_references: dict[ast.AST, dict[str, list[Reference]]] = {}
+        self._attribute_stores: dict[ast.ClassDef, dict[str, list[AttributeStore]]] = {}
 
     # ------------------------------------------------------------ tree shape
     # Answered from a map of parents made on the first question (most files never ask).
@@ -376,6 +437,72 @@ class SemanticModel:
             and binding.node is positional[0]
         )
 
+    # -------------------------------------------------------------- references
+    # Found from the tree when first asked, one walk of a scope's code per name (most
+    # bindings are never asked about: building them in the engine's walk for every name
+    # of every file costs more than all the questions rules ask).
+
+    def bindings_of(self, name: str, scope: Scope) -> list[Binding]:
+        """Every binding of ``name`` in ``scope``, in the order they were made."""
+        last = scope.bindings.get(name)
+        return [*scope.earlier.get(name, ()), last] if last is not None else []
+
+    def references(self, binding: Binding) -> list[Reference]:
+        """The uses of ``binding``'s value, in source order: in its scope, those it reaches
+        (of a name bound several times there, each use belongs to the binding before it, as
+        :meth:`lookup` with ``at`` finds it); in the scopes nested there that do not bind
+        the name themselves (closures), all of the last binding's. Complete once the
+        binding's scope has been walked."""
+        scope = binding.scope
+        if scope is None:
+            return []
+        key = (scope, binding.name)
+        found = self._references.get(key)
+        if found is None:
+            found = self._references[key] = self._split_references(scope, binding.name)
+        return found.get(binding, [])
+
+    def _split_references(self, scope: Scope, name: str) -> dict[Binding, list[Reference]]:
+        bindings = self.bindings_of(name, scope)
+        found: dict[Binding, list[Reference]] = {}
+        if not bindings:
+            return found
+        for reference in self.variable_references(name, scope.node):
+            reaching = None if reference.nested else _reaching(bindings, reference.node)
+            found.setdefault(reaching or bindings[-1], []).append(reference)
+        return found
+
+    def variable_references(self, name: str, scope_node: ast.AST) -> list[Reference]:
+        """The references, in source order, to the variable ``name`` of the scope that
+        ``scope_node`` (a module, function, lambda, class or comprehension) makes, read from
+        the tree alone (usable for code the walk has not reached yet): one walk of the
+        scope's code finds those of all its names, the first time one is asked."""
+        found = self._scope_references.get(scope_node)
+        if found is None:
+            found = self._scope_references[scope_node] = _scope_references(scope_node)
+        return found.get(name, [])
+
+    def attribute_stores(self, owner: ast.ClassDef, attribute: str) -> list[AttributeStore]:
+        """The stores to ``self.<attribute>`` in the methods of ``owner`` (through the first
+        parameter of each, in closures too), in source order: one walk of the class's
+        methods the first time the class is asked about."""
+        stores = self._attribute_stores.get(owner)
+        if stores is None:
+            stores = self._attribute_stores[owner] = {}
+            for method in owner.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                positional = [*method.args.posonlyargs, *method.args.args]
+                if not positional:
+                    continue
+                first = positional[0].arg
+                for reference in _scope_references(method, first).get(first, ()):
+                    target = reference.parent
+                    if reference.role == ATTRIBUTE_TARGET and type(target.ctx) is ast.Store:
+                        store = AttributeStore(method, target, reference.statement, _stored_value(reference.statement, target))
+                        stores.setdefault(target.attr, []).append(store)
+        return stores.get(attribute, [])
+
     # ---------------------------------------------------------------- updates
     # Called by the walker only.
 
@@ -391,6 +518,7 @@ class SemanticModel:
         if previous is not None:
             scope.earlier.setdefault(name, []).append(previous)
         binding.scope = scope
+        binding.name = name
         scope.bindings[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -437,7 +565,7 @@ class SemanticModel:
     def bind_parameters(self, args: ast.arguments) -> None:
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is not None:
-                self.scope.bindings[arg.arg] = Binding("param", arg, scope=self.scope)
+                self.scope.bindings[arg.arg] = Binding("param", arg, scope=self.scope, name=arg.arg)
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
@@ -458,61 +586,180 @@ def name_uses(name: str, root: ast.AST) -> Iterator[ast.Name]:
     ``root``'s own code means: a nested function, lambda, class or comprehension that binds
     ``name`` itself has a variable of its own, and its body is left out (its decorators,
     defaults and first iterable run outside it and still count)."""
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if node is not root and isinstance(node, _OWN_SCOPES) and _binds(node, name):
-            pending.extend(_outer_parts(node))
-            continue
-        if type(node) is ast.Name and node.id == name:
+    for node, *_ in _scope_names([(root, None, None, None, frozenset(), False)], root):
+        if node.id == name:
             yield node
-        pending.extend(ast.iter_child_nodes(node))
+
+
+def _scope_references(scope: ast.AST, only: str | None = None) -> dict[str, list[Reference]]:
+    """The references to each variable of ``scope`` (or to ``only``) in its code, in source
+    order (see :meth:`SemanticModel.variable_references`)."""
+    found: dict[str, list[Reference]] = {}
+    start = [(part, holder, scope, None, frozenset(), False) for holder, part in _inner_parts(scope)]
+    for node, parent, grandparent, statement, nested in _scope_names(start, None, isinstance(scope, ast.ClassDef)):
+        if only is not None and node.id != only:
+            continue
+        if type(node.ctx) is not ast.Store or (type(parent) is ast.AugAssign and parent.target is node):
+            found.setdefault(node.id, []).append(Reference(node, parent, grandparent, statement, nested))
+    for references in found.values():
+        references.sort(key=lambda reference: (reference.node.lineno, reference.node.col_offset))
+    return found
+
+
+def _scope_names(pending: list, root: ast.AST | None, in_class: bool = False):
+    """``(node, parent, grandparent, statement, nested)`` for each name node that stands for a
+    variable of the scope whose code ``pending`` starts from (entries of ``(node, parent,
+    grandparent, statement, hidden, nested)``): not the names a nested function, lambda,
+    class or comprehension binds itself (``hidden`` below it; everything below one, when
+    the scope is a class: its methods do not see its variables), whose uses there are of
+    a variable of their own. What a nested scope's definition runs outside it (decorators,
+    defaults, annotations, bases, the first iterable) is the scope's own code."""
+    while pending:
+        node, parent, grandparent, statement, hidden, nested = pending.pop()
+        if type(node) is ast.Name:
+            if node.id not in hidden:
+                yield node, parent, grandparent, statement, nested
+            continue
+        if node is not root and isinstance(node, _OWN_SCOPES):
+            outside = (*_outer_parts_held(node), *_signature_parts(node))
+            pending.extend((part, holder, node, statement, hidden, nested) for holder, part in outside)
+            if not in_class:
+                inner = hidden | _bound_names(node)
+                pending.extend((part, holder, node, statement, inner, True) for holder, part in _inner_parts(node))
+            continue
+        if isinstance(node, ast.stmt):
+            statement = node
+        for child in child_nodes(node):
+            pending.append((child, node, parent, statement, hidden, nested))
+
+
+def _inner_parts(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    """``(holder, part)`` for each part of a scope that runs in it (its body)."""
+    if isinstance(scope, ast.Lambda):
+        return [(scope, scope.body)]
+    if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        results = (scope.key, scope.value) if isinstance(scope, ast.DictComp) else (scope.elt,)
+        first, *rest = scope.generators
+        return [*((first, part) for part in (first.target, *first.ifs)), *((scope, item) for item in (*rest, *results))]
+    return [(scope, statement) for statement in scope.body]
+
+
+def _signature_parts(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    """The annotations of a function's parameters and its return."""
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return []
+    args = scope.args
+    every = (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)
+    parts = [(arg, arg.annotation) for arg in every if arg is not None and arg.annotation is not None]
+    returns = getattr(scope, "returns", None)
+    return [*parts, (scope, returns)] if returns is not None else parts
 
 
 _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
                ast.DictComp, ast.GeneratorExp)
 
 
-def _binds(scope: ast.AST, name: str) -> bool:
-    """Whether ``scope`` binds ``name`` in itself (a parameter, a target, an import, a def),
-    not through ``global``/``nonlocal`` and not in scopes nested deeper."""
+def _bound_names(scope: ast.AST) -> frozenset[str]:
+    """The names ``scope`` binds in itself (parameters, targets, imports, defs), not through
+    ``global``/``nonlocal`` and not in scopes nested deeper."""
     if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-        return any(
-            type(node) is ast.Name and node.id == name for generator in scope.generators for node in ast.walk(generator.target)
+        return frozenset(
+            node.id for generator in scope.generators for node in ast.walk(generator.target) if type(node) is ast.Name
         )
+    bound = set()
     if not isinstance(scope, ast.ClassDef):
         args = scope.args
-        if any(arg is not None and arg.arg == name for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)):
-            return True
+        bound.update(arg.arg for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if arg is not None)
     pending = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
-    bound = declared = False
+    declared = set()
     while pending:
         node = pending.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            declared = True
-        elif type(node) is ast.Name and node.id == name and not isinstance(node.ctx, ast.Load):
-            bound = True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif type(node) is ast.Name:
+            if type(node.ctx) is not ast.Load:
+                bound.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound = bound or node.name == name
+            bound.add(node.name)
             pending.extend(_outer_parts(node))
-            continue
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound = bound or any((alias.asname or alias.name.partition(".")[0]) == name for alias in node.names)
+            bound.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
         elif isinstance(node, _OWN_SCOPES):
             pending.extend(_outer_parts(node))
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return bound and not declared
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+    return frozenset(bound - declared)
+
+
+def _outer_parts_held(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    """``(holder, part)`` for each part of a scope's definition that runs in the scope around
+    it: decorators, defaults (held by the ``arguments``), bases and keywords of a class, the
+    first iterable of a comprehension."""
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = scope.args
+        defaults = [(args, part) for part in (*args.defaults, *args.kw_defaults) if part is not None]
+        return defaults if isinstance(scope, ast.Lambda) else [*((scope, item) for item in scope.decorator_list), *defaults]
+    if isinstance(scope, ast.ClassDef):
+        return [(scope, part) for part in (*scope.decorator_list, *scope.bases, *(keyword.value for keyword in scope.keywords))]
+    return [(scope.generators[0], scope.generators[0].iter)]
 
 
 def _outer_parts(scope: ast.AST) -> list[ast.AST]:
     """What a scope's definition evaluates in the scope around it."""
-    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        parts = [*scope.args.defaults, *(d for d in scope.args.kw_defaults if d is not None)]
-        return parts if isinstance(scope, ast.Lambda) else [*scope.decorator_list, *parts]
-    if isinstance(scope, ast.ClassDef):
-        return [*scope.decorator_list, *scope.bases, *(keyword.value for keyword in scope.keywords)]
-    return [scope.generators[0].iter]
+    return [part for _, part in _outer_parts_held(scope)]
+
+
+def _role(node: ast.Name, parent: ast.AST, grandparent: ast.AST | None) -> str:
+    """What the use ``node`` makes of its value, from the nodes that hold it (see :class:`Reference`)."""
+    kind = type(parent)
+    if kind is ast.Starred:  # ``f(*name)``, ``[*name]``: what holds the star decides
+        node, parent = parent, grandparent
+        kind = type(parent)
+    if kind is ast.Attribute:
+        return ATTRIBUTE if type(parent.ctx) is ast.Load else ATTRIBUTE_TARGET
+    if kind is ast.Subscript:
+        if parent.value is not node:
+            return OTHER
+        return SUBSCRIPT if type(parent.ctx) is ast.Load else ITEM_TARGET
+    if kind is ast.Call:
+        return CALLED if parent.func is node else ARGUMENT
+    if kind is ast.keyword:
+        return ARGUMENT
+    if kind in _ROLE_OF_HOLDER:
+        return _ROLE_OF_HOLDER[kind]
+    if kind in (ast.Assign, ast.AnnAssign, ast.NamedExpr) and parent.value is node:
+        targets = parent.targets if kind is ast.Assign else [parent.target]
+        if any(type(target) is ast.Attribute for target in targets):
+            return ATTRIBUTE_STORE
+        return ITEM_STORE if any(type(target) is ast.Subscript for target in targets) else ALIAS
+    if kind in (ast.List, ast.Tuple, ast.Set, ast.Dict):
+        return CONTAINER
+    if kind in (ast.For, ast.AsyncFor, ast.comprehension) and parent.iter is node:
+        return ITERATED
+    if kind is ast.withitem and parent.context_expr is node:
+        return CONTEXT
+    if kind in (ast.If, ast.While, ast.IfExp, ast.Assert) and parent.test is node:
+        return TEST
+    if kind is ast.UnaryOp and type(parent.op) is ast.Not:
+        return TEST
+    if kind is ast.AugAssign:
+        return AUGMENTED if parent.target is node else OTHER
+    return OTHER
+
+
+_ROLE_OF_HOLDER = {
+    ast.Return: RETURN, ast.Lambda: RETURN, ast.Yield: YIELD, ast.YieldFrom: YIELD, ast.Await: AWAITED, ast.arguments: DEFAULT,
+    ast.BoolOp: TEST, ast.Compare: COMPARED, ast.Raise: RAISED, ast.Delete: DELETED,
+}
+
+
+def _stored_value(statement: ast.stmt, target: ast.expr) -> ast.expr | None:
+    """What ``statement`` stores in ``target``, when it stores one value there."""
+    if type(statement) is ast.Assign and any(item is target for item in statement.targets):
+        return statement.value
+    if type(statement) is ast.AnnAssign and statement.target is target:
+        return statement.value
+    return None
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections import Counter
 from collections.abc import Callable
 
 from oomlint.python.semantic import SemanticModel
@@ -210,7 +209,6 @@ class Skeletons:
     def __init__(self, model: SemanticModel, splice: Splice | None = None):
         self.model = model
         self.splice = splice
-        self._assignments: dict[ast.ClassDef, Counter[str]] = {}
 
     def of(self, expr: ast.expr, depth: int = 0) -> str:
         if self.splice is not None:
@@ -246,14 +244,7 @@ class Skeletons:
         owner = self.model.method_class
         if owner is None or not self.model.is_self(expr.value):
             return False
-        if owner not in self._assignments:
-            self._assignments[owner] = Counter(
-                target.attr
-                for node in ast.walk(owner)
-                for target in _assigned_targets(node)
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
-            )
-        return self._assignments[owner][expr.attr] > 1
+        return len(self.model.attribute_stores(owner, expr.attr)) > 1
 
     def _formatted(self, value: ast.expr, depth: int) -> str:
         if type(value) is ast.Constant:
@@ -335,26 +326,6 @@ class Skeletons:
 
     def _value_of(self, depth: int) -> Callable[[ast.expr], str]:
         return lambda value: self.of(value, depth + 1)
-
-
-def _assigned_targets(node: ast.AST) -> list[ast.expr]:
-    """What an assignment statement binds, unpacking included (not ``x[k] = v``'s ``x``)."""
-    if isinstance(node, ast.Assign):
-        targets = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-        targets = [node.target]
-    else:
-        return []
-    bound = []
-    while targets:
-        target = targets.pop()
-        if isinstance(target, (ast.Tuple, ast.List)):
-            targets.extend(target.elts)
-        elif isinstance(target, ast.Starred):
-            targets.append(target.value)
-        else:
-            bound.append(target)
-    return bound
 
 
 def _constant(value: object) -> str:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import FunctionNode, argument, is_none, last_name, module_facts, name_words
+from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.project import CALLED, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
@@ -841,7 +841,7 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
         return reports + _collected(function, acquires, reports, quiet_calls, module.model)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
     for resource in resources:
@@ -878,8 +878,8 @@ def _analyse(
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(
-            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls, returned,
-            lends and not is_fixture,
+            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls,
+            names.qualified, returned, lends and not is_fixture,
         )
         scan.run(function.body)
         if (
@@ -906,12 +906,13 @@ def _analyse(
             fix_end = _release_span(resource, blocks[id(resource.statement)])
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
-    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree)
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
     return reports + _collected(function, acquires, reports, quiet_calls, module.model)
 
 
 def _dropped_by_handlers(
-    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module,
+    qualified: Callable[[ast.expr], str | None],
 ) -> list[Report]:
     """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
     ``self.sock = ...``) where something after it can raise, and caught by a handler that
@@ -937,7 +938,7 @@ def _dropped_by_handlers(
             if _managed_later(node.body[index + 1:], holder):
                 continue
             held = _until_released(node.body[index + 1:], holder, acquire.releases)
-            later = [item for item in _unprotected(held) if id(item) not in quiet_calls]
+            later = [item for item in _unprotected(held, qualified) if id(item) not in quiet_calls]
             raising = _first_raising(later)
             if raising is None:
                 continue
@@ -950,7 +951,7 @@ def _dropped_by_handlers(
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
                     break
             else:
-                escaping = _escaping_raise(node, index, holder, acquire.releases, tree)
+                escaping = _escaping_raise(node, index, holder, acquire.releases, tree, qualified)
                 if escaping is not None:
                     cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
                     advice = "release it before raising"
@@ -990,13 +991,13 @@ def _managed_later(statements: list[ast.stmt], holder: str) -> bool:
     return False
 
 
-def _unprotected(statements: list[ast.stmt]):
+def _unprotected(statements: list[ast.stmt], qualified: Callable[[ast.expr], str | None]):
     """The nodes of ``statements`` that can raise out of them: not those in the body of a
     ``try`` whose handler catches everything (``try: sock.settimeout(t) except: pass``)."""
     stack: list[ast.AST] = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in node.handlers):
+        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in node.handlers):
             stack.extend(item for block in child_blocks(node)[1:] for item in block)
             continue
         yield node
@@ -1005,21 +1006,22 @@ def _unprotected(statements: list[ast.stmt]):
 
 
 def _escaping_raise(
-    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module
+    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module,
+    qualified: Callable[[ast.expr], str | None],
 ) -> ast.Raise | None:
     """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
     (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
     the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
     block that releases the resource (``sock.close()``): it leaves with the resource held."""
     releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
-    if not releasing or any(_catches_everything(handler, False) for handler in node.handlers):
+    if not releasing or any(_catches_everything(handler, False, qualified) for handler in node.handlers):
         return None
     caught = {
         last_name(kind)
         for handler in node.handlers
         for kind in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
     }
-    for item in _raises_holding(node.body[index + 1:], holder, releases):
+    for item in _raises_holding(node.body[index + 1:], holder, releases, qualified):
         raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
         name = last_name(raised)
         if name is not None and name[:1].isupper() and not _caught(name, caught, module):
@@ -1051,7 +1053,7 @@ def _builtin_exception(name: str) -> type | None:
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
-def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...]):
+def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...], qualified: Callable[[ast.expr], str | None]):
     """The ``raise X`` statements of ``block`` and the blocks in it that no earlier statement
     of their own blocks, or of those around them, precedes with a release of ``holder``
     (``holder.close()``); not those a ``try`` that catches everything holds."""
@@ -1060,10 +1062,10 @@ def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...
             yield statement
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks = child_blocks(statement)
-            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False) for item in statement.handlers):
+            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in statement.handlers):
                 blocks = blocks[1:]
             for inner in blocks:
-                yield from _raises_holding(inner, holder, releases)
+                yield from _raises_holding(inner, holder, releases, qualified)
         if _releases_holder(statement, holder, releases):
             return
 
@@ -1533,7 +1535,7 @@ def _collect_uses(
                 for resource in by_name.get(node.value.id, ()):
                     if _earlier_value(resource, node, nested, ancestors):
                         continue
-                    if node.attr in resource.acquire.releases and not (_at_exit(parent) and repeats()):
+                    if node.attr in resource.acquire.releases and not (_at_exit(parent, names.qualified) and repeats()):
                         _release(resource, released)
             if node.attr == "release" and by_receiver:
                 for resource in by_receiver.get(ast.dump(node.value), ()):
@@ -1837,15 +1839,9 @@ def _callee(call: ast.Call) -> str | None:
     return func.attr
 
 
-def _at_exit(node: ast.AST) -> bool:
-    """``atexit.register(...)``."""
-    func = node.func if isinstance(node, ast.Call) else None
-    return (
-        isinstance(func, ast.Attribute)
-        and func.attr == "register"
-        and isinstance(func.value, ast.Name)
-        and func.value.id == "atexit"
-    )
+def _at_exit(node: ast.AST, qualified: Callable[[ast.expr], str | None]) -> bool:
+    """``atexit.register(...)``, by qualified name (``import atexit as ax``: ``ax.register``)."""
+    return isinstance(node, ast.Call) and qualified(node.func) == ATEXIT_REGISTER
 
 
 def _managed_name(expr: ast.expr) -> str | None:
@@ -2005,10 +2001,13 @@ class _PathScan:
         in_coroutine: bool,
         in_fixture: bool,
         quiet_calls: set[int],
+        qualified: Callable[[ast.expr], str | None],
         inputs_only: bool = False,
         context_manager: bool = False,
     ):
         self.resource = resource
+        self.qualified = qualified
+        """The qualified name of what an expression names, in the function's scope."""
         self.context_manager = context_manager
         """A ``@contextmanager`` generator: its ``yield`` raises whatever the ``with`` block raises."""
         self.in_coroutine = in_coroutine
@@ -2272,7 +2271,7 @@ class _PathScan:
             ends.append(self.block(node.orelse, ends[0]) if ends[0] is not None else None)
             self.finally_depth -= 1
             return None if _merge(*ends) is None else CLOSED
-        catching = any(_catches_everything(handler, self.in_coroutine) for handler in node.handlers)
+        catching = any(_catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
         catching_os_errors = any(map(_catches_os_error, node.handlers))
         raised_before = self.raise_points
         self.catching_depth += catching
@@ -2316,12 +2315,13 @@ def _merge(*states: int | None) -> int | None:
     return NOT_YET if NOT_YET in present else CLOSED
 
 
-def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool) -> bool:
+def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualified: Callable[[ast.expr], str | None]) -> bool:
     """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
-    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``."""
-    caught = {"BaseException"} if in_coroutine else {"BaseException", "Exception"}
+    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``. By
+    qualified name: not a class of the module's own that is called ``Exception``."""
+    caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(kind is None or (isinstance(kind, ast.Name) and kind.id in caught) for kind in kinds)
+    return any(kind is None or qualified(kind) in caught for kind in kinds)
 
 
 def _catches_os_error(handler: ast.ExceptHandler) -> bool:

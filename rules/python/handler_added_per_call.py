@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, last_name, made_per_run, same_every_run
 from oomlint.python.project import self_calls_of
 from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
+from oomlint.python.semantic import ATTRIBUTE, AUGMENTED, ITEM_TARGET, Reference, Scope, SemanticModel
 
 HANDLER, HOOK, LISTENER = "handler", "hook", "listener"
 ACTIONS = {
@@ -40,6 +42,7 @@ REMOVALS = {
 # A test that reads the registry: ``if not logger.handlers``, ``if logger.hasHandlers()``.
 REGISTRY_READS = frozenset({"handlers", "hasHandlers", "listeners", "listener_count"})
 MUTATORS = frozenset({"add", "append", "update", "setdefault", "extend"})
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class _Candidate:
     attribute: str | None = None
     """``handler`` of ``addHandler(self.handler)``: what users of the instance may remove;
     ``close`` of ``atexit.register(self.close)``: what the hook releases."""
+    scope: Scope | None = None
+    """The scope it is made in, where the names of its guards are looked up."""
 
 
 class HandlerAddedPerCall(Rule):
@@ -254,7 +259,7 @@ class HandlerAddedPerCall(Rule):
         self, node: ast.expr, function: FunctionNode, kind: str, emitter: str = "", registered: ast.expr | None = None
     ) -> None:
         attribute = registered.attr if isinstance(registered, ast.Attribute) and self.model.is_self(registered.value) else None
-        self.candidates.append(_Candidate(node, function, self.model.method_class, kind, emitter, attribute))
+        self.candidates.append(_Candidate(node, function, self.model.method_class, kind, emitter, attribute, self.model.scope))
 
     def _shared_logger(self, expr: ast.expr) -> bool:
         """A logger that ``logging`` keeps for the rest of the process (the root logger, or
@@ -375,7 +380,7 @@ class HandlerAddedPerCall(Rule):
         for test, value in self.model.guards(candidate.node):
             if _never_true(test) and value:
                 return True  # debugging code switched off
-            state = state or _State(candidate.function)
+            state = state or _State(self.model, candidate.function, candidate.scope)
             if state.guards(test, _receiver(candidate.node)):
                 return True
         return False
@@ -441,36 +446,27 @@ def _names_handlers(expr: ast.expr) -> bool:
 
 class _State:
     """What a function leaves for its next run (once-only flags), and what its locals say
-    about the registry."""
+    about the registry. Names are variables, found through the model (a nested function's
+    ``global`` is not this function's); attributes are found by their name."""
 
-    def __init__(self, function: FunctionNode):
-        declared = set()
-        self.registry_results = set()
-        """Locals that hold what the registry says: assigned from an expression that reads it
-        (``found = bool(logger.handlers)``) or in a loop over it (``for h in logger.handlers:
-        found = True``)."""
+    def __init__(self, model: SemanticModel, function: FunctionNode, scope: Scope):
+        self.model = model
+        self.function = function
+        self.scope = scope
         self.flags: list[tuple[ast.AST, str]] = []
-        """``(where, name)`` of the state each statement leaves for the next run: attributes it
-        assigns, ``global`` or ``nonlocal`` names, containers it fills (``registry[name] =
-        ...``, ``seen.add(name)``), ``setattr(x, "name", ...)``."""
-        for node in ast.walk(function):
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared.update(node.names)
-            elif isinstance(node, (ast.For, ast.AsyncFor)) and _reads_registry(node.iter):
-                self.registry_results.update(_assigned_names(node.body))
-            elif isinstance(node, ast.Assign) and _reads_registry(node.value):
-                self.registry_results.update(_assigned_names([node]))
+        """``(where, name)`` of the attribute state each statement leaves for the next run:
+        attributes it assigns, attributes it fills (``self.registry[name] = ...``,
+        ``self.seen.add(name)``), ``setattr(x, "name", ...)``."""
         for node in ast.walk(function):
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Subscript):
-                        self.flags.append((node, last_name(target.value)))
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute):
+                        self.flags.append((node, target.value.attr))
                     elif isinstance(target, ast.Attribute):
                         self.flags.append((node, target.attr))
-                    elif isinstance(target, ast.Name) and target.id in declared:
-                        self.flags.append((node, target.id))
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
-                self.flags.append((node, last_name(node.func.value)))
+                if isinstance(node.func.value, ast.Attribute):
+                    self.flags.append((node, node.func.value.attr))
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
                 self.flags.extend((node, arg.value) for arg in node.args[1:2] if isinstance(arg, ast.Constant))
 
@@ -491,11 +487,62 @@ class _State:
         for node in ast.walk(test):
             if isinstance(node, ast.Attribute) and node.attr in flags:
                 return True
-            if isinstance(node, ast.Name) and (node.id in flags or node.id in self.registry_results):
+            if isinstance(node, ast.Name) and self._flag_variable(node, after):
                 return True
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in flags:
                 return True  # ``getattr(logger, "_configured", False)``
         return False
+
+    def _flag_variable(self, name: ast.Name, after: tuple[int, int]) -> bool:
+        """The variable ``name`` holds what the registry says (assigned from a read of it, or
+        in a loop over it: ``for h in logger.handlers: found = True``), or the function's
+        own code records the run in it after ``after``: fills it (``registry[name] = ...``,
+        ``seen.add(name)``) or, when it outlives the run (``global``, ``nonlocal``), sets it."""
+        model = self.model
+        binding = model.lookup(name.id, self.scope, at=name)
+        if binding is None:
+            return False
+        bindings = model.bindings_of(name.id, binding.scope)
+        if any(isinstance(item.node, ast.Assign) and self._reads_registry_into(item.node) for item in bindings):
+            return True
+        outlives = name.id in self.declared
+        if outlives and any(self._own_after(item.node, after) for item in bindings):
+            return True
+        return any(
+            self._records(reference, outlives) and self._own_after(reference.node, after)
+            for item in bindings
+            for reference in model.references(item)
+        )
+
+    @staticmethod
+    def _records(reference: Reference, outlives: bool) -> bool:
+        role = reference.role
+        if role == ITEM_TARGET:
+            return type(reference.parent.ctx) is ast.Store
+        if role == ATTRIBUTE:
+            return reference.parent.attr in MUTATORS
+        return role == AUGMENTED and outlives
+
+    @functools.cached_property
+    def declared(self) -> frozenset[str]:
+        """The names the function's own ``global`` and ``nonlocal`` statements declare."""
+        return frozenset(
+            name
+            for node in ast.walk(self.function)
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and self.model.enclosing(node, FUNCTIONS) is self.function
+            for name in node.names
+        )
+
+    def _reads_registry_into(self, assign: ast.Assign) -> bool:
+        """``found = bool(logger.handlers)``, or an assignment in a loop over the registry."""
+        return _reads_registry(assign.value) or any(
+            isinstance(holder, (ast.For, ast.AsyncFor)) and block is holder.body and _reads_registry(holder.iter)
+            for holder, block in self.model.enclosing_blocks(assign)
+        )
+
+    def _own_after(self, node: ast.AST, after: tuple[int, int]) -> bool:
+        """``node`` is code of the function's own (not of a function nested in it), after ``after``."""
+        return (node.lineno, node.col_offset) > after and self.model.enclosing(node, FUNCTIONS) is self.function
 
 
 def _receiver(node: ast.expr) -> str | None:
@@ -507,17 +554,6 @@ def _receiver(node: ast.expr) -> str | None:
 def _reads_registry(expr: ast.expr) -> bool:
     """``logger.handlers``, ``logger.hasHandlers()``, ``emitter.listeners(...)``."""
     return any(isinstance(node, ast.Attribute) and node.attr in REGISTRY_READS for node in ast.walk(expr))
-
-
-def _assigned_names(statements: list[ast.stmt]) -> set[str]:
-    return {
-        target.id
-        for statement in statements
-        for node in ast.walk(statement)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
 
 
 def _is_none(expr: ast.expr) -> bool:

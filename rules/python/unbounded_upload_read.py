@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import is_infinite, is_none
-from oomlint.python.semantic import ANNOTATED
+from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.rules.python._images import CheckedFirst, shorten
 from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, serves_admins
 
@@ -283,12 +283,19 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         request = read.func.value
         if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
             request = request.value
-        shape = ast.dump(request)
-        return any(
-            isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape
-            and (self._runs_after(read, node) or self._runs_after(node, read))
-            for node in ast.walk(function)
-        )
+        if isinstance(request, ast.Name):
+            # The same variable (a callback's own ``request`` parameter is another request).
+            parsed = [
+                reference.parent for reference in self.model.variable_references(request.id, function)
+                if reference.role == ATTRIBUTE and reference.parent.attr in JSON_OF_REQUEST
+            ]
+        else:
+            shape = ast.dump(request)  # ``self.request``: the same spelling
+            parsed = [
+                node for node in ast.walk(function)
+                if isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape
+            ]
+        return any(self._runs_after(read, node) or self._runs_after(node, read) for node in parsed)
 
     def _runs_after(self, first: ast.AST, then: ast.AST) -> bool:
         """``then`` runs whenever ``first`` has: in the same statement, or in a later
