@@ -21,7 +21,7 @@ from oomlint.python.astutil import (
 )
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import made_with_few_values, passes_few_values
-from oomlint.python.semantic import Scope
+from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.rules.python._resources import LOCK_CLASSES
 
 CONTAINER_FACTORIES = {
@@ -386,7 +386,7 @@ class UnboundedModuleCache(Rule):
             isinstance(base, ast.Name) and base.id == owner.name for item in classes.values() for base in item.bases
         ):
             return False
-        found = _set_by_constructor(owner, key.attr, classes)
+        found = _set_by_constructor(self.model, owner, key.attr, classes)
         return found is not None and made_with_few_values(self.context, owner, *found)
 
     def _configured(self, site: ast.AST) -> set[str]:
@@ -696,7 +696,9 @@ class UnboundedModuleCache(Rule):
         return any(word in self.cache_words for word in name_words(name))
 
 
-def _set_by_constructor(owner: ast.ClassDef, attribute: str, classes: dict[str, ast.ClassDef]) -> tuple[str, list[str]] | None:
+def _set_by_constructor(
+    model: SemanticModel, owner: ast.ClassDef, attribute: str, classes: dict[str, ast.ClassDef]
+) -> tuple[str, list[str]] | None:
     """The parameter of the ``__init__`` (``owner``'s, or a base's of the module that the
     ``__init__`` below only hands ``*args, **kwargs`` to) that ``self.<attribute>`` is set
     from, with the names that constructor takes by position; None when anything else
@@ -707,23 +709,13 @@ def _set_by_constructor(owner: ast.ClassDef, attribute: str, classes: dict[str, 
         chain.append(owner)
         bases = [base.id for base in owner.bases if isinstance(base, ast.Name)]
         owner = classes.get(bases[0]) if len(bases) == 1 else None
-    sets = [
-        (cls, method, node)
-        for cls in chain
-        for method in cls.body
-        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.args.args
-        for node in ast.walk(method)
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr == attribute
-        and isinstance(node.value, ast.Name) and node.value.id == method.args.args[0].arg
-    ]
+    sets = [(cls, store) for cls in chain for store in model.attribute_stores(cls, attribute)]
     if len(sets) != 1:
         return None
-    cls, init, target = sets[0]
-    assignment = next(
-        (node for node in init.body if isinstance(node, (ast.Assign, ast.AnnAssign)) and target in _targets(node)), None
-    )
+    cls, store = sets[0]
+    init = store.method
     parameters = [arg.arg for arg in (*init.args.posonlyargs, *init.args.args)][1:]
-    value = assignment.value if assignment is not None else None
+    value = store.value if any(statement is store.statement for statement in init.body) else None
     if init.name != "__init__" or not isinstance(value, ast.Name) or value.id not in (*parameters, *(arg.arg for arg in init.args.kwonlyargs)):
         return None
     for below in chain[:chain.index(cls)]:
@@ -746,10 +738,6 @@ def _lock_per_account(key: ast.expr | None, value: ast.expr) -> bool:
         and last_name(value.func) in LOCK_CLASSES
         and all(part is not None and account_id(part) for part in parts)
     )
-
-
-def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
-    return node.targets if isinstance(node, ast.Assign) else [node.target]
 
 
 def _hands_on_arguments(init: ast.FunctionDef) -> bool:
