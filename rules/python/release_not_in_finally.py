@@ -73,7 +73,8 @@ class ReleaseNotInFinally(ResourceRule):
 
     ## Known limits
     Safe, and not flagged:
-    - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
+    - `with`/`async with` on the resource (also later; not on an sqlite3 connection, whose
+      `with` only ends a transaction: see OOM202), `with contextlib.closing(x)`,
       `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
       `weakref.finalize`, `atexit.register` or `addCleanup`;
     - a `finally` that releases it (or hands it to a call), whose `try` covers
@@ -145,7 +146,9 @@ class ReleaseNotInFinally(ResourceRule):
 
     Not counted as raising: names, constants, attribute reads, arithmetic,
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
-    (`logger.info(...)`: logging reports its own errors), `addCleanup`, and `set()`,
+    (`logger.info(...)`: logging reports its own errors), `addCleanup`, a template fixed
+    in the code filled in (`"{}:{}".format(host, port)`, `self.URL_PATTERN.format(...)`:
+    a string literal or a constant's upper-case name), and `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
     container emptied). Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
