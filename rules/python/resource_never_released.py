@@ -236,7 +236,7 @@ class ResourceNeverReleased(ResourceRule):
       for `pool.checkin(lease)`, `"myapp.db.checkout:*.give_back"` for
       `db.give_back(conn)`. An acquire listed again adds releases
       (`["*.checkout:release", "*.checkout:*.checkin"]` accepts either). E.g.
-      `["paramiko.SSHClient", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
+      `["pysftp.Connection", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
       A malformed entry is a configuration error that names the key. Set the same
       list for OOM201 (`[tool.oomlint.OOM201]`).
 
