@@ -108,8 +108,8 @@ def test_the_index_is_cached_and_a_changed_helper_is_seen(copy):
         encoding="utf-8",
     )
     after = oomlint_json(".", cwd=root)
-    assert [f["line"] for f in first if f["path"] == "src/shop/views.py"] == [11, 16, 23, 60]
-    assert [f["line"] for f in after if f["path"] == "src/shop/views.py"] == [16, 23, 60]
+    assert [f["line"] for f in first if f["path"] == "src/shop/views.py"] == [11, 16, 23, 55, 60]
+    assert [f["line"] for f in after if f["path"] == "src/shop/views.py"] == [16, 23, 55, 60]
 
 
 def test_a_wrapper_that_now_expires_every_key_is_seen_through_the_cache(copy):
@@ -181,7 +181,7 @@ def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy, proje
 def test_no_cache_leaves_no_cache_folder(copy):
     root = copy("helpers")
     findings = oomlint_json("--no-cache", ".", cwd=root)
-    assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 60]
+    assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 55, 60]
     assert not (root / ".oomlint_cache").exists()
 
 
@@ -193,7 +193,7 @@ def test_a_folder_in_no_project_is_indexed_in_the_cli_cache_only(copy, tmp_path)
     (root / "pyproject.toml").unlink()
     cache = tmp_path / "cli-cache"
     findings = oomlint_json("--cache-dir", str(cache), "src/shop", cwd=root)
-    assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 60]
+    assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 55, 60]
     assert sorted(cache.glob("*/summaries/*/*"))
     assert oomlint_json("--cache-dir", str(cache), "src/shop", cwd=root) == findings
     flake8 = run("flake8", "--select", "OOM202", "src/shop/views.py", cwd=root)

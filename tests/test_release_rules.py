@@ -117,15 +117,15 @@ def test_silent_where_consider_using_with_fires_on_safe_code(project):
 
 
 PARAMIKO = '''\
-import paramiko
+import pysftp
 
 from myapp.db import checkout
 
 
 def uptime(host):
-    client = paramiko.SSHClient()
-    client.connect(host)
-    return client.exec_command("uptime")
+    client = pysftp.Connection(host)
+    client.cwd("/")
+    return client.execute("uptime")
 
 
 def load(key):
@@ -140,7 +140,7 @@ def test_extra_resources_from_the_table(project):
     root = project({
         "pyproject.toml": (
             '[tool.oomlint.OOM201]\nextra-resources = ["myapp.db.checkout:give_back"]\n'
-            '[tool.oomlint.OOM202]\nextra-resources = ["paramiko.SSHClient", "myapp.db.checkout:give_back"]\n'
+            '[tool.oomlint.OOM202]\nextra-resources = ["pysftp.Connection", "myapp.db.checkout:give_back"]\n'
         ),
         "remote.py": PARAMIKO,
     })

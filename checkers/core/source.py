@@ -60,7 +60,8 @@ def decode_source(data: bytes) -> str:
             raise SourceDecodeError(f"cannot decode as {encoding}", _declaration_line(data), 1) from None
         message = f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} is invalid"
         raise SourceDecodeError(message, *position) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    # ``utf-8-sig`` has taken the BOM off; a second one is a character Python rejects.
+    return text[1:] if text.startswith("\ufeff") and encoding != "utf-8-sig" else text
 
 
 def _failure_position(data: bytes, error: UnicodeError, encoding: str) -> tuple[int, int] | None:

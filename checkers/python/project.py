@@ -70,6 +70,10 @@ CLOSING_METHODS = frozenset({"close", "__exit__"})
 RELEASING_METHODS = frozenset(
     {"close", "aclose", "wait", "communicate", "kill", "terminate", "shutdown", "cleanup", "release"}
 )
+# Factories whose objects ``with`` does not close: an sqlite3 connection's ``with`` commits or
+# rolls back. The connection is in a reference cycle with its statement cache, so dropping it
+# does not close it either: its descriptor stays open until the cycle collector runs.
+WITH_KEEPS_OPEN = frozenset({"sqlite3.connect"})
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -665,7 +669,8 @@ class Summarizer:
     def _origin(self, expr: ast.expr) -> str | None:
         """The call a fresh returned value comes from: ``return connect()``, ``conn =
         connect(); ...; return conn``. A value stored elsewhere (``self.conn``, a global)
-        is shared, not the caller's; a name bound by ``with`` is closed when returned."""
+        is shared, not the caller's; a name bound by ``with`` is closed when returned, unless
+        that ``with`` leaves it open (``WITH_KEEPS_OPEN``)."""
         for _ in range(_MAX_DEPTH):
             if isinstance(expr, ast.Await):
                 expr = expr.value
@@ -674,7 +679,13 @@ class Summarizer:
             if not isinstance(expr, ast.Name):
                 return None
             binding = self.model.lookup(expr.id, at=expr)
-            if binding is None or binding.kind != "assign" or binding.scope is not self.model.scope:
+            if binding is None or binding.scope is not self.model.scope:
+                return None
+            if binding.kind == "with":
+                opened = binding.value
+                callee = self._callee(opened) if isinstance(opened, ast.Call) else None
+                return callee if callee in WITH_KEEPS_OPEN else None
+            if binding.kind != "assign":
                 return None
             if expr.id in self._released_names(self.model.scope.node):
                 return None  # ``p.communicate(); return out, p``: nothing left for the caller to release

@@ -37,7 +37,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
-from oomlint.python.project import CALLED, Lent, call_origin, lent_to
+from oomlint.python.project import CALLED, WITH_KEEPS_OPEN, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
@@ -67,6 +67,15 @@ FACTORIES: dict[str, tuple[str, ...]] = {
          "sqlalchemy.orm.session.sessionmaker()"),
         CLOSE,
     ),
+    # Network clients that hold a connection from construction (or from ``connect()``) on.
+    **dict.fromkeys(
+        ("pika.BlockingConnection", "pika.adapters.blocking_connection.BlockingConnection", "paramiko.SSHClient",
+         "paramiko.client.SSHClient", "http.client.HTTPConnection", "http.client.HTTPSConnection"),
+        CLOSE,
+    ),
+    **dict.fromkeys(("smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS", "poplib.POP3",
+                     "poplib.POP3_SSL"), ("quit", "close")),
+    **dict.fromkeys(("imaplib.IMAP4", "imaplib.IMAP4_SSL"), ("logout", "shutdown")),
     "tempfile.TemporaryDirectory": ("cleanup",),
     "cassandra.cluster.Cluster": ("shutdown",),
     "socket.socket": ("close", "detach"),
@@ -97,6 +106,9 @@ CLOSED_BY_WITH = frozenset(
         "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
         "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
+        "pika.BlockingConnection", "pika.adapters.blocking_connection.BlockingConnection", "paramiko.SSHClient",
+        "paramiko.client.SSHClient", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS",
+        "imaplib.IMAP4", "imaplib.IMAP4_SSL",
     }
 )
 # Factories that wrap the file they are given: over a path they open (and own) a file;
@@ -129,11 +141,15 @@ TEMPORARY_DIRECTORY = TemporaryPath(
 )
 KEPT_FILE = TemporaryPath(("os.unlink", "os.remove", "pathlib.Path.unlink"), "leave delete=True")
 """The file of ``NamedTemporaryFile(delete=False)``: ``close()`` leaves it on disk."""
-TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY}
 DESCRIPTOR = TemporaryPath(
     ("os.close",), "wrap it at once with os.fdopen()", ("os.fdopen", "builtins.open", "io.open", "socket.socket")
 )
-"""The OS file descriptor of ``fd, path = tempfile.mkstemp()``: no object closes it for you."""
+"""The OS file descriptor of ``os.open(path, flags)`` or ``fd, path = tempfile.mkstemp()``: an
+int, so no object closes it for you, not even the garbage collector."""
+TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTOR}
+# Kinds the garbage collector does not release when the last reference goes: an sqlite3
+# connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
+NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {"tempfile.mkstemp": {0: DESCRIPTOR}}
 KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
@@ -245,7 +261,7 @@ NOT_REAL_ACQUIRES = frozenset({"assertRaises", "assertRaisesRegex", "raises", "p
 # Builtins that do not raise on the values they are normally given.
 NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type", "callable", "hasattr", "bool"})
 # Methods whose result holds on to its receiver: returning it hands the receiver over too.
-KEEPS_RECEIVER = frozenset({"cursor"})
+KEEPS_RECEIVER = frozenset({"cursor", "channel"})
 # Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
 EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
 # Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
@@ -497,7 +513,9 @@ class Resource:
     @property
     def instead(self) -> str:
         """What manages this kind of resource for you."""
-        return self.acquire.path.instead if self.acquire.path is not None else "use with"
+        if self.acquire.path is not None:
+            return self.acquire.path.instead
+        return "use with contextlib.closing()" if self.acquire.factory in WITH_KEEPS_OPEN else "use with"
 
     def release_hint(self) -> str:
         if self.acquire.path is not None:
@@ -874,6 +892,8 @@ def _analyse(
             if not resource.escapes and not held_elsewhere and not _latch(resource):
                 fix_end = _use_span(function, resource, blocks[id(resource.statement)])
                 advice = f"call {resource.release_hint()} in finally or {resource.instead}"
+                if isinstance(resource.statement, (ast.With, ast.AsyncWith)) and resource.acquire.path is None:
+                    advice = f"its with only ends a transaction; {advice}"
                 reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
@@ -1218,11 +1238,26 @@ def _used_once(
         if id(acquire.call) not in bound and acquire.elements is None and acquire.path is None
         and acquire.receiver is None and _consumed_at_once(acquire, module, names)
     ]
-    if not chains:
+    # What the garbage collector does not release at once is left wherever the function may
+    # run more than once (one-shot code is left out after): a descriptor dropped unbound,
+    # an sqlite3 connection (a reference cycle), a child with pipes (a zombie until waited for).
+    dropped = [
+        acquire for acquire in acquires
+        if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.parent(acquire.call), ast.Expr)
+    ]
+    uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
+    if not chains and not dropped:
         return []
     frequency = runs_of(module.context).of(function)
     if frequency.kind != MANY:
-        return []
+        return [
+            Report("OOM202", acquire.call, {
+                "resource": short_code(acquire.call),
+                "acquire": "an expression that drops it" if acquire in dropped else "an expression that uses it once",
+                "advice": f"the garbage collector does not release it; call {_dropped_release(acquire)}",
+            })
+            for acquire in (*uncollected, *dropped)
+        ]
     return [
         Report("OOM202", acquire.call, {
             "resource": short_code(acquire.call),
@@ -1230,7 +1265,23 @@ def _used_once(
             "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
         })
         for acquire in chains
+    ] + [
+        Report("OOM202", acquire.call, {
+            "resource": short_code(acquire.call),
+            "acquire": "an expression that drops it",
+            "advice": f"the garbage collector does not release it; call {_dropped_release(acquire)}",
+        })
+        for acquire in dropped
     ]
+
+
+def _dropped_release(acquire: Acquire) -> str:
+    """The advice for what is never bound: bind it and release it, or manage it."""
+    if acquire.path is not None:
+        return f"{acquire.path.removals[0]}() on it"
+    if acquire.factory in WITH_KEEPS_OPEN:
+        return "close() on it in finally or use with contextlib.closing()"
+    return f"{acquire.releases[0]}() on it or use with"
 
 
 def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names) -> bool:
@@ -1243,6 +1294,8 @@ def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names)
         call, parent = parent, names.parent(parent)
     if isinstance(parent, ast.Attribute):
         method = names.parent(parent)
+        if isinstance(method, ast.Attribute) and acquire.factory in PIPES:  # ``Popen(...).stdout.read()``
+            parent, method = method, names.parent(method)
         return isinstance(method, ast.Call) and method.func is parent and not _releases(acquire, frozenset({parent.attr}))
     holder = names.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(holder, ast.Call) or holder.func is call:
@@ -1402,12 +1455,16 @@ def _resources_at(statement: ast.stmt, by_call) -> list[Resource]:
     """What the statement acquires; for ``NamedTemporaryFile(delete=False)`` also the file it
     leaves on disk, acquired in ``with ... as f`` too (``with`` closes the file, not removes it)."""
     if isinstance(statement, (ast.With, ast.AsyncWith)):
-        return [
-            _kept_file(acquire, statement, item.optional_vars.id)
-            for item in statement.items
-            if (acquire := by_call.get(id(item.context_expr))) is not None and acquire.kept_file
-            and isinstance(item.optional_vars, ast.Name)
-        ]
+        located = []
+        for item in statement.items:
+            acquire = by_call.get(id(_unwrap(item.context_expr)))
+            if acquire is None or not isinstance(item.optional_vars, ast.Name):
+                continue
+            if acquire.kept_file:
+                located.append(_kept_file(acquire, statement, item.optional_vars.id))
+            elif acquire.factory in WITH_KEEPS_OPEN:  # ``with sqlite3.connect(p) as conn``: still open after
+                located.append(Resource(acquire, statement, item.optional_vars.id, None))
+        return located
     located = _held_at(statement, by_call)
     return located + [_kept_file(item.acquire, statement, item.name) for item in located if item.acquire.kept_file]
 
@@ -1551,10 +1608,15 @@ def _collect_uses(
             # ``return conn.cursor()``: the cursor keeps its connection (``cursor.connection``).
             for resource in by_name.get(node.func.value.id, ()):
                 _use(resource, node.func.value, parent, statement, nested, is_context_manager)
+        elif kind is ast.Call and _stored_on_object(parent, node) and _keeps_receiver(node.func):
+            # ``self._channel = connection.channel()``: the channel keeps its connection open.
+            for resource in by_name.get(node.func.value.id, ()):
+                resource.escapes = resource.escapes_otherwise = True
+                resource.handoffs.add(id(statement))
         elif kind is ast.With or kind is ast.AsyncWith:
             for item in node.items:
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
-                    if not resource.lock_like:
+                    if not resource.lock_like and resource.acquire.factory not in WITH_KEEPS_OPEN:
                         _release(resource, node)
         inner = nested or kind in _NESTED
         for child in reversed(list(ast.iter_child_nodes(node))):
@@ -1569,7 +1631,11 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
     statement = resource.statement
     if nested or resource.lock_like:
         return False
-    return _before(node, statement, [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)])
+    loops = [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):  # ``with connect() as c:`` is done once ``c`` is bound
+        last = statement.items[-1]
+        return _before(node, last.optional_vars or last.context_expr, loops)
+    return _before(node, statement, loops)
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -1787,8 +1853,17 @@ def _use(
             resource.escapes_otherwise = True
 
 
+def _stored_on_object(parent: ast.AST, value: ast.expr) -> bool:
+    """``self.x = value`` (or ``obj.x[k] = value``): kept beyond the function."""
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not value:
+        return False
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    return any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets)
+
+
 def _keeps_receiver(func: ast.expr) -> bool:
-    """``conn.cursor``: what it makes holds on to ``conn`` (DB-API's ``cursor.connection``)."""
+    """``conn.cursor``, ``connection.channel``: what it makes holds on to ``conn`` (DB-API's
+    ``cursor.connection``, a pika channel's connection)."""
     return type(func) is ast.Attribute and func.attr in KEEPS_RECEIVER and type(func.value) is ast.Name
 
 
@@ -2392,14 +2467,19 @@ def _makes_empty(call: ast.Call) -> bool:
 
 def _does_not_raise(func: ast.expr) -> bool:
     """``isinstance(...)``, ``len(...)``...; ``self.addCleanup(...)`` (it only records the
-    callback); ``"text {}".format(...)``, a template written in the source, like an f-string.
+    callback); a template fixed in the code filled in (``"{}:{}".format(host, port)``,
+    ``self.URL_PATTERN.format(...)``: a literal or a constant's name), like an f-string.
     Log calls and clock reads are among the ``quiet_calls`` the walk records."""
     if isinstance(func, ast.Name):
         return func.id in NON_RAISING_BUILTINS
     if not isinstance(func, ast.Attribute):
         return False
-    if func.attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
-        return True
+    if func.attr == "format":
+        template = func.value
+        if isinstance(template, ast.Constant):
+            return isinstance(template.value, str)
+        name = last_name(template)
+        return name is not None and name.isupper()
     return func.attr in CLEANUP_RECORDERS
 
 

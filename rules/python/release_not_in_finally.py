@@ -73,7 +73,8 @@ class ReleaseNotInFinally(ResourceRule):
 
     ## Known limits
     Safe, and not flagged:
-    - `with`/`async with` on the resource (also later), `with contextlib.closing(x)`,
+    - `with`/`async with` on the resource (also later; not on an sqlite3 connection, whose
+      `with` only ends a transaction: see OOM202), `with contextlib.closing(x)`,
       `ExitStack.enter_context(x)`, a release registered with `callback(x.close)`,
       `weakref.finalize`, `atexit.register` or `addCleanup`;
     - a `finally` that releases it (or hands it to a call), whose `try` covers
@@ -154,7 +155,9 @@ class ReleaseNotInFinally(ResourceRule):
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
     container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
-    written in the source filled by `.format(...)` (like an f-string). The message names
+    fixed in the code filled by `.format(...)` (`"{}:{}".format(host, port)`,
+    `self.URL_PATTERN.format(...)`: a string literal or a constant's upper-case name, like
+    an f-string). The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call

@@ -33,7 +33,17 @@ class ResourceNeverReleased(ResourceRule):
       `aiohttp.ClientSession` (`await session.close()`), `selectors.DefaultSelector`
       (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
       where `Session = sessionmaker(...)`: they hold a pooled connection while a
-      transaction is open); a Cassandra `Cluster` -> `shutdown()`;
+      transaction is open); a Cassandra `Cluster` -> `shutdown()`; network clients:
+      `pika.BlockingConnection`, `paramiko.SSHClient`, `http.client.HTTPConnection` and
+      `HTTPSConnection` -> `close()`, `smtplib.SMTP`, `ftplib.FTP`, `poplib.POP3` (and their
+      `_SSL`/`_TLS` variants) -> `quit()` or `close()`, `imaplib.IMAP4` (and `IMAP4_SSL`)
+      -> `logout()`;
+    - an sqlite3 connection is also flagged in `with sqlite3.connect(p) as conn:` (or
+      `with helper() as conn:` where the helper returns one) when nothing closes it: its
+      `with` commits or rolls back and leaves it open, and a helper returning `conn` from
+      inside such a `with` returns it open. The connection is in a reference cycle with its
+      statement cache, so dropping it does not close it either: only the cycle collector
+      does. `with contextlib.closing(sqlite3.connect(p)) as conn:` closes it;
     - the response of a request made on an `aiohttp.ClientSession` (`resp = await
       session.get(url)`, also `self.session` made by one, and `yield from` in a
       generator-based coroutine) -> `release()` or `close()`, or its body read whole
@@ -49,8 +59,10 @@ class ResourceNeverReleased(ResourceRule):
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
       `Popen` reaps it once it ends: not flagged;
-    - the descriptor of `fd, path = tempfile.mkstemp()` -> `os.close(fd)`, or handed to
-      `os.fdopen(fd)` (or `open(fd)`), whose file object closes it;
+    - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`
+      -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`), whose file object
+      closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
+      the descriptor for good: no object holds it;
     - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
       `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
       of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
@@ -110,7 +122,12 @@ class ResourceNeverReleased(ResourceRule):
     closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
     a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
     it is left alone, and so is a chain whose method releases it
-    (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`).
+    (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`). What the
+    garbage collector does not release when the last reference goes is flagged there too
+    (code known to run once aside): an sqlite3 connection
+    (`sqlite3.connect(p).execute(q).fetchall()`), a `Popen` with a pipe
+    (`Popen(cmd, stdout=PIPE).stdout.read()`: the child stays a zombie until the next
+    `Popen` reaps it), a dropped `os.open(...)`.
 
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
@@ -129,7 +146,8 @@ class ResourceNeverReleased(ResourceRule):
     `nonlocal`, passed to a call (the callee may own it now) but those that read or
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
     `shutil.copyfileobj`...) and the project's functions that keep nothing of it (see
-    above), or used by a nested function or lambda. Managed: `with`/`async with` (also on the object later),
+    above), or used by a nested function or lambda; a cursor or channel made from it
+    (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
     `weakref.finalize`, `atexit.register` or `addCleanup`.
 
@@ -175,7 +193,8 @@ class ResourceNeverReleased(ResourceRule):
       functions by design, a semaphore counting between producer and consumer, a
       lock used as a signal between threads;
     - chains consumed at once (`open(p).read()`, `json.load(open(p))`), which
-      CPython's reference counting closes, and results never bound to a name;
+      CPython's reference counting closes, and results never bound to a name, outside
+      code that runs many times (see above);
     - acquires inside `with self.assertRaises(...)`/`pytest.raises(...)` (expected to
       fail), `with mock.patch(...)` or in a function decorated with `@mock.patch(...)`
       (the factory may be a mock);
@@ -218,7 +237,7 @@ class ResourceNeverReleased(ResourceRule):
       for `pool.checkin(lease)`, `"myapp.db.checkout:*.give_back"` for
       `db.give_back(conn)`. An acquire listed again adds releases
       (`["*.checkout:release", "*.checkout:*.checkin"]` accepts either). E.g.
-      `["paramiko.SSHClient", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
+      `["pysftp.Connection", "myapp.db.checkout:give_back", "*.checkout:*.checkin"]`.
       A malformed entry is a configuration error that names the key. Set the same
       list for OOM201 (`[tool.oomlint.OOM201]`).
 

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import ATEXIT_REGISTER
-from oomlint.python.project import class_methods_of
+from oomlint.python.project import WITH_KEEPS_OPEN, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import (
@@ -34,6 +34,7 @@ class _Owned:
     method: ast.FunctionDef | ast.AsyncFunctionDef
     acquire: str
     releases: tuple[str, ...]
+    factory: str | None = None
 
 
 class ResourceOwnerNeverReleased(Rule):
@@ -41,7 +42,7 @@ class ResourceOwnerNeverReleased(Rule):
     ## What it does
     Flags `self.<name> = <resource>` in a method, when the class never releases it:
     no method calls `self.<name>.close()` (or the resource's other release), uses it in
-    `with`, or hands it to a call (`weakref.finalize(self, self.<name>.close)`,
+    `with` (but an sqlite3 connection, whose `with` only ends a transaction), or hands it to a call (`weakref.finalize(self, self.<name>.close)`,
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
     method of its own or from a project base class. Reported at the assignment.
@@ -143,6 +144,9 @@ class ResourceOwnerNeverReleased(Rule):
         self.handled: dict[ast.ClassDef, set[str]] = {}
         """Attributes of ``self`` that a method of the class releases, manages with ``with``,
         hands to a call or gives out: anything but reading them through a method."""
+        self.managed: dict[ast.ClassDef, set[str]] = {}
+        """Attributes of ``self`` a method manages with ``with self.<name>:``: a release,
+        but for an sqlite3 connection, whose ``with`` only ends a transaction."""
         self.released_outside: set[str] = set()
         """Attributes released from outside their object (``store.con.close()``)."""
         self.closed_at_exit: dict[ast.ClassDef, set[str]] = {}
@@ -153,7 +157,10 @@ class ResourceOwnerNeverReleased(Rule):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         owner = self._owner(node.value)
         if owner is not None and _hands_over(node, self.model.parent):
-            released = self.closed_at_exit if self._exit_hook(node) else self.handled
+            if isinstance(self.model.parent(node), ast.withitem):
+                released = self.managed  # ``with self.con:``
+            else:
+                released = self.closed_at_exit if self._exit_hook(node) else self.handled
             released.setdefault(owner, set()).add(node.attr)
 
     def _exit_hook(self, node: ast.Attribute) -> bool:
@@ -201,7 +208,7 @@ class ResourceOwnerNeverReleased(Rule):
         acquire = self.analysis.factory_acquire(value)
         if acquire is not None:
             self.owned.setdefault(owner, []).append(
-                _Owned(target.attr, statement, method, short_code(value.func) + "()", acquire.releases)
+                _Owned(target.attr, statement, method, short_code(value.func) + "()", acquire.releases, acquire.factory)
             )
 
     def finish(self) -> None:
@@ -212,8 +219,11 @@ class ResourceOwnerNeverReleased(Rule):
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS:
                 continue
             handled = self.handled.get(owner, set())
+            managed = self.managed.get(owner, set())
             for item in stored:
                 if item.attribute in handled or item.attribute in self.released_outside:
+                    continue
+                if item.attribute in managed and item.factory not in WITH_KEEPS_OPEN:
                     continue
                 frequency = runs.of(item.method).kind
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
