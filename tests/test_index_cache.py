@@ -6,10 +6,12 @@ part of their keys is changed and the answer is worked out again."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from oomlint.python import project as project_module
 from oomlint.python.project import ProjectIndex, forget_projects, project_index
 
 FOLLOWS = frozenset({"sqlite3.connect"})
@@ -136,3 +138,41 @@ def test_nothing_is_kept_without_a_cache(root, searched):
     assert callers(index) == [("app.cli", "main")]
     assert not (root / ".oomlint_cache").exists()
     assert index.sealed_names("test", lambda: ["a"]) == {"a"}
+
+
+JOB = "def main(items):\n    for item in items:\n        work(item)\n\n\ndef work(item):\n    pass\n"
+
+
+def test_how_often_a_module_runs_its_functions_is_kept_by_text_path_and_root(root, monkeypatch):
+    made: list[str] = []
+    original = project_module._local_runs
+
+    def counted(text, path, project_root):
+        made.append(os.path.basename(path))
+        return original(text, path, project_root)
+
+    monkeypatch.setattr(project_module, "_local_runs", counted)
+    package = root / "app"
+    (package / "job.py").write_text(JOB, encoding="utf-8")
+
+    def work(module: str = "app.job", where: Path = root) -> tuple[str, str] | None:
+        forget_projects()
+        index = project_index(str(where / "app" / "logs.py"), FOLLOWS, where / ".oomlint_cache")
+        index.value(f"{module}.main")  # summarized on demand
+        return index.local_frequency(module, "work")
+
+    assert work() == ("many", "is called in a loop in 'main'")
+    assert work() == ("many", "is called in a loop in 'main'")
+    assert made == ["job.py"]  # the next process reads it
+    (package / "job.py").write_text(JOB.replace("for item in items:\n        work(item)", "work(items)"), encoding="utf-8")
+    assert work() == ("once", "")  # its text
+    assert made == ["job.py"] * 2
+    (package / "copy.py").write_text(JOB, encoding="utf-8")
+    assert work("app.copy") == ("many", "is called in a loop in 'main'")  # its path
+    assert made == ["job.py", "job.py", "copy.py"]
+    (package / "job.py").write_text(JOB, encoding="utf-8")
+    assert work() == ("many", "is called in a loop in 'main'")
+    assert made == ["job.py", "job.py", "copy.py"]  # the text seen before
+    moved = shutil.copytree(root, root.parent / "moved", ignore=shutil.ignore_patterns(".oomlint_cache"))
+    assert work(where=moved) == ("many", "is called in a loop in 'main'")  # the project's place: root and path
+    assert made == ["job.py", "job.py", "copy.py", "job.py"]

@@ -1371,8 +1371,28 @@ class ProjectIndex:
         its module shows it, None when the module does not decide. Worked out when first
         asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
-            self._local_runs[module] = _local_runs(self._paths.get(module), self.root)
+            self._local_runs[module] = self._runs_of(self._paths.get(module))
         return self._local_runs[module].get(key)
+
+    def _runs_of(self, path: str | None) -> dict[str, tuple[str, str]]:
+        """:func:`_local_runs` of a module's file, kept in the cache under its text, path and
+        the project's root (what it is worked out from), so that the next process asking
+        about the callers of a function does not parse and walk their modules again."""
+        text = _source(path) if path is not None else None
+        if text is None:
+            return {}
+        key = content_key(text, os.path.abspath(path), str(self.root), implementation_key()) if self.cache.enabled else None
+        if key is not None:
+            cached = self.cache.get("runs", key)
+            if cached is not None:
+                try:
+                    return {function: (str(kind), str(why)) for function, (kind, why) in json.loads(cached).items()}
+                except (ValueError, TypeError, AttributeError):
+                    pass  # a damaged entry: worked out again
+        found = _local_runs(text, path, self.root)
+        if key is not None:
+            self.cache.put("runs", key, json.dumps(found).encode())
+        return found
 
     def _canonical(self, qualified: str, depth: int = 0) -> str:
         """``qualified`` through the re-exports of the summarized modules it passes
@@ -1565,14 +1585,11 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 
 
 @one_file()
-def _local_runs(path: str | None, root: Path) -> dict[str, tuple[str, str]]:
+def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
-    text = _source(path) if path is not None else None
     try:
-        tree = parse(text, filename=path) if text is not None else None
+        tree = parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    if tree is None:
         return {}
     model = SemanticModel(tree)
     Walker(model, []).run(tree)
