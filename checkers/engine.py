@@ -56,7 +56,7 @@ def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]], cache: Cach
     own = use_cache and cache is not None and cache.enabled
     if use_cache:
         folder = cache.directory if own else cache_folder(os.path.dirname(os.path.abspath(path)), find_config(path))
-    return project_index(path, follows, folder, cache_alone=own)
+    return project_index(path, follows, folder)
 
 
 def check_file(

@@ -185,10 +185,11 @@ def test_no_cache_leaves_no_cache_folder(copy):
     assert not (root / ".oomlint_cache").exists()
 
 
-def test_a_folder_in_no_project_is_indexed_in_the_cli_cache_only(copy, tmp_path):
-    """Without a project marker the files beside each other make the index: the CLI keeps
-    their summaries in its own cache folder (a warm run reads them), and flake8, which has
-    none, leaves no cache folder behind in the folder it checks."""
+def test_a_folder_in_no_project_is_indexed_where_the_cli_keeps_its_cache(copy, tmp_path):
+    """Without a project marker the files beside each other make the index, and the folder
+    is its project's root: the CLI keeps their summaries in its cache folder (a warm run
+    reads them), and so do flake8 and pylint, in the folder's ``.oomlint_cache`` as the CLI
+    without ``--cache-dir`` does, so that each of their runs does not summarize the folder again."""
     root = copy("helpers")
     (root / "pyproject.toml").unlink()
     cache = tmp_path / "cli-cache"
@@ -196,9 +197,13 @@ def test_a_folder_in_no_project_is_indexed_in_the_cli_cache_only(copy, tmp_path)
     assert [f["line"] for f in findings if f["path"] == "src/shop/views.py"] == [11, 16, 23, 55, 60]
     assert sorted(cache.glob("*/summaries/*/*"))
     assert oomlint_json("--cache-dir", str(cache), "src/shop", cwd=root) == findings
-    flake8 = run("flake8", "--select", "OOM202", "src/shop/views.py", cwd=root)
-    assert flake8.stdout.splitlines()[0].startswith("src/shop/views.py:11:12: OOM202 'conn' from open_connection()")
     assert not list(root.rglob(".oomlint_cache"))
+    for _ in range(2):  # the second run reads the index the first one kept
+        flake8 = run("flake8", "--select", "OOM202", "src/shop/views.py", cwd=root)
+        assert flake8.stdout.splitlines()[0].startswith("src/shop/views.py:11:12: OOM202 'conn' from open_connection()")
+        assert [path.relative_to(root).as_posix() for path in root.rglob(".oomlint_cache")] == ["src/shop/.oomlint_cache"]
+        assert sorted((root / "src" / "shop" / ".oomlint_cache").glob("*/summaries/*/*"))
+    assert oomlint_json("src/shop", cwd=root) == findings  # the CLI's own default folder is the same
 
 
 # Makes the index of a project in a fresh process, then prints how many objects the

@@ -40,6 +40,10 @@ class Flake8Plugin:
         stderr and exit 2, where a failure while checking would be a traceback in a worker
         and exit 1, which in flake8 means findings. flake8 calls this in its workers too,
         when they do not fork: the main process has already checked by then.
+
+        The project indexes the files need are made here too, once, before flake8 forks
+        its workers (``-j``, all cores by default), which inherit them: else each worker
+        would make each index again on its first file.
         """
         if multiprocessing.parent_process() is not None:
             return
@@ -50,12 +54,20 @@ class Flake8Plugin:
             filename_patterns=options.filename,
             exclude=(*options.exclude, *options.extend_exclude),
         )
+        folders: dict[str, list[str]] = {}
+        for path in files:
+            folders.setdefault(os.path.dirname(options.stdin_display_name if path == "-" else path), []).append(path)
         try:
-            for directory in {os.path.dirname(options.stdin_display_name if path == "-" else path) for path in files}:
+            for directory in folders:
                 find_config(directory or os.curdir)
         except ConfigError as error:
             print(f"oomlint: error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+        for paths in folders.values():
+            # A folder's files share their project: the first that needs its index makes it.
+            for path in paths:
+                if path != "-" and project_for(path, find_config(path).rules_for(path)) is not None:
+                    break
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         config = find_config(self.filename)

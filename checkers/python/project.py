@@ -962,6 +962,8 @@ class ProjectIndex:
         self._searched: set[str] = set()
         self._words: dict[str, list[str]] | None = None
         """Last names whose callers were looked for in the files not summarized yet."""
+        self._passed_over: dict[str, str] = {}
+        """:attr:`files` when the index was sealed."""
         self._keys: dict[str, str] = {}
         """:meth:`_key_of` each summary, by module."""
         for path, summary in summaries:
@@ -1003,13 +1005,19 @@ class ProjectIndex:
 
     def sealed_names(self, name: str, compute: Callable[[], Iterable[str]]) -> frozenset[str]:
         """``compute()``, a set of names worked out from the summaries (which helpers lead
-        to a resource, which decode an image). While the index holds just what it was
-        sealed with, the set is kept in the cache under the index's digest, so that the
-        next process (a flake8 or pylint run, a pre-commit hook) reads it instead of
-        following every summary again."""
-        if not self.cache.enabled or self.modules.keys() != self._eager:
+        to a resource, which decode an image), kept in the cache under what it is worked
+        out from, so that the next process (a flake8 or pylint run, a pre-commit hook)
+        reads it instead of following every summary again: the index's digest, the
+        summaries made on demand since it was sealed (a question about callers, asked
+        first, adds some), and the state of the project's files (a question may follow a
+        name into a module the index passed over, and have it summarized then)."""
+        if not self.cache.enabled or not self.digest:
             return frozenset(compute())
-        key = content_key(self.digest, name, implementation_key())
+        since = sorted(self.modules.keys() - self._eager)
+        key = content_key(
+            self.digest, self.files_state, name, implementation_key(),
+            *(f"{module}:{self._key_of(self.modules[module])}" for module in since),
+        )
         cached = self.cache.get("derived", key)
         if cached is not None:
             try:
@@ -1244,7 +1252,7 @@ class ProjectIndex:
         last = qualified.rpartition(".")[2]
         if last not in self._searched and self.files:
             self._searched.add(last)
-            for module in self._mentions().get(last, ()):
+            for module in self._mentioning(last):
                 if module in self.files:
                     self._load(self.files.pop(module))
         for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
@@ -1257,12 +1265,31 @@ class ProjectIndex:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
 
+    def _mentioning(self, word: str) -> list[str]:
+        """The modules the index passed over whose text holds ``word``. Kept in the cache
+        under :attr:`files_state` (the paths, sizes and modification times of every file
+        of the project, the trust the index's manifest places in them), so that the next
+        process (each flake8 or pylint run) asking for the same word reads none of them."""
+        key = content_key(self.files_state, word) if self.cache.enabled and self.files_state else None
+        if key is not None:
+            cached = self.cache.get("mentions", key)
+            if cached is not None:
+                try:
+                    return [str(module) for module in json.loads(cached)]
+                except (ValueError, TypeError):
+                    pass  # a damaged entry: searched again
+        found = self._mentions().get(word, [])
+        if key is not None:
+            self.cache.put("mentions", key, json.dumps(found).encode())
+        return found
+
     def _mentions(self) -> dict[str, list[str]]:
         """The modules the index passed over, by each word their text holds: read once,
-        when a caller is first looked for, not once per name asked."""
+        when a caller is first looked for, not once per name asked. Those summarized on
+        demand since are read too, so that the answer does not depend on what was asked first."""
         if self._words is None:
             self._words = {}
-            for module, path in self.files.items():
+            for module, path in self._passed_over.items():
                 text = _source(path)
                 for word in set(_WORD.findall(text)) if text is not None else ():
                     self._words.setdefault(sys.intern(word), []).append(module)
@@ -1355,8 +1382,28 @@ class ProjectIndex:
         its module shows it, None when the module does not decide. Worked out when first
         asked (only questions about callers need it: OOM205's, the release rules'), from the module's file."""
         if module not in self._local_runs:
-            self._local_runs[module] = _local_runs(self._paths.get(module), self.root)
+            self._local_runs[module] = self._runs_of(self._paths.get(module))
         return self._local_runs[module].get(key)
+
+    def _runs_of(self, path: str | None) -> dict[str, tuple[str, str]]:
+        """:func:`_local_runs` of a module's file, kept in the cache under its text, path and
+        the project's root (what it is worked out from), so that the next process asking
+        about the callers of a function does not parse and walk their modules again."""
+        text = _source(path) if path is not None else None
+        if text is None:
+            return {}
+        key = content_key(text, os.path.abspath(path), str(self.root), implementation_key()) if self.cache.enabled else None
+        if key is not None:
+            cached = self.cache.get("runs", key)
+            if cached is not None:
+                try:
+                    return {function: (str(kind), str(why)) for function, (kind, why) in json.loads(cached).items()}
+                except (ValueError, TypeError, AttributeError):
+                    pass  # a damaged entry: worked out again
+        found = _local_runs(text, path, self.root)
+        if key is not None:
+            self.cache.put("runs", key, json.dumps(found).encode())
+        return found
 
     def _canonical(self, qualified: str, depth: int = 0) -> str:
         """``qualified`` through the re-exports of the summarized modules it passes
@@ -1392,6 +1439,7 @@ class ProjectIndex:
         file's summary says beyond its call graph (:func:`_followed`), by path, as the last
         run worked them out; returned for the next one."""
         self._eager = frozenset(self.modules)
+        self._passed_over = dict(self.files)
         followed = followed or {}
         for path, summary in self.by_path.items():
             if path not in followed:
@@ -1548,14 +1596,11 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 
 
 @one_file()
-def _local_runs(path: str | None, root: Path) -> dict[str, tuple[str, str]]:
+def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
-    text = _source(path) if path is not None else None
     try:
-        tree = parse(text, filename=path) if text is not None else None
+        tree = parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    if tree is None:
         return {}
     model = SemanticModel(tree)
     Walker(model, []).run(tree)
@@ -1827,25 +1872,28 @@ def settle_indexes() -> None:
     _settled = True
 
 
-def project_index(path: str, follows: frozenset[str], cache_dir: Path | None, cache_alone: bool = False) -> ProjectIndex:
+def project_index(path: str, follows: frozenset[str], cache_dir: Path | None) -> ProjectIndex:
     """The index of the project ``path`` belongs to, made once per process (flake8 and
     pylint check file by file; each file's check asks again), its summaries cached in
     ``cache_dir`` (None: not cached). A file in no project (no marker above it) is
     indexed with the Python files beside it only, never a walk of the home folder or the
-    whole disk; cached only with ``cache_alone`` (a run that keeps a cache folder of its
-    own, as the CLI does), so that a plugin leaves no cache folder in every folder it
-    checks."""
+    whole disk; every host caches that index where the CLI does (the folder is its own
+    project's root: :func:`oomlint.engine.cache_folder`), so that each flake8 or pylint
+    process does not summarize the folder again."""
     root = project_root(path)
     alone = root is None
     if alone:
         root = Path(os.path.dirname(os.path.abspath(path)))
     key = (root, alone, follows, cache_dir)
     if key not in _INDEXES:
-        cache = Cache(None if alone and not cache_alone else cache_dir)
+        cache = Cache(cache_dir)
         files = _beside(root) if alone else None
         _INDEXES[key] = build_index(root, follows, cache, files)
         if _settled:
-            gc.collect()  # what is garbage now is freed first, not kept to the end
+            # What is garbage now is freed first, not kept to the end: the cycles a summary
+            # leaves are young (``one_file`` pauses the collector while a file is summarized),
+            # so a young collection frees them without traversing the whole heap again.
+            gc.collect(1)
             gc.freeze()
     return _INDEXES[key]
 
