@@ -14,6 +14,8 @@ from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
+# Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
+BODY_ATTRIBUTES = {("data", FLASK)}
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
@@ -64,8 +66,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     Flags an uploaded file or a request body read whole into memory with no size bound:
 
     - Flask/Werkzeug: `request.files[...].read()` (also through `.get(...)`, a name, a
-      loop over `getlist(...)`/`values()`, or `.stream.read()`), `request.stream.read()`
-      and `request.get_data()`, where `request` is `flask.request` or a parameter
+      loop over `getlist(...)`/`values()`, or `.stream.read()`), `request.stream.read()`,
+      `request.get_data()` and `request.data` (the same whole body), where `request` is `flask.request` or a parameter
       annotated `flask.Request`/`werkzeug.Request`; `.read()` of a parameter annotated
       `FileStorage`;
     - Django: `request.FILES[...].read()` (any `.FILES` in a module that imports Django
@@ -196,8 +198,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.unbounded: dict[ast.Call, tuple[str, str, ast.AST | None]] = {}
-        """Reads with no size: ``(framework, what, function)``."""
+        self.unbounded: dict[ast.Call | ast.Attribute, tuple[str, str, ast.AST | None]] = {}
+        """Reads with no size (calls, or ``request.data``): ``(framework, what, function)``."""
         self.parsed_as_json: set[ast.AST] = set()
         """What the module's JSON parsers are given (see ``_read_of``)."""
         self.whole_parameters: list[ast.arg] = []
@@ -230,6 +232,17 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
         ):
             self.parsed_as_json.add(self._read_of(node.args[0]))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Flask's ``request.data``: the body read whole on first access, like ``get_data()``."""
+        if (
+            self.relevant
+            and isinstance(node.ctx, ast.Load)
+            and (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES
+            and not self.checked_here
+            and not admins_only(self.model)
+        ):
+            self.unbounded[node] = (FLASK, BODY, self.model.function)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
@@ -272,7 +285,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 break
         return expr
 
-    def _json_body(self, read: ast.Call, function: ast.AST | None) -> bool:
+    def _json_body(self, read: ast.Call | ast.Attribute, function: ast.AST | None) -> bool:
         """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
         same request is (``await request.json()``, ``request.get_json()``) on the same
         path. The framework holds any JSON body whole, so the bound belongs to the app."""
@@ -280,7 +293,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             return True
         if function is None:
             return False
-        request = read.func.value
+        request = read.func.value if isinstance(read, ast.Call) else read.value
         if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
             request = request.value
         shape = ast.dump(request)
