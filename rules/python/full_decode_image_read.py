@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, last_name
+from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
 from oomlint.rules.python._web import Origin, WebInputs, admins_only
@@ -80,7 +80,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
     - a parameter of the function, when a call of the function in the same module
       passes such data for it (through up to three calls), and that caller did not
-      check an image's size before the call.
+      check an image's size before the call. A thread pool or an executor given the
+      function and the data calls it so: `run_in_threadpool(resize, data)`,
+      `asyncio.to_thread(resize, data)`, `anyio.to_thread.run_sync(resize, data)`,
+      `loop.run_in_executor(None, resize, data)`, `executor.submit(resize, data)`,
+      also with `functools.partial(resize, data)`; a helper of another module too.
 
     A function of another module of the project that is given such data and decodes it
     whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
@@ -338,9 +342,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         return None
 
     def _note_call(self, call: ast.Call) -> None:
-        """A call of a function or method of this module: where its arguments come from.
-        A validator of another module given the image (``validate_image(upload)``) is taken
-        to check it; the module's own functions are read instead."""
+        """A call of a function or method of this module (also one a thread pool or an
+        executor is given to run): where its arguments come from. A validator of another
+        module given the image (``validate_image(upload)``) is taken to check it; the
+        module's own functions are read instead."""
+        call = handed_call(self.model, call) or call  # ``to_thread(resize, data)`` is ``resize(data)``
         callee, parameters = self._callee(call.func)
         if callee is None:
             if self._validates(call):
