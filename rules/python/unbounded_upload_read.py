@@ -92,8 +92,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     A request body that is a JSON document is not flagged: its value is parsed as JSON
     (`json.loads`, `orjson.loads`, `ujson.loads`, `simplejson.loads`, pydantic's
     `model_validate_json`, `parse_raw`, `validate_json`), or the same request is
-    (`await request.json()`, Flask's `request.get_json()` or `request.json`) on the
-    same path, before or after the read (not in a branch that excludes it, as
+    (`await request.json()`, Flask's `request.get_json()` or `request.json`, another
+    read of its body given to one of those parsers) on the same path, before or after
+    the read (not in a branch that excludes it, as
     `if request.is_json: return request.get_json()` does). A webhook reads it whole to
     check its signature over the raw bytes, then parses it. The frameworks hold every
     JSON body whole to parse it (FastAPI for each endpoint that declares a body model,
@@ -287,21 +288,20 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def _json_body(self, read: ast.Call | ast.Attribute, function: ast.AST | None) -> bool:
         """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
-        same request is (``await request.json()``, ``request.get_json()``) on the same
-        path. The framework holds any JSON body whole, so the bound belongs to the app."""
+        same request is (``await request.json()``, ``request.get_json()``, another read of
+        its body given to a JSON parser) on the same path. The framework holds any JSON
+        body whole, so the bound belongs to the app."""
         if read in self.parsed_as_json:
             return True
         if function is None:
             return False
-        request = read.func.value if isinstance(read, ast.Call) else read.value
-        if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
-            request = request.value
-        shape = ast.dump(request)
-        return any(
-            isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape
-            and (self._runs_after(read, node) or self._runs_after(node, read))
-            for node in ast.walk(function)
-        )
+        shape = ast.dump(_request_of(read))
+        parsed = [
+            node for node in ast.walk(function)
+            if (isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape)
+            or (node in self.parsed_as_json and node in self.unbounded and ast.dump(_request_of(node)) == shape)
+        ]
+        return any(self._runs_after(read, node) or self._runs_after(node, read) for node in parsed)
 
     def _runs_after(self, first: ast.AST, then: ast.AST) -> bool:
         """``then`` runs whenever ``first`` has: in the same statement, or in a later
@@ -378,6 +378,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
         return None
+
+def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
+    """The request (or upload) a read is of: ``request`` of ``request.get_data()``,
+    ``request.data`` and ``request.stream.read()``."""
+    request = read.func.value if isinstance(read, ast.Call) else read.value
+    if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
+        request = request.value
+    return request
+
 
 def _size_given(call: ast.Call) -> bool:
     """Whether ``read(...)`` is given a size that bounds it (``-1`` and ``None`` do not)."""
