@@ -46,6 +46,40 @@ def argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | N
     return None
 
 
+# Calls that run the callable they are given, with the arguments after it, in a worker
+# thread or process: the callable's position, and whether their keywords go to it too.
+_THREAD_RUNNERS = {
+    "asyncio.to_thread": (0, True),
+    "anyio.to_thread.run_sync": (0, False),
+    "starlette.concurrency.run_in_threadpool": (0, True),
+    "fastapi.concurrency.run_in_threadpool": (0, True),
+}
+_RUNNER_METHODS = {"run_in_executor": (1, False), "submit": (0, True)}
+_PARTIAL = "functools.partial"
+
+
+def handed_call(model: SemanticModel, call: ast.Call) -> ast.Call | None:
+    """The call that a thread pool or an executor makes of what ``call`` gives it:
+    ``loop.run_in_executor(None, resize, data)``, ``asyncio.to_thread(resize, data)``,
+    ``run_in_threadpool(resize, data)``, ``executor.submit(resize, data)``, also through
+    ``functools.partial(resize, data)``, all run ``resize(data)``. A new node, located at
+    ``call``; None for any other call."""
+    name = model.qualified_name(call.func)
+    runner = _THREAD_RUNNERS.get(name) if name is not None else None
+    if runner is None and isinstance(call.func, ast.Attribute):
+        runner = _RUNNER_METHODS.get(call.func.attr)
+    if runner is None:
+        return None
+    position, passes_keywords = runner
+    if len(call.args) <= position or any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+        return None
+    func, args = call.args[position], call.args[position + 1:]
+    keywords = call.keywords if passes_keywords else []
+    if isinstance(func, ast.Call) and func.args and model.qualified_name(func.func) == _PARTIAL:
+        func, args, keywords = func.args[0], [*func.args[1:], *args], [*func.keywords, *keywords]
+    return ast.copy_location(ast.Call(func=func, args=list(args), keywords=list(keywords)), call)
+
+
 def last_name(expr: ast.expr) -> str | None:
     """``attr`` of ``x.attr``, ``name`` of ``name``; None for anything else."""
     if isinstance(expr, ast.Attribute):

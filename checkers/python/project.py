@@ -43,7 +43,7 @@ from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "11"
+SUMMARY_FORMAT = "12"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -131,6 +131,10 @@ class ModuleSummary:
     ``[name, step]`` of the methods then called on the call's result. ``step`` orders a
     function's flows, methods and conditions: ``Image.open(upload).convert()`` is
     ``[["upload", "PIL.Image.open", 0, [["convert", 1]], 0]]``."""
+    returned: dict[str, list[int]] = field(default_factory=dict)
+    """Per function of ``flows``: the flows whose call's result it returns (``picture =
+    Image.open(io.BytesIO(data)); ...; return picture`` is the ``Image.open`` flow), whatever
+    it did with it meanwhile (``returns`` holds what a caller owns; this, what it gets)."""
     conditions: dict[str, list[list]] = field(default_factory=dict)
     """Per function: what the tests of its ``if``/``while``/``assert``/conditional
     expressions read of a parameter or a flow's result, ``[source, attribute, step]``
@@ -346,6 +350,9 @@ class Summarizer:
             self._scopes.setdefault(key, self._function_scope())
         if key is None or node.value is None or _is_none(node.value):
             return
+        flow = self._returned_flow(node.value, key)
+        if flow is not None and flow not in self.summary.returned.get(key, ()):
+            self.summary.returned.setdefault(key, []).append(flow)
         if key not in self._returns and self._shares_result(self.model.scope.node):
             self._shared.add(key)
         elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
@@ -355,6 +362,26 @@ class Summarizer:
         else:
             for index, element in enumerate(elements):
                 found.setdefault(str(index), set()).add(self._origin(element) or "")
+
+    def _returned_flow(self, expr: ast.expr, key: str) -> int | None:
+        """The flow whose call's result ``expr`` is, through names assigned from it (not
+        what its attributes or methods give: ``_source`` follows those)."""
+        for _ in range(_MAX_DEPTH):
+            if isinstance(expr, ast.Await):
+                expr = expr.value
+            elif isinstance(expr, ast.Call):
+                return self._flow(expr, key)
+            elif isinstance(expr, ast.Name):
+                binding = self.model.lookup(expr.id, at=expr)
+                if binding is None or binding.scope is not self.model.scope or binding.kind not in ("assign", "with"):
+                    return None
+                value = binding.value if binding.value is not None else getattr(binding.node, "value", None)
+                if not isinstance(value, ast.expr):
+                    return None
+                expr = value
+            else:
+                return None
+        return None
 
     def _shares_result(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Memoized functions and properties hand every caller the same object."""

@@ -85,6 +85,25 @@ class Helpers:
             answers[summary.name, key, name] = ask(summary, key, name, depth)
         return answers[summary.name, key, name]
 
+    def opens(self, qualified: str) -> tuple[int, str] | None:
+        """``(position, name)`` of the parameter whose image the project function
+        ``qualified`` opens with ``Image.open`` and returns undecoded (``_decoded(data)``
+        returning ``Image.open(io.BytesIO(data))``): its caller decodes that image."""
+        found = self.project.function(qualified)
+        if found is None:
+            return None
+        summary, key = found
+        flows = summary.flows.get(key, [])
+        opened = [
+            index for index in summary.returned.get(key, ())
+            if flows[index][1] == PILLOW_OPEN and flows[index][2] in PILLOW_IMAGE_ARGUMENTS
+            and not any(name in PILLOW_DECODES for name, _ in flows[index][3])
+        ]
+        for position, parameter in enumerate(summary.parameters.get(key, []) if opened else ()):
+            if not _reached(flows, parameter).isdisjoint(opened):
+                return position, parameter
+        return None
+
     def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:
         return self._checked_at(summary, key, parameter, depth) < NEVER
 

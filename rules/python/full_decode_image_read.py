@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, last_name
+from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
 from oomlint.rules.python._web import Origin, WebInputs, admins_only
@@ -42,7 +42,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     in the same function:
 
     - a Pillow image from `PIL.Image.open(...)` (any alias; opened in the same
-      function) that is then decoded: `load`, `convert`, `resize`, `rotate`,
+      function, or by a project function that returns, undecoded, the image it opens
+      from data it is given: `_opened(data)` returning `Image.open(io.BytesIO(data))`,
+      whose data is then what the caller passes) that is then decoded: `load`, `convert`, `resize`, `rotate`,
       `transpose`, `crop`, `copy`, `filter`, `tobytes`, `getdata`, `getpixel`, `save`,
       `thumbnail`, `ImageOps.*(im)`, `numpy.array(im)` or `numpy.asarray(im)`;
       chains too (`Image.open(p).convert("RGB")`), which leave no chance to check.
@@ -80,7 +82,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
     - a parameter of the function, when a call of the function in the same module
       passes such data for it (through up to three calls), and that caller did not
-      check an image's size before the call.
+      check an image's size before the call. A thread pool or an executor given the
+      function and the data calls it so: `run_in_threadpool(resize, data)`,
+      `asyncio.to_thread(resize, data)`, `anyio.to_thread.run_sync(resize, data)`,
+      `loop.run_in_executor(None, resize, data)`, `executor.submit(resize, data)`,
+      also with `functools.partial(resize, data)`; a helper of another module too.
 
     A function of another module of the project that is given such data and decodes it
     whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
@@ -133,7 +139,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`): they are the operator's own
-    data. Images opened in another function (`self.image`) are not followed.
+    data. Images opened in another function (`self.image`) are not followed, but
+    for the opening helpers above.
 
     A helper whose own module knows its data for untrusted only through that module's
     callers (not by the parameter's annotation) is reported there and, again, at a
@@ -249,8 +256,10 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        # Every ``Image.open(...)`` call seen, with the function it is in.
+        # Every ``Image.open(...)`` call seen, with the function it is in; also calls of a
+        # project function that returns an image it opened, with the data they pass it.
         self.opened: dict[ast.Call, ast.AST | None] = {}
+        self.opened_by_helper: dict[ast.Call, ast.expr] = {}
         self.decoded: set[ast.Call] = set()
         # Decodes before any check: the call, how to name it, the decoder, where its data
         # comes from, the function it is in.
@@ -288,9 +297,10 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 if func.attr == PILLOW_DRAFT:
                     self.checked.add(self.model.function)
                 else:
-                    self._decode(node, image, f"Image.open(...).{func.attr}()", PILLOW)
+                    self._decode(node, image, f"{self._opener(image)}(...).{func.attr}()", PILLOW)
                 return
         self._note_call(node)
+        self._note_helper_open(node)
         name = self.model.qualified_name(func)
         if name is None:
             return
@@ -302,7 +312,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         elif name in ARRAY_CONVERSIONS or name.startswith(IMAGE_OPS):
             image = self._opened_here(argument(node, 0, "image"))
             if image is not None:
-                self._decode(node, image, f"{name.removeprefix('PIL.')}(Image.open(...))", PILLOW)
+                self._decode(node, image, f"{name.removeprefix('PIL.')}({self._opener(image)}(...))", PILLOW)
 
     def finish(self) -> None:
         for node, call, decoder, origin, function in self.unchecked:
@@ -338,9 +348,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         return None
 
     def _note_call(self, call: ast.Call) -> None:
-        """A call of a function or method of this module: where its arguments come from.
-        A validator of another module given the image (``validate_image(upload)``) is taken
-        to check it; the module's own functions are read instead."""
+        """A call of a function or method of this module (also one a thread pool or an
+        executor is given to run): where its arguments come from. A validator of another
+        module given the image (``validate_image(upload)``) is taken to check it; the
+        module's own functions are read instead."""
+        call = handed_call(self.model, call) or call  # ``to_thread(resize, data)`` is ``resize(data)``
         callee, parameters = self._callee(call.func)
         if callee is None:
             if self._validates(call):
@@ -390,6 +402,22 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))
                 return
 
+    def _note_helper_open(self, call: ast.Call) -> None:
+        """``_decoded(data)``, a project function that returns ``Image.open(...)`` of the
+        data it is given, undecoded: the image it returns is opened here, from ``data``."""
+        if self.helpers is None or call in self.opened:
+            return
+        name = project_name(self.model, call.func, *self.module)
+        opened = self.helpers.opens(name) if name is not None else None
+        data = argument(call, *opened) if opened is not None else None
+        if data is not None:
+            self.opened[call] = self.model.function
+            self.opened_by_helper[call] = data
+
+    def _opener(self, image: ast.Call) -> str:
+        """How the message names what opened ``image``: ``Image.open``, or the helper."""
+        return shorten(image.func, 40) if image in self.opened_by_helper else "Image.open"
+
     def _callee(self, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
         """The module's function (``helper(...)``) or method (``self.helper(...)``) called,
         and the names of its positional parameters."""
@@ -428,15 +456,22 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 return
             self.decoded.add(source)
         if not self.checked_here and not admins_only(self.model):
-            data = source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
+            data = self.opened_by_helper.get(source) or (
+                source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
+            )
             origin = self.inputs.origin(data)
             if origin.untrusted or origin.parameter:
                 self.unchecked.append((node, call, decoder, origin, self.model.function))
 
     def _pillow_image(self, expr: ast.AST) -> ast.Call | None:
-        """The ``Image.open(...)`` call ``expr`` is the image of, if it is one."""
+        """The ``Image.open(...)`` call ``expr`` is the image of, if it is one (or the call
+        of a project function that returns one)."""
         origin = self.model.resolve(expr)
-        if isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) == PILLOW_OPEN:
+        if not isinstance(origin, ast.Call):
+            return None
+        if origin is expr:  # inline (``_decoded(data).convert()``): walked after its receiver
+            self._note_helper_open(origin)
+        if self.model.qualified_name(origin.func) == PILLOW_OPEN or origin in self.opened_by_helper:
             return origin
         return None
 

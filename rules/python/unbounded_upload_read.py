@@ -14,6 +14,8 @@ from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
+# Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
+BODY_ATTRIBUTES = {("data", FLASK)}
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
@@ -64,8 +66,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     Flags an uploaded file or a request body read whole into memory with no size bound:
 
     - Flask/Werkzeug: `request.files[...].read()` (also through `.get(...)`, a name, a
-      loop over `getlist(...)`/`values()`, or `.stream.read()`), `request.stream.read()`
-      and `request.get_data()`, where `request` is `flask.request` or a parameter
+      loop over `getlist(...)`/`values()`, or `.stream.read()`), `request.stream.read()`,
+      `request.get_data()` and `request.data` (the same whole body), where `request` is `flask.request` or a parameter
       annotated `flask.Request`/`werkzeug.Request`; `.read()` of a parameter annotated
       `FileStorage`;
     - Django: `request.FILES[...].read()` (any `.FILES` in a module that imports Django
@@ -90,8 +92,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     A request body that is a JSON document is not flagged: its value is parsed as JSON
     (`json.loads`, `orjson.loads`, `ujson.loads`, `simplejson.loads`, pydantic's
     `model_validate_json`, `parse_raw`, `validate_json`), or the same request is
-    (`await request.json()`, Flask's `request.get_json()` or `request.json`) on the
-    same path, before or after the read (not in a branch that excludes it, as
+    (`await request.json()`, Flask's `request.get_json()` or `request.json`, another
+    read of its body given to one of those parsers) on the same path, before or after
+    the read (not in a branch that excludes it, as
     `if request.is_json: return request.get_json()` does). A webhook reads it whole to
     check its signature over the raw bytes, then parses it. The frameworks hold every
     JSON body whole to parse it (FastAPI for each endpoint that declares a body model,
@@ -196,8 +199,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.unbounded: dict[ast.Call, tuple[str, str, ast.AST | None]] = {}
-        """Reads with no size: ``(framework, what, function)``."""
+        self.unbounded: dict[ast.Call | ast.Attribute, tuple[str, str, ast.AST | None]] = {}
+        """Reads with no size (calls, or ``request.data``): ``(framework, what, function)``."""
         self.parsed_as_json: set[ast.AST] = set()
         """What the module's JSON parsers are given (see ``_read_of``)."""
         self.whole_parameters: list[ast.arg] = []
@@ -230,6 +233,17 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
         ):
             self.parsed_as_json.add(self._read_of(node.args[0]))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Flask's ``request.data``: the body read whole on first access, like ``get_data()``."""
+        if (
+            self.relevant
+            and isinstance(node.ctx, ast.Load)
+            and (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES
+            and not self.checked_here
+            and not admins_only(self.model)
+        ):
+            self.unbounded[node] = (FLASK, BODY, self.model.function)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
@@ -272,29 +286,34 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 break
         return expr
 
-    def _json_body(self, read: ast.Call, function: ast.AST | None) -> bool:
+    def _json_body(self, read: ast.Call | ast.Attribute, function: ast.AST | None) -> bool:
         """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
-        same request is (``await request.json()``, ``request.get_json()``) on the same
-        path. The framework holds any JSON body whole, so the bound belongs to the app."""
+        same request is (``await request.json()``, ``request.get_json()``, another read of
+        its body given to a JSON parser) on the same path. The framework holds any JSON
+        body whole, so the bound belongs to the app."""
         if read in self.parsed_as_json:
             return True
         if function is None:
             return False
-        request = read.func.value
-        if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
-            request = request.value
+        request = _request_of(read)
         if isinstance(request, ast.Name):
             # The same variable (a callback's own ``request`` parameter is another request).
-            parsed = [
-                reference.parent for reference in self.model.variable_references(request.id, function)
-                if reference.role == ATTRIBUTE and reference.parent.attr in JSON_OF_REQUEST
-            ]
+            uses = list(self.model.variable_references(request.id, function))
+            parsed = [reference.parent for reference in uses if reference.role == ATTRIBUTE and reference.parent.attr in JSON_OF_REQUEST]
+            same = {id(reference.node) for reference in uses}
         else:
             shape = ast.dump(request)  # ``self.request``: the same spelling
+            found = [node for node in ast.walk(function) if isinstance(node, type(request)) and ast.dump(node) == shape]
             parsed = [
-                node for node in ast.walk(function)
-                if isinstance(node, ast.Attribute) and node.attr in JSON_OF_REQUEST and ast.dump(node.value) == shape
+                parent for parent in map(self.model.parent, found)
+                if isinstance(parent, ast.Attribute) and parent.attr in JSON_OF_REQUEST
             ]
+            same = {id(node) for node in found}
+        # Another read of the same body, given to a JSON parser.
+        parsed += [
+            node for node in self.parsed_as_json
+            if node in self.unbounded and node is not read and id(_request_of(node)) in same
+        ]
         return any(self._runs_after(read, node) or self._runs_after(node, read) for node in parsed)
 
     def _runs_after(self, first: ast.AST, then: ast.AST) -> bool:
@@ -372,6 +391,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
         return None
+
+def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
+    """The request (or upload) a read is of: ``request`` of ``request.get_data()``,
+    ``request.data`` and ``request.stream.read()``."""
+    request = read.func.value if isinstance(read, ast.Call) else read.value
+    if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
+        request = request.value
+    return request
+
 
 def _size_given(call: ast.Call) -> bool:
     """Whether ``read(...)`` is given a size that bounds it (``-1`` and ``None`` do not)."""
