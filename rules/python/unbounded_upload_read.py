@@ -26,10 +26,15 @@ SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_leng
 # upload is read into memory before the function runs; an ``UploadFile`` streams.
 FILE_MARKERS = frozenset({"fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"})
 BYTES = "builtins.bytes"
-# What parses a request body as JSON: the read's value given to a parser, or the same
-# request parsed (``await request.json()``, Flask's ``get_json()`` and ``json``).
-JSON_PARSERS = frozenset(
-    {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads", "msgspec.json.decode"}
+# What parses a request body as a document, JSON or XML: the read's value given to a
+# parser, or the same request parsed (``await request.json()``, Flask's ``get_json()`` and
+# ``json``). A document is parsed whole, like the JSON bodies the frameworks parse.
+DOCUMENT_PARSERS = frozenset(
+    {
+        "json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads", "msgspec.json.decode",
+        "xmltodict.parse", "xml.etree.ElementTree.fromstring", "xml.etree.ElementTree.XML",
+        "defusedxml.ElementTree.fromstring", "lxml.etree.fromstring", "lxml.etree.XML",
+    }
 )
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
 JSON_OF_REQUEST = frozenset({"json", "get_json"})
@@ -89,9 +94,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
       `read()` raises 413 above `client_max_size`, 1 MiB unless set.
 
-    A request body that is a JSON document is not flagged: its value is parsed as JSON
-    (`json.loads`, `orjson.loads`, `ujson.loads`, `simplejson.loads`, pydantic's
-    `model_validate_json`, `parse_raw`, `validate_json`), or the same request is
+    A request body that is a JSON or XML document is not flagged: its value (or a slice
+    of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
+    `simplejson.loads`, pydantic's `model_validate_json`, `parse_raw`, `validate_json`;
+    `xmltodict.parse`, ElementTree's, defusedxml's and lxml's `fromstring`), or the same request is
     (`await request.json()`, Flask's `request.get_json()` or `request.json`, another
     read of its body given to one of those parsers) on the same path, before or after
     the read (not in a branch that excludes it, as
@@ -101,6 +107,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     Flask's `get_json()`, Django's `request.body`), and cache it: the raw read adds
     nothing, and what bounds it is the app's limit on every request (`max_body_size`,
     `MAX_CONTENT_LENGTH`, the server or proxy in front), not a check at this line.
+    An XML request (an autodiscover or SOAP endpoint) is a document of the same kind: it is
+    parsed whole wherever it is read, and the app's limit is what bounds it.
     Uploaded files are flagged all the same: the frameworks spool them to disk, so
     reading one whole is the line's own doing.
 
@@ -229,7 +237,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if found is not None:
                 self.unbounded[node] = (*found, self.model.function)
         if node.args and (
-            self.model.qualified_name(func) in JSON_PARSERS
+            self.model.qualified_name(func) in DOCUMENT_PARSERS
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
         ):
             self.parsed_as_json.add(self._read_of(node.args[0]))
@@ -273,7 +281,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.report(parameter, read=f"File() for '{declared}'", what=UPLOAD, remedy=STREAM_INSTEAD)
 
     def _read_of(self, expr: ast.expr) -> ast.AST:
-        """What ``expr`` is the value of, through names, ``await`` and ``.decode()``: a
+        """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
         read, when its value is parsed (the read may come later in the walk, inside the
         parser's call)."""
         for _ in range(4):
@@ -282,6 +290,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 expr = expr.value
             elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "decode":
                 expr = expr.func.value
+            elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+                expr = expr.value
             else:
                 break
         return expr
