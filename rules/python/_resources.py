@@ -790,8 +790,24 @@ class ResourceAnalysis:
                 if not found or (once_here and not _repeated_elsewhere(self.context, function)):
                     continue
                 if not runs_of(self.context).one_shot(function):
-                    self._reports.extend(found)
+                    self._reports.extend(_one_per_leak(found))
         return [report for report in self._reports if report.code == code]
+
+
+def _one_per_leak(reports: list[Report]) -> list[Report]:
+    """One report per name that leaks one way: the acquires of alternative branches
+    (``smtplib.SMTP_SSL(...)`` if TLS is asked for, else ``smtplib.SMTP(...)``) held by one
+    name, released (or not) and skipped the same way, are one leak with one fix, reported
+    at the first."""
+    seen: set[tuple] = set()
+    kept = []
+    for report in reports:
+        fields = report.fields
+        key = (report.code, *(str(fields.get(name)) for name in ("resource", "released", "cause", "advice")))
+        if key not in seen:
+            seen.add(key)
+            kept.append(report)
+    return kept
 
 
 # ------------------------------------------------------------------ one function

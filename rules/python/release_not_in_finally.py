@@ -163,7 +163,9 @@ class ReleaseNotInFinally(ResourceRule):
     context-manager generator (where the `with` block's exceptions arrive) before a call
     that may raise, and a
     loop over shared state (`for key in self._cache:`, which raises when the collection
-    changes meanwhile) before the statements of its body. Not checked:
+    changes meanwhile) before the statements of its body. One name acquired in
+    alternative branches (`SMTP_SSL(...)` or `SMTP(...)`) and skipped the same way is one
+    leak with one fix: reported once, at the first acquire. Not checked:
     functions that acquire for their caller (`__enter__`, `__aenter__`, test set-up,
     any function with "acquire" in its name but context-manager generators); acquires inside `with
     self.assertRaises(...)`, `pytest.raises(...)` or `mock.patch(...)`, or in a function
