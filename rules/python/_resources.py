@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import functools
 import re
 from collections.abc import Callable
@@ -563,9 +564,12 @@ class ResourceAnalysis:
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
+        self.guarded_names = _guarded_functions(context.tree, functools.partial(self.model.qualified_name, scope=self.model.module_scope))
+        """Names of the module's functions and methods that cannot raise: each body one ``try``
+        whose handlers catch everything and raise nothing."""
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES
+            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -612,6 +616,9 @@ class ResourceAnalysis:
         if last in BORROWER_NAMES:
             if self.model.qualified_name(func) in BORROWERS:
                 self.borrowing_calls.add(id(node))
+            return
+        if last in self.guarded_names and (kind is ast.Name or self.model.is_self(func.value)):
+            self.quiet_calls.add(id(node))  # ``self._resolve(host)``, whose body catches everything
             return
         if last in CONSOLE_WRITES:  # ``print(...)``, ``self.stdout.write(...)``: output, not work that fails
             if (kind is ast.Name and last == "print") or (kind is ast.Attribute and last_name(func.value) in CONSOLE_STREAMS):
@@ -2413,6 +2420,47 @@ def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualifie
     caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(kind is None or qualified(kind) in caught for kind in kinds)
+
+
+def _guarded_functions(tree: ast.Module, qualified: Callable[[ast.expr], str | None]) -> frozenset[str]:
+    """Names of the module's functions and methods (defined once in it) whose body is one
+    ``try`` with no ``else`` or ``finally``, whose handlers catch everything (see
+    :func:`_catches_everything`) and raise nothing, beside statements that cannot raise
+    (a docstring, ``ip = host``, ``return ip``): a call of one cannot raise, as
+    ``self._resolve_name(host)`` that logs and returns the name it was given on any failure."""
+    definitions = [
+        item
+        for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))
+        for item in holder.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    counts = collections.Counter(item.name for item in definitions)
+    guarded = set()
+    for item in definitions:
+        attempts = [statement for statement in item.body if isinstance(statement, ast.Try)]
+        if counts[item.name] != 1 or len(attempts) != 1 or not all(map(_cannot_raise, item.body)):
+            continue
+        attempt = attempts[0]
+        in_coroutine = isinstance(item, ast.AsyncFunctionDef)
+        if (
+            not attempt.orelse and not attempt.finalbody
+            and any(_catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
+            and not any(isinstance(node, ast.Raise) for handler in attempt.handlers for node in ast.walk(handler))
+        ):
+            guarded.add(item.name)
+    return frozenset(guarded)
+
+
+def _cannot_raise(statement: ast.stmt) -> bool:
+    """A ``try`` (judged by its handlers), a docstring or ``pass``, ``name = value`` or
+    ``return value`` of a name or a constant."""
+    if isinstance(statement, (ast.Try, ast.Pass)):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in statement.targets) and isinstance(statement.value, (ast.Name, ast.Constant))
+    return isinstance(statement, ast.Return) and (statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant)))
 
 
 def _catches_os_error(handler: ast.ExceptHandler) -> bool:

@@ -157,7 +157,8 @@ class ReleaseNotInFinally(ResourceRule):
     container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
     fixed in the code filled by `.format(...)` (`"{}:{}".format(host, port)`,
     `self.URL_PATTERN.format(...)`: a string literal or a constant's upper-case name, like
-    an f-string). The message names
+    an f-string), and a call of the module's own function or method whose body is one `try`
+    that catches everything and raises nothing (`self._resolve(host)` that logs any failure). The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call
