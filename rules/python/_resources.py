@@ -797,24 +797,45 @@ class ResourceAnalysis:
                 if not found or (once_here and not _repeated_elsewhere(self.context, function)):
                     continue
                 if not runs_of(self.context).one_shot(function):
-                    self._reports.extend(_one_per_leak(found))
+                    self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
 
 
-def _one_per_leak(reports: list[Report]) -> list[Report]:
+def _one_per_leak(reports: list[Report], model: SemanticModel) -> list[Report]:
     """One report per name that leaks one way: the acquires of alternative branches
     (``smtplib.SMTP_SSL(...)`` if TLS is asked for, else ``smtplib.SMTP(...)``) held by one
     name, released (or not) and skipped the same way, are one leak with one fix, reported
-    at the first."""
-    seen: set[tuple] = set()
-    kept = []
+    at the first. Acquires one after the other are each their own leak."""
+    kept: list[Report] = []
     for report in reports:
-        fields = report.fields
-        key = (report.code, *(str(fields.get(name)) for name in ("resource", "released", "cause", "advice")))
-        if key not in seen:
-            seen.add(key)
+        if not any(_same_leak(report, earlier, model) for earlier in kept):
             kept.append(report)
     return kept
+
+
+def _same_leak(report: Report, earlier: Report, model: SemanticModel) -> bool:
+    fields = ("resource", "released", "cause", "advice")
+    return (
+        report.code == earlier.code
+        and all(report.fields.get(name) == earlier.fields.get(name) for name in fields)
+        and _alternatives(report.node, earlier.node, model)
+    )
+
+
+def _alternatives(node: ast.AST, other: ast.AST, model: SemanticModel) -> bool:
+    """Whether the two lie in different branches of one ``if`` (an ``elif`` chain's too)."""
+    branches: dict[int, bool] = {}  # each ``if`` around ``node``: whether ``node`` is in its body
+    child = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, ast.If):
+            branches[id(ancestor)] = any(child is statement for statement in ancestor.body)
+        child = ancestor
+    child = other
+    for ancestor in model.ancestors(other):
+        if isinstance(ancestor, ast.If) and id(ancestor) in branches:
+            return branches[id(ancestor)] != any(child is statement for statement in ancestor.body)
+        child = ancestor
+    return False
 
 
 # ------------------------------------------------------------------ one function
