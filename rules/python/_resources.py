@@ -2448,7 +2448,9 @@ def _guarded_functions(tree: ast.Module, qualified: Callable[[ast.expr], str | N
     ``try`` with no ``else`` or ``finally``, whose handlers catch everything (see
     :func:`_catches_everything`) and raise nothing, beside statements that cannot raise
     (a docstring, ``ip = host``, ``return ip``): a call of one cannot raise, as
-    ``self._resolve_name(host)`` that logs and returns the name it was given on any failure."""
+    ``self._resolve_name(host)`` that logs and returns the name it was given on any failure.
+    Only the module's top level and its classes' bodies are read, and a ``raise`` is looked
+    for in the handlers' own subtrees (the model keeps no statements per handler)."""
     definitions = [
         item
         for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))

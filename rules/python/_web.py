@@ -361,6 +361,8 @@ def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.C
         return False
     if any(last_name(base) in ADMIN_CLASSES for base in owner.bases):
         return True
+    # A walk of one class attribute's value (``permission_classes = [IsAdminUser, ...]``):
+    # no model query names the classes inside a literal.
     return any(
         isinstance(statement, ast.Assign)
         and any(isinstance(target, ast.Name) and target.id == "permission_classes" for target in statement.targets)
