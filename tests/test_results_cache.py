@@ -327,6 +327,15 @@ def test_clean_removes_the_cache_folder(project):
     assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
 
 
+def test_clean_names_a_path_that_does_not_exist_and_cleans_the_others(project):
+    root = project({"app.py": UNBOUNDED, "pyproject.toml": ""})
+    run("oomlint", "app.py", cwd=root)
+    result = run("oomlint", "clean", "missing", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (2, f"Removed {root / CACHE_FOLDER}\n")
+    assert result.stderr == "oomlint: error: missing: no such file or directory\n"
+    assert not (root / CACHE_FOLDER).exists()
+
+
 def test_clean_leaves_a_folder_that_is_not_a_cache(project):
     root = project({"src/app.py": UNBOUNDED})
     result = run("oomlint", "clean", "--cache-dir", "src", cwd=root)

@@ -523,7 +523,10 @@ def _rules(arguments: argparse.Namespace) -> int:
 def _clean(arguments: argparse.Namespace) -> int:
     """Remove each project's cache folder; refuse a folder that is not oomlint's cache."""
     outcome = EXIT_CLEAN
-    directories = [path if os.path.isdir(path) else os.path.dirname(path) for path in arguments.paths]
+    for missing in [path for path in arguments.paths if not os.path.lexists(path)]:
+        print(f"oomlint: error: {missing}: no such file or directory", file=sys.stderr)
+        outcome = EXIT_ERROR
+    directories = [path if os.path.isdir(path) else os.path.dirname(path) for path in arguments.paths if os.path.lexists(path)]
     for folder in dict.fromkeys(cache_folder(directory, find_config(directory or os.curdir), arguments.cache_dir) for directory in directories):
         if remove_cache(folder):
             if not arguments.quiet:
