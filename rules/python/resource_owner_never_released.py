@@ -10,8 +10,10 @@ from oomlint.python.project import WITH_KEEPS_OPEN, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import (
+    ACCEPTED_SOCKET,
     EXTRA_RESOURCES_HELP,
     RELEASED_ELSEWHERE,
+    accepted_socket,
     followed_factories,
     release_helper_names,
     shared_analysis,
@@ -200,16 +202,35 @@ class ResourceOwnerNeverReleased(Rule):
         value = statement.value
         if isinstance(value, ast.Await):
             value = value.value
-        if not (isinstance(target, ast.Attribute) and isinstance(value, ast.Call) and self.model.is_self(target.value)):
+        if not (isinstance(target, ast.Attribute) and isinstance(value, (ast.Call, ast.Name)) and self.model.is_self(target.value)):
             return
         method, owner = self.model.function, self.model.method_class
         if owner is None or method.name in RELEASED_ELSEWHERE:
             return
+        made = self._made(value, statement, method)
+        if made is not None:
+            self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
+
+    def _made(self, value: ast.Call | ast.Name, statement: ast.stmt, method) -> tuple[str, tuple[str, ...], str | None] | None:
+        """What ``value`` acquires (its code, releases and factory): a factory's call, or a local
+        name the method bound to one and stores on ``self`` without releasing it itself
+        (``conn, addr = sock.accept()`` ... ``self.connection = conn``)."""
+        if isinstance(value, ast.Name):
+            binding = self.model.lookup(value.id, at=statement)
+            if binding is None or binding.kind != "assign" or binding.scope is None or binding.scope.node is not method:
+                return None
+            if _releases_local(method, value.id):
+                return None
+            if accepted_socket(binding.node, value.id):
+                return short_code(binding.node.value.func) + "()", self.analysis.table.get(ACCEPTED_SOCKET, ("close",)), ACCEPTED_SOCKET
+            made = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+            if not isinstance(made, ast.Call):
+                return None
+            value = made
         acquire = self.analysis.factory_acquire(value)
-        if acquire is not None:
-            self.owned.setdefault(owner, []).append(
-                _Owned(target.attr, statement, method, short_code(value.func) + "()", acquire.releases, acquire.factory)
-            )
+        if acquire is None:
+            return None
+        return short_code(value.func) + "()", acquire.releases, acquire.factory
 
     def finish(self) -> None:
         if not self.owned:
@@ -232,6 +253,22 @@ class ResourceOwnerNeverReleased(Rule):
                     item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
                     release=item.releases[0],
                 )
+
+
+def _releases_local(method: ast.AST, name: str) -> bool:
+    """Whether ``method`` itself ends what its local ``name`` holds: ``name.close()`` (any
+    method but a use), ``with name:``, or ``return name``."""
+    for node in ast.walk(method):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in _USES:
+                return True
+        elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
+            if node.context_expr.id == name:
+                return True
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+    return False
 
 
 def _hands_over(node: ast.Attribute, parent_of) -> bool:
