@@ -56,7 +56,11 @@ class ResourceOwnerNeverReleased(Rule):
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
-    where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index).
+    where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index),
+    and the connection a listening socket accepts (`conn, addr = sock.accept()`). What
+    the method first binds to a local name and then stores counts the same
+    (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
+    closes the name, uses it in `with` or returns it.
 
     ## Why is this bad?
     Every instance opens one more connection or file, and nothing but the garbage
