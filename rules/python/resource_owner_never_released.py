@@ -48,11 +48,19 @@ class ResourceOwnerNeverReleased(Rule):
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
     method of its own or from a project base class. Reported at the assignment.
+
     `atexit.register(self.<name>.close)` releases it when the process exits: enough
     where the class is made once or a few times (errbot's fix of its flow executor's
     pool), but not where the module or the project shows it made many times (in a loop,
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
+
+    Also where the class does release it: a method that stores a new resource in the
+    attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
+    over the constructor's socket), without first releasing the one there (a call on it
+    other than a use, handing it to a call, or a test of it around the store: `if
+    self.sock is None:`). Each call drops the earlier resource, open. Reported at the
+    new store.
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -125,10 +133,7 @@ class ResourceOwnerNeverReleased(Rule):
     code = "OOM203"
     symbol = "resource-owner-never-released"
     summary = "Resource stored on an object whose class never releases it"
-    message = (
-        "'self.{attribute}' holds {acquire} for the life of each '{owner}', and nothing releases it: "
-        "give '{owner}' a close() that calls self.{attribute}.{release}()"
-    )
+    message = "'self.{attribute}' holds {acquire} {lost}: {advice}"
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
 
     @classmethod
@@ -242,6 +247,7 @@ class ResourceOwnerNeverReleased(Rule):
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS:
+                self._replaced(owner, stored, runs)
                 continue
             handled = self.handled.get(owner, set())
             managed = self.managed.get(owner, set())
@@ -254,9 +260,57 @@ class ResourceOwnerNeverReleased(Rule):
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
                 self.report(
-                    item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
-                    release=item.releases[0],
+                    item.statement, attribute=item.attribute, acquire=item.acquire,
+                    lost=f"for the life of each '{owner.name}', and nothing releases it",
+                    advice=f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()",
                 )
+
+    def _replaced(self, owner: ast.ClassDef, stored: list[_Owned], runs) -> None:
+        """A class that releases what it holds, but a method that stores a new resource where
+        ``__init__`` stored one, without releasing the one there first (``connect()`` making
+        a new socket over the constructor's): each call drops one, open."""
+        first = {
+            item.attribute: item for item in stored
+            if item.method.name == "__init__" and self.model.parent(item.statement) is item.method
+        }
+        for item in stored:
+            made = first.get(item.attribute)
+            if made is None or item.method is made.method:
+                continue
+            if runs.of(item.method).kind == ONCE and runs.of(made.method).kind == ONCE:
+                continue
+            if _released_before(item.method, item.attribute, item.statement, self.model):
+                continue
+            self.report(
+                item.statement, attribute=item.attribute, acquire=made.acquire,
+                lost=f"from '__init__', and '{item.method.name}' replaces it here without releasing it",
+                advice=f"call self.{item.attribute}.{made.releases[0]}() before storing the new one",
+            )
+
+
+def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
+    """Whether ``method`` may end ``self.<attribute>`` before ``statement`` stores a new one:
+    a call on it other than a use (``self.sock.close()``), handing it to a call or a
+    ``with``, or a test of it around the store (``if self.sock is None:``)."""
+    positional = [*method.args.posonlyargs, *method.args.args]
+    this = positional[0].arg if positional else None
+    for node in ast.walk(method):
+        if not (isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)):
+            continue
+        if node.value.id != this or node.lineno > statement.lineno or type(node.ctx) is not ast.Load:
+            continue
+        parent = model.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.attr not in _USES:
+            return True
+        if isinstance(parent, (ast.Call, ast.keyword, ast.withitem)):
+            return True
+    for test, _ in model.guards(statement):
+        if any(
+            isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)
+            and node.value.id == this for node in ast.walk(test)
+        ):
+            return True
+    return False
 
 
 def _releases_local(method: ast.AST, name: str) -> bool:
