@@ -96,6 +96,8 @@ def recall(verdicts: list[Verdict]) -> dict[str, tuple[int, int]]:
 
 def git_dir(mirrors: Path, repo: str) -> Path:
     folder = mirrors / repo.replace("/", "+")
+    if (folder / "repo" / ".git").is_dir():  # a clone with a work tree
+        return folder / "repo" / ".git"
     return folder / "repo" if (folder / "repo").is_dir() else folder
 
 

@@ -57,6 +57,13 @@ def test_package_inits_of_a_nested_module():
     assert fixes.package_inits("top.py") == []
 
 
+def test_git_dir_of_a_bare_mirror_and_of_a_clone_with_a_work_tree(tmp_path):
+    (tmp_path / "a+bare" / "repo").mkdir(parents=True)
+    (tmp_path / "a+clone" / "repo" / ".git").mkdir(parents=True)
+    assert fixes.git_dir(tmp_path, "a/bare") == tmp_path / "a+bare" / "repo"
+    assert fixes.git_dir(tmp_path, "a/clone") == tmp_path / "a+clone" / "repo" / ".git"
+
+
 def test_extract_writes_both_revisions_with_package_inits(tmp_path):
     git = tmp_path / "mirrors" / "owner+name" / "repo"
     work = tmp_path / "work"

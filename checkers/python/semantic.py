@@ -272,6 +272,38 @@ class SemanticModel:
             scope = scope.parent
         return None
 
+    def reaching_bindings(self, name: str, at: ast.AST) -> list[Binding]:
+        """The bindings of ``name`` in the current scope whose value ``name`` may hold at
+        ``at``, latest first: the last one made before ``at`` and, while that one stands in
+        a block that may not run on the way to ``at`` (an ``if`` branch, a loop, a ``try``
+        or handler ``at`` is not in), the ones before it too. Empty for a name the current
+        scope does not bind (see :meth:`lookup`)."""
+        scope = self.scope
+        if name not in scope.bindings or name in scope.global_names:
+            return []
+        if next((a for a in self.ancestors(at) if isinstance(a, _SCOPES)), None) is not scope.node:
+            return []  # asked from outside the walk of ``at``'s own scope
+        bindings = [*scope.earlier.get(name, ()), scope.bindings[name]]
+        where = (at.lineno, at.col_offset)
+        before = [binding for binding in bindings if _ends(binding.node) <= where]
+        reaching = []
+        for binding in reversed(before):
+            reaching.append(binding)
+            if not self._maybe_skipped(binding.node, at):
+                break
+        return reaching
+
+    def _maybe_skipped(self, node: ast.AST, at: ast.AST) -> bool:
+        """Whether code may reach ``at`` without running ``node``: ``node`` stands in a
+        branch, loop, ``try`` body or handler that does not also hold ``at``."""
+        around_at = {id(ancestor) for ancestor in self.ancestors(at)}
+        for ancestor in self.ancestors(node):
+            if id(ancestor) in around_at or isinstance(ancestor, _SCOPES):
+                return False
+            if isinstance(ancestor, (ast.If, ast.For, ast.AsyncFor, ast.While, *TRY_STATEMENTS, ast.ExceptHandler, ast.match_case)):
+                return True
+        return False
+
     def annotation_types(self, annotation: ast.expr, element: bool = False) -> Iterator[str | None]:
         """Qualified names of the types ``annotation`` allows, through ``Optional``,
         ``Union``, ``X | None`` (its ``None`` left out), ``Annotated`` and quotes; with
@@ -817,6 +849,10 @@ def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:
         if (getattr(node, "end_lineno", None) or node.lineno, getattr(node, "end_col_offset", None) or 0) <= where:
             return binding
     return None
+
+
+def _ends(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0), getattr(node, "end_col_offset", None) or 0)
 
 
 def _names_a_logger(name: str) -> bool:

@@ -153,6 +153,25 @@ TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTO
 NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {"tempfile.mkstemp": {0: DESCRIPTOR}}
+# ``conn, address = listener.accept()``: a listening socket's ``accept`` gives the new
+# connection's socket and the peer's address. Unpacked into two names, nothing else does that
+# (a Qt dialog's ``accept()`` returns None, paramiko's and multiprocessing's one object).
+ACCEPTED_SOCKET = "socket.socket"
+
+
+def accepted_socket(statement: ast.AST, name: str) -> bool:
+    """Whether ``statement`` is ``<name>, <address> = X.accept()``: ``name`` holds a socket."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return False
+    target, value = statement.targets[0], statement.value
+    return (
+        isinstance(target, ast.Tuple) and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name) and target.elts[0].id == name
+        and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "accept" and not value.args and not value.keywords
+    )
+
+
 KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
 # Calls whose result names the path they are given (``os.path.join(d, name)``, ``Path(d)``);
 # the path classes and the calls that keep the same path also make another name for it.

@@ -227,6 +227,12 @@ class WebInputs:
             binding = self.model.lookup(expr.id)
             if binding is None:
                 return UNKNOWN
+            # ``f = form.cleaned_data["file"]``, then ``if ...: f = other()``: an upload on one path.
+            for earlier in self.model.reaching_bindings(expr.id, expr)[1:]:
+                if earlier.kind in ("assign", "with") and earlier.value is not None:
+                    found = self.origin(earlier.value, depth - 1)
+                    if found.untrusted:
+                        return found
             if binding.kind == "param":
                 declared = self._endpoint_input(binding)
                 if declared is not None:

@@ -88,6 +88,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       `loop.run_in_executor(None, resize, data)`, `executor.submit(resize, data)`,
       also with `functools.partial(resize, data)`; a helper of another module too.
 
+    A local name holds such data also where a later branch, loop or `try` may bind it
+    to something else first (`f = serializer.validated_data["file"]`, then
+    `if recipe_id: f = storage.get(...)`): on the path that skips the branch, the
+    decode gets the upload.
+
     A function of another module of the project that is given such data and decodes it
     whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
     does `Image.open(upload).convert("RGB")`; also through further helpers, up to three)

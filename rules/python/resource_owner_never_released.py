@@ -10,8 +10,10 @@ from oomlint.python.project import WITH_KEEPS_OPEN, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import (
+    ACCEPTED_SOCKET,
     EXTRA_RESOURCES_HELP,
     RELEASED_ELSEWHERE,
+    accepted_socket,
     followed_factories,
     release_helper_names,
     shared_analysis,
@@ -46,15 +48,27 @@ class ResourceOwnerNeverReleased(Rule):
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
     method of its own or from a project base class. Reported at the assignment.
+
     `atexit.register(self.<name>.close)` releases it when the process exits: enough
     where the class is made once or a few times (errbot's fix of its flow executor's
     pool), but not where the module or the project shows it made many times (in a loop,
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
 
+    Also where the class does release it: a method that stores a new resource in the
+    attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
+    over the constructor's socket), without first releasing the one there (a call on it
+    other than a use, handing it to a call, or a test of it around the store: `if
+    self.sock is None:`). Each call drops the earlier resource, open. Reported at the
+    new store.
+
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
-    where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index).
+    where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index),
+    and the connection a listening socket accepts (`conn, addr = sock.accept()`). What
+    the method first binds to a local name and then stores counts the same
+    (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
+    closes the name, uses it in `with` or returns it.
 
     ## Why is this bad?
     Every instance opens one more connection or file, and nothing but the garbage
@@ -119,10 +133,7 @@ class ResourceOwnerNeverReleased(Rule):
     code = "OOM203"
     symbol = "resource-owner-never-released"
     summary = "Resource stored on an object whose class never releases it"
-    message = (
-        "'self.{attribute}' holds {acquire} for the life of each '{owner}', and nothing releases it: "
-        "give '{owner}' a close() that calls self.{attribute}.{release}()"
-    )
+    message = "'self.{attribute}' holds {acquire} {lost}: {advice}"
     options = (Option("extra-resources", (), EXTRA_RESOURCES_HELP),)
 
     @classmethod
@@ -200,16 +211,35 @@ class ResourceOwnerNeverReleased(Rule):
         value = statement.value
         if isinstance(value, ast.Await):
             value = value.value
-        if not (isinstance(target, ast.Attribute) and isinstance(value, ast.Call) and self.model.is_self(target.value)):
+        if not (isinstance(target, ast.Attribute) and isinstance(value, (ast.Call, ast.Name)) and self.model.is_self(target.value)):
             return
         method, owner = self.model.function, self.model.method_class
         if owner is None or method.name in RELEASED_ELSEWHERE:
             return
+        made = self._made(value, statement, method)
+        if made is not None:
+            self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
+
+    def _made(self, value: ast.Call | ast.Name, statement: ast.stmt, method) -> tuple[str, tuple[str, ...], str | None] | None:
+        """What ``value`` acquires (its code, releases and factory): a factory's call, or a local
+        name the method bound to one and stores on ``self`` without releasing it itself
+        (``conn, addr = sock.accept()`` ... ``self.connection = conn``)."""
+        if isinstance(value, ast.Name):
+            binding = self.model.lookup(value.id, at=statement)
+            if binding is None or binding.kind != "assign" or binding.scope is None or binding.scope.node is not method:
+                return None
+            if _releases_local(method, value.id):
+                return None
+            if accepted_socket(binding.node, value.id):
+                return short_code(binding.node.value.func) + "()", self.analysis.table.get(ACCEPTED_SOCKET, ("close",)), ACCEPTED_SOCKET
+            made = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+            if not isinstance(made, ast.Call):
+                return None
+            value = made
         acquire = self.analysis.factory_acquire(value)
-        if acquire is not None:
-            self.owned.setdefault(owner, []).append(
-                _Owned(target.attr, statement, method, short_code(value.func) + "()", acquire.releases, acquire.factory)
-            )
+        if acquire is None:
+            return None
+        return short_code(value.func) + "()", acquire.releases, acquire.factory
 
     def finish(self) -> None:
         if not self.owned:
@@ -217,6 +247,7 @@ class ResourceOwnerNeverReleased(Rule):
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS:
+                self._replaced(owner, stored, runs)
                 continue
             handled = self.handled.get(owner, set())
             managed = self.managed.get(owner, set())
@@ -229,9 +260,73 @@ class ResourceOwnerNeverReleased(Rule):
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
                 self.report(
-                    item.statement, attribute=item.attribute, acquire=item.acquire, owner=owner.name,
-                    release=item.releases[0],
+                    item.statement, attribute=item.attribute, acquire=item.acquire,
+                    lost=f"for the life of each '{owner.name}', and nothing releases it",
+                    advice=f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()",
                 )
+
+    def _replaced(self, owner: ast.ClassDef, stored: list[_Owned], runs) -> None:
+        """A class that releases what it holds, but a method that stores a new resource where
+        ``__init__`` stored one, without releasing the one there first (``connect()`` making
+        a new socket over the constructor's): each call drops one, open."""
+        first = {
+            item.attribute: item for item in stored
+            if item.method.name == "__init__" and self.model.parent(item.statement) is item.method
+        }
+        for item in stored:
+            made = first.get(item.attribute)
+            if made is None or item.method is made.method:
+                continue
+            if runs.of(item.method).kind == ONCE and runs.of(made.method).kind == ONCE:
+                continue
+            if _released_before(item.method, item.attribute, item.statement, self.model):
+                continue
+            self.report(
+                item.statement, attribute=item.attribute, acquire=made.acquire,
+                lost=f"from '__init__', and '{item.method.name}' replaces it here without releasing it",
+                advice=f"call self.{item.attribute}.{made.releases[0]}() before storing the new one",
+            )
+
+
+def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
+    """Whether ``method`` may end ``self.<attribute>`` before ``statement`` stores a new one:
+    a call on it other than a use (``self.sock.close()``), handing it to a call or a
+    ``with``, or a test of it around the store (``if self.sock is None:``)."""
+    positional = [*method.args.posonlyargs, *method.args.args]
+    this = positional[0].arg if positional else None
+    for node in ast.walk(method):
+        if not (isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)):
+            continue
+        if node.value.id != this or node.lineno > statement.lineno or type(node.ctx) is not ast.Load:
+            continue
+        parent = model.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.attr not in _USES:
+            return True
+        if isinstance(parent, (ast.Call, ast.keyword, ast.withitem)):
+            return True
+    for test, _ in model.guards(statement):
+        if any(
+            isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)
+            and node.value.id == this for node in ast.walk(test)
+        ):
+            return True
+    return False
+
+
+def _releases_local(method: ast.AST, name: str) -> bool:
+    """Whether ``method`` itself ends what its local ``name`` holds: ``name.close()`` (any
+    method but a use), ``with name:``, or ``return name``."""
+    for node in ast.walk(method):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in _USES:
+                return True
+        elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
+            if node.context_expr.id == name:
+                return True
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+    return False
 
 
 def _hands_over(node: ast.Attribute, parent_of) -> bool:
