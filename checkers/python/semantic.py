@@ -358,13 +358,20 @@ class SemanticModel:
         """What makes ``expr`` a logger, or None: the ``logging`` module (or its root
         logger), the qualified name of the factory that made it (``logging.getLogger``,
         ``structlog.get_logger``...), or ``"name"`` when only its name says so (``log``,
-        ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``)."""
+        ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``).
+        A child (``getLogger("vms").getChild(name)``) is ``logging.getLogger``'s: the same
+        manager hands it out and keeps it."""
         qualified = self.qualified_name(expr, scope)
         if qualified in LOGGING_MODULES:
             return qualified
         origin = self.resolve(expr, scope)
         if type(origin) is ast.Call:
-            factory = self.qualified_name(origin.func, scope) or ""
+            func = origin.func
+            if type(func) is ast.Attribute and func.attr == "getChild":
+                parent = self.logger_origin(func.value, scope)
+                if parent in LOGGING_MODULES or parent == "logging.getLogger":
+                    return "logging.getLogger"
+            factory = self.qualified_name(func, scope) or ""
             if factory in LOGGER_FACTORIES or factory.startswith("structlog."):
                 return factory
         name = expr.id if type(expr) is ast.Name else expr.attr if type(expr) is ast.Attribute else None

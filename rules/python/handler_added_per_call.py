@@ -18,6 +18,9 @@ ACTIONS = {
     HOOK: "atexit hook registered",
     LISTENER: "listener added to module-level emitter '{emitter}'",
 }
+# ``getLogger(f"job.{job_id}")``: ``logging`` keeps each logger it hands out for good.
+NAMED_PER_RUN_ACTION = "handler added to a logger named per run, which logging never frees,"
+NAMED_PER_RUN_ADVICE = "remove and close the handler when the run ends, or log through one logger with the id in the record"
 ADVICE = {
     HANDLER: "add handlers once at set-up, or guard with 'if not logger.handlers'",
     HOOK: "register once, unregister it when done, or use weakref.finalize",
@@ -57,6 +60,8 @@ class _Candidate:
     ``close`` of ``atexit.register(self.close)``: what the hook releases."""
     scope: Scope | None = None
     """The scope it is made in, where the names of its guards are looked up."""
+    named_per_run: bool = False
+    """A handler added to a logger whose name is made per run: one more logger each run."""
 
 
 class HandlerAddedPerCall(Rule):
@@ -87,7 +92,10 @@ class HandlerAddedPerCall(Rule):
     adds one more to the same logger. A logger named by a parameter with a default the
     same on every run (`def create_logger(name="", ...)`: `getLogger(name)`) counts as
     the same logger each run: the callers that leave the name out, or pass one of a few
-    names, add to the same loggers.
+    names, add to the same loggers. A logger whose name is made per run
+    (`getLogger(f"job.{job_id}")`) is reported too: `logging` never frees a logger, so
+    each run leaves one more, with its handler (and a `FileHandler`'s open file), and a
+    name that comes again (the same VM restarted) adds to the same logger.
 
     ## Why is this bad?
     The memory-leak runbook puts "event listeners not removed" first: a listener
@@ -235,8 +243,8 @@ class HandlerAddedPerCall(Rule):
             return  # import time, or a lambda: not a body we follow
         model = self.model
         if func.attr == "addHandler":
-            if node.args and self._shared_logger(func.value) and made_per_run(model, node.args[0]):
-                self._add(node, function, HANDLER, registered=node.args[0])
+            if node.args and self._kept_logger(func.value) and made_per_run(model, node.args[0]):
+                self._add(node, function, HANDLER, registered=node.args[0], named_per_run=not self._same_logger_each_run(func.value))
         elif func.attr == "register":
             if model.qualified_name(func) == ATEXIT_REGISTER and self._keeps_objects(node):
                 self._add(node, function, HOOK, registered=node.args[0])
@@ -256,21 +264,33 @@ class HandlerAddedPerCall(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def _add(
-        self, node: ast.expr, function: FunctionNode, kind: str, emitter: str = "", registered: ast.expr | None = None
+        self,
+        node: ast.expr,
+        function: FunctionNode,
+        kind: str,
+        emitter: str = "",
+        registered: ast.expr | None = None,
+        named_per_run: bool = False,
     ) -> None:
         attribute = registered.attr if isinstance(registered, ast.Attribute) and self.model.is_self(registered.value) else None
-        self.candidates.append(_Candidate(node, function, self.model.method_class, kind, emitter, attribute, self.model.scope))
+        self.candidates.append(
+            _Candidate(node, function, self.model.method_class, kind, emitter, attribute, self.model.scope, named_per_run)
+        )
 
-    def _shared_logger(self, expr: ast.expr) -> bool:
-        """A logger that ``logging`` keeps for the rest of the process (the root logger, or
-        one from ``logging.getLogger``: the manager never frees it), whose name is the same
-        on every run: the same logger each time. A name made per run gives each run its own
-        logger; a logger passed in is the caller's choice."""
+    def _kept_logger(self, expr: ast.expr) -> bool:
+        """A logger ``logging`` keeps for the rest of the process: the root logger, or one
+        from ``logging.getLogger`` whatever its name (the manager never frees a logger, nor
+        its handlers). A logger passed in is the caller's choice."""
         origin = self.model.logger_origin(expr)
         if origin == ROOT_LOGGER:
             return True
-        if origin != GET_LOGGER or (isinstance(expr, ast.Name) and self.model.is_parameter(expr.id)):
-            return False
+        return origin == GET_LOGGER and not (isinstance(expr, ast.Name) and self.model.is_parameter(expr.id))
+
+    def _same_logger_each_run(self, expr: ast.expr) -> bool:
+        """A kept logger (:meth:`_kept_logger`) whose name is the same on every run: each run
+        adds one more handler to it. Else each run leaves one more logger, with its handler."""
+        if self.model.logger_origin(expr) == ROOT_LOGGER:
+            return True
         name = argument(self.model.resolve(expr), 0, "name")
         return name is None or same_every_run(self.model, name) or self._default_name(name)
 
@@ -355,10 +375,10 @@ class HandlerAddedPerCall(Rule):
             function = candidate.function.name
             self.report(
                 candidate.node,
-                action=ACTIONS[candidate.kind].format(emitter=candidate.emitter),
+                action=NAMED_PER_RUN_ACTION if candidate.named_per_run else ACTIONS[candidate.kind].format(emitter=candidate.emitter),
                 function=f"{candidate.owner.name}.{function}" if candidate.owner is not None else function,
                 why=frequency.why,
-                advice=ADVICE[candidate.kind],
+                advice=NAMED_PER_RUN_ADVICE if candidate.named_per_run else ADVICE[candidate.kind],
             )
 
     def _made_per_use(self, candidate: _Candidate) -> bool:
