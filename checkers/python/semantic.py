@@ -359,8 +359,9 @@ class SemanticModel:
         logger), the qualified name of the factory that made it (``logging.getLogger``,
         ``structlog.get_logger``...), or ``"name"`` when only its name says so (``log``,
         ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``).
-        A child (``getLogger("vms").getChild(name)``) is ``logging.getLogger``'s: the same
-        manager hands it out and keeps it."""
+        A child (``getLogger("vms").getChild(name)``, or of anything named like a logger:
+        ``getChild`` is ``logging.Logger``'s) is ``logging.getLogger``'s: the same manager
+        hands it out and keeps it."""
         qualified = self.qualified_name(expr, scope)
         if qualified in LOGGING_MODULES:
             return qualified
@@ -369,7 +370,7 @@ class SemanticModel:
             func = origin.func
             if type(func) is ast.Attribute and func.attr == "getChild":
                 parent = self.logger_origin(func.value, scope)
-                if parent in LOGGING_MODULES or parent == "logging.getLogger":
+                if parent in LOGGING_MODULES or parent in ("logging.getLogger", "name"):
                     return "logging.getLogger"
             factory = self.qualified_name(func, scope) or ""
             if factory in LOGGER_FACTORIES or factory.startswith("structlog."):
