@@ -265,6 +265,13 @@ NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type
 KEEPS_RECEIVER = frozenset({"cursor", "channel"})
 # Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
 EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
+EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "OrderedDict", "defaultdict", "deque"))
+# ``sys.audit(...)`` raises only what an audit hook installed to veto the event raises (a sandbox):
+# an application's own code runs no such hook.
+QUIET_FUNCTIONS = frozenset({"sys.audit", *EMPTY_COLLECTIONS})
+QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
+# A mapping's views, read with nothing: ``env.items()``.
+MAPPING_VIEWS = frozenset({"items", "keys", "values"})
 # Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
@@ -570,6 +577,7 @@ class ResourceAnalysis:
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
+            | QUIET_FUNCTION_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -612,6 +620,11 @@ class ResourceAnalysis:
             return
         if last in CLOCK_NAMES and not node.args and self.model.qualified_name(func) in CLOCKS:
             self.quiet_calls.add(id(node))
+            return
+        if last in QUIET_FUNCTION_NAMES:
+            name = self.model.qualified_name(func)
+            if name == "sys.audit" or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+                self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
             if self.model.qualified_name(func) in BORROWERS:
@@ -2533,7 +2546,7 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
             continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func) or _makes_empty(node):
+            if _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -2552,11 +2565,39 @@ def _makes_empty(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Name) and call.func.id in EMPTY_MAKERS and not call.args and not call.keywords
 
 
+def _reads_view(call: ast.Call) -> bool:
+    """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _joins_strings(call: ast.Call) -> bool:
+    """``" ".join(f"{k}={v}" for k, v in pairs)``: a literal separator joining strings written
+    in the code (f-strings, literals), a list or tuple of them or one made per item: joining
+    strings does not fail (what the items are computed from is judged on its own)."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute) and func.attr == "join" and _is_text(func.value)
+        and len(call.args) == 1 and not call.keywords
+    ):
+        return False
+    items = call.args[0]
+    if isinstance(items, (ast.List, ast.Tuple)):
+        return all(map(_is_text, items.elts))
+    return isinstance(items, (ast.ListComp, ast.GeneratorExp)) and _is_text(items.elt)
+
+
+def _is_text(expr: ast.expr) -> bool:
+    """A string literal or an f-string."""
+    return isinstance(expr, ast.JoinedStr) or (isinstance(expr, ast.Constant) and isinstance(expr.value, str))
+
+
 def _does_not_raise(func: ast.expr) -> bool:
     """``isinstance(...)``, ``len(...)``...; ``self.addCleanup(...)`` (it only records the
     callback); a template fixed in the code filled in (``"{}:{}".format(host, port)``,
     ``self.URL_PATTERN.format(...)``: a literal or a constant's name), like an f-string.
-    Log calls and clock reads are among the ``quiet_calls`` the walk records."""
+    Log calls, clock reads, ``sys.audit`` and empty ``collections`` containers are among
+    the ``quiet_calls`` the walk records."""
     if isinstance(func, ast.Name):
         return func.id in NON_RAISING_BUILTINS
     if not isinstance(func, ast.Attribute):
