@@ -213,6 +213,11 @@ VALUE_BUILTINS = frozenset(
 # A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
 # and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
 PIPES = {"subprocess.Popen": ((3, "stdin"), (4, "stdout"), (5, "stderr"))}
+# Responses that reading to the end (``read()`` with nothing) closes: the connection goes back
+# at the end of the body, on the normal path; an exception before it leaves it to the collector.
+READ_TO_END = frozenset({"urllib.request.urlopen"})
+NEVER_RELEASED = "is never released, managed by with, or handed off"
+"""What OOM202 says of a resource, unless it says more (:data:`READ_TO_END`)."""
 PIPE = "subprocess.PIPE"
 
 # Method acquires, recognised by name on any receiver.
@@ -362,7 +367,7 @@ class ResourceRule(Rule):
     def finish(self) -> None:
         for report in self.analysis.reports(self.code):
             fix = self.fixes if report.fix_end is not None else None
-            self.report(report.node, fix=fix, fix_hint=report.fix_end, **report.fields)
+            self.report(report.node, fix=fix, fix_hint=report.fix_end, **{"state": NEVER_RELEASED, **report.fields})
 
     @classmethod
     def fix(cls, node, options, context, hint=None):
@@ -1319,6 +1324,12 @@ def _used_once(
         Report("OOM202", acquire.call, {
             "resource": short_code(acquire.call),
             "acquire": "an expression that uses it once",
+            "state": "is released on the normal path only",
+            "advice": f"reading to the end closes it, an exception before then leaves it to the garbage collector, and"
+                      f" '{function.name}' {frequency.why}; use with",
+        } if _reads_to_end(acquire, names) else {
+            "resource": short_code(acquire.call),
+            "acquire": "an expression that uses it once",
             "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
         })
         for acquire in chains
@@ -1330,6 +1341,17 @@ def _used_once(
         })
         for acquire in dropped
     ]
+
+
+def _reads_to_end(acquire: Acquire, names: _Names) -> bool:
+    """``urlopen(url).read()``: a response read to its end with nothing (:data:`READ_TO_END`),
+    which closes it when the body ends."""
+    parent = names.parent(acquire.call)
+    method = names.parent(parent) if isinstance(parent, ast.Attribute) else None
+    return (
+        acquire.factory in READ_TO_END and isinstance(method, ast.Call) and method.func is parent
+        and parent.attr == "read" and not method.args and not method.keywords
+    )
 
 
 def _dropped_release(acquire: Acquire) -> str:
