@@ -43,11 +43,16 @@ from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "12"
+SUMMARY_FORMAT = "13"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
+SHRINKERS = "shrinkers of "
+# Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
+SHRINKING_METHODS = frozenset(
+    {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
+)
 """Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
 about the callers of a function."""
 CALLED = "()"
@@ -152,6 +157,10 @@ class ModuleSummary:
     settings: dict[str, str] = field(default_factory=dict)
     """Module-level assignments to an attribute of an imported module: its qualified name
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
+    shrinks: list[str] = field(default_factory=list)
+    """The qualified names of the other modules' dicts and sets (module- or class-level) the
+    module takes entries out of (``UnitHelper._cache.pop(key)``, ``views._seen.clear()``,
+    ``del cache_module.ENTRIES[key]``): evictions that OOM303 counts where the container is."""
     removed_keys: list[list[str]] = field(default_factory=list)
     """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
     (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
@@ -277,6 +286,8 @@ class Summarizer:
         self._methods_noted: set[ast.Call] = set()
         self._conditions: dict[str, list[list]] = {}
         self._steps: dict[str, int] = {}
+        self._shrinks: set[str] = set()
+        """What :attr:`ModuleSummary.shrinks` lists."""
         self._removals: list[tuple[ast.Call, Scope]] = []
         """Calls that may delete or pop Redis keys, with their scope: their keys are
         described at the end, once every ``self.<attr>`` of the module is known."""
@@ -297,7 +308,7 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
-            ast.Call: "visit_Call", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
+            ast.Call: "visit_Call", ast.Delete: "visit_Delete", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
@@ -307,6 +318,8 @@ class Summarizer:
         model = self.model
         if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
             self._removals.append((node, model.scope))
+        if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
+            self._note_shrink(node.func.value)
         executing = model.executing_function
         if executing is None:
             key = None
@@ -326,6 +339,18 @@ class Summarizer:
                 self._expiring_writes.append((key, node, self._function_scope()))
             if callee is not None:
                 self._note_arguments(node, key, callee)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self._note_shrink(target.value)
+
+    def _note_shrink(self, container: ast.expr) -> None:
+        """An imported module's or class's container that entries are taken out of."""
+        if isinstance(container, (ast.Name, ast.Attribute)):
+            qualified = self.model.qualified_name(container)
+            if qualified is not None and not qualified.startswith("builtins."):
+                self._shrinks.add(absolute_name(qualified, self.summary.name, self.summary.is_package))
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
         """What runs again and again: a loop's body (a ``while`` test too), a comprehension
@@ -450,6 +475,7 @@ class Summarizer:
             for what, family, _ in removed_families(self.model, call, lambda expr, scope=scope: self._name(expr, scope), scope)
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
+        self.summary.shrinks = sorted(self._shrinks)
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
             if write is not None:
@@ -1276,12 +1302,7 @@ class ProjectIndex:
         re-exports. The files the index passed over are searched as text for the last
         name first (a call names it), and those that hold it are summarized: a caller is
         never missed for want of a summary, and a project pays for the names asked only."""
-        last = qualified.rpartition(".")[2]
-        if last not in self._searched and self.files:
-            self._searched.add(last)
-            for module in self._mentioning(last):
-                if module in self.files:
-                    self._load(self.files.pop(module))
+        self._summarize_mentioning(qualified.rpartition(".")[2])
         for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
@@ -1291,6 +1312,29 @@ class ProjectIndex:
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
+
+    def shrinkers(self, qualified: str) -> list[str]:
+        """The modules that take entries out of the container ``qualified`` (a module's or
+        a class's dict or set: ``app.units.UnitHelper._cache``), through re-exports
+        (:attr:`ModuleSummary.shrinks`). As for :meth:`callers`, the files the index passed
+        over that name it are summarized first: an eviction is never missed for want of a summary."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted(
+            name for name, summary in self.modules.items()
+            if any(self._canonical(item) == canonical for item in summary.shrinks)
+        )
+        if self._watching is not None:
+            self._watching[SHRINKERS + qualified] = content_key(*found)
+        return found
+
+    def _summarize_mentioning(self, last: str) -> None:
+        """Summarize the files passed over whose text holds ``last`` (once per name)."""
+        if last not in self._searched and self.files:
+            self._searched.add(last)
+            for module in self._mentioning(last):
+                if module in self.files:
+                    self._load(self.files.pop(module))
 
     def _mentioning(self, word: str) -> list[str]:
         """The modules the index passed over whose text holds ``word``. Kept in the cache
@@ -1489,6 +1533,10 @@ class ProjectIndex:
             if module.startswith(CALLERS):
                 called = module.removeprefix(CALLERS)
                 if _sites_key(self, called, self.callers(called)) != key:
+                    return False
+                continue
+            if module.startswith(SHRINKERS):
+                if content_key(*self.shrinkers(module.removeprefix(SHRINKERS))) != key:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
@@ -1850,6 +1898,17 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
         return False
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
+
+
+def evicted_elsewhere(context, label: str) -> bool:
+    """Whether another module of the project takes entries out of the container ``label``
+    (``_cache`` or ``Class._cache``) of the module checked (:meth:`ProjectIndex.shrinkers`).
+    False for a file checked on its own."""
+    project = context.project
+    if project is None:
+        return False
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return any(name != module for name in project.shrinkers(f"{module}.{label}" if module else label))
 
 
 def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> bool:
