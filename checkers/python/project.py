@@ -45,10 +45,12 @@ from oomlint.python.semantic import Scope, SemanticModel
 
 SUMMARY_FORMAT = "13"
 _WORD = re.compile(r"\w+")
-CALL_GRAPH = ("calls", "module_calls", "arguments")
+CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 SHRINKERS = "shrinkers of "
+# File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
+IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
 SHRINKING_METHODS = frozenset(
     {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
@@ -121,6 +123,10 @@ class ModuleSummary:
     it takes few values), ``"?"`` when anything else can
     (:func:`~oomlint.python.astutil.varying_parameters`; a function a decorator registers
     gets its parameters from outside: ``"?"``)."""
+    in_memory: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
+    (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
+    file object (``io.BytesIO(data)``, or a name the function bound to one)."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
     positional ones first (a method's without ``self``/``cls``)."""
@@ -667,7 +673,16 @@ class Summarizer:
             passed[argument] = ANYTHING if varying is None else sorted(varying)
             if varying:
                 self._note_parameters(key)
-        self.summary.arguments.setdefault(key, []).append([callee, passed])
+        calls = self.summary.arguments.setdefault(key, [])
+        calls.append([callee, passed])
+        buffers = [argument for argument, value in given if argument is not None and self._in_memory(value)]
+        if buffers:
+            self.summary.in_memory.setdefault(key, []).append([len(calls) - 1, buffers])
+
+    def _in_memory(self, value: ast.expr) -> bool:
+        """``io.BytesIO(data)``, or a name bound to one: a file object with nothing of the OS behind it."""
+        made = self.model.resolve(value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in IN_MEMORY_FILES
 
     def _step(self, key: str) -> int:
         step = self._steps.get(key, 0)
@@ -1399,6 +1414,27 @@ class ProjectIndex:
                         return False
         return called
 
+    def passes_in_memory(self, qualified: str, parameter: str, positional: list[str]) -> bool:
+        """Whether every call the project makes of the function ``qualified`` gives
+        ``parameter`` (``positional``: the names a call passes by position) an in-memory file
+        object (:attr:`ModuleSummary.in_memory`). False when the project shows no call, or a
+        call at import time or by a name the call graph cannot follow: unknown callers."""
+        canonical = self._canonical(qualified)
+        place = str(positional.index(parameter)) if parameter in positional else None
+        called = False
+        for module, caller, _ in self.callers(qualified):
+            if caller is None:
+                return False
+            summary = self.modules[module]
+            buffers = {index: given for index, given in summary.in_memory.get(caller, ())}
+            for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
+                if self._canonical(callee) != canonical:
+                    continue
+                called = True
+                if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
+                    return False
+        return called
+
     def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
         """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for
         nothing (its default), else as :attr:`ModuleSummary.arguments` says (keyword-only
@@ -1874,6 +1910,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     canonical = index._canonical(qualified)
     passed = [
         [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
+        + index.modules[module].in_memory.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]
@@ -1885,9 +1922,19 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     checked, or a method of one of its module-level classes) gives ``parameter`` few
     values (:meth:`ProjectIndex.passes_few_values`). False for a file checked on its own,
     a nested function, or one a decorator registers (a route, a task: called from outside)."""
+    qualified = _project_function(context, function)
+    return qualified is not None and context.project.passes_few_values(
+        qualified, parameter, module_facts(context).positional(function)
+    )
+
+
+def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The project's name of ``function`` (a function of the module checked, or a method of
+    one of its module-level classes) when the project may show its callers; None for a file
+    checked on its own, a nested function, or one a decorator registers (called from outside)."""
     project = context.project
     if project is None or is_registered(function):
-        return False
+        return None
     facts = module_facts(context)
     owner = facts.method_class.get(function)
     if owner is not None:
@@ -1895,9 +1942,20 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     elif facts.functions.get(function.name) is function:
         key = function.name
     else:
-        return False
+        return None
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
-    return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
+    return f"{module}.{key}" if module else key
+
+
+def passed_in_memory(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
+    """Whether every call the project makes of ``function`` (a function of the module
+    checked, or a method of one of its module-level classes) gives ``parameter`` an
+    in-memory file object (:meth:`ProjectIndex.passes_in_memory`). False for a file checked
+    on its own, a nested function, or one a decorator registers (called from outside)."""
+    qualified = _project_function(context, function)
+    return qualified is not None and context.project.passes_in_memory(
+        qualified, parameter, module_facts(context).positional(function)
+    )
 
 
 def evicted_elsewhere(context, label: str) -> bool:

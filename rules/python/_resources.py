@@ -38,7 +38,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
-from oomlint.python.project import CALLED, WITH_KEEPS_OPEN, Lent, call_origin, lent_to
+from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
@@ -123,7 +123,6 @@ FILE_WRAPPERS = {
     "bz2.open": (0, "filename"),
     "lzma.open": (0, "filename"),
 }
-IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 
 
 class TemporaryPath(NamedTuple):
@@ -753,7 +752,8 @@ class ResourceAnalysis:
         """Whether an archive or compressed-file factory is given a file object, not a path:
         an in-memory buffer, a file opened elsewhere (``open(...)``, ``with ... as fh``, an
         upload's ``.file``), or a parameter that is one (annotated ``IO``/``BinaryIO``, named
-        ``fileobj``/``fp``/``stream``..., or read or sought in the function)."""
+        ``fileobj``/``fp``/``stream``..., read or sought in the function, or given an
+        ``io.BytesIO`` by every call the project makes of the function)."""
         given = argument(call, position, keyword)
         if given is None or keyword == "fileobj":
             return given is not None and not is_none(given)  # tarfile's ``fileobj``: a file object by definition
@@ -762,7 +762,9 @@ class ResourceAnalysis:
             if binding is not None and binding.kind == "with":
                 return True
             if binding is not None and binding.kind == "param":
-                return self._file_parameter(binding.node)
+                return self._file_parameter(binding.node) or passed_in_memory(
+                    self.context, self.model.function, binding.node.arg
+                )
         origin = self.model.resolve(given)
         if isinstance(origin, ast.Call):
             name = self.model.qualified_name(origin.func)

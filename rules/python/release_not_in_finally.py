@@ -103,8 +103,10 @@ class ReleaseNotInFinally(ResourceRule):
     `bz2.open` and `lzma.open` over a file object rather than a path (an in-memory
     `BytesIO`, a file opened elsewhere or by `with ... as f`, an upload's
     `.file`/`.stream`, tarfile's `fileobj`, or a parameter annotated `IO`/`BinaryIO`, named like a
-    file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, or read or sought in the
-    function): closing the archive would not close the borrowed file; and a lock the
+    file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, read or sought in the
+    function, or given an `io.BytesIO` by every call the project makes of the function,
+    asked of the project index: a function with no call in the project, or one called at
+    import time, is still checked): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
     `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
     memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
