@@ -275,9 +275,11 @@ class Runs:
             frequency = self._combine(sites, visiting)
             if frequency.kind == ONCE and self.project is not None and owner in self.top_classes:
                 # Once as this module shows it (at import, under ``__main__``, at set-up):
-                # unless the project's other modules make it more often.
+                # unless the project's other modules are seen to make it more often (code
+                # whose callers the index cannot place does not outweigh what the module shows).
                 found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module)
-                frequency = Frequency(*found) if found is not None else frequency
+                if found is not None and found[0] in (MANY, PER_INSTANCE):
+                    frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
             frequency = Frequency(*self.project.frequency(self._key(owner.name)))
         else:

@@ -38,8 +38,8 @@ class CacheOnMethod(Rule):
     runs once, such as `main()` or the `__init__` of another such class), that no class
     in the module subclasses and whose methods never build another instance
     (`cls(...)`, `type(self)(...)`, `self.__class__(...)`), unless the project's other
-    modules make it too, in code that runs more often or that the project index cannot
-    place (a class made under `__main__` and by a view elsewhere is flagged); or one its module
+    modules are seen to make it more often (a class made under `__main__` and by a view
+    elsewhere is flagged); or one its module
     does not make, when the project's other modules make it only once, at set-up (asked
     of the project index, as for OOM205), or a framework makes it once per process:
     Django's middleware (a subclass of `MiddlewareMixin`, or a class whose `__init__`
