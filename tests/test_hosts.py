@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from tests.conftest import run
 
+# OOM302 on the method (line 5), OOM301 on the function (line 10): one finding per decorator,
+# each line carrying the same comment, which the tests below rewrite.
 ON_METHOD = (
     "import functools\n\n\n"
     "class Report:\n"
     "    @functools.lru_cache(maxsize=None)  # pylint: disable=cache-on-method\n"
     "    def rows(self, month):\n"
-    "        return month\n"
+    "        return month\n\n\n"
+    "@functools.lru_cache(maxsize=None)  # pylint: disable=cache-on-method\n"
+    "def totals(month):\n"
+    "    return month\n"
 )
 
 
@@ -21,7 +26,7 @@ def pylint_lines(*arguments: str, cwd) -> list[str]:
 
 def test_pylint_disable_comment_and_flags(project):
     root = project({"report.py": ON_METHOD})
-    assert pylint_lines("report.py", cwd=root) == ["5:5:W7131:unbounded-lru-cache"]
+    assert pylint_lines("report.py", cwd=root) == ["10:1:W7131:unbounded-lru-cache"]
     assert pylint_lines("--disable=unbounded-lru-cache", "report.py", cwd=root) == []
 
 
@@ -35,8 +40,8 @@ def test_flake8_reports_oom_codes_by_default(project):
     result = run("flake8", "--isolated", "report.py", cwd=root)
     assert result.returncode == 1
     assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
-        ["report.py:5:6:", "OOM301"],
         ["report.py:5:6:", "OOM302"],
+        ["report.py:10:2:", "OOM301"],
     ]
 
 

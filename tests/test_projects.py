@@ -148,6 +148,25 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     ]
 
 
+def test_an_eviction_removed_in_another_module_is_seen_through_the_cache(copy):
+    """Whether a cache is evicted can be decided by another module (a signal handler that
+    pops an entry): the cached results of the cache's module depend on it."""
+    root = copy("evictions")
+    first = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in first] == [("app/units.py", 20), ("app/units.py", 40)]
+    signals = root / "app" / "signals.py"
+    signals.write_text(
+        signals.read_text(encoding="utf-8").replace("UnitHelper._base_units.pop(space_id, None)", "print(space_id)"),
+        encoding="utf-8",
+    )
+    after = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"], f["message"].split(" and ")[0]) for f in after] == [
+        ("app/units.py", 14, "class-level dict 'UnitHelper._base_units' grows in 'base_units'"),
+        ("app/units.py", 20, "class-level dict 'UnitHelper._aliases' grows in 'alias'"),
+        ("app/units.py", 40, "module-level set '_labels' grows in 'label_seen'"),
+    ]
+
+
 @pytest.mark.parametrize(
     "project, before, edited, old, new, line, message",
     [

@@ -113,6 +113,25 @@ def is_method(model: SemanticModel) -> bool:
     return model.class_def is not None
 
 
+# Memoizing decorators whose cache, on a method, holds ``self`` in its keys (OOM302's).
+METHOD_CACHES = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
+_NOT_INSTANCE_METHODS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+# Special methods Python calls with the class, never with an instance.
+_IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
+
+def instance_method_owner(model: SemanticModel, function: FunctionNode) -> ast.ClassDef | None:
+    """The class of ``function``, being defined now, when Python calls it with an instance:
+    not a static or class method (``__new__``, ``__init_subclass__``... included), nor a
+    method of an ``Enum`` (whose members live for the whole process anyway)."""
+    owner = model.class_def
+    if owner is None or function.name in _IMPLICIT_CLASS_METHODS or decorator_names(model, function) & _NOT_INSTANCE_METHODS:
+        return None
+    if any(model.qualified_name(base) in ENUM_BASES for base in owner.bases):
+        return None
+    return owner
+
+
 def explicit_parameters(model: SemanticModel, function: FunctionNode) -> list[ast.arg]:
     """Parameters a caller passes: ``self``/``cls`` of a method left out."""
     args = function.args

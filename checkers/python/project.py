@@ -43,11 +43,18 @@ from oomlint.python.parsing import one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "12"
+SUMMARY_FORMAT = "13"
 _WORD = re.compile(r"\w+")
-CALL_GRAPH = ("calls", "module_calls", "arguments")
+CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
+SHRINKERS = "shrinkers of "
+# File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
+IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+# Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
+SHRINKING_METHODS = frozenset(
+    {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
+)
 """Marks, among the modules a check looked into (:meth:`ProjectIndex.watch`), a question
 about the callers of a function."""
 CALLED = "()"
@@ -116,6 +123,10 @@ class ModuleSummary:
     it takes few values), ``"?"`` when anything else can
     (:func:`~oomlint.python.astutil.varying_parameters`; a function a decorator registers
     gets its parameters from outside: ``"?"``)."""
+    in_memory: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
+    (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
+    file object (``io.BytesIO(data)``, or a name the function bound to one)."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
     positional ones first (a method's without ``self``/``cls``)."""
@@ -152,6 +163,10 @@ class ModuleSummary:
     settings: dict[str, str] = field(default_factory=dict)
     """Module-level assignments to an attribute of an imported module: its qualified name
     -> the code of the value (``PIL.Image.MAX_IMAGE_PIXELS`` -> ``"50_000_000"``)."""
+    shrinks: list[str] = field(default_factory=list)
+    """The qualified names of the other modules' dicts and sets (module- or class-level) the
+    module takes entries out of (``UnitHelper._cache.pop(key)``, ``views._seen.clear()``,
+    ``del cache_module.ENTRIES[key]``): evictions that OOM303 counts where the container is."""
     removed_keys: list[list[str]] = field(default_factory=list)
     """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
     (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
@@ -277,6 +292,8 @@ class Summarizer:
         self._methods_noted: set[ast.Call] = set()
         self._conditions: dict[str, list[list]] = {}
         self._steps: dict[str, int] = {}
+        self._shrinks: set[str] = set()
+        """What :attr:`ModuleSummary.shrinks` lists."""
         self._removals: list[tuple[ast.Call, Scope]] = []
         """Calls that may delete or pop Redis keys, with their scope: their keys are
         described at the end, once every ``self.<attr>`` of the module is known."""
@@ -297,7 +314,7 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
-            ast.Call: "visit_Call", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
+            ast.Call: "visit_Call", ast.Delete: "visit_Delete", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
@@ -307,6 +324,8 @@ class Summarizer:
         model = self.model
         if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
             self._removals.append((node, model.scope))
+        if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
+            self._note_shrink(node.func.value)
         executing = model.executing_function
         if executing is None:
             key = None
@@ -326,6 +345,18 @@ class Summarizer:
                 self._expiring_writes.append((key, node, self._function_scope()))
             if callee is not None:
                 self._note_arguments(node, key, callee)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self._note_shrink(target.value)
+
+    def _note_shrink(self, container: ast.expr) -> None:
+        """An imported module's or class's container that entries are taken out of."""
+        if isinstance(container, (ast.Name, ast.Attribute)):
+            qualified = self.model.qualified_name(container)
+            if qualified is not None and not qualified.startswith("builtins."):
+                self._shrinks.add(absolute_name(qualified, self.summary.name, self.summary.is_package))
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
         """What runs again and again: a loop's body (a ``while`` test too), a comprehension
@@ -450,6 +481,7 @@ class Summarizer:
             for what, family, _ in removed_families(self.model, call, lambda expr, scope=scope: self._name(expr, scope), scope)
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
+        self.summary.shrinks = sorted(self._shrinks)
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
             if write is not None:
@@ -641,7 +673,16 @@ class Summarizer:
             passed[argument] = ANYTHING if varying is None else sorted(varying)
             if varying:
                 self._note_parameters(key)
-        self.summary.arguments.setdefault(key, []).append([callee, passed])
+        calls = self.summary.arguments.setdefault(key, [])
+        calls.append([callee, passed])
+        buffers = [argument for argument, value in given if argument is not None and self._in_memory(value)]
+        if buffers:
+            self.summary.in_memory.setdefault(key, []).append([len(calls) - 1, buffers])
+
+    def _in_memory(self, value: ast.expr) -> bool:
+        """``io.BytesIO(data)``, or a name bound to one: a file object with nothing of the OS behind it."""
+        made = self.model.resolve(value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in IN_MEMORY_FILES
 
     def _step(self, key: str) -> int:
         step = self._steps.get(key, 0)
@@ -1276,12 +1317,7 @@ class ProjectIndex:
         re-exports. The files the index passed over are searched as text for the last
         name first (a call names it), and those that hold it are summarized: a caller is
         never missed for want of a summary, and a project pays for the names asked only."""
-        last = qualified.rpartition(".")[2]
-        if last not in self._searched and self.files:
-            self._searched.add(last)
-            for module in self._mentioning(last):
-                if module in self.files:
-                    self._load(self.files.pop(module))
+        self._summarize_mentioning(qualified.rpartition(".")[2])
         for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
@@ -1291,6 +1327,29 @@ class ProjectIndex:
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
+
+    def shrinkers(self, qualified: str) -> list[str]:
+        """The modules that take entries out of the container ``qualified`` (a module's or
+        a class's dict or set: ``app.units.UnitHelper._cache``), through re-exports
+        (:attr:`ModuleSummary.shrinks`). As for :meth:`callers`, the files the index passed
+        over that name it are summarized first: an eviction is never missed for want of a summary."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted(
+            name for name, summary in self.modules.items()
+            if any(self._canonical(item) == canonical for item in summary.shrinks)
+        )
+        if self._watching is not None:
+            self._watching[SHRINKERS + qualified] = content_key(*found)
+        return found
+
+    def _summarize_mentioning(self, last: str) -> None:
+        """Summarize the files passed over whose text holds ``last`` (once per name)."""
+        if last not in self._searched and self.files:
+            self._searched.add(last)
+            for module in self._mentioning(last):
+                if module in self.files:
+                    self._load(self.files.pop(module))
 
     def _mentioning(self, word: str) -> list[str]:
         """The modules the index passed over whose text holds ``word``. Kept in the cache
@@ -1353,6 +1412,27 @@ class ProjectIndex:
                         f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
                     ):
                         return False
+        return called
+
+    def passes_in_memory(self, qualified: str, parameter: str, positional: list[str]) -> bool:
+        """Whether every call the project makes of the function ``qualified`` gives
+        ``parameter`` (``positional``: the names a call passes by position) an in-memory file
+        object (:attr:`ModuleSummary.in_memory`). False when the project shows no call, or a
+        call at import time or by a name the call graph cannot follow: unknown callers."""
+        canonical = self._canonical(qualified)
+        place = str(positional.index(parameter)) if parameter in positional else None
+        called = False
+        for module, caller, _ in self.callers(qualified):
+            if caller is None:
+                return False
+            summary = self.modules[module]
+            buffers = {index: given for index, given in summary.in_memory.get(caller, ())}
+            for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
+                if self._canonical(callee) != canonical:
+                    continue
+                called = True
+                if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
+                    return False
         return called
 
     def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
@@ -1489,6 +1569,10 @@ class ProjectIndex:
             if module.startswith(CALLERS):
                 called = module.removeprefix(CALLERS)
                 if _sites_key(self, called, self.callers(called)) != key:
+                    return False
+                continue
+            if module.startswith(SHRINKERS):
+                if content_key(*self.shrinkers(module.removeprefix(SHRINKERS))) != key:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
@@ -1826,6 +1910,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     canonical = index._canonical(qualified)
     passed = [
         [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
+        + index.modules[module].in_memory.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]
@@ -1837,9 +1922,19 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     checked, or a method of one of its module-level classes) gives ``parameter`` few
     values (:meth:`ProjectIndex.passes_few_values`). False for a file checked on its own,
     a nested function, or one a decorator registers (a route, a task: called from outside)."""
+    qualified = _project_function(context, function)
+    return qualified is not None and context.project.passes_few_values(
+        qualified, parameter, module_facts(context).positional(function)
+    )
+
+
+def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The project's name of ``function`` (a function of the module checked, or a method of
+    one of its module-level classes) when the project may show its callers; None for a file
+    checked on its own, a nested function, or one a decorator registers (called from outside)."""
     project = context.project
     if project is None or is_registered(function):
-        return False
+        return None
     facts = module_facts(context)
     owner = facts.method_class.get(function)
     if owner is not None:
@@ -1847,9 +1942,31 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     elif facts.functions.get(function.name) is function:
         key = function.name
     else:
+        return None
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return f"{module}.{key}" if module else key
+
+
+def passed_in_memory(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
+    """Whether every call the project makes of ``function`` (a function of the module
+    checked, or a method of one of its module-level classes) gives ``parameter`` an
+    in-memory file object (:meth:`ProjectIndex.passes_in_memory`). False for a file checked
+    on its own, a nested function, or one a decorator registers (called from outside)."""
+    qualified = _project_function(context, function)
+    return qualified is not None and context.project.passes_in_memory(
+        qualified, parameter, module_facts(context).positional(function)
+    )
+
+
+def evicted_elsewhere(context, label: str) -> bool:
+    """Whether another module of the project takes entries out of the container ``label``
+    (``_cache`` or ``Class._cache``) of the module checked (:meth:`ProjectIndex.shrinkers`).
+    False for a file checked on its own."""
+    project = context.project
+    if project is None:
         return False
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
-    return project.passes_few_values(f"{module}.{key}" if module else key, parameter, facts.positional(function))
+    return any(name != module for name in project.shrinkers(f"{module}.{label}" if module else label))
 
 
 def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> bool:

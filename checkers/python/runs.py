@@ -114,6 +114,19 @@ def runs_of(context: FileContext) -> Runs:
     return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script))
 
 
+def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
+    """Whether a memoizing cache on an instance method of ``owner`` (see
+    :func:`~oomlint.python.astutil.instance_method_owner`; None: no instance method) keeps
+    instances alive that would otherwise go: those of a class made more than once per
+    process (:meth:`Runs.instances`; a class nested in a function or another class is
+    made anew with it). One made once, at set-up, lives for the process anyway."""
+    if owner is None:
+        return False
+    runs = runs_of(context)
+    runs.index()
+    return owner not in runs.top_classes or runs.instances(owner).kind != ONCE
+
+
 class Runs:
     def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False):
         self.model = model
@@ -206,7 +219,7 @@ class Runs:
             return Frequency(UNKNOWN)
         if self._by_hand(info) and self.elsewhere(function) is None:
             return Frequency(ONCE)
-        return Frequency(*self.project.frequency(f"{self.module}.{key}" if self.module else key))
+        return Frequency(*self.project.frequency(self._key(key)))
 
     def _by_hand(self, info: _Def) -> bool:
         """A module-level function, undecorated and never named in its module, of a file
@@ -227,7 +240,7 @@ class Runs:
         key = self.key(function) if self.project is not None else None
         if key is None:
             return None
-        found = self.project.callers_frequency(f"{self.module}.{key}" if self.module else key, elsewhere=self.module)
+        found = self.project.callers_frequency(self._key(key), elsewhere=self.module)
         return Frequency(*found) if found is not None else None
 
     def one_shot(self, function: FunctionNode) -> bool:
@@ -260,8 +273,15 @@ class Runs:
             return Frequency(ONCE)
         if sites:
             frequency = self._combine(sites, visiting)
+            if frequency.kind == ONCE and self.project is not None and owner in self.top_classes:
+                # Once as this module shows it (at import, under ``__main__``, at set-up):
+                # unless the project's other modules are seen to make it more often (code
+                # whose callers the index cannot place does not outweigh what the module shows).
+                found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module)
+                if found is not None and found[0] in (MANY, PER_INSTANCE):
+                    frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
-            frequency = Frequency(*self.project.frequency(f"{self.module}.{owner.name}" if self.module else owner.name))
+            frequency = Frequency(*self.project.frequency(self._key(owner.name)))
         else:
             frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
@@ -269,6 +289,10 @@ class Runs:
         if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:
             return frequency
         return Frequency(PER_INSTANCE, why)
+
+    def _key(self, name: str) -> str:
+        """The project's name of the module's ``name``."""
+        return f"{self.module}.{name}" if self.module else name
 
     def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
         if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):

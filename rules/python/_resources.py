@@ -38,7 +38,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
-from oomlint.python.project import CALLED, WITH_KEEPS_OPEN, Lent, call_origin, lent_to
+from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
@@ -123,7 +123,6 @@ FILE_WRAPPERS = {
     "bz2.open": (0, "filename"),
     "lzma.open": (0, "filename"),
 }
-IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 
 
 class TemporaryPath(NamedTuple):
@@ -232,6 +231,11 @@ VALUE_BUILTINS = frozenset(
 # A ``Popen`` is a resource when given a pipe: without one the parent holds nothing of the child,
 # and the next ``Popen`` reaps it once it ends (CPython's ``subprocess._cleanup``).
 PIPES = {"subprocess.Popen": ((3, "stdin"), (4, "stdout"), (5, "stderr"))}
+# Responses that reading to the end (``read()`` with nothing) closes: the connection goes back
+# at the end of the body, on the normal path; an exception before it leaves it to the collector.
+READ_TO_END = frozenset({"urllib.request.urlopen"})
+NEVER_RELEASED = "is never released, managed by with, or handed off"
+"""What OOM202 says of a resource, unless it says more (:data:`READ_TO_END`)."""
 PIPE = "subprocess.PIPE"
 
 # Method acquires, recognised by name on any receiver.
@@ -284,6 +288,13 @@ NON_RAISING_BUILTINS = frozenset({"isinstance", "issubclass", "len", "id", "type
 KEEPS_RECEIVER = frozenset({"cursor", "channel"})
 # Called with nothing, they make an empty container (or a sentinel): nothing to fail on.
 EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
+EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "OrderedDict", "defaultdict", "deque"))
+# ``sys.audit(...)`` raises only what an audit hook installed to veto the event raises (a sandbox):
+# an application's own code runs no such hook.
+QUIET_FUNCTIONS = frozenset({"sys.audit", *EMPTY_COLLECTIONS})
+QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
+# A mapping's views, read with nothing: ``env.items()``.
+MAPPING_VIEWS = frozenset({"items", "keys", "values"})
 # Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
@@ -374,7 +385,7 @@ class ResourceRule(Rule):
     def finish(self) -> None:
         for report in self.analysis.reports(self.code):
             fix = self.fixes if report.fix_end is not None else None
-            self.report(report.node, fix=fix, fix_hint=report.fix_end, **report.fields)
+            self.report(report.node, fix=fix, fix_hint=report.fix_end, **{"state": NEVER_RELEASED, **report.fields})
 
     @classmethod
     def fix(cls, node, options, context, hint=None):
@@ -589,6 +600,7 @@ class ResourceAnalysis:
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
+            | QUIET_FUNCTION_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -631,6 +643,11 @@ class ResourceAnalysis:
             return
         if last in CLOCK_NAMES and not node.args and self.model.qualified_name(func) in CLOCKS:
             self.quiet_calls.add(id(node))
+            return
+        if last in QUIET_FUNCTION_NAMES:
+            name = self.model.qualified_name(func)
+            if name == "sys.audit" or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+                self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
             if self.model.qualified_name(func) in BORROWERS:
@@ -754,7 +771,8 @@ class ResourceAnalysis:
         """Whether an archive or compressed-file factory is given a file object, not a path:
         an in-memory buffer, a file opened elsewhere (``open(...)``, ``with ... as fh``, an
         upload's ``.file``), or a parameter that is one (annotated ``IO``/``BinaryIO``, named
-        ``fileobj``/``fp``/``stream``..., or read or sought in the function)."""
+        ``fileobj``/``fp``/``stream``..., read or sought in the function, or given an
+        ``io.BytesIO`` by every call the project makes of the function)."""
         given = argument(call, position, keyword)
         if given is None or keyword == "fileobj":
             return given is not None and not is_none(given)  # tarfile's ``fileobj``: a file object by definition
@@ -763,7 +781,9 @@ class ResourceAnalysis:
             if binding is not None and binding.kind == "with":
                 return True
             if binding is not None and binding.kind == "param":
-                return self._file_parameter(binding.node)
+                return self._file_parameter(binding.node) or passed_in_memory(
+                    self.context, self.model.function, binding.node.arg
+                )
         origin = self.model.resolve(given)
         if isinstance(origin, ast.Call):
             name = self.model.qualified_name(origin.func)
@@ -1325,6 +1345,12 @@ def _used_once(
         Report("OOM202", acquire.call, {
             "resource": short_code(acquire.call),
             "acquire": "an expression that uses it once",
+            "state": "is released on the normal path only",
+            "advice": f"reading to the end closes it, an exception before then leaves it to the garbage collector, and"
+                      f" '{function.name}' {frequency.why}; use with",
+        } if _reads_to_end(acquire, names) else {
+            "resource": short_code(acquire.call),
+            "acquire": "an expression that uses it once",
             "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
         })
         for acquire in chains
@@ -1336,6 +1362,17 @@ def _used_once(
         })
         for acquire in dropped
     ]
+
+
+def _reads_to_end(acquire: Acquire, names: _Names) -> bool:
+    """``urlopen(url).read()``: a response read to its end with nothing (:data:`READ_TO_END`),
+    which closes it when the body ends."""
+    parent = names.parent(acquire.call)
+    method = names.parent(parent) if isinstance(parent, ast.Attribute) else None
+    return (
+        acquire.factory in READ_TO_END and isinstance(method, ast.Call) and method.func is parent
+        and parent.attr == "read" and not method.args and not method.keywords
+    )
 
 
 def _dropped_release(acquire: Acquire) -> str:
@@ -2552,7 +2589,7 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
             continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func) or _makes_empty(node):
+            if _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -2571,11 +2608,39 @@ def _makes_empty(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Name) and call.func.id in EMPTY_MAKERS and not call.args and not call.keywords
 
 
+def _reads_view(call: ast.Call) -> bool:
+    """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _joins_strings(call: ast.Call) -> bool:
+    """``" ".join(f"{k}={v}" for k, v in pairs)``: a literal separator joining strings written
+    in the code (f-strings, literals), a list or tuple of them or one made per item: joining
+    strings does not fail (what the items are computed from is judged on its own)."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute) and func.attr == "join" and _is_text(func.value)
+        and len(call.args) == 1 and not call.keywords
+    ):
+        return False
+    items = call.args[0]
+    if isinstance(items, (ast.List, ast.Tuple)):
+        return all(map(_is_text, items.elts))
+    return isinstance(items, (ast.ListComp, ast.GeneratorExp)) and _is_text(items.elt)
+
+
+def _is_text(expr: ast.expr) -> bool:
+    """A string literal or an f-string."""
+    return isinstance(expr, ast.JoinedStr) or (isinstance(expr, ast.Constant) and isinstance(expr.value, str))
+
+
 def _does_not_raise(func: ast.expr) -> bool:
     """``isinstance(...)``, ``len(...)``...; ``self.addCleanup(...)`` (it only records the
     callback); a template fixed in the code filled in (``"{}:{}".format(host, port)``,
     ``self.URL_PATTERN.format(...)``: a literal or a constant's name), like an f-string.
-    Log calls and clock reads are among the ``quiet_calls`` the walk records."""
+    Log calls, clock reads, ``sys.audit`` and empty ``collections`` containers are among
+    the ``quiet_calls`` the walk records."""
     if isinstance(func, ast.Name):
         return func.id in NON_RAISING_BUILTINS
     if not isinstance(func, ast.Attribute):

@@ -103,8 +103,10 @@ class ReleaseNotInFinally(ResourceRule):
     `bz2.open` and `lzma.open` over a file object rather than a path (an in-memory
     `BytesIO`, a file opened elsewhere or by `with ... as f`, an upload's
     `.file`/`.stream`, tarfile's `fileobj`, or a parameter annotated `IO`/`BinaryIO`, named like a
-    file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, or read or sought in the
-    function): closing the archive would not close the borrowed file; and a lock the
+    file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, read or sought in the
+    function, or given an `io.BytesIO` by every call the project makes of the function,
+    asked of the project index: a function with no call in the project, or one called at
+    import time, is still checked): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
     `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
     memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
@@ -154,10 +156,15 @@ class ReleaseNotInFinally(ResourceRule):
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
-    container emptied), clock reads (`time.time()`, `time.monotonic()`) and a template
+    container emptied), clock reads (`time.time()`, `time.monotonic()`), empty
+    containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...), a mapping's
+    views read with nothing (`env.items()`, `.keys()`, `.values()`), `sys.audit(...)`
+    (only a hook installed to veto the event raises there), a template
     fixed in the code filled by `.format(...)` (`"{}:{}".format(host, port)`,
     `self.URL_PATTERN.format(...)`: a string literal or a constant's upper-case name, like
-    an f-string), and a call of the module's own function or method whose body is one `try`
+    an f-string), a literal separator joining strings written in the code
+    (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
+    the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
     that catches everything and raises nothing (`self._resolve(host)` that logs any failure). The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a

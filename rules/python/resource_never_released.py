@@ -122,7 +122,10 @@ class ResourceNeverReleased(ResourceRule):
     closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
     a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
     it is left alone, and so is a chain whose method releases it
-    (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`). What the
+    (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`). A
+    response read to its end (`urlopen(url).read()`) is closed when its body ends:
+    the message says it is released on the normal path only, an exception before
+    then leaving it to the garbage collector. What the
     garbage collector does not release when the last reference goes is flagged there too
     (code known to run once aside): an sqlite3 connection
     (`sqlite3.connect(p).execute(q).fetchall()`), a `Popen` with a pipe
@@ -265,7 +268,7 @@ class ResourceNeverReleased(ResourceRule):
     symbol = "resource-never-released"
     summary = "Resource (file, socket, connection, lock, pool checkout...) never released"
     message = (
-        "'{resource}' from {acquire} is never released, managed by with, or handed off: {advice}"
+        "'{resource}' from {acquire} {state}: {advice}"
     )
 
     @classmethod

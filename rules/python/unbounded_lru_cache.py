@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from oomlint.python.astutil import (
+    METHOD_CACHES,
     FunctionNode,
     argument,
     cache_cleared,
@@ -12,6 +13,7 @@ from oomlint.python.astutil import (
     connects,
     explicit_parameters,
     few_values_parameter,
+    instance_method_owner,
     is_infinite,
     is_none,
     module_facts,
@@ -19,6 +21,7 @@ from oomlint.python.astutil import (
 )
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import passes_few_values
+from oomlint.python.runs import caches_instances
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -88,6 +91,9 @@ class UnboundedLruCache(Rule):
       outside loops, at module level or from such a function; entry points), and every
       function of a migration or of a script (see OOM201);
     - nested functions, whose cache dies with the closure;
+    - instance methods that OOM302 reports (`lru_cache`, `cache` or `alru_cache` on a
+      method of a class made more than once): one finding for the decorator, OOM302's,
+      since bounding the cache does not let the instances go;
     - functions whose `cache_clear` the module calls or hands out (`load.cache_clear()`,
       `self.load.cache_clear()`, `atexit.register(load.cache_clear)`): the module empties
       that cache itself. A `cache_clear` on any function of the same name counts.
@@ -135,7 +141,7 @@ class UnboundedLruCache(Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
-        self.unbounded: list[tuple[ast.expr, str, str]] = []
+        self.unbounded: list[tuple[ast.expr, str, FunctionNode, bool, ast.ClassDef | None]] = []
         self.cleared: set[str] = set()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
@@ -144,10 +150,13 @@ class UnboundedLruCache(Rule):
         parameters = explicit_parameters(self.model, node)
         if all(few_values_parameter(self.model, node, arg.arg) for arg in parameters):
             return  # no arguments, or only arguments that take few values: flags, enum members, classes, settings
+        owner = instance_method_owner(self.model, node)
         for decorator in node.decorator_list:
             description = self._unbounded(decorator)
             if description:
-                self.unbounded.append((decorator, description, node, self._fixable(decorator)))
+                # On an instance method, OOM302's decorators hold the instances too: OOM302 tells (below).
+                per_instance = owner if callee(self.model, decorator)[0] in METHOD_CACHES else None
+                self.unbounded.append((decorator, description, node, self._fixable(decorator), per_instance))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -159,9 +168,10 @@ class UnboundedLruCache(Rule):
 
     def finish(self) -> None:
         facts = module_facts(self.context) if self.unbounded else None
-        for decorator, description, function, fixable in self.unbounded:
+        for decorator, description, function, fixable, per_instance in self.unbounded:
             if (
                 function.name in self.cleared
+                or caches_instances(self.context, per_instance)
                 or facts.runs_once(function)
                 or connects(function)
                 or self._fixed_arguments(facts, function)

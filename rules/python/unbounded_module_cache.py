@@ -20,7 +20,7 @@ from oomlint.python.astutil import (
     varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
-from oomlint.python.project import made_with_few_values, passes_few_values
+from oomlint.python.project import SHRINKING_METHODS, evicted_elsewhere, made_with_few_values, passes_few_values
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.rules.python._resources import LOCK_CLASSES
 
@@ -31,9 +31,6 @@ CONTAINER_FACTORIES = {
     "collections.defaultdict": "defaultdict",
 }
 GROW_METHODS = frozenset({"setdefault", "add", "update"})
-SHRINK_METHODS = frozenset(
-    {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
-)
 KEY_ERRORS = frozenset({"builtins.KeyError", "builtins.LookupError"})
 ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 # Methods that run when a class is created, not per request: registration, like a decorator
@@ -78,7 +75,9 @@ class UnboundedModuleCache(Rule):
     `self.CACHE[key]` for a class attribute the instances never assign themselves), when
     nothing in the module ever takes entries out: no `del CACHE[key]`, `pop`, `popitem`,
     `clear`, `discard` or `remove` (called or passed as a callback), no `global CACHE`
-    rebinding it in a function, no `len(CACHE)` compared to a limit. One finding per
+    rebinding it in a function, no `len(CACHE)` compared to a limit; nor in another
+    module of the project (`UnitHelper._cache.pop(space_id)` in a signal handler,
+    `views._seen.clear()`, `del cache_module.ENTRIES[key]`, asked of the project index). One finding per
     container, at its first write in the source.
 
     Only caches are flagged: the function that fills the container looks the key up in
@@ -538,7 +537,7 @@ class UnboundedModuleCache(Rule):
             self._shrink(operand.args[0])
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in SHRINK_METHODS:
+        if node.attr in SHRINKING_METHODS:
             self._shrink(node.value)
         elif (
             type(node.ctx) is not ast.Load
@@ -630,6 +629,8 @@ class UnboundedModuleCache(Rule):
             ]
             if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
                 continue
+            if evicted_elsewhere(self.context, container.label):
+                continue  # ``UnitHelper._cache.pop(space_id)`` in another module's signal handler
             first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
             self.report(
                 first.node,
