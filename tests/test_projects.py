@@ -136,7 +136,7 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     module that called nothing of it before."""
     root = copy("handlers")
     first = oomlint_json(".", cwd=root)
-    assert [f["line"] for f in first] == [11, 19, 26, 64, 81]
+    assert [f["line"] for f in first] == [11, 19, 26, 50, 64, 81]
     package = root / "app" / "__init__.py"
     package.write_text(
         "from app.logs import setup_logging\n\n\ndef reload(times):\n    for _ in range(times):\n        setup_logging()\n",
