@@ -785,18 +785,21 @@ def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     operators: singletons shared by the whole tree, with no parent of their own)."""
     parents = {}
     pending = [tree]
-    while pending:
-        node = pending.pop()
-        for name in PARENTED_FIELDS[type(node)]:
+    pop, push, fields_of, node_class = pending.pop, pending.append, PARENTED_FIELDS, ast.AST
+    while pending:  # the whole module, for every file a rule asks about: kept lean
+        node = pop()
+        for name in fields_of[type(node)]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if isinstance(item, node_class):
                         parents[item] = node
-                        pending.append(item)
-            elif isinstance(value, ast.AST):
+                        if fields_of[type(item)]:  # names and constants, half the nodes, hold none
+                            push(item)
+            elif isinstance(value, node_class):
                 parents[value] = node
-                pending.append(value)
+                if fields_of[type(value)]:
+                    push(value)
     return parents
 
 
