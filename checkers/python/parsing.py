@@ -106,7 +106,7 @@ class Shelf:
         try:
             yield
         finally:
-            del self._held[path]
+            self._held.pop(path, None)
 
     def clear(self) -> None:
         self._expected.clear()
