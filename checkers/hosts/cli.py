@@ -26,6 +26,7 @@ from oomlint.core.version import __version__
 from oomlint import engine
 from oomlint.engine import cache_folder, check_bytes, check_file
 from oomlint.kubernetes.objects import ManifestFindings, apply_limit_ranges, limit_ranges_of
+from oomlint.python.parsing import TREES
 from oomlint.python.project import install_projects, known_projects, settle_indexes
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
@@ -190,6 +191,7 @@ def _check(arguments: argparse.Namespace) -> int:
             failures.append(f"oomlint: internal error while checking {target.path}: {result}")
         else:
             checked.append((target, result))
+    TREES.clear()
     manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
     apply_limit_ranges(manifests)
     if any(target.kind != "file" for target in targets):
@@ -322,8 +324,12 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
     engine.use_cache = not arguments.no_cache
     settle_indexes()
-    if jobs > 1 and len(tasks) >= _PARALLEL_THRESHOLD:
-        # Made once, here, and handed to every worker (not made again in each).
+    if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
+        # Checked here: a file the project index parses keeps its tree for its check.
+        TREES.expect(target.path for target in targets if target.kind == "file")
+    else:
+        # Made once, here, and handed to every worker (not made again in each). Workers
+        # parse again what the index parsed here: the trees would be copied into each.
         for target, _, _, folder in tasks:
             if target.kind == "file" and language_of(target.path) == "python":
                 try:

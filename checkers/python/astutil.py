@@ -320,11 +320,17 @@ class ModuleFacts:
         return frozenset(name for node in self._statements if isinstance(node, ast.Global) for name in node.names)
 
     @functools.cached_property
-    def loop_names(self) -> frozenset[str]:
-        """The names some ``for`` loop of the module binds (``name`` or each name of ``a, b``)."""
-        return frozenset(
-            name for node in self._statements if isinstance(node, (ast.For, ast.AsyncFor)) for name in _target_names(node.target)
-        )
+    def loop_bodies(self) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+        """Per name some ``for`` loop of the module binds (``name`` or each name of ``a, b``):
+        where the bodies of those loops start and end."""
+        found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        for node in self._statements:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                first, last = node.body[0], node.body[-1]
+                span = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset))
+                for name in _target_names(node.target):
+                    found.setdefault(name, []).append(span)
+        return found
 
     @functools.cached_property
     def _statements(self) -> list[ast.stmt]:
@@ -923,8 +929,16 @@ def _given_to_module_function(model: SemanticModel, expr: ast.expr) -> list[ast.
 
 
 def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
-    """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values."""
-    return name.id in facts.loop_names and any(
+    """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values.
+    Only when a loop that binds ``name`` holds ``site`` in its body are the blocks around
+    ``site`` looked at (they need the module's map of parents)."""
+    spans = facts.loop_bodies.get(name.id)
+    if not spans:
+        return False
+    where = getattr(site, "lineno", None), getattr(site, "col_offset", None)
+    if where[0] is not None and where[1] is not None and not any(start <= where <= end for start, end in spans):
+        return False
+    return any(
         isinstance(holder, (ast.For, ast.AsyncFor))
         and block is holder.body
         and name.id in _target_names(holder.target)

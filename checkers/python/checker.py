@@ -20,7 +20,7 @@ from oomlint.core.noqa import NoqaMap
 from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
 from oomlint.python.children import CHILD_FIELDS
-from oomlint.python.parsing import one_file, parse
+from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.semantic import Binding, Scope, SemanticModel
 
 # Names in a source's text (a cheap superset of the names its code uses).
@@ -54,6 +54,9 @@ def check_source(
     selected rules look for), the source is neither parsed nor walked: a syntax error
     there is no ``OOM003``, since nothing oomlint reports could be missed because of it.
     """
+    kept = TREES.take(path, source)  # parsed for the project index in this process
+    if tree is None:
+        tree = kept
     if project is not None:
         project.own_module(path)  # test code the index left out: its own helpers count too
     identifiers = functools.cache(lambda: frozenset(_IDENTIFIER.findall(source)))
@@ -70,23 +73,36 @@ def check_source(
         except (RecursionError, MemoryError):
             return [diagnostic(path, TOO_DEEP, "nested too deeply to parse")]
     context = FileContext(path, source, tree, project)
-    instances = [rule_class(context, options) for rule_class, options in rules]
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, _WALK_RECURSION_LIMIT))
     try:
-        Walker(context.model, instances).run(tree)
-    except RecursionError:
-        return [diagnostic(path, TOO_DEEP, "nested too deeply to check")]
+        with TREES.holding(path, source, tree):
+            findings = _run_rules(context, rules)
     finally:
-        sys.setrecursionlimit(limit)
-    for rule in instances:
-        rule.finish()
-    findings = context.findings
+        context.close()
+    if findings is None:
+        return [diagnostic(path, TOO_DEEP, "nested too deeply to check")]
     if noqa and findings and "noqa" in source.lower():
         noqa_map = NoqaMap(source)
         findings = [f for f in findings if not noqa_map.suppresses(f.line, f.code)]
     findings.sort()
     return findings
+
+
+def _run_rules(context: FileContext, rules: Sequence[tuple[type[Rule], dict]]) -> list[Finding] | None:
+    """The rules' findings in the file of ``context``; None when it nests too deeply to walk."""
+    instances = [rule_class(context, options) for rule_class, options in rules]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _WALK_RECURSION_LIMIT))
+    try:
+        Walker(context.model, instances).run(context.tree)
+    except RecursionError:
+        return None
+    finally:
+        sys.setrecursionlimit(limit)
+    for rule in instances:
+        rule.finish()
+    for rule in instances:
+        vars(rule).clear()  # what a rule keeps of the file may be in a cycle: see FileContext.close
+    return context.findings
 
 
 def can_report(
@@ -139,6 +155,15 @@ class FileContext:
         self.findings: list[Finding] = []
         self._lines: list[str] | None = None
         self._shared: dict[object, object] = {}
+
+    def close(self) -> None:
+        """Done with the file: drop the model's and the shared objects' ties (rules'
+        analyses refer to the context that holds them), so that the tree is freed with
+        the last reference to it rather than by the cycle collector (see
+        :meth:`SemanticModel.close`)."""
+        self.model.close()
+        self._shared.clear()
+        self.tree = None
 
     def shared(self, key: object, factory):
         """One per-file object that several rules share (a collector, an analysis), made

@@ -39,7 +39,7 @@ from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, l
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
-from oomlint.python.parsing import one_file, parse
+from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
@@ -1709,20 +1709,25 @@ def _project_name(context, expr: ast.expr, scope: Scope | None) -> str | None:
 @one_file()
 def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     """How often each function of a module's file runs, as the module alone shows it."""
-    try:
-        tree = parse(text, filename=path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
+    tree = TREES.take(path, text, keep=True)  # the module's check comes later: left for it
+    if tree is None:
+        try:
+            tree = parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
     model = SemanticModel(tree)
-    Walker(model, []).run(tree)
-    runs = Runs(model, tree, script=is_script_file(path, root, tree))
-    found = {}
-    for statement in tree.body:
-        for function, key in _functions_of(statement):
-            frequency = runs.of(function)
-            if frequency.kind != UNKNOWN:
-                found[key] = (frequency.kind, frequency.why)
-    return found
+    try:
+        Walker(model, []).run(tree)
+        runs = Runs(model, tree, script=is_script_file(path, root, tree))
+        found = {}
+        for statement in tree.body:
+            for function, key in _functions_of(statement):
+                frequency = runs.of(function)
+                if frequency.kind != UNKNOWN:
+                    found[key] = (frequency.kind, frequency.why)
+        return found
+    finally:
+        model.close()
 
 
 def _functions_of(statement: ast.stmt):
@@ -1737,7 +1742,8 @@ def _functions_of(statement: ast.stmt):
 
 @one_file()
 def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
-    """A module's summary, or None when it does not parse (its own check says why)."""
+    """A module's summary, or None when it does not parse (its own check says why). The
+    tree is kept for the file's check in this process (:data:`~oomlint.python.parsing.TREES`)."""
     try:
         tree = parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -1745,10 +1751,15 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
     model = SemanticModel(tree)
     summarizer = Summarizer(model, name, is_package)
     try:
-        Walker(model, [summarizer]).run(tree)
-    except RecursionError:
-        return None
-    return summarizer.finish()
+        try:
+            Walker(model, [summarizer]).run(tree)
+        except RecursionError:
+            return None
+        summary = summarizer.finish()
+    finally:
+        model.close()
+    TREES.keep(path, source, tree)
+    return summary
 
 
 def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterable[str] | None = None) -> ProjectIndex:

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts
 from oomlint.python.checker import FileContext
+from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
@@ -399,25 +400,27 @@ class _Indexer:
         """Iterative: generated code nests deeper than the recursion limit allows outside
         the engine's walk. The order does not matter: a function is noted before its body."""
         stack = [(node, (), None, False, False) for node in module.body]
+        extend = stack.extend
+
+        def push(children, frames, owner, in_loop, set_up):
+            extend((child, frames, owner, in_loop, set_up) for child in children if child is not None)
+
         while stack:
             node, frames, owner, in_loop, set_up = stack.pop()
-
-            def push(children, frames=frames, owner=owner, in_loop=in_loop, set_up=set_up):
-                stack.extend((child, frames, owner, in_loop, set_up) for child in children if child is not None)
-
+            node_type = type(node)
             caller = frames[-1].function if frames else None
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node_type is ast.FunctionDef or node_type is ast.AsyncFunctionDef:
                 self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
-                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], owner=None)
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up)
                 push(node.body, (*frames, _Frame(node)), None, False, False)
-            elif isinstance(node, ast.Lambda):
+            elif node_type is ast.Lambda:
                 push([node.body], (*frames, _Frame(node)), None, False, False)
-            elif isinstance(node, ast.ClassDef):
-                push([*node.decorator_list, *node.bases, *node.keywords], owner=None)
+            elif node_type is ast.ClassDef:
+                push([*node.decorator_list, *node.bases, *node.keywords], frames, None, in_loop, set_up)
                 self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
                 if not frames and owner is None:
                     self.runs.top_classes.add(node)
-                push(node.body, owner=node)
+                push(node.body, frames, node, in_loop, set_up)
             elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
                 # The loop's own header runs once (a comprehension's first iterable too); its
                 # body (and a comprehension's element, conditions and other loops) repeats.
@@ -426,26 +429,28 @@ class _Indexer:
                     head, repeated = [first.iter], [first.target, *first.ifs, *rest, *_results(node)]
                 else:
                     head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
-                    repeated = [child for child in ast.iter_child_nodes(node) if child not in head]
-                push(head)
-                push(repeated, in_loop=True)
-            elif frames and isinstance(node, ast.If) and _lazy_set_up(node):
-                push([node.test, *node.orelse])
-                push(node.body, set_up=True)
-            elif isinstance(node, ast.Call):
+                    repeated = [child for child in child_nodes(node) if child not in head]
+                push(head, frames, owner, in_loop, set_up)
+                push(repeated, frames, owner, True, set_up)
+            elif frames and node_type is ast.If and _lazy_set_up(node):
+                push([node.test, *node.orelse], frames, owner, in_loop, set_up)
+                push(node.body, frames, owner, in_loop, True)
+            elif node_type is ast.Call:
                 self.call(node, frames, in_loop, set_up)
                 callee = node.func
                 if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
-                    push([callee.value] if isinstance(callee, ast.Attribute) else [])
-                    push([*node.args, *node.keywords])
+                    push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up)
+                    push([*node.args, *node.keywords], frames, owner, in_loop, set_up)
                 else:
-                    push(ast.iter_child_nodes(node))
+                    push(child_nodes(node), frames, owner, in_loop, set_up)
             else:
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node_type is ast.Name and type(node.ctx) is ast.Load:
                     self.runs.named.add(node.id)
                 elif _own_attribute(node):
                     self.runs.named.add(node.attr)
-                push(ast.iter_child_nodes(node))
+                fields = CHILD_FIELDS[node_type]
+                if fields:
+                    push(child_nodes(node), frames, owner, in_loop, set_up)
 
     def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> None:
         func = node.func
@@ -508,7 +513,7 @@ class _Frame:
                 self.local_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 declared.update(node.names)
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
         self.local_names -= declared
 
 

@@ -136,6 +136,8 @@ class SemanticModel:
     def __init__(self, module: ast.Module):
         self.module_scope = Scope("module", module, None)
         self.scope = self.module_scope
+        self._scopes: list[Scope] = [self.module_scope]
+        """Every scope made, for :meth:`close`."""
         self.imported_packages: set[str] = set()
         """Top-level packages imported anywhere in the module so far (``PIL`` for ``from PIL import Image``)."""
         self._parents: dict[ast.AST, ast.AST] | None = None
@@ -548,6 +550,22 @@ class SemanticModel:
 
     def push(self, kind: str, node: ast.AST) -> None:
         self.scope = Scope(kind, node, self.scope)
+        self._scopes.append(self.scope)
+
+    def close(self) -> None:
+        """Done with the file: drop what ties each binding to its scope (each refers to the
+        other), so that the file's tree they hold is freed as soon as the last reference to
+        it goes, instead of waiting for the cycle collector, which traverses every node of
+        it first (a tenth of a cold run's time). The model answers nothing after."""
+        for scope in self._scopes:
+            scope.bindings.clear()
+            scope.earlier.clear()
+            scope.node = scope.parent = None
+        self._scopes.clear()
+        self._references.clear()
+        self._scope_references.clear()
+        self._attribute_stores.clear()
+        self._parents = None
 
     def pop(self) -> None:
         self.scope = self.scope.parent
@@ -807,18 +825,21 @@ def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     operators: singletons shared by the whole tree, with no parent of their own)."""
     parents = {}
     pending = [tree]
-    while pending:
-        node = pending.pop()
-        for name in PARENTED_FIELDS[type(node)]:
+    pop, push, fields_of, node_class = pending.pop, pending.append, PARENTED_FIELDS, ast.AST
+    while pending:  # the whole module, for every file a rule asks about: kept lean
+        node = pop()
+        for name in fields_of[type(node)]:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if isinstance(item, node_class):
                         parents[item] = node
-                        pending.append(item)
-            elif isinstance(value, ast.AST):
+                        if fields_of[type(item)]:  # names and constants, half the nodes, hold none
+                            push(item)
+            elif isinstance(value, node_class):
                 parents[value] = node
-                pending.append(value)
+                if fields_of[type(value)]:
+                    push(value)
     return parents
 
 
