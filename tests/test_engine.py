@@ -396,6 +396,47 @@ def test_enclosing_blocks_name_the_statement_list_that_holds_a_node(node, scopes
 
 
 @pytest.mark.parametrize(
+    ("node", "path"),
+    [
+        ("cache[name] = key", ["For", "Try", "Assign"]),
+        ("key", ["For", "Try", "Assign"]),
+        ("retry(lambda: cache.pop(key))", ["For", "Try", "Match", "Expr"]),
+        ("cache.pop(key)", []),
+        ("done()", ["For", "Expr"]),
+    ],
+)
+def test_statement_path_is_the_statements_of_the_function_around_a_node(node, path):
+    """Outermost first, the function's own statements only (a lambda's code has none)."""
+    model, tree = model_after(BLOCKS)
+    target = next(
+        node_ for node_ in ast.walk(tree) if not isinstance(node_, ast.arg) and ast.get_source_segment(BLOCKS, node_) == node
+    )
+    assert [type(item).__name__ for item in model.statement_path(target)] == path
+
+
+@pytest.mark.parametrize(
+    ("node", "statement", "nested"),
+    [
+        ("cache[name] = key", "try:", False),
+        ("key", "cache[name] = key", False),
+        ("cache.pop(key)", "retry(lambda: cache.pop(key))", True),
+        ("done()", 'for name in ("a", "b"):', False),  # the statement done() itself
+        ("kind", "match kind:", False),
+    ],
+)
+def test_own_statement_is_the_function_statement_that_holds_a_node(node, statement, nested):
+    """Of the function's own code: a lambda's body belongs to the statement that holds the
+    lambda (and is nested); a statement's own statement is the one around it."""
+    model, tree = model_after(BLOCKS)
+    function = next(item for item in ast.walk(tree) if isinstance(item, ast.FunctionDef))
+    target = next(
+        node_ for node_ in ast.walk(tree) if not isinstance(node_, ast.arg) and ast.get_source_segment(BLOCKS, node_) == node
+    )
+    found, is_nested = model.own_statement(target, function)
+    assert (ast.get_source_segment(BLOCKS, found).splitlines()[0], is_nested) == (statement, nested)
+
+
+@pytest.mark.parametrize(
     ("annotation", "element", "types"),
     [
         ("Optional[UploadFile]", False, ["fastapi.UploadFile"]),

@@ -21,6 +21,7 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 """``try`` and, from Python 3.11, ``try``/``except*``."""
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 ANNOTATION_WRAPPERS = frozenset(
     f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union", "Annotated")
@@ -169,6 +170,34 @@ class SemanticModel:
         holder = self.parent(statement)
         blocks = [holder.body] if isinstance(holder, (ast.Module, ast.ExceptHandler, ast.match_case)) else child_blocks(holder)
         return next(block for block in blocks if any(item is statement for item in block))
+
+    def statement_path(self, node: ast.AST) -> list[ast.stmt]:
+        """The statements around ``node`` in the code of its function (or lambda, class,
+        module), outermost first, down to the innermost one that holds it (``node`` itself
+        if it is a statement): the compound statements whose blocks lead to it."""
+        path = [node] if isinstance(node, ast.stmt) else []
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, _SCOPES):
+                break
+            if isinstance(ancestor, ast.stmt):
+                path.append(ancestor)
+        path.reverse()
+        return path
+
+    def own_statement(self, node: ast.AST, function: ast.AST) -> tuple[ast.stmt | None, bool]:
+        """The statement of ``function``'s own code that holds ``node`` (for a node in a
+        nested function or class, that scope's ``def``/``class``; in a lambda, the statement
+        holding the lambda), and whether ``node`` is in such a nested scope (a closure's
+        use). ``node`` itself is not counted: a statement's own statement is the one around it."""
+        statement, nested = None, False
+        ancestor = self.parent(node)
+        while ancestor is not function and ancestor is not None:
+            if type(ancestor) in _NESTED:
+                nested, statement = True, ancestor if isinstance(ancestor, ast.stmt) else None
+            elif statement is None and isinstance(ancestor, ast.stmt):
+                statement = ancestor
+            ancestor = self.parent(ancestor)
+        return statement, nested
 
     def enclosing_blocks(self, node: ast.AST, scopes: bool = False) -> Iterator[tuple[ast.AST, list[ast.stmt]]]:
         """``(holder, block)`` for each statement list around ``node``, innermost first: the

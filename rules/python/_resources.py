@@ -38,6 +38,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
+from oomlint.python.children import preorder
 from oomlint.python.project import CALLED, WITH_KEEPS_OPEN, Lent, call_origin, lent_to
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -788,7 +789,7 @@ class ResourceAnalysis:
                 scope = self.scopes[function]
                 names = _Names(
                     functools.partial(self.model.qualified_name, scope=scope),
-                    self.model.parent,
+                    self.model,
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
@@ -886,9 +887,8 @@ def _analyse(
     released_names, quiet_calls = module.released_names, module.quiet_calls
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
-    ancestors: dict[int, list[ast.stmt]] = {}
-    blocks: dict[int, list[ast.stmt]] = {}
-    _locate(function.body, by_call, resources, ancestors, blocks)
+    _locate(function.body, by_call, resources)
+    model = names.model
     declared = {
         name
         for node in _statements(function.body)
@@ -900,12 +900,12 @@ def _analyse(
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
-    resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
+    resources = [resource for resource in resources if not _is_flag(resource, function, names.model.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
         reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
         return reports + _collected(function, acquires, reports, quiet_calls, module.model)
-    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
     for resource in resources:
@@ -934,7 +934,7 @@ def _analyse(
                 resource.receiver_dump is not None and last_name(resource.acquire.receiver) in released_names
             )
             if not resource.escapes and not held_elsewhere and not _latch(resource):
-                fix_end = _use_span(function, resource, blocks[id(resource.statement)])
+                fix_end = _use_span(function, resource, model.block(resource.statement))
                 advice = f"call {resource.release_hint()} in finally or {resource.instead}"
                 if isinstance(resource.statement, (ast.With, ast.AsyncWith)) and resource.acquire.path is None:
                     advice = f"its with only ends a transaction; {advice}"
@@ -942,7 +942,7 @@ def _analyse(
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(
-            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls,
+            resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture, quiet_calls,
             names.qualified, returned, lends and not is_fixture,
         )
         scan.run(function.body)
@@ -967,7 +967,7 @@ def _analyse(
                 how = {"released": released, "advice": "close it in an except clause that re-raises"}
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
-            fix_end = _release_span(resource, blocks[id(resource.statement)])
+            fix_end = _release_span(resource, model.block(resource.statement))
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
     reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
@@ -1287,7 +1287,7 @@ def _used_once(
     # an sqlite3 connection (a reference cycle), a child with pipes (a zombie until waited for).
     dropped = [
         acquire for acquire in acquires
-        if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.parent(acquire.call), ast.Expr)
+        if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.model.parent(acquire.call), ast.Expr)
     ]
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
@@ -1333,15 +1333,15 @@ def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names)
     call that keeps nothing of it: a borrower (``json.load``) or a project function whose
     summary says so."""
     call = acquire.call
-    parent = names.parent(call)
+    parent = names.model.parent(call)
     if isinstance(parent, ast.Await):
-        call, parent = parent, names.parent(parent)
+        call, parent = parent, names.model.parent(parent)
     if isinstance(parent, ast.Attribute):
-        method = names.parent(parent)
+        method = names.model.parent(parent)
         if isinstance(method, ast.Attribute) and acquire.factory in PIPES:  # ``Popen(...).stdout.read()``
-            parent, method = method, names.parent(method)
+            parent, method = method, names.model.parent(method)
         return isinstance(method, ast.Call) and method.func is parent and not _releases(acquire, frozenset({parent.attr}))
-    holder = names.parent(parent) if isinstance(parent, ast.keyword) else parent
+    holder = names.model.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(holder, ast.Call) or holder.func is call:
         return False
     if id(holder) in module.borrowing_calls:
@@ -1467,19 +1467,15 @@ def _end_at_reacquire(resources: list[Resource]) -> None:
             resource.rebinds.update(id(other.statement) for other in group if other is not resource)
 
 
-def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
-    """Find the statements holding tracked acquires, the compound statements around
-    them and the block they are statements of."""
+def _locate(body, by_call, resources) -> None:
+    """Find the statements of the function's own code holding tracked acquires (not in
+    ``with pytest.raises(...)`` and the like)."""
     for statement in body:
-        located = _resources_at(statement, by_call)
-        if located:
-            resources.extend(located)
-            ancestors[id(statement)] = [*path, statement]
-            blocks[id(statement)] = body
+        resources.extend(_resources_at(statement, by_call))
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
             continue
         for block in child_blocks(statement):
-            _locate(block, by_call, resources, ancestors, blocks, (*path, statement))
+            _locate(block, by_call, resources)
 
 
 def _not_real(node: ast.AST) -> bool:
@@ -1595,7 +1591,6 @@ def _collect_uses(
     is_context_manager: bool,
     repeats: Callable[[], bool],
     borrowing_calls: set[int],
-    ancestors: dict[int, list[ast.stmt]],
     names: _Names,
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
@@ -1613,11 +1608,14 @@ def _collect_uses(
     kept: dict[int, list[str]] = {}
     """ids of calls (and their keywords) whose result is bound to local names: those names."""
     keyword_calls: dict[int, ast.Call] = {}
-    stack = [(statement, function, statement, False) for statement in reversed(function.body)]
-    while stack:
-        node, parent, statement, nested = stack.pop()
+    model = names.model
+    for node in preorder(function.body):
         kind = type(node)
-        if not nested and isinstance(node, ast.stmt):
+        if kind not in _USE_KINDS or (kind is ast.Name and node.id not in by_name):
+            continue
+        parent = model.parent(node)
+        statement, nested = model.own_statement(node, function)
+        if isinstance(node, ast.stmt) and not nested:
             statement = node
         if kind is ast.Assign and not nested:
             _note_kept(node, kept)
@@ -1627,14 +1625,14 @@ def _collect_uses(
                 kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
+                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
                     _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
-                    if _earlier_value(resource, node, nested, ancestors):
+                    if _earlier_value(resource, node, nested, model):
                         continue
                     if node.attr in resource.acquire.releases and not (_at_exit(parent, names.qualified) and repeats()):
                         _release(resource, released)
@@ -1662,12 +1660,9 @@ def _collect_uses(
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
                     if not resource.lock_like and resource.acquire.factory not in WITH_KEEPS_OPEN:
                         _release(resource, node)
-        inner = nested or kind in _NESTED
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            stack.append((child, node, statement, inner))
 
 
-def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: dict[int, list[ast.stmt]]) -> bool:
+def _earlier_value(resource: Resource, node: ast.expr, nested: bool, model: SemanticModel) -> bool:
     """Whether ``node``, a use of the name ``resource`` is bound to, reads a value the name
     had before the acquire: it comes before the acquire's statement (or is in it: ``f =
     open(f.name)``) and no loop around the acquire runs it again after. A nested function
@@ -1675,7 +1670,7 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
     statement = resource.statement
     if nested or resource.lock_like:
         return False
-    loops = [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)]
+    loops = [item for item in model.statement_path(statement) if isinstance(item, _LOOPS)]
     if isinstance(statement, (ast.With, ast.AsyncWith)):  # ``with connect() as c:`` is done once ``c`` is bound
         last = statement.items[-1]
         return _before(node, last.optional_vars or last.context_expr, loops)
@@ -1683,6 +1678,8 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_USE_KINDS = frozenset({ast.Assign, ast.keyword, ast.Name, ast.Attribute, ast.Call, ast.With, ast.AsyncWith})
+"""The nodes ``_collect_uses`` classifies."""
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
 _GATHERS = frozenset({"append"})
@@ -1748,14 +1745,14 @@ class _WrapperFate:
         the callee may keep it, or only read it."""
 
     def follow(self, name: str, statement: ast.stmt, depth: int) -> None:
-        parent_of = self.names.parent
-        loops = [item for item in _compound_path(self.function.body, statement) if isinstance(item, _LOOPS)]
+        parent_of = self.names.model.parent
+        loops = [item for item in self.names.model.statement_path(statement) if isinstance(item, _LOOPS)]
         for node in name_uses(name, self.function):
             if self.handed_off:
                 return
             if not isinstance(node.ctx, ast.Load) or _before(node, statement, loops):
                 continue
-            if _own_statement(node, self.function, parent_of)[1]:
+            if self.names.model.own_statement(node, self.function)[1]:
                 self.handed_off = True  # a closure keeps it
                 continue
             child, parent = node, parent_of(node)
@@ -1827,19 +1824,6 @@ def _before(node: ast.expr, statement: ast.stmt, loops: list[ast.stmt]) -> bool:
         return False
     return not any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops)
 
-
-def _compound_path(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt]:
-    """The compound statements of the function around ``target``, outermost first, and ``target``."""
-    for statement in body:
-        if statement is target:
-            return [statement]
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for block in child_blocks(statement):
-            inner = _compound_path(block, target)
-            if inner:
-                return [statement, *inner]
-    return []
 
 
 def _use(
@@ -1979,7 +1963,8 @@ class _Names(NamedTuple):
 
     qualified: Callable[[ast.expr], str | None]
     """The qualified name of what an expression names, in the analysed function's scope."""
-    parent: Callable[[ast.AST], ast.AST | None]
+    model: SemanticModel
+    """For the tree's shape: parents, statements and the statement paths around nodes."""
     lent: Callable[[ast.Call, int | str], Lent | None]
     """What a project function called in the analysed function does with an argument."""
 
@@ -2015,7 +2000,7 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
             continue
         seen.add(name)
         for node in name_uses(name, function):
-            statement, nested = _own_statement(node, function, names.parent)
+            statement, nested = names.model.own_statement(node, function)
             if not isinstance(node.ctx, ast.Load):
                 if name == resource.name and statement is not resource.statement:
                     resource.rebinds.add(id(statement))
@@ -2025,7 +2010,7 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
                 resource.handoffs.add(id(statement))
                 continue
             start = node
-            parent = names.parent(node)
+            parent = names.model.parent(node)
             if holder and isinstance(parent, ast.Attribute):
                 if parent.attr != "name":
                     continue  # ``f.write(...)``, ``f.close()``: the file object, not the path
@@ -2047,9 +2032,9 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
     _BUILT, (name, is a pathlib object))`` for a name bound to it, or ``(None, None)``."""
     child, same = start, True
     while True:
-        parent = names.parent(child)
+        parent = names.model.parent(child)
         if isinstance(parent, ast.keyword):
-            child, parent = parent, names.parent(parent)
+            child, parent = parent, names.model.parent(parent)
         if isinstance(parent, ast.Call):
             if parent.func is child:
                 return None, None
@@ -2068,7 +2053,7 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
                 return None, None  # the callee works in it
             same, path_object = same and callee in SAME_PATH, callee in PATH_CLASSES
         elif isinstance(parent, ast.Attribute):
-            call = names.parent(parent)
+            call = names.model.parent(parent)
             if isinstance(call, ast.Call) and call.func is parent:
                 if path_object and f"pathlib.Path.{parent.attr}" in kind.removals:
                     return _RELEASE, call
@@ -2091,19 +2076,6 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             return None, None
         child = parent
 
-
-def _own_statement(node: ast.AST, function: FunctionNode, parent_of) -> tuple[ast.stmt, bool]:
-    """The statement of ``function``'s own code that holds ``node`` (the ``def`` of a nested
-    function, the statement holding a lambda), and whether ``node`` is in one of those."""
-    statement, nested = None, False
-    ancestor = parent_of(node)
-    while ancestor is not function:
-        if type(ancestor) in _NESTED:
-            nested, statement = True, ancestor if isinstance(ancestor, ast.stmt) else None
-        elif statement is None and isinstance(ancestor, ast.stmt):
-            statement = ancestor
-        ancestor = parent_of(ancestor)
-    return statement, nested
 
 
 # ------------------------------------------------------------------ the path scan
