@@ -1618,7 +1618,7 @@ def _collect_uses(
         if isinstance(node, ast.stmt) and not nested:
             statement = node
         if kind is ast.Assign and not nested:
-            _note_kept(node, kept)
+            _note_kept(node, kept, names.qualified)
         elif kind is ast.keyword:
             keyword_calls[id(node)] = parent
             if id(parent) in kept:
@@ -1627,7 +1627,7 @@ def _collect_uses(
             for resource in by_name.get(node.id, ()):
                 if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
-                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)), lent)
+                    _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
@@ -1649,7 +1649,7 @@ def _collect_uses(
         elif kind is ast.Call and type(parent) is ast.Return and _keeps_receiver(node.func):
             # ``return conn.cursor()``: the cursor keeps its connection (``cursor.connection``).
             for resource in by_name.get(node.func.value.id, ()):
-                _use(resource, node.func.value, parent, statement, nested, is_context_manager)
+                _use(resource, node.func.value, parent, statement, nested, is_context_manager, names.qualified)
         elif kind is ast.Call and _stored_on_object(parent, node) and _keeps_receiver(node.func):
             # ``self._channel = connection.channel()``: the channel keeps its connection open.
             for resource in by_name.get(node.func.value.id, ()):
@@ -1686,15 +1686,15 @@ _GATHERS = frozenset({"append"})
 _TRANSFERS = (
     ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
 )
-_CLEANUP_MODULES = frozenset({"atexit", "weakref"})
+_CLEANUP_CALLS = frozenset({ATEXIT_REGISTER, "weakref.finalize"})
 
 
-def _note_kept(assign: ast.Assign, kept: dict[int, list[str]]) -> None:
+def _note_kept(assign: ast.Assign, kept: dict[int, list[str]], qualified: Callable[[ast.expr], str | None]) -> None:
     """``repos = Repositories(session)``, ``data, status = operate(params)``: a call (no
     process, thread or task that outlives it) whose result local names hold."""
     call = _unwrap(assign.value)
     targets = _local_targets(assign)
-    if isinstance(call, ast.Call) and targets and _callee(call) not in SCHEDULERS:
+    if isinstance(call, ast.Call) and targets and _callee(call, qualified) not in SCHEDULERS:
         kept[id(call)] = targets
 
 
@@ -1768,7 +1768,7 @@ class _WrapperFate:
             if isinstance(parent, _TRANSFERS) and child is not node and not called:
                 continue
             if isinstance(parent, (ast.withitem, *_TRANSFERS)) or (
-                isinstance(parent, ast.Call) and _callee(parent) in REGISTRATIONS
+                isinstance(parent, ast.Call) and _callee(parent, self.names.qualified) in REGISTRATIONS
             ):
                 self.handed_off = True
             elif isinstance(parent, ast.Call):
@@ -1833,6 +1833,7 @@ def _use(
     statement: ast.stmt,
     nested: bool,
     is_context_manager: bool,
+    qualified: Callable[[ast.expr], str | None],
     kept_by: list[str] | None = None,
     lent: Lent | None = None,
 ) -> None:
@@ -1857,7 +1858,7 @@ def _use(
             if _releases(resource.acquire, lent.methods):
                 _release(resource, parent)
             return
-        method = _callee(parent) if isinstance(parent, ast.Call) else None
+        method = _callee(parent, qualified) if isinstance(parent, ast.Call) else None
         handed = method in resource.acquire.given_back or method in REGISTRATIONS or method in _STORES
         if kept_by is not None and not handed and not resource.lock_like:
             resource.wrappers.extend((name, statement) for name in kept_by)
@@ -1930,16 +1931,17 @@ def _calls(parent, func: ast.expr) -> bool:
     return isinstance(parent, ast.Call) and parent.func is func
 
 
-def _callee(call: ast.Call) -> str | None:
-    """``enter_context`` of ``stack.enter_context(...)``; ``register`` only for ``atexit.register``."""
+def _callee(call: ast.Call, qualified: Callable[[ast.expr], str | None]) -> str | None:
+    """``enter_context`` of ``stack.enter_context(...)``; ``register`` and ``finalize`` of a
+    method only for ``atexit.register`` and ``weakref.finalize``, by qualified name (``import
+    atexit as hooks``: ``hooks.register``; not a local object called ``atexit``)."""
     func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("register", "finalize"):
+        return func.attr if qualified(func) in _CLEANUP_CALLS else None
     if isinstance(func, ast.Name):
-        return func.id
-    if not isinstance(func, ast.Attribute):
-        return None
-    if func.attr in ("register", "finalize"):
-        return func.attr if isinstance(func.value, ast.Name) and func.value.id in _CLEANUP_MODULES else None
-    return func.attr
+        found = qualified(func)
+        return found.rpartition(".")[2] if found in _CLEANUP_CALLS else func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _at_exit(node: ast.AST, qualified: Callable[[ast.expr], str | None]) -> bool:
@@ -2047,7 +2049,7 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             given = [*parent.args, *(item.value for item in parent.keywords)]
             if any(names.qualified(other) in kind.removals for other in given if other is not child):
                 return _RELEASE, parent  # the removal scheduled: a cleanup callback, a background task
-            if callee in OUTLIVING_CALLS or _callee(parent) in _STORES:
+            if callee in OUTLIVING_CALLS or _callee(parent, names.qualified) in _STORES:
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
                 return None, None  # the callee works in it
