@@ -790,6 +790,7 @@ class ResourceAnalysis:
                 names = _Names(
                     functools.partial(self.model.qualified_name, scope=scope),
                     self.model,
+                    scope,
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
@@ -903,7 +904,7 @@ def _analyse(
     resources = [resource for resource in resources if not _is_flag(resource, function, names.model.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, names)
         return reports + _collected(function, acquires, reports, quiet_calls, module.model)
     _collect_uses(function, resources, lends, repeats, module.borrowing_calls, names)
     for resource in resources:
@@ -970,13 +971,12 @@ def _analyse(
             fix_end = _release_span(resource, model.block(resource.statement))
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
-    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, names)
     return reports + _collected(function, acquires, reports, quiet_calls, module.model)
 
 
 def _dropped_by_handlers(
-    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module,
-    qualified: Callable[[ast.expr], str | None],
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], names: _Names,
 ) -> list[Report]:
     """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
     ``self.sock = ...``) where something after it can raise, and caught by a handler that
@@ -990,6 +990,7 @@ def _dropped_by_handlers(
         if acquire.factory is not None and acquire.path is None and acquire.elements is None
     }
     done = {id(report.node) for report in reported}
+    qualified = names.qualified
     reports = []
     for node, in_loop in _tries(function.body, False):
         for index, statement in enumerate(node.body):
@@ -1015,7 +1016,7 @@ def _dropped_by_handlers(
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
                     break
             else:
-                escaping = _escaping_raise(node, index, holder, acquire.releases, tree, qualified)
+                escaping = _escaping_raise(node, index, holder, acquire.releases, names)
                 if escaping is not None:
                     cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
                     advice = "release it before raising"
@@ -1070,50 +1071,75 @@ def _unprotected(statements: list[ast.stmt], qualified: Callable[[ast.expr], str
 
 
 def _escaping_raise(
-    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module,
-    qualified: Callable[[ast.expr], str | None],
+    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], names: _Names,
 ) -> ast.Raise | None:
     """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
     (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
     the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
-    block that releases the resource (``sock.close()``): it leaves with the resource held."""
+    block that releases the resource (``sock.close()``): it leaves with the resource held.
+    Classes are what the model resolves them to, not spellings (``except errors.Timeout``
+    catches the ``Timeout`` of ``from errors import Timeout``; a local ``OSError`` is not the builtin)."""
+    qualified = names.qualified
     releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
     if not releasing or any(_catches_everything(handler, False, qualified) for handler in node.handlers):
         return None
     caught = {
-        last_name(kind)
+        _exception_class(kind, names)
         for handler in node.handlers
         for kind in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
     }
     for item in _raises_holding(node.body[index + 1:], holder, releases, qualified):
         raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
         name = last_name(raised)
-        if name is not None and name[:1].isupper() and not _caught(name, caught, module):
+        if name is not None and name[:1].isupper() and not _caught(_exception_class(raised, names), caught, names):
             return item
     return None
 
 
-def _caught(name: str, caught: set[str | None], module: ast.Module) -> bool:
-    """Whether an ``except`` naming ``caught`` catches the exception class ``name``: the
-    same name, a builtin subclass of a builtin it names (``ConnectionRefusedError`` by
-    ``OSError``; ``socket.error`` is ``OSError``, ``socket.timeout`` ``TimeoutError``), or a
-    class of the module based on one of them."""
-    if name in caught:
+def _exception_class(expr: ast.expr | None, names: _Names, scope: Scope | None = None) -> str | ast.ClassDef | None:
+    """What the class ``expr`` names: its qualified name (``builtins.OSError``,
+    ``socket.timeout``, ``.errors.Timeout``), or the ``class`` statement of one the module
+    defines; None when the model cannot tell."""
+    if expr is None:
+        return None
+    found = names.model.qualified_name(expr, scope or names.scope)
+    if found is not None:
+        return found
+    binding = names.model.lookup(expr.id, scope or names.scope) if isinstance(expr, ast.Name) else None
+    return binding.node if binding is not None and binding.kind == "class" else None
+
+
+def _caught(raised: str | ast.ClassDef | None, caught: set, names: _Names, depth: int = 8) -> bool:
+    """Whether an ``except`` naming the classes ``caught`` (see :func:`_exception_class`)
+    catches ``raised``: the same class, a builtin subclass of a builtin it names
+    (``ConnectionRefusedError`` by ``OSError``; ``socket.error`` is ``OSError``,
+    ``socket.timeout`` ``TimeoutError``), or a class of the module based on one of them."""
+    if raised is None:
+        return False
+    if raised in caught:
         return True
-    raised = _builtin_exception(name)
-    if raised is not None and any(
-        (handled := _builtin_exception(item)) is not None and issubclass(raised, handled) for item in caught if item
-    ):
-        return True
-    return any(
-        isinstance(node, ast.ClassDef) and node.name == name
-        and any(_caught(base, caught, module) for base in map(last_name, node.bases) if base and base != name)
-        for node in module.body
+    if isinstance(raised, ast.ClassDef):
+        module = names.model.module_scope
+        return depth > 0 and any(
+            _caught(base, caught, names, depth - 1)
+            for base in (_exception_class(item, names, module) for item in raised.bases)
+            if base is not raised
+        )
+    builtin = _builtin_exception(raised)
+    return builtin is not None and any(
+        (handled := _builtin_exception(item)) is not None and issubclass(builtin, handled)
+        for item in caught if isinstance(item, str)
     )
 
 
 def _builtin_exception(name: str) -> type | None:
-    found = getattr(builtins, SOCKET_ERRORS.get(name, name), None)
+    """The builtin class a qualified name stands for (``socket.error`` is ``OSError``)."""
+    module, _, short = name.rpartition(".")
+    if module == "socket":
+        short = SOCKET_ERRORS.get(short, "")
+    elif module != "builtins":
+        return None
+    found = getattr(builtins, short, None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
@@ -1967,6 +1993,8 @@ class _Names(NamedTuple):
     """The qualified name of what an expression names, in the analysed function's scope."""
     model: SemanticModel
     """For the tree's shape: parents, statements and the statement paths around nodes."""
+    scope: Scope
+    """The analysed function's scope."""
     lent: Callable[[ast.Call, int | str], Lent | None]
     """What a project function called in the analysed function does with an argument."""
 
