@@ -276,6 +276,49 @@ def test_a_name_bound_several_times_resolves_to_the_binding_that_reaches_the_use
     assert resolved == [(5, "redis.Redis()"), (6, "redis.Redis()"), (7, "r.pipeline()"), (9, "redis.StrictRedis()")]
 
 
+def test_a_name_declared_nonlocal_is_the_enclosing_functions_variable():
+    """``nonlocal`` as ``global`` is for the module: the inner function's uses and
+    assignments are of the variable of the nearest enclosing function that binds it
+    (class bodies skipped), not of a variable of its own nor of the module's."""
+    source = (
+        "import redis\n"
+        "client = None\n"
+        "def outer():\n"
+        "    client = redis.Redis()\n"
+        "    class Holder:\n"
+        "        client = 1\n"
+        "        def method(self):\n"
+        "            def reset():\n"
+        "                nonlocal client\n"
+        "                return client\n"
+        "            return reset\n"
+        "    def replace():\n"
+        "        nonlocal client\n"
+        "        client = redis.StrictRedis()\n"
+        "        return client\n"
+        "    return client\n"
+    )
+
+    def question(model, node):
+        if not isinstance(node.value, ast.Name) or node.value.id != "client":
+            return None
+        binding = model.lookup("client")
+        return (
+            model.scope.node.name,
+            binding.scope.node.name,
+            [ast.unparse(item.value) for item in model.bindings_of("client", binding.scope)],
+            "client" in model.scope.bindings,
+        )
+
+    both = ["redis.Redis()", "redis.StrictRedis()"]
+    # The walk reaches nested functions after the body around them.
+    assert [answer for answer in at_returns(source, question) if answer is not None] == [
+        ("outer", "outer", ["redis.Redis()"], True),
+        ("replace", "outer", both, False),
+        ("reset", "outer", both, False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "expr", "origin"),
     [

@@ -329,6 +329,8 @@ class Walker:
     def _global(self, node: ast.Global | ast.Nonlocal) -> None:
         if isinstance(node, ast.Global):
             self.model.declare_global(node.names)
+        else:
+            self.model.declare_nonlocal(node.names)
 
     def _named_expression(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)

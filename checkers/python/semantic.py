@@ -121,6 +121,8 @@ class Scope:
     earlier: dict[str, list[Binding]] = field(default_factory=dict)
     """For names bound more than once: their bindings before the last, in source order."""
     global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
+    """Names a function declares ``nonlocal``: they are the enclosing function's variables."""
     instance_attributes: dict[str, ast.expr] = field(default_factory=dict)
     """For class scopes: ``self.<name> = value`` assignments seen in its methods."""
 
@@ -288,6 +290,11 @@ class SemanticModel:
         scope = scope or self.scope
         if name in scope.global_names:
             return self.module_scope.bindings.get(name)
+        if name in scope.nonlocal_names:
+            scope = _nonlocal_owner(scope, name)
+            if scope is None:
+                return None
+            at = None  # a closure sees the enclosing function's binding as the call finds it
         first = True
         while scope is not None:
             # Class bodies are not visible from the functions nested in them.
@@ -542,7 +549,11 @@ class SemanticModel:
         self.scope = self.scope.parent
 
     def bind(self, name: str, binding: Binding) -> None:
-        scope = self.module_scope if name in self.scope.global_names else self.scope
+        scope = self.scope
+        if name in scope.global_names:
+            scope = self.module_scope
+        elif name in scope.nonlocal_names:
+            scope = _nonlocal_owner(scope, name) or scope
         previous = scope.bindings.get(name)
         if previous is not None:
             scope.earlier.setdefault(name, []).append(previous)
@@ -598,6 +609,9 @@ class SemanticModel:
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
+
+    def declare_nonlocal(self, names: list[str]) -> None:
+        self.scope.nonlocal_names.update(names)
 
 
 def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
@@ -851,6 +865,23 @@ def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:
 def _names_a_logger(name: str) -> bool:
     lower = name.lower()
     return lower.endswith("logger") or lower.lstrip("_") == "log" or lower.endswith("_log") or name.endswith("Log")
+
+
+def _nonlocal_owner(scope: Scope, name: str) -> Scope | None:
+    """The scope whose variable ``name`` is, declared ``nonlocal`` in ``scope``: the nearest
+    enclosing function (or lambda) that binds it, or is itself declared nonlocal (class
+    bodies are skipped); the nearest enclosing function when none binds it yet."""
+    nearest = None
+    scope = scope.parent
+    while scope is not None and scope.kind != "module":
+        if scope.kind in ("function", "lambda"):
+            if name in scope.nonlocal_names:
+                return _nonlocal_owner(scope, name)
+            if name in scope.bindings:
+                return scope
+            nearest = nearest or scope
+        scope = scope.parent
+    return nearest
 
 
 def _function_scope(scope: Scope) -> Scope:
