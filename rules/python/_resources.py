@@ -890,12 +890,7 @@ def _analyse(
     resources: list[Resource] = []
     _locate(function.body, by_call, resources)
     model = names.model
-    declared = {
-        name
-        for node in _statements(function.body)
-        if isinstance(node, (ast.Global, ast.Nonlocal))
-        for name in node.names
-    }
+    declared = names.scope.global_names | names.scope.nonlocal_names
     # ``global f; f = open(...)`` is module state; ``global lock; lock.acquire()`` is still held here.
     resources = [resource for resource in resources if resource.lock_like or resource.name not in declared]
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
