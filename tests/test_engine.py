@@ -649,6 +649,30 @@ def test_stores_to_self_attributes_are_one_query():
     assert model.attribute_stores(owner, "missing") == []
 
 
+def test_the_value_of_a_self_attribute_is_the_initializers_first_store():
+    """One answer, from the stores: an initializer's first value, else the first value
+    stored anywhere (a method defined before ``__init__`` still sees what it sets)."""
+    source = (
+        "class Job:\n"
+        "    def run(self):\n"
+        "        self.out = 'run'\n"
+        "        self.later = 'run'\n"
+        "        self.a = self.b = 'chained'\n"
+        "        return self.out\n"
+        "    def __init__(self, out):\n"
+        "        self.out += 'x'\n"
+        "        self.out = out\n"
+        "        self.c, self.d = 1, 2\n"
+    )
+    model, tree = model_after(source)
+    owner = tree.body[0]
+    values = {name: model.attribute_value(owner, name) for name in ("out", "later", "b", "d", "missing")}
+    assert {name: value and ast.unparse(value) for name, value in values.items()} == {
+        "out": "out", "later": "'run'", "b": "'chained'", "d": None, "missing": None,
+    }
+    assert at_returns(source, lambda model, node: ast.unparse(model.instance_attribute(node.value.attr))) == ["out"]
+
+
 def test_module_binding_is_the_one_bound_at_import():
     source = "KEY = 'k'\ndef f(key):\n    local = 'x'\n    return KEY, key, local\n"
     walked, tree, scope = after_walk(source)

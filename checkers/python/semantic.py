@@ -35,6 +35,8 @@ ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
+INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
+"""Methods that set an object up before its other methods run."""
 
 # What a reference does with the value it reads (:attr:`Reference.role`), from the node that holds it.
 ARGUMENT = "argument"  # f(name), f(key=name), f(*name)
@@ -123,8 +125,6 @@ class Scope:
     global_names: set[str] = field(default_factory=set)
     nonlocal_names: set[str] = field(default_factory=set)
     """Names a function declares ``nonlocal``: they are the enclosing function's variables."""
-    instance_attributes: dict[str, ast.expr] = field(default_factory=dict)
-    """For class scopes: ``self.<name> = value`` assignments seen in its methods."""
 
     def enclosing_class(self) -> Scope | None:
         """The class scope of a method's function scope (the class it is defined in)."""
@@ -435,9 +435,18 @@ class SemanticModel:
         return value
 
     def instance_attribute(self, name: str, scope: Scope | None = None) -> ast.expr | None:
-        """What the methods of the enclosing class assign to ``self.<name>``, if anything."""
+        """What the methods of the enclosing class assign to ``self.<name>``, if anything
+        (see :meth:`attribute_value`)."""
         class_scope = _function_scope(scope or self.scope).enclosing_class()
-        return class_scope.instance_attributes.get(name) if class_scope is not None else None
+        return self.attribute_value(class_scope.node, name) if class_scope is not None else None
+
+    def attribute_value(self, owner: ast.ClassDef, attribute: str) -> ast.expr | None:
+        """What the methods of ``owner`` assign to ``self.<attribute>``: of the stores
+        :meth:`attribute_stores` finds that store one value, the first in an initializer
+        (``__init__``, ``setUp``...: what the other methods see), else the first."""
+        stores = [store for store in self.attribute_stores(owner, attribute) if store.value is not None]
+        first = next((store for store in stores if store.method.name in INITIALIZERS), stores[0] if stores else None)
+        return first.value if first is not None else None
 
     def class_member(self, name: str, scope: Scope | None = None) -> Binding | None:
         """The binding of ``name`` in the body of the enclosing method's class (a method, a
@@ -593,8 +602,6 @@ class SemanticModel:
                 self.bind_target(element, statement, None)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, statement, None)
-        elif isinstance(target, ast.Attribute) and value is not None and self.is_self(target.value):
-            _function_scope(self.scope).enclosing_class().instance_attributes.setdefault(target.attr, value)
 
     def bind_with_target(self, target: ast.AST, statement: ast.With | ast.AsyncWith, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
