@@ -1802,7 +1802,7 @@ class _WrapperFate:
                     holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
                     kept: dict[int, list[str]] = {}
                     if isinstance(holder, ast.Assign):
-                        _note_kept(holder, kept)
+                        _note_kept(holder, kept, self.names.qualified)
                     if id(parent) in kept:
                         self.held_by(kept[id(parent)], holder, depth)
                     else:
