@@ -276,6 +276,49 @@ def test_a_name_bound_several_times_resolves_to_the_binding_that_reaches_the_use
     assert resolved == [(5, "redis.Redis()"), (6, "redis.Redis()"), (7, "r.pipeline()"), (9, "redis.StrictRedis()")]
 
 
+def test_a_name_declared_nonlocal_is_the_enclosing_functions_variable():
+    """``nonlocal`` as ``global`` is for the module: the inner function's uses and
+    assignments are of the variable of the nearest enclosing function that binds it
+    (class bodies skipped), not of a variable of its own nor of the module's."""
+    source = (
+        "import redis\n"
+        "client = None\n"
+        "def outer():\n"
+        "    client = redis.Redis()\n"
+        "    class Holder:\n"
+        "        client = 1\n"
+        "        def method(self):\n"
+        "            def reset():\n"
+        "                nonlocal client\n"
+        "                return client\n"
+        "            return reset\n"
+        "    def replace():\n"
+        "        nonlocal client\n"
+        "        client = redis.StrictRedis()\n"
+        "        return client\n"
+        "    return client\n"
+    )
+
+    def question(model, node):
+        if not isinstance(node.value, ast.Name) or node.value.id != "client":
+            return None
+        binding = model.lookup("client")
+        return (
+            model.scope.node.name,
+            binding.scope.node.name,
+            [ast.unparse(item.value) for item in model.bindings_of("client", binding.scope)],
+            "client" in model.scope.bindings,
+        )
+
+    both = ["redis.Redis()", "redis.StrictRedis()"]
+    # The walk reaches nested functions after the body around them.
+    assert [answer for answer in at_returns(source, question) if answer is not None] == [
+        ("outer", "outer", ["redis.Redis()"], True),
+        ("replace", "outer", both, False),
+        ("reset", "outer", both, False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "expr", "origin"),
     [
@@ -393,6 +436,47 @@ def test_enclosing_blocks_name_the_statement_list_that_holds_a_node(node, scopes
         for holder, block in model.enclosing_blocks(target, scopes)
     ]
     assert found == blocks
+
+
+@pytest.mark.parametrize(
+    ("node", "path"),
+    [
+        ("cache[name] = key", ["For", "Try", "Assign"]),
+        ("key", ["For", "Try", "Assign"]),
+        ("retry(lambda: cache.pop(key))", ["For", "Try", "Match", "Expr"]),
+        ("cache.pop(key)", []),
+        ("done()", ["For", "Expr"]),
+    ],
+)
+def test_statement_path_is_the_statements_of_the_function_around_a_node(node, path):
+    """Outermost first, the function's own statements only (a lambda's code has none)."""
+    model, tree = model_after(BLOCKS)
+    target = next(
+        node_ for node_ in ast.walk(tree) if not isinstance(node_, ast.arg) and ast.get_source_segment(BLOCKS, node_) == node
+    )
+    assert [type(item).__name__ for item in model.statement_path(target)] == path
+
+
+@pytest.mark.parametrize(
+    ("node", "statement", "nested"),
+    [
+        ("cache[name] = key", "try:", False),
+        ("key", "cache[name] = key", False),
+        ("cache.pop(key)", "retry(lambda: cache.pop(key))", True),
+        ("done()", 'for name in ("a", "b"):', False),  # the statement done() itself
+        ("kind", "match kind:", False),
+    ],
+)
+def test_own_statement_is_the_function_statement_that_holds_a_node(node, statement, nested):
+    """Of the function's own code: a lambda's body belongs to the statement that holds the
+    lambda (and is nested); a statement's own statement is the one around it."""
+    model, tree = model_after(BLOCKS)
+    function = next(item for item in ast.walk(tree) if isinstance(item, ast.FunctionDef))
+    target = next(
+        node_ for node_ in ast.walk(tree) if not isinstance(node_, ast.arg) and ast.get_source_segment(BLOCKS, node_) == node
+    )
+    found, is_nested = model.own_statement(target, function)
+    assert (ast.get_source_segment(BLOCKS, found).splitlines()[0], is_nested) == (statement, nested)
 
 
 @pytest.mark.parametrize(
@@ -563,6 +647,30 @@ def test_stores_to_self_attributes_are_one_query():
     assert [ast.unparse(store.value) for store in model.attribute_stores(owner, "b")] == ["None"]
     assert [store.value for store in model.attribute_stores(owner, "d")] == [None]
     assert model.attribute_stores(owner, "missing") == []
+
+
+def test_the_value_of_a_self_attribute_is_the_initializers_first_store():
+    """One answer, from the stores: an initializer's first value, else the first value
+    stored anywhere (a method defined before ``__init__`` still sees what it sets)."""
+    source = (
+        "class Job:\n"
+        "    def run(self):\n"
+        "        self.out = 'run'\n"
+        "        self.later = 'run'\n"
+        "        self.a = self.b = 'chained'\n"
+        "        return self.out\n"
+        "    def __init__(self, out):\n"
+        "        self.out += 'x'\n"
+        "        self.out = out\n"
+        "        self.c, self.d = 1, 2\n"
+    )
+    model, tree = model_after(source)
+    owner = tree.body[0]
+    values = {name: model.attribute_value(owner, name) for name in ("out", "later", "b", "d", "missing")}
+    assert {name: value and ast.unparse(value) for name, value in values.items()} == {
+        "out": "out", "later": "'run'", "b": "'chained'", "d": None, "missing": None,
+    }
+    assert at_returns(source, lambda model, node: ast.unparse(model.instance_attribute(node.value.attr))) == ["out"]
 
 
 def test_module_binding_is_the_one_bound_at_import():

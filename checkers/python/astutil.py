@@ -261,6 +261,9 @@ class ModuleFacts:
         self.functions: dict[str, FunctionNode] = {}
         self.methods: dict[tuple[ast.ClassDef, str], FunctionNode] = {}
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
+        self.keys: dict[FunctionNode, str] = {}
+        """The key of each module-level function (``name``) and of each method of a
+        module-level class (``Class.name``) in the project's summaries, in source order."""
         self.constants: set[str] = set()
         """Module-level names bound once, to a constant."""
         self.entry_points: set[ast.AST] = set()
@@ -274,6 +277,7 @@ class ModuleFacts:
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
+                self.keys[statement] = statement.name
                 if _starts_process(statement) or any(
                     _root_name(item) in _CLI_MODULES for item in statement.decorator_list
                 ):
@@ -289,6 +293,7 @@ class ModuleFacts:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[statement, item.name] = item
                         self.method_class[item] = statement
+                        self.keys[item] = f"{statement.name}.{item.name}"
                         if (command and item.name == "handle") or _starts_process(item):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:

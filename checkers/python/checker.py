@@ -21,7 +21,7 @@ from oomlint.core.rule import Rule
 from oomlint.core.source import LINE_BREAK
 from oomlint.python.children import CHILD_FIELDS
 from oomlint.python.parsing import TREES, one_file, parse
-from oomlint.python.semantic import Binding, Scope, SemanticModel
+from oomlint.python.semantic import INITIALIZERS, Binding, Scope, SemanticModel
 
 # Names in a source's text (a cheap superset of the names its code uses).
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
@@ -30,8 +30,6 @@ RUNNING_PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 # The walk recurses once per nesting level; generated code (sympy's lookup tables) nests
 # deeper than Python's default limit allows. Python >= 3.11 does not use the C stack here.
 _WALK_RECURSION_LIMIT = 20_000
-# Methods that set up ``self``; walked before the other function bodies.
-INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 
 
 @one_file()
@@ -354,6 +352,8 @@ class Walker:
     def _global(self, node: ast.Global | ast.Nonlocal) -> None:
         if isinstance(node, ast.Global):
             self.model.declare_global(node.names)
+        else:
+            self.model.declare_nonlocal(node.names)
 
     def _named_expression(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)

@@ -62,3 +62,15 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif value is not None:
                 pending.append(value)
         yield node
+
+
+def preorder(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+    """Each of ``nodes`` and every node below it, depth first in source order (a node
+    before what it holds, the first field's nodes before the next's), less what
+    :data:`CHILD_FIELDS` leaves out: for a walk whose findings depend on meeting code in
+    the order it is written."""
+    pending = list(reversed(nodes))
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(list(child_nodes(node))))

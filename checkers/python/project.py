@@ -1720,24 +1720,13 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
         Walker(model, []).run(tree)
         runs = Runs(model, tree, script=is_script_file(path, root, tree))
         found = {}
-        for statement in tree.body:
-            for function, key in _functions_of(statement):
-                frequency = runs.of(function)
-                if frequency.kind != UNKNOWN:
-                    found[key] = (frequency.kind, frequency.why)
+        for function, key in ModuleFacts(tree).keys.items():
+            frequency = runs.of(function)
+            if frequency.kind != UNKNOWN:
+                found[key] = (frequency.kind, frequency.why)
         return found
     finally:
         model.close()
-
-
-def _functions_of(statement: ast.stmt):
-    """``(function, key)`` of a module-level function, or of the methods of a module-level class."""
-    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        yield statement, statement.name
-    elif isinstance(statement, ast.ClassDef):
-        for item in statement.body:
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield item, f"{statement.name}.{item.name}"
 
 
 @one_file()
@@ -1947,13 +1936,9 @@ def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef)
     if project is None or is_registered(function):
         return None
     facts = module_facts(context)
-    owner = facts.method_class.get(function)
-    if owner is not None:
-        key = f"{owner.name}.{function.name}"
-    elif facts.functions.get(function.name) is function:
-        key = function.name
-    else:
-        return None
+    key = facts.keys.get(function)
+    if key is None or (function not in facts.method_class and facts.functions[function.name] is not function):
+        return None  # nested, or a module-level function defined again further on
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return f"{module}.{key}" if module else key
 

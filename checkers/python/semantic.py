@@ -21,6 +21,7 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 """``try`` and, from Python 3.11, ``try``/``except*``."""
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 ANNOTATION_WRAPPERS = frozenset(
     f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union", "Annotated")
@@ -34,6 +35,8 @@ ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
+INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
+"""Methods that set an object up before its other methods run."""
 
 # What a reference does with the value it reads (:attr:`Reference.role`), from the node that holds it.
 ARGUMENT = "argument"  # f(name), f(key=name), f(*name)
@@ -120,8 +123,8 @@ class Scope:
     earlier: dict[str, list[Binding]] = field(default_factory=dict)
     """For names bound more than once: their bindings before the last, in source order."""
     global_names: set[str] = field(default_factory=set)
-    instance_attributes: dict[str, ast.expr] = field(default_factory=dict)
-    """For class scopes: ``self.<name> = value`` assignments seen in its methods."""
+    nonlocal_names: set[str] = field(default_factory=set)
+    """Names a function declares ``nonlocal``: they are the enclosing function's variables."""
 
     def enclosing_class(self) -> Scope | None:
         """The class scope of a method's function scope (the class it is defined in)."""
@@ -171,6 +174,34 @@ class SemanticModel:
         holder = self.parent(statement)
         blocks = [holder.body] if isinstance(holder, (ast.Module, ast.ExceptHandler, ast.match_case)) else child_blocks(holder)
         return next(block for block in blocks if any(item is statement for item in block))
+
+    def statement_path(self, node: ast.AST) -> list[ast.stmt]:
+        """The statements around ``node`` in the code of its function (or lambda, class,
+        module), outermost first, down to the innermost one that holds it (``node`` itself
+        if it is a statement): the compound statements whose blocks lead to it."""
+        path = [node] if isinstance(node, ast.stmt) else []
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, _SCOPES):
+                break
+            if isinstance(ancestor, ast.stmt):
+                path.append(ancestor)
+        path.reverse()
+        return path
+
+    def own_statement(self, node: ast.AST, function: ast.AST) -> tuple[ast.stmt | None, bool]:
+        """The statement of ``function``'s own code that holds ``node`` (for a node in a
+        nested function or class, that scope's ``def``/``class``; in a lambda, the statement
+        holding the lambda), and whether ``node`` is in such a nested scope (a closure's
+        use). ``node`` itself is not counted: a statement's own statement is the one around it."""
+        statement, nested = None, False
+        ancestor = self.parent(node)
+        while ancestor is not function and ancestor is not None:
+            if type(ancestor) in _NESTED:
+                nested, statement = True, ancestor if isinstance(ancestor, ast.stmt) else None
+            elif statement is None and isinstance(ancestor, ast.stmt):
+                statement = ancestor
+            ancestor = self.parent(ancestor)
+        return statement, nested
 
     def enclosing_blocks(self, node: ast.AST, scopes: bool = False) -> Iterator[tuple[ast.AST, list[ast.stmt]]]:
         """``(holder, block)`` for each statement list around ``node``, innermost first: the
@@ -261,6 +292,11 @@ class SemanticModel:
         scope = scope or self.scope
         if name in scope.global_names:
             return self.module_scope.bindings.get(name)
+        if name in scope.nonlocal_names:
+            scope = _nonlocal_owner(scope, name)
+            if scope is None:
+                return None
+            at = None  # a closure sees the enclosing function's binding as the call finds it
         first = True
         while scope is not None:
             # Class bodies are not visible from the functions nested in them.
@@ -441,9 +477,18 @@ class SemanticModel:
         return value
 
     def instance_attribute(self, name: str, scope: Scope | None = None) -> ast.expr | None:
-        """What the methods of the enclosing class assign to ``self.<name>``, if anything."""
+        """What the methods of the enclosing class assign to ``self.<name>``, if anything
+        (see :meth:`attribute_value`)."""
         class_scope = _function_scope(scope or self.scope).enclosing_class()
-        return class_scope.instance_attributes.get(name) if class_scope is not None else None
+        return self.attribute_value(class_scope.node, name) if class_scope is not None else None
+
+    def attribute_value(self, owner: ast.ClassDef, attribute: str) -> ast.expr | None:
+        """What the methods of ``owner`` assign to ``self.<attribute>``: of the stores
+        :meth:`attribute_stores` finds that store one value, the first in an initializer
+        (``__init__``, ``setUp``...: what the other methods see), else the first."""
+        stores = [store for store in self.attribute_stores(owner, attribute) if store.value is not None]
+        first = next((store for store in stores if store.method.name in INITIALIZERS), stores[0] if stores else None)
+        return first.value if first is not None else None
 
     def class_member(self, name: str, scope: Scope | None = None) -> Binding | None:
         """The binding of ``name`` in the body of the enclosing method's class (a method, a
@@ -571,7 +616,11 @@ class SemanticModel:
         self.scope = self.scope.parent
 
     def bind(self, name: str, binding: Binding) -> None:
-        scope = self.module_scope if name in self.scope.global_names else self.scope
+        scope = self.scope
+        if name in scope.global_names:
+            scope = self.module_scope
+        elif name in scope.nonlocal_names:
+            scope = _nonlocal_owner(scope, name) or scope
         previous = scope.bindings.get(name)
         if previous is not None:
             scope.earlier.setdefault(name, []).append(previous)
@@ -611,8 +660,6 @@ class SemanticModel:
                 self.bind_target(element, statement, None)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, statement, None)
-        elif isinstance(target, ast.Attribute) and value is not None and self.is_self(target.value):
-            _function_scope(self.scope).enclosing_class().instance_attributes.setdefault(target.attr, value)
 
     def bind_with_target(self, target: ast.AST, statement: ast.With | ast.AsyncWith, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -627,6 +674,9 @@ class SemanticModel:
 
     def declare_global(self, names: list[str]) -> None:
         self.scope.global_names.update(names)
+
+    def declare_nonlocal(self, names: list[str]) -> None:
+        self.scope.nonlocal_names.update(names)
 
 
 def child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
@@ -887,6 +937,23 @@ def _ends(node: ast.AST) -> tuple[int, int]:
 def _names_a_logger(name: str) -> bool:
     lower = name.lower()
     return lower.endswith("logger") or lower.lstrip("_") == "log" or lower.endswith("_log") or name.endswith("Log")
+
+
+def _nonlocal_owner(scope: Scope, name: str) -> Scope | None:
+    """The scope whose variable ``name`` is, declared ``nonlocal`` in ``scope``: the nearest
+    enclosing function (or lambda) that binds it, or is itself declared nonlocal (class
+    bodies are skipped); the nearest enclosing function when none binds it yet."""
+    nearest = None
+    scope = scope.parent
+    while scope is not None and scope.kind != "module":
+        if scope.kind in ("function", "lambda"):
+            if name in scope.nonlocal_names:
+                return _nonlocal_owner(scope, name)
+            if name in scope.bindings:
+                return scope
+            nearest = nearest or scope
+        scope = scope.parent
+    return nearest
 
 
 def _function_scope(scope: Scope) -> Scope:

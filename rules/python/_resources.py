@@ -38,6 +38,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
+from oomlint.python.children import preorder
 from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -827,7 +828,8 @@ class ResourceAnalysis:
                 scope = self.scopes[function]
                 names = _Names(
                     functools.partial(self.model.qualified_name, scope=scope),
-                    self.model.parent,
+                    self.model,
+                    scope,
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
@@ -925,26 +927,20 @@ def _analyse(
     released_names, quiet_calls = module.released_names, module.quiet_calls
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
-    ancestors: dict[int, list[ast.stmt]] = {}
-    blocks: dict[int, list[ast.stmt]] = {}
-    _locate(function.body, by_call, resources, ancestors, blocks)
-    declared = {
-        name
-        for node in _statements(function.body)
-        if isinstance(node, (ast.Global, ast.Nonlocal))
-        for name in node.names
-    }
+    _locate(function.body, by_call, resources)
+    model = names.model
+    declared = names.scope.global_names | names.scope.nonlocal_names
     # ``global f; f = open(...)`` is module state; ``global lock; lock.acquire()`` is still held here.
     resources = [resource for resource in resources if resource.lock_like or resource.name not in declared]
     # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
     owners = {resource.name for resource in resources if resource.acquire.factory is not None}
     resources = [resource for resource in resources if _receiver_name(resource) not in owners]
-    resources = [resource for resource in resources if not _is_flag(resource, function, names.parent)]
+    resources = [resource for resource in resources if not _is_flag(resource, function, names.model.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
-        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
+        reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, names)
         return reports + _collected(function, acquires, reports, quiet_calls, module.model)
-    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, ancestors, names)
+    _collect_uses(function, resources, lends, repeats, module.borrowing_calls, names)
     for resource in resources:
         _follow_wrappers(resource, function, names, module.borrowing_calls, declared)
     for resource in resources:
@@ -973,7 +969,7 @@ def _analyse(
                 resource.receiver_dump is not None and last_name(resource.acquire.receiver) in released_names
             )
             if not resource.escapes and not held_elsewhere and not _latch(resource):
-                fix_end = _use_span(function, resource, blocks[id(resource.statement)])
+                fix_end = _use_span(function, resource, model.block(resource.statement))
                 advice = f"call {resource.release_hint()} in finally or {resource.instead}"
                 if isinstance(resource.statement, (ast.With, ast.AsyncWith)) and resource.acquire.path is None:
                     advice = f"its with only ends a transaction; {advice}"
@@ -981,7 +977,7 @@ def _analyse(
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
         scan = _PathScan(
-            resource, {id(s) for s in ancestors[id(resource.statement)]}, in_coroutine, is_fixture, quiet_calls,
+            resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture, quiet_calls,
             names.qualified, returned, lends and not is_fixture,
         )
         scan.run(function.body)
@@ -1006,16 +1002,15 @@ def _analyse(
                 how = {"released": released, "advice": "close it in an except clause that re-raises"}
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
-            fix_end = _release_span(resource, blocks[id(resource.statement)])
+            fix_end = _release_span(resource, model.block(resource.statement))
             how = {"released": f"released by {scan.release}", "advice": f"release it in finally or {resource.instead}"}
             reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}, fix_end))
-    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, module.context.tree, names.qualified)
+    reports += _dropped_by_handlers(function, acquires, reports, quiet_calls, names)
     return reports + _collected(function, acquires, reports, quiet_calls, module.model)
 
 
 def _dropped_by_handlers(
-    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], tree: ast.Module,
-    qualified: Callable[[ast.expr], str | None],
+    function: FunctionNode, acquires: list[Acquire], reported: list[Report], quiet_calls: set[int], names: _Names,
 ) -> list[Report]:
     """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
     ``self.sock = ...``) where something after it can raise, and caught by a handler that
@@ -1029,6 +1024,7 @@ def _dropped_by_handlers(
         if acquire.factory is not None and acquire.path is None and acquire.elements is None
     }
     done = {id(report.node) for report in reported}
+    qualified = names.qualified
     reports = []
     for node, in_loop in _tries(function.body, False):
         for index, statement in enumerate(node.body):
@@ -1054,7 +1050,7 @@ def _dropped_by_handlers(
                     reports.append(Report("OOM201", acquire.call, {**fields, "cause": cause, "advice": advice}))
                     break
             else:
-                escaping = _escaping_raise(node, index, holder, acquire.releases, tree, qualified)
+                escaping = _escaping_raise(node, index, holder, acquire.releases, names)
                 if escaping is not None:
                     cause = f"the raise at line {escaping.lineno}, which no handler that releases it catches,"
                     advice = "release it before raising"
@@ -1109,50 +1105,75 @@ def _unprotected(statements: list[ast.stmt], qualified: Callable[[ast.expr], str
 
 
 def _escaping_raise(
-    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], module: ast.Module,
-    qualified: Callable[[ast.expr], str | None],
+    node: ast.Try, index: int, holder: str, releases: tuple[str, ...], names: _Names,
 ) -> ast.Raise | None:
     """In a ``try`` whose handlers release ``holder`` only for the exceptions they name
     (``except socket.error: sock.close()``), a ``raise`` of another exception by name after
     the acquire at ``index`` (``raise TcpException(...)``), with nothing before it in its
-    block that releases the resource (``sock.close()``): it leaves with the resource held."""
+    block that releases the resource (``sock.close()``): it leaves with the resource held.
+    Classes are what the model resolves them to, not spellings (``except errors.Timeout``
+    catches the ``Timeout`` of ``from errors import Timeout``; a local ``OSError`` is not the builtin)."""
+    qualified = names.qualified
     releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
     if not releasing or any(_catches_everything(handler, False, qualified) for handler in node.handlers):
         return None
     caught = {
-        last_name(kind)
+        _exception_class(kind, names)
         for handler in node.handlers
         for kind in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
     }
     for item in _raises_holding(node.body[index + 1:], holder, releases, qualified):
         raised = item.exc.func if isinstance(item.exc, ast.Call) else item.exc
         name = last_name(raised)
-        if name is not None and name[:1].isupper() and not _caught(name, caught, module):
+        if name is not None and name[:1].isupper() and not _caught(_exception_class(raised, names), caught, names):
             return item
     return None
 
 
-def _caught(name: str, caught: set[str | None], module: ast.Module) -> bool:
-    """Whether an ``except`` naming ``caught`` catches the exception class ``name``: the
-    same name, a builtin subclass of a builtin it names (``ConnectionRefusedError`` by
-    ``OSError``; ``socket.error`` is ``OSError``, ``socket.timeout`` ``TimeoutError``), or a
-    class of the module based on one of them."""
-    if name in caught:
+def _exception_class(expr: ast.expr | None, names: _Names, scope: Scope | None = None) -> str | ast.ClassDef | None:
+    """What the class ``expr`` names: its qualified name (``builtins.OSError``,
+    ``socket.timeout``, ``.errors.Timeout``), or the ``class`` statement of one the module
+    defines; None when the model cannot tell."""
+    if expr is None:
+        return None
+    found = names.model.qualified_name(expr, scope or names.scope)
+    if found is not None:
+        return found
+    binding = names.model.lookup(expr.id, scope or names.scope) if isinstance(expr, ast.Name) else None
+    return binding.node if binding is not None and binding.kind == "class" else None
+
+
+def _caught(raised: str | ast.ClassDef | None, caught: set, names: _Names, depth: int = 8) -> bool:
+    """Whether an ``except`` naming the classes ``caught`` (see :func:`_exception_class`)
+    catches ``raised``: the same class, a builtin subclass of a builtin it names
+    (``ConnectionRefusedError`` by ``OSError``; ``socket.error`` is ``OSError``,
+    ``socket.timeout`` ``TimeoutError``), or a class of the module based on one of them."""
+    if raised is None:
+        return False
+    if raised in caught:
         return True
-    raised = _builtin_exception(name)
-    if raised is not None and any(
-        (handled := _builtin_exception(item)) is not None and issubclass(raised, handled) for item in caught if item
-    ):
-        return True
-    return any(
-        isinstance(node, ast.ClassDef) and node.name == name
-        and any(_caught(base, caught, module) for base in map(last_name, node.bases) if base and base != name)
-        for node in module.body
+    if isinstance(raised, ast.ClassDef):
+        module = names.model.module_scope
+        return depth > 0 and any(
+            _caught(base, caught, names, depth - 1)
+            for base in (_exception_class(item, names, module) for item in raised.bases)
+            if base is not raised
+        )
+    builtin = _builtin_exception(raised)
+    return builtin is not None and any(
+        (handled := _builtin_exception(item)) is not None and issubclass(builtin, handled)
+        for item in caught if isinstance(item, str)
     )
 
 
 def _builtin_exception(name: str) -> type | None:
-    found = getattr(builtins, SOCKET_ERRORS.get(name, name), None)
+    """The builtin class a qualified name stands for (``socket.error`` is ``OSError``)."""
+    module, _, short = name.rpartition(".")
+    if module == "socket":
+        short = SOCKET_ERRORS.get(short, "")
+    elif module != "builtins":
+        return None
+    found = getattr(builtins, short, None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
@@ -1326,7 +1347,7 @@ def _used_once(
     # an sqlite3 connection (a reference cycle), a child with pipes (a zombie until waited for).
     dropped = [
         acquire for acquire in acquires
-        if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.parent(acquire.call), ast.Expr)
+        if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.model.parent(acquire.call), ast.Expr)
     ]
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
@@ -1367,8 +1388,8 @@ def _used_once(
 def _reads_to_end(acquire: Acquire, names: _Names) -> bool:
     """``urlopen(url).read()``: a response read to its end with nothing (:data:`READ_TO_END`),
     which closes it when the body ends."""
-    parent = names.parent(acquire.call)
-    method = names.parent(parent) if isinstance(parent, ast.Attribute) else None
+    parent = names.model.parent(acquire.call)
+    method = names.model.parent(parent) if isinstance(parent, ast.Attribute) else None
     return (
         acquire.factory in READ_TO_END and isinstance(method, ast.Call) and method.func is parent
         and parent.attr == "read" and not method.args and not method.keywords
@@ -1389,15 +1410,15 @@ def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names)
     call that keeps nothing of it: a borrower (``json.load``) or a project function whose
     summary says so."""
     call = acquire.call
-    parent = names.parent(call)
+    parent = names.model.parent(call)
     if isinstance(parent, ast.Await):
-        call, parent = parent, names.parent(parent)
+        call, parent = parent, names.model.parent(parent)
     if isinstance(parent, ast.Attribute):
-        method = names.parent(parent)
+        method = names.model.parent(parent)
         if isinstance(method, ast.Attribute) and acquire.factory in PIPES:  # ``Popen(...).stdout.read()``
-            parent, method = method, names.parent(method)
+            parent, method = method, names.model.parent(method)
         return isinstance(method, ast.Call) and method.func is parent and not _releases(acquire, frozenset({parent.attr}))
-    holder = names.parent(parent) if isinstance(parent, ast.keyword) else parent
+    holder = names.model.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(holder, ast.Call) or holder.func is call:
         return False
     if id(holder) in module.borrowing_calls:
@@ -1523,19 +1544,15 @@ def _end_at_reacquire(resources: list[Resource]) -> None:
             resource.rebinds.update(id(other.statement) for other in group if other is not resource)
 
 
-def _locate(body, by_call, resources, ancestors, blocks, path=()) -> None:
-    """Find the statements holding tracked acquires, the compound statements around
-    them and the block they are statements of."""
+def _locate(body, by_call, resources) -> None:
+    """Find the statements of the function's own code holding tracked acquires (not in
+    ``with pytest.raises(...)`` and the like)."""
     for statement in body:
-        located = _resources_at(statement, by_call)
-        if located:
-            resources.extend(located)
-            ancestors[id(statement)] = [*path, statement]
-            blocks[id(statement)] = body
+        resources.extend(_resources_at(statement, by_call))
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or _not_real(statement):
             continue
         for block in child_blocks(statement):
-            _locate(block, by_call, resources, ancestors, blocks, (*path, statement))
+            _locate(block, by_call, resources)
 
 
 def _not_real(node: ast.AST) -> bool:
@@ -1651,7 +1668,6 @@ def _collect_uses(
     is_context_manager: bool,
     repeats: Callable[[], bool],
     borrowing_calls: set[int],
-    ancestors: dict[int, list[ast.stmt]],
     names: _Names,
 ) -> None:
     """Classify every use of each resource in the function, nested functions included.
@@ -1669,28 +1685,31 @@ def _collect_uses(
     kept: dict[int, list[str]] = {}
     """ids of calls (and their keywords) whose result is bound to local names: those names."""
     keyword_calls: dict[int, ast.Call] = {}
-    stack = [(statement, function, statement, False) for statement in reversed(function.body)]
-    while stack:
-        node, parent, statement, nested = stack.pop()
+    model = names.model
+    for node in preorder(function.body):
         kind = type(node)
-        if not nested and isinstance(node, ast.stmt):
+        if kind not in _USE_KINDS or (kind is ast.Name and node.id not in by_name):
+            continue
+        parent = model.parent(node)
+        statement, nested = model.own_statement(node, function)
+        if isinstance(node, ast.stmt) and not nested:
             statement = node
         if kind is ast.Assign and not nested:
-            _note_kept(node, kept)
+            _note_kept(node, kept, names.qualified)
         elif kind is ast.keyword:
             keyword_calls[id(node)] = parent
             if id(parent) in kept:
                 kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, ancestors):
+                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
-                    _use(resource, node, parent, statement, nested, is_context_manager, kept.get(id(parent)), lent)
+                    _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
             released = parent if _calls(parent, node) else node
             if type(node.value) is ast.Name:
                 for resource in by_name.get(node.value.id, ()):
-                    if _earlier_value(resource, node, nested, ancestors):
+                    if _earlier_value(resource, node, nested, model):
                         continue
                     if node.attr in resource.acquire.releases and not (_at_exit(parent, names.qualified) and repeats()):
                         _release(resource, released)
@@ -1707,7 +1726,7 @@ def _collect_uses(
         elif kind is ast.Call and type(parent) is ast.Return and _keeps_receiver(node.func):
             # ``return conn.cursor()``: the cursor keeps its connection (``cursor.connection``).
             for resource in by_name.get(node.func.value.id, ()):
-                _use(resource, node.func.value, parent, statement, nested, is_context_manager)
+                _use(resource, node.func.value, parent, statement, nested, is_context_manager, names.qualified)
         elif kind is ast.Call and _stored_on_object(parent, node) and _keeps_receiver(node.func):
             # ``self._channel = connection.channel()``: the channel keeps its connection open.
             for resource in by_name.get(node.func.value.id, ()):
@@ -1718,12 +1737,9 @@ def _collect_uses(
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
                     if not resource.lock_like and resource.acquire.factory not in WITH_KEEPS_OPEN:
                         _release(resource, node)
-        inner = nested or kind in _NESTED
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            stack.append((child, node, statement, inner))
 
 
-def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: dict[int, list[ast.stmt]]) -> bool:
+def _earlier_value(resource: Resource, node: ast.expr, nested: bool, model: SemanticModel) -> bool:
     """Whether ``node``, a use of the name ``resource`` is bound to, reads a value the name
     had before the acquire: it comes before the acquire's statement (or is in it: ``f =
     open(f.name)``) and no loop around the acquire runs it again after. A nested function
@@ -1731,7 +1747,7 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
     statement = resource.statement
     if nested or resource.lock_like:
         return False
-    loops = [item for item in ancestors[id(statement)] if isinstance(item, _LOOPS)]
+    loops = [item for item in model.statement_path(statement) if isinstance(item, _LOOPS)]
     if isinstance(statement, (ast.With, ast.AsyncWith)):  # ``with connect() as c:`` is done once ``c`` is bound
         last = statement.items[-1]
         return _before(node, last.optional_vars or last.context_expr, loops)
@@ -1739,21 +1755,23 @@ def _earlier_value(resource: Resource, node: ast.expr, nested: bool, ancestors: 
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_USE_KINDS = frozenset({ast.Assign, ast.keyword, ast.Name, ast.Attribute, ast.Call, ast.With, ast.AsyncWith})
+"""The nodes ``_collect_uses`` classifies."""
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _STORES = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait", "setdefault"})
 _GATHERS = frozenset({"append"})
 _TRANSFERS = (
     ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
 )
-_CLEANUP_MODULES = frozenset({"atexit", "weakref"})
+_CLEANUP_CALLS = frozenset({ATEXIT_REGISTER, "weakref.finalize"})
 
 
-def _note_kept(assign: ast.Assign, kept: dict[int, list[str]]) -> None:
+def _note_kept(assign: ast.Assign, kept: dict[int, list[str]], qualified: Callable[[ast.expr], str | None]) -> None:
     """``repos = Repositories(session)``, ``data, status = operate(params)``: a call (no
     process, thread or task that outlives it) whose result local names hold."""
     call = _unwrap(assign.value)
     targets = _local_targets(assign)
-    if isinstance(call, ast.Call) and targets and _callee(call) not in SCHEDULERS:
+    if isinstance(call, ast.Call) and targets and _callee(call, qualified) not in SCHEDULERS:
         kept[id(call)] = targets
 
 
@@ -1804,14 +1822,14 @@ class _WrapperFate:
         the callee may keep it, or only read it."""
 
     def follow(self, name: str, statement: ast.stmt, depth: int) -> None:
-        parent_of = self.names.parent
-        loops = [item for item in _compound_path(self.function.body, statement) if isinstance(item, _LOOPS)]
+        parent_of = self.names.model.parent
+        loops = [item for item in self.names.model.statement_path(statement) if isinstance(item, _LOOPS)]
         for node in name_uses(name, self.function):
             if self.handed_off:
                 return
             if not isinstance(node.ctx, ast.Load) or _before(node, statement, loops):
                 continue
-            if _own_statement(node, self.function, parent_of)[1]:
+            if self.names.model.own_statement(node, self.function)[1]:
                 self.handed_off = True  # a closure keeps it
                 continue
             child, parent = node, parent_of(node)
@@ -1827,7 +1845,7 @@ class _WrapperFate:
             if isinstance(parent, _TRANSFERS) and child is not node and not called:
                 continue
             if isinstance(parent, (ast.withitem, *_TRANSFERS)) or (
-                isinstance(parent, ast.Call) and _callee(parent) in REGISTRATIONS
+                isinstance(parent, ast.Call) and _callee(parent, self.names.qualified) in REGISTRATIONS
             ):
                 self.handed_off = True
             elif isinstance(parent, ast.Call):
@@ -1840,7 +1858,7 @@ class _WrapperFate:
                     holder = parent_of(holder) if isinstance(holder, ast.Await) else holder
                     kept: dict[int, list[str]] = {}
                     if isinstance(holder, ast.Assign):
-                        _note_kept(holder, kept)
+                        _note_kept(holder, kept, self.names.qualified)
                     if id(parent) in kept:
                         self.held_by(kept[id(parent)], holder, depth)
                     else:
@@ -1884,19 +1902,6 @@ def _before(node: ast.expr, statement: ast.stmt, loops: list[ast.stmt]) -> bool:
     return not any(loop.lineno <= node.lineno <= loop.end_lineno for loop in loops)
 
 
-def _compound_path(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt]:
-    """The compound statements of the function around ``target``, outermost first, and ``target``."""
-    for statement in body:
-        if statement is target:
-            return [statement]
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for block in child_blocks(statement):
-            inner = _compound_path(block, target)
-            if inner:
-                return [statement, *inner]
-    return []
-
 
 def _use(
     resource: Resource,
@@ -1905,6 +1910,7 @@ def _use(
     statement: ast.stmt,
     nested: bool,
     is_context_manager: bool,
+    qualified: Callable[[ast.expr], str | None],
     kept_by: list[str] | None = None,
     lent: Lent | None = None,
 ) -> None:
@@ -1929,7 +1935,7 @@ def _use(
             if _releases(resource.acquire, lent.methods):
                 _release(resource, parent)
             return
-        method = _callee(parent) if isinstance(parent, ast.Call) else None
+        method = _callee(parent, qualified) if isinstance(parent, ast.Call) else None
         handed = method in resource.acquire.given_back or method in REGISTRATIONS or method in _STORES
         if kept_by is not None and not handed and not resource.lock_like:
             resource.wrappers.extend((name, statement) for name in kept_by)
@@ -2002,16 +2008,17 @@ def _calls(parent, func: ast.expr) -> bool:
     return isinstance(parent, ast.Call) and parent.func is func
 
 
-def _callee(call: ast.Call) -> str | None:
-    """``enter_context`` of ``stack.enter_context(...)``; ``register`` only for ``atexit.register``."""
+def _callee(call: ast.Call, qualified: Callable[[ast.expr], str | None]) -> str | None:
+    """``enter_context`` of ``stack.enter_context(...)``; ``register`` and ``finalize`` of a
+    method only for ``atexit.register`` and ``weakref.finalize``, by qualified name (``import
+    atexit as hooks``: ``hooks.register``; not a local object called ``atexit``)."""
     func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("register", "finalize"):
+        return func.attr if qualified(func) in _CLEANUP_CALLS else None
     if isinstance(func, ast.Name):
-        return func.id
-    if not isinstance(func, ast.Attribute):
-        return None
-    if func.attr in ("register", "finalize"):
-        return func.attr if isinstance(func.value, ast.Name) and func.value.id in _CLEANUP_MODULES else None
-    return func.attr
+        found = qualified(func)
+        return found.rpartition(".")[2] if found in _CLEANUP_CALLS else func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _at_exit(node: ast.AST, qualified: Callable[[ast.expr], str | None]) -> bool:
@@ -2035,7 +2042,10 @@ class _Names(NamedTuple):
 
     qualified: Callable[[ast.expr], str | None]
     """The qualified name of what an expression names, in the analysed function's scope."""
-    parent: Callable[[ast.AST], ast.AST | None]
+    model: SemanticModel
+    """For the tree's shape: parents, statements and the statement paths around nodes."""
+    scope: Scope
+    """The analysed function's scope."""
     lent: Callable[[ast.Call, int | str], Lent | None]
     """What a project function called in the analysed function does with an argument."""
 
@@ -2071,7 +2081,7 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
             continue
         seen.add(name)
         for node in name_uses(name, function):
-            statement, nested = _own_statement(node, function, names.parent)
+            statement, nested = names.model.own_statement(node, function)
             if not isinstance(node.ctx, ast.Load):
                 if name == resource.name and statement is not resource.statement:
                     resource.rebinds.add(id(statement))
@@ -2081,7 +2091,7 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
                 resource.handoffs.add(id(statement))
                 continue
             start = node
-            parent = names.parent(node)
+            parent = names.model.parent(node)
             if holder and isinstance(parent, ast.Attribute):
                 if parent.attr != "name":
                     continue  # ``f.write(...)``, ``f.close()``: the file object, not the path
@@ -2103,9 +2113,9 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
     _BUILT, (name, is a pathlib object))`` for a name bound to it, or ``(None, None)``."""
     child, same = start, True
     while True:
-        parent = names.parent(child)
+        parent = names.model.parent(child)
         if isinstance(parent, ast.keyword):
-            child, parent = parent, names.parent(parent)
+            child, parent = parent, names.model.parent(parent)
         if isinstance(parent, ast.Call):
             if parent.func is child:
                 return None, None
@@ -2118,13 +2128,13 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             given = [*parent.args, *(item.value for item in parent.keywords)]
             if any(names.qualified(other) in kind.removals for other in given if other is not child):
                 return _RELEASE, parent  # the removal scheduled: a cleanup callback, a background task
-            if callee in OUTLIVING_CALLS or _callee(parent) in _STORES:
+            if callee in OUTLIVING_CALLS or _callee(parent, names.qualified) in _STORES:
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
                 return None, None  # the callee works in it
             same, path_object = same and callee in SAME_PATH, callee in PATH_CLASSES
         elif isinstance(parent, ast.Attribute):
-            call = names.parent(parent)
+            call = names.model.parent(parent)
             if isinstance(call, ast.Call) and call.func is parent:
                 if path_object and f"pathlib.Path.{parent.attr}" in kind.removals:
                     return _RELEASE, call
@@ -2147,19 +2157,6 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             return None, None
         child = parent
 
-
-def _own_statement(node: ast.AST, function: FunctionNode, parent_of) -> tuple[ast.stmt, bool]:
-    """The statement of ``function``'s own code that holds ``node`` (the ``def`` of a nested
-    function, the statement holding a lambda), and whether ``node`` is in one of those."""
-    statement, nested = None, False
-    ancestor = parent_of(node)
-    while ancestor is not function:
-        if type(ancestor) in _NESTED:
-            nested, statement = True, ancestor if isinstance(ancestor, ast.stmt) else None
-        elif statement is None and isinstance(ancestor, ast.stmt):
-            statement = ancestor
-        ancestor = parent_of(ancestor)
-    return statement, nested
 
 
 # ------------------------------------------------------------------ the path scan

@@ -546,12 +546,10 @@ class _State:
     @functools.cached_property
     def declared(self) -> frozenset[str]:
         """The names the function's own ``global`` and ``nonlocal`` statements declare."""
-        return frozenset(
-            name
-            for node in ast.walk(self.function)
-            if isinstance(node, (ast.Global, ast.Nonlocal)) and self.model.enclosing(node, FUNCTIONS) is self.function
-            for name in node.names
-        )
+        scope = self.scope  # the call's: the function's, or a lambda's or comprehension's in it
+        while scope.node is not self.function and scope.parent is not None:
+            scope = scope.parent
+        return frozenset(scope.global_names | scope.nonlocal_names)
 
     def _reads_registry_into(self, assign: ast.Assign) -> bool:
         """``found = bool(logger.handlers)``, or an assignment in a loop over the registry."""

@@ -91,6 +91,12 @@ class ReleaseNotInFinally(ResourceRule):
       closure) and that the function releases only on error paths (an `except`
       clause, or a block that ends in `raise`): that is cleanup before failing.
 
+    Modules, functions and exception classes are what the imports make them, not their
+    spelling: `hooks.register(f.close)` after `import atexit as hooks` registers, a local
+    object named `atexit` does not; `except ConnectionError:` after `from
+    requests.exceptions import ConnectionError` does not catch the builtin
+    `ConnectionResetError`.
+
     In a `@contextmanager`/`@asynccontextmanager` generator, `yield` lends the
     resource to the `with` block: acquire, `yield`, release without `try/finally` is
     flagged, since an exception in the block is thrown in at the `yield` (whatever the

@@ -618,14 +618,14 @@ class UnboundedModuleCache(Rule):
         for key, container in self.containers.items():
             if key in self.shrunk or key in self.escaped:
                 continue
-            instance_attributes = container.class_scope.instance_attributes if container.class_scope else {}
+            owner = container.class_scope.node if container.class_scope else None
             if "warned" in name_words(key[1]) or key in self.counted_down:
                 continue  # a warn-once set, a reference count
             sites = [
                 site
                 for site in self.growth.get(key, ())
                 if not self._import_time_or_bounded(site)
-                and not (site.through_self and key[1] in instance_attributes)
+                and not (site.through_self and owner is not None and self.model.attribute_value(owner, key[1]) is not None)
             ]
             if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
                 continue
