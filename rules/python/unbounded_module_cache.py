@@ -95,9 +95,10 @@ class UnboundedModuleCache(Rule):
     configuration, code that runs once, connections per endpoint; a lookup before it in
     the writing function is a memo): the project index records each module's writes to
     other modules' containers. Such a container is reported at its definition, the message
-    naming the writing function and its module. Judged only in the container's module: a
-    lock per account, a key the configuration knows, a key set by the constructor, a write
-    in a registration function or at class creation (seen elsewhere, these writes count).
+    naming the writing function and its module. Left out only for writes of the
+    container's own module (from another module, such a write counts): a lock per account,
+    a key the configuration knows, a key set by the constructor, a write in a registration
+    function or at class creation.
 
     Only caches are flagged: the function that fills the container looks the key up in
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
