@@ -167,6 +167,35 @@ def test_an_eviction_removed_in_another_module_is_seen_through_the_cache(copy):
     ]
 
 
+def test_a_write_changed_in_another_module_is_seen_through_the_cache(copy):
+    """Whether a cache grows can be decided by another module that writes it (a
+    serializer keyed by ``project.id``): the cached results of the cache's module depend
+    on those writes, and on the evictions beside them."""
+    root = copy("shared_caches")
+    first = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in first] == [("app/cache.py", line) for line in (5, 6, 12, 13, 17)]
+    serializers = root / "app" / "serializers.py"
+    serializers.write_text(
+        serializers.read_text(encoding="utf-8").replace("_attributes_cache[project.id] = ", "_attributes_cache['all'] = "),
+        encoding="utf-8",
+    )
+    after = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in after] == [("app/cache.py", line) for line in (6, 12, 13, 17)]
+    signals = root / "app" / "signals.py"
+    signals.write_text(
+        signals.read_text(encoding="utf-8").replace("cache._evicted_cache.pop(project_id, None)", "print(project_id)"),
+        encoding="utf-8",
+    )
+    last = oomlint_json("--select", "OOM303", ".", cwd=root)
+    assert [(f["path"], f["line"], f["message"].split(" and ")[0]) for f in last] == [
+        ("app/cache.py", 6, "module-level dict '_profiles' grows in 'profile' of module 'app.views'"),
+        ("app/cache.py", 8, "module-level dict '_evicted_cache' grows in 'TaskSerializer.members' of module 'app.serializers'"),
+        ("app/cache.py", 12, "module-level defaultdict '_groups_cache' grows in 'group' of module 'app.views'"),
+        ("app/cache.py", 13, "module-level dict '_words_cache' grows in 'split' of module 'app.views'"),
+        ("app/cache.py", 17, "class-level dict 'Registry._cache' grows in 'token' of module 'app.views'"),
+    ]
+
+
 @pytest.mark.parametrize(
     "project, before, edited, old, new, line, message",
     [

@@ -716,6 +716,15 @@ def is_class_value(model: SemanticModel, expr: ast.expr, function: ast.AST | Non
     return binding.kind == "param" and function is not None and _class_parameter(model, function, binding.node)
 
 
+def constant_entries(expr: ast.expr) -> bool:
+    """``{"a": 1}``, ``("a", "b")``: a literal whose keys are all constants."""
+    if isinstance(expr, ast.Dict):
+        return all(key is not None and is_constant(key) for key in expr.keys)
+    if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
+        return all(is_constant(item) for item in expr.elts)
+    return is_constant(expr)
+
+
 def names_few_values(expr: ast.expr) -> bool:
     """Whether a name says its value is one of few: ``locale``, ``job_type``, ``self.theme``
     (see ``FEW_VALUE_WORDS``), or a setting read from a configuration object

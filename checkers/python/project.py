@@ -35,7 +35,18 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
+from oomlint.python.astutil import (
+    ModuleFacts,
+    connects,
+    constant_entries,
+    is_class_value,
+    is_registered,
+    is_script_file,
+    last_name,
+    module_facts,
+    names_few_values,
+    varying_parameters,
+)
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
@@ -43,12 +54,13 @@ from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "13"
+SUMMARY_FORMAT = "14"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 SHRINKERS = "shrinkers of "
+GROWERS = "growers of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
@@ -167,6 +179,20 @@ class ModuleSummary:
     """The qualified names of the other modules' dicts and sets (module- or class-level) the
     module takes entries out of (``UnitHelper._cache.pop(key)``, ``views._seen.clear()``,
     ``del cache_module.ENTRIES[key]``): evictions that OOM303 counts where the container is."""
+    grows: list[list] = field(default_factory=list)
+    """The writes that add keys to other modules' dicts and sets (module- or class-level), in
+    the module's functions (``cache._users[user.id] = user``, ``Helper._seen.add(key)``,
+    ``.setdefault``, ``.update``), ``[container, function, key, looked_up, how]``:
+    ``container`` the qualified name, ``function`` the writing function (as in ``returns``),
+    ``key`` the names of its parameters the key is made of when only they vary (as in
+    ``arguments``; the callers decide), ``"?"`` when anything else can; ``looked_up`` whether
+    the function looks the container up first (``key in X``, ``X.get(key)``: a memo);
+    ``how`` ``"defaultdict"`` for a write that adds a key only through a defaultdict's
+    default (``X[key].append(item)``, ``X[key] += 1``), else ``""``. Not recorded: a key
+    that takes few values whatever the traffic, a value that is code or configuration,
+    writes at import time, in a function that runs once (set-up code, a script), in a
+    function named for connecting keyed by its parameters (as OOM303 decides for a
+    container's own module, which counts these writes as its own)."""
     removed_keys: list[list[str]] = field(default_factory=list)
     """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
     (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
@@ -294,6 +320,11 @@ class Summarizer:
         self._steps: dict[str, int] = {}
         self._shrinks: set[str] = set()
         """What :attr:`ModuleSummary.shrinks` lists."""
+        self._grows: list[tuple[str, str, tuple[int, int], list[str] | str, str]] = []
+        """``(function key, container, position, key, how)`` of the writes of
+        :attr:`ModuleSummary.grows`."""
+        self._looked_up: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        """Per ``(function key, container)``: where the function reads the container (``in``, ``.get``)."""
         self._removals: list[tuple[ast.Call, Scope]] = []
         """Calls that may delete or pop Redis keys, with their scope: their keys are
         described at the end, once every ``self.<attr>`` of the module is known."""
@@ -318,6 +349,7 @@ class Summarizer:
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
+            ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare",
         }
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -326,6 +358,8 @@ class Summarizer:
             self._removals.append((node, model.scope))
         if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
             self._note_shrink(node.func.value)
+        if isinstance(node.func, ast.Attribute):
+            self._note_call_growth(node, node.func)
         executing = model.executing_function
         if executing is None:
             key = None
@@ -357,6 +391,85 @@ class Summarizer:
             qualified = self.model.qualified_name(container)
             if qualified is not None and not qualified.startswith("builtins."):
                 self._shrinks.add(absolute_name(qualified, self.summary.name, self.summary.is_package))
+
+    def _note_call_growth(self, node: ast.Call, func: ast.Attribute) -> None:
+        """``X.setdefault(key, v)``, ``X.add(key)``, ``X.update(...)``, ``X[key].append(v)``;
+        ``X.get(key)`` as a lookup."""
+        if func.attr in ("setdefault", "add") and node.args:
+            value = node.args[1] if func.attr == "setdefault" and len(node.args) > 1 else None
+            self._note_growth(func.value, node, node.args[0], value)
+        elif func.attr == "update" and (
+            any(item.arg is None for item in node.keywords) or not all(constant_entries(arg) for arg in node.args)
+        ):
+            self._note_growth(func.value, node, None)
+        elif func.attr == "get":
+            self._note_lookup(func.value, node)
+        if isinstance(func.value, ast.Subscript):
+            self._note_growth(func.value.value, node, func.value.slice, how="defaultdict")
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        """``X[key] += 1`` (a defaultdict's default), ``X |= other``."""
+        target = node.target
+        if isinstance(target, ast.Subscript):
+            self._note_growth(target.value, target, target.slice, how="defaultdict")
+        elif isinstance(node.op, ast.BitOr) and not constant_entries(node.value):
+            self._note_growth(target, node, None)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        """``key in X``: a lookup of ``X``."""
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                self._note_lookup(right, node)
+
+    def _project_container(self, container: ast.expr) -> str | None:
+        """The qualified name of another module's container (imported, or an attribute of
+        something imported), None for anything else."""
+        if not isinstance(container, (ast.Name, ast.Attribute)):
+            return None
+        qualified = self.model.qualified_name(container)
+        if qualified is None or qualified.partition(".")[0] in _STANDARD:
+            return None
+        return absolute_name(qualified, self.summary.name, self.summary.is_package)
+
+    def _writer(self) -> str | None:
+        """The key of the function whose own code runs now (not a lambda's, not at import time)."""
+        executing = self.model.executing_function
+        return self._function_key() if executing is not None and executing is self.model.function else None
+
+    def _note_lookup(self, container: ast.expr, at: ast.AST) -> None:
+        key = self._writer()
+        qualified = self._project_container(container) if key is not None else None
+        if qualified is not None:
+            self._looked_up.setdefault((key, qualified), []).append(_start(at))
+
+    def _note_growth(
+        self, container: ast.expr, site: ast.AST, key: ast.expr | None, value: ast.expr | None = None, how: str = ""
+    ) -> None:
+        """A write that adds ``key`` (None: some keys) to another module's container, judged
+        as OOM303 judges a write of the container's own module: what the key can grow with."""
+        function_key = self._writer()
+        qualified = self._project_container(container) if function_key is not None else None
+        if qualified is None:
+            return
+        function = self._function_scope().node
+        if self._facts is None:
+            self._facts = ModuleFacts(self.model.module_scope.node)
+        if self._facts.runs_once(function):
+            return  # set-up code, a script: one run's keys
+        if value is not None:
+            value = value.value if isinstance(value, ast.Await) else value
+            if is_class_value(self.model, value, function) or names_few_values(value):
+                return  # code or configuration: one entry per thing the program defines
+        varying = None if key is None else varying_parameters(self.model, self._facts, key, function, site)
+        if varying is not None and not varying:
+            return  # few values, whatever the traffic
+        if varying and connects(function):
+            return  # one client per configured endpoint
+        if varying and is_registered(function):
+            varying = None  # a route, a task: its parameters come from outside
+        if varying:
+            self._note_parameters(function_key)
+        self._grows.append((function_key, qualified, _start(site), ANYTHING if varying is None else sorted(varying), how))
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
         """What runs again and again: a loop's body (a ``while`` test too), a comprehension
@@ -431,6 +544,11 @@ class Summarizer:
             key = self._function_key()
             if key is not None:
                 self._scopes.setdefault(key, self._function_scope())
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):
+                    self._note_growth(target.value, target, target.slice, node.value)
+                    if isinstance(target.value, ast.Subscript):
+                        self._note_growth(target.value.value, target.value, target.value.slice, how="defaultdict")
             return
         if len(node.targets) != 1:
             return
@@ -482,6 +600,11 @@ class Summarizer:
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
         self.summary.shrinks = sorted(self._shrinks)
+        grows = {
+            (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
+            for function, qualified, position, key, how in self._grows
+        }
+        self.summary.grows = [[qualified, function, key if key == ANYTHING else list(key), looked_up, how] for qualified, function, key, looked_up, how in sorted(grows)]
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
             if write is not None:
@@ -1343,6 +1466,21 @@ class ProjectIndex:
             self._watching[SHRINKERS + qualified] = content_key(*found)
         return found
 
+    def growers(self, qualified: str) -> list[tuple[str, list]]:
+        """``(module, write)`` for each write of another module that adds keys to the
+        container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
+        :meth:`shrinkers`, the files the index passed over that name it are summarized first."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted(
+            ((name, write) for name, summary in self.modules.items() for write in summary.grows
+             if self._canonical(write[0]) == canonical),
+            key=repr,
+        )
+        if self._watching is not None:
+            self._watching[GROWERS + qualified] = content_key(json.dumps(found))
+        return found
+
     def _summarize_mentioning(self, last: str) -> None:
         """Summarize the files passed over whose text holds ``last`` (once per name)."""
         if last not in self._searched and self.files:
@@ -1569,6 +1707,10 @@ class ProjectIndex:
             if module.startswith(CALLERS):
                 called = module.removeprefix(CALLERS)
                 if _sites_key(self, called, self.callers(called)) != key:
+                    return False
+                continue
+            if module.startswith(GROWERS):
+                if content_key(json.dumps(self.growers(module.removeprefix(GROWERS)))) != key:
                     return False
                 continue
             if module.startswith(SHRINKERS):
@@ -1963,6 +2105,37 @@ def evicted_elsewhere(context, label: str) -> bool:
         return False
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return any(name != module for name in project.shrinkers(f"{module}.{label}" if module else label))
+
+
+class Write(NamedTuple):
+    """A write of another module that adds keys to a container (:meth:`ProjectIndex.growers`)."""
+
+    module: str
+    function: str
+    looked_up: bool
+    how: str
+
+
+def grown_elsewhere(context, label: str) -> list[Write]:
+    """The writes of other modules of the project that add keys to the container ``label``
+    (``_cache`` or ``Class._cache``) of the module checked and whose keys can grow with
+    traffic: anything, or parameters of the writing function that some call of it in the
+    project (or none: a view, a handler) passes more than few values
+    (:meth:`ProjectIndex.passes_few_values`). Empty for a file checked on its own."""
+    project = context.project
+    if project is None:
+        return []
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    found = []
+    for name, (_, function, key, looked_up, how) in project.growers(f"{module}.{label}" if module else label):
+        if name == module:
+            continue
+        qualified = f"{name}.{function}"
+        positional = project.modules[name].parameters.get(function, [])
+        if key != ANYTHING and all(project.passes_few_values(qualified, parameter, positional) for parameter in key):
+            continue  # every caller passes few values
+        found.append(Write(name, function, looked_up, how))
+    return found
 
 
 def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> bool:

@@ -9,9 +9,9 @@ from oomlint.python.astutil import (
     FunctionNode,
     account_id,
     connects,
+    constant_entries,
     imports_any,
     is_class_value,
-    is_constant,
     is_none,
     last_name,
     module_facts,
@@ -20,7 +20,13 @@ from oomlint.python.astutil import (
     varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
-from oomlint.python.project import SHRINKING_METHODS, evicted_elsewhere, made_with_few_values, passes_few_values
+from oomlint.python.project import (
+    SHRINKING_METHODS,
+    evicted_elsewhere,
+    grown_elsewhere,
+    made_with_few_values,
+    passes_few_values,
+)
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.rules.python._resources import LOCK_CLASSES
 
@@ -52,6 +58,8 @@ class Container:
     kind: str
     label: str
     class_scope: Scope | None
+    node: ast.expr
+    """Where it is defined."""
 
 
 @dataclass(eq=False)
@@ -79,6 +87,18 @@ class UnboundedModuleCache(Rule):
     module of the project (`UnitHelper._cache.pop(space_id)` in a signal handler,
     `views._seen.clear()`, `del cache_module.ENTRIES[key]`, asked of the project index). One finding per
     container, at its first write in the source.
+
+    A write from another module of the project (`cache._users[user.id] = user`, with
+    `from app.cache import _users`, `Helper._seen.add(key)`, `.setdefault`, `.update`) counts
+    as a write of the container's own module, its key judged the same way (few values,
+    the writing function's parameters followed to its callers, a value that is code or
+    configuration, code that runs once, connections per endpoint; a lookup before it in
+    the writing function is a memo): the project index records each module's writes to
+    other modules' containers. Such a container is reported at its definition, the message
+    naming the writing function and its module. Left out only for writes of the
+    container's own module (from another module, such a write counts): a lock per account,
+    a key the configuration knows, a key set by the constructor, a write in a registration
+    function or at class creation.
 
     Only caches are flagged: the function that fills the container looks the key up in
     it first (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]` under `except KeyError`),
@@ -233,7 +253,7 @@ class UnboundedModuleCache(Rule):
     symbol = "unbounded-module-cache"
     summary = "Module- or class-level dict/set cache that grows and is never evicted"
     message = (
-        "{place} {kind} '{name}' grows in '{function}' and is never evicted: "
+        "{place} {kind} '{name}' grows in '{function}'{writer} and is never evicted: "
         "every distinct key stays in memory; bound it or evict entries"
     )
     options = (
@@ -294,7 +314,7 @@ class UnboundedModuleCache(Rule):
                 self.containers.pop(key, None)
                 continue
             label = f"{scope.node.name}.{target.id}" if in_class else target.id
-            self.containers[key] = Container(kind, label, scope if in_class else None)
+            self.containers[key] = Container(kind, label, scope if in_class else None, target)
             (self.attributes if in_class else self.names).add(target.id)
 
     def _container_kind(self, value: ast.expr) -> str | None:
@@ -444,7 +464,7 @@ class UnboundedModuleCache(Rule):
             found = self._key(node.target.value)
             if found is not None:
                 self.counted_down.add(found[0])  # ``COUNTS[k] -= 1``: a count of live things
-        if isinstance(node.op, ast.BitOr) and not _constant_entries(node.value):
+        if isinstance(node.op, ast.BitOr) and not constant_entries(node.value):
             self._grow(node.target, node.target, None)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -455,7 +475,7 @@ class UnboundedModuleCache(Rule):
                     if node.args:
                         self._grow(func.value, node, node.args[0])
                 elif any(item.arg is None for item in node.keywords) or not all(
-                    _constant_entries(arg) for arg in node.args
+                    constant_entries(arg) for arg in node.args
                 ):
                     self._grow(func.value, node, None)
             elif func.attr == "get":
@@ -627,17 +647,27 @@ class UnboundedModuleCache(Rule):
                 if not self._import_time_or_bounded(site)
                 and not (site.through_self and owner is not None and self.model.attribute_value(owner, key[1]) is not None)
             ]
-            if not sites or not (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
+            place = "class-level" if key[0] is not None else "module-level"
+            if sites and (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
+                if evicted_elsewhere(self.context, container.label):
+                    continue  # ``UnitHelper._cache.pop(space_id)`` in another module's signal handler
+                first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
+                function = getattr(first.function, "name", "<lambda>")
+                self.report(first.node, place=place, kind=container.kind, name=container.label, function=function, writer="")
+                continue
+            # Written from other modules: those writes count as the module's own.
+            writes = [
+                write for write in grown_elsewhere(self.context, container.label)
+                if write.how != "defaultdict" or container.kind == "defaultdict"
+            ]
+            if not writes or not (self._cache_like(key[1]) or any(write.looked_up for write in writes)):
                 continue
             if evicted_elsewhere(self.context, container.label):
-                continue  # ``UnitHelper._cache.pop(space_id)`` in another module's signal handler
-            first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
+                continue
+            first = writes[0]
             self.report(
-                first.node,
-                place="class-level" if key[0] is not None else "module-level",
-                kind=container.kind,
-                name=container.label,
-                function=getattr(first.function, "name", "<lambda>"),
+                container.node, place=place, kind=container.kind, name=container.label,
+                function=first.function, writer=f" of module '{first.module}'",
             )
 
     def _import_time_or_bounded(self, site: Growth) -> bool:
@@ -756,15 +786,6 @@ def _present(test: ast.expr, value: bool) -> ast.Name | None:
         if isinstance(test.ops[0], (ast.Is, ast.IsNot)):
             test, value = test.left, value == isinstance(test.ops[0], ast.IsNot)
     return test if isinstance(test, ast.Name) and value else None
-
-
-def _constant_entries(expr: ast.expr) -> bool:
-    """``{"a": 1}``, ``("a", "b")``: a literal whose keys are all constants."""
-    if isinstance(expr, ast.Dict):
-        return all(key is not None and is_constant(key) for key in expr.keys)
-    if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
-        return all(is_constant(item) for item in expr.elts)
-    return is_constant(expr)
 
 
 def _is_zero(expr: ast.expr) -> bool:
