@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
@@ -484,37 +484,14 @@ class _Indexer:
 
 
 class _Frame:
-    """A function being walked, with the names it binds (a local shadows the module's)."""
+    """A function being walked, with the names it binds (a local shadows the module's),
+    as the semantic model finds them (:func:`~oomlint.python.semantic.own_bindings`)."""
 
     def __init__(self, function: FunctionNode | ast.Lambda):
         self.function = function
-        self.local_defs: dict[str, FunctionNode] = {}
-        self.local_names: set[str] = set()
-        args = function.args
-        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-            if arg is not None:
-                self.local_names.add(arg.arg)
-        if isinstance(function, ast.Lambda):
-            return
-        declared: set[str] = set()
-        stack = list(function.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.local_defs[node.name] = node
-                continue
-            if isinstance(node, ast.ClassDef):
-                self.local_names.add(node.name)
-            if isinstance(node, (ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)):
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.local_names.add(node.id)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.local_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared.update(node.names)
-            stack.extend(child_nodes(node))
-        self.local_names -= declared
+        bindings = own_bindings(function)
+        self.local_defs: dict[str, FunctionNode] = bindings.functions
+        self.local_names: frozenset[str] = bindings.names
 
 
 def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def]) -> FunctionNode | None:
