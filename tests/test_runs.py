@@ -241,3 +241,26 @@ def test_a_function_s_own_names_come_from_the_semantic_model():
     assert runs.of(first).kind == UNKNOWN  # bound again below: the call names the later one
     assert runs.of(chosen) == Frequency(MANY, "is called from 'handler', which handles every request")
     assert runs.of(tree.body[1]) == Frequency(MANY, "is called from 'handler', which handles every request")
+
+
+def test_summary_keys_are_one_answer_for_functions_under_module_level_blocks():
+    """A function or class defined under a module-level ``if`` or ``try`` is the module's:
+    :class:`~oomlint.python.astutil.ModuleFacts` and :class:`~oomlint.python.runs.Runs`
+    give it the same key in the project's summaries (none for a nested function or class)."""
+    from oomlint.python.astutil import module_facts
+
+    source = (
+        "import sys\n\n\nif sys.platform == 'win32':\n    def open_port():\n        pass\n"
+        "else:\n    class Port:\n        def close(self):\n            pass\n\n        class Inner:\n"
+        "            def skip(self):\n                pass\n\n\n"
+        "try:\n    import ujson\nexcept ImportError:\n    def loads(text):\n        def parse():\n            pass\n"
+    )
+    tree = ast.parse(source)
+    context = FileContext("keys.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    runs.index()
+    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    keys = {node.name: runs.key(node) for node in functions}
+    assert keys == {"open_port": "open_port", "close": "Port.close", "skip": None, "loads": "loads", "parse": None}
+    assert {runs.key(node) for node in functions} - {None} == set(module_facts(context).keys.values())

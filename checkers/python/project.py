@@ -35,7 +35,7 @@ from oomlint.core.cache import Cache, content_key, implementation_key, project_r
 from oomlint.core.config import find_config
 from oomlint.core.files import PYTHON_SUFFIXES, Target, collect
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
-from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, varying_parameters
+from oomlint.python.astutil import ModuleFacts, is_registered, is_script_file, last_name, module_facts, summary_keys, varying_parameters
 from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
@@ -1718,9 +1718,10 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        runs = Runs(model, tree, script=is_script_file(path, root, tree))
+        keys = summary_keys(tree)
+        runs = Runs(model, tree, script=is_script_file(path, root, tree), keys=keys)
         found = {}
-        for function, key in ModuleFacts(tree).keys.items():
+        for function, key in keys.items():
             frequency = runs.of(function)
             if frequency.kind != UNKNOWN:
                 found[key] = (frequency.kind, frequency.why)
@@ -1937,8 +1938,8 @@ def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef)
         return None
     facts = module_facts(context)
     key = facts.keys.get(function)
-    if key is None or (function not in facts.method_class and facts.functions[function.name] is not function):
-        return None  # nested, or a module-level function defined again further on
+    if key is None or (function not in facts.method_class and facts.functions.get(function.name) is not function):
+        return None  # nested, under a module-level block, or a module-level function defined again further on
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return f"{module}.{key}" if module else key
 
