@@ -8,7 +8,7 @@ import ast
 from oomlint.core.rule import rule_by_code
 from oomlint.python.astutil import is_script_file
 from oomlint.python.checker import FileContext, Walker, check_source
-from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, runs_of
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Frequency, runs_of
 
 FREQUENCIES = '''\
 import functools
@@ -215,3 +215,52 @@ def test_a_script_is_a_command_of_the_project_s_script_folders_that_does_not_ser
     assert not script("scripts/worker.py", "def main():\n    while not stop.is_set():\n        work()\n" + guard)
     assert not script("scripts/serve.py", "def main():\n    server.serve_forever()\n" + guard)
     assert not script("scripts/web.py", "@app.route('/')\ndef index():\n    pass\n\n\n" + main)
+
+
+def test_a_function_s_own_names_come_from_the_semantic_model():
+    """What a function binds (the model's :func:`own_bindings`) decides what its calls name:
+    its own nested function (the later of two in the source), not the module's; a name
+    declared ``global`` is the module's."""
+    from oomlint.python.semantic import own_bindings
+
+    source = (
+        "def load():\n    pass\n\n\ndef save():\n    pass\n\n\n"
+        "def handler(request):\n    global save\n    if request:\n        def load():\n            pass\n"
+        "    else:\n        def load():\n            pass\n    load()\n    save()\n"
+    )
+    tree = ast.parse(source)
+    handler = tree.body[2]
+    bindings = own_bindings(handler)
+    assert bindings.names == {"request", "load"}
+    assert bindings.functions == {"load": handler.body[1].orelse[0]}
+    context = FileContext("own.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    first, chosen = handler.body[1].body[0], handler.body[1].orelse[0]
+    assert runs.of(tree.body[0]).kind == UNKNOWN  # the module's ``load``: nothing here calls it
+    assert runs.of(first).kind == UNKNOWN  # bound again below: the call names the later one
+    assert runs.of(chosen) == Frequency(MANY, "is called from 'handler', which handles every request")
+    assert runs.of(tree.body[1]) == Frequency(MANY, "is called from 'handler', which handles every request")
+
+
+def test_summary_keys_are_one_answer_for_functions_under_module_level_blocks():
+    """A function or class defined under a module-level ``if`` or ``try`` is the module's:
+    :class:`~oomlint.python.astutil.ModuleFacts` and :class:`~oomlint.python.runs.Runs`
+    give it the same key in the project's summaries (none for a nested function or class)."""
+    from oomlint.python.astutil import module_facts
+
+    source = (
+        "import sys\n\n\nif sys.platform == 'win32':\n    def open_port():\n        pass\n"
+        "else:\n    class Port:\n        def close(self):\n            pass\n\n        class Inner:\n"
+        "            def skip(self):\n                pass\n\n\n"
+        "try:\n    import ujson\nexcept ImportError:\n    def loads(text):\n        def parse():\n            pass\n"
+    )
+    tree = ast.parse(source)
+    context = FileContext("keys.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    runs.index()
+    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    keys = {node.name: runs.key(node) for node in functions}
+    assert keys == {"open_port": "open_port", "close": "Port.close", "skip": None, "loads": "loads", "parse": None}
+    assert {runs.key(node) for node in functions} - {None} == set(module_facts(context).keys.values())

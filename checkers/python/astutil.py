@@ -261,9 +261,10 @@ class ModuleFacts:
         self.functions: dict[str, FunctionNode] = {}
         self.methods: dict[tuple[ast.ClassDef, str], FunctionNode] = {}
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
-        self.keys: dict[FunctionNode, str] = {}
+        self.keys: dict[FunctionNode, str] = summary_keys(module)
         """The key of each module-level function (``name``) and of each method of a
-        module-level class (``Class.name``) in the project's summaries, in source order."""
+        module-level class (``Class.name``) in the project's summaries, in source order
+        (:func:`summary_keys`)."""
         self.constants: set[str] = set()
         """Module-level names bound once, to a constant."""
         self.entry_points: set[ast.AST] = set()
@@ -277,7 +278,6 @@ class ModuleFacts:
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
-                self.keys[statement] = statement.name
                 if _starts_process(statement) or any(
                     _root_name(item) in _CLI_MODULES for item in statement.decorator_list
                 ):
@@ -293,7 +293,6 @@ class ModuleFacts:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[statement, item.name] = item
                         self.method_class[item] = statement
-                        self.keys[item] = f"{statement.name}.{item.name}"
                         if (command and item.name == "handle") or _starts_process(item):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
@@ -525,6 +524,25 @@ class ModuleFacts:
 
     def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
         self._references.setdefault(function, []).append(Reference(caller, call, repeated))
+
+
+def summary_keys(module: ast.Module) -> dict[FunctionNode, str]:
+    """The key of each module-level function (``name``) and of each method of a
+    module-level class (``Class.name``) in the project's summaries, in source order. Module
+    level includes the blocks of its compound statements (``if``, ``try``, ``with``, a
+    loop): a function defined under ``try:`` or ``if sys.platform ...:`` is the module's."""
+    keys: dict[FunctionNode, str] = {}
+    pending = [(statement, None) for statement in reversed(module.body)]
+    while pending:
+        statement, owner = pending.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            keys[statement] = statement.name if owner is None else f"{owner.name}.{statement.name}"
+        elif isinstance(statement, ast.ClassDef):
+            if owner is None:
+                pending.extend((item, statement) for item in reversed(statement.body))
+        else:
+            pending.extend((item, owner) for item in reversed([item for block in child_blocks(statement) for item in block]))
+    return keys
 
 
 def module_facts(context) -> ModuleFacts:

@@ -45,6 +45,7 @@ from oomlint.python.astutil import (
     last_name,
     module_facts,
     names_few_values,
+    summary_keys,
     varying_parameters,
 )
 from oomlint.python.checker import Walker
@@ -1860,9 +1861,10 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        runs = Runs(model, tree, script=is_script_file(path, root, tree))
+        keys = summary_keys(tree)
+        runs = Runs(model, tree, script=is_script_file(path, root, tree), keys=keys)
         found = {}
-        for function, key in ModuleFacts(tree).keys.items():
+        for function, key in keys.items():
             frequency = runs.of(function)
             if frequency.kind != UNKNOWN:
                 found[key] = (frequency.kind, frequency.why)
@@ -2079,8 +2081,8 @@ def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef)
         return None
     facts = module_facts(context)
     key = facts.keys.get(function)
-    if key is None or (function not in facts.method_class and facts.functions[function.name] is not function):
-        return None  # nested, or a module-level function defined again further on
+    if key is None or (function not in facts.method_class and facts.functions.get(function.name) is not function):
+        return None  # nested, under a module-level block, or a module-level function defined again further on
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return f"{module}.{key}" if module else key
 

@@ -47,10 +47,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts
+from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts, summary_keys
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
@@ -108,11 +108,12 @@ def runs_of(context: FileContext) -> Runs:
     """The file's one :class:`Runs`, shared by every rule that asks, asking the project
     index about the functions only other modules call."""
     project = context.project
-    script = module_facts(context).is_script
+    facts = module_facts(context)
+    script = facts.is_script
     if project is None:
-        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script))
+        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script, keys=facts.keys))
     module = project.module_for(context.path)[0]
-    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script))
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script, facts.keys))
 
 
 def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
@@ -129,8 +130,13 @@ def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
 
 
 class Runs:
-    def __init__(self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False):
+    def __init__(
+        self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False,
+        keys: dict[FunctionNode, str] | None = None,
+    ):
         self.model = model
+        self.keys = summary_keys(tree) if keys is None else keys
+        """Each function's key in the project's summaries (:func:`~oomlint.python.astutil.summary_keys`)."""
         self.tree = tree
         self.script = script
         """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`):
@@ -171,12 +177,7 @@ class Runs:
     def key(self, function: FunctionNode) -> str | None:
         """``name`` for a module-level function, ``Class.name`` for a method of a
         module-level class (the keys of the project's summaries); None for the rest."""
-        info = self.defs[function]
-        if info.outer is not None:
-            return None
-        if info.owner is None:
-            return function.name
-        return f"{info.owner.name}.{function.name}" if info.owner in self.top_classes else None
+        return self.keys.get(function)
 
     def _frequency(self, function: FunctionNode, visiting: set) -> Frequency:
         if function in self.memo:
@@ -484,37 +485,14 @@ class _Indexer:
 
 
 class _Frame:
-    """A function being walked, with the names it binds (a local shadows the module's)."""
+    """A function being walked, with the names it binds (a local shadows the module's),
+    as the semantic model finds them (:func:`~oomlint.python.semantic.own_bindings`)."""
 
     def __init__(self, function: FunctionNode | ast.Lambda):
         self.function = function
-        self.local_defs: dict[str, FunctionNode] = {}
-        self.local_names: set[str] = set()
-        args = function.args
-        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-            if arg is not None:
-                self.local_names.add(arg.arg)
-        if isinstance(function, ast.Lambda):
-            return
-        declared: set[str] = set()
-        stack = list(function.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.local_defs[node.name] = node
-                continue
-            if isinstance(node, ast.ClassDef):
-                self.local_names.add(node.name)
-            if isinstance(node, (ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)):
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.local_names.add(node.id)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.local_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared.update(node.names)
-            stack.extend(child_nodes(node))
-        self.local_names -= declared
+        bindings = own_bindings(function)
+        self.local_defs: dict[str, FunctionNode] = bindings.functions
+        self.local_names: frozenset[str] = bindings.names
 
 
 def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def]) -> FunctionNode | None:

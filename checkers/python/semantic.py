@@ -13,6 +13,7 @@ import ast
 import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from oomlint.python.children import PARENTED_FIELDS, child_nodes
 from oomlint.python.parsing import parse
@@ -770,11 +771,27 @@ _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, 
 def _bound_names(scope: ast.AST) -> frozenset[str]:
     """The names ``scope`` binds in itself (parameters, targets, imports, defs), not through
     ``global``/``nonlocal`` and not in scopes nested deeper."""
+    return own_bindings(scope).names
+
+
+class OwnBindings(NamedTuple):
+    names: frozenset[str]
+    """Every name the scope binds in itself (:func:`own_bindings`)."""
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    """The functions defined in the scope's own code (in a branch or loop too), by name;
+    of a name defined twice, the later in the source."""
+
+
+def own_bindings(scope: ast.AST) -> OwnBindings:
+    """What ``scope`` (a function, lambda, class or comprehension) binds in itself:
+    parameters, targets, imports, defs and classes; not names declared ``global`` or
+    ``nonlocal``, and not those of scopes nested deeper."""
     if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-        return frozenset(
+        return OwnBindings(frozenset(
             node.id for generator in scope.generators for node in ast.walk(generator.target) if type(node) is ast.Name
-        )
+        ), {})
     bound = set()
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     if not isinstance(scope, ast.ClassDef):
         args = scope.args
         bound.update(arg.arg for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if arg is not None)
@@ -789,6 +806,10 @@ def _bound_names(scope: ast.AST) -> frozenset[str]:
                 bound.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
+            if not isinstance(node, ast.ClassDef):
+                earlier = functions.get(node.name)
+                if earlier is None or earlier.lineno < node.lineno:
+                    functions[node.name] = node
             pending.extend(_outer_parts(node))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
@@ -796,7 +817,7 @@ def _bound_names(scope: ast.AST) -> frozenset[str]:
             pending.extend(_outer_parts(node))
         else:
             pending.extend(ast.iter_child_nodes(node))
-    return frozenset(bound - declared)
+    return OwnBindings(frozenset(bound - declared), functions)
 
 
 def _outer_parts_held(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:

@@ -1764,6 +1764,8 @@ _TRANSFERS = (
     ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.IfExp, ast.BoolOp,
 )
 _CLEANUP_CALLS = frozenset({ATEXIT_REGISTER, "weakref.finalize"})
+# What a bare name spelled as one of :data:`REGISTRATIONS` must stand for to be one.
+_NAMED_REGISTRATIONS = frozenset({"contextlib.closing"})
 
 
 def _note_kept(assign: ast.Assign, kept: dict[int, list[str]], qualified: Callable[[ast.expr], str | None]) -> None:
@@ -2011,13 +2013,18 @@ def _calls(parent, func: ast.expr) -> bool:
 def _callee(call: ast.Call, qualified: Callable[[ast.expr], str | None]) -> str | None:
     """``enter_context`` of ``stack.enter_context(...)``; ``register`` and ``finalize`` of a
     method only for ``atexit.register`` and ``weakref.finalize``, by qualified name (``import
-    atexit as hooks``: ``hooks.register``; not a local object called ``atexit``)."""
+    atexit as hooks``: ``hooks.register``; not a local object called ``atexit``). A bare name
+    spelled as a registration (``closing(f)``, ``register(f.close)``) is one only when it
+    names that function (``from contextlib import closing``; not a function of the module's
+    own called ``closing``)."""
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr in ("register", "finalize"):
         return func.attr if qualified(func) in _CLEANUP_CALLS else None
     if isinstance(func, ast.Name):
         found = qualified(func)
-        return found.rpartition(".")[2] if found in _CLEANUP_CALLS else func.id
+        if found in _CLEANUP_CALLS or found in _NAMED_REGISTRATIONS:
+            return found.rpartition(".")[2]
+        return None if func.id in REGISTRATIONS else func.id
     return func.attr if isinstance(func, ast.Attribute) else None
 
 
