@@ -148,17 +148,20 @@ def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):
     ]
 
 
+def _edit(path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) with ``new`` in the file at ``path``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_an_eviction_removed_in_another_module_is_seen_through_the_cache(copy):
     """Whether a cache is evicted can be decided by another module (a signal handler that
     pops an entry): the cached results of the cache's module depend on it."""
     root = copy("evictions")
     first = oomlint_json("--select", "OOM303", ".", cwd=root)
     assert [(f["path"], f["line"]) for f in first] == [("app/units.py", 20), ("app/units.py", 40)]
-    signals = root / "app" / "signals.py"
-    signals.write_text(
-        signals.read_text(encoding="utf-8").replace("UnitHelper._base_units.pop(space_id, None)", "print(space_id)"),
-        encoding="utf-8",
-    )
+    _edit(root / "app" / "signals.py", "UnitHelper._base_units.pop(space_id, None)", "print(space_id)")
     after = oomlint_json("--select", "OOM303", ".", cwd=root)
     assert [(f["path"], f["line"], f["message"].split(" and ")[0]) for f in after] == [
         ("app/units.py", 14, "class-level dict 'UnitHelper._base_units' grows in 'base_units'"),
@@ -174,18 +177,10 @@ def test_a_write_changed_in_another_module_is_seen_through_the_cache(copy):
     root = copy("shared_caches")
     first = oomlint_json("--select", "OOM303", ".", cwd=root)
     assert [(f["path"], f["line"]) for f in first] == [("app/cache.py", line) for line in (5, 6, 12, 13, 17)]
-    serializers = root / "app" / "serializers.py"
-    serializers.write_text(
-        serializers.read_text(encoding="utf-8").replace("_attributes_cache[project.id] = ", "_attributes_cache['all'] = "),
-        encoding="utf-8",
-    )
+    _edit(root / "app" / "serializers.py", "_attributes_cache[project.id] = ", "_attributes_cache['all'] = ")
     after = oomlint_json("--select", "OOM303", ".", cwd=root)
     assert [(f["path"], f["line"]) for f in after] == [("app/cache.py", line) for line in (6, 12, 13, 17)]
-    signals = root / "app" / "signals.py"
-    signals.write_text(
-        signals.read_text(encoding="utf-8").replace("cache._evicted_cache.pop(project_id, None)", "print(project_id)"),
-        encoding="utf-8",
-    )
+    _edit(root / "app" / "signals.py", "cache._evicted_cache.pop(project_id, None)", "print(project_id)")
     last = oomlint_json("--select", "OOM303", ".", cwd=root)
     assert [(f["path"], f["line"], f["message"].split(" and ")[0]) for f in last] == [
         ("app/cache.py", 6, "module-level dict '_profiles' grows in 'profile' of module 'app.views'"),
