@@ -1876,11 +1876,15 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
 @one_file()
 def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSummary | None:
     """A module's summary, or None when it does not parse (its own check says why). The
-    tree is kept for the file's check in this process (:data:`~oomlint.python.parsing.TREES`)."""
-    try:
-        tree = parse(source, filename=path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    tree is kept for the file's check in this process (:data:`~oomlint.python.parsing.TREES`);
+    a module summarized during its own check (a rule asking about it) reads the check's tree."""
+    tree = TREES.take(path, source, keep=True)
+    parsed = tree is None
+    if parsed:
+        try:
+            tree = parse(source, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
     model = SemanticModel(tree)
     summarizer = Summarizer(model, name, is_package)
     try:
@@ -1891,7 +1895,8 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
         summary = summarizer.finish()
     finally:
         model.close()
-    TREES.keep(path, source, tree)
+    if parsed:
+        TREES.keep(path, source, tree)
     return summary
 
 
