@@ -212,7 +212,8 @@ class CheckedFirst:
 
     def reads(self, expr: ast.AST, predicate, depth: int = 2) -> bool:
         """Whether ``predicate`` holds for a node of ``expr``, or of what one of its names
-        was assigned from (``w, h = im.size`` then ``if w > limit``)."""
+        was assigned from (``w, h = im.size`` then ``if w > limit``). A walk of the one
+        guard test handed in; the names in it are resolved by the model."""
         for node in ast.walk(expr):
             if predicate(node):
                 return True

@@ -2525,6 +2525,7 @@ def _guarded_functions(tree: ast.Module, qualified: Callable[[ast.expr], str | N
             continue
         attempt = attempts[0]
         in_coroutine = isinstance(item, ast.AsyncFunctionDef)
+        # A walk of the one try's handlers for a re-raise: the model keeps no raises per block.
         if (
             not attempt.orelse and not attempt.finalbody
             and any(_catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
