@@ -1,14 +1,16 @@
 """What checking a Helm chart costs, against rendering it alone, side by side in one run.
 
 A benchmark, not a test: it prints ratios first, then absolute times, and exits 0
-whatever it measures. The bound the project promises gets a PASS/FAIL line: ``oomlint
-CHART`` takes at most 1.5x the wall time of rendering the same chart alone, for each
-renderer, once oomlint's own start-up (``oomlint`` on an empty file, measured in the
-same rounds) is taken out: the Python interpreter and oomlint's imports cost about
-0.1 s however small the chart, while ``helm template`` of a small chart takes less than
-that. The ratio with the start-up is printed too. Every process may write and use
-bytecode, as an installed oomlint does (``PYTHONDONTWRITEBYTECODE`` is dropped: with it,
-each start compiles oomlint from source, which no user pays). Renderers:
+whatever it measures. The bound the project promises gets a PASS/FAIL line: the whole
+``oomlint CHART`` process, Python's start-up and oomlint's imports included, takes at
+most 1.5x the wall time of rendering the same chart alone, for each renderer. The
+command starts the renders before it imports the checker
+(:mod:`oomlint.kubernetes.prerender`), so that they overlap. The CPU time of each side
+(children included) and oomlint's start-up (``oomlint`` on an empty file) are printed
+too: on a busy machine the overlap buys nothing, and the CPU ratio is what is left. Every
+process may write and use bytecode, as an installed oomlint does
+(``PYTHONDONTWRITEBYTECODE`` is dropped: with it, each start compiles oomlint from
+source, which no user pays). Renderers:
 
 - helm: ``helm template`` once per values file oomlint renders with (the defaults, then
   each ``ci/*-values.yaml``), one after the other, as a CI script would, against
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,28 +68,34 @@ def environment(helm: Path | None) -> dict[str, str]:
     return {**inherited, "PATH": os.pathsep.join(([str(helm.parent)] if helm else []) + folders)}
 
 
-def timed(commands: list[list[str]], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def timed(commands: list[list[str]], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user and system, of the children) of running ``commands``."""
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    start, start_cpu = time.perf_counter(), cpu()
     for command in commands:
         subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu() - start_cpu
 
 
-def measure(chart: Path, helm: Path | None, empty: Path) -> dict[str, tuple[float, float, float]]:
-    """Best wall time of rendering alone, oomlint, and oomlint's start-up, per renderer;
-    runs interleaved, their order flipped from one round to the next."""
+def measure(chart: Path, helm: Path | None, empty: Path) -> dict[str, list[tuple[float, float]]]:
+    """Best wall and CPU times of rendering alone, oomlint, and oomlint's start-up, per
+    renderer; runs interleaved, their order flipped from one round to the next."""
     files = value_files(chart)
     sides = {"sdk": ([[sys.executable, "-c", SDK_RENDER, str(chart), *files]], environment(None))}
     if helm is not None:
         renders = [[str(helm), "template", "release-name", str(chart), "--namespace", "default", *(["--values", f] if f else [])] for f in ["", *files]]
         sides["helm"] = (renders, environment(helm))
-    best: dict[str, list[float]] = {name: [float("inf")] * 3 for name in sides}
+    best: dict[str, list[tuple[float, float]]] = {name: [(float("inf"), float("inf"))] * 3 for name in sides}
     for round_number in range(ROUNDS):
         for name, (alone, env) in sides.items():
             runs = (alone, [[*OOMLINT, str(chart)]], [[*OOMLINT, str(empty)]])
             for side in (range(3) if round_number % 2 == 0 else reversed(range(3))):
-                best[name][side] = min(best[name][side], timed(runs[side], env))
-    return {name: tuple(times) for name, times in best.items()}
+                wall, cpu = timed(runs[side], env)
+                best[name][side] = (min(best[name][side][0], wall), min(best[name][side][1], cpu))
+    return best
 
 
 def main() -> int:
@@ -104,18 +113,17 @@ def main() -> int:
     # oomlint leaves alone by default (it would render nothing there).
     copies = {chart: Path(shutil.copytree(chart, work / "charts" / chart.name)) for chart in arguments.charts}
     results = {chart: measure(copies[chart], helm, empty) for chart in arguments.charts}
-    print("\nratio to rendering alone (wall): oomlint less its start-up, and oomlint whole")
+    print("\nratio to rendering alone: oomlint's whole process (wall), and its CPU time")
     worst = 0.0
     for chart, sides in results.items():
-        for name, (alone, checked, startup) in sides.items():
-            ratio = (checked - startup) / alone
-            worst = max(worst, ratio)
-            print(f"  {ratio:5.2f}x  {checked / alone:5.2f}x  {name:<4}  {chart.name} ({len(value_files(chart)) + 1} values sets)")
-    print(f"\n{'PASS' if worst <= BOUND else 'FAIL'}: worst {worst:.2f}x (start-up taken out), bound {BOUND}x")
-    print("\nabsolute wall times (s): rendering alone, oomlint, oomlint start-up")
+        for name, ((alone, alone_cpu), (checked, checked_cpu), _) in sides.items():
+            worst = max(worst, checked / alone)
+            print(f"  {checked / alone:5.2f}x  {checked_cpu / alone_cpu:5.2f}x  {name:<4}  {chart.name} ({len(value_files(chart)) + 1} values sets)")
+    print(f"\n{'PASS' if worst <= BOUND else 'FAIL'}: worst {worst:.2f}x (wall, whole process), bound {BOUND}x")
+    print("\nabsolute times (s), wall / CPU: rendering alone, oomlint, oomlint start-up")
     for chart, sides in results.items():
-        for name, (alone, checked, startup) in sides.items():
-            print(f"  {name:<4}  {alone:6.3f}  {checked:6.3f}  {startup:6.3f}  {chart.name}")
+        for name, times in sides.items():
+            print(f"  {name:<4}  " + "  ".join(f"{wall:6.3f} / {cpu:6.3f}" for wall, cpu in times) + f"  {chart.name}")
     return 0
 
 

@@ -1,3 +1,3 @@
-from oomlint.hosts.cli import main
+from oomlint.hosts.command import main
 
 raise SystemExit(main())

@@ -21,7 +21,7 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from oomlint.kubernetes import rendering
+from oomlint.kubernetes import prerender, rendering
 from oomlint.core.config import Config
 from oomlint.engine import check_bytes
 from oomlint.core.files import Target, collect
@@ -287,7 +287,7 @@ def test_a_container_that_matches_nothing_goes_to_the_first_line():
 
 
 def test_no_renderer_is_a_diagnostic(monkeypatch):
-    monkeypatch.setattr(rendering, "_executable", lambda name: None)
+    monkeypatch.setattr(prerender, "executable", lambda name: None)
     monkeypatch.setattr(rendering.importlib.util, "find_spec", lambda name: None)
     chart = str(FIXTURES / "charts" / "limited")
     (finding,) = rendering.check_root("chart", chart, FIXTURE_CONFIG)

@@ -6,7 +6,6 @@ report too. Anything wrong in the table is a :class:`ConfigError` naming the key
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import re
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
+from oomlint.core.patterns import matches_any, path_matches
 from oomlint.core.rule import Rule, all_rules, language_of
 from oomlint.core.source import MAX_FILE_SIZE, byte_position
 
@@ -33,11 +33,6 @@ _HELM_KEYS = ("values", "set")
 _CODE_PREFIX = re.compile(r"^OOM[0-9]{0,3}$")
 _RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # Folders never worth descending into when a directory is checked.
-DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", ".direnv",
-    "__pycache__", "__pypackages__", "build", "dist", "_build", "node_modules",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".oomlint_cache", ".eggs", "*.egg-info", "site-packages",
-)
 # Test code: its leaks and caches end with the test run and its images are its own, so
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
 # the review behind this default).
@@ -183,30 +178,6 @@ def _relative_posix(absolute: str, folder: str) -> str | None:
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
-
-
-def path_matches(relative: str, pattern: str) -> bool:
-    """flake8-style: a pattern without ``/`` matches any path component, else the path."""
-    pattern = pattern.rstrip("/")
-    if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/"))
-    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*")
-
-
-def matches_any(relative: str, patterns: tuple[str, ...]) -> bool:
-    """Whether one of ``patterns`` matches (:func:`path_matches`): a walk asks for every
-    file, so the patterns without ``/`` are one regular expression, matched per component."""
-    component = _component_pattern(patterns)
-    return any(component.match(part) for part in relative.split("/")) or any(
-        path_matches(relative, pattern) for pattern in patterns if "/" in pattern.rstrip("/")
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _component_pattern(patterns: tuple[str, ...]) -> re.Pattern:
-    """A component has no ``/``: what ``*`` matches in it stays in it."""
-    alternatives = [fnmatch.translate(pattern.rstrip("/")) for pattern in patterns if "/" not in pattern.rstrip("/")]
-    return re.compile("|".join(alternatives) or "(?!)")
 
 
 # -------------------------------------------------------------------- discovery

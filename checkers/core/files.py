@@ -12,7 +12,8 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from oomlint.core.config import DEFAULT_EXCLUDE, Config, path_matches
+from oomlint.core.config import Config
+from oomlint.core.patterns import DEFAULT_EXCLUDE, passed_over, path_matches
 from oomlint.core.gitignore import GitIgnored
 from oomlint.core.roots import CHART, enclosing_root, owns, root_kind
 from oomlint.core.rule import MANIFEST_SUFFIXES
@@ -125,11 +126,7 @@ def _is_special(path: str) -> bool:
 
 
 def _skip_directory(path: str, name: str, config: Config) -> bool:
-    if any(path_matches(name, pattern) for pattern in DEFAULT_EXCLUDE):
-        return True
-    if os.path.exists(os.path.join(path, "pyvenv.cfg")):  # a virtualenv under any name
-        return True
-    return config.is_excluded(path)
+    return passed_over(path, name) or config.is_excluded(path)
 
 
 def _default_excluded(path: str) -> bool:

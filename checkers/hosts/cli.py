@@ -336,19 +336,28 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
                     engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
                 except Exception:  # a bug: each file's check makes the index again and reports it, file by file
                     break
-    return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects())))
+    # Charts and kustomizations are checked in this process, where their renders were
+    # started (:mod:`oomlint.kubernetes.prerender`); they mostly wait for the renderer.
+    rendered = [task[0].kind != "file" for task in tasks]
+    return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects()), rendered))
 
 
-def _map(function, tasks: list, jobs: int, state: tuple):
+def _map(function, tasks: list, jobs: int, state: tuple, here: list[bool] | None = None):
     """``function`` over ``tasks``, in ``jobs`` worker processes when there are enough;
-    ``state`` (the cache setting, the project indexes) is installed in each worker."""
+    ``state`` (the cache setting, the project indexes) is installed in each worker. The
+    tasks marked ``here`` run in this process while the workers run the others."""
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
         yield from map(function, tasks)
         return
     from concurrent.futures import ProcessPoolExecutor  # and multiprocessing: only for a parallel run
 
+    here = here or [False] * len(tasks)
+    sent = [task for task, local in zip(tasks, here) if not local]
     with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=state) as pool:
-        yield from pool.map(function, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
+        results = pool.map(function, sent, chunksize=max(1, len(sent) // (jobs * 16)))  # all sent now
+        local_results = iter([function(task) for task, local in zip(tasks, here) if local])
+        for local in here:
+            yield next(local_results) if local else next(results)
 
 
 def _install(use_cache: bool, projects: dict) -> None:

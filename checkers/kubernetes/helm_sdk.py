@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import sys
 
+from oomlint.kubernetes.prerender import NAMESPACE, RELEASE_NAME
+
 # What ``helm template CHART`` uses when given no release name or namespace.
-RELEASE = {"name": "release-name", "namespace": "default", "is_install": True}
+RELEASE = {"name": RELEASE_NAME, "namespace": NAMESPACE, "is_install": True}
 
 
 def merge_values(base: dict, override: dict) -> dict:

