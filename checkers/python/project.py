@@ -1787,6 +1787,33 @@ def class_methods_of(context, owner: ast.ClassDef) -> set[str]:
     return methods
 
 
+def class_methods_of_value(context, value: ast.expr, scope: Scope | None = None) -> set[str] | None:
+    """The methods of the class of ``value``, an instance a call makes or a parameter
+    annotated with a class, when the module or the project defines that class
+    (:func:`class_methods_of`); None when that is not known: a library's class, what a
+    function returns, a module the index did not summarize."""
+    kind = value.func if isinstance(value, ast.Call) else _parameter_annotation(context.model, value)
+    if isinstance(kind, ast.Name):
+        binding = context.model.lookup(kind.id, scope)
+        if binding is not None and binding.kind == "class":
+            return class_methods_of(context, binding.node)
+    project = context.project
+    name = None if project is None or not isinstance(kind, (ast.Name, ast.Attribute)) else _project_name(context, kind, scope)
+    return None if name is None else project.class_methods(name)
+
+
+def _parameter_annotation(model: SemanticModel, value: ast.expr) -> ast.expr | None:
+    """The annotation of the parameter that the name ``value`` is, in the function around
+    it: which may be another method than the one asking (``self.x`` resolved to the
+    ``__init__`` parameter it was stored from)."""
+    if not isinstance(value, ast.Name):
+        return None
+    function = model.enclosing(value, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    args = function.args if function is not None else None
+    every = () if args is None else (*args.posonlyargs, *args.args, *args.kwonlyargs)
+    return next((arg.annotation for arg in every if arg.arg == value.id), None)
+
+
 def self_calls_of(context, owner: ast.ClassDef, method: str) -> set[str]:
     """The names of the methods that ``method`` of ``owner`` (its own, else the nearest
     inherited one the module or the project shows) calls on ``self``: what

@@ -39,7 +39,9 @@ from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
-from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
+from oomlint.python.project import (
+    CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, class_methods_of_value, passed_in_memory,
+)
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
@@ -689,7 +691,7 @@ class ResourceAnalysis:
             releases = self._receiver_releases(func)
             if releases is not None:
                 acquire = Acquire.of(node, releases, receiver=func.value)
-        if acquire is None and last in self.methods and kind is ast.Attribute:
+        if acquire is None and last in self.methods and kind is ast.Attribute and not self._holds_nothing(func):
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
                 acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
@@ -759,6 +761,15 @@ class ResourceAnalysis:
 
     def _given_pipe(self, call: ast.Call, streams) -> bool:
         return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
+
+    def _holds_nothing(self, func: ast.Attribute) -> bool:
+        """``X.acquire()`` where ``X`` is of a class of the module or project that has
+        neither ``release`` nor ``close``: a rate limiter's token, a wait, nothing to give
+        back (the message could name no release)."""
+        if func.attr != "acquire":
+            return False
+        methods = class_methods_of_value(self.context, self.model.resolve(func.value))
+        return methods is not None and not methods & set(CHECKOUT_RELEASES["acquire"])
 
     def _private_lock(self, func: ast.Attribute) -> bool:
         """``lock.acquire()`` where this function bound ``lock = threading.Lock()`` (any lock class)."""

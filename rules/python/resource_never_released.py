@@ -10,7 +10,10 @@ class ResourceNeverReleased(ResourceRule):
     ## What it does
     Flags a resource bound to a local name in a function that is never released
     there, never used as a context manager, and does not escape the function. Also
-    `X.acquire()` (a statement or an `if` test) with no `X.release()` in the function.
+    `X.acquire()` (a statement or an `if` test) with no `X.release()` in the function,
+    unless `X` is of a class the module or project defines with neither `release` nor
+    `close` (made there, or a parameter annotated with it): a rate limiter's
+    `acquire()` waits, and there is nothing to give back.
 
     The resources and what releases them:
     - `c = P.getconn()` -> `P.putconn(c)`; `c = [await] P.acquire()` ->
