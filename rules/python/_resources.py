@@ -1026,7 +1026,8 @@ def _dropped_by_handlers(
     """OOM201 for a resource that a handler drops: made in a ``try`` (``sock = socket.socket()``,
     ``self.sock = ...``) where something after it can raise, and caught by a handler that
     neither uses nor releases it, but sets it again (``self.sock = None``) or goes on to the
-    next round of a loop around the ``try``, which makes another (a retry loop). Whatever
+    next round of a loop around the ``try``, which makes another (a retry loop), with
+    nothing after the ``try`` in that round reading it (a reconnect loop closes it there). Whatever
     happens to it on the normal path (returned, stored, handed to a wrapper), each failed
     attempt leaks one. A handler that reads it (``if sock: sock.close()``), re-raises,
     returns or breaks out is left to the other checks."""
@@ -1037,7 +1038,7 @@ def _dropped_by_handlers(
     done = {id(report.node) for report in reported}
     qualified = names.qualified
     reports = []
-    for node, in_loop in _tries(function.body, False):
+    for node, in_loop, rest_of_round in _tries(function.body, False):
         for index, statement in enumerate(node.body):
             if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
                 continue
@@ -1054,7 +1055,7 @@ def _dropped_by_handlers(
                 continue
             fields = {"resource": holder, "acquire": f"{_short(ast.unparse(acquire.call.func))}()", "released": "kept"}
             for handler in node.handlers:
-                drop = _drop(handler, holder, in_loop)
+                drop = _drop(handler, holder, in_loop and not _mentions(rest_of_round, holder, stores=False))
                 if drop is not None:
                     cause = f"the handler at line {handler.lineno}, for {_cause(raising)},"
                     advice = f"then {drop}: release it in that handler"
@@ -1289,16 +1290,18 @@ def _gathering_loops(function: FunctionNode, holder: str, parent_of) -> list[ast
     return loops if bound == 1 else None
 
 
-def _tries(body: list[ast.stmt], in_loop: bool):
-    """The function's ``try`` statements, each with whether a loop of the function holds it."""
-    for statement in body:
+def _tries(body: list[ast.stmt], in_loop: bool, after: list[ast.stmt] = ()):
+    """The function's ``try`` statements, each with whether a loop of the function holds
+    it and, if one does, the statements that run after it before the loop's next round."""
+    for index, statement in enumerate(body):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
+        rest = [*body[index + 1:], *after]
         if isinstance(statement, TRY_STATEMENTS):
-            yield statement, in_loop
-        inner = in_loop or isinstance(statement, _LOOPS)
+            yield statement, in_loop, rest
+        loop = isinstance(statement, _LOOPS)
         for block in child_blocks(statement):
-            yield from _tries(block, inner)
+            yield from _tries(block, in_loop or loop, [] if loop else rest)
 
 
 def _holder(target: ast.expr) -> str | None:

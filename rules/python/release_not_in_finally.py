@@ -47,7 +47,8 @@ class ReleaseNotInFinally(ResourceRule):
     after the acquire in the `try` can raise, and a handler that never reads it sets its
     holder again (`except OSError: self.sock = None`) or goes on to the next round of a
     loop around the `try`, which makes another (a retry loop over addresses: each failed
-    attempt leaks one); or the handlers that release it (`except socket.error:
+    attempt leaks one), unless what runs after the `try` in that round reads it (a
+    reconnect loop that closes each round's connection after the `try`); or the handlers that release it (`except socket.error:
     sock.close()`) do not catch an exception raised by name in the `try` after the
     acquire (`raise TransportError(...)`), with no release before that `raise`.
 
