@@ -267,6 +267,9 @@ class ModuleFacts:
         (:func:`summary_keys`)."""
         self.constants: set[str] = set()
         """Module-level names bound once, to a constant."""
+        self.lookup_tables: set[str] = set()
+        """Module-level names in capitals bound once to a dict of constants (``SYMBOLS =
+        {"USDC": 36}``): what a lookup in one gives is one of its values."""
         self.entry_points: set[ast.AST] = set()
         """What a process runs once, from outside the module: ``main()``, start-up hooks
         (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
@@ -274,6 +277,7 @@ class ModuleFacts:
         self.commands: set[ast.AST] = set()
         """Django management command classes, whose methods serve one run."""
         rebound: set[str] = set()
+        assigned: set[str] = set()
         command_line: set[str] = set()
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -297,10 +301,17 @@ class ModuleFacts:
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
                 command_line.update(alias.asname or alias.name for alias in statement.names)  # ``from invoke import task``
-            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target = statement.targets[0]
+            elif (isinstance(statement, ast.Assign) and len(statement.targets) == 1) or (
+                isinstance(statement, ast.AnnAssign) and statement.value is not None  # ``SYMBOLS: Final = {...}``
+            ):
+                target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
                 if isinstance(target, ast.Name):
                     (self.constants if is_constant(statement.value) else rebound).add(target.id)
+                    if target.id in assigned:
+                        self.lookup_tables.discard(target.id)  # bound twice: which table is not known
+                    elif target.id.isupper() and _constant_dict(statement.value):
+                        self.lookup_tables.add(target.id)
+                    assigned.add(target.id)
                     if _root_name(statement.value) in _CLI_MODULES:
                         command_line.add(target.id)  # ``app = typer.Typer()``
         self.constants -= rebound
@@ -771,8 +782,8 @@ def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr | None]:
 def few_values_parameter(model: SemanticModel, function: ast.AST, name: str, options: bool = True) -> bool:
     """Whether a parameter of ``function`` takes few values in a process, whatever the
     traffic: an option (its default is a literal or a name: ``True``, ``0``, ``"-_."``,
-    ``None``, ``DATA_DIR``; callers that pass it pass settings), annotated ``bool``, ``Literal[...]`` or an
-    ``Enum`` of the module, a class (see :func:`is_class_value`), or named after a
+    ``None``, ``DATA_DIR``; callers that pass it pass settings), annotated ``bool``, ``Literal[...]``, an
+    ``Enum`` of the module or ``Enum`` itself, a class (see :func:`is_class_value`), or named after a
     setting, a locale, a theme or a kind (``locale``, ``theme_name``, ``config``,
     ``job_type``). With ``options`` false, a default says nothing."""
     args = function.args
@@ -874,7 +885,8 @@ def varying_parameters(
     Few values: a constant, a module-level constant, a class member (``Color.RED``); a
     class or its name (``cls``, ``type(self)``, ``cls.__name__``); a setting or a name that
     says so (``config.MODE``, ``locale``, ``job_type``); a loop variable over a literal
-    collection (of constants or module-level values); a name assigned at module level
+    collection (of constants or module-level values); a lookup in a table of the module
+    (:attr:`ModuleFacts.lookup_tables`); a name assigned at module level
     only (one value, made at import time); a parameter that takes few values
     (:func:`few_values_parameter`). What is made of such values and parameters
     (:func:`_made_of`: an f-string, a tuple, ``+``/``%``/``/``, ``a if c else b``,
@@ -883,6 +895,8 @@ def varying_parameters(
     parameters only; a local name counts as what it was assigned
     (``depth`` assignments deep)."""
     if facts.is_fixed(expr) or is_class_value(model, expr, function) or names_few_values(expr):
+        return frozenset()
+    if _constant_lookup(facts, expr):
         return frozenset()
     if isinstance(expr, ast.Attribute) and expr.attr in _CLASS_NAMES | CLASS_ATTRIBUTES:
         return frozenset() if is_class_value(model, expr.value, function) else None
@@ -914,6 +928,27 @@ def varying_parameters(
     if binding.kind == "assign" and binding.value is not None and depth:
         return varying_parameters(model, facts, binding.value, function, site, depth - 1)  # ``key = f"{cls.__name__}"``
     return frozenset() if _fixed_loop_variable(model, facts, expr, site) else None
+
+
+def _constant_lookup(facts: ModuleFacts, expr: ast.expr) -> bool:
+    """``SYMBOLS.get(name)`` or ``SYMBOLS[name]`` of a module-level lookup table
+    (:attr:`ModuleFacts.lookup_tables`): one of its values (or the default ``get`` is
+    given), whatever the key."""
+    if isinstance(expr, ast.Subscript):
+        table = expr.value
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        table = expr.func.value
+        if not all(facts.is_fixed(default) for default in expr.args[1:]):
+            return False
+    else:
+        return False
+    return isinstance(table, ast.Name) and table.id in facts.lookup_tables and table.id not in facts.global_names
+
+
+def _constant_dict(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Dict) and all(
+        key is not None and is_constant(key) and is_constant(value) for key, value in zip(expr.keys, expr.values)
+    )
 
 
 def _parameter_names(function: ast.AST) -> set[str]:
@@ -1050,7 +1085,7 @@ def _few_values_annotation(model: SemanticModel, annotation: ast.expr) -> bool:
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         sides = [annotation.left, annotation.right]
         return all(is_none(side) or _few_values_annotation(model, side) for side in sides)
-    if model.qualified_name(annotation) in FEW_VALUE_ANNOTATIONS:
+    if model.qualified_name(annotation) in FEW_VALUE_ANNOTATIONS | ENUM_BASES:  # ``member: Enum``: any enum's members
         return True
     binding = model.lookup(annotation.id) if isinstance(annotation, ast.Name) else None
     return (

@@ -63,8 +63,8 @@ class UnboundedLruCache(Rule):
     Not flagged, because their cache cannot grow with traffic:
     - functions whose arguments (besides `self`/`cls`) all take few values, if any: an
       option (it has a default: `True`, `"-_."`, `None`, `DATA_DIR`; callers that pass
-      it pass settings), a parameter annotated `bool`, `Literal[...]` or an `Enum` of
-      the module, a class (annotated `type[...]`, named like one, `klass`,
+      it pass settings), a parameter annotated `bool`, `Literal[...]`, an `Enum` of
+      the module or `Enum` itself, a class (annotated `type[...]`, named like one, `klass`,
       `model_class`, or used as one, `issubclass(p, ...)`, `p.__name__`; class-keyed
       memoization, a generated subclass per model compared by identity, needs every
       entry), or a parameter named after a setting, a locale, a theme, a plugin or a

@@ -129,9 +129,11 @@ class UnboundedModuleCache(Rule):
       (`config.BROKER_URL`, `settings.MODE`, `self.config["x"]`) or a name that says
       it takes few values (`locale`, `lang`, `theme`, `plugin`, `config`, `cfg`,
       `job_type`, `kind`, `mode`); a loop variable over a literal collection (of constants or
-      module-level values); a parameter that takes few values: an option (it has a
-      default: `True`, `"-_."`, `None`, `DATA_DIR`), annotated `bool`, `Literal[...]`
-      or an `Enum` of the module, or named as above. A local name counts as what it
+      module-level values); a lookup in a table of the module (`IDS.get(symbol)`,
+      `IDS[symbol]`, where `IDS`, named in capitals, is bound once to a dict of
+      constants); a parameter that takes few values: an option (it has a
+      default: `True`, `"-_."`, `None`, `DATA_DIR`), annotated `bool`, `Literal[...]`,
+      an `Enum` of the module or `Enum` itself (any enum's members), or named as above. A local name counts as what it
       was assigned (`key = f"{cls.__name__}"`), and what is made of such values only
       (an f-string, a tuple, `+`, `%`, `/`, `a if c else b`, `str(...)`, a method of
       one and its arguments: `locale.replace("-", "_")`, `template.format(x=part)`, a
