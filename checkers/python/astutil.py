@@ -9,6 +9,7 @@ import ast
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from oomlint.python.children import child_nodes, walk
@@ -569,8 +570,8 @@ def is_script(context) -> bool:
 def is_script_file(path: str, root, module: ast.Module) -> bool:
     """Whether the file is a command of the project's own that does its work and ends: in
     a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder and run as a
-    program (an ``if __name__ == "__main__":`` block, or a module-level call of one of its
-    functions), by hand, by cron or by CI: a process per run, so what it leaks or caches
+    program (an ``if __name__ == "__main__":`` block, or a call of one of its functions in
+    its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a process per run, so what it leaks or caches
     lives for one run. Not a module of helpers there (loaded in a shell, imported), and
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
@@ -606,15 +607,22 @@ def _base_name(base: ast.expr) -> str | None:
 
 
 def _runs_as_program(module: ast.Module) -> bool:
-    """An ``if __name__ == "__main__":`` block, or a module-level call of one of its functions."""
+    """An ``if __name__ == "__main__":`` block, or a call of one of its functions in the
+    module's own code (``main()``, or in its loops and branches: a script that is its
+    module-level code)."""
     defined = {statement.name for statement in module.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return any(
-        is_main_guard(statement) or (
-            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-            and isinstance(statement.value.func, ast.Name) and statement.value.func.id in defined
-        )
-        for statement in module.body
+    return any(is_main_guard(statement) for statement in module.body) or any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in defined
+        for node in _module_code(module.body)
     )
+
+
+def _module_code(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+    """The nodes of the code that runs at import time: not into function, lambda or class bodies."""
+    for node in nodes:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            yield node
+            yield from _module_code(list(child_nodes(node)))
 
 
 def _serves(module: ast.Module) -> bool:
