@@ -212,6 +212,9 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 # ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
+# Setting a socket's timeout or blocking mode fails only for a value of the wrong type or
+# sign: nothing to plan a release for (``sock.connect(...)`` after it is what fails).
+SOCKET_SETTINGS = frozenset({"settimeout", "setblocking"})
 # Reading the clock (``time.time()``) cannot fail.
 CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
 CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
@@ -603,7 +606,7 @@ class ResourceAnalysis:
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
-            | QUIET_FUNCTION_NAMES
+            | QUIET_FUNCTION_NAMES | SOCKET_SETTINGS
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -638,6 +641,10 @@ class ResourceAnalysis:
             return
         if last in EVENT_METHODS:
             if kind is ast.Attribute and not node.args and not node.keywords:
+                self.quiet_calls.add(id(node))
+            return
+        if last in SOCKET_SETTINGS:
+            if kind is ast.Attribute and len(node.args) == 1 and not node.keywords:
                 self.quiet_calls.add(id(node))
             return
         if last in LOGGING_METHODS:  # logging reports its own errors

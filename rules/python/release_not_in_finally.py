@@ -163,7 +163,8 @@ class ReleaseNotInFinally(ResourceRule):
     comparisons, a local variable's annotation (never evaluated), `isinstance`/`len`-style builtins, logging calls
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
-    container emptied), clock reads (`time.time()`, `time.monotonic()`), empty
+    container emptied), a socket's `settimeout(t)`/`setblocking(flag)` (only a value
+    of the wrong type or sign fails), clock reads (`time.time()`, `time.monotonic()`), empty
     containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...), a mapping's
     views read with nothing (`env.items()`, `.keys()`, `.values()`), `sys.audit(...)`
     (only a hook installed to veto the event raises there), a template
