@@ -176,3 +176,21 @@ def test_a_condition_on_a_global_made_in_another_function_reads_no_flow_of_this_
     )
     assert summary.flows == {"setup": [["settings", "app.cache.Cache", 0, [], 0]]}
     assert summary.conditions == {}
+
+
+def test_writes_to_another_module_s_container_by_any_key_and_by_a_parameter_from_one_function():
+    """One function adds to an imported container what it was given and what it made:
+    the summary holds both (they once could not be sorted together)."""
+    summary = summary_of(
+        """
+        from app.core import db
+
+        def add_role(role):
+            db.members.add(role)
+            db.members.add(next_id())
+        """
+    )
+    assert summary.grows == [
+        ["app.core.db.members", "add_role", "?", False, ""],
+        ["app.core.db.members", "add_role", ["role"], False, ""],
+    ]

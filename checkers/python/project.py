@@ -605,7 +605,10 @@ class Summarizer:
             (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
             for function, qualified, position, key, how in self._grows
         }
-        self.summary.grows = [[qualified, function, key if key == ANYTHING else list(key), looked_up, how] for qualified, function, key, looked_up, how in sorted(grows)]
+        self.summary.grows = [
+            [qualified, function, key if key == ANYTHING else list(key), looked_up, how]
+            for qualified, function, key, looked_up, how in sorted(grows, key=repr)  # a key is ANYTHING or a tuple
+        ]
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
             if write is not None:
