@@ -12,7 +12,7 @@ import pytest
 from oomlint.core.config import Config
 from oomlint.core.files import collect
 from oomlint.kubernetes import prerender, rendering
-from tests.conftest import ROOT, helm_cli
+from tests.conftest import ROOT, helm_cli, run
 from tests.test_rendering import FIXTURE_CONFIG, engine
 
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
@@ -122,3 +122,57 @@ def test_charts_are_spelled_as_the_file_walk_spells_them(tmp_path, monkeypatch):
     walked = [target.path for target in collect(["."], lambda path: Config()) if target.kind == "chart"]
     assert walked == [".hidden/d", "charts/a", "deep/er/still/c", "deploy/helm/b"]
     assert list(prerender._charts(["-j", "1", ".", "app.py", "missing", "charts/a/templates"])) == [".hidden/d", "charts/a", "deploy/helm/b"]
+
+
+FAKE_HELM = """#!/bin/sh
+echo "$@" >> "$(dirname "$0")/calls.log"
+cat <<'YAML'
+---
+# Source: agent/templates/daemonset.yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+        - name: agent
+          image: agent:1
+YAML
+"""
+CHART_FILES = {
+    "charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+    "charts/agent/values.yaml": "{}\n",
+    "charts/agent/ci/small-values.yaml": "{}\n",
+    "charts/agent/templates/daemonset.yaml": (
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: agent\n          image: agent:1\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_renders_each_values_set_once_also_beside_many_python_files(project, tmp_path, jobs):
+    """The renders the command starts are the ones the check uses, in a run of one process
+    and in a parallel one (where charts are checked in the command's own process)."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "helm").write_text(FAKE_HELM)
+    (tools / "helm").chmod(0o755)
+    sources = {f"app/module_{number}.py": "import os\n" for number in range(20)}
+    root = project({"pyproject.toml": "", **CHART_FILES, **sources})
+    result = run("oomlint", "-j", jobs, ".", cwd=root, path=f"{tools}{os.pathsep}{os.environ['PATH']}")
+    assert (result.returncode, result.stdout.splitlines()[0], result.stdout.splitlines()[-1]) == (
+        1,
+        "charts/agent/templates/daemonset.yaml:9:11: OOM501 DaemonSet agent: container 'agent' has no memory "
+        "limit, so a leak grows until the node runs out and the kubelet evicts other pods; set "
+        "resources.limits.memory (with values.yaml, ci/small-values.yaml)",
+        "Found 1 finding (20 files, 1 chart, 0 kustomizations, 2 objects checked).",
+    )
+    assert sorted((tools / "calls.log").read_text().splitlines()) == [
+        "template release-name charts/agent --namespace default",
+        "template release-name charts/agent --namespace default --values charts/agent/ci/small-values.yaml",
+    ]
