@@ -349,6 +349,28 @@ ADMIN_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superusers"})
 ADMIN_CLASSES = frozenset({"ModelAdmin", "AdminSite", "IsAdminUser"})
 
 
+def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
+    """The module's own function (``helper(...)``) or method (``self.helper(...)``) a call
+    names, and the names of its positional parameters (``self`` left out): where a rule
+    follows untrusted data handed to a helper of the same module."""
+    definition = None
+    skip = 0
+    if isinstance(func, ast.Name):
+        binding = model.lookup(func.id)
+        definition = binding.node if binding is not None and binding.kind == "def" else None
+    elif isinstance(func, ast.Attribute) and model.is_self(func.value) and model.method_class:
+        definition = next(
+            (item for item in model.method_class.body
+             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
+            None,
+        )
+        skip = 1
+    if definition is None:
+        return None, []
+    positional = [arg.arg for arg in (*definition.args.posonlyargs, *definition.args.args)]
+    return definition, positional[skip:]
+
+
 def admins_only(model: SemanticModel) -> bool:
     """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function

@@ -6,10 +6,13 @@ import ast
 from typing import NamedTuple
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import is_infinite, is_none
+from oomlint.python.astutil import handed_call, is_infinite, is_none
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, serves_admins
+from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
+from oomlint.rules.python._web import (
+    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
+)
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
@@ -94,6 +97,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
       `read()` raises 413 above `client_max_size`, 1 MiB unless set.
 
+    An upload handed to a function or method of the same module (`save_file(upload)`,
+    `self.store(upload.file)`, through up to three calls that pass it on) is read whole
+    where that function reads its parameter with no size (`file_obj.read()`), unless
+    the caller checked the size before the call.
+
     A request body that is a JSON or XML document is not flagged: its value (or a slice
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
     `simplejson.loads`, pydantic's `model_validate_json`, `parse_raw`, `validate_json`;
@@ -142,6 +150,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     other than `None` or an infinite value: the framework then rejects larger
     requests itself. A limit set in another module (the app's, where the routes'
     module is not) is not seen.
+
+    A function of another module given an upload is not followed (the project index
+    summarizes decodes, not whole reads), nor an upload a project class spools or
+    assembles first and reads later.
 
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
@@ -214,6 +226,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
+        self.parameter_reads: list[tuple[ast.Call, ast.AST | None, str]] = []
+        """Whole reads of a parameter not known to be an upload: the call, its function, the parameter."""
+        self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, str | None], bool]]] = {}
+        """Calls of the module's own functions: per callee, the caller, the parameters given
+        an upload (``None``) or the caller's parameter passed on, and whether the caller
+        checked a size before the call."""
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if not self.relevant or node.value is None:
@@ -236,6 +254,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             found = self._whole_read(node, func)
             if found is not None:
                 self.unbounded[node] = (*found, self.model.function)
+            elif func.attr == "read" and not _size_given(node):
+                self._note_parameter_read(node, func.value)
+        self._note_call(node)
         if node.args and (
             self.model.qualified_name(func) in DOCUMENT_PARSERS
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
@@ -274,11 +295,58 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
                 continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        if not (self.limited[FLASK] or self.limited[STARLETTE]):
+            for node, function, parameter in self.parameter_reads:
+                if self._passed_upload(function, parameter):
+                    self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
         if self.limited[STARLETTE]:
             return
         for parameter in self.whole_parameters:
             declared = shorten(parameter, 60)
             self.report(parameter, read=f"File() for '{declared}'", what=UPLOAD, remedy=STREAM_INSTEAD)
+
+    def _note_parameter_read(self, call: ast.Call, receiver: ast.expr) -> None:
+        """``file_obj.read()`` (or ``file_obj.file.read()``) of a parameter: an upload
+        read whole when the module's callers hand it one (see ``_passed_upload``)."""
+        if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
+            receiver = receiver.value
+        if self.checked_here or admins_only(self.model) or not isinstance(receiver, ast.Name):
+            return
+        origin = self.inputs.origin(receiver)
+        if origin.parameter == receiver.id and origin.untrusted is None:
+            self.parameter_reads.append((call, self.model.function, receiver.id))
+
+    def _note_call(self, call: ast.Call) -> None:
+        """A call of a function or method of this module (or one an executor is given to
+        run): which of its parameters are given an upload, or a parameter of the caller."""
+        call = handed_call(self.model, call) or call
+        callee, parameters = module_callee(self.model, call.func)
+        if callee is None:
+            return
+        given: dict[str, str | None] = {}
+        passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for parameter, value in passed:
+            if isinstance(value, ast.Starred):
+                break
+            origin = self.inputs.origin(value)
+            if origin.untrusted == AN_UPLOAD:
+                given[parameter] = None
+            elif origin.untrusted is None and origin.parameter:
+                given[parameter] = origin.parameter
+        if given:
+            self.calls.setdefault(callee, []).append((self.model.function, given, self.checked_here))
+
+    def _passed_upload(self, function: ast.AST | None, parameter: str, depth: int = 3) -> bool:
+        """Whether a caller in the module hands ``function`` an upload for ``parameter``
+        without checking its size first (following parameters passed on, ``depth`` calls
+        up): the project's own ``save_file(upload)`` reads the upload it is given."""
+        for caller, given, checked in self.calls.get(function, ()):
+            if checked or parameter not in given:
+                continue
+            passed_on = given[parameter]
+            if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
+                return True
+        return False
 
     def _read_of(self, expr: ast.expr) -> ast.AST:
         """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
