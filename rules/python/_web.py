@@ -18,9 +18,18 @@ from typing import NamedTuple
 from oomlint.python.astutil import last_name, name_words, parameter_defaults
 from oomlint.python.semantic import SemanticModel
 
-FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
-WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})
+FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB = "Flask", "Django", "Starlette", "aiohttp", "WebOb"
+WEB_LIBRARIES = frozenset(
+    {"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "webob", "pyramid", "pecan"}
+)
 FLASK_REQUEST = "flask.request"
+PECAN_REQUEST = "pecan.request"
+# Pyramid's views are handed a WebOb request named ``request`` (or keep it on ``self.request``).
+PYRAMID = "pyramid"
+# A WebOb form field that is a file (``request.POST["file"]``) is a ``cgi.FieldStorage``-like
+# object; its ``file`` is the upload (other fields are text).
+WEBOB_FORM = "POST"
+WEBOB_FILE = "file"
 REQUEST_TYPES = {
     **dict.fromkeys(
         ("flask.Request", "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request",
@@ -122,8 +131,13 @@ class WebInputs:
 
     def request(self, expr: ast.expr) -> str | None:
         """The framework whose request object ``expr`` is, if known."""
-        if self.model.qualified_name(expr) == FLASK_REQUEST:
+        name = self.model.qualified_name(expr)
+        if name == FLASK_REQUEST:
             return FLASK
+        if name == PECAN_REQUEST:
+            return WEBOB
+        if PYRAMID in self.imported and isinstance(expr, ast.Attribute) and expr.attr == "request" and self.model.is_self(expr.value):
+            return WEBOB
         parameter = self._parameter(expr)
         if parameter is None:
             return None
@@ -135,11 +149,15 @@ class WebInputs:
             and isinstance(self.model.function, ast.AsyncFunctionDef)
         ):
             return AIOHTTP
+        if parameter.arg == "request" and PYRAMID in self.imported:
+            return WEBOB
         return None
 
     def upload(self, expr: ast.expr) -> str | None:
         """The framework whose uploaded file ``expr`` is, if known."""
         origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Attribute) and origin.attr == WEBOB_FILE and self._webob_field(origin.value):
+            return WEBOB
         if isinstance(origin, ast.Subscript):
             if isinstance(origin.value, ast.Name):  # ``files[0]`` of a ``list[UploadFile]``
                 return self._upload_container(origin.value) or self._upload_collection(origin.value, origin.value)
@@ -189,6 +207,18 @@ class WebInputs:
         ):
             return STARLETTE
         return None
+
+    def _webob_field(self, expr: ast.expr) -> bool:
+        """``request.POST["file"]`` or ``request.POST.get("file")`` of a WebOb request."""
+        origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Subscript):
+            form = origin.value
+        elif isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("get", "getone"):
+            form = origin.func.value
+        else:
+            return False
+        form = self.model.resolve(form)
+        return isinstance(form, ast.Attribute) and form.attr == WEBOB_FORM and self.request(form.value) == WEBOB
 
     def _parameter(self, expr: ast.AST) -> ast.arg | None:
         if not isinstance(expr, ast.Name):

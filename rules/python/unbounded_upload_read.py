@@ -11,14 +11,15 @@ from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.rules.python._images import CheckedFirst, shorten
 from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
 from oomlint.rules.python._web import (
-    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
+    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WEBOB, WebInputs, admins_only, module_callee, serves_admins,
 )
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
-BODY_ATTRIBUTES = {("data", FLASK)}
+# WebOb's ``request.body`` too (Pyramid, Pecan): WebOb sets no limit on it.
+BODY_ATTRIBUTES = {("data", FLASK), ("body", WEBOB)}
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
@@ -40,7 +41,7 @@ DOCUMENT_PARSERS = frozenset(
     }
 )
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
-JSON_OF_REQUEST = frozenset({"json", "get_json"})
+JSON_OF_REQUEST = frozenset({"json", "get_json", "json_body"})  # ``json_body``: WebOb
 UPLOAD, BODY = "upload", "request body"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
@@ -90,6 +91,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `bytes | None`), reported at the parameter: FastAPI reads the whole upload into
       memory before the function runs, so no check in the function can help (an
       `UploadFile` streams: it is read when and as much as the function asks);
+    - WebOb (Pecan, Pyramid): `.file.read()` of a form field of `request.POST`
+      (`request.POST["file"]`, `.get("file")`), the upload (other fields are text), and
+      `request.body`, where `request` is `pecan.request`, a parameter annotated
+      `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
+      parameter named `request` or `self.request`; WebOb sets no limit on either;
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
       in a module that imports aiohttp, only when the module switches aiohttp's own
@@ -106,7 +112,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
     `simplejson.loads`, pydantic's `model_validate_json`, `parse_raw`, `validate_json`;
     `xmltodict.parse`, ElementTree's, defusedxml's and lxml's `fromstring`), or the same request is
-    (`await request.json()`, Flask's `request.get_json()` or `request.json`, another
+    (`await request.json()`, Flask's `request.get_json()` or `request.json`, WebOb's
+    `request.json_body`, another
     read of its body given to one of those parsers) on the same path, before or after
     the read (not in a branch that excludes it, as
     `if request.is_json: return request.get_json()` does). A webhook reads it whole to
@@ -456,7 +463,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if _size_given(call):
                 return None
             if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
-                framework = self.inputs.upload(receiver.value)
+                framework = self.inputs.upload(receiver.value) or self.inputs.upload(receiver)
                 if framework is not None:
                     return framework, UPLOAD
                 if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
