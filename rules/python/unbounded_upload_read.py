@@ -20,6 +20,11 @@ READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
 # WebOb's ``request.body`` too (Pyramid, Pecan): WebOb sets no limit on it.
 BODY_ATTRIBUTES = {("data", FLASK), ("body", WEBOB)}
+# A raw WSGI application's request body: ``environ["wsgi.input"]``. A size the client declares
+# (the ``CONTENT_LENGTH`` or another header, a chunk-size line read from the input itself)
+# bounds nothing: ``read(int(environ["CONTENT_LENGTH"]))`` is the whole body.
+WSGI, WSGI_INPUT = "WSGI", "wsgi.input"
+NUMBERS = frozenset({"builtins.int", "builtins.float"})
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
@@ -96,6 +101,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `request.body`, where `request` is `pecan.request`, a parameter annotated
       `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
       parameter named `request` or `self.request`; WebOb sets no limit on either;
+    - a raw WSGI application: `environ["wsgi.input"].read()` (any name for the environ,
+      or a name bound to its input, whatever the module imports), also given a size the
+      client declares: `int(environ["CONTENT_LENGTH"])`, another header (`HTTP_...`), a
+      chunk size read from the input itself with `readline()`: the client sends that
+      much;
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
       in a module that imports aiohttp, only when the module switches aiohttp's own
@@ -215,7 +225,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
-    required_text = tuple(sorted(WEB_LIBRARIES))  # silent until the module imports one
+    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT)  # silent until the module imports one, or reads WSGI's input
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
@@ -233,12 +243,21 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
+        self.raw_wsgi = WSGI_INPUT in context.source
+        """The module reads ``environ["wsgi.input"]``: a WSGI application whatever it imports."""
+        self.relevant = self.raw_wsgi
         self.parameter_reads: list[tuple[ast.Call, ast.AST | None, str]] = []
         """Whole reads of a parameter not known to be an upload: the call, its function, the parameter."""
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, str | None], bool]]] = {}
         """Calls of the module's own functions: per callee, the caller, the parameters given
         an upload (``None``) or the caller's parameter passed on, and whether the caller
         checked a size before the call."""
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        super().visit_Import(node)
+        self.relevant = self.relevant or self.raw_wsgi
+
+    visit_ImportFrom = visit_Import
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if not self.relevant or node.value is None:
@@ -459,6 +478,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     def _whole_read(self, call: ast.Call, func: ast.Attribute) -> tuple[str, str] | None:
         """``(framework, what)`` when ``call`` reads a whole upload or request body."""
         receiver = func.value
+        if func.attr == "read" and _wsgi_input(self.model, receiver):
+            size = _size_of(call)
+            return (WSGI, BODY) if size is None or self._declared(size) else None
         if func.attr == "read":
             if _size_given(call):
                 return None
@@ -476,6 +498,54 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
         return None
+
+    def _declared(self, size: ast.expr, depth: int = 4) -> bool:
+        """``size`` is what the client declared: a header (``environ["CONTENT_LENGTH"]``,
+        ``environ.get("HTTP_X_EXPECTED_ENTITY_LENGTH")``), a line read from WSGI's input (a
+        chunk size), as a number, through the names that may hold it here."""
+        if depth == 0:
+            return False
+        if isinstance(size, ast.Name):
+            return any(
+                binding.kind == "assign" and isinstance(binding.value, ast.expr) and self._declared(binding.value, depth - 1)
+                for binding in self.model.reaching_bindings(size.id, size)
+            )
+        if isinstance(size, ast.BoolOp):  # ``environ.get("CONTENT_LENGTH") or 0``
+            return any(self._declared(value, depth - 1) for value in size.values)
+        if isinstance(size, ast.Call):
+            if self.model.qualified_name(size.func) in NUMBERS and size.args:
+                return self._declared(size.args[0], depth - 1)
+            if isinstance(size.func, ast.Attribute) and size.func.attr in ("readline", "read"):
+                return _wsgi_input(self.model, size.func.value)
+            return isinstance(size.func, ast.Attribute) and size.func.attr == "get" and _header_key(size.args[0] if size.args else None)
+        return isinstance(size, ast.Subscript) and _header_key(size.slice)
+
+
+def _wsgi_input(model, expr: ast.expr) -> bool:
+    """``environ["wsgi.input"]`` or ``environ.get("wsgi.input")`` (or a name bound to it)."""
+    expr = model.resolve(expr)
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        key = expr.args[0]
+    else:
+        return False
+    return isinstance(key, ast.Constant) and key.value == WSGI_INPUT
+
+
+def _header_key(key: ast.expr | None) -> bool:
+    """A WSGI environ key of a request header: ``CONTENT_LENGTH``, ``HTTP_...``."""
+    return isinstance(key, ast.Constant) and isinstance(key.value, str) and (
+        key.value == "CONTENT_LENGTH" or key.value.startswith("HTTP_")
+    )
+
+
+def _size_of(call: ast.Call) -> ast.expr | None:
+    """The size ``read(...)`` is given, None when it reads everything (none, ``-1``, ``None``)."""
+    if not _size_given(call):
+        return None
+    return call.args[0] if call.args else call.keywords[0].value
+
 
 def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
     """The request (or upload) a read is of: ``request`` of ``request.get_data()``,
