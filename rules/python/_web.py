@@ -415,6 +415,15 @@ def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.C
     decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
     if any(word in ADMIN_WORDS for item in decorators for word in name_words(last_name(item) or "")):
         return True
+    # A view registered with an administrators' permission (Pyramid's
+    # ``@view_config(permission=Permissions.AdminSponsorsWrite)`` or ``permission="admin"``).
+    permissions = [
+        keyword.value for item in function.decorator_list if isinstance(item, ast.Call)
+        for keyword in item.keywords if keyword.arg == "permission"
+    ]
+    names = [value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else last_name(value) for value in permissions]
+    if any(word in ADMIN_WORDS for name in names for word in name_words(name or "")):
+        return True
     if owner is None:
         return False
     if any(last_name(base) in ADMIN_CLASSES for base in owner.bases):

@@ -71,8 +71,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     - an upload or a request: `request.files[...]` (Flask), `request.FILES[...]` and the
       data of a `request` parameter (Django, Django REST framework), an `UploadFile`
       (FastAPI, Starlette, also items of `list[UploadFile]` and `await request.form()`),
-      a `FileStorage`/`UploadedFile` parameter, the request's body, form, JSON or
-      arguments; a form's `cleaned_data` or a serializer's `validated_data`; a parameter
+      a `FileStorage`/`UploadedFile` parameter, the `.file` of a form field of WebOb's
+      `request.POST` (Pecan's `pecan.request`, Pyramid's `request`), the request's body,
+      form, JSON or arguments; a form's `cleaned_data` or a serializer's `validated_data`; a parameter
       of a FastAPI path operation (`@router.post(...)`) that FastAPI fills from the
       request: the JSON body model (`request: FaceRequest`, then
       `b64decode(request.image_base64)`), a `bytes` body, path and query values (text:
@@ -143,7 +144,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     internal service's own files), it does not send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
-    view with `permission_classes` holding `IsAdminUser`): they are the operator's own
+    view with `permission_classes` holding `IsAdminUser`, a view registered with a
+    permission that names administrators, Pyramid's `@view_config(permission="admin")`):
+    they are the operator's own
     data. Images opened in another function (`self.image`) are not followed, but
     for the opening helpers above.
 

@@ -11,15 +11,14 @@ from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.rules.python._images import CheckedFirst, shorten
 from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
 from oomlint.rules.python._web import (
-    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WEBOB, WebInputs, admins_only, module_callee, serves_admins,
+    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
 )
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
-# WebOb's ``request.body`` too (Pyramid, Pecan): WebOb sets no limit on it.
-BODY_ATTRIBUTES = {("data", FLASK), ("body", WEBOB)}
+BODY_ATTRIBUTES = {("data", FLASK)}
 # A raw WSGI application's request body: ``environ["wsgi.input"]``. A size the client declares
 # (the ``CONTENT_LENGTH`` or another header, a chunk-size line read from the input itself)
 # bounds nothing: ``read(int(environ["CONTENT_LENGTH"]))`` is the whole body.
@@ -46,7 +45,7 @@ DOCUMENT_PARSERS = frozenset(
     }
 )
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
-JSON_OF_REQUEST = frozenset({"json", "get_json", "json_body"})  # ``json_body``: WebOb
+JSON_OF_REQUEST = frozenset({"json", "get_json"})
 UPLOAD, BODY = "upload", "request body"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
@@ -97,10 +96,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       memory before the function runs, so no check in the function can help (an
       `UploadFile` streams: it is read when and as much as the function asks);
     - WebOb (Pecan, Pyramid): `.file.read()` of a form field of `request.POST`
-      (`request.POST["file"]`, `.get("file")`), the upload (other fields are text), and
-      `request.body`, where `request` is `pecan.request`, a parameter annotated
+      (`request.POST["file"]`, `.get("file")`), the upload (other fields are text), where
+      `request` is `pecan.request`, a parameter annotated
       `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
-      parameter named `request` or `self.request`; WebOb sets no limit on either;
+      parameter named `request` or `self.request` (WebOb sets no limit on an upload;
+      `request.body` is the request's document, which `json_body` parses, like Django's
+      `request.body`, not flagged);
     - a raw WSGI application: `environ["wsgi.input"].read()` (any name for the environ,
       or a name bound to its input, whatever the module imports), also given a size the
       client declares: `int(environ["CONTENT_LENGTH"])`, another header (`HTTP_...`), a
@@ -122,8 +123,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
     `simplejson.loads`, pydantic's `model_validate_json`, `parse_raw`, `validate_json`;
     `xmltodict.parse`, ElementTree's, defusedxml's and lxml's `fromstring`), or the same request is
-    (`await request.json()`, Flask's `request.get_json()` or `request.json`, WebOb's
-    `request.json_body`, another
+    (`await request.json()`, Flask's `request.get_json()` or `request.json`, another
     read of its body given to one of those parsers) on the same path, before or after
     the read (not in a branch that excludes it, as
     `if request.is_json: return request.get_json()` does). A webhook reads it whole to
@@ -176,7 +176,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     a request. Nor are reads in functions that serve administrators only (decorated
     `@admins_only`, `@staff_member_required`, `@superuser_required`..., a method of a
     Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`):
-    what an administrator uploads is the operator's own data.
+    what an administrator uploads is the operator's own data. Nor in a private function
+    (`_upload_image`) that only such views of the module call; a view registered with a
+    permission that names administrators (Pyramid's
+    `@view_config(permission=Permissions.AdminSponsorsWrite)`) is one of them.
 
     ## Example
     ```python
@@ -252,6 +255,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         """Calls of the module's own functions: per callee, the caller, the parameters given
         an upload (``None``) or the caller's parameter passed on, and whether the caller
         checked a size before the call."""
+        self.called_by_admins: dict[ast.AST, list[bool]] = {}
+        """Per function of the module called in it: whether each call serves administrators only."""
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         super().visit_Import(node)
@@ -320,10 +325,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         for node, (framework, what, function) in self.unbounded.items():
             if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
                 continue
+            if self._serves_admins_only(function):
+                continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         if not (self.limited[FLASK] or self.limited[STARLETTE]):
             for node, function, parameter in self.parameter_reads:
-                if self._passed_upload(function, parameter):
+                if self._passed_upload(function, parameter) and not self._serves_admins_only(function):
                     self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
         if self.limited[STARLETTE]:
             return
@@ -349,6 +356,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         callee, parameters = module_callee(self.model, call.func)
         if callee is None:
             return
+        self.called_by_admins.setdefault(callee, []).append(admins_only(self.model))
         given: dict[str, str | None] = {}
         passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
         for parameter, value in passed:
@@ -361,6 +369,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 given[parameter] = origin.parameter
         if given:
             self.calls.setdefault(callee, []).append((self.model.function, given, self.checked_here))
+
+    def _serves_admins_only(self, function: ast.AST | None) -> bool:
+        """A private function of the module that only views serving administrators call
+        (warehouse's ``_upload_image(image_name, request, form)`` of its admin views)."""
+        callers = self.called_by_admins.get(function)
+        return bool(callers) and getattr(function, "name", "").startswith("_") and all(callers)
 
     def _passed_upload(self, function: ast.AST | None, parameter: str, depth: int = 3) -> bool:
         """Whether a caller in the module hands ``function`` an upload for ``parameter``
