@@ -18,9 +18,18 @@ from typing import NamedTuple
 from oomlint.python.astutil import last_name, name_words, parameter_defaults
 from oomlint.python.semantic import SemanticModel
 
-FLASK, DJANGO, STARLETTE, AIOHTTP = "Flask", "Django", "Starlette", "aiohttp"
-WEB_LIBRARIES = frozenset({"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp"})
+FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB = "Flask", "Django", "Starlette", "aiohttp", "WebOb"
+WEB_LIBRARIES = frozenset(
+    {"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "webob", "pyramid", "pecan"}
+)
 FLASK_REQUEST = "flask.request"
+PECAN_REQUEST = "pecan.request"
+# Pyramid's views are handed a WebOb request named ``request`` (or keep it on ``self.request``).
+PYRAMID = "pyramid"
+# A WebOb form field that is a file (``request.POST["file"]``) is a ``cgi.FieldStorage``-like
+# object; its ``file`` is the upload (other fields are text).
+WEBOB_FORM = "POST"
+WEBOB_FILE = "file"
 REQUEST_TYPES = {
     **dict.fromkeys(
         ("flask.Request", "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request",
@@ -122,8 +131,13 @@ class WebInputs:
 
     def request(self, expr: ast.expr) -> str | None:
         """The framework whose request object ``expr`` is, if known."""
-        if self.model.qualified_name(expr) == FLASK_REQUEST:
+        name = self.model.qualified_name(expr)
+        if name == FLASK_REQUEST:
             return FLASK
+        if name == PECAN_REQUEST:
+            return WEBOB
+        if PYRAMID in self.imported and isinstance(expr, ast.Attribute) and expr.attr == "request" and self.model.is_self(expr.value):
+            return WEBOB
         parameter = self._parameter(expr)
         if parameter is None:
             return None
@@ -135,11 +149,15 @@ class WebInputs:
             and isinstance(self.model.function, ast.AsyncFunctionDef)
         ):
             return AIOHTTP
+        if parameter.arg == "request" and PYRAMID in self.imported:
+            return WEBOB
         return None
 
     def upload(self, expr: ast.expr) -> str | None:
         """The framework whose uploaded file ``expr`` is, if known."""
         origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Attribute) and origin.attr == WEBOB_FILE and self._webob_field(origin.value):
+            return WEBOB
         if isinstance(origin, ast.Subscript):
             if isinstance(origin.value, ast.Name):  # ``files[0]`` of a ``list[UploadFile]``
                 return self._upload_container(origin.value) or self._upload_collection(origin.value, origin.value)
@@ -189,6 +207,18 @@ class WebInputs:
         ):
             return STARLETTE
         return None
+
+    def _webob_field(self, expr: ast.expr) -> bool:
+        """``request.POST["file"]`` or ``request.POST.get("file")`` of a WebOb request."""
+        origin = self.model.resolve(expr)
+        if isinstance(origin, ast.Subscript):
+            form = origin.value
+        elif isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("get", "getone"):
+            form = origin.func.value
+        else:
+            return False
+        form = self.model.resolve(form)
+        return isinstance(form, ast.Attribute) and form.attr == WEBOB_FORM and self.request(form.value) == WEBOB
 
     def _parameter(self, expr: ast.AST) -> ast.arg | None:
         if not isinstance(expr, ast.Name):
@@ -349,6 +379,28 @@ ADMIN_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superusers"})
 ADMIN_CLASSES = frozenset({"ModelAdmin", "AdminSite", "IsAdminUser"})
 
 
+def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
+    """The module's own function (``helper(...)``) or method (``self.helper(...)``) a call
+    names, and the names of its positional parameters (``self`` left out): where a rule
+    follows untrusted data handed to a helper of the same module."""
+    definition = None
+    skip = 0
+    if isinstance(func, ast.Name):
+        binding = model.lookup(func.id)
+        definition = binding.node if binding is not None and binding.kind == "def" else None
+    elif isinstance(func, ast.Attribute) and model.is_self(func.value) and model.method_class:
+        definition = next(
+            (item for item in model.method_class.body
+             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
+            None,
+        )
+        skip = 1
+    if definition is None:
+        return None, []
+    positional = [arg.arg for arg in (*definition.args.posonlyargs, *definition.args.args)]
+    return definition, positional[skip:]
+
+
 def admins_only(model: SemanticModel) -> bool:
     """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function
@@ -362,6 +414,15 @@ def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.C
     What an administrator uploads is the operator's own data, not an attacker's."""
     decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
     if any(word in ADMIN_WORDS for item in decorators for word in name_words(last_name(item) or "")):
+        return True
+    # A view registered with an administrators' permission (Pyramid's
+    # ``@view_config(permission=Permissions.AdminSponsorsWrite)`` or ``permission="admin"``).
+    permissions = [
+        keyword.value for item in function.decorator_list if isinstance(item, ast.Call)
+        for keyword in item.keywords if keyword.arg == "permission"
+    ]
+    names = [value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else last_name(value) for value in permissions]
+    if any(word in ADMIN_WORDS for name in names for word in name_words(name or "")):
         return True
     if owner is None:
         return False

@@ -8,7 +8,7 @@ from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
-from oomlint.rules.python._web import Origin, WebInputs, admins_only
+from oomlint.rules.python._web import Origin, WebInputs, admins_only, module_callee
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
     DECODERS,
@@ -71,8 +71,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     - an upload or a request: `request.files[...]` (Flask), `request.FILES[...]` and the
       data of a `request` parameter (Django, Django REST framework), an `UploadFile`
       (FastAPI, Starlette, also items of `list[UploadFile]` and `await request.form()`),
-      a `FileStorage`/`UploadedFile` parameter, the request's body, form, JSON or
-      arguments; a form's `cleaned_data` or a serializer's `validated_data`; a parameter
+      a `FileStorage`/`UploadedFile` parameter, the `.file` of a form field of WebOb's
+      `request.POST` (Pecan's `pecan.request`, Pyramid's `request`), the request's body,
+      form, JSON or arguments; a form's `cleaned_data` or a serializer's `validated_data`; a parameter
       of a FastAPI path operation (`@router.post(...)`) that FastAPI fills from the
       request: the JSON body model (`request: FaceRequest`, then
       `b64decode(request.image_base64)`), a `bytes` body, path and query values (text:
@@ -143,7 +144,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     internal service's own files), it does not send image data; text made bytes (`base64.b64decode(request.json["image"])`) is
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
-    view with `permission_classes` holding `IsAdminUser`): they are the operator's own
+    view with `permission_classes` holding `IsAdminUser`, a view registered with a
+    permission that names administrators, Pyramid's `@view_config(permission="admin")`):
+    they are the operator's own
     data. Images opened in another function (`self.image`) are not followed, but
     for the opening helpers above.
 
@@ -358,7 +361,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         module given the image (``validate_image(upload)``) is taken to check it; the
         module's own functions are read instead."""
         call = handed_call(self.model, call) or call  # ``to_thread(resize, data)`` is ``resize(data)``
-        callee, parameters = self._callee(call.func)
+        callee, parameters = module_callee(self.model, call.func)
         if callee is None:
             if self._validates(call):
                 self.checked.add(self.model.function)
@@ -422,26 +425,6 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     def _opener(self, image: ast.Call) -> str:
         """How the message names what opened ``image``: ``Image.open``, or the helper."""
         return shorten(image.func, 40) if image in self.opened_by_helper else "Image.open"
-
-    def _callee(self, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
-        """The module's function (``helper(...)``) or method (``self.helper(...)``) called,
-        and the names of its positional parameters."""
-        definition = None
-        skip = 0
-        if isinstance(func, ast.Name):
-            binding = self.model.lookup(func.id)
-            definition = binding.node if binding is not None and binding.kind == "def" else None
-        elif isinstance(func, ast.Attribute) and self.model.is_self(func.value) and self.model.method_class:
-            definition = next(
-                (item for item in self.model.method_class.body
-                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
-                None,
-            )
-            skip = 1
-        if definition is None:
-            return None, []
-        positional = [arg.arg for arg in (*definition.args.posonlyargs, *definition.args.args)]
-        return definition, positional[skip:]
 
     def is_check(self, test: ast.expr) -> bool:
         return self.reads(test, self._reads_dimensions)

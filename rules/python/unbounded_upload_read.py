@@ -6,16 +6,24 @@ import ast
 from typing import NamedTuple
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import is_infinite, is_none
+from oomlint.python.astutil import handed_call, is_infinite, is_none
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.rules.python._web import AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, serves_admins
+from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
+from oomlint.rules.python._web import (
+    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
+)
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
 BODY_ATTRIBUTES = {("data", FLASK)}
+# A raw WSGI application's request body: ``environ["wsgi.input"]``. A size the client declares
+# (the ``CONTENT_LENGTH`` or another header, a chunk-size line read from the input itself)
+# bounds nothing: ``read(int(environ["CONTENT_LENGTH"]))`` is the whole body.
+WSGI, WSGI_INPUT = "WSGI", "wsgi.input"
+NUMBERS = frozenset({"builtins.int", "builtins.float"})
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
@@ -87,12 +95,29 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `bytes | None`), reported at the parameter: FastAPI reads the whole upload into
       memory before the function runs, so no check in the function can help (an
       `UploadFile` streams: it is read when and as much as the function asks);
+    - WebOb (Pecan, Pyramid): `.file.read()` of a form field of `request.POST`
+      (`request.POST["file"]`, `.get("file")`), the upload (other fields are text), where
+      `request` is `pecan.request`, a parameter annotated
+      `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
+      parameter named `request` or `self.request` (WebOb sets no limit on an upload;
+      `request.body` is the request's document, which `json_body` parses, like Django's
+      `request.body`, not flagged);
+    - a raw WSGI application: `environ["wsgi.input"].read()` (any name for the environ,
+      or a name bound to its input, whatever the module imports), also given a size the
+      client declares: `int(environ["CONTENT_LENGTH"])`, another header (`HTTP_...`), a
+      chunk size read from the input itself with `readline()`: the client sends that
+      much;
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
       in a module that imports aiohttp, only when the module switches aiohttp's own
       limit off: `client_max_size` given `0`, `None`, `False` or an infinite value
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
       `read()` raises 413 above `client_max_size`, 1 MiB unless set.
+
+    An upload handed to a function or method of the same module (`save_file(upload)`,
+    `self.store(upload.file)`, through up to three calls that pass it on) is read whole
+    where that function reads its parameter with no size (`file_obj.read()`), unless
+    the caller checked the size before the call.
 
     A request body that is a JSON or XML document is not flagged: its value (or a slice
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
@@ -143,11 +168,18 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     requests itself. A limit set in another module (the app's, where the routes'
     module is not) is not seen.
 
+    A function of another module given an upload is not followed (the project index
+    summarizes decodes, not whole reads), nor an upload a project class spools or
+    assembles first and reads later.
+
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
     `@admins_only`, `@staff_member_required`, `@superuser_required`..., a method of a
     Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`):
-    what an administrator uploads is the operator's own data.
+    what an administrator uploads is the operator's own data. Nor in a private function
+    (`_upload_image`) that only such views of the module call; a view registered with a
+    permission that names administrators (Pyramid's
+    `@view_config(permission=Permissions.AdminSponsorsWrite)`) is one of them.
 
     ## Example
     ```python
@@ -196,7 +228,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
-    required_text = tuple(sorted(WEB_LIBRARIES))  # silent until the module imports one
+    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT)  # silent until the module imports one, or reads WSGI's input
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
@@ -214,6 +246,23 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
+        self.raw_wsgi = WSGI_INPUT in context.source
+        """The module reads ``environ["wsgi.input"]``: a WSGI application whatever it imports."""
+        self.relevant = self.raw_wsgi
+        self.parameter_reads: list[tuple[ast.Call, ast.AST | None, str]] = []
+        """Whole reads of a parameter not known to be an upload: the call, its function, the parameter."""
+        self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, str | None], bool]]] = {}
+        """Calls of the module's own functions: per callee, the caller, the parameters given
+        an upload (``None``) or the caller's parameter passed on, and whether the caller
+        checked a size before the call."""
+        self.called_by_admins: dict[ast.AST, list[bool]] = {}
+        """Per function of the module called in it: whether each call serves administrators only."""
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        super().visit_Import(node)
+        self.relevant = self.relevant or self.raw_wsgi
+
+    visit_ImportFrom = visit_Import
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if not self.relevant or node.value is None:
@@ -236,6 +285,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             found = self._whole_read(node, func)
             if found is not None:
                 self.unbounded[node] = (*found, self.model.function)
+            elif func.attr == "read" and not _size_given(node):
+                self._note_parameter_read(node, func.value)
+        self._note_call(node)
         if node.args and (
             self.model.qualified_name(func) in DOCUMENT_PARSERS
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
@@ -273,12 +325,68 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         for node, (framework, what, function) in self.unbounded.items():
             if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
                 continue
+            if self._serves_admins_only(function):
+                continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        if not (self.limited[FLASK] or self.limited[STARLETTE]):
+            for node, function, parameter in self.parameter_reads:
+                if self._passed_upload(function, parameter) and not self._serves_admins_only(function):
+                    self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
         if self.limited[STARLETTE]:
             return
         for parameter in self.whole_parameters:
             declared = shorten(parameter, 60)
             self.report(parameter, read=f"File() for '{declared}'", what=UPLOAD, remedy=STREAM_INSTEAD)
+
+    def _note_parameter_read(self, call: ast.Call, receiver: ast.expr) -> None:
+        """``file_obj.read()`` (or ``file_obj.file.read()``) of a parameter: an upload
+        read whole when the module's callers hand it one (see ``_passed_upload``)."""
+        if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
+            receiver = receiver.value
+        if self.checked_here or admins_only(self.model) or not isinstance(receiver, ast.Name):
+            return
+        origin = self.inputs.origin(receiver)
+        if origin.parameter == receiver.id and origin.untrusted is None:
+            self.parameter_reads.append((call, self.model.function, receiver.id))
+
+    def _note_call(self, call: ast.Call) -> None:
+        """A call of a function or method of this module (or one an executor is given to
+        run): which of its parameters are given an upload, or a parameter of the caller."""
+        call = handed_call(self.model, call) or call
+        callee, parameters = module_callee(self.model, call.func)
+        if callee is None:
+            return
+        self.called_by_admins.setdefault(callee, []).append(admins_only(self.model))
+        given: dict[str, str | None] = {}
+        passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
+        for parameter, value in passed:
+            if isinstance(value, ast.Starred):
+                break
+            origin = self.inputs.origin(value)
+            if origin.untrusted == AN_UPLOAD:
+                given[parameter] = None
+            elif origin.untrusted is None and origin.parameter:
+                given[parameter] = origin.parameter
+        if given:
+            self.calls.setdefault(callee, []).append((self.model.function, given, self.checked_here))
+
+    def _serves_admins_only(self, function: ast.AST | None) -> bool:
+        """A private function of the module that only views serving administrators call
+        (warehouse's ``_upload_image(image_name, request, form)`` of its admin views)."""
+        callers = self.called_by_admins.get(function)
+        return bool(callers) and getattr(function, "name", "").startswith("_") and all(callers)
+
+    def _passed_upload(self, function: ast.AST | None, parameter: str, depth: int = 3) -> bool:
+        """Whether a caller in the module hands ``function`` an upload for ``parameter``
+        without checking its size first (following parameters passed on, ``depth`` calls
+        up): the project's own ``save_file(upload)`` reads the upload it is given."""
+        for caller, given, checked in self.calls.get(function, ()):
+            if checked or parameter not in given:
+                continue
+            passed_on = given[parameter]
+            if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
+                return True
+        return False
 
     def _read_of(self, expr: ast.expr) -> ast.AST:
         """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
@@ -384,11 +492,14 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     def _whole_read(self, call: ast.Call, func: ast.Attribute) -> tuple[str, str] | None:
         """``(framework, what)`` when ``call`` reads a whole upload or request body."""
         receiver = func.value
+        if func.attr == "read" and _wsgi_input(self.model, receiver):
+            size = _size_of(call)
+            return (WSGI, BODY) if size is None or self._declared(size) else None
         if func.attr == "read":
             if _size_given(call):
                 return None
             if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
-                framework = self.inputs.upload(receiver.value)
+                framework = self.inputs.upload(receiver.value) or self.inputs.upload(receiver)
                 if framework is not None:
                     return framework, UPLOAD
                 if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
@@ -401,6 +512,54 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
         return None
+
+    def _declared(self, size: ast.expr, depth: int = 4) -> bool:
+        """``size`` is what the client declared: a header (``environ["CONTENT_LENGTH"]``,
+        ``environ.get("HTTP_X_EXPECTED_ENTITY_LENGTH")``), a line read from WSGI's input (a
+        chunk size), as a number, through the names that may hold it here."""
+        if depth == 0:
+            return False
+        if isinstance(size, ast.Name):
+            return any(
+                binding.kind == "assign" and isinstance(binding.value, ast.expr) and self._declared(binding.value, depth - 1)
+                for binding in self.model.reaching_bindings(size.id, size)
+            )
+        if isinstance(size, ast.BoolOp):  # ``environ.get("CONTENT_LENGTH") or 0``
+            return any(self._declared(value, depth - 1) for value in size.values)
+        if isinstance(size, ast.Call):
+            if self.model.qualified_name(size.func) in NUMBERS and size.args:
+                return self._declared(size.args[0], depth - 1)
+            if isinstance(size.func, ast.Attribute) and size.func.attr in ("readline", "read"):
+                return _wsgi_input(self.model, size.func.value)
+            return isinstance(size.func, ast.Attribute) and size.func.attr == "get" and _header_key(size.args[0] if size.args else None)
+        return isinstance(size, ast.Subscript) and _header_key(size.slice)
+
+
+def _wsgi_input(model, expr: ast.expr) -> bool:
+    """``environ["wsgi.input"]`` or ``environ.get("wsgi.input")`` (or a name bound to it)."""
+    expr = model.resolve(expr)
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        key = expr.args[0]
+    else:
+        return False
+    return isinstance(key, ast.Constant) and key.value == WSGI_INPUT
+
+
+def _header_key(key: ast.expr | None) -> bool:
+    """A WSGI environ key of a request header: ``CONTENT_LENGTH``, ``HTTP_...``."""
+    return isinstance(key, ast.Constant) and isinstance(key.value, str) and (
+        key.value == "CONTENT_LENGTH" or key.value.startswith("HTTP_")
+    )
+
+
+def _size_of(call: ast.Call) -> ast.expr | None:
+    """The size ``read(...)`` is given, None when it reads everything (none, ``-1``, ``None``)."""
+    if not _size_given(call):
+        return None
+    return call.args[0] if call.args else call.keywords[0].value
+
 
 def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
     """The request (or upload) a read is of: ``request`` of ``request.get_data()``,
