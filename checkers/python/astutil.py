@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from oomlint.python.children import child_nodes, walk
-from oomlint.python.semantic import SemanticModel, child_blocks
+from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
@@ -234,7 +234,14 @@ def is_constant(expr: ast.expr) -> bool:
 
 def name_words(name: str) -> list[str]:
     """``_user_cache`` and ``userCache`` -> ``["user", "cache"]`` (lower case)."""
-    return [word.lower() for word in _WORD.findall(name)]
+    return list(_name_words(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    """Split once per name: a module's summary asks for the same parameters' and callees'
+    words at every call that passes them."""
+    return tuple(word.lower() for word in _WORD.findall(name))
 
 
 @dataclass(eq=False)
@@ -970,13 +977,20 @@ def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Nam
     where = getattr(site, "lineno", None), getattr(site, "col_offset", None)
     if where[0] is not None and where[1] is not None and not any(start <= where <= end for start, end in spans):
         return False
-    return any(
-        isinstance(holder, (ast.For, ast.AsyncFor))
-        and block is holder.body
-        and name.id in _target_names(holder.target)
-        and _fixed_collection(model, facts, holder.iter)
-        for holder, block in model.enclosing_blocks(site)
-    )
+    child = site
+    for holder in model.ancestors(site):  # the blocks around ``site`` within its function
+        if isinstance(holder, _SCOPES):
+            return False
+        if (
+            isinstance(holder, (ast.For, ast.AsyncFor))
+            and isinstance(child, ast.stmt)
+            and any(item is child for item in holder.body)  # its body, not its ``else``
+            and name.id in _target_names(holder.target)
+            and _fixed_collection(model, facts, holder.iter)
+        ):
+            return True
+        child = holder
+    return False
 
 
 def _fixed_collection(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
