@@ -1099,14 +1099,25 @@ def _names_used_as_classes(model: SemanticModel, function: ast.AST) -> frozenset
     found = getattr(function, "_oomlint_class_names", None)
     if found is None:
         names = set()
-        for node in walk(function):
-            if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and isinstance(node.value, ast.Name):
-                names.add(node.value.id)
-            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
-                if model.qualified_name(node.func) == "builtins.issubclass":
+        pending = [function]
+        pop, push, extend = pending.pop, pending.append, pending.extend
+        while pending:  # once per function a call in it passes a parameter to: kept lean
+            node = pop()
+            node_type = type(node)
+            if node_type is ast.Attribute:
+                if node.attr in CLASS_ATTRIBUTES and type(node.value) is ast.Name:
+                    names.add(node.value.id)
+            elif node_type is ast.Call:
+                if node.args and type(node.args[0]) is ast.Name and model.qualified_name(node.func) == "builtins.issubclass":
                     names.add(node.args[0].id)
-            elif isinstance(node, ast.ClassDef):
+            elif node_type is ast.ClassDef:
                 names.update(base.id for base in node.bases if isinstance(base, ast.Name))
+            for name in CHILD_FIELDS[node_type]:
+                value = getattr(node, name)
+                if type(value) is list:
+                    extend(item for item in value if item is not None)
+                elif value is not None:
+                    push(value)
         found = function._oomlint_class_names = frozenset(names)
     return found
 
