@@ -959,6 +959,8 @@ _READING = (
     ast.Delete, ast.For, ast.AsyncFor, ast.comprehension, ast.Subscript, ast.BinOp, ast.Await,
 )
 _NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_CLIMBED = frozenset({*_ALIASING, ast.Attribute, ast.Call, ast.Await, ast.keyword})
+"""The nodes (besides names) whose parent :func:`_note_use` and :func:`_climb` ask for."""
 
 
 def _lending(model: SemanticModel, scope: Scope, name_of: Callable[[ast.expr], str | None]) -> list[list]:
@@ -988,7 +990,8 @@ def _lending(model: SemanticModel, scope: Scope, name_of: Callable[[ast.expr], s
         fields = CHILD_FIELDS[node_type]
         if not fields:
             continue
-        parents[node] = parent
+        if node_type in _CLIMBED:
+            parents[node] = parent
         inner = nested or node_type in _NESTED_SCOPES
         for name in fields:
             value = getattr(node, name)
