@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from oomlint.python.children import child_nodes, walk
-from oomlint.python.semantic import SemanticModel, child_blocks
+from oomlint.python.children import CHILD_FIELDS, PARENTED_FIELDS, child_nodes, walk
+from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
@@ -235,7 +235,14 @@ def is_constant(expr: ast.expr) -> bool:
 
 def name_words(name: str) -> list[str]:
     """``_user_cache`` and ``userCache`` -> ``["user", "cache"]`` (lower case)."""
-    return [word.lower() for word in _WORD.findall(name)]
+    return list(_name_words(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    """Split once per name: a module's summary asks for the same parameters' and callees'
+    words at every call that passes them."""
+    return tuple(word.lower() for word in _WORD.findall(name))
 
 
 @dataclass(eq=False)
@@ -336,14 +343,14 @@ class ModuleFacts:
         return frozenset(name for node in self._statements if isinstance(node, ast.Global) for name in node.names)
 
     @functools.cached_property
-    def loop_bodies(self) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    def loop_bodies(self) -> dict[str, list[tuple[tuple[int, int], tuple[int, int], ast.For | ast.AsyncFor]]]:
         """Per name some ``for`` loop of the module binds (``name`` or each name of ``a, b``):
-        where the bodies of those loops start and end."""
-        found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        where the bodies of those loops start and end, and the loop."""
+        found: dict[str, list[tuple[tuple[int, int], tuple[int, int], ast.For | ast.AsyncFor]]] = {}
         for node in self._statements:
             if isinstance(node, (ast.For, ast.AsyncFor)):
                 first, last = node.body[0], node.body[-1]
-                span = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset))
+                span = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset), node)
                 for name in _target_names(node.target):
                     found.setdefault(name, []).append(span)
         return found
@@ -357,8 +364,9 @@ class ModuleFacts:
         while pending:
             statement = pending.pop()
             found.append(statement)
-            for block in child_blocks(statement):
-                pending.extend(block)
+            if type(statement) in _COMPOUND:  # most statements hold no block: not asked
+                for block in child_blocks(statement):
+                    pending.extend(block)
         return found
 
     @property
@@ -1004,22 +1012,84 @@ def _given_to_module_function(model: SemanticModel, expr: ast.expr) -> list[ast.
 
 
 def _fixed_loop_variable(model: SemanticModel, facts: ModuleFacts, name: ast.Name, site: ast.AST) -> bool:
-    """``for name in ("a", "b"):`` around ``site``: ``name`` takes a fixed set of values.
-    Only when a loop that binds ``name`` holds ``site`` in its body are the blocks around
-    ``site`` looked at (they need the module's map of parents)."""
+    """``for name in ("a", "b"):`` around ``site``, in the code of its function: ``name``
+    takes a fixed set of values. Only the loops that bind ``name`` and whose bodies span
+    ``site`` are looked at, each down to ``site`` (no map of the module's parents)."""
     spans = facts.loop_bodies.get(name.id)
     if not spans:
         return False
     where = getattr(site, "lineno", None), getattr(site, "col_offset", None)
-    if where[0] is not None and where[1] is not None and not any(start <= where <= end for start, end in spans):
-        return False
-    return any(
-        isinstance(holder, (ast.For, ast.AsyncFor))
-        and block is holder.body
-        and name.id in _target_names(holder.target)
-        and _fixed_collection(model, facts, holder.iter)
-        for holder, block in model.enclosing_blocks(site)
-    )
+    if where[0] is not None and where[1] is not None:
+        return any(
+            start <= where <= end and _holds_in_body(loop, site, where) and _fixed_collection(model, facts, loop.iter)
+            for start, end, loop in spans
+        )
+    child = site
+    for holder in model.ancestors(site):  # the blocks around ``site`` within its function
+        if isinstance(holder, _SCOPES):
+            return False
+        if (
+            isinstance(holder, (ast.For, ast.AsyncFor))
+            and isinstance(child, ast.stmt)
+            and any(item is child for item in holder.body)  # its body, not its ``else``
+            and name.id in _target_names(holder.target)
+            and _fixed_collection(model, facts, holder.iter)
+        ):
+            return True
+        child = holder
+    return False
+
+
+def _holds_in_body(loop: ast.For | ast.AsyncFor, site: ast.AST, where: tuple[int, int]) -> bool:
+    """Whether ``site`` (which starts at ``where``) is in the body of ``loop`` (not its
+    ``else``) with no function, lambda or class between them."""
+    for statement in loop.body:
+        if (statement.lineno, statement.col_offset) <= where <= (statement.end_lineno, statement.end_col_offset) or isinstance(
+            statement, _DECORATED
+        ):
+            path = _path_to(statement, site, where)
+            if path is not None:
+                return not any(isinstance(node, _SCOPES) for node in path[:-1])
+    return False
+
+
+_DECORATED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _path_to(node: ast.AST, site: ast.AST, where: tuple[int, int]) -> list[ast.AST] | None:
+    """The nodes from ``node`` down to ``site``, following only the children whose source
+    spans ``where`` (a node without a position, or a decorated definition, whose
+    decorators start before it, is looked into)."""
+    if node is site:
+        return [node]
+    for child in _parented_children(node):
+        start = getattr(child, "lineno", None)
+        if start is not None and child.end_lineno is not None:
+            if (child.end_lineno, child.end_col_offset) < where:
+                continue
+            if (start, child.col_offset) > where and not isinstance(child, _DECORATED):
+                continue
+        path = _path_to(child, site, where)
+        if path is not None:
+            return [node, *path]
+    return None
+
+
+_COMPOUND = frozenset(
+    node_type for node_type in CHILD_FIELDS
+    if issubclass(node_type, ast.stmt) and {"body", "orelse", "handlers", "finalbody", "cases"} & set(node_type._fields)
+)
+"""The statements that hold blocks of statements (:func:`~oomlint.python.semantic.child_blocks`)."""
+
+
+def _parented_children(node: ast.AST) -> Iterator[ast.AST]:
+    """The children the semantic model's map of parents knows (imports' names too)."""
+    for name in PARENTED_FIELDS[type(node)]:
+        value = getattr(node, name)
+        if type(value) is list:
+            yield from (item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            yield value
 
 
 def _fixed_collection(model: SemanticModel, facts: ModuleFacts, expr: ast.expr) -> bool:
@@ -1071,14 +1141,25 @@ def _names_used_as_classes(model: SemanticModel, function: ast.AST) -> frozenset
     found = getattr(function, "_oomlint_class_names", None)
     if found is None:
         names = set()
-        for node in walk(function):
-            if isinstance(node, ast.Attribute) and node.attr in CLASS_ATTRIBUTES and isinstance(node.value, ast.Name):
-                names.add(node.value.id)
-            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
-                if model.qualified_name(node.func) == "builtins.issubclass":
+        pending = [function]
+        pop, push, extend = pending.pop, pending.append, pending.extend
+        while pending:  # once per function a call in it passes a parameter to: kept lean
+            node = pop()
+            node_type = type(node)
+            if node_type is ast.Attribute:
+                if node.attr in CLASS_ATTRIBUTES and type(node.value) is ast.Name:
+                    names.add(node.value.id)
+            elif node_type is ast.Call:
+                if node.args and type(node.args[0]) is ast.Name and model.qualified_name(node.func) == "builtins.issubclass":
                     names.add(node.args[0].id)
-            elif isinstance(node, ast.ClassDef):
+            elif node_type is ast.ClassDef:
                 names.update(base.id for base in node.bases if isinstance(base, ast.Name))
+            for name in CHILD_FIELDS[node_type]:
+                value = getattr(node, name)
+                if type(value) is list:
+                    extend(item for item in value if item is not None)
+                elif value is not None:
+                    push(value)
         found = function._oomlint_class_names = frozenset(names)
     return found
 

@@ -58,7 +58,10 @@ def check_source(
     if project is not None:
         project.own_module(path)  # test code the index left out: its own helpers count too
     identifiers = functools.cache(lambda: frozenset(_IDENTIFIER.findall(source)))
-    rules = [item for item in rules if item[0].language == "python" and can_report(*item, source, project, identifiers)]
+    holds = _TextScan(source)
+    rules = [
+        item for item in rules if item[0].language == "python" and can_report(*item, source, project, identifiers, holds)
+    ]
     if not rules:
         return []
     if tree is None:
@@ -104,19 +107,44 @@ def _run_rules(context: FileContext, rules: Sequence[tuple[type[Rule], dict]]) -
 
 
 def can_report(
-    rule: type[Rule], options: dict, source: str, project=None, identifiers: Callable[[], frozenset[str]] = frozenset
+    rule: type[Rule],
+    options: dict,
+    source: str,
+    project=None,
+    identifiers: Callable[[], frozenset[str]] = frozenset,
+    holds: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> bool:
     """Whether ``source`` holds a text the rule needs (:meth:`Rule.text_needed`), or, in a
     project, names one of the project's functions or values the rule can find something
-    through (:meth:`Rule.helper_names`; ``identifiers()``: the names in ``source``)."""
+    through (:meth:`Rule.helper_names`; ``identifiers()``: the names in ``source``;
+    ``holds(texts)``: whether ``source`` holds one of ``texts``, see :class:`_TextScan`)."""
     needed = _texts_needed(rule, tuple(sorted(options.items())))
-    if needed is None or any(token in source for token in needed):
+    if needed is None or (holds(needed) if holds is not None else any(token in source for token in needed)):
         return True
     if project is None:
         return False
     helpers = rule.helper_names(project, options)
     # The scan of the source's names costs a quarter of its parse: only when there are helpers.
     return bool(helpers) and not helpers.isdisjoint(identifiers())
+
+
+class _TextScan:
+    """Whether a source holds one of a rule's texts, scanned once per set of texts and file:
+    rules of one family need the same texts (OOM201 to OOM203 the same 29), and a text
+    absent from a file, as most are, is a scan of the whole source each time it is asked."""
+
+    __slots__ = ("source", "found")
+
+    def __init__(self, source: str):
+        self.source = source
+        self.found: dict[tuple[str, ...], bool] = {}
+
+    def __call__(self, texts: tuple[str, ...]) -> bool:
+        found = self.found.get(texts)
+        if found is None:
+            source = self.source
+            found = self.found[texts] = any(token in source for token in texts)
+        return found
 
 
 @functools.lru_cache(maxsize=256)
