@@ -160,7 +160,7 @@ class ResourceNeverReleased(ResourceRule):
     nothing reaps a forked child (a `Popen`'s next instance reaps the ones before; a
     fork's children only the parent's wait), so each call leaves one more zombie in the
     process table. Not flagged: a parent that ends (`if pid: os._exit(0)`, the fork of a
-    daemon), a `pid` returned, stored or given to a call, a module that handles
+    daemon), a `pid` returned, stored (also a `nonlocal` or `global` name) or given to a call, a module that handles
     `SIGCHLD`, code that runs once.
 
     A module-level resource (`SESSION = requests.Session()`) that a function replaces
@@ -401,6 +401,8 @@ class ResourceNeverReleased(ResourceRule):
             name = node.targets[0].id
             if function is None or runs.one_shot(function) or _reaps_or_exits(function, name, model, scope):
                 continue
+            if any(isinstance(item, (ast.Global, ast.Nonlocal)) and name in item.names for item in ast.walk(function)):
+                continue  # ``nonlocal pid``: stored where the enclosing function waits for it
             if any(reference.role not in (TEST, COMPARED) for reference in model.variable_references(name, function)):
                 continue  # returned, stored, given to a call (``os.kill(pid, ...)``, a registry): someone else's
             self.report(
