@@ -1329,6 +1329,13 @@ class ProjectIndex:
             if returned is None or (rest in summary.shared and not shared):
                 return qualified
             return self.origin(returned, "", depth + 1, shared)
+        if rest in summary.methods and not element:
+            # ``FTP(timeout)`` where ``class FTP(ftplib.FTP)``: an instance of a subclass is
+            # what its base makes, with the base's release (inherited).
+            for base in summary.bases.get(rest, ()):
+                made = self.origin(base, "", depth + 1, shared) if base else None
+                if made in self.follows:
+                    return made
         if rest in summary.values and not element:
             # ``Session()`` where ``Session = sessionmaker(...)``: what the made object makes.
             return self.origin(*summary.values[rest], depth + 1, shared) + CALLED
@@ -2049,7 +2056,7 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
             qualified = f"{summary.name}.{key}"
             if any(index.origin(qualified, element, shared=True) in follows for element in elements):
                 found.add(qualified)
-        for name in summary.values:
+        for name in (*summary.values, *summary.methods):
             if index.origin(f"{summary.name}.{name}", shared=True) in follows:
                 found.add(f"{summary.name}.{name}")
     return found

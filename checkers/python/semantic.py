@@ -36,6 +36,17 @@ ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
 _RESOLVE_DEPTH = 8
+# ``six.moves`` (also vendored as ``django.utils.six.moves``) names standard modules by
+# their Python 2 names: ``http_client`` is ``http.client``. The others keep their name.
+SIX_MOVES_PREFIXES = ("six.moves.", "django.utils.six.moves.")
+SIX_MOVES = {
+    "http_client": "http.client", "http_cookiejar": "http.cookiejar", "http_cookies": "http.cookies",
+    "html_parser": "html.parser", "html_entities": "html.entities", "urllib_parse": "urllib.parse",
+    "urllib_error": "urllib.error", "urllib_robotparser": "urllib.robotparser", "xmlrpc_client": "xmlrpc.client",
+    "xmlrpc_server": "xmlrpc.server", "BaseHTTPServer": "http.server", "SimpleHTTPServer": "http.server",
+    "CGIHTTPServer": "http.server", "cPickle": "pickle", "StringIO": "io.StringIO", "cStringIO": "io.StringIO",
+    "reduce": "functools.reduce", "getcwd": "os.getcwd", "shlex_quote": "shlex.quote",
+}
 INITIALIZERS = frozenset({"__init__", "__new__", "__post_init__", "setUp", "setup", "__enter__", "__aenter__"})
 """Methods that set an object up before its other methods run."""
 
@@ -634,7 +645,7 @@ class SemanticModel:
             self.imported_packages.update(alias.name.partition(".")[0] for alias in node.names)
             for alias in node.names:
                 if alias.asname:
-                    self.bind(alias.asname, Binding("import", node, qualname=alias.name))
+                    self.bind(alias.asname, Binding("import", node, qualname=standard_name(alias.name)))
                 else:
                     top = alias.name.partition(".")[0]
                     self.bind(top, Binding("import", node, qualname=top))
@@ -647,10 +658,8 @@ class SemanticModel:
         for alias in node.names:
             if alias.name == "*":
                 continue
-            self.bind(
-                alias.asname or alias.name,
-                Binding("import", node, qualname=f"{module.rstrip('.')}.{alias.name}" if module.strip(".") else module + alias.name),
-            )
+            qualname = f"{module.rstrip('.')}.{alias.name}" if module.strip(".") else module + alias.name
+            self.bind(alias.asname or alias.name, Binding("import", node, qualname=standard_name(qualname)))
 
     def bind_target(self, target: ast.AST, statement: ast.AST, value: ast.expr | None) -> None:
         """Record an assignment target; ``value`` only when it maps one-to-one."""
@@ -953,6 +962,18 @@ def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:
 
 def _ends(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0), getattr(node, "end_col_offset", None) or 0)
+
+
+def standard_name(qualname: str) -> str:
+    """The standard module's name for what ``six.moves`` imports (``six.moves.http_client.HTTPConnection``
+    is ``http.client.HTTPConnection``); any other name as it is."""
+    if "six.moves." not in qualname:
+        return qualname
+    for prefix in SIX_MOVES_PREFIXES:
+        if qualname.startswith(prefix):
+            head, dot, rest = qualname[len(prefix):].partition(".")
+            return SIX_MOVES.get(head, head) + dot + rest
+    return qualname
 
 
 def _names_a_logger(name: str) -> bool:

@@ -1369,7 +1369,7 @@ def _used_once(
     dropped = [
         acquire for acquire in acquires
         if acquire.path is DESCRIPTOR and id(acquire.call) not in bound and isinstance(names.model.parent(acquire.call), ast.Expr)
-    ]
+    ] + [element for acquire in acquires if id(acquire.call) not in bound for element in _dropped_elements(acquire, names)]
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
         return []
@@ -1404,6 +1404,54 @@ def _used_once(
         })
         for acquire in dropped
     ]
+
+
+# Methods of resources that use them without ending them: calling one is no release.
+USES = frozenset(
+    {"execute", "executemany", "executescript", "cursor", "commit", "rollback", "read", "readline", "readlines",
+     "write", "writelines", "flush", "seek", "tell", "send", "sendall", "recv", "recv_into", "sendto", "recvfrom",
+     "get", "post", "put", "patch", "delete", "head", "options", "request", "submit", "map", "apply_async",
+     "fileno", "settimeout", "setsockopt", "connect", "bind", "listen", "accept", "select", "register",
+     "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
+     "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
+)
+
+
+def released_before(function: ast.AST, holds: Callable[[ast.AST], bool], statement: ast.stmt, model) -> bool:
+    """Whether ``function`` may end what the nodes ``holds`` matches (``self.sock``, a global
+    ``SESSION``) hold before ``statement`` stores a new one there: a method called on it other
+    than a use (``self.sock.close()``; reading a field, ``SESSION.proxies``, is none), handing
+    it or one of its methods to a call or a ``with``, or a test of it around the store
+    (``if self.sock is None:``), or another name given it (``previous = DB``)."""
+    for node in ast.walk(function):
+        if not holds(node) or node.lineno > statement.lineno or type(node.ctx) is not ast.Load:
+            continue
+        parent = model.parent(node)
+        if isinstance(parent, ast.Attribute):
+            if parent.attr in USES:
+                continue
+            if isinstance(model.parent(parent), (ast.Call, ast.keyword)):
+                return True  # ``self.sock.close()``, ``finalize(self, self.sock.close)``
+            continue
+        if isinstance(parent, (ast.Call, ast.keyword, ast.withitem)):
+            return True
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+            return True  # ``previous = DB``: another name holds it, to release it after the store
+    return any(holds(node) for test, _ in model.guards(statement) for node in ast.walk(test))
+
+
+def _dropped_elements(acquire: Acquire, names: _Names) -> list[Acquire]:
+    """``tempfile.mkstemp()[1]``: a tuple's element picked by a constant index drops the
+    others, and a descriptor among them stays open for good (an int: nothing closes it)."""
+    if acquire.elements is None:
+        return []
+    parent = names.model.parent(acquire.call)
+    if not (isinstance(parent, ast.Subscript) and parent.value is acquire.call and isinstance(parent.slice, ast.Constant)):
+        return []
+    kept = parent.slice.value
+    if type(kept) is not int or kept < 0:
+        return []  # ``[-1]``: which element depends on the tuple's length
+    return [element for position, element in acquire.elements.items() if element.path is DESCRIPTOR and position != kept]
 
 
 def _reads_to_end(acquire: Acquire, names: _Names) -> bool:

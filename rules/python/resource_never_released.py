@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from oomlint.rules.python._resources import ResourceRule, plain_statement
+import ast
+
+from oomlint.python.runs import runs_of
+from oomlint.python.semantic import COMPARED, TEST
+from oomlint.rules.python._resources import ResourceRule, plain_statement, released_before, short_code
+
+FORK = "os.fork"
+# What reaps a child: waiting for it (``os.wait()`` reaps any one).
+WAITS = frozenset({"os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid"})
+# What ends the process (or replaces its program): a parent that ends leaves its children to init.
+EXITS = frozenset(
+    {"sys.exit", "os._exit", "os.abort", "builtins.exit", "builtins.quit",
+     *(f"os.{name}" for name in ("execv", "execve", "execl", "execle", "execlp", "execlpe", "execvp", "execvpe"))}
+)
 
 
 class ResourceNeverReleased(ResourceRule):
@@ -138,7 +151,29 @@ class ResourceNeverReleased(ResourceRule):
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
     when the index holds their module (one that makes a resource oomlint follows); a
-    subclass that inherits both is not recognised by its own name.
+    subclass that inherits both is not recognised by its own name. A project class that
+    derives from one of the resources above (`class FTP(ftplib.FTP)`, `class
+    Connection(http.client.HTTPConnection)`, also through the project's own classes) is
+    that resource, released as its base is (`session = FTP(timeout)` -> `quit()` or
+    `close()`). `six.moves` names stand for the standard modules (`http_client` is
+    `http.client`).
+
+    A child of `pid = os.fork()` that the function never waits for (`os.waitpid`,
+    `os.wait`...), whose `pid` it only tests (`if pid == 0:`), while the parent goes on:
+    nothing reaps a forked child (a `Popen`'s next instance reaps the ones before; a
+    fork's children only the parent's wait), so each call leaves one more zombie in the
+    process table. Not flagged: a parent that ends (`if pid: os._exit(0)`, the fork of a
+    daemon), a `pid` returned, stored (also a `nonlocal` or `global` name) or given to a call, a module that handles
+    `SIGCHLD`, code that runs once.
+
+    A module-level resource (`SESSION = requests.Session()`) that a function replaces
+    (`global SESSION; SESSION = requests.Session()`) without releasing the one there
+    first (no method of it called but uses, not handed to a call or another name, no
+    test of it around the store: `if SESSION is None:`): each call drops one open.
+    Reported at the new store; not in code that runs once.
+
+    A descriptor among a tuple's elements dropped by picking another one
+    (`tempfile.mkstemp()[1]` keeps the path): open for good, as a dropped `os.open()`.
 
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,
@@ -291,3 +326,134 @@ class ResourceNeverReleased(ResourceRule):
             leading_lines=acquire.leading_lines,
         )
         return [managed]
+
+    def finish(self) -> None:
+        super().finish()
+        source = self.context.source
+        if "fork" in source and "SIGCHLD" not in source:  # a SIGCHLD handler (or SIG_IGN) reaps children
+            self._unreaped_forks()
+        if "global " in source:
+            self._replaced_globals()
+
+    def _replaced_globals(self) -> None:
+        """``global SESSION; SESSION = requests.Session()`` in a function, over the resource
+        the module bound ``SESSION`` to, with nothing releasing the one there first (no
+        method of it called but uses, not handed to a call, no test of it around the store):
+        each call drops one open, as OOM203 says of an attribute ``__init__`` filled."""
+        model = self.model
+        runs = runs_of(self.context)
+        module_scope = model.module_scope
+        for declaration in ast.walk(self.context.tree):
+            if not isinstance(declaration, ast.Global):
+                continue
+            function = model.enclosing(declaration, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if function is None or runs.one_shot(function):
+                continue
+            for name in declaration.names:
+                first = self._module_resource(name, module_scope)
+                if first is None:
+                    continue
+                for statement in ast.walk(function):
+                    if not (
+                        isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                        and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name
+                        and isinstance(statement.value, ast.Call)
+                        and model.enclosing(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) is function
+                        and self.analysis.factory_acquire(statement.value) is not None
+                    ):
+                        continue
+                    if released_before(function, lambda node: isinstance(node, ast.Name) and node.id == name, statement, model):
+                        continue
+                    call, releases = first
+                    self.report(
+                        statement.value, resource=name, acquire=f"{short_code(call.func)}() at module level",
+                        state="is replaced here without being released",
+                        advice=f"each call of '{function.name}' drops the one there open; call {name}.{releases[0]}()"
+                               " before storing the new one",
+                    )
+
+    def _module_resource(self, name: str, module_scope) -> tuple[ast.Call, tuple[str, ...]] | None:
+        """The call that made the resource the module binds ``name`` to at import time, and its releases."""
+        for binding in self.model.bindings_of(name, module_scope):
+            value = binding.value
+            if binding.kind != "assign" or not isinstance(value, ast.Call):
+                continue
+            if self.model.enclosing(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)) is not None:
+                continue
+            acquire = self.analysis.factory_acquire(value)
+            if acquire is not None:
+                return value, acquire.releases
+        return None
+
+    def _unreaped_forks(self) -> None:
+        """``pid = os.fork()`` in a function that never waits for the child, keeps nothing of
+        ``pid`` (only tests it) and goes on in the parent: unlike a ``Popen`` (whose next
+        instance reaps the ones before), nothing reaps a forked child, and each call leaves
+        one more zombie in the process table."""
+        model = self.model
+        scope = model.module_scope
+        runs = runs_of(self.context)
+        for node in ast.walk(self.context.tree):
+            if not (
+                isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call) and not node.value.args
+                and model.qualified_name(node.value.func, scope) == FORK
+            ):
+                continue
+            function = model.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            name = node.targets[0].id
+            if function is None or runs.one_shot(function) or _reaps_or_exits(function, name, model, scope):
+                continue
+            if any(isinstance(item, (ast.Global, ast.Nonlocal)) and name in item.names for item in ast.walk(function)):
+                continue  # ``nonlocal pid``: stored where the enclosing function waits for it
+            if any(reference.role not in (TEST, COMPARED) for reference in model.variable_references(name, function)):
+                continue  # returned, stored, given to a call (``os.kill(pid, ...)``, a registry): someone else's
+            self.report(
+                node.value, resource=name, acquire="os.fork()", state="is never waited for",
+                advice=f"each call leaves a zombie child in the process table; call os.waitpid({name}, 0) in the parent",
+            )
+
+
+def _reaps_or_exits(function: ast.AST, pid: str, model, scope) -> bool:
+    """Whether ``function`` waits for a child, or its parent side (not the branch where
+    ``pid`` is 0) ends the process (a daemon's fork: ``if pid: os._exit(0)``)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            called = model.qualified_name(node.func, scope)
+            if called in WAITS:
+                return True
+            if called in EXITS and not _in_child(node, pid, model):
+                return True
+        elif isinstance(node, ast.Raise) and node.exc is not None and "SystemExit" in ast.unparse(node.exc):
+            if not _in_child(node, pid, model):
+                return True
+    return False
+
+
+def _in_child(node: ast.AST, pid: str, model) -> bool:
+    """Whether ``node`` runs where ``pid`` is 0 (``if pid == 0:``, ``if not pid:``, the
+    ``else`` of ``if pid:`` or ``if pid > 0:``)."""
+    for test, value in model.guards(node):
+        zero = _zero_test(test, pid)
+        if zero is not None:
+            return zero == value
+    return False
+
+
+def _zero_test(test: ast.expr, pid: str) -> bool | None:
+    """True when ``test`` holds where ``pid`` is 0 (``pid == 0``, ``not pid``), False when
+    it holds where it is not (``pid``, ``pid > 0``, ``pid != 0``), None for another test."""
+    if isinstance(test, ast.Name) and test.id == pid:
+        return False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _zero_test(test.operand, pid)
+        return None if inner is None else not inner
+    if (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) and test.left.id == pid
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == 0
+    ):
+        if isinstance(test.ops[0], (ast.Eq, ast.LtE)):
+            return True
+        if isinstance(test.ops[0], (ast.NotEq, ast.Gt)):
+            return False
+    return None

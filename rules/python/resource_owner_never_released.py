@@ -6,16 +6,18 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import ATEXIT_REGISTER
-from oomlint.python.project import WITH_KEEPS_OPEN, class_methods_of
+from oomlint.python.project import WITH_KEEPS_OPEN, call_origin, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import (
     ACCEPTED_SOCKET,
     EXTRA_RESOURCES_HELP,
     RELEASED_ELSEWHERE,
+    USES,
     accepted_socket,
     followed_factories,
     release_helper_names,
+    released_before,
     shared_analysis,
     short_code,
     texts_needed,
@@ -77,7 +79,10 @@ class ResourceOwnerNeverReleased(Rule):
     memory limit. Nobody can release it either, since the class offers no way to.
 
     ## Known limits
-    Not flagged: a class the module makes only once (a module-level singleton lives as
+    Not flagged: a subclass of a resource class (`class Connection(http.client.HTTPConnection)`
+    storing `self.sock` as its base does), whose inherited `close()` releases what its
+    base stores: the instance is itself the resource, its maker's to release (OOM202); a
+    class the module makes only once (a module-level singleton lives as
     long as the process, and one connection does not grow), an attribute that code
     elsewhere in the module releases through the object (`inventory.con.close()`),
     resources acquired in `__enter__`, `setUp` and the like (released by their pair),
@@ -184,7 +189,7 @@ class ResourceOwnerNeverReleased(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if (
-            type(func) is ast.Attribute and type(func.value) is ast.Attribute and func.attr not in _USES
+            type(func) is ast.Attribute and type(func.value) is ast.Attribute and func.attr not in USES
             and self._owner(func.value.value) is None
         ):
             self.released_outside.add(func.value.attr)
@@ -246,7 +251,7 @@ class ResourceOwnerNeverReleased(Rule):
             return
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
-            if class_methods_of(self.context, owner) & LIFECYCLE_METHODS:
+            if class_methods_of(self.context, owner) & LIFECYCLE_METHODS or self._inherits_release(owner):
                 self._replaced(owner, stored, runs)
                 continue
             handled = self.handled.get(owner, set())
@@ -264,6 +269,13 @@ class ResourceOwnerNeverReleased(Rule):
                     lost=f"for the life of each '{owner.name}', and nothing releases it",
                     advice=f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()",
                 )
+
+    def _inherits_release(self, owner: ast.ClassDef) -> bool:
+        """A subclass of a resource class (``class Connection(http.client.HTTPConnection)``)
+        inherits its release: the library's ``close()`` releases what the library stores, and
+        the instance is itself the resource, its maker's to release (OOM202)."""
+        scope = self.model.module_scope
+        return any(call_origin(self.context, base, scope=scope) in self.analysis.table for base in owner.bases)
 
     def _replaced(self, owner: ast.ClassDef, stored: list[_Owned], runs) -> None:
         """A class that releases what it holds, but a method that stores a new resource where
@@ -289,28 +301,18 @@ class ResourceOwnerNeverReleased(Rule):
 
 
 def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
-    """Whether ``method`` may end ``self.<attribute>`` before ``statement`` stores a new one:
-    a call on it other than a use (``self.sock.close()``), handing it to a call or a
-    ``with``, or a test of it around the store (``if self.sock is None:``)."""
+    """Whether ``method`` may end ``self.<attribute>`` before ``statement`` stores a new one
+    (see :func:`released_before`)."""
     positional = [*method.args.posonlyargs, *method.args.args]
     this = positional[0].arg if positional else None
-    for node in ast.walk(method):
-        if not (isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)):
-            continue
-        if node.value.id != this or node.lineno > statement.lineno or type(node.ctx) is not ast.Load:
-            continue
-        parent = model.parent(node)
-        if isinstance(parent, ast.Attribute) and parent.attr not in _USES:
-            return True
-        if isinstance(parent, (ast.Call, ast.keyword, ast.withitem)):
-            return True
-    for test, _ in model.guards(statement):
-        if any(
+
+    def holds(node: ast.AST) -> bool:
+        return (
             isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name)
-            and node.value.id == this for node in ast.walk(test)
-        ):
-            return True
-    return False
+            and node.value.id == this
+        )
+
+    return released_before(method, holds, statement, model)
 
 
 def _releases_local(method: ast.AST, name: str) -> bool:
@@ -319,7 +321,7 @@ def _releases_local(method: ast.AST, name: str) -> bool:
     for node in ast.walk(method):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
-            if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in _USES:
+            if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in USES:
                 return True
         elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
             if node.context_expr.id == name:
@@ -336,7 +338,7 @@ def _hands_over(node: ast.Attribute, parent_of) -> bool:
     if isinstance(parent, ast.Attribute):
         call = parent_of(parent)
         # ``self.con.execute(...)`` uses it; ``self.con.close`` handed over (finalize, callback) ends it.
-        return not (isinstance(call, ast.Call) and call.func is parent) or parent.attr not in _USES
+        return not (isinstance(call, ast.Call) and call.func is parent) or parent.attr not in USES
     if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
         return parent.value is node  # another name now holds it
     return isinstance(parent, _HANDED_TO)
@@ -344,14 +346,4 @@ def _hands_over(node: ast.Attribute, parent_of) -> bool:
 
 _HANDED_TO = (
     ast.Call, ast.keyword, ast.withitem, ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Dict, ast.Set
-)
-
-# Methods of resources that use them without ending them: calling one is no release.
-_USES = frozenset(
-    {"execute", "executemany", "executescript", "cursor", "commit", "rollback", "read", "readline", "readlines",
-     "write", "writelines", "flush", "seek", "tell", "send", "sendall", "recv", "recv_into", "sendto", "recvfrom",
-     "get", "post", "put", "patch", "delete", "head", "options", "request", "submit", "map", "apply_async",
-     "fileno", "settimeout", "setsockopt", "connect", "bind", "listen", "accept", "select", "register",
-     "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
-     "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
 )
