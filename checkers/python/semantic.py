@@ -511,9 +511,12 @@ class SemanticModel:
         return any(arg is not None and arg.arg == name for arg in every)
 
     def is_self(self, expr: ast.AST, scope: Scope | None = None) -> bool:
-        """Whether ``expr`` is the first parameter of the enclosing method."""
+        """Whether ``expr`` is the first parameter of the enclosing method; a static method
+        has none (its first parameter is what its callers pass first)."""
         scope = _function_scope(scope or self.scope)
         if not isinstance(expr, ast.Name) or scope.enclosing_class() is None:
+            return False
+        if any(_last_name(item) == "staticmethod" for item in getattr(scope.node, "decorator_list", ())):
             return False
         binding = scope.bindings.get(expr.id)
         args = scope.node.args
@@ -982,3 +985,10 @@ def _function_scope(scope: Scope) -> Scope:
     while scope.kind in ("comprehension", "lambda") and scope.parent is not None:
         scope = scope.parent
     return scope
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    """``staticmethod`` of ``@staticmethod`` or ``@builtins.staticmethod``."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
