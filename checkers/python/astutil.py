@@ -206,6 +206,8 @@ HANDLER_DECORATORS = frozenset(
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
 # The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
 ACTION_PLUGINS = "ansible.plugins.action"
+# Interactive shells of the standard library: their ``cmdloop()`` runs a command per line a person types.
+INTERACTIVE_SHELLS = frozenset({"cmd.Cmd"})
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -564,10 +566,13 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
-    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`)."""
+    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
+    a program that is an interactive shell (:func:`_interactive_shell`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
     if _runs_per_task(module):
+        return True
+    if _runs_as_program(module) and not _serves(module) and _interactive_shell(module):
         return True
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
 
@@ -587,6 +592,34 @@ def _runs_per_task(module: ast.Module) -> bool:
     return bool(action) and any(
         isinstance(statement, ast.ClassDef) and any(_base_name(base) in action for base in statement.bases)
         for statement in module.body
+    )
+
+
+def _interactive_shell(module: ast.Module) -> bool:
+    """A module that defines an interactive shell (a class deriving from ``cmd.Cmd``, imported
+    as ``cmd``) and runs its ``cmdloop()``: one person types its commands, in a process of
+    their own that ends with the session; what a command leaks there lives for one session.
+    Run as a program (:func:`_runs_as_program`) and serving nothing else: a shell a server
+    imports is not a program of its own."""
+    aliases, shells = set(), set()
+    for statement in module.body:
+        if isinstance(statement, ast.Import):
+            aliases |= {alias.asname or alias.name for alias in statement.names if alias.name == "cmd"}
+        elif isinstance(statement, ast.ImportFrom) and statement.module == "cmd" and not statement.level:
+            shells |= {alias.asname or alias.name for alias in statement.names if f"cmd.{alias.name}" in INTERACTIVE_SHELLS}
+    defined = any(
+        isinstance(statement, ast.ClassDef)
+        and any(
+            (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in aliases
+             and f"cmd.{base.attr}" in INTERACTIVE_SHELLS)
+            or _base_name(base) in shells
+            for base in statement.bases
+        )
+        for statement in module.body
+    )
+    return defined and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cmdloop"
+        for node in ast.walk(module)
     )
 
 

@@ -150,7 +150,10 @@ class ReleaseNotInFinally(ResourceRule):
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
     process that ends with its work, and, anywhere in the project, an Ansible action
     plugin (a class deriving from `ActionBase`), run in a worker process of its own per
-    task (an Ansible module is checked: its maintainers fix what it leaks). The process
+    task (an Ansible module is checked: its maintainers fix what it leaks), and a
+    program that is an interactive shell (it defines a `cmd.Cmd` and runs its
+    `cmdloop()`, and serves nothing else): one person types its commands, in a process
+    that ends with the session. The process
     ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
