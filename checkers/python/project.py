@@ -605,7 +605,8 @@ class Summarizer:
             (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
             for function, qualified, position, key, how in self._grows
         }
-        self.summary.grows = [[qualified, function, key if key == ANYTHING else list(key), looked_up, how] for qualified, function, key, looked_up, how in sorted(grows)]
+        # ``repr``: a key is ``"?"`` or a tuple of names, and one function may write both to one container.
+        self.summary.grows = [[qualified, function, key if key == ANYTHING else list(key), looked_up, how] for qualified, function, key, looked_up, how in sorted(grows, key=repr)]
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
             if write is not None:
