@@ -174,7 +174,11 @@ class ReleaseNotInFinally(ResourceRule):
     an f-string), a literal separator joining strings written in the code
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
     the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
-    that catches everything and raises nothing (`self._resolve(host)` that logs any failure). The message names
+    that catches everything and raises nothing (`self._resolve(host)` that logs any failure), and
+    an item the function has already read (`port["host"]`, read again in an `except` clause's
+    log line, after a plain statement before it read it, the same block or one around it,
+    and with nothing between rebinding `port`, deleting from it or handing it to a call: the
+    key was there). The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call
