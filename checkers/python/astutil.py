@@ -791,6 +791,31 @@ def names_few_values(expr: ast.expr) -> bool:
     return False
 
 
+# What a request says of the route it matched, by framework: Django's ``resolver_match``,
+# Flask's ``endpoint``/``url_rule``/``blueprint``, Pyramid's ``matched_route``. One value per
+# route the application declares.
+ROUTE_READS = frozenset(
+    {
+        ("resolver_match", "url_name"), ("resolver_match", "view_name"), ("resolver_match", "route"),
+        ("resolver_match", "app_name"), ("resolver_match", "namespace"),
+        ("endpoint",), ("url_rule", "rule"), ("url_rule", "endpoint"), ("blueprint",),
+        ("matched_route", "name"), ("matched_route", "pattern"),
+    }
+)
+
+
+def route_name(expr: ast.expr) -> bool:
+    """Whether ``expr`` reads which route a request matched (``request.resolver_match.url_name``,
+    ``request.endpoint``, ``self.request.url_rule.rule``): the application's own routes, few
+    values whatever the traffic. Not the path itself (``request.path``), nor the route's
+    arguments (``resolver_match.kwargs``)."""
+    attributes = []
+    while isinstance(expr, ast.Attribute) and last_name(expr) != "request":
+        attributes.append(expr.attr)
+        expr = expr.value
+    return bool(attributes) and last_name(expr) == "request" and tuple(reversed(attributes)) in ROUTE_READS
+
+
 def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr | None]:
     """The default of each parameter that has one, by name (a keyword-only parameter
     without one: None)."""
