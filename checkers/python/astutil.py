@@ -225,6 +225,46 @@ def is_main_guard(node: ast.AST) -> bool:
     )
 
 
+# Calls that end the process.
+PROCESS_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+
+
+def exits_on_failure(model: SemanticModel, function: ast.AST) -> bool:
+    """Whether ``function`` ends the process when something it does fails: an ``except``
+    clause of its own body that calls ``sys.exit(...)`` (``os._exit``, ``exit``) or raises
+    ``SystemExit``, for a failure (not ``except KeyboardInterrupt:``). Code that would
+    rather stop the program than go on is start-up code, a command or a worker's set-up,
+    not a request's path: it does not run again after a failure."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # runs apart
+        stack.extend(ast.iter_child_nodes(node))
+        if not isinstance(node, ast.ExceptHandler) or _catches_only_interruptions(model, node):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                if model.qualified_name(statement.value.func) in PROCESS_EXITS:
+                    return True
+            elif isinstance(statement, ast.Raise) and statement.exc is not None:
+                raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+                if model.qualified_name(raised) == "builtins.SystemExit":
+                    return True
+    return False
+
+
+_INTERRUPTIONS = frozenset({"builtins.KeyboardInterrupt", "builtins.SystemExit", "builtins.GeneratorExit"})
+
+
+def _catches_only_interruptions(model: SemanticModel, handler: ast.ExceptHandler) -> bool:
+    """``except KeyboardInterrupt:``: the person or the system stopping it, no failure."""
+    if handler.type is None:
+        return False
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(model.qualified_name(item) in _INTERRUPTIONS for item in caught)
+
+
 def is_constant(expr: ast.expr) -> bool:
     """A value fixed in the source: a literal, a tuple of them, an f-string with no holes."""
     if isinstance(expr, ast.Constant):

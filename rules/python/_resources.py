@@ -36,7 +36,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
+from oomlint.python.astutil import (
+    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, module_facts, name_words,
+)
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
 from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
@@ -822,6 +824,8 @@ class ResourceAnalysis:
                 )
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
                     continue
+                if _start_up(self.model, function, acquires):
+                    continue
                 once_here = facts.runs_once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
@@ -840,6 +844,25 @@ class ResourceAnalysis:
                 if not runs_of(self.context).one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
+
+
+def _start_up(model: SemanticModel, function: FunctionNode, acquires: list[Acquire]) -> bool:
+    """Start-up code by its own say (:func:`~oomlint.python.astutil.exits_on_failure`: it
+    ends the process when something fails), acquiring nothing in a loop: it runs once, and
+    what its error paths leave cannot accumulate. An acquire in a loop there (a daemon's
+    ``while True:``) repeats on the normal path: still checked."""
+    if not exits_on_failure(model, function):
+        return False
+    calls = {id(acquire.call) for acquire in acquires}
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and any(id(item) in calls for item in ast.walk(node)):
+            return False
+        stack.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def _one_per_leak(reports: list[Report], model: SemanticModel) -> list[Report]:

@@ -153,7 +153,9 @@ class ReleaseNotInFinally(ResourceRule):
     task (an Ansible module is checked: its maintainers fix what it leaks), and a
     program that is an interactive shell (it defines a `cmd.Cmd` and runs its
     `cmdloop()`, and serves nothing else): one person types its commands, in a process
-    that ends with the session. The process
+    that ends with the session. Start-up code by its own say counts too: a function
+    with an `except` clause that ends the process (`sys.exit(2)`, `os._exit`, `raise
+    SystemExit`; not an `except KeyboardInterrupt:`), acquiring nothing in a loop. The process
     ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
