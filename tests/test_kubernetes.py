@@ -117,6 +117,15 @@ def test_a_tab_that_breaks_a_document_is_named():
     assert finding.message == "cannot parse YAML: found character that cannot start any token (a tab: YAML indents with spaces)"
 
 
+def test_a_document_cut_in_a_key_is_a_syntax_error():
+    """The parser's mark stands one line past a text cut in the middle of a key (found by
+    the fuzz test): the diagnostic, not an IndexError."""
+    stream = "apiVersion: v1\nkind: LimitRange\nspec:\n  limits:\n    - type: Container\n      d"
+    (finding,) = check_bytes(stream.encode(), "limits.yaml", EVERY_RULE)
+    assert (finding.line, finding.column, finding.code) == (7, 1, "OOM003")  # where the parser stopped
+    assert finding.message == "cannot parse YAML: could not find expected ':'"
+
+
 def test_billion_laughs_is_walked_in_bounded_time_and_memory():
     """Thirty levels of ten aliases each would expand to 10**30 nodes."""
     lines = ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: lol}", "data:", "  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]

@@ -496,7 +496,9 @@ def _parse_diagnostic(path: str, line_offset: int, chunk: str, error: yaml.YAMLE
     mark = getattr(error, "problem_mark", None)
     line, column = (mark.line + line_offset + 1, mark.column + 1) if mark else (line_offset + 1, 1)
     problem = getattr(error, "problem", None) or str(error)
-    if mark and _unix_lines(chunk).split("\n")[mark.line][mark.column : mark.column + 1] == "\t":
+    lines = _unix_lines(chunk).split("\n")
+    # The mark can stand one line past the text (a document cut in the middle of a key).
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
         problem += " (a tab: YAML indents with spaces)"
     return diagnostic(path, SYNTAX_ERROR, f"cannot parse YAML: {problem}" + (f"; {template}" if template else ""), line, column)
 

@@ -207,6 +207,8 @@ HANDLER_DECORATORS = frozenset(
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
 # The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
 ACTION_PLUGINS = "ansible.plugins.action"
+# Interactive shells of the standard library: their ``cmdloop()`` runs a command per line a person types.
+INTERACTIVE_SHELLS = frozenset({"cmd.Cmd"})
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -222,6 +224,46 @@ def is_main_guard(node: ast.AST) -> bool:
     return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
         isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
     )
+
+
+# Calls that end the process.
+PROCESS_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+
+
+def exits_on_failure(model: SemanticModel, function: ast.AST) -> bool:
+    """Whether ``function`` ends the process when something it does fails: an ``except``
+    clause of its own body that calls ``sys.exit(...)`` (``os._exit``, ``exit``) or raises
+    ``SystemExit``, for a failure (not ``except KeyboardInterrupt:``). Code that would
+    rather stop the program than go on is start-up code, a command or a worker's set-up,
+    not a request's path: it does not run again after a failure."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # runs apart
+        stack.extend(ast.iter_child_nodes(node))
+        if not isinstance(node, ast.ExceptHandler) or _catches_only_interruptions(model, node):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                if model.qualified_name(statement.value.func) in PROCESS_EXITS:
+                    return True
+            elif isinstance(statement, ast.Raise) and statement.exc is not None:
+                raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+                if model.qualified_name(raised) == "builtins.SystemExit":
+                    return True
+    return False
+
+
+_INTERRUPTIONS = frozenset({"builtins.KeyboardInterrupt", "builtins.SystemExit", "builtins.GeneratorExit"})
+
+
+def _catches_only_interruptions(model: SemanticModel, handler: ast.ExceptHandler) -> bool:
+    """``except KeyboardInterrupt:``: the person or the system stopping it, no failure."""
+    if handler.type is None:
+        return False
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(model.qualified_name(item) in _INTERRUPTIONS for item in caught)
 
 
 def is_constant(expr: ast.expr) -> bool:
@@ -584,10 +626,13 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
-    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`)."""
+    in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
+    a program that is an interactive shell (:func:`_interactive_shell`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     top = relative.replace(os.sep, "/").split("/")[0]
     if _runs_per_task(module):
+        return True
+    if _runs_as_program(module) and not _serves(module) and _interactive_shell(module):
         return True
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
 
@@ -607,6 +652,34 @@ def _runs_per_task(module: ast.Module) -> bool:
     return bool(action) and any(
         isinstance(statement, ast.ClassDef) and any(_base_name(base) in action for base in statement.bases)
         for statement in module.body
+    )
+
+
+def _interactive_shell(module: ast.Module) -> bool:
+    """A module that defines an interactive shell (a class deriving from ``cmd.Cmd``, imported
+    as ``cmd``) and runs its ``cmdloop()``: one person types its commands, in a process of
+    their own that ends with the session; what a command leaks there lives for one session.
+    Run as a program (:func:`_runs_as_program`) and serving nothing else: a shell a server
+    imports is not a program of its own."""
+    aliases, shells = set(), set()
+    for statement in module.body:
+        if isinstance(statement, ast.Import):
+            aliases |= {alias.asname or alias.name for alias in statement.names if alias.name == "cmd"}
+        elif isinstance(statement, ast.ImportFrom) and statement.module == "cmd" and not statement.level:
+            shells |= {alias.asname or alias.name for alias in statement.names if f"cmd.{alias.name}" in INTERACTIVE_SHELLS}
+    defined = any(
+        isinstance(statement, ast.ClassDef)
+        and any(
+            (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in aliases
+             and f"cmd.{base.attr}" in INTERACTIVE_SHELLS)
+            or _base_name(base) in shells
+            for base in statement.bases
+        )
+        for statement in module.body
+    )
+    return defined and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cmdloop"
+        for node in ast.walk(module)
     )
 
 
@@ -783,6 +856,31 @@ def names_few_values(expr: ast.expr) -> bool:
         if name is not None and any(word in SETTING_WORDS for word in name_words(name)):
             return True
     return False
+
+
+# What a request says of the route it matched, by framework: Django's ``resolver_match``,
+# Flask's ``endpoint``/``url_rule``/``blueprint``, Pyramid's ``matched_route``. One value per
+# route the application declares.
+ROUTE_READS = frozenset(
+    {
+        ("resolver_match", "url_name"), ("resolver_match", "view_name"), ("resolver_match", "route"),
+        ("resolver_match", "app_name"), ("resolver_match", "namespace"),
+        ("endpoint",), ("url_rule", "rule"), ("url_rule", "endpoint"), ("blueprint",),
+        ("matched_route", "name"), ("matched_route", "pattern"),
+    }
+)
+
+
+def route_name(expr: ast.expr) -> bool:
+    """Whether ``expr`` reads which route a request matched (``request.resolver_match.url_name``,
+    ``request.endpoint``, ``self.request.url_rule.rule``): the application's own routes, few
+    values whatever the traffic. Not the path itself (``request.path``), nor the route's
+    arguments (``resolver_match.kwargs``)."""
+    attributes = []
+    while isinstance(expr, ast.Attribute) and last_name(expr) != "request":
+        attributes.append(expr.attr)
+        expr = expr.value
+    return bool(attributes) and last_name(expr) == "request" and tuple(reversed(attributes)) in ROUTE_READS
 
 
 def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr | None]:

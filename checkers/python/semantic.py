@@ -404,22 +404,24 @@ class SemanticModel:
         """Whether ``expr`` is a logger: see :meth:`logger_origin`."""
         return self.logger_origin(expr, scope) is not None
 
-    def logger_origin(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
+    def logger_origin(self, expr: ast.AST, scope: Scope | None = None, _seen: frozenset = frozenset()) -> str | None:
         """What makes ``expr`` a logger, or None: the ``logging`` module (or its root
         logger), the qualified name of the factory that made it (``logging.getLogger``,
         ``structlog.get_logger``...), or ``"name"`` when only its name says so (``log``,
         ``logger``, ``LOG``, ``_logger``, ``audit_log``, ``auditLogger``; not ``catalog``).
         A child (``getLogger("vms").getChild(name)``, or of anything named like a logger:
         ``getChild`` is ``logging.Logger``'s) is ``logging.getLogger``'s: the same manager
-        hands it out and keeps it."""
+        hands it out and keeps it. A name rebound to its own child (``logger =
+        logger.getChild("bot")``, the module's ``logger`` imported first) resolves to that
+        call again: followed once."""
         qualified = self.qualified_name(expr, scope)
         if qualified in LOGGING_MODULES:
             return qualified
         origin = self.resolve(expr, scope)
-        if type(origin) is ast.Call:
+        if type(origin) is ast.Call and id(origin) not in _seen:
             func = origin.func
             if type(func) is ast.Attribute and func.attr == "getChild":
-                parent = self.logger_origin(func.value, scope)
+                parent = self.logger_origin(func.value, scope, _seen | {id(origin)})
                 if parent in LOGGING_MODULES or parent in ("logging.getLogger", "name"):
                     return "logging.getLogger"
             factory = self.qualified_name(func, scope) or ""
@@ -522,9 +524,12 @@ class SemanticModel:
         return any(arg is not None and arg.arg == name for arg in every)
 
     def is_self(self, expr: ast.AST, scope: Scope | None = None) -> bool:
-        """Whether ``expr`` is the first parameter of the enclosing method."""
+        """Whether ``expr`` is the first parameter of the enclosing method; a static method
+        has none (its first parameter is what its callers pass first)."""
         scope = _function_scope(scope or self.scope)
         if not isinstance(expr, ast.Name) or scope.enclosing_class() is None:
+            return False
+        if any(_last_name(item) == "staticmethod" for item in getattr(scope.node, "decorator_list", ())):
             return False
         binding = scope.bindings.get(expr.id)
         args = scope.node.args
@@ -1003,3 +1008,10 @@ def _function_scope(scope: Scope) -> Scope:
     while scope.kind in ("comprehension", "lambda") and scope.parent is not None:
         scope = scope.parent
     return scope
+
+
+def _last_name(expr: ast.expr) -> str | None:
+    """``staticmethod`` of ``@staticmethod`` or ``@builtins.staticmethod``."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None

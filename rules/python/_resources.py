@@ -36,7 +36,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
+from oomlint.python.astutil import (
+    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, module_facts, name_words,
+)
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
 from oomlint.python.project import (
@@ -840,6 +842,8 @@ class ResourceAnalysis:
                 )
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
                     continue
+                if _start_up(self.model, function, acquires):
+                    continue
                 once_here = facts.runs_once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
@@ -858,6 +862,25 @@ class ResourceAnalysis:
                 if not runs_of(self.context).one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
+
+
+def _start_up(model: SemanticModel, function: FunctionNode, acquires: list[Acquire]) -> bool:
+    """Start-up code by its own say (:func:`~oomlint.python.astutil.exits_on_failure`: it
+    ends the process when something fails), acquiring nothing in a loop: it runs once, and
+    what its error paths leave cannot accumulate. An acquire in a loop there (a daemon's
+    ``while True:``) repeats on the normal path: still checked."""
+    if not exits_on_failure(model, function):
+        return False
+    calls = {id(acquire.call) for acquire in acquires}
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and any(id(item) in calls for item in ast.walk(node)):
+            return False
+        stack.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def _one_per_leak(reports: list[Report], model: SemanticModel) -> list[Report]:
@@ -942,7 +965,8 @@ def _analyse(
     ``is_fixture``: pytest resumes the generator after the test, whatever its outcome, so
     nothing is thrown in at its ``yield``; ``module``: what the walk noted of the module's
     calls (releases, calls that cannot raise, calls that borrow)."""
-    released_names, quiet_calls = module.released_names, module.quiet_calls
+    released_names = module.released_names
+    quiet_calls = module.quiet_calls | _read_before(function.body)
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     _locate(function.body, by_call, resources)
@@ -2675,6 +2699,79 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if found is None or (node.lineno, node.col_offset) < (found.lineno, found.col_offset):
             found = node
     return found
+
+
+def _read_before(body: list[ast.stmt], seen: frozenset = frozenset()) -> set[int]:
+    """ids of subscripts ``name[constant]`` read again after the function read them: an
+    earlier simple statement (an assignment, an expression, a ``return``, evaluated whole) of
+    the same block or of a block around the later read read the same key of the same name,
+    so it was there, and nothing since rebinds the name or takes entries out of it (``del
+    name[k]``, ``name.pop(...)``, ``.clear()``, a call given ``name`` itself). The second read
+    (in a log line of an ``except`` clause: ``port['host']``) raises nothing the first did not.
+    A read in a branch, a short-circuit or a nested scope does not count as done."""
+    quiet: set[int] = set()
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # runs later, or apart
+        changed = _changed_names(statement)
+        if changed:
+            seen = frozenset(item for item in seen if item[0] not in changed)
+        for node in _evaluated(statement):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _key_read(node) in seen:
+                quiet.add(id(node))
+        for block in child_blocks(statement):
+            quiet |= _read_before(block, seen)
+        if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+            seen |= {
+                key for node in _evaluated(statement, whole=True)
+                if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+                and (key := _key_read(node)) is not None and key[0] not in changed
+            }
+    return quiet
+
+
+def _key_read(node: ast.Subscript) -> tuple[str, object] | None:
+    """``("port", "host")`` for ``port["host"]``: a name's item at a constant key."""
+    if isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant):
+        return node.value.id, node.slice.value
+    return None
+
+
+def _evaluated(statement: ast.stmt, whole: bool = False):
+    """The nodes of ``statement`` itself (not of its blocks, nor of nested scopes); ``whole``:
+    only those evaluated whenever it completes (not under ``and``/``or``, ``x if c else y``,
+    a comprehension's loops)."""
+    skipped = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    if whole:
+        skipped += (ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    blocks = {id(item) for block in child_blocks(statement) for item in block}
+    stack = [child for child in ast.iter_child_nodes(statement) if id(child) not in blocks]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, skipped):
+            continue
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if id(child) not in blocks)
+
+
+def _changed_names(statement: ast.stmt) -> set[str]:
+    """Names ``statement`` (its blocks included) rebinds, deletes items of, empties or hands to
+    a call: what was read of them before may be gone."""
+    changed = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            changed.add(node.id)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Del) and isinstance(node.value, ast.Name):
+            changed.add(node.value.id)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr not in _READING_METHODS:
+                changed.add(func.value.id)
+            changed |= {arg.id for arg in (*node.args, *(item.value for item in node.keywords)) if isinstance(arg, ast.Name)}
+    return changed
+
+
+_READING_METHODS = frozenset({"get", "keys", "items", "values", "copy", "count", "index", "__contains__", "format"})
 
 
 def _makes_empty(call: ast.Call) -> bool:

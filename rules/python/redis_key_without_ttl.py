@@ -15,6 +15,7 @@ from oomlint.python.astutil import (
     last_name,
     name_words,
     names_few_values,
+    route_name,
 )
 from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
@@ -189,7 +190,11 @@ class RedisKeyWithoutTtl(Rule):
       literal mapping of fixed keys, `sadd("features", "search")`, `hsetnx`,
       `hincrby`/`hincrbyfloat`, `zincrby` with a fixed field or member, or with a
       field or member that is the id of something the application keeps:
-      `hset("executed-at", query_id, now)` holds one field per saved query). These are
+      `hset("executed-at", query_id, now)` holds one field per saved query, or with
+      the name of the route the request matched, `zincrby("api:endpoints", 1,
+      request.resolver_match.url_name)`, `request.endpoint`, `request.url_rule.rule`:
+      one member per route the application declares; not the path, nor the route's
+      arguments). These are
       not flagged. Lists and streams grow with every push. Other writes to a fixed key
       are not flagged when anything in the module ends it or takes entries out of it
       (the same key expression): expires it (elsewhere, or after the write here),
@@ -499,7 +504,9 @@ class RedisKeyWithoutTtl(Rule):
                     return False
                 values = [*values, *mapping.keys]
         values = [value for value in values if value is not None]
-        return bool(values) and all(self._fixed(value) or _entity_id(value) for value in values)
+        return bool(values) and all(
+            self._fixed(value) or _entity_id(value) or route_name(self.model.resolve(value)) for value in values
+        )
 
     def _end(self, key: Key, expiry_end: Position | None) -> None:
         self.ended.setdefault(key.identity, []).append((self.model.function, expiry_end))

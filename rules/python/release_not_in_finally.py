@@ -151,7 +151,12 @@ class ReleaseNotInFinally(ResourceRule):
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
     process that ends with its work, and, anywhere in the project, an Ansible action
     plugin (a class deriving from `ActionBase`), run in a worker process of its own per
-    task (an Ansible module is checked: its maintainers fix what it leaks). The process
+    task (an Ansible module is checked: its maintainers fix what it leaks), and a
+    program that is an interactive shell (it defines a `cmd.Cmd` and runs its
+    `cmdloop()`, and serves nothing else): one person types its commands, in a process
+    that ends with the session. Start-up code by its own say counts too: a function
+    with an `except` clause that ends the process (`sys.exit(2)`, `os._exit`, `raise
+    SystemExit`; not an `except KeyboardInterrupt:`), acquiring nothing in a loop. The process
     ends with the failure, or the code runs once at start-up;
     the leak cannot accumulate. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
@@ -173,7 +178,11 @@ class ReleaseNotInFinally(ResourceRule):
     an f-string), a literal separator joining strings written in the code
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
     the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
-    that catches everything and raises nothing (`self._resolve(host)` that logs any failure). The message names
+    that catches everything and raises nothing (`self._resolve(host)` that logs any failure), and
+    an item the function has already read (`port["host"]`, read again in an `except` clause's
+    log line, after a plain statement before it read it, the same block or one around it,
+    and with nothing between rebinding `port`, deleting from it or handing it to a call: the
+    key was there). The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call

@@ -220,7 +220,10 @@ class ResourceNeverReleased(ResourceRule):
     - one-shot code: a function that runs only once, as its module and the project's
       other modules show (see OOM201), every function of a
       migration (Django `class Migration`, an Alembic revision), of a script or of an
-      Ansible action plugin (a process per task; see OOM201);
+      Ansible action plugin (a process per task; see OOM201), or of a program that is
+      an interactive shell (a `cmd.Cmd` it runs; a person's session, see OOM201), and
+      a function that ends the process when something fails (`sys.exit` in an `except`
+      clause: start-up code, see OOM201) and acquires nothing in a loop;
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once
