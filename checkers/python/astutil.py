@@ -1,7 +1,8 @@
 """Questions that several rules ask, answered once: small ones about ``ast`` nodes, which
 values take few values whatever the traffic (settings, kinds, classes, options), and,
-from one walk of the module (:class:`ModuleFacts`), which functions run only once and
-what their callers pass them."""
+from the module's top level and one walk of it (:class:`ModuleFacts`), its start-up hooks
+and commands and what callers pass its functions. How often a function runs is
+:mod:`oomlint.python.runs`'s to say, which asks these facts."""
 
 from __future__ import annotations
 
@@ -250,9 +251,11 @@ class Reference:
 
 
 class ModuleFacts:
-    """What a rule needs to know about the module as a whole, found in one walk of its
-    tree the first time a rule asks (:func:`module_facts`): whether it is a migration,
-    which functions run only once, what their callers pass them."""
+    """What a rule needs to know about the module as a whole, found from its top level
+    (:func:`module_facts`): whether it is a migration or a script, its start-up hooks and
+    commands, its constants, and, from one walk of its tree the first time a rule asks,
+    what the callers of a private function pass it. How often a function runs is
+    :class:`oomlint.python.runs.Runs`'s question, which asks these facts."""
 
     def __init__(self, module: ast.Module, is_script: bool = False):
         self.is_migration = _is_migration(module)
@@ -270,29 +273,33 @@ class ModuleFacts:
         self.entry_points: set[ast.AST] = set()
         """What a process runs once, from outside the module: ``main()``, start-up hooks
         (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
-        command-line commands (click, typer), a Django management command's ``handle``."""
+        command-line commands (click, typer), a Django management command's ``handle``
+        (:class:`~oomlint.python.runs.Runs`: once when nothing seen says otherwise)."""
         self.commands: set[ast.AST] = set()
-        """Django management command classes, whose methods serve one run."""
+        """The entry points that a command-line framework registers (click, typer, invoke,
+        fabric) and Django management commands' ``handle``: once per process, whatever the
+        decorator is called (an invoke ``@task`` is no task queue's)."""
         rebound: set[str] = set()
         command_line: set[str] = set()
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
-                if _starts_process(statement) or any(
-                    _root_name(item) in _CLI_MODULES for item in statement.decorator_list
-                ):
+                registered = any(_root_name(item) in _CLI_MODULES for item in statement.decorator_list)
+                if registered or _starts_process(statement):
                     self.entry_points.add(statement)
                     command_line.add(statement.name)
+                if registered:
+                    self.commands.add(statement)
             elif isinstance(statement, ast.ClassDef):
                 command = statement.name == "Command" and any(
                     last_name(base) in _COMMAND_BASES for base in statement.bases
                 )
-                if command:
-                    self.commands.add(statement)
                 for item in statement.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[statement, item.name] = item
                         self.method_class[item] = statement
+                        if command and item.name == "handle":
+                            self.commands.add(item)
                         if (command and item.name == "handle") or _starts_process(item):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
@@ -312,9 +319,9 @@ class ModuleFacts:
             for function in self.functions.values():
                 if function.name not in command_line and any(_root_name(item) in command_line for item in function.decorator_list):
                     self.entry_points.add(function)
+                    self.commands.add(function)
                     command_line.add(function.name)
                     found = True
-        self._once: dict[ast.AST, bool] = {}
         self._module = module
         self._references: dict[FunctionNode, list[Reference]] | None = None
 
@@ -359,31 +366,6 @@ class ModuleFacts:
 
     # ---------------------------------------------------------------- queries
 
-    def runs_once(self, function: ast.AST | None) -> bool:
-        """Whether ``function`` runs only while the module is imported or once when it runs
-        as a script, never per request: every mention of it in the module is a call
-        outside loops (a loop at import time, outside ``__main__``, runs a fixed number of
-        times), at module level or in a function that runs once. Calls from other modules
-        are not seen. Every function of a migration or of a script runs once."""
-        if function is None:
-            return False
-        if self.is_migration or self.is_script or (function in self.entry_points and not self._constructs(function)):
-            return True
-        if function not in self._once:
-            self._once[function] = False  # a cycle: not once
-            self._once[function] = self._decide_once(function)
-        return self._once[function]
-
-    def _constructs(self, function: ast.AST) -> bool:
-        """Whether the method ``function``, a start-up hook by its name (``setup``), is called
-        from its class's ``__init__``: it is part of making each instance, not a hook the
-        process runs once when it starts."""
-        return function in self.method_class and any(
-            isinstance(reference.caller, ast.FunctionDef) and reference.caller.name in _CONSTRUCTORS
-            and self.method_class.get(reference.caller) is self.method_class[function]
-            for reference in self.references.get(function, ())
-        )
-
     def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
         """Whether every caller of a private function (or ``self._method``) passes a value
         fixed in the source for ``parameter``, or nothing (its default)."""
@@ -427,19 +409,6 @@ class ModuleFacts:
         )
 
     # ------------------------------------------------------------------- walk
-
-    def _decide_once(self, function: ast.AST) -> bool:
-        references = self.references.get(function)
-        if not references or is_registered(function):
-            return False  # never mentioned, or registered by a decorator: callers unknown
-        if function in self.method_class and self.method_class[function] not in self.commands:
-            return False
-        return all(
-            reference.call is not None
-            and not reference.repeated
-            and (reference.caller is None or self.runs_once(reference.caller))
-            for reference in references
-        )
 
     def _walk(self, body: list[ast.stmt]) -> None:
         """Note every mention of a function, with where it is; iterative, since generated
@@ -486,7 +455,7 @@ class ModuleFacts:
             elif kind is ast.Call:
                 target = self._target(node.func, caller, owner)
                 handed = None
-                if target is None and _is_runner(node.func) and node.args:
+                if target is None and is_runner(node.func) and node.args:
                     handed = self._target(node.args[0], caller, owner)
                 if target is not None or handed is not None:
                     self._mention(target or handed, caller, node, repeated)
@@ -653,7 +622,7 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-def _is_runner(func: ast.expr) -> bool:
+def is_runner(func: ast.expr) -> bool:
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     return name in _RUNNERS
 

@@ -47,7 +47,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts, summary_keys
+from oomlint.python.astutil import (
+    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_registered, is_runner, last_name,
+    module_facts,
+)
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel, own_bindings
@@ -91,6 +94,7 @@ class _Site:
 
     caller: FunctionNode | ast.Lambda | None
     in_loop: bool
+    """In a loop of its function (at module level: of the ``if __name__ == "__main__":`` block)."""
     set_up: bool = False
     """In a lazy set-up block (``if not hasattr(SETTINGS, "x"): ...; SETTINGS.x = ...``)."""
 
@@ -109,11 +113,10 @@ def runs_of(context: FileContext) -> Runs:
     index about the functions only other modules call."""
     project = context.project
     facts = module_facts(context)
-    script = facts.is_script
     if project is None:
-        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script, keys=facts.keys))
+        return context.shared(Runs, lambda: Runs(context.model, context.tree, facts=facts))
     module = project.module_for(context.path)[0]
-    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script, facts.keys))
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, facts))
 
 
 def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
@@ -131,16 +134,25 @@ def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
 
 class Runs:
     def __init__(
-        self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False,
-        keys: dict[FunctionNode, str] | None = None,
+        self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", facts: ModuleFacts | None = None,
+        hooks: bool = True,
     ):
         self.model = model
-        self.keys = summary_keys(tree) if keys is None else keys
+        self.hooks = hooks
+        """Whether a start-up hook that nothing seen calls runs once (by its name). False for
+        the module's answers that the project combines with the callers it sees in other
+        modules (:meth:`~oomlint.python.project.ProjectIndex.local_frequency`): there the
+        callers decide, and the name only when no module calls it."""
+        self.facts = ModuleFacts(tree) if facts is None else facts
+        """What the module's top level says: its summary keys, whether it is a script or a
+        migration, its start-up hooks and commands (:class:`~oomlint.python.astutil.ModuleFacts`)."""
+        self.keys = self.facts.keys
         """Each function's key in the project's summaries (:func:`~oomlint.python.astutil.summary_keys`)."""
         self.tree = tree
-        self.script = script
-        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`):
-        what it runs, it runs once per run, unless other modules run it more often."""
+        self.script = self.facts.is_script or self.facts.is_migration
+        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`),
+        or a migration (applied once, by a command that ends with it): what it runs, it runs
+        once per run, unless other modules run it more often."""
         self.project = project
         """The :class:`~oomlint.python.project.ProjectIndex` asked about the callers in
         other modules (None: the module alone decides)."""
@@ -168,6 +180,22 @@ class Runs:
         self.index()
         return self._frequency(function, set())
 
+    def once(self, function: ast.AST | None) -> bool:
+        """Whether ``function`` runs once per process for where it is called from (import
+        time, ``main``, start-up hooks, commands, set-up code, a script or a migration; with
+        the project, in every module that calls it): what it leaks or caches is one run's.
+        Its own marks do not count: a memoized function runs once per arguments, a test or a
+        ``run_once`` function as often as its callers call it. False for module-level code
+        (None) and lambdas."""
+        self.index()
+        info = self.defs.get(function)
+        if info is None:
+            return False
+        decorators = {self._decorator_name(item): item for item in function.decorator_list}
+        if not self._marked_once(function, decorators):
+            return self.of(function).kind == ONCE
+        return self._decide(info, {function}, marks=False).kind == ONCE
+
     def index(self) -> None:
         """Walk the module once: its functions, and where each is called from."""
         if self.defs is None:
@@ -185,19 +213,32 @@ class Runs:
         if function in visiting:
             return Frequency(UNKNOWN)  # recursion: the cycle says nothing
         visiting.add(function)
-        result = self._decide(self.defs[function], visiting)
+        info = self.defs[function]
+        result = self._decide(info, visiting)
         visiting.discard(function)
         self.memo[function] = result
         return result
 
-    def _decide(self, info: _Def, visiting: set) -> Frequency:
+    def _decide(self, info: _Def, visiting: set, marks: bool = True) -> Frequency:
+        """How often, by the first rule that decides; unknown at the end is once for a
+        start-up hook or a command (:attr:`~oomlint.python.astutil.ModuleFacts.entry_points`)
+        when nothing seen says otherwise. ``marks`` False: the function's own marks
+        (memoized, ``run_once``, a test) are left out."""
+        found = self._decide_seen(info, visiting, marks)
+        if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
+            return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
+        return found
+
+    def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
         function = info.node
         if self.script:
             return self.elsewhere(function) or Frequency(ONCE)
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
-        if self._marked_once(function, decorators):
+        if marks and self._marked_once(function, decorators):
             return Frequency(ONCE)
+        if function in self.facts.commands:
+            return Frequency(ONCE)  # a command-line command (an invoke ``@task`` too), Django's ``handle``
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
@@ -212,8 +253,10 @@ class Runs:
             here = self._combine(sites, visiting)
             if here.kind != ONCE:
                 return here
-            if function.name in self.named:
-                return Frequency(UNKNOWN)  # also handed on as a value: its holder's calls are not seen
+            if function.name in self.named or is_registered(function):
+                # Also handed on as a value, or to a decorator that registers it (a route, a
+                # signal, a hook; not one that wraps it): its holder's calls are not seen.
+                return Frequency(UNKNOWN)
             # Once as this module shows it: unless the other modules call it more often.
             return self.elsewhere(function) or here
         key = self.key(function) if self.project is not None else None
@@ -221,6 +264,8 @@ class Runs:
             return Frequency(UNKNOWN)
         if self._by_hand(info) and self.elsewhere(function) is None:
             return Frequency(ONCE)
+        if not marks:  # the project's answer for its own module counts the marks: its callers alone
+            return self.elsewhere(function) or Frequency(UNKNOWN)
         return Frequency(*self.project.frequency(self._key(key)))
 
     def _by_hand(self, info: _Def) -> bool:
@@ -308,7 +353,9 @@ class Runs:
         found = {}
         for site in sites:
             caller = site.caller
-            if caller is None:
+            if caller is None and site.in_loop:
+                frequency = Frequency(MANY, "is called in a loop of the module's '__main__' block")
+            elif caller is None:
                 frequency = Frequency(ONCE)
             elif isinstance(caller, ast.Lambda):
                 frequency = Frequency(MANY, "is called from a lambda")
@@ -399,30 +446,37 @@ class _Indexer:
 
     def walk(self, module: ast.Module) -> None:
         """Iterative: generated code nests deeper than the recursion limit allows outside
-        the engine's walk. The order does not matter: a function is noted before its body."""
-        stack = [(node, (), None, False, False) for node in module.body]
+        the engine's walk. The order does not matter: a function is noted before its body.
+        Each entry: the node, the functions it is in, its class, whether it repeats (in a
+        loop), whether it is in a lazy set-up block, whether it is in the module's
+        ``if __name__ == "__main__":`` block (whose loops repeat what they call; a loop at
+        import time runs a fixed number of rounds)."""
+        stack = [(node, (), None, False, False, False) for node in module.body]
         extend = stack.extend
 
-        def push(children, frames, owner, in_loop, set_up):
-            extend((child, frames, owner, in_loop, set_up) for child in children if child is not None)
+        def push(children, frames, owner, in_loop, set_up, main=False):
+            extend((child, frames, owner, in_loop, set_up, main) for child in children if child is not None)
 
         while stack:
-            node, frames, owner, in_loop, set_up = stack.pop()
+            node, frames, owner, in_loop, set_up, main = stack.pop()
             node_type = type(node)
             caller = frames[-1].function if frames else None
             if node_type is ast.FunctionDef or node_type is ast.AsyncFunctionDef:
                 self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
-                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up)
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up, main)
                 push(node.body, (*frames, _Frame(node)), None, False, False)
             elif node_type is ast.Lambda:
                 push([node.body], (*frames, _Frame(node)), None, False, False)
             elif node_type is ast.ClassDef:
-                push([*node.decorator_list, *node.bases, *node.keywords], frames, None, in_loop, set_up)
+                push([*node.decorator_list, *node.bases, *node.keywords], frames, None, in_loop, set_up, main)
                 self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
                 if not frames and owner is None:
                     self.runs.top_classes.add(node)
-                push(node.body, frames, node, in_loop, set_up)
-            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
+                push(node.body, frames, node, in_loop, set_up, main)
+            elif not frames and node_type is ast.If and is_main_guard(node):
+                push([node.test, *node.orelse], frames, owner, in_loop, set_up, main)
+                push(node.body, frames, owner, in_loop, set_up, True)
+            elif (frames or main) and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
                 # The loop's own header runs once (a comprehension's first iterable too); its
                 # body (and a comprehension's element, conditions and other loops) repeats.
                 if isinstance(node, _COMPREHENSIONS):
@@ -431,19 +485,20 @@ class _Indexer:
                 else:
                     head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
                     repeated = [child for child in child_nodes(node) if child not in head]
-                push(head, frames, owner, in_loop, set_up)
-                push(repeated, frames, owner, True, set_up)
+                push(head, frames, owner, in_loop, set_up, main)
+                push(repeated, frames, owner, True, set_up, main)
             elif frames and node_type is ast.If and _lazy_set_up(node):
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up)
                 push(node.body, frames, owner, in_loop, True)
             elif node_type is ast.Call:
-                self.call(node, frames, in_loop, set_up)
+                handed = self.call(node, frames, in_loop, set_up)
                 callee = node.func
                 if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
-                    push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up)
-                    push([*node.args, *node.keywords], frames, owner, in_loop, set_up)
+                    push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up, main)
+                    push([item for item in node.args if item is not handed], frames, owner, in_loop, set_up, main)
+                    push(node.keywords, frames, owner, in_loop, set_up, main)
                 else:
-                    push(child_nodes(node), frames, owner, in_loop, set_up)
+                    push(child_nodes(node), frames, owner, in_loop, set_up, main)
             else:
                 if node_type is ast.Name and type(node.ctx) is ast.Load:
                     self.runs.named.add(node.id)
@@ -451,25 +506,32 @@ class _Indexer:
                     self.runs.named.add(node.attr)
                 fields = CHILD_FIELDS[node_type]
                 if fields:
-                    push(child_nodes(node), frames, owner, in_loop, set_up)
+                    push(child_nodes(node), frames, owner, in_loop, set_up, main)
 
-    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> None:
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> ast.Name | None:
+        """Note where ``node`` calls a function or class of the module. Returns the name of
+        a function handed to a runner that calls it once (``trio.run(main)``,
+        ``loop.run_until_complete(serve)``): a call of it, not a value handed on."""
         func = node.func
         caller = frames[-1].function if frames else None
         site = _Site(caller, in_loop, set_up)
         if in_loop:
             self.runs.looped.add(node)
-        target = None
+        target = handed = None
         if isinstance(func, ast.Name):
             target = self.resolve(func.id, frames)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and frames:
             target = _method_of(frames[-1].function, func.value.id, func.attr, self.runs.defs)
+        if target is None and node.args and isinstance(node.args[0], ast.Name) and is_runner(func):
+            target = self.resolve(node.args[0].id, frames)
+            handed = node.args[0] if target is not None else None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
         if frames and builds_own_instance(func):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
                 self.runs.self_built.add(info.owner)
+        return handed
 
     def resolve(self, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | ast.ClassDef | None:
         """The function or class of this module that ``name`` calls, seen from ``frames``."""

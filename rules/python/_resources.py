@@ -5,9 +5,9 @@ Candidates are collected cheaply while the engine walks (``visit_call``): calls 
 qualified name is in the table (an archive over a file object excepted), or
 ``X.acquire()``, ``X.getconn()``, ``X.connect()``. Only functions holding one are
 analysed, once, when a rule first asks for its ``reports`` (in ``finish``), unless they
-acquire for their caller or run only once (``ModuleFacts.runs_once``, unless the
-project's other modules run them many times; or, asked only of a function with a
-finding, :meth:`oomlint.python.runs.Runs.one_shot`, which hears the project's callers):
+acquire for their caller or run only once (:meth:`oomlint.python.runs.Runs.once`, unless
+the project's other modules run them many times; or, asked only of a function with a
+finding, :meth:`oomlint.python.runs.Runs.one_shot`, which also counts its own marks):
 
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, module_facts, name_words
+from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, is_none, last_name, name_words
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
 from oomlint.python.project import CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, passed_in_memory
@@ -814,7 +814,7 @@ class ResourceAnalysis:
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
-            facts = module_facts(self.context) if self.candidates else None
+            runs = runs_of(self.context) if self.candidates else None
             for function, acquires in self.candidates.items():
                 is_context_manager = function in self.context_managers
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
@@ -822,7 +822,7 @@ class ResourceAnalysis:
                 )
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
                     continue
-                once_here = facts.runs_once(function)
+                once_here = runs.once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
                 scope = self.scopes[function]
@@ -837,7 +837,7 @@ class ResourceAnalysis:
                 # or runs many times what its module runs once.
                 if not found or (once_here and not _repeated_elsewhere(self.context, function)):
                     continue
-                if not runs_of(self.context).one_shot(function):
+                if not runs.one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
 

@@ -21,7 +21,7 @@ from oomlint.python.astutil import (
 )
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import passes_few_values
-from oomlint.python.runs import caches_instances
+from oomlint.python.runs import caches_instances, runs_of
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -172,7 +172,7 @@ class UnboundedLruCache(Rule):
             if (
                 function.name in self.cleared
                 or caches_instances(self.context, per_instance)
-                or facts.runs_once(function)
+                or runs_of(self.context).once(function)
                 or connects(function)
                 or self._fixed_arguments(facts, function)
             ):

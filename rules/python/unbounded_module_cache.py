@@ -27,6 +27,7 @@ from oomlint.python.project import (
     made_with_few_values,
     passes_few_values,
 )
+from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.rules.python._resources import LOCK_CLASSES
 
@@ -684,9 +685,9 @@ class UnboundedModuleCache(Rule):
             return True
         if site.parameters is not None and connects(function):
             return True  # one client per configured endpoint: the reuse the cache is for
-        facts = module_facts(self.context)
-        if facts.runs_once(function):
+        if runs_of(self.context).once(function):
             return True
+        facts = module_facts(self.context)
         return site.parameters is not None and all(
             facts.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
             for parameter in site.parameters
