@@ -87,8 +87,9 @@ class UnboundedLruCache(Rule):
       callers). A function with no call in the project (a library's API), one a
       decorator registers, or one a caller gives anything else (request data, a call's
       result, an attribute) is reported;
-    - functions that run once (see OOM303: every mention in the module is a call
-      outside loops, at module level or from such a function; entry points), and every
+    - functions that run once as their callers call them (see OOM303: at module level,
+      from set-up code or from such a function, outside loops of more than a fixed
+      number of rounds; entry points), and every
       function of a migration or of a script (see OOM201);
     - nested functions, whose cache dies with the closure;
     - instance methods that OOM302 reports (`lru_cache`, `cache` or `alru_cache` on a
