@@ -410,3 +410,27 @@ def test_once_is_the_callers_answer_not_the_function_s_own_marks():
     assert runs.of(nodes["parse"]).kind == ONCE and runs.of(nodes["test_parse"]).kind == ONCE  # by their own marks
     assert not runs.once(None)
     assert not runs.once(tree.body[-1].value)
+
+
+def test_what_the_module_s_callers_pass_comes_from_the_same_sites():
+    """:meth:`Runs.passes_fixed` reads the calls the module walk found: every call of a
+    private function (or ``self._method``, ``self`` left out) passes a value fixed in the
+    source, or nothing; a public function, one handed on as a value, or a call that passes
+    anything else is not."""
+    source = (
+        "LIMIT = 10\n\n\ndef _fetch(kind, limit=5):\n    pass\n\n\ndef _parse(text):\n    pass\n\n\n"
+        "def _load(name):\n    pass\n\n\ndef fetch(kind):\n    pass\n\n\n"
+        "class Client:\n    def _get(self, path):\n        pass\n\n    def run(self):\n        self._get('/health')\n\n\n"
+        "def main(text):\n    _fetch('users', limit=LIMIT)\n    _fetch(kind='groups')\n    _parse(text)\n    fetch('users')\n"
+        "    _load('a')\n    return [_load]\n"
+    )
+    tree = ast.parse(source)
+    context = FileContext("passes.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    nodes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    assert runs.passes_fixed(nodes["_fetch"], "kind") and runs.passes_fixed(nodes["_fetch"], "limit")
+    assert not runs.passes_fixed(nodes["_parse"], "text")
+    assert not runs.passes_fixed(nodes["fetch"], "kind")
+    assert not runs.passes_fixed(nodes["_load"], "name")
+    assert runs.passes_fixed(nodes["_get"], "path")

@@ -10,9 +10,8 @@ import ast
 import functools
 import os
 import re
-from dataclasses import dataclass
 
-from oomlint.python.children import child_nodes, walk
+from oomlint.python.children import walk
 from oomlint.python.semantic import SemanticModel, child_blocks
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -238,18 +237,6 @@ def name_words(name: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(name)]
 
 
-@dataclass(eq=False)
-class Reference:
-    """One mention of a module-level function (or of a method through ``self``/``cls``)."""
-
-    caller: ast.AST | None
-    """The innermost function or lambda it is in; None at module level."""
-    call: ast.Call | None
-    """The call, when the mention is called there (or handed to a runner: ``asyncio.run(main)``)."""
-    repeated: bool
-    """In a loop or comprehension of its caller (at module level: of the ``__main__`` block)."""
-
-
 class ModuleFacts:
     """What a rule needs to know about the module as a whole, found from its top level
     (:func:`module_facts`): whether it is a migration or a script, its start-up hooks and
@@ -323,7 +310,6 @@ class ModuleFacts:
                     command_line.add(function.name)
                     found = True
         self._module = module
-        self._references: dict[FunctionNode, list[Reference]] | None = None
 
     @functools.cached_property
     def global_names(self) -> frozenset[str]:
@@ -356,35 +342,6 @@ class ModuleFacts:
                 pending.extend(block)
         return found
 
-    @property
-    def references(self) -> dict[FunctionNode, list[Reference]]:
-        """Every mention of each function, found in one walk the first time it is asked."""
-        if self._references is None:
-            self._references = {}
-            self._walk(self._module.body)
-        return self._references
-
-    # ---------------------------------------------------------------- queries
-
-    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
-        """Whether every caller of a private function (or ``self._method``) passes a value
-        fixed in the source for ``parameter``, or nothing (its default)."""
-        references = self.references.get(function, [])
-        if not references or not _private(function.name):
-            return False
-        positional = self.positional(function)
-        for reference in references:
-            call = reference.call
-            if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
-                return False
-            if any(item.arg is None for item in call.keywords):
-                return False
-            passed = {item.arg: item.value for item in call.keywords}
-            passed.update(zip(positional, call.args))
-            if parameter in passed and not self.is_fixed(passed[parameter]):
-                return False
-        return True
-
     def positional(self, function: FunctionNode) -> list[str]:
         """The names of the parameters a call passes by position (``self``/``cls`` of a method left out)."""
         positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
@@ -407,92 +364,6 @@ class ModuleFacts:
             and expr.value.id[:1].isupper()
             and expr.attr[:1].isupper()
         )
-
-    # ------------------------------------------------------------------- walk
-
-    def _walk(self, body: list[ast.stmt]) -> None:
-        """Note every mention of a function, with where it is; iterative, since generated
-        code nests deeper than the recursion limit allows outside the engine's walk. Each
-        entry of the stack is a node and the frame it is in: (caller, owner, repeated,
-        in_main); children go through the fields that hold nodes (:data:`CHILD_FIELDS`)."""
-        stack = [(node, (None, None, False, False)) for node in body]
-        pop, append = stack.pop, stack.append
-
-        def push(children, frame):
-            for child in children:
-                if child is not None:
-                    append((child, frame))
-
-        while stack:
-            node, frame = pop()
-            caller, owner, repeated, in_main = frame
-            kind = type(node)
-            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                push((*node.decorator_list, *node.args.defaults, *node.args.kw_defaults), frame)
-                push(node.body, (node, owner, False, False))
-            elif kind is ast.Lambda:
-                push((node.body,), (node, owner, False, False))
-            elif kind is ast.ClassDef:
-                push((*node.decorator_list, *node.bases, *node.keywords), frame)
-                push(node.body, (caller, node, repeated, in_main))
-            elif caller is None and kind is ast.If and is_main_guard(node):
-                push(node.body, (caller, owner, repeated, True))
-                push(node.orelse, frame)
-            elif kind in _LOOP_TYPES:
-                # What a loop evaluates once (the first iterable) is not repeated; a module-level
-                # loop outside ``__main__`` runs at import time, a fixed number of times.
-                again = (caller, owner, repeated or caller is not None or in_main, in_main)
-                if kind is ast.While:
-                    push(child_nodes(node), again)
-                elif kind is ast.For or kind is ast.AsyncFor:
-                    push((node.iter,), frame)
-                    push((node.target, *node.body, *node.orelse), again)
-                else:
-                    first, *rest = node.generators
-                    results = (node.key, node.value) if kind is ast.DictComp else (node.elt,)
-                    push((first.iter,), frame)
-                    push((first.target, *first.ifs, *rest, *results), again)
-            elif kind is ast.Call:
-                target = self._target(node.func, caller, owner)
-                handed = None
-                if target is None and is_runner(node.func) and node.args:
-                    handed = self._target(node.args[0], caller, owner)
-                if target is not None or handed is not None:
-                    self._mention(target or handed, caller, node, repeated)
-                    skipped = node.func if target is not None else node.args[0]
-                    push([child for child in child_nodes(node) if child is not skipped], frame)
-                    if target is not None and type(node.func) is ast.Attribute:
-                        push((node.func.value,), frame)
-                else:
-                    push(child_nodes(node), frame)
-            else:
-                if kind is ast.Name or kind is ast.Attribute:
-                    target = self._target(node, caller, owner)
-                    if target is not None:
-                        self._mention(target, caller, None, repeated)
-                push(child_nodes(node), frame)
-
-    def _target(self, expr: ast.expr, caller, owner: ast.ClassDef | None) -> FunctionNode | None:
-        """The module-level function or the method of the enclosing class ``expr`` names
-        (module-level code before a ``def`` names something else: an import it shadows)."""
-        if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Load):
-            function = self.functions.get(expr.id)
-            if function is not None and caller is None and expr.lineno < function.lineno:
-                return None
-            return function
-        if (
-            isinstance(expr, ast.Attribute)
-            and owner is not None
-            and isinstance(expr.value, ast.Name)
-            and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and caller.args.args
-            and expr.value.id == caller.args.args[0].arg
-        ):
-            return self.methods.get((owner, expr.attr))
-        return None
-
-    def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
-        self._references.setdefault(function, []).append(Reference(caller, call, repeated))
 
 
 def summary_keys(module: ast.Module) -> dict[FunctionNode, str]:
@@ -618,11 +489,13 @@ def is_registered(function: ast.AST) -> bool:
     return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
 
 
-def _private(name: str) -> bool:
+def is_private(name: str) -> bool:
+    """``_helper``, not ``__init__`` nor ``helper``."""
     return name.startswith("_") and not name.startswith("__")
 
 
 def is_runner(func: ast.expr) -> bool:
+    """``asyncio.run``, ``trio.run``, ``loop.run_until_complete``: a call that runs what it is handed once."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     return name in _RUNNERS
 

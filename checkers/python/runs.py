@@ -1,32 +1,41 @@
 """How often the module's functions run: once (set-up), many times, once per instance,
-or unknown.
+or unknown. The one answer: every rule, the project index's summaries and its answers
+for other modules ask it (:meth:`Runs.of`; :meth:`Runs.once` for "once per process as
+its callers call it"; :meth:`Runs.one_shot`), and what the module's callers pass a
+private function comes from the same walk (:meth:`Runs.passes_fixed`).
 
 The module answers first:
 
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
   (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
-  (``run_once``), a function called only at module level (``if __name__ ==
-  "__main__":`` included) or from functions that run once, or only from a lazy set-up
+  (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
+  ``handle``), a function called only at module level (``if __name__ == "__main__":``
+  included, but not its loops) or from functions that run once, or handed to a runner
+  there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
-  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends),
-  unless the project's other modules run it more often;
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
+  or of a migration, unless the project's other modules run it more often; a start-up
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
+  that nothing seen calls (the module, then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
-  of a recursion that comes back to it), from a lambda or from code that runs many
-  times, the ``__init__`` of a class instantiated there;
+  of a recursion that comes back to it; at module level, a loop of the ``__main__``
+  block: an import-time loop runs a fixed number of rounds), from a lambda or from code
+  that runs many times, the ``__init__`` of a class instantiated there;
 - per instance: ``__init__`` (``__new__``, ``__post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
   singleton or application is one per process);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
-  callers are not seen), a nested function its parent does not call (a callback), or
-  what only such code calls.
+  callers are not seen), a nested function its parent does not call (a callback), one
+  handed on as a value or to a decorator that registers it (a route, a hook: not one
+  that wraps it) though its calls here run once, or what only such code calls.
 
 A module-level function, a method of a module-level class, or the ``__init__`` of a
 module-level class the module does not make, that is unknown here is asked of the
@@ -48,8 +57,8 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_registered, is_runner, last_name,
-    module_facts,
+    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_private, is_registered, is_runner,
+    last_name, module_facts,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -97,6 +106,8 @@ class _Site:
     """In a loop of its function (at module level: of the ``if __name__ == "__main__":`` block)."""
     set_up: bool = False
     """In a lazy set-up block (``if not hasattr(SETTINGS, "x"): ...; SETTINGS.x = ...``)."""
+    call: ast.Call | None = None
+    """The call, with the arguments it passes; None when a runner is handed the function."""
 
 
 @dataclass(eq=False)
@@ -298,6 +309,30 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         return not self._marked_once(function, decorators) and self.of(function).kind == ONCE
 
+    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
+        """Whether every call of a private function (or ``self._method``) in the module
+        passes a value fixed in the source for ``parameter``
+        (:meth:`~oomlint.python.astutil.ModuleFacts.is_fixed`), or nothing (its default);
+        not one also handed on as a value, whose holder's calls are not seen."""
+        self.index()
+        sites = self.sites.get(function)
+        if not sites or not is_private(function.name) or function.name in self.named:
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        if self.defs[function].owner is not None and "staticmethod" not in self._decorator_names(function):
+            positional = positional[1:]  # ``self``/``cls``
+        for site in sites:
+            call = site.call
+            if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
+                return False
+            if any(item.arg is None for item in call.keywords):
+                return False
+            passed = {item.arg: item.value for item in call.keywords}
+            passed.update(zip(positional, call.args))
+            if parameter in passed and not self.facts.is_fixed(passed[parameter]):
+                return False
+        return True
+
     @staticmethod
     def _marked_once(function: FunctionNode, decorators: dict) -> bool:
         """Once by its own marks: memoized (once per arguments), decorated ``run_once``, a test."""
@@ -371,6 +406,9 @@ class Runs:
                     frequency = Frequency(frequency.kind, f"is called from '{caller.name}', which {frequency.why}")
             found.setdefault(frequency.kind, frequency)
         return next(found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found)
+
+    def _decorator_names(self, function: FunctionNode) -> set[str | None]:
+        return {last_name(item.func if isinstance(item, ast.Call) else item) for item in function.decorator_list}
 
     def _decorator_name(self, decorator: ast.expr) -> str | None:
         """The qualified name (module-level imports), else the dotted text (``app.route``)."""
@@ -514,7 +552,7 @@ class _Indexer:
         ``loop.run_until_complete(serve)``): a call of it, not a value handed on."""
         func = node.func
         caller = frames[-1].function if frames else None
-        site = _Site(caller, in_loop, set_up)
+        site = _Site(caller, in_loop, set_up, node)
         if in_loop:
             self.runs.looped.add(node)
         target = handed = None
@@ -525,6 +563,7 @@ class _Indexer:
         if target is None and node.args and isinstance(node.args[0], ast.Name) and is_runner(func):
             target = self.resolve(node.args[0].id, frames)
             handed = node.args[0] if target is not None else None
+            site.call = None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
         if frames and builds_own_instance(func):

@@ -189,7 +189,7 @@ class UnboundedLruCache(Rule):
             return False
         return all(
             few_values_parameter(self.model, function, name)
-            or facts.passes_fixed(function, name)
+            or runs_of(self.context).passes_fixed(function, name)
             or passes_few_values(self.context, function, name)
             or reads_own_file(self.model, function, name)
             for name in facts.positional(function) + [arg.arg for arg in args.kwonlyargs]

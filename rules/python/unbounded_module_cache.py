@@ -689,11 +689,11 @@ class UnboundedModuleCache(Rule):
             return True
         if site.parameters is not None and connects(function):
             return True  # one client per configured endpoint: the reuse the cache is for
-        if runs_of(self.context).once(function):
+        runs = runs_of(self.context)
+        if runs.once(function):
             return True
-        facts = module_facts(self.context)
         return site.parameters is not None and all(
-            facts.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
+            runs.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
             for parameter in site.parameters
         )
 
