@@ -326,6 +326,10 @@ def probe(name):
     pass
 
 
+def serve_one(connection):
+    pass
+
+
 def load():
     pass
 
@@ -347,6 +351,8 @@ if __name__ == "__main__":
         tail(path)
     for name in ("a", "b"):
         probe(name)
+    while True:
+        serve_one(accept())
 '''
 
 
@@ -356,8 +362,9 @@ def test_start_up_hooks_commands_runners_registrations_and_main_loops():
     nothing seen says otherwise (``init_cache(request)`` handles requests; ``Service.setup``
     is called by ``__init__``); a command of click or invoke is once (an invoke ``@task`` is
     no task queue's); a function handed to a runner (``anyio.run(serve)``) is called there;
-    one a decorator registers is called by its holder too; the ``__main__`` block's loops
-    repeat what they call, unless bounded; an import-time loop runs a fixed number of rounds."""
+    one a decorator registers is called by its holder too; the ``__main__`` block's service
+    loop repeats what it calls, its other loops are one run of a command (over its
+    arguments); an import-time loop runs a fixed number of rounds."""
     assert frequencies(ONE_ANSWER) == {
         "setup_logging": (ONCE, ""),
         "attach": (ONCE, ""),
@@ -368,8 +375,9 @@ def test_start_up_hooks_commands_runners_registrations_and_main_loops():
         "export": (ONCE, ""),
         "deploy": (ONCE, ""),
         "hook": (UNKNOWN, ""),
-        "tail": (MANY, "is called in a loop of the module's '__main__' block"),
+        "tail": (ONCE, ""),
         "probe": (ONCE, ""),
+        "serve_one": (MANY, "is called in the service loop of the module's '__main__' block"),
         "load": (ONCE, ""),
         "Service.setup": (PER_INSTANCE, "is called from '__init__', which runs for every instance of 'Service'"),
         "Service.__init__": (PER_INSTANCE, "runs for every instance of 'Service'"),
@@ -434,3 +442,13 @@ def test_what_the_module_s_callers_pass_comes_from_the_same_sites():
     assert not runs.passes_fixed(nodes["fetch"], "kind")
     assert not runs.passes_fixed(nodes["_load"], "name")
     assert runs.passes_fixed(nodes["_get"], "path")
+
+
+def test_a_module_level_read_above_a_def_names_what_the_def_shadows():
+    """``dump.DumpMaster`` above ``async def dump():`` reads the imported module ``dump``:
+    the function is not handed on as a value, and ``asyncio.run(dump())`` runs it once."""
+    source = (
+        "import asyncio\n\nfrom tools import dump\n\nMASTERS = [dump.DumpMaster]\n\n\n"
+        "async def dump():\n    pass\n\n\nasyncio.run(dump())\n\n\ndef load():\n    pass\n\n\nload()\nLOADERS = [load]\n"
+    )
+    assert frequencies(source) == {"dump": (ONCE, ""), "load": (UNKNOWN, "")}

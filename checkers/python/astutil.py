@@ -449,7 +449,7 @@ def _runs_as_program(module: ast.Module) -> bool:
 def _serves(module: ast.Module) -> bool:
     """A service loop, a server's call or a request handler anywhere in the module."""
     for node in ast.walk(module):
-        if isinstance(node, ast.While) and _service_loop(node):
+        if isinstance(node, ast.While) and is_service_loop(node):
             return True
         if isinstance(node, ast.Call) and last_name(node.func) in SERVING_CALLS:
             return True
@@ -460,7 +460,7 @@ def _serves(module: ast.Module) -> bool:
     return False
 
 
-def _service_loop(loop: ast.While) -> bool:
+def is_service_loop(loop: ast.While) -> bool:
     """``while True:`` or ``while not stop.is_set():`` (a test on a constant, an attribute or
     a call: not a counter of its own) that nothing in its body leaves."""
     test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) and isinstance(loop.test.op, ast.Not) else loop.test

@@ -54,11 +54,12 @@ only files where a rule asks pay for it.
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_private, is_registered, is_runner,
-    last_name, module_facts,
+    is_service_loop, last_name, module_facts,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -181,6 +182,7 @@ class Runs:
         self.self_built: set[ast.ClassDef] = set()
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
+        self._alone: Runs | None = None
         self.named: set[str] = set()
         """The names and attributes the module reads other than as a call's callee
         (``Thread(target=worker)``, ``loaders = [self.load]``): a function handed on as a
@@ -193,19 +195,37 @@ class Runs:
 
     def once(self, function: ast.AST | None) -> bool:
         """Whether ``function`` runs once per process for where it is called from (import
-        time, ``main``, start-up hooks, commands, set-up code, a script or a migration; with
-        the project, in every module that calls it): what it leaks or caches is one run's.
-        Its own marks do not count: a memoized function runs once per arguments, a test or a
-        ``run_once`` function as often as its callers call it. False for module-level code
-        (None) and lambdas."""
+        time, ``main``, start-up hooks, commands, set-up code, a script or a migration), as
+        its module shows it, and the project's other modules run it no more often: what it
+        leaks or caches is one run's. Its own marks do not count: a memoized function runs
+        once per arguments, a test or a ``run_once`` function as often as its callers call
+        it. False for module-level code (None) and lambdas. The module decides first (the
+        project's callers are asked only of what it runs once: most rules ask this of many
+        functions, and the callers' modules cost a parse each)."""
         self.index()
         info = self.defs.get(function)
         if info is None:
             return False
+        alone = self._module_alone()
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
-            return self.of(function).kind == ONCE
-        return self._decide(info, {function}, marks=False).kind == ONCE
+            found = alone.of(function)
+        else:
+            found = alone._decide(info, {function}, marks=False)
+        if found.kind != ONCE:
+            return False
+        elsewhere = self.elsewhere(function)
+        return elsewhere is None or elsewhere.kind not in (MANY, PER_INSTANCE)
+
+    def _module_alone(self) -> Runs:
+        """This module's answers without the project's: the same walk, a memo of its own."""
+        if self.project is None:
+            return self
+        if self._alone is None:
+            self._alone = copy.copy(self)
+            self._alone.project = None
+            self._alone.memo = {}
+        return self._alone
 
     def index(self) -> None:
         """Walk the module once: its functions, and where each is called from."""
@@ -389,7 +409,7 @@ class Runs:
         for site in sites:
             caller = site.caller
             if caller is None and site.in_loop:
-                frequency = Frequency(MANY, "is called in a loop of the module's '__main__' block")
+                frequency = Frequency(MANY, "is called in the service loop of the module's '__main__' block")
             elif caller is None:
                 frequency = Frequency(ONCE)
             elif isinstance(caller, ast.Lambda):
@@ -487,8 +507,10 @@ class _Indexer:
         the engine's walk. The order does not matter: a function is noted before its body.
         Each entry: the node, the functions it is in, its class, whether it repeats (in a
         loop), whether it is in a lazy set-up block, whether it is in the module's
-        ``if __name__ == "__main__":`` block (whose loops repeat what they call; a loop at
-        import time runs a fixed number of rounds)."""
+        ``if __name__ == "__main__":`` block. There a loop that serves (one that only the
+        process's end stops: ``while True:`` with no ``break``) repeats what it calls; the
+        others (over the arguments, a poll that ends) are one run of a command, as a loop
+        at import time runs a fixed number of rounds."""
         stack = [(node, (), None, False, False, False) for node in module.body]
         extend = stack.extend
 
@@ -514,7 +536,9 @@ class _Indexer:
             elif not frames and node_type is ast.If and is_main_guard(node):
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up, main)
                 push(node.body, frames, owner, in_loop, set_up, True)
-            elif (frames or main) and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
+            elif not frames and main and node_type is ast.While and is_service_loop(node):
+                push(child_nodes(node), frames, owner, True, set_up, main)
+            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
                 # The loop's own header runs once (a comprehension's first iterable too); its
                 # body (and a comprehension's element, conditions and other loops) repeats.
                 if isinstance(node, _COMPREHENSIONS):
@@ -539,7 +563,8 @@ class _Indexer:
                     push(child_nodes(node), frames, owner, in_loop, set_up, main)
             else:
                 if node_type is ast.Name and type(node.ctx) is ast.Load:
-                    self.runs.named.add(node.id)
+                    if frames or not self._before_def(node):
+                        self.runs.named.add(node.id)
                 elif _own_attribute(node):
                     self.runs.named.add(node.attr)
                 fields = CHILD_FIELDS[node_type]
@@ -571,6 +596,12 @@ class _Indexer:
             if info is not None and info.owner is not None:
                 self.runs.self_built.add(info.owner)
         return handed
+
+    def _before_def(self, node: ast.Name) -> bool:
+        """A module-level read of a name above the module's ``def`` of it names what it
+        was bound to then (an import the ``def`` shadows: ``dump.DumpMaster``), not the function."""
+        binding = self.module_bindings.get(node.id)
+        return binding is not None and binding.kind in ("def", "class") and node.lineno < binding.node.lineno
 
     def resolve(self, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | ast.ClassDef | None:
         """The function or class of this module that ``name`` calls, seen from ``frames``."""

@@ -822,7 +822,6 @@ class ResourceAnalysis:
                 )
                 if acquires_for_caller or any(map(_not_real, function.decorator_list)) or function in self.one_shot:
                     continue
-                once_here = runs.once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
                 scope = self.scopes[function]
@@ -833,9 +832,9 @@ class ResourceAnalysis:
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
-                # Only now (few functions get here): whether the project shows it runs once,
-                # or runs many times what its module runs once.
-                if not found or (once_here and not _repeated_elsewhere(self.context, function)):
+                # Only now (few functions get here): whether it runs once, as its module shows
+                # it and the project's other modules do not run it more often.
+                if not found or runs.once(function):
                     continue
                 if not runs.one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
@@ -897,13 +896,6 @@ def _scope(fixture: FunctionNode) -> str | None:
         if isinstance(scope, ast.Constant):
             return scope.value
     return None
-
-
-def _repeated_elsewhere(context: FileContext, function: FunctionNode) -> bool:
-    """Whether the project's other modules run ``function``, which its module runs once,
-    many times or once per instance (a start-up helper that a request handler calls too)."""
-    elsewhere = runs_of(context).elsewhere(function)
-    return elsewhere is not None and elsewhere.kind in (MANY, PER_INSTANCE)
 
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:

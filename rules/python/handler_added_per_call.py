@@ -109,8 +109,9 @@ class HandlerAddedPerCall(Rule):
     ## Known limits
     Not flagged:
     - one-time set-up: module level, `main`, functions called only from module level
-      (the `if __name__ == "__main__":` block included, but not its loops: a handler
-      added per command-line argument is reported) or from functions that run once
+      (the `if __name__ == "__main__":` block included, its loops over the arguments
+      too, but not a loop there that serves: `while True:` with no `break`, a handler
+      per connection is reported) or from functions that run once
       (`anyio.run(start)` calls `start`), loops over
       a literal collection or a `range` of constants, retry loops, the loop of a
       recursion (as many rounds as the data has levels), the `__init__` of a class the module

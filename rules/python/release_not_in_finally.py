@@ -125,7 +125,8 @@ class ReleaseNotInFinally(ResourceRule):
     monitor's socket, a worker's session. It is held once per thread, not per request.
 
     One-shot code is not checked either: a function that runs only once (called at
-    module level, in the `if __name__ == "__main__":` block outside its loops, from
+    module level, in the `if __name__ == "__main__":` block (but not in a loop there that
+    only the process's end stops: `while True:` with no `break`), from
     set-up code or from such a function, `asyncio.run(main())` and `trio.run(main)`
     included; in a loop only of a fixed number of rounds: over a literal collection, a
     `range` of constants, a retry loop; a method that `self.m()` calls reach from the

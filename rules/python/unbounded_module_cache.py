@@ -191,7 +191,8 @@ class UnboundedModuleCache(Rule):
       call's result is still reported);
     - writes in one-shot code: a function that runs only once as its module and the
       project's other modules show it (called at module level, in the
-      `if __name__ == "__main__":` block outside its loops, from set-up code or from
+      `if __name__ == "__main__":` block (but not a loop there that only the
+      process's end stops: `while True:` with no `break`), from set-up code or from
       such a function, `asyncio.run(main())` and `trio.run(main)` included; in a loop
       only of a fixed number of rounds: over a literal collection, a `range` of
       constants, a retry loop; a method that `self.m()` calls reach from the `__init__`
