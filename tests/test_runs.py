@@ -264,3 +264,191 @@ def test_summary_keys_are_one_answer_for_functions_under_module_level_blocks():
     keys = {node.name: runs.key(node) for node in functions}
     assert keys == {"open_port": "open_port", "close": "Port.close", "skip": None, "loads": "loads", "parse": None}
     assert {runs.key(node) for node in functions} - {None} == set(module_facts(context).keys.values())
+
+
+ONE_ANSWER = '''\
+import functools
+import sys
+
+import anyio
+import click
+from invoke import task
+
+
+def setup_logging():
+    attach()
+
+
+def attach():
+    pass
+
+
+def init_cache(request):
+    pass
+
+
+def configure():
+    pass
+
+
+def view(request):
+    configure()
+    anyio.run(serve)
+
+
+def serve():
+    pass
+
+
+@click.command()
+def export():
+    pass
+
+
+@task
+def deploy(context):
+    pass
+
+
+@registry.register
+def hook():
+    pass
+
+
+hook()
+
+
+def tail(path):
+    pass
+
+
+def probe(name):
+    pass
+
+
+def serve_one(connection):
+    pass
+
+
+def load():
+    pass
+
+
+for name in ("a", "b"):
+    load()
+
+
+class Service:
+    def setup(self):
+        pass
+
+    def __init__(self):
+        self.setup()
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        tail(path)
+    for name in ("a", "b"):
+        probe(name)
+    while True:
+        serve_one(accept())
+'''
+
+
+def test_start_up_hooks_commands_runners_registrations_and_main_loops():
+    """The principles :class:`~oomlint.python.runs.Runs` took over from
+    ``ModuleFacts.runs_once`` (session runs8): a start-up hook by its name is once when
+    nothing seen says otherwise (``init_cache(request)`` handles requests; ``Service.setup``
+    is called by ``__init__``); a command of click or invoke is once (an invoke ``@task`` is
+    no task queue's); a function handed to a runner (``anyio.run(serve)``) is called there;
+    one a decorator registers is called by its holder too; the ``__main__`` block's service
+    loop repeats what it calls, its other loops are one run of a command (over its
+    arguments); an import-time loop runs a fixed number of rounds."""
+    assert frequencies(ONE_ANSWER) == {
+        "setup_logging": (ONCE, ""),
+        "attach": (ONCE, ""),
+        "init_cache": (MANY, "handles every request"),
+        "configure": (MANY, "is called from 'view', which handles every request"),
+        "view": (MANY, "handles every request"),
+        "serve": (MANY, "is called from 'view', which handles every request"),
+        "export": (ONCE, ""),
+        "deploy": (ONCE, ""),
+        "hook": (UNKNOWN, ""),
+        "tail": (ONCE, ""),
+        "probe": (ONCE, ""),
+        "serve_one": (MANY, "is called in the service loop of the module's '__main__' block"),
+        "load": (ONCE, ""),
+        "Service.setup": (PER_INSTANCE, "is called from '__init__', which runs for every instance of 'Service'"),
+        "Service.__init__": (PER_INSTANCE, "runs for every instance of 'Service'"),
+    }
+
+
+def test_every_function_of_a_migration_runs_once():
+    """A migration is applied once, by a command that ends with it, as a script runs."""
+    source = (
+        "from django.db import migrations\n\n\ndef fill(apps, schema_editor):\n    for row in rows():\n        copy(row)\n\n\n"
+        "def copy(row):\n    pass\n\n\ndef rows():\n    return []\n\n\n"
+        "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(fill)]\n"
+    )
+    assert frequencies(source) == {"fill": (ONCE, ""), "copy": (ONCE, ""), "rows": (ONCE, "")}
+
+
+def test_once_is_the_callers_answer_not_the_function_s_own_marks():
+    """:meth:`Runs.once`, which OOM301, OOM303 and the release rules ask: a memoized
+    function or a test runs as often as its callers call it; a method called through
+    ``self`` by the ``__init__`` of a class made once at import runs once; a loop of a
+    fixed number of rounds does not repeat; module-level code and lambdas are not functions."""
+    source = (
+        "import functools\n\n\n@functools.cache\ndef table():\n    pass\n\n\n@functools.cache\ndef parse(text):\n    pass\n\n\n"
+        "def test_parse():\n    pass\n\n\n"
+        "def view(request):\n    return parse(request.body)\n\n\n"
+        "class Registry:\n    def __init__(self):\n        self._load()\n\n    def _load(self):\n        for name in ('a', 'b'):\n"
+        "            register(name)\n\n\ndef register(name):\n    pass\n\n\n"
+        "REGISTRY = Registry()\nTABLE = table()\nhandler = lambda: None\n"
+    )
+    tree = ast.parse(source)
+    context = FileContext("once.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    nodes = {node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    assert {name: runs.once(node) for name, node in nodes.items()} == {
+        "table": True, "parse": False, "test_parse": False, "view": False, "__init__": True, "_load": True, "register": True,
+    }
+    assert runs.of(nodes["parse"]).kind == ONCE and runs.of(nodes["test_parse"]).kind == ONCE  # by their own marks
+    assert not runs.once(None)
+    assert not runs.once(tree.body[-1].value)
+
+
+def test_what_the_module_s_callers_pass_comes_from_the_same_sites():
+    """:meth:`Runs.passes_fixed` reads the calls the module walk found: every call of a
+    private function (or ``self._method``, ``self`` left out) passes a value fixed in the
+    source, or nothing; a public function, one handed on as a value, or a call that passes
+    anything else is not."""
+    source = (
+        "LIMIT = 10\n\n\ndef _fetch(kind, limit=5):\n    pass\n\n\ndef _parse(text):\n    pass\n\n\n"
+        "def _load(name):\n    pass\n\n\ndef fetch(kind):\n    pass\n\n\n"
+        "class Client:\n    def _get(self, path):\n        pass\n\n    def run(self):\n        self._get('/health')\n\n\n"
+        "def main(text):\n    _fetch('users', limit=LIMIT)\n    _fetch(kind='groups')\n    _parse(text)\n    fetch('users')\n"
+        "    _load('a')\n    return [_load]\n"
+    )
+    tree = ast.parse(source)
+    context = FileContext("passes.py", source, tree)
+    Walker(context.model, []).run(tree)
+    runs = runs_of(context)
+    nodes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    assert runs.passes_fixed(nodes["_fetch"], "kind") and runs.passes_fixed(nodes["_fetch"], "limit")
+    assert not runs.passes_fixed(nodes["_parse"], "text")
+    assert not runs.passes_fixed(nodes["fetch"], "kind")
+    assert not runs.passes_fixed(nodes["_load"], "name")
+    assert runs.passes_fixed(nodes["_get"], "path")
+
+
+def test_a_module_level_read_above_a_def_names_what_the_def_shadows():
+    """``dump.DumpMaster`` above ``async def dump():`` reads the imported module ``dump``:
+    the function is not handed on as a value, and ``asyncio.run(dump())`` runs it once."""
+    source = (
+        "import asyncio\n\nfrom tools import dump\n\nMASTERS = [dump.DumpMaster]\n\n\n"
+        "async def dump():\n    pass\n\n\nasyncio.run(dump())\n\n\ndef load():\n    pass\n\n\nload()\nLOADERS = [load]\n"
+    )
+    assert frequencies(source) == {"dump": (ONCE, ""), "load": (UNKNOWN, "")}

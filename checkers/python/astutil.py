@@ -1,7 +1,8 @@
 """Questions that several rules ask, answered once: small ones about ``ast`` nodes, which
 values take few values whatever the traffic (settings, kinds, classes, options), and,
-from one walk of the module (:class:`ModuleFacts`), which functions run only once and
-what their callers pass them."""
+from the module's top level and one walk of it (:class:`ModuleFacts`), its start-up hooks
+and commands and what callers pass its functions. How often a function runs is
+:mod:`oomlint.python.runs`'s to say, which asks these facts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import functools
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from oomlint.python.children import CHILD_FIELDS, PARENTED_FIELDS, child_nodes, walk
 from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks
@@ -287,22 +287,12 @@ def _name_words(name: str) -> tuple[str, ...]:
     return tuple(word.lower() for word in _WORD.findall(name))
 
 
-@dataclass(eq=False)
-class Reference:
-    """One mention of a module-level function (or of a method through ``self``/``cls``)."""
-
-    caller: ast.AST | None
-    """The innermost function or lambda it is in; None at module level."""
-    call: ast.Call | None
-    """The call, when the mention is called there (or handed to a runner: ``asyncio.run(main)``)."""
-    repeated: bool
-    """In a loop or comprehension of its caller (at module level: of the ``__main__`` block)."""
-
-
 class ModuleFacts:
-    """What a rule needs to know about the module as a whole, found in one walk of its
-    tree the first time a rule asks (:func:`module_facts`): whether it is a migration,
-    which functions run only once, what their callers pass them."""
+    """What a rule needs to know about the module as a whole, found from its top level
+    (:func:`module_facts`): whether it is a migration or a script, its start-up hooks and
+    commands, its constants, and, from one walk of its tree the first time a rule asks,
+    what the callers of a private function pass it. How often a function runs is
+    :class:`oomlint.python.runs.Runs`'s question, which asks these facts."""
 
     def __init__(self, module: ast.Module, is_script: bool = False):
         self.is_migration = _is_migration(module)
@@ -323,30 +313,34 @@ class ModuleFacts:
         self.entry_points: set[ast.AST] = set()
         """What a process runs once, from outside the module: ``main()``, start-up hooks
         (``create_app``, ``setup``, ``init_db``, ``configure``, Django's ``ready``),
-        command-line commands (click, typer), a Django management command's ``handle``."""
+        command-line commands (click, typer), a Django management command's ``handle``
+        (:class:`~oomlint.python.runs.Runs`: once when nothing seen says otherwise)."""
         self.commands: set[ast.AST] = set()
-        """Django management command classes, whose methods serve one run."""
+        """The entry points that a command-line framework registers (click, typer, invoke,
+        fabric) and Django management commands' ``handle``: once per process, whatever the
+        decorator is called (an invoke ``@task`` is no task queue's)."""
         rebound: set[str] = set()
         assigned: set[str] = set()
         command_line: set[str] = set()
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
-                if _starts_process(statement) or any(
-                    _root_name(item) in _CLI_MODULES for item in statement.decorator_list
-                ):
+                registered = any(_root_name(item) in _CLI_MODULES for item in statement.decorator_list)
+                if registered or _starts_process(statement):
                     self.entry_points.add(statement)
                     command_line.add(statement.name)
+                if registered:
+                    self.commands.add(statement)
             elif isinstance(statement, ast.ClassDef):
                 command = statement.name == "Command" and any(
                     last_name(base) in _COMMAND_BASES for base in statement.bases
                 )
-                if command:
-                    self.commands.add(statement)
                 for item in statement.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[statement, item.name] = item
                         self.method_class[item] = statement
+                        if command and item.name == "handle":
+                            self.commands.add(item)
                         if (command and item.name == "handle") or _starts_process(item):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
@@ -373,11 +367,10 @@ class ModuleFacts:
             for function in self.functions.values():
                 if function.name not in command_line and any(_root_name(item) in command_line for item in function.decorator_list):
                     self.entry_points.add(function)
+                    self.commands.add(function)
                     command_line.add(function.name)
                     found = True
-        self._once: dict[ast.AST, bool] = {}
         self._module = module
-        self._references: dict[FunctionNode, list[Reference]] | None = None
 
     @functools.cached_property
     def global_names(self) -> frozenset[str]:
@@ -411,60 +404,6 @@ class ModuleFacts:
                     pending.extend(block)
         return found
 
-    @property
-    def references(self) -> dict[FunctionNode, list[Reference]]:
-        """Every mention of each function, found in one walk the first time it is asked."""
-        if self._references is None:
-            self._references = {}
-            self._walk(self._module.body)
-        return self._references
-
-    # ---------------------------------------------------------------- queries
-
-    def runs_once(self, function: ast.AST | None) -> bool:
-        """Whether ``function`` runs only while the module is imported or once when it runs
-        as a script, never per request: every mention of it in the module is a call
-        outside loops (a loop at import time, outside ``__main__``, runs a fixed number of
-        times), at module level or in a function that runs once. Calls from other modules
-        are not seen. Every function of a migration or of a script runs once."""
-        if function is None:
-            return False
-        if self.is_migration or self.is_script or (function in self.entry_points and not self._constructs(function)):
-            return True
-        if function not in self._once:
-            self._once[function] = False  # a cycle: not once
-            self._once[function] = self._decide_once(function)
-        return self._once[function]
-
-    def _constructs(self, function: ast.AST) -> bool:
-        """Whether the method ``function``, a start-up hook by its name (``setup``), is called
-        from its class's ``__init__``: it is part of making each instance, not a hook the
-        process runs once when it starts."""
-        return function in self.method_class and any(
-            isinstance(reference.caller, ast.FunctionDef) and reference.caller.name in _CONSTRUCTORS
-            and self.method_class.get(reference.caller) is self.method_class[function]
-            for reference in self.references.get(function, ())
-        )
-
-    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
-        """Whether every caller of a private function (or ``self._method``) passes a value
-        fixed in the source for ``parameter``, or nothing (its default)."""
-        references = self.references.get(function, [])
-        if not references or not _private(function.name):
-            return False
-        positional = self.positional(function)
-        for reference in references:
-            call = reference.call
-            if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
-                return False
-            if any(item.arg is None for item in call.keywords):
-                return False
-            passed = {item.arg: item.value for item in call.keywords}
-            passed.update(zip(positional, call.args))
-            if parameter in passed and not self.is_fixed(passed[parameter]):
-                return False
-        return True
-
     def positional(self, function: FunctionNode) -> list[str]:
         """The names of the parameters a call passes by position (``self``/``cls`` of a method left out)."""
         positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
@@ -487,105 +426,6 @@ class ModuleFacts:
             and expr.value.id[:1].isupper()
             and expr.attr[:1].isupper()
         )
-
-    # ------------------------------------------------------------------- walk
-
-    def _decide_once(self, function: ast.AST) -> bool:
-        references = self.references.get(function)
-        if not references or is_registered(function):
-            return False  # never mentioned, or registered by a decorator: callers unknown
-        if function in self.method_class and self.method_class[function] not in self.commands:
-            return False
-        return all(
-            reference.call is not None
-            and not reference.repeated
-            and (reference.caller is None or self.runs_once(reference.caller))
-            for reference in references
-        )
-
-    def _walk(self, body: list[ast.stmt]) -> None:
-        """Note every mention of a function, with where it is; iterative, since generated
-        code nests deeper than the recursion limit allows outside the engine's walk. Each
-        entry of the stack is a node and the frame it is in: (caller, owner, repeated,
-        in_main); children go through the fields that hold nodes (:data:`CHILD_FIELDS`)."""
-        stack = [(node, (None, None, False, False)) for node in body]
-        pop, append = stack.pop, stack.append
-
-        def push(children, frame):
-            for child in children:
-                if child is not None:
-                    append((child, frame))
-
-        while stack:
-            node, frame = pop()
-            caller, owner, repeated, in_main = frame
-            kind = type(node)
-            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                push((*node.decorator_list, *node.args.defaults, *node.args.kw_defaults), frame)
-                push(node.body, (node, owner, False, False))
-            elif kind is ast.Lambda:
-                push((node.body,), (node, owner, False, False))
-            elif kind is ast.ClassDef:
-                push((*node.decorator_list, *node.bases, *node.keywords), frame)
-                push(node.body, (caller, node, repeated, in_main))
-            elif caller is None and kind is ast.If and is_main_guard(node):
-                push(node.body, (caller, owner, repeated, True))
-                push(node.orelse, frame)
-            elif kind in _LOOP_TYPES:
-                # What a loop evaluates once (the first iterable) is not repeated; a module-level
-                # loop outside ``__main__`` runs at import time, a fixed number of times.
-                again = (caller, owner, repeated or caller is not None or in_main, in_main)
-                if kind is ast.While:
-                    push(child_nodes(node), again)
-                elif kind is ast.For or kind is ast.AsyncFor:
-                    push((node.iter,), frame)
-                    push((node.target, *node.body, *node.orelse), again)
-                else:
-                    first, *rest = node.generators
-                    results = (node.key, node.value) if kind is ast.DictComp else (node.elt,)
-                    push((first.iter,), frame)
-                    push((first.target, *first.ifs, *rest, *results), again)
-            elif kind is ast.Call:
-                target = self._target(node.func, caller, owner)
-                handed = None
-                if target is None and _is_runner(node.func) and node.args:
-                    handed = self._target(node.args[0], caller, owner)
-                if target is not None or handed is not None:
-                    self._mention(target or handed, caller, node, repeated)
-                    skipped = node.func if target is not None else node.args[0]
-                    push([child for child in child_nodes(node) if child is not skipped], frame)
-                    if target is not None and type(node.func) is ast.Attribute:
-                        push((node.func.value,), frame)
-                else:
-                    push(child_nodes(node), frame)
-            else:
-                if kind is ast.Name or kind is ast.Attribute:
-                    target = self._target(node, caller, owner)
-                    if target is not None:
-                        self._mention(target, caller, None, repeated)
-                push(child_nodes(node), frame)
-
-    def _target(self, expr: ast.expr, caller, owner: ast.ClassDef | None) -> FunctionNode | None:
-        """The module-level function or the method of the enclosing class ``expr`` names
-        (module-level code before a ``def`` names something else: an import it shadows)."""
-        if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Load):
-            function = self.functions.get(expr.id)
-            if function is not None and caller is None and expr.lineno < function.lineno:
-                return None
-            return function
-        if (
-            isinstance(expr, ast.Attribute)
-            and owner is not None
-            and isinstance(expr.value, ast.Name)
-            and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and caller.args.args
-            and expr.value.id == caller.args.args[0].arg
-        ):
-            return self.methods.get((owner, expr.attr))
-        return None
-
-    def _mention(self, function: FunctionNode, caller, call: ast.Call | None, repeated: bool) -> None:
-        self._references.setdefault(function, []).append(Reference(caller, call, repeated))
 
 
 def summary_keys(module: ast.Module) -> dict[FunctionNode, str]:
@@ -709,7 +549,7 @@ def _module_code(nodes: list[ast.AST]) -> Iterator[ast.AST]:
 def _serves(module: ast.Module) -> bool:
     """A service loop, a server's call or a request handler anywhere in the module."""
     for node in ast.walk(module):
-        if isinstance(node, ast.While) and _service_loop(node):
+        if isinstance(node, ast.While) and is_service_loop(node):
             return True
         if isinstance(node, ast.Call) and last_name(node.func) in SERVING_CALLS:
             return True
@@ -720,7 +560,7 @@ def _serves(module: ast.Module) -> bool:
     return False
 
 
-def _service_loop(loop: ast.While) -> bool:
+def is_service_loop(loop: ast.While) -> bool:
     """``while True:`` or ``while not stop.is_set():`` (a test on a constant, an attribute or
     a call: not a counter of its own) that nothing in its body leaves."""
     test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) and isinstance(loop.test.op, ast.Not) else loop.test
@@ -749,11 +589,13 @@ def is_registered(function: ast.AST) -> bool:
     return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
 
 
-def _private(name: str) -> bool:
+def is_private(name: str) -> bool:
+    """``_helper``, not ``__init__`` nor ``helper``."""
     return name.startswith("_") and not name.startswith("__")
 
 
-def _is_runner(func: ast.expr) -> bool:
+def is_runner(func: ast.expr) -> bool:
+    """``asyncio.run``, ``trio.run``, ``loop.run_until_complete``: a call that runs what it is handed once."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     return name in _RUNNERS
 

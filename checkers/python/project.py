@@ -45,7 +45,6 @@ from oomlint.python.astutil import (
     last_name,
     module_facts,
     names_few_values,
-    summary_keys,
     varying_parameters,
 )
 from oomlint.python.checker import Walker
@@ -338,6 +337,9 @@ class Summarizer:
         found at the end, once every ``self.<attr>`` of the module is known."""
         self._facts: ModuleFacts | None = None
         """The module's constants, for the arguments (made when first needed)."""
+        self._runs: Runs | None = None
+        """How often the module's functions run, as the module alone shows it (made when
+        first needed: function bodies are walked after the module's top level is bound)."""
         self._released: dict[ast.AST, frozenset[str]] = {}
         self._scopes: dict[str, Scope] = {}
         """The scope of each function that does something (calls, returns, assigns): what
@@ -463,8 +465,10 @@ class Summarizer:
         function = self._function_scope().node
         if self._facts is None:
             self._facts = ModuleFacts(self.model.module_scope.node)
-        if self._facts.runs_once(function):
-            return  # set-up code, a script: one run's keys
+        if self._runs is None:
+            self._runs = Runs(self.model, self.model.module_scope.node, facts=self._facts)
+        if self._runs.once(function):
+            return  # set-up code, a migration: one run's keys
         if value is not None:
             value = value.value if isinstance(value, ast.Await) else value
             if is_class_value(self.model, value, function) or names_few_values(value):
@@ -1925,10 +1929,10 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        keys = summary_keys(tree)
-        runs = Runs(model, tree, script=is_script_file(path, root, tree), keys=keys)
+        facts = ModuleFacts(tree, is_script_file(path, root, tree))
+        runs = Runs(model, tree, facts=facts, hooks=False)
         found = {}
-        for function, key in keys.items():
+        for function, key in facts.keys.items():
             frequency = runs.of(function)
             if frequency.kind != UNKNOWN:
                 found[key] = (frequency.kind, frequency.why)

@@ -1,32 +1,41 @@
 """How often the module's functions run: once (set-up), many times, once per instance,
-or unknown.
+or unknown. The one answer: every rule, the project index's summaries and its answers
+for other modules ask it (:meth:`Runs.of`; :meth:`Runs.once` for "once per process as
+its callers call it"; :meth:`Runs.one_shot`), and what the module's callers pass a
+private function comes from the same walk (:meth:`Runs.passes_fixed`).
 
 The module answers first:
 
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
   (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
-  (``run_once``), a function called only at module level (``if __name__ ==
-  "__main__":`` included) or from functions that run once, or only from a lazy set-up
+  (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
+  ``handle``), a function called only at module level (``if __name__ == "__main__":``
+  included, but not its loops) or from functions that run once, or handed to a runner
+  there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
-  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends),
-  unless the project's other modules run it more often;
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
+  or of a migration, unless the project's other modules run it more often; a start-up
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
+  that nothing seen calls (the module, then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
-  of a recursion that comes back to it), from a lambda or from code that runs many
-  times, the ``__init__`` of a class instantiated there;
+  of a recursion that comes back to it; at module level, a loop of the ``__main__``
+  block: an import-time loop runs a fixed number of rounds), from a lambda or from code
+  that runs many times, the ``__init__`` of a class instantiated there;
 - per instance: ``__init__`` (``__new__``, ``__post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
   singleton or application is one per process);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
-  callers are not seen), a nested function its parent does not call (a callback), or
-  what only such code calls.
+  callers are not seen), a nested function its parent does not call (a callback), one
+  handed on as a value or to a decorator that registers it (a route, a hook: not one
+  that wraps it) though its calls here run once, or what only such code calls.
 
 A module-level function, a method of a module-level class, or the ``__init__`` of a
 module-level class the module does not make, that is unknown here is asked of the
@@ -45,9 +54,13 @@ only files where a rule asks pay for it.
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass
 
-from oomlint.python.astutil import HANDLER_DECORATORS, FunctionNode, builds_own_instance, last_name, module_facts, summary_keys
+from oomlint.python.astutil import (
+    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_private, is_registered, is_runner,
+    is_service_loop, last_name, module_facts,
+)
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel, own_bindings
@@ -91,8 +104,11 @@ class _Site:
 
     caller: FunctionNode | ast.Lambda | None
     in_loop: bool
+    """In a loop of its function (at module level: of the ``if __name__ == "__main__":`` block)."""
     set_up: bool = False
     """In a lazy set-up block (``if not hasattr(SETTINGS, "x"): ...; SETTINGS.x = ...``)."""
+    call: ast.Call | None = None
+    """The call, with the arguments it passes; None when a runner is handed the function."""
 
 
 @dataclass(eq=False)
@@ -109,11 +125,10 @@ def runs_of(context: FileContext) -> Runs:
     index about the functions only other modules call."""
     project = context.project
     facts = module_facts(context)
-    script = facts.is_script
     if project is None:
-        return context.shared(Runs, lambda: Runs(context.model, context.tree, script=script, keys=facts.keys))
+        return context.shared(Runs, lambda: Runs(context.model, context.tree, facts=facts))
     module = project.module_for(context.path)[0]
-    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, script, facts.keys))
+    return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, facts))
 
 
 def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
@@ -131,16 +146,25 @@ def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
 
 class Runs:
     def __init__(
-        self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", script: bool = False,
-        keys: dict[FunctionNode, str] | None = None,
+        self, model: SemanticModel, tree: ast.Module, project=None, module: str = "", facts: ModuleFacts | None = None,
+        hooks: bool = True,
     ):
         self.model = model
-        self.keys = summary_keys(tree) if keys is None else keys
+        self.hooks = hooks
+        """Whether a start-up hook that nothing seen calls runs once (by its name). False for
+        the module's answers that the project combines with the callers it sees in other
+        modules (:meth:`~oomlint.python.project.ProjectIndex.local_frequency`): there the
+        callers decide, and the name only when no module calls it."""
+        self.facts = ModuleFacts(tree) if facts is None else facts
+        """What the module's top level says: its summary keys, whether it is a script or a
+        migration, its start-up hooks and commands (:class:`~oomlint.python.astutil.ModuleFacts`)."""
+        self.keys = self.facts.keys
         """Each function's key in the project's summaries (:func:`~oomlint.python.astutil.summary_keys`)."""
         self.tree = tree
-        self.script = script
-        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`):
-        what it runs, it runs once per run, unless other modules run it more often."""
+        self.script = self.facts.is_script or self.facts.is_migration
+        """A command of the project's script folders (:func:`~oomlint.python.astutil.is_script`),
+        or a migration (applied once, by a command that ends with it): what it runs, it runs
+        once per run, unless other modules run it more often."""
         self.project = project
         """The :class:`~oomlint.python.project.ProjectIndex` asked about the callers in
         other modules (None: the module alone decides)."""
@@ -158,6 +182,7 @@ class Runs:
         self.self_built: set[ast.ClassDef] = set()
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
+        self._alone: Runs | None = None
         self.named: set[str] = set()
         """The names and attributes the module reads other than as a call's callee
         (``Thread(target=worker)``, ``loaders = [self.load]``): a function handed on as a
@@ -167,6 +192,40 @@ class Runs:
         """How often ``function``, a function or method of this module, runs."""
         self.index()
         return self._frequency(function, set())
+
+    def once(self, function: ast.AST | None) -> bool:
+        """Whether ``function`` runs once per process for where it is called from (import
+        time, ``main``, start-up hooks, commands, set-up code, a script or a migration), as
+        its module shows it, and the project's other modules run it no more often: what it
+        leaks or caches is one run's. Its own marks do not count: a memoized function runs
+        once per arguments, a test or a ``run_once`` function as often as its callers call
+        it. False for module-level code (None) and lambdas. The module decides first (the
+        project's callers are asked only of what it runs once: most rules ask this of many
+        functions, and the callers' modules cost a parse each)."""
+        self.index()
+        info = self.defs.get(function)
+        if info is None:
+            return False
+        alone = self._module_alone()
+        decorators = {self._decorator_name(item): item for item in function.decorator_list}
+        if not self._marked_once(function, decorators):
+            found = alone.of(function)
+        else:
+            found = alone._decide(info, {function}, marks=False)
+        if found.kind != ONCE:
+            return False
+        elsewhere = self.elsewhere(function)
+        return elsewhere is None or elsewhere.kind not in (MANY, PER_INSTANCE)
+
+    def _module_alone(self) -> Runs:
+        """This module's answers without the project's: the same walk, a memo of its own."""
+        if self.project is None:
+            return self
+        if self._alone is None:
+            self._alone = copy.copy(self)
+            self._alone.project = None
+            self._alone.memo = {}
+        return self._alone
 
     def index(self) -> None:
         """Walk the module once: its functions, and where each is called from."""
@@ -185,19 +244,32 @@ class Runs:
         if function in visiting:
             return Frequency(UNKNOWN)  # recursion: the cycle says nothing
         visiting.add(function)
-        result = self._decide(self.defs[function], visiting)
+        info = self.defs[function]
+        result = self._decide(info, visiting)
         visiting.discard(function)
         self.memo[function] = result
         return result
 
-    def _decide(self, info: _Def, visiting: set) -> Frequency:
+    def _decide(self, info: _Def, visiting: set, marks: bool = True) -> Frequency:
+        """How often, by the first rule that decides; unknown at the end is once for a
+        start-up hook or a command (:attr:`~oomlint.python.astutil.ModuleFacts.entry_points`)
+        when nothing seen says otherwise. ``marks`` False: the function's own marks
+        (memoized, ``run_once``, a test) are left out."""
+        found = self._decide_seen(info, visiting, marks)
+        if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
+            return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
+        return found
+
+    def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
         function = info.node
         if self.script:
             return self.elsewhere(function) or Frequency(ONCE)
         sites = self.sites.get(function, [])
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
-        if self._marked_once(function, decorators):
+        if marks and self._marked_once(function, decorators):
             return Frequency(ONCE)
+        if function in self.facts.commands:
+            return Frequency(ONCE)  # a command-line command (an invoke ``@task`` too), Django's ``handle``
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
@@ -212,8 +284,10 @@ class Runs:
             here = self._combine(sites, visiting)
             if here.kind != ONCE:
                 return here
-            if function.name in self.named:
-                return Frequency(UNKNOWN)  # also handed on as a value: its holder's calls are not seen
+            if function.name in self.named or is_registered(function):
+                # Also handed on as a value, or to a decorator that registers it (a route, a
+                # signal, a hook; not one that wraps it): its holder's calls are not seen.
+                return Frequency(UNKNOWN)
             # Once as this module shows it: unless the other modules call it more often.
             return self.elsewhere(function) or here
         key = self.key(function) if self.project is not None else None
@@ -221,6 +295,8 @@ class Runs:
             return Frequency(UNKNOWN)
         if self._by_hand(info) and self.elsewhere(function) is None:
             return Frequency(ONCE)
+        if not marks:  # the project's answer for its own module counts the marks: its callers alone
+            return self.elsewhere(function) or Frequency(UNKNOWN)
         return Frequency(*self.project.frequency(self._key(key)))
 
     def _by_hand(self, info: _Def) -> bool:
@@ -252,6 +328,30 @@ class Runs:
         self.index()
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         return not self._marked_once(function, decorators) and self.of(function).kind == ONCE
+
+    def passes_fixed(self, function: FunctionNode, parameter: str) -> bool:
+        """Whether every call of a private function (or ``self._method``) in the module
+        passes a value fixed in the source for ``parameter``
+        (:meth:`~oomlint.python.astutil.ModuleFacts.is_fixed`), or nothing (its default);
+        not one also handed on as a value, whose holder's calls are not seen."""
+        self.index()
+        sites = self.sites.get(function)
+        if not sites or not is_private(function.name) or function.name in self.named:
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        if self.defs[function].owner is not None and "staticmethod" not in self._decorator_names(function):
+            positional = positional[1:]  # ``self``/``cls``
+        for site in sites:
+            call = site.call
+            if call is None or any(isinstance(arg, ast.Starred) for arg in call.args):
+                return False
+            if any(item.arg is None for item in call.keywords):
+                return False
+            passed = {item.arg: item.value for item in call.keywords}
+            passed.update(zip(positional, call.args))
+            if parameter in passed and not self.facts.is_fixed(passed[parameter]):
+                return False
+        return True
 
     @staticmethod
     def _marked_once(function: FunctionNode, decorators: dict) -> bool:
@@ -308,7 +408,9 @@ class Runs:
         found = {}
         for site in sites:
             caller = site.caller
-            if caller is None:
+            if caller is None and site.in_loop:
+                frequency = Frequency(MANY, "is called in the service loop of the module's '__main__' block")
+            elif caller is None:
                 frequency = Frequency(ONCE)
             elif isinstance(caller, ast.Lambda):
                 frequency = Frequency(MANY, "is called from a lambda")
@@ -324,6 +426,9 @@ class Runs:
                     frequency = Frequency(frequency.kind, f"is called from '{caller.name}', which {frequency.why}")
             found.setdefault(frequency.kind, frequency)
         return next(found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found)
+
+    def _decorator_names(self, function: FunctionNode) -> set[str | None]:
+        return {last_name(item.func if isinstance(item, ast.Call) else item) for item in function.decorator_list}
 
     def _decorator_name(self, decorator: ast.expr) -> str | None:
         """The qualified name (module-level imports), else the dotted text (``app.route``)."""
@@ -399,29 +504,40 @@ class _Indexer:
 
     def walk(self, module: ast.Module) -> None:
         """Iterative: generated code nests deeper than the recursion limit allows outside
-        the engine's walk. The order does not matter: a function is noted before its body."""
-        stack = [(node, (), None, False, False) for node in module.body]
+        the engine's walk. The order does not matter: a function is noted before its body.
+        Each entry: the node, the functions it is in, its class, whether it repeats (in a
+        loop), whether it is in a lazy set-up block, whether it is in the module's
+        ``if __name__ == "__main__":`` block. There a loop that serves (one that only the
+        process's end stops: ``while True:`` with no ``break``) repeats what it calls; the
+        others (over the arguments, a poll that ends) are one run of a command, as a loop
+        at import time runs a fixed number of rounds."""
+        stack = [(node, (), None, False, False, False) for node in module.body]
         extend = stack.extend
 
-        def push(children, frames, owner, in_loop, set_up):
-            extend((child, frames, owner, in_loop, set_up) for child in children if child is not None)
+        def push(children, frames, owner, in_loop, set_up, main=False):
+            extend((child, frames, owner, in_loop, set_up, main) for child in children if child is not None)
 
         while stack:
-            node, frames, owner, in_loop, set_up = stack.pop()
+            node, frames, owner, in_loop, set_up, main = stack.pop()
             node_type = type(node)
             caller = frames[-1].function if frames else None
             if node_type is ast.FunctionDef or node_type is ast.AsyncFunctionDef:
                 self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
-                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up)
+                push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up, main)
                 push(node.body, (*frames, _Frame(node)), None, False, False)
             elif node_type is ast.Lambda:
                 push([node.body], (*frames, _Frame(node)), None, False, False)
             elif node_type is ast.ClassDef:
-                push([*node.decorator_list, *node.bases, *node.keywords], frames, None, in_loop, set_up)
+                push([*node.decorator_list, *node.bases, *node.keywords], frames, None, in_loop, set_up, main)
                 self.runs.subclassed.update(base.id for base in node.bases if isinstance(base, ast.Name))
                 if not frames and owner is None:
                     self.runs.top_classes.add(node)
-                push(node.body, frames, node, in_loop, set_up)
+                push(node.body, frames, node, in_loop, set_up, main)
+            elif not frames and node_type is ast.If and is_main_guard(node):
+                push([node.test, *node.orelse], frames, owner, in_loop, set_up, main)
+                push(node.body, frames, owner, in_loop, set_up, True)
+            elif not frames and main and node_type is ast.While and is_service_loop(node):
+                push(child_nodes(node), frames, owner, True, set_up, main)
             elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
                 # The loop's own header runs once (a comprehension's first iterable too); its
                 # body (and a comprehension's element, conditions and other loops) repeats.
@@ -431,45 +547,61 @@ class _Indexer:
                 else:
                     head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
                     repeated = [child for child in child_nodes(node) if child not in head]
-                push(head, frames, owner, in_loop, set_up)
-                push(repeated, frames, owner, True, set_up)
+                push(head, frames, owner, in_loop, set_up, main)
+                push(repeated, frames, owner, True, set_up, main)
             elif frames and node_type is ast.If and _lazy_set_up(node):
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up)
                 push(node.body, frames, owner, in_loop, True)
             elif node_type is ast.Call:
-                self.call(node, frames, in_loop, set_up)
+                handed = self.call(node, frames, in_loop, set_up)
                 callee = node.func
                 if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
-                    push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up)
-                    push([*node.args, *node.keywords], frames, owner, in_loop, set_up)
+                    push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up, main)
+                    push([item for item in node.args if item is not handed], frames, owner, in_loop, set_up, main)
+                    push(node.keywords, frames, owner, in_loop, set_up, main)
                 else:
-                    push(child_nodes(node), frames, owner, in_loop, set_up)
+                    push(child_nodes(node), frames, owner, in_loop, set_up, main)
             else:
                 if node_type is ast.Name and type(node.ctx) is ast.Load:
-                    self.runs.named.add(node.id)
+                    if frames or not self._before_def(node):
+                        self.runs.named.add(node.id)
                 elif _own_attribute(node):
                     self.runs.named.add(node.attr)
                 fields = CHILD_FIELDS[node_type]
                 if fields:
-                    push(child_nodes(node), frames, owner, in_loop, set_up)
+                    push(child_nodes(node), frames, owner, in_loop, set_up, main)
 
-    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> None:
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> ast.Name | None:
+        """Note where ``node`` calls a function or class of the module. Returns the name of
+        a function handed to a runner that calls it once (``trio.run(main)``,
+        ``loop.run_until_complete(serve)``): a call of it, not a value handed on."""
         func = node.func
         caller = frames[-1].function if frames else None
-        site = _Site(caller, in_loop, set_up)
+        site = _Site(caller, in_loop, set_up, node)
         if in_loop:
             self.runs.looped.add(node)
-        target = None
+        target = handed = None
         if isinstance(func, ast.Name):
             target = self.resolve(func.id, frames)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and frames:
             target = _method_of(frames[-1].function, func.value.id, func.attr, self.runs.defs)
+        if target is None and node.args and isinstance(node.args[0], ast.Name) and is_runner(func):
+            target = self.resolve(node.args[0].id, frames)
+            handed = node.args[0] if target is not None else None
+            site.call = None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
         if frames and builds_own_instance(func):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
                 self.runs.self_built.add(info.owner)
+        return handed
+
+    def _before_def(self, node: ast.Name) -> bool:
+        """A module-level read of a name above the module's ``def`` of it names what it
+        was bound to then (an import the ``def`` shadows: ``dump.DumpMaster``), not the function."""
+        binding = self.module_bindings.get(node.id)
+        return binding is not None and binding.kind in ("def", "class") and node.lineno < binding.node.lineno
 
     def resolve(self, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | ast.ClassDef | None:
         """The function or class of this module that ``name`` calls, seen from ``frames``."""

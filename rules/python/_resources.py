@@ -5,9 +5,9 @@ Candidates are collected cheaply while the engine walks (``visit_call``): calls 
 qualified name is in the table (an archive over a file object excepted), or
 ``X.acquire()``, ``X.getconn()``, ``X.connect()``. Only functions holding one are
 analysed, once, when a rule first asks for its ``reports`` (in ``finish``), unless they
-acquire for their caller or run only once (``ModuleFacts.runs_once``, unless the
-project's other modules run them many times; or, asked only of a function with a
-finding, :meth:`oomlint.python.runs.Runs.one_shot`, which hears the project's callers):
+acquire for their caller or run only once (:meth:`oomlint.python.runs.Runs.once`, unless
+the project's other modules run them many times; or, asked only of a function with a
+finding, :meth:`oomlint.python.runs.Runs.one_shot`, which also counts its own marks):
 
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import (
-    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, module_facts, name_words,
+    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, name_words,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
@@ -834,7 +834,7 @@ class ResourceAnalysis:
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
-            facts = module_facts(self.context) if self.candidates else None
+            runs = runs_of(self.context) if self.candidates else None
             for function, acquires in self.candidates.items():
                 is_context_manager = function in self.context_managers
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
@@ -844,7 +844,6 @@ class ResourceAnalysis:
                     continue
                 if _start_up(self.model, function, acquires):
                     continue
-                once_here = facts.runs_once(function)
                 lends = is_context_manager or function in self.fixtures
                 repeats = functools.partial(_runs_repeatedly, self.context, function)
                 scope = self.scopes[function]
@@ -855,11 +854,11 @@ class ResourceAnalysis:
                     functools.partial(self.lent, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
-                # Only now (few functions get here): whether the project shows it runs once,
-                # or runs many times what its module runs once.
-                if not found or (once_here and not _repeated_elsewhere(self.context, function)):
+                # Only now (few functions get here): whether it runs once, as its module shows
+                # it and the project's other modules do not run it more often.
+                if not found or runs.once(function):
                     continue
-                if not runs_of(self.context).one_shot(function):
+                if not runs.one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
 
@@ -938,13 +937,6 @@ def _scope(fixture: FunctionNode) -> str | None:
         if isinstance(scope, ast.Constant):
             return scope.value
     return None
-
-
-def _repeated_elsewhere(context: FileContext, function: FunctionNode) -> bool:
-    """Whether the project's other modules run ``function``, which its module runs once,
-    many times or once per instance (a start-up helper that a request handler calls too)."""
-    elsewhere = runs_of(context).elsewhere(function)
-    return elsewhere is not None and elsewhere.kind in (MANY, PER_INSTANCE)
 
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, last_name, made_per_run, same_every_run
+from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, made_per_run, same_every_run
 from oomlint.python.project import self_calls_of
 from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
 from oomlint.python.semantic import ATTRIBUTE, AUGMENTED, ITEM_TARGET, Reference, Scope, SemanticModel
@@ -109,11 +109,17 @@ class HandlerAddedPerCall(Rule):
     ## Known limits
     Not flagged:
     - one-time set-up: module level, `main`, functions called only from module level
-      (`if __name__ == "__main__":` included) or from functions that run once, loops over
+      (the `if __name__ == "__main__":` block included, its loops over the arguments
+      too, but not a loop there that serves: `while True:` with no `break`, a handler
+      per connection is reported) or from functions that run once
+      (`anyio.run(start)` calls `start`), loops over
       a literal collection or a `range` of constants, retry loops, the loop of a
       recursion (as many rounds as the data has levels), the `__init__` of a class the module
       instantiates only at set-up, every function of a script (see OOM201: a command
-      in the project's `scripts/`, `tools/` or `bin/` folder that does not serve),
+      in the project's `scripts/`, `tools/` or `bin/` folder that does not serve) or of a
+      migration, commands of click, typer, invoke and fabric and a Django management
+      command's `handle`, start-up hooks (`create_app`, `setup*`, `init*`, `configure*`,
+      see OOM201) that nothing seen calls more often,
       memoized functions (`functools.cache`, `lru_cache`),
       functions whose decorator is named like `run_once`, tests (`test_*`);
     - guarded registrations: under (or after an early `return` on) a test that reads the

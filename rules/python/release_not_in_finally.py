@@ -125,10 +125,13 @@ class ReleaseNotInFinally(ResourceRule):
     acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a
     monitor's socket, a worker's session. It is held once per thread, not per request.
 
-    One-shot code is not checked either: a function that runs only once (every
-    mention of it in the module is a call, outside any loop, at module level, in the
-    `if __name__ == "__main__":` block or from such a function, so
-    `asyncio.run(main())` counts) and, checked in its project, that the other modules
+    One-shot code is not checked either: a function that runs only once (called at
+    module level, in the `if __name__ == "__main__":` block (but not in a loop there that
+    only the process's end stops: `while True:` with no `break`), from
+    set-up code or from such a function, `asyncio.run(main())` and `trio.run(main)`
+    included; in a loop only of a fixed number of rounds: over a literal collection, a
+    `range` of constants, a retry loop; a method that `self.m()` calls reach from the
+    `__init__` of a class made once) and, checked in its project, that the other modules
     call only that way (a helper that a container's start script calls at import time;
     see OOM205 for how the project's callers count). A function the module runs once
     but another module runs many times (a request handler calls it too) is checked;
@@ -138,7 +141,7 @@ class ReleaseNotInFinally(ResourceRule):
     name that is no identifier, `tools/query-bench/`), never named in its module nor called
     by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*`, but not a task of a task queue, `@shared_task`,
+    `configure*`, `bootstrap*` when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
     `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone

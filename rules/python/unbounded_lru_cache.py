@@ -21,7 +21,7 @@ from oomlint.python.astutil import (
 )
 from oomlint.core.rule import Option, Rule
 from oomlint.python.project import passes_few_values
-from oomlint.python.runs import caches_instances
+from oomlint.python.runs import caches_instances, runs_of
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
 MAXSIZE_DECORATORS = frozenset(
@@ -87,8 +87,9 @@ class UnboundedLruCache(Rule):
       callers). A function with no call in the project (a library's API), one a
       decorator registers, or one a caller gives anything else (request data, a call's
       result, an attribute) is reported;
-    - functions that run once (see OOM303: every mention in the module is a call
-      outside loops, at module level or from such a function; entry points), and every
+    - functions that run once as their callers call them (see OOM303: at module level,
+      from set-up code or from such a function, outside loops of more than a fixed
+      number of rounds; entry points), and every
       function of a migration or of a script (see OOM201);
     - nested functions, whose cache dies with the closure;
     - instance methods that OOM302 reports (`lru_cache`, `cache` or `alru_cache` on a
@@ -172,7 +173,7 @@ class UnboundedLruCache(Rule):
             if (
                 function.name in self.cleared
                 or caches_instances(self.context, per_instance)
-                or facts.runs_once(function)
+                or runs_of(self.context).once(function)
                 or connects(function)
                 or self._fixed_arguments(facts, function)
             ):
@@ -188,7 +189,7 @@ class UnboundedLruCache(Rule):
             return False
         return all(
             few_values_parameter(self.model, function, name)
-            or facts.passes_fixed(function, name)
+            or runs_of(self.context).passes_fixed(function, name)
             or passes_few_values(self.context, function, name)
             or reads_own_file(self.model, function, name)
             for name in facts.positional(function) + [arg.arg for arg in args.kwonlyargs]

@@ -27,6 +27,7 @@ from oomlint.python.project import (
     made_with_few_values,
     passes_few_values,
 )
+from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.rules.python._resources import LOCK_CLASSES
 
@@ -190,13 +191,18 @@ class UnboundedModuleCache(Rule):
       a process connects to the endpoints it is configured with, and one client per
       endpoint is the reuse such a cache is for (a key read from a request or a
       call's result is still reported);
-    - writes in one-shot code: a function that runs only once (every mention of it in
-      the module is a call, outside any loop, at module level, in the
-      `if __name__ == "__main__":` block or from such a function, so
-      `asyncio.run(main())` counts; calls from other modules are not seen), entry
+    - writes in one-shot code: a function that runs only once as its module and the
+      project's other modules show it (called at module level, in the
+      `if __name__ == "__main__":` block (but not a loop there that only the
+      process's end stops: `while True:` with no `break`), from set-up code or from
+      such a function, `asyncio.run(main())` and `trio.run(main)` included; in a loop
+      only of a fixed number of rounds: over a literal collection, a `range` of
+      constants, a retry loop; a method that `self.m()` calls reach from the `__init__`
+      of a class made once; a memoized function as its callers call it), entry
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
-      `initialize*`, `configure*`, `bootstrap*`, but not a method its class's `__init__`
-      calls, which runs per instance; Django's `ready`, click and typer
+      `initialize*`, `configure*`, `bootstrap*` when nothing seen calls them more
+      often, so not a method its class's `__init__` calls, which runs per instance;
+      Django's `ready`, click and typer
       commands, invoke and fabric tasks, a Django management command's `handle`), and
       every function of a migration (Django `class Migration`, an Alembic revision, any
       module importing alembic) or of a script (see OOM201: a command in the project's
@@ -686,11 +692,11 @@ class UnboundedModuleCache(Rule):
             return True
         if site.parameters is not None and connects(function):
             return True  # one client per configured endpoint: the reuse the cache is for
-        facts = module_facts(self.context)
-        if facts.runs_once(function):
+        runs = runs_of(self.context)
+        if runs.once(function):
             return True
         return site.parameters is not None and all(
-            facts.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
+            runs.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
             for parameter in site.parameters
         )
 
