@@ -461,8 +461,8 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     """Whether the file is a command of the project's own that does its work and ends: in
     a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder and run as a
     program (an ``if __name__ == "__main__":`` block, or a call of one of its functions in
-    its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a process per run, so what it leaks or caches
-    lives for one run. Not a module of helpers there (loaded in a shell, imported), and
+    its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a
+    process per run, so what it leaks or caches lives for one run. Not a module of helpers there (loaded in a shell, imported), and
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
@@ -472,7 +472,7 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     top = relative.replace(os.sep, "/").split("/")[0]
     if _runs_per_task(module):
         return True
-    if _runs_as_program(module) and not _serves(module) and _interactive_shell(module):
+    if _interactive_shell(module) and _runs_as_program(module) and not _serves(module):  # cheapest first
         return True
     return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
 

@@ -2705,15 +2705,17 @@ def _read_before(body: list[ast.stmt], seen: frozenset = frozenset()) -> set[int
     for statement in body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue  # runs later, or apart
-        changed = _changed_names(statement)
-        if changed:
-            seen = frozenset(item for item in seen if item[0] not in changed)
+        simple = isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return))
+        # A block's statement with nothing read before it has nothing a change could undo:
+        # not walked (its blocks are, below).
+        changed = _changed_names(statement) if seen or simple else frozenset()
+        seen = frozenset(item for item in seen if item[0] not in changed)
         for node in _evaluated(statement):
             if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _key_read(node) in seen:
                 quiet.add(id(node))
         for block in child_blocks(statement):
             quiet |= _read_before(block, seen)
-        if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+        if simple:
             seen |= {
                 key for node in _evaluated(statement, whole=True)
                 if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)

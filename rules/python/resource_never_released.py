@@ -344,8 +344,16 @@ class ResourceNeverReleased(ResourceRule):
         method of it called but uses, not handed to a call, no test of it around the store):
         each call drops one open, as OOM203 says of an attribute ``__init__`` filled."""
         model = self.model
-        runs = runs_of(self.context)
         module_scope = model.module_scope
+        resources = {
+            name: first
+            for statement in self.context.tree.body if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+            for target in statement.targets if isinstance(target, ast.Name)
+            for name in [target.id] if (first := self._module_resource(name, module_scope)) is not None
+        }
+        if not resources:
+            return  # most modules hold no resource at module level: no walk for ``global``
+        runs = runs_of(self.context)
         for declaration in ast.walk(self.context.tree):
             if not isinstance(declaration, ast.Global):
                 continue
@@ -353,7 +361,7 @@ class ResourceNeverReleased(ResourceRule):
             if function is None or runs.one_shot(function):
                 continue
             for name in declaration.names:
-                first = self._module_resource(name, module_scope)
+                first = resources.get(name)
                 if first is None:
                     continue
                 for statement in ast.walk(function):
