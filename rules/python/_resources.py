@@ -870,16 +870,8 @@ def _start_up(model: SemanticModel, function: FunctionNode, acquires: list[Acqui
     ``while True:``) repeats on the normal path: still checked."""
     if not exits_on_failure(model, function):
         return False
-    calls = {id(acquire.call) for acquire in acquires}
-    stack = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and any(id(item) in calls for item in ast.walk(node)):
-            return False
-        stack.extend(ast.iter_child_nodes(node))
-    return True
+    # The model's innermost loop around each acquire, in the function's own code.
+    return not any(model.enclosing(acquire.call, (ast.For, ast.AsyncFor, ast.While)) for acquire in acquires)
 
 
 def _one_per_leak(reports: list[Report], model: SemanticModel) -> list[Report]:
