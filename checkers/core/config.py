@@ -15,13 +15,8 @@ from pathlib import Path
 
 from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
 from oomlint.core.patterns import matches_any, path_matches
-from oomlint.core.rule import Rule, all_rules, language_of
+from oomlint.core.rule import Rule, all_rules, known_codes, language_of, rule_by_code
 from oomlint.core.source import MAX_FILE_SIZE, byte_position
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 SECTION = "tool.oomlint"
 _TOP_LEVEL_KEYS = {
@@ -85,9 +80,22 @@ class Config:
     @functools.cached_property
     def enabled(self) -> tuple[tuple[type[Rule], dict], ...]:
         """The selected rules with their options, before per-file ignores."""
-        return tuple(
-            (rule, self.options_for(rule)) for rule in all_rules() if self.is_selected(rule.code, rule.default_enabled)
-        )
+        return self.enabled_in(None)
+
+    def enabled_in(self, language: str | None) -> tuple[tuple[type[Rule], dict], ...]:
+        """The selected rules of ``language`` (None: of all) with their options; only
+        that language's rule modules are imported."""
+        if language not in self._enabled_by_language:
+            self._enabled_by_language[language] = tuple(
+                (rule, self.options_for(rule))
+                for rule in all_rules(language)
+                if self.is_selected(rule.code, rule.default_enabled)
+            )
+        return self._enabled_by_language[language]
+
+    @functools.cached_property
+    def _enabled_by_language(self) -> dict[str | None, tuple[tuple[type[Rule], dict], ...]]:
+        return {}
 
     def is_selected(self, code: str, default_enabled: bool = True) -> bool:
         """Most specific prefix wins: ``ignore = ["OOM3"]`` with ``select = ["OOM301"]`` keeps OOM301."""
@@ -120,7 +128,7 @@ class Config:
             return ()
         language = language or language_of(path)
         ignored = self.ignored_for(path)
-        return tuple(item for item in self.enabled if item[0].language == language and not item[0].code.startswith(ignored))
+        return tuple(item for item in self.enabled_in(language) if not item[0].code.startswith(ignored))
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         relative = self.relative(path)
@@ -218,6 +226,10 @@ def load_config_file(path: str | os.PathLike) -> Config:
 
 def _read_document(path: Path) -> dict:
     """A pyproject.toml; whatever stops tomllib is an error naming the file."""
+    if sys.version_info >= (3, 11):  # imported when a file is read: a run may have none
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -252,12 +264,11 @@ def parse_table(table: object, path: Path) -> Config:
     """Validate ``[tool.oomlint]``; every error names the offending key."""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{SECTION}] must be a table")
-    rules = {rule.code: rule for rule in all_rules()}
     values: dict[str, object] = {}
     rule_options: dict[str, dict[str, object]] = {}
     for key, value in table.items():
-        if key in rules:
-            rule_options[key] = _parse_rule_options(rules[key], value, path)
+        if key in known_codes():
+            rule_options[key] = _parse_rule_options(rule_by_code(key), value, path)
         elif key in _TOP_LEVEL_KEYS:
             values[key] = value
         else:
@@ -322,7 +333,7 @@ def _code_list(values: dict, key: str, path: Path, prefix: str = SECTION + ".") 
 
 
 def _check_codes(key: str, codes) -> None:
-    known = [rule.code for rule in all_rules()] + list(DIAGNOSTICS)
+    known = [*known_codes(), *DIAGNOSTICS]
     for code in codes:
         if not _CODE_PREFIX.match(code) or not any(known_code.startswith(code) for known_code in known):
             raise ConfigError(f"{key}: unknown rule code or prefix {code!r}")

@@ -1,7 +1,9 @@
 """What a rule is: its metadata, its options, and the registry that finds every rule.
 
 A rule is a class in its own module under :mod:`oomlint.rules`. Defining the class
-registers it; nothing central lists the rules. The engine makes one instance per
+registers it; the one list of the codes, :data:`oomlint.rules.CATALOGUE`, is generated
+from the classes, so that a selection is checked without importing every rule. The
+engine makes one instance per
 file, so a rule may keep per-file state on ``self`` and it is dropped with the file.
 """
 
@@ -224,29 +226,42 @@ def language_of(path: str) -> str:
     return "kubernetes" if path.lower().endswith(MANIFEST_SUFFIXES) else "python"
 
 
-def all_rules() -> list[type[Rule]]:
-    """Every registered rule, by code. Importing the rule modules registers them."""
-    _import_rule_modules()
-    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+def all_rules(language: str | None = None) -> list[type[Rule]]:
+    """Every registered rule, by code; only those of ``language`` when given, so that a
+    run imports the rule modules of the languages it checks and no others. Importing
+    the rule modules registers them."""
+    _import_rule_modules(language)
+    return [rule for code, rule in sorted(_REGISTRY.items()) if language in (None, rule.language)]
 
 
 def rule_by_code(code: str) -> type[Rule] | None:
-    _import_rule_modules()
-    return _REGISTRY.get(code.upper())
+    code = code.upper()
+    _import_rule_modules(known_codes().get(code))
+    return _REGISTRY.get(code)
 
 
-_imported = False
+def known_codes() -> dict[str, str]:
+    """Every rule's code and language, without importing a rule: the catalogue that
+    :mod:`oomlint.report.docs` generates into :mod:`oomlint.rules` from the rules."""
+    import oomlint.rules
+
+    return oomlint.rules.CATALOGUE
 
 
-def _import_rule_modules() -> None:
-    global _imported
-    if _imported:
+_imported: set[str | None] = set()
+
+
+def _import_rule_modules(language: str | None = None) -> None:
+    """Import the rule modules of ``language`` (its package under :mod:`oomlint.rules`),
+    or of every language."""
+    if language in _imported or None in _imported:
         return
     import oomlint.rules
 
-    for module in pkgutil.walk_packages(oomlint.rules.__path__, "oomlint.rules."):
+    package = oomlint.rules if language is None else importlib.import_module(f"oomlint.rules.{language}")
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(module.name)
-    _imported = True
+    _imported.add(language)
 
 
 def followed(rules: Iterable[tuple[type[Rule], dict]]) -> frozenset[str]:

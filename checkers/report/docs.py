@@ -1,7 +1,8 @@
 """Rule documentation, generated from the rule definitions.
 
 ``docs/rules/<CODE>.md``, ``oomlint rule CODE`` and the README's rule table all come
-from here, and a test fails when the files on disk drift from what this renders.
+from here, and so does the catalogue of codes in :mod:`oomlint.rules`; a test fails when
+the files on disk drift from what this renders.
 Regenerate with ``python -m oomlint.report.docs``.
 """
 
@@ -21,6 +22,8 @@ TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 OPTIONS_START = "<!-- options:start -->"
 OPTIONS_END = "<!-- options:end -->"
+CATALOGUE_START = "# catalogue:start"
+CATALOGUE_END = "# catalogue:end"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 
 
@@ -102,6 +105,12 @@ def options_reference() -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def catalogue() -> str:
+    """Every rule's code and language, for :data:`oomlint.rules.CATALOGUE`."""
+    rows = "".join(f'    "{rule.code}": "{rule.language}",\n' for rule in all_rules())
+    return "CATALOGUE = {\n" + rows + "}\n"
+
+
 def rules_index() -> str:
     return "# Rules\n\n" + rules_table(link="{code}.md")
 
@@ -114,6 +123,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     for path, start, end, content in (
         (root / "README.md", TABLE_START, TABLE_END, rules_table()),
         (docs / "configuration.md", OPTIONS_START, OPTIONS_END, options_reference()),
+        (root / "rules" / "__init__.py", CATALOGUE_START, CATALOGUE_END, catalogue()),
     ):
         files[path] = replace_between(path.read_text(encoding="utf-8"), start, end, content)
     return files
