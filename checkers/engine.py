@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oomlint.core.cache import CACHE_FOLDER, Cache, content_key, implementation_key, project_root
 from oomlint.core.config import Config, find_config
@@ -24,8 +25,9 @@ from oomlint.core.findings import DECODE_ERROR, DIAGNOSTICS, Finding, diagnostic
 from oomlint.core.rule import Rule, followed, language_of, use_project
 from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decode_source, read_file
 from oomlint.kubernetes.objects import ManifestFindings
-from oomlint.python.checker import check_source
-from oomlint.python.project import ProjectIndex, project_index
+
+if TYPE_CHECKING:
+    from oomlint.python.project import ProjectIndex
 
 # Whether the project index and the results may be read from and written to the cache
 # folder (``--no-cache`` turns it off for the run).
@@ -51,6 +53,8 @@ def project_for(path: str, rules: Sequence[tuple[type[Rule], dict]], cache: Cach
     ``cache``'s folder, else in the one of the file's configuration."""
     if not use_project(rules):
         return None
+    from oomlint.python.project import project_index  # Python's machinery: only for Python files
+
     follows = followed(rules)
     folder = None
     own = use_cache and cache is not None and cache.enabled
@@ -127,6 +131,8 @@ def check_bytes(
         return [diagnostic(path, DECODE_ERROR, error.message, error.line, error.column)]
     if project is FIND_PROJECT:
         project = project_for(path, rules)
+    from oomlint.python.checker import check_source  # Python's machinery: only for Python files
+
     return check_source(source, path, rules, noqa=noqa, project=project)
 
 
@@ -136,6 +142,8 @@ def check_text(text: str, path: str, rules: Sequence[tuple[type[Rule], dict]], n
         from oomlint.kubernetes.manifest import check_manifest_text
 
         return check_manifest_text(text, path, rules, noqa)
+    from oomlint.python.checker import check_source
+
     return check_source(text, path, rules, noqa=noqa, project=project_for(path, rules))
 
 

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.conftest import BIN, ROOT
+from tests.conftest import BIN, ROOT, engine_path, helm_cli
 
 # Strongly connected components of grimp's import graph (Tarjan), printed as JSON.
 CYCLES = """
@@ -77,25 +77,35 @@ def test_no_module_imports_itself_through_others(wheel_layout):
     assert graph["cycles"] == []
 
 
-# Runs the CLI in-process on the files named and prints which optional libraries it loaded.
+# Runs the command in-process on the files named and prints which of the watched
+# modules it loaded: optional libraries, each language's machinery and rules.
 LOADED = """
 import sys
-from oomlint.hosts.cli import main
+from oomlint.hosts.command import main
 main(["--no-cache", "--quiet", "--exit-zero", *sys.argv[1:]])
-print(sorted(name for name in ("yaml", "libcst", "pygls", "xml.etree.ElementTree") if name in sys.modules))
+watched = ("yaml", "libcst", "pygls", "xml.etree.ElementTree", "concurrent.futures",
+           "oomlint.python.checker", "oomlint.rules.python", "oomlint.rules.kubernetes")
+print(sorted(name for name in watched if name in sys.modules))
 """
 
 
 def test_a_run_imports_only_what_it_uses(tmp_path):
-    """PyYAML only when a manifest is checked, libcst only to fix, pygls only for ``lsp``,
-    although the rule registry imports every rule, the Kubernetes ones too."""
+    """PyYAML and the Kubernetes rules only when a manifest or chart is checked, Python's
+    machinery and rules only when a Python file is, libcst only to fix, pygls only for
+    ``lsp``; a chart's renders are waited for without ``concurrent.futures``."""
     (tmp_path / "app.py").write_text("import functools\n")
     (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "kubernetes" / "charts" / "agent", tmp_path / "agent")
+    environment = {**os.environ, "PATH": engine_path(helm_cli())}
 
     def loaded(*paths: str) -> str:
-        result = subprocess.run([sys.executable, "-c", LOADED, *paths], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        result = subprocess.run([sys.executable, "-c", LOADED, *paths], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         return result.stdout.splitlines()[-1]
 
-    assert loaded("app.py") == "[]"
-    assert loaded("app.py", "pod.yaml") == "['yaml']"
+    python = ["oomlint.python.checker", "oomlint.rules.python"]
+    kubernetes = ["oomlint.rules.kubernetes", "yaml"]
+    assert loaded("app.py") == str(python)
+    assert loaded("pod.yaml") == str(kubernetes)
+    assert loaded("agent") == str(kubernetes)
+    assert loaded("app.py", "pod.yaml") == str(sorted(python + kubernetes))

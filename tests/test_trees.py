@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from oomlint.core.config import Config
-from oomlint import engine
+from oomlint.python import checker
 from oomlint.hosts import cli
 from oomlint.python import parsing
 from oomlint.python.checker import check_source
@@ -44,7 +44,7 @@ def events(monkeypatch):
     """``("parse", path)`` for each module parsed, ``("check", path)`` and ``("checked", path)``
     as each file's check starts and ends."""
     seen: list[tuple[str, str]] = []
-    parse, check = ast.parse, engine.check_source
+    parse, check = ast.parse, checker.check_source
 
     def parsing_(source, filename="<unknown>", mode="exec", **options):
         if mode == "exec":
@@ -59,7 +59,7 @@ def events(monkeypatch):
             seen.append(("checked", str(Path(path).resolve())))
 
     monkeypatch.setattr(parsing.ast, "parse", parsing_)
-    monkeypatch.setattr(engine, "check_source", checking)
+    monkeypatch.setattr(checker, "check_source", checking)
     return seen
 
 

@@ -11,11 +11,9 @@ cannot be written turns the cache off: a cache never fails a run.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from oomlint.core.version import __version__
@@ -46,6 +44,7 @@ def _root_of(directory: str) -> Path | None:
 
 def content_key(*parts: bytes | str) -> str:
     """A key naming ``parts`` (contents, settings, names) together."""
+    import hashlib  # imported when first needed, like tempfile: a chart's run needs neither
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
@@ -98,6 +97,8 @@ class Cache:
         try:
             self._prepare()
             entry.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as stream:

@@ -8,7 +8,6 @@ failure (reported on stderr, naming the file; the other files are still checked)
 from __future__ import annotations
 
 import argparse
-import difflib
 import functools
 import os
 import re
@@ -26,8 +25,6 @@ from oomlint.core.version import __version__
 from oomlint import engine
 from oomlint.engine import cache_folder, check_bytes, check_file
 from oomlint.kubernetes.objects import ManifestFindings, apply_limit_ranges, limit_ranges_of
-from oomlint.python.parsing import TREES
-from oomlint.python.project import install_projects, known_projects, settle_indexes
 from oomlint.report.baseline import BaselineError, load_baseline, new_findings, write_baseline
 from oomlint.report.docs import render_rule
 from oomlint.report.full import SourceView, wants_colour
@@ -191,7 +188,6 @@ def _check(arguments: argparse.Namespace) -> int:
             failures.append(f"oomlint: internal error while checking {target.path}: {result}")
         else:
             checked.append((target, result))
-    TREES.clear()
     manifests = [result for _, result in checked if isinstance(result, ManifestFindings)]
     apply_limit_ranges(manifests)
     if any(target.kind != "file" for target in targets):
@@ -317,29 +313,40 @@ def _config_source(arguments: argparse.Namespace):
 
 
 def _run(targets: list[Target], arguments: argparse.Namespace):
+    """Each target with its findings (or the description of an internal failure)."""
     tasks = [
-        (target, not arguments.disable_noqa, arguments.stdin_filename, None if arguments.no_cache else cache_folder(os.path.dirname(os.path.abspath(target.path)), target.config, arguments.cache_dir))
+        (target, not arguments.disable_noqa, arguments.stdin_filename, None if arguments.no_cache or target.kind != "file" else cache_folder(os.path.dirname(os.path.abspath(target.path)), target.config, arguments.cache_dir))
         for target in targets
     ]
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
     engine.use_cache = not arguments.no_cache
+    python = [task for task in tasks if task[0].kind == "file" and language_of(task[0].path) == "python"]
+    if not python:  # Python's machinery is not imported (a chart's run starts faster)
+        yield from zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, None), _rendered(tasks)))
+        return
+    from oomlint.python.parsing import TREES
+    from oomlint.python.project import known_projects, settle_indexes
+
     settle_indexes()
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
         # Checked here: a file the project index parses keeps its tree for its check.
-        TREES.expect(target.path for target in targets if target.kind == "file")
+        TREES.expect(target.path for target, _, _, _ in python)
     else:
         # Made once, here, and handed to every worker (not made again in each). Workers
         # parse again what the index parsed here: the trees would be copied into each.
-        for target, _, _, folder in tasks:
-            if target.kind == "file" and language_of(target.path) == "python":
-                try:
-                    engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
-                except Exception:  # a bug: each file's check makes the index again and reports it, file by file
-                    break
-    # Charts and kustomizations are checked in this process, where their renders were
-    # started (:mod:`oomlint.kubernetes.prerender`); they mostly wait for the renderer.
-    rendered = [task[0].kind != "file" for task in tasks]
-    return zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects()), rendered))
+        for target, _, _, folder in python:
+            try:
+                engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
+            except Exception:  # a bug: each file's check makes the index again and reports it, file by file
+                break
+    yield from zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects()), _rendered(tasks)))
+    TREES.clear()
+
+
+def _rendered(tasks: list) -> list[bool]:
+    """Charts and kustomizations are checked in this process, where their renders were
+    started (:mod:`oomlint.kubernetes.prerender`); they mostly wait for the renderer."""
+    return [task[0].kind != "file" for task in tasks]
 
 
 def _map(function, tasks: list, jobs: int, state: tuple, here: list[bool] | None = None):
@@ -360,9 +367,12 @@ def _map(function, tasks: list, jobs: int, state: tuple, here: list[bool] | None
             yield next(local_results) if local else next(results)
 
 
-def _install(use_cache: bool, projects: dict) -> None:
+def _install(use_cache: bool, projects: dict | None) -> None:
     engine.use_cache = use_cache
-    install_projects(projects)
+    if projects is not None:
+        from oomlint.python.project import install_projects
+
+        install_projects(projects)
 
 
 @functools.lru_cache(maxsize=None)  # noqa: OOM301 one small object per project folder of the run; a process runs once
@@ -451,6 +461,8 @@ def _fix(arguments: argparse.Namespace) -> int:
     limit_ranges = limit_ranges_of([result for result in checked if isinstance(result, ManifestFindings)])
     remaining, fixed, changed, problems, failures = [], [], 0, [], []
     tasks = [(item, arguments.unsafe_fixes, not arguments.diff, limit_ranges) for item in items]
+    from oomlint.python.project import known_projects  # the indexes the checks made, for the workers
+
     for item, result in zip(items, _map(_fix_target, tasks, arguments.jobs, (engine.use_cache, known_projects()))):
         if isinstance(result, str):
             failures.append(f"oomlint: internal error while fixing {item.path}: {result}")
@@ -462,6 +474,8 @@ def _fix(arguments: argparse.Namespace) -> int:
             fixed += result.fixed
             changed += 1
             if arguments.diff:
+                import difflib
+
                 _emit("".join(difflib.unified_diff(
                     result.old_text.splitlines(keepends=True), result.new_text.splitlines(keepends=True),
                     fromfile=f"a/{item.path}", tofile=f"b/{item.path}",

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import sys
 
-from oomlint.kubernetes.prerender import NAMESPACE, RELEASE_NAME
-
-# What ``helm template CHART`` uses when given no release name or namespace.
+# What ``helm template CHART`` uses when given no release name or namespace. They are
+# defined here, where the child needs nothing else of oomlint's (its start-up is a render's).
+RELEASE_NAME, NAMESPACE = "release-name", "default"
 RELEASE = {"name": RELEASE_NAME, "namespace": NAMESPACE, "is_install": True}
 
 

@@ -7,8 +7,8 @@ settings (its defaults and each ``ci/*-values.yaml``), at most two per CPU; the 
 takes a render from here only when it asks for the very same command
 (:func:`oomlint.kubernetes.rendering.run`), and renders anything else itself. What the
 check did not ask for is stopped when the command ends. This module is the first the
-command imports: only the standard library, :mod:`oomlint.core.roots` and
-:mod:`oomlint.core.patterns`.
+command imports: only the standard library, :mod:`oomlint.core.roots`,
+:mod:`oomlint.core.patterns` and the release's names in :mod:`.helm_sdk`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from collections.abc import Iterator, Sequence
 
 from oomlint.core.patterns import passed_over
 from oomlint.core.roots import CHART, CHART_FILE, enclosing_root
+from oomlint.kubernetes.helm_sdk import NAMESPACE, RELEASE_NAME
 
 CI_VALUES = os.path.join("ci", "*-values.yaml")
 DEFAULT_VALUES = "values.yaml"
-RELEASE_NAME, NAMESPACE = "release-name", "default"
 SDK_RENDERER = [sys.executable, "-m", "oomlint.kubernetes.helm_sdk"]
 
 # Renderers must not reach the network: proxies that refuse every connection (helm and

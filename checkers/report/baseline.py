@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +34,8 @@ def write_baseline(path: str, findings: Sequence[Finding]) -> None:
         for f, fingerprint in zip(findings, fingerprints(findings, root))
     ]
     text = json.dumps({FORMAT_KEY: FORMAT_VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    import tempfile  # only when a baseline is written
+
     try:
         handle, temporary = tempfile.mkstemp(dir=root, prefix=".oomlint-baseline-", suffix=".tmp")
         try:

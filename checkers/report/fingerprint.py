@@ -10,7 +10,6 @@ that reappears on another line's text, or in another file, gets a new one.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections import Counter
@@ -23,6 +22,8 @@ from oomlint.core.source import MAX_FILE_SIZE, NotRead, SourceDecodeError, decod
 
 def fingerprints(findings: Sequence[Finding], root: Path | None = None) -> list[str]:
     """One fingerprint per finding, in order; ``findings`` sorted, as reports are."""
+    import hashlib  # imported by the formats that print fingerprints only
+
     root = Path.cwd() if root is None else root
     lines: dict[str, list[str]] = {}
     seen: Counter = Counter()
