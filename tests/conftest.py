@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -58,15 +59,22 @@ def run(*command: str, cwd: Path | None = None, stdin: str | None = None, path: 
     """Run an installed console script of this environment (oomlint, flake8, pylint);
     ``path``, when given, is its PATH (which renderers it finds)."""
     executable = BIN / command[0]
-    return subprocess.run(
+    with subprocess.Popen(
         [str(executable), *command[1:]],
         cwd=cwd,
-        input=stdin,
-        capture_output=True,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", **({"PATH": path} if path else {})},
-        timeout=600,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=600)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # its worker processes too, not only the command
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def oomlint_json(*arguments: str, cwd: Path | None = None) -> list[dict]:
