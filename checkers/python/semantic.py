@@ -830,7 +830,9 @@ def own_bindings(scope: ast.AST) -> OwnBindings:
         elif isinstance(node, _OWN_SCOPES):
             pending.extend(_outer_parts(node))
         else:
-            pending.extend(ast.iter_child_nodes(node))
+            # The child fields, not ``ast.iter_child_nodes``, which tries every field: what
+            # they leave out (contexts, operators, import aliases) binds nothing here.
+            pending.extend(child_nodes(node))
     return OwnBindings(frozenset(bound - declared), functions)
 
 
