@@ -241,7 +241,7 @@ def exits_on_failure(model: SemanticModel, function: ast.AST) -> bool:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue  # runs apart
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))  # handlers are in a child field: contexts and operators are not looked at
         if not isinstance(node, ast.ExceptHandler) or _catches_only_interruptions(model, node):
             continue
         for statement in node.body:
@@ -577,9 +577,9 @@ def is_service_loop(loop: ast.While) -> bool:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            stack.extend(child for child in ast.walk(node) if isinstance(child, ast.Return))  # its breaks are its own
+            stack.extend(child for child in walk(node) if isinstance(child, ast.Return))  # its breaks are its own
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return True
 
 

@@ -529,17 +529,15 @@ class SemanticModel:
         scope = _function_scope(scope or self.scope)
         if not isinstance(expr, ast.Name) or scope.enclosing_class() is None:
             return False
-        if any(_last_name(item) == "staticmethod" for item in getattr(scope.node, "decorator_list", ())):
-            return False
+        # Asked of most names a method's code holds: the binding first, the decorators last.
         binding = scope.bindings.get(expr.id)
+        if binding is None or binding.kind != "param":
+            return False
         args = scope.node.args
-        positional = args.posonlyargs + args.args
-        return (
-            binding is not None
-            and binding.kind == "param"
-            and bool(positional)
-            and binding.node is positional[0]
-        )
+        first = args.posonlyargs[0] if args.posonlyargs else args.args[0] if args.args else None
+        if binding.node is not first:
+            return False
+        return not any(_last_name(item) == "staticmethod" for item in getattr(scope.node, "decorator_list", ()))
 
     # -------------------------------------------------------------- references
     # Found from the tree when first asked, one walk of a scope's code per name (most
@@ -830,7 +828,9 @@ def own_bindings(scope: ast.AST) -> OwnBindings:
         elif isinstance(node, _OWN_SCOPES):
             pending.extend(_outer_parts(node))
         else:
-            pending.extend(ast.iter_child_nodes(node))
+            # The child fields, not ``ast.iter_child_nodes``, which tries every field: what
+            # they leave out (contexts, operators, import aliases) binds nothing here.
+            pending.extend(child_nodes(node))
     return OwnBindings(frozenset(bound - declared), functions)
 
 

@@ -40,7 +40,7 @@ from oomlint.python.astutil import (
     ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, name_words,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import preorder
+from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, class_methods_of_value, passed_in_memory,
 )
@@ -2744,7 +2744,7 @@ def _changed_names(statement: ast.stmt) -> set[str]:
     """Names ``statement`` (its blocks included) rebinds, deletes items of, empties or hands to
     a call: what was read of them before may be gone."""
     changed = set()
-    for node in ast.walk(statement):
+    for node in walk(statement):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             changed.add(node.id)
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Del) and isinstance(node.value, ast.Name):

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import ATEXIT_REGISTER
+from oomlint.python.children import walk
 from oomlint.python.project import WITH_KEEPS_OPEN, call_origin, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
 from oomlint.core.rule import Option, Rule
@@ -318,7 +319,7 @@ def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model
 def _releases_local(method: ast.AST, name: str) -> bool:
     """Whether ``method`` itself ends what its local ``name`` holds: ``name.close()`` (any
     method but a use), ``with name:``, or ``return name``."""
-    for node in ast.walk(method):
+    for node in walk(method):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
             if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in USES:
