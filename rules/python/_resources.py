@@ -317,9 +317,12 @@ BORROWERS = frozenset(
     {"json.load", "json.dump", "pickle.load", "pickle.dump", "marshal.load", "marshal.dump", "plistlib.load",
      "plistlib.dump", "tomllib.load", "tomli.load", "yaml.load", "yaml.safe_load", "yaml.full_load",
      "yaml.unsafe_load", "yaml.load_all", "yaml.safe_load_all", "yaml.dump", "yaml.safe_dump", "yaml.dump_all",
-     "shutil.copyfileobj", "os.fstat"}
+     "shutil.copyfileobj", "os.fstat", "pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table"}
 )
-BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS)
+# Methods that use the connection they are given and leave it open, whatever their receiver:
+# pandas' ``df.to_sql(name, con)`` (cytominer-database leaked one ``engine.connect()`` per CSV).
+BORROWING_METHODS = frozenset({"to_sql"})
+BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS) | BORROWING_METHODS
 BORROWED = Lent(False, frozenset())
 # Calls outside the project that close what they are given, when the ``with`` around them ends.
 CLOSERS = {"contextlib.closing": Lent(False, frozenset(CLOSE))}
@@ -662,7 +665,7 @@ class ResourceAnalysis:
                 self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
-            if self.model.qualified_name(func) in BORROWERS:
+            if (last in BORROWING_METHODS and kind is ast.Attribute) or self.model.qualified_name(func) in BORROWERS:
                 self.borrowing_calls.add(id(node))
             return
         if last in self.guarded_names and (kind is ast.Name or self.model.is_self(func.value)):
@@ -1779,7 +1782,7 @@ def _collect_uses(
                 kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
+                if id(keyword_calls.get(id(parent), parent)) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
                     _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:

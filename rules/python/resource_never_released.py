@@ -186,7 +186,9 @@ class ResourceNeverReleased(ResourceRule):
     container (`items.append(f)`, a literal), in another name, a `global` or
     `nonlocal`, passed to a call (the callee may own it now) but those that read or
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
-    `shutil.copyfileobj`...) and the project's functions that keep nothing of it (see
+    `shutil.copyfileobj`...) or use a database connection and leave it open (pandas'
+    `read_sql`, `read_sql_query`, `read_sql_table` and any `df.to_sql(name, con)`),
+    and the project's functions that keep nothing of it (see
     above), or used by a nested function or lambda; a cursor or channel made from it
     (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
