@@ -31,7 +31,7 @@ import builtins
 import collections
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -42,7 +42,8 @@ from oomlint.python.astutil import (
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder
 from oomlint.python.project import (
-    CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, class_methods_of_value, passed_in_memory,
+    CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
+    passed_in_memory,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -834,6 +835,11 @@ class ResourceAnalysis:
         ``argument``, followed through the project (see :meth:`ProjectIndex.lends`)."""
         return lent_to(self.context, call, argument, scope, _outside_lender)
 
+    def handed_to(self, call: ast.Call, argument: int | str, callees: frozenset[str], scope: Scope) -> bool:
+        """Whether the project function ``call`` calls passes the object at ``argument`` on to
+        one of ``callees`` (see :meth:`ProjectIndex.hands_to`)."""
+        return handed_to(self.context, call, argument, scope, callees)
+
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
@@ -855,6 +861,7 @@ class ResourceAnalysis:
                     self.model,
                     scope,
                     functools.partial(self.lent, scope=scope),
+                    functools.partial(self.handed_to, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
                 # Only now (few functions get here): whether it runs once, as its module shows
@@ -2135,6 +2142,8 @@ class _Names(NamedTuple):
     """The analysed function's scope."""
     lent: Callable[[ast.Call, int | str], Lent | None]
     """What a project function called in the analysed function does with an argument."""
+    handed_to: Callable[[ast.Call, int | str, frozenset[str]], bool]
+    """Whether a project function called there passes an argument on to one of the callees."""
 
 
 _HANDOFF, _RELEASE, _SAME, _BUILT = "handoff", "release", "same path", "built on it"
@@ -2194,6 +2203,27 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
                 pending.append((target, _BUILT if role == _BUILT else outcome, False, made_path_object))
 
 
+def removes_path(call: ast.Call, child: ast.expr, removals: Iterable[str], qualified: Callable[[ast.expr], str | None]) -> bool:
+    """Whether ``call`` removes the path ``child`` it is given: a removal function given it
+    first (``shutil.rmtree(d)``, ``os.close(fd)``), or a call given a removal beside it, which
+    schedules one (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
+    ``weakref.finalize(self, shutil.rmtree, self.d)``, ``BackgroundTask(os.remove, path)``)."""
+    if call.args and call.args[0] is child and qualified(call.func) in removals:
+        return True
+    given = [*call.args, *(item.value for item in call.keywords)]
+    return any(other is not child and qualified(other) in removals for other in given)
+
+
+def _position(call: ast.Call, child: ast.expr) -> int | str | None:
+    """The position (or keyword) ``child`` (or its ``keyword``) is passed at to ``call``: None past a ``*args``."""
+    for index, item in enumerate(call.args):
+        if isinstance(item, ast.Starred):
+            return None
+        if item is child:
+            return index
+    return next((item.arg for item in call.keywords if child in (item, item.value) and item.arg is not None), None)
+
+
 def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends: bool, names: _Names):
     """Follow the value of ``start`` (the path, or a ``pathlib`` object for it) up through
     the expressions that carry it: ``(_HANDOFF, None)``, ``(_RELEASE, call)``, ``(_SAME or
@@ -2207,14 +2237,13 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             if parent.func is child:
                 return None, None
             callee = names.qualified(parent.func)
-            moved = parent.args and parent.args[0] is child
-            if moved and callee in kind.removals:
+            if removes_path(parent, child, kind.removals, names.qualified):
                 return _RELEASE, parent
-            if moved and (callee in MOVES or callee in kind.takers):
+            if parent.args and parent.args[0] is child and (callee in MOVES or callee in kind.takers):
                 return _HANDOFF, None
-            given = [*parent.args, *(item.value for item in parent.keywords)]
-            if any(names.qualified(other) in kind.removals for other in given if other is not child):
-                return _RELEASE, parent  # the removal scheduled: a cleanup callback, a background task
+            position = _position(parent, child)
+            if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
+                return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
             if callee in OUTLIVING_CALLS or _callee(parent, names.qualified) in _STORES:
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:

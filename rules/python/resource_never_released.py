@@ -97,7 +97,9 @@ class ResourceNeverReleased(ResourceRule):
     call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
-    `BackgroundTask(os.remove, path)`); another name for the same path
+    `BackgroundTask(os.remove, path)`), or given to a clean-up helper of the project,
+    in any module, that passes it on to one (`robust_rmtree(d)` calling
+    `shutil.rmtree(path)`, asked of the project index); another name for the same path
     (`path = f.name`, `p = Path(d)`) counts like it.
 
     Gathered in a local list only the function uses (`sockets.append(socket.create_connection(a))`)

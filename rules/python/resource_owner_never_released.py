@@ -20,6 +20,7 @@ from oomlint.rules.python._resources import (
     followed_factories,
     release_helper_names,
     released_before,
+    removes_path,
     shared_analysis,
     short_code,
     texts_needed,
@@ -221,12 +222,7 @@ class ResourceOwnerNeverReleased(Rule):
             call = self.model.parent(call)
         if not isinstance(call, ast.Call) or call.func is node:
             return None
-        if self.model.qualified_name(call.func) in _PATH_REMOVALS:
-            return call
-        handed = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if any(isinstance(arg, (ast.Name, ast.Attribute)) and self.model.qualified_name(arg) in _PATH_REMOVALS for arg in handed):
-            return call
-        return None
+        return call if removes_path(call, node, _PATH_REMOVALS, self.model.qualified_name) else None
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
