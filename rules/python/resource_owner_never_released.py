@@ -62,6 +62,12 @@ class ResourceOwnerNeverReleased(Rule):
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
 
+    Also where a class with no base class ends with life-cycle methods of its own
+    (`stop()`, `close()`...) none of which, nor any method of the class they call on
+    `self`, mentions the attribute at all (madedotcom/atomicpuppy's `stop()` ended the
+    polling, never the session); a class with a base class is left alone, its base may
+    end the attribute.
+
     Also where the class does release it: a method that stores a new resource in the
     attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
     over the constructor's socket), without first releasing the one there (a call on it
@@ -300,9 +306,12 @@ class ResourceOwnerNeverReleased(Rule):
             return
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
+            ends = None
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS or self._inherits_release(owner):
                 self._replaced(owner, stored, runs)
-                continue
+                ends = _ends_of_its_own(owner)
+                if ends is None:
+                    continue
             handled = self.handled.get(owner, set())
             managed = self.managed.get(owner, set())
             removed = self.removed.get(owner, set())
@@ -317,6 +326,21 @@ class ResourceOwnerNeverReleased(Rule):
                 frequency = runs.of(item.method).kind
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
+                if ends is not None:
+                    methods, mentioned = ends
+                    if item.attribute in mentioned or item is not self._first_store(stored, item):
+                        continue
+                    names = ", ".join(f"{name}()" for name in sorted(methods))
+                    release = (
+                        f"{item.releases[0]}(self.{item.attribute})" if item.path is not None
+                        else f"self.{item.attribute}.{item.releases[0]}()"
+                    )
+                    self.report(
+                        item.statement, attribute=item.attribute, acquire=item.acquire,
+                        lost=f"and '{owner.name}' ends with {names}, which never releases it",
+                        advice=f"call {release} there",
+                    )
+                    continue
                 if item.path is not None:  # no collector removes a directory or closes a descriptor
                     lost = f"that outlives each '{owner.name}', and nothing releases it"
                     advice = f"give '{owner.name}' a close() that calls {item.releases[0]}(self.{item.attribute}), or {item.path.instead}"
@@ -324,6 +348,11 @@ class ResourceOwnerNeverReleased(Rule):
                     lost = f"for the life of each '{owner.name}', and nothing releases it"
                     advice = f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()"
                 self.report(item.statement, attribute=item.attribute, acquire=item.acquire, lost=lost, advice=advice)
+
+    @staticmethod
+    def _first_store(stored: list[_Owned], item: _Owned) -> _Owned:
+        """The first store of ``item``'s attribute: a class that ends with a method reports once."""
+        return next(other for other in stored if other.attribute == item.attribute)
 
     def _inherits_release(self, owner: ast.ClassDef) -> bool:
         """A subclass of a resource class (``class Connection(http.client.HTTPConnection)``)
@@ -353,6 +382,38 @@ class ResourceOwnerNeverReleased(Rule):
                 lost=f"from '__init__', and '{item.method.name}' replaces it here without releasing it",
                 advice=f"call self.{item.attribute}.{made.releases[0]}() before storing the new one",
             )
+
+
+def _ends_of_its_own(owner: ast.ClassDef) -> tuple[set[str], set[str]] | None:
+    """For a class with no base class (``object`` aside) that defines its own life-cycle
+    methods: their names, and the attributes of ``self`` they, or the methods of the class
+    they call on ``self``, mention at all (``self.session.close()``, ``self.session = None``,
+    ``del self.session``). None for any other class: a base class may end what it holds."""
+    if any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases) or owner.keywords:
+        return None
+    defined = {
+        item.name: item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    ends = set(defined) & LIFECYCLE_METHODS
+    if not ends:
+        return None
+    mentioned: set[str] = set()
+    pending, seen = list(ends), set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in defined:
+            continue
+        seen.add(name)
+        method = defined[name]
+        positional = [*method.args.posonlyargs, *method.args.args]
+        this = positional[0].arg if positional else None
+        for node in ast.walk(method):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this:
+                mentioned.add(node.attr)
+                pending.append(node.attr)  # ``self._cleanup()``: what it mentions counts too
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "vars"):
+                return None  # ``getattr(self, name).close()``: any attribute may be ended
+    return ends, mentioned
 
 
 def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
