@@ -157,7 +157,11 @@ TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTO
 # connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
 NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
-TUPLE_FACTORIES = {"tempfile.mkstemp": {0: DESCRIPTOR}}
+TUPLE_FACTORIES = {
+    "tempfile.mkstemp": {0: DESCRIPTOR},
+    "os.pipe": {0: DESCRIPTOR, 1: DESCRIPTOR},
+    "pty.openpty": {0: DESCRIPTOR, 1: DESCRIPTOR},
+}
 # ``conn, address = listener.accept()``: a listening socket's ``accept`` gives the new
 # connection's socket and the peer's address. Unpacked into two names, nothing else does that
 # (a Qt dialog's ``accept()`` returns None, paramiko's and multiprocessing's one object).
@@ -196,6 +200,11 @@ PATH_MOVES = frozenset({"rename", "replace"})
 OUTLIVING_CALLS = frozenset(
     {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
      "multiprocessing.Process", "threading.Thread", "threading.Timer"}
+)
+# Calls that start a child process: it gets its own copies of the descriptors it is given
+# (``Popen(cmd, stdout=w)``), the parent's stay open until the parent closes them.
+CHILD_PROCESSES = frozenset(
+    {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", "multiprocessing.Process"}
 )
 # What makes a parameter a file object: its annotation, or its name (``fileobj``, ``fp``...).
 FILE_ANNOTATIONS = frozenset(
@@ -300,7 +309,9 @@ EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"}
 EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "OrderedDict", "defaultdict", "deque"))
 # ``sys.audit(...)`` raises only what an audit hook installed to veto the event raises (a sandbox):
 # an application's own code runs no such hook.
-QUIET_FUNCTIONS = frozenset({"sys.audit", *EMPTY_COLLECTIONS})
+# ``os.dup2(fd, 1)`` fails only for a descriptor that is not open (a bug, not a condition to
+# release around; ``EINTR`` is retried since PEP 475): a pipe's end made stdout, then closed.
+QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
@@ -662,7 +673,7 @@ class ResourceAnalysis:
             return
         if last in QUIET_FUNCTION_NAMES:
             name = self.model.qualified_name(func)
-            if name == "sys.audit" or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+            if name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
                 self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
@@ -2244,7 +2255,9 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             position = _position(parent, child)
             if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
                 return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
-            if callee in OUTLIVING_CALLS or _callee(parent, names.qualified) in _STORES:
+            if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
+                _callee(parent, names.qualified) in _STORES
+            ):
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
                 return None, None  # the callee works in it

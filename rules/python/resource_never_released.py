@@ -75,10 +75,14 @@ class ResourceNeverReleased(ResourceRule):
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
       `Popen` reaps it once it ends: not flagged;
-    - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`
+    - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`,
+      both of `r, w = os.pipe()` and `master, slave = pty.openpty()`
       -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`), whose file object
       closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
-      the descriptor for good: no object holds it;
+      the descriptor for good: no object holds it. Given to a child process
+      (`Popen(cmd, stdout=w)`), a descriptor is still the parent's to close: the child
+      gets copies (a terminal app that kept each session's `slave` open in the parent
+      fixed exactly this);
     - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
       `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
       of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
