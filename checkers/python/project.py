@@ -1405,6 +1405,28 @@ class ProjectIndex:
             methods |= inner.methods if inner is not None else set()
         return Lent(kept, frozenset(methods))
 
+    def hands_to(
+        self, qualified: str, argument: int | str, callees: frozenset[str], depth: int = 0,
+        visiting: frozenset = frozenset(),
+    ) -> bool:
+        """Whether the project function ``qualified`` passes what it is given at ``argument``
+        to one of ``callees`` (outside the project), itself or through the project functions
+        it passes it to: a clean-up helper ``robust_rmtree(path)`` that calls
+        ``shutil.rmtree(path)`` removes the directory it is given."""
+        found = self._lent_fact(qualified, argument) if depth <= _MAX_DEPTH else None
+        if found is None:
+            return False
+        module, key, (parameter, _, _, _, calls) = found
+        visiting = visiting | {(module, key, parameter)}
+        for callee, passed in calls:
+            if callee in callees:
+                return True
+            inner = self._lent_fact(callee, passed)
+            if inner is not None and (inner[0], inner[1], inner[2][0]) not in visiting:
+                if self.hands_to(callee, passed, callees, depth + 1, visiting):
+                    return True
+        return False
+
     def _lent_fact(self, qualified: str, argument: int | str) -> tuple[str, str, list] | None:
         """``(module, function key, its lends fact)`` for the parameter ``argument`` fills."""
         found = self._lender(qualified)
@@ -1802,6 +1824,16 @@ def lent_to(
         return None
     name = _project_name(context, call.func, scope)
     return None if name is None else project.lends(name, argument, outside)
+
+
+def handed_to(context, call: ast.Call, argument: int | str, scope: Scope | None, callees: frozenset[str]) -> bool:
+    """Whether the project function ``call`` calls passes its ``argument`` on to one of
+    ``callees`` (see :meth:`ProjectIndex.hands_to`); False when the file is checked alone."""
+    project = context.project
+    if project is None:
+        return False
+    name = _project_name(context, call.func, scope)
+    return name is not None and project.hands_to(name, argument, callees)
 
 
 def value_origin(context, expr: ast.expr, scope: Scope | None = None) -> str | None:

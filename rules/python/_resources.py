@@ -31,7 +31,7 @@ import builtins
 import collections
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -42,7 +42,8 @@ from oomlint.python.astutil import (
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
-    CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, class_methods_of_value, passed_in_memory,
+    CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
+    passed_in_memory,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -156,7 +157,11 @@ TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTO
 # connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
 NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
-TUPLE_FACTORIES = {"tempfile.mkstemp": {0: DESCRIPTOR}}
+TUPLE_FACTORIES = {
+    "tempfile.mkstemp": {0: DESCRIPTOR},
+    "os.pipe": {0: DESCRIPTOR, 1: DESCRIPTOR},
+    "pty.openpty": {0: DESCRIPTOR, 1: DESCRIPTOR},
+}
 # ``conn, address = listener.accept()``: a listening socket's ``accept`` gives the new
 # connection's socket and the peer's address. Unpacked into two names, nothing else does that
 # (a Qt dialog's ``accept()`` returns None, paramiko's and multiprocessing's one object).
@@ -195,6 +200,11 @@ PATH_MOVES = frozenset({"rename", "replace"})
 OUTLIVING_CALLS = frozenset(
     {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
      "multiprocessing.Process", "threading.Thread", "threading.Timer"}
+)
+# Calls that start a child process: it gets its own copies of the descriptors it is given
+# (``Popen(cmd, stdout=w)``), the parent's stay open until the parent closes them.
+CHILD_PROCESSES = frozenset(
+    {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", "multiprocessing.Process"}
 )
 # What makes a parameter a file object: its annotation, or its name (``fileobj``, ``fp``...).
 FILE_ANNOTATIONS = frozenset(
@@ -299,7 +309,9 @@ EMPTY_MAKERS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"}
 EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "OrderedDict", "defaultdict", "deque"))
 # ``sys.audit(...)`` raises only what an audit hook installed to veto the event raises (a sandbox):
 # an application's own code runs no such hook.
-QUIET_FUNCTIONS = frozenset({"sys.audit", *EMPTY_COLLECTIONS})
+# ``os.dup2(fd, 1)`` fails only for a descriptor that is not open (a bug, not a condition to
+# release around; ``EINTR`` is retried since PEP 475): a pipe's end made stdout, then closed.
+QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
@@ -317,9 +329,12 @@ BORROWERS = frozenset(
     {"json.load", "json.dump", "pickle.load", "pickle.dump", "marshal.load", "marshal.dump", "plistlib.load",
      "plistlib.dump", "tomllib.load", "tomli.load", "yaml.load", "yaml.safe_load", "yaml.full_load",
      "yaml.unsafe_load", "yaml.load_all", "yaml.safe_load_all", "yaml.dump", "yaml.safe_dump", "yaml.dump_all",
-     "shutil.copyfileobj", "os.fstat"}
+     "shutil.copyfileobj", "os.fstat", "pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table"}
 )
-BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS)
+# Methods that use the connection they are given and leave it open, whatever their receiver:
+# pandas' ``df.to_sql(name, con)`` (cytominer-database leaked one ``engine.connect()`` per CSV).
+BORROWING_METHODS = frozenset({"to_sql"})
+BORROWER_NAMES = frozenset(name.rpartition(".")[2] for name in BORROWERS) | BORROWING_METHODS
 BORROWED = Lent(False, frozenset())
 # Calls outside the project that close what they are given, when the ``with`` around them ends.
 CLOSERS = {"contextlib.closing": Lent(False, frozenset(CLOSE))}
@@ -658,11 +673,11 @@ class ResourceAnalysis:
             return
         if last in QUIET_FUNCTION_NAMES:
             name = self.model.qualified_name(func)
-            if name == "sys.audit" or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+            if name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
                 self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
-            if self.model.qualified_name(func) in BORROWERS:
+            if (last in BORROWING_METHODS and kind is ast.Attribute) or self.model.qualified_name(func) in BORROWERS:
                 self.borrowing_calls.add(id(node))
             return
         if last in self.guarded_names and (kind is ast.Name or self.model.is_self(func.value)):
@@ -831,6 +846,11 @@ class ResourceAnalysis:
         ``argument``, followed through the project (see :meth:`ProjectIndex.lends`)."""
         return lent_to(self.context, call, argument, scope, _outside_lender)
 
+    def handed_to(self, call: ast.Call, argument: int | str, callees: frozenset[str], scope: Scope) -> bool:
+        """Whether the project function ``call`` calls passes the object at ``argument`` on to
+        one of ``callees`` (see :meth:`ProjectIndex.hands_to`)."""
+        return handed_to(self.context, call, argument, scope, callees)
+
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
@@ -852,6 +872,7 @@ class ResourceAnalysis:
                     self.model,
                     scope,
                     functools.partial(self.lent, scope=scope),
+                    functools.partial(self.handed_to, scope=scope),
                 )
                 found = _analyse(function, acquires, lends, function in self.fixtures, self, repeats, names)
                 # Only now (few functions get here): whether it runs once, as its module shows
@@ -1779,7 +1800,7 @@ def _collect_uses(
                 kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
-                if id(parent) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
+                if id(keyword_calls.get(id(parent), parent)) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
                     _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
@@ -2132,6 +2153,8 @@ class _Names(NamedTuple):
     """The analysed function's scope."""
     lent: Callable[[ast.Call, int | str], Lent | None]
     """What a project function called in the analysed function does with an argument."""
+    handed_to: Callable[[ast.Call, int | str, frozenset[str]], bool]
+    """Whether a project function called there passes an argument on to one of the callees."""
 
 
 _HANDOFF, _RELEASE, _SAME, _BUILT = "handoff", "release", "same path", "built on it"
@@ -2191,6 +2214,27 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
                 pending.append((target, _BUILT if role == _BUILT else outcome, False, made_path_object))
 
 
+def removes_path(call: ast.Call, child: ast.expr, removals: Iterable[str], qualified: Callable[[ast.expr], str | None]) -> bool:
+    """Whether ``call`` removes the path ``child`` it is given: a removal function given it
+    first (``shutil.rmtree(d)``, ``os.close(fd)``), or a call given a removal beside it, which
+    schedules one (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
+    ``weakref.finalize(self, shutil.rmtree, self.d)``, ``BackgroundTask(os.remove, path)``)."""
+    if call.args and call.args[0] is child and qualified(call.func) in removals:
+        return True
+    given = [*call.args, *(item.value for item in call.keywords)]
+    return any(other is not child and qualified(other) in removals for other in given)
+
+
+def _position(call: ast.Call, child: ast.expr) -> int | str | None:
+    """The position (or keyword) ``child`` (or its ``keyword``) is passed at to ``call``: None past a ``*args``."""
+    for index, item in enumerate(call.args):
+        if isinstance(item, ast.Starred):
+            return None
+        if item is child:
+            return index
+    return next((item.arg for item in call.keywords if child in (item, item.value) and item.arg is not None), None)
+
+
 def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends: bool, names: _Names):
     """Follow the value of ``start`` (the path, or a ``pathlib`` object for it) up through
     the expressions that carry it: ``(_HANDOFF, None)``, ``(_RELEASE, call)``, ``(_SAME or
@@ -2204,15 +2248,16 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             if parent.func is child:
                 return None, None
             callee = names.qualified(parent.func)
-            moved = parent.args and parent.args[0] is child
-            if moved and callee in kind.removals:
+            if removes_path(parent, child, kind.removals, names.qualified):
                 return _RELEASE, parent
-            if moved and (callee in MOVES or callee in kind.takers):
+            if parent.args and parent.args[0] is child and (callee in MOVES or callee in kind.takers):
                 return _HANDOFF, None
-            given = [*parent.args, *(item.value for item in parent.keywords)]
-            if any(names.qualified(other) in kind.removals for other in given if other is not child):
-                return _RELEASE, parent  # the removal scheduled: a cleanup callback, a background task
-            if callee in OUTLIVING_CALLS or _callee(parent, names.qualified) in _STORES:
+            position = _position(parent, child)
+            if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
+                return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
+            if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
+                _callee(parent, names.qualified) in _STORES
+            ):
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
                 return None, None  # the callee works in it

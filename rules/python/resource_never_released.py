@@ -75,10 +75,14 @@ class ResourceNeverReleased(ResourceRule):
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
       `Popen` reaps it once it ends: not flagged;
-    - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`
+    - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`,
+      both of `r, w = os.pipe()` and `master, slave = pty.openpty()`
       -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`), whose file object
       closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
-      the descriptor for good: no object holds it;
+      the descriptor for good: no object holds it. Given to a child process
+      (`Popen(cmd, stdout=w)`), a descriptor is still the parent's to close: the child
+      gets copies (a terminal app that kept each session's `slave` open in the parent
+      fixed exactly this);
     - temporary paths, which no garbage collector removes: `d = tempfile.mkdtemp()` ->
       `shutil.rmtree(d)` (or `os.rmdir`, `os.removedirs`, `Path(d).rmdir()`); the file
       of `f = tempfile.NamedTemporaryFile(delete=False)` (or `with ... as f`), which
@@ -97,7 +101,9 @@ class ResourceNeverReleased(ResourceRule):
     call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
-    `BackgroundTask(os.remove, path)`); another name for the same path
+    `BackgroundTask(os.remove, path)`), or given to a clean-up helper of the project,
+    in any module, that passes it on to one (`robust_rmtree(d)` calling
+    `shutil.rmtree(path)`, asked of the project index); another name for the same path
     (`path = f.name`, `p = Path(d)`) counts like it.
 
     Gathered in a local list only the function uses (`sockets.append(socket.create_connection(a))`)
@@ -186,7 +192,9 @@ class ResourceNeverReleased(ResourceRule):
     container (`items.append(f)`, a literal), in another name, a `global` or
     `nonlocal`, passed to a call (the callee may own it now) but those that read or
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
-    `shutil.copyfileobj`...) and the project's functions that keep nothing of it (see
+    `shutil.copyfileobj`...) or use a database connection and leave it open (pandas'
+    `read_sql`, `read_sql_query`, `read_sql_table` and any `df.to_sql(name, con)`),
+    and the project's functions that keep nothing of it (see
     above), or used by a nested function or lambda; a cursor or channel made from it
     (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,

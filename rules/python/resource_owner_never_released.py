@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import ATEXIT_REGISTER
+from oomlint.python.astutil import ATEXIT_REGISTER, argument, is_none
 from oomlint.python.children import walk
 from oomlint.python.project import WITH_KEEPS_OPEN, call_origin, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
@@ -14,11 +14,14 @@ from oomlint.rules.python._resources import (
     ACCEPTED_SOCKET,
     EXTRA_RESOURCES_HELP,
     RELEASED_ELSEWHERE,
+    TEMPORARY_PATHS,
     USES,
+    TemporaryPath,
     accepted_socket,
     followed_factories,
     release_helper_names,
     released_before,
+    removes_path,
     shared_analysis,
     short_code,
     texts_needed,
@@ -40,6 +43,8 @@ class _Owned:
     acquire: str
     releases: tuple[str, ...]
     factory: str | None = None
+    path: TemporaryPath | None = None
+    """For a path on disk (``tempfile.mkdtemp()``): removed by a function given it, not a method."""
 
 
 class ResourceOwnerNeverReleased(Rule):
@@ -58,6 +63,12 @@ class ResourceOwnerNeverReleased(Rule):
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
 
+    Also where a class with no base class ends with life-cycle methods of its own
+    (`stop()`, `close()`...) none of which, nor any method of the class they call on
+    `self`, mentions the attribute at all (madedotcom/atomicpuppy's `stop()` ended the
+    polling, never the session); a class with a base class is left alone, its base may
+    end the attribute.
+
     Also where the class does release it: a method that stores a new resource in the
     attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
     over the constructor's socket), without first releasing the one there (a call on it
@@ -72,6 +83,18 @@ class ResourceOwnerNeverReleased(Rule):
     the method first binds to a local name and then stores counts the same
     (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
     closes the name, uses it in `with` or returns it.
+
+    Also the resources no garbage collector releases, which outlive the object: a
+    directory from `tempfile.mkdtemp()` or a descriptor from `os.open()` stored on `self`,
+    also the one a constructor makes when the caller gave none (`if out is None: out =
+    tempfile.mkdtemp()` ... `self.out = out`). Only giving the attribute to what removes
+    or closes it (`shutil.rmtree(self.out)`, `os.close(self.fd)`, `os.fdopen(self.fd)`,
+    also through `weakref.finalize(self, shutil.rmtree, self.out)` or from elsewhere in the
+    module: `shutil.rmtree(job.out)`) releases it; handing the path to other calls
+    (`os.path.join(self.out, name)`) uses it. Every instance leaves a directory behind
+    (pydicom/deid and deepchem fixed exactly this). Not flagged: a directory made under a
+    folder the application chooses (`tempfile.mkdtemp(dir=config.TEMP_DIR)`), which
+    applications sweep on their own (Indico's daily `temp_cleanup`).
 
     ## Why is this bad?
     Every instance opens one more connection or file, and nothing but the garbage
@@ -166,6 +189,11 @@ class ResourceOwnerNeverReleased(Rule):
         but for an sqlite3 connection, whose ``with`` only ends a transaction."""
         self.released_outside: set[str] = set()
         """Attributes released from outside their object (``store.con.close()``)."""
+        self.removed: dict[ast.ClassDef, set[str]] = {}
+        """Attributes of ``self`` given to a function that removes a path (``shutil.rmtree(self.tmp)``,
+        ``weakref.finalize(self, shutil.rmtree, self.tmp)``): what ends a temporary directory."""
+        self.removed_outside: set[str] = set()
+        """Attributes removed from outside their object (``shutil.rmtree(cleaner.tmp)``)."""
         self.closed_at_exit: dict[ast.ClassDef, set[str]] = {}
         """Attributes of ``self`` handed to ``atexit.register``: released when the process
         exits, which is enough for an object made once or a few times, not for one made
@@ -173,6 +201,13 @@ class ResourceOwnerNeverReleased(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         owner = self._owner(node.value)
+        removal = self._removal(node)
+        if removal is not None:
+            if owner is None:
+                self.removed_outside.add(node.attr)
+            else:
+                released = self.closed_at_exit if removal.func is not None and self._exit_hook(removal) else self.removed
+                released.setdefault(owner, set()).add(node.attr)
         if owner is not None and _hands_over(node, self.model.parent):
             if isinstance(self.model.parent(node), ast.withitem):
                 released = self.managed  # ``with self.con:``
@@ -180,12 +215,23 @@ class ResourceOwnerNeverReleased(Rule):
                 released = self.closed_at_exit if self._exit_hook(node) else self.handled
             released.setdefault(owner, set()).add(node.attr)
 
-    def _exit_hook(self, node: ast.Attribute) -> bool:
+    def _exit_hook(self, node: ast.Attribute | ast.Call) -> bool:
         """``atexit.register(self.con.close)``: released when the process exits."""
-        parent = self.model.parent(node)
+        parent = node if isinstance(node, ast.Call) else self.model.parent(node)
         if isinstance(parent, ast.Attribute):
             parent = self.model.parent(parent)
         return isinstance(parent, ast.Call) and self.model.qualified_name(parent.func) == ATEXIT_REGISTER
+
+    def _removal(self, node: ast.Attribute) -> ast.Call | None:
+        """The call that removes the path ``<x>.<name>`` holds: ``shutil.rmtree(self.tmp)``, or a
+        call handed both a path removal and the path (``weakref.finalize(self, shutil.rmtree,
+        self.tmp)``, ``atexit.register(shutil.rmtree, self.tmp)``)."""
+        call = self.model.parent(node)
+        if isinstance(call, ast.keyword):
+            call = self.model.parent(call)
+        if not isinstance(call, ast.Call) or call.func is node:
+            return None
+        return call if removes_path(call, node, _PATH_REMOVALS, self.model.qualified_name) else None
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -226,7 +272,9 @@ class ResourceOwnerNeverReleased(Rule):
         if made is not None:
             self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
 
-    def _made(self, value: ast.Call | ast.Name, statement: ast.stmt, method) -> tuple[str, tuple[str, ...], str | None] | None:
+    def _made(
+        self, value: ast.Call | ast.Name, statement: ast.stmt, method
+    ) -> tuple[str, tuple[str, ...], str | None, TemporaryPath | None] | None:
         """What ``value`` acquires (its code, releases and factory): a factory's call, or a local
         name the method bound to one and stores on ``self`` without releasing it itself
         (``conn, addr = sock.accept()`` ... ``self.connection = conn``)."""
@@ -234,42 +282,78 @@ class ResourceOwnerNeverReleased(Rule):
             binding = self.model.lookup(value.id, at=statement)
             if binding is None or binding.kind != "assign" or binding.scope is None or binding.scope.node is not method:
                 return None
-            if _releases_local(method, value.id):
+            if _releases_local(method, value.id, self.model):
                 return None
             if accepted_socket(binding.node, value.id):
-                return short_code(binding.node.value.func) + "()", self.analysis.table.get(ACCEPTED_SOCKET, ("close",)), ACCEPTED_SOCKET
+                return short_code(binding.node.value.func) + "()", self.analysis.table.get(ACCEPTED_SOCKET, ("close",)), ACCEPTED_SOCKET, None
             made = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
             if not isinstance(made, ast.Call):
                 return None
             value = made
+        factory = call_origin(self.context, value.func)
+        path = TEMPORARY_PATHS.get(factory)
+        if path is not None:
+            folder = argument(value, 2, "dir") if factory == _MKDTEMP else None
+            if folder is not None and not is_none(folder):
+                return None  # under a folder the application chose, and sweeps itself
+            return short_code(value.func) + "()", path.removals, None, path
         acquire = self.analysis.factory_acquire(value)
         if acquire is None:
             return None
-        return short_code(value.func) + "()", acquire.releases, acquire.factory
+        return short_code(value.func) + "()", acquire.releases, acquire.factory, None
 
     def finish(self) -> None:
         if not self.owned:
             return
         runs = runs_of(self.context)
         for owner, stored in self.owned.items():
+            ends = None
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS or self._inherits_release(owner):
                 self._replaced(owner, stored, runs)
-                continue
+                ends = _ends_of_its_own(owner)
+                if ends is None:
+                    continue
             handled = self.handled.get(owner, set())
             managed = self.managed.get(owner, set())
+            removed = self.removed.get(owner, set())
             for item in stored:
-                if item.attribute in handled or item.attribute in self.released_outside:
+                if item.path is not None:
+                    if item.attribute in removed or item.attribute in self.removed_outside:
+                        continue
+                elif item.attribute in handled or item.attribute in self.released_outside:
                     continue
                 if item.attribute in managed and item.factory not in WITH_KEEPS_OPEN:
                     continue
                 frequency = runs.of(item.method).kind
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
-                self.report(
-                    item.statement, attribute=item.attribute, acquire=item.acquire,
-                    lost=f"for the life of each '{owner.name}', and nothing releases it",
-                    advice=f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()",
-                )
+                if ends is not None:
+                    methods, mentioned = ends
+                    if item.attribute in mentioned or item is not self._first_store(stored, item):
+                        continue
+                    names = ", ".join(f"{name}()" for name in sorted(methods))
+                    release = (
+                        f"{item.releases[0]}(self.{item.attribute})" if item.path is not None
+                        else f"self.{item.attribute}.{item.releases[0]}()"
+                    )
+                    self.report(
+                        item.statement, attribute=item.attribute, acquire=item.acquire,
+                        lost=f"and '{owner.name}' ends with {names}, which never releases it",
+                        advice=f"call {release} there",
+                    )
+                    continue
+                if item.path is not None:  # no collector removes a directory or closes a descriptor
+                    lost = f"that outlives each '{owner.name}', and nothing releases it"
+                    advice = f"give '{owner.name}' a close() that calls {item.releases[0]}(self.{item.attribute}), or {item.path.instead}"
+                else:
+                    lost = f"for the life of each '{owner.name}', and nothing releases it"
+                    advice = f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()"
+                self.report(item.statement, attribute=item.attribute, acquire=item.acquire, lost=lost, advice=advice)
+
+    @staticmethod
+    def _first_store(stored: list[_Owned], item: _Owned) -> _Owned:
+        """The first store of ``item``'s attribute: a class that ends with a method reports once."""
+        return next(other for other in stored if other.attribute == item.attribute)
 
     def _inherits_release(self, owner: ast.ClassDef) -> bool:
         """A subclass of a resource class (``class Connection(http.client.HTTPConnection)``)
@@ -301,6 +385,38 @@ class ResourceOwnerNeverReleased(Rule):
             )
 
 
+def _ends_of_its_own(owner: ast.ClassDef) -> tuple[set[str], set[str]] | None:
+    """For a class with no base class (``object`` aside) that defines its own life-cycle
+    methods: their names, and the attributes of ``self`` they, or the methods of the class
+    they call on ``self``, mention at all (``self.session.close()``, ``self.session = None``,
+    ``del self.session``). None for any other class: a base class may end what it holds."""
+    if any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases) or owner.keywords:
+        return None
+    defined = {
+        item.name: item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    ends = set(defined) & LIFECYCLE_METHODS
+    if not ends:
+        return None
+    mentioned: set[str] = set()
+    pending, seen = list(ends), set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in defined:
+            continue
+        seen.add(name)
+        method = defined[name]
+        positional = [*method.args.posonlyargs, *method.args.args]
+        this = positional[0].arg if positional else None
+        for node in ast.walk(method):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this:
+                mentioned.add(node.attr)
+                pending.append(node.attr)  # ``self._cleanup()``: what it mentions counts too
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "vars"):
+                return None  # ``getattr(self, name).close()``: any attribute may be ended
+    return ends, mentioned
+
+
 def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
     """Whether ``method`` may end ``self.<attribute>`` before ``statement`` stores a new one
     (see :func:`released_before`)."""
@@ -316,10 +432,13 @@ def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model
     return released_before(method, holds, statement, model)
 
 
-def _releases_local(method: ast.AST, name: str) -> bool:
+def _releases_local(method: ast.AST, name: str, model) -> bool:
     """Whether ``method`` itself ends what its local ``name`` holds: ``name.close()`` (any
-    method but a use), ``with name:``, or ``return name``."""
+    method but a use), ``shutil.rmtree(name)`` (a path), ``with name:``, or ``return name``."""
     for node in walk(method):
+        if isinstance(node, ast.Call) and any(isinstance(arg, ast.Name) and arg.id == name for arg in node.args):
+            if model.qualified_name(node.func) in _PATH_REMOVALS:
+                return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
             if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in USES:
@@ -344,6 +463,11 @@ def _hands_over(node: ast.Attribute, parent_of) -> bool:
         return parent.value is node  # another name now holds it
     return isinstance(parent, _HANDED_TO)
 
+
+_MKDTEMP = "tempfile.mkdtemp"
+# What ends a path resource given it: removes the directory, closes the descriptor, or takes
+# it over (``os.fdopen(self.fd)``: the file closes it).
+_PATH_REMOVALS = frozenset(removal for path in TEMPORARY_PATHS.values() for removal in (*path.removals, *path.takers))
 
 _HANDED_TO = (
     ast.Call, ast.keyword, ast.withitem, ast.Return, ast.Yield, ast.YieldFrom, ast.Tuple, ast.List, ast.Dict, ast.Set
