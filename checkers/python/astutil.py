@@ -164,6 +164,9 @@ ACCOUNT_WORDS = frozenset(
 CONNECTING_WORDS = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
 # Calls that open a file for reading, and methods of a path that do.
 _FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
+# Where a web application's own files are: Flask's and Quart's ``app.root_path`` (and a
+# blueprint's), the folder of the package that made it.
+OWN_TREE_ATTRIBUTES = frozenset({"root_path"})
 _PATH_READS = frozenset({"open", "read_text", "read_bytes"})
 # A value read from one of these is a setting: ``settings.TIMEOUT``, ``self.config["x"]``.
 SETTING_WORDS = frozenset({"settings", "setting", "config", "conf", "cfg", "options"})
@@ -781,13 +784,15 @@ def connects(function: ast.AST) -> bool:
     return not CONNECTING_WORDS.isdisjoint(name_words(getattr(function, "name", "")))
 
 
-def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str) -> bool:
+def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str, before: ast.AST | None = None) -> bool:
     """Whether ``function`` always opens a file of the program's own tree named by
-    ``parameter``: a path made of ``__file__`` and the parameter
+    ``parameter``: a path made of the parameter and ``__file__`` or a web application's
+    ``root_path`` (Flask's and Quart's apps and blueprints: the folder of their package)
     (``os.path.join(__file__, "..", "static", path)``), opened or read at the top of its
-    body (or of a ``with`` there), under no ``try``, ``if`` or loop. For a name of no such
-    file the call raises, and a memoizing decorator caches no exception: its entries are
-    the files the program ships, whatever the callers ask."""
+    body (or of a ``with`` there, or of a ``try`` whose handlers all raise), under no
+    ``if`` or loop, and (with ``before``) before that node. For a name of no such file
+    the call raises, and a memoizing decorator caches no exception, nor does a write after
+    it run: its entries are the files the program ships, whatever the callers ask."""
     assigned: dict[str, list[ast.expr]] = {}
     for node in walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -795,9 +800,16 @@ def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str)
     statements = list(function.body)
     while statements:
         statement = statements.pop()
+        if before is not None and (statement.lineno, statement.col_offset) >= (before.lineno, before.col_offset):
+            continue
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             statements.extend(statement.body)
             opened = [item.context_expr for item in statement.items]
+        elif isinstance(statement, ast.Try) and statement.handlers and all(
+            handler.body and isinstance(handler.body[-1], ast.Raise) for handler in statement.handlers
+        ):
+            statements.extend(statement.body)
+            continue
         elif isinstance(statement, (ast.Assign, ast.Expr, ast.Return)) and statement.value is not None:
             opened = [statement.value]
         else:
@@ -805,7 +817,10 @@ def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str)
         for expr in opened:
             for call in (node for node in ast.walk(expr) if isinstance(node, ast.Call)):
                 path = _opened_path(model, call)
-                if path is not None and {"__file__", parameter} <= _names_behind(path, assigned):
+                if path is None:
+                    continue
+                names = _names_behind(path, assigned)
+                if parameter in names and ("__file__" in names or OWN_TREE_ATTRIBUTES & _attributes_behind(path, assigned)):
                     return True
     return False
 
@@ -817,6 +832,17 @@ def _opened_path(model: SemanticModel, call: ast.Call) -> ast.expr | None:
     if isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_READS:
         return call.func.value
     return None
+
+
+def _attributes_behind(expr: ast.expr, assigned: dict[str, list[ast.expr]], depth: int = 4) -> set[str]:
+    """The attribute names ``expr`` reads (``root_path`` of ``app.root_path``), a local name
+    standing for what it was assigned."""
+    found = {node.attr for node in ast.walk(expr) if isinstance(node, ast.Attribute)}
+    if depth:
+        for name in {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}:
+            for value in assigned.get(name, ()):
+                found |= _attributes_behind(value, assigned, depth - 1)
+    return found
 
 
 def _names_behind(expr: ast.expr, assigned: dict[str, list[ast.expr]], depth: int = 4) -> set[str]:
