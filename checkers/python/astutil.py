@@ -1221,3 +1221,81 @@ def same_every_run(model: SemanticModel, expr: ast.expr) -> bool:
             return False
         stack.extend(ast.iter_child_nodes(node))
     return True
+
+
+def catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualified) -> bool:
+    """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
+    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``. By
+    qualified name (``qualified`` names an expression): not a class of the module's own
+    that is called ``Exception``."""
+    caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(kind is None or qualified(kind) in caught for kind in kinds)
+
+
+def guarded_functions(tree: ast.Module, qualified) -> frozenset[str]:
+    """Keys (``name``, ``Class.name``) of the module's functions and methods (each name
+    defined once in it) whose body is one ``try`` with no ``else`` or ``finally``, whose
+    handlers catch everything (see :func:`catches_everything`) and raise nothing, beside
+    statements that cannot raise (a docstring, ``ip = host``, ``return ip``, an early
+    ``if not value: return``): a call of one cannot raise, as ``self._resolve_name(host)``
+    that logs and returns the name it was given on any failure, or a helper that renices
+    a child and ignores any failure. Only the module's top level and its classes' bodies
+    are read, and a ``raise`` is looked for in the handlers' own subtrees."""
+    definitions = [
+        (f"{holder.name}.{item.name}" if isinstance(holder, ast.ClassDef) else item.name, item)
+        for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))
+        for item in holder.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    counts: dict[str, int] = {}
+    for _, item in definitions:
+        counts[item.name] = counts.get(item.name, 0) + 1
+    guarded = set()
+    for key, item in definitions:
+        attempts = [statement for statement in item.body if isinstance(statement, ast.Try)]
+        if counts[item.name] != 1 or len(attempts) != 1 or not all(map(_cannot_raise, item.body)):
+            continue
+        attempt = attempts[0]
+        in_coroutine = isinstance(item, ast.AsyncFunctionDef)
+        # A walk of the one try's handlers for a re-raise: the model keeps no raises per block.
+        if (
+            not attempt.orelse and not attempt.finalbody
+            and any(catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
+            and not any(isinstance(node, ast.Raise) for handler in attempt.handlers for node in ast.walk(handler))
+        ):
+            guarded.add(key)
+    return frozenset(guarded)
+
+
+def _cannot_raise(statement: ast.stmt) -> bool:
+    """A ``try`` (judged by its handlers), a docstring or ``pass``, ``name = value`` or
+    ``return value`` of a name or a constant, an ``if`` on plain values (names, constants,
+    a module's or an object's attribute, compared or negated) around such statements."""
+    if isinstance(statement, (ast.Try, ast.Pass)):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in statement.targets) and isinstance(statement.value, (ast.Name, ast.Constant))
+    if isinstance(statement, ast.If):
+        return _plain_test(statement.test) and all(map(_cannot_raise, statement.body)) and all(map(_cannot_raise, statement.orelse))
+    return isinstance(statement, ast.Return) and (statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant)))
+
+
+def _plain_test(test: ast.expr) -> bool:
+    """``not value or os.name == "nt"``: names, constants and attributes of names, under
+    ``not``, ``and``/``or`` and comparisons, with no call or subscript that could raise."""
+    if isinstance(test, (ast.Name, ast.Constant)):
+        return True
+    if isinstance(test, ast.Attribute):
+        return isinstance(test.value, ast.Name)
+    if isinstance(test, ast.UnaryOp):
+        return isinstance(test.op, ast.Not) and _plain_test(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return all(map(_plain_test, test.values))
+    if isinstance(test, ast.Compare):
+        return all(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in test.ops) and all(
+            map(_plain_test, [test.left, *test.comparators])
+        )
+    return False

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import collections
 import functools
 import re
 from collections.abc import Callable
@@ -37,10 +36,11 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import (
-    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, name_words,
+    ATEXIT_REGISTER, FunctionNode, argument, catches_everything, exits_on_failure, guarded_functions, is_none,
+    last_name, name_words,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import preorder
+from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, lent_to, class_methods_of_value, passed_in_memory,
 )
@@ -602,7 +602,10 @@ class ResourceAnalysis:
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
-        self.guarded_names = _guarded_functions(context.tree, functools.partial(self.model.qualified_name, scope=self.model.module_scope))
+        self.guarded_names = frozenset(
+            key.rpartition(".")[2]
+            for key in guarded_functions(context.tree, functools.partial(self.model.qualified_name, scope=self.model.module_scope))
+        )
         """Names of the module's functions and methods that cannot raise: each body one ``try``
         whose handlers catch everything and raise nothing."""
         self.watched_names = (
@@ -722,6 +725,22 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def project_quiet_calls(self, function: FunctionNode) -> set[int]:
+        """ids of the calls in ``function`` of another module's functions that cannot raise
+        (``renice(p.pid, priority)`` imported from the project's helpers, whose body ignores
+        any failure: :meth:`~oomlint.python.project.ProjectIndex.cannot_raise`)."""
+        project = self.context.project
+        if project is None:
+            return set()
+        scope = self.scopes.get(function)
+        quiet = set()
+        for node in walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+                name = self.model.qualified_name(node.func, scope)
+                if name is not None and "." in name and not name.startswith("builtins.") and project.cannot_raise(name):
+                    quiet.add(id(node))
+        return quiet
 
     def factory_acquire(self, call: ast.Call, factory: str | None = None) -> Acquire | None:
         """``call`` as the acquire of a table factory (``factory``: its origin, if known),
@@ -950,7 +969,7 @@ def _analyse(
     nothing is thrown in at its ``yield``; ``module``: what the walk noted of the module's
     calls (releases, calls that cannot raise, calls that borrow)."""
     released_names = module.released_names
-    quiet_calls = module.quiet_calls | _read_before(function.body)
+    quiet_calls = module.quiet_calls | _read_before(function.body) | module.project_quiet_calls(function)
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     _locate(function.body, by_call, resources)
@@ -1123,7 +1142,7 @@ def _unprotected(statements: list[ast.stmt], qualified: Callable[[ast.expr], str
     stack: list[ast.AST] = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in node.handlers):
+        if isinstance(node, TRY_STATEMENTS) and any(catches_everything(item, False, qualified) for item in node.handlers):
             stack.extend(item for block in child_blocks(node)[1:] for item in block)
             continue
         yield node
@@ -1142,7 +1161,7 @@ def _escaping_raise(
     catches the ``Timeout`` of ``from errors import Timeout``; a local ``OSError`` is not the builtin)."""
     qualified = names.qualified
     releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
-    if not releasing or any(_catches_everything(handler, False, qualified) for handler in node.handlers):
+    if not releasing or any(catches_everything(handler, False, qualified) for handler in node.handlers):
         return None
     caught = {
         _exception_class(kind, names)
@@ -1213,7 +1232,7 @@ def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...
             yield statement
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks = child_blocks(statement)
-            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in statement.handlers):
+            if isinstance(statement, TRY_STATEMENTS) and any(catches_everything(item, False, qualified) for item in statement.handlers):
                 blocks = blocks[1:]
             for inner in blocks:
                 yield from _raises_holding(inner, holder, releases, qualified)
@@ -2288,7 +2307,7 @@ class _PathScan:
         """Names an ``if`` around the acquire tests: their value when it was acquired."""
         self.finally_depth = 0
         self.catching_depth = 0
-        """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
+        """Enclosing ``try`` bodies whose handlers catch every exception (see ``catches_everything``)."""
         self.os_error_depth = 0
         """Enclosing ``try`` bodies with a handler of ``OSError``: what a write raises."""
         self.handler_depth = 0
@@ -2527,7 +2546,7 @@ class _PathScan:
             ends.append(self.block(node.orelse, ends[0]) if ends[0] is not None else None)
             self.finally_depth -= 1
             return None if _merge(*ends) is None else CLOSED
-        catching = any(_catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
+        catching = any(catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
         catching_os_errors = any(map(_catches_os_error, node.handlers))
         raised_before = self.raise_points
         self.catching_depth += catching
@@ -2569,59 +2588,6 @@ def _merge(*states: int | None) -> int | None:
     if OPEN in present:
         return OPEN
     return NOT_YET if NOT_YET in present else CLOSED
-
-
-def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualified: Callable[[ast.expr], str | None]) -> bool:
-    """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
-    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``. By
-    qualified name: not a class of the module's own that is called ``Exception``."""
-    caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(kind is None or qualified(kind) in caught for kind in kinds)
-
-
-def _guarded_functions(tree: ast.Module, qualified: Callable[[ast.expr], str | None]) -> frozenset[str]:
-    """Names of the module's functions and methods (defined once in it) whose body is one
-    ``try`` with no ``else`` or ``finally``, whose handlers catch everything (see
-    :func:`_catches_everything`) and raise nothing, beside statements that cannot raise
-    (a docstring, ``ip = host``, ``return ip``): a call of one cannot raise, as
-    ``self._resolve_name(host)`` that logs and returns the name it was given on any failure.
-    Only the module's top level and its classes' bodies are read, and a ``raise`` is looked
-    for in the handlers' own subtrees (the model keeps no statements per handler)."""
-    definitions = [
-        item
-        for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))
-        for item in holder.body
-        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-    ]
-    counts = collections.Counter(item.name for item in definitions)
-    guarded = set()
-    for item in definitions:
-        attempts = [statement for statement in item.body if isinstance(statement, ast.Try)]
-        if counts[item.name] != 1 or len(attempts) != 1 or not all(map(_cannot_raise, item.body)):
-            continue
-        attempt = attempts[0]
-        in_coroutine = isinstance(item, ast.AsyncFunctionDef)
-        # A walk of the one try's handlers for a re-raise: the model keeps no raises per block.
-        if (
-            not attempt.orelse and not attempt.finalbody
-            and any(_catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
-            and not any(isinstance(node, ast.Raise) for handler in attempt.handlers for node in ast.walk(handler))
-        ):
-            guarded.add(item.name)
-    return frozenset(guarded)
-
-
-def _cannot_raise(statement: ast.stmt) -> bool:
-    """A ``try`` (judged by its handlers), a docstring or ``pass``, ``name = value`` or
-    ``return value`` of a name or a constant."""
-    if isinstance(statement, (ast.Try, ast.Pass)):
-        return True
-    if isinstance(statement, ast.Expr):
-        return isinstance(statement.value, ast.Constant)
-    if isinstance(statement, ast.Assign):
-        return all(isinstance(target, ast.Name) for target in statement.targets) and isinstance(statement.value, (ast.Name, ast.Constant))
-    return isinstance(statement, ast.Return) and (statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant)))
 
 
 def _catches_os_error(handler: ast.ExceptHandler) -> bool:
