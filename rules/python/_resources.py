@@ -703,7 +703,10 @@ class ResourceAnalysis:
             releases = self._receiver_releases(func)
             if releases is not None:
                 acquire = Acquire.of(node, releases, receiver=func.value)
-        if acquire is None and last in self.methods and kind is ast.Attribute and not self._holds_nothing(func):
+        if (
+            acquire is None and last in self.methods and kind is ast.Attribute
+            and not self._holds_nothing(func) and not self._hands_out_own(func)
+        ):
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
                 acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
@@ -798,6 +801,26 @@ class ResourceAnalysis:
             return False
         methods = class_methods_of_value(self.context, self.model.resolve(func.value))
         return methods is not None and not methods & set(CHECKOUT_RELEASES["acquire"])
+
+    def _hands_out_own(self, func: ast.Attribute) -> bool:
+        """``self.connect()`` where the class of ``self`` defines ``connect`` itself: what it
+        returns decides, not its name. A method that returns nothing, or only what the
+        instance holds (``self.client[self.dbname]``, ``self.client.get_database()``: an
+        attribute, an item or a method's result of an attribute of ``self``, not a
+        checkout such as ``self.pool.getconn()``), gives its caller no new connection:
+        the instance owns it (OOM203 judges the instance)."""
+        owner = self.model.method_class
+        if owner is None or not self.model.is_self(func.value):
+            return False
+        method = next(
+            (item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
+            None,
+        )
+        if method is None or not method.args.args:
+            return False
+        own = method.args.args[0].arg
+        returned = [node.value for node in walk(method) if isinstance(node, ast.Return) and node.value is not None]
+        return all(_read_from(value, own, self.methods) for value in returned if not is_none(value))
 
     def _private_lock(self, func: ast.Attribute) -> bool:
         """``lock.acquire()`` where this function bound ``lock = threading.Lock()`` (any lock class)."""
@@ -939,6 +962,21 @@ def _outside_lender(callee: str, argument: int | str) -> Lent | None:
     if callee in BORROWERS or callee in VALUE_BUILTINS:
         return BORROWED
     return CLOSERS.get(callee)
+
+
+def _read_from(value: ast.expr, own: str, acquiring: dict) -> bool:
+    """Whether ``value`` is read from the object named ``own`` (``self.client[self.dbname]``,
+    ``self.client.get_database()``), with no call that acquires by name on the way
+    (``self.pool.getconn()``)."""
+    while True:
+        if isinstance(value, ast.Call):
+            if not isinstance(value.func, ast.Attribute) or value.func.attr in acquiring:
+                return False
+            value = value.func.value
+        elif isinstance(value, (ast.Attribute, ast.Subscript)):
+            value = value.value
+        else:
+            return isinstance(value, ast.Name) and value.id == own
 
 
 def _scope(fixture: FunctionNode) -> str | None:
