@@ -662,7 +662,14 @@ class RedisKeyWithoutTtl(Rule):
     def _describe(self, key: ast.expr, scope: Scope | None = None) -> Key:
         key = _local_value(self.model, key, scope)
         fixed = self._fixed(key, scope)
-        return Key(ast.dump(key), fixed, not fixed and self._kept(key, scope))
+        identity = ast.dump(key)
+        if fixed and isinstance(key, ast.Name):
+            # A parameter its callers give few values: the same name in another function
+            # is another key (``_clear(key)`` does not end what ``_push(key, item)`` writes).
+            binding = self.model.lookup(key.id, scope, at=key)
+            if binding is not None and binding.kind == "param":
+                identity += f"@{id(binding.scope)}"
+        return Key(identity, fixed, not fixed and self._kept(key, scope))
 
     def _kept(self, key: ast.expr, scope: Scope | None) -> bool:
         """Every part of the key that changes from call to call is the id of an account
