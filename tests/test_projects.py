@@ -118,8 +118,8 @@ def test_a_wrapper_that_now_expires_every_key_is_seen_through_the_cache(copy):
     root = copy("redis_wrappers")
     first = oomlint_json("--select", "OOM304", ".", cwd=root)
     assert [(f["path"], f["line"]) for f in first] == [
-        ("app/redis_client.py", 31), ("app/views.py", 9), ("app/views.py", 19), ("app/views.py", 23),
-        ("app/views.py", 39), ("app/views.py", 46),
+        ("app/redis_client.py", 31), ("app/settings_store.py", 14), ("app/views.py", 9), ("app/views.py", 19),
+        ("app/views.py", 23), ("app/views.py", 39), ("app/views.py", 46),
     ]
     wrapper = root / "app" / "redis_client.py"
     wrapper.write_text(
@@ -127,7 +127,9 @@ def test_a_wrapper_that_now_expires_every_key_is_seen_through_the_cache(copy):
         encoding="utf-8",
     )
     after = oomlint_json("--select", "OOM304", ".", cwd=root)
-    assert [(f["path"], f["line"]) for f in after] == [("app/views.py", 23), ("app/views.py", 39)]
+    assert [(f["path"], f["line"]) for f in after] == [
+        ("app/settings_store.py", 14), ("app/views.py", 23), ("app/views.py", 39),
+    ]
 
 
 def test_a_new_caller_in_another_module_is_seen_through_the_cache(copy):

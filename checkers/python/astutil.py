@@ -164,6 +164,9 @@ ACCOUNT_WORDS = frozenset(
 CONNECTING_WORDS = frozenset({"connect", "connection", "connections", "client", "clients", "pool", "pools"})
 # Calls that open a file for reading, and methods of a path that do.
 _FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
+# Where a web application's own files are: Flask's and Quart's ``app.root_path`` (and a
+# blueprint's), the folder of the package that made it.
+OWN_TREE_ATTRIBUTES = frozenset({"root_path"})
 _PATH_READS = frozenset({"open", "read_text", "read_bytes"})
 # A value read from one of these is a setting: ``settings.TIMEOUT``, ``self.config["x"]``.
 SETTING_WORDS = frozenset({"settings", "setting", "config", "conf", "cfg", "options"})
@@ -781,13 +784,15 @@ def connects(function: ast.AST) -> bool:
     return not CONNECTING_WORDS.isdisjoint(name_words(getattr(function, "name", "")))
 
 
-def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str) -> bool:
+def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str, before: ast.AST | None = None) -> bool:
     """Whether ``function`` always opens a file of the program's own tree named by
-    ``parameter``: a path made of ``__file__`` and the parameter
+    ``parameter``: a path made of the parameter and ``__file__`` or a web application's
+    ``root_path`` (Flask's and Quart's apps and blueprints: the folder of their package)
     (``os.path.join(__file__, "..", "static", path)``), opened or read at the top of its
-    body (or of a ``with`` there), under no ``try``, ``if`` or loop. For a name of no such
-    file the call raises, and a memoizing decorator caches no exception: its entries are
-    the files the program ships, whatever the callers ask."""
+    body (or of a ``with`` there, or of a ``try`` whose handlers all raise), under no
+    ``if`` or loop, and (with ``before``) before that node. For a name of no such file
+    the call raises, and a memoizing decorator caches no exception, nor does a write after
+    it run: its entries are the files the program ships, whatever the callers ask."""
     assigned: dict[str, list[ast.expr]] = {}
     for node in walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -795,9 +800,16 @@ def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str)
     statements = list(function.body)
     while statements:
         statement = statements.pop()
+        if before is not None and (statement.lineno, statement.col_offset) >= (before.lineno, before.col_offset):
+            continue
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             statements.extend(statement.body)
             opened = [item.context_expr for item in statement.items]
+        elif isinstance(statement, ast.Try) and statement.handlers and all(
+            handler.body and isinstance(handler.body[-1], ast.Raise) for handler in statement.handlers
+        ):
+            statements.extend(statement.body)
+            continue
         elif isinstance(statement, (ast.Assign, ast.Expr, ast.Return)) and statement.value is not None:
             opened = [statement.value]
         else:
@@ -805,7 +817,10 @@ def reads_own_file(model: SemanticModel, function: FunctionNode, parameter: str)
         for expr in opened:
             for call in (node for node in ast.walk(expr) if isinstance(node, ast.Call)):
                 path = _opened_path(model, call)
-                if path is not None and {"__file__", parameter} <= _names_behind(path, assigned):
+                if path is None:
+                    continue
+                names = _names_behind(path, assigned)
+                if parameter in names and ("__file__" in names or OWN_TREE_ATTRIBUTES & _attributes_behind(path, assigned)):
                     return True
     return False
 
@@ -817,6 +832,17 @@ def _opened_path(model: SemanticModel, call: ast.Call) -> ast.expr | None:
     if isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_READS:
         return call.func.value
     return None
+
+
+def _attributes_behind(expr: ast.expr, assigned: dict[str, list[ast.expr]], depth: int = 4) -> set[str]:
+    """The attribute names ``expr`` reads (``root_path`` of ``app.root_path``), a local name
+    standing for what it was assigned."""
+    found = {node.attr for node in ast.walk(expr) if isinstance(node, ast.Attribute)}
+    if depth:
+        for name in {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}:
+            for value in assigned.get(name, ()):
+                found |= _attributes_behind(value, assigned, depth - 1)
+    return found
 
 
 def _names_behind(expr: ast.expr, assigned: dict[str, list[ast.expr]], depth: int = 4) -> set[str]:
@@ -1195,3 +1221,81 @@ def same_every_run(model: SemanticModel, expr: ast.expr) -> bool:
             return False
         stack.extend(ast.iter_child_nodes(node))
     return True
+
+
+def catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualified) -> bool:
+    """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
+    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``. By
+    qualified name (``qualified`` names an expression): not a class of the module's own
+    that is called ``Exception``."""
+    caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(kind is None or qualified(kind) in caught for kind in kinds)
+
+
+def guarded_functions(tree: ast.Module, qualified) -> frozenset[str]:
+    """Keys (``name``, ``Class.name``) of the module's functions and methods (each name
+    defined once in it) whose body is one ``try`` with no ``else`` or ``finally``, whose
+    handlers catch everything (see :func:`catches_everything`) and raise nothing, beside
+    statements that cannot raise (a docstring, ``ip = host``, ``return ip``, an early
+    ``if not value: return``): a call of one cannot raise, as ``self._resolve_name(host)``
+    that logs and returns the name it was given on any failure, or a helper that renices
+    a child and ignores any failure. Only the module's top level and its classes' bodies
+    are read, and a ``raise`` is looked for in the handlers' own subtrees."""
+    definitions = [
+        (f"{holder.name}.{item.name}" if isinstance(holder, ast.ClassDef) else item.name, item)
+        for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))
+        for item in holder.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    counts: dict[str, int] = {}
+    for _, item in definitions:
+        counts[item.name] = counts.get(item.name, 0) + 1
+    guarded = set()
+    for key, item in definitions:
+        attempts = [statement for statement in item.body if isinstance(statement, ast.Try)]
+        if counts[item.name] != 1 or len(attempts) != 1 or not all(map(_cannot_raise, item.body)):
+            continue
+        attempt = attempts[0]
+        in_coroutine = isinstance(item, ast.AsyncFunctionDef)
+        # A walk of the one try's handlers for a re-raise: the model keeps no raises per block.
+        if (
+            not attempt.orelse and not attempt.finalbody
+            and any(catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
+            and not any(isinstance(node, ast.Raise) for handler in attempt.handlers for node in ast.walk(handler))
+        ):
+            guarded.add(key)
+    return frozenset(guarded)
+
+
+def _cannot_raise(statement: ast.stmt) -> bool:
+    """A ``try`` (judged by its handlers), a docstring or ``pass``, ``name = value`` or
+    ``return value`` of a name or a constant, an ``if`` on plain values (names, constants,
+    a module's or an object's attribute, compared or negated) around such statements."""
+    if isinstance(statement, (ast.Try, ast.Pass)):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in statement.targets) and isinstance(statement.value, (ast.Name, ast.Constant))
+    if isinstance(statement, ast.If):
+        return _plain_test(statement.test) and all(map(_cannot_raise, statement.body)) and all(map(_cannot_raise, statement.orelse))
+    return isinstance(statement, ast.Return) and (statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant)))
+
+
+def _plain_test(test: ast.expr) -> bool:
+    """``not value or os.name == "nt"``: names, constants and attributes of names, under
+    ``not``, ``and``/``or`` and comparisons, with no call or subscript that could raise."""
+    if isinstance(test, (ast.Name, ast.Constant)):
+        return True
+    if isinstance(test, ast.Attribute):
+        return isinstance(test.value, ast.Name)
+    if isinstance(test, ast.UnaryOp):
+        return isinstance(test.op, ast.Not) and _plain_test(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return all(map(_plain_test, test.values))
+    if isinstance(test, ast.Compare):
+        return all(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in test.ops) and all(
+            map(_plain_test, [test.left, *test.comparators])
+        )
+    return False

@@ -39,6 +39,7 @@ from oomlint.python.astutil import (
     ModuleFacts,
     connects,
     constant_entries,
+    guarded_functions,
     is_class_value,
     is_registered,
     is_script_file,
@@ -54,7 +55,7 @@ from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "14"
+SUMMARY_FORMAT = "15"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -197,6 +198,10 @@ class ModuleSummary:
     """``[what, family]`` of each Redis key family the module deletes, pops or sweeps
     (:func:`oomlint.python.keyspace.removed_families`): the consumer or the clean-up
     that a write in another module relies on."""
+    guarded: list[str] = field(default_factory=list)
+    """The functions and methods (``renice``, ``Store.close_quietly``) that cannot raise:
+    each body one ``try`` whose handlers catch everything and raise nothing
+    (:func:`~oomlint.python.astutil.guarded_functions`)."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
     gives (a wrapper's ``set(self, key, value, ex=None)`` calling
@@ -1379,6 +1384,14 @@ class ProjectIndex:
             return self.function(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
+    def cannot_raise(self, qualified: str) -> bool:
+        """Whether the project function or method ``qualified`` cannot raise
+        (:attr:`ModuleSummary.guarded`), through re-exports."""
+        summary, rest = self._split(qualified)
+        if summary is not None and rest not in summary.guarded and rest.partition(".")[0] in summary.aliases:
+            summary, rest = self._split(self._canonical(qualified))
+        return summary is not None and rest in summary.guarded
+
     def lends(
         self, qualified: str, argument: int | str, outside: Callable[[str, int | str], Lent | None], depth: int = 0,
         visiting: frozenset = frozenset(),
@@ -1993,6 +2006,8 @@ def summarize(source: str, path: str, name: str, is_package: bool) -> ModuleSumm
         except RecursionError:
             return None
         summary = summarizer.finish()
+        if "except" in source:
+            summary.guarded = sorted(guarded_functions(tree, functools.partial(model.qualified_name, scope=model.module_scope)))
     finally:
         model.close()
     if parsed:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import collections
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -37,7 +36,8 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import (
-    ATEXIT_REGISTER, FunctionNode, argument, exits_on_failure, is_none, last_name, name_words,
+    ATEXIT_REGISTER, FunctionNode, argument, catches_everything, exits_on_failure, guarded_functions, is_none,
+    last_name, name_words,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
@@ -617,7 +617,10 @@ class ResourceAnalysis:
         """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
-        self.guarded_names = _guarded_functions(context.tree, functools.partial(self.model.qualified_name, scope=self.model.module_scope))
+        self.guarded_names = frozenset(
+            key.rpartition(".")[2]
+            for key in guarded_functions(context.tree, functools.partial(self.model.qualified_name, scope=self.model.module_scope))
+        )
         """Names of the module's functions and methods that cannot raise: each body one ``try``
         whose handlers catch everything and raise nothing."""
         self.watched_names = (
@@ -715,7 +718,10 @@ class ResourceAnalysis:
             releases = self._receiver_releases(func)
             if releases is not None:
                 acquire = Acquire.of(node, releases, receiver=func.value)
-        if acquire is None and last in self.methods and kind is ast.Attribute and not self._holds_nothing(func):
+        if (
+            acquire is None and last in self.methods and kind is ast.Attribute
+            and not self._holds_nothing(func) and not self._hands_out_own(func)
+        ):
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
                 acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
@@ -737,6 +743,22 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def project_quiet_calls(self, function: FunctionNode) -> set[int]:
+        """ids of the calls in ``function`` of another module's functions that cannot raise
+        (``renice(p.pid, priority)`` imported from the project's helpers, whose body ignores
+        any failure: :meth:`~oomlint.python.project.ProjectIndex.cannot_raise`)."""
+        project = self.context.project
+        if project is None:
+            return set()
+        scope = self.scopes.get(function)
+        quiet = set()
+        for node in walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+                name = self.model.qualified_name(node.func, scope)
+                if name is not None and "." in name and not name.startswith("builtins.") and project.cannot_raise(name):
+                    quiet.add(id(node))
+        return quiet
 
     def factory_acquire(self, call: ast.Call, factory: str | None = None) -> Acquire | None:
         """``call`` as the acquire of a table factory (``factory``: its origin, if known),
@@ -794,6 +816,26 @@ class ResourceAnalysis:
             return False
         methods = class_methods_of_value(self.context, self.model.resolve(func.value))
         return methods is not None and not methods & set(CHECKOUT_RELEASES["acquire"])
+
+    def _hands_out_own(self, func: ast.Attribute) -> bool:
+        """``self.connect()`` where the class of ``self`` defines ``connect`` itself: what it
+        returns decides, not its name. A method that returns nothing, or only what the
+        instance holds (``self.client[self.dbname]``, ``self.client.get_database()``: an
+        attribute, an item or a method's result of an attribute of ``self``, not a
+        checkout such as ``self.pool.getconn()``), gives its caller no new connection:
+        the instance owns it (OOM203 judges the instance)."""
+        owner = self.model.method_class
+        if owner is None or not self.model.is_self(func.value):
+            return False
+        method = next(
+            (item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr),
+            None,
+        )
+        if method is None or not method.args.args:
+            return False
+        own = method.args.args[0].arg
+        returned = [node.value for node in walk(method) if isinstance(node, ast.Return) and node.value is not None]
+        return all(_read_from(value, own, self.methods) for value in returned if not is_none(value))
 
     def _private_lock(self, func: ast.Attribute) -> bool:
         """``lock.acquire()`` where this function bound ``lock = threading.Lock()`` (any lock class)."""
@@ -943,6 +985,21 @@ def _outside_lender(callee: str, argument: int | str) -> Lent | None:
     return CLOSERS.get(callee)
 
 
+def _read_from(value: ast.expr, own: str, acquiring: dict) -> bool:
+    """Whether ``value`` is read from the object named ``own`` (``self.client[self.dbname]``,
+    ``self.client.get_database()``), with no call that acquires by name on the way
+    (``self.pool.getconn()``)."""
+    while True:
+        if isinstance(value, ast.Call):
+            if not isinstance(value.func, ast.Attribute) or value.func.attr in acquiring:
+                return False
+            value = value.func.value
+        elif isinstance(value, (ast.Attribute, ast.Subscript)):
+            value = value.value
+        else:
+            return isinstance(value, ast.Name) and value.id == own
+
+
 def _scope(fixture: FunctionNode) -> str | None:
     """``session`` of ``@pytest.fixture(scope="session")``."""
     for decorator in fixture.decorator_list:
@@ -971,7 +1028,7 @@ def _analyse(
     nothing is thrown in at its ``yield``; ``module``: what the walk noted of the module's
     calls (releases, calls that cannot raise, calls that borrow)."""
     released_names = module.released_names
-    quiet_calls = module.quiet_calls | _read_before(function.body)
+    quiet_calls = module.quiet_calls | _read_before(function.body) | module.project_quiet_calls(function)
     by_call = {id(acquire.call): acquire for acquire in acquires}
     resources: list[Resource] = []
     _locate(function.body, by_call, resources)
@@ -1144,7 +1201,7 @@ def _unprotected(statements: list[ast.stmt], qualified: Callable[[ast.expr], str
     stack: list[ast.AST] = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in node.handlers):
+        if isinstance(node, TRY_STATEMENTS) and any(catches_everything(item, False, qualified) for item in node.handlers):
             stack.extend(item for block in child_blocks(node)[1:] for item in block)
             continue
         yield node
@@ -1163,7 +1220,7 @@ def _escaping_raise(
     catches the ``Timeout`` of ``from errors import Timeout``; a local ``OSError`` is not the builtin)."""
     qualified = names.qualified
     releasing = [handler for handler in node.handlers if _mentions(handler.body, holder, stores=False)]
-    if not releasing or any(_catches_everything(handler, False, qualified) for handler in node.handlers):
+    if not releasing or any(catches_everything(handler, False, qualified) for handler in node.handlers):
         return None
     caught = {
         _exception_class(kind, names)
@@ -1234,7 +1291,7 @@ def _raises_holding(block: list[ast.stmt], holder: str, releases: tuple[str, ...
             yield statement
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             blocks = child_blocks(statement)
-            if isinstance(statement, TRY_STATEMENTS) and any(_catches_everything(item, False, qualified) for item in statement.handlers):
+            if isinstance(statement, TRY_STATEMENTS) and any(catches_everything(item, False, qualified) for item in statement.handlers):
                 blocks = blocks[1:]
             for inner in blocks:
                 yield from _raises_holding(inner, holder, releases, qualified)
@@ -2333,7 +2390,7 @@ class _PathScan:
         """Names an ``if`` around the acquire tests: their value when it was acquired."""
         self.finally_depth = 0
         self.catching_depth = 0
-        """Enclosing ``try`` bodies whose handlers catch every exception (see ``_catches_everything``)."""
+        """Enclosing ``try`` bodies whose handlers catch every exception (see ``catches_everything``)."""
         self.os_error_depth = 0
         """Enclosing ``try`` bodies with a handler of ``OSError``: what a write raises."""
         self.handler_depth = 0
@@ -2572,7 +2629,7 @@ class _PathScan:
             ends.append(self.block(node.orelse, ends[0]) if ends[0] is not None else None)
             self.finally_depth -= 1
             return None if _merge(*ends) is None else CLOSED
-        catching = any(_catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
+        catching = any(catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
         catching_os_errors = any(map(_catches_os_error, node.handlers))
         raised_before = self.raise_points
         self.catching_depth += catching
@@ -2614,59 +2671,6 @@ def _merge(*states: int | None) -> int | None:
     if OPEN in present:
         return OPEN
     return NOT_YET if NOT_YET in present else CLOSED
-
-
-def _catches_everything(handler: ast.ExceptHandler, in_coroutine: bool, qualified: Callable[[ast.expr], str | None]) -> bool:
-    """A bare ``except:``, ``except BaseException:``; ``except Exception:`` too, except in a
-    coroutine, where cancellation (``asyncio.CancelledError``) is no ``Exception``. By
-    qualified name: not a class of the module's own that is called ``Exception``."""
-    caught = {"builtins.BaseException"} if in_coroutine else {"builtins.BaseException", "builtins.Exception"}
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(kind is None or qualified(kind) in caught for kind in kinds)
-
-
-def _guarded_functions(tree: ast.Module, qualified: Callable[[ast.expr], str | None]) -> frozenset[str]:
-    """Names of the module's functions and methods (defined once in it) whose body is one
-    ``try`` with no ``else`` or ``finally``, whose handlers catch everything (see
-    :func:`_catches_everything`) and raise nothing, beside statements that cannot raise
-    (a docstring, ``ip = host``, ``return ip``): a call of one cannot raise, as
-    ``self._resolve_name(host)`` that logs and returns the name it was given on any failure.
-    Only the module's top level and its classes' bodies are read, and a ``raise`` is looked
-    for in the handlers' own subtrees (the model keeps no statements per handler)."""
-    definitions = [
-        item
-        for holder in (tree, *(node for node in tree.body if isinstance(node, ast.ClassDef)))
-        for item in holder.body
-        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-    ]
-    counts = collections.Counter(item.name for item in definitions)
-    guarded = set()
-    for item in definitions:
-        attempts = [statement for statement in item.body if isinstance(statement, ast.Try)]
-        if counts[item.name] != 1 or len(attempts) != 1 or not all(map(_cannot_raise, item.body)):
-            continue
-        attempt = attempts[0]
-        in_coroutine = isinstance(item, ast.AsyncFunctionDef)
-        # A walk of the one try's handlers for a re-raise: the model keeps no raises per block.
-        if (
-            not attempt.orelse and not attempt.finalbody
-            and any(_catches_everything(handler, in_coroutine, qualified) for handler in attempt.handlers)
-            and not any(isinstance(node, ast.Raise) for handler in attempt.handlers for node in ast.walk(handler))
-        ):
-            guarded.add(item.name)
-    return frozenset(guarded)
-
-
-def _cannot_raise(statement: ast.stmt) -> bool:
-    """A ``try`` (judged by its handlers), a docstring or ``pass``, ``name = value`` or
-    ``return value`` of a name or a constant."""
-    if isinstance(statement, (ast.Try, ast.Pass)):
-        return True
-    if isinstance(statement, ast.Expr):
-        return isinstance(statement.value, ast.Constant)
-    if isinstance(statement, ast.Assign):
-        return all(isinstance(target, ast.Name) for target in statement.targets) and isinstance(statement.value, (ast.Name, ast.Constant))
-    return isinstance(statement, ast.Return) and (statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant)))
 
 
 def _catches_os_error(handler: ast.ExceptHandler) -> bool:

@@ -20,7 +20,8 @@ from oomlint.python.astutil import (
 from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
-from oomlint.python.project import ANYTHING, call_origin, project_name, value_origin
+from oomlint.python.project import ANYTHING, call_origin, passes_few_values, project_name, value_origin
+from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope
 
 _CLIENT_CLASSES = (
@@ -259,7 +260,12 @@ class RedisKeyWithoutTtl(Rule):
     has some fixed text, a deletion in code the index does not summarize is not seen,
     and a prefix imported through a re-export is spelled by the re-export's name.
 
-    A local name stands for the key it was assigned (`key = f"rate:{user_id}"`).
+    A local name stands for the key it was assigned (`key = f"rate:{user_id}"`). A
+    parameter counts as a fixed key when every call of its function passes it few values
+    (a constant, a module-level name, a setting: `_sync(USER_LIMIT_KEY, value)`; a
+    private function's calls in the module, any function's in the project), as OOM301
+    and OOM303 judge a helper's arguments. A function the project never calls (an API,
+    a handler) takes any key.
 
     Not flagged either: a write that runs only after `exists(K)` or `hexists(K, field)`
     on a client found the key: in the body of `if r.exists(K)`, in the `else` of
@@ -656,7 +662,14 @@ class RedisKeyWithoutTtl(Rule):
     def _describe(self, key: ast.expr, scope: Scope | None = None) -> Key:
         key = _local_value(self.model, key, scope)
         fixed = self._fixed(key, scope)
-        return Key(ast.dump(key), fixed, not fixed and self._kept(key, scope))
+        identity = ast.dump(key)
+        if fixed and isinstance(key, ast.Name):
+            # A parameter its callers give few values: the same name in another function
+            # is another key (``_clear(key)`` does not end what ``_push(key, item)`` writes).
+            binding = self.model.lookup(key.id, scope, at=key)
+            if binding is not None and binding.kind == "param":
+                identity += f"@{id(binding.scope)}"
+        return Key(identity, fixed, not fixed and self._kept(key, scope))
 
     def _kept(self, key: ast.expr, scope: Scope | None) -> bool:
         """Every part of the key that changes from call to call is the id of an account
@@ -676,7 +689,9 @@ class RedisKeyWithoutTtl(Rule):
         if isinstance(key, ast.Name):
             # Bound once at import; not a loop variable or an unpacked item (bound to no value).
             binding = self.model.module_binding(key, scope)
-            return binding is not None and (binding.kind != "assign" or binding.value is not None)
+            if binding is None:
+                return self._given_few_values(key, scope)
+            return binding.kind != "assign" or binding.value is not None
         if isinstance(key, ast.Attribute):
             return self.model.is_self(key.value, scope) or self._fixed(key.value, scope)
         if isinstance(key, ast.Call):
@@ -690,6 +705,16 @@ class RedisKeyWithoutTtl(Rule):
         if isinstance(key, ast.Dict):  # ``mset({"price:eur": ..., "price:usd": ...})``
             return None not in key.keys and all(self._fixed(item, scope) for item in key.keys)
         return False
+
+    def _given_few_values(self, key: ast.Name, scope: Scope | None) -> bool:
+        """A parameter every call in the project gives few values (a constant, a
+        module-level name, a setting: ``_sync(USER_LIMIT_KEY, config.USER_LIMIT)``), as
+        OOM301 and OOM303 judge a helper's arguments: the callers name a fixed set of keys."""
+        binding = self.model.lookup(key.id, scope, at=key)
+        if binding is None or binding.kind != "param" or binding.scope is None or binding.scope.kind != "function":
+            return False
+        function = binding.scope.node
+        return runs_of(self.context).passes_fixed(function, key.id) or passes_few_values(self.context, function, key.id)
 
     def _key_tokens(self, key: ast.expr) -> list:
         """The key itself, and the mapping it is a key of when it is a loop variable."""

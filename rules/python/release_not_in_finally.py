@@ -181,7 +181,10 @@ class ReleaseNotInFinally(ResourceRule):
     an f-string), a literal separator joining strings written in the code
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
     the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
-    that catches everything and raises nothing (`self._resolve(host)` that logs any failure), and
+    that catches everything and raises nothing (`self._resolve(host)` that logs any failure;
+    an early `if not value: return` on plain values before it cannot raise either), or of
+    such a function of another module of the project (`renice(p.pid, priority)` imported
+    from the project's helpers, as the project index records it), and
     an item the function has already read (`port["host"]`, read again in an `except` clause's
     log line, after a plain statement before it read it, the same block or one around it,
     and with nothing between rebinding `port`, deleting from it or handing it to a call: the

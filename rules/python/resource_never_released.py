@@ -34,7 +34,11 @@ class ResourceNeverReleased(ResourceRule):
       argument: `sock.connect(address)` returns nothing; SQLAlchemy's
       `engine.connect()` too) -> `c.close()` or `c.release()`, but a Cassandra
       `Cluster`'s `session = cluster.connect()` -> `session.shutdown()`; SQLAlchemy's
-      `c = engine.raw_connection()` -> `c.close()`. Cursors are not tracked: they hold
+      `c = engine.raw_connection()` -> `c.close()`. Not `self.connect()` when the
+      class defines `connect` itself and it returns nothing or only what the instance
+      holds (`return self.client[self.dbname]`, `self.client.get_database()`, not a
+      checkout such as `self.pool.getconn()`): what it returns decides, not its name,
+      and the instance owns the connection (OOM203). Cursors are not tracked: they hold
       no OS resource of their own and closing their connection closes them, so a
       connection left open with its cursor is one finding, the connection's (one thing
       to fix, not two);

@@ -75,9 +75,10 @@ class UnboundedLruCache(Rule):
       endpoint): a process connects to the endpoints and models it is configured with,
       and one client per endpoint is the reuse the cache is for;
     - functions that always open a file of the program's own tree named by the
-      argument (`open(os.path.join(dirname(__file__), "static", path))` at the top of
-      the body, under no `try` or `if`): a name of no such file raises, and no
-      exception is cached, so the entries are the files the program ships
+      argument (`open(os.path.join(dirname(__file__), "static", path))`, or a path
+      under a Flask or Quart application's `root_path`, at the top of the body or of a
+      `try` whose handlers all raise, under no `if`): a name of no such file raises,
+      and no exception is cached, so the entries are the files the program ships
       (`static_url(path)` of its assets);
     - functions that every call passes few values for each parameter that takes many,
       in the module (a private function's callers: constants, module-level constants,

@@ -17,6 +17,7 @@ from oomlint.python.astutil import (
     module_facts,
     name_words,
     names_few_values,
+    reads_own_file,
     varying_parameters,
 )
 from oomlint.core.rule import Option, Rule
@@ -169,6 +170,12 @@ class UnboundedModuleCache(Rule):
       time, `*args`. Calls inside lambdas and nested
       functions, and a function passed as a callback, are not seen as calls: what they
       pass is missed when other calls pass few values;
+    - a memo of the program's own files: the key is a parameter naming a file the
+      writing function reads before the write, from a path made of `__file__` or a
+      Flask or Quart application's `root_path` (`os.path.join(app.root_path,
+      "file_trees", f"{name}.json")`), at the top of its body or of a `try` whose
+      handlers all raise (as OOM301 judges them): a name of no such file raises before
+      the write, so the entries are the files the program ships;
     - a table built once: written only under `if not TABLE:` or after
       `if TABLE: return ...` in the same function; warn-once sets, whose name says so
       (`_WARNED_...`): they hold what the code warned about; counts that the module also
@@ -697,6 +704,7 @@ class UnboundedModuleCache(Rule):
             return True
         return site.parameters is not None and all(
             runs.passes_fixed(function, parameter) or passes_few_values(self.context, function, parameter)
+            or reads_own_file(self.model, function, parameter, before=site.node)
             for parameter in site.parameters
         )
 
