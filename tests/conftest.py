@@ -21,8 +21,15 @@ import pytest
 
 from oomlint import engine
 
-# In-process checks run on the repository's own fixtures: no cache folder in the checkout.
-engine.use_cache = False
+
+@pytest.fixture(autouse=True)
+def _no_cache_in_process():
+    """In-process checks write no cache folder (in the checkout's fixtures, or in a test's
+    folder) unless the test's own run turns it on; a ``cli.main`` run leaves its setting
+    in the engine, which the next test in the same process must not inherit."""
+    engine.use_cache = False
+    yield
+    engine.use_cache = False
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
