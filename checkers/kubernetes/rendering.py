@@ -125,7 +125,8 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
     if not rules:
         return result
     renders = _render_chart(root, config) if kind == CHART else [_build(root)]
-    texts: dict[str, str | None] = {}
+    maps: dict[str, _SourceMap | None] = {}
+    """Each template read and mapped once, whatever the number of renders."""
     helpers = _helpers(root, noqa) if kind == CHART else []
     # An error that every render meets (a missing subchart, a kustomization's own) is the
     # chart's or kustomization's, whatever the values: no "with ..." for it.
@@ -135,10 +136,10 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
             _add(result, _render_error(kind, root, anchor, render.error), None if shared else render.label)
             continue
         for source, rendered in render.sources.items():
-            if source not in texts:
-                texts[source] = _read_text(source)
-            source_map = None if texts[source] is None else _source_map(source, texts[source], noqa)
-            _check_rendered(result, rendered, source_map or anchor, helpers, render.label, rules, config)
+            if source not in maps:
+                text = _read_text(source)
+                maps[source] = None if text is None else _source_map(source, text, noqa)
+            _check_rendered(result, rendered, maps[source] or anchor, helpers, render.label, rules, config)
     return result
 
 
@@ -202,7 +203,7 @@ def _check_rendered(
     result.objects += checked.objects
     for namespace, where in checked.limit_ranges.items():
         result.limit_ranges.setdefault(namespace, re.sub(r":\d+\)$", ")", where))
-    objects = _spans(rendered, path)
+    objects = None  # composed again only to place a finding: most documents have none
     ignored = config.ignored_for(path)
     for finding in checked:
         if finding.code in DIAGNOSTICS:
@@ -210,6 +211,7 @@ def _check_rendered(
         elif finding.code.startswith(ignored):
             continue
         else:
+            objects = _spans(rendered, path) if objects is None else objects
             obj, container = _owner(objects, finding.line)
             where, position = _locate(source, helpers, obj, container)
             mapped = _at(finding, position, where.path if isinstance(where, _SourceMap) else path)
