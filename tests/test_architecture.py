@@ -83,7 +83,7 @@ LOADED = """
 import sys
 from oomlint.hosts.command import main
 main(["--no-cache", "--quiet", "--exit-zero", *sys.argv[1:]])
-watched = ("yaml", "libcst", "pygls", "xml.etree.ElementTree", "concurrent.futures",
+watched = ("yaml", "libcst", "pygls", "xml.etree.ElementTree",
            "oomlint.python.checker", "oomlint.rules.python", "oomlint.rules.kubernetes")
 print(sorted(name for name in watched if name in sys.modules))
 """
@@ -92,7 +92,7 @@ print(sorted(name for name in watched if name in sys.modules))
 def test_a_run_imports_only_what_it_uses(tmp_path):
     """PyYAML and the Kubernetes rules only when a manifest or chart is checked, Python's
     machinery and rules only when a Python file is, libcst only to fix, pygls only for
-    ``lsp``; a chart's renders are waited for without ``concurrent.futures``."""
+    ``lsp``."""
     (tmp_path / "app.py").write_text("import functools\n")
     (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")
     shutil.copytree(ROOT / "tests" / "fixtures" / "kubernetes" / "charts" / "agent", tmp_path / "agent")

@@ -321,32 +321,30 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
     jobs = 1 if any(t.path == STDIN for t in targets) else arguments.jobs
     engine.use_cache = not arguments.no_cache
     python = [task for task in tasks if task[0].kind == "file" and language_of(task[0].path) == "python"]
-    if not python:  # Python's machinery is not imported (a chart's run starts faster)
-        yield from zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, None), _rendered(tasks)))
-        return
-    from oomlint.python.parsing import TREES
-    from oomlint.python.project import known_projects, settle_indexes
+    projects = None  # Python's machinery is imported only for a run with Python files
+    if python:
+        from oomlint.python.parsing import TREES
+        from oomlint.python.project import known_projects, settle_indexes
 
-    settle_indexes()
-    if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
-        # Checked here: a file the project index parses keeps its tree for its check.
-        TREES.expect(target.path for target, _, _, _ in python)
-    else:
-        # Made once, here, and handed to every worker (not made again in each). Workers
-        # parse again what the index parsed here: the trees would be copied into each.
-        for target, _, _, folder in python:
-            try:
-                engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
-            except Exception:  # a bug: each file's check makes the index again and reports it, file by file
-                break
-    yield from zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, known_projects()), _rendered(tasks)))
-    TREES.clear()
-
-
-def _rendered(tasks: list) -> list[bool]:
-    """Charts and kustomizations are checked in this process, where their renders were
-    started (:mod:`oomlint.kubernetes.prerender`); they mostly wait for the renderer."""
-    return [task[0].kind != "file" for task in tasks]
+        settle_indexes()
+        if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
+            # Checked here: a file the project index parses keeps its tree for its check.
+            TREES.expect(target.path for target, _, _, _ in python)
+        else:
+            # Made once, here, and handed to every worker (not made again in each). Workers
+            # parse again what the index parsed here: the trees would be copied into each.
+            for target, _, _, folder in python:
+                try:
+                    engine.project_for(target.path, target.config.rules_for(target.path), _cache(folder))
+                except Exception:  # a bug: each file's check makes the index again and reports it, file by file
+                    break
+        projects = known_projects()
+    # Charts and kustomizations are checked in this process, where their renders were
+    # started (:mod:`oomlint.kubernetes.prerender`); they mostly wait for the renderer.
+    rendered = [task[0].kind != "file" for task in tasks]
+    yield from zip(targets, _map(_check_target, tasks, jobs, (engine.use_cache, projects), rendered))
+    if python:
+        TREES.clear()
 
 
 def _map(function, tasks: list, jobs: int, state: tuple, here: list[bool] | None = None):

@@ -34,7 +34,6 @@ import json
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -482,38 +481,14 @@ def _render_chart(root: str, config) -> list[Render]:
     value_sets = prerender.value_sets(root, config.helm_values)
     helm = prerender.executable("helm")
     if helm is not None:  # one helm process per render, side by side: they mostly wait
-        return _side_by_side(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets)
+        from concurrent.futures import ThreadPoolExecutor  # only when helm renders
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(lambda value_set: _render_with_helm(helm, root, *value_set, config.helm_set), value_sets))
     if importlib.util.find_spec("helm_python") is not None:
         return _render_with_sdk(root, value_sets, config.helm_set)
     message = "no Helm to render it with: install helm, or pip install helm-python-sdk (oomlint's helm extra)"
     return [Render(DEFAULT_VALUES, error=message)]
-
-
-def _side_by_side(function, items: list) -> list:
-    """``function`` over ``items``, in as many threads as there are CPUs; an exception
-    comes out here. Plain threads: ``concurrent.futures`` imports :mod:`logging`, a
-    7 ms, about 5 % of a small chart's whole run."""
-    results, failures, pending, lock = [None] * len(items), [], iter(enumerate(items)), threading.Lock()
-
-    def work() -> None:
-        while True:
-            with lock:
-                index, item = next(pending, (None, None))
-            if index is None:
-                return
-            try:
-                results[index] = function(item)
-            except BaseException as error:  # raised again by the caller's thread
-                failures.append(error)
-
-    threads = [threading.Thread(target=work) for _ in range(min(len(items), os.cpu_count() or 1))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return results
 
 
 def _render_with_helm(helm: str, root: str, render_label: str, files: list[str], set_values: Sequence[str]) -> Render:
