@@ -1509,7 +1509,7 @@ def released_before(function: ast.AST, holds: Callable[[ast.AST], bool], stateme
     than a use (``self.sock.close()``; reading a field, ``SESSION.proxies``, is none), handing
     it or one of its methods to a call or a ``with``, or a test of it around the store
     (``if self.sock is None:``), or another name given it (``previous = DB``)."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if not holds(node) or node.lineno > statement.lineno or type(node.ctx) is not ast.Load:
             continue
         parent = model.parent(node)
@@ -1523,7 +1523,7 @@ def released_before(function: ast.AST, holds: Callable[[ast.AST], bool], stateme
             return True
         if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
             return True  # ``previous = DB``: another name holds it, to release it after the store
-    return any(holds(node) for test, _ in model.guards(statement) for node in ast.walk(test))
+    return any(holds(node) for test, _ in model.guards(statement) for node in walk(test))
 
 
 def _dropped_elements(acquire: Acquire, names: _Names) -> list[Acquire]:
