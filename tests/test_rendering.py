@@ -128,12 +128,14 @@ def test_configured_value_files_and_set_values_render_once_more(project):
         assert lines[3:] == ["Found 3 findings (0 files, 1 chart, 0 kustomizations, 2 objects checked)."], name
 
 
-def test_containers_of_a_partial_are_reported_in_the_partial(project):
-    """fluent-bit's and fluentd's charts define the pod spec in ``templates/_pod.tpl``."""
+@pytest.mark.parametrize("partial", ["_pod.tpl", "pod-template.tpl"])
+def test_containers_of_a_partial_are_reported_in_the_partial(project, partial):
+    """fluent-bit's and fluentd's charts define the pod spec in ``templates/_pod.tpl``,
+    falco's event-generator in ``templates/pod-template.tpl``: any template may define one."""
     root = project(
         {
             "shipper/Chart.yaml": "apiVersion: v2\nname: shipper\nversion: 1.0.0\n",
-            "shipper/templates/_pod.tpl": (
+            f"shipper/templates/{partial}": (
                 '{{- define "shipper.pod" -}}\ncontainers:\n  - name: {{ .Chart.Name }}\n    image: shipper\n'
                 "  - name: reloader\n    image: reloader\n{{- end }}\n"
             ),
@@ -146,8 +148,8 @@ def test_containers_of_a_partial_are_reported_in_the_partial(project):
     )
     result = run("oomlint", ".", cwd=root, path=engine("helm-python-sdk"))
     assert [line.split(" OOM501 ")[0] + " " + line.split("'")[1] for line in result.stdout.splitlines()[:-1]] == [
-        "shipper/templates/_pod.tpl:3:5: shipper",
-        "shipper/templates/_pod.tpl:5:5: reloader",
+        f"shipper/templates/{partial}:3:5: shipper",
+        f"shipper/templates/{partial}:5:5: reloader",
     ]
 
 
@@ -308,6 +310,43 @@ def test_a_renderer_that_hangs_is_stopped(monkeypatch):
     assert rendering._run([sys.executable, "-c", "import time; time.sleep(30)"]) == (
         "", f"{os.path.basename(sys.executable)} did not finish within 0.5 s"
     )
+
+
+KLOG_BLOCK = """# Warning: 'patchesStrategicMerge' is deprecated.
+E1207 07:07:15.127256    8247 run.go:72] "command failed" err=<
+\taccumulating resources: accumulation err='accumulating resources from 'x.yaml': lstat x.yaml: no such file'
+\t: exit status 128
+ >
+"""
+KLOG_QUOTED = 'E1207 07:07:15.185252    8262 run.go:72] "command failed" err="accumulating resources from \\"x.yaml\\": no such file"\n'
+
+
+@pytest.mark.parametrize(
+    "stderr, message",
+    [
+        ("Error: template: agent/templates/ds.yaml:3:7: bad\n", "template: agent/templates/ds.yaml:3:7: bad"),
+        ("W1207 warning\nerror: no such file\n", "no such file"),
+        (KLOG_BLOCK, "accumulating resources: accumulation err='accumulating resources from 'x.yaml': lstat x.yaml: no such file' : exit status 128"),
+        (KLOG_QUOTED, 'accumulating resources from "x.yaml": no such file'),
+        ("something broke\n", "something broke"),
+    ],
+)
+def test_the_tools_message_is_taken_whatever_the_logging(stderr, message):
+    """kubectl's own ``error:`` line, or, from a kubectl that logs through klog, its
+    ``err=`` value (quoted, or a block of indented lines)."""
+    assert rendering._tool_message(stderr) == message
+
+
+def test_a_remote_resource_is_not_fetched_and_the_message_says_so(project):
+    root = project({"remote/kustomization.yaml": "resources:\n- https://github.com/example/config/default/?ref=v1\n"})
+    result = run("oomlint", "remote", cwd=root, path=engine("helm"))
+    (line, summary) = result.stdout.splitlines()
+    assert (result.returncode, summary) == (1, "Found 1 finding (0 files, 0 charts, 1 kustomization, 0 objects checked).")
+    assert line.startswith(
+        "remote/kustomization.yaml:1:1: OOM007 cannot build the kustomization: accumulating resources: accumulation "
+        "err='accumulating resources from 'https://github.com/example/config/default/?ref=v1': "
+    ), line
+    assert line.endswith("; oomlint builds without network: vendor the remote resource, or exclude this kustomization"), line
 
 
 def test_renderers_get_no_network():

@@ -53,6 +53,9 @@ _SOURCE = re.compile(r"\A\s*# Source: (?P<template>\S.*?)\s*$", re.MULTILINE)
 _DOCUMENT_START = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _ORIGIN = re.compile(r"config\.kubernetes\.io/origin: \|\n(?P<block>(?:[ \t]+\S.*\n?)+)")
 _ORIGIN_PATH = re.compile(r"^[ \t]+path:[ \t]*(?P<path>\S.*?)[ \t]*$", re.MULTILINE)
+_KLOG_ERROR = re.compile(r'^E\d{4} .*?\] .*? err=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|<\n(?P<block>.*?)\n >$)', re.MULTILINE | re.DOTALL)
+_REMOTE_RESOURCE = re.compile(r"accumulating resources from '(?:https?://|git@|ssh://|github\.com/)")
+_DEFINE = re.compile(r"\{\{-?\s*define\b")
 _POSITION = re.compile(r"(?P<file>[\w.-]+(?:/[\w.-]+)*\.[\w]+):(?P<line>\d+)(?::\d+)?")
 
 
@@ -155,15 +158,16 @@ def _source_map(path: str, text: str, noqa: bool) -> _SourceMap:
 
 
 def _helpers(root: str, noqa: bool) -> list[_SourceMap]:
-    """A chart's partials (``templates/_pod.tpl``...), subcharts' included: where a
-    template that includes its pod spec has its containers."""
+    """A chart's partials, subcharts' included: where a template that includes its pod
+    spec has its containers. A partial is any template that defines one, whatever its
+    name (``_pod.tpl``, ``pod-template.tpl``)."""
     found = []
     for directory, subdirectories, files in os.walk(root):
         subdirectories.sort()
         if os.path.basename(directory) == "templates":
             for name in sorted(files):
-                text = _read_text(os.path.join(directory, name)) if name.startswith("_") else None
-                if text is not None:
+                text = _read_text(os.path.join(directory, name))
+                if text is not None and _DEFINE.search(text):
                     found.append(_source_map(os.path.join(directory, name), text, noqa))
     return found
 
@@ -468,7 +472,14 @@ def _run(command: list[str], stdin: str | None = None) -> tuple[str, str | None]
 
 
 def _tool_message(stderr: str) -> str:
-    """The error line of helm's or kubectl's output, without its ``Error:`` prefix."""
+    """The error line of helm's or kubectl's output, without its ``Error:`` prefix; a
+    kubectl that logs through klog gives it as ``err="..."``, or as a block ``err=<``
+    of indented lines closed by `` >``."""
+    logged = _KLOG_ERROR.search(stderr)
+    if logged is not None and logged["quoted"] is not None:
+        return re.sub(r'\\(["\\])', r"\1", logged["quoted"]).replace("\\n", " ")
+    if logged is not None:
+        return " ".join(line.strip() for line in logged["block"].splitlines() if line.strip())
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in lines:
         for prefix in ("Error: ", "error: "):
@@ -584,6 +595,8 @@ def _kustomize_message(message: str, wrapper: str, root: str) -> str:
     """kustomize's message about ``root``, without the layer oomlint's wrapper adds."""
     absolute = os.path.abspath(root)
     inner = message.rsplit(f"recursed accumulation of path '{absolute}': ", 1)[-1]
+    if _REMOTE_RESOURCE.search(inner):
+        inner += "; oomlint builds without network: vendor the remote resource, or exclude this kustomization"
     return inner.replace(absolute, root).replace(wrapper, ".")
 
 
