@@ -326,6 +326,12 @@ KLOG_QUOTED = 'E1207 07:07:15.185252    8262 run.go:72] "command failed" err="ac
     [
         ("Error: template: agent/templates/ds.yaml:3:7: bad\n", "template: agent/templates/ds.yaml:3:7: bad"),
         ("W1207 warning\nerror: no such file\n", "no such file"),
+        (
+            "Error: execution error at (chart/templates/validation.yml:19:4): \nRunning in 'default' is not recommended.\n"
+            "Set 'allowDefaultNamespace=true'.\n\nUse --debug flag to render out invalid YAML\n",
+            "execution error at (chart/templates/validation.yml:19:4): Running in 'default' is not recommended. Set 'allowDefaultNamespace=true'.",
+        ),
+        ("Error: one line\nUse --debug flag to render out invalid YAML\n", "one line"),
         (KLOG_BLOCK, "accumulating resources: accumulation err='accumulating resources from 'x.yaml': lstat x.yaml: no such file' : exit status 128"),
         (KLOG_QUOTED, 'accumulating resources from "x.yaml": no such file'),
         ("something broke\n", "something broke"),
@@ -335,6 +341,19 @@ def test_the_tools_message_is_taken_whatever_the_logging(stderr, message):
     """kubectl's own ``error:`` line, or, from a kubectl that logs through klog, its
     ``err=`` value (quoted, or a block of indented lines)."""
     assert rendering._tool_message(stderr) == message
+
+
+def test_a_broken_base_is_named_as_the_user_names_it(project):
+    root = project({"base/kustomization.yaml": "resources:\n- missing.yaml\n", "overlay/kustomization.yaml": "resources:\n- ../base\n"})
+    result = run("oomlint", "overlay", cwd=root, path=engine("helm"))
+    missing = "evalsymlink failure on 'base/missing.yaml' : lstat base/missing.yaml: no such file or directory"
+    assert result.stdout.splitlines() == [
+        "overlay/kustomization.yaml:1:1: OOM007 cannot build the kustomization: accumulating resources: accumulation "
+        "err='accumulating resources from '../base': 'base' must resolve to a file': recursed accumulation of path 'base': "
+        f"accumulating resources: accumulation err='accumulating resources from 'missing.yaml': {missing}': "
+        f"must build at directory: not a valid directory: {missing}",
+        "Found 1 finding (0 files, 0 charts, 1 kustomization, 0 objects checked).",
+    ]
 
 
 def test_a_remote_resource_is_not_fetched_and_the_message_says_so(project):

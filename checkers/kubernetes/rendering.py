@@ -30,6 +30,7 @@ the kustomization file, with the renderer's own message: never a silent pass.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -480,12 +481,13 @@ def _tool_message(stderr: str) -> str:
         return re.sub(r'\\(["\\])', r"\1", logged["quoted"]).replace("\\n", " ")
     if logged is not None:
         return " ".join(line.strip() for line in logged["block"].splitlines() if line.strip())
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for line in lines:
+    lines = [line.strip() for line in stderr.splitlines()]
+    for index, line in enumerate(lines):
         for prefix in ("Error: ", "error: "):
-            if line.startswith(prefix):
-                return line[len(prefix):]
-    return lines[-1] if lines else ""
+            if line.startswith(prefix):  # to the blank line: a chart's ``fail`` may span lines
+                message = [line[len(prefix):], *itertools.takewhile(bool, lines[index + 1:])]
+                return " ".join(part for part in message if part and not part.startswith("Use --debug flag"))
+    return next((line for line in reversed(lines) if line), "")
 
 
 def _render_chart(root: str, config) -> list[Render]:
@@ -597,7 +599,10 @@ def _kustomize_message(message: str, wrapper: str, root: str) -> str:
     inner = message.rsplit(f"recursed accumulation of path '{absolute}': ", 1)[-1]
     if _REMOTE_RESOURCE.search(inner):
         inner += "; oomlint builds without network: vendor the remote resource, or exclude this kustomization"
-    return inner.replace(absolute, root).replace(wrapper, ".")
+    inner = inner.replace(absolute, root).replace(wrapper, ".")
+    if os.path.isabs(root):
+        return inner
+    return inner.replace(os.path.join(os.getcwd(), ""), "")  # other paths as relative as the user's
 
 
 def _origin(document: str, wrapper: str, root: str) -> str | None:
