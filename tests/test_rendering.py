@@ -31,7 +31,7 @@ from tests.conftest import ROOT, engine_path, helm_cli, run
 
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
 EXPECTED = (FIXTURES / "rendered.txt").read_text(encoding="utf-8").splitlines()
-SUMMARY = "Found 10 findings (0 files, 4 charts, 4 kustomizations, 13 objects checked).\n"
+SUMMARY = "Found 11 findings (0 files, 4 charts, 4 kustomizations, 13 objects checked).\n"
 ENGINES = ("helm", "helm-python-sdk")
 FIXTURE_CONFIG = Config(test_files=())
 """The fixtures lie in the test folder, which the default settings leave unchecked."""
@@ -150,6 +150,28 @@ def test_containers_of_a_partial_are_reported_in_the_partial(project, partial):
     assert [line.split(" OOM501 ")[0] + " " + line.split("'")[1] for line in result.stdout.splitlines()[:-1]] == [
         f"shipper/templates/{partial}:3:5: shipper",
         f"shipper/templates/{partial}:5:5: reloader",
+    ]
+
+
+def test_containers_the_template_does_not_write_are_each_reported(project):
+    """Sidecars given whole in the values share the place they are reported at, the
+    template's ``containers:``; each is still a finding of its own."""
+    root = project(
+        {
+            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/templates/daemonset.yaml": (
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n"
+                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
+                "    spec:\n      containers:\n        {{- toYaml .Values.sidecars | nindent 8 }}\n"
+            ),
+            "agent/values.yaml": "sidecars:\n  - {name: rotator, image: rotator}\n  - {name: exporter, image: exporter}\n",
+        }
+    )
+    result = run("oomlint", ".", cwd=root, path=engine("helm"))
+    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+        "agent/templates/daemonset.yaml:12:7: OOM501 DaemonSet agent: container 'exporter'",
+        "agent/templates/daemonset.yaml:12:7: OOM501 DaemonSet agent: container 'rotator'",
+        "Found 2 findings (0 files, 1 chart, 0 kustomizations, 1 object checked).",
     ]
 
 

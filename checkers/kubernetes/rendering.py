@@ -56,6 +56,7 @@ _ORIGIN = re.compile(r"config\.kubernetes\.io/origin: \|\n(?P<block>(?:[ \t]+\S.
 _ORIGIN_PATH = re.compile(r"^[ \t]+path:[ \t]*(?P<path>\S.*?)[ \t]*$", re.MULTILINE)
 _KLOG_ERROR = re.compile(r'^E\d{4} .*?\] .*? err=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|<\n(?P<block>.*?)\n >$)', re.MULTILINE | re.DOTALL)
 _REMOTE_RESOURCE = re.compile(r"accumulating resources from '(?:https?://|git@|ssh://|github\.com/)")
+_PATCHED_IN = re.compile(r"^[ \t]+- configuredIn: (\S.*?)\n[ \t]+configuredBy:\n[ \t]+apiVersion: builtin\n[ \t]+kind: Patch(?:StrategicMerge)?Transformer$", re.MULTILINE)
 _DEFINE = re.compile(r"\{\{-?\s*define\b")
 _POSITION = re.compile(r"(?P<file>[\w.-]+(?:/[\w.-]+)*\.[\w]+):(?P<line>\d+)(?::\d+)?")
 
@@ -72,6 +73,8 @@ class Render:
     sources: dict[str, str] = field(default_factory=dict)
     """Source file (as reported) -> its rendered documents."""
     error: str | None = None
+    patches: dict[str, list[str]] = field(default_factory=dict)
+    """Source file -> the patch files that may have added containers to its objects."""
 
 
 class RenderedFindings(ManifestFindings):
@@ -83,6 +86,8 @@ class RenderedFindings(ManifestFindings):
         self.kind = kind
         self.labels: dict[Finding, list[str]] = {}
         self.locations: dict[tuple, Finding] = {}
+        self.keys: dict[Finding, tuple] = {}
+        """Each finding's :func:`_location`."""
 
 
 def label(results: Sequence[ManifestFindings]) -> None:
@@ -94,14 +99,14 @@ def label(results: Sequence[ManifestFindings]) -> None:
         if isinstance(result, RenderedFindings):
             phrase = "with" if result.kind == CHART else "in the build of"
             for finding in result:
-                entry = merged.setdefault(_location(finding), (finding, [], phrase))
+                entry = merged.setdefault(result.keys[finding], (finding, [], phrase))
                 entry[1].extend(item for item in result.labels.get(finding, ()) if item not in entry[1])
     seen: set[tuple] = set()
     for result in results:
         if isinstance(result, RenderedFindings):
             kept = []
             for finding in result:
-                key = _location(finding)
+                key = result.keys[finding]
                 if key not in seen:
                     seen.add(key)
                     first, labels, phrase = merged[key]
@@ -110,10 +115,11 @@ def label(results: Sequence[ManifestFindings]) -> None:
             result[:] = kept
 
 
-def _location(finding: Finding) -> tuple:
-    """Rule findings are one per place; diagnostics differ by their message too."""
+def _location(finding: Finding, container: str | None) -> tuple:
+    """Rule findings are one per place and container (containers a template does not
+    write share the place they are reported at); diagnostics differ by their message."""
     key = (finding.path, finding.line, finding.column, finding.code)
-    return key + (finding.message,) if finding.code in DIAGNOSTICS else key
+    return key + (finding.message,) if finding.code in DIAGNOSTICS else key + (container,)
 
 
 # ----------------------------------------------------------------- checking
@@ -131,6 +137,13 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
     maps: dict[str, _SourceMap | None] = {}
     """Each template read and mapped once, whatever the number of renders."""
     helpers = _helpers(root, noqa) if kind == CHART else []
+
+    def mapped(path: str) -> _SourceMap | None:
+        if path not in maps:
+            text = _read_text(path)
+            maps[path] = None if text is None else _source_map(path, text, noqa)
+        return maps[path]
+
     # An error that every render meets (a missing subchart, a kustomization's own) is the
     # chart's or kustomization's, whatever the values: no "with ..." for it.
     shared = len(renders) == 1 or len({render.error for render in renders}) == 1
@@ -139,10 +152,8 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
             _add(result, _render_error(kind, root, anchor, render.error), None if shared else render.label)
             continue
         for source, rendered in render.sources.items():
-            if source not in maps:
-                text = _read_text(source)
-                maps[source] = None if text is None else _source_map(source, text, noqa)
-            _check_rendered(result, rendered, maps[source] or anchor, helpers, render.label, rules, config)
+            patches = [found for found in map(mapped, render.patches.get(source, ())) if found is not None]
+            _check_rendered(result, rendered, mapped(source) or anchor, helpers + patches, render.label, rules, config)
     return result
 
 
@@ -181,15 +192,19 @@ def _anchor(kind: str, root: str) -> str:
     return os.path.join(root, name)
 
 
-def _add(result: RenderedFindings, finding: Finding, render_label: str | None, namespace: object = None, coverable: bool = False) -> None:
+def _add(
+    result: RenderedFindings, finding: Finding, render_label: str | None, container: str | None = None,
+    namespace: object = None, coverable: bool = False,
+) -> None:
     """A finding of one render: a new one, or one more label on the same location's."""
-    key = _location(finding)
+    key = _location(finding, container)
     existing = result.locations.get(key)
     if existing is not None:
         if render_label is not None and render_label not in result.labels[existing]:
             result.labels[existing].append(render_label)
         return
     result.locations[key] = finding
+    result.keys[finding] = key
     result.append(finding)
     result.labels[finding] = [] if render_label is None else [render_label]
     if coverable:
@@ -210,6 +225,7 @@ def _check_rendered(
     objects = None  # composed again only to place a finding: most documents have none
     ignored = config.ignored_for(path)
     for finding in checked:
+        container = None
         if finding.code in DIAGNOSTICS:
             mapped, where = _at(replace(finding, message=f"{finding.message} (in the rendered output)"), None, path), source
         elif finding.code.startswith(ignored):
@@ -221,22 +237,22 @@ def _check_rendered(
             mapped = _at(finding, position, where.path if isinstance(where, _SourceMap) else path)
         if isinstance(where, _SourceMap) and where.suppressions and where.suppressions.suppresses(mapped.line, mapped.code):
             continue
-        _add(result, mapped, render_label, checked.coverable.get(finding), finding in checked.coverable)
+        named = None if container is None else f"{container.role} {container.name}"
+        _add(result, mapped, render_label, named, checked.coverable.get(finding), finding in checked.coverable)
 
 
 def _locate(source: _SourceMap | str, helpers: list[_SourceMap], obj: KubeObject | None, container: Container | None):
-    """``(source, position)`` of a rendered object's container: in its own template, else
-    by name in a partial, else by place in one; the template's first line otherwise."""
-    if obj is not None and isinstance(source, _SourceMap):
-        position = source.entries.locate(obj, container)
-        if position is not None:
-            return source, position
-    if obj is not None and container is not None:
-        for literal_only in (True, False):
-            for helper in helpers:
-                position = helper.entries.locate(obj, container, literal_only)
-                if position is not None:
-                    return helper, position
+    """``(source, position)`` of a rendered object's container: by its name in its own
+    template, else in a partial or a patch, else by its place in the template, else in a
+    partial; the template's first line otherwise."""
+    if obj is None:
+        return source, None
+    own = [source] if isinstance(source, _SourceMap) else []
+    for literal_only in (True, False):
+        for where in own + (helpers if container is not None else []):
+            position = where.entries.locate(obj, container, literal_only)
+            if position is not None:
+                return where, position
     return source, None
 
 
@@ -580,17 +596,41 @@ def _build(root: str) -> Render:
     with tempfile.TemporaryDirectory(prefix="oomlint-kustomize-") as wrapper:
         relative = os.path.relpath(os.path.abspath(root), wrapper)
         with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as stream:
-            json.dump({"buildMetadata": ["originAnnotations"], "resources": [relative]}, stream)
+            json.dump({"buildMetadata": ["originAnnotations", "transformerAnnotations"], "resources": [relative]}, stream)
         command = [kustomize, "build", wrapper] if kustomize else [kubectl, "kustomize", wrapper]
         stdout, error = _run(command)
     if error is not None:
         return Render(root, error=_kustomize_message(error, wrapper, root))
     sources: dict[str, list[str]] = {}
+    patches: dict[str, list[str]] = {}
     anchor = _anchor(KUSTOMIZATION, root)
     for document in _DOCUMENT_START.split(stdout):
         if document.strip():
-            sources.setdefault(_origin(document, wrapper, root) or anchor, []).append(document)
-    return Render(root, {path: "---\n".join(parts) for path, parts in sources.items()})
+            source = _origin(document, wrapper, root) or anchor
+            sources.setdefault(source, []).append(document)
+            for kustomization in _PATCHED_IN.findall(document):
+                for patch in _patch_files(_as_named(kustomization, wrapper, root)):
+                    if patch not in patches.setdefault(source, []):
+                        patches[source].append(patch)
+    return Render(root, {path: "---\n".join(parts) for path, parts in sources.items()}, patches=patches)
+
+
+def _patch_files(kustomization: str) -> list[str]:
+    """The files of a kustomization's strategic-merge patches (``patches``,
+    ``patchesStrategicMerge``), where a container the base does not have is written."""
+    import yaml  # loaded by the check of the build already
+
+    try:
+        with open(kustomization, encoding="utf-8") as stream:
+            content = yaml.safe_load(stream)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if not isinstance(content, dict):
+        return []
+    named = [item.get("path") if isinstance(item, dict) else None for item in content.get("patches") or []]
+    named += [item for item in content.get("patchesStrategicMerge") or [] if isinstance(item, str) and "\n" not in item]
+    folder = os.path.dirname(kustomization)
+    return [os.path.normpath(os.path.join(folder, path)) for path in named if isinstance(path, str)]
 
 
 def _kustomize_message(message: str, wrapper: str, root: str) -> str:
@@ -612,5 +652,10 @@ def _origin(document: str, wrapper: str, root: str) -> str | None:
     path = _ORIGIN_PATH.search(origin["block"]) if origin else None
     if path is None or re.search(r"^[ \t]+repo:", origin["block"], re.MULTILINE):
         return None
-    source = os.path.normpath(os.path.join(wrapper, path["path"]))
-    return os.path.normpath(os.path.join(root, os.path.relpath(source, os.path.abspath(root))))
+    return _as_named(path["path"], wrapper, root)
+
+
+def _as_named(path: str, wrapper: str, root: str) -> str:
+    """A path kustomize gives relative to oomlint's wrapper, relative as ``root`` is."""
+    absolute = os.path.normpath(os.path.join(wrapper, path))
+    return os.path.normpath(os.path.join(root, os.path.relpath(absolute, os.path.abspath(root))))
