@@ -175,6 +175,29 @@ def test_containers_the_template_does_not_write_are_each_reported(project):
     ]
 
 
+def test_a_schema_on_the_network_does_not_stop_the_render(project):
+    """Renders have no network: a values schema that refers to one on the network cannot
+    be checked, and the chart's objects are checked without it (with helm)."""
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"image": {"$ref": "https://schemas.example/image.json"}}}
+    root = project(
+        {
+            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/values.schema.json": json.dumps(schema),
+            "agent/values.yaml": "image: agent\n",
+            "agent/templates/daemonset.yaml": (
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n"
+                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
+                "    spec:\n      containers:\n        - name: agent\n          image: {{ .Values.image }}\n"
+            ),
+        }
+    )
+    result = run("oomlint", ".", cwd=root, path=engine("helm"))
+    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+        "agent/templates/daemonset.yaml:13:11: OOM501 DaemonSet agent: container 'agent'",
+        "Found 1 finding (0 files, 1 chart, 0 kustomizations, 1 object checked).",
+    ]
+
+
 def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(

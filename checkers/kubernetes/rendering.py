@@ -57,6 +57,7 @@ _ORIGIN_PATH = re.compile(r"^[ \t]+path:[ \t]*(?P<path>\S.*?)[ \t]*$", re.MULTIL
 _KLOG_ERROR = re.compile(r'^E\d{4} .*?\] .*? err=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|<\n(?P<block>.*?)\n >$)', re.MULTILINE | re.DOTALL)
 _REMOTE_RESOURCE = re.compile(r"accumulating resources from '(?:https?://|git@|ssh://|github\.com/)")
 _PATCHED_IN = re.compile(r"^[ \t]+- configuredIn: (\S.*?)\n[ \t]+configuredBy:\n[ \t]+apiVersion: builtin\n[ \t]+kind: Patch(?:StrategicMerge)?Transformer$", re.MULTILINE)
+_REMOTE_SCHEMA = re.compile(r"values don't meet the specifications of the schema.*Get \"https?://", re.DOTALL)
 _DEFINE = re.compile(r"\{\{-?\s*define\b")
 _POSITION = re.compile(r"(?P<file>[\w.-]+(?:/[\w.-]+)*\.[\w]+):(?P<line>\d+)(?::\d+)?")
 
@@ -521,7 +522,13 @@ def _render_chart(root: str, config) -> list[Render]:
 
 
 def _render_with_helm(helm: str, root: str, render_label: str, files: list[str], set_values: Sequence[str]) -> Render:
-    stdout, error = _run(prerender.helm_command(helm, root, files, set_values))
+    command = prerender.helm_command(helm, root, files, set_values)
+    stdout, error = _run(command)
+    if error is not None and _REMOTE_SCHEMA.search(error):
+        # values.schema.json refers to a schema on the network, which a render without
+        # network cannot fetch: the objects are checked without that validation.
+        stdout, retried = _run([*command, "--skip-schema-validation"])
+        error = error if retried is not None else None
     if error is not None:
         return Render(render_label, error=_chart_message(error, root))
     sources: dict[str, list[str]] = {}
