@@ -465,6 +465,7 @@ def test_the_language_server_shows_a_templates_findings_from_its_charts_render()
         FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml",
         FIXTURES / "charts" / "broken" / "Chart.yaml",
         FIXTURES / "kustomize" / "base" / "daemonset.yaml",
+        FIXTURES / "kustomize" / "overlays" / "dev" / "sidecar.yaml",
     ]
     published = asyncio.run(lsp_session(documents, engine("helm-python-sdk")))
     shown = [
@@ -488,6 +489,11 @@ def test_the_language_server_shows_a_templates_findings_from_its_charts_render()
         [(10, 11, "OOM501", (
             "DaemonSet logging/log-shipper: container 'shipper' has no memory limit, so a leak grows until the "
             f"node runs out and the kubelet evicts other pods; set resources.limits.memory (in the build of {base})"
+        ))],
+        [(10, 11, "OOM501", (
+            "DaemonSet logging/dev-log-shipper: container 'rotator' has no memory limit, so a leak grows until the "
+            "node runs out and the kubelet evicts other pods; set resources.limits.memory (in the build of "
+            f"{FIXTURES / 'kustomize' / 'overlays' / 'dev'})"
         ))],
     ]
     assert len(chart_findings) == 3
