@@ -112,6 +112,14 @@ def test_without_helm_the_sdk_renders_every_values_set_in_one_process(monkeypatc
         prerender.discard()
 
 
+def test_a_library_chart_is_not_rendered(renders, tmp_path, monkeypatch):
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "Chart.yaml").write_text("apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n")
+    monkeypatch.chdir(tmp_path)
+    prerender.start(["common"])
+    assert renders == {}
+
+
 def test_charts_are_spelled_as_the_file_walk_spells_them(tmp_path, monkeypatch):
     for chart in ("charts/a", "deploy/helm/b", "deep/er/still/c", ".hidden/d", "node_modules/e", "charts/a/charts/sub"):
         (tmp_path / chart).mkdir(parents=True)

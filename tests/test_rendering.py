@@ -198,6 +198,20 @@ def test_a_schema_on_the_network_does_not_stop_the_render(project):
     ]
 
 
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_library_chart_renders_nothing_by_itself(project, name):
+    """``helm template`` refuses a library chart ("library charts are not installable"):
+    its templates are checked in the charts that use it, and it is no failed render."""
+    root = project(
+        {
+            "common/Chart.yaml": "apiVersion: v2\nname: common\ntype: 'library'  # shared helpers\nversion: 1.0.0\n",
+            "common/templates/_names.tpl": '{{- define "common.name" -}}common{{- end -}}\n',
+        }
+    )
+    result = run("oomlint", "common", cwd=root, path=engine(name))
+    assert (result.returncode, result.stdout) == (0, "No findings (0 files, 1 chart, 0 kustomizations, 0 objects checked).\n")
+
+
 def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(

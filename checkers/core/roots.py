@@ -14,6 +14,7 @@ CHART, KUSTOMIZATION = "chart", "kustomization"
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _COMPONENT = re.compile(r"^kind:[ \t]*Component[ \t]*$", re.MULTILINE)
+_LIBRARY = re.compile(r"^type:[ \t]*(['\"]?)library\1[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def root_kind(directory: str, names: Sequence[str] | None = None) -> str | None:
@@ -35,9 +36,19 @@ def owns(directory: str, names: Sequence[str]) -> bool:
 
 
 def _is_component(path: str) -> bool:
+    return _holds(path, _COMPONENT)
+
+
+def is_library_chart(root: str) -> bool:
+    """A chart of ``type: library`` renders nothing by itself (``helm template`` refuses
+    it): its templates are rendered as part of the charts that depend on it."""
+    return _holds(os.path.join(root, CHART_FILE), _LIBRARY)
+
+
+def _holds(path: str, pattern: re.Pattern) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as stream:
-            return bool(_COMPONENT.search(stream.read()))
+            return bool(pattern.search(stream.read()))
     except OSError:
         return False
 

@@ -24,7 +24,7 @@ import sysconfig
 from collections.abc import Iterator, Sequence
 
 from oomlint.core.patterns import passed_over
-from oomlint.core.roots import CHART, CHART_FILE, enclosing_root
+from oomlint.core.roots import CHART, CHART_FILE, enclosing_root, is_library_chart
 from oomlint.kubernetes.helm_sdk import NAMESPACE, RELEASE_NAME
 
 CI_VALUES = os.path.join("ci", "*-values.yaml")
@@ -120,6 +120,8 @@ def start(argv: Sequence[str]) -> None:
     _owner = os.getpid()
     budget = 2 * (os.cpu_count() or 1)
     for root in _charts(argv):
+        if is_library_chart(root):
+            continue
         sets = value_sets(root)
         if helm is None:
             renders = [(SDK_RENDERER, sdk_request(root, sets, ()))]

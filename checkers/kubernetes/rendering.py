@@ -45,7 +45,7 @@ from oomlint.kubernetes.prerender import DEFAULT_VALUES
 from oomlint.kubernetes.manifest import check_manifest_text, rendered_objects
 from oomlint.kubernetes.objects import Container, KubeObject, ManifestFindings
 from oomlint.core.noqa import NoqaMap
-from oomlint.core.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES
+from oomlint.core.roots import CHART, CHART_FILE, KUSTOMIZATION, KUSTOMIZATION_FILES, is_library_chart
 
 TIMEOUT = 120
 """Seconds a renderer may take for one chart or kustomization."""
@@ -508,6 +508,8 @@ def _tool_message(stderr: str) -> str:
 
 
 def _render_chart(root: str, config) -> list[Render]:
+    if is_library_chart(root):
+        return []
     value_sets = prerender.value_sets(root, config.helm_values)
     helm = prerender.executable("helm")
     if helm is not None:  # one helm process per render, side by side: they mostly wait
