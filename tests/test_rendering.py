@@ -212,6 +212,25 @@ def test_a_library_chart_renders_nothing_by_itself(project, name):
     assert (result.returncode, result.stdout) == (0, "No findings (0 files, 1 chart, 0 kustomizations, 0 objects checked).\n")
 
 
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_value_the_chart_requires_is_named_with_where_to_give_it(project, name):
+    root = project(
+        {
+            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/templates/secret.yaml": (
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: agent\n"
+                'stringData:\n  token: {{ required "token is required" .Values.token }}\n'
+            ),
+        }
+    )
+    result = run("oomlint", "agent", cwd=root, path=engine(name))
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        "agent/Chart.yaml:1:1: OOM007 cannot render the chart: execution error at (agent/templates/secret.yaml:6:12): "
+        "token is required; [tool.oomlint.helm] set gives every render a value (key=value)",
+        "Found 1 finding (0 files, 1 chart, 0 kustomizations, 0 objects checked).",
+    ])
+
+
 def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(

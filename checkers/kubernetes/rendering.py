@@ -584,6 +584,8 @@ def _chart_message(message: str, root: str) -> str:
     message = re.sub(r"^(\S+:\d+:\d+)(?= )", r"\1:", message)
     if "missing in charts/ directory" in message:
         message += "; helm dependency build vendors them"
+    elif message.startswith("execution error at ("):  # the chart's own ``required`` or ``fail``
+        message += "; [tool.oomlint.helm] set gives every render a value (key=value)"
     return _POSITION.sub(lambda match: _shown(root, match), message)
 
 
