@@ -231,6 +231,30 @@ def test_a_value_the_chart_requires_is_named_with_where_to_give_it(project, name
     ])
 
 
+def test_a_kustomization_inflates_its_vendored_helm_chart(project):
+    """``helmCharts:`` needs ``--enable-helm``; the chart is vendored under ``charts/``
+    (nothing is pulled). Its objects, inflated by kustomize, have no template line: they
+    go to the kustomization's first line, the object named."""
+    root = project(
+        {
+            "app/kustomization.yaml": "helmCharts:\n  - name: agent\n    releaseName: edge\n",
+            "app/charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "app/charts/agent/values.yaml": "{}\n",
+            "app/charts/agent/templates/daemonset.yaml": (
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}-agent\nspec:\n  selector:\n"
+                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
+                "    spec:\n      containers:\n        - name: agent\n          image: agent\n"
+            ),
+        }
+    )
+    result = run("oomlint", "app", cwd=root, path=engine("helm"))
+    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+        "app/charts/agent/templates/daemonset.yaml:13:11: OOM501 DaemonSet release-name-agent: container 'agent'",
+        "app/kustomization.yaml:1:1: OOM501 DaemonSet edge-agent: container 'agent'",
+        "Found 2 findings (0 files, 1 chart, 1 kustomization, 2 objects checked).",
+    ]
+
+
 def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(

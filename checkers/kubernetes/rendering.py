@@ -610,6 +610,10 @@ def _build(root: str) -> Render:
             json.dump({"buildMetadata": ["originAnnotations", "transformerAnnotations"], "resources": [relative]}, stream)
         command = [kustomize, "build", wrapper] if kustomize else [kubectl, "kustomize", wrapper]
         stdout, error = _run(command)
+        if error is not None and "must specify --enable-helm" in error:
+            # ``helmCharts:`` inflate a chart with helm (vendored under ``charts/``: no network)
+            helm = prerender.executable("helm")
+            stdout, error = _run([*command, "--enable-helm", *(["--helm-command", helm] if helm else [])])
     if error is not None:
         return Render(root, error=_kustomize_message(error, wrapper, root))
     sources: dict[str, list[str]] = {}
