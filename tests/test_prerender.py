@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 
 import pytest
 
 from oomlint.core.config import Config
 from oomlint.core.files import collect
+from oomlint.hosts import cli
 from oomlint.kubernetes import prerender, rendering
 from tests.conftest import ROOT, helm_cli, run
 from tests.test_rendering import FIXTURE_CONFIG, engine
@@ -110,6 +112,22 @@ def test_without_helm_the_sdk_renders_every_values_set_in_one_process(monkeypatc
         assert (prerender._started, len(expected)) == ({}, 4)
     finally:
         prerender.discard()
+
+
+def _thread(task) -> tuple[int, int]:
+    return task, threading.get_ident()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_renders_are_checked_side_by_side_in_threads_and_reported_in_order(jobs):
+    """Charts and kustomizations mostly wait for helm or kustomize: a tree of many (222
+    kustomizations in Kubeflow's manifests) is built one per CPU at a time, not one by one."""
+    tasks = list(range(20))
+    here = [task % 5 == 0 for task in tasks]
+    results = list(cli._map(_thread, tasks, jobs, (False, None), here))
+    assert [task for task, _ in results] == tasks
+    assert {ident for task, ident in results if task % 5 == 0}.isdisjoint({threading.get_ident()})
+    assert {ident for task, ident in results if task % 5 and jobs == 1} <= {threading.get_ident()}
 
 
 def test_a_library_chart_is_not_rendered(renders, tmp_path, monkeypatch):

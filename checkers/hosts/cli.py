@@ -8,6 +8,7 @@ failure (reported on stderr, naming the file; the other files are still checked)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import re
@@ -350,19 +351,36 @@ def _run(targets: list[Target], arguments: argparse.Namespace):
 def _map(function, tasks: list, jobs: int, state: tuple, here: list[bool] | None = None):
     """``function`` over ``tasks``, in ``jobs`` worker processes when there are enough;
     ``state`` (the cache setting, the project indexes) is installed in each worker. The
-    tasks marked ``here`` run in this process while the workers run the others."""
+    tasks marked ``here`` (renders: they mostly wait for helm or kustomize) run in this
+    process, side by side in threads, while the workers or this thread run the others."""
+    here = here or [False] * len(tasks)
+    local = [task for task, is_local in zip(tasks, here) if is_local]
     if jobs == 1 or len(tasks) < _PARALLEL_THRESHOLD:
-        yield from map(function, tasks)
+        with _side_by_side(function, local) as local_results:
+            for task, is_local in zip(tasks, here):
+                yield next(local_results) if is_local else function(task)
         return
     from concurrent.futures import ProcessPoolExecutor  # and multiprocessing: only for a parallel run
 
-    here = here or [False] * len(tasks)
-    sent = [task for task, local in zip(tasks, here) if not local]
+    sent = [task for task, is_local in zip(tasks, here) if not is_local]
     with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=state) as pool:
         results = pool.map(function, sent, chunksize=max(1, len(sent) // (jobs * 16)))  # all sent now
-        local_results = iter([function(task) for task, local in zip(tasks, here) if local])
-        for local in here:
-            yield next(local_results) if local else next(results)
+        # The threads start once the workers are forked: a fork copies no thread.
+        with _side_by_side(function, local) as local_results:
+            for is_local in here:
+                yield next(local_results) if is_local else next(results)
+
+
+@contextlib.contextmanager
+def _side_by_side(function, tasks: list):
+    """``function`` over ``tasks`` in threads, one per CPU, the results in order."""
+    if len(tasks) < 2:
+        yield map(function, tasks)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        yield pool.map(function, tasks)
 
 
 def _install(use_cache: bool, projects: dict | None) -> None:
