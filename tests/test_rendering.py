@@ -12,9 +12,11 @@ produce it, and SARIF and the language server must say the same.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -253,6 +255,46 @@ def test_a_kustomization_inflates_its_vendored_helm_chart(project):
         "app/kustomization.yaml:1:1: OOM501 DaemonSet edge-agent: container 'agent'",
         "Found 2 findings (0 files, 1 chart, 1 kustomization, 2 objects checked).",
     ]
+
+
+def _archive(folder: Path, files: dict[str, str]) -> None:
+    """A subchart as ``helm dependency build`` vendors it: ``charts/<name>-<version>.tgz``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(folder / "exporter-1.0.0.tgz", "w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"exporter/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_subchart_archives_findings_are_at_its_dependency_entry(project, name):
+    """A template inside ``charts/exporter-1.0.0.tgz`` has no line to point at: its findings
+    go to the subchart's entry in ``Chart.yaml``, where a ``# noqa`` applies to it."""
+    chart = (
+        "apiVersion: v2\nname: agent\nversion: 1.0.0\ndependencies:\n"
+        "  - name: exporter{noqa}\n    version: 1.0.0\n    repository: https://charts.example\n"
+    )
+    root = project({"agent/Chart.yaml": chart.format(noqa="")})
+    _archive(root / "agent" / "charts", {
+        "Chart.yaml": "apiVersion: v2\nname: exporter\nversion: 1.0.0\n",
+        "templates/daemonset.yaml": (
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\nspec:\n  selector:\n"
+            "    matchLabels: {app: exporter}\n  template:\n    metadata:\n      labels: {app: exporter}\n"
+            "    spec:\n      containers:\n        - {name: exporter, image: exporter}\n"
+            "        - {name: reloader, image: reloader}\n"
+        ),
+    })
+    result = run("oomlint", "agent", cwd=root, path=engine(name))
+    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+        "agent/Chart.yaml:5:5: OOM501 DaemonSet exporter: container 'exporter'",
+        "agent/Chart.yaml:5:5: OOM501 DaemonSet exporter: container 'reloader'",
+        "Found 2 findings (0 files, 1 chart, 0 kustomizations, 1 object checked).",
+    ]
+    (root / "agent" / "Chart.yaml").write_text(chart.format(noqa="  # noqa: OOM501"))
+    result = run("oomlint", "agent", cwd=root, path=engine(name))
+    assert (result.returncode, result.stdout) == (0, "No findings (0 files, 1 chart, 0 kustomizations, 1 object checked).\n")
 
 
 def test_noqa_on_the_template_line(project):

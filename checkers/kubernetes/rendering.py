@@ -154,7 +154,10 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
             continue
         for source, rendered in render.sources.items():
             patches = [found for found in map(mapped, render.patches.get(source, ())) if found is not None]
-            _check_rendered(result, rendered, mapped(source) or anchor, helpers + patches, render.label, rules, config)
+            own = mapped(source)
+            fallback = None if own is not None or kind != CHART else _dependency_entry(root, source)
+            where = own or mapped(anchor) or anchor  # the anchor's ``# noqa`` comments count there
+            _check_rendered(result, rendered, where, helpers + patches, render.label, rules, config, fallback)
     return result
 
 
@@ -214,10 +217,11 @@ def _add(
 
 def _check_rendered(
     result: RenderedFindings, rendered: str, source: _SourceMap | str, helpers: list[_SourceMap],
-    render_label: str, rules, config,
+    render_label: str, rules, config, fallback: tuple[int, int, int] | None = None,
 ) -> None:
     """Check one source's rendered documents and report each finding at the source (a
-    path when the source cannot be read: a subchart archive), or in a partial it includes."""
+    path when the source cannot be read: a subchart archive, its findings at ``fallback``),
+    or in a partial it includes."""
     path = source.path if isinstance(source, _SourceMap) else source
     checked = check_manifest_text(rendered, path, rules, noqa=False)
     result.objects += checked.objects
@@ -235,7 +239,7 @@ def _check_rendered(
             objects = _spans(rendered, path) if objects is None else objects
             obj, container = _owner(objects, finding.line)
             where, position = _locate(source, helpers, obj, container)
-            mapped = _at(finding, position, where.path if isinstance(where, _SourceMap) else path)
+            mapped = _at(finding, position or fallback, where.path if isinstance(where, _SourceMap) else path)
         if isinstance(where, _SourceMap) and where.suppressions and where.suppressions.suppresses(mapped.line, mapped.code):
             continue
         named = None if container is None else f"{container.role} {container.name}"
@@ -569,6 +573,23 @@ def _is_manifest_template(template: str) -> bool:
     """What ``helm template`` prints: not partials (``_helpers.tpl``) nor NOTES.txt."""
     name = template.rsplit("/", 1)[-1]
     return not name.startswith("_") and name != "NOTES.txt"
+
+
+def _dependency_entry(root: str, source: str) -> tuple[int, int, int] | None:
+    """Where ``Chart.yaml`` declares the subchart a template that cannot be read (it is
+    in the subchart's archive, ``charts/sub-1.0.0.tgz``) belongs to: its ``name:`` (or
+    ``alias:``) entry, the place a user reads about it and puts a ``# noqa``."""
+    parts = os.path.relpath(source, root).split(os.sep)
+    text = _read_text(os.path.join(root, CHART_FILE)) if len(parts) > 2 and parts[0] == "charts" else None
+    if text is None:
+        return None
+    entry = re.compile(rf"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?:alias|name):[ \t]*(['\"]?){re.escape(parts[1])}\2[ \t]*(?:#.*)?$")
+    for number, line in enumerate(text.splitlines(), 1):
+        found = entry.match(line)
+        if found is not None:
+            column = len(found["indent"]) + 1
+            return number, column, len(line.rstrip()) + 1
+    return None
 
 
 def _template_path(root: str, template: str) -> str:
