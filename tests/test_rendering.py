@@ -54,6 +54,25 @@ def expected_findings() -> set[tuple[str, int, int, str, str]]:
     return found
 
 
+def chart_yaml(name: str) -> str:
+    return f"apiVersion: v2\nname: {name}\nversion: 1.0.0\n"
+
+
+def daemonset(name: str, containers: str) -> str:
+    """A DaemonSet template whose ``containers:`` is line 12 and its first entry line 13."""
+    return (
+        f"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {name}\nspec:\n  selector:\n"
+        "    matchLabels: {app: ds}\n  template:\n    metadata:\n      labels: {app: ds}\n"
+        f"    spec:\n      containers:\n{containers}"
+    )
+
+
+def report_of(root: Path, folder: str, renderer: str) -> list[str]:
+    """``oomlint FOLDER``'s lines in ``root``, each cut before the advice its message ends with."""
+    result = run("oomlint", folder, cwd=root, path=engine(renderer))
+    return [line.split(" has no")[0] for line in result.stdout.splitlines()]
+
+
 # ---------------------------------------------------------------- the CLI
 
 
@@ -136,7 +155,7 @@ def test_containers_of_a_partial_are_reported_in_the_partial(project, partial):
     falco's event-generator in ``templates/pod-template.tpl``: any template may define one."""
     root = project(
         {
-            "shipper/Chart.yaml": "apiVersion: v2\nname: shipper\nversion: 1.0.0\n",
+            "shipper/Chart.yaml": chart_yaml("shipper"),
             f"shipper/templates/{partial}": (
                 '{{- define "shipper.pod" -}}\ncontainers:\n  - name: {{ .Chart.Name }}\n    image: shipper\n'
                 "  - name: reloader\n    image: reloader\n{{- end }}\n"
@@ -160,17 +179,12 @@ def test_containers_the_template_does_not_write_are_each_reported(project):
     template's ``containers:``; each is still a finding of its own."""
     root = project(
         {
-            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
-            "agent/templates/daemonset.yaml": (
-                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n"
-                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
-                "    spec:\n      containers:\n        {{- toYaml .Values.sidecars | nindent 8 }}\n"
-            ),
+            "agent/Chart.yaml": chart_yaml("agent"),
+            "agent/templates/daemonset.yaml": daemonset("agent", "        {{- toYaml .Values.sidecars | nindent 8 }}\n"),
             "agent/values.yaml": "sidecars:\n  - {name: rotator, image: rotator}\n  - {name: exporter, image: exporter}\n",
         }
     )
-    result = run("oomlint", ".", cwd=root, path=engine("helm"))
-    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+    assert report_of(root, ".", renderer="helm") == [
         "agent/templates/daemonset.yaml:12:7: OOM501 DaemonSet agent: container 'exporter'",
         "agent/templates/daemonset.yaml:12:7: OOM501 DaemonSet agent: container 'rotator'",
         "Found 2 findings (0 files, 1 chart, 0 kustomizations, 1 object checked).",
@@ -183,18 +197,13 @@ def test_a_schema_on_the_network_does_not_stop_the_render(project):
     schema = {"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"image": {"$ref": "https://schemas.example/image.json"}}}
     root = project(
         {
-            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/Chart.yaml": chart_yaml("agent"),
             "agent/values.schema.json": json.dumps(schema),
             "agent/values.yaml": "image: agent\n",
-            "agent/templates/daemonset.yaml": (
-                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n"
-                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
-                "    spec:\n      containers:\n        - name: agent\n          image: {{ .Values.image }}\n"
-            ),
+            "agent/templates/daemonset.yaml": daemonset("agent", "        - name: agent\n          image: {{ .Values.image }}\n"),
         }
     )
-    result = run("oomlint", ".", cwd=root, path=engine("helm"))
-    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+    assert report_of(root, ".", renderer="helm") == [
         "agent/templates/daemonset.yaml:13:11: OOM501 DaemonSet agent: container 'agent'",
         "Found 1 finding (0 files, 1 chart, 0 kustomizations, 1 object checked).",
     ]
@@ -218,7 +227,7 @@ def test_a_library_chart_renders_nothing_by_itself(project, name):
 def test_a_value_the_chart_requires_is_named_with_where_to_give_it(project, name):
     root = project(
         {
-            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/Chart.yaml": chart_yaml("agent"),
             "agent/templates/secret.yaml": (
                 "apiVersion: v1\nkind: Secret\nmetadata:\n  name: agent\n"
                 'stringData:\n  token: {{ required "token is required" .Values.token }}\n'
@@ -240,17 +249,12 @@ def test_a_kustomization_inflates_its_vendored_helm_chart(project):
     root = project(
         {
             "app/kustomization.yaml": "helmCharts:\n  - name: agent\n    releaseName: edge\n",
-            "app/charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "app/charts/agent/Chart.yaml": chart_yaml("agent"),
             "app/charts/agent/values.yaml": "{}\n",
-            "app/charts/agent/templates/daemonset.yaml": (
-                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}-agent\nspec:\n  selector:\n"
-                "    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
-                "    spec:\n      containers:\n        - name: agent\n          image: agent\n"
-            ),
+            "app/charts/agent/templates/daemonset.yaml": daemonset("{{ .Release.Name }}-agent", "        - {name: agent, image: agent}\n"),
         }
     )
-    result = run("oomlint", "app", cwd=root, path=engine("helm"))
-    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+    assert report_of(root, "app", renderer="helm") == [
         "app/charts/agent/templates/daemonset.yaml:13:11: OOM501 DaemonSet release-name-agent: container 'agent'",
         "app/kustomization.yaml:1:1: OOM501 DaemonSet edge-agent: container 'agent'",
         "Found 2 findings (0 files, 1 chart, 1 kustomization, 2 objects checked).",
@@ -278,16 +282,10 @@ def test_a_subchart_archives_findings_are_at_its_dependency_entry(project, name)
     )
     root = project({"agent/Chart.yaml": chart.format(noqa="")})
     _archive(root / "agent" / "charts", {
-        "Chart.yaml": "apiVersion: v2\nname: exporter\nversion: 1.0.0\n",
-        "templates/daemonset.yaml": (
-            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\nspec:\n  selector:\n"
-            "    matchLabels: {app: exporter}\n  template:\n    metadata:\n      labels: {app: exporter}\n"
-            "    spec:\n      containers:\n        - {name: exporter, image: exporter}\n"
-            "        - {name: reloader, image: reloader}\n"
-        ),
+        "Chart.yaml": chart_yaml("exporter"),
+        "templates/daemonset.yaml": daemonset("exporter", "        - {name: exporter, image: exporter}\n        - {name: reloader, image: reloader}\n"),
     })
-    result = run("oomlint", "agent", cwd=root, path=engine(name))
-    assert [line.split(" has no")[0] for line in result.stdout.splitlines()] == [
+    assert report_of(root, "agent", renderer=name) == [
         "agent/Chart.yaml:5:5: OOM501 DaemonSet exporter: container 'exporter'",
         "agent/Chart.yaml:5:5: OOM501 DaemonSet exporter: container 'reloader'",
         "Found 2 findings (0 files, 1 chart, 0 kustomizations, 1 object checked).",
@@ -301,7 +299,7 @@ def test_noqa_on_the_template_line(project):
     template = (FIXTURES / "charts" / "agent" / "templates" / "daemonset.yaml").read_text()
     root = project(
         {
-            "agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+            "agent/Chart.yaml": chart_yaml("agent"),
             "agent/templates/_helpers.tpl": (FIXTURES / "charts" / "agent" / "templates" / "_helpers.tpl").read_text(),
             "agent/templates/daemonset.yaml": template.replace("- name: init-config", "- name: init-config  # noqa: OOM501"),
             "agent/values.yaml": "resources: {limits: {memory: 1Gi}}\n",
