@@ -490,7 +490,7 @@ def test_a_broken_base_is_named_as_the_user_names_it(project):
     result = run("oomlint", "overlay", cwd=root, path=engine("helm"))
     missing = "evalsymlink failure on 'base/missing.yaml' : lstat base/missing.yaml: no such file or directory"
     assert result.stdout.splitlines() == [
-        "overlay/kustomization.yaml:1:1: OOM007 cannot build the kustomization: accumulating resources: accumulation "
+        "overlay/kustomization.yaml:2:3: OOM007 cannot build the kustomization: accumulating resources: accumulation "
         "err='accumulating resources from '../base': 'base' must resolve to a file': recursed accumulation of path 'base': "
         f"accumulating resources: accumulation err='accumulating resources from 'missing.yaml': {missing}': "
         f"must build at directory: not a valid directory: {missing}",
@@ -504,7 +504,7 @@ def test_a_remote_resource_is_not_fetched_and_the_message_says_so(project):
     (line, summary) = result.stdout.splitlines()
     assert (result.returncode, summary) == (1, "Found 1 finding (0 files, 0 charts, 1 kustomization, 0 objects checked).")
     assert line.startswith(
-        "remote/kustomization.yaml:1:1: OOM007 cannot build the kustomization: accumulating resources: accumulation "
+        "remote/kustomization.yaml:2:3: OOM007 cannot build the kustomization: accumulating resources: accumulation "
         "err='accumulating resources from 'https://github.com/example/config/default/?ref=v1': "
     ), line
     assert line.endswith("; oomlint builds without network: vendor the remote resource, or exclude this kustomization"), line

@@ -155,7 +155,7 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
         for source, rendered in render.sources.items():
             patches = [found for found in map(mapped, render.patches.get(source, ())) if found is not None]
             own = mapped(source)
-            fallback = None if own is not None or kind != CHART else _dependency_entry(root, source)
+            fallback = None if own is not None or kind != CHART else _archived_subchart(root, source)
             where = own or mapped(anchor) or anchor  # the anchor's ``# noqa`` comments count there
             _check_rendered(result, rendered, where, helpers + patches, render.label, rules, config, fallback)
     return result
@@ -295,16 +295,38 @@ def _read_text(path: str) -> str | None:
 
 
 def _render_error(kind: str, root: str, anchor: str, message: str) -> Finding:
-    """The renderer's message at the chart's or kustomization's file: at a missing
-    dependency's entry when the message names one."""
-    line = 1
-    missing = re.search(r"missing in charts/ directory: (?P<name>[^,;\s]+)", message)
-    if missing:
-        text = _read_text(anchor) or ""
-        entry = re.search(rf"^[ \t-]*name:[ \t]*['\"]?{re.escape(missing['name'])}['\"]?[ \t]*$", text, re.MULTILINE)
-        line = text.count("\n", 0, entry.start()) + 1 if entry else 1
+    """The renderer's message at the chart's or kustomization's file: at the entry it
+    names, when it names one (a missing dependency, a resource that cannot be read)."""
+    if kind == CHART:
+        named = re.search(r"missing in charts/ directory: (?P<name>[^,;\s]+)", message)
+        entry = _dependency_entry(_read_text(anchor) or "", named["name"]) if named else None
+    else:
+        named = re.search(r"accumulating resources from '(?P<name>[^']+)'", message)
+        entry = _list_entry(_read_text(anchor) or "", named["name"]) if named else None
+    line, column, end_column = entry or (1, 1, 1)
     what = "render the chart" if kind == CHART else "build the kustomization"
-    return Finding(anchor, line, 1, RENDER_FAILED, f"cannot {what}: {message}", DIAGNOSTICS[RENDER_FAILED], line, 1)
+    return Finding(anchor, line, column, RENDER_FAILED, f"cannot {what}: {message}", DIAGNOSTICS[RENDER_FAILED], line, end_column)
+
+
+def _dependency_entry(chart_file: str, name: str) -> tuple[int, int, int] | None:
+    """Where ``Chart.yaml`` declares the subchart ``name``: its ``name:`` (or ``alias:``)."""
+    return _entry(chart_file, rf"(?:alias|name):[ \t]*(?P<quote>['\"]?){re.escape(name)}(?P=quote)")
+
+
+def _list_entry(kustomization: str, item: str) -> tuple[int, int, int] | None:
+    """Where a kustomization lists ``item`` (a resource, a base)."""
+    return _entry(kustomization, rf"(?P<quote>['\"]?){re.escape(item)}(?P=quote)", item=True)
+
+
+def _entry(text: str, pattern: str, item: bool = False) -> tuple[int, int, int] | None:
+    """``(line, column, end column)`` of the first line of YAML ``text`` that is
+    ``pattern`` alone (after its indentation and ``- ``; with ``item``, a list item)."""
+    line_pattern = re.compile(rf"^(?P<lead>[ \t]*{'-[ ]+' if item else '(?:-[ ]+)?'})(?:{pattern})[ \t]*(?:#.*)?$")
+    for number, line in enumerate(text.splitlines(), 1):
+        found = line_pattern.match(line)
+        if found is not None:
+            return number, len(found["lead"]) + 1, len(line.rstrip()) + 1
+    return None
 
 
 # ------------------------------------------------------------------- mapping
@@ -575,21 +597,13 @@ def _is_manifest_template(template: str) -> bool:
     return not name.startswith("_") and name != "NOTES.txt"
 
 
-def _dependency_entry(root: str, source: str) -> tuple[int, int, int] | None:
-    """Where ``Chart.yaml`` declares the subchart a template that cannot be read (it is
-    in the subchart's archive, ``charts/sub-1.0.0.tgz``) belongs to: its ``name:`` (or
-    ``alias:``) entry, the place a user reads about it and puts a ``# noqa``."""
+def _archived_subchart(root: str, source: str) -> tuple[int, int, int] | None:
+    """Where ``Chart.yaml`` declares the subchart a template that cannot be read (it is in
+    the subchart's archive, ``charts/sub-1.0.0.tgz``) belongs to: the place a user reads
+    about it and puts a ``# noqa``."""
     parts = os.path.relpath(source, root).split(os.sep)
     text = _read_text(os.path.join(root, CHART_FILE)) if len(parts) > 2 and parts[0] == "charts" else None
-    if text is None:
-        return None
-    entry = re.compile(rf"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?:alias|name):[ \t]*(['\"]?){re.escape(parts[1])}\2[ \t]*(?:#.*)?$")
-    for number, line in enumerate(text.splitlines(), 1):
-        found = entry.match(line)
-        if found is not None:
-            column = len(found["indent"]) + 1
-            return number, column, len(line.rstrip()) + 1
-    return None
+    return None if text is None else _dependency_entry(text, parts[1])
 
 
 def _template_path(root: str, template: str) -> str:
