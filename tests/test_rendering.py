@@ -209,6 +209,21 @@ def test_a_schema_on_the_network_does_not_stop_the_render(project):
     ]
 
 
+def test_a_dependency_listed_in_requirements_yaml_is_reported_there(project):
+    """Charts written for Helm 2 list their dependencies in ``requirements.yaml``, which
+    Helm 3 still reads."""
+    root = project({
+        "agent/Chart.yaml": chart_yaml("agent"),
+        "agent/requirements.yaml": "dependencies:\n- name: common\n  version: 1.0.0\n  repository: https://charts.example\n",
+    })
+    result = run("oomlint", "agent", cwd=root, path=engine("helm"))
+    assert result.stdout.splitlines() == [
+        "agent/requirements.yaml:2:3: OOM007 cannot render the chart: found in Chart.yaml, but missing in charts/ directory: "
+        "common; helm dependency build vendors them",
+        "Found 1 finding (0 files, 1 chart, 0 kustomizations, 0 objects checked).",
+    ]
+
+
 @pytest.mark.parametrize("name", ENGINES)
 def test_a_library_chart_renders_nothing_by_itself(project, name):
     """``helm template`` refuses a library chart ("library charts are not installable"):

@@ -300,6 +300,10 @@ def _render_error(kind: str, root: str, anchor: str, message: str) -> Finding:
     if kind == CHART:
         named = re.search(r"missing in charts/ directory: (?P<name>[^,;\s]+)", message)
         entry = _dependency_entry(_read_text(anchor) or "", named["name"]) if named else None
+        requirements = os.path.join(root, "requirements.yaml")  # where Helm 2's charts list them
+        if named and entry is None and os.path.isfile(requirements):
+            entry = _dependency_entry(_read_text(requirements) or "", named["name"])
+            anchor = requirements if entry else anchor
     else:
         named = re.search(r"accumulating resources from '(?P<name>[^']+)'", message)
         entry = _list_entry(_read_text(anchor) or "", named["name"]) if named else None
