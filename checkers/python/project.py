@@ -1197,6 +1197,11 @@ class ProjectIndex:
         """:attr:`files` when the index was sealed."""
         self._keys: dict[str, str] = {}
         """:meth:`_key_of` each summary, by module."""
+        self._added = 0
+        """How many summaries :meth:`add` took: with the count of :attr:`files`, the state
+        the answers of :meth:`_kept_answers` hold for."""
+        self._answers: dict[object, str] = {}
+        self._answers_state: tuple[int, int] = (-1, -1)
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -1207,6 +1212,7 @@ class ProjectIndex:
         self._closing_classes = None
         self._leading = {}
         self._keys.pop(summary.name, None)
+        self._added += 1
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -1229,9 +1235,15 @@ class ProjectIndex:
     def _leading_names(self, follows: frozenset[str]) -> set[str]:
         leading = _leading_to(self, follows)
         names = {name.rpartition(".")[2] for name in leading}
+        canonical = self._kept_answers()  # the same for every set of followed names
         for summary in list(self.modules.values()):
-            imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
-            names.update(imported)
+            for alias in summary.aliases:
+                qualified = f"{summary.name}.{alias}"
+                target = canonical.get(qualified)
+                if target is None:
+                    target = canonical[qualified] = self._canonical(qualified)
+                if target in leading:
+                    names.add(alias)
         return names
 
     def sealed_names(self, name: str, compute: Callable[[], Iterable[str]]) -> frozenset[str]:
@@ -1353,6 +1365,31 @@ class ProjectIndex:
             target = summary.aliases[head] + (f".{tail}" if tail else "")
             return self.origin(target, element, depth + 1, shared) if target != qualified else qualified
         return qualified
+
+    def leading_origin(self, qualified: str, element: str = "") -> str:
+        """:meth:`origin` with ``shared``, kept (:meth:`_kept_answers`): :meth:`leading_names`
+        asks it of every function and value of every summary, once per set of followed
+        names (the release rules', OOM401's...), and the answers are the same for each.
+        Not kept while a check notes the modules it looks into (:meth:`watch`), which a kept
+        answer would skip; nor an answer whose making summarized a module."""
+        if self._watching is not None:
+            return self.origin(qualified, element, shared=True)
+        answers = self._kept_answers()
+        found = answers.get((qualified, element))
+        if found is None:
+            state = self._answers_state
+            found = self.origin(qualified, element, shared=True)
+            if (self._added, len(self.files)) == state:
+                answers[qualified, element] = found
+        return found
+
+    def _kept_answers(self) -> dict[object, str]:
+        """Answers worked out from the summaries and files the index holds now, dropped as
+        soon as it holds others (a summary added, a file summarized on demand)."""
+        state = (self._added, len(self.files))
+        if state != self._answers_state:
+            self._answers, self._answers_state = {}, state
+        return self._answers
 
     def _through_followed_module(self, qualified: str) -> bool:
         return not self.followed_modules.isdisjoint(qualified.split(".")[1:-1])
@@ -2105,10 +2142,10 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
     for summary in list(index.modules.values()):
         for key, elements in summary.returns.items():
             qualified = f"{summary.name}.{key}"
-            if any(index.origin(qualified, element, shared=True) in follows for element in elements):
+            if any(index.leading_origin(qualified, element) in follows for element in elements):
                 found.add(qualified)
         for name in (*summary.values, *summary.methods):
-            if index.origin(f"{summary.name}.{name}", shared=True) in follows:
+            if index.leading_origin(f"{summary.name}.{name}") in follows:
                 found.add(f"{summary.name}.{name}")
     return found
 
