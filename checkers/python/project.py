@@ -1202,6 +1202,13 @@ class ProjectIndex:
         the answers of :meth:`_kept_answers` hold for."""
         self._answers: dict[object, str] = {}
         self._answers_state: tuple[int, int] = (-1, -1)
+        self._origins: dict[tuple[str, str], str] = {}
+        """:meth:`leading_origin`'s answers, kept until a module they looked for is added."""
+        self._origin_users: dict[str, list[tuple[str, str]]] = {}
+        """Per module name: the answers of :attr:`_origins` that looked for it."""
+        self._origins_files = 0
+        self._looked_for: list[str] | None = None
+        """While :meth:`leading_origin` works one out: the modules :meth:`_split` looks for."""
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -1213,6 +1220,8 @@ class ProjectIndex:
         self._leading = {}
         self._keys.pop(summary.name, None)
         self._added += 1
+        for answer in self._origin_users.pop(summary.name, ()):
+            self._origins.pop(answer, None)
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -1367,20 +1376,35 @@ class ProjectIndex:
         return qualified
 
     def leading_origin(self, qualified: str, element: str = "") -> str:
-        """:meth:`origin` with ``shared``, kept (:meth:`_kept_answers`): :meth:`leading_names`
-        asks it of every function and value of every summary, once per set of followed
-        names (the release rules', OOM401's...), and the answers are the same for each.
-        Not kept while a check notes the modules it looks into (:meth:`watch`), which a kept
-        answer would skip; nor an answer whose making summarized a module."""
+        """:meth:`origin` with ``shared``, kept: :meth:`leading_names` asks it of every
+        function and value of every summary, once per set of followed names (the release
+        rules', OOM401's...) and again after each summary a question adds, and the answers
+        are the same for each. An answer depends on the index through the modules
+        :meth:`_split` looked for on the way (found or not): it is dropped when one of them
+        is added, and all are when the files passed over grow (a module looked for in
+        vain may be among them). Not kept while a check notes the modules it looks into
+        (:meth:`watch`), which a kept answer would skip; nor an answer whose making
+        summarized a module (what it looked for before saw another index)."""
         if self._watching is not None:
             return self.origin(qualified, element, shared=True)
-        answers = self._kept_answers()
-        found = answers.get((qualified, element))
+        if len(self.files) > self._origins_files:
+            self._origins.clear()
+            self._origin_users.clear()
+        self._origins_files = len(self.files)
+        key = (qualified, element)
+        found = self._origins.get(key)
         if found is None:
-            state = self._answers_state
-            found = self.origin(qualified, element, shared=True)
+            state = (self._added, len(self.files))
+            self._looked_for = looked_for = []
+            try:
+                found = self.origin(qualified, element, shared=True)
+            finally:
+                self._looked_for = None
             if (self._added, len(self.files)) == state:
-                answers[qualified, element] = found
+                self._origins[key] = found
+                users = self._origin_users
+                for module in set(looked_for):
+                    users.setdefault(module, []).append(key)
         return found
 
     def _kept_answers(self) -> dict[object, str]:
@@ -1781,8 +1805,11 @@ class ProjectIndex:
         """The summary of the longest module of the project ``qualified`` starts with
         (with ``load``, summarized now if the index passed over it), and the rest of the name."""
         parts = qualified.split(".")
+        looked_for = self._looked_for
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
+            if looked_for is not None:
+                looked_for.append(module)
             summary = self.modules.get(module)
             if summary is None and load and module in self.files:
                 summary = self._load(self.files.pop(module))
