@@ -1378,8 +1378,8 @@ class ProjectIndex:
     def leading_origin(self, qualified: str, element: str = "") -> str:
         """:meth:`origin` with ``shared``, kept: :meth:`leading_names` asks it of every
         function and value of every summary, once per set of followed names (the release
-        rules', OOM401's...) and again after each summary a question adds, and the answers
-        are the same for each. An answer depends on the index through the modules
+        rules', another rule's) and again after each summary a question adds, and the
+        answers are the same for each. An answer depends on the index through the modules
         :meth:`_split` looked for on the way (found or not): it is dropped when one of them
         is added, and all are when the files passed over grow (a module looked for in
         vain may be among them). Not kept while a check notes the modules it looks into
