@@ -1197,6 +1197,18 @@ class ProjectIndex:
         """:attr:`files` when the index was sealed."""
         self._keys: dict[str, str] = {}
         """:meth:`_key_of` each summary, by module."""
+        self._added = 0
+        """How many summaries :meth:`add` took: with the count of :attr:`files`, the state
+        the answers of :meth:`_kept_answers` hold for."""
+        self._answers: dict[object, str] = {}
+        self._answers_state: tuple[int, int] = (-1, -1)
+        self._origins: dict[tuple[str, str], str] = {}
+        """:meth:`leading_origin`'s answers, kept until a module they looked for is added."""
+        self._origin_users: dict[str, list[tuple[str, str]]] = {}
+        """Per module name: the answers of :attr:`_origins` that looked for it."""
+        self._origins_files = 0
+        self._looked_for: list[str] | None = None
+        """While :meth:`leading_origin` works one out: the modules :meth:`_split` looks for."""
         for path, summary in summaries:
             self.add(path, summary)
 
@@ -1207,6 +1219,9 @@ class ProjectIndex:
         self._closing_classes = None
         self._leading = {}
         self._keys.pop(summary.name, None)
+        self._added += 1
+        for answer in self._origin_users.pop(summary.name, ()):
+            self._origins.pop(answer, None)
 
     def own_module(self, path: str) -> tuple[str, bool]:
         """:meth:`module_for` of a file being checked; test code checked all the same
@@ -1229,9 +1244,15 @@ class ProjectIndex:
     def _leading_names(self, follows: frozenset[str]) -> set[str]:
         leading = _leading_to(self, follows)
         names = {name.rpartition(".")[2] for name in leading}
+        canonical = self._kept_answers()  # the same for every set of followed names
         for summary in list(self.modules.values()):
-            imported = (alias for alias in summary.aliases if self._canonical(f"{summary.name}.{alias}") in leading)
-            names.update(imported)
+            for alias in summary.aliases:
+                qualified = f"{summary.name}.{alias}"
+                target = canonical.get(qualified)
+                if target is None:
+                    target = canonical[qualified] = self._canonical(qualified)
+                if target in leading:
+                    names.add(alias)
         return names
 
     def sealed_names(self, name: str, compute: Callable[[], Iterable[str]]) -> frozenset[str]:
@@ -1353,6 +1374,46 @@ class ProjectIndex:
             target = summary.aliases[head] + (f".{tail}" if tail else "")
             return self.origin(target, element, depth + 1, shared) if target != qualified else qualified
         return qualified
+
+    def leading_origin(self, qualified: str, element: str = "") -> str:
+        """:meth:`origin` with ``shared``, kept: :meth:`leading_names` asks it of every
+        function and value of every summary, once per set of followed names (the release
+        rules', another rule's) and again after each summary a question adds, and the
+        answers are the same for each. An answer depends on the index through the modules
+        :meth:`_split` looked for on the way (found or not): it is dropped when one of them
+        is added, and all are when the files passed over grow (a module looked for in
+        vain may be among them). Not kept while a check notes the modules it looks into
+        (:meth:`watch`), which a kept answer would skip; nor an answer whose making
+        summarized a module (what it looked for before saw another index)."""
+        if self._watching is not None:
+            return self.origin(qualified, element, shared=True)
+        if len(self.files) > self._origins_files:
+            self._origins.clear()
+            self._origin_users.clear()
+        self._origins_files = len(self.files)
+        key = (qualified, element)
+        found = self._origins.get(key)
+        if found is None:
+            state = (self._added, len(self.files))
+            self._looked_for = looked_for = []
+            try:
+                found = self.origin(qualified, element, shared=True)
+            finally:
+                self._looked_for = None
+            if (self._added, len(self.files)) == state:
+                self._origins[key] = found
+                users = self._origin_users
+                for module in set(looked_for):
+                    users.setdefault(module, []).append(key)
+        return found
+
+    def _kept_answers(self) -> dict[object, str]:
+        """Answers worked out from the summaries and files the index holds now, dropped as
+        soon as it holds others (a summary added, a file summarized on demand)."""
+        state = (self._added, len(self.files))
+        if state != self._answers_state:
+            self._answers, self._answers_state = {}, state
+        return self._answers
 
     def _through_followed_module(self, qualified: str) -> bool:
         return not self.followed_modules.isdisjoint(qualified.split(".")[1:-1])
@@ -1744,8 +1805,11 @@ class ProjectIndex:
         """The summary of the longest module of the project ``qualified`` starts with
         (with ``load``, summarized now if the index passed over it), and the rest of the name."""
         parts = qualified.split(".")
+        looked_for = self._looked_for
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
+            if looked_for is not None:
+                looked_for.append(module)
             summary = self.modules.get(module)
             if summary is None and load and module in self.files:
                 summary = self._load(self.files.pop(module))
@@ -2105,10 +2169,10 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
     for summary in list(index.modules.values()):
         for key, elements in summary.returns.items():
             qualified = f"{summary.name}.{key}"
-            if any(index.origin(qualified, element, shared=True) in follows for element in elements):
+            if any(index.leading_origin(qualified, element) in follows for element in elements):
                 found.add(qualified)
         for name in (*summary.values, *summary.methods):
-            if index.origin(f"{summary.name}.{name}", shared=True) in follows:
+            if index.leading_origin(f"{summary.name}.{name}") in follows:
                 found.add(f"{summary.name}.{name}")
     return found
 
