@@ -20,7 +20,9 @@ The module answers first:
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
   that nothing seen calls (the module, then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
-  decorator, a first parameter named ``request``), a test's set-up (``setUp``,
+  decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
+  (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
+  class whose instance the module registers, ``REGISTRY.register(Exporter())``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
@@ -85,6 +87,18 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
 ONCE_PER_INSTANCE = frozenset({"traitlets.default", "traitlets.traitlets.default"})
 MIDDLEWARE_PARAMETER = "get_response"
+# Prometheus custom collectors: the registry calls ``collect()`` on every scrape of the metrics
+# endpoint. One is a subclass of the client's ``Collector``, or an instance registered with a
+# registry (the default ``REGISTRY``, or a ``CollectorRegistry()`` the module makes).
+COLLECTOR_BASES = frozenset({"prometheus_client.registry.Collector"})
+REGISTRIES = frozenset(
+    {"prometheus_client.REGISTRY", "prometheus_client.core.REGISTRY", "prometheus_client.registry.REGISTRY"}
+)
+REGISTRY_CLASSES = frozenset(
+    {"prometheus_client.CollectorRegistry", "prometheus_client.core.CollectorRegistry",
+     "prometheus_client.registry.CollectorRegistry"}
+)
+SCRAPED = "collect"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -274,6 +288,8 @@ class Runs:
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
             return Frequency(MANY, "runs for every test")
+        if info.owner is not None and function.name == SCRAPED and self._scraped(info.owner):
+            return Frequency(MANY, "runs on every scrape of the metrics endpoint")
         if WRAPS in decorators:
             return Frequency(MANY, "wraps a function and runs on each of its calls")
         if info.owner is not None and (function.name in CONSTRUCTORS or decorators.keys() & ONCE_PER_INSTANCE):
@@ -395,6 +411,55 @@ class Runs:
     def _key(self, name: str) -> str:
         """The project's name of the module's ``name``."""
         return f"{self.module}.{name}" if self.module else name
+
+    def _scraped(self, owner: ast.ClassDef) -> bool:
+        """A Prometheus collector: derived from the client's ``Collector``, or an instance the
+        module registers (``REGISTRY.register(Exporter())``, also through a name bound to it)."""
+        if any(self.model.qualified_name(base) in COLLECTOR_BASES for base in owner.bases):
+            return True
+        for site in self.sites.get(owner, []):
+            made = site.call
+            parent = self.model.parent(made) if made is not None else None
+            if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+                # ``collector = Exporter()`` then ``REGISTRY.register(collector)`` in the same block
+                name = parent.targets[0].id
+                block = self.model.block(parent)
+                later = block[block.index(parent) + 1:] if parent in block else []
+                uses = [
+                    node for statement in later for node in ast.walk(statement)
+                    if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+                ]
+            else:
+                uses = [made]
+            if any(self._registers(self.model.parent(use), use) for use in uses):
+                return True
+        return False
+
+    def _registers(self, call: ast.AST | None, collector: ast.AST) -> bool:
+        """``call`` is ``registry.register(collector)`` of a Prometheus registry."""
+        if not (isinstance(call, ast.Call) and call.args and call.args[0] is collector):
+            return False
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "register"):
+            return False
+        if self.model.qualified_name(func.value) in REGISTRIES:
+            return True
+        made = self._assigned_before(func.value) or self.model.resolve(func.value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in REGISTRY_CLASSES
+
+    def _assigned_before(self, name: ast.expr) -> ast.expr | None:
+        """What an earlier statement of ``name``'s block assigned to it (the walk is over: the
+        model resolves names of the module's scope only)."""
+        statement = self.model.statement(name)
+        if not isinstance(name, ast.Name) or statement is None:
+            return None
+        block = self.model.block(statement)
+        for earlier in reversed(block[:block.index(statement)] if statement in block else []):
+            if isinstance(earlier, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == name.id for target in earlier.targets
+            ):
+                return earlier.value
+        return None
 
     def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
         if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):

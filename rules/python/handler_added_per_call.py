@@ -84,7 +84,9 @@ class HandlerAddedPerCall(Rule):
     Code that runs many times, as its module (or, for a function only other modules
     call, the project) shows it: a request or task handler (a
     route, view or task decorator such as `@app.route`, `@router.get`, `@app.task`,
-    `@receiver`; a first parameter named `request`), a test's set-up (`setUp`,
+    `@receiver`; a first parameter named `request`), a Prometheus collector's `collect`
+    (run on every scrape: a subclass of `prometheus_client`'s `Collector`, or a class
+    whose instance the module registers, `REGISTRY.register(Exporter())`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper, a
     function called in a loop, from a lambda or from any of these, and the `__init__`
     of a class made there. Handlers are also reported in `__init__` (and the methods it
