@@ -54,8 +54,9 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
+from oomlint.python.web import UPLOAD, WEB_LIBRARIES, WebInputs, admins_only, reads_size
 
-SUMMARY_FORMAT = "15"
+SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -140,6 +141,14 @@ class ModuleSummary:
     """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
     (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
     file object (``io.BytesIO(data)``, or a name the function bound to one)."""
+    uploads: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
+    (``call`` its index in the function's ``arguments``) that gives an argument an upload of a
+    web framework (:class:`~oomlint.python.web.WebInputs`, OOM403's own classification:
+    ``request.FILES["file"]``, a parameter annotated ``UploadFile``...), where the function
+    has checked no size before the call (:func:`~oomlint.python.web.reads_size`) and serves
+    more than administrators: what :meth:`ProjectIndex.receives_upload` follows into the
+    helpers of other modules."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
     positional ones first (a method's without ``self``/``cls``)."""
@@ -354,6 +363,12 @@ class Summarizer:
         assignment the function makes."""
         self._registered: dict[ast.AST, bool] = {}
         """Whether a decorator registers the function (:func:`is_registered`), per function."""
+        self._web = source is None or any(library in source for library in WEB_LIBRARIES)
+        """Whether the module's text names a web library: without it no argument is an upload
+        (:attr:`ModuleSummary.uploads`), and classifying the arguments is skipped."""
+        self._inputs: WebInputs | None = None
+        self._sized: set[str] = set()
+        """The functions in which a condition has read a size so far in the walk (OOM403's check)."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -721,6 +736,8 @@ class Summarizer:
         key = self._function_key()
         if key is None:
             return
+        if self._web and key not in self._sized and any(reads_size(expr) for expr in self._read_in(node.test)):
+            self._sized.add(key)
         read = {}
         sources: dict[ast.expr, str | int | None] = {}
         """What each node of the test is made from: ``x.size`` asks about ``x`` as the
@@ -834,6 +851,19 @@ class Summarizer:
         ]
         if buffers:
             self.summary.in_memory.setdefault(key, []).append([len(calls) - 1, buffers])
+        uploads = self._web and key not in self._sized and [
+            argument for argument, value in given
+            if argument is not None and not isinstance(value, ast.Starred) and self._upload(value)
+        ]
+        if uploads and not admins_only(self.model):
+            self.summary.uploads.setdefault(key, []).append([len(calls) - 1, uploads])
+            self._note_parameters(key)
+
+    def _upload(self, value: ast.expr) -> bool:
+        """An upload of a web framework, as OOM403 knows one."""
+        if self._inputs is None:
+            self._inputs = WebInputs(self.model)
+        return self._inputs.origin(value).untrusted == UPLOAD
 
     def _in_memory(self, value: ast.expr) -> bool:
         """``io.BytesIO(data)``, or a name bound to one: a file object with nothing of the OS behind it."""
@@ -1649,6 +1679,39 @@ class ProjectIndex:
                 if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
                     return False
         return called
+
+    def receives_upload(
+        self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether a call the project makes of the function ``qualified`` gives ``parameter``
+        (``positional``: the names a call passes by position) an upload whose size its
+        caller did not check (:attr:`ModuleSummary.uploads`), or passes on a parameter of
+        its own that a call of the caller gives one, followed up to ``_MAX_DEPTH`` callers:
+        a helper of another module that reads the parameter whole reads the upload whole."""
+        if depth > _MAX_DEPTH:
+            return False
+        canonical = self._canonical(qualified)
+        visiting |= {canonical}
+        place = str(positional.index(parameter)) if parameter in positional else None
+        for module, caller, _ in self.callers(qualified):
+            if caller is None or f"{module}.{caller}" in visiting:
+                continue
+            summary = self.modules[module]
+            uploads = {index: given for index, given in summary.uploads.get(caller, ())}
+            for index, (callee, passed) in enumerate(summary.arguments.get(caller, ())):
+                if self._canonical(callee) != canonical:
+                    continue
+                if parameter in uploads.get(index, ()) or place in uploads.get(index, ()):
+                    return True
+                value = passed.get(parameter, passed.get(place, []))
+                if value == ANYTHING:
+                    continue
+                for source in value:
+                    if self.receives_upload(
+                        f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
+                    ):
+                        return True
+        return False
 
     def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
         """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for

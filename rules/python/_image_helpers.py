@@ -15,6 +15,7 @@ from typing import NamedTuple
 from oomlint.python.astutil import name_words
 from oomlint.python.project import ModuleSummary, ProjectIndex
 from oomlint.python.semantic import SemanticModel
+from oomlint.python.web import UNTRUSTED_TYPES
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
     DECODERS,
@@ -31,7 +32,6 @@ from oomlint.rules.python._images import (
     Decoder,
     pixel_limit,
 )
-from oomlint.rules.python._web import UNTRUSTED_TYPES
 
 # The image argument of ``Image.open`` (``Image.open(fp, mode, formats)``).
 PILLOW_IMAGE_ARGUMENTS = (0, "fp")

@@ -7,8 +7,8 @@ import ast
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name
+from oomlint.python.web import Origin, WebInputs, admins_only, module_callee
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
-from oomlint.rules.python._web import Origin, WebInputs, admins_only, module_callee
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
     DECODERS,

@@ -7,12 +7,13 @@ from typing import NamedTuple
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import handed_call, is_infinite, is_none
+from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
-from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
-from oomlint.rules.python._web import (
-    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
+from oomlint.python.web import UPLOAD as AN_UPLOAD
+from oomlint.python.web import (
+    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, reads_size, serves_admins,
 )
+from oomlint.rules.python._images import CheckedFirst, shorten
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
@@ -26,10 +27,6 @@ WSGI, WSGI_INPUT = "WSGI", "wsgi.input"
 NUMBERS = frozenset({"builtins.int", "builtins.float"})
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
-# What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
-# ``upload.multiple_chunks()``.
-SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
-SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_length"})
 # FastAPI's marker of a file parameter: declared ``bytes`` (or ``list[bytes]``), the whole
 # upload is read into memory before the function runs; an ``UploadFile`` streams.
 FILE_MARKERS = frozenset({"fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"})
@@ -47,6 +44,7 @@ DOCUMENT_PARSERS = frozenset(
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
 JSON_OF_REQUEST = frozenset({"json", "get_json"})
 UPLOAD, BODY = "upload", "request body"
+WHOLE_READ = ".read()"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
@@ -117,7 +115,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     An upload handed to a function or method of the same module (`save_file(upload)`,
     `self.store(upload.file)`, through up to three calls that pass it on) is read whole
     where that function reads its parameter with no size (`file_obj.read()`), unless
-    the caller checked the size before the call.
+    the caller checked the size before the call. So is one handed to a function of
+    another module of the project (`storage.store(name, request.FILES["file"])`, also
+    through functions that pass it on), reported in that module, which need not import
+    a web framework: the project index records, per call, the arguments that are uploads
+    whose size the caller did not check, as this rule classifies them.
 
     A request body that is a JSON or XML document is not flagged: its value (or a slice
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
@@ -168,9 +170,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     requests itself. A limit set in another module (the app's, where the routes'
     module is not) is not seen.
 
-    A function of another module given an upload is not followed (the project index
-    summarizes decodes, not whole reads), nor an upload a project class spools or
-    assembles first and reads later.
+    A method called on an object (`archive.add(upload)`) is not followed into another
+    module, nor an upload a project class spools or assembles first and reads later.
 
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
@@ -228,7 +229,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
-    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT)  # silent until the module imports one, or reads WSGI's input
+    # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
+    # something whole: a parameter that callers in other modules give an upload.
+    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT, WHOLE_READ)
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
@@ -236,6 +239,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     )
 
     LIBRARIES = WEB_LIBRARIES
+    asks_callers = True  # which uploads callers in other modules give a helper
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -273,8 +277,22 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     visit_AnnAssign = visit_Assign
 
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        """A size check counts in any module of a project: its helpers read what other
+        modules' callers give them."""
+        if (self.relevant or self.context.project is not None) and self.is_check(node.test):
+            self.checked.add(self.model.function)
+
+    visit_While = visit_IfExp = visit_Assert = visit_If
+
     def visit_Call(self, node: ast.Call) -> None:
         if not self.relevant:
+            func = node.func
+            if (
+                self.context.project is not None and isinstance(func, ast.Attribute) and func.attr == "read"
+                and not _size_given(node) and not self.checked_here
+            ):
+                self._note_parameter_read(node, func.value)
             return
         for item in node.keywords:
             framework = SETTINGS.get(item.arg.lower()) if item.arg else None
@@ -330,7 +348,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         if not (self.limited[FLASK] or self.limited[STARLETTE]):
             for node, function, parameter in self.parameter_reads:
-                if self._passed_upload(function, parameter) and not self._serves_admins_only(function):
+                if (
+                    self._passed_upload(function, parameter) or self._receives_upload(function, parameter)
+                ) and not self._serves_admins_only(function):
                     self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
         if self.limited[STARLETTE]:
             return
@@ -387,6 +407,23 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
                 return True
         return False
+
+    def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
+        """Whether a caller in another module of the project gives ``function`` (a
+        module-level function or a method of a module-level class) an upload for
+        ``parameter`` without checking its size first (the project index's summaries)."""
+        project = self.context.project
+        if project is None or not isinstance(function, FUNCTIONS):
+            return False
+        key = runs_of(self.context).key(function)
+        if key is None:
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        is_static = any(getattr(item, "id", None) == "staticmethod" for item in function.decorator_list)
+        if "." in key and positional and not is_static:
+            positional = positional[1:]  # ``self``/``cls``
+        module = project.module_for(self.context.path)[0]
+        return project.receives_upload(f"{module}.{key}", parameter, positional)
 
     def _read_of(self, expr: ast.expr) -> ast.AST:
         """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
@@ -471,7 +508,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         return BYTES in (*types(annotation), *types(annotation, element=True))
 
     def is_check(self, test: ast.expr) -> bool:
-        return self.reads(test, _reads_size)
+        return self.reads(test, reads_size)
 
     def _note_limit(self, framework: str, value: ast.expr) -> None:
         """A setting of the framework's body limit. Like the framework, the module is
@@ -603,12 +640,6 @@ def _leaves(statement: ast.stmt) -> bool:
 
 def _block_leaves(block: list[ast.stmt]) -> bool:
     return any(_leaves(statement) for statement in block)
-
-
-def _reads_size(node: ast.AST) -> bool:
-    if isinstance(node, ast.Attribute):
-        return node.attr in SIZE_ATTRIBUTES
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
 
 
 def _names_flask_limit(target: ast.expr) -> bool:

@@ -401,6 +401,19 @@ def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None,
     return definition, positional[skip:]
 
 
+# What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
+# ``upload.multiple_chunks()``.
+SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
+SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_length"})
+
+
+def reads_size(node: ast.AST) -> bool:
+    """``node`` reads an upload's or a request's size (OOM403's size check)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in SIZE_ATTRIBUTES
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
+
+
 def admins_only(model: SemanticModel) -> bool:
     """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function
