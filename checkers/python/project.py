@@ -54,7 +54,9 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
-from oomlint.python.web import UPLOAD, WEB_LIBRARIES, WebInputs, admins_only, reads_size
+from oomlint.python.web import (
+    BODY_LIMITS, SETTINGS, UPLOAD, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit, reads_size,
+)
 
 SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
@@ -65,6 +67,10 @@ SHRINKERS = "shrinkers of "
 GROWERS = "growers of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+# How a module names a framework's limit on every request body (the settings of ``BODY_LIMITS``).
+LIMIT_TEXTS = ("MAX_CONTENT_LENGTH", "max_content_length", "max_body_size")
+FLASK_FRAMEWORK = "Flask"
+LIMITS = "limits of "
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
 SHRINKING_METHODS = frozenset(
     {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
@@ -149,6 +155,13 @@ class ModuleSummary:
     has checked no size before the call (:func:`~oomlint.python.web.reads_size`) and serves
     more than administrators: what :meth:`ProjectIndex.receives_upload` follows into the
     helpers of other modules."""
+    body_limits: list[str] = field(default_factory=list)
+    """The web frameworks whose limit on every request body (off unless set: Flask's
+    ``MAX_CONTENT_LENGTH``, Starlette's ``max_body_size``) the module sets to a finite value
+    where nothing conditions it (not under an ``if``: Indico sets ``MAX_CONTENT_LENGTH`` only
+    when its own setting is not 0, its default), in a config module or class, an
+    ``app.config[...]`` or a call's keyword: the app's limit, wherever the routes are
+    (:meth:`ProjectIndex.limits_bodies`)."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
     positional ones first (a method's without ``self``/``cls``)."""
@@ -369,6 +382,9 @@ class Summarizer:
         self._inputs: WebInputs | None = None
         self._sized: set[str] = set()
         """The functions in which a condition has read a size so far in the walk (OOM403's check)."""
+        self._names_limits = source is None or any(text in source for text in LIMIT_TEXTS)
+        """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
+        self._body_limits: set[str] = set()
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -380,11 +396,16 @@ class Summarizer:
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
-            ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare",
+            ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare", ast.AnnAssign: "visit_AnnAssign",
         }
 
     def visit_Call(self, node: ast.Call) -> None:
         model = self.model
+        if self._names_limits:
+            for item in node.keywords:
+                framework = SETTINGS.get(item.arg.lower()) if item.arg else None
+                if framework is not None and not BODY_LIMITS[framework].on_by_default:
+                    self._note_body_limit(framework, item.value, node)
         if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
             self._removals.append((node, model.scope))
         if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
@@ -572,7 +593,21 @@ class Summarizer:
         if key is not None:
             self._generators.add(key)
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self._names_limits and node.value is not None and names_flask_limit(node.target):
+            self._note_body_limit(FLASK_FRAMEWORK, node.value, node)
+
+    def _note_body_limit(self, framework: str, value: ast.expr, node: ast.AST) -> None:
+        """A setting of ``framework``'s body limit: kept when finite and set unconditionally."""
+        if limits_nothing(self.model, value, BODY_LIMITS[framework]):
+            return
+        if any(isinstance(ancestor, (ast.If, ast.IfExp, ast.While)) for ancestor in self.model.ancestors(node)):
+            return
+        self._body_limits.add(framework)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self._names_limits and any(names_flask_limit(target) for target in node.targets):
+            self._note_body_limit(FLASK_FRAMEWORK, node.value, node)
         if self.model.scope is not self.model.module_scope:
             key = self._function_key()
             if key is not None:
@@ -633,6 +668,7 @@ class Summarizer:
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
         self.summary.shrinks = sorted(self._shrinks)
+        self.summary.body_limits = sorted(self._body_limits)
         grows = {
             (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
             for function, qualified, position, key, how in self._grows
@@ -1680,6 +1716,23 @@ class ProjectIndex:
                     return False
         return called
 
+    def limits_bodies(self, framework: str) -> bool:
+        """Whether a module of the project (not a test) sets ``framework``'s limit on every
+        request body (:attr:`ModuleSummary.body_limits`): the app's configuration, a module
+        the routes' module need not import. The files the index passed over that name the
+        setting are summarized first."""
+        found = self._limiting(framework)
+        if self._watching is not None:
+            self._watching[LIMITS + framework] = content_key(*found)
+        return bool(found)
+
+    def _limiting(self, framework: str) -> list[str]:
+        for word in LIMIT_TEXTS:
+            self._summarize_mentioning(word)
+        return sorted(
+            name for name, summary in self.modules.items() if framework in summary.body_limits and not _is_test(name)
+        )
+
     def receives_upload(
         self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
     ) -> bool:
@@ -1851,6 +1904,10 @@ class ProjectIndex:
                 continue
             if module.startswith(GROWERS):
                 if content_key(json.dumps(self.growers(module.removeprefix(GROWERS)))) != key:
+                    return False
+                continue
+            if module.startswith(LIMITS):
+                if content_key(*self._limiting(module.removeprefix(LIMITS))) != key:
                     return False
                 continue
             if module.startswith(SHRINKERS):
@@ -2229,6 +2286,11 @@ def _followed(summary: ModuleSummary) -> bytes:
     return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
 
 
+def _is_test(module: str) -> bool:
+    """A test module (``tests.test_app``, ``app.conftest``): its settings are the tests'."""
+    return any(part in ("test", "tests", "conftest") or part.startswith("test_") for part in module.split("."))
+
+
 def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str | None, bool]]) -> str:
     """What a frequency or the values passed learned from the call sites of
     ``qualified`` depend on: the sites, what the callers' modules say about how often
@@ -2238,6 +2300,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     passed = [
         [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
         + index.modules[module].in_memory.get(caller, [])
+        + index.modules[module].uploads.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]

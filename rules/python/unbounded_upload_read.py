@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import handed_call, is_infinite, is_none
+from oomlint.python.astutil import handed_call, is_none
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.python.web import UPLOAD as AN_UPLOAD
 from oomlint.python.web import (
-    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, reads_size, serves_admins,
+    AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
+    module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
 
@@ -50,25 +50,6 @@ CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
 
 
-class BodyLimit(NamedTuple):
-    """A limit the framework itself puts on every request body of the app (413 above it)."""
-
-    setting: str
-    """The keyword (lower case) that sets it; Flask's config key and attribute too."""
-    on_by_default: bool
-    """aiohttp's ``client_max_size`` is 1 MiB unless set; Flask has none unless set."""
-    zero_is_off: bool
-    """aiohttp checks ``if client_max_size:``, so 0 switches it off; Werkzeug compares with
-    ``None`` only, so 0 rejects every body."""
-
-
-BODY_LIMITS = {
-    FLASK: BodyLimit("max_content_length", on_by_default=False, zero_is_off=False),
-    AIOHTTP: BodyLimit("client_max_size", on_by_default=True, zero_is_off=True),
-    STARLETTE: BodyLimit("max_body_size", on_by_default=False, zero_is_off=False),
-}
-SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
-FLASK_LIMIT = BODY_LIMITS[FLASK].setting
 
 
 class UnboundedUploadRead(CheckedFirst, Rule):
@@ -167,8 +148,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     (uploads, bodies and `bytes = File()` parameters) when the module passes
     `max_body_size` (`FastAPI(...)`, `Starlette(...)`, a router or a route) something
     other than `None` or an infinite value: the framework then rejects larger
-    requests itself. A limit set in another module (the app's, where the routes'
-    module is not) is not seen.
+    requests itself. So does such a limit that another module of the project sets (the
+    app's configuration: `MAX_CONTENT_LENGTH` in a config module or class, `app.config[...]`
+    in the app factory, not a test's), but only where nothing conditions it: a limit set
+    under an `if` (Indico's `if config.MAX_UPLOAD_FILES_TOTAL_SIZE > 0:`, whose default is 0)
+    may be off.
 
     A method called on an object (`archive.add(upload)`) is not followed into another
     module, nor an upload a project class spools or assembles first and reads later.
@@ -272,7 +256,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if not self.relevant or node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if any(_names_flask_limit(target) for target in targets):
+        if any(names_flask_limit(target) for target in targets):
             self._note_limit(FLASK, node.value)
 
     visit_AnnAssign = visit_Assign
@@ -341,18 +325,18 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def finish(self) -> None:
         for node, (framework, what, function) in self.unbounded.items():
-            if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
+            if self._limited(framework) or (what == BODY and self._json_body(node, function)):
                 continue
             if self._serves_admins_only(function):
                 continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
-        if not (self.limited[FLASK] or self.limited[STARLETTE]):
+        if self.parameter_reads and not (self._limited(FLASK) or self._limited(STARLETTE)):
             for node, function, parameter in self.parameter_reads:
                 if (
                     self._passed_upload(function, parameter) or self._receives_upload(function, parameter)
                 ) and not self._serves_admins_only(function):
                     self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
-        if self.limited[STARLETTE]:
+        if not self.whole_parameters or self._limited(STARLETTE):
             return
         for parameter in self.whole_parameters:
             declared = shorten(parameter, 60)
@@ -407,6 +391,17 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
                 return True
         return False
+
+    def _limited(self, framework: str) -> bool:
+        """The framework rejects larger bodies itself: the module sets its limit, or (for a
+        limit that is off by default) a module of the project does, unconditionally (the
+        app's configuration: ``MAX_CONTENT_LENGTH`` in a config class the routes' module
+        never imports)."""
+        if self.limited.get(framework, False):
+            return True
+        project = self.context.project
+        limit = BODY_LIMITS.get(framework)
+        return project is not None and limit is not None and not limit.on_by_default and project.limits_bodies(framework)
 
     def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
         """Whether a caller in another module of the project gives ``function`` (a
@@ -515,16 +510,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         limited when any setting says so for Flask (off by default) and unlimited when
         any says so for aiohttp (on by default)."""
         limit = BODY_LIMITS[framework]
-        if self._limits_nothing(value, limit) == limit.on_by_default:
+        if limits_nothing(self.model, value, limit) == limit.on_by_default:
             self.limited[framework] = not limit.on_by_default
-
-    def _limits_nothing(self, value: ast.expr, limit: BodyLimit) -> bool:
-        """``None``, an infinite value (``sys.maxsize``, ``math.inf``) and, where the
-        framework treats it so, ``0`` or ``False``: the limit is off."""
-        value = self.model.resolve(value)
-        if is_none(value) or is_infinite(self.model, value):
-            return True
-        return limit.zero_is_off and isinstance(value, ast.Constant) and not value.value
 
     def _whole_read(self, call: ast.Call, func: ast.Attribute) -> tuple[str, str] | None:
         """``(framework, what)`` when ``call`` reads a whole upload or request body."""
@@ -640,16 +627,3 @@ def _leaves(statement: ast.stmt) -> bool:
 
 def _block_leaves(block: list[ast.stmt]) -> bool:
     return any(_leaves(statement) for statement in block)
-
-
-def _names_flask_limit(target: ast.expr) -> bool:
-    """``MAX_CONTENT_LENGTH = ...``, ``app.config["MAX_CONTENT_LENGTH"] = ...``, ``.max_content_length = ...``."""
-    if isinstance(target, ast.Name):
-        name = target.id
-    elif isinstance(target, ast.Attribute):
-        name = target.attr
-    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
-        name = target.slice.value
-    else:
-        return False
-    return isinstance(name, str) and name.lower() == FLASK_LIMIT
