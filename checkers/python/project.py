@@ -71,6 +71,7 @@ IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 LIMIT_TEXTS = ("MAX_CONTENT_LENGTH", "max_content_length", "max_body_size")
 FLASK_FRAMEWORK = "Flask"
 LIMITS = "limits of "
+SETTINGS_OF = "settings of "
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
 SHRINKING_METHODS = frozenset(
     {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
@@ -1716,6 +1717,21 @@ class ProjectIndex:
                     return False
         return called
 
+    def settings_anywhere(self, qualified: str) -> list[tuple[str, str]]:
+        """``(module, value's code)`` for each module of the project (not a test) that sets
+        the imported module's attribute ``qualified`` at import time (``PIL.Image.MAX_IMAGE_PIXELS
+        = 30_000_000`` in ``settings.py``: :attr:`ModuleSummary.settings`): a process-wide
+        setting, whichever module the process imported it from. The files the index passed
+        over that name it are summarized first."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        found = sorted(
+            (name, summary.settings[qualified]) for name, summary in self.modules.items()
+            if qualified in summary.settings and not _is_test(name)
+        )
+        if self._watching is not None:
+            self._watching[SETTINGS_OF + qualified] = content_key(json.dumps(found))
+        return found
+
     def limits_bodies(self, framework: str) -> bool:
         """Whether a module of the project (not a test) sets ``framework``'s limit on every
         request body (:attr:`ModuleSummary.body_limits`): the app's configuration, a module
@@ -1904,6 +1920,10 @@ class ProjectIndex:
                 continue
             if module.startswith(GROWERS):
                 if content_key(json.dumps(self.growers(module.removeprefix(GROWERS)))) != key:
+                    return False
+                continue
+            if module.startswith(SETTINGS_OF):
+                if content_key(json.dumps(self.settings_anywhere(module.removeprefix(SETTINGS_OF)))) != key:
                     return False
                 continue
             if module.startswith(LIMITS):
