@@ -1732,21 +1732,24 @@ class ProjectIndex:
             self._watching[SETTINGS_OF + qualified] = content_key(json.dumps(found))
         return found
 
-    def limits_bodies(self, framework: str) -> bool:
-        """Whether a module of the project (not a test) sets ``framework``'s limit on every
-        request body (:attr:`ModuleSummary.body_limits`): the app's configuration, a module
-        the routes' module need not import. The files the index passed over that name the
-        setting are summarized first."""
-        found = self._limiting(framework)
+    def limits_bodies(self, framework: str, package: str) -> bool:
+        """Whether a module of the top-level package ``package`` (the application's; not a
+        test) sets ``framework``'s limit on every request body
+        (:attr:`ModuleSummary.body_limits`): the app's configuration, a module the routes'
+        module need not import. Another package of the project may be another application.
+        The files the index passed over that name the setting are summarized first."""
+        found = self._limiting(f"{framework}:{package}")
         if self._watching is not None:
-            self._watching[LIMITS + framework] = content_key(*found)
+            self._watching[LIMITS + f"{framework}:{package}"] = content_key(*found)
         return bool(found)
 
-    def _limiting(self, framework: str) -> list[str]:
+    def _limiting(self, question: str) -> list[str]:
+        framework, _, package = question.partition(":")
         for word in LIMIT_TEXTS:
             self._summarize_mentioning(word)
         return sorted(
-            name for name, summary in self.modules.items() if framework in summary.body_limits and not _is_test(name)
+            name for name, summary in self.modules.items()
+            if framework in summary.body_limits and name.partition(".")[0] == package and not _is_test(name)
         )
 
     def receives_upload(

@@ -7,7 +7,9 @@ private function comes from the same walk (:meth:`Runs.passes_fixed`).
 The module answers first:
 
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
-  (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
+  (``functools.cache``/``lru_cache``: once per arguments; what it calls with a value made
+  of its arguments runs once per distinct argument, so as often as its own callers call
+  it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
   ``handle``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
@@ -487,10 +489,46 @@ class Runs:
                 frequency = Frequency(ONCE)
             else:
                 frequency = self._frequency(caller, visiting)
+                if frequency.kind == ONCE and site.call is not None and self._per_argument(caller, site.call):
+                    # A memoized function runs once per distinct argument: what it calls with
+                    # them runs as often as its callers give new ones.
+                    frequency = self._unmarked(caller, visiting)
                 if frequency.kind in (MANY, PER_INSTANCE):
                     frequency = Frequency(frequency.kind, f"is called from '{caller.name}', which {frequency.why}")
             found.setdefault(frequency.kind, frequency)
         return next(found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found)
+
+    def _per_argument(self, caller: FunctionNode, call: ast.Call) -> bool:
+        """``call``, in ``caller``, a memoized function (``lru_cache``, ``functools.cache``),
+        passes a value made of its parameters (``segment = evidence.segment``, then
+        ``tokens(segment)``): the call runs once per distinct argument of ``caller``."""
+        decorators = {self._decorator_name(item) for item in caller.decorator_list}
+        if not decorators & MEMOIZERS:
+            return False
+        arguments = caller.args
+        derived = {arg.arg for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} - {"self", "cls"}
+        if not derived:
+            return False
+        assignments = [
+            node for node in ast.walk(caller)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ]
+        for _ in range(2):  # a name assigned from one made of a parameter, two deep
+            derived |= {
+                node.targets[0].id for node in assignments
+                if any(isinstance(name, ast.Name) and name.id in derived for name in ast.walk(node.value))
+            }
+        given = [*call.args, *(item.value for item in call.keywords)]
+        return any(isinstance(name, ast.Name) and name.id in derived for value in given for name in ast.walk(value))
+
+    def _unmarked(self, function: FunctionNode, visiting: set) -> Frequency:
+        """How often ``function`` runs as its callers call it, its own marks left out."""
+        if function in visiting:
+            return Frequency(UNKNOWN)
+        visiting.add(function)
+        found = self._decide(self.defs[function], visiting, marks=False)
+        visiting.discard(function)
+        return found
 
     def _decorator_names(self, function: FunctionNode) -> set[str | None]:
         return {last_name(item.func if isinstance(item, ast.Call) else item) for item in function.decorator_list}

@@ -148,11 +148,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     (uploads, bodies and `bytes = File()` parameters) when the module passes
     `max_body_size` (`FastAPI(...)`, `Starlette(...)`, a router or a route) something
     other than `None` or an infinite value: the framework then rejects larger
-    requests itself. So does such a limit that another module of the project sets (the
-    app's configuration: `MAX_CONTENT_LENGTH` in a config module or class, `app.config[...]`
-    in the app factory, not a test's), but only where nothing conditions it: a limit set
-    under an `if` (Indico's `if config.MAX_UPLOAD_FILES_TOTAL_SIZE > 0:`, whose default is 0)
-    may be off.
+    requests itself. So does such a limit that another module of the same top-level
+    package sets (the app's configuration: `MAX_CONTENT_LENGTH` in a config module or
+    class, `app.config[...]` in the app factory; not a test's; another package may be
+    another app), but only where nothing conditions it: a limit set under an `if`
+    (Indico's `if config.MAX_UPLOAD_FILES_TOTAL_SIZE > 0:`, whose default is 0) may be
+    off. A module at the project's top level, in no package, counts its own limit only.
 
     A method called on an object (`archive.add(upload)`) is not followed into another
     module, nor an upload a project class spools or assembles first and reads later.
@@ -401,7 +402,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             return True
         project = self.context.project
         limit = BODY_LIMITS.get(framework)
-        return project is not None and limit is not None and not limit.on_by_default and project.limits_bodies(framework)
+        if project is None or limit is None or limit.on_by_default:
+            return False
+        package, dot, _ = project.module_for(self.context.path)[0].partition(".")
+        return bool(dot) and project.limits_bodies(framework, package)
 
     def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
         """Whether a caller in another module of the project gives ``function`` (a
