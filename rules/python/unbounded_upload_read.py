@@ -245,6 +245,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         an upload (``None``) or the caller's parameter passed on, and whether the caller
         checked a size before the call."""
         self.called_by_admins: dict[ast.AST, list[bool]] = {}
+        self.tests: dict[ast.AST | None, list[ast.expr]] = {}
+        """Outside a web module: the tests of each function's conditions so far, not yet
+        judged (see ``_checked_before``)."""
         """Per function of the module called in it: whether each call serves administrators only."""
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -264,9 +267,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
         """A size check counts in any module of a project: its helpers read what other
-        modules' callers give them."""
-        if (self.relevant or self.context.project is not None) and self.is_check(node.test):
-            self.checked.add(self.model.function)
+        modules' callers give them. Outside a web module, the tests are judged only when
+        the function reads a parameter whole (most never do)."""
+        if self.relevant:
+            super().visit_If(node)
+        elif self.context.project is not None:
+            self.tests.setdefault(self.model.function, []).append(node.test)
 
     visit_While = visit_IfExp = visit_Assert = visit_If
 
@@ -275,7 +281,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             func = node.func
             if (
                 self.context.project is not None and isinstance(func, ast.Attribute) and func.attr == "read"
-                and not _size_given(node) and not self.checked_here
+                and not _size_given(node) and not self._checked_before()
             ):
                 self._note_parameter_read(node, func.value)
             return
@@ -392,6 +398,13 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
                 return True
         return False
+
+    def _checked_before(self) -> bool:
+        """Outside a web module: whether a test before, in the function, checks a size."""
+        function = self.model.function
+        if function not in self.checked and any(self.is_check(test) for test in self.tests.pop(function, ())):
+            self.checked.add(function)
+        return function in self.checked
 
     def _limited(self, framework: str) -> bool:
         """The framework rejects larger bodies itself: the module sets its limit, or (for a
