@@ -55,7 +55,8 @@ from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.python.web import (
-    BODY_LIMITS, SETTINGS, UPLOAD, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit, reads_size,
+    BODY_LIMITS, SETTINGS, UPLOAD, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
+    reads_size,
 )
 
 SUMMARY_FORMAT = "16"
@@ -377,9 +378,12 @@ class Summarizer:
         assignment the function makes."""
         self._registered: dict[ast.AST, bool] = {}
         """Whether a decorator registers the function (:func:`is_registered`), per function."""
-        self._web = source is None or any(library in source for library in WEB_LIBRARIES)
-        """Whether the module's text names a web library: without it no argument is an upload
-        (:attr:`ModuleSummary.uploads`), and classifying the arguments is skipped."""
+        self._web = source is None or (
+            any(library in source for library in WEB_LIBRARIES) and any(text in source for text in UPLOAD_TEXTS)
+        )
+        """Whether the module's text names a web library and where uploads come from: without
+        them no argument is an upload (:attr:`ModuleSummary.uploads`), and classifying the
+        arguments is skipped (most modules of a Django app name Django, few ``FILES``)."""
         self._inputs: WebInputs | None = None
         self._sized: set[str] = set()
         """The functions in which a condition has read a size so far in the walk (OOM403's check)."""

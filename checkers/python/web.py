@@ -57,6 +57,10 @@ UPLOAD_TYPES = {
     ),
 }
 UNTRUSTED_TYPES = frozenset({*REQUEST_TYPES, *UPLOAD_TYPES})
+# What a module that has an upload in hand names: the collections that hold one
+# (``request.files``, ``request.FILES``, ``await request.form()``, WebOb's ``request.POST``) or
+# an upload type in an annotation. A module naming none has no upload (``WebInputs.upload``).
+UPLOAD_TEXTS = ("files", "FILES", ".form(", "POST", "FileStorage", "UploadFile", "UploadedFile")
 
 
 # ---------------------------------------------------------------- untrusted data
