@@ -27,7 +27,7 @@ from oomlint.python.project import forget_projects
 from tests.snapshots import PROJECTS
 
 PROJECT_IDS = [path.name for path in PROJECTS]
-SUMMARIZED_DURING_CHECKS = {"evictions"}
+SUMMARIZED_DURING_CHECKS = {"evictions", "body_limits", "body_limits_conditional"}
 
 
 def _cli_json(root: Path, *options: str) -> list[dict]:
@@ -89,7 +89,8 @@ def test_the_check_walks_the_tree_the_index_parsed_and_finds_the_same(source, tm
     summarized, again = _parsed_again_by_their_check(events)
     # Without the shelf, each file the index parsed before its check is parsed twice. The
     # evictions project's index parses nothing first: what another module shrinks is
-    # summarized when OOM303 asks, during the checks.
+    # summarized when OOM303 asks, during the checks; so is the app's body limit of the
+    # body_limits projects, when OOM403 asks.
     assert bool(summarized) == (source.name not in SUMMARIZED_DURING_CHECKS) and again == summarized
     events.clear()
     monkeypatch.setattr(parsing.TREES, "budget", 1_000_000)

@@ -54,8 +54,12 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
+from oomlint.python.web import (
+    BODY_LIMITS, SETTINGS, UPLOAD, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
+    reads_size,
+)
 
-SUMMARY_FORMAT = "15"
+SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -64,6 +68,11 @@ SHRINKERS = "shrinkers of "
 GROWERS = "growers of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+# How a module names a framework's limit on every request body (the settings of ``BODY_LIMITS``).
+LIMIT_TEXTS = ("MAX_CONTENT_LENGTH", "max_content_length", "max_body_size")
+FLASK_FRAMEWORK = "Flask"
+LIMITS = "limits of "
+SETTINGS_OF = "settings of "
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
 SHRINKING_METHODS = frozenset(
     {"pop", "popitem", "clear", "discard", "remove", "difference_update", "intersection_update", "__delitem__"}
@@ -140,6 +149,21 @@ class ModuleSummary:
     """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
     (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
     file object (``io.BytesIO(data)``, or a name the function bound to one)."""
+    uploads: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
+    (``call`` its index in the function's ``arguments``) that gives an argument an upload of a
+    web framework (:class:`~oomlint.python.web.WebInputs`, OOM403's own classification:
+    ``request.FILES["file"]``, a parameter annotated ``UploadFile``...), where the function
+    has checked no size before the call (:func:`~oomlint.python.web.reads_size`) and serves
+    more than administrators: what :meth:`ProjectIndex.receives_upload` follows into the
+    helpers of other modules."""
+    body_limits: list[str] = field(default_factory=list)
+    """The web frameworks whose limit on every request body (off unless set: Flask's
+    ``MAX_CONTENT_LENGTH``, Starlette's ``max_body_size``) the module sets to a finite value
+    where nothing conditions it (not under an ``if``: Indico sets ``MAX_CONTENT_LENGTH`` only
+    when its own setting is not 0, its default), in a config module or class, an
+    ``app.config[...]`` or a call's keyword: the app's limit, wherever the routes are
+    (:meth:`ProjectIndex.limits_bodies`)."""
     parameters: dict[str, list[str]] = field(default_factory=dict)
     """Per function of ``flows``, ``conditions`` or ``arguments``: its parameters' names,
     positional ones first (a method's without ``self``/``cls``)."""
@@ -354,6 +378,18 @@ class Summarizer:
         assignment the function makes."""
         self._registered: dict[ast.AST, bool] = {}
         """Whether a decorator registers the function (:func:`is_registered`), per function."""
+        self._web = source is None or (
+            any(library in source for library in WEB_LIBRARIES) and any(text in source for text in UPLOAD_TEXTS)
+        )
+        """Whether the module's text names a web library and where uploads come from: without
+        them no argument is an upload (:attr:`ModuleSummary.uploads`), and classifying the
+        arguments is skipped (most modules of a Django app name Django, few ``FILES``)."""
+        self._inputs: WebInputs | None = None
+        self._sized: set[str] = set()
+        """The functions in which a condition has read a size so far in the walk (OOM403's check)."""
+        self._names_limits = source is None or any(text in source for text in LIMIT_TEXTS)
+        """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
+        self._body_limits: set[str] = set()
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -365,11 +401,16 @@ class Summarizer:
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
             ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
-            ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare",
+            ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare", ast.AnnAssign: "visit_AnnAssign",
         }
 
     def visit_Call(self, node: ast.Call) -> None:
         model = self.model
+        if self._names_limits:
+            for item in node.keywords:
+                framework = SETTINGS.get(item.arg.lower()) if item.arg else None
+                if framework is not None and not BODY_LIMITS[framework].on_by_default:
+                    self._note_body_limit(framework, item.value, node)
         if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
             self._removals.append((node, model.scope))
         if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
@@ -557,7 +598,21 @@ class Summarizer:
         if key is not None:
             self._generators.add(key)
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self._names_limits and node.value is not None and names_flask_limit(node.target):
+            self._note_body_limit(FLASK_FRAMEWORK, node.value, node)
+
+    def _note_body_limit(self, framework: str, value: ast.expr, node: ast.AST) -> None:
+        """A setting of ``framework``'s body limit: kept when finite and set unconditionally."""
+        if limits_nothing(self.model, value, BODY_LIMITS[framework]):
+            return
+        if any(isinstance(ancestor, (ast.If, ast.IfExp, ast.While)) for ancestor in self.model.ancestors(node)):
+            return
+        self._body_limits.add(framework)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self._names_limits and any(names_flask_limit(target) for target in node.targets):
+            self._note_body_limit(FLASK_FRAMEWORK, node.value, node)
         if self.model.scope is not self.model.module_scope:
             key = self._function_key()
             if key is not None:
@@ -618,6 +673,7 @@ class Summarizer:
         }
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
         self.summary.shrinks = sorted(self._shrinks)
+        self.summary.body_limits = sorted(self._body_limits)
         grows = {
             (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
             for function, qualified, position, key, how in self._grows
@@ -721,6 +777,8 @@ class Summarizer:
         key = self._function_key()
         if key is None:
             return
+        if self._web and key not in self._sized and any(reads_size(expr) for expr in self._read_in(node.test)):
+            self._sized.add(key)
         read = {}
         sources: dict[ast.expr, str | int | None] = {}
         """What each node of the test is made from: ``x.size`` asks about ``x`` as the
@@ -834,6 +892,19 @@ class Summarizer:
         ]
         if buffers:
             self.summary.in_memory.setdefault(key, []).append([len(calls) - 1, buffers])
+        uploads = self._web and key not in self._sized and [
+            argument for argument, value in given
+            if argument is not None and not isinstance(value, ast.Starred) and self._upload(value)
+        ]
+        if uploads and not admins_only(self.model):
+            self.summary.uploads.setdefault(key, []).append([len(calls) - 1, uploads])
+            self._note_parameters(key)
+
+    def _upload(self, value: ast.expr) -> bool:
+        """An upload of a web framework, as OOM403 knows one."""
+        if self._inputs is None:
+            self._inputs = WebInputs(self.model)
+        return self._inputs.origin(value).untrusted == UPLOAD
 
     def _in_memory(self, value: ast.expr) -> bool:
         """``io.BytesIO(data)``, or a name bound to one: a file object with nothing of the OS behind it."""
@@ -1711,6 +1782,74 @@ class ProjectIndex:
                     return False
         return called
 
+    def settings_anywhere(self, qualified: str) -> list[tuple[str, str]]:
+        """``(module, value's code)`` for each module of the project (not a test) that sets
+        the imported module's attribute ``qualified`` at import time (``PIL.Image.MAX_IMAGE_PIXELS
+        = 30_000_000`` in ``settings.py``: :attr:`ModuleSummary.settings`): a process-wide
+        setting, whichever module the process imported it from. The files the index passed
+        over that name it are summarized first."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        found = sorted(
+            (name, summary.settings[qualified]) for name, summary in self.modules.items()
+            if qualified in summary.settings and not _is_test(name)
+        )
+        if self._watching is not None:
+            self._watching[SETTINGS_OF + qualified] = content_key(json.dumps(found))
+        return found
+
+    def limits_bodies(self, framework: str, package: str) -> bool:
+        """Whether a module of the top-level package ``package`` (the application's; not a
+        test) sets ``framework``'s limit on every request body
+        (:attr:`ModuleSummary.body_limits`): the app's configuration, a module the routes'
+        module need not import. Another package of the project may be another application.
+        The files the index passed over that name the setting are summarized first."""
+        found = self._limiting(f"{framework}:{package}")
+        if self._watching is not None:
+            self._watching[LIMITS + f"{framework}:{package}"] = content_key(*found)
+        return bool(found)
+
+    def _limiting(self, question: str) -> list[str]:
+        framework, _, package = question.partition(":")
+        for word in LIMIT_TEXTS:
+            self._summarize_mentioning(word)
+        return sorted(
+            name for name, summary in self.modules.items()
+            if framework in summary.body_limits and name.partition(".")[0] == package and not _is_test(name)
+        )
+
+    def receives_upload(
+        self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether a call the project makes of the function ``qualified`` gives ``parameter``
+        (``positional``: the names a call passes by position) an upload whose size its
+        caller did not check (:attr:`ModuleSummary.uploads`), or passes on a parameter of
+        its own that a call of the caller gives one, followed up to ``_MAX_DEPTH`` callers:
+        a helper of another module that reads the parameter whole reads the upload whole."""
+        if depth > _MAX_DEPTH:
+            return False
+        canonical = self._canonical(qualified)
+        visiting |= {canonical}
+        place = str(positional.index(parameter)) if parameter in positional else None
+        for module, caller, _ in self.callers(qualified):
+            if caller is None or f"{module}.{caller}" in visiting:
+                continue
+            summary = self.modules[module]
+            uploads = {index: given for index, given in summary.uploads.get(caller, ())}
+            for index, (callee, passed) in enumerate(summary.arguments.get(caller, ())):
+                if self._canonical(callee) != canonical:
+                    continue
+                if parameter in uploads.get(index, ()) or place in uploads.get(index, ()):
+                    return True
+                value = passed.get(parameter, passed.get(place, []))
+                if value == ANYTHING:
+                    continue
+                for source in value:
+                    if self.receives_upload(
+                        f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
+                    ):
+                        return True
+        return False
+
     def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
         """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for
         nothing (its default), else as :attr:`ModuleSummary.arguments` says (keyword-only
@@ -1852,6 +1991,14 @@ class ProjectIndex:
                 continue
             if module.startswith(GROWERS):
                 if content_key(json.dumps(self.growers(module.removeprefix(GROWERS)))) != key:
+                    return False
+                continue
+            if module.startswith(SETTINGS_OF):
+                if content_key(json.dumps(self.settings_anywhere(module.removeprefix(SETTINGS_OF)))) != key:
+                    return False
+                continue
+            if module.startswith(LIMITS):
+                if content_key(*self._limiting(module.removeprefix(LIMITS))) != key:
                     return False
                 continue
             if module.startswith(SHRINKERS):
@@ -2230,6 +2377,11 @@ def _followed(summary: ModuleSummary) -> bytes:
     return json.dumps(facts, separators=(",", ":"), sort_keys=True).encode()
 
 
+def _is_test(module: str) -> bool:
+    """A test module (``tests.test_app``, ``app.conftest``): its settings are the tests'."""
+    return any(part in ("test", "tests", "conftest") or part.startswith("test_") for part in module.split("."))
+
+
 def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str | None, bool]]) -> str:
     """What a frequency or the values passed learned from the call sites of
     ``qualified`` depend on: the sites, what the callers' modules say about how often
@@ -2239,6 +2391,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     passed = [
         [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
         + index.modules[module].in_memory.get(caller, [])
+        + index.modules[module].uploads.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]

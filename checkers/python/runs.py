@@ -7,7 +7,9 @@ private function comes from the same walk (:meth:`Runs.passes_fixed`).
 The module answers first:
 
 - once: ``main``, a test (``test_*``: a test runs once), a memoized function
-  (``functools.cache``/``lru_cache``: once per arguments) or one whose decorator says so
+  (``functools.cache``/``lru_cache``: once per arguments; what it calls with a value made
+  of its arguments runs once per distinct argument, so as often as its own callers call
+  it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
   ``handle``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
@@ -20,7 +22,9 @@ The module answers first:
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
   that nothing seen calls (the module, then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
-  decorator, a first parameter named ``request``), a test's set-up (``setUp``,
+  decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
+  (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
+  class whose instance the module registers, ``REGISTRY.register(Exporter())``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper (it runs on every call of what it wraps), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
@@ -85,6 +89,18 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
 ONCE_PER_INSTANCE = frozenset({"traitlets.default", "traitlets.traitlets.default"})
 MIDDLEWARE_PARAMETER = "get_response"
+# Prometheus custom collectors: the registry calls ``collect()`` on every scrape of the metrics
+# endpoint. One is a subclass of the client's ``Collector``, or an instance registered with a
+# registry (the default ``REGISTRY``, or a ``CollectorRegistry()`` the module makes).
+COLLECTOR_BASES = frozenset({"prometheus_client.registry.Collector"})
+REGISTRIES = frozenset(
+    {"prometheus_client.REGISTRY", "prometheus_client.core.REGISTRY", "prometheus_client.registry.REGISTRY"}
+)
+REGISTRY_CLASSES = frozenset(
+    {"prometheus_client.CollectorRegistry", "prometheus_client.core.CollectorRegistry",
+     "prometheus_client.registry.CollectorRegistry"}
+)
+SCRAPED = "collect"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -274,6 +290,8 @@ class Runs:
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
             return Frequency(MANY, "runs for every test")
+        if info.owner is not None and function.name == SCRAPED and self._scraped(info.owner):
+            return Frequency(MANY, "runs on every scrape of the metrics endpoint")
         if WRAPS in decorators:
             return Frequency(MANY, "wraps a function and runs on each of its calls")
         if info.owner is not None and (function.name in CONSTRUCTORS or decorators.keys() & ONCE_PER_INSTANCE):
@@ -396,6 +414,55 @@ class Runs:
         """The project's name of the module's ``name``."""
         return f"{self.module}.{name}" if self.module else name
 
+    def _scraped(self, owner: ast.ClassDef) -> bool:
+        """A Prometheus collector: derived from the client's ``Collector``, or an instance the
+        module registers (``REGISTRY.register(Exporter())``, also through a name bound to it)."""
+        if any(self.model.qualified_name(base) in COLLECTOR_BASES for base in owner.bases):
+            return True
+        for site in self.sites.get(owner, []):
+            made = site.call
+            parent = self.model.parent(made) if made is not None else None
+            if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+                # ``collector = Exporter()`` then ``REGISTRY.register(collector)`` in the same block
+                name = parent.targets[0].id
+                block = self.model.block(parent)
+                later = block[block.index(parent) + 1:] if parent in block else []
+                uses = [
+                    node for statement in later for node in ast.walk(statement)
+                    if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+                ]
+            else:
+                uses = [made]
+            if any(self._registers(self.model.parent(use), use) for use in uses):
+                return True
+        return False
+
+    def _registers(self, call: ast.AST | None, collector: ast.AST) -> bool:
+        """``call`` is ``registry.register(collector)`` of a Prometheus registry."""
+        if not (isinstance(call, ast.Call) and call.args and call.args[0] is collector):
+            return False
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "register"):
+            return False
+        if self.model.qualified_name(func.value) in REGISTRIES:
+            return True
+        made = self._assigned_before(func.value) or self.model.resolve(func.value)
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in REGISTRY_CLASSES
+
+    def _assigned_before(self, name: ast.expr) -> ast.expr | None:
+        """What an earlier statement of ``name``'s block assigned to it (the walk is over: the
+        model resolves names of the module's scope only)."""
+        statement = self.model.statement(name)
+        if not isinstance(name, ast.Name) or statement is None:
+            return None
+        block = self.model.block(statement)
+        for earlier in reversed(block[:block.index(statement)] if statement in block else []):
+            if isinstance(earlier, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == name.id for target in earlier.targets
+            ):
+                return earlier.value
+        return None
+
     def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
         if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):
             return True
@@ -422,10 +489,46 @@ class Runs:
                 frequency = Frequency(ONCE)
             else:
                 frequency = self._frequency(caller, visiting)
+                if frequency.kind == ONCE and site.call is not None and self._per_argument(caller, site.call):
+                    # A memoized function runs once per distinct argument: what it calls with
+                    # them runs as often as its callers give new ones.
+                    frequency = self._unmarked(caller, visiting)
                 if frequency.kind in (MANY, PER_INSTANCE):
                     frequency = Frequency(frequency.kind, f"is called from '{caller.name}', which {frequency.why}")
             found.setdefault(frequency.kind, frequency)
         return next(found[kind] for kind in (MANY, PER_INSTANCE, UNKNOWN, ONCE) if kind in found)
+
+    def _per_argument(self, caller: FunctionNode, call: ast.Call) -> bool:
+        """``call``, in ``caller``, a memoized function (``lru_cache``, ``functools.cache``),
+        passes a value made of its parameters (``segment = evidence.segment``, then
+        ``tokens(segment)``): the call runs once per distinct argument of ``caller``."""
+        decorators = {self._decorator_name(item) for item in caller.decorator_list}
+        if not decorators & MEMOIZERS:
+            return False
+        arguments = caller.args
+        derived = {arg.arg for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} - {"self", "cls"}
+        if not derived:
+            return False
+        assignments = [
+            node for node in ast.walk(caller)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ]
+        for _ in range(2):  # a name assigned from one made of a parameter, two deep
+            derived |= {
+                node.targets[0].id for node in assignments
+                if any(isinstance(name, ast.Name) and name.id in derived for name in ast.walk(node.value))
+            }
+        given = [*call.args, *(item.value for item in call.keywords)]
+        return any(isinstance(name, ast.Name) and name.id in derived for value in given for name in ast.walk(value))
+
+    def _unmarked(self, function: FunctionNode, visiting: set) -> Frequency:
+        """How often ``function`` runs as its callers call it, its own marks left out."""
+        if function in visiting:
+            return Frequency(UNKNOWN)
+        visiting.add(function)
+        found = self._decide(self.defs[function], visiting, marks=False)
+        visiting.discard(function)
+        return found
 
     def _decorator_names(self, function: FunctionNode) -> set[str | None]:
         return {last_name(item.func if isinstance(item, ast.Call) else item) for item in function.decorator_list}

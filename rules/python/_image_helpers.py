@@ -15,6 +15,7 @@ from typing import NamedTuple
 from oomlint.python.astutil import name_words
 from oomlint.python.project import ModuleSummary, ProjectIndex
 from oomlint.python.semantic import SemanticModel
+from oomlint.python.web import UNTRUSTED_TYPES
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
     DECODERS,
@@ -31,11 +32,12 @@ from oomlint.rules.python._images import (
     Decoder,
     pixel_limit,
 )
-from oomlint.rules.python._web import UNTRUSTED_TYPES
 
 # The image argument of ``Image.open`` (``Image.open(fp, mode, formats)``).
 PILLOW_IMAGE_ARGUMENTS = (0, "fp")
 _HELPER_DEPTH = 3
+# Modules that configure the process when it starts (their names begin so).
+CONFIGURATION_NAMES = ("settings", "config", "conf", "apps", "wsgi", "asgi")
 NEVER = float("inf")
 
 
@@ -225,8 +227,29 @@ def names_a_validator(name: str) -> bool:
 def _pillow_limited(summary: ModuleSummary) -> bool:
     """The module sets ``Image.MAX_IMAGE_PIXELS`` below Pillow's default."""
     text = summary.settings.get(PILLOW_LIMIT_SETTING)
-    if text is None:
-        return False
+    return text is not None and _below_default(text)
+
+
+def pillow_limited_in_project(project: ProjectIndex) -> bool:
+    """The project's configuration (a module named ``settings``, ``config``, ``conf``, a
+    Django ``apps`` module, a package's ``__init__``: what the process loads when it starts;
+    not a test) sets ``Image.MAX_IMAGE_PIXELS`` below Pillow's default at import time
+    (saleor's ``settings.py``, netbox's ``core/apps.py``): the setting is the process's.
+    Another module's setting may be its own affair, loaded by some processes only."""
+    return any(
+        _below_default(text) and _configuration(project, module)
+        for module, text in project.settings_anywhere(PILLOW_LIMIT_SETTING)
+    )
+
+
+def _configuration(project: ProjectIndex, module: str) -> bool:
+    summary = project.modules.get(module)
+    last = module.rpartition(".")[2]
+    return (summary is not None and summary.is_package) or last.startswith(CONFIGURATION_NAMES)
+
+
+def _below_default(text: str) -> bool:
+    """``text``, the code of a ``MAX_IMAGE_PIXELS`` setting, is a limit below Pillow's default."""
     try:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):

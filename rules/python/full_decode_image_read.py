@@ -7,8 +7,8 @@ import ast
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name
-from oomlint.rules.python._image_helpers import helpers_of, names_a_validator
-from oomlint.rules.python._web import Origin, WebInputs, admins_only, module_callee
+from oomlint.python.web import Origin, WebInputs, admins_only, module_callee
+from oomlint.rules.python._image_helpers import helpers_of, names_a_validator, pillow_limited_in_project
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
     DECODERS,
@@ -132,8 +132,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     ## Known limits
     Pillow, and the readers that decode through Pillow (imageio, scikit-image,
     matplotlib), are not flagged when the module sets `PIL.Image.MAX_IMAGE_PIXELS` to a
-    finite value below Pillow's default (89,478,485). OpenCV, tifffile, torchvision and
-    TensorFlow ignore that setting.
+    finite value below Pillow's default (89,478,485), or the project's configuration does
+    at import time (a module named `settings`, `config`, `conf`, a Django `apps` module, a
+    package's `__init__`; not a test): the setting is the process's. Another module's
+    setting (a batch job's helper) is not counted: not every process loads it. OpenCV,
+    tifffile, torchvision and TensorFlow ignore that setting.
 
     Images the application ships or makes itself (a constant path, its assets, its own
     thumbnails and captured frames), and parameters that no caller in the module fills
@@ -277,6 +280,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         # an image's size before the call.
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, Origin], bool]]] = {}
         self.pillow_limited = False
+        self._project_limited: bool | None = None
         self.inputs = WebInputs(self.model)
         project = context.project
         self.helpers = helpers_of(project) if project is not None else None
@@ -324,13 +328,20 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def finish(self) -> None:
         for node, call, decoder, origin, function in self.unchecked:
-            if self.pillow_limited and decoder.honours_pillow_limit:
+            if decoder.honours_pillow_limit and (self.pillow_limited or self._limited_in_project()):
                 continue
             if origin.parameter and self._checked_by_every_caller(function):
                 continue
             source = _image_data(origin) or (origin.parameter and self._passed_untrusted(function, origin.parameter))
             if source:
                 self.report(node, call=call, source=source, bomb=decoder.bomb())
+
+    def _limited_in_project(self) -> bool:
+        """Another module of the project lowers Pillow's limit at import time (asked once)."""
+        if self._project_limited is None:
+            project = self.context.project
+            self._project_limited = project is not None and pillow_limited_in_project(project)
+        return self._project_limited
 
     def _checked_by_every_caller(self, function: ast.AST | None) -> bool:
         """A private function whose callers in the module all check an image's size (or

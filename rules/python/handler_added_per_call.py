@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from oomlint.core.rule import Option, Rule
-from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, made_per_run, same_every_run
+from oomlint.python.astutil import ATEXIT_REGISTER, FunctionNode, argument, made_per_run, name_words, same_every_run
 from oomlint.python.project import self_calls_of
 from oomlint.python.runs import MANY, PER_INSTANCE, Frequency, runs_of
 from oomlint.python.semantic import ATTRIBUTE, AUGMENTED, ITEM_TARGET, Reference, Scope, SemanticModel
@@ -33,6 +33,9 @@ EXIT_METHODS = ("__exit__", "__aexit__")
 # Holders of the clean-ups of temporary files a run made: at exit they delete files, they free no memory.
 TEMPORARY_HOLDERS = frozenset({"contextlib.ExitStack"})
 WEAK_REFERENCES = frozenset({"weakref.ref", "weakref.proxy", "weakref.WeakMethod"})
+# A hook named for releasing what it is given (``connect.Disconnect(si)``, ``close_connection(conn)``):
+# given an object made in this run, it is that object's ``close`` put off until exit.
+RELEASING_WORDS = frozenset({"close", "disconnect", "shutdown", "release", "dispose", "logout", "terminate", "stop"})
 LOGGING_CONFIG = frozenset({"logging.config.dictConfig", "logging.config.fileConfig"})
 BASIC_CONFIG = "logging.basicConfig"
 # What takes each kind back off its registry (``logger.handlers.clear()`` and
@@ -75,7 +78,10 @@ class HandlerAddedPerCall(Rule):
       handler made anew on each run;
     - `atexit.register(...)` (also as a decorator) of something that keeps objects
       alive: `self.close`, a method of an object made in the call, a lambda, a nested
-      function, a `functools.partial`, or `self` passed along;
+      function, a `functools.partial`, or `self` passed along; or a function named for
+      releasing (`connect.Disconnect`, `close_connection`: close, disconnect, shutdown,
+      release, stop...) given an object made in the call (`atexit.register(connect.Disconnect,
+      si)` keeps the connection `si` until exit, as `atexit.register(si.close)` would);
     - `emitter.on(event, listener)` / `add_listener(...)` on a module-level pyee
       `EventEmitter` (or a module class derived from one), with a listener made anew
       on each run (a bound method of `self`, a lambda, a nested function, `@emitter.on`
@@ -84,7 +90,9 @@ class HandlerAddedPerCall(Rule):
     Code that runs many times, as its module (or, for a function only other modules
     call, the project) shows it: a request or task handler (a
     route, view or task decorator such as `@app.route`, `@router.get`, `@app.task`,
-    `@receiver`; a first parameter named `request`), a test's set-up (`setUp`,
+    `@receiver`; a first parameter named `request`), a Prometheus collector's `collect`
+    (run on every scrape: a subclass of `prometheus_client`'s `Collector`, or a class
+    whose instance the module registers, `REGISTRY.register(Exporter())`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper, a
     function called in a loop, from a lambda or from any of these, and the `__init__`
     of a class made there. Handlers are also reported in `__init__` (and the methods it
@@ -144,7 +152,8 @@ class HandlerAddedPerCall(Rule):
       one logger each),
       `logging.Logger(...)` made directly;
     - `atexit.register` of a module-level function given plain values
-      (`atexit.register(os.remove, path)`: it keeps a few bytes), or given a weak
+      (`atexit.register(os.remove, path)`: it keeps a few bytes), or given only
+      parameters and module-level objects, or given a weak
       reference (`weakref.ref(self)`, `weakref.WeakMethod`), and the `close` of a local
       `contextlib.ExitStack()` (it deletes the temporary files the run extracted,
       `importlib.resources.as_file`);
@@ -328,9 +337,19 @@ class HandlerAddedPerCall(Rule):
             return False
         if made_per_run(self.model, callback) or any(self.model.is_self(item) for item in arguments):
             return True
+        if self._releases(callback) and any(made_per_run(self.model, item) for item in arguments):
+            return True
         while isinstance(callback, ast.Attribute):
             callback = callback.value
         return self.model.is_self(callback)  # ``self.close``, ``self.pool.close``, inherited too
+
+    @staticmethod
+    def _releases(callback: ast.expr) -> bool:
+        """A function named for releasing (``connect.Disconnect``, ``close_connection``): given
+        an object of this run, the hook keeps it, as ``atexit.register(conn.close)`` does.
+        Removing files (``os.remove``, ``shutil.rmtree``) is not one: a path is a few bytes."""
+        name = callback.attr if isinstance(callback, ast.Attribute) else getattr(callback, "id", "")
+        return not RELEASING_WORDS.isdisjoint(name_words(name))
 
     def _removes_temporaries(self, callback: ast.expr) -> bool:
         """``stack.close`` of a local ``contextlib.ExitStack()``: the hook deletes the

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import handed_call, is_infinite, is_none
+from oomlint.python.astutil import handed_call, is_none
+from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
-from oomlint.rules.python._images import CheckedFirst, shorten
-from oomlint.rules.python._web import UPLOAD as AN_UPLOAD
-from oomlint.rules.python._web import (
-    AIOHTTP, FLASK, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, module_callee, serves_admins,
+from oomlint.python.web import UPLOAD as AN_UPLOAD
+from oomlint.python.web import (
+    AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
+    module_callee, names_flask_limit, reads_size, serves_admins,
 )
+from oomlint.rules.python._images import CheckedFirst, shorten
 
 # Request methods that return the whole body.
 BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
@@ -26,10 +27,6 @@ WSGI, WSGI_INPUT = "WSGI", "wsgi.input"
 NUMBERS = frozenset({"builtins.int", "builtins.float"})
 # ``upload.stream.read()`` (Werkzeug), ``upload.file.read()`` (Starlette, Django): the file under the upload.
 UNDERLYING_FILES = frozenset({"stream", "file"})
-# What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
-# ``upload.multiple_chunks()``.
-SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
-SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_length"})
 # FastAPI's marker of a file parameter: declared ``bytes`` (or ``list[bytes]``), the whole
 # upload is read into memory before the function runs; an ``UploadFile`` streams.
 FILE_MARKERS = frozenset({"fastapi.File", "fastapi.params.File", "fastapi.param_functions.File"})
@@ -47,30 +44,12 @@ DOCUMENT_PARSERS = frozenset(
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
 JSON_OF_REQUEST = frozenset({"json", "get_json"})
 UPLOAD, BODY = "upload", "request body"
+WHOLE_READ = ".read()"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
 
 
-class BodyLimit(NamedTuple):
-    """A limit the framework itself puts on every request body of the app (413 above it)."""
-
-    setting: str
-    """The keyword (lower case) that sets it; Flask's config key and attribute too."""
-    on_by_default: bool
-    """aiohttp's ``client_max_size`` is 1 MiB unless set; Flask has none unless set."""
-    zero_is_off: bool
-    """aiohttp checks ``if client_max_size:``, so 0 switches it off; Werkzeug compares with
-    ``None`` only, so 0 rejects every body."""
-
-
-BODY_LIMITS = {
-    FLASK: BodyLimit("max_content_length", on_by_default=False, zero_is_off=False),
-    AIOHTTP: BodyLimit("client_max_size", on_by_default=True, zero_is_off=True),
-    STARLETTE: BodyLimit("max_body_size", on_by_default=False, zero_is_off=False),
-}
-SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
-FLASK_LIMIT = BODY_LIMITS[FLASK].setting
 
 
 class UnboundedUploadRead(CheckedFirst, Rule):
@@ -117,7 +96,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     An upload handed to a function or method of the same module (`save_file(upload)`,
     `self.store(upload.file)`, through up to three calls that pass it on) is read whole
     where that function reads its parameter with no size (`file_obj.read()`), unless
-    the caller checked the size before the call.
+    the caller checked the size before the call. So is one handed to a function of
+    another module of the project (`storage.store(name, request.FILES["file"])`, also
+    through functions that pass it on), reported in that module, which need not import
+    a web framework: the project index records, per call, the arguments that are uploads
+    whose size the caller did not check, as this rule classifies them.
 
     A request body that is a JSON or XML document is not flagged: its value (or a slice
     of it) is parsed as one (`json.loads`, `orjson.loads`, `ujson.loads`,
@@ -165,12 +148,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     (uploads, bodies and `bytes = File()` parameters) when the module passes
     `max_body_size` (`FastAPI(...)`, `Starlette(...)`, a router or a route) something
     other than `None` or an infinite value: the framework then rejects larger
-    requests itself. A limit set in another module (the app's, where the routes'
-    module is not) is not seen.
+    requests itself. So does such a limit that another module of the same top-level
+    package sets (the app's configuration: `MAX_CONTENT_LENGTH` in a config module or
+    class, `app.config[...]` in the app factory; not a test's; another package may be
+    another app), but only where nothing conditions it: a limit set under an `if`
+    (Indico's `if config.MAX_UPLOAD_FILES_TOTAL_SIZE > 0:`, whose default is 0) may be
+    off. A module at the project's top level, in no package, counts its own limit only.
 
-    A function of another module given an upload is not followed (the project index
-    summarizes decodes, not whole reads), nor an upload a project class spools or
-    assembles first and reads later.
+    A method called on an object (`archive.add(upload)`) is not followed into another
+    module, nor an upload a project class spools or assembles first and reads later.
 
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
@@ -228,7 +214,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
-    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT)  # silent until the module imports one, or reads WSGI's input
+    # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
+    # something whole: a parameter that callers in other modules give an upload.
+    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT, WHOLE_READ)
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
@@ -236,6 +224,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     )
 
     LIBRARIES = WEB_LIBRARIES
+    asks_callers = True  # which uploads callers in other modules give a helper
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -256,6 +245,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         an upload (``None``) or the caller's parameter passed on, and whether the caller
         checked a size before the call."""
         self.called_by_admins: dict[ast.AST, list[bool]] = {}
+        self.tests: dict[ast.AST | None, list[ast.expr]] = {}
+        """Outside a web module: the tests of each function's conditions so far, not yet
+        judged (see ``_checked_before``)."""
         """Per function of the module called in it: whether each call serves administrators only."""
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -268,13 +260,30 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if not self.relevant or node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if any(_names_flask_limit(target) for target in targets):
+        if any(names_flask_limit(target) for target in targets):
             self._note_limit(FLASK, node.value)
 
     visit_AnnAssign = visit_Assign
 
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp | ast.Assert) -> None:
+        """A size check counts in any module of a project: its helpers read what other
+        modules' callers give them. Outside a web module, the tests are judged only when
+        the function reads a parameter whole (most never do)."""
+        if self.relevant:
+            super().visit_If(node)
+        elif self.context.project is not None:
+            self.tests.setdefault(self.model.function, []).append(node.test)
+
+    visit_While = visit_IfExp = visit_Assert = visit_If
+
     def visit_Call(self, node: ast.Call) -> None:
         if not self.relevant:
+            func = node.func
+            if (
+                self.context.project is not None and isinstance(func, ast.Attribute) and func.attr == "read"
+                and not _size_given(node) and not self._checked_before()
+            ):
+                self._note_parameter_read(node, func.value)
             return
         for item in node.keywords:
             framework = SETTINGS.get(item.arg.lower()) if item.arg else None
@@ -323,16 +332,18 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def finish(self) -> None:
         for node, (framework, what, function) in self.unbounded.items():
-            if self.limited.get(framework, False) or (what == BODY and self._json_body(node, function)):
+            if self._limited(framework) or (what == BODY and self._json_body(node, function)):
                 continue
             if self._serves_admins_only(function):
                 continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
-        if not (self.limited[FLASK] or self.limited[STARLETTE]):
+        if self.parameter_reads and not (self._limited(FLASK) or self._limited(STARLETTE)):
             for node, function, parameter in self.parameter_reads:
-                if self._passed_upload(function, parameter) and not self._serves_admins_only(function):
+                if (
+                    self._passed_upload(function, parameter) or self._receives_upload(function, parameter)
+                ) and not self._serves_admins_only(function):
                     self.report(node, read=shorten(node, 60), what=UPLOAD, remedy=CHECK_FIRST)
-        if self.limited[STARLETTE]:
+        if not self.whole_parameters or self._limited(STARLETTE):
             return
         for parameter in self.whole_parameters:
             declared = shorten(parameter, 60)
@@ -387,6 +398,44 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if passed_on is None or (depth and self._passed_upload(caller, passed_on, depth - 1)):
                 return True
         return False
+
+    def _checked_before(self) -> bool:
+        """Outside a web module: whether a test before, in the function, checks a size."""
+        function = self.model.function
+        if function not in self.checked and any(self.is_check(test) for test in self.tests.pop(function, ())):
+            self.checked.add(function)
+        return function in self.checked
+
+    def _limited(self, framework: str) -> bool:
+        """The framework rejects larger bodies itself: the module sets its limit, or (for a
+        limit that is off by default) a module of the project does, unconditionally (the
+        app's configuration: ``MAX_CONTENT_LENGTH`` in a config class the routes' module
+        never imports)."""
+        if self.limited.get(framework, False):
+            return True
+        project = self.context.project
+        limit = BODY_LIMITS.get(framework)
+        if project is None or limit is None or limit.on_by_default:
+            return False
+        package, dot, _ = project.module_for(self.context.path)[0].partition(".")
+        return bool(dot) and project.limits_bodies(framework, package)
+
+    def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
+        """Whether a caller in another module of the project gives ``function`` (a
+        module-level function or a method of a module-level class) an upload for
+        ``parameter`` without checking its size first (the project index's summaries)."""
+        project = self.context.project
+        if project is None or not isinstance(function, FUNCTIONS):
+            return False
+        key = runs_of(self.context).key(function)
+        if key is None:
+            return False
+        positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+        is_static = any(getattr(item, "id", None) == "staticmethod" for item in function.decorator_list)
+        if "." in key and positional and not is_static:
+            positional = positional[1:]  # ``self``/``cls``
+        module = project.module_for(self.context.path)[0]
+        return project.receives_upload(f"{module}.{key}", parameter, positional)
 
     def _read_of(self, expr: ast.expr) -> ast.AST:
         """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
@@ -471,23 +520,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         return BYTES in (*types(annotation), *types(annotation, element=True))
 
     def is_check(self, test: ast.expr) -> bool:
-        return self.reads(test, _reads_size)
+        return self.reads(test, reads_size)
 
     def _note_limit(self, framework: str, value: ast.expr) -> None:
         """A setting of the framework's body limit. Like the framework, the module is
         limited when any setting says so for Flask (off by default) and unlimited when
         any says so for aiohttp (on by default)."""
         limit = BODY_LIMITS[framework]
-        if self._limits_nothing(value, limit) == limit.on_by_default:
+        if limits_nothing(self.model, value, limit) == limit.on_by_default:
             self.limited[framework] = not limit.on_by_default
-
-    def _limits_nothing(self, value: ast.expr, limit: BodyLimit) -> bool:
-        """``None``, an infinite value (``sys.maxsize``, ``math.inf``) and, where the
-        framework treats it so, ``0`` or ``False``: the limit is off."""
-        value = self.model.resolve(value)
-        if is_none(value) or is_infinite(self.model, value):
-            return True
-        return limit.zero_is_off and isinstance(value, ast.Constant) and not value.value
 
     def _whole_read(self, call: ast.Call, func: ast.Attribute) -> tuple[str, str] | None:
         """``(framework, what)`` when ``call`` reads a whole upload or request body."""
@@ -603,22 +644,3 @@ def _leaves(statement: ast.stmt) -> bool:
 
 def _block_leaves(block: list[ast.stmt]) -> bool:
     return any(_leaves(statement) for statement in block)
-
-
-def _reads_size(node: ast.AST) -> bool:
-    if isinstance(node, ast.Attribute):
-        return node.attr in SIZE_ATTRIBUTES
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
-
-
-def _names_flask_limit(target: ast.expr) -> bool:
-    """``MAX_CONTENT_LENGTH = ...``, ``app.config["MAX_CONTENT_LENGTH"] = ...``, ``.max_content_length = ...``."""
-    if isinstance(target, ast.Name):
-        name = target.id
-    elif isinstance(target, ast.Attribute):
-        name = target.attr
-    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
-        name = target.slice.value
-    else:
-        return False
-    return isinstance(name, str) and name.lower() == FLASK_LIMIT

@@ -15,7 +15,7 @@ import ast
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oomlint.python.astutil import last_name, name_words, parameter_defaults
+from oomlint.python.astutil import is_infinite, is_none, last_name, name_words, parameter_defaults
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB = "Flask", "Django", "Starlette", "aiohttp", "WebOb"
@@ -57,6 +57,10 @@ UPLOAD_TYPES = {
     ),
 }
 UNTRUSTED_TYPES = frozenset({*REQUEST_TYPES, *UPLOAD_TYPES})
+# What a module that has an upload in hand names: the collections that hold one
+# (``request.files``, ``request.FILES``, ``await request.form()``, WebOb's ``request.POST``) or
+# an upload type in an annotation. A module naming none has no upload (``WebInputs.upload``).
+UPLOAD_TEXTS = ("files", "FILES", ".form(", "POST", "FileStorage", "UploadFile", "UploadedFile")
 
 
 # ---------------------------------------------------------------- untrusted data
@@ -401,6 +405,19 @@ def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None,
     return definition, positional[skip:]
 
 
+# What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
+# ``upload.multiple_chunks()``.
+SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})
+SIZE_HEADERS = frozenset({"content-length", "content_length", "http_content_length"})
+
+
+def reads_size(node: ast.AST) -> bool:
+    """``node`` reads an upload's or a request's size (OOM403's size check)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in SIZE_ATTRIBUTES
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
+
+
 def admins_only(model: SemanticModel) -> bool:
     """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function
@@ -438,3 +455,46 @@ def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.C
     )
 
 
+# ---------------------------------------------------------------- the frameworks' body limits
+
+class BodyLimit(NamedTuple):
+    """A limit the framework itself puts on every request body of the app (413 above it)."""
+
+    setting: str
+    """The keyword (lower case) that sets it; Flask's config key and attribute too."""
+    on_by_default: bool
+    """aiohttp's ``client_max_size`` is 1 MiB unless set; Flask has none unless set."""
+    zero_is_off: bool
+    """aiohttp checks ``if client_max_size:``, so 0 switches it off; Werkzeug compares with
+    ``None`` only, so 0 rejects every body."""
+
+
+BODY_LIMITS = {
+    FLASK: BodyLimit("max_content_length", on_by_default=False, zero_is_off=False),
+    AIOHTTP: BodyLimit("client_max_size", on_by_default=True, zero_is_off=True),
+    STARLETTE: BodyLimit("max_body_size", on_by_default=False, zero_is_off=False),
+}
+SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
+FLASK_LIMIT = BODY_LIMITS[FLASK].setting
+
+
+def names_flask_limit(target: ast.expr) -> bool:
+    """``MAX_CONTENT_LENGTH = ...``, ``app.config["MAX_CONTENT_LENGTH"] = ...``, ``.max_content_length = ...``."""
+    if isinstance(target, ast.Name):
+        name = target.id
+    elif isinstance(target, ast.Attribute):
+        name = target.attr
+    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        name = target.slice.value
+    else:
+        return False
+    return isinstance(name, str) and name.lower() == FLASK_LIMIT
+
+
+def limits_nothing(model: SemanticModel, value: ast.expr, limit: BodyLimit) -> bool:
+    """``None``, an infinite value (``sys.maxsize``, ``math.inf``) and, where the
+    framework treats it so, ``0`` or ``False``: the limit is off."""
+    value = model.resolve(value)
+    if is_none(value) or is_infinite(model, value):
+        return True
+    return limit.zero_is_off and isinstance(value, ast.Constant) and not value.value
