@@ -62,6 +62,7 @@ CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 CALLERS = "callers of "
 SHRINKERS = "shrinkers of "
 GROWERS = "growers of "
+SUBCLASSES = "subclasses of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
@@ -1543,6 +1544,20 @@ class ProjectIndex:
             self._watching[SHRINKERS + qualified] = content_key(*found)
         return found
 
+    def subclasses(self, qualified: str) -> list[str]:
+        """The project's classes (``module.Class``) that name the class ``qualified`` among
+        their bases, through re-exports. As for :meth:`callers`, the files the index passed
+        over that name it are summarized first: a subclass is never missed for want of a summary."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted(
+            f"{name}.{owner}" for name, summary in self.modules.items() for owner, bases in summary.bases.items()
+            if any(base and self._canonical(base) == canonical for base in bases)
+        )
+        if self._watching is not None:
+            self._watching[SUBCLASSES + qualified] = content_key(*found)
+        return found
+
     def growers(self, qualified: str) -> list[tuple[str, list]]:
         """``(module, write)`` for each write of another module that adds keys to the
         container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
@@ -1792,6 +1807,10 @@ class ProjectIndex:
                 continue
             if module.startswith(SHRINKERS):
                 if content_key(*self.shrinkers(module.removeprefix(SHRINKERS))) != key:
+                    return False
+                continue
+            if module.startswith(SUBCLASSES):
+                if content_key(*self.subclasses(module.removeprefix(SUBCLASSES))) != key:
                     return False
                 continue
             summary, _ = self._split(module + ".*")

@@ -27,10 +27,11 @@ The module answers first:
   of a recursion that comes back to it; at module level, a loop of the ``__main__``
   block: an import-time loop runs a fixed number of rounds), from a lambda or from code
   that runs many times, the ``__init__`` of a class instantiated there;
-- per instance: ``__init__`` (``__new__``, ``__post_init__``) and a traitlets ``@default``
+- per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process);
+  singleton or application is one per process; with the project, one its modules make
+  only at import time or in set-up code, and from which no class of the project derives);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -66,7 +67,7 @@ from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
-CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__attrs_post_init__"})
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cached", "cachetools.func.lru_cache"})
 TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
@@ -200,8 +201,9 @@ class Runs:
         leaks or caches is one run's. Its own marks do not count: a memoized function runs
         once per arguments, a test or a ``run_once`` function as often as its callers call
         it. False for module-level code (None) and lambdas. The module decides first (the
-        project's callers are asked only of what it runs once: most rules ask this of many
-        functions, and the callers' modules cost a parse each)."""
+        project's callers are asked only of what it runs once, and of what runs once per
+        instance of a class the module does not show being made: most rules ask this of
+        many functions, and the callers' modules cost a parse each)."""
         self.index()
         info = self.defs.get(function)
         if info is None:
@@ -210,6 +212,11 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
             found = alone.of(function)
+            if found.kind == PER_INSTANCE and self.project is not None:
+                # Once per instance of a class the module does not show being made: how
+                # many the project's other modules make decides (a registry's class made
+                # only at import time fills it once per process).
+                found = self.of(function)
         else:
             found = alone._decide(info, {function}, marks=False)
         if found.kind != ONCE:
@@ -388,7 +395,9 @@ class Runs:
             frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
             return Frequency(MANY, f"{why}, and '{owner.name}' {frequency.why}")
-        if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:
+        if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built and not (
+            self.project is not None and owner in self.top_classes and self.project.subclasses(self._key(owner.name))
+        ):
             return frequency
         return Frequency(PER_INSTANCE, why)
 
