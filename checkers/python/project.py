@@ -55,7 +55,7 @@ from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
 from oomlint.python.semantic import Scope, SemanticModel
 
-SUMMARY_FORMAT = "15"
+SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -203,6 +203,13 @@ class ModuleSummary:
     """The functions and methods (``renice``, ``Store.close_quietly``) that cannot raise:
     each body one ``try`` whose handlers catch everything and raise nothing
     (:func:`~oomlint.python.astutil.guarded_functions`)."""
+    factories: dict[str, list[str]] = field(default_factory=dict)
+    """Per function that returns only a module-level name (a service locator:
+    ``get_storage()`` returning ``storage``): the qualified names of the callees of the
+    calls that name is ever bound to (at module level, or in a function that declares it
+    ``global``: ``storage = RedisStorage(uri)``), when every binding is such a call or
+    ``None``. A method called on what it returns (``get_storage().incr(...)``, recorded
+    as the callee ``app.storage.get_storage().incr``) is that method of one of those classes."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
     gives (a wrapper's ``set(self, key, value, ex=None)`` calling
@@ -313,6 +320,10 @@ class Summarizer:
         """Whether the module's text names an in-memory file's class: without it no argument
         is one (:meth:`_in_memory`), and resolving every argument of every call is skipped."""
         self._returns: dict[str, dict[str, set[str]]] = {}
+        self._returned_globals: dict[str, set[str]] = {}
+        """Per function: the module-level names it returns (``return storage``)."""
+        self._returns_other: set[str] = set()
+        """Functions that return something else than a module-level name or ``None``."""
         self._generators: set[str] = set()
         """Functions whose returns give the caller nothing (generators)."""
         self._shared: set[str] = set()
@@ -513,6 +524,12 @@ class Summarizer:
             self._scopes.setdefault(key, self._function_scope())
         if key is None or node.value is None or _is_none(node.value):
             return
+        if isinstance(node.value, ast.Name) and self.model.module_binding(node.value) is not None and (
+            self.model.lookup(node.value.id, at=node.value) is self.model.module_binding(node.value)
+        ):
+            self._returned_globals.setdefault(key, set()).add(node.value.id)
+        else:
+            self._returns_other.add(key)
         flow = self._returned_flow(node.value, key)
         if flow is not None and flow not in self.summary.returned.get(key, ()):
             self.summary.returned.setdefault(key, []).append(flow)
@@ -610,6 +627,10 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        for key, names in self._returned_globals.items():
+            made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
+            if made:
+                self.summary.factories[key] = made
         self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
         self.summary.conditions = self._conditions
         removed = {
@@ -950,7 +971,58 @@ class Summarizer:
         return self._released[function]
 
     def _callee(self, call: ast.Call) -> str | None:
-        return self._name(call.func)
+        """The qualified name of what ``call`` calls; for a method of what a function of the
+        project returns (``get_storage().incr(...)``, or through a local name bound to that
+        call), ``app.storage.get_storage().incr``: the index resolves it through the
+        function's :attr:`ModuleSummary.factories`."""
+        name = self._name(call.func)
+        if name is not None or not isinstance(call.func, ast.Attribute):
+            return name
+        made = self.model.resolve(call.func.value)
+        if not isinstance(made, ast.Call) or not isinstance(made.func, (ast.Name, ast.Attribute)):
+            return None
+        factory = self._name(made.func)
+        if factory is None or factory.partition(".")[0] != self.summary.name.partition(".")[0]:
+            return None  # only the project's own functions (its top package) record what they return
+        return f"{factory}().{call.func.attr}"
+
+    def _bound_to(self, names: set[str]) -> list[str] | None:
+        """The callees of the calls the module-level ``names`` are ever bound to, at module
+        level or in a function that declares them ``global``; None when one of those
+        bindings is anything else than such a call or ``None``."""
+        found: set[str] = set()
+        module = self.model.module_scope.node
+        if any(
+            binding.kind != "assign" for name in names for binding in self.model.bindings_of(name, self.model.module_scope)
+        ):
+            return None  # an import, a ``def``, a loop's target: not only what is assigned
+        bindings: list[ast.expr | None] = []
+        for statement in module.body:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                if any(isinstance(target, ast.Name) and target.id in names for target in targets):
+                    bindings.append(statement.value)
+        for function in walk(module):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            declared = {name for item in function.body if isinstance(item, ast.Global) for name in item.names}
+            if not declared & names:
+                continue
+            for node in walk(function):
+                if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id in names for target in node.targets):
+                    bindings.append(node.value)
+        for value in bindings:
+            if value is None or _is_none(value):
+                continue
+            if not isinstance(value, ast.Call):
+                return None
+            # Named from the module's scope: the module's classes and imports (a function's
+            # own import of the class is not seen, and the binding then gives up).
+            callee = self._name(value.func, self.model.module_scope)
+            if callee is None:
+                return None
+            found.add(callee)
+        return sorted(found) or None
 
     def _name(self, expr: ast.expr, scope: Scope | None = None) -> str | None:
         return project_name(self.model, expr, self.summary.name, self.summary.is_package, scope)
@@ -1523,7 +1595,8 @@ class ProjectIndex:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
                 for callee, in_loop in called.items():
-                    self._callers.setdefault(self._canonical(callee), []).append((summary.name, caller, in_loop))
+                    for target in self._targets(callee):
+                        self._callers.setdefault(target, []).append((summary.name, caller, in_loop))
         sites = sorted(self._callers.get(self._canonical(qualified), []), key=repr)
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
@@ -1658,7 +1731,7 @@ class ProjectIndex:
             summary = self.modules[module]
             buffers = {index: given for index, given in summary.in_memory.get(caller, ())}
             for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
-                if self._canonical(callee) != canonical:
+                if canonical not in self._targets(callee):
                     continue
                 called = True
                 if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
@@ -1675,7 +1748,7 @@ class ProjectIndex:
         return [
             ANYTHING if "*" in passed else passed.get(parameter, passed.get(place, []))
             for callee, passed in summary.arguments.get(caller, ())
-            if self._canonical(callee) == canonical
+            if canonical in self._targets(callee)
         ]
 
     def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
@@ -1754,6 +1827,17 @@ class ProjectIndex:
                     return qualified
                 return self._canonical(".".join([target, *parts[cut + 1:]]), depth + 1)
         return qualified
+
+    def _targets(self, callee: str) -> list[str]:
+        """What the call graph's ``callee`` calls, canonical: itself; for a method of what a
+        project function returns (``app.storage.get_storage().incr``), that method of each
+        class the function's :attr:`ModuleSummary.factories` names (none when it names none)."""
+        factory, marker, method = callee.partition("().")
+        if not marker:
+            return [self._canonical(callee)]
+        summary, rest = self._split(self._canonical(factory))
+        made = summary.factories.get(rest, ()) if summary is not None else ()
+        return [self._canonical(f"{made_by}.{method}") for made_by in made]
 
     def _split(self, qualified: str, load: bool = True) -> tuple[ModuleSummary | None, str]:
         """The summary of the longest module of the project ``qualified`` starts with
@@ -2192,7 +2276,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     local = [index.local_frequency(module, caller) if caller else None for module, caller, _ in sites]
     canonical = index._canonical(qualified)
     passed = [
-        [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
+        [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if canonical in index._targets(callee)]
         + index.modules[module].in_memory.get(caller, [])
         for module, caller, _ in sites
         if caller

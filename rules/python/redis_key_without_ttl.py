@@ -264,7 +264,10 @@ class RedisKeyWithoutTtl(Rule):
     parameter counts as a fixed key when every call of its function passes it few values
     (a constant, a module-level name, a setting: `_sync(USER_LIMIT_KEY, value)`; a
     private function's calls in the module, any function's in the project), as OOM301
-    and OOM303 judge a helper's arguments. A function the project never calls (an API,
+    and OOM303 judge a helper's arguments. A method's calls include those made on what
+    a service locator returns (`get_storage().set_flag("flags:banner", text)`, where
+    `get_storage()` returns a module-level name only ever bound to instances of the
+    project's classes, or `None`). A function the project never calls (an API,
     a handler) takes any key.
 
     Not flagged either: a write that runs only after `exists(K)` or `hexists(K, field)`
