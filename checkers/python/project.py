@@ -123,7 +123,8 @@ class ModuleSummary:
     properties): what they return is made once, not for the caller."""
     calls: dict[str, dict[str, bool]] = field(default_factory=dict)
     """Per function (the keys of ``returns``): the qualified names of the project's
-    functions and classes it calls (what :func:`project_name` resolves), each with
+    functions and classes it calls (what :func:`project_name` resolves, and methods of
+    what a project function returns: ``app.storage.get_storage().incr``), each with
     whether a call of it is in a loop. Calls in nested functions and lambdas are not
     the function's: they run when the callback does."""
     module_calls: list[str] = field(default_factory=list)
@@ -398,15 +399,16 @@ class Summarizer:
         else:
             return  # a lambda's body runs when the lambda is called
         callee = self._callee(node)
-        if callee is not None:
-            self._calls.append((key, node, callee))
+        called = callee if callee is not None else self._located_method(node)
+        if called is not None:
+            self._calls.append((key, node, called))
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
             self._note_flow(node, key, callee)
             if isinstance(node.func, ast.Attribute) and node.func.attr in EXPIRING_PARAMETERS:
                 self._expiring_writes.append((key, node, self._function_scope()))
-            if callee is not None:
-                self._note_arguments(node, key, callee)
+            if called is not None:
+                self._note_arguments(node, key, called)
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -971,13 +973,15 @@ class Summarizer:
         return self._released[function]
 
     def _callee(self, call: ast.Call) -> str | None:
-        """The qualified name of what ``call`` calls; for a method of what a function of the
-        project returns (``get_storage().incr(...)``, or through a local name bound to that
-        call), ``app.storage.get_storage().incr``: the index resolves it through the
-        function's :attr:`ModuleSummary.factories`."""
-        name = self._name(call.func)
-        if name is not None or not isinstance(call.func, ast.Attribute):
-            return name
+        return self._name(call.func)
+
+    def _located_method(self, call: ast.Call) -> str | None:
+        """For the call graph, a method called on what a function of the project returns
+        (``get_storage().incr(...)``, or through a local name bound to that call):
+        ``app.storage.get_storage().incr``, which the index resolves through the
+        function's :attr:`ModuleSummary.factories`. None for any other call."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
         made = self.model.resolve(call.func.value)
         if not isinstance(made, ast.Call) or not isinstance(made.func, (ast.Name, ast.Attribute)):
             return None
