@@ -239,3 +239,29 @@ def test_a_service_locator_names_the_classes_its_global_is_bound_to():
     assert summary.factories == {"get_storage": ["app.m.Memory", "app.m.Remote"]}
     assert summary.arguments["touch"][0] == ["app.m.get_storage().touch", {"0": ["key"]}]
     assert ["app.m.get_storage().touch", {"0": []}] in summary.arguments["touch"]
+
+
+def test_the_parameters_a_returned_call_is_given_as_they_are():
+    summary = summary_of(
+        """
+        from zipfile import ZipFile
+
+        class Loader:
+            @staticmethod
+            def read_meta(source):
+                file = ZipFile(source)
+                return file, file.read("meta.yaml")
+
+            def open(self, path, *, mode="r"):
+                return ZipFile(path, mode=mode)
+
+            def either(self, path, other):
+                if other:
+                    return ZipFile(other)
+                return ZipFile(path)
+        """
+    )
+    assert summary.wraps == {
+        "Loader.read_meta": {"0": {"0": ["source", 0]}},
+        "Loader.open": {"": {"0": ["path", 0], "mode": ["mode", None]}},
+    }

@@ -204,6 +204,11 @@ class ModuleSummary:
     """The functions and methods (``renice``, ``Store.close_quietly``) that cannot raise:
     each body one ``try`` whose handlers catch everything and raise nothing
     (:func:`~oomlint.python.astutil.guarded_functions`)."""
+    wraps: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
+    """Per function of ``returns`` and element: the function's parameters the returned call
+    is given as they are, by the call's slot (``"0"``, ``"file"``): ``[name, position]``
+    (``return ZipFile(source)``: ``{"": {"0": ["source", 0]}}``). What the archive wraps
+    is what the function's caller passes for ``source``."""
     factories: dict[str, list[str]] = field(default_factory=dict)
     """Per function that returns only a module-level name (a service locator:
     ``get_storage()`` returning ``storage``): the qualified names of the callees of the
@@ -321,6 +326,8 @@ class Summarizer:
         """Whether the module's text names an in-memory file's class: without it no argument
         is one (:meth:`_in_memory`), and resolving every argument of every call is skipped."""
         self._returns: dict[str, dict[str, set[str]]] = {}
+        self._wraps: dict[str, dict[str, dict[str, list]]] = {}
+        """Per function and returned element: the parameters its returned call is given."""
         self._returned_globals: dict[str, set[str]] = {}
         """Per function: the module-level names it returns (``return storage``)."""
         self._returns_other: set[str] = set()
@@ -539,11 +546,32 @@ class Summarizer:
             self._shared.add(key)
         elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
         found = self._returns.setdefault(key, {})
-        if elements is None:
-            found.setdefault("", set()).add(self._origin(node.value) or "")
-        else:
-            for index, element in enumerate(elements):
-                found.setdefault(str(index), set()).add(self._origin(element) or "")
+        wraps = self._wraps.setdefault(key, {})
+        for element, value in [("", node.value)] if elements is None else [(str(index), item) for index, item in enumerate(elements)]:
+            call = self._origin_call(value)
+            found.setdefault(element, set()).add((self._callee(call) if call is not None else None) or "")
+            given = self._given_parameters(call) if call is not None else {}
+            wraps[element] = given if wraps.get(element, given) == given else {}
+
+    def _given_parameters(self, call: ast.Call) -> dict[str, list]:
+        """The function's own parameters ``call`` is given as they are, by the call's slot
+        (``"0"``, a keyword): ``[name, position]``, the position among those its callers
+        pass by position (``self`` left out; None for a keyword-only one)."""
+        scope = self._function_scope()
+        args = scope.node.args
+        positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
+        if positional and self.model.is_self(ast.Name(positional[0]), scope):
+            positional = positional[1:]
+        names = {*positional, *(arg.arg for arg in args.kwonlyargs)}
+        given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg, item.value) for item in call.keywords)]
+        found = {}
+        for slot, value in given:
+            if slot is None or not isinstance(value, ast.Name) or value.id not in names:
+                continue
+            binding = self.model.lookup(value.id, at=value)
+            if binding is not None and binding.kind == "param" and binding.scope is scope:
+                found[slot] = [value.id, positional.index(value.id) if value.id in positional else None]
+        return found
 
     def _returned_flow(self, expr: ast.expr, key: str) -> int | None:
         """The flow whose call's result ``expr`` is, through names assigned from it (not
@@ -629,6 +657,10 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        for key, elements in self._wraps.items():
+            given = {element: slots for element, slots in elements.items() if slots and element in self.summary.returns.get(key, {})}
+            if given:
+                self.summary.wraps[key] = given
         for key, names in self._returned_globals.items():
             made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
             if made:
@@ -919,6 +951,11 @@ class Summarizer:
         return key
 
     def _origin(self, expr: ast.expr) -> str | None:
+        """The callee of the call a fresh returned value comes from (:meth:`_origin_call`)."""
+        call = self._origin_call(expr)
+        return self._callee(call) if call is not None else None
+
+    def _origin_call(self, expr: ast.expr) -> ast.Call | None:
         """The call a fresh returned value comes from: ``return connect()``, ``conn =
         connect(); ...; return conn``. A value stored elsewhere (``self.conn``, a global)
         is shared, not the caller's; a name bound by ``with`` is closed when returned, unless
@@ -927,7 +964,7 @@ class Summarizer:
             if isinstance(expr, ast.Await):
                 expr = expr.value
             if isinstance(expr, ast.Call):
-                return self._callee(expr)
+                return expr
             if not isinstance(expr, ast.Name):
                 return None
             binding = self.model.lookup(expr.id, at=expr)
@@ -935,8 +972,8 @@ class Summarizer:
                 return None
             if binding.kind == "with":
                 opened = binding.value
-                callee = self._callee(opened) if isinstance(opened, ast.Call) else None
-                return callee if callee in WITH_KEEPS_OPEN else None
+                keeps_open = isinstance(opened, ast.Call) and self._callee(opened) in WITH_KEEPS_OPEN
+                return opened if keeps_open else None
             if binding.kind != "assign":
                 return None
             if expr.id in self._released_names(self.model.scope.node):
@@ -1395,6 +1432,15 @@ class ProjectIndex:
         if summary is not None:
             return summary.name, summary.is_package
         return module_name(path, self.root)
+
+    def wrapped(self, qualified: str, element: str, slots: tuple[str, ...]) -> tuple[str, int | None] | None:
+        """The parameter of the project function ``qualified`` (``(name, position)``) that
+        the call it returns (its ``element`` of a tuple) is given in one of ``slots``, the
+        first found (:attr:`ModuleSummary.wraps`); None when no summary says."""
+        summary, rest = self._split(qualified)
+        given = summary.wraps.get(rest, {}).get(element, {}) if summary is not None else {}
+        found = next((given[slot] for slot in slots if slot in given), None)
+        return (found[0], found[1]) if found is not None else None
 
     def origin(self, qualified: str, element: str = "", depth: int = 0, shared: bool = False) -> str:
         """What a call of ``qualified`` gives, followed through the project: the
@@ -1932,6 +1978,19 @@ def call_origin(
         return None if element else context.model.qualified_name(func, scope)
     name = _project_name(context, func, scope)
     return None if name is None else project.origin(name, element, shared=shared)
+
+
+def wrapped_parameter(
+    context, func: ast.expr, element: str, slots: tuple[str, ...], scope: Scope | None = None
+) -> tuple[str, int | None] | None:
+    """The parameter of the project function ``func`` names that the call it returns is
+    given in one of ``slots`` (see :meth:`ProjectIndex.wrapped`); None when the file is
+    checked alone or no summary says."""
+    project = context.project
+    if project is None:
+        return None
+    name = _project_name(context, func, scope)
+    return None if name is None else project.wrapped(name, element, slots)
 
 
 def lent_to(

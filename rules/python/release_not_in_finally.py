@@ -113,7 +113,9 @@ class ReleaseNotInFinally(ResourceRule):
     file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, read or sought in the
     function, or given an `io.BytesIO` by every call the project makes of the function,
     asked of the project index: a function with no call in the project, or one called at
-    import time, is still checked): closing the archive would not close the borrowed file; and a lock the
+    import time, is still checked; the same of what a project function returns made over
+    one of its parameters, `return ZipFile(source)`, by what its caller passes for it,
+    `_, meta = cls._read_meta(buffer)`): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
     `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
     memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
