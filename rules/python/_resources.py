@@ -2731,7 +2731,10 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
             continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node):
+            if (
+                _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node)
+                or _encodes_text(node)
+            ):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -2845,6 +2848,34 @@ def _joins_strings(call: ast.Call) -> bool:
     if isinstance(items, (ast.List, ast.Tuple)):
         return all(map(_is_text, items.elts))
     return isinstance(items, (ast.ListComp, ast.GeneratorExp)) and _is_text(items.elt)
+
+
+def _encodes_text(call: ast.Call) -> bool:
+    """``f"push:{name}".encode()``, ``str.encode(URL.format(project=p))``: text the code
+    writes (a literal, an f-string, a template it fills in, strings it joins) encoded to
+    UTF-8 (the default, or named), with the default error handler: every ``str`` made so
+    encodes (what the text is computed from is judged on its own)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "encode") or call.keywords:
+        return False
+    arguments = list(call.args)
+    if isinstance(func.value, ast.Name) and func.value.id == "str":
+        if not arguments:
+            return False
+        text = arguments.pop(0)
+    else:
+        text = func.value
+    if arguments and not (
+        len(arguments) == 1 and isinstance(arguments[0], ast.Constant)
+        and str(arguments[0].value).lower().replace("-", "").replace("_", "") == "utf8"
+    ):
+        return False
+    return _is_text(text) or (
+        isinstance(text, ast.Call) and (
+            (isinstance(text.func, ast.Attribute) and text.func.attr == "format" and _does_not_raise(text.func))
+            or _joins_strings(text)
+        )
+    )
 
 
 def _is_text(expr: ast.expr) -> bool:

@@ -183,7 +183,9 @@ class ReleaseNotInFinally(ResourceRule):
     `self.URL_PATTERN.format(...)`: a string literal or a constant's upper-case name, like
     an f-string), a literal separator joining strings written in the code
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
-    the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
+    the items are computed from is judged on its own), such text encoded to UTF-8
+    (`f"push:{name}".encode()`, `str.encode(URL.format(project=p))`, with no error
+    handler named: every `str` encodes so; not `.encode("ascii")`), and a call of the module's own function or method whose body is one `try`
     that catches everything and raises nothing (`self._resolve(host)` that logs any failure;
     an early `if not value: return` on plain values before it cannot raise either), or of
     such a function of another module of the project (`renice(p.pid, priority)` imported
