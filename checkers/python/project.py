@@ -983,7 +983,9 @@ class Summarizer:
 
     def _released_names(self, function: ast.AST) -> frozenset[str]:
         """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
-        outside its ``except`` clauses (a factory closes there what it returns otherwise):
+        outside its ``except`` clauses (a factory closes there what it returns otherwise),
+        or stores in a module-level container or attribute (``PROCESSES[sid] = p``: a
+        registry of live things, whose owner releases them, and the caller shares it):
         one walk per function, however many names it returns."""
         if function not in self._released:
             names = set()
@@ -1000,6 +1002,10 @@ class Summarizer:
                     and isinstance(node.func.value, ast.Name)
                 ):
                     names.add(node.func.value.id)
+                elif node_type is ast.Assign and isinstance(node.value, ast.Name) and any(
+                    self._module_level_root(target) for target in node.targets
+                ):
+                    names.add(node.value.id)
                 for name in CHILD_FIELDS[node_type]:
                     value = getattr(node, name)
                     if type(value) is list:
@@ -1008,6 +1014,19 @@ class Summarizer:
                         pending.append(value)
             self._released[function] = frozenset(names)
         return self._released[function]
+
+    def _module_level_root(self, target: ast.expr) -> bool:
+        """``REGISTRY[key]``, ``state.current`` or ``app.config["sessions"][sid]`` (any
+        depth) where the name at the root is the module's (bound or imported there), not
+        the function's."""
+        if not isinstance(target, (ast.Subscript, ast.Attribute)):
+            return False
+        while isinstance(target, (ast.Subscript, ast.Attribute)):
+            target = target.value
+        if not isinstance(target, ast.Name):
+            return False
+        binding = self.model.lookup(target.id, at=target)
+        return binding is not None and binding.scope is self.model.module_scope
 
     def _callee(self, call: ast.Call) -> str | None:
         return self._name(call.func)
