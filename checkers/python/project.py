@@ -52,8 +52,8 @@ from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
 from oomlint.python.parsing import TREES, one_file, parse
-from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
-from oomlint.python.semantic import Scope, SemanticModel
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
+from oomlint.python.semantic import Scope, SemanticModel, own_bindings
 
 SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
@@ -339,6 +339,10 @@ class Summarizer:
         self._calls: list[tuple[str | None, ast.Call, str]] = []
         """``(function key or None at import time, call, callee)`` of the calls of names."""
         self._loops: dict[str | None, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        self._set_ups: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        """Per function, the spans of its lazy set-up blocks (run once per process)."""
+        self._globals: dict[ast.AST, frozenset[str]] = {}
+        """Per function with an ``if``, the names it declares ``global``."""
         """Per function (None: module level), the spans of code its loops run again and again."""
         self._flows: dict[str, list[list]] = {}
         self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
@@ -747,8 +751,8 @@ class Summarizer:
     def _call_graph(self) -> None:
         module_calls = set()
         for key, call, callee in self._calls:
-            if key is None:
-                module_calls.add(callee)
+            if key is None or self._in_set_up(key, call):
+                module_calls.add(callee)  # a lazy singleton's set-up runs once, as at import
             else:
                 called = self.summary.calls.setdefault(key, {})
                 called[callee] = called.get(callee, False) or self._in_loop(key, call)
@@ -757,6 +761,12 @@ class Summarizer:
     def _in_loop(self, key: str, call: ast.Call) -> bool:
         start, end = _start(call), (call.end_lineno, call.end_col_offset)
         return any(first <= start and end <= last for first, last in self._loops.get(key, ()))
+
+    def _in_set_up(self, key: str, call: ast.Call) -> bool:
+        """In a lazy set-up block of the function (``if _SOLR is None: _SOLR = Solr(url)``,
+        :func:`~oomlint.python.runs.lazy_set_up`), and in no loop there."""
+        start, end = _start(call), (call.end_lineno, call.end_col_offset)
+        return any(first <= start and end <= last for first, last in self._set_ups.get(key, ())) and not self._in_loop(key, call)
 
     # Where parameters go: the facts rules read to follow a value into a helper.
 
@@ -777,6 +787,13 @@ class Summarizer:
         key = self._function_key()
         if key is None:
             return
+        if type(node) is ast.If and self.model.executing_function is self.model.function:
+            function = self.model.function
+            if function not in self._globals:
+                self._globals[function] = own_bindings(function).globals
+            if lazy_set_up(node, self._globals[function]):
+                first, last = node.body[0], node.body[-1]
+                self._set_ups.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
         read = {}
         sources: dict[ast.expr, str | int | None] = {}
         """What each node of the test is made from: ``x.size`` asks about ``x`` as the

@@ -12,7 +12,9 @@ The module answers first:
   ``handle``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
-  block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
+  block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
+  that sets a name the function declares ``global``; the project index records such a
+  block's calls as it does calls at import time), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
@@ -59,8 +61,8 @@ import copy
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_private, is_registered, is_runner,
-    is_service_loop, last_name, module_facts,
+    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
+    is_runner, is_service_loop, last_name, module_facts,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -454,13 +456,24 @@ class Runs:
         return ".".join(reversed(parts)) or None
 
 
-def _lazy_set_up(node: ast.If) -> bool:
+def lazy_set_up(node: ast.If, global_names: frozenset[str] = frozenset()) -> bool:
     """``if not hasattr(SETTINGS, "resolver"):`` (or ``if Cache.table is None:``, ``if not
     Cache.table:``) whose body sets that attribute: the body runs once for the object, not
-    on every call (``self``'s: once per instance, not counted)."""
+    on every call (``self``'s: once per instance, not counted). Or ``if _SOLR is None:``
+    (``if not _SOLR:``) on a module-level name the function declares ``global`` and the
+    body binds: a lazy singleton, made once per process."""
     test = node.test
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     operand = test.operand if negated else None
+    tested = operand if negated else (test.left if isinstance(test, ast.Compare) else None)
+    if isinstance(tested, ast.Name) and tested.id in global_names and (
+        negated or (len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and is_none(test.comparators[0]))
+    ):
+        return any(
+            isinstance(item, ast.Name) and isinstance(item.ctx, ast.Store) and item.id == tested.id
+            for statement in node.body
+            for item in ast.walk(statement)
+        )
     if negated and isinstance(operand, ast.Call) and last_name(operand.func) == "hasattr" and len(operand.args) == 2:
         holder, name = operand.args
         if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
@@ -558,7 +571,7 @@ class _Indexer:
                     repeated = [child for child in child_nodes(node) if child not in head]
                 push(head, frames, owner, in_loop, set_up, main)
                 push(repeated, frames, owner, True, set_up, main)
-            elif frames and node_type is ast.If and _lazy_set_up(node):
+            elif frames and node_type is ast.If and lazy_set_up(node, frames[-1].global_names):
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up)
                 push(node.body, frames, owner, in_loop, True)
             elif node_type is ast.Call:
@@ -634,6 +647,7 @@ class _Frame:
         bindings = own_bindings(function)
         self.local_defs: dict[str, FunctionNode] = bindings.functions
         self.local_names: frozenset[str] = bindings.names
+        self.global_names: frozenset[str] = bindings.globals
 
 
 def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def]) -> FunctionNode | None:
