@@ -58,11 +58,14 @@ from oomlint.python.semantic import Scope, SemanticModel, own_bindings
 SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
+# The decorator of a web application's or a blueprint's hook that runs before each of its requests.
+REQUEST_HOOK = "before_request"
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 SHRINKERS = "shrinkers of "
 GROWERS = "growers of "
 SUBCLASSES = "subclasses of "
+REQUEST_HOOKS = "request hooks of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
@@ -209,6 +212,11 @@ class ModuleSummary:
     is given as they are, by the call's slot (``"0"``, ``"file"``): ``[name, position]``
     (``return ZipFile(source)``: ``{"": {"0": ["source", 0]}}``). What the archive wraps
     is what the function's caller passes for ``source``."""
+    request_hooks: dict[str, list[str]] = field(default_factory=dict)
+    """Per web application or blueprint (qualified) whose ``before_request`` decorates a
+    module-level function of the module: the last names of that function's other
+    decorators (``@policy_blueprint.before_request`` over ``@admin_required``: every
+    request of the blueprint's routes passes that check first)."""
     factories: dict[str, list[str]] = field(default_factory=dict)
     """Per function that returns only a module-level name (a service locator:
     ``get_storage()`` returning ``storage``): the qualified names of the callees of the
@@ -557,6 +565,23 @@ class Summarizer:
             given = self._given_parameters(call) if call is not None else {}
             wraps[element] = given if wraps.get(element, given) == given else {}
 
+    def _note_request_hooks(self) -> None:
+        """:attr:`ModuleSummary.request_hooks`: the module-level functions that a
+        ``X.before_request`` decorator registers, by ``X``."""
+        for statement in self.model.module_scope.node.body:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorators = [item.func if isinstance(item, ast.Call) else item for item in statement.decorator_list]
+            hooked = [
+                item.value for item in decorators if isinstance(item, ast.Attribute) and item.attr == REQUEST_HOOK
+            ]
+            others = sorted({last_name(item) or "" for item in decorators if not (isinstance(item, ast.Attribute) and item.attr == REQUEST_HOOK)} - {""})
+            for target in hooked:
+                name = self._name(target, self.model.module_scope)
+                if name is not None:
+                    found = self.summary.request_hooks.setdefault(name, [])
+                    found.extend(item for item in others if item not in found)
+
     def _given_parameters(self, call: ast.Call) -> dict[str, list]:
         """The function's own parameters ``call`` is given as they are, by the call's slot
         (``"0"``, a keyword): ``[name, position]``, the position among those its callers
@@ -661,6 +686,7 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        self._note_request_hooks()
         for key, elements in self._wraps.items():
             given = {element: slots for element, slots in elements.items() if slots and element in self.summary.returns.get(key, {})}
             if given:
@@ -1703,6 +1729,21 @@ class ProjectIndex:
             self._watching[SHRINKERS + qualified] = content_key(*found)
         return found
 
+    def request_hook_decorators(self, qualified: str) -> list[str]:
+        """The decorators (last names) of the functions the project registers to run before
+        each request of the application or blueprint ``qualified`` (see
+        :attr:`ModuleSummary.request_hooks`). As for :meth:`callers`, the files the index
+        passed over that name it are summarized first."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted({
+            decorator for summary in self.modules.values() for target, decorators in summary.request_hooks.items()
+            if self._canonical(target) == canonical for decorator in decorators
+        })
+        if self._watching is not None:
+            self._watching[REQUEST_HOOKS + qualified] = content_key(*found)
+        return found
+
     def subclasses(self, qualified: str) -> list[str]:
         """The project's classes (``module.Class``) that name the class ``qualified`` among
         their bases, through re-exports. As for :meth:`callers`, the files the index passed
@@ -1983,6 +2024,10 @@ class ProjectIndex:
                 if content_key(*self.subclasses(module.removeprefix(SUBCLASSES))) != key:
                     return False
                 continue
+            if module.startswith(REQUEST_HOOKS):
+                if content_key(*self.request_hook_decorators(module.removeprefix(REQUEST_HOOKS))) != key:
+                    return False
+                continue
             summary, _ = self._split(module + ".*")
             if summary is None or summary.name != module or self._key_of(summary) != key:
                 return False
@@ -2027,6 +2072,17 @@ def wrapped_parameter(
         return None
     name = _project_name(context, func, scope)
     return None if name is None else project.wrapped(name, element, slots)
+
+
+def request_hook_decorators(context, target: ast.expr, scope: Scope | None = None) -> list[str]:
+    """The decorators of the project's hooks that run before each request of the
+    application or blueprint ``target`` names (see :meth:`ProjectIndex.request_hook_decorators`);
+    empty when the file is checked alone."""
+    project = context.project
+    if project is None:
+        return []
+    name = _project_name(context, target, scope)
+    return [] if name is None else project.request_hook_decorators(name)
 
 
 def lent_to(

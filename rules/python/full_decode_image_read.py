@@ -145,7 +145,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`, a view registered with a
-    permission that names administrators, Pyramid's `@view_config(permission="admin")`):
+    permission that names administrators, Pyramid's `@view_config(permission="admin")`,
+    a route of a blueprint whose `before_request` hook is so decorated):
     they are the operator's own
     data. Images opened in another function (`self.image`) are not followed, but
     for the opening helpers above.
@@ -405,7 +406,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             decode = self.helpers.decode(name, position)
             if decode is not None and decode.reported:
                 return  # reported in the helper's module, where one check fixes every caller
-            if decode is not None and not self.checked_here and not admins_only(self.model):
+            if decode is not None and not self.checked_here and not admins_only(self.model, self.context):
                 call_text = f"{shorten(call.func)}() ({decode.call} in {decode.module})"
                 self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))
                 return
@@ -443,7 +444,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             if source in self.decoded:
                 return
             self.decoded.add(source)
-        if not self.checked_here and not admins_only(self.model):
+        if not self.checked_here and not admins_only(self.model, self.context):
             data = self.opened_by_helper.get(source) or (
                 source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
             )
