@@ -238,7 +238,8 @@ def test_a_service_locator_names_the_classes_its_global_is_bound_to():
     )
     assert summary.factories == {"get_storage": ["app.m.Memory", "app.m.Remote"]}
     assert summary.arguments["touch"][0] == ["app.m.get_storage().touch", {"0": ["key"]}]
-    assert ["app.m.get_storage().touch", {"0": []}] in summary.arguments["touch"]
+    assert summary.arguments["touch"][3] == ["app.m.get_storage().touch", {"0": []}]
+    assert summary.literals["touch"] == [[3, {"0": "fixed"}]]
 
 
 def test_the_parameters_a_returned_call_is_given_as_they_are():

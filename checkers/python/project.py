@@ -57,7 +57,7 @@ from oomlint.python.semantic import Scope, SemanticModel, own_bindings
 
 SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
-CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
+CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
 REQUEST_HOOK = "before_request"
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -141,6 +141,9 @@ class ModuleSummary:
     it takes few values), ``"?"`` when anything else can
     (:func:`~oomlint.python.astutil.varying_parameters`; a function a decorator registers
     gets its parameters from outside: ``"?"``)."""
+    literals: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, {argument: text}]`` for each of its calls
+    there that passes string literals (``set_flag("flags:banner", text)``)."""
     in_memory: dict[str, list[list]] = field(default_factory=dict)
     """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
     (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
@@ -928,6 +931,12 @@ class Summarizer:
                 self._note_parameters(key)
         calls = self.summary.arguments.setdefault(key, [])
         calls.append([callee, passed])
+        literals = {
+            argument: value.value for argument, value in given
+            if argument is not None and isinstance(value, ast.Constant) and isinstance(value.value, str)
+        }
+        if literals:
+            self.summary.literals.setdefault(key, []).append([len(calls) - 1, literals])
         buffers = self._names_buffers and [
             argument for argument, value in given if argument is not None and self._in_memory(value)
         ]
@@ -1844,6 +1853,29 @@ class ProjectIndex:
                         return False
         return called
 
+    def passed_literals(self, qualified: str, parameter: str, positional: list[str]) -> list[str] | None:
+        """The string literals every call the project makes of the function ``qualified``
+        gives ``parameter`` (``positional``: the names a call passes by position), sorted;
+        None when the project shows no call, or a call passes anything else (a name, a
+        value made at run time, nothing: its default) or is made at import time."""
+        canonical = self._canonical(qualified)
+        place = str(positional.index(parameter)) if parameter in positional else None
+        found: set[str] = set()
+        for module, caller, _ in self.callers(qualified):
+            if caller is None:
+                return None
+            summary = self.modules[module]
+            literals = {index: given for index, given in summary.literals.get(caller, ())}
+            for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
+                if canonical not in self._targets(callee):
+                    continue
+                given = literals.get(index, {})
+                value = given.get(parameter, given.get(place)) if place is not None else given.get(parameter)
+                if value is None:
+                    return None
+                found.add(value)
+        return sorted(found) or None
+
     def passes_in_memory(self, qualified: str, parameter: str, positional: list[str]) -> bool:
         """Whether every call the project makes of the function ``qualified`` gives
         ``parameter`` (``positional``: the names a call passes by position) an in-memory file
@@ -2437,6 +2469,17 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
         if caller
     ]
     return content_key(json.dumps([sites, local, passed]))
+
+
+def passed_literals(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> list[str] | None:
+    """The string literals every call the project makes of ``function`` (a function of
+    the module checked, or a method of one of its module-level classes) gives
+    ``parameter`` (:meth:`ProjectIndex.passed_literals`); None for a file checked on its
+    own, a nested function, one a decorator registers, or any other value passed."""
+    qualified = _project_function(context, function)
+    return None if qualified is None else context.project.passed_literals(
+        qualified, parameter, module_facts(context).positional(function)
+    )
 
 
 def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
