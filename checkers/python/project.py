@@ -26,7 +26,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -1858,22 +1858,17 @@ class ProjectIndex:
         gives ``parameter`` (``positional``: the names a call passes by position), sorted;
         None when the project shows no call, or a call passes anything else (a name, a
         value made at run time, nothing: its default) or is made at import time."""
-        canonical = self._canonical(qualified)
         place = str(positional.index(parameter)) if parameter in positional else None
         found: set[str] = set()
-        for module, caller, _ in self.callers(qualified):
-            if caller is None:
+        for call in self._calls_of(qualified):
+            if call is None:
                 return None
-            summary = self.modules[module]
-            literals = {index: given for index, given in summary.literals.get(caller, ())}
-            for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
-                if canonical not in self._targets(callee):
-                    continue
-                given = literals.get(index, {})
-                value = given.get(parameter, given.get(place)) if place is not None else given.get(parameter)
-                if value is None:
-                    return None
-                found.add(value)
+            summary, caller, index = call
+            given = next((given for at, given in summary.literals.get(caller, ()) if at == index), {})
+            value = given.get(parameter, given.get(place)) if place is not None else given.get(parameter)
+            if value is None:
+                return None
+            found.add(value)
         return sorted(found) or None
 
     def passes_in_memory(self, qualified: str, parameter: str, positional: list[str]) -> bool:
@@ -1881,21 +1876,31 @@ class ProjectIndex:
         ``parameter`` (``positional``: the names a call passes by position) an in-memory file
         object (:attr:`ModuleSummary.in_memory`). False when the project shows no call, or a
         call at import time or by a name the call graph cannot follow: unknown callers."""
-        canonical = self._canonical(qualified)
         place = str(positional.index(parameter)) if parameter in positional else None
         called = False
+        for call in self._calls_of(qualified):
+            if call is None:
+                return False
+            summary, caller, index = call
+            called = True
+            buffers = next((given for at, given in summary.in_memory.get(caller, ()) if at == index), ())
+            if parameter not in buffers and place not in buffers:
+                return False
+        return called
+
+    def _calls_of(self, qualified: str) -> Iterator[tuple[ModuleSummary, str, int] | None]:
+        """Each call the project makes of the function ``qualified``: the caller's summary,
+        its key and the call's index in its :attr:`ModuleSummary.arguments`; None for a
+        caller at import time (whose arguments no summary records)."""
+        canonical = self._canonical(qualified)
         for module, caller, _ in self.callers(qualified):
             if caller is None:
-                return False
+                yield None
+                continue
             summary = self.modules[module]
-            buffers = {index: given for index, given in summary.in_memory.get(caller, ())}
             for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
-                if canonical not in self._targets(callee):
-                    continue
-                called = True
-                if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
-                    return False
-        return called
+                if canonical in self._targets(callee):
+                    yield summary, caller, index
 
     def _passed(self, summary: ModuleSummary, caller: str, canonical: str, parameter: str, positional: list[str]):
         """What each call of ``canonical`` in ``caller`` gives ``parameter``: ``[]`` for
