@@ -53,7 +53,7 @@ from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
-from oomlint.python.semantic import Scope, SemanticModel, own_bindings
+from oomlint.python.semantic import Scope, SemanticModel
 
 SUMMARY_FORMAT = "16"
 _WORD = re.compile(r"\w+")
@@ -352,8 +352,6 @@ class Summarizer:
         self._loops: dict[str | None, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
         self._set_ups: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
         """Per function, the spans of its lazy set-up blocks (run once per process)."""
-        self._globals: dict[ast.AST, frozenset[str]] = {}
-        """Per function with an ``if``, the names it declares ``global``."""
         """Per function (None: module level), the spans of code its loops run again and again."""
         self._flows: dict[str, list[list]] = {}
         self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
@@ -589,6 +587,8 @@ class Summarizer:
         """The function's own parameters ``call`` is given as they are, by the call's slot
         (``"0"``, a keyword): ``[name, position]``, the position among those its callers
         pass by position (``self`` left out; None for a keyword-only one)."""
+        if not any(isinstance(value, ast.Name) for value in (*call.args, *(item.value for item in call.keywords))):
+            return {}
         scope = self._function_scope()
         args = scope.node.args
         positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
@@ -794,8 +794,11 @@ class Summarizer:
     def _in_set_up(self, key: str, call: ast.Call) -> bool:
         """In a lazy set-up block of the function (``if _SOLR is None: _SOLR = Solr(url)``,
         :func:`~oomlint.python.runs.lazy_set_up`), and in no loop there."""
+        spans = self._set_ups.get(key)
+        if not spans:
+            return False
         start, end = _start(call), (call.end_lineno, call.end_col_offset)
-        return any(first <= start and end <= last for first, last in self._set_ups.get(key, ())) and not self._in_loop(key, call)
+        return any(first <= start and end <= last for first, last in spans) and not self._in_loop(key, call)
 
     # Where parameters go: the facts rules read to follow a value into a helper.
 
@@ -817,10 +820,7 @@ class Summarizer:
         if key is None:
             return
         if type(node) is ast.If and self.model.executing_function is self.model.function:
-            function = self.model.function
-            if function not in self._globals:
-                self._globals[function] = own_bindings(function).globals
-            if lazy_set_up(node, self._globals[function]):
+            if lazy_set_up(node, self._function_scope().global_names):
                 first, last = node.body[0], node.body[-1]
                 self._set_ups.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
         read = {}
@@ -1088,8 +1088,8 @@ class Summarizer:
         (``get_storage().incr(...)``, or through a local name bound to that call):
         ``app.storage.get_storage().incr``, which the index resolves through the
         function's :attr:`ModuleSummary.factories`. None for any other call."""
-        if not isinstance(call.func, ast.Attribute):
-            return None
+        if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, (ast.Call, ast.Name)):
+            return None  # ``self.client.get()``: an attribute's value is no locator's call
         made = self.model.resolve(call.func.value)
         if not isinstance(made, ast.Call) or not isinstance(made.func, (ast.Name, ast.Attribute)):
             return None
@@ -1372,6 +1372,8 @@ class ProjectIndex:
         self._forwarding_names: frozenset[str] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
+        self._request_hooks: dict[str, list[str]] = {}
+        """:meth:`request_hook_decorators`' answers, by name."""
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
         self._called_from: set[str] = set()
@@ -1391,6 +1393,7 @@ class ProjectIndex:
         self._paths[summary.name] = path
         self._closing_classes = None
         self._leading = {}
+        self._request_hooks = {}
         self._keys.pop(summary.name, None)
 
     def own_module(self, path: str) -> tuple[str, bool]:
@@ -1742,13 +1745,18 @@ class ProjectIndex:
         """The decorators (last names) of the functions the project registers to run before
         each request of the application or blueprint ``qualified`` (see
         :attr:`ModuleSummary.request_hooks`). As for :meth:`callers`, the files the index
-        passed over that name it are summarized first."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
-        canonical = self._canonical(qualified)
-        found = sorted({
-            decorator for summary in self.modules.values() for target, decorators in summary.request_hooks.items()
-            if self._canonical(target) == canonical for decorator in decorators
-        })
+        passed over that could register one (their text holds ``before_request``) are
+        summarized first."""
+        found = self._request_hooks.get(qualified)
+        if found is None:
+            # Only a module whose text holds ``before_request`` registers such a hook: those
+            # are summarized by the first question.
+            self._summarize_mentioning(REQUEST_HOOK)
+            canonical = self._canonical(qualified)
+            found = self._request_hooks[qualified] = sorted({
+                decorator for summary in self.modules.values() for target, decorators in summary.request_hooks.items()
+                if self._canonical(target) == canonical for decorator in decorators
+            })
         if self._watching is not None:
             self._watching[REQUEST_HOOKS + qualified] = content_key(*found)
         return found

@@ -33,7 +33,7 @@ The module answers first:
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
   singleton or application is one per process; with the project, one its modules make
-  only at import time or in set-up code, and from which no class of the project derives);
+  only at import time, and from which no class of the project derives);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
@@ -203,9 +204,9 @@ class Runs:
         leaks or caches is one run's. Its own marks do not count: a memoized function runs
         once per arguments, a test or a ``run_once`` function as often as its callers call
         it. False for module-level code (None) and lambdas. The module decides first (the
-        project's callers are asked only of what it runs once, and of what runs once per
-        instance of a class the module does not show being made: most rules ask this of
-        many functions, and the callers' modules cost a parse each)."""
+        project's callers are asked only of what it runs once: most rules ask this of many
+        functions, and the callers' modules cost a parse each; of what runs once per
+        instance, only where the class's constructions are, :meth:`_made_at_import`)."""
         self.index()
         info = self.defs.get(function)
         if info is None:
@@ -214,17 +215,30 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
             found = alone.of(function)
-            if found.kind == PER_INSTANCE and self.project is not None:
-                # Once per instance of a class the module does not show being made: how
-                # many the project's other modules make decides (a registry's class made
-                # only at import time fills it once per process).
-                found = self.of(function)
+            if found.kind == PER_INSTANCE and self._made_at_import(info.owner):
+                # Once per instance of a class the project makes only at import time (a
+                # registry's class made by the modules it registers fills it once per process).
+                found = Frequency(ONCE)
         else:
             found = alone._decide(info, {function}, marks=False)
         if found.kind != ONCE:
             return False
         elsewhere = self.elsewhere(function)
         return elsewhere is None or elsewhere.kind not in (MANY, PER_INSTANCE)
+
+    def _made_at_import(self, owner: ast.ClassDef | None) -> bool:
+        """Whether every construction the project shows of ``owner`` (a class of the
+        module) runs at import time (module level, in any module: a fixed number of
+        instances), and no class of the project derives from it (a subclass made per request
+        runs its constructor each time). Only the call sites are read, not how often their
+        functions run: cheap enough for every question :meth:`once` gets."""
+        if self.project is None or owner is None or owner not in self.top_classes:
+            return False
+        if owner.name in self.subclassed or owner in self.self_built:
+            return False
+        key = self._key(owner.name)
+        sites = self.project.callers(key)
+        return bool(sites) and all(caller is None for _, caller, _ in sites) and not self.project.subclasses(key)
 
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
@@ -456,7 +470,20 @@ class Runs:
         return ".".join(reversed(parts)) or None
 
 
-def lazy_set_up(node: ast.If, global_names: frozenset[str] = frozenset()) -> bool:
+def tested_name(node: ast.If) -> ast.Name | None:
+    """The name ``if not NAME:`` or ``if NAME is None:`` tests; None for any other test."""
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return test.operand if isinstance(test.operand, ast.Name) else None
+    if (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is) and is_none(test.comparators[0])
+    ):
+        return test.left
+    return None
+
+
+def lazy_set_up(node: ast.If, global_names: Collection[str] = frozenset()) -> bool:
     """``if not hasattr(SETTINGS, "resolver"):`` (or ``if Cache.table is None:``, ``if not
     Cache.table:``) whose body sets that attribute: the body runs once for the object, not
     on every call (``self``'s: once per instance, not counted). Or ``if _SOLR is None:``
@@ -465,10 +492,8 @@ def lazy_set_up(node: ast.If, global_names: frozenset[str] = frozenset()) -> boo
     test = node.test
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     operand = test.operand if negated else None
-    tested = operand if negated else (test.left if isinstance(test, ast.Compare) else None)
-    if isinstance(tested, ast.Name) and tested.id in global_names and (
-        negated or (len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and is_none(test.comparators[0]))
-    ):
+    tested = tested_name(node)
+    if tested is not None and tested.id in global_names:
         return any(
             isinstance(item, ast.Name) and isinstance(item.ctx, ast.Store) and item.id == tested.id
             for statement in node.body

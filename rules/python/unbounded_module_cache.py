@@ -207,7 +207,7 @@ class UnboundedModuleCache(Rule):
       constants, a retry loop; a method that `self.m()` calls reach from the `__init__`
       of a class made once; the constructor (`__init__`, `__post_init__`,
       `__attrs_post_init__`) of a class the project's modules make only at import time
-      or in such code, and that no class of the project derives from: a registry
+      (at module level), and that no class of the project derives from: a registry
       filled by the nodes it registers when they are imported; a memoized function as
       its callers call it), entry
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
