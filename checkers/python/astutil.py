@@ -475,7 +475,8 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
     a program that is an interactive shell (:func:`_interactive_shell`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
-    top = relative.replace(os.sep, "/").split("/")[0]
+    parts = relative.replace(os.sep, "/").split("/")
+    top = parts[0] if len(parts) > 1 else ""  # a folder: not a file at the root (``make_script.py``)
     if _runs_per_task(module):
         return True
     if _interactive_shell(module) and _runs_as_program(module) and not _serves(module):  # cheapest first
