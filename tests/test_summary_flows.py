@@ -194,3 +194,75 @@ def test_writes_to_another_module_s_container_by_any_key_and_by_a_parameter_from
         ["app.core.db.members", "add_role", "?", False, ""],
         ["app.core.db.members", "add_role", ["role"], False, ""],
     ]
+
+
+def test_a_service_locator_names_the_classes_its_global_is_bound_to():
+    summary = summary_of(
+        """
+        import settings
+
+        storage = None
+        backend = None
+
+        def get_storage():
+            return storage
+
+        def get_backend():
+            return backend
+
+        def maybe_storage(flag):
+            if flag:
+                return storage
+            return object()
+
+        class Memory:
+            pass
+
+        class Remote:
+            pass
+
+        def setup(url):
+            global storage, backend
+            storage = None
+            if url:
+                storage = Remote(url)
+            else:
+                storage = Memory()
+            backend = settings.BACKEND
+
+        def touch(key):
+            get_storage().touch(key)
+            store = get_storage()
+            store.touch("fixed")
+        """
+    )
+    assert summary.factories == {"get_storage": ["app.m.Memory", "app.m.Remote"]}
+    assert summary.arguments["touch"][0] == ["app.m.get_storage().touch", {"0": ["key"]}]
+    assert summary.arguments["touch"][3] == ["app.m.get_storage().touch", {"0": []}]
+    assert summary.literals["touch"] == [[3, {"0": "fixed"}]]
+
+
+def test_the_parameters_a_returned_call_is_given_as_they_are():
+    summary = summary_of(
+        """
+        from zipfile import ZipFile
+
+        class Loader:
+            @staticmethod
+            def read_meta(source):
+                file = ZipFile(source)
+                return file, file.read("meta.yaml")
+
+            def open(self, path, *, mode="r"):
+                return ZipFile(path, mode=mode)
+
+            def either(self, path, other):
+                if other:
+                    return ZipFile(other)
+                return ZipFile(path)
+        """
+    )
+    assert summary.wraps == {
+        "Loader.read_meta": {"0": {"0": ["source", 0]}},
+        "Loader.open": {"": {"0": ["path", 0], "mode": ["mode", None]}},
+    }

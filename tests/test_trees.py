@@ -27,7 +27,7 @@ from oomlint.python.project import forget_projects
 from tests.snapshots import PROJECTS
 
 PROJECT_IDS = [path.name for path in PROJECTS]
-SUMMARIZED_DURING_CHECKS = {"evictions", "body_limits", "body_limits_conditional"}
+SUMMARIZED_DURING_CHECKS = {"evictions", "body_limits", "body_limits_conditional", "admin_blueprints"}
 
 
 def _cli_json(root: Path, *options: str) -> list[dict]:
@@ -88,9 +88,10 @@ def test_the_check_walks_the_tree_the_index_parsed_and_finds_the_same(source, tm
     parsed_twice = _cli_json(root, "-j", "1")
     summarized, again = _parsed_again_by_their_check(events)
     # Without the shelf, each file the index parsed before its check is parsed twice. The
-    # evictions project's index parses nothing first: what another module shrinks is
-    # summarized when OOM303 asks, during the checks; so is the app's body limit of the
-    # body_limits projects, when OOM403 asks.
+    # evictions and admin_blueprints projects' indexes parse nothing first: what another
+    # module shrinks, or registers before a blueprint's requests, is summarized when OOM303
+    # or OOM403 asks, during the checks; so is the app's body limit of the body_limits
+    # projects, when OOM403 asks.
     assert bool(summarized) == (source.name not in SUMMARIZED_DURING_CHECKS) and again == summarized
     events.clear()
     monkeypatch.setattr(parsing.TREES, "budget", 1_000_000)

@@ -206,8 +206,10 @@ HANDLER_DECORATORS = frozenset(
         "teardown_request", "middleware", "login_required", "csrf_exempt", "require_http_methods",
     }
 )
-# Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its service.
+# Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its
+# service; also named as a word of the folder's name (``scripts-dev``, ``dev_tools``).
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
+_FOLDER_WORDS = re.compile(r"[-_.]")
 # The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
 ACTION_PLUGINS = "ansible.plugins.action"
 # Interactive shells of the standard library: their ``cmdloop()`` runs a command per line a person types.
@@ -462,7 +464,8 @@ def is_script(context) -> bool:
 
 def is_script_file(path: str, root, module: ast.Module) -> bool:
     """Whether the file is a command of the project's own that does its work and ends: in
-    a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder and run as a
+    a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder (or one with such a
+    word in its name: ``scripts-dev/``, ``dev_tools/``) and run as a
     program (an ``if __name__ == "__main__":`` block, or a call of one of its functions in
     its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a
     process per run, so what it leaks or caches lives for one run. Not a module of helpers there (loaded in a shell, imported), and
@@ -472,12 +475,19 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
     a program that is an interactive shell (:func:`_interactive_shell`)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
-    top = relative.replace(os.sep, "/").split("/")[0]
+    parts = relative.replace(os.sep, "/").split("/")
+    top = parts[0] if len(parts) > 1 else ""  # a folder: not a file at the root (``make_script.py``)
     if _runs_per_task(module):
         return True
     if _interactive_shell(module) and _runs_as_program(module) and not _serves(module):  # cheapest first
         return True
-    return top in SCRIPT_FOLDERS and _runs_as_program(module) and not _serves(module)
+    return _script_folder(top) and _runs_as_program(module) and not _serves(module)
+
+
+def _script_folder(name: str) -> bool:
+    """``scripts``, ``tools``..., alone or as a word of the name (``scripts-dev``, ``dev_tools``,
+    ``ci.scripts``): a folder of commands; not a word within a word (``manuscripts``)."""
+    return name in SCRIPT_FOLDERS or not SCRIPT_FOLDERS.isdisjoint(_FOLDER_WORDS.split(name))
 
 
 def _runs_per_task(module: ast.Module) -> bool:

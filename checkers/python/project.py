@@ -26,7 +26,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -52,20 +52,24 @@ from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
 from oomlint.python.parsing import TREES, one_file, parse
-from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop
+from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.python.web import (
     BODY_LIMITS, SETTINGS, UPLOAD, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
     reads_size,
 )
 
-SUMMARY_FORMAT = "16"
+SUMMARY_FORMAT = "17"
 _WORD = re.compile(r"\w+")
-CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory")
+CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals")
+# The decorator of a web application's or a blueprint's hook that runs before each of its requests.
+REQUEST_HOOK = "before_request"
 """The :class:`ModuleSummary` fields that say what calls what."""
 CALLERS = "callers of "
 SHRINKERS = "shrinkers of "
 GROWERS = "growers of "
+SUBCLASSES = "subclasses of "
+REQUEST_HOOKS = "request hooks of "
 # File objects that hold their bytes in memory: an archive over one owns nothing of the OS.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # How a module names a framework's limit on every request body (the settings of ``BODY_LIMITS``).
@@ -131,7 +135,8 @@ class ModuleSummary:
     properties): what they return is made once, not for the caller."""
     calls: dict[str, dict[str, bool]] = field(default_factory=dict)
     """Per function (the keys of ``returns``): the qualified names of the project's
-    functions and classes it calls (what :func:`project_name` resolves), each with
+    functions and classes it calls (what :func:`project_name` resolves, and methods of
+    what a project function returns: ``app.storage.get_storage().incr``), each with
     whether a call of it is in a loop. Calls in nested functions and lambdas are not
     the function's: they run when the callback does."""
     module_calls: list[str] = field(default_factory=list)
@@ -145,6 +150,9 @@ class ModuleSummary:
     it takes few values), ``"?"`` when anything else can
     (:func:`~oomlint.python.astutil.varying_parameters`; a function a decorator registers
     gets its parameters from outside: ``"?"``)."""
+    literals: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, {argument: text}]`` for each of its calls
+    there that passes string literals (``set_flag("flags:banner", text)``)."""
     in_memory: dict[str, list[list]] = field(default_factory=dict)
     """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
     (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
@@ -226,6 +234,23 @@ class ModuleSummary:
     """The functions and methods (``renice``, ``Store.close_quietly``) that cannot raise:
     each body one ``try`` whose handlers catch everything and raise nothing
     (:func:`~oomlint.python.astutil.guarded_functions`)."""
+    wraps: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
+    """Per function of ``returns`` and element: the function's parameters the returned call
+    is given as they are, by the call's slot (``"0"``, ``"file"``): ``[name, position]``
+    (``return ZipFile(source)``: ``{"": {"0": ["source", 0]}}``). What the archive wraps
+    is what the function's caller passes for ``source``."""
+    request_hooks: dict[str, list[str]] = field(default_factory=dict)
+    """Per web application or blueprint (qualified) whose ``before_request`` decorates a
+    module-level function of the module: the last names of that function's other
+    decorators (``@policy_blueprint.before_request`` over ``@admin_required``: every
+    request of the blueprint's routes passes that check first)."""
+    factories: dict[str, list[str]] = field(default_factory=dict)
+    """Per function that returns only a module-level name (a service locator:
+    ``get_storage()`` returning ``storage``): the qualified names of the callees of the
+    calls that name is ever bound to (at module level, or in a function that declares it
+    ``global``: ``storage = RedisStorage(uri)``), when every binding is such a call or
+    ``None``. A method called on what it returns (``get_storage().incr(...)``, recorded
+    as the callee ``app.storage.get_storage().incr``) is that method of one of those classes."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
     gives (a wrapper's ``set(self, key, value, ex=None)`` calling
@@ -336,6 +361,12 @@ class Summarizer:
         """Whether the module's text names an in-memory file's class: without it no argument
         is one (:meth:`_in_memory`), and resolving every argument of every call is skipped."""
         self._returns: dict[str, dict[str, set[str]]] = {}
+        self._wraps: dict[str, dict[str, dict[str, list]]] = {}
+        """Per function and returned element: the parameters its returned call is given."""
+        self._returned_globals: dict[str, set[str]] = {}
+        """Per function: the module-level names it returns (``return storage``)."""
+        self._returns_other: set[str] = set()
+        """Functions that return something else than a module-level name or ``None``."""
         self._generators: set[str] = set()
         """Functions whose returns give the caller nothing (generators)."""
         self._shared: set[str] = set()
@@ -343,6 +374,8 @@ class Summarizer:
         self._calls: list[tuple[str | None, ast.Call, str]] = []
         """``(function key or None at import time, call, callee)`` of the calls of names."""
         self._loops: dict[str | None, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        self._set_ups: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+        """Per function, the spans of its lazy set-up blocks (run once per process)."""
         """Per function (None: module level), the spans of code its loops run again and again."""
         self._flows: dict[str, list[list]] = {}
         self._flow_of: dict[tuple[str, ast.Call], int | None] = {}
@@ -427,15 +460,16 @@ class Summarizer:
         else:
             return  # a lambda's body runs when the lambda is called
         callee = self._callee(node)
-        if callee is not None:
-            self._calls.append((key, node, callee))
+        called = callee if callee is not None else self._located_method(node)
+        if called is not None:
+            self._calls.append((key, node, called))
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
             self._note_flow(node, key, callee)
             if isinstance(node.func, ast.Attribute) and node.func.attr in EXPIRING_PARAMETERS:
                 self._expiring_writes.append((key, node, self._function_scope()))
-            if callee is not None:
-                self._note_arguments(node, key, callee)
+            if called is not None:
+                self._note_arguments(node, key, called)
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -553,6 +587,12 @@ class Summarizer:
             self._scopes.setdefault(key, self._function_scope())
         if key is None or node.value is None or _is_none(node.value):
             return
+        if isinstance(node.value, ast.Name) and self.model.module_binding(node.value) is not None and (
+            self.model.lookup(node.value.id, at=node.value) is self.model.module_binding(node.value)
+        ):
+            self._returned_globals.setdefault(key, set()).add(node.value.id)
+        else:
+            self._returns_other.add(key)
         flow = self._returned_flow(node.value, key)
         if flow is not None and flow not in self.summary.returned.get(key, ()):
             self.summary.returned.setdefault(key, []).append(flow)
@@ -560,11 +600,51 @@ class Summarizer:
             self._shared.add(key)
         elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
         found = self._returns.setdefault(key, {})
-        if elements is None:
-            found.setdefault("", set()).add(self._origin(node.value) or "")
-        else:
-            for index, element in enumerate(elements):
-                found.setdefault(str(index), set()).add(self._origin(element) or "")
+        wraps = self._wraps.setdefault(key, {})
+        for element, value in [("", node.value)] if elements is None else [(str(index), item) for index, item in enumerate(elements)]:
+            call = self._origin_call(value)
+            found.setdefault(element, set()).add((self._callee(call) if call is not None else None) or "")
+            given = self._given_parameters(call) if call is not None else {}
+            wraps[element] = given if wraps.get(element, given) == given else {}
+
+    def _note_request_hooks(self) -> None:
+        """:attr:`ModuleSummary.request_hooks`: the module-level functions that a
+        ``X.before_request`` decorator registers, by ``X``."""
+        for statement in self.model.module_scope.node.body:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorators = [item.func if isinstance(item, ast.Call) else item for item in statement.decorator_list]
+            hooked = [
+                item.value for item in decorators if isinstance(item, ast.Attribute) and item.attr == REQUEST_HOOK
+            ]
+            others = sorted({last_name(item) or "" for item in decorators if not (isinstance(item, ast.Attribute) and item.attr == REQUEST_HOOK)} - {""})
+            for target in hooked:
+                name = self._name(target, self.model.module_scope)
+                if name is not None:
+                    found = self.summary.request_hooks.setdefault(name, [])
+                    found.extend(item for item in others if item not in found)
+
+    def _given_parameters(self, call: ast.Call) -> dict[str, list]:
+        """The function's own parameters ``call`` is given as they are, by the call's slot
+        (``"0"``, a keyword): ``[name, position]``, the position among those its callers
+        pass by position (``self`` left out; None for a keyword-only one)."""
+        if not any(isinstance(value, ast.Name) for value in (*call.args, *(item.value for item in call.keywords))):
+            return {}
+        scope = self._function_scope()
+        args = scope.node.args
+        positional = [arg.arg for arg in (*args.posonlyargs, *args.args)]
+        if positional and self.model.is_self(ast.Name(positional[0]), scope):
+            positional = positional[1:]
+        names = {*positional, *(arg.arg for arg in args.kwonlyargs)}
+        given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg, item.value) for item in call.keywords)]
+        found = {}
+        for slot, value in given:
+            if slot is None or not isinstance(value, ast.Name) or value.id not in names:
+                continue
+            binding = self.model.lookup(value.id, at=value)
+            if binding is not None and binding.kind == "param" and binding.scope is scope:
+                found[slot] = [value.id, positional.index(value.id) if value.id in positional else None]
+        return found
 
     def _returned_flow(self, expr: ast.expr, key: str) -> int | None:
         """The flow whose call's result ``expr`` is, through names assigned from it (not
@@ -664,6 +744,15 @@ class Summarizer:
             if agreed:
                 self.summary.returns[key] = agreed
         self.summary.shared = sorted(self._shared & self.summary.returns.keys())
+        self._note_request_hooks()
+        for key, elements in self._wraps.items():
+            given = {element: slots for element, slots in elements.items() if slots and element in self.summary.returns.get(key, {})}
+            if given:
+                self.summary.wraps[key] = given
+        for key, names in self._returned_globals.items():
+            made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
+            if made:
+                self.summary.factories[key] = made
         self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
         self.summary.conditions = self._conditions
         removed = {
@@ -747,8 +836,8 @@ class Summarizer:
     def _call_graph(self) -> None:
         module_calls = set()
         for key, call, callee in self._calls:
-            if key is None:
-                module_calls.add(callee)
+            if key is None or self._in_set_up(key, call):
+                module_calls.add(callee)  # a lazy singleton's set-up runs once, as at import
             else:
                 called = self.summary.calls.setdefault(key, {})
                 called[callee] = called.get(callee, False) or self._in_loop(key, call)
@@ -757,6 +846,15 @@ class Summarizer:
     def _in_loop(self, key: str, call: ast.Call) -> bool:
         start, end = _start(call), (call.end_lineno, call.end_col_offset)
         return any(first <= start and end <= last for first, last in self._loops.get(key, ()))
+
+    def _in_set_up(self, key: str, call: ast.Call) -> bool:
+        """In a lazy set-up block of the function (``if _SOLR is None: _SOLR = Solr(url)``,
+        :func:`~oomlint.python.runs.lazy_set_up`), and in no loop there."""
+        spans = self._set_ups.get(key)
+        if not spans:
+            return False
+        start, end = _start(call), (call.end_lineno, call.end_col_offset)
+        return any(first <= start and end <= last for first, last in spans) and not self._in_loop(key, call)
 
     # Where parameters go: the facts rules read to follow a value into a helper.
 
@@ -779,6 +877,10 @@ class Summarizer:
             return
         if self._web and key not in self._sized and any(reads_size(expr) for expr in self._read_in(node.test)):
             self._sized.add(key)
+        if type(node) is ast.If and self.model.executing_function is self.model.function:
+            if lazy_set_up(node, self._function_scope().global_names):
+                first, last = node.body[0], node.body[-1]
+                self._set_ups.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
         read = {}
         sources: dict[ast.expr, str | int | None] = {}
         """What each node of the test is made from: ``x.size`` asks about ``x`` as the
@@ -887,6 +989,12 @@ class Summarizer:
                 self._note_parameters(key)
         calls = self.summary.arguments.setdefault(key, [])
         calls.append([callee, passed])
+        literals = {
+            argument: value.value for argument, value in given
+            if argument is not None and isinstance(value, ast.Constant) and isinstance(value.value, str)
+        }
+        if literals:
+            self.summary.literals.setdefault(key, []).append([len(calls) - 1, literals])
         buffers = self._names_buffers and [
             argument for argument, value in given if argument is not None and self._in_memory(value)
         ]
@@ -966,6 +1074,11 @@ class Summarizer:
         return key
 
     def _origin(self, expr: ast.expr) -> str | None:
+        """The callee of the call a fresh returned value comes from (:meth:`_origin_call`)."""
+        call = self._origin_call(expr)
+        return self._callee(call) if call is not None else None
+
+    def _origin_call(self, expr: ast.expr) -> ast.Call | None:
         """The call a fresh returned value comes from: ``return connect()``, ``conn =
         connect(); ...; return conn``. A value stored elsewhere (``self.conn``, a global)
         is shared, not the caller's; a name bound by ``with`` is closed when returned, unless
@@ -974,7 +1087,7 @@ class Summarizer:
             if isinstance(expr, ast.Await):
                 expr = expr.value
             if isinstance(expr, ast.Call):
-                return self._callee(expr)
+                return expr
             if not isinstance(expr, ast.Name):
                 return None
             binding = self.model.lookup(expr.id, at=expr)
@@ -982,8 +1095,8 @@ class Summarizer:
                 return None
             if binding.kind == "with":
                 opened = binding.value
-                callee = self._callee(opened) if isinstance(opened, ast.Call) else None
-                return callee if callee in WITH_KEEPS_OPEN else None
+                keeps_open = isinstance(opened, ast.Call) and self._callee(opened) in WITH_KEEPS_OPEN
+                return opened if keeps_open else None
             if binding.kind != "assign":
                 return None
             if expr.id in self._released_names(self.model.scope.node):
@@ -993,7 +1106,9 @@ class Summarizer:
 
     def _released_names(self, function: ast.AST) -> frozenset[str]:
         """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
-        outside its ``except`` clauses (a factory closes there what it returns otherwise):
+        outside its ``except`` clauses (a factory closes there what it returns otherwise),
+        or stores in a module-level container or attribute (``PROCESSES[sid] = p``: a
+        registry of live things, whose owner releases them, and the caller shares it):
         one walk per function, however many names it returns."""
         if function not in self._released:
             names = set()
@@ -1010,6 +1125,10 @@ class Summarizer:
                     and isinstance(node.func.value, ast.Name)
                 ):
                     names.add(node.func.value.id)
+                elif node_type is ast.Assign and isinstance(node.value, ast.Name) and any(
+                    self._module_level_root(target) for target in node.targets
+                ):
+                    names.add(node.value.id)
                 for name in CHILD_FIELDS[node_type]:
                     value = getattr(node, name)
                     if type(value) is list:
@@ -1019,8 +1138,74 @@ class Summarizer:
             self._released[function] = frozenset(names)
         return self._released[function]
 
+    def _module_level_root(self, target: ast.expr) -> bool:
+        """``REGISTRY[key]``, ``state.current`` or ``app.config["sessions"][sid]`` (any
+        depth) where the name at the root is the module's (bound or imported there), not
+        the function's."""
+        if not isinstance(target, (ast.Subscript, ast.Attribute)):
+            return False
+        while isinstance(target, (ast.Subscript, ast.Attribute)):
+            target = target.value
+        if not isinstance(target, ast.Name):
+            return False
+        binding = self.model.lookup(target.id, at=target)
+        return binding is not None and binding.scope is self.model.module_scope
+
     def _callee(self, call: ast.Call) -> str | None:
         return self._name(call.func)
+
+    def _located_method(self, call: ast.Call) -> str | None:
+        """For the call graph, a method called on what a function of the project returns
+        (``get_storage().incr(...)``, or through a local name bound to that call):
+        ``app.storage.get_storage().incr``, which the index resolves through the
+        function's :attr:`ModuleSummary.factories`. None for any other call."""
+        if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, (ast.Call, ast.Name)):
+            return None  # ``self.client.get()``: an attribute's value is no locator's call
+        made = self.model.resolve(call.func.value)
+        if not isinstance(made, ast.Call) or not isinstance(made.func, (ast.Name, ast.Attribute)):
+            return None
+        factory = self._name(made.func)
+        if factory is None or factory.partition(".")[0] != self.summary.name.partition(".")[0]:
+            return None  # only the project's own functions (its top package) record what they return
+        return f"{factory}().{call.func.attr}"
+
+    def _bound_to(self, names: set[str]) -> list[str] | None:
+        """The callees of the calls the module-level ``names`` are ever bound to, at module
+        level or in a function that declares them ``global``; None when one of those
+        bindings is anything else than such a call or ``None``."""
+        found: set[str] = set()
+        module = self.model.module_scope.node
+        if any(
+            binding.kind != "assign" for name in names for binding in self.model.bindings_of(name, self.model.module_scope)
+        ):
+            return None  # an import, a ``def``, a loop's target: not only what is assigned
+        bindings: list[ast.expr | None] = []
+        for statement in module.body:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                if any(isinstance(target, ast.Name) and target.id in names for target in targets):
+                    bindings.append(statement.value)
+        for function in walk(module):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            declared = {name for item in function.body if isinstance(item, ast.Global) for name in item.names}
+            if not declared & names:
+                continue
+            for node in walk(function):
+                if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id in names for target in node.targets):
+                    bindings.append(node.value)
+        for value in bindings:
+            if value is None or _is_none(value):
+                continue
+            if not isinstance(value, ast.Call):
+                return None
+            # Named from the module's scope: the module's classes and imports (a function's
+            # own import of the class is not seen, and the binding then gives up).
+            callee = self._name(value.func, self.model.module_scope)
+            if callee is None:
+                return None
+            found.add(callee)
+        return sorted(found) or None
 
     def _name(self, expr: ast.expr, scope: Scope | None = None) -> str | None:
         return project_name(self.model, expr, self.summary.name, self.summary.is_package, scope)
@@ -1258,6 +1443,8 @@ class ProjectIndex:
         self._forwarding_names: frozenset[str] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
+        self._request_hooks: dict[str, list[str]] = {}
+        """:meth:`request_hook_decorators`' answers, by name."""
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
         self._called_from: set[str] = set()
@@ -1289,6 +1476,7 @@ class ProjectIndex:
         self._paths[summary.name] = path
         self._closing_classes = None
         self._leading = {}
+        self._request_hooks = {}
         self._keys.pop(summary.name, None)
         self._added += 1
         for answer in self._origin_users.pop(summary.name, ()):
@@ -1410,6 +1598,15 @@ class ProjectIndex:
         if summary is not None:
             return summary.name, summary.is_package
         return module_name(path, self.root)
+
+    def wrapped(self, qualified: str, element: str, slots: tuple[str, ...]) -> tuple[str, int | None] | None:
+        """The parameter of the project function ``qualified`` (``(name, position)``) that
+        the call it returns (its ``element`` of a tuple) is given in one of ``slots``, the
+        first found (:attr:`ModuleSummary.wraps`); None when no summary says."""
+        summary, rest = self._split(qualified)
+        given = summary.wraps.get(rest, {}).get(element, {}) if summary is not None else {}
+        found = next((given[slot] for slot in slots if slot in given), None)
+        return (found[0], found[1]) if found is not None else None
 
     def origin(self, qualified: str, element: str = "", depth: int = 0, shared: bool = False) -> str:
         """What a call of ``qualified`` gives, followed through the project: the
@@ -1654,7 +1851,8 @@ class ProjectIndex:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
                 for callee, in_loop in called.items():
-                    self._callers.setdefault(self._canonical(callee), []).append((summary.name, caller, in_loop))
+                    for target in self._targets(callee):
+                        self._callers.setdefault(target, []).append((summary.name, caller, in_loop))
         sites = sorted(self._callers.get(self._canonical(qualified), []), key=repr)
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
@@ -1673,6 +1871,40 @@ class ProjectIndex:
         )
         if self._watching is not None:
             self._watching[SHRINKERS + qualified] = content_key(*found)
+        return found
+
+    def request_hook_decorators(self, qualified: str) -> list[str]:
+        """The decorators (last names) of the functions the project registers to run before
+        each request of the application or blueprint ``qualified`` (see
+        :attr:`ModuleSummary.request_hooks`). As for :meth:`callers`, the files the index
+        passed over that could register one (their text holds ``before_request``) are
+        summarized first."""
+        found = self._request_hooks.get(qualified)
+        if found is None:
+            # Only a module whose text holds ``before_request`` registers such a hook: those
+            # are summarized by the first question.
+            self._summarize_mentioning(REQUEST_HOOK)
+            canonical = self._canonical(qualified)
+            found = self._request_hooks[qualified] = sorted({
+                decorator for summary in self.modules.values() for target, decorators in summary.request_hooks.items()
+                if self._canonical(target) == canonical for decorator in decorators
+            })
+        if self._watching is not None:
+            self._watching[REQUEST_HOOKS + qualified] = content_key(*found)
+        return found
+
+    def subclasses(self, qualified: str) -> list[str]:
+        """The project's classes (``module.Class``) that name the class ``qualified`` among
+        their bases, through re-exports. As for :meth:`callers`, the files the index passed
+        over that name it are summarized first: a subclass is never missed for want of a summary."""
+        self._summarize_mentioning(qualified.rpartition(".")[2])
+        canonical = self._canonical(qualified)
+        found = sorted(
+            f"{name}.{owner}" for name, summary in self.modules.items() for owner, bases in summary.bases.items()
+            if any(base and self._canonical(base) == canonical for base in bases)
+        )
+        if self._watching is not None:
+            self._watching[SUBCLASSES + qualified] = content_key(*found)
         return found
 
     def growers(self, qualified: str) -> list[tuple[str, list]]:
@@ -1761,26 +1993,54 @@ class ProjectIndex:
                         return False
         return called
 
+    def passed_literals(self, qualified: str, parameter: str, positional: list[str]) -> list[str] | None:
+        """The string literals every call the project makes of the function ``qualified``
+        gives ``parameter`` (``positional``: the names a call passes by position), sorted;
+        None when the project shows no call, or a call passes anything else (a name, a
+        value made at run time, nothing: its default) or is made at import time."""
+        place = str(positional.index(parameter)) if parameter in positional else None
+        found: set[str] = set()
+        for call in self._calls_of(qualified):
+            if call is None:
+                return None
+            summary, caller, index = call
+            given = next((given for at, given in summary.literals.get(caller, ()) if at == index), {})
+            value = given.get(parameter, given.get(place)) if place is not None else given.get(parameter)
+            if value is None:
+                return None
+            found.add(value)
+        return sorted(found) or None
+
     def passes_in_memory(self, qualified: str, parameter: str, positional: list[str]) -> bool:
         """Whether every call the project makes of the function ``qualified`` gives
         ``parameter`` (``positional``: the names a call passes by position) an in-memory file
         object (:attr:`ModuleSummary.in_memory`). False when the project shows no call, or a
         call at import time or by a name the call graph cannot follow: unknown callers."""
-        canonical = self._canonical(qualified)
         place = str(positional.index(parameter)) if parameter in positional else None
         called = False
+        for call in self._calls_of(qualified):
+            if call is None:
+                return False
+            summary, caller, index = call
+            called = True
+            buffers = next((given for at, given in summary.in_memory.get(caller, ()) if at == index), ())
+            if parameter not in buffers and place not in buffers:
+                return False
+        return called
+
+    def _calls_of(self, qualified: str) -> Iterator[tuple[ModuleSummary, str, int] | None]:
+        """Each call the project makes of the function ``qualified``: the caller's summary,
+        its key and the call's index in its :attr:`ModuleSummary.arguments`; None for a
+        caller at import time (whose arguments no summary records)."""
+        canonical = self._canonical(qualified)
         for module, caller, _ in self.callers(qualified):
             if caller is None:
-                return False
+                yield None
+                continue
             summary = self.modules[module]
-            buffers = {index: given for index, given in summary.in_memory.get(caller, ())}
             for index, (callee, _passed) in enumerate(summary.arguments.get(caller, ())):
-                if self._canonical(callee) != canonical:
-                    continue
-                called = True
-                if parameter not in buffers.get(index, ()) and place not in buffers.get(index, ()):
-                    return False
-        return called
+                if canonical in self._targets(callee):
+                    yield summary, caller, index
 
     def settings_anywhere(self, qualified: str) -> list[tuple[str, str]]:
         """``(module, value's code)`` for each module of the project (not a test) that sets
@@ -1860,7 +2120,7 @@ class ProjectIndex:
         return [
             ANYTHING if "*" in passed else passed.get(parameter, passed.get(place, []))
             for callee, passed in summary.arguments.get(caller, ())
-            if self._canonical(callee) == canonical
+            if canonical in self._targets(callee)
         ]
 
     def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
@@ -1940,6 +2200,17 @@ class ProjectIndex:
                 return self._canonical(".".join([target, *parts[cut + 1:]]), depth + 1)
         return qualified
 
+    def _targets(self, callee: str) -> list[str]:
+        """What the call graph's ``callee`` calls, canonical: itself; for a method of what a
+        project function returns (``app.storage.get_storage().incr``), that method of each
+        class the function's :attr:`ModuleSummary.factories` names (none when it names none)."""
+        factory, marker, method = callee.partition("().")
+        if not marker:
+            return [self._canonical(callee)]
+        summary, rest = self._split(self._canonical(factory))
+        made = summary.factories.get(rest, ()) if summary is not None else ()
+        return [self._canonical(f"{made_by}.{method}") for made_by in made]
+
     def _split(self, qualified: str, load: bool = True) -> tuple[ModuleSummary | None, str]:
         """The summary of the longest module of the project ``qualified`` starts with
         (with ``load``, summarized now if the index passed over it), and the rest of the name."""
@@ -2005,6 +2276,14 @@ class ProjectIndex:
                 if content_key(*self.shrinkers(module.removeprefix(SHRINKERS))) != key:
                     return False
                 continue
+            if module.startswith(SUBCLASSES):
+                if content_key(*self.subclasses(module.removeprefix(SUBCLASSES))) != key:
+                    return False
+                continue
+            if module.startswith(REQUEST_HOOKS):
+                if content_key(*self.request_hook_decorators(module.removeprefix(REQUEST_HOOKS))) != key:
+                    return False
+                continue
             summary, _ = self._split(module + ".*")
             if summary is None or summary.name != module or self._key_of(summary) != key:
                 return False
@@ -2036,6 +2315,30 @@ def call_origin(
         return None if element else context.model.qualified_name(func, scope)
     name = _project_name(context, func, scope)
     return None if name is None else project.origin(name, element, shared=shared)
+
+
+def wrapped_parameter(
+    context, func: ast.expr, element: str, slots: tuple[str, ...], scope: Scope | None = None
+) -> tuple[str, int | None] | None:
+    """The parameter of the project function ``func`` names that the call it returns is
+    given in one of ``slots`` (see :meth:`ProjectIndex.wrapped`); None when the file is
+    checked alone or no summary says."""
+    project = context.project
+    if project is None:
+        return None
+    name = _project_name(context, func, scope)
+    return None if name is None else project.wrapped(name, element, slots)
+
+
+def request_hook_decorators(context, target: ast.expr, scope: Scope | None = None) -> list[str]:
+    """The decorators of the project's hooks that run before each request of the
+    application or blueprint ``target`` names (see :meth:`ProjectIndex.request_hook_decorators`);
+    empty when the file is checked alone."""
+    project = context.project
+    if project is None:
+        return []
+    name = _project_name(context, target, scope)
+    return [] if name is None else project.request_hook_decorators(name)
 
 
 def lent_to(
@@ -2389,13 +2692,24 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
     local = [index.local_frequency(module, caller) if caller else None for module, caller, _ in sites]
     canonical = index._canonical(qualified)
     passed = [
-        [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if index._canonical(callee) == canonical]
+        [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if canonical in index._targets(callee)]
         + index.modules[module].in_memory.get(caller, [])
         + index.modules[module].uploads.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]
     return content_key(json.dumps([sites, local, passed]))
+
+
+def passed_literals(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> list[str] | None:
+    """The string literals every call the project makes of ``function`` (a function of
+    the module checked, or a method of one of its module-level classes) gives
+    ``parameter`` (:meth:`ProjectIndex.passed_literals`); None for a file checked on its
+    own, a nested function, one a decorator registers, or any other value passed."""
+    qualified = _project_function(context, function)
+    return None if qualified is None else context.project.passed_literals(
+        qualified, parameter, module_facts(context).positional(function)
+    )
 
 
 def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:

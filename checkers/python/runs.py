@@ -14,7 +14,9 @@ The module answers first:
   ``handle``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
-  block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``), the ``__init__`` of a class
+  block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
+  that sets a name the function declares ``global``; the project index records such a
+  block's calls as it does calls at import time), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
@@ -31,10 +33,11 @@ The module answers first:
   of a recursion that comes back to it; at module level, a loop of the ``__main__``
   block: an import-time loop runs a fixed number of rounds), from a lambda or from code
   that runs many times, the ``__init__`` of a class instantiated there;
-- per instance: ``__init__`` (``__new__``, ``__post_init__``) and a traitlets ``@default``
+- per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process);
+  singleton or application is one per process; with the project, one its modules make
+  only at import time, and from which no class of the project derives);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -59,18 +62,19 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_private, is_registered, is_runner,
-    is_service_loop, last_name, module_facts,
+    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
+    is_runner, is_service_loop, last_name, module_facts,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
-CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__attrs_post_init__"})
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache", "cachetools.cached", "cachetools.func.lru_cache"})
 TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
@@ -217,7 +221,8 @@ class Runs:
         once per arguments, a test or a ``run_once`` function as often as its callers call
         it. False for module-level code (None) and lambdas. The module decides first (the
         project's callers are asked only of what it runs once: most rules ask this of many
-        functions, and the callers' modules cost a parse each)."""
+        functions, and the callers' modules cost a parse each; of what runs once per
+        instance, only where the class's constructions are, :meth:`_made_at_import`)."""
         self.index()
         info = self.defs.get(function)
         if info is None:
@@ -226,12 +231,30 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
             found = alone.of(function)
+            if found.kind == PER_INSTANCE and self._made_at_import(info.owner):
+                # Once per instance of a class the project makes only at import time (a
+                # registry's class made by the modules it registers fills it once per process).
+                found = Frequency(ONCE)
         else:
             found = alone._decide(info, {function}, marks=False)
         if found.kind != ONCE:
             return False
         elsewhere = self.elsewhere(function)
         return elsewhere is None or elsewhere.kind not in (MANY, PER_INSTANCE)
+
+    def _made_at_import(self, owner: ast.ClassDef | None) -> bool:
+        """Whether every construction the project shows of ``owner`` (a class of the
+        module) runs at import time (module level, in any module: a fixed number of
+        instances), and no class of the project derives from it (a subclass made per request
+        runs its constructor each time). Only the call sites are read, not how often their
+        functions run: cheap enough for every question :meth:`once` gets."""
+        if self.project is None or owner is None or owner not in self.top_classes:
+            return False
+        if owner.name in self.subclassed or owner in self.self_built:
+            return False
+        key = self._key(owner.name)
+        sites = self.project.callers(key)
+        return bool(sites) and all(caller is None for _, caller, _ in sites) and not self.project.subclasses(key)
 
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
@@ -406,7 +429,9 @@ class Runs:
             frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
             return Frequency(MANY, f"{why}, and '{owner.name}' {frequency.why}")
-        if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built:
+        if frequency.kind == ONCE and owner.name not in self.subclassed and owner not in self.self_built and not (
+            self.project is not None and owner in self.top_classes and self.project.subclasses(self._key(owner.name))
+        ):
             return frequency
         return Frequency(PER_INSTANCE, why)
 
@@ -548,13 +573,35 @@ class Runs:
         return ".".join(reversed(parts)) or None
 
 
-def _lazy_set_up(node: ast.If) -> bool:
+def tested_name(node: ast.If) -> ast.Name | None:
+    """The name ``if not NAME:`` or ``if NAME is None:`` tests; None for any other test."""
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return test.operand if isinstance(test.operand, ast.Name) else None
+    if (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is) and is_none(test.comparators[0])
+    ):
+        return test.left
+    return None
+
+
+def lazy_set_up(node: ast.If, global_names: Collection[str] = frozenset()) -> bool:
     """``if not hasattr(SETTINGS, "resolver"):`` (or ``if Cache.table is None:``, ``if not
     Cache.table:``) whose body sets that attribute: the body runs once for the object, not
-    on every call (``self``'s: once per instance, not counted)."""
+    on every call (``self``'s: once per instance, not counted). Or ``if _SOLR is None:``
+    (``if not _SOLR:``) on a module-level name the function declares ``global`` and the
+    body binds: a lazy singleton, made once per process."""
     test = node.test
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     operand = test.operand if negated else None
+    tested = tested_name(node)
+    if tested is not None and tested.id in global_names:
+        return any(
+            isinstance(item, ast.Name) and isinstance(item.ctx, ast.Store) and item.id == tested.id
+            for statement in node.body
+            for item in ast.walk(statement)
+        )
     if negated and isinstance(operand, ast.Call) and last_name(operand.func) == "hasattr" and len(operand.args) == 2:
         holder, name = operand.args
         if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
@@ -652,7 +699,7 @@ class _Indexer:
                     repeated = [child for child in child_nodes(node) if child not in head]
                 push(head, frames, owner, in_loop, set_up, main)
                 push(repeated, frames, owner, True, set_up, main)
-            elif frames and node_type is ast.If and _lazy_set_up(node):
+            elif frames and node_type is ast.If and lazy_set_up(node, frames[-1].global_names):
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up)
                 push(node.body, frames, owner, in_loop, True)
             elif node_type is ast.Call:
@@ -728,6 +775,7 @@ class _Frame:
         bindings = own_bindings(function)
         self.local_defs: dict[str, FunctionNode] = bindings.functions
         self.local_names: frozenset[str] = bindings.names
+        self.global_names: frozenset[str] = bindings.globals
 
 
 def _method_of(caller, receiver: str, name: str, defs: dict[FunctionNode, _Def]) -> FunctionNode | None:

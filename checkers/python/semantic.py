@@ -792,6 +792,8 @@ class OwnBindings(NamedTuple):
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
     """The functions defined in the scope's own code (in a branch or loop too), by name;
     of a name defined twice, the later in the source."""
+    globals: frozenset[str] = frozenset()
+    """The names the scope's own code declares ``global``: it binds the module's."""
 
 
 def own_bindings(scope: ast.AST) -> OwnBindings:
@@ -809,10 +811,13 @@ def own_bindings(scope: ast.AST) -> OwnBindings:
         bound.update(arg.arg for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg) if arg is not None)
     pending = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
     declared = set()
+    global_names = set()
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             declared.update(node.names)
+            if isinstance(node, ast.Global):
+                global_names.update(node.names)
         elif type(node) is ast.Name:
             if type(node.ctx) is not ast.Load:
                 bound.add(node.id)
@@ -831,7 +836,7 @@ def own_bindings(scope: ast.AST) -> OwnBindings:
             # The child fields, not ``ast.iter_child_nodes``, which tries every field: what
             # they leave out (contexts, operators, import aliases) binds nothing here.
             pending.extend(child_nodes(node))
-    return OwnBindings(frozenset(bound - declared), functions)
+    return OwnBindings(frozenset(bound - declared), functions, frozenset(global_names))
 
 
 def _outer_parts_held(scope: ast.AST) -> list[tuple[ast.AST, ast.AST]]:

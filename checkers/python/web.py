@@ -12,7 +12,7 @@ known to hold around it (the semantic model's guards).
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from oomlint.python.astutil import is_infinite, is_none, last_name, name_words, parameter_defaults
@@ -381,6 +381,8 @@ def _is_name(target: ast.expr, name: str) -> bool:
 
 ADMIN_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superusers"})
 ADMIN_CLASSES = frozenset({"ModelAdmin", "AdminSite", "IsAdminUser"})
+# Decorators that register a view on a blueprint or an application (Flask, Quart, FastAPI's routers).
+ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 
 
 def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None, list[str]]:
@@ -418,19 +420,34 @@ def reads_size(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
 
 
-def admins_only(model: SemanticModel) -> bool:
+RequestHooks = Callable[[ast.expr], list[str]]
+"""The decorators of the hooks run before each request of the application or blueprint an
+expression names, in the project (:func:`oomlint.python.project.request_hook_decorators`)."""
+
+
+def admins_only(model: SemanticModel, hooks: RequestHooks | None = None) -> bool:
     """Whether the function being walked serves administrators only (see :func:`serves_admins`)."""
     function = model.function
-    return function is not None and serves_admins(function, model.method_class)
+    return function is not None and serves_admins(function, model.method_class, hooks)
 
 
-def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None) -> bool:
+def serves_admins(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None, hooks: RequestHooks | None = None) -> bool:
     """Whether ``function`` (a method of ``owner``) serves administrators only: a decorator
     says so (``@admins_only``, ``@staff_member_required``, ``@superuser_required``), or its
-    class is a Django ``ModelAdmin`` or has ``permission_classes`` with ``IsAdminUser``.
+    class is a Django ``ModelAdmin`` or has ``permission_classes`` with ``IsAdminUser``, or
+    (with ``hooks``, in its project) it is a route of a blueprint or application whose
+    hook run before each of its requests is so decorated (``@policy_blueprint.before_request``
+    over ``@admin_required``, in any module of the project).
     What an administrator uploads is the operator's own data, not an attacker's."""
     decorators = [item.func if isinstance(item, ast.Call) else item for item in function.decorator_list]
     if any(word in ADMIN_WORDS for item in decorators for word in name_words(last_name(item) or "")):
+        return True
+    if hooks is not None and any(
+        word in ADMIN_WORDS
+        for item in decorators if isinstance(item, ast.Attribute) and item.attr in ROUTE_DECORATORS
+        for name in hooks(item.value)
+        for word in name_words(name)
+    ):
         return True
     # A view registered with an administrators' permission (Pyramid's
     # ``@view_config(permission=Permissions.AdminSponsorsWrite)`` or ``permission="admin"``).

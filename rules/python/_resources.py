@@ -43,7 +43,7 @@ from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
-    passed_in_memory,
+    passed_in_memory, wrapped_parameter,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -768,7 +768,7 @@ class ResourceAnalysis:
         releases = self.table.get(factory)
         if releases is None:
             return None
-        if factory in FILE_WRAPPERS and self._wraps_file_object(call, *FILE_WRAPPERS[factory]):
+        if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, "")):
             return None
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
@@ -788,6 +788,8 @@ class ResourceAnalysis:
         elements = {}
         for position in range(_TUPLE_ELEMENTS):
             factory = call_origin(self.context, call.func, str(position))
+            if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, str(position))):
+                continue  # an archive over the file object the caller passes
             if factory in self.table:
                 elements[position] = Acquire.of(call, self.table[factory], factory=factory)
         return Acquire(call, (), elements=elements) if elements else None
@@ -844,6 +846,15 @@ class ResourceAnalysis:
         binding = self.model.scope.bindings.get(func.value.id)
         value = binding.value if binding is not None and binding.kind == "assign" else None
         return isinstance(value, ast.Call) and last_name(value.func) in LOCK_CLASSES
+
+    def _file_slot(self, call: ast.Call, factory: str, element: str) -> tuple[int | None, str]:
+        """Where ``call`` is given the file the archive factory ``factory`` wraps: the
+        factory's own slot, or, for a project function that returns the archive made over
+        one of its parameters (``return ZipFile(source)``), that parameter's."""
+        position, keyword = FILE_WRAPPERS[factory]
+        slots = (str(position), keyword) if position is not None else (keyword,)
+        parameter = wrapped_parameter(self.context, call.func, element, slots, self.model.scope)
+        return (parameter[1], parameter[0]) if parameter is not None else (position, keyword)
 
     def _wraps_file_object(self, call: ast.Call, position: int | None, keyword: str) -> bool:
         """Whether an archive or compressed-file factory is given a file object, not a path:
@@ -2720,7 +2731,10 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if in_fixture and isinstance(node, (ast.Yield, ast.YieldFrom)):
             continue
         if isinstance(node, ast.Call):
-            if _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node):
+            if (
+                _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node)
+                or _encodes_text(node)
+            ):
                 continue
         elif isinstance(node, ast.Subscript):
             if isinstance(node.ctx, ast.Store):
@@ -2834,6 +2848,34 @@ def _joins_strings(call: ast.Call) -> bool:
     if isinstance(items, (ast.List, ast.Tuple)):
         return all(map(_is_text, items.elts))
     return isinstance(items, (ast.ListComp, ast.GeneratorExp)) and _is_text(items.elt)
+
+
+def _encodes_text(call: ast.Call) -> bool:
+    """``f"push:{name}".encode()``, ``str.encode(URL.format(project=p))``: text the code
+    writes (a literal, an f-string, a template it fills in, strings it joins) encoded to
+    UTF-8 (the default, or named), with the default error handler: every ``str`` made so
+    encodes (what the text is computed from is judged on its own)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "encode") or call.keywords:
+        return False
+    arguments = list(call.args)
+    if isinstance(func.value, ast.Name) and func.value.id == "str":
+        if not arguments:
+            return False
+        text = arguments.pop(0)
+    else:
+        text = func.value
+    if arguments and not (
+        len(arguments) == 1 and isinstance(arguments[0], ast.Constant)
+        and str(arguments[0].value).lower().replace("-", "").replace("_", "") == "utf8"
+    ):
+        return False
+    return _is_text(text) or (
+        isinstance(text, ast.Call) and (
+            (isinstance(text.func, ast.Attribute) and text.func.attr == "format" and _does_not_raise(text.func))
+            or _joins_strings(text)
+        )
+    )
 
 
 def _is_text(expr: ast.expr) -> bool:

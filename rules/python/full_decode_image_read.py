@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, handed_call, last_name
-from oomlint.python.project import project_name
+from oomlint.python.project import project_name, request_hook_decorators
 from oomlint.python.web import Origin, WebInputs, admins_only, module_callee
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator, pillow_limited_in_project
 from oomlint.rules.python._images import (
@@ -148,7 +149,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     image data. Nor are the uploads of functions that serve administrators only
     (decorated `@admins_only`, `@staff_member_required`..., a Django `ModelAdmin`, a
     view with `permission_classes` holding `IsAdminUser`, a view registered with a
-    permission that names administrators, Pyramid's `@view_config(permission="admin")`):
+    permission that names administrators, Pyramid's `@view_config(permission="admin")`,
+    a route of a blueprint whose `before_request` hook is so decorated):
     they are the operator's own
     data. Images opened in another function (`self.image`) are not followed, but
     for the opening helpers above.
@@ -267,6 +269,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
+        self.request_hooks = functools.partial(request_hook_decorators, context)
+        """What the project's hooks before a blueprint's requests require (an administrator)."""
         # Every ``Image.open(...)`` call seen, with the function it is in; also calls of a
         # project function that returns an image it opened, with the data they pass it.
         self.opened: dict[ast.Call, ast.AST | None] = {}
@@ -416,7 +420,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             decode = self.helpers.decode(name, position)
             if decode is not None and decode.reported:
                 return  # reported in the helper's module, where one check fixes every caller
-            if decode is not None and not self.checked_here and not admins_only(self.model):
+            if decode is not None and not self.checked_here and not admins_only(self.model, self.request_hooks):
                 call_text = f"{shorten(call.func)}() ({decode.call} in {decode.module})"
                 self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))
                 return
@@ -454,7 +458,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             if source in self.decoded:
                 return
             self.decoded.add(source)
-        if not self.checked_here and not admins_only(self.model):
+        if not self.checked_here and not admins_only(self.model, self.request_hooks):
             data = self.opened_by_helper.get(source) or (
                 source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
             )

@@ -20,7 +20,7 @@ from oomlint.python.astutil import (
 from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
-from oomlint.python.project import ANYTHING, call_origin, passes_few_values, project_name, value_origin
+from oomlint.python.project import ANYTHING, call_origin, passed_literals, passes_few_values, project_name, value_origin
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope
 
@@ -264,8 +264,15 @@ class RedisKeyWithoutTtl(Rule):
     parameter counts as a fixed key when every call of its function passes it few values
     (a constant, a module-level name, a setting: `_sync(USER_LIMIT_KEY, value)`; a
     private function's calls in the module, any function's in the project), as OOM301
-    and OOM303 judge a helper's arguments. A function the project never calls (an API,
-    a handler) takes any key.
+    and OOM303 judge a helper's arguments. A method's calls include those made on what
+    a service locator returns (`get_storage().set_flag("flags:banner", text)`, where
+    `get_storage()` returns a module-level name only ever bound to instances of the
+    project's classes, or `None`). A function the project never calls (an API,
+    a handler) takes any key. Such a key is its function's own (another function's
+    parameter of the same name is another key), unless every call of each gives it
+    string literals: then it is those texts, in every function and as written in the
+    code (`inc_hash("banned", ip)` and `del_hash("banned", ip)`, or `hdel("banned", ip)`,
+    name one hash, whose fields the project takes out).
 
     Not flagged either: a write that runs only after `exists(K)` or `hexists(K, field)`
     on a client found the key: in the body of `if r.exists(K)`, in the `else` of
@@ -349,6 +356,8 @@ class RedisKeyWithoutTtl(Rule):
         # Fixed keys that something in the module ends or takes entries out of, and where:
         # the function, and for an expiry its end (one before the write does nothing).
         self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
+        self._passed_texts: dict = {}
+        """Per parameter binding: :meth:`_literals`."""
         # The calls that delete or pop keys, with their scope and function: their families
         # are worked out at the end, once every ``self.<attr>`` of the module is known.
         self.removals: list[tuple[ast.Call, Scope, ast.AST | None]] = []
@@ -663,13 +672,29 @@ class RedisKeyWithoutTtl(Rule):
         key = _local_value(self.model, key, scope)
         fixed = self._fixed(key, scope)
         identity = ast.dump(key)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            identity = f"texts:{[key.value]!r}"  # the same as a parameter every call gives that text
         if fixed and isinstance(key, ast.Name):
             # A parameter its callers give few values: the same name in another function
-            # is another key (``_clear(key)`` does not end what ``_push(key, item)`` writes).
+            # is another key (``_clear(key)`` does not end what ``_push(key, item)`` writes),
+            # unless every call of each passes string literals: then the key is those texts
+            # (``inc_hash_int("banned", ip)`` and ``del_hash("banned", ip)`` name one hash).
             binding = self.model.lookup(key.id, scope, at=key)
             if binding is not None and binding.kind == "param":
-                identity += f"@{id(binding.scope)}"
+                texts = self._literals(binding)
+                identity = f"texts:{texts!r}" if texts else f"{identity}@{id(binding.scope)}"
         return Key(identity, fixed, not fixed and self._kept(key, scope))
+
+    def _literals(self, binding) -> list[str] | None:
+        """The string literals every call of the parameter's function in the project passes
+        it (:func:`~oomlint.python.project.passed_literals`), once per parameter."""
+        found = self._passed_texts.get(binding, ...)
+        if found is ...:
+            function = binding.scope.node if binding.scope is not None else None
+            is_function = isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+            found = passed_literals(self.context, function, binding.name) if is_function else None
+            self._passed_texts[binding] = found
+        return found
 
     def _kept(self, key: ast.expr, scope: Scope | None) -> bool:
         """Every part of the key that changes from call to call is the id of an account

@@ -113,7 +113,9 @@ class ReleaseNotInFinally(ResourceRule):
     file object, `f`, `fp`, `fileobj`, `stream`, `buffer`, read or sought in the
     function, or given an `io.BytesIO` by every call the project makes of the function,
     asked of the project index: a function with no call in the project, or one called at
-    import time, is still checked): closing the archive would not close the borrowed file; and a lock the
+    import time, is still checked; the same of what a project function returns made over
+    one of its parameters, `return ZipFile(source)`, by what its caller passes for it,
+    `_, meta = cls._read_meta(buffer)`): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
     `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
     memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
@@ -148,7 +150,8 @@ class ReleaseNotInFinally(ResourceRule):
     calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
     alembic) or of a script: a command of the project's own (a file in a top-level
-    `scripts/`, `script/`, `tools/` or `bin/` folder, run as a program: an
+    `scripts/`, `script/`, `tools/` or `bin/` folder, or one with such a word in its
+    name, `scripts-dev/`, `dev_tools/`, run as a program: an
     `if __name__ == "__main__":` block or a module-level call of its functions) that
     does not serve (no `while True:` or flag loop that nothing leaves, no
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
@@ -180,7 +183,9 @@ class ReleaseNotInFinally(ResourceRule):
     `self.URL_PATTERN.format(...)`: a string literal or a constant's upper-case name, like
     an f-string), a literal separator joining strings written in the code
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
-    the items are computed from is judged on its own), and a call of the module's own function or method whose body is one `try`
+    the items are computed from is judged on its own), such text encoded to UTF-8
+    (`f"push:{name}".encode()`, `str.encode(URL.format(project=p))`, with no error
+    handler named: every `str` encodes so; not `.encode("ascii")`), and a call of the module's own function or method whose body is one `try`
     that catches everything and raises nothing (`self._resolve(host)` that logs any failure;
     an early `if not value: return` on plain values before it cannot raise either), or of
     such a function of another module of the project (`renice(p.pid, priority)` imported

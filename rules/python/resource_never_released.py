@@ -126,7 +126,9 @@ class ResourceNeverReleased(ResourceRule):
     `pyproject.toml`, `setup.cfg`, `setup.py` or VCS root) returns, made when a file is
     checked and kept in `.oomlint_cache` by the file's content. A helper returns a
     fresh resource when it returns the call, or a local name bound to it; what it
-    returns from an attribute or a global (a shared connection), a memoized function
+    returns from an attribute or a global (a shared connection), what it also stores in a
+    module-level container or attribute (`SESSIONS[sid] = p`: a registry of live things,
+    ended by whoever takes them out of it), a memoized function
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 

@@ -107,7 +107,9 @@ class ResourceOwnerNeverReleased(Rule):
     storing `self.sock` as its base does), whose inherited `close()` releases what its
     base stores: the instance is itself the resource, its maker's to release (OOM202); a
     class the module makes only once (a module-level singleton lives as
-    long as the process, and one connection does not grow), an attribute that code
+    long as the process, and one connection does not grow), or that the project's
+    modules make only at import time or in a lazy set-up block (`global _SOLR; if
+    _SOLR is None: _SOLR = Solr(url)`), an attribute that code
     elsewhere in the module releases through the object (`inventory.con.close()`),
     resources acquired in `__enter__`, `setUp` and the like (released by their pair),
     and archives over file objects or in-memory databases, as in OOM202.

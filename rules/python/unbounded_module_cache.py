@@ -205,7 +205,11 @@ class UnboundedModuleCache(Rule):
       such a function, `asyncio.run(main())` and `trio.run(main)` included; in a loop
       only of a fixed number of rounds: over a literal collection, a `range` of
       constants, a retry loop; a method that `self.m()` calls reach from the `__init__`
-      of a class made once; a memoized function as its callers call it), entry
+      of a class made once; the constructor (`__init__`, `__post_init__`,
+      `__attrs_post_init__`) of a class the project's modules make only at import time
+      (at module level), and that no class of the project derives from: a registry
+      filled by the nodes it registers when they are imported; a memoized function as
+      its callers call it), entry
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
       `initialize*`, `configure*`, `bootstrap*` when nothing seen calls them more
       often, so not a method its class's `__init__` calls, which runs per instance;

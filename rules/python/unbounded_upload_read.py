@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import handed_call, is_none
+from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
 from oomlint.python.web import UPLOAD as AN_UPLOAD
@@ -161,8 +163,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     Other `.read()` calls are not flagged: the object must be known to be an upload or
     a request. Nor are reads in functions that serve administrators only (decorated
     `@admins_only`, `@staff_member_required`, `@superuser_required`..., a method of a
-    Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`):
-    what an administrator uploads is the operator's own data. Nor in a private function
+    Django `ModelAdmin`, or of a view whose `permission_classes` hold `IsAdminUser`; a
+    route of a blueprint or application whose hook run before each request is so
+    decorated, `@policy_blueprint.before_request` over `@admin_required`, in any module
+    of the project): what an administrator uploads is the operator's own data. Nor in a private function
     (`_upload_image`) that only such views of the module call; a view registered with a
     permission that names administrators (Pyramid's
     `@view_config(permission=Permissions.AdminSponsorsWrite)`) is one of them.
@@ -214,6 +218,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
+    asks_callers = True  # the project's hooks run before a blueprint's requests (an administrators' check)
     # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
     # something whole: a parameter that callers in other modules give an upload.
     required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT, WHOLE_READ)
@@ -228,6 +233,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def __init__(self, context, options):
         super().__init__(context, options)
+        self.request_hooks = functools.partial(request_hook_decorators, context)
+        """What the project's hooks before a blueprint's requests require (an administrator)."""
         self.unbounded: dict[ast.Call | ast.Attribute, tuple[str, str, ast.AST | None]] = {}
         """Reads with no size (calls, or ``request.data``): ``(framework, what, function)``."""
         self.parsed_as_json: set[ast.AST] = set()
@@ -290,7 +297,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if framework is not None:
                 self._note_limit(framework, item.value)
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here and not admins_only(self.model):
+        if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here and not admins_only(self.model, self.request_hooks):
             found = self._whole_read(node, func)
             if found is not None:
                 self.unbounded[node] = (*found, self.model.function)
@@ -310,14 +317,14 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             and isinstance(node.ctx, ast.Load)
             and (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES
             and not self.checked_here
-            and not admins_only(self.model)
+            and not admins_only(self.model, self.request_hooks)
         ):
             self.unbounded[node] = (FLASK, BODY, self.model.function)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
         check in it can help (walked where it is defined, before its body)."""
-        if not self.relevant or serves_admins(node, self.model.class_def):
+        if not self.relevant or serves_admins(node, self.model.class_def, self.request_hooks):
             return
         arguments = node.args
         positional = [*arguments.posonlyargs, *arguments.args]
@@ -354,7 +361,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         read whole when the module's callers hand it one (see ``_passed_upload``)."""
         if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
             receiver = receiver.value
-        if self.checked_here or admins_only(self.model) or not isinstance(receiver, ast.Name):
+        if self.checked_here or admins_only(self.model, self.request_hooks) or not isinstance(receiver, ast.Name):
             return
         origin = self.inputs.origin(receiver)
         if origin.parameter == receiver.id and origin.untrusted is None:
@@ -367,7 +374,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         callee, parameters = module_callee(self.model, call.func)
         if callee is None:
             return
-        self.called_by_admins.setdefault(callee, []).append(admins_only(self.model))
+        self.called_by_admins.setdefault(callee, []).append(admins_only(self.model, self.request_hooks))
         given: dict[str, str | None] = {}
         passed = [*zip(parameters, call.args), *((item.arg, item.value) for item in call.keywords if item.arg)]
         for parameter, value in passed:
