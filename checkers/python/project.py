@@ -2253,35 +2253,21 @@ class ProjectIndex:
         return self._watching
 
     def unchanged(self, looked_into: dict[str, str]) -> bool:
-        """Whether the modules a check looked into (:meth:`watch`) still have the summaries it saw."""
+        """Whether the modules a check looked into (:meth:`watch`) still have the summaries it
+        saw, and the questions it asked across them (callers, growers...) the same answers."""
+        answers: dict[str, Callable[[str], str]] = {
+            CALLERS: lambda called: _sites_key(self, called, self.callers(called)),
+            GROWERS: lambda name: content_key(json.dumps(self.growers(name))),
+            SETTINGS_OF: lambda name: content_key(json.dumps(self.settings_anywhere(name))),
+            LIMITS: lambda name: content_key(*self._limiting(name)),
+            SHRINKERS: lambda name: content_key(*self.shrinkers(name)),
+            SUBCLASSES: lambda name: content_key(*self.subclasses(name)),
+            REQUEST_HOOKS: lambda name: content_key(*self.request_hook_decorators(name)),
+        }
         for module, key in looked_into.items():
-            if module.startswith(CALLERS):
-                called = module.removeprefix(CALLERS)
-                if _sites_key(self, called, self.callers(called)) != key:
-                    return False
-                continue
-            if module.startswith(GROWERS):
-                if content_key(json.dumps(self.growers(module.removeprefix(GROWERS)))) != key:
-                    return False
-                continue
-            if module.startswith(SETTINGS_OF):
-                if content_key(json.dumps(self.settings_anywhere(module.removeprefix(SETTINGS_OF)))) != key:
-                    return False
-                continue
-            if module.startswith(LIMITS):
-                if content_key(*self._limiting(module.removeprefix(LIMITS))) != key:
-                    return False
-                continue
-            if module.startswith(SHRINKERS):
-                if content_key(*self.shrinkers(module.removeprefix(SHRINKERS))) != key:
-                    return False
-                continue
-            if module.startswith(SUBCLASSES):
-                if content_key(*self.subclasses(module.removeprefix(SUBCLASSES))) != key:
-                    return False
-                continue
-            if module.startswith(REQUEST_HOOKS):
-                if content_key(*self.request_hook_decorators(module.removeprefix(REQUEST_HOOKS))) != key:
+            question = next((prefix for prefix in answers if module.startswith(prefix)), None)
+            if question is not None:
+                if answers[question](module.removeprefix(question)) != key:
                     return False
                 continue
             summary, _ = self._split(module + ".*")
