@@ -135,16 +135,8 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
     if not rules:
         return result
     renders = _render_chart(root, config) if kind == CHART else [_build(root)]
-    maps: dict[str, _SourceMap | None] = {}
-    """Each template read and mapped once, whatever the number of renders."""
-    helpers = _helpers(root, noqa) if kind == CHART else []
-
-    def mapped(path: str) -> _SourceMap | None:
-        if path not in maps:
-            text = _read_text(path)
-            maps[path] = None if text is None else _source_map(path, text, noqa)
-        return maps[path]
-
+    files = _Files(noqa)
+    helpers = _helpers(root, files) if kind == CHART else []
     # An error that every render meets (a missing subchart, a kustomization's own) is the
     # chart's or kustomization's, whatever the values: no "with ..." for it.
     shared = len(renders) == 1 or len({render.error for render in renders}) == 1
@@ -153,10 +145,10 @@ def check_root(kind: str, root: str, config, noqa: bool = True) -> RenderedFindi
             _add(result, _render_error(kind, root, anchor, render.error), None if shared else render.label)
             continue
         for source, rendered in render.sources.items():
-            patches = [found for found in map(mapped, render.patches.get(source, ())) if found is not None]
-            own = mapped(source)
-            fallback = None if own is not None or kind != CHART else _archived_subchart(root, source)
-            where = own or mapped(anchor) or anchor  # the anchor's ``# noqa`` comments count there
+            patches = [found for found in map(files.mapped, render.patches.get(source, ())) if found is not None]
+            own = files.mapped(source)
+            fallback = None if own is not None or kind != CHART else _archived_subchart(root, source, files)
+            where = own or files.mapped(anchor) or anchor  # the anchor's ``# noqa`` comments count there
             _check_rendered(result, rendered, where, helpers + patches, render.label, rules, config, fallback)
     return result
 
@@ -173,18 +165,39 @@ def _source_map(path: str, text: str, noqa: bool) -> _SourceMap:
     return _SourceMap(path, TemplateMap(text), NoqaMap(text, python=False) if noqa and "noqa" in text.lower() else None)
 
 
-def _helpers(root: str, noqa: bool) -> list[_SourceMap]:
+class _Files:
+    """A chart's or kustomization's files, each read, and mapped when asked, once, whatever
+    the number of renders and whether it is a template, a partial or both."""
+
+    def __init__(self, noqa: bool) -> None:
+        self.noqa = noqa
+        self._texts: dict[str, str | None] = {}
+        self._maps: dict[str, _SourceMap | None] = {}
+
+    def text(self, path: str) -> str | None:
+        if path not in self._texts:
+            self._texts[path] = _read_text(path)
+        return self._texts[path]
+
+    def mapped(self, path: str) -> _SourceMap | None:
+        if path not in self._maps:
+            text = self.text(path)
+            self._maps[path] = None if text is None else _source_map(path, text, self.noqa)
+        return self._maps[path]
+
+
+def _helpers(root: str, files: _Files) -> list[_SourceMap]:
     """A chart's partials, subcharts' included: where a template that includes its pod
     spec has its containers. A partial is any template that defines one, whatever its
     name (``_pod.tpl``, ``pod-template.tpl``)."""
     found = []
-    for directory, subdirectories, files in os.walk(root):
+    for directory, subdirectories, names in os.walk(root):
         subdirectories.sort()
         if os.path.basename(directory) == "templates":
-            for name in sorted(files):
-                text = _read_text(os.path.join(directory, name))
-                if text is not None and _DEFINE.search(text):
-                    found.append(_source_map(os.path.join(directory, name), text, noqa))
+            for name in sorted(names):
+                path = os.path.join(directory, name)
+                if _DEFINE.search(files.text(path) or ""):
+                    found.append(files.mapped(path))
     return found
 
 
@@ -601,12 +614,12 @@ def _is_manifest_template(template: str) -> bool:
     return not name.startswith("_") and name != "NOTES.txt"
 
 
-def _archived_subchart(root: str, source: str) -> tuple[int, int, int] | None:
+def _archived_subchart(root: str, source: str, files: _Files) -> tuple[int, int, int] | None:
     """Where ``Chart.yaml`` declares the subchart a template that cannot be read (it is in
     the subchart's archive, ``charts/sub-1.0.0.tgz``) belongs to: the place a user reads
     about it and puts a ``# noqa``."""
     parts = os.path.relpath(source, root).split(os.sep)
-    text = _read_text(os.path.join(root, CHART_FILE)) if len(parts) > 2 and parts[0] == "charts" else None
+    text = files.text(os.path.join(root, CHART_FILE)) if len(parts) > 2 and parts[0] == "charts" else None
     return None if text is None else _dependency_entry(text, parts[1])
 
 
@@ -657,13 +670,17 @@ def _build(root: str) -> Render:
         return Render(root, error=_kustomize_message(error, wrapper, root))
     sources: dict[str, list[str]] = {}
     patches: dict[str, list[str]] = {}
+    patch_files: dict[str, list[str]] = {}
+    """Each patching kustomization's patch files, as the build names the kustomization."""
     anchor = _anchor(KUSTOMIZATION, root)
     for document in _DOCUMENT_START.split(stdout):
         if document.strip():
             source = _origin(document, wrapper, root) or anchor
             sources.setdefault(source, []).append(document)
             for kustomization in _PATCHED_IN.findall(document):
-                for patch in _patch_files(_as_named(kustomization, wrapper, root)):
+                if kustomization not in patch_files:  # every document names its transformers again
+                    patch_files[kustomization] = _patch_files(_as_named(kustomization, wrapper, root))
+                for patch in patch_files[kustomization]:
                     if patch not in patches.setdefault(source, []):
                         patches[source].append(patch)
     return Render(root, {path: "---\n".join(parts) for path, parts in sources.items()}, patches=patches)
