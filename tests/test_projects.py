@@ -223,6 +223,18 @@ def test_a_caller_that_now_passes_anything_is_seen_through_the_cache(copy, proje
     ]
 
 
+def test_a_literal_a_caller_now_passes_is_seen_through_the_cache(copy):
+    """The keys a storage adapter writes are the texts its callers pass: ``"banned"``,
+    whose fields ``forgive`` takes out, then ``"blocked"``, which nothing takes out. Only
+    the literal changed, not the kind of argument."""
+    root = copy("redis_locators")
+    first = oomlint_json("--select", "OOM304", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in first] == [("app/storage.py", line) for line in (40, 48, 64)]
+    _edit(root / "app" / "flags.py", 'inc_hash("banned", request.remote_addr)', 'inc_hash("blocked", request.remote_addr)')
+    after = oomlint_json("--select", "OOM304", ".", cwd=root)
+    assert [(f["path"], f["line"]) for f in after] == [("app/storage.py", line) for line in (40, 44, 48, 64)]
+
+
 def test_no_cache_leaves_no_cache_folder(copy):
     root = copy("helpers")
     findings = oomlint_json("--no-cache", ".", cwd=root)

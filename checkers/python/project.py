@@ -2681,6 +2681,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
         [arguments for callee, arguments in index.modules[module].arguments.get(caller, ()) if canonical in index._targets(callee)]
         + index.modules[module].in_memory.get(caller, [])
         + index.modules[module].uploads.get(caller, [])
+        + index.modules[module].literals.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]
