@@ -55,7 +55,7 @@ from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.python.web import (
-    BODY_LIMITS, SETTINGS, UPLOAD, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
+    BODY_LIMITS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
     reads_size,
 )
 
@@ -1012,7 +1012,7 @@ class Summarizer:
         """An upload of a web framework, as OOM403 knows one."""
         if self._inputs is None:
             self._inputs = WebInputs(self.model)
-        return self._inputs.origin(value).untrusted == UPLOAD
+        return self._inputs.origin(value).streamed_upload
 
     def _in_memory(self, value: ast.expr) -> bool:
         """``io.BytesIO(data)``, or a name bound to one: a file object with nothing of the OS behind it."""

@@ -19,11 +19,21 @@ from oomlint.python.astutil import is_infinite, is_none, last_name, name_words, 
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB = "Flask", "Django", "Starlette", "aiohttp", "WebOb"
+QUART, BOTTLE, TORNADO, SANIC, STREAMLIT, DISCORD = "Quart", "Bottle", "Tornado", "Sanic", "Streamlit", "discord.py"
+# The frameworks whose uploads OOM403 judges: they hand the handler a file it reads itself,
+# with no limit by default. Quart limits bodies to 16 MiB by default; Tornado, Sanic and
+# Streamlit hold the whole body in memory before the handler runs (a read copies what is
+# there); a chat library downloads what it is asked to. Their data is untrusted for OOM401 all
+# the same.
+STREAMED_UPLOADS = frozenset({FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB, BOTTLE})
 WEB_LIBRARIES = frozenset(
-    {"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "webob", "pyramid", "pecan"}
+    {"flask", "werkzeug", "django", "rest_framework", "fastapi", "starlette", "aiohttp", "webob", "pyramid", "pecan",
+     "bottle"}
 )
-FLASK_REQUEST = "flask.request"
-PECAN_REQUEST = "pecan.request"
+GLOBAL_REQUESTS = {"flask.request": FLASK, "pecan.request": WEBOB, "quart.request": QUART, "bottle.request": BOTTLE}
+# ``request.files`` of these frameworks' requests holds the uploads (Tornado's and Sanic's as
+# lists of in-memory files).
+FILE_COLLECTIONS = frozenset({FLASK, QUART, BOTTLE, TORNADO, SANIC})
 # Pyramid's views are handed a WebOb request named ``request`` (or keep it on ``self.request``).
 PYRAMID = "pyramid"
 # A WebOb form field that is a file (``request.POST["file"]``) is a ``cgi.FieldStorage``-like
@@ -42,6 +52,9 @@ REQUEST_TYPES = {
          "aiohttp.web_request.BaseRequest"),
         AIOHTTP,
     ),
+    **dict.fromkeys(("quart.Request", "quart.wrappers.Request"), QUART),
+    **dict.fromkeys(("tornado.httputil.HTTPServerRequest",), TORNADO),
+    **dict.fromkeys(("sanic.Request", "sanic.request.Request"), SANIC),
 }
 UPLOAD_TYPES = {
     **dict.fromkeys(
@@ -55,6 +68,8 @@ UPLOAD_TYPES = {
     **dict.fromkeys(
         ("fastapi.UploadFile", "fastapi.datastructures.UploadFile", "starlette.datastructures.UploadFile"), STARLETTE
     ),
+    **dict.fromkeys(("bottle.FileUpload",), BOTTLE),
+    **dict.fromkeys(("discord.Attachment", "discord.message.Attachment"), DISCORD),
 }
 UNTRUSTED_TYPES = frozenset({*REQUEST_TYPES, *UPLOAD_TYPES})
 # What a module that has an upload in hand names: the collections that hold one
@@ -66,6 +81,7 @@ UPLOAD_TEXTS = ("files", "FILES", ".form(", "POST", "FileStorage", "UploadFile",
 # ---------------------------------------------------------------- untrusted data
 
 UPLOAD, REQUEST, NETWORK, FORM = "an upload", "request data", "a network response", "form input"
+CHAT_FILE = "a file a chat user sent"
 # Calls whose result carries their first argument's data (or, for a path join, any argument's);
 # those that make bytes of text (``b64decode(request.json["image"])``) make it image data.
 CARRIERS = frozenset(
@@ -106,7 +122,7 @@ PATH_OPERATIONS = frozenset({"get", "post", "put", "patch", "delete", "api_route
 DEPENDENCIES = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
 FRAMEWORK_PACKAGES = ("fastapi.", "starlette.")
 BYTES = "builtins.bytes"
-DJANGO = frozenset({"django", "rest_framework"})
+DJANGO_PACKAGES = frozenset({"django", "rest_framework"})
 _ORIGIN_DEPTH = 8
 
 
@@ -120,9 +136,26 @@ class Origin(NamedTuple):
     text: bool = False
     """Untrusted text (a query or form field, JSON): a path when opened, data only once
     made bytes (``b64decode``, ``.encode()``)."""
+    framework: str | None = None
+    """For an upload, the framework that received it."""
+
+    @property
+    def streamed_upload(self) -> bool:
+        """An upload the handler reads itself, unbounded unless the app bounds it (OOM403's)."""
+        return self.untrusted == UPLOAD and self.framework in STREAMED_UPLOADS
 
 
 UNKNOWN = Origin()
+# Streamlit's widgets that return what the browser uploaded (an in-memory ``UploadedFile``,
+# a list of them with ``accept_multiple_files``).
+UPLOAD_WIDGETS = frozenset({"streamlit.file_uploader", "streamlit.camera_input"})
+# A discord.py message's ``attachments``: the files its author sent.
+ATTACHMENTS = "attachments"
+# The chat libraries' downloads of a file a user sent the bot: python-telegram-bot's
+# ``download_as_bytearray()``/``download_to_drive()``, aiogram's ``bot.download(...)``/
+# ``download_file(...)``, Pyrogram's and Telethon's ``download_media(...)``.
+CHAT_LIBRARIES = frozenset({"telegram", "aiogram", "pyrogram", "telethon"})
+CHAT_DOWNLOADS = frozenset({"download_as_bytearray", "download_to_drive", "download", "download_file", "download_media"})
 
 
 class WebInputs:
@@ -136,26 +169,26 @@ class WebInputs:
     def request(self, expr: ast.expr) -> str | None:
         """The framework whose request object ``expr`` is, if known."""
         name = self.model.qualified_name(expr)
-        if name == FLASK_REQUEST:
-            return FLASK
-        if name == PECAN_REQUEST:
-            return WEBOB
-        if PYRAMID in self.imported and isinstance(expr, ast.Attribute) and expr.attr == "request" and self.model.is_self(expr.value):
-            return WEBOB
+        if name in GLOBAL_REQUESTS:
+            return GLOBAL_REQUESTS[name]
+        if isinstance(expr, ast.Attribute) and expr.attr == "request" and self.model.is_self(expr.value):
+            # A Pyramid view class's ``self.request``; a Tornado handler's.
+            if PYRAMID in self.imported:
+                return WEBOB
+            return TORNADO if "tornado" in self.imported and self._in_handler() else None
         parameter = self._parameter(expr)
         if parameter is None:
             return None
         if parameter.annotation is not None:
             return self._annotated(parameter.annotation, REQUEST_TYPES, expr)
-        if (
-            parameter.arg == "request"
-            and AIOHTTP in self.imported
-            and isinstance(self.model.function, ast.AsyncFunctionDef)
-        ):
+        if parameter.arg != "request":
+            return None
+        if AIOHTTP in self.imported and isinstance(self.model.function, ast.AsyncFunctionDef):
             return AIOHTTP
-        if parameter.arg == "request" and PYRAMID in self.imported:
+        if PYRAMID in self.imported:
             return WEBOB
-        return None
+        # Sanic hands every handler the request as its first argument, named so by convention.
+        return SANIC if "sanic" in self.imported else None
 
     def upload(self, expr: ast.expr) -> str | None:
         """The framework whose uploaded file ``expr`` is, if known."""
@@ -182,27 +215,35 @@ class WebInputs:
         return None
 
     def _upload_collection(self, expr: ast.expr, item: ast.Name) -> str | None:
-        """``request.files.getlist(...)``, ``.values()``, a ``list[UploadFile]`` parameter;
-        ``item`` is the loop's name for one of them."""
+        """``request.files.getlist(...)``, ``.values()``, a ``list[UploadFile]`` parameter,
+        Streamlit's ``file_uploader(..., accept_multiple_files=True)``, a discord.py
+        message's ``attachments``; ``item`` is the loop's name for one of them."""
         origin = self.model.resolve(expr)
         if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("getlist", "values"):
             return self._upload_container(origin.func.value)
+        if isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) in UPLOAD_WIDGETS:
+            return STREAMLIT
+        if self._attachments(origin):
+            return DISCORD
         parameter = self._parameter(origin)
         if parameter is not None and parameter.annotation is not None:
             return self._annotated(parameter.annotation, UPLOAD_TYPES, item, element=True)
         return None
 
     def _upload_container(self, expr: ast.expr) -> str | None:
-        """``request.files`` (Flask), ``request.FILES`` (Django), ``await request.form()`` (Starlette)."""
+        """``request.files`` (Flask, Bottle, Tornado, Sanic; ``await request.files`` in Quart),
+        ``request.FILES`` (Django), ``await request.form()`` (Starlette), a discord.py
+        message's ``attachments``."""
         origin = self.model.resolve(expr)
-        if isinstance(origin, ast.Attribute):
-            if origin.attr == "files" and self.request(origin.value) == FLASK:
-                return FLASK
-            if origin.attr == "FILES" and ({"django", "rest_framework"} & self.imported):
-                return DJANGO
-            return None
         if isinstance(origin, ast.Await):
             origin = origin.value
+        if isinstance(origin, ast.Attribute):
+            if origin.attr == "files":
+                framework = self.request(origin.value)
+                return framework if framework in FILE_COLLECTIONS else None
+            if origin.attr == "FILES" and DJANGO_PACKAGES & self.imported:
+                return DJANGO
+            return DISCORD if self._attachments(origin) else None
         if (
             isinstance(origin, ast.Call)
             and isinstance(origin.func, ast.Attribute)
@@ -211,6 +252,16 @@ class WebInputs:
         ):
             return STARLETTE
         return None
+
+    def _in_handler(self) -> bool:
+        """The walk is in a method of a request handler class: one that derives from a
+        ``...Handler`` (Tornado's ``RequestHandler``, the project's ``BaseHandler``)."""
+        owner = self.model.method_class
+        return owner is not None and any((last_name(base) or "").endswith("Handler") for base in owner.bases)
+
+    def _attachments(self, expr: ast.AST) -> bool:
+        """``message.attachments`` in a module that imports discord.py."""
+        return isinstance(expr, ast.Attribute) and expr.attr == ATTACHMENTS and "discord" in self.imported
 
     def _webob_field(self, expr: ast.expr) -> bool:
         """``request.POST["file"]`` or ``request.POST.get("file")`` of a WebOb request."""
@@ -253,8 +304,10 @@ class WebInputs:
         if isinstance(expr, ast.Await):
             return self.origin(expr.value, depth - 1)
         parameter = self._parameter(expr)
-        if self.upload(expr) is not None or self._upload_container(expr) is not None:
-            return Origin(untrusted=UPLOAD, parameter=parameter.arg if parameter else None)
+        framework = self.upload(expr) or self._upload_container(expr)
+        if framework is not None:
+            untrusted = CHAT_FILE if framework == DISCORD else UPLOAD
+            return Origin(untrusted=untrusted, parameter=parameter.arg if parameter else None, framework=framework)
         if self._is_request(expr):
             return Origin(untrusted=REQUEST)
         if isinstance(expr, ast.Name):
@@ -297,6 +350,8 @@ class WebInputs:
         if name is not None:
             if name in NETWORK_CALLS or name.startswith(NETWORK_MODULES):
                 return Origin(untrusted=NETWORK)
+            if name in UPLOAD_WIDGETS:
+                return Origin(untrusted=UPLOAD, framework=STREAMLIT)
             if name in PATH_JOINS:
                 return self._first_untrusted(call.args, depth)
             if name in CARRIERS:
@@ -307,6 +362,8 @@ class WebInputs:
             return UNKNOWN
         if func.attr in HTTP_METHODS and self._http_client(func.value):
             return Origin(untrusted=NETWORK)
+        if func.attr in CHAT_DOWNLOADS and not CHAT_LIBRARIES.isdisjoint(self.imported):
+            return Origin(untrusted=CHAT_FILE)
         if func.attr in REQUEST_TEXT and self._is_request(func.value):
             return Origin(untrusted=REQUEST, text=True)
         if func.attr in CARRYING_METHODS:
@@ -362,7 +419,7 @@ class WebInputs:
 
     def _django_request(self, expr: ast.expr) -> bool:
         """A parameter named ``request`` in a Django or Django REST framework module."""
-        if not (isinstance(expr, ast.Name) and expr.id == "request" and DJANGO & self.imported):
+        if not (isinstance(expr, ast.Name) and expr.id == "request" and DJANGO_PACKAGES & self.imported):
             return False
         binding = self.model.lookup(expr.id)
         return binding is not None and binding.kind == "param"

@@ -79,7 +79,18 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       request: the JSON body model (`request: FaceRequest`, then
       `b64decode(request.image_base64)`), a `bytes` body, path and query values (text:
       a path they name is the server's file, not image data); not what a dependency
-      gives (`= Depends(...)`, `Annotated[..., Depends(...)]`);
+      gives (`= Depends(...)`, `Annotated[..., Depends(...)]`); the uploads and the
+      body of Quart (`await request.files`), Bottle (`bottle.request.files`), Tornado
+      (`self.request.files`, `self.request.body` in a method of a `...Handler` class of a
+      module that imports Tornado) and Sanic (`request.files`, `request.body` of a
+      parameter named `request` in a module that imports Sanic); what Streamlit's
+      `st.file_uploader(...)` and `st.camera_input(...)` return;
+    - a file a chat user sent: a discord.py message's `attachments` (or a parameter
+      annotated `discord.Attachment`), read with `await attachment.read()`; in a module
+      that imports python-telegram-bot, aiogram, Pyrogram or Telethon, what their
+      downloads return (`download_as_bytearray()`, `download_to_drive()`, `download(...)`,
+      `download_file(...)`, `download_media(...)`: the data, or the path of the file
+      written); not a buffer the bot passes to `download_to_memory(out)`;
     - a network response: a call into `requests`, `httpx`, `aiohttp` or `urllib3`,
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
     - a parameter of the function, when a call of the function in the same module

@@ -10,9 +10,8 @@ from oomlint.python.astutil import handed_call, is_none
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
-from oomlint.python.web import UPLOAD as AN_UPLOAD
 from oomlint.python.web import (
-    AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
+    AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
@@ -93,7 +92,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       in a module that imports aiohttp, only when the module switches aiohttp's own
       limit off: `client_max_size` given `0`, `None`, `False` or an infinite value
       (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
-      `read()` raises 413 above `client_max_size`, 1 MiB unless set.
+      `read()` raises 413 above `client_max_size`, 1 MiB unless set;
+    - Bottle: `.file.read()` of an upload from `bottle.request.files` (`.get(...)`, a
+      name): Bottle spools uploads to disk and sets no limit.
+
+    Quart's uploads are not flagged (Quart rejects bodies above 16 MiB unless
+    `MAX_CONTENT_LENGTH` is raised), nor are Tornado's, Sanic's and Streamlit's: those
+    frameworks hold the whole body in memory before the handler runs, within their own
+    limits (`max_body_size`, `REQUEST_MAX_SIZE`, `server.maxUploadSize`), so a read
+    copies what is already there. Their images are still untrusted for OOM401.
 
     An upload handed to a function or method of the same module (`save_file(upload)`,
     `self.store(upload.file)`, through up to three calls that pass it on) is read whole
@@ -381,7 +388,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if isinstance(value, ast.Starred):
                 break
             origin = self.inputs.origin(value)
-            if origin.untrusted == AN_UPLOAD:
+            if origin.streamed_upload:
                 given[parameter] = None
             elif origin.untrusted is None and origin.parameter:
                 given[parameter] = origin.parameter
@@ -549,13 +556,13 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
                 framework = self.inputs.upload(receiver.value) or self.inputs.upload(receiver)
                 if framework is not None:
-                    return framework, UPLOAD
+                    return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
                 if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
                     return FLASK, BODY
                 return None
             framework = self.inputs.upload(receiver)
             if framework is not None:
-                return framework, UPLOAD
+                return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
         framework = self.inputs.request(receiver)
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
