@@ -69,7 +69,10 @@ UPLOAD_TYPES = {
         ("fastapi.UploadFile", "fastapi.datastructures.UploadFile", "starlette.datastructures.UploadFile"), STARLETTE
     ),
     **dict.fromkeys(("bottle.FileUpload",), BOTTLE),
-    **dict.fromkeys(("discord.Attachment", "discord.message.Attachment"), DISCORD),
+    **dict.fromkeys(
+        (f"{library}.{path}Attachment" for library in ("discord", "nextcord", "disnake") for path in ("", "message.")),
+        DISCORD,
+    ),
 }
 UNTRUSTED_TYPES = frozenset({*REQUEST_TYPES, *UPLOAD_TYPES})
 # What a module that has an upload in hand names: the collections that hold one
@@ -147,14 +150,18 @@ class Origin(NamedTuple):
 
 UNKNOWN = Origin()
 # Streamlit's widgets that return what the browser uploaded (an in-memory ``UploadedFile``,
-# a list of them with ``accept_multiple_files``).
-UPLOAD_WIDGETS = frozenset({"streamlit.file_uploader", "streamlit.camera_input"})
-# A discord.py message's ``attachments``: the files its author sent.
+# a list of them with ``accept_multiple_files``), called on ``st``, ``st.sidebar`` or a
+# column or container of the page.
+STREAMLIT_PACKAGE = "streamlit"
+UPLOAD_WIDGETS = frozenset({"file_uploader", "camera_input"})
+# A discord.py message's ``attachments`` (and its forks' messages): the files its author sent.
+DISCORD_LIBRARIES = frozenset({"discord", "nextcord", "disnake"})
 ATTACHMENTS = "attachments"
 # The chat libraries' downloads of a file a user sent the bot: python-telegram-bot's
-# ``download_as_bytearray()``/``download_to_drive()``, aiogram's ``bot.download(...)``/
-# ``download_file(...)``, Pyrogram's and Telethon's ``download_media(...)``.
-CHAT_LIBRARIES = frozenset({"telegram", "aiogram", "pyrogram", "telethon"})
+# ``download_as_bytearray()``/``download_to_drive()``, pyTelegramBotAPI's and aiogram's
+# ``download_file(...)``, aiogram's ``bot.download(...)``, Pyrogram's and Telethon's
+# ``download_media(...)``.
+CHAT_LIBRARIES = frozenset({"telegram", "telebot", "aiogram", "pyrogram", "telethon"})
 CHAT_DOWNLOADS = frozenset({"download_as_bytearray", "download_to_drive", "download", "download_file", "download_media"})
 
 
@@ -221,7 +228,7 @@ class WebInputs:
         origin = self.model.resolve(expr)
         if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr in ("getlist", "values"):
             return self._upload_container(origin.func.value)
-        if isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) in UPLOAD_WIDGETS:
+        if isinstance(origin, ast.Call) and self._upload_widget(origin):
             return STREAMLIT
         if self._attachments(origin):
             return DISCORD
@@ -260,8 +267,14 @@ class WebInputs:
         return owner is not None and any((last_name(base) or "").endswith("Handler") for base in owner.bases)
 
     def _attachments(self, expr: ast.AST) -> bool:
-        """``message.attachments`` in a module that imports discord.py."""
-        return isinstance(expr, ast.Attribute) and expr.attr == ATTACHMENTS and "discord" in self.imported
+        """``message.attachments`` in a module that imports discord.py (or a fork)."""
+        return isinstance(expr, ast.Attribute) and expr.attr == ATTACHMENTS and not DISCORD_LIBRARIES.isdisjoint(self.imported)
+
+    def _upload_widget(self, call: ast.Call) -> bool:
+        """``st.file_uploader(...)``, ``st.sidebar.camera_input(...)``, ``column.file_uploader(...)``
+        in a module that imports Streamlit."""
+        func = call.func
+        return isinstance(func, ast.Attribute) and func.attr in UPLOAD_WIDGETS and STREAMLIT_PACKAGE in self.imported
 
     def _webob_field(self, expr: ast.expr) -> bool:
         """``request.POST["file"]`` or ``request.POST.get("file")`` of a WebOb request."""
@@ -350,8 +363,6 @@ class WebInputs:
         if name is not None:
             if name in NETWORK_CALLS or name.startswith(NETWORK_MODULES):
                 return Origin(untrusted=NETWORK)
-            if name in UPLOAD_WIDGETS:
-                return Origin(untrusted=UPLOAD, framework=STREAMLIT)
             if name in PATH_JOINS:
                 return self._first_untrusted(call.args, depth)
             if name in CARRIERS:
@@ -360,6 +371,8 @@ class WebInputs:
         func = call.func
         if not isinstance(func, ast.Attribute):
             return UNKNOWN
+        if self._upload_widget(call):
+            return Origin(untrusted=UPLOAD, framework=STREAMLIT)
         if func.attr in HTTP_METHODS and self._http_client(func.value):
             return Origin(untrusted=NETWORK)
         if func.attr in CHAT_DOWNLOADS and not CHAT_LIBRARIES.isdisjoint(self.imported):

@@ -84,13 +84,15 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       (`self.request.files`, `self.request.body` in a method of a `...Handler` class of a
       module that imports Tornado) and Sanic (`request.files`, `request.body` of a
       parameter named `request` in a module that imports Sanic); what Streamlit's
-      `st.file_uploader(...)` and `st.camera_input(...)` return;
-    - a file a chat user sent: a discord.py message's `attachments` (or a parameter
-      annotated `discord.Attachment`), read with `await attachment.read()`; in a module
-      that imports python-telegram-bot, aiogram, Pyrogram or Telethon, what their
-      downloads return (`download_as_bytearray()`, `download_to_drive()`, `download(...)`,
-      `download_file(...)`, `download_media(...)`: the data, or the path of the file
-      written); not a buffer the bot passes to `download_to_memory(out)`;
+      `file_uploader(...)` and `camera_input(...)` return (on `st`, `st.sidebar` or a
+      column);
+    - a file a chat user sent: a message's `attachments` (or a parameter annotated
+      `Attachment`) in a module that imports discord.py, nextcord or disnake, read with
+      `await attachment.read()` (not an avatar: the CDN sizes it); in a module that
+      imports python-telegram-bot, pyTelegramBotAPI, aiogram, Pyrogram or Telethon,
+      what their downloads return (`download_as_bytearray()`, `download_to_drive()`,
+      `download(...)`, `download_file(...)`, `download_media(...)`: the data, or the
+      path of the file written); not a buffer the bot passes to `download_to_memory(out)`;
     - a network response: a call into `requests`, `httpx`, `aiohttp` or `urllib3`,
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
     - a parameter of the function, when a call of the function in the same module
