@@ -141,6 +141,9 @@ class Origin(NamedTuple):
     made bytes (``b64decode``, ``.encode()``)."""
     framework: str | None = None
     """For an upload, the framework that received it."""
+    through: tuple[ast.AST, ...] = ()
+    """The module's own functions whose results carried it here (``_read(upload)``): a rule
+    that knows one of them checks what it returns may take the data as checked."""
 
     @property
     def streamed_upload(self) -> bool:
@@ -369,6 +372,14 @@ class WebInputs:
                 carried = self.origin(call.args[0] if call.args else None, depth - 1)
                 return carried._replace(text=False) if name in BYTES_FROM_TEXT else carried
         func = call.func
+        callee, _ = module_callee(self.model, func)
+        if callee is not None:
+            # What the module's own helper makes of what it is given (``await _read(upload)``
+            # gathering the upload's chunks) carries it: derived data, not the upload object.
+            carried = self._first_untrusted([*call.args, *(item.value for item in call.keywords)], depth)
+            if carried is UNKNOWN:
+                return UNKNOWN
+            return carried._replace(framework=None, through=(*carried.through, callee))
         if not isinstance(func, ast.Attribute):
             return UNKNOWN
         if self._upload_widget(call):

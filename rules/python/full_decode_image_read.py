@@ -95,6 +95,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       path of the file written); not a buffer the bot passes to `download_to_memory(out)`;
     - a network response: a call into `requests`, `httpx`, `aiohttp` or `urllib3`,
       `urllib.request.urlopen`, or a method of a client they make (`Session().get`);
+    - what a function of the same module returns when it is given such data
+      (`await _read(upload)` gathering the upload's chunks, bounded in bytes only),
+      unless that function checks an image's size itself;
     - a parameter of the function, when a call of the function in the same module
       passes such data for it (through up to three calls), and that caller did not
       check an image's size before the call. A thread pool or an executor given the
@@ -347,7 +350,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         for node, call, decoder, origin, function in self.unchecked:
             if decoder.honours_pillow_limit and (self.pillow_limited or self._limited_in_project()):
                 continue
-            if origin.parameter and self._checked_by_every_caller(function):
+            if origin.parameter and self._checked_by_every_caller(function) or self._screened(origin):
                 continue
             source = _image_data(origin) or (origin.parameter and self._passed_untrusted(function, origin.parameter))
             if source:
@@ -373,7 +376,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         on, ``depth`` calls up)."""
         for caller, origins, checked in self.calls.get(function, ()):
             origin = origins.get(parameter)
-            if checked or origin is None:
+            if checked or origin is None or self._screened(origin):
                 continue
             if _image_data(origin):
                 return origin.untrusted
@@ -382,6 +385,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 if found:
                     return found
         return None
+
+    def _screened(self, origin: Origin) -> bool:
+        """The data came out of a function of the module that checks an image's size
+        (``data = await _screened(upload)``, which rejects a large header before it returns)."""
+        return any(helper in self.checked for helper in origin.through)
 
     def _note_call(self, call: ast.Call) -> None:
         """A call of a function or method of this module (also one a thread pool or an
