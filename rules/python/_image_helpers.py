@@ -90,7 +90,9 @@ class Helpers:
     def opens(self, qualified: str) -> tuple[int, str] | None:
         """``(position, name)`` of the parameter whose image the project function
         ``qualified`` opens with ``Image.open`` and returns undecoded (``_decoded(data)``
-        returning ``Image.open(io.BytesIO(data))``): its caller decodes that image."""
+        returning ``Image.open(io.BytesIO(data))``): its caller decodes that image. None
+        for an opener that checks the dimensions before it returns (``open_as_pil_image``
+        raising above a pixel limit): what it returns is screened."""
         found = self.project.function(qualified)
         if found is None:
             return None
@@ -103,7 +105,7 @@ class Helpers:
         ]
         for position, parameter in enumerate(summary.parameters.get(key, []) if opened else ()):
             if not _reached(flows, parameter).isdisjoint(opened):
-                return position, parameter
+                return None if self.checks(qualified, parameter) else (position, parameter)
         return None
 
     def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:

@@ -45,7 +45,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     - a Pillow image from `PIL.Image.open(...)` (any alias; opened in the same
       function, or by a project function that returns, undecoded, the image it opens
       from data it is given: `_opened(data)` returning `Image.open(io.BytesIO(data))`,
-      whose data is then what the caller passes) that is then decoded: `load`, `convert`, `resize`, `rotate`,
+      whose data is then what the caller passes; not one that checks the dimensions
+      before it returns the image) that is then decoded: `load`, `convert`, `resize`, `rotate`,
       `transpose`, `crop`, `copy`, `filter`, `tobytes`, `getdata`, `getpixel`, `save`,
       `thumbnail`, `ImageOps.*(im)`, `numpy.array(im)` or `numpy.asarray(im)`;
       chains too (`Image.open(p).convert("RGB")`), which leave no chance to check.
@@ -104,7 +105,10 @@ class FullDecodeImageRead(CheckedFirst, Rule):
       function and the data calls it so: `run_in_threadpool(resize, data)`,
       `asyncio.to_thread(resize, data)`, `anyio.to_thread.run_sync(resize, data)`,
       `loop.run_in_executor(None, resize, data)`, `executor.submit(resize, data)`,
-      also with `functools.partial(resize, data)`; a helper of another module too.
+      also with `functools.partial(resize, data)`; a helper of another module too. A
+      function of the module handed to another as a callback (`upload_media(request,
+      create_attachment)`) is called with what that one passes its callback parameter
+      (`callback(request.FILES, request.user)`).
 
     A local name holds such data also where a later branch, loop or `try` may bind it
     to something else first (`f = serializer.validated_data["file"]`, then
@@ -299,6 +303,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         # each parameter's argument comes from (when known), and whether the caller checked
         # an image's size before the call.
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, Origin], bool]]] = {}
+        # Functions of the module handed to another as an argument: the receiver, its
+        # parameter, the function handed and its parameters; and the calls each function
+        # makes of its parameters (callbacks): where the arguments come from, whether checked.
+        self.handed: list[tuple[ast.AST, str, ast.AST, list[str]]] = []
+        self.callback_calls: dict[tuple[ast.AST | None, str], list[tuple[list[Origin | None], dict[str, Origin | None], bool]]] = {}
         self.pillow_limited = False
         self._project_limited: bool | None = None
         self.inputs = WebInputs(self.model)
@@ -347,6 +356,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 self._decode(node, image, f"{name.removeprefix('PIL.')}({self._opener(image)}(...))", PILLOW)
 
     def finish(self) -> None:
+        self._calls_of_callbacks()
         for node, call, decoder, origin, function in self.unchecked:
             if decoder.honours_pillow_limit and (self.pillow_limited or self._limited_in_project()):
                 continue
@@ -399,7 +409,14 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         call = handed_call(self.model, call) or call  # ``to_thread(resize, data)`` is ``resize(data)``
         callee, parameters = module_callee(self.model, call.func)
         if callee is None:
-            if self._validates(call):
+            callback = self._callback(call.func)
+            if callback is not None:
+                self.callback_calls.setdefault((self.model.function, callback), []).append(
+                    ([self._origin_of(arg) for arg in call.args],
+                     {item.arg: self._origin_of(item.value) for item in call.keywords if item.arg},
+                     self.checked_here)
+                )
+            elif self._validates(call):
                 self.checked.add(self.model.function)
             elif self.helpers is not None:
                 self._note_helper_call(call)
@@ -409,10 +426,40 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         for parameter, value in passed:
             if isinstance(value, ast.Starred):
                 break
-            origin = self.inputs.origin(value)
-            if origin.untrusted or origin.parameter:
+            origin = self._origin_of(value)
+            if origin is not None:
                 origins[parameter] = origin
+            handed, handed_parameters = module_callee(self.model, value)
+            if handed is not None:
+                self.handed.append((callee, parameter, handed, handed_parameters))
         self.calls.setdefault(callee, []).append((self.model.function, origins, self.checked_here))
+
+    def _origin_of(self, value: ast.expr) -> Origin | None:
+        """Where an argument comes from, when it is untrusted data or a parameter (else None)."""
+        if isinstance(value, ast.Starred):
+            return None
+        origin = self.inputs.origin(value)
+        return origin if origin.untrusted or origin.parameter else None
+
+    def _callback(self, func: ast.expr) -> str | None:
+        """The parameter of the function being walked that ``func`` calls (a callback its
+        callers hand it: ``up_file_callback(request.FILES, ...)``)."""
+        if not isinstance(func, ast.Name):
+            return None
+        binding = self.model.lookup(func.id)
+        if binding is None or binding.kind != "param" or binding.scope is None:
+            return None
+        return func.id if binding.scope.node is self.model.function else None
+
+    def _calls_of_callbacks(self) -> None:
+        """A function of the module handed to another (``upload_media(request, form,
+        create_attachment)``) is called with what that one passes its callback parameter:
+        those calls join the handed function's calls."""
+        for receiver, parameter, handed, parameters in self.handed:
+            for positional, keywords, checked in self.callback_calls.get((receiver, parameter), ()):
+                origins = {name: origin for name, origin in zip(parameters, positional) if origin is not None}
+                origins.update((name, origin) for name, origin in keywords.items() if origin is not None)
+                self.calls.setdefault(handed, []).append((receiver, origins, checked))
 
     def _validates(self, call: ast.Call) -> bool:
         name = self.model.qualified_name(call.func) or last_name(call.func) or ""
