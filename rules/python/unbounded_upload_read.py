@@ -49,6 +49,17 @@ WHOLE_READ = ".read()"
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CHECK_FIRST = "check its size first or read it in bounded chunks"
 STREAM_INSTEAD = "declare it UploadFile and read it in bounded chunks"
+STOP_OR_SPILL = "stop once what is kept passes a size limit, or write the chunks to a file"
+# What hands out an upload's or a body's chunks: Starlette's ``request.stream()``, Django's
+# ``upload.chunks()``, aiohttp's ``request.content.iter_chunked(n)``/``iter_any()``/``iter_chunks()``
+# (aiohttp's ``client_max_size`` bounds ``read()``, not its stream).
+CHUNK_ITERATORS = frozenset({"stream", "chunks", "iter_chunked", "iter_any", "iter_chunks"})
+AIOHTTP_STREAM = "content"
+# Where chunks are kept in memory: ``body += chunk``, ``parts.append(chunk)``,
+# ``buffer.extend(chunk)``, ``io.BytesIO().write(chunk)`` (a file on disk streams).
+KEEPING_METHODS = frozenset({"append", "extend", "write"})
+IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO", "builtins.bytearray", "builtins.list", "builtins.bytes"})
+ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 
@@ -101,6 +112,16 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     frameworks hold the whole body in memory before the handler runs, within their own
     limits (`max_body_size`, `REQUEST_MAX_SIZE`, `server.maxUploadSize`), so a read
     copies what is already there. Their images are still untrusted for OOM401.
+
+    Read in chunks, an upload or a body is read whole all the same when every chunk is
+    kept in memory: added to a local `b""`, `""`, list, `bytearray` or `io.BytesIO()`
+    (`body += chunk`, `parts.append(chunk)`, `buffer.extend(chunk)`,
+    `assembled.write(chunk)`), for the chunks of Starlette's `request.stream()`, Django's
+    `upload.chunks()`, aiohttp's `request.content.iter_chunked(n)`/`iter_any()`/
+    `iter_chunks()` (`client_max_size` does not bound the stream) or of a bounded
+    `read(n)` of an upload or a body in a `while` loop. Not when the loop compares a size
+    or a count (`if len(body) > MAX_BYTES: raise ...`), when the size was checked before,
+    nor when the chunks go to a file, a hash or anything else that does not keep them.
 
     An upload handed to a function or method of the same module (`save_file(upload)`,
     `self.store(upload.file)`, through up to three calls that pass it on) is read whole
@@ -259,6 +280,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         an upload (``None``) or the caller's parameter passed on, and whether the caller
         checked a size before the call."""
         self.called_by_admins: dict[ast.AST, list[bool]] = {}
+        self.kept_chunks: list[tuple[ast.AST, ast.AST, str, str, str, ast.AST | None]] = []
+        """Chunks of an upload or a body kept in memory: the statement, the loop that reads
+        them, the framework, what, the source's text, the function."""
+        self.ordered_tests: list[ast.expr] = []
+        """The tests that compare sizes or counts (``len(body) > limit``): a loop holding one
+        stops somewhere."""
         self.tests: dict[ast.AST | None, list[ast.expr]] = {}
         """Outside a web module: the tests of each function's conditions so far, not yet
         judged (see ``_checked_before``)."""
@@ -285,6 +312,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         the function reads a parameter whole (most never do)."""
         if self.relevant:
             super().visit_If(node)
+            if any(isinstance(op, ORDERINGS) for item in _comparisons(node.test) for op in item.ops):
+                self.ordered_tests.append(node.test)
         elif self.context.project is not None:
             self.tests.setdefault(self.model.function, []).append(node.test)
 
@@ -304,6 +333,8 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if framework is not None:
                 self._note_limit(framework, item.value)
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in KEEPING_METHODS and len(node.args) == 1:
+            self._note_kept_chunk(node, func.value, node.args[0])
         if isinstance(func, ast.Attribute) and func.attr in READS and not self.checked_here and not admins_only(self.model, self.request_hooks):
             found = self._whole_read(node, func)
             if found is not None:
@@ -316,6 +347,70 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
         ):
             self.parsed_as_json.add(self._read_of(node.args[0]))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        """``body += chunk``: see ``_note_kept_chunk``."""
+        if self.relevant and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            self._note_kept_chunk(node, node.target, node.value)
+
+    def _note_kept_chunk(self, statement: ast.AST, keeper: ast.expr, chunk: ast.expr) -> None:
+        """A chunk of an upload or a body (the loop's ``chunk`` of ``request.stream()`` or
+        ``upload.chunks()``, or ``chunk := upload.read(65536)``) added to a local container
+        that stays in memory: every chunk is kept, so the loop reads the whole thing, only
+        slower. Judged at the end: a size test inside the loop bounds it."""
+        if self.checked_here or admins_only(self.model, self.request_hooks) or not isinstance(chunk, ast.Name):
+            return
+        if not self._in_memory(keeper):
+            return
+        binding = self.model.lookup(chunk.id)
+        if binding is None or binding.kind != "assign":
+            return
+        source = self._chunk_source(binding.node, chunk.id, binding.value)
+        if source is not None:
+            loop, framework, what, text = source
+            self.kept_chunks.append((statement, loop, framework, what, text, self.model.function))
+
+    def _in_memory(self, keeper: ast.expr) -> bool:
+        """A local name bound to ``b""``, ``""``, ``[]``, ``bytearray()``, ``io.BytesIO()``."""
+        if not isinstance(keeper, ast.Name) or self.model.lookup(keeper.id) is None:
+            return False
+        made = self.model.resolve(keeper)
+        if made is keeper:
+            return False
+        if isinstance(made, ast.Constant):
+            return isinstance(made.value, (bytes, str))
+        if isinstance(made, ast.List):
+            return True
+        return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in IN_MEMORY
+
+    def _chunk_source(self, bound: ast.AST, name: str, value: ast.expr | None) -> tuple[ast.AST, str, str, str] | None:
+        """``(loop, framework, what, text)`` when ``name`` holds one chunk of an upload or a
+        request body: the target of a loop over a chunk iterator, or a bounded ``read(n)``
+        of one in a ``while`` loop."""
+        if isinstance(bound, (ast.For, ast.AsyncFor)) and isinstance(bound.target, ast.Name) and bound.target.id == name:
+            iterator = bound.iter
+            if not (isinstance(iterator, ast.Call) and isinstance(iterator.func, ast.Attribute)):
+                return None
+            method, receiver = iterator.func.attr, iterator.func.value
+            if method not in CHUNK_ITERATORS:
+                return None
+            if method == "stream":
+                found = (STARLETTE, BODY) if self.inputs.request(receiver) == STARLETTE else None
+            elif method == "chunks":
+                framework = self.inputs.upload(receiver)
+                found = (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
+            else:
+                found = (AIOHTTP, BODY) if self._aiohttp_stream(receiver) else None
+            return (bound, *found, shorten(iterator, 40)) if found else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "read"):
+            return None
+        loop = self.model.enclosing(value, ast.While)
+        if loop is None or not _size_given(value):
+            return None
+        found = (AIOHTTP, BODY) if self._aiohttp_stream(value.func.value) else self._read_source(value.func)
+        return (loop, *found, shorten(value, 40)) if found else None
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """Flask's ``request.data``: the body read whole on first access, like ``get_data()``."""
@@ -351,6 +446,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if self._serves_admins_only(function):
                 continue
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
+        for statement, loop, framework, what, text, function in self.kept_chunks:
+            if (framework != AIOHTTP and self._limited(framework)) or self._serves_admins_only(function):
+                continue
+            if any(_inside(test, loop) for test in self.ordered_tests):
+                continue  # the loop compares a size or a count: it stops somewhere
+            self.report(statement, read=f"keeping every chunk of {text}", what=what, remedy=STOP_OR_SPILL)
         if self.parameter_reads and not (self._limited(FLASK) or self._limited(STARLETTE)):
             for node, function, parameter in self.parameter_reads:
                 if (
@@ -553,20 +654,39 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         if func.attr == "read":
             if _size_given(call):
                 return None
-            if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
-                framework = self.inputs.upload(receiver.value) or self.inputs.upload(receiver)
-                if framework is not None:
-                    return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
-                if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
-                    return FLASK, BODY
-                return None
-            framework = self.inputs.upload(receiver)
-            if framework is not None:
-                return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
+            found = self._read_source(func)
+            if found is not None or isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
+                return found
         framework = self.inputs.request(receiver)
         if (func.attr, framework) in BODY_READS:
             return framework, BODY
         return None
+
+    def _read_source(self, func: ast.Attribute) -> tuple[str, str] | None:
+        """``(framework, what)`` of the upload or request body ``func``, a ``read``, reads
+        from, whatever the size it is given: an upload (``upload.read``, ``.file.read``,
+        ``.stream.read``), Flask's ``request.stream``, WSGI's input."""
+        receiver = func.value
+        if _wsgi_input(self.model, receiver):
+            return WSGI, BODY
+        if isinstance(receiver, ast.Attribute) and receiver.attr in UNDERLYING_FILES:
+            framework = self.inputs.upload(receiver.value) or self.inputs.upload(receiver)
+            if framework is not None:
+                return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
+            if receiver.attr == "stream" and self.inputs.request(receiver.value) == FLASK:
+                return FLASK, BODY
+            return None
+        framework = self.inputs.upload(receiver)
+        if framework is not None:
+            return (framework, UPLOAD) if framework in STREAMED_UPLOADS else None
+        return None
+
+    def _aiohttp_stream(self, receiver: ast.expr) -> bool:
+        """``request.content`` of an aiohttp request: its stream, which ``client_max_size`` does not bound."""
+        return (
+            isinstance(receiver, ast.Attribute) and receiver.attr == AIOHTTP_STREAM
+            and self.inputs.request(receiver.value) == AIOHTTP
+        )
 
     def _declared(self, size: ast.expr, depth: int = 4) -> bool:
         """``size`` is what the client declared: a header (``environ["CONTENT_LENGTH"]``,
@@ -623,6 +743,16 @@ def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
     if isinstance(request, ast.Attribute) and request.attr in UNDERLYING_FILES:
         request = request.value
     return request
+
+
+def _comparisons(test: ast.expr) -> list[ast.Compare]:
+    """The comparisons of a test, through ``and``/``or``/``not`` (a walk of one test)."""
+    return [node for node in ast.walk(test) if isinstance(node, ast.Compare)]
+
+
+def _inside(node: ast.AST, block: ast.AST) -> bool:
+    """``node`` lies within ``block``'s lines."""
+    return block.lineno <= node.lineno <= (block.end_lineno or block.lineno)
 
 
 def _size_given(call: ast.Call) -> bool:
