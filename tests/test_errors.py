@@ -254,11 +254,10 @@ def test_cli_stderr_stays_clean_of_the_checked_codes_warnings(project, command):
 
 # ------------------------------------------------------- syntax newer than the running Python
 
-# Syntax of a newer Python (PEP 695 is 3.12's, PEP 758 3.14's), where the running one
-# stops and what it says; no Python after 3.14 is known, so there, plain broken syntax.
-if sys.version_info < (3, 12):
-    NEWER_SYNTAX = ("type Vector = list[float]\n", 1, 6, "invalid syntax")
-elif sys.version_info < (3, 14):
+# Syntax of a newer Python that oomlint does not rewrite for the running one (PEP 758 is
+# 3.14's), where the running one stops and what it says; no Python after 3.14 is known, so
+# there, plain broken syntax. 3.12's syntax is read on 3.11 (see "Newer syntax" below).
+if sys.version_info < (3, 14):
     NEWER_SYNTAX = ("try:\n    pass\nexcept KeyError, IndexError:\n    pass\n", 3, 8,
                     "multiple exception types must be parenthesized")
 else:
@@ -305,6 +304,35 @@ def test_the_nearest_requires_python_counts(project):
         f"the project requires Python >={NEXT_PYTHON}\n"
         "Found 2 findings (2 files checked).\n"
     )
+
+
+# ------------------------------------------------- newer syntax read through libcst's parser
+
+# Python 3.12's syntax (PEP 695 aliases and type parameters, PEP 701 f-strings nesting
+# their own quotes, with a non-ASCII character before a leak on the same line): checked
+# under any Python, each finding where the newer Python would put it.
+NEWER_MODULE = (
+    "import sqlite3\n"
+    "\n"
+    "type Rows[T] = list[T]\n"
+    "\n"
+    "\n"
+    "class Store[T]:\n"
+    "    def first[U](self, path: str, row: dict[str, U]) -> U:\n"
+    '        label = f"{row["é"]}"; conn = sqlite3.connect(path)\n'
+    '        return conn.execute(f"SELECT {row["name"]}").fetchone()\n'
+)
+
+
+def test_a_module_of_newer_syntax_is_checked_where_the_newer_python_would_point():
+    findings = check_bytes(NEWER_MODULE.encode(), "store.py", RULES)
+    assert [(finding.line, finding.column, finding.code) for finding in findings] == [(8, 39, "OOM202")]
+    assert findings[0].message.startswith("'conn' from sqlite3.connect() is never released")
+
+
+def test_what_neither_parser_reads_stays_a_syntax_error():
+    (finding,) = check_bytes(b'x = f"{row["id"]}" +\n', "broken.py", RULES)
+    assert (finding.line, finding.code) == (1, "OOM003")
 
 
 # --------------------------------------------------------------- file names with a line break

@@ -14,10 +14,22 @@ from collections.abc import Iterable, Iterator
 def parse(source: str, filename: str = "<unknown>", mode: str = "exec") -> ast.AST:
     """``ast.parse`` of the checked code, without the warnings the parser gives about it
     (an invalid escape like ``"\\d"``): they are for the code's own compiler, and would
-    clutter every host's stderr. Only the parse is silenced, never oomlint's own code."""
+    clutter every host's stderr. Only the parse is silenced, never oomlint's own code.
+    A module written for a newer Python is parsed as :mod:`oomlint.python.newer_syntax`
+    reads it; what neither reads raises this Python's ``SyntaxError``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source, filename, mode)
+        try:
+            return ast.parse(source, filename, mode)
+        except SyntaxError:
+            if mode != "exec":
+                raise
+            from oomlint.python.newer_syntax import downlevel  # libcst: only for such a module
+
+            older = downlevel(source)
+            if older is None:
+                raise
+        return ast.parse(older, filename, mode)
 
 
 _paused = False
