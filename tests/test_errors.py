@@ -254,12 +254,12 @@ def test_cli_stderr_stays_clean_of_the_checked_codes_warnings(project, command):
 
 # ------------------------------------------------------- syntax newer than the running Python
 
-# Syntax of a newer Python that oomlint does not rewrite for the running one (PEP 758 is
-# 3.14's), where the running one stops and what it says; no Python after 3.14 is known, so
-# there, plain broken syntax. 3.12's syntax is read on 3.11 (see "Newer syntax" below).
-if sys.version_info < (3, 14):
-    NEWER_SYNTAX = ("try:\n    pass\nexcept KeyError, IndexError:\n    pass\n", 3, 8,
-                    "multiple exception types must be parenthesized")
+# Syntax of a newer Python that oomlint does not rewrite for the running one (PEP 810's
+# lazy imports, 3.15's), where the running one stops and what it says; no Python after
+# 3.15 is known, so there, plain broken syntax. The syntax of 3.12 to 3.14 is read under
+# 3.11 (see "newer syntax read through libcst's parser" below).
+if sys.version_info < (3, 15):
+    NEWER_SYNTAX = ("lazy import json\n", 1, 6, "invalid syntax")
 else:
     NEWER_SYNTAX = ("def f(:\n", 1, 7, "invalid syntax")
 NEXT_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
@@ -308,26 +308,43 @@ def test_the_nearest_requires_python_counts(project):
 
 # ------------------------------------------------- newer syntax read through libcst's parser
 
-# Python 3.12's syntax (PEP 695 aliases and type parameters, PEP 701 f-strings nesting
-# their own quotes, with a non-ASCII character before a leak on the same line): checked
-# under any Python, each finding where the newer Python would put it.
+# The syntax of Pythons 3.12 to 3.14 (PEP 695 aliases and type parameters, over several
+# lines too; PEP 701 f-strings nesting their own quotes, with a non-ASCII character before
+# a leak on the same line; PEP 758's unparenthesized except): checked under any Python,
+# each finding where the newer Python would put it.
 NEWER_MODULE = (
     "import sqlite3\n"
     "\n"
     "type Rows[T] = list[T]\n"
+    "type Pairs[\n"
+    "    K,\n"
+    "    V,\n"
+    "] = dict[K, V]\n"
     "\n"
     "\n"
     "class Store[T]:\n"
     "    def first[U](self, path: str, row: dict[str, U]) -> U:\n"
     '        label = f"{row["é"]}"; conn = sqlite3.connect(path)\n'
     '        return conn.execute(f"SELECT {row["name"]}").fetchone()\n'
+    "\n"
+    "    def count(self, path: str) -> int:\n"
+    "        conn = sqlite3.connect(path)\n"
+    "        try:\n"
+    '            total = conn.execute("SELECT count(*) FROM t").fetchone()[0]\n'
+    "        except KeyError, IndexError:\n"
+    "            total = 0\n"
+    "        conn.close()\n"
+    "        return total\n"
 )
 
 
 def test_a_module_of_newer_syntax_is_checked_where_the_newer_python_would_point():
     findings = check_bytes(NEWER_MODULE.encode(), "store.py", RULES)
-    assert [(finding.line, finding.column, finding.code) for finding in findings] == [(8, 39, "OOM202")]
+    assert [(finding.line, finding.column, finding.code) for finding in findings] == [
+        (12, 39, "OOM202"), (16, 16, "OOM201"),
+    ]
     assert findings[0].message.startswith("'conn' from sqlite3.connect() is never released")
+    assert findings[1].message.startswith("'conn' from sqlite3.connect() is released by conn.close() on the normal path only")
 
 
 def test_what_neither_parser_reads_stays_a_syntax_error():
