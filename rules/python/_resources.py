@@ -717,14 +717,14 @@ class ResourceAnalysis:
         if acquire is None and last in self.receiver_methods and kind is ast.Attribute:
             releases = self._receiver_releases(func)
             if releases is not None:
-                acquire = Acquire.of(node, releases, receiver=func.value)
+                acquire = Acquire.of(node, releases, receiver=_receiver(func))
         if (
             acquire is None and last in self.methods and kind is ast.Attribute
             and not self._holds_nothing(func) and not self._hands_out_own(func)
         ):
             # ``sock.connect(address)`` returns None.
             if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
-                acquire = Acquire.of(node, self._releases_of(func), receiver=func.value, private_lock=self._private_lock(func))
+                acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
@@ -1637,6 +1637,13 @@ def _read_as_truth(node: ast.expr, parent: Callable[[ast.AST], ast.AST | None]) 
     while isinstance(above, ast.BoolOp) or (isinstance(above, ast.UnaryOp) and isinstance(above.op, ast.Not)):
         node, above = above, parent(above)
     return isinstance(above, (ast.If, ast.While, ast.IfExp, ast.Assert)) and above.test is node
+
+
+def _receiver(func: ast.Attribute) -> ast.expr:
+    """``X`` of ``X.acquire()``; ``lock`` of ``(lock := locks[key]).acquire()``, which
+    acquires what the name now holds and is released through it."""
+    receiver = func.value
+    return receiver.target if isinstance(receiver, ast.NamedExpr) else receiver
 
 
 def _receiver_name(resource: Resource) -> str | None:
