@@ -152,15 +152,17 @@ DESCRIPTOR = TemporaryPath(
 )
 """The OS file descriptor of ``os.open(path, flags)`` or ``fd, path = tempfile.mkstemp()``: an
 int, so no object closes it for you, not even the garbage collector."""
-TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTOR}
+# Every call of ``os`` that returns a new descriptor: a file's, a process's (``pidfd_open``),
+# an event counter's, an anonymous memory file's, a copy (``dup``).
+DESCRIPTOR_FACTORIES = ("os.open", "os.dup", "os.pidfd_open", "os.eventfd", "os.memfd_create", "os.posix_openpt")
+TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, **dict.fromkeys(DESCRIPTOR_FACTORIES, DESCRIPTOR)}
 # Kinds the garbage collector does not release when the last reference goes: an sqlite3
 # connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
 NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {
     "tempfile.mkstemp": {0: DESCRIPTOR},
-    "os.pipe": {0: DESCRIPTOR, 1: DESCRIPTOR},
-    "pty.openpty": {0: DESCRIPTOR, 1: DESCRIPTOR},
+    **dict.fromkeys(("os.pipe", "os.pipe2", "pty.openpty", "os.openpty"), {0: DESCRIPTOR, 1: DESCRIPTOR}),
 }
 # ``conn, address = listener.accept()``: a listening socket's ``accept`` gives the new
 # connection's socket and the peer's address. Unpacked into two names, nothing else does that
@@ -1062,7 +1064,10 @@ def _analyse(
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
-    service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
+    service_loops = [
+        node for node in _statements(function.body)
+        if isinstance(node, ast.While) and _runs_on(node.test) and not _returns_a_result(node)
+    ]
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
             continue  # a lock no other code can reach: nobody waits for it
@@ -1610,6 +1615,16 @@ def _runs_on(test: ast.expr) -> bool:
             return isinstance(inner.func, ast.Attribute) and inner.func.attr in ("is_set", "wait")
         return isinstance(inner, ast.Attribute)
     return isinstance(test, ast.Attribute)
+
+
+def _returns_a_result(loop: ast.While) -> bool:
+    """Whether the function leaves ``loop`` with a value (``return result``): the loop waits
+    for an outcome of this call (a child's exit, a reply), and the next call waits again; a
+    service loop ends only when the thread stops (a bare ``return``, ``break``)."""
+    return any(
+        isinstance(statement, ast.Return) and statement.value is not None and not is_none(statement.value)
+        for statement in _statements(loop.body)
+    )
 
 
 def _serves(resource: Resource, loops: list[ast.While]) -> bool:

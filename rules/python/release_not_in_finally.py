@@ -126,6 +126,8 @@ class ReleaseNotInFinally(ResourceRule):
     Nor is a resource that a loop running for the life of its thread uses after the
     acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a
     monitor's socket, a worker's session. It is held once per thread, not per request.
+    (A loop the function leaves with a value, `return result`, waits for this call's
+    outcome: not a service.)
 
     One-shot code is not checked either: a function that runs only once (called at
     module level, in the `if __name__ == "__main__":` block (but not in a loop there that
