@@ -43,7 +43,7 @@ from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
-    passed_in_memory, wrapped_parameter,
+    passed_in_memory, returned_call_names, wrapped_parameter,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -775,7 +775,7 @@ class ResourceAnalysis:
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
             return None
-        if factory in PIPES and not self._given_pipe(call, PIPES[factory]):
+        if factory in PIPES and not self._given_pipe(call, factory):
             return None  # a child run on its own (a daemon, a background job)
         kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
         return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
@@ -792,6 +792,8 @@ class ResourceAnalysis:
             factory = call_origin(self.context, call.func, str(position))
             if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, str(position))):
                 continue  # an archive over the file object the caller passes
+            if factory in PIPES and not self._given_pipe(call, factory, str(position)):
+                continue  # a child run on its own
             if factory in self.table:
                 elements[position] = Acquire.of(call, self.table[factory], factory=factory)
         return Acquire(call, (), elements=elements) if elements else None
@@ -809,8 +811,21 @@ class ResourceAnalysis:
             return None
         return RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
 
-    def _given_pipe(self, call: ast.Call, streams) -> bool:
-        return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
+    def _given_pipe(self, call: ast.Call, factory: str, element: str = "") -> bool:
+        """Whether the child ``call`` makes holds a pipe: given one in a stream slot, or,
+        for a project function that returns the ``Popen`` (``p = start_piped(cmd)``), given
+        one by that function, or by ``call`` in the parameter it passes to a stream slot."""
+        streams = PIPES[factory]
+        if self.model.qualified_name(call.func) == factory:
+            return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
+        names = returned_call_names(self.context, call.func, element, self.model.scope) or {}
+        if any(names.get(slot) == PIPE for stream in streams for slot in map(str, stream)):
+            return True
+        for position, keyword in streams:
+            parameter = wrapped_parameter(self.context, call.func, element, (str(position), keyword), self.model.scope)
+            if parameter is not None and self.model.qualified_name(argument(call, parameter[1], parameter[0])) == PIPE:
+                return True
+        return False
 
     def _holds_nothing(self, func: ast.Attribute) -> bool:
         """``X.acquire()`` where ``X`` is of a class of the module or project that has

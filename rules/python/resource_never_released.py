@@ -78,7 +78,9 @@ class ResourceNeverReleased(ResourceRule):
       `with Popen(...)`): until the child is waited for, its pipes stay open and, once
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
-      `Popen` reaps it once it ends: not flagged;
+      `Popen` reaps it once it ends: not flagged. A project function that returns the
+      `Popen` (`p = start_piped(cmd)`) gives a pipe when it passes one itself, or when its
+      caller passes one for the parameter it hands to a stream slot;
     - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`,
       both of `r, w = os.pipe()` and `master, slave = pty.openpty()`, and those of the
       other calls of `os` that make one (`os.dup`, `os.pidfd_open`, `os.eventfd`,
