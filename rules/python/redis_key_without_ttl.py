@@ -108,6 +108,15 @@ TRAFFIC_WORDS = frozenset(
      "attempt", "upload", "cart", "payment", "transaction"}
 )
 
+# Commands no other client of a key-value store spells so: an object given to a class that
+# calls them on it is a Redis client (``self.client.setnx(lock, expires)``), whatever its
+# caller, which may be out of sight, passes.
+REDIS_COMMANDS = frozenset(
+    {"setnx", "setex", "psetex", "getset", "hset", "hsetnx", "hget", "hgetall", "hmset", "hincrby", "hdel", "zadd",
+     "zincrby", "zrange", "zrangebyscore", "zrem", "zscore", "lpush", "rpush", "lrange", "ltrim", "sadd", "srem",
+     "smembers", "sismember", "pfadd", "pexpire", "pttl", "xadd", "blpop", "brpop"}
+)
+
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
 _DEPTH = 8
 _KEY_TEXT = 40
@@ -158,7 +167,10 @@ class RedisKeyWithoutTtl(Rule):
     Flags writes that create a Redis key with no expiry, made through a redis-py client
     (`redis.Redis`, `StrictRedis`, `RedisCluster`, `from_url`, a Sentinel's
     `master_for`, and the same from `redis.asyncio`) or one of its pipelines, when
-    nothing in the code bounds the key.
+    nothing in the code bounds the key. A client a class is given by its constructor
+    (`self.client = redis_client`, no annotation, the caller out of sight) counts as one
+    when the class sends it a command only Redis has (`setnx`, `hset`, `zadd`, `lpush`,
+    `sadd`, `pexpire`...); `get`/`set` alone could be any key-value client.
 
     The commands are `set` without `ex`/`px`/`exat`/`pxat`/`keepttl` (`ex=None` is no
     expiry; a third positional argument is `ex`), `setnx`, `mset`, `msetnx`, `getset`,
@@ -213,8 +225,9 @@ class RedisKeyWithoutTtl(Rule):
       bounds it is a removal of its *family*: the key's text with its changing parts
       left out (`session:*`), where a module-level name or a setting counts by its
       qualified name (`f"{DESTINATIONS}{api_key}"` is the same family in every module
-      that imports `DESTINATIONS`), a key builder by its name
-      (`delete(_policy_key(stale_id))`), `self.<attr>` by what the class assigns it
+      that imports `DESTINATIONS`), a key builder by its name and the texts it is
+      given (`delete(_policy_key(stale_id))`; `_key("lock", tile)` is not
+      `_key("data", tile)`: deleting a tile's lock leaves its data), `self.<attr>` by what the class assigns it
       (`self.queue = getattr(settings, "QUEUE", "")` is `settings.QUEUE`), and a key
       walked from a scan by the scan's pattern. Removals in the project's other
       modules count as in this one (the modules that make or use a Redis client, as
@@ -369,6 +382,8 @@ class RedisKeyWithoutTtl(Rule):
         # Per (class, attribute): what the class stores there (``self.client = client``
         # with ``client: redis.Redis``), judged where it is assigned, in that scope.
         self.attributes: dict[tuple[ast.AST, str], str] = {}
+        # (class, attribute) of ``self.<attr>`` that a method sends a Redis command to.
+        self.commanded: set[tuple[ast.AST, str]] = set()
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -412,6 +427,11 @@ class RedisKeyWithoutTtl(Rule):
         if not isinstance(func, ast.Attribute):
             return
         command = func.attr
+        receiver = func.value
+        if command in REDIS_COMMANDS and isinstance(receiver, ast.Attribute) and self.model.is_self(receiver.value):
+            owner = self.model.method_class
+            if owner is not None:
+                self.commanded.add((owner, receiver.attr))
         if command in WRITES:
             self._write(node, command)
         elif command in SCANS:
@@ -535,6 +555,9 @@ class RedisKeyWithoutTtl(Rule):
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
         removals = self._removals() if self.writes else []
+        for owner, attribute in self.commanded:
+            if (owner, attribute) not in self.attributes and self._injected(owner, attribute):
+                self.attributes[owner, attribute] = CLIENT
         for write in self.writes:
             position = _end(write.call)
             expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
@@ -544,6 +567,18 @@ class RedisKeyWithoutTtl(Rule):
                 continue
             if not self._updates_existing(write):
                 self.report(_command_span(write.call), command=write.command, key=_shorten(ast.unparse(write.key)))
+
+    def _injected(self, owner: ast.ClassDef, attribute: str) -> bool:
+        """Whether the class stores in ``self.<attribute>`` only what its constructor is
+        given (``self.client = redis_client``, no annotation): the caller's object, which
+        the class's Redis commands say is a client. An attribute the class fills itself
+        (a wrapper of its own, a value it builds) is what that makes."""
+        stores = self.model.attribute_stores(owner, attribute)
+        return bool(stores) and all(
+            store.method.name == "__init__" and isinstance(store.value, ast.Name)
+            and store.value.id in _unannotated_parameters(store.method)
+            for store in stores
+        )
 
     def _removed(self, write: Write, removals: list[Removal]) -> bool:
         """A fixed key holds live state when the project ends it or takes its entries out
@@ -822,6 +857,11 @@ class RedisKeyWithoutTtl(Rule):
             for name in self.model.annotation_types(annotation)
         }
         return kinds.pop() if len(kinds) == 1 else None
+
+
+def _unannotated_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = function.args
+    return {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.annotation is None}
 
 
 def _method_class(scope: Scope) -> ast.AST | None:
