@@ -233,6 +233,17 @@ SOCKET_SETTINGS = frozenset({"settimeout", "setblocking"})
 CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
 CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
+# A lock or an event made with nothing is a few bytes: as an empty collection, it cannot fail.
+NEW_SIGNALS = frozenset(f"threading.{name}" for name in ("Event", "Lock", "RLock", "Condition"))
+# Calls that make a descriptor from nothing the caller names (no path): they fail only when
+# the process has none left, and then the exception is the exhaustion, not a leak's cause.
+# Between an acquire and its ``try`` they are quiet (``saved = os.dup(1); r, w = os.pipe()``);
+# so are opening the null device and ``os.close``, which fails only for a descriptor that is
+# not open (as ``os.dup2``).
+DESCRIPTORS_FROM_NOTHING = frozenset(
+    {"os.dup", "os.pipe", "os.pipe2", "os.eventfd", "pty.openpty", "os.openpty", "os.close"}
+)
+_FROM_NOTHING_NAMES = frozenset(name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS)) | {"open"}
 # Calls that hand what they are given to a process, thread or task that outlives them:
 # the future or handle they return is no wrapper of it.
 SCHEDULERS = frozenset(
@@ -656,6 +667,8 @@ class ResourceAnalysis:
             last = func.id
         else:
             return
+        if last in _FROM_NOTHING_NAMES and self._from_nothing(node):
+            self.quiet_calls.add(id(node))  # and it may be an acquire itself: go on
         if last not in self.watched_names:
             return
         if last == "release" and kind is ast.Attribute:
@@ -745,6 +758,16 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def _from_nothing(self, call: ast.Call) -> bool:
+        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see
+        :data:`DESCRIPTORS_FROM_NOTHING` and :data:`NEW_SIGNALS`."""
+        name = self.model.qualified_name(call.func)
+        if name == "os.open":
+            return bool(call.args) and self.model.qualified_name(call.args[0]) == "os.devnull"
+        if name in NEW_SIGNALS:
+            return not call.args and not call.keywords
+        return name in DESCRIPTORS_FROM_NOTHING
 
     def project_quiet_calls(self, function: FunctionNode) -> set[int]:
         """ids of the calls in ``function`` of another module's functions that cannot raise
