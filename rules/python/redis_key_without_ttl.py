@@ -313,7 +313,10 @@ class RedisKeyWithoutTtl(Rule):
     `redis_store.set(f"invite:{state}", data)` is flagged, `redis_store.set(key,
     data, ex=3600)` is not, nor a call that leaves the expiry to a default that is
     something (`ttl=3600`). A wrapper that sets the expiry itself, or never lets its
-    caller set one, is judged where it calls the client.
+    caller set one, is judged where it calls the client. A write on the branch where the
+    function's own expiry parameter is empty (`if ttl: r.setex(key, ttl, value)` /
+    `else: r.set(key, value)`, `if ttl is None:`) is its caller's choice, as with
+    `ex=ttl`: not flagged there.
 
     ## Example
     ```python
@@ -466,12 +469,29 @@ class RedisKeyWithoutTtl(Rule):
         key = argument(call, 0, KEY_PARAMETER.get(command, "name"))
         if key is None:
             return
+        if not forwarded and self._caller_chose_no_expiry(call):
+            return
         described = self._describe(key)
         if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
             self._end(described, None)
         if (described.fixed or described.kept) and self._bounded_content(call, command):
             return  # one value, or fixed members, under one key (or one per account): nothing grows
         self.writes.append(Write(reported, command, key, described, self.model.scope, self.model.function, forwarded))
+
+    def _caller_chose_no_expiry(self, call: ast.Call) -> bool:
+        """``if ttl: r.setex(key, ttl, value)`` / ``else: r.set(key, value)``: a write on the
+        branch where the function's own expiry parameter is empty. The function expires
+        what its caller asks it to; that the caller asks for no expiry is the caller's
+        choice, as for a wrapper that passes ``ex=ttl`` on."""
+        function = self.model.function
+        if function is None:
+            return False
+        parameters = {arg.arg for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+        for test, value in self.model.guards(call):
+            name = _tested_name(test, value)
+            if name in parameters and _expires_with(function, name):
+                return True
+        return False
 
     def _forwarded(self, call: ast.Call) -> ast.Call | None:
         """The command a call of a project function writes with a client, with the
@@ -857,6 +877,40 @@ class RedisKeyWithoutTtl(Rule):
             for name in self.model.annotation_types(annotation)
         }
         return kinds.pop() if len(kinds) == 1 else None
+
+
+def _tested_name(test: ast.expr, value: bool) -> str | None:
+    """The name a test found empty: ``ttl`` of ``if ttl:`` (its ``else``), ``if not ttl:``,
+    ``if ttl is None:``."""
+    if isinstance(test, ast.Name) and not value:
+        return test.id
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name) and value:
+        return test.operand.id
+    if (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    ):
+        if (isinstance(test.ops[0], ast.Is) and value) or (isinstance(test.ops[0], ast.IsNot) and not value):
+            return test.left.id
+    return None
+
+
+# Where a command is given the expiry: ``setex(name, time, value)``, ``expire(name, time)``.
+_EXPIRY_ARGUMENTS = {"setex": (1, "time"), "psetex": (1, "time_ms"), "expire": (1, "time"), "pexpire": (1, "time")}
+
+
+def _expires_with(function: ast.AST, name: str) -> bool:
+    """Whether ``function`` gives ``name`` to a Redis command as the expiry (``setex(key,
+    ttl, value)``, ``expire(key, ttl)``, ``set(key, value, ex=ttl)``), also inside a call
+    (``int(ttl)``)."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        given = [argument(node, *_EXPIRY_ARGUMENTS[node.func.attr])] if node.func.attr in _EXPIRY_ARGUMENTS else []
+        given += [item.value for item in node.keywords if item.arg in ("ex", "px")]
+        if any(isinstance(part, ast.Name) and part.id == name for value in given if value is not None for part in ast.walk(value)):
+            return True
+    return False
 
 
 def _unannotated_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
