@@ -37,6 +37,7 @@ def write(name, user, path):
     r.set(f"{PREFIX}{name}", 1)
     r.set(LOCAL + ":" + name, 1)
     r.set(keys.session_key(user.id), 1)
+    r.set(keys.tile_key("lock", name), 1)
     r.set("jobs:{}:state".format(name), 1)
     r.set("jobs:%s:%d" % (name, 3), 1)
     r.set(settings.CALLBACK_QUEUE, 1)
@@ -82,6 +83,7 @@ def test_each_key_is_its_text_with_holes_and_names_by_their_qualified_names():
         ("{app.keys.PREFIX}*", False),
         ("{app.m.LOCAL}:*", False),
         ("{app.keys.session_key()}", False),
+        ("{app.keys.tile_key(lock,*)}", False),  # a builder given a text: one family per text
         ("jobs:*:state", False),
         ("jobs:*:*", False),
         ("{django.conf.settings.CALLBACK_QUEUE}", False),

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from oomlint.python.children import CHILD_FIELDS, PARENTED_FIELDS, child_nodes, walk
-from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks
+from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks, is_none
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
@@ -86,10 +86,6 @@ def last_name(expr: ast.expr) -> str | None:
     if isinstance(expr, ast.Attribute):
         return expr.attr
     return expr.id if isinstance(expr, ast.Name) else None
-
-
-def is_none(expr: ast.AST | None) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def is_infinite(model: SemanticModel, expr: ast.AST | None) -> bool:

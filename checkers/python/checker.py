@@ -393,7 +393,20 @@ class Walker:
             self.visit(node.type)
         if node.name:
             self.model.bind(node.name, Binding("other", node))
+        model, outer = self.model, self.model.import_fallback
+        model.import_fallback = outer or _catches_import_error(node.type)
         self.visit_all(node.body)
+        model.import_fallback = outer
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(caught: ast.expr | None) -> bool:
+    """``except ImportError:`` (or ``ModuleNotFoundError``, alone or in a tuple): the
+    fallback of an optional import."""
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(name, ast.Name) and name.id in _IMPORT_ERRORS for name in names)
 
 
 # The node types the walker handles itself (scopes, bindings); a table of the class's

@@ -138,7 +138,12 @@ def _call_pieces(model, call: ast.Call, qualify: Qualify, scope, pieces, walked:
         # ``getattr(settings, "QUEUE", "")`` reads ``settings.QUEUE``.
         owner = qualify(call.args[0])
         return [f"{{{owner}.{call.args[1].value}}}"] if owner is not None else [_HOLE]
-    return [f"{{{name}()}}"] if name is not None else [_HOLE]
+    if name is None:
+        return [_HOLE]
+    # A helper given different texts makes different families: ``key("lock", tile)`` is not
+    # ``key("data", tile)`` (deleting the lock leaves the data).
+    given = ",".join(str(arg.value) if _is_text(arg) else _HOLE for arg in call.args) if any(map(_is_text, call.args)) else ""
+    return [f"{{{name}({given})}}"]
 
 
 def _name_pieces(model, name: ast.Name, qualify: Qualify, scope, pieces, walked: list) -> list[str]:

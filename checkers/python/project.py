@@ -59,7 +59,7 @@ from oomlint.python.web import (
     reads_size,
 )
 
-SUMMARY_FORMAT = "17"
+SUMMARY_FORMAT = "18"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
@@ -239,6 +239,11 @@ class ModuleSummary:
     is given as they are, by the call's slot (``"0"``, ``"file"``): ``[name, position]``
     (``return ZipFile(source)``: ``{"": {"0": ["source", 0]}}``). What the archive wraps
     is what the function's caller passes for ``source``."""
+    given_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    """Per function of ``returns`` and element: the imported names (qualified) the returned
+    call is given, by the call's slot (``return Popen(cmd, stdout=PIPE)``: ``{"": {"stdout":
+    "subprocess.PIPE"}}``). Whether a ``Popen`` a helper returns holds a pipe is decided
+    by what the helper gives it, not by what its caller gives the helper."""
     request_hooks: dict[str, list[str]] = field(default_factory=dict)
     """Per web application or blueprint (qualified) whose ``before_request`` decorates a
     module-level function of the module: the last names of that function's other
@@ -363,6 +368,8 @@ class Summarizer:
         self._returns: dict[str, dict[str, set[str]]] = {}
         self._wraps: dict[str, dict[str, dict[str, list]]] = {}
         """Per function and returned element: the parameters its returned call is given."""
+        self._given_names: dict[str, dict[str, dict[str, str]]] = {}
+        """Per function and returned element: the imported names its returned call is given."""
         self._returned_globals: dict[str, set[str]] = {}
         """Per function: the module-level names it returns (``return storage``)."""
         self._returns_other: set[str] = set()
@@ -601,11 +608,14 @@ class Summarizer:
         elements = node.value.elts if isinstance(node.value, ast.Tuple) else None
         found = self._returns.setdefault(key, {})
         wraps = self._wraps.setdefault(key, {})
+        named = self._given_names.setdefault(key, {})
         for element, value in [("", node.value)] if elements is None else [(str(index), item) for index, item in enumerate(elements)]:
             call = self._origin_call(value)
             found.setdefault(element, set()).add((self._callee(call) if call is not None else None) or "")
             given = self._given_parameters(call) if call is not None else {}
             wraps[element] = given if wraps.get(element, given) == given else {}
+            names = self._imported_arguments(call) if call is not None else {}
+            named[element] = names if named.get(element, names) == names else {}
 
     def _note_request_hooks(self) -> None:
         """:attr:`ModuleSummary.request_hooks`: the module-level functions that a
@@ -623,6 +633,21 @@ class Summarizer:
                 if name is not None:
                     found = self.summary.request_hooks.setdefault(name, [])
                     found.extend(item for item in others if item not in found)
+
+    def _imported_arguments(self, call: ast.Call) -> dict[str, str]:
+        """The imported names ``call`` is given (``subprocess.PIPE``), by the call's slot."""
+        given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg, item.value) for item in call.keywords)]
+        found = {}
+        for slot, value in given:
+            if slot is None or not isinstance(value, (ast.Name, ast.Attribute)):
+                continue
+            root = value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            binding = self.model.lookup(root.id, at=root) if isinstance(root, ast.Name) else None
+            if binding is not None and binding.kind == "import":
+                found[slot] = self.model.qualified_name(value) or ""
+        return {slot: name for slot, name in found.items() if name}
 
     def _given_parameters(self, call: ast.Call) -> dict[str, list]:
         """The function's own parameters ``call`` is given as they are, by the call's slot
@@ -749,6 +774,10 @@ class Summarizer:
             given = {element: slots for element, slots in elements.items() if slots and element in self.summary.returns.get(key, {})}
             if given:
                 self.summary.wraps[key] = given
+        for key, elements in self._given_names.items():
+            given = {element: slots for element, slots in elements.items() if slots and element in self.summary.returns.get(key, {})}
+            if given:
+                self.summary.given_names[key] = given
         for key, names in self._returned_globals.items():
             made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
             if made:
@@ -1608,6 +1637,12 @@ class ProjectIndex:
         found = next((given[slot] for slot in slots if slot in given), None)
         return (found[0], found[1]) if found is not None else None
 
+    def given_names(self, qualified: str, element: str) -> dict[str, str]:
+        """The imported names the call the project function ``qualified`` returns (its
+        ``element`` of a tuple) is given, by slot (:attr:`ModuleSummary.given_names`)."""
+        summary, rest = self._split(qualified)
+        return summary.given_names.get(rest, {}).get(element, {}) if summary is not None else {}
+
     def origin(self, qualified: str, element: str = "", depth: int = 0, shared: bool = False) -> str:
         """What a call of ``qualified`` gives, followed through the project: the
         qualified name of the call outside the project (or of a project function that
@@ -2314,6 +2349,17 @@ def wrapped_parameter(
         return None
     name = _project_name(context, func, scope)
     return None if name is None else project.wrapped(name, element, slots)
+
+
+def returned_call_names(context, func: ast.expr, element: str, scope: Scope | None = None) -> dict[str, str] | None:
+    """The imported names, by slot, that the call the project function ``func`` names
+    returns is given (see :meth:`ProjectIndex.given_names`); None when the file is checked
+    alone or ``func`` is no project function."""
+    project = context.project
+    if project is None:
+        return None
+    name = _project_name(context, func, scope)
+    return None if name is None else project.given_names(name, element)
 
 
 def request_hook_decorators(context, target: ast.expr, scope: Scope | None = None) -> list[str]:

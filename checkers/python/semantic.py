@@ -159,6 +159,8 @@ class SemanticModel:
         self._references: dict[tuple[Scope, str], dict[Binding, list[Reference]]] = {}
         self._scope_references: dict[ast.AST, dict[str, list[Reference]]] = {}
         self._attribute_stores: dict[ast.ClassDef, dict[str, list[AttributeStore]]] = {}
+        self.import_fallback = False
+        """Set by the walker while it walks the body of ``except ImportError:`` (see :meth:`bind`)."""
 
     # ------------------------------------------------------------ tree shape
     # Answered from a map of parents made on the first question (most files never ask).
@@ -637,10 +639,17 @@ class SemanticModel:
         elif name in scope.nonlocal_names:
             scope = _nonlocal_owner(scope, name) or scope
         previous = scope.bindings.get(name)
-        if previous is not None:
-            scope.earlier.setdefault(name, []).append(previous)
         binding.scope = scope
         binding.name = name
+        if previous is not None and previous.kind == "import" and self.import_fallback and is_none(binding.value):
+            # ``try: import requests`` / ``except ImportError: requests = None``: where the
+            # name is used, it is the module (None only where the library is missing, and
+            # then every use fails). Kept as the earlier binding, so that code reached only
+            # through the handler still sees both.
+            scope.earlier.setdefault(name, []).append(binding)
+            return
+        if previous is not None:
+            scope.earlier.setdefault(name, []).append(previous)
         scope.bindings[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -957,6 +966,10 @@ def _isinstance_tests(test: ast.expr, value: bool) -> Iterator[tuple[ast.Call, l
     elif value and isinstance(test, ast.Call) and len(test.args) == 2 and isinstance(test.args[0], ast.Name):
         classes = test.args[1]
         yield test, classes.elts if isinstance(classes, ast.Tuple) else [classes]
+
+
+def is_none(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _reaching(bindings: list[Binding], use: ast.AST) -> Binding | None:

@@ -43,7 +43,7 @@ from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
 from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
-    passed_in_memory, wrapped_parameter,
+    passed_in_memory, returned_call_names, wrapped_parameter,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
@@ -152,15 +152,17 @@ DESCRIPTOR = TemporaryPath(
 )
 """The OS file descriptor of ``os.open(path, flags)`` or ``fd, path = tempfile.mkstemp()``: an
 int, so no object closes it for you, not even the garbage collector."""
-TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, "os.open": DESCRIPTOR}
+# Every call of ``os`` that returns a new descriptor: a file's, a process's (``pidfd_open``),
+# an event counter's, an anonymous memory file's, a copy (``dup``).
+DESCRIPTOR_FACTORIES = ("os.open", "os.dup", "os.pidfd_open", "os.eventfd", "os.memfd_create", "os.posix_openpt")
+TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, **dict.fromkeys(DESCRIPTOR_FACTORIES, DESCRIPTOR)}
 # Kinds the garbage collector does not release when the last reference goes: an sqlite3
 # connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
 NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {
     "tempfile.mkstemp": {0: DESCRIPTOR},
-    "os.pipe": {0: DESCRIPTOR, 1: DESCRIPTOR},
-    "pty.openpty": {0: DESCRIPTOR, 1: DESCRIPTOR},
+    **dict.fromkeys(("os.pipe", "os.pipe2", "pty.openpty", "os.openpty"), {0: DESCRIPTOR, 1: DESCRIPTOR}),
 }
 # ``conn, address = listener.accept()``: a listening socket's ``accept`` gives the new
 # connection's socket and the peer's address. Unpacked into two names, nothing else does that
@@ -231,6 +233,17 @@ SOCKET_SETTINGS = frozenset({"settimeout", "setblocking"})
 CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
 CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
 DESCRIPTOR_HANDOFFS = frozenset({"os.dup2"})
+# A lock or an event made with nothing is a few bytes: as an empty collection, it cannot fail.
+NEW_SIGNALS = frozenset(f"threading.{name}" for name in ("Event", "Lock", "RLock", "Condition"))
+# Calls that make a descriptor from nothing the caller names (no path): they fail only when
+# the process has none left, and then the exception is the exhaustion, not a leak's cause.
+# Between an acquire and its ``try`` they are quiet (``saved = os.dup(1); r, w = os.pipe()``);
+# so are opening the null device and ``os.close``, which fails only for a descriptor that is
+# not open (as ``os.dup2``).
+DESCRIPTORS_FROM_NOTHING = frozenset(
+    {"os.dup", "os.pipe", "os.pipe2", "os.eventfd", "pty.openpty", "os.openpty", "os.close"}
+)
+_FROM_NOTHING_NAMES = frozenset(name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS)) | {"open"}
 # Calls that hand what they are given to a process, thread or task that outlives them:
 # the future or handle they return is no wrapper of it.
 SCHEDULERS = frozenset(
@@ -654,6 +667,8 @@ class ResourceAnalysis:
             last = func.id
         else:
             return
+        if last in _FROM_NOTHING_NAMES and self._from_nothing(node):
+            self.quiet_calls.add(id(node))  # and it may be an acquire itself: go on
         if last not in self.watched_names:
             return
         if last == "release" and kind is ast.Attribute:
@@ -744,6 +759,16 @@ class ResourceAnalysis:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
 
+    def _from_nothing(self, call: ast.Call) -> bool:
+        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see
+        :data:`DESCRIPTORS_FROM_NOTHING` and :data:`NEW_SIGNALS`."""
+        name = self.model.qualified_name(call.func)
+        if name == "os.open":
+            return bool(call.args) and self.model.qualified_name(call.args[0]) == "os.devnull"
+        if name in NEW_SIGNALS:
+            return not call.args and not call.keywords
+        return name in DESCRIPTORS_FROM_NOTHING
+
     def project_quiet_calls(self, function: FunctionNode) -> set[int]:
         """ids of the calls in ``function`` of another module's functions that cannot raise
         (``renice(p.pid, priority)`` imported from the project's helpers, whose body ignores
@@ -773,7 +798,7 @@ class ResourceAnalysis:
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
             return None
-        if factory in PIPES and not self._given_pipe(call, PIPES[factory]):
+        if factory in PIPES and not self._given_pipe(call, factory):
             return None  # a child run on its own (a daemon, a background job)
         kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
         return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
@@ -790,6 +815,8 @@ class ResourceAnalysis:
             factory = call_origin(self.context, call.func, str(position))
             if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, str(position))):
                 continue  # an archive over the file object the caller passes
+            if factory in PIPES and not self._given_pipe(call, factory, str(position)):
+                continue  # a child run on its own
             if factory in self.table:
                 elements[position] = Acquire.of(call, self.table[factory], factory=factory)
         return Acquire(call, (), elements=elements) if elements else None
@@ -807,8 +834,21 @@ class ResourceAnalysis:
             return None
         return RECEIVER_RELEASES.get((self.model.qualified_name(origin.func), func.attr))
 
-    def _given_pipe(self, call: ast.Call, streams) -> bool:
-        return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
+    def _given_pipe(self, call: ast.Call, factory: str, element: str = "") -> bool:
+        """Whether the child ``call`` makes holds a pipe: given one in a stream slot, or,
+        for a project function that returns the ``Popen`` (``p = start_piped(cmd)``), given
+        one by that function, or by ``call`` in the parameter it passes to a stream slot."""
+        streams = PIPES[factory]
+        if self.model.qualified_name(call.func) == factory:
+            return any(self.model.qualified_name(argument(call, *stream)) == PIPE for stream in streams)
+        names = returned_call_names(self.context, call.func, element, self.model.scope) or {}
+        if any(names.get(slot) == PIPE for stream in streams for slot in map(str, stream)):
+            return True
+        for position, keyword in streams:
+            parameter = wrapped_parameter(self.context, call.func, element, (str(position), keyword), self.model.scope)
+            if parameter is not None and self.model.qualified_name(argument(call, parameter[1], parameter[0])) == PIPE:
+                return True
+        return False
 
     def _holds_nothing(self, func: ast.Attribute) -> bool:
         """``X.acquire()`` where ``X`` is of a class of the module or project that has
@@ -1062,7 +1102,10 @@ def _analyse(
         if resource.acquire.path is not None:
             _collect_path_uses(function, resource, lends, names)
     _end_at_reacquire(resources)
-    service_loops = [node for node in _statements(function.body) if isinstance(node, ast.While) and _runs_on(node.test)]
+    service_loops = [
+        node for node in _statements(function.body)
+        if isinstance(node, ast.While) and _runs_on(node.test) and not _returns_a_result(node)
+    ]
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
             continue  # a lock no other code can reach: nobody waits for it
@@ -1610,6 +1653,16 @@ def _runs_on(test: ast.expr) -> bool:
             return isinstance(inner.func, ast.Attribute) and inner.func.attr in ("is_set", "wait")
         return isinstance(inner, ast.Attribute)
     return isinstance(test, ast.Attribute)
+
+
+def _returns_a_result(loop: ast.While) -> bool:
+    """Whether the function leaves ``loop`` with a value (``return result``): the loop waits
+    for an outcome of this call (a child's exit, a reply), and the next call waits again; a
+    service loop ends only when the thread stops (a bare ``return``, ``break``)."""
+    return any(
+        isinstance(statement, ast.Return) and statement.value is not None and not is_none(statement.value)
+        for statement in _statements(loop.body)
+    )
 
 
 def _serves(resource: Resource, loops: list[ast.While]) -> bool:

@@ -108,6 +108,15 @@ TRAFFIC_WORDS = frozenset(
      "attempt", "upload", "cart", "payment", "transaction"}
 )
 
+# Commands no other client of a key-value store spells so: an object given to a class that
+# calls them on it is a Redis client (``self.client.setnx(lock, expires)``), whatever its
+# caller, which may be out of sight, passes.
+REDIS_COMMANDS = frozenset(
+    {"setnx", "setex", "psetex", "getset", "hset", "hsetnx", "hget", "hgetall", "hmset", "hincrby", "hdel", "zadd",
+     "zincrby", "zrange", "zrangebyscore", "zrem", "zscore", "lpush", "rpush", "lrange", "ltrim", "sadd", "srem",
+     "smembers", "sismember", "pfadd", "pexpire", "pttl", "xadd", "blpop", "brpop"}
+)
+
 CLIENT, PIPELINE, SENTINEL = "client", "pipeline", "sentinel"
 _DEPTH = 8
 _KEY_TEXT = 40
@@ -158,7 +167,10 @@ class RedisKeyWithoutTtl(Rule):
     Flags writes that create a Redis key with no expiry, made through a redis-py client
     (`redis.Redis`, `StrictRedis`, `RedisCluster`, `from_url`, a Sentinel's
     `master_for`, and the same from `redis.asyncio`) or one of its pipelines, when
-    nothing in the code bounds the key.
+    nothing in the code bounds the key. A client a class is given by its constructor
+    (`self.client = redis_client`, no annotation, the caller out of sight) counts as one
+    when the class sends it a command only Redis has (`setnx`, `hset`, `zadd`, `lpush`,
+    `sadd`, `pexpire`...); `get`/`set` alone could be any key-value client.
 
     The commands are `set` without `ex`/`px`/`exat`/`pxat`/`keepttl` (`ex=None` is no
     expiry; a third positional argument is `ex`), `setnx`, `mset`, `msetnx`, `getset`,
@@ -213,8 +225,9 @@ class RedisKeyWithoutTtl(Rule):
       bounds it is a removal of its *family*: the key's text with its changing parts
       left out (`session:*`), where a module-level name or a setting counts by its
       qualified name (`f"{DESTINATIONS}{api_key}"` is the same family in every module
-      that imports `DESTINATIONS`), a key builder by its name
-      (`delete(_policy_key(stale_id))`), `self.<attr>` by what the class assigns it
+      that imports `DESTINATIONS`), a key builder by its name and the texts it is
+      given (`delete(_policy_key(stale_id))`; `_key("lock", tile)` is not
+      `_key("data", tile)`: deleting a tile's lock leaves its data), `self.<attr>` by what the class assigns it
       (`self.queue = getattr(settings, "QUEUE", "")` is `settings.QUEUE`), and a key
       walked from a scan by the scan's pattern. Removals in the project's other
       modules count as in this one (the modules that make or use a Redis client, as
@@ -300,7 +313,10 @@ class RedisKeyWithoutTtl(Rule):
     `redis_store.set(f"invite:{state}", data)` is flagged, `redis_store.set(key,
     data, ex=3600)` is not, nor a call that leaves the expiry to a default that is
     something (`ttl=3600`). A wrapper that sets the expiry itself, or never lets its
-    caller set one, is judged where it calls the client.
+    caller set one, is judged where it calls the client. A write on the branch where the
+    function's own expiry parameter is empty (`if ttl: r.setex(key, ttl, value)` /
+    `else: r.set(key, value)`, `if ttl is None:`) is its caller's choice, as with
+    `ex=ttl`: not flagged there.
 
     ## Example
     ```python
@@ -369,6 +385,8 @@ class RedisKeyWithoutTtl(Rule):
         # Per (class, attribute): what the class stores there (``self.client = client``
         # with ``client: redis.Redis``), judged where it is assigned, in that scope.
         self.attributes: dict[tuple[ast.AST, str], str] = {}
+        # (class, attribute) of ``self.<attr>`` that a method sends a Redis command to.
+        self.commanded: set[tuple[ast.AST, str]] = set()
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -412,6 +430,11 @@ class RedisKeyWithoutTtl(Rule):
         if not isinstance(func, ast.Attribute):
             return
         command = func.attr
+        receiver = func.value
+        if command in REDIS_COMMANDS and isinstance(receiver, ast.Attribute) and self.model.is_self(receiver.value):
+            owner = self.model.method_class
+            if owner is not None:
+                self.commanded.add((owner, receiver.attr))
         if command in WRITES:
             self._write(node, command)
         elif command in SCANS:
@@ -446,12 +469,29 @@ class RedisKeyWithoutTtl(Rule):
         key = argument(call, 0, KEY_PARAMETER.get(command, "name"))
         if key is None:
             return
+        if not forwarded and self._caller_chose_no_expiry(call):
+            return
         described = self._describe(key)
         if described.fixed and _passes(call, TRIMMING_PARAMETERS.get(command)):
             self._end(described, None)
         if (described.fixed or described.kept) and self._bounded_content(call, command):
             return  # one value, or fixed members, under one key (or one per account): nothing grows
         self.writes.append(Write(reported, command, key, described, self.model.scope, self.model.function, forwarded))
+
+    def _caller_chose_no_expiry(self, call: ast.Call) -> bool:
+        """``if ttl: r.setex(key, ttl, value)`` / ``else: r.set(key, value)``: a write on the
+        branch where the function's own expiry parameter is empty. The function expires
+        what its caller asks it to; that the caller asks for no expiry is the caller's
+        choice, as for a wrapper that passes ``ex=ttl`` on."""
+        function = self.model.function
+        if function is None:
+            return False
+        parameters = {arg.arg for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+        for test, value in self.model.guards(call):
+            name = _tested_name(test, value)
+            if name in parameters and _expires_with(function, name):
+                return True
+        return False
 
     def _forwarded(self, call: ast.Call) -> ast.Call | None:
         """The command a call of a project function writes with a client, with the
@@ -535,6 +575,9 @@ class RedisKeyWithoutTtl(Rule):
         # Receivers are resolved here: ``self.<client>`` may be assigned in a method
         # walked after the one that writes through it.
         removals = self._removals() if self.writes else []
+        for owner, attribute in self.commanded:
+            if (owner, attribute) not in self.attributes and self._injected(owner, attribute):
+                self.attributes[owner, attribute] = CLIENT
         for write in self.writes:
             position = _end(write.call)
             expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
@@ -544,6 +587,18 @@ class RedisKeyWithoutTtl(Rule):
                 continue
             if not self._updates_existing(write):
                 self.report(_command_span(write.call), command=write.command, key=_shorten(ast.unparse(write.key)))
+
+    def _injected(self, owner: ast.ClassDef, attribute: str) -> bool:
+        """Whether the class stores in ``self.<attribute>`` only what its constructor is
+        given (``self.client = redis_client``, no annotation): the caller's object, which
+        the class's Redis commands say is a client. An attribute the class fills itself
+        (a wrapper of its own, a value it builds) is what that makes."""
+        stores = self.model.attribute_stores(owner, attribute)
+        return bool(stores) and all(
+            store.method.name == "__init__" and isinstance(store.value, ast.Name)
+            and store.value.id in _unannotated_parameters(store.method)
+            for store in stores
+        )
 
     def _removed(self, write: Write, removals: list[Removal]) -> bool:
         """A fixed key holds live state when the project ends it or takes its entries out
@@ -822,6 +877,45 @@ class RedisKeyWithoutTtl(Rule):
             for name in self.model.annotation_types(annotation)
         }
         return kinds.pop() if len(kinds) == 1 else None
+
+
+def _tested_name(test: ast.expr, value: bool) -> str | None:
+    """The name a test found empty: ``ttl`` of ``if ttl:`` (its ``else``), ``if not ttl:``,
+    ``if ttl is None:``."""
+    if isinstance(test, ast.Name) and not value:
+        return test.id
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name) and value:
+        return test.operand.id
+    if (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    ):
+        if (isinstance(test.ops[0], ast.Is) and value) or (isinstance(test.ops[0], ast.IsNot) and not value):
+            return test.left.id
+    return None
+
+
+# Where a command is given the expiry: ``setex(name, time, value)``, ``expire(name, time)``.
+_EXPIRY_ARGUMENTS = {"setex": (1, "time"), "psetex": (1, "time_ms"), "expire": (1, "time"), "pexpire": (1, "time")}
+
+
+def _expires_with(function: ast.AST, name: str) -> bool:
+    """Whether ``function`` gives ``name`` to a Redis command as the expiry (``setex(key,
+    ttl, value)``, ``expire(key, ttl)``, ``set(key, value, ex=ttl)``), also inside a call
+    (``int(ttl)``)."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        given = [argument(node, *_EXPIRY_ARGUMENTS[node.func.attr])] if node.func.attr in _EXPIRY_ARGUMENTS else []
+        given += [item.value for item in node.keywords if item.arg in ("ex", "px")]
+        if any(isinstance(part, ast.Name) and part.id == name for value in given if value is not None for part in ast.walk(value)):
+            return True
+    return False
+
+
+def _unannotated_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = function.args
+    return {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.annotation is None}
 
 
 def _method_class(scope: Scope) -> ast.AST | None:

@@ -90,7 +90,12 @@ class ReleaseNotInFinally(ResourceRule):
       `proc.stdin.close()`: a broken pipe, a full disk);
     - a resource the normal path hands over (returns, yields, stores, captures in a
       closure) and that the function releases only on error paths (an `except`
-      clause, or a block that ends in `raise`): that is cleanup before failing.
+      clause, or a block that ends in `raise`): that is cleanup before failing;
+    - calls that fail only when the process is out of descriptors or memory, between the
+      acquire and its `try`: `os.dup`, `os.pipe`, `os.pipe2`, `os.eventfd`, `os.openpty`,
+      `pty.openpty`, `os.open(os.devnull, ...)`, `os.close`, `os.dup2`, and a
+      `threading.Event`, `Lock`, `RLock` or `Condition` made with nothing
+      (`saved = os.dup(2); devnull = os.open(os.devnull, os.O_WRONLY); try: ...`).
 
     Modules, functions and exception classes are what the imports make them, not their
     spelling: `hooks.register(f.close)` after `import atexit as hooks` registers, a local
@@ -126,6 +131,8 @@ class ReleaseNotInFinally(ResourceRule):
     Nor is a resource that a loop running for the life of its thread uses after the
     acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a
     monitor's socket, a worker's session. It is held once per thread, not per request.
+    (A loop the function leaves with a value, `return result`, waits for this call's
+    outcome: not a service.)
 
     One-shot code is not checked either: a function that runs only once (called at
     module level, in the `if __name__ == "__main__":` block (but not in a loop there that

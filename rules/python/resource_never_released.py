@@ -78,9 +78,13 @@ class ResourceNeverReleased(ResourceRule):
       `with Popen(...)`): until the child is waited for, its pipes stay open and, once
       it ends, it stays a zombie in the process table. Without a pipe the parent holds
       nothing of a child that runs on (a daemon, a background job), and the next
-      `Popen` reaps it once it ends: not flagged;
+      `Popen` reaps it once it ends: not flagged. A project function that returns the
+      `Popen` (`p = start_piped(cmd)`) gives a pipe when it passes one itself, or when its
+      caller passes one for the parameter it hands to a stream slot;
     - the descriptor of `fd = os.open(path, flags)` and of `fd, path = tempfile.mkstemp()`,
-      both of `r, w = os.pipe()` and `master, slave = pty.openpty()`
+      both of `r, w = os.pipe()` and `master, slave = pty.openpty()`, and those of the
+      other calls of `os` that make one (`os.dup`, `os.pidfd_open`, `os.eventfd`,
+      `os.memfd_create`, `os.posix_openpt`, `os.pipe2`, `os.openpty`)
       -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`), whose file object
       closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
       the descriptor for good: no object holds it. Given to a child process
@@ -241,7 +245,9 @@ class ResourceNeverReleased(ResourceRule):
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once
-      per thread, not per request;
+      per thread, not per request. A loop the function leaves with a value (`return
+      result`) is a wait for this call's outcome (a child's exit, a reply), not a
+      service: what it uses is checked;
     - acquires in functions that acquire for their caller: `__enter__`/`__aenter__`
       (released in `__exit__`), `setUp`/`setUpClass`/`asyncSetUp` and pytest's
       `setup_*` (torn down elsewhere), any function with "acquire" in its name but
