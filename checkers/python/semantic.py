@@ -799,7 +799,16 @@ class OwnBindings(NamedTuple):
 def own_bindings(scope: ast.AST) -> OwnBindings:
     """What ``scope`` (a function, lambda, class or comprehension) binds in itself:
     parameters, targets, imports, defs and classes; not names declared ``global`` or
-    ``nonlocal``, and not those of scopes nested deeper."""
+    ``nonlocal``, and not those of scopes nested deeper. Worked out once per scope and
+    kept on its node: the tree is walked for a module's summary, for how often its
+    functions run and for its check, and each asks of the same functions."""
+    found = getattr(scope, "_oomlint_bindings", None)
+    if found is None:
+        found = scope._oomlint_bindings = _own_bindings(scope)
+    return found
+
+
+def _own_bindings(scope: ast.AST) -> OwnBindings:
     if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         return OwnBindings(frozenset(
             node.id for generator in scope.generators for node in ast.walk(generator.target) if type(node) is ast.Name
