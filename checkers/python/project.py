@@ -423,6 +423,8 @@ class Summarizer:
         self._names_limits = source is None or any(text in source for text in LIMIT_TEXTS)
         """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
         self._body_limits: set[str] = set()
+        self._declaring: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, set[str]]] | None = None
+        """The module's functions that declare names ``global``, with those names (:meth:`_bound_to`)."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -1185,10 +1187,14 @@ class Summarizer:
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 if any(isinstance(target, ast.Name) and target.id in names for target in targets):
                     bindings.append(statement.value)
-        for function in walk(module):
-            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            declared = {name for item in function.body if isinstance(item, ast.Global) for name in item.names}
+        if self._declaring is None:  # one walk of the module, however many names are asked about
+            self._declaring = [
+                (function, declared) for function in walk(module)
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                for declared in [{name for item in function.body if isinstance(item, ast.Global) for name in item.names}]
+                if declared
+            ]
+        for function, declared in self._declaring:
             if not declared & names:
                 continue
             for node in walk(function):
