@@ -158,7 +158,6 @@ class SemanticModel:
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._references: dict[tuple[Scope, str], dict[Binding, list[Reference]]] = {}
         self._scope_references: dict[ast.AST, dict[str, list[Reference]]] = {}
-        self._attribute_stores: dict[ast.ClassDef, dict[str, list[AttributeStore]]] = {}
 
     # ------------------------------------------------------------ tree shape
     # Answered from a map of parents made on the first question (most files never ask).
@@ -587,10 +586,12 @@ class SemanticModel:
     def attribute_stores(self, owner: ast.ClassDef, attribute: str) -> list[AttributeStore]:
         """The stores to ``self.<attribute>`` in the methods of ``owner`` (through the first
         parameter of each, in closures too), in source order: one walk of the class's
-        methods the first time the class is asked about."""
-        stores = self._attribute_stores.get(owner)
+        methods the first time the class is asked about. Found from the tree alone, and kept
+        on the class's node: a module's summary and its check (each with a model of the
+        same tree) ask of the same classes."""
+        stores = getattr(owner, "_oomlint_stores", None)
         if stores is None:
-            stores = self._attribute_stores[owner] = {}
+            stores = owner._oomlint_stores = {}
             for method in owner.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
@@ -624,7 +625,6 @@ class SemanticModel:
         self._scopes.clear()
         self._references.clear()
         self._scope_references.clear()
-        self._attribute_stores.clear()
         self._parents = None
 
     def pop(self) -> None:
