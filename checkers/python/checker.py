@@ -247,6 +247,12 @@ class Walker:
         self.passed = _LEAVES.difference(self.dispatch)
         """What the generic descent does not call :meth:`visit` for: nothing below, no rule
         asks (names, constants... are half of the nodes), and ``None`` holes."""
+        self.steps = {
+            node_type: (tuple(self.dispatch.get(node_type, ())), _SPECIAL.get(node_type), fields)
+            for node_type, fields in CHILD_FIELDS.items()
+        }
+        """Per node type, what :meth:`visit` does: its handlers, the walker's own handling
+        (scopes, bindings) or else the fields to descend into; one lookup per node."""
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
@@ -266,18 +272,15 @@ class Walker:
         self.model.scope = self.model.module_scope
 
     def visit(self, node: ast.AST) -> None:
-        node_type = type(node)
-        handlers = self.dispatch.get(node_type)
-        if handlers:
-            for handler in handlers:
-                handler(node)
-        special = _SPECIAL.get(node_type)
+        handlers, special, fields = self.steps[type(node)]
+        for handler in handlers:
+            handler(node)
         if special is not None:
             special(self, node)
             return
         # The generic descent, inlined: this runs for millions of nodes.
         visit, passed = self.visit, self.passed
-        for name in CHILD_FIELDS[node_type]:
+        for name in fields:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
