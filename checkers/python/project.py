@@ -942,17 +942,16 @@ class Summarizer:
     def _source(self, expr: ast.expr, key: str, depth: int = _MAX_DEPTH) -> str | int | None:
         """The parameter whose value ``expr`` is, or is taken from (its attributes, items,
         what its methods return), or the index of the flow whose result it is."""
-        for _ in range(depth):
-            if isinstance(expr, ast.Await):
+        for _ in range(depth):  # asked of every argument of every call: by type, not isinstance
+            kind = type(expr)
+            if kind is ast.Await or kind is ast.Attribute or kind is ast.Subscript:
                 expr = expr.value
-            elif isinstance(expr, (ast.Attribute, ast.Subscript)):
-                expr = expr.value
-            elif isinstance(expr, ast.Call):
+            elif kind is ast.Call:
                 flow = self._flow(expr, key)
-                if flow is not None or not isinstance(expr.func, ast.Attribute):
+                if flow is not None or type(expr.func) is not ast.Attribute:
                     return flow
                 expr = expr.func.value
-            elif isinstance(expr, ast.Name):
+            elif kind is ast.Name:
                 binding = self.model.lookup(expr.id, at=expr)
                 if binding is None or binding.scope is not self.model.scope:
                     return None
