@@ -437,10 +437,10 @@ class SemanticModel:
         """
         parts = []
         for _ in range(_RESOLVE_DEPTH):
-            while isinstance(expr, ast.Attribute):
+            while type(expr) is ast.Attribute:  # asked of most calls: by type, not isinstance
                 parts.append(expr.attr)
                 expr = expr.value
-            if not isinstance(expr, ast.Name):
+            if type(expr) is not ast.Name:
                 return None
             binding = self.lookup(expr.id, scope)
             if binding is None:
