@@ -209,6 +209,30 @@ def after_walk(source: str):
     return model, tree, found[0]
 
 
+def test_a_rule_that_needs_no_function_bodies_is_not_called_in_them():
+    """Asked once the module's own level is walked (class bodies included); a rule that
+    says no is called for no node of a function or lambda body, the others still are."""
+    source = "x = 1\nclass C:\n    y = 2\n    def m(self):\n        z = 3\ndef f():\n    w = lambda: 4\n"
+    seen: dict[str, list[int]] = {"done": [], "going": []}
+
+    class Probe:
+        def __init__(self, name, needs):
+            self.name, self.needs = name, needs
+
+        def node_types(self):
+            return {ast.Constant: "visit_Constant"}
+
+        def visit_Constant(self, node):
+            seen[self.name].append(node.value)
+
+        def needs_function_bodies(self):
+            return self.needs
+
+    tree = ast.parse(source)
+    Walker(SemanticModel(tree), [Probe("done", False), Probe("going", True)]).run(tree)
+    assert seen == {"done": [1, 2], "going": [1, 2, 3, 4]}
+
+
 def test_function_bodies_see_module_names_bound_after_them():
     source = "def f():\n    return later.thing\n\nimport later_module as later\n"
     assert at_returns(source, lambda model, node: model.qualified_name(node.value)) == ["later_module.thing"]

@@ -192,6 +192,13 @@ class Rule:
         """
         return None
 
+    def needs_function_bodies(self) -> bool:
+        """Asked once the walk has done the module's own level (its statements, class
+        bodies included; the bodies of functions and lambdas come after): False when
+        nothing in those bodies can change what the rule reports or asks, and the walk
+        then calls none of its ``visit_*`` methods again (:meth:`finish` still runs)."""
+        return True
+
     def finish(self) -> None:
         """Called once after the walk; report what needed the whole module."""
 

@@ -229,22 +229,39 @@ class Walker:
 
     def __init__(self, model: SemanticModel, rules: Iterable[Rule]):
         self.model = model
+        self.rules = list(rules)
+        self._dispatch_to(self.rules)
+        self.deferred: deque[tuple[Scope, ast.AST]] = deque()
+        self.initializers: deque[tuple[Scope, ast.AST]] = deque()
+
+    def _dispatch_to(self, rules: list[Rule]) -> None:
+        """Each node type's handlers among ``rules``, in their order."""
         # Imports are bound before any rule sees them, so a rule visiting one finds it in the model.
-        self.dispatch: dict[type, list] = {ast.Import: [model.bind_import], ast.ImportFrom: [model.bind_import]}
+        self.dispatch: dict[type, list] = {ast.Import: [self.model.bind_import], ast.ImportFrom: [self.model.bind_import]}
         for rule in rules:
             for node_type, method in rule.node_types().items():
                 handlers = self.dispatch.setdefault(node_type, [])
                 handler = getattr(rule, method)
                 if handler not in handlers:  # rules sharing one collector call it once
                     handlers.append(handler)
-        self.deferred: deque[tuple[Scope, ast.AST]] = deque()
-        self.initializers: deque[tuple[Scope, ast.AST]] = deque()
         self.passed = _LEAVES.difference(self.dispatch)
         """What the generic descent does not call :meth:`visit` for: nothing below, no rule
         asks (names, constants... are half of the nodes), and ``None`` holes."""
+        self.steps = {
+            node_type: (tuple(self.dispatch.get(node_type, ())), _SPECIAL.get(node_type), fields)
+            for node_type, fields in CHILD_FIELDS.items()
+        }
+        """Per node type, what :meth:`visit` does: its handlers, the walker's own handling
+        (scopes, bindings) or else the fields to descend into; one lookup per node."""
 
     def run(self, tree: ast.Module) -> None:
         self.visit(tree)
+        if self.initializers or self.deferred:
+            # The module's own level is walked (function and lambda bodies come next): the
+            # rules that found nothing there to follow into them are called no more.
+            needed = [rule for rule in self.rules if getattr(rule, "needs_function_bodies", _needed)()]
+            if len(needed) < len(self.rules):
+                self._dispatch_to(needed)
         # Deferred bodies may defer more (nested functions): drain in order, but
         # initializers first, so ``self.<attr>`` they assign is known in every method.
         while self.initializers or self.deferred:
@@ -255,18 +272,15 @@ class Walker:
         self.model.scope = self.model.module_scope
 
     def visit(self, node: ast.AST) -> None:
-        node_type = type(node)
-        handlers = self.dispatch.get(node_type)
-        if handlers:
-            for handler in handlers:
-                handler(node)
-        special = _SPECIAL.get(node_type)
+        handlers, special, fields = self.steps[type(node)]
+        for handler in handlers:
+            handler(node)
         if special is not None:
             special(self, node)
             return
         # The generic descent, inlined: this runs for millions of nodes.
         visit, passed = self.visit, self.passed
-        for name in CHILD_FIELDS[node_type]:
+        for name in fields:
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
@@ -407,6 +421,10 @@ def _catches_import_error(caught: ast.expr | None) -> bool:
     fallback of an optional import."""
     names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
     return any(isinstance(name, ast.Name) and name.id in _IMPORT_ERRORS for name in names)
+
+
+def _needed() -> bool:
+    return True
 
 
 # The node types the walker handles itself (scopes, bindings); a table of the class's

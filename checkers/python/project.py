@@ -430,6 +430,8 @@ class Summarizer:
         self._names_limits = source is None or any(text in source for text in LIMIT_TEXTS)
         """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
         self._body_limits: set[str] = set()
+        self._declaring: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, set[str]]] | None = None
+        """The module's functions that declare names ``global``, with those names (:meth:`_bound_to`)."""
 
     @staticmethod
     def node_types() -> dict[type[ast.AST], str]:
@@ -969,17 +971,16 @@ class Summarizer:
     def _source(self, expr: ast.expr, key: str, depth: int = _MAX_DEPTH) -> str | int | None:
         """The parameter whose value ``expr`` is, or is taken from (its attributes, items,
         what its methods return), or the index of the flow whose result it is."""
-        for _ in range(depth):
-            if isinstance(expr, ast.Await):
+        for _ in range(depth):  # asked of every argument of every call: by type, not isinstance
+            kind = type(expr)
+            if kind is ast.Await or kind is ast.Attribute or kind is ast.Subscript:
                 expr = expr.value
-            elif isinstance(expr, (ast.Attribute, ast.Subscript)):
-                expr = expr.value
-            elif isinstance(expr, ast.Call):
+            elif kind is ast.Call:
                 flow = self._flow(expr, key)
-                if flow is not None or not isinstance(expr.func, ast.Attribute):
+                if flow is not None or type(expr.func) is not ast.Attribute:
                     return flow
                 expr = expr.func.value
-            elif isinstance(expr, ast.Name):
+            elif kind is ast.Name:
                 binding = self.model.lookup(expr.id, at=expr)
                 if binding is None or binding.scope is not self.model.scope:
                     return None
@@ -1214,10 +1215,14 @@ class Summarizer:
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 if any(isinstance(target, ast.Name) and target.id in names for target in targets):
                     bindings.append(statement.value)
-        for function in walk(module):
-            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            declared = {name for item in function.body if isinstance(item, ast.Global) for name in item.names}
+        if self._declaring is None:  # one walk of the module, however many names are asked about
+            self._declaring = [
+                (function, declared) for function in walk(module)
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                for declared in [{name for item in function.body if isinstance(item, ast.Global) for name in item.names}]
+                if declared
+            ]
+        for function, declared in self._declaring:
             if not declared & names:
                 continue
             for node in walk(function):

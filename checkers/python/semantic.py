@@ -158,7 +158,6 @@ class SemanticModel:
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._references: dict[tuple[Scope, str], dict[Binding, list[Reference]]] = {}
         self._scope_references: dict[ast.AST, dict[str, list[Reference]]] = {}
-        self._attribute_stores: dict[ast.ClassDef, dict[str, list[AttributeStore]]] = {}
         self.import_fallback = False
         """Set by the walker while it walks the body of ``except ImportError:`` (see :meth:`bind`)."""
 
@@ -440,10 +439,10 @@ class SemanticModel:
         """
         parts = []
         for _ in range(_RESOLVE_DEPTH):
-            while isinstance(expr, ast.Attribute):
+            while type(expr) is ast.Attribute:  # asked of most calls: by type, not isinstance
                 parts.append(expr.attr)
                 expr = expr.value
-            if not isinstance(expr, ast.Name):
+            if type(expr) is not ast.Name:
                 return None
             binding = self.lookup(expr.id, scope)
             if binding is None:
@@ -589,10 +588,12 @@ class SemanticModel:
     def attribute_stores(self, owner: ast.ClassDef, attribute: str) -> list[AttributeStore]:
         """The stores to ``self.<attribute>`` in the methods of ``owner`` (through the first
         parameter of each, in closures too), in source order: one walk of the class's
-        methods the first time the class is asked about."""
-        stores = self._attribute_stores.get(owner)
+        methods the first time the class is asked about. Found from the tree alone, and kept
+        on the class's node: a module's summary and its check (each with a model of the
+        same tree) ask of the same classes."""
+        stores = getattr(owner, "_oomlint_stores", None)
         if stores is None:
-            stores = self._attribute_stores[owner] = {}
+            stores = owner._oomlint_stores = {}
             for method in owner.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
@@ -626,7 +627,6 @@ class SemanticModel:
         self._scopes.clear()
         self._references.clear()
         self._scope_references.clear()
-        self._attribute_stores.clear()
         self._parents = None
 
     def pop(self) -> None:
@@ -808,7 +808,16 @@ class OwnBindings(NamedTuple):
 def own_bindings(scope: ast.AST) -> OwnBindings:
     """What ``scope`` (a function, lambda, class or comprehension) binds in itself:
     parameters, targets, imports, defs and classes; not names declared ``global`` or
-    ``nonlocal``, and not those of scopes nested deeper."""
+    ``nonlocal``, and not those of scopes nested deeper. Worked out once per scope and
+    kept on its node: the tree is walked for a module's summary, for how often its
+    functions run and for its check, and each asks of the same functions."""
+    found = getattr(scope, "_oomlint_bindings", None)
+    if found is None:
+        found = scope._oomlint_bindings = _own_bindings(scope)
+    return found
+
+
+def _own_bindings(scope: ast.AST) -> OwnBindings:
     if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         return OwnBindings(frozenset(
             node.id for generator in scope.generators for node in ast.walk(generator.target) if type(node) is ast.Name

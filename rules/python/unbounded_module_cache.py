@@ -651,6 +651,12 @@ class UnboundedModuleCache(Rule):
 
     # ---------------------------------------------------------------- decide
 
+    def needs_function_bodies(self) -> bool:
+        """Containers are module- and class-level names (:meth:`_define`), all known once the
+        module's own level is walked: with none, the bodies hold nothing to follow (what
+        they grow, look up, evict or hand on is only noted of a container)."""
+        return bool(self.containers)
+
     def finish(self) -> None:
         if imports_any(self.context.tree, DEV_TOOLS):
             return  # a linter's plugin: one lint run, over the project's own code
