@@ -89,6 +89,11 @@ CALLED = "()"
 # How many project functions a chain may pass through, and how many rounds of files the
 # index adds because they name a function or value found in the round before.
 _MAX_DEPTH = 6
+# Package folders whose classes a plugin loader makes (``flexget/plugins/...``,
+# ``lemur/plugins/lemur_sftp/plugin.py``, ``frigate/detectors/plugins/...``); and a base
+# named ``...Plugin`` says the same of a class anywhere.
+PLUGIN_FOLDERS = frozenset({"plugins", "plugin"})
+PLUGIN_SUFFIX = "Plugin"
 _MAX_ROUNDS = 3
 # The longest code of a setting's value kept in a summary.
 _SETTING_TEXT = 100
@@ -1907,6 +1912,22 @@ class ProjectIndex:
             self._watching[SUBCLASSES + qualified] = content_key(*found)
         return found
 
+    def made_by_loader(self, qualified: str) -> bool:
+        """Whether the project's class ``qualified`` is a plugin its loader makes: a class
+        of a ``plugins`` package, or one derived from a base named ``...Plugin``, that no
+        module of the project makes by its name (it is registered, listed or named in
+        configuration, and the loader makes it from there) and no class of the project
+        derives from (a base of plugins). A loader makes one instance of each plugin per
+        process (per configured use); its constructor runs that often."""
+        summary, rest = self._split(qualified)
+        if summary is None or rest not in summary.bases:
+            return False
+        packages = set(summary.name.split(".")[:-1] if not summary.is_package else summary.name.split("."))
+        named = any(base.rpartition(".")[2].endswith(PLUGIN_SUFFIX) for base in summary.bases[rest])
+        if not (packages & PLUGIN_FOLDERS or named):
+            return False
+        return not self.callers(qualified) and not self.subclasses(qualified)
+
     def growers(self, qualified: str) -> list[tuple[str, list]]:
         """``(module, write)`` for each write of another module that adds keys to the
         container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
@@ -2131,6 +2152,9 @@ class ProjectIndex:
         summary, rest = self._split(qualified)
         local = self.local_frequency(summary.name, rest) if summary is not None else None
         if local is not None:
+            owner = rest.partition(".")[0]
+            if local[0] == PER_INSTANCE and owner != rest and self.made_by_loader(f"{summary.name}.{owner}"):
+                return ONCE, ""  # once per instance of a plugin its loader makes once
             return local
         return self.callers_frequency(qualified, depth, visiting) or (UNKNOWN, "")
 

@@ -36,8 +36,11 @@ The module answers first:
 - per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process; with the project, one its modules make
-  only at import time, and from which no class of the project derives);
+  singleton or application is one per process; a lazy singleton its own classmethod
+  makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
+  make only at import time, and from which no class of the project derives, and a plugin
+  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
+  what its constructor makes);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -231,7 +234,7 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
             found = alone.of(function)
-            if found.kind == PER_INSTANCE and self._made_at_import(info.owner):
+            if found.kind == PER_INSTANCE and (self._made_at_import(info.owner) or self._loaded(info.owner)):
                 # Once per instance of a class the project makes only at import time (a
                 # registry's class made by the modules it registers fills it once per process).
                 found = Frequency(ONCE)
@@ -255,6 +258,16 @@ class Runs:
         key = self._key(owner.name)
         sites = self.project.callers(key)
         return bool(sites) and all(caller is None for _, caller, _ in sites) and not self.project.subclasses(key)
+
+    def _loaded(self, owner: ast.ClassDef | None) -> bool:
+        """Whether ``owner``, a class of the module it never makes, is a plugin the project
+        never makes by its name either: its loader makes it, one instance per process
+        (:meth:`~oomlint.python.project.ProjectIndex.made_by_loader`)."""
+        if self.project is None or owner is None or owner not in self.top_classes or self.sites.get(owner):
+            return False
+        if owner.name in self.subclassed or owner in self.self_built:
+            return False
+        return self.project.made_by_loader(self._key(owner.name))
 
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
@@ -425,6 +438,8 @@ class Runs:
                     frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
             frequency = Frequency(*self.project.frequency(self._key(owner.name)))
+            if frequency.kind == UNKNOWN and self._loaded(owner):
+                frequency = Frequency(ONCE)
         else:
             frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
@@ -744,7 +759,12 @@ class _Indexer:
         if frames and builds_own_instance(func):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
-                self.runs.self_built.add(info.owner)
+                if set_up and isinstance(func, ast.Name):
+                    # ``if _DEFAULT is None: _DEFAULT = cls(...)`` in a classmethod (the name
+                    # declared ``global``): the class's lazy singleton, one construction.
+                    self.runs.sites.setdefault(info.owner, []).append(site)
+                else:
+                    self.runs.self_built.add(info.owner)
         return handed
 
     def _before_def(self, node: ast.Name) -> bool:
