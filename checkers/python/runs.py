@@ -28,7 +28,8 @@ The module answers first:
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
   class whose instance the module registers, ``REGISTRY.register(Exporter())``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
-  wrapper (it runs on every call of what it wraps), a function called in a loop (not
+  wrapper nested in its decorator (it runs on every call of what it wraps; ``@wraps`` on a
+  module-level function only copies a name and a docstring), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
   of a recursion that comes back to it; at module level, a loop of the ``__main__``
   block: an import-time loop runs a fixed number of rounds), from a lambda or from code
@@ -328,7 +329,7 @@ class Runs:
             return Frequency(MANY, "runs for every test")
         if info.owner is not None and function.name == SCRAPED and self._scraped(info.owner):
             return Frequency(MANY, "runs on every scrape of the metrics endpoint")
-        if WRAPS in decorators:
+        if WRAPS in decorators and info.outer is not None:  # a decorator's wrapper is nested in it
             return Frequency(MANY, "wraps a function and runs on each of its calls")
         if info.owner is not None and (function.name in CONSTRUCTORS or decorators.keys() & ONCE_PER_INSTANCE):
             return self._instances(info.owner, visiting)
