@@ -186,7 +186,9 @@ KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
 # the path classes and the calls that keep the same path also make another name for it.
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
 SAME_PATH = PATH_CLASSES | {"builtins.str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath"}
-PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser"}
+# ``os.path.basename(f.name)``: the file's name in its folder, which still names it there
+# (returned or stored, it hands the file off); given to another call, the callee reads it.
+PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser", "os.path.basename", "posixpath.basename"}
 # Methods of a path (``str`` or ``pathlib``) that return paths (in it): ``Path(d).joinpath(x)``,
 # ``d.rstrip("/")``, ``Path(d).glob("*")``. Others read it (``read_bytes()``, ``exists()``).
 PATH_METHODS = frozenset(

@@ -100,7 +100,8 @@ class ResourceNeverReleased(ResourceRule):
 
     A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
-    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string), is returned, yielded,
+    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string; the file's name in its
+    folder, `os.path.basename(f.name)`, which still names it there), is returned, yielded,
     stored, captured by a closure, or given to a process or thread that outlives the
     call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
