@@ -23,6 +23,8 @@ The module answers first:
   or of a migration, unless the project's other modules run it more often; a start-up
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
   that nothing seen calls (the module, then the project): a process runs it when it starts;
+  and the ``activate``/``deactivate`` of a plugin its loader makes (:meth:`Runs._loaded`),
+  which nothing seen calls: the loader switches it on or off;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -97,6 +99,9 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
 ONCE_PER_INSTANCE = frozenset({"traitlets.default", "traitlets.traitlets.default"})
 MIDDLEWARE_PARAMETER = "get_response"
+# What a plugin's loader calls when the plugin is switched on or off (errbot's ``BotPlugin``,
+# pyload's add-ons): at start, or when an administrator says so.
+PLUGIN_SWITCHES = frozenset({"activate", "deactivate"})
 # Prometheus custom collectors: the registry calls ``collect()`` on every scrape of the metrics
 # endpoint. One is a subclass of the client's ``Collector``, or an instance registered with a
 # registry (the default ``REGISTRY``, or a ``CollectorRegistry()`` the module makes).
@@ -311,6 +316,8 @@ class Runs:
         found = self._decide_seen(info, visiting, marks)
         if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
             return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
+        if found.kind == UNKNOWN and info.node.name in PLUGIN_SWITCHES and self._loaded(info.owner):
+            return Frequency(ONCE)  # a plugin's ``activate``: when it is switched on (at start, by hand)
         return found
 
     def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
