@@ -2144,22 +2144,26 @@ class ProjectIndex:
             if canonical in self._targets(callee)
         ]
 
-    def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
+    def frequency(
+        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), loaders: bool = True
+    ) -> tuple[str, str]:
         """How often the project function ``qualified`` runs, ``(kind, why)`` as
         :class:`oomlint.python.runs.Frequency`: as its module shows it, else as its callers
         across the project do (many if one calls it in a loop or runs many times, else per
-        instance, else unknown, else once); unknown without callers."""
+        instance, else unknown, else once); unknown without callers. ``loaders`` False: a
+        plugin its loader makes counts as made per instance (:func:`~oomlint.python.runs.release_runs`)."""
         summary, rest = self._split(qualified)
         local = self.local_frequency(summary.name, rest) if summary is not None else None
         if local is not None:
             owner = rest.partition(".")[0]
-            if local[0] == PER_INSTANCE and owner != rest and self.made_by_loader(f"{summary.name}.{owner}"):
+            if loaders and local[0] == PER_INSTANCE and owner != rest and self.made_by_loader(f"{summary.name}.{owner}"):
                 return ONCE, ""  # once per instance of a plugin its loader makes once
             return local
-        return self.callers_frequency(qualified, depth, visiting) or (UNKNOWN, "")
+        return self.callers_frequency(qualified, depth, visiting, loaders=loaders) or (UNKNOWN, "")
 
     def callers_frequency(
-        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), elsewhere: str = ""
+        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), elsewhere: str = "",
+        loaders: bool = True,
     ) -> tuple[str, str] | None:
         """How often the project function ``qualified`` runs as its callers (outside the
         module ``elsewhere``) show it, by the rules of :meth:`frequency`; None without callers."""
@@ -2177,7 +2181,7 @@ class ProjectIndex:
             elif in_loop:
                 kind, why = MANY, f"is called in a loop in '{name}'"
             else:
-                kind, why = self.frequency(name, depth + 1, visiting | {qualified})
+                kind, why = self.frequency(name, depth + 1, visiting | {qualified}, loaders)
                 if kind in (MANY, PER_INSTANCE):
                     why = f"is called from '{name}', which {why}"
             found.setdefault(kind, (kind, why))

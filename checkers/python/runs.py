@@ -23,8 +23,6 @@ The module answers first:
   or of a migration, unless the project's other modules run it more often; a start-up
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
   that nothing seen calls (the module, then the project): a process runs it when it starts;
-  and the ``activate``/``deactivate`` of a plugin its loader makes (:meth:`Runs._loaded`),
-  which nothing seen calls: the loader switches it on or off;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -43,7 +41,7 @@ The module answers first:
   makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
   make only at import time, and from which no class of the project derives, and a plugin
   its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
-  what its constructor makes);
+  what its constructor makes; not for the release rules, :func:`release_runs`);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -99,9 +97,6 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
 ONCE_PER_INSTANCE = frozenset({"traitlets.default", "traitlets.traitlets.default"})
 MIDDLEWARE_PARAMETER = "get_response"
-# What a plugin's loader calls when the plugin is switched on or off (errbot's ``BotPlugin``,
-# pyload's add-ons): at start, or when an administrator says so.
-PLUGIN_SWITCHES = frozenset({"activate", "deactivate"})
 # Prometheus custom collectors: the registry calls ``collect()`` on every scrape of the metrics
 # endpoint. One is a subclass of the client's ``Collector``, or an instance registered with a
 # registry (the default ``REGISTRY``, or a ``CollectorRegistry()`` the module makes).
@@ -160,6 +155,15 @@ def runs_of(context: FileContext) -> Runs:
     return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, facts))
 
 
+def release_runs(context: FileContext) -> Runs:
+    """The file's :class:`Runs` for the release rules (OOM201, OOM202): a plugin its loader
+    makes counts as made per instance. One plugin holds one session for the process
+    (OOM203), but what its own code opens and drops is its author's to fix (the fix
+    corpus: beets' ``LastGenrePlugin`` opened its genre tree in ``__init__``), and a
+    loader may make it again."""
+    return runs_of(context).without_plugins()
+
+
 def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
     """Whether a memoizing cache on an instance method of ``owner`` (see
     :func:`~oomlint.python.astutil.instance_method_owner`; None: no instance method) keeps
@@ -180,6 +184,10 @@ class Runs:
     ):
         self.model = model
         self.hooks = hooks
+        self.plugins = True
+        """Whether a plugin its loader makes is made once (:meth:`_loaded`); False for the
+        release rules (:func:`release_runs`)."""
+        self._plain: Runs | None = None
         """Whether a start-up hook that nothing seen calls runs once (by its name). False for
         the module's answers that the project combines with the callers it sees in other
         modules (:meth:`~oomlint.python.project.ProjectIndex.local_frequency`): there the
@@ -265,13 +273,26 @@ class Runs:
         sites = self.project.callers(key)
         return bool(sites) and all(caller is None for _, caller, _ in sites) and not self.project.subclasses(key)
 
+    def without_plugins(self) -> Runs:
+        """These answers with a plugin its loader makes counted as made per instance: the
+        same walk, a memo of its own."""
+        if not self.plugins:
+            return self
+        if self._plain is None:
+            self.index()
+            self._plain = copy.copy(self)
+            self._plain.plugins = False
+            self._plain.memo = {}
+            self._plain._alone = None
+        return self._plain
+
     def _loaded(self, owner: ast.ClassDef | None) -> bool:
         """Whether ``owner``, a class of the module it never makes, is a plugin the project
         never makes by its name either: its loader makes it, one instance per process
         (:meth:`~oomlint.python.project.ProjectIndex.made_by_loader`)."""
-        if self.project is None or owner is None or owner not in self.top_classes or self.sites.get(owner):
+        if not self.plugins or self.project is None or owner is None or owner not in self.top_classes:
             return False
-        if owner.name in self.subclassed or owner in self.self_built:
+        if self.sites.get(owner) or owner.name in self.subclassed or owner in self.self_built:
             return False
         return self.project.made_by_loader(self._key(owner.name))
 
@@ -316,8 +337,6 @@ class Runs:
         found = self._decide_seen(info, visiting, marks)
         if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
             return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
-        if found.kind == UNKNOWN and info.node.name in PLUGIN_SWITCHES and self._loaded(info.owner):
-            return Frequency(ONCE)  # a plugin's ``activate``: when it is switched on (at start, by hand)
         return found
 
     def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
@@ -359,7 +378,7 @@ class Runs:
             return Frequency(ONCE)
         if not marks:  # the project's answer for its own module counts the marks: its callers alone
             return self.elsewhere(function) or Frequency(UNKNOWN)
-        return Frequency(*self.project.frequency(self._key(key)))
+        return Frequency(*self.project.frequency(self._key(key), loaders=self.plugins))
 
     def _by_hand(self, info: _Def) -> bool:
         """A module-level function, undecorated and never named in its module, of a file
@@ -380,7 +399,7 @@ class Runs:
         key = self.key(function) if self.project is not None else None
         if key is None:
             return None
-        found = self.project.callers_frequency(self._key(key), elsewhere=self.module)
+        found = self.project.callers_frequency(self._key(key), elsewhere=self.module, loaders=self.plugins)
         return Frequency(*found) if found is not None else None
 
     def one_shot(self, function: FunctionNode) -> bool:
@@ -441,11 +460,11 @@ class Runs:
                 # Once as this module shows it (at import, under ``__main__``, at set-up):
                 # unless the project's other modules are seen to make it more often (code
                 # whose callers the index cannot place does not outweigh what the module shows).
-                found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module)
+                found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module, loaders=self.plugins)
                 if found is not None and found[0] in (MANY, PER_INSTANCE):
                     frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
-            frequency = Frequency(*self.project.frequency(self._key(owner.name)))
+            frequency = Frequency(*self.project.frequency(self._key(owner.name), loaders=self.plugins))
             if frequency.kind == UNKNOWN and self._loaded(owner):
                 frequency = Frequency(ONCE)
         else:

@@ -45,7 +45,7 @@ from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
     passed_in_memory, wrapped_parameter,
 )
-from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
+from oomlint.python.runs import MANY, PER_INSTANCE, release_runs
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
@@ -909,7 +909,7 @@ class ResourceAnalysis:
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
-            runs = runs_of(self.context) if self.candidates else None
+            runs = release_runs(self.context) if self.candidates else None
             for function, acquires in self.candidates.items():
                 is_context_manager = function in self.context_managers
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
@@ -1024,7 +1024,7 @@ def _scope(fixture: FunctionNode) -> str | None:
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
     """Many times, or once per instance: an atexit hook there holds the resource until exit."""
-    return runs_of(context).of(function).kind in (MANY, PER_INSTANCE)
+    return release_runs(context).of(function).kind in (MANY, PER_INSTANCE)
 
 
 def _analyse(
@@ -1472,7 +1472,7 @@ def _used_once(
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
         return []
-    frequency = runs_of(module.context).of(function)
+    frequency = release_runs(module.context).of(function)
     if frequency.kind != MANY:
         return [
             Report("OOM202", acquire.call, {

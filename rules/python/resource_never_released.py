@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.runs import runs_of
+from oomlint.python.runs import release_runs
 from oomlint.python.semantic import COMPARED, TEST
 from oomlint.rules.python._resources import ResourceRule, plain_statement, released_before, short_code
 
@@ -368,7 +368,7 @@ class ResourceNeverReleased(ResourceRule):
         }
         if not resources:
             return  # most modules hold no resource at module level: no walk for ``global``
-        runs = runs_of(self.context)
+        runs = release_runs(self.context)
         for declaration in ast.walk(self.context.tree):
             if not isinstance(declaration, ast.Global):
                 continue
@@ -420,7 +420,7 @@ class ResourceNeverReleased(ResourceRule):
             return  # ``os.fork`` by any name or alias is spelled in the module: no walk of it
         model = self.model
         scope = model.module_scope
-        runs = runs_of(self.context)
+        runs = release_runs(self.context)
         for node in ast.walk(self.context.tree):
             if not (
                 isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
