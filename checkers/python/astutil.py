@@ -585,14 +585,8 @@ def _serves(module: ast.Module) -> bool:
 
 def is_service_loop(loop: ast.While) -> bool:
     """``while True:`` or ``while not stop.is_set():`` (a test on a constant, an attribute or
-    a call: not a counter of its own) that nothing in its body leaves. Not a wait on
-    something the test is given, a loop whose body only sleeps (``while pid_running(pid):
-    time.sleep(0.2)``): it polls until that changes, and serves nothing (a loop that only
-    sleeps on a flag, ``while not stop.is_set(): time.sleep(1)``, keeps a server's threads
-    alive: it serves)."""
+    a call: not a counter of its own) that nothing in its body leaves."""
     test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) and isinstance(loop.test.op, ast.Not) else loop.test
-    if isinstance(test, ast.Call) and (test.args or test.keywords) and all(map(_sleeps, loop.body)):
-        return False
     if isinstance(test, ast.Constant):
         if not test.value:
             return False
@@ -610,16 +604,6 @@ def is_service_loop(loop: ast.While) -> bool:
             continue
         stack.extend(child_nodes(node))
     return True
-
-
-def _sleeps(statement: ast.stmt) -> bool:
-    """``time.sleep(t)``, ``await asyncio.sleep(t)`` (any callee named ``sleep``) or ``pass``."""
-    if isinstance(statement, ast.Pass):
-        return True
-    value = statement.value if isinstance(statement, ast.Expr) else None
-    if isinstance(value, ast.Await):
-        value = value.value
-    return isinstance(value, ast.Call) and last_name(value.func) == "sleep"
 
 
 def is_registered(function: ast.AST) -> bool:

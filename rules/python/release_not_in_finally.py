@@ -155,9 +155,7 @@ class ReleaseNotInFinally(ResourceRule):
     name, `scripts-dev/`, `dev_tools/`, or a `scripts` package at any depth,
     `synapse/_scripts/`, run as a program: an
     `if __name__ == "__main__":` block or a module-level call of its functions) that
-    does not serve (no `while True:` or flag loop that nothing leaves, though a loop that
-    only sleeps until what its test is given changes, `while pid_running(pid):
-    time.sleep(0.2)`, is a wait; no
+    does not serve (no `while True:` or flag loop that nothing leaves, no
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
     process that ends with its work, and, anywhere in the project, an Ansible action
     plugin (a class deriving from `ActionBase`), run in a worker process of its own per
