@@ -209,7 +209,6 @@ HANDLER_DECORATORS = frozenset(
 # Top-level folders of a project that hold its commands (run by hand, by cron, by CI), not its
 # service; also named as a word of the folder's name (``scripts-dev``, ``dev_tools``).
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "tools", "bin"})
-COMMAND_PACKAGES = frozenset({"scripts", "script"})
 _FOLDER_WORDS = re.compile(r"[-_.]")
 # The package of Ansible's action plugins: one derives from ``ActionBase`` (or another action plugin).
 ACTION_PLUGINS = "ansible.plugins.action"
@@ -466,8 +465,7 @@ def is_script(context) -> bool:
 def is_script_file(path: str, root, module: ast.Module) -> bool:
     """Whether the file is a command of the project's own that does its work and ends: in
     a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder (or one with such a
-    word in its name: ``scripts-dev/``, ``dev_tools/``), or a ``scripts`` package at any
-    depth (``synapse/_scripts/``, :func:`_command_package`), and run as a
+    word in its name: ``scripts-dev/``, ``dev_tools/``) and run as a
     program (an ``if __name__ == "__main__":`` block, or a call of one of its functions in
     its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a
     process per run, so what it leaks or caches lives for one run. Not a module of helpers there (loaded in a shell, imported), and
@@ -483,15 +481,7 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
         return True
     if _interactive_shell(module) and _runs_as_program(module) and not _serves(module):  # cheapest first
         return True
-    inner = any(_command_package(name) for name in parts[1:-1])
-    return (_script_folder(top) or inner) and _runs_as_program(module) and not _serves(module)
-
-
-def _command_package(name: str) -> bool:
-    """A package of commands inside the project's code (``synapse/_scripts/``,
-    ``app/scripts/``: console entry points): ``scripts`` as a word of its name. Not
-    ``tools`` or ``bin`` there: a package so named is as often part of a served application."""
-    return not COMMAND_PACKAGES.isdisjoint(_FOLDER_WORDS.split(name))
+    return _script_folder(top) and _runs_as_program(module) and not _serves(module)
 
 
 def _script_folder(name: str) -> bool:

@@ -152,8 +152,7 @@ class ReleaseNotInFinally(ResourceRule):
     a migration (Django `class Migration`, an Alembic revision, any module importing
     alembic) or of a script: a command of the project's own (a file in a top-level
     `scripts/`, `script/`, `tools/` or `bin/` folder, or one with such a word in its
-    name, `scripts-dev/`, `dev_tools/`, or a `scripts` package at any depth,
-    `synapse/_scripts/`, run as a program: an
+    name, `scripts-dev/`, `dev_tools/`, run as a program: an
     `if __name__ == "__main__":` block or a module-level call of its functions) that
     does not serve (no `while True:` or flag loop that nothing leaves, no
     `serve_forever`/`run_forever`, no request or task handler), whose every run is a
