@@ -89,6 +89,11 @@ CALLED = "()"
 # How many project functions a chain may pass through, and how many rounds of files the
 # index adds because they name a function or value found in the round before.
 _MAX_DEPTH = 6
+# Package folders whose classes a plugin loader makes (``flexget/plugins/...``,
+# ``lemur/plugins/lemur_sftp/plugin.py``, ``frigate/detectors/plugins/...``); and a base
+# named ``...Plugin`` says the same of a class anywhere.
+PLUGIN_FOLDERS = frozenset({"plugins", "plugin"})
+PLUGIN_SUFFIX = "Plugin"
 _MAX_ROUNDS = 3
 # The longest code of a setting's value kept in a summary.
 _SETTING_TEXT = 100
@@ -1947,6 +1952,22 @@ class ProjectIndex:
             self._watching[SUBCLASSES + qualified] = content_key(*found)
         return found
 
+    def made_by_loader(self, qualified: str) -> bool:
+        """Whether the project's class ``qualified`` is a plugin its loader makes: a class
+        of a ``plugins`` package, or one derived from a base named ``...Plugin``, that no
+        module of the project makes by its name (it is registered, listed or named in
+        configuration, and the loader makes it from there) and no class of the project
+        derives from (a base of plugins). A loader makes one instance of each plugin per
+        process (per configured use); its constructor runs that often."""
+        summary, rest = self._split(qualified)
+        if summary is None or rest not in summary.bases:
+            return False
+        packages = set(summary.name.split(".")[:-1] if not summary.is_package else summary.name.split("."))
+        named = any(base.rpartition(".")[2].endswith(PLUGIN_SUFFIX) for base in summary.bases[rest])
+        if not (packages & PLUGIN_FOLDERS or named):
+            return False
+        return not self.callers(qualified) and not self.subclasses(qualified)
+
     def growers(self, qualified: str) -> list[tuple[str, list]]:
         """``(module, write)`` for each write of another module that adds keys to the
         container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
@@ -2163,19 +2184,26 @@ class ProjectIndex:
             if canonical in self._targets(callee)
         ]
 
-    def frequency(self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset()) -> tuple[str, str]:
+    def frequency(
+        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), loaders: bool = True
+    ) -> tuple[str, str]:
         """How often the project function ``qualified`` runs, ``(kind, why)`` as
         :class:`oomlint.python.runs.Frequency`: as its module shows it, else as its callers
         across the project do (many if one calls it in a loop or runs many times, else per
-        instance, else unknown, else once); unknown without callers."""
+        instance, else unknown, else once); unknown without callers. ``loaders`` False: a
+        plugin its loader makes counts as made per instance (:func:`~oomlint.python.runs.release_runs`)."""
         summary, rest = self._split(qualified)
         local = self.local_frequency(summary.name, rest) if summary is not None else None
         if local is not None:
+            owner = rest.partition(".")[0]
+            if loaders and local[0] == PER_INSTANCE and owner != rest and self.made_by_loader(f"{summary.name}.{owner}"):
+                return ONCE, ""  # once per instance of a plugin its loader makes once
             return local
-        return self.callers_frequency(qualified, depth, visiting) or (UNKNOWN, "")
+        return self.callers_frequency(qualified, depth, visiting, loaders=loaders) or (UNKNOWN, "")
 
     def callers_frequency(
-        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), elsewhere: str = ""
+        self, qualified: str, depth: int = 0, visiting: frozenset[str] = frozenset(), elsewhere: str = "",
+        loaders: bool = True,
     ) -> tuple[str, str] | None:
         """How often the project function ``qualified`` runs as its callers (outside the
         module ``elsewhere``) show it, by the rules of :meth:`frequency`; None without callers."""
@@ -2193,7 +2221,7 @@ class ProjectIndex:
             elif in_loop:
                 kind, why = MANY, f"is called in a loop in '{name}'"
             else:
-                kind, why = self.frequency(name, depth + 1, visiting | {qualified})
+                kind, why = self.frequency(name, depth + 1, visiting | {qualified}, loaders)
                 if kind in (MANY, PER_INSTANCE):
                     why = f"is called from '{name}', which {why}"
             found.setdefault(kind, (kind, why))

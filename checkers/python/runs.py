@@ -28,7 +28,8 @@ The module answers first:
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
   class whose instance the module registers, ``REGISTRY.register(Exporter())``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
-  wrapper (it runs on every call of what it wraps), a function called in a loop (not
+  wrapper nested in its decorator (it runs on every call of what it wraps; ``@wraps`` on a
+  module-level function only copies a name and a docstring), a function called in a loop (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
   of a recursion that comes back to it; at module level, a loop of the ``__main__``
   block: an import-time loop runs a fixed number of rounds), from a lambda or from code
@@ -36,8 +37,11 @@ The module answers first:
 - per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process; with the project, one its modules make
-  only at import time, and from which no class of the project derives);
+  singleton or application is one per process; a lazy singleton its own classmethod
+  makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
+  make only at import time, and from which no class of the project derives, and a plugin
+  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
+  what its constructor makes; not for the release rules, :func:`release_runs`);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
   callers are not seen), a nested function its parent does not call (a callback), one
@@ -151,6 +155,15 @@ def runs_of(context: FileContext) -> Runs:
     return context.shared(Runs, lambda: Runs(context.model, context.tree, project, module, facts))
 
 
+def release_runs(context: FileContext) -> Runs:
+    """The file's :class:`Runs` for the release rules (OOM201, OOM202): a plugin its loader
+    makes counts as made per instance. One plugin holds one session for the process
+    (OOM203), but what its own code opens and drops is its author's to fix (the fix
+    corpus: beets' ``LastGenrePlugin`` opened its genre tree in ``__init__``), and a
+    loader may make it again."""
+    return runs_of(context).without_plugins()
+
+
 def caches_instances(context: FileContext, owner: ast.ClassDef | None) -> bool:
     """Whether a memoizing cache on an instance method of ``owner`` (see
     :func:`~oomlint.python.astutil.instance_method_owner`; None: no instance method) keeps
@@ -171,6 +184,10 @@ class Runs:
     ):
         self.model = model
         self.hooks = hooks
+        self.plugins = True
+        """Whether a plugin its loader makes is made once (:meth:`_loaded`); False for the
+        release rules (:func:`release_runs`)."""
+        self._plain: Runs | None = None
         """Whether a start-up hook that nothing seen calls runs once (by its name). False for
         the module's answers that the project combines with the callers it sees in other
         modules (:meth:`~oomlint.python.project.ProjectIndex.local_frequency`): there the
@@ -231,7 +248,7 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if not self._marked_once(function, decorators):
             found = alone.of(function)
-            if found.kind == PER_INSTANCE and self._made_at_import(info.owner):
+            if found.kind == PER_INSTANCE and (self._made_at_import(info.owner) or self._loaded(info.owner)):
                 # Once per instance of a class the project makes only at import time (a
                 # registry's class made by the modules it registers fills it once per process).
                 found = Frequency(ONCE)
@@ -255,6 +272,29 @@ class Runs:
         key = self._key(owner.name)
         sites = self.project.callers(key)
         return bool(sites) and all(caller is None for _, caller, _ in sites) and not self.project.subclasses(key)
+
+    def without_plugins(self) -> Runs:
+        """These answers with a plugin its loader makes counted as made per instance: the
+        same walk, a memo of its own."""
+        if not self.plugins:
+            return self
+        if self._plain is None:
+            self.index()
+            self._plain = copy.copy(self)
+            self._plain.plugins = False
+            self._plain.memo = {}
+            self._plain._alone = None
+        return self._plain
+
+    def _loaded(self, owner: ast.ClassDef | None) -> bool:
+        """Whether ``owner``, a class of the module it never makes, is a plugin the project
+        never makes by its name either: its loader makes it, one instance per process
+        (:meth:`~oomlint.python.project.ProjectIndex.made_by_loader`)."""
+        if not self.plugins or self.project is None or owner is None or owner not in self.top_classes:
+            return False
+        if self.sites.get(owner) or owner.name in self.subclassed or owner in self.self_built:
+            return False
+        return self.project.made_by_loader(self._key(owner.name))
 
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
@@ -315,7 +355,7 @@ class Runs:
             return Frequency(MANY, "runs for every test")
         if info.owner is not None and function.name == SCRAPED and self._scraped(info.owner):
             return Frequency(MANY, "runs on every scrape of the metrics endpoint")
-        if WRAPS in decorators:
+        if WRAPS in decorators and info.outer is not None:  # a decorator's wrapper is nested in it
             return Frequency(MANY, "wraps a function and runs on each of its calls")
         if info.owner is not None and (function.name in CONSTRUCTORS or decorators.keys() & ONCE_PER_INSTANCE):
             return self._instances(info.owner, visiting)
@@ -338,7 +378,7 @@ class Runs:
             return Frequency(ONCE)
         if not marks:  # the project's answer for its own module counts the marks: its callers alone
             return self.elsewhere(function) or Frequency(UNKNOWN)
-        return Frequency(*self.project.frequency(self._key(key)))
+        return Frequency(*self.project.frequency(self._key(key), loaders=self.plugins))
 
     def _by_hand(self, info: _Def) -> bool:
         """A module-level function, undecorated and never named in its module, of a file
@@ -359,7 +399,7 @@ class Runs:
         key = self.key(function) if self.project is not None else None
         if key is None:
             return None
-        found = self.project.callers_frequency(self._key(key), elsewhere=self.module)
+        found = self.project.callers_frequency(self._key(key), elsewhere=self.module, loaders=self.plugins)
         return Frequency(*found) if found is not None else None
 
     def one_shot(self, function: FunctionNode) -> bool:
@@ -420,11 +460,13 @@ class Runs:
                 # Once as this module shows it (at import, under ``__main__``, at set-up):
                 # unless the project's other modules are seen to make it more often (code
                 # whose callers the index cannot place does not outweigh what the module shows).
-                found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module)
+                found = self.project.callers_frequency(self._key(owner.name), elsewhere=self.module, loaders=self.plugins)
                 if found is not None and found[0] in (MANY, PER_INSTANCE):
                     frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
-            frequency = Frequency(*self.project.frequency(self._key(owner.name)))
+            frequency = Frequency(*self.project.frequency(self._key(owner.name), loaders=self.plugins))
+            if frequency.kind == UNKNOWN and self._loaded(owner):
+                frequency = Frequency(ONCE)
         else:
             frequency = Frequency(UNKNOWN)
         if frequency.kind == MANY:
@@ -744,7 +786,12 @@ class _Indexer:
         if frames and builds_own_instance(func):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
-                self.runs.self_built.add(info.owner)
+                if set_up and isinstance(func, ast.Name):
+                    # ``if _DEFAULT is None: _DEFAULT = cls(...)`` in a classmethod (the name
+                    # declared ``global``): the class's lazy singleton, one construction.
+                    self.runs.sites.setdefault(info.owner, []).append(site)
+                else:
+                    self.runs.self_built.add(info.owner)
         return handed
 
     def _before_def(self, node: ast.Name) -> bool:

@@ -45,7 +45,7 @@ from oomlint.python.project import (
     CALLED, IN_MEMORY_FILES, WITH_KEEPS_OPEN, Lent, call_origin, handed_to, lent_to, class_methods_of_value,
     passed_in_memory, returned_call_names, wrapped_parameter,
 )
-from oomlint.python.runs import MANY, PER_INSTANCE, runs_of
+from oomlint.python.runs import MANY, PER_INSTANCE, release_runs
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
@@ -188,7 +188,9 @@ KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
 # the path classes and the calls that keep the same path also make another name for it.
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
 SAME_PATH = PATH_CLASSES | {"builtins.str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath"}
-PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser"}
+# ``os.path.basename(f.name)``: the file's name in its folder, which still names it there
+# (returned or stored, it hands the file off); given to another call, the callee reads it.
+PATH_BUILDERS = SAME_PATH | {"os.path.join", "posixpath.join", "os.path.expanduser", "os.path.basename", "posixpath.basename"}
 # Methods of a path (``str`` or ``pathlib``) that return paths (in it): ``Path(d).joinpath(x)``,
 # ``d.rstrip("/")``, ``Path(d).glob("*")``. Others read it (``read_bytes()``, ``exists()``).
 PATH_METHODS = frozenset(
@@ -947,7 +949,7 @@ class ResourceAnalysis:
     def reports(self, code: str) -> list[Report]:
         if self._reports is None:
             self._reports = []
-            runs = runs_of(self.context) if self.candidates else None
+            runs = release_runs(self.context) if self.candidates else None
             for function, acquires in self.candidates.items():
                 is_context_manager = function in self.context_managers
                 acquires_for_caller = function.name in RELEASED_ELSEWHERE or (
@@ -1062,7 +1064,7 @@ def _scope(fixture: FunctionNode) -> str | None:
 
 def _runs_repeatedly(context: FileContext, function: FunctionNode) -> bool:
     """Many times, or once per instance: an atexit hook there holds the resource until exit."""
-    return runs_of(context).of(function).kind in (MANY, PER_INSTANCE)
+    return release_runs(context).of(function).kind in (MANY, PER_INSTANCE)
 
 
 def _analyse(
@@ -1513,7 +1515,7 @@ def _used_once(
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
         return []
-    frequency = runs_of(module.context).of(function)
+    frequency = release_runs(module.context).of(function)
     if frequency.kind != MANY:
         return [
             Report("OOM202", acquire.call, {

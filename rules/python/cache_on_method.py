@@ -37,13 +37,16 @@ class CacheOnMethod(Rule):
     in a module-level list, under `if __name__ == "__main__":`, or in a function that
     runs once, such as `main()` or the `__init__` of another such class), that no class
     in the module subclasses and whose methods never build another instance
-    (`cls(...)`, `type(self)(...)`, `self.__class__(...)`), unless the project's other
+    (`cls(...)`, `type(self)(...)`, `self.__class__(...)`, except its own lazy singleton:
+    `if _DEFAULT is None: _DEFAULT = cls(...)` in a classmethod), unless the project's other
     modules are seen to make it more often (a class made under `__main__` and by a view
     elsewhere is flagged); or one its module
     does not make, when the project's other modules make it only once, at set-up (asked
     of the project index, as for OOM205), or a framework makes it once per process:
     Django's middleware (a subclass of `MiddlewareMixin`, or a class whose `__init__`
-    takes `get_response`) and app configs.
+    takes `get_response`) and app configs; or a plugin its loader makes (a class of a
+    `plugins` package, or derived from a base named `...Plugin`, that no module of the
+    project makes by name nor derives from), and what such a plugin's `__init__` makes.
 
     ## Example
     ```python

@@ -154,7 +154,8 @@ class ReleaseNotInFinally(ResourceRule):
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
     `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
     and fabric tasks, a Django management command's `handle` and the methods it alone
-    calls), pytest fixtures of `scope="session"` or `"package"`, and every function of
+    calls; not a plugin's constructor, though its loader makes one per process, see
+    OOM203: what the plugin's own code opens and drops is its author's to fix), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
     alembic) or of a script: a command of the project's own (a file in a top-level
     `scripts/`, `script/`, `tools/` or `bin/` folder, or one with such a word in its

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.runs import runs_of
+from oomlint.python.runs import release_runs
 from oomlint.python.semantic import COMPARED, TEST
 from oomlint.rules.python._resources import ResourceRule, plain_statement, released_before, short_code
 
@@ -104,7 +104,8 @@ class ResourceNeverReleased(ResourceRule):
 
     A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
-    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string), is returned, yielded,
+    it (`os.path.join(d, x)`, `Path(d) / x`, an f-string; the file's name in its
+    folder, `os.path.basename(f.name)`, which still names it there), is returned, yielded,
     stored, captured by a closure, or given to a process or thread that outlives the
     call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
@@ -373,7 +374,7 @@ class ResourceNeverReleased(ResourceRule):
         }
         if not resources:
             return  # most modules hold no resource at module level: no walk for ``global``
-        runs = runs_of(self.context)
+        runs = release_runs(self.context)
         for declaration in ast.walk(self.context.tree):
             if not isinstance(declaration, ast.Global):
                 continue
@@ -425,7 +426,7 @@ class ResourceNeverReleased(ResourceRule):
             return  # ``os.fork`` by any name or alias is spelled in the module: no walk of it
         model = self.model
         scope = model.module_scope
-        runs = runs_of(self.context)
+        runs = release_runs(self.context)
         for node in ast.walk(self.context.tree):
             if not (
                 isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)

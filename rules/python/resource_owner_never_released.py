@@ -109,7 +109,9 @@ class ResourceOwnerNeverReleased(Rule):
     class the module makes only once (a module-level singleton lives as
     long as the process, and one connection does not grow), or that the project's
     modules make only at import time or in a lazy set-up block (`global _SOLR; if
-    _SOLR is None: _SOLR = Solr(url)`), an attribute that code
+    _SOLR is None: _SOLR = Solr(url)`), a plugin its loader makes (a class of a `plugins`
+    package, or derived from a base named `...Plugin`, that no module of the project
+    makes by name nor derives from: one instance per process), an attribute that code
     elsewhere in the module releases through the object (`inventory.con.close()`),
     resources acquired in `__enter__`, `setUp` and the like (released by their pair),
     and archives over file objects or in-memory databases, as in OOM202.

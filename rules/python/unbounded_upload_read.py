@@ -21,6 +21,9 @@ BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
 BODY_ATTRIBUTES = {("data", FLASK)}
+# Frameworks that keep the body they read (Werkzeug's ``get_data()`` caches it, Starlette's
+# ``body()`` and aiohttp's ``read()`` too): a second read of the same request is the same bytes.
+KEPT_BODIES = frozenset({FLASK, STARLETTE, AIOHTTP})
 # A raw WSGI application's request body: ``environ["wsgi.input"]``. A size the client declares
 # (the ``CONTENT_LENGTH`` or another header, a chunk-size line read from the input itself)
 # bounds nothing: ``read(int(environ["CONTENT_LENGTH"]))`` is the whole body.
@@ -149,6 +152,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     parsed whole wherever it is read, and the app's limit is what bounds it.
     Uploaded files are flagged all the same: the frameworks spool them to disk, so
     reading one whole is the line's own doing.
+
+    A request body read again in the same function (`request.data` tested, then
+    decoded) is one finding, at its first read: Flask, Starlette and aiohttp keep the
+    body they read, so the later reads hold nothing more, and one limit fixes them all.
 
     ## Why is this bad?
     `read()` with no size holds the whole upload in memory, as one `bytes` object (and
@@ -440,11 +447,17 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def finish(self) -> None:
-        for node, (framework, what, function) in self.unbounded.items():
+        bodies = set()
+        for node, (framework, what, function) in sorted(self.unbounded.items(), key=lambda item: _position(item[0])):
             if self._limited(framework) or (what == BODY and self._json_body(node, function)):
                 continue
             if self._serves_admins_only(function):
                 continue
+            if what == BODY and framework in KEPT_BODIES:
+                body = (function, ast.dump(_request_of(node)))
+                if body in bodies:
+                    continue  # the framework keeps the body it read: this read holds nothing more
+                bodies.add(body)
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         for statement, loop, framework, what, text, function in self.kept_chunks:
             if (framework != AIOHTTP and self._limited(framework)) or self._serves_admins_only(function):
@@ -734,6 +747,10 @@ def _size_of(call: ast.Call) -> ast.expr | None:
     if not _size_given(call):
         return None
     return call.args[0] if call.args else call.keywords[0].value
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset
 
 
 def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
