@@ -347,6 +347,24 @@ def test_a_module_of_newer_syntax_is_checked_where_the_newer_python_would_point(
     assert findings[1].message.startswith("'conn' from sqlite3.connect() is released by conn.close() on the normal path only")
 
 
+@pytest.mark.parametrize(
+    "nested, position",
+    [
+        ("(" * 3000 + "1" + ")" * 3000, (2, 205)),  # this Python's tokenizer stops at the 201st first
+        ("not " * 20_000 + "1", (1, 6)),
+        ("a" + "[0]" * 20_000, (1, 6)),
+        ("a" + ".b" * 20_000, (1, 6)),
+    ],
+    ids=["brackets", "prefixes", "subscripts", "attributes"],
+)
+def test_newer_syntax_beside_nesting_no_parser_survives_stays_a_syntax_error(nested, position):
+    # libcst's parser overflows its stack on such nesting (a crash, not an exception), or
+    # takes minutes: the module is not given to it.
+    source = f"type Vector = list[float]\nx = {nested}\n"
+    (finding,) = check_bytes(source.encode(), "deep.py", RULES)
+    assert (finding.line, finding.column, finding.code) == (*position, "OOM003")
+
+
 def test_what_neither_parser_reads_stays_a_syntax_error():
     (finding,) = check_bytes(b'x = f"{row["id"]}" +\n', "broken.py", RULES)
     assert (finding.line, finding.code) == (1, "OOM003")

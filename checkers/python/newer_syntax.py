@@ -24,7 +24,17 @@ reads, or what this module does not rewrite (3.15's ``lazy import``), stays a sy
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 import warnings
+
+# libcst's parser recurses on nesting and overflows its stack (a crash, no exception) on a
+# few thousand nested brackets or tens of thousands of chained operators, and slows down
+# on long chains. No Python accepts more than 200 nested brackets, and real code never
+# chains a thousand operators in one line: beyond either, the module is not given to it.
+MAX_BRACKETS = 200
+MAX_CHAINED = 1000
+CHAINING = frozenset({"not", "await", "lambda", "if", "else", "-", "+", "~", "**", ".", "["})
 
 
 Position = tuple[int, int]
@@ -34,6 +44,8 @@ Position = tuple[int, int]
 def downlevel(source: str) -> str | None:
     """``source`` with the newer syntax blanked (see the module docstring), or None when
     libcst cannot read it either, or what is left still does not parse here."""
+    if _too_deep(source):
+        return None
     import libcst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -100,6 +112,28 @@ def _newer_parts(module, positions, lines: list[str]) -> list[Part]:
 
     module.visit(Parts())
     return parts
+
+
+def _too_deep(source: str) -> bool:
+    """More than :data:`MAX_BRACKETS` nested brackets, or a logical line with more than
+    :data:`MAX_CHAINED` operators that nest (``not``, unary signs, ``.``, ``[``, ``**``...),
+    or text this Python cannot even tokenize: not for libcst."""
+    depth = chained = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.NEWLINE:
+                chained = 0
+            elif token.type in (tokenize.OP, tokenize.NAME) and token.string in CHAINING:
+                chained += 1
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            if depth > MAX_BRACKETS or chained > MAX_CHAINED:
+                return True
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return True
+    return False
 
 
 def _parses(text: str, mode: str) -> bool:
