@@ -17,6 +17,8 @@ from oomlint.python.semantic import _SCOPES, SemanticModel, child_blocks, is_non
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _INFINITY = frozenset({"math.inf", "sys.maxsize", "numpy.inf"})
+# The comparisons that order two values (a size against a limit), not those that match them.
+ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
 _SAME_EVERY_RUN = (
     ast.Constant, ast.Attribute, ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List, ast.Call,

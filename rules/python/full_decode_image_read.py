@@ -434,7 +434,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 self.handed.append((callee, parameter, handed, handed_parameters))
         self.calls.setdefault(callee, []).append((self.model.function, origins, self.checked_here))
 
-    def _origin_of(self, value: ast.expr) -> Origin | None:
+    def _origin_of(self, value: ast.expr | None) -> Origin | None:
         """Where an argument comes from, when it is untrusted data or a parameter (else None)."""
         if isinstance(value, ast.Starred):
             return None
@@ -465,7 +465,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         name = self.model.qualified_name(call.func) or last_name(call.func) or ""
         if not call.args or not names_a_validator(name):
             return False
-        return any(self.inputs.origin(arg).untrusted or self.inputs.origin(arg).parameter for arg in call.args)
+        return any(self._origin_of(arg) is not None for arg in call.args)
 
     def _note_helper_call(self, call: ast.Call) -> None:
         """A function of another module of the project given untrusted data (or a
@@ -479,8 +479,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         for position, value in passed:
             if isinstance(value, ast.Starred):
                 return
-            origin = self.inputs.origin(value)
-            if not (origin.untrusted or origin.parameter):
+            origin = self._origin_of(value)
+            if origin is None:
                 continue
             if self.helpers.checks(name, position):
                 self.checked.add(self.model.function)
@@ -530,8 +530,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             data = self.opened_by_helper.get(source) or (
                 source.args[0] if source.args else (source.keywords[0].value if source.keywords else None)
             )
-            origin = self.inputs.origin(data)
-            if origin.untrusted or origin.parameter:
+            origin = self._origin_of(data)
+            if origin is not None:
                 self.unchecked.append((node, call, decoder, origin, self.model.function))
 
     def _pillow_image(self, expr: ast.AST) -> ast.Call | None:

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
+    ORDERINGS,
     FunctionNode,
     account_id,
     connects,
@@ -40,7 +41,6 @@ CONTAINER_FACTORIES = {
 }
 GROW_METHODS = frozenset({"setdefault", "add", "update"})
 KEY_ERRORS = frozenset({"builtins.KeyError", "builtins.LookupError"})
-ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 # Methods that run when a class is created, not per request: registration, like a decorator
 # (and every method of a metaclass, which runs on classes).
 CLASS_CREATION = frozenset({"__init_subclass__", "__set_name__", "__class_getitem__"})
@@ -533,7 +533,7 @@ class UnboundedModuleCache(Rule):
         for op, right in zip(node.ops, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)) and not self._refuses_known_key(node):
                 self._looked_up(right, node)
-            elif isinstance(op, ORDERING) or (
+            elif isinstance(op, ORDERINGS) or (
                 isinstance(op, (ast.Eq, ast.NotEq)) and not (_is_zero(left) or _is_zero(right))
             ):
                 self._length_bound(left)

@@ -6,7 +6,7 @@ import ast
 import functools
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import handed_call, is_none
+from oomlint.python.astutil import ORDERINGS, handed_call, is_none
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
@@ -62,7 +62,6 @@ AIOHTTP_STREAM = "content"
 # ``buffer.extend(chunk)``, ``io.BytesIO().write(chunk)`` (a file on disk streams).
 KEEPING_METHODS = frozenset({"append", "extend", "write"})
 IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO", "builtins.bytearray", "builtins.list", "builtins.bytes"})
-ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 
@@ -319,7 +318,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         the function reads a parameter whole (most never do)."""
         if self.relevant:
             super().visit_If(node)
-            if any(isinstance(op, ORDERINGS) for item in _comparisons(node.test) for op in item.ops):
+            if self.reads(node.test, _orders):
                 self.ordered_tests.append(node.test)
         elif self.context.project is not None:
             self.tests.setdefault(self.model.function, []).append(node.test)
@@ -762,9 +761,9 @@ def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
     return request
 
 
-def _comparisons(test: ast.expr) -> list[ast.Compare]:
-    """The comparisons of a test, through ``and``/``or``/``not`` (a walk of one test)."""
-    return [node for node in ast.walk(test) if isinstance(node, ast.Compare)]
+def _orders(node: ast.AST) -> bool:
+    """A comparison that orders two values (``len(body) > MAX_BYTES``)."""
+    return isinstance(node, ast.Compare) and any(isinstance(op, ORDERINGS) for op in node.ops)
 
 
 def _inside(node: ast.AST, block: ast.AST) -> bool:
