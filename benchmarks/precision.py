@@ -2,7 +2,7 @@
 
     python benchmarks/precision.py FINDINGS.txt [FINDINGS.txt ...] [--verdicts PATH]
 
-Each FINDINGS.txt is what /work/corpus/run.sh writes: one finding a line, "app path:line
+Each FINDINGS.txt is what ``benchmarks/apps.py run`` writes: one finding a line, "app path:line
 code message". benchmarks/verdicts.tsv holds one reviewed finding a row (app, path, line,
 code, verdict, section, reason; verdict TP, TP-refcount or FP), the later review where
 sections of docs/evaluation.md disagree. A finding is matched by (app, path, line, code)
@@ -99,7 +99,7 @@ def percent(part: int, whole: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("findings", nargs="+", type=Path, help="findings.txt of a /work/corpus/run.sh run")
+    parser.add_argument("findings", nargs="+", type=Path, help="findings file of a benchmarks/apps.py run")
     parser.add_argument("--verdicts", type=Path, default=VERDICTS, help="default: %(default)s")
     args = parser.parse_args(argv)
     verdicts = load_verdicts(args.verdicts)
