@@ -13,7 +13,7 @@ from oomlint.core.rule import all_rules, rule_by_code
 from oomlint.engine import check_bytes
 from oomlint.python import checker
 from oomlint.python.checker import RUNNING_PYTHON
-from oomlint.python.project import Summarizer
+from oomlint.python.project import ProjectIndex, Summarizer
 from tests.conftest import ROOT
 from tests.snapshots import fixture_config, fixture_files
 
@@ -150,3 +150,35 @@ def test_every_python_rule_says_what_it_needs_or_why_not():
     needed = rule_by_code("OOM202").text_needed({"extra-resources": ("db.checkout:release",)})
     assert {"checkout", "open", "acquire", "getconn", "connect"} <= set(needed)
     assert "checkout" not in rule_by_code("OOM202").text_needed({"extra-resources": ()})
+
+
+
+@pytest.mark.parametrize(
+    ("decoder", "loaded"),
+    [("", []), ("\n\ndef decoded(path):\n    return Image.open(path).convert('RGB')\n", ["sizes.py"])],
+    ids=["no decoder", "a decoder"],
+)
+def test_a_project_that_calls_no_decoder_is_not_searched_for_decoding_helpers(
+    tmp_path, monkeypatch, walked, decoder, loaded
+):
+    """Every decode a helper makes starts at a function that calls a decoder, and the index
+    summarizes each module that does: with none, the modules it passed over (``sizes.py``,
+    which ``blank`` hands the data to) are not summarized to look for one."""
+    summarized: list[str] = []
+    original = ProjectIndex._load
+
+    def load(self, path):
+        summarized.append(Path(path).name)
+        return original(self, path)
+
+    monkeypatch.setattr(ProjectIndex, "_load", load)
+    rules = [item for item in RULES if item[0].code == "OOM401"]
+    (tmp_path / "sizes.py").write_text("def blank_size(data):\n    return (len(data), 1)\n")
+    (tmp_path / "thumbs.py").write_text(
+        "from PIL import Image\nfrom sizes import blank_size\n\n\n"
+        f"def blank(data):\n    return Image.new('RGB', blank_size(data))\n{decoder}"
+    )
+    view = tmp_path / "views.py"
+    view.write_bytes(b"from thumbs import blank\n\n\ndef upload(request):\n    return blank(request.files['a'].read())\n")
+    assert check_bytes(view.read_bytes(), str(view), rules) == []
+    assert (walked, summarized) == ([], loaded)

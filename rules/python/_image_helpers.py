@@ -118,9 +118,15 @@ class Helpers:
         return self._names
 
     def _decoding_names(self):
+        summaries = list(self.project.modules.values())
+        if not any(_calls_a_decoder(flows) for summary in summaries for flows in summary.flows.values()):
+            # Every decode a helper makes is, at the end of its calls, one of a function that
+            # calls a decoder, and the index summarizes each module that does: with none, no
+            # function decodes, and asking each would summarize the modules they call for nothing.
+            return ()
         return (
             key.rpartition(".")[2]
-            for summary in list(self.project.modules.values())
+            for summary in summaries
             for key, parameters in summary.parameters.items()
             if key in summary.flows and any(self.decode(f"{summary.name}.{key}", parameter) for parameter in parameters)
         )
@@ -194,6 +200,12 @@ def helpers_of(project: ProjectIndex) -> Helpers:
     if project not in _HELPERS:
         _HELPERS[project] = Helpers(project)
     return _HELPERS[project]
+
+
+def _calls_a_decoder(flows) -> bool:
+    """Whether a function's flows (``ModuleSummary.flows``) call ``Image.open`` or another
+    decoder: the calls every decode of :meth:`Helpers._flow_decode` starts from."""
+    return any(callee == PILLOW_OPEN or callee in DECODERS for _, callee, *_ in flows)
 
 
 def _parameter_name(summary: ModuleSummary, key: str, parameter: str | int) -> str | None:
