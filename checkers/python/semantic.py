@@ -395,6 +395,11 @@ class SemanticModel:
                     return tuple(self.qualified_name(item, scope) for item in classes)
         return ()
 
+    def scope_of(self, node: ast.AST) -> Scope | None:
+        """The scope ``node`` (a function, lambda, class or comprehension the walk has
+        entered) makes: for questions asked of a function's code after the walk left it."""
+        return next((scope for scope in self._scopes if scope.node is node), None)
+
     def module_binding(self, name: ast.Name, scope: Scope | None = None) -> Binding | None:
         """The binding ``name`` reaches, when it is a module-level one (bound at import,
         the same for every call), else None."""
