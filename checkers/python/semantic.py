@@ -35,6 +35,8 @@ SEQUENCES = frozenset(
 ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
+# A logger's methods that log a record (``logger.info(...)``, ``logging.error(...)``).
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 _RESOLVE_DEPTH = 8
 # ``six.moves`` (also vendored as ``django.utils.six.moves``) names standard modules by
 # their Python 2 names: ``http_client`` is ``http.client``. The others keep their name.

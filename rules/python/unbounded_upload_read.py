@@ -9,7 +9,7 @@ from oomlint.core.rule import Rule
 from oomlint.python.astutil import ORDERINGS, handed_call, is_none
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
-from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
+from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS
 from oomlint.python.web import (
     AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
@@ -59,7 +59,6 @@ VERIFIERS = frozenset(
         "standardwebhooks.webhooks.Webhook", "svix.Webhook", "svix.webhooks.Webhook", "nacl.signing.VerifyKey",
     }
 )
-LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 # What hands on the bytes it is given as a text or a copy: ``body.decode()``, ``"{}".format(body)``, ``str(body)``.
 PASSING_METHODS = frozenset({"decode", "encode", "strip", "format"})
 PASSING_CALLS = frozenset({"builtins.str", "builtins.bytes"})
