@@ -9,7 +9,7 @@ from oomlint.core.rule import Rule
 from oomlint.python.astutil import ORDERINGS, handed_call, is_none
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
-from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS
+from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
     AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
@@ -748,7 +748,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         uses = self.model.variable_references(identifier, function)
         return bool(uses) and all(self._only_checked(use.node, depth, seen) for use in uses)
 
-    def _scope_around(self, node: ast.AST):
+    def _scope_around(self, node: ast.AST) -> Scope | None:
         """The scope of the function ``node`` is in (the walk has left it by ``finish``)."""
         function = self.model.enclosing(node, FUNCTIONS)
         return self.model.scope_of(function) if function is not None else self.model.module_scope
