@@ -35,6 +35,8 @@ SEQUENCES = frozenset(
 ISINSTANCE = "builtins.isinstance"
 LOGGING_MODULES = frozenset({"logging", "logging.root"})
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.LoggerAdapter", "logging.Logger"})
+# A logger's methods that log a record (``logger.info(...)``, ``logging.error(...)``).
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 _RESOLVE_DEPTH = 8
 # ``six.moves`` (also vendored as ``django.utils.six.moves``) names standard modules by
 # their Python 2 names: ``http_client`` is ``http.client``. The others keep their name.
@@ -394,6 +396,11 @@ class SemanticModel:
                 if self.qualified_name(tested.func, scope) == ISINSTANCE and self.lookup(tested.args[0].id, scope, at=tested) is binding:
                     return tuple(self.qualified_name(item, scope) for item in classes)
         return ()
+
+    def scope_of(self, node: ast.AST) -> Scope | None:
+        """The scope ``node`` (a function, lambda, class or comprehension the walk has
+        entered) makes: for questions asked of a function's code after the walk left it."""
+        return next((scope for scope in self._scopes if scope.node is node), None)
 
     def module_binding(self, name: ast.Name, scope: Scope | None = None) -> Binding | None:
         """The binding ``name`` reaches, when it is a module-level one (bound at import,

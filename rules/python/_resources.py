@@ -46,7 +46,7 @@ from oomlint.python.project import (
     passed_in_memory, returned_call_names, wrapped_parameter,
 )
 from oomlint.python.runs import MANY, PER_INSTANCE, release_runs
-from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
+from oomlint.python.semantic import LOG_METHODS, TRY_STATEMENTS, Scope, SemanticModel, child_blocks, name_uses
 
 CLOSE = ("close",)
 PATH_OPEN = "pathlib.Path.open"
@@ -336,7 +336,6 @@ WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "c
 OS_ERRORS = frozenset({"OSError", "IOError", "EnvironmentError"})
 # The socket module's names for builtin exceptions (``except socket.error``).
 SOCKET_ERRORS = {"error": "OSError", "timeout": "TimeoutError", "herror": "OSError", "gaierror": "OSError"}
-LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 CONSOLE_WRITES = frozenset({"print", "write"})
 # Functions that read or write a file they are given and keep nothing of it: passing a
 # resource to one hands nothing over.
@@ -640,7 +639,7 @@ class ResourceAnalysis:
         whose handlers catch everything and raise nothing."""
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
-            | LOGGING_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
+            | LOG_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
             | QUIET_FUNCTION_NAMES | SOCKET_SETTINGS
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
@@ -684,7 +683,7 @@ class ResourceAnalysis:
             if kind is ast.Attribute and len(node.args) == 1 and not node.keywords:
                 self.quiet_calls.add(id(node))
             return
-        if last in LOGGING_METHODS:  # logging reports its own errors
+        if last in LOG_METHODS:  # logging reports its own errors
             if kind is ast.Attribute and self.model.is_logger(func.value):
                 self.quiet_calls.add(id(node))
             return

@@ -9,7 +9,7 @@ from oomlint.core.rule import Rule
 from oomlint.python.astutil import ORDERINGS, handed_call, is_none
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
-from oomlint.python.semantic import ANNOTATED, ATTRIBUTE
+from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
     AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
@@ -46,6 +46,24 @@ DOCUMENT_PARSERS = frozenset(
     }
 )
 JSON_VALIDATING_METHODS = frozenset({"model_validate_json", "parse_raw", "validate_json"})  # pydantic
+# What keeps nothing of the bytes it is given: a digest or a MAC over them, a constant-time
+# comparison, the signature checks of webhook senders' libraries (Stripe's parses the JSON
+# too; mohawk's ``Receiver`` checks a Hawk MAC as it is made).
+DIGESTS = frozenset({"hmac.new", "hmac.digest", "hmac.HMAC", "hmac.compare_digest", "secrets.compare_digest"})
+DIGEST_MODULE = "hashlib."
+SIGNATURE_CHECKS = frozenset({"stripe.Webhook.construct_event", "stripe.WebhookSignature.verify_header", "mohawk.Receiver"})
+# Classes whose instances verify a signature over the bytes their methods are given.
+VERIFIERS = frozenset(
+    {
+        "slack_sdk.signature.SignatureVerifier", "slack.signature.SignatureVerifier", "standardwebhooks.Webhook",
+        "standardwebhooks.webhooks.Webhook", "svix.Webhook", "svix.webhooks.Webhook", "nacl.signing.VerifyKey",
+    }
+)
+# What hands on the bytes it is given as a text or a copy: ``body.decode()``, ``"{}".format(body)``, ``str(body)``.
+PASSING_METHODS = frozenset({"decode", "encode", "strip", "format"})
+PASSING_CALLS = frozenset({"builtins.str", "builtins.bytes"})
+# The classes of the logging package whose methods are given a record to fill or format.
+LOGGING_PACKAGE = "logging."
 JSON_OF_REQUEST = frozenset({"json", "get_json"})
 UPLOAD, BODY = "upload", "request body"
 WHOLE_READ = ".read()"
@@ -151,6 +169,22 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     parsed whole wherever it is read, and the app's limit is what bounds it.
     Uploaded files are flagged all the same: the frameworks spool them to disk, so
     reading one whole is the line's own doing.
+
+    Nor is a request body that the code only checks: every use of what was read (through
+    the names it is bound to, `.decode()`, a slice, an f-string or `.format()`, either
+    branch of a conditional) is a test or a comparison, a document parser, a digest, a
+    MAC or a constant-time comparison (`hashlib`, `hmac.new`, `hmac.compare_digest`, a
+    digest's `update()`), a webhook sender's signature check (Stripe's
+    `Webhook.construct_event`, Slack's `SignatureVerifier`, `standardwebhooks`' and Svix's
+    `Webhook`, mohawk's `Receiver`, PyNaCl's `VerifyKey`), a logger's call, a field of the log
+    record that a `logging.Filter`, `Formatter` or `Handler` subclass fills, or a parameter
+    of a function of the module whose uses are such checks. A webhook verifies the sender's
+    signature over the raw bytes, an app logs each request's body: nothing of it is kept
+    beyond the request, which the framework holds whole for every JSON or form endpoint
+    anyway; the bound is the app's (`MAX_CONTENT_LENGTH`, the server). A body that goes
+    anywhere else (forwarded, stored, decoded and searched, returned, verified by an object
+    the rule does not know) is reported, at its first read in the function, when any read
+    of it does.
 
     A request body read again in the same function (`request.data` tested, then
     decoded) is one finding, at its first read: Flask, Starlette and aiohttp keep the
@@ -272,7 +306,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.unbounded: dict[ast.Call | ast.Attribute, tuple[str, str, ast.AST | None]] = {}
         """Reads with no size (calls, or ``request.data``): ``(framework, what, function)``."""
         self.parsed_as_json: set[ast.AST] = set()
-        """What the module's JSON parsers are given (see ``_read_of``)."""
+        """What the module's JSON parsers are given (see ``_reads_of``)."""
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
@@ -352,7 +386,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.model.qualified_name(func) in DOCUMENT_PARSERS
             or (isinstance(func, ast.Attribute) and func.attr in JSON_VALIDATING_METHODS)
         ):
-            self.parsed_as_json.add(self._read_of(node.args[0]))
+            self.parsed_as_json.update(self._reads_of(node.args[0]))
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         """``body += chunk``: see ``_note_kept_chunk``."""
@@ -446,17 +480,21 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def finish(self) -> None:
-        bodies = set()
+        reads_of: dict[tuple, list[ast.AST]] = {}
+        for node, (framework, what, function) in self.unbounded.items():
+            if what == BODY:
+                reads_of.setdefault(_body(node, framework, function), []).append(node)
+        # A body is checked when every read of it is: one that goes further is reported.
+        checked = {body for body, reads in reads_of.items() if all(map(self._only_checked, reads))}
+        reported = set()
         for node, (framework, what, function) in sorted(self.unbounded.items(), key=lambda item: _position(item[0])):
-            if self._limited(framework) or (what == BODY and self._json_body(node, function)):
+            if self._limited(framework) or self._serves_admins_only(function):
                 continue
-            if self._serves_admins_only(function):
-                continue
-            if what == BODY and framework in KEPT_BODIES:
-                body = (function, ast.dump(_request_of(node)))
-                if body in bodies:
-                    continue  # the framework keeps the body it read: this read holds nothing more
-                bodies.add(body)
+            if what == BODY:
+                body = _body(node, framework, function)
+                if body in checked or body in reported or self._json_body(node, function):
+                    continue  # a kept body: a later read holds nothing more than the one reported
+                reported.add(body)
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         for statement, loop, framework, what, text, function in self.kept_chunks:
             if (framework != AIOHTTP and self._limited(framework)) or self._serves_admins_only(function):
@@ -564,11 +602,12 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         module = project.module_for(self.context.path)[0]
         return project.receives_upload(f"{module}.{key}", parameter, positional)
 
-    def _read_of(self, expr: ast.expr) -> ast.AST:
-        """What ``expr`` is the value of, through names, ``await``, ``.decode()`` and a slice: a
-        read, when its value is parsed (the read may come later in the walk, inside the
+    def _reads_of(self, expr: ast.expr, depth: int = 4) -> list[ast.AST]:
+        """What ``expr`` is the value of, through names, ``await``, ``.decode()``, a slice and
+        either branch of a conditional (``request.form if request.form else request.data``):
+        a read, when its value is parsed (the read may come later in the walk, inside the
         parser's call)."""
-        for _ in range(4):
+        for _ in range(depth):
             expr = self.model.resolve(expr)
             if isinstance(expr, ast.Await):
                 expr = expr.value
@@ -576,9 +615,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 expr = expr.func.value
             elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
                 expr = expr.value
+            elif isinstance(expr, ast.IfExp):
+                return [*self._reads_of(expr.body, depth - 1), *self._reads_of(expr.orelse, depth - 1)]
             else:
                 break
-        return expr
+        return [expr]
 
     def _json_body(self, read: ast.Call | ast.Attribute, function: ast.AST | None) -> bool:
         """The body ``read`` holds is a JSON document: its value is parsed as JSON, or the
@@ -609,6 +650,121 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if node in self.unbounded and node is not read and id(_request_of(node)) in same
         ]
         return any(self._runs_after(read, node) or self._runs_after(node, read) for node in parsed)
+
+    def _only_checked(self, value: ast.expr, depth: int = 3, seen: set | None = None) -> bool:
+        """Every use of ``value``, a body read whole, checks it and keeps nothing of it: it
+        is parsed as a document, given to a digest, a MAC or a signature check, logged
+        (a logger's call, a log record's field), tested or compared; through the names it
+        is bound to, its decoded or formatted copies and, ``depth`` calls down, the
+        parameters of the module's functions it is handed to. A webhook's body checked
+        over its raw bytes is the JSON or form document the framework holds whole for any
+        endpoint (the bound is the app's); a body that goes anywhere else (forwarded,
+        stored, decoded and processed, returned) is this line's to bound."""
+        seen = set() if seen is None else seen
+        node, parent = self._carried(value)
+        if isinstance(parent, ast.keyword):
+            call = self.model.parent(parent)
+            return isinstance(call, ast.Call) and self._checking_call(call, parent.arg, depth, seen)
+        if isinstance(parent, ast.Call):
+            if node is parent.func or node not in parent.args:
+                return False
+            return self._checking_call(parent, parent.args.index(node), depth, seen)
+        if isinstance(parent, (ast.Compare, ast.If, ast.While, ast.Assert, ast.IfExp)):
+            return True  # tested or compared (an ``IfExp``'s test: ``_carried`` passed its branches)
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return True
+        if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1):
+            return False
+        target = parent.targets[0]
+        if isinstance(target, ast.Attribute):
+            return self._log_record(target)
+        return isinstance(target, ast.Name) and self._name_only_checked(target, depth, seen)
+
+    def _carried(self, value: ast.expr) -> tuple[ast.expr, ast.AST | None]:
+        """The outermost expression that holds ``value`` as itself or a copy (awaited, a
+        slice, decoded, formatted into a text, a branch of a conditional, an operand of
+        ``or``), and what holds that."""
+        node, parent = value, self.model.parent(value)
+        while parent is not None:
+            if isinstance(parent, (ast.Await, ast.FormattedValue, ast.JoinedStr, ast.BinOp, ast.BoolOp)):
+                pass
+            elif isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.slice, ast.Slice):
+                pass
+            elif isinstance(parent, ast.IfExp) and parent.test is not node:
+                pass
+            elif isinstance(parent, ast.Attribute) and parent.attr in PASSING_METHODS:
+                call = self.model.parent(parent)
+                if not (isinstance(call, ast.Call) and call.func is parent):
+                    break
+                parent = call
+            elif isinstance(parent, ast.Call) and node in parent.args and (
+                (isinstance(parent.func, ast.Attribute) and parent.func.attr == "format")
+                or self.model.qualified_name(parent.func) in PASSING_CALLS
+            ):
+                pass
+            else:
+                break
+            node, parent = parent, self.model.parent(parent)
+        return node, parent
+
+    def _checking_call(self, call: ast.Call, argument: int | str | None, depth: int, seen: set) -> bool:
+        """``call`` keeps nothing of what it is given as ``argument`` (a position or a
+        keyword): a document parser, a digest or signature check, a logger, or a function
+        of the module whose parameter is only checked."""
+        func = call.func
+        scope = self._scope_around(call)
+        name = self.model.qualified_name(func, scope) or ""
+        if name in DOCUMENT_PARSERS or name in DIGESTS or name in SIGNATURE_CHECKS or name.startswith(DIGEST_MODULE):
+            return True
+        if isinstance(func, ast.Attribute):
+            if func.attr in JSON_VALIDATING_METHODS or (func.attr in LOG_METHODS and self.model.is_logger(func.value, scope)):
+                return True
+            made = self.model.resolve(func.value, scope)
+            maker = (self.model.qualified_name(made.func, scope) or "") if isinstance(made, ast.Call) else ""
+            if maker in VERIFIERS or (func.attr == "update" and (maker in DIGESTS or maker.startswith(DIGEST_MODULE))):
+                return True
+            return False
+        if depth == 0 or not isinstance(func, ast.Name) or argument is None:
+            return False
+        binding = self.model.lookup(func.id, scope)
+        callee = binding.node if binding is not None and binding.kind == "def" else None
+        if not isinstance(callee, FUNCTIONS):
+            return False
+        positional = [*callee.args.posonlyargs, *callee.args.args]
+        if isinstance(argument, int):
+            parameter = positional[argument] if argument < len(positional) else None
+        else:
+            parameter = next((arg for arg in (*positional, *callee.args.kwonlyargs) if arg.arg == argument), None)
+        return parameter is not None and self._name_only_checked(parameter, depth - 1, seen, callee)
+
+    def _name_only_checked(self, name: ast.Name | ast.arg, depth: int, seen: set, function: ast.AST | None = None) -> bool:
+        """Every use of the variable ``name`` binds (a target, or ``function``'s parameter)
+        checks the value (see ``_only_checked``); a variable never used keeps the finding."""
+        identifier = name.id if isinstance(name, ast.Name) else name.arg
+        function = function or self.model.enclosing(name, FUNCTIONS)
+        if function is None or (function, identifier) in seen:
+            return function is not None
+        seen.add((function, identifier))
+        uses = self.model.variable_references(identifier, function)
+        return bool(uses) and all(self._only_checked(use.node, depth, seen) for use in uses)
+
+    def _scope_around(self, node: ast.AST) -> Scope | None:
+        """The scope of the function ``node`` is in (the walk has left it by ``finish``)."""
+        function = self.model.enclosing(node, FUNCTIONS)
+        return self.model.scope_of(function) if function is not None else self.model.module_scope
+
+    def _log_record(self, target: ast.Attribute) -> bool:
+        """``record.data = body`` in a method of a logging filter, formatter or handler
+        (a ``logging.Filter`` subclass's ``filter(self, record)``): a field of the log record."""
+        function = self.model.enclosing(target, FUNCTIONS)
+        owner = self.model.enclosing(function, ast.ClassDef) if function is not None else None
+        if owner is None or not isinstance(target.value, ast.Name):
+            return False
+        parameters = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)][1:]
+        scope = self.model.scope_of(owner) or self.model.module_scope
+        return target.value.id in parameters and any(
+            (self.model.qualified_name(base, scope.parent or scope) or "").startswith(LOGGING_PACKAGE) for base in owner.bases
+        )
 
     def _runs_after(self, first: ast.AST, then: ast.AST) -> bool:
         """``then`` runs whenever ``first`` has: in the same statement, or in a later
@@ -750,6 +906,12 @@ def _size_of(call: ast.Call) -> ast.expr | None:
 
 def _position(node: ast.AST) -> tuple[int, int]:
     return node.lineno, node.col_offset
+
+
+def _body(read: ast.AST, framework: str, function: ast.AST | None) -> tuple:
+    """Which body ``read`` reads: the frameworks that keep the body they read (Werkzeug,
+    Starlette, aiohttp) give each read of one request in a function the same bytes."""
+    return (function, ast.dump(_request_of(read))) if framework in KEPT_BODIES else (read,)
 
 
 def _request_of(read: ast.Call | ast.Attribute) -> ast.expr:
