@@ -10,11 +10,11 @@ local git mirrors, ``run`` checks them with the installed ``oomlint`` CLI::
     python benchmarks/fixes.py run /work/fixcorpus [--json]
 
 A mirror is ``MIRRORS/<owner>+<name>/repo`` (the layout the fetch tool leaves), or a bare
-git directory ``MIRRORS/<owner>+<name>``. Each side of a case becomes its own project,
-``CORPUS/<id>/before`` and ``CORPUS/<id>/after``, with an empty ``pyproject.toml`` so
-oomlint's defaults apply (test code is not checked by default). Besides the listed files,
-``extract`` copies the ``__init__.py`` of every package above them, so that imports
-between the listed modules resolve as they do in the repository.
+git directory ``MIRRORS/<owner>+<name>`` (``mirrors.py``). Each side of a case becomes its
+own project, ``CORPUS/<id>/before`` and ``CORPUS/<id>/after``, with an empty
+``pyproject.toml`` so oomlint's defaults apply (test code is not checked by default).
+Besides the listed files, ``extract`` copies the ``__init__.py`` of every package above
+them, so that imports between the listed modules resolve as they do in the repository.
 
 A benchmark, not a test: ``run`` exits 0 whatever recall it measures, 2 when a case cannot
 be checked (corpus missing, oomlint failing).
@@ -30,6 +30,8 @@ import sys
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+from mirrors import git_dir
 
 try:
     import tomllib
@@ -92,13 +94,6 @@ def recall(verdicts: list[Verdict]) -> dict[str, tuple[int, int]]:
             cases[key] += 1
             found[key] += verdict.found
     return {key: (found[key], cases[key]) for key in sorted(cases, key=lambda key: (key == "all", key))}
-
-
-def git_dir(mirrors: Path, repo: str) -> Path:
-    folder = mirrors / repo.replace("/", "+")
-    if (folder / "repo" / ".git").is_dir():  # a clone with a work tree
-        return folder / "repo" / ".git"
-    return folder / "repo" if (folder / "repo").is_dir() else folder
 
 
 def package_inits(path: str) -> list[str]:

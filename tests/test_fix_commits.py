@@ -3,9 +3,11 @@
 import importlib.util
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "benchmarks"))  # fixes.py imports mirrors.py beside it, as when run
 _spec = importlib.util.spec_from_file_location("fixes", ROOT / "benchmarks" / "fixes.py")
 fixes = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixes)
