@@ -5,7 +5,9 @@
 
 ``apps.toml`` pins every application measured (repository, commit, the set it belongs to).
 ``extract`` writes ``APPS_DIR/<name>`` from ``git archive`` of the commit in a local mirror
-(``mirrors.py``), leaving out the files the entry's ``remove`` lists, and adds an empty
+(``mirrors.py``), of the entry's ``folder`` only when it names one (an application that is
+one folder of a larger repository), leaving out the files its ``remove`` lists (paths in
+that folder), and adds an empty
 ``pyproject.toml`` where the root has neither that nor ``setup.cfg``, so that each
 application is one project, as in its own checkout. It names the application whose mirror,
 commit or listed file is missing, extracts the others, and exits 2.
@@ -38,7 +40,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 APPS = Path(__file__).with_name("apps.toml")
-SETS = ("c45", "fa", "f3", "f4", "f5")
+SETS = ("c45", "fa", "f3", "f4", "f5", "p12")
 
 
 def load_apps(path: Path = APPS) -> list[dict]:
@@ -53,21 +55,25 @@ def git(repository: Path, *args: str) -> subprocess.CompletedProcess:
 def extract_app(app: dict, mirrors: Path, root: Path) -> str | None:
     """Write ``app``'s tree to ``root``; what went wrong, if anything (``root`` is then gone)."""
     repository, commit, remove = git_dir(mirrors, app["repo"]), app["commit"], app.get("remove", [])
+    tree_ish = f"{commit}:{app['folder']}" if "folder" in app else commit
     if not repository.is_dir():
         return f"no mirror of {app['repo']} at {repository} (fetch github:{app['repo']})"
     if git(repository, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
         return f"commit {commit} is not in the mirror of {app['repo']} ({repository})"
-    tree = set(git(repository, "ls-tree", "-r", "-z", "--name-only", commit).stdout.decode(errors="surrogateescape").split("\0"))
+    listed = git(repository, "ls-tree", "-r", "-z", "--name-only", tree_ish)
+    if listed.returncode != 0:
+        return f"{tree_ish} is not a folder of {app['repo']}"
+    tree = set(listed.stdout.decode(errors="surrogateescape").split("\0"))
     stale = [path for path in remove if path not in tree]
     if stale:
-        return f"remove lists {', '.join(stale)}, not in the tree of {commit}"
+        return f"remove lists {', '.join(stale)}, not in the tree of {tree_ish}"
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     # excluded rather than deleted afterwards: git archive stops on a blob the mirror lacks
     excluded = [f":(exclude,literal){path}" for path in remove]
     archive = subprocess.Popen(
-        ["git", "--git-dir", str(repository), "archive", commit, "--", ".", *excluded],
+        ["git", "--git-dir", str(repository), "archive", tree_ish, "--", ".", *excluded],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -16,7 +16,7 @@ _spec.loader.exec_module(apps)
 
 def test_the_application_list_is_well_formed():
     listed = apps.load_apps()
-    assert Counter(app["set"] for app in listed) == {"c45": 45, "fa": 11, "f3": 6, "f4": 8, "f5": 10}
+    assert Counter(app["set"] for app in listed) == {"c45": 45, "fa": 11, "f3": 6, "f4": 8, "f5": 10, "p12": 10}
     assert len({app["name"] for app in listed}) == len(listed)
     for app in listed:
         assert re.fullmatch(r"[0-9a-f]{40}", app["commit"]), app["name"]
@@ -67,11 +67,14 @@ def test_extract_writes_the_tree_less_the_removed_files(tmp_path):
     listed = [
         {"name": "plain", "repo": "owner/name", "commit": first, "remove": ["big.bin"]},
         {"name": "configured", "repo": "owner/name", "commit": second, "remove": ["big.bin"]},
+        {"name": "folder", "repo": "owner/name", "commit": second, "folder": "pkg"},
     ]
     assert apps.extract(listed, tmp_path / "mirrors", tmp_path / "out") == 0
     # an empty pyproject.toml makes the root a project where it had neither that nor setup.cfg
     assert files(tmp_path / "out" / "plain") == {"pkg/a.py": "import os\n", "pyproject.toml": ""}
     assert files(tmp_path / "out" / "configured") == {"pkg/a.py": "import os\n", "setup.cfg": "[metadata]\n"}
+    # an application that is one folder of its repository: that folder is the root
+    assert files(tmp_path / "out" / "folder") == {"a.py": "import os\n", "pyproject.toml": ""}
 
 
 def test_extract_names_each_application_it_cannot_extract(tmp_path, capsys):
@@ -81,18 +84,20 @@ def test_extract_names_each_application_it_cannot_extract(tmp_path, capsys):
         {"name": "unfetched", "repo": "owner/other", "commit": first},
         {"name": "old", "repo": "owner/name", "commit": "0" * 40},
         {"name": "stale", "repo": "owner/name", "commit": first, "remove": ["big.bin", "gone.py"]},
+        {"name": "nowhere", "repo": "owner/name", "commit": first, "folder": "server"},
         {"name": "lacking", "repo": "owner/name", "commit": first},
         {"name": "fine", "repo": "owner/name", "commit": first, "remove": ["big.bin"]},
     ]
-    assert apps.extract(listed, tmp_path / "mirrors", tmp_path / "out") == 4
+    assert apps.extract(listed, tmp_path / "mirrors", tmp_path / "out") == 5
     lines = capsys.readouterr().err.splitlines()
     mirrors = tmp_path / "mirrors"
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"unfetched: no mirror of owner/other at {mirrors / 'owner+other'} (fetch github:owner/other)",
         f"old: commit {'0' * 40} is not in the mirror of owner/name ({mirrors / 'owner+name' / 'repo'})",
         f"stale: remove lists gone.py, not in the tree of {first}",
+        f"nowhere: {first}:server is not a folder of owner/name",
     ]
-    assert lines[3].startswith(f"lacking: git archive {first} failed: ") and "big.bin" in lines[3]
-    assert lines[3].endswith("(a file the mirror lacks belongs in remove)")
-    assert lines[4:] == ["fine: extracted"]
+    assert lines[4].startswith(f"lacking: git archive {first} failed: ") and "big.bin" in lines[4]
+    assert lines[4].endswith("(a file the mirror lacks belongs in remove)")
+    assert lines[5:] == ["fine: extracted"]
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["fine"]  # no partial tree left
