@@ -330,6 +330,10 @@ QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
+# Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
+TEXT_RECASINGS = frozenset(
+    {"lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"}
+)
 # Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
@@ -1141,6 +1145,12 @@ def _analyse(
             names.qualified, returned, lends and not is_fixture,
         )
         scan.run(function.body)
+        if scan.dropped_by is not None and resource.name is not None and resource.receiver_dump is None:
+            # Released or handed over once the loop is done, which ends only the last one made.
+            state = f"is dropped, still open, by the next round of the loop at line {scan.dropped_by.lineno}, which makes another"
+            advice = f"leave the loop once it is made, or call {resource.release_hint()} before the next round"
+            reports.append(Report("OOM202", call, {**fields, "state": state, "advice": advice}))
+            continue
         if (
             scan.exposure is not None and scan.release is None and scan.released_on_error_path
             and not scan.exposure_by_exception and not resource.escapes and not resource.lock_like
@@ -2478,6 +2488,9 @@ class _PathScan:
         """Points seen that can raise while it is held (before a ``finally`` releases it)."""
         self.breaks: list[tuple[int, list[int]]] = []
         """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
+        self.dropped_by: ast.For | ast.AsyncFor | ast.While | None = None
+        """A loop around the acquire whose body can end holding it and that goes round
+        again: the next round's acquire drops it, open (a retry loop with no ``break``)."""
 
     def run(self, body: list[ast.stmt]) -> None:
         self.flags = _release_flags(body, self.resource.releases)
@@ -2683,11 +2696,35 @@ class _PathScan:
         body_end = self.block(node.body, state)
         if shared:
             self.shared_loops.pop()
+        if body_end == OPEN and id(node) in self.ancestors and self.dropped_by is None and self.goes_round(node):
+            self.dropped_by = node
         self.loop_depth -= 1
         _, breaks = self.breaks.pop()
         endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
         after_loop = None if endless else _merge(state, body_end)
         return _merge(self.block(node.orelse, after_loop) if after_loop is not None else None, *breaks)
+
+    def goes_round(self, loop: ast.For | ast.AsyncFor | ast.While) -> bool:
+        """Whether ``loop`` runs its body again after a round that made the resource, up to
+        the acquire without releasing it first: a ``for`` does while items remain; a
+        ``while`` unless its test stops once the resource is held (``while conn is None:``)
+        or reads a name the body sets after the acquire (``connected = True``), which the
+        test may stop on."""
+        made = next(index for index, statement in enumerate(loop.body) if id(statement) in self.ancestors or statement is self.resource.statement)
+        if _touches(loop.body[:made], self.resource.releases):
+            return False  # ``if log is not None: log.close()`` before the next ``log = open(path)``
+        if not isinstance(loop, ast.While):
+            return True
+        if isinstance(loop.test, ast.Constant):
+            return bool(loop.test.value)
+        if self.tests_held(loop.test) is False:
+            return False
+        read = {node.id for node in ast.walk(loop.test) if isinstance(node, ast.Name)}
+        after = self.resource.statement.lineno
+        return not any(
+            isinstance(node, ast.Name) and type(node.ctx) is ast.Store and node.id in read and node.lineno >= after
+            for statement in loop.body for node in ast.walk(statement)
+        )
 
     def try_statement(self, node: ast.Try, state: int) -> int | None:
         resource = self.resource
@@ -2795,7 +2832,7 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if isinstance(node, ast.Call):
             if (
                 _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node)
-                or _encodes_text(node)
+                or _encodes_text(node) or _recases_text(node)
             ):
                 continue
         elif isinstance(node, ast.Subscript):
@@ -2894,6 +2931,14 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _recases_text(call: ast.Call) -> bool:
+    """``name.lower()``, ``line.strip()``: a method that only changes a string's case or
+    trims its whitespace, called with nothing, fails on no string (on another type it is a
+    bug in the code, not a failure of the moment that leaves a resource behind)."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in TEXT_RECASINGS and not call.args and not call.keywords
 
 
 def _joins_strings(call: ast.Call) -> bool:

@@ -193,7 +193,8 @@ class ReleaseNotInFinally(ResourceRule):
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
     the items are computed from is judged on its own), such text encoded to UTF-8
     (`f"push:{name}".encode()`, `str.encode(URL.format(project=p))`, with no error
-    handler named: every `str` encodes so; not `.encode("ascii")`), and a call of the module's own function or method whose body is one `try`
+    handler named: every `str` encodes so; not `.encode("ascii")`), a string's case changed
+    or its whitespace trimmed (`name.lower()`, `line.strip()`, with nothing given), and a call of the module's own function or method whose body is one `try`
     that catches everything and raises nothing (`self._resolve(host)` that logs any failure;
     an early `if not value: return` on plain values before it cannot raise either), or of
     such a function of another module of the project (`renice(p.pid, priority)` imported

@@ -192,6 +192,14 @@ class ResourceNeverReleased(ResourceRule):
     A descriptor among a tuple's elements dropped by picking another one
     (`tempfile.mkstemp()[1]` keeps the path): open for good, as a dropped `os.open()`.
 
+    A resource made in a loop whose round can end holding it while the loop goes round
+    again, when it is released or handed over only after the loop (a retry loop with no
+    `break` after the connect that succeeded: pyIEM's `get_dbconn` connected three
+    times and returned the last): the next round's acquire drops the one made, open.
+    Not flagged: a round that leaves the loop (`break`, `return`), releases it or hands it
+    over, a `while` whose test stops once it is held (`while conn is None:`) or reads a
+    name the body sets after the acquire (`connected = True`).
+
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,
     the lock stays held, the descriptor stays open until the garbage collector happens
