@@ -567,7 +567,8 @@ class Resource:
     """Handed over other than by being returned or wrapped (``wrapped``)."""
     wrapped: dict[int, int] = field(default_factory=dict)
     """ids of the statements that hand it over to a wrapper (``stream = IOStream(sock)``) that
-    is then handed off or released, with their lines."""
+    is then handed off or released, or to the method's object (``self.sock = sock``), with
+    their lines."""
     wrappers: list[tuple[str, ast.stmt]] = field(default_factory=list)
     """The local names a call given it is bound to (``repos = Repositories(session)``), with
     the statement: what becomes of them becomes of it (see :func:`_follow_wrappers`)."""
@@ -1941,6 +1942,13 @@ def _collect_uses(
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
                 if id(keyword_calls.get(id(parent), parent)) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
+                    if not nested and _kept_on_self(parent, node, names):
+                        # ``self.sock = sock`` once it is set up: handed to the object on success
+                        # only, as a factory's return is (what raises before leaves it open).
+                        resource.escapes = True
+                        resource.handoffs.add(id(statement))
+                        resource.wrapped[id(statement)] = statement.lineno
+                        continue
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
                     _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
@@ -2205,6 +2213,14 @@ def _stored_on_object(parent: ast.AST, value: ast.expr) -> bool:
         return False
     targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
     return any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets)
+
+
+def _kept_on_self(parent: ast.AST, value: ast.Name, names: _Names) -> bool:
+    """``self.sock = sock``: the name alone stored on the method's object, nowhere else."""
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not value:
+        return False
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    return all(isinstance(target, ast.Attribute) and names.model.is_self(target.value, names.scope) for target in targets)
 
 
 def _keeps_receiver(func: ast.expr) -> bool:

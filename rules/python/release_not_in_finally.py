@@ -33,8 +33,9 @@ class ReleaseNotInFinally(ResourceRule):
     connection's.
 
     A function that makes a resource for its caller (`sock = socket.socket();
-    sock.connect(address); return sock`) releases it by returning it, or by handing it
-    to an object that is then returned, stored or closed (`stream = IOStream(sock)`,
+    sock.connect(address); return sock`) releases it by returning it, by storing it on
+    its object once it is set up (`self.sock = sock`: pymemcache's `_connect()`), or by
+    handing it to an object that is then returned, stored or closed (`stream = IOStream(sock)`,
     a call whose result a local name holds; see OOM202): when something before the
     `return` (or that call) raises, nobody holds the resource any more, so that is
     flagged too, with the advice to close it in an `except` clause that re-raises. There, only

@@ -173,7 +173,10 @@ class ResourceNeverReleased(ResourceRule):
     Connection(http.client.HTTPConnection)`, also through the project's own classes) is
     that resource, released as its base is (`session = FTP(timeout)` -> `quit()` or
     `close()`). `six.moves` names stand for the standard modules (`http_client` is
-    `http.client`).
+    `http.client`), and a parameter that defaults to a module (`def __init__(self,
+    socket_module=socket)`, also through the attribute of `self` the initializer stores it
+    in: `self.socket_module.socket(...)`) for that module, which the code uses unless a
+    caller injects another (mostly a test's double).
 
     A child of `pid = os.fork()` that the function never waits for (`os.waitpid`,
     `os.wait`...), whose `pid` it only tests (`if pid == 0:`), while the parent goes on:
