@@ -456,7 +456,7 @@ class SemanticModel:
             if binding.kind == "assign" and isinstance(binding.value, (ast.Name, ast.Attribute)):
                 expr = binding.value
                 continue
-            module = self._default_module(expr, parts, scope) if binding.kind == "param" else None
+            module = self._default_module(expr, parts, binding.scope) if binding.kind == "param" else None
             if module is None:
                 return None
             parts.append(module)
@@ -465,16 +465,18 @@ class SemanticModel:
             return None
         return ".".join(reversed(parts))
 
-    def _default_module(self, name: ast.Name, parts: list[str], scope: Scope | None) -> str | None:
+    def _default_module(self, name: ast.Name, parts: list[str], scope: Scope) -> str | None:
         """The module a parameter defaults to (``def __init__(self, socket_module=socket)``),
         also through the attribute of ``self`` that an initializer stores it in
         (``self.socket_module.socket``: ``parts``, reversed, start with its name, which is
         taken off): the module the code uses unless a caller injects another, mostly a
         test's double. Only a module (``import socket``): an instance attribute holding a
-        class or a function is not that class's or function's attribute."""
-        function = _function_scope(scope or self.scope)
+        class or a function is not that class's or function's attribute. ``scope``: the
+        function's, which binds the parameter."""
+        if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
         if parts and self.is_self(name, scope):
-            owner = function.enclosing_class()
+            owner = scope.enclosing_class()
             stores = [
                 store for store in self.attribute_stores(owner.node, parts[-1])
                 if store.method.name in INITIALIZERS and isinstance(store.value, ast.Name)
@@ -484,7 +486,7 @@ class SemanticModel:
             method, parameter = stores[0].method, stores[0].value.id
             parts.pop()
         else:
-            method, parameter = function.node, name.id
+            method, parameter = scope.node, name.id
         default = _default(method.args, parameter)
         binding = self.module_scope.bindings.get(default.id) if isinstance(default, ast.Name) else None
         if binding is None or binding.kind != "import" or not isinstance(binding.node, ast.Import):
