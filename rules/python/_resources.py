@@ -330,6 +330,8 @@ QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
+# Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
+CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
 TEXT_RECASINGS = frozenset(
     {"lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"}
@@ -1141,14 +1143,22 @@ def _analyse(
                 reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        scan = _PathScan(
-            resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture, quiet_calls,
-            names.qualified, returned, lends and not is_fixture,
+        scan_from = functools.partial(
+            _PathScan, resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture,
+            quiet_calls, names.qualified, returned, lends and not is_fixture,
         )
+        scan = scan_from()
         scan.run(function.body)
-        if scan.dropped_by is not None and resource.name is not None and resource.receiver_dump is None:
+        dropped_by = scan.dropped_by if resource.name is not None and resource.receiver_dump is None else None
+        if dropped_by is not None:
+            # Which the round that made it reaches on its normal path, not only after a failure
+            # (that is the failure's leak, flagged as such).
+            normal = scan_from(exceptions=False)
+            normal.run(function.body)
+            dropped_by = normal.dropped_by
+        if dropped_by is not None:
             # Released or handed over once the loop is done, which ends only the last one made.
-            state = f"is dropped, still open, by the next round of the loop at line {scan.dropped_by.lineno}, which makes another"
+            state = f"is dropped, still open, by the next round of the loop at line {dropped_by.lineno}, which makes another"
             advice = f"leave the loop once it is made, or call {resource.release_hint()} before the next round"
             reports.append(Report("OOM202", call, {**fields, "state": state, "advice": advice}))
             continue
@@ -2461,6 +2471,7 @@ class _PathScan:
         qualified: Callable[[ast.expr], str | None],
         inputs_only: bool = False,
         context_manager: bool = False,
+        exceptions: bool = True,
     ):
         self.resource = resource
         self.qualified = qualified
@@ -2472,6 +2483,8 @@ class _PathScan:
         self.quiet_calls = quiet_calls
         """ids of calls that cannot raise (``event.set()``)."""
         self.inputs_only = inputs_only
+        self.exceptions = exceptions
+        """False: the normal path only, no ``except`` clause entered holding the resource."""
         """For a factory: its risk is in what it does with its input (``sock.connect(address)``);
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.ancestors = ancestors
@@ -2652,7 +2665,9 @@ class _PathScan:
     def can_raise(self, node: ast.AST) -> bool:
         if id(node) in self.quiet_calls:
             return False
-        return not (self.inputs_only and isinstance(node, ast.Call) and not node.args and not node.keywords)
+        if not (self.inputs_only and isinstance(node, ast.Call)):
+            return True
+        return bool(node.args or node.keywords) and not _fills_own_container(node, self.resource.name)
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -2764,7 +2779,7 @@ class _PathScan:
         self.catching_depth -= catching
         self.os_error_depth -= catching_os_errors
         # The handlers run after something raised: held there only if it was held where it raised.
-        raised_holding = OPEN if self.raise_points > raised_before else None
+        raised_holding = OPEN if self.exceptions and self.raise_points > raised_before else None
         handler_entry = _merge(None if state == OPEN else state, raised_holding)
         self.handler_depth += 1
         ends = [self.block(handler.body, handler_entry) for handler in node.handlers]
@@ -2947,6 +2962,17 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _fills_own_container(call: ast.Call, name: str | None) -> bool:
+    """``session.headers.update({...})``: what a factory made getting its own settings filled
+    in (headers, cookies, options), bookkeeping that fails only on a bug; unlike what it
+    does with the world (``sock.connect(address)``, ``proc.stdin.write(data)``)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr in CONTAINER_FILLS and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name) and func.value.value.id == name
+    )
 
 
 def _recases_text(call: ast.Call) -> bool:

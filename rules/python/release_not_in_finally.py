@@ -41,7 +41,8 @@ class ReleaseNotInFinally(ResourceRule):
     flagged too, with the advice to close it in an `except` clause that re-raises. There, only
     what takes input counts as raising (a call with arguments, an `await`, `raise`,
     `assert`): `conn.cursor()` on what the function has just made fails no more often
-    than making it did.
+    than making it did, and filling in its own settings (`session.headers.update({...})`)
+    fails only on a bug.
 
     A resource made in a `try` is also flagged when the error path drops it, whatever the
     normal path does with it (returns it, stores it, hands it to a wrapper): something

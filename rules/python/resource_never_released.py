@@ -199,6 +199,8 @@ class ResourceNeverReleased(ResourceRule):
     again, when it is released or handed over only after the loop (a retry loop with no
     `break` after the connect that succeeded: pyIEM's `get_dbconn` connected three
     times and returned the last): the next round's acquire drops the one made, open.
+    The round must get there on its normal path; one that goes round holding it only
+    after something failed is that failure's leak (OOM201).
     Not flagged: a round that leaves the loop (`break`, `return`), releases it or hands it
     over, a `while` whose test stops once it is held (`while conn is None:`) or reads a
     name the body sets after the acquire (`connected = True`).

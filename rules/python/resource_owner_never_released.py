@@ -83,8 +83,10 @@ class ResourceOwnerNeverReleased(Rule):
     releasing it (`self.close()` or `self.sock.close()` first): the caller gets no object,
     so nothing can call its `close()` (pg8000's connection raised the server's error after
     connecting). Not flagged: a raise on another branch than the store, before it, in a
-    `finally`, or in an `except ImportError:` clause (an installation without the module
-    fails there every time). Reported at the `raise`.
+    `finally`, in the `except` clause of a `try` in which nothing after the store can
+    raise (what the store raised left nothing stored), or in an `except ImportError:`
+    clause (an installation without the module fails there every time). Reported at the
+    `raise`.
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -478,12 +480,13 @@ _MISSING_MODULE = frozenset({"ImportError", "ModuleNotFoundError"})
 
 def _stored_before(store: ast.stmt, preceding: list, model) -> bool:
     """Whether ``store`` ran before: in a statement before, or in the body of a ``try`` whose
-    ``except`` clause is around the raise, with statements after it that may have raised."""
+    ``except`` clause is around the raise, with statements after it that may have raised
+    (what the store itself raised left nothing stored)."""
     for item in preceding:
         if isinstance(item, ast.ExceptHandler):
             attempt = model.parent(item)
-            top = next((statement for statement in attempt.body if _contains(statement, store)), None)
-            if top is not None and top is not attempt.body[-1]:
+            index = next((index for index, statement in enumerate(attempt.body) if _contains(statement, store)), None)
+            if index is not None and any(map(_may_raise, attempt.body[index + 1:])):
                 return True
         elif _contains(item, store):
             return True
@@ -526,6 +529,11 @@ def _outside_handlers(statement: ast.stmt):
         node = pending.pop()
         yield node
         pending.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.ExceptHandler))
+
+
+def _may_raise(statement: ast.stmt) -> bool:
+    """Whether ``statement`` calls, awaits, subscripts or raises: ``self.ready = True`` cannot."""
+    return any(isinstance(node, (ast.Call, ast.Await, ast.Subscript, ast.Raise, ast.Assert)) for node in walk(statement))
 
 
 def _contains(statement: ast.AST, node: ast.AST) -> bool:
