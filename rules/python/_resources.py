@@ -2738,21 +2738,24 @@ class _PathScan:
     def goes_round(self, loop: ast.For | ast.AsyncFor | ast.While) -> bool:
         """Whether ``loop`` runs its body again after a round that made the resource, up to
         the acquire without releasing it first: a ``for`` does while items remain; a
-        ``while`` unless its test stops once the resource is held (``while conn is None:``)
-        or reads a name the body sets after the acquire (``connected = True``), which the
-        test may stop on."""
+        ``while`` unless its test stops once the resource is held (``while conn is None:``).
+        Not when that test, or the test of an ``if`` in the loop around the acquire, reads
+        the resource's name or a name the body sets after the acquire (``connected = True``,
+        ``csv_writer = csv.writer(f)`` under ``if not csv_writer:``): it may stop there."""
         made = next(index for index, statement in enumerate(loop.body) if id(statement) in self.ancestors or statement is self.resource.statement)
         if _touches(loop.body[:made], self.resource.releases):
             return False  # ``if log is not None: log.close()`` before the next ``log = open(path)``
-        if not isinstance(loop, ast.While):
-            return True
-        if isinstance(loop.test, ast.Constant):
-            return bool(loop.test.value)
-        if self.tests_held(loop.test) is False:
-            return False
-        read = {node.id for node in ast.walk(loop.test) if isinstance(node, ast.Name)}
+        tests = [
+            statement.test for statement in _walk(loop.body)
+            if isinstance(statement, ast.If) and id(statement) in self.ancestors
+        ]
+        if isinstance(loop, ast.While):
+            if isinstance(loop.test, ast.Constant) and not loop.test.value:
+                return False
+            tests.append(loop.test)
+        read = {node.id for test in tests for node in ast.walk(test) if isinstance(node, ast.Name)}
         after = self.resource.statement.lineno
-        return not any(
+        return self.resource.name not in read and not any(
             isinstance(node, ast.Name) and type(node.ctx) is ast.Store and node.id in read and node.lineno >= after
             for statement in loop.body for node in ast.walk(statement)
         )

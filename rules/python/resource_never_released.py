@@ -202,8 +202,9 @@ class ResourceNeverReleased(ResourceRule):
     The round must get there on its normal path; one that goes round holding it only
     after something failed is that failure's leak (OOM201).
     Not flagged: a round that leaves the loop (`break`, `return`), releases it or hands it
-    over, a `while` whose test stops once it is held (`while conn is None:`) or reads a
-    name the body sets after the acquire (`connected = True`).
+    over, a `while` test or an `if` around the acquire that reads its name (`while conn
+    is None:`) or a name the body sets after the acquire (`connected = True`, `writer =
+    csv.writer(f)` under `if writer is None:`): the next round may not make another.
 
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,
