@@ -174,6 +174,31 @@ def test_qualified_names_through_aliases(imports, expr, expected):
     assert model.qualified_name(expression(expr)) == expected
 
 
+def test_qualified_names_through_parameters_defaulting_to_modules():
+    """A parameter that defaults to a module stands for it, also through the attribute of
+    ``self`` the initializer stores it in; a default that is no module, none; and a
+    parameter asked of from a class made in its function (its base) answers None."""
+    model, tree = model_after(
+        "import socket\n"
+        "class Client:\n"
+        "    def __init__(self, socket_module=socket, factory=dict):\n"
+        "        self.socket_module = socket_module\n"
+        "        self.factory = factory\n"
+        "    def connect(self, sockets=socket):\n"
+        "        return self.socket_module.socket(), sockets.socket(), self.factory.fromkeys()\n"
+        "def wrap(base):\n"
+        "    class Wrapped(base):\n"
+        "        pass\n"
+        "    return Wrapped\n"
+    )
+    connect = next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == "connect")
+    scope = next(scope for scope in model._scopes if scope.node is connect)
+    calls = connect.body[0].value.elts
+    assert [model.qualified_name(call.func, scope) for call in calls] == ["socket.socket", "socket.socket", None]
+    wrapped = next(scope for scope in model._scopes if scope.kind == "class" and scope.node.name == "Wrapped")
+    assert model.qualified_name(wrapped.node.bases[0], wrapped) is None
+
+
 def at_returns(source: str, question) -> list:
     """Walk ``source`` and ask ``question(model, return_node)`` at each ``return``, as a rule would."""
     answers = []

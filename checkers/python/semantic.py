@@ -463,10 +463,42 @@ class SemanticModel:
             if binding.kind == "assign" and isinstance(binding.value, (ast.Name, ast.Attribute)):
                 expr = binding.value
                 continue
-            return None
+            module = self._default_module(expr, parts, binding.scope) if binding.kind == "param" else None
+            if module is None:
+                return None
+            parts.append(module)
+            break
         else:
             return None
         return ".".join(reversed(parts))
+
+    def _default_module(self, name: ast.Name, parts: list[str], scope: Scope) -> str | None:
+        """The module a parameter defaults to (``def __init__(self, socket_module=socket)``),
+        also through the attribute of ``self`` that an initializer stores it in
+        (``self.socket_module.socket``: ``parts``, reversed, start with its name, which is
+        taken off): the module the code uses unless a caller injects another, mostly a
+        test's double. Only a module (``import socket``): an instance attribute holding a
+        class or a function is not that class's or function's attribute. ``scope``: the
+        function's, which binds the parameter."""
+        if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        if parts and self.is_self(name, scope):
+            owner = scope.enclosing_class()
+            stores = [
+                store for store in self.attribute_stores(owner.node, parts[-1])
+                if store.method.name in INITIALIZERS and isinstance(store.value, ast.Name)
+            ]
+            if len(stores) != 1:
+                return None
+            method, parameter = stores[0].method, stores[0].value.id
+            parts.pop()
+        else:
+            method, parameter = scope.node, name.id
+        default = _default(method.args, parameter)
+        binding = self.module_scope.bindings.get(default.id) if isinstance(default, ast.Name) else None
+        if binding is None or binding.kind != "import" or not isinstance(binding.node, ast.Import):
+            return None
+        return binding.qualname
 
     def resolve(self, expr: ast.AST, scope: Scope | None = None) -> ast.AST:
         """Follow a name (or ``self.<attr>``) to the expression it was assigned from.
@@ -1035,6 +1067,14 @@ def _nonlocal_owner(scope: Scope, name: str) -> Scope | None:
             nearest = nearest or scope
         scope = scope.parent
     return nearest
+
+
+def _default(args: ast.arguments, name: str) -> ast.expr | None:
+    """The default value of the parameter ``name``, if it has one."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip((arg.arg for arg in positional[len(positional) - len(args.defaults):]), args.defaults))
+    defaults.update((arg.arg, value) for arg, value in zip(args.kwonlyargs, args.kw_defaults) if value is not None)
+    return defaults.get(name)
 
 
 def _function_scope(scope: Scope) -> Scope:

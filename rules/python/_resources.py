@@ -330,6 +330,12 @@ QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
+# Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
+CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
+# Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
+TEXT_RECASINGS = frozenset(
+    {"lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"}
+)
 # Writes to a file, pipe or socket (and closing one flushes it), which fail with ``OSError``, and the
 # names of that exception.
 WRITE_METHODS = frozenset({"write", "writelines", "flush", "send", "sendall", "close"})
@@ -562,7 +568,8 @@ class Resource:
     """Handed over other than by being returned or wrapped (``wrapped``)."""
     wrapped: dict[int, int] = field(default_factory=dict)
     """ids of the statements that hand it over to a wrapper (``stream = IOStream(sock)``) that
-    is then handed off or released, with their lines."""
+    is then handed off or released, or to the method's object (``self.sock = sock``), with
+    their lines."""
     wrappers: list[tuple[str, ast.stmt]] = field(default_factory=list)
     """The local names a call given it is bound to (``repos = Repositories(session)``), with
     the statement: what becomes of them becomes of it (see :func:`_follow_wrappers`)."""
@@ -1135,11 +1142,25 @@ def _analyse(
                 reports.append(Report("OOM202", call, {**fields, "advice": advice}, fix_end))
             continue
         in_coroutine = isinstance(function, ast.AsyncFunctionDef)
-        scan = _PathScan(
-            resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture, quiet_calls,
-            names.qualified, returned, lends and not is_fixture,
+        scan_from = functools.partial(
+            _PathScan, resource, {id(s) for s in model.statement_path(resource.statement)}, in_coroutine, is_fixture,
+            quiet_calls, names.qualified, returned, lends and not is_fixture,
         )
+        scan = scan_from()
         scan.run(function.body)
+        dropped_by = scan.dropped_by if resource.name is not None and resource.receiver_dump is None else None
+        if dropped_by is not None:
+            # Which the round that made it reaches on its normal path, not only after a failure
+            # (that is the failure's leak, flagged as such).
+            normal = scan_from(exceptions=False)
+            normal.run(function.body)
+            dropped_by = normal.dropped_by
+        if dropped_by is not None:
+            # Released or handed over once the loop is done, which ends only the last one made.
+            state = f"is dropped, still open, by the next round of the loop at line {dropped_by.lineno}, which makes another"
+            advice = f"leave the loop once it is made, or call {resource.release_hint()} before the next round"
+            reports.append(Report("OOM202", call, {**fields, "state": state, "advice": advice}))
+            continue
         if (
             scan.exposure is not None and scan.release is None and scan.released_on_error_path
             and not scan.exposure_by_exception and not resource.escapes and not resource.lock_like
@@ -1930,6 +1951,13 @@ def _collect_uses(
         if kind is ast.Name:
             for resource in by_name.get(node.id, ()):
                 if id(keyword_calls.get(id(parent), parent)) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
+                    if not nested and _kept_on_self(parent, node, names):
+                        # ``self.sock = sock`` once it is set up: handed to the object on success
+                        # only, as a factory's return is (what raises before leaves it open).
+                        resource.escapes = True
+                        resource.handoffs.add(id(statement))
+                        resource.wrapped[id(statement)] = statement.lineno
+                        continue
                     lent = _lent(names, keyword_calls.get(id(parent), parent), parent, node) if not nested else None
                     _use(resource, node, parent, statement, nested, is_context_manager, names.qualified, kept.get(id(parent)), lent)
         elif kind is ast.Attribute:
@@ -2196,6 +2224,14 @@ def _stored_on_object(parent: ast.AST, value: ast.expr) -> bool:
     return any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets)
 
 
+def _kept_on_self(parent: ast.AST, value: ast.Name, names: _Names) -> bool:
+    """``self.sock = sock``: the name alone stored on the method's object, nowhere else."""
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not value:
+        return False
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    return all(isinstance(target, ast.Attribute) and names.model.is_self(target.value, names.scope) for target in targets)
+
+
 def _keeps_receiver(func: ast.expr) -> bool:
     """``conn.cursor``, ``connection.channel``: what it makes holds on to ``conn`` (DB-API's
     ``cursor.connection``, a pika channel's connection)."""
@@ -2434,6 +2470,7 @@ class _PathScan:
         qualified: Callable[[ast.expr], str | None],
         inputs_only: bool = False,
         context_manager: bool = False,
+        exceptions: bool = True,
     ):
         self.resource = resource
         self.qualified = qualified
@@ -2445,6 +2482,8 @@ class _PathScan:
         self.quiet_calls = quiet_calls
         """ids of calls that cannot raise (``event.set()``)."""
         self.inputs_only = inputs_only
+        self.exceptions = exceptions
+        """False: the normal path only, no ``except`` clause entered holding the resource."""
         """For a factory: its risk is in what it does with its input (``sock.connect(address)``);
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.ancestors = ancestors
@@ -2477,6 +2516,9 @@ class _PathScan:
         """Points seen that can raise while it is held (before a ``finally`` releases it)."""
         self.breaks: list[tuple[int, list[int]]] = []
         """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
+        self.dropped_by: ast.For | ast.AsyncFor | ast.While | None = None
+        """A loop around the acquire whose body can end holding it and that goes round
+        again: the next round's acquire drops it, open (a retry loop with no ``break``)."""
 
     def run(self, body: list[ast.stmt]) -> None:
         self.flags = _release_flags(body, self.resource.releases)
@@ -2622,7 +2664,9 @@ class _PathScan:
     def can_raise(self, node: ast.AST) -> bool:
         if id(node) in self.quiet_calls:
             return False
-        return not (self.inputs_only and isinstance(node, ast.Call) and not node.args and not node.keywords)
+        if not (self.inputs_only and isinstance(node, ast.Call)):
+            return True
+        return bool(node.args or node.keywords) and not _fills_own_container(node, self.resource.name)
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -2682,11 +2726,38 @@ class _PathScan:
         body_end = self.block(node.body, state)
         if shared:
             self.shared_loops.pop()
+        if body_end == OPEN and id(node) in self.ancestors and self.dropped_by is None and self.goes_round(node):
+            self.dropped_by = node
         self.loop_depth -= 1
         _, breaks = self.breaks.pop()
         endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
         after_loop = None if endless else _merge(state, body_end)
         return _merge(self.block(node.orelse, after_loop) if after_loop is not None else None, *breaks)
+
+    def goes_round(self, loop: ast.For | ast.AsyncFor | ast.While) -> bool:
+        """Whether ``loop`` runs its body again after a round that made the resource, up to
+        the acquire without releasing it first: a ``for`` does while items remain; a
+        ``while`` unless its test stops once the resource is held (``while conn is None:``).
+        Not when that test, or the test of an ``if`` in the loop around the acquire, reads
+        the resource's name or a name the body sets after the acquire (``connected = True``,
+        ``csv_writer = csv.writer(f)`` under ``if not csv_writer:``): it may stop there."""
+        made = next(index for index, statement in enumerate(loop.body) if id(statement) in self.ancestors or statement is self.resource.statement)
+        if _touches(loop.body[:made], self.resource.releases):
+            return False  # ``if log is not None: log.close()`` before the next ``log = open(path)``
+        tests = [
+            statement.test for statement in _walk(loop.body)
+            if isinstance(statement, ast.If) and id(statement) in self.ancestors
+        ]
+        if isinstance(loop, ast.While):
+            if isinstance(loop.test, ast.Constant) and not loop.test.value:
+                return False
+            tests.append(loop.test)
+        read = {node.id for test in tests for node in ast.walk(test) if isinstance(node, ast.Name)}
+        after = self.resource.statement.lineno
+        return self.resource.name not in read and not any(
+            isinstance(node, ast.Name) and type(node.ctx) is ast.Store and node.id in read and node.lineno >= after
+            for statement in loop.body for node in ast.walk(statement)
+        )
 
     def try_statement(self, node: ast.Try, state: int) -> int | None:
         resource = self.resource
@@ -2710,7 +2781,7 @@ class _PathScan:
         self.catching_depth -= catching
         self.os_error_depth -= catching_os_errors
         # The handlers run after something raised: held there only if it was held where it raised.
-        raised_holding = OPEN if self.raise_points > raised_before else None
+        raised_holding = OPEN if self.exceptions and self.raise_points > raised_before else None
         handler_entry = _merge(None if state == OPEN else state, raised_holding)
         self.handler_depth += 1
         ends = [self.block(handler.body, handler_entry) for handler in node.handlers]
@@ -2794,7 +2865,7 @@ def _first_raising(nodes, in_fixture: bool = False) -> ast.AST | None:
         if isinstance(node, ast.Call):
             if (
                 _does_not_raise(node.func) or _makes_empty(node) or _reads_view(node) or _joins_strings(node)
-                or _encodes_text(node)
+                or _encodes_text(node) or _recases_text(node)
             ):
                 continue
         elif isinstance(node, ast.Subscript):
@@ -2893,6 +2964,25 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _fills_own_container(call: ast.Call, name: str | None) -> bool:
+    """``session.headers.update({...})``: what a factory made getting its own settings filled
+    in (headers, cookies, options), bookkeeping that fails only on a bug; unlike what it
+    does with the world (``sock.connect(address)``, ``proc.stdin.write(data)``)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr in CONTAINER_FILLS and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name) and func.value.value.id == name
+    )
+
+
+def _recases_text(call: ast.Call) -> bool:
+    """``name.lower()``, ``line.strip()``: a method that only changes a string's case or
+    trims its whitespace, called with nothing, fails on no string (on another type it is a
+    bug in the code, not a failure of the moment that leaves a resource behind)."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in TEXT_RECASINGS and not call.args and not call.keywords
 
 
 def _joins_strings(call: ast.Call) -> bool:

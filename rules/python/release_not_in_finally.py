@@ -33,14 +33,16 @@ class ReleaseNotInFinally(ResourceRule):
     connection's.
 
     A function that makes a resource for its caller (`sock = socket.socket();
-    sock.connect(address); return sock`) releases it by returning it, or by handing it
-    to an object that is then returned, stored or closed (`stream = IOStream(sock)`,
+    sock.connect(address); return sock`) releases it by returning it, by storing it on
+    its object once it is set up (`self.sock = sock`: pymemcache's `_connect()`), or by
+    handing it to an object that is then returned, stored or closed (`stream = IOStream(sock)`,
     a call whose result a local name holds; see OOM202): when something before the
     `return` (or that call) raises, nobody holds the resource any more, so that is
     flagged too, with the advice to close it in an `except` clause that re-raises. There, only
     what takes input counts as raising (a call with arguments, an `await`, `raise`,
     `assert`): `conn.cursor()` on what the function has just made fails no more often
-    than making it did.
+    than making it did, and filling in its own settings (`session.headers.update({...})`)
+    fails only on a bug.
 
     A resource made in a `try` is also flagged when the error path drops it, whatever the
     normal path does with it (returns it, stores it, hands it to a wrapper): something
@@ -193,7 +195,8 @@ class ReleaseNotInFinally(ResourceRule):
     (`" ".join(f"{k}={v}" for k, v in env.items())`, `", ".join(["a", name])`: what
     the items are computed from is judged on its own), such text encoded to UTF-8
     (`f"push:{name}".encode()`, `str.encode(URL.format(project=p))`, with no error
-    handler named: every `str` encodes so; not `.encode("ascii")`), and a call of the module's own function or method whose body is one `try`
+    handler named: every `str` encodes so; not `.encode("ascii")`), a string's case changed
+    or its whitespace trimmed (`name.lower()`, `line.strip()`, with nothing given), and a call of the module's own function or method whose body is one `try`
     that catches everything and raises nothing (`self._resolve(host)` that logs any failure;
     an early `if not value: return` on plain values before it cannot raise either), or of
     such a function of another module of the project (`renice(p.pid, priority)` imported

@@ -173,7 +173,10 @@ class ResourceNeverReleased(ResourceRule):
     Connection(http.client.HTTPConnection)`, also through the project's own classes) is
     that resource, released as its base is (`session = FTP(timeout)` -> `quit()` or
     `close()`). `six.moves` names stand for the standard modules (`http_client` is
-    `http.client`).
+    `http.client`), and a parameter that defaults to a module (`def __init__(self,
+    socket_module=socket)`, also through the attribute of `self` the initializer stores it
+    in: `self.socket_module.socket(...)`) for that module, which the code uses unless a
+    caller injects another (mostly a test's double).
 
     A child of `pid = os.fork()` that the function never waits for (`os.waitpid`,
     `os.wait`...), whose `pid` it only tests (`if pid == 0:`), while the parent goes on:
@@ -191,6 +194,17 @@ class ResourceNeverReleased(ResourceRule):
 
     A descriptor among a tuple's elements dropped by picking another one
     (`tempfile.mkstemp()[1]` keeps the path): open for good, as a dropped `os.open()`.
+
+    A resource made in a loop whose round can end holding it while the loop goes round
+    again, when it is released or handed over only after the loop (a retry loop with no
+    `break` after the connect that succeeded: pyIEM's `get_dbconn` connected three
+    times and returned the last): the next round's acquire drops the one made, open.
+    The round must get there on its normal path; one that goes round holding it only
+    after something failed is that failure's leak (OOM201).
+    Not flagged: a round that leaves the loop (`break`, `return`), releases it or hands it
+    over, a `while` test or an `if` around the acquire that reads its name (`while conn
+    is None:`) or a name the body sets after the acquire (`connected = True`, `writer =
+    csv.writer(f)` under `if writer is None:`): the next round may not make another.
 
     ## Why is this bad?
     Nothing gives the resource back: the connection stays checked out of the pool,

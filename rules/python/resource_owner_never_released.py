@@ -5,14 +5,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import ATEXIT_REGISTER, argument, is_none
+from oomlint.python.astutil import ATEXIT_REGISTER, argument, is_none, last_name
 from oomlint.python.children import walk
 from oomlint.python.project import WITH_KEEPS_OPEN, call_origin, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
+from oomlint.python.semantic import TRY_STATEMENTS, child_blocks
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._resources import (
     ACCEPTED_SOCKET,
     EXTRA_RESOURCES_HELP,
+    REGISTRATIONS,
     RELEASED_ELSEWHERE,
     TEMPORARY_PATHS,
     USES,
@@ -75,6 +77,16 @@ class ResourceOwnerNeverReleased(Rule):
     other than a use, handing it to a call, or a test of it around the store: `if
     self.sock is None:`). Each call drops the earlier resource, open. Reported at the
     new store.
+
+    Also where the class does release it, but its `__init__` raises (a `raise` of its
+    own, not inside a `try` that may catch it) after storing the resource and before
+    releasing it (`self.close()` or `self.sock.close()` first): the caller gets no object,
+    so nothing can call its `close()` (pg8000's connection raised the server's error after
+    connecting). Not flagged: a raise on another branch than the store, before it, in a
+    `finally`, in the `except` clause of a `try` in which nothing after the store can
+    raise (what the store raised left nothing stored), or in an `except ImportError:`
+    clause (an installation without the module fails there every time). Reported at the
+    `raise`.
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -314,6 +326,7 @@ class ResourceOwnerNeverReleased(Rule):
             ends = None
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS or self._inherits_release(owner):
                 self._replaced(owner, stored, runs)
+                self._raised_from_init(owner, stored, runs)
                 ends = _ends_of_its_own(owner)
                 if ends is None:
                     continue
@@ -387,6 +400,144 @@ class ResourceOwnerNeverReleased(Rule):
                 lost=f"from '__init__', and '{item.method.name}' replaces it here without releasing it",
                 advice=f"call self.{item.attribute}.{made.releases[0]}() before storing the new one",
             )
+
+    def _raised_from_init(self, owner: ast.ClassDef, stored: list[_Owned], runs) -> None:
+        """A class that releases what it holds, but whose ``__init__`` raises after storing a
+        resource on ``self`` and before releasing it: the caller gets no object, so nothing
+        can call its ``close()`` (pg8000's connection raising the server's error after
+        connecting). Only the constructor's own ``raise`` statements, not caught around them:
+        its deliberate error paths."""
+        made = [item for item in stored if item.method.name == "__init__" and runs.of(item.method).kind != ONCE]
+        if not made:
+            return
+        init = made[0].method
+        for node in walk(init):
+            if not isinstance(node, ast.Raise) or self.model.enclosing(node, _FUNCTIONS) is not init:
+                continue
+            preceding = _preceding(node, init, self.model)
+            if preceding is None:
+                continue
+            held = next((item for item in made if _stored_before(item.statement, preceding, self.model)), None)
+            if held is None or _ends_before(held, preceding, self.model):
+                continue
+            self.report(
+                node, attribute=held.attribute, acquire=held.acquire,
+                lost=f"and '__init__' raises here without releasing it, so its caller gets no '{owner.name}' to close",
+                advice=f"call self.{held.attribute}.{held.releases[0]}() before raising",
+            )
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _preceding(node: ast.stmt, function: ast.AST, model) -> list[ast.stmt | ast.ExceptHandler] | None:
+    """What runs before ``node`` on its way through ``function``: the statements before it
+    and before each statement around it in their blocks, in order, and the ``except``
+    clauses it lies in. None when a ``try`` around it may catch what it raises, or it lies
+    in a ``finally`` or in a clause for a missing module (``except ImportError:``): an
+    installation without it fails there on every call, and the feature cannot work at all."""
+    preceding: list = []
+    child = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, ast.ExceptHandler):
+            if _names_missing_module(ancestor):
+                return None
+            preceding.insert(0, ancestor)
+            block = ancestor.body
+        elif isinstance(ancestor, TRY_STATEMENTS):
+            if isinstance(child, ast.ExceptHandler):
+                block = []  # its ``try`` body ran up to what raised: see :func:`_stored_before`
+            elif any(child is item for item in ancestor.finalbody):
+                return None
+            elif any(child is item for item in ancestor.orelse):
+                preceding[:0] = ancestor.body
+                block = ancestor.orelse
+            elif ancestor.handlers:
+                return None
+            else:
+                block = ancestor.body
+        elif isinstance(ancestor, (ast.stmt, ast.match_case)):
+            block = next((block for block in child_blocks(ancestor) if any(child is item for item in block)), [])
+            if isinstance(ancestor, ast.match_case):
+                block = ancestor.body
+        else:
+            continue
+        index = next((index for index, item in enumerate(block) if item is child), 0)
+        preceding[:0] = [item for item in block[:index] if item is not child]
+        if ancestor is function:
+            return preceding
+        child = ancestor
+    return None
+
+
+def _names_missing_module(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(last_name(item) in _MISSING_MODULE for item in caught if item is not None)
+
+
+_MISSING_MODULE = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _stored_before(store: ast.stmt, preceding: list, model) -> bool:
+    """Whether ``store`` ran before: in a statement before, or in the body of a ``try`` whose
+    ``except`` clause is around the raise, with statements after it that may have raised
+    (what the store itself raised left nothing stored)."""
+    for item in preceding:
+        if isinstance(item, ast.ExceptHandler):
+            attempt = model.parent(item)
+            index = next((index for index, statement in enumerate(attempt.body) if _contains(statement, store)), None)
+            if index is not None and any(map(_may_raise, attempt.body[index + 1:])):
+                return True
+        elif _contains(item, store):
+            return True
+    return False
+
+
+def _ends_before(held: _Owned, preceding: list, model) -> bool:
+    """Whether a statement before the raise, on its path (not in an ``except`` clause it
+    does not lie in), ends ``self.<attribute>``: one of its releases called
+    (``self.sock.close()``), ``self.close()`` (a life-cycle method), ``with self.sock:``, or
+    the attribute given to what takes over its cleanup (``stack.enter_context(self.sock)``).
+    Given to another call it is read (``context.wrap_socket(self.sock)`` wraps it, still held)."""
+    positional = [*held.method.args.posonlyargs, *held.method.args.args]
+    this = positional[0].arg if positional else None
+    for item in preceding:
+        statements = item.body if isinstance(item, ast.ExceptHandler) else [item]
+        for node in (node for statement in statements for node in _outside_handlers(statement)):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this):
+                continue
+            parent = model.parent(node)
+            if node.attr in LIFECYCLE_METHODS and isinstance(parent, ast.Call) and parent.func is node:
+                return True
+            if node.attr != held.attribute or type(node.ctx) is not ast.Load:
+                continue
+            if isinstance(parent, ast.Attribute) and parent.attr in held.releases:
+                return True
+            if isinstance(parent, ast.keyword):
+                parent = model.parent(parent)
+            if isinstance(parent, ast.withitem) or (
+                isinstance(parent, ast.Call) and parent.func is not node and last_name(parent.func) in REGISTRATIONS
+            ):
+                return True
+    return False
+
+
+def _outside_handlers(statement: ast.stmt):
+    """The nodes of ``statement`` but those of its ``except`` clauses (another path)."""
+    pending = [statement]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.ExceptHandler))
+
+
+def _may_raise(statement: ast.stmt) -> bool:
+    """Whether ``statement`` calls, awaits, subscripts or raises: ``self.ready = True`` cannot."""
+    return any(isinstance(node, (ast.Call, ast.Await, ast.Subscript, ast.Raise, ast.Assert)) for node in walk(statement))
+
+
+def _contains(statement: ast.AST, node: ast.AST) -> bool:
+    return any(item is node for item in walk(statement))
 
 
 def _ends_of_its_own(owner: ast.ClassDef) -> tuple[set[str], set[str]] | None:
