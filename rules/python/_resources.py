@@ -2482,10 +2482,10 @@ class _PathScan:
         self.quiet_calls = quiet_calls
         """ids of calls that cannot raise (``event.set()``)."""
         self.inputs_only = inputs_only
-        self.exceptions = exceptions
-        """False: the normal path only, no ``except`` clause entered holding the resource."""
         """For a factory: its risk is in what it does with its input (``sock.connect(address)``);
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
+        self.exceptions = exceptions
+        """False: the normal path only, no ``except`` clause entered holding the resource."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.exposure_by_exception = False
