@@ -42,6 +42,7 @@ from oomlint.python.astutil import (
     constant_entries,
     guarded_functions,
     is_class_value,
+    is_handler,
     is_registered,
     is_script_file,
     last_name,
@@ -1036,7 +1037,7 @@ class Summarizer:
             if varying and registered:
                 varying = None
             passed[argument] = ANYTHING if varying is None else sorted(varying)
-            growth = self._growth(value, function, registered) if varying is None else []
+            growth = self._growth(value, function) if varying is None else []
             if growth:
                 growing[argument] = growth
             if varying or isinstance(growth, list) and growth:
@@ -1064,14 +1065,14 @@ class Summarizer:
             self.summary.uploads.setdefault(key, []).append([len(calls) - 1, uploads])
             self._note_parameters(key)
 
-    def _growth(self, value: ast.expr, function: ast.AST, registered: bool = False) -> list[str] | str:
+    def _growth(self, value: ast.expr, function: ast.AST) -> list[str] | str:
         """What ``value`` grows with (:attr:`ModuleSummary.growing`): the evidence, or the
-        function's parameters it is made of (what a registered function is given comes
+        function's parameters it is made of (what a request or task handler is given comes
         from outside: evidence)."""
         if self._inputs is None:
             self._inputs = WebInputs(self.model)
         evidence, parameters = key_growth(self.model, self._inputs, value, function)
-        if evidence is None and parameters and (registered or is_registered(function)):
+        if evidence is None and parameters and is_handler(function):
             return REGISTERED_INPUT
         return evidence or sorted(parameters)
 
@@ -2886,9 +2887,11 @@ def parameter_growth(context, function: ast.FunctionDef | ast.AsyncFunctionDef |
     """What the callers of ``function`` (a function of the module checked, or a method of one
     of its module-level classes) give ``parameter`` that grows with traffic or data
     (:meth:`ProjectIndex.passes_growing`): for a function a decorator registers (a route, a
-    task), what the framework hands it. None when nothing shows such input, and for a file
-    checked on its own or a nested function."""
-    if is_registered(function):
+    task: :func:`~oomlint.python.astutil.is_handler`), what the framework hands it. None when
+    nothing shows such input, for a function another decorator registers (a template's
+    helper: the templates write what it is given), a file checked on its own or a nested
+    function."""
+    if is_handler(function):
         return REGISTERED_INPUT
     qualified = _project_function(context, function) if not isinstance(function, ast.Lambda) else None
     return context.project.passes_growing(qualified, parameter, module_facts(context).positional(function)) if qualified else None

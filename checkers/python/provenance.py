@@ -144,28 +144,32 @@ class _Walk:
         return None
 
     def _attribute(self, expr: ast.Attribute, depth: int) -> str | None:
-        owner = expr.value
-        root = _root(owner)
-        binding = self.model.lookup(root.id, at=root) if root is not None else None
-        if root is not None and (binding is None or binding.kind == "import" or binding.scope is self.model.module_scope):
-            return None  # an attribute of a module, or of an object made once at import
-        if not identity_name(expr.attr):
-            # ``row.name`` of a database row, ``uuid4().hex``: what the owner grows with. Not
-            # the owner's parameters: ``plugin.name`` is no identity of what callers pass.
-            return _Walk(self.model, self.inputs, self.function, set()).evidence(owner, depth - 1)
-        return self._identity(owner, expr.attr, depth)
+        if identity_name(expr.attr):
+            return self._identity(expr.value, expr.attr, depth)
+        if self._fixed_owner(expr.value):
+            return None
+        # ``row.name`` of a database row, ``uuid4().hex``: what the owner grows with. Not the
+        # owner's parameters: ``plugin.name`` is no identity of what callers pass.
+        return _Walk(self.model, self.inputs, self.function, set()).evidence(expr.value, depth - 1)
 
     def _identity(self, owner: ast.expr, field: str, depth: int) -> str | None:
         """``owner.<field>`` or ``owner["<field>"]``, ``field`` naming an identity: an
-        entity's, unless ``owner`` is a module's, made at import, or a service object's own."""
-        root = _root(owner)
-        binding = self.model.lookup(root.id, at=root) if root is not None else None
-        if root is not None and (binding is None or binding.kind == "import" or binding.scope is self.model.module_scope):
+        entity's, unless ``owner`` is fixed or a service object's own."""
+        if self._fixed_owner(owner):
             return None
+        root = _root(owner)
         if root is not None and self.model.is_self(root) and not self._record():
             return None  # what a service object was made with: settings, not entities
         self.evidence(owner, depth - 1)  # the parameters behind it
         return f"an entity's '{field}'"
+
+    def _fixed_owner(self, owner: ast.expr) -> bool:
+        """A module, or an object made at import (``APP.config``): one value per process."""
+        root = _root(owner)
+        if root is None:
+            return False
+        binding = self.model.lookup(root.id, at=root)
+        return binding is None or binding.kind == "import" or binding.scope is self.model.module_scope
 
     def _record(self) -> bool:
         """The walk is in a method of a record class (a named tuple, a dataclass, a model)."""
