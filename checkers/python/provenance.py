@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from oomlint.python.astutil import ACCOUNT_WORDS, is_class_value, last_name, name_words, names_few_values
 from oomlint.python.semantic import SemanticModel
-from oomlint.python.web import WebInputs
+from oomlint.python.web import CHAT_LIBRARIES, DISCORD_LIBRARIES, STREAMLIT_PACKAGE, WEB_LIBRARIES, WebInputs
 
 # The last word of an attribute that names what tells one entity from another: its id, its
 # address, where it lives.
@@ -61,6 +61,12 @@ DATABASE_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "execute", "s
 RECORD_BASES = frozenset({"typing.NamedTuple", "pydantic.BaseModel", "django.db.models.Model"})
 RECORD_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attr.define", "attrs.define", "attr.frozen", "attrs.frozen"})
 DATABASE_ROW = "a database row"
+# The packages whose requests, uploads and responses WebInputs knows: a module importing none
+# of them has no untrusted data to find (and asking for it costs a walk of every name).
+INPUT_PACKAGES = frozenset(
+    {*WEB_LIBRARIES, "quart", "tornado", "sanic", "requests", "httpx", "urllib", "urllib3", STREAMLIT_PACKAGE,
+     *DISCORD_LIBRARIES, *CHAT_LIBRARIES}
+)
 _DEPTH = 4
 
 
@@ -94,11 +100,14 @@ class _Walk:
         self.inputs = inputs
         self.function = function
         self.parameters = parameters
+        self.inputs_known = not INPUT_PACKAGES.isdisjoint(inputs.imported)
 
-    def evidence(self, expr: ast.expr | None, depth: int) -> str | None:
+    def evidence(self, expr: ast.expr | None, depth: int, asked: bool = False) -> str | None:
+        """``asked``: the origin of ``expr`` was part of what an enclosing expression's
+        origin followed (a name's value, an attribute's owner): not asked again."""
         if expr is None or depth < 0:
             return None
-        untrusted = self.inputs.origin(expr).untrusted
+        untrusted = self.inputs.origin(expr).untrusted if self.inputs_known and not asked else None
         if untrusted is not None:
             return untrusted
         if is_class_value(self.model, expr, self.function) or names_few_values(expr):
@@ -106,7 +115,7 @@ class _Walk:
         if self.model.qualified_name(expr.func if isinstance(expr, ast.Call) else expr) in INPUT_STREAMS:
             return USER_INPUT  # ``for line in sys.stdin``
         if isinstance(expr, (ast.Await, ast.NamedExpr, ast.FormattedValue, ast.Starred)):
-            return self.evidence(expr.value, depth)
+            return self.evidence(expr.value, depth, isinstance(expr, (ast.Await, ast.FormattedValue)))
         if isinstance(expr, ast.Name):
             return self._name(expr, depth)
         if isinstance(expr, ast.Attribute):
@@ -115,14 +124,14 @@ class _Walk:
             field = expr.slice
             if isinstance(field, ast.Constant) and isinstance(field.value, str) and identity_name(field.value):
                 return self._identity(expr.value, field.value, depth)  # ``obj["pk"]``, ``data["user"]["id"]``
-            return self.evidence(expr.value, depth - 1)
+            return self.evidence(expr.value, depth - 1, asked=True)
         if isinstance(expr, ast.Call):
             return self._call(expr, depth)
-        return self._first(_parts(expr), depth)
+        return self._first(_parts(expr), depth, asked=isinstance(expr, (ast.JoinedStr, ast.BinOp)))
 
-    def _first(self, parts: list[ast.expr], depth: int) -> str | None:
+    def _first(self, parts: list[ast.expr], depth: int, asked: bool = False) -> str | None:
         """The first part's evidence; every part is walked, so its parameters are collected."""
-        found = [self.evidence(part, depth) for part in parts]
+        found = [self.evidence(part, depth, asked) for part in parts]
         return next((item for item in found if item), None)
 
     def _name(self, name: ast.Name, depth: int) -> str | None:
@@ -137,7 +146,7 @@ class _Walk:
             self.parameters.add(name.id)
             return None
         if binding.kind in ("assign", "with") and binding.value is not None:
-            return self.evidence(binding.value, depth - 1)
+            return self.evidence(binding.value, depth - 1, asked=True)
         loop = binding.node
         if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)):
             return self.evidence(loop.iter, depth - 1)  # an item of what the loop walks
@@ -150,7 +159,7 @@ class _Walk:
             return None
         # ``row.name`` of a database row, ``uuid4().hex``: what the owner grows with. Not the
         # owner's parameters: ``plugin.name`` is no identity of what callers pass.
-        return _Walk(self.model, self.inputs, self.function, set()).evidence(expr.value, depth - 1)
+        return _Walk(self.model, self.inputs, self.function, set()).evidence(expr.value, depth - 1, asked=True)
 
     def _identity(self, owner: ast.expr, field: str, depth: int) -> str | None:
         """``owner.<field>`` or ``owner["<field>"]``, ``field`` naming an identity: an
@@ -160,7 +169,7 @@ class _Walk:
         root = _root(owner)
         if root is not None and self.model.is_self(root) and not self._record():
             return None  # what a service object was made with: settings, not entities
-        self.evidence(owner, depth - 1)  # the parameters behind it
+        self.evidence(owner, depth - 1, asked=True)  # the parameters behind it
         return f"an entity's '{field}'"
 
     def _fixed_owner(self, owner: ast.expr) -> bool:
