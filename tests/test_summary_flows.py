@@ -191,9 +191,28 @@ def test_writes_to_another_module_s_container_by_any_key_and_by_a_parameter_from
         """
     )
     assert summary.grows == [
-        ["app.core.db.members", "add_role", "?", False, ""],
-        ["app.core.db.members", "add_role", ["role"], False, ""],
+        ["app.core.db.members", "add_role", "?", False, "", []],
+        ["app.core.db.members", "add_role", ["role"], False, "", ["role"]],
     ]
+
+
+def test_what_grows_in_a_call_s_arguments():
+    """Per call, what an argument grows with: evidence (an entity's identity, the clock).
+    An argument made of the caller's parameters only is in ``arguments`` (its callers
+    decide); a constant grows with nothing."""
+    summary = summary_of(
+        """
+        import time
+
+        from app.store import total
+
+        def invoice(order, label):
+            return total(order.customer_id, time.time(), f"{label}:x", "fixed", (order.note, label))
+        """
+    )
+    assert summary.growing == {
+        "invoice": [[0, {"0": "an entity's 'customer_id'", "1": "a timestamp", "4": ["label"]}]]
+    }
 
 
 def test_a_service_locator_names_the_classes_its_global_is_bound_to():

@@ -600,6 +600,12 @@ def is_registered(function: ast.AST) -> bool:
     return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
 
 
+def is_handler(function: ast.AST) -> bool:
+    """Whether a decorator registers ``function`` as a request, task or signal handler (see
+    ``HANDLER_DECORATORS``): what it is given comes from the clients, the queue, the sender."""
+    return any(last_name(_called(item)) in HANDLER_DECORATORS for item in getattr(function, "decorator_list", ()))
+
+
 def is_private(name: str) -> bool:
     """``_helper``, not ``__init__`` nor ``helper``."""
     return name.startswith("_") and not name.startswith("__")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import functools
 import gc
+import itertools
 import json
 import os
 import re
@@ -41,6 +42,7 @@ from oomlint.python.astutil import (
     constant_entries,
     guarded_functions,
     is_class_value,
+    is_handler,
     is_registered,
     is_script_file,
     last_name,
@@ -52,6 +54,7 @@ from oomlint.python.checker import Walker
 from oomlint.python.children import CHILD_FIELDS, walk
 from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_families
 from oomlint.python.parsing import TREES, one_file, parse
+from oomlint.python.provenance import identity_name, key_growth
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
 from oomlint.python.semantic import Scope, SemanticModel
 from oomlint.python.web import (
@@ -59,9 +62,9 @@ from oomlint.python.web import (
     reads_size,
 )
 
-SUMMARY_FORMAT = "18"
+SUMMARY_FORMAT = "19"
 _WORD = re.compile(r"\w+")
-CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals")
+CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals", "growing")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
 REQUEST_HOOK = "before_request"
 """The :class:`ModuleSummary` fields that say what calls what."""
@@ -100,6 +103,8 @@ _SETTING_TEXT = 100
 # Callees whose arguments no project function receives.
 _STANDARD = frozenset({"builtins", *sys.stdlib_module_names})
 ANYTHING = "?"
+REGISTERED_INPUT = "what a route or task is given"
+PUBLIC_INPUT = "what the callers of a public function pass"
 """An argument that can take any value (see :attr:`ModuleSummary.arguments`)."""
 # A class whose instances hold something to give back: it can be closed, and ``with`` closes it.
 CLOSING_METHODS = frozenset({"close", "__exit__"})
@@ -158,6 +163,14 @@ class ModuleSummary:
     literals: dict[str, list[list]] = field(default_factory=dict)
     """Per function of ``arguments``: ``[call, {argument: text}]`` for each of its calls
     there that passes string literals (``set_flag("flags:banner", text)``)."""
+    growing: dict[str, list[list]] = field(default_factory=dict)
+    """Per function of ``arguments``: ``[call, {argument: growth}]`` for each of its calls there
+    (``call`` its index in the function's ``arguments``) that gives an argument a value the code
+    shows to grow with traffic or data (:func:`~oomlint.python.provenance.key_growth`):
+    ``growth`` says what with (``"request data"``, ``"an entity's 'id'"``), or lists the
+    function's parameters the value is made of (their callers decide). What a function a
+    decorator registers (a route, a task) passes of its parameters is what the framework
+    hands it: ``"what a route or task is given"``."""
     in_memory: dict[str, list[list]] = field(default_factory=dict)
     """Per function of ``arguments``: ``[call, [argument, ...]]`` for each of its calls there
     (``call`` its index in the function's ``arguments``) that gives an argument an in-memory
@@ -220,13 +233,14 @@ class ModuleSummary:
     grows: list[list] = field(default_factory=list)
     """The writes that add keys to other modules' dicts and sets (module- or class-level), in
     the module's functions (``cache._users[user.id] = user``, ``Helper._seen.add(key)``,
-    ``.setdefault``, ``.update``), ``[container, function, key, looked_up, how]``:
+    ``.setdefault``, ``.update``), ``[container, function, key, looked_up, how, growth]``:
     ``container`` the qualified name, ``function`` the writing function (as in ``returns``),
     ``key`` the names of its parameters the key is made of when only they vary (as in
     ``arguments``; the callers decide), ``"?"`` when anything else can; ``looked_up`` whether
     the function looks the container up first (``key in X``, ``X.get(key)``: a memo);
     ``how`` ``"defaultdict"`` for a write that adds a key only through a defaultdict's
-    default (``X[key].append(item)``, ``X[key] += 1``), else ``""``. Not recorded: a key
+    default (``X[key].append(item)``, ``X[key] += 1``), else ``""``; ``growth`` what the key
+    grows with, as in ``growing`` (``[]``: the code shows nothing). Not recorded: a key
     that takes few values whatever the traffic, a value that is code or configuration,
     writes at import time, in a function that runs once (set-up code, a script), in a
     function named for connecting keyed by its parameters (as OOM303 decides for a
@@ -397,8 +411,8 @@ class Summarizer:
         self._steps: dict[str, int] = {}
         self._shrinks: set[str] = set()
         """What :attr:`ModuleSummary.shrinks` lists."""
-        self._grows: list[tuple[str, str, tuple[int, int], list[str] | str, str]] = []
-        """``(function key, container, position, key, how)`` of the writes of
+        self._grows: list[tuple[str, str, tuple[int, int], list[str] | str, str, list[str] | str]] = []
+        """``(function key, container, position, key, how, growth)`` of the writes of
         :attr:`ModuleSummary.grows`."""
         self._looked_up: dict[tuple[str, str], list[tuple[int, int]]] = {}
         """Per ``(function key, container)``: where the function reads the container (``in``, ``.get``)."""
@@ -574,9 +588,10 @@ class Summarizer:
             return  # one client per configured endpoint
         if varying and is_registered(function):
             varying = None  # a route, a task: its parameters come from outside
-        if varying:
+        growth = self._growth(key, function) if key is not None else []
+        if varying or isinstance(growth, list) and growth:
             self._note_parameters(function_key)
-        self._grows.append((function_key, qualified, _start(site), ANYTHING if varying is None else sorted(varying), how))
+        self._grows.append((function_key, qualified, _start(site), ANYTHING if varying is None else sorted(varying), how, growth))
 
     def visit_Loop(self, node: ast.For | ast.AsyncFor | ast.While | ast.comprehension) -> None:
         """What runs again and again: a loop's body (a ``while`` test too), a comprehension
@@ -800,12 +815,13 @@ class Summarizer:
         self.summary.shrinks = sorted(self._shrinks)
         self.summary.body_limits = sorted(self._body_limits)
         grows = {
-            (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how)
-            for function, qualified, position, key, how in self._grows
+            (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how,
+             growth if isinstance(growth, str) else tuple(growth))
+            for function, qualified, position, key, how, growth in self._grows
         }
         self.summary.grows = [
-            [qualified, function, key if key == ANYTHING else list(key), looked_up, how]
-            for qualified, function, key, looked_up, how in sorted(grows, key=repr)  # a key is ANYTHING or a tuple
+            [qualified, function, key if key == ANYTHING else list(key), looked_up, how, growth if isinstance(growth, str) else list(growth)]
+            for qualified, function, key, looked_up, how, growth in sorted(grows, key=repr)  # a key is ANYTHING or a tuple
         ]
         for key, call, scope in self._expiring_writes:
             write = self._forwarded_write(call, scope)
@@ -1011,6 +1027,7 @@ class Summarizer:
         if registered is None:
             registered = self._registered[function] = is_registered(function)
         passed: dict[str, list[str] | str] = {}
+        growing: dict[str, list[str] | str] = {}
         given = [*((str(index), value) for index, value in enumerate(call.args)), *((item.arg, item.value) for item in call.keywords)]
         for argument, value in given:
             if argument is None or isinstance(value, ast.Starred):
@@ -1020,10 +1037,15 @@ class Summarizer:
             if varying and registered:
                 varying = None
             passed[argument] = ANYTHING if varying is None else sorted(varying)
-            if varying:
+            growth = self._growth(value, function) if varying is None else []
+            if growth:
+                growing[argument] = growth
+            if varying or isinstance(growth, list) and growth:
                 self._note_parameters(key)
         calls = self.summary.arguments.setdefault(key, [])
         calls.append([callee, passed])
+        if growing:
+            self.summary.growing.setdefault(key, []).append([len(calls) - 1, growing])
         literals = {
             argument: value.value for argument, value in given
             if argument is not None and isinstance(value, ast.Constant) and isinstance(value.value, str)
@@ -1042,6 +1064,17 @@ class Summarizer:
         if uploads and not admins_only(self.model):
             self.summary.uploads.setdefault(key, []).append([len(calls) - 1, uploads])
             self._note_parameters(key)
+
+    def _growth(self, value: ast.expr, function: ast.AST) -> list[str] | str:
+        """What ``value`` grows with (:attr:`ModuleSummary.growing`): the evidence, or the
+        function's parameters it is made of (what a request or task handler is given comes
+        from outside: evidence)."""
+        if self._inputs is None:
+            self._inputs = WebInputs(self.model)
+        evidence, parameters = key_growth(self.model, self._inputs, value, function)
+        if evidence is None and parameters and is_handler(function):
+            return REGISTERED_INPUT
+        return evidence or sorted(parameters)
 
     def _upload(self, value: ast.expr) -> bool:
         """An upload of a web framework, as OOM403 knows one."""
@@ -2054,6 +2087,51 @@ class ProjectIndex:
                         return False
         return called
 
+    def passes_growing(
+        self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset(),
+        public: bool = True,
+    ) -> str | None:
+        """What some call of the project function ``qualified`` gives its ``parameter``
+        (``positional``: the names its calls pass by position) that grows with traffic or
+        data (:attr:`ModuleSummary.growing`), following a caller's own parameters to its
+        callers up to ``_MAX_DEPTH``; None when no call shows any. A public function the
+        project never calls is an API whose callers are unknown: it is given what they
+        pass (``PUBLIC_INPUT``), when ``parameter`` names an entity's identity
+        (``user_id``, ``email``; a public function of an application mostly takes names of
+        the things it configures); not with ``public`` false (a class's constructor: what
+        an instance is made with is what it serves, unless a call shows otherwise)."""
+        if depth > _MAX_DEPTH:
+            return None
+        canonical = self._canonical(qualified)
+        visiting |= {canonical}
+        place = str(positional.index(parameter)) if parameter in positional else None
+        called = False
+        # A constructor is called by its class's name (``Router(request.path)``).
+        owner = qualified.removesuffix(".__init__")
+        calls = itertools.chain(self._calls_of(qualified), self._calls_of(owner) if owner != qualified else ())
+        for call in calls:
+            called = True
+            if call is None:
+                continue  # at import time: one value
+            summary, caller, index = call
+            given = next((given for at, given in summary.growing.get(caller, ()) if at == index), {})
+            growth = given.get(parameter, given.get(place)) if place is not None else given.get(parameter)
+            if growth is None:  # made of the caller's parameters only (or few values): ``arguments``
+                passed = summary.arguments[caller][index][1]
+                growth = passed.get(parameter, passed.get(place)) if place is not None else passed.get(parameter)
+                growth = growth if isinstance(growth, list) else None
+            if isinstance(growth, str):
+                return growth
+            caller_name = f"{summary.name}.{caller}"
+            if not growth or caller_name in visiting:
+                continue
+            for source in growth:
+                found = self.passes_growing(caller_name, source, summary.parameters.get(caller, []), depth + 1, visiting)
+                if found:
+                    return found
+        public = public and not any(part.startswith("_") and not part.startswith("__") for part in qualified.split("."))
+        return PUBLIC_INPUT if not called and public and identity_name(parameter) else None
+
     def passed_literals(self, qualified: str, parameter: str, positional: list[str]) -> list[str] | None:
         """The string literals every call the project makes of the function ``qualified``
         gives ``parameter`` (``positional``: the names a call passes by position), sorted;
@@ -2761,6 +2839,7 @@ def _sites_key(index: ProjectIndex, qualified: str, sites: list[tuple[str, str |
         + index.modules[module].in_memory.get(caller, [])
         + index.modules[module].uploads.get(caller, [])
         + index.modules[module].literals.get(caller, [])
+        + index.modules[module].growing.get(caller, [])
         for module, caller, _ in sites
         if caller
     ]
@@ -2804,6 +2883,20 @@ def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef)
     return f"{module}.{key}" if module else key
 
 
+def parameter_growth(context, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parameter: str) -> str | None:
+    """What the callers of ``function`` (a function of the module checked, or a method of one
+    of its module-level classes) give ``parameter`` that grows with traffic or data
+    (:meth:`ProjectIndex.passes_growing`): for a function a decorator registers (a route, a
+    task: :func:`~oomlint.python.astutil.is_handler`), what the framework hands it. None when
+    nothing shows such input, for a function another decorator registers (a template's
+    helper: the templates write what it is given), a file checked on its own or a nested
+    function."""
+    if is_handler(function):
+        return REGISTERED_INPUT
+    qualified = _project_function(context, function) if not isinstance(function, ast.Lambda) else None
+    return context.project.passes_growing(qualified, parameter, module_facts(context).positional(function)) if qualified else None
+
+
 def passed_in_memory(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
     """Whether every call the project makes of ``function`` (a function of the module
     checked, or a method of one of its module-level classes) gives ``parameter`` an
@@ -2833,27 +2926,34 @@ class Write(NamedTuple):
     function: str
     looked_up: bool
     how: str
+    growth: str
+    """What its key grows with (see :attr:`ModuleSummary.growing`)."""
 
 
 def grown_elsewhere(context, label: str) -> list[Write]:
     """The writes of other modules of the project that add keys to the container ``label``
-    (``_cache`` or ``Class._cache``) of the module checked and whose keys can grow with
-    traffic: anything, or parameters of the writing function that some call of it in the
-    project (or none: a view, a handler) passes more than few values
-    (:meth:`ProjectIndex.passes_few_values`). Empty for a file checked on its own."""
+    (``_cache`` or ``Class._cache``) of the module checked and whose keys grow with traffic
+    or data: the key shows it (``project.id``), or is made of parameters of the writing
+    function that some call of it in the project gives such values, or that a public
+    function the project never calls takes (:meth:`ProjectIndex.passes_growing`); not when
+    every call passes few values (:meth:`ProjectIndex.passes_few_values`). Empty for a file
+    checked on its own."""
     project = context.project
     if project is None:
         return []
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     found = []
-    for name, (_, function, key, looked_up, how) in project.growers(f"{module}.{label}" if module else label):
+    for name, (_, function, key, looked_up, how, growth) in project.growers(f"{module}.{label}" if module else label):
         if name == module:
             continue
         qualified = f"{name}.{function}"
         positional = project.modules[name].parameters.get(function, [])
         if key != ANYTHING and all(project.passes_few_values(qualified, parameter, positional) for parameter in key):
             continue  # every caller passes few values
-        found.append(Write(name, function, looked_up, how))
+        if not isinstance(growth, str):
+            growth = next(filter(None, (project.passes_growing(qualified, parameter, positional) for parameter in growth)), None)
+        if growth:
+            found.append(Write(name, function, looked_up, how, growth))
     return found
 
 
@@ -2866,6 +2966,16 @@ def made_with_few_values(context, owner: ast.ClassDef, parameter: str, positiona
         return False
     module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
     return project.passes_few_values(f"{module}.{owner.name}" if module else owner.name, parameter, positional)
+
+
+def made_with_growing(context, owner: ast.ClassDef, parameter: str, positional: list[str]) -> str | None:
+    """What some call the project makes of the module-level class ``owner`` gives its
+    constructor's ``parameter`` that grows with traffic or data (:meth:`ProjectIndex.passes_growing`)."""
+    project = context.project
+    if project is None:
+        return None
+    module, _ = context.shared(ProjectIndex, lambda: project.own_module(context.path))
+    return project.passes_growing(f"{module}.{owner.name}" if module else owner.name, parameter, positional, public=False)
 
 
 def _summary(text: str, path: str, root: Path, cache: Cache) -> tuple[ModuleSummary | None, str]:

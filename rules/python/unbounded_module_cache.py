@@ -27,10 +27,14 @@ from oomlint.python.project import (
     evicted_elsewhere,
     grown_elsewhere,
     made_with_few_values,
+    made_with_growing,
+    parameter_growth,
     passes_few_values,
 )
+from oomlint.python.provenance import KeyGrowth, key_growth, looked_up_in_database
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope, SemanticModel
+from oomlint.python.web import WebInputs
 from oomlint.rules.python._resources import LOCK_CLASSES
 
 CONTAINER_FACTORIES = {
@@ -72,6 +76,8 @@ class Growth:
     parameters: frozenset[str] | None
     """The writing function's parameters the key is made of, when only they vary (see
     :func:`~oomlint.python.astutil.varying_parameters`); None when something else does."""
+    growth: KeyGrowth
+    """What the key grows with (:func:`~oomlint.python.provenance.key_growth`)."""
 
 
 class UnboundedModuleCache(Rule):
@@ -111,6 +117,31 @@ class UnboundedModuleCache(Rule):
     TASKS[name].cancel()`, then `TASKS[name] = task`): the write replaces what the
     container held, a registry of live things by name.
 
+    And only when the code shows the key grows with traffic or data, the message saying
+    with what; a key the code shows no such thing of (a name, a call's result, an
+    attribute of a configured object) is silent. The key (or what a set is given) is made
+    of:
+    - request data, an upload, form input or a network response (as OOM401 and OOM403
+      know them: `request.args["q"]`, a FastAPI path parameter, `requests.get(...).json()`);
+    - an entity's identity: an attribute named for one (`project.id`, `order.customer_id`,
+      `user.email`, `.uuid`, `.address`, `.url`, `.path`, `.output_dir`, `.user`) of an
+      object the function handles, not of a module, of an object made at import, or of
+      `self` (what a service object was made with), unless `self` is a record (a
+      `NamedTuple`, a dataclass, a model), or an item so named (`data["user"]["id"]`);
+      anything of a database row (`for row in cursor.fetchall()`, `Model.objects...`,
+      `session.query(...)`); a key the value stored picks a row by
+      (`CACHE[email] = User.objects.get(email=email)`);
+    - a timestamp, a fresh identifier or a counter (`time.time()`, `uuid4()`,
+      `next(itertools.count())`, a parameter named `timestamp`, `ts`, `mtime`);
+    - a parameter of the writing function that some call in the project passes such a
+      value (across modules through the project index, a caller's own parameters followed
+      to its callers a few calls deep, a class's calls for its constructor's); of a
+      function a decorator registers (a route, a task: what the framework hands it); or of
+      a public function the project never calls, when the parameter names an entity's
+      identity (`user_by_email(email)`: an API whose callers are unknown; a public
+      function of an application taking a `name` mostly takes the names of what it
+      configures).
+
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
     (user id, request path, query text) adds an entry that is never removed, so memory
@@ -118,8 +149,9 @@ class UnboundedModuleCache(Rule):
     cache runbook. Nothing fails in tests, where the key set is small.
 
     ## Known limits
-    A cache is reported only when its key can grow with the program's input. Not
-    flagged, to keep findings certain:
+    The keys of `CACHE.update(...)` and `CACHE |= ...` are not looked into: nothing shows
+    they grow. Even with evidence for its key, a cache is not flagged when one of these
+    bounds it, to keep findings certain:
     - keys that cannot grow with traffic, each part of the key being one of: a
       constant, a module-level constant or a name assigned at module level only (one
       value, made at import time; not an import: `time.time()` grows), a class member
@@ -162,14 +194,8 @@ class UnboundedModuleCache(Rule):
       `RedisBuffer(settings.BROKER_URL, ...)` everywhere in the project is one pool per
       configured broker (not for a class the module subclasses, nor an attribute another
       method sets).
-      Still reported: a function with no call in the project (a library's API, a view,
-      a handler: its values come from outside), one a decorator registers (a route, a
-      task, a signal receiver: its callers are the framework's), and a key any caller
-      fills with anything else: request data, a call's result, an attribute of an
-      object set anywhere but in its constructor, an item of a collection built at run
-      time, `*args`. Calls inside lambdas and nested
-      functions, and a function passed as a callback, are not seen as calls: what they
-      pass is missed when other calls pass few values;
+      Calls inside lambdas and nested functions, and a function passed as a callback,
+      are not seen as calls: what they pass is missed;
     - a memo of the program's own files: the key is a parameter naming a file the
       writing function reads before the write, from a path made of `__file__` or a
       Flask or Quart application's `root_path` (`os.path.join(app.root_path,
@@ -272,8 +298,8 @@ class UnboundedModuleCache(Rule):
     symbol = "unbounded-module-cache"
     summary = "Module- or class-level dict/set cache that grows and is never evicted"
     message = (
-        "{place} {kind} '{name}' grows in '{function}'{writer} and is never evicted: "
-        "every distinct key stays in memory; bound it or evict entries"
+        "{place} {kind} '{name}' grows in '{function}'{writer}, keyed by {evidence}, and is never "
+        "evicted: every distinct key stays in memory; bound it or evict entries"
     )
     options = (
         Option(
@@ -303,6 +329,7 @@ class UnboundedModuleCache(Rule):
         self.class_creation: set[ast.AST] = set()
         self.stored: dict[ast.AST, ast.expr] = {}
         self.counted_down: set[Key] = set()
+        self.inputs = WebInputs(self.model)
 
     # ----------------------------------------------------------- definitions
 
@@ -406,7 +433,14 @@ class UnboundedModuleCache(Rule):
             return
         if self._filled_once(found[0], site):
             return
-        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters))
+        growth = key_growth(self.model, self.inputs, key, function) if key is not None else KeyGrowth(None, frozenset())
+        if growth.evidence is None and value is not None and key is not None and looked_up_in_database(value, key):
+            growth = KeyGrowth("the rows it reads", frozenset())
+        if growth.evidence is None and key is not None:
+            growth = KeyGrowth(self._made_with_growing(key), growth.parameters)
+        if growth.evidence is None and not growth.parameters:
+            return  # nothing shows the key grows with traffic or data
+        self.growth.setdefault(found[0], []).append(Growth(site, function, found[1], parameters, growth))
 
     def _made_with_few_values(self, key: ast.expr) -> bool:
         """``self.broker_url`` that only the constructor sets, from one of its parameters
@@ -414,8 +448,15 @@ class UnboundedModuleCache(Rule):
         ``__init__(*args, **kwargs)`` hands them to): as many values as the class's callers
         across the project pass for it (``RedisBuffer(settings.BROKER_URL, ...)``). Not
         for a class the module subclasses: its callers are not the class's."""
+        found = self._constructor_parameter(key)
+        return found is not None and made_with_few_values(self.context, self.model.method_class, *found)
+
+    def _constructor_parameter(self, key: ast.expr) -> tuple[str, list[str]] | None:
+        """For ``self.<attribute>`` only the constructor of a module-level class no class of
+        the module derives from sets, from one of its parameters: that parameter and the
+        names the constructor takes by position (:func:`_set_by_constructor`)."""
         if not (isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and self.model.is_self(key.value)):
-            return False
+            return None
         owner = self.model.method_class
         classes = {
             statement.name: statement for statement in self.context.tree.body if isinstance(statement, ast.ClassDef)
@@ -423,9 +464,15 @@ class UnboundedModuleCache(Rule):
         if owner is None or classes.get(owner.name) is not owner or any(
             isinstance(base, ast.Name) and base.id == owner.name for item in classes.values() for base in item.bases
         ):
-            return False
-        found = _set_by_constructor(self.model, owner, key.attr, classes)
-        return found is not None and made_with_few_values(self.context, owner, *found)
+            return None
+        return _set_by_constructor(self.model, owner, key.attr, classes)
+
+    def _made_with_growing(self, key: ast.expr) -> str | None:
+        """For ``self.name`` that only the constructor sets, from one of its parameters
+        (see :meth:`_made_with_few_values`): what some call of the class gives that
+        parameter that grows with traffic or data (``Channel(request.args["channel"])``)."""
+        found = self._constructor_parameter(key)
+        return made_with_growing(self.context, self.model.method_class, *found) if found is not None else None
 
     def _configured(self, site: ast.AST) -> set[str]:
         """The parameters ``site`` runs only for when the configuration knows them: a
@@ -667,18 +714,22 @@ class UnboundedModuleCache(Rule):
             if "warned" in name_words(key[1]) or key in self.counted_down:
                 continue  # a warn-once set, a reference count
             sites = [
-                site
+                (site, evidence)
                 for site in self.growth.get(key, ())
                 if not self._import_time_or_bounded(site)
                 and not (site.through_self and owner is not None and self.model.attribute_value(owner, key[1]) is not None)
+                and (evidence := self._evidence(site))
             ]
             place = "class-level" if key[0] is not None else "module-level"
-            if sites and (self._cache_like(key[1]) or any(self._memoizes(key, site) for site in sites)):
+            if sites and (self._cache_like(key[1]) or any(self._memoizes(key, site) for site, _ in sites)):
                 if evicted_elsewhere(self.context, container.label):
                     continue  # ``UnitHelper._cache.pop(space_id)`` in another module's signal handler
-                first = min(sites, key=lambda site: (site.node.lineno, site.node.col_offset))
+                first, evidence = min(sites, key=lambda found: (found[0].node.lineno, found[0].node.col_offset))
                 function = getattr(first.function, "name", "<lambda>")
-                self.report(first.node, place=place, kind=container.kind, name=container.label, function=function, writer="")
+                self.report(
+                    first.node, place=place, kind=container.kind, name=container.label, function=function, writer="",
+                    evidence=evidence,
+                )
                 continue
             # Written from other modules: those writes count as the module's own.
             writes = [
@@ -692,8 +743,18 @@ class UnboundedModuleCache(Rule):
             first = writes[0]
             self.report(
                 container.node, place=place, kind=container.kind, name=container.label,
-                function=first.function, writer=f" of module '{first.module}'",
+                function=first.function, writer=f" of module '{first.module}'", evidence=first.growth,
             )
+
+    def _evidence(self, site: Growth) -> str | None:
+        """What the key of ``site`` grows with: what the key shows, else what the writing
+        function's callers pass for the parameters it is made of."""
+        if site.growth.evidence is not None:
+            return site.growth.evidence
+        return next(
+            filter(None, (parameter_growth(self.context, site.function, name) for name in sorted(site.growth.parameters))),
+            None,
+        )
 
     def _import_time_or_bounded(self, site: Growth) -> bool:
         """Writes that run when the module is imported or a class is created (a decorator,
