@@ -71,7 +71,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_runner, is_service_loop, last_name, module_facts,
+    is_runner, is_service_loop, last_name, module_facts, starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -335,8 +335,9 @@ class Runs:
         when nothing seen says otherwise. ``marks`` False: the function's own marks
         (memoized, ``run_once``, a test) are left out."""
         found = self._decide_seen(info, visiting, marks)
-        if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
-            return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
+        if found.kind == UNKNOWN and self.hooks and (info.node in self.facts.entry_points or starts_server(info.node)):
+            # ``create_app``, ``setup_db``, a click command, a server's listening socket: once, when it starts.
+            return Frequency(ONCE)
         return found
 
     def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
@@ -347,8 +348,9 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if marks and self._marked_once(function, decorators):
             return Frequency(ONCE)
-        if function in self.facts.commands:
-            return Frequency(ONCE)  # a command-line command (an invoke ``@task`` too), Django's ``handle``
+        if function in self.facts.commands or function in self.facts.subcommands:
+            # A command-line command (an invoke ``@task`` too, argparse's ``set_defaults(func=...)``), Django's ``handle``.
+            return Frequency(ONCE)
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
