@@ -806,13 +806,22 @@ def starts_server(function: FunctionNode) -> bool:
     """Whether ``function`` makes a server's listening socket: it binds a socket and makes it
     listen (``sock.bind(address)``, then ``sock.listen(backlog)``, on the same name or
     attribute). A server does that once per address it serves, when it starts, and a failed
-    bind ends the start: not code that runs per request or per connection."""
-    bound, listening = set(), set()
+    bind ends the start: not code that runs per request or per connection. Not when the
+    function catches the bind's failure and goes on (an IPv6 socket, then an IPv4 one):
+    what the failed attempt leaves is not the end of the start."""
+    caught = {
+        id(node) for statement in walk(function) if isinstance(statement, ast.Try) and statement.handlers
+        for item in statement.body for node in walk(item)
+    }
+    bound, tried, listening = set(), set(), set()
     for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("bind", "listen"):
             receiver = ast.dump(node.func.value)
-            (bound if node.func.attr == "bind" else listening).add(receiver)
-    return bool(bound & listening)
+            if node.func.attr == "listen":
+                listening.add(receiver)
+            else:
+                (tried if id(node) in caught else bound).add(receiver)
+    return bool((bound & listening) - tried)
 
 
 def _root_name(expr: ast.expr) -> str | None:
