@@ -452,3 +452,47 @@ def test_a_module_level_read_above_a_def_names_what_the_def_shadows():
         "async def dump():\n    pass\n\n\nasyncio.run(dump())\n\n\ndef load():\n    pass\n\n\nload()\nLOADERS = [load]\n"
     )
     assert frequencies(source) == {"dump": (ONCE, ""), "load": (UNKNOWN, "")}
+
+
+def test_argparse_subcommands_and_a_server_s_listening_socket_run_once():
+    """``set_defaults(func=...)`` names a subcommand (once per run); a method that binds a
+    socket and makes it listen starts a server (once, when it starts), unless it catches
+    the bind's failure and goes on; a bind alone starts nothing."""
+    source = (
+        "import argparse\nimport socket\n\n\n"
+        "def export(args):\n    pass\n\n\n"
+        "def helper(args):\n    pass\n\n\n"
+        "def parse(argv):\n    parser = argparse.ArgumentParser()\n    parser.set_defaults(func=export)\n"
+        "    return parser.parse_args(argv)\n\n\n"
+        "class Listener:\n"
+        "    def listen(self):\n        sock = socket.socket()\n        sock.bind(('', 80))\n        sock.listen(5)\n        return sock\n\n"
+        "    def fallback(self):\n        try:\n            sock = socket.socket()\n            sock.bind(('::', 80))\n"
+        "        except OSError:\n            sock = socket.socket()\n            sock.bind(('', 80))\n"
+        "        sock.listen(5)\n        return sock\n\n"
+        "    def port(self):\n        sock = socket.socket()\n        sock.bind(('', 0))\n        return sock\n"
+    )
+    found = frequencies(source)
+    assert found["export"] == (ONCE, "")
+    assert found["helper"] == (UNKNOWN, "")
+    assert found["Listener.listen"] == (ONCE, "")
+    assert found["Listener.fallback"] == (UNKNOWN, "")
+    assert found["Listener.port"] == (UNKNOWN, "")
+
+
+def test_a_loop_that_only_sleeps_waits_it_does_not_serve():
+    """``while pid_running(pid): time.sleep(0.2)`` in a script's ``__main__`` block ends when
+    the process exits: its test is no service's work; ``while True: work()`` is."""
+    source = (
+        "import time\n\n\n"
+        "def pid_running(pid):\n    return False\n\n\n"
+        "def report():\n    pass\n\n\n"
+        "def work():\n    pass\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    while pid_running(1):\n        time.sleep(0.2)\n"
+        "    report()\n"
+        "    while True:\n        work()\n"
+    )
+    found = frequencies(source)
+    assert found["pid_running"] == (ONCE, "")
+    assert found["report"] == (ONCE, "")
+    assert found["work"] == (MANY, "is called in the service loop of the module's '__main__' block")
