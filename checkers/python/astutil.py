@@ -497,7 +497,9 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
     in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
-    a program that is an interactive shell (:func:`_interactive_shell`)."""
+    a program that is an interactive shell (:func:`_interactive_shell`). And a module the
+    project's packaging declares as a command (:func:`declared_commands`), unless it serves
+    or registers callbacks (a bot's handlers)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     parts = relative.replace(os.sep, "/").split("/")
     top = parts[0] if len(parts) > 1 else ""  # a folder: not a file at the root (``make_script.py``)

@@ -11,7 +11,7 @@ The module answers first:
   of its arguments runs once per distinct argument, so as often as its own callers call
   it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
-  ``handle``), a function called only at module level (``if __name__ == "__main__":``
+  ``handle``; argparse's ``set_defaults(func=...)``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
@@ -19,10 +19,13 @@ The module answers first:
   block's calls as it does calls at import time), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
-  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
+  script folder or declared by the project's packaging, ``[project.scripts]``)
   or of a migration, unless the project's other modules run it more often; a start-up
-  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
-  that nothing seen calls (the module, then the project): a process runs it when it starts;
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``), or a
+  server's start (it binds a socket and makes it listen,
+  :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
+  then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
