@@ -496,3 +496,23 @@ def test_a_loop_that_only_sleeps_waits_it_does_not_serve():
     assert found["pid_running"] == (ONCE, "")
     assert found["report"] == (ONCE, "")
     assert found["work"] == (MANY, "is called in the service loop of the module's '__main__' block")
+
+
+def test_the_commands_a_package_declares(tmp_path):
+    """pyproject.toml's ``[project.scripts]`` and Poetry's scripts, setup.cfg's and setup.py's
+    ``console_scripts``: each names a module, found as a file or a package, at the root or
+    under ``src/``; other entry-point groups (a plugin's) declare no command."""
+    from oomlint.python.astutil import declared_commands
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project.scripts]\nctl = "app.ctl:main"\n[tool.poetry.scripts]\nsync = "app.jobs.sync:run"\n'
+        '[project.entry-points."flake8.extension"]\nX = "app.plugin:Checker"\n'
+    )
+    (tmp_path / "setup.cfg").write_text("[options.entry_points]\nconsole_scripts =\n    admin = app.admin:main\n")
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "setup(entry_points={'console_scripts': ['serve = app.web:serve'], 'pytest11': ['p = app.fixtures']})\n"
+    )
+    found = declared_commands(str(tmp_path))
+    assert {"app/ctl.py", "app/jobs/sync.py", "app/admin.py", "app/web.py", "src/app/ctl.py", "app/ctl/__init__.py"} <= found
+    assert not {"app/plugin.py", "app/fixtures.py"} & found
