@@ -452,3 +452,66 @@ def test_a_module_level_read_above_a_def_names_what_the_def_shadows():
         "async def dump():\n    pass\n\n\nasyncio.run(dump())\n\n\ndef load():\n    pass\n\n\nload()\nLOADERS = [load]\n"
     )
     assert frequencies(source) == {"dump": (ONCE, ""), "load": (UNKNOWN, "")}
+
+
+def test_argparse_subcommands_and_a_server_s_listening_socket_run_once():
+    """``set_defaults(func=...)`` names a subcommand (once per run); a method that binds a
+    socket and makes it listen starts a server (once, when it starts), unless it catches
+    the bind's failure and goes on; a bind alone starts nothing."""
+    source = (
+        "import argparse\nimport socket\n\n\n"
+        "def export(args):\n    pass\n\n\n"
+        "def helper(args):\n    pass\n\n\n"
+        "def parse(argv):\n    parser = argparse.ArgumentParser()\n    parser.set_defaults(func=export)\n"
+        "    return parser.parse_args(argv)\n\n\n"
+        "class Listener:\n"
+        "    def listen(self):\n        sock = socket.socket()\n        sock.bind(('', 80))\n        sock.listen(5)\n        return sock\n\n"
+        "    def fallback(self):\n        try:\n            sock = socket.socket()\n            sock.bind(('::', 80))\n"
+        "        except OSError:\n            sock = socket.socket()\n            sock.bind(('', 80))\n"
+        "        sock.listen(5)\n        return sock\n\n"
+        "    def port(self):\n        sock = socket.socket()\n        sock.bind(('', 0))\n        return sock\n"
+    )
+    expected = {
+        "export": (ONCE, ""), "helper": (UNKNOWN, ""), "Listener.listen": (ONCE, ""),
+        "Listener.fallback": (UNKNOWN, ""), "Listener.port": (UNKNOWN, ""),
+    }
+    assert {name: kind for name, kind in frequencies(source).items() if name in expected} == expected
+
+
+def test_a_loop_that_only_sleeps_waits_it_does_not_serve():
+    """``while pid_running(pid): time.sleep(0.2)`` in a script's ``__main__`` block ends when
+    the process exits: its test is no service's work; ``while True: work()`` is."""
+    source = (
+        "import time\n\n\n"
+        "def pid_running(pid):\n    return False\n\n\n"
+        "def report():\n    pass\n\n\n"
+        "def work():\n    pass\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    while pid_running(1):\n        time.sleep(0.2)\n"
+        "    report()\n"
+        "    while True:\n        work()\n"
+    )
+    assert frequencies(source) == {
+        "pid_running": (ONCE, ""), "report": (ONCE, ""),
+        "work": (MANY, "is called in the service loop of the module's '__main__' block"),
+    }
+
+
+def test_the_commands_a_package_declares(tmp_path):
+    """pyproject.toml's ``[project.scripts]`` and Poetry's scripts, setup.cfg's and setup.py's
+    ``console_scripts``: each names a module, found as a file or a package, at the root or
+    under ``src/``; other entry-point groups (a plugin's) declare no command."""
+    from oomlint.python.astutil import declared_commands
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project.scripts]\nctl = "app.ctl:main"\n[tool.poetry.scripts]\nsync = "app.jobs.sync:run"\n'
+        '[project.entry-points."flake8.extension"]\nX = "app.plugin:Checker"\n'
+    )
+    (tmp_path / "setup.cfg").write_text("[options.entry_points]\nconsole_scripts =\n    admin = app.admin:main\n")
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "setup(entry_points={'console_scripts': ['serve = app.web:serve'], 'pytest11': ['p = app.fixtures']})\n"
+    )
+    found = declared_commands(str(tmp_path))
+    assert {"app/ctl.py", "app/jobs/sync.py", "app/admin.py", "app/web.py", "src/app/ctl.py", "app/ctl/__init__.py"} <= found
+    assert not {"app/plugin.py", "app/fixtures.py"} & found

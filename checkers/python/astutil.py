@@ -212,6 +212,9 @@ _FOLDER_WORDS = re.compile(r"[-_.]")
 ACTION_PLUGINS = "ansible.plugins.action"
 # Interactive shells of the standard library: their ``cmdloop()`` runs a command per line a person types.
 INTERACTIVE_SHELLS = frozenset({"cmd.Cmd"})
+# The last names of a command-line framework's decorators on a command of a group the
+# module made (``@cli.command()``, ``@click.option(...)``).
+_COMMAND_DECORATORS = frozenset({"command", "group", "option", "argument", "pass_context", "pass_obj", "callback"})
 # Calls that serve until the process is stopped.
 SERVING_CALLS = frozenset({"serve_forever", "run_forever"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -376,6 +379,29 @@ class ModuleFacts:
         self._module = module
 
     @functools.cached_property
+    def subcommands(self) -> frozenset[FunctionNode]:
+        """The module's functions that argparse dispatches to: ``parser.set_defaults(func=envsetup)``
+        names the function a subcommand runs (``args.func(args)``), once per run of the
+        program, like a click command (:attr:`commands`)."""
+        named = {
+            keyword.value.id
+            for node in walk(self._module)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"
+            for keyword in node.keywords
+            if keyword.arg == "func" and isinstance(keyword.value, ast.Name)
+        }
+        return frozenset(self.functions[name] for name in named if name in self.functions)
+
+    @functools.cached_property
+    def released(self) -> frozenset[str]:
+        """The last names of what the module calls ``release()`` on anywhere (``lock`` of
+        ``self.lock.release()``, ``pool`` of ``pool.release(conn)``)."""
+        return frozenset(
+            last_name(node.func.value) for node in walk(self._module)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "release"
+        )
+
+    @functools.cached_property
     def global_names(self) -> frozenset[str]:
         """The module-level names some function rebinds (``global NAME``)."""
         return frozenset(name for node in self._statements if isinstance(node, ast.Global) for name in node.names)
@@ -471,7 +497,9 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
     ``serve_forever``/``run_forever``, or a request or task handler's decorator. Anywhere
     in the project, an Ansible action plugin, a process per task (:func:`_runs_per_task`), and
-    a program that is an interactive shell (:func:`_interactive_shell`)."""
+    a program that is an interactive shell (:func:`_interactive_shell`). And a module the
+    project's packaging declares as a command (:func:`declared_commands`), unless it serves
+    or registers callbacks (a bot's handlers)."""
     relative = os.path.relpath(os.path.abspath(path), root) if root is not None else path
     parts = relative.replace(os.sep, "/").split("/")
     top = parts[0] if len(parts) > 1 else ""  # a folder: not a file at the root (``make_script.py``)
@@ -479,7 +507,116 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
         return True
     if _interactive_shell(module) and _runs_as_program(module) and not _serves(module):  # cheapest first
         return True
+    if root is not None and "/".join(parts) in declared_commands(str(root)):
+        return not _serves(module) and not _registers_callbacks(module)
     return _script_folder(top) and _runs_as_program(module) and not _serves(module)
+
+
+# The groups of a package's entry points that install a command (``pip install`` writes a
+# program that imports the module and calls its function, then exits).
+SCRIPT_GROUPS = ("console_scripts", "gui_scripts")
+_ENTRY_POINT = re.compile(r"\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*[\w.]+\s*(?:\[.*\])?\s*")
+
+
+@functools.lru_cache(maxsize=64)
+def declared_commands(root: str) -> frozenset[str]:
+    """The files (relative to ``root``, with ``/``) of the modules that the project's packaging
+    declares as commands: ``[project.scripts]``/``gui-scripts`` and ``[tool.poetry.scripts]``
+    of its pyproject.toml, ``console_scripts``/``gui_scripts`` of setup.cfg's or setup.py's
+    entry points (``synctl = "synapse._scripts.synctl:main"``). Each run of such a command is
+    a process of its own that ends when the function returns: a program, like a file of a
+    script folder (:func:`is_script_file`). A module is looked for as a file and as a package
+    (``__init__.py``), at the root and under ``src/``."""
+    modules: set[str] = set()
+    for text in _pyproject_scripts(os.path.join(root, "pyproject.toml")):
+        modules.add(text.partition(":")[0].strip())
+    for reference in [*_setup_cfg_scripts(os.path.join(root, "setup.cfg")), *_setup_py_scripts(os.path.join(root, "setup.py"))]:
+        match = _ENTRY_POINT.fullmatch(reference)
+        if match is not None:
+            modules.add(match.group(1))
+    files = set()
+    for module in modules:
+        base = module.replace(".", "/")
+        for prefix in ("", "src/"):
+            files.update((f"{prefix}{base}.py", f"{prefix}{base}/__init__.py"))
+    return frozenset(files)
+
+
+def _pyproject_scripts(path: str) -> list[str]:
+    """``module:function`` of each command a pyproject.toml declares (PEP 621, Poetry)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return []
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):  # a broken file declares nothing (TOMLDecodeError is one)
+        return []
+    project = document.get("project")
+    poetry = document.get("tool", {}).get("poetry") if isinstance(document.get("tool"), dict) else None
+    tables = [
+        project.get("scripts") if isinstance(project, dict) else None,
+        project.get("gui-scripts") if isinstance(project, dict) else None,
+        poetry.get("scripts") if isinstance(poetry, dict) else None,
+    ]
+    found = []
+    for table in tables:
+        for value in table.values() if isinstance(table, dict) else ():
+            reference = value.get("reference", value.get("callable")) if isinstance(value, dict) else value
+            if isinstance(reference, str) and ":" in reference:
+                found.append(reference)
+    return found
+
+
+def _setup_cfg_scripts(path: str) -> list[str]:
+    """``name = module:function`` lines of setup.cfg's ``[options.entry_points]`` command groups."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return []
+    if not parser.has_section("options.entry_points"):
+        return []
+    return [
+        line for group in SCRIPT_GROUPS
+        for line in parser.get("options.entry_points", group, fallback="").splitlines() if line.strip()
+    ]
+
+
+def _setup_py_scripts(path: str) -> list[str]:
+    """The strings of a setup.py's ``"console_scripts"``/``"gui_scripts"`` entries (``entry_points={...}``)."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value in SCRIPT_GROUPS:
+                    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+                    found.extend(item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    return found
+
+
+def _registers_callbacks(module: ast.Module) -> bool:
+    """A function of the module that a decorator hands to something else to call (a bot's
+    message handler, a signal), other than a command-line framework's command: the module
+    also serves what calls it."""
+    for node in ast.walk(module):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_registered(node):
+            if not all(_root_name(item) in _CLI_MODULES or last_name(_called(item)) in _WRAPPING_DECORATORS
+                       or last_name(_called(item)) in _COMMAND_DECORATORS for item in node.decorator_list):
+                return True
+    return False
 
 
 def _script_folder(name: str) -> bool:
@@ -573,8 +710,12 @@ def _serves(module: ast.Module) -> bool:
 
 def is_service_loop(loop: ast.While) -> bool:
     """``while True:`` or ``while not stop.is_set():`` (a test on a constant, an attribute or
-    a call: not a counter of its own) that nothing in its body leaves."""
+    a call: not a counter of its own) that nothing in its body leaves. Not a loop that only
+    sleeps (``while pid_running(pid): time.sleep(0.2)``): it waits for its test to change,
+    and serves nothing."""
     test = loop.test.operand if isinstance(loop.test, ast.UnaryOp) and isinstance(loop.test.op, ast.Not) else loop.test
+    if all(_sleeps(statement) for statement in loop.body):
+        return False
     if isinstance(test, ast.Constant):
         if not test.value:
             return False
@@ -592,6 +733,14 @@ def is_service_loop(loop: ast.While) -> bool:
             continue
         stack.extend(child_nodes(node))
     return True
+
+
+def _sleeps(statement: ast.stmt) -> bool:
+    """``time.sleep(...)``, ``await asyncio.sleep(...)`` as a statement."""
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    return isinstance(value, ast.Call) and last_name(value.func) == "sleep"
 
 
 def is_registered(function: ast.AST) -> bool:
@@ -659,6 +808,28 @@ def _starts_process(function: FunctionNode) -> bool:
         return False
     words = name_words(name)
     return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS)
+
+
+def starts_server(function: FunctionNode) -> bool:
+    """Whether ``function`` makes a server's listening socket: it binds a socket and makes it
+    listen (``sock.bind(address)``, then ``sock.listen(backlog)``, on the same name or
+    attribute). A server does that once per address it serves, when it starts, and a failed
+    bind ends the start: not code that runs per request or per connection. Not when the
+    function catches the bind's failure and goes on (an IPv6 socket, then an IPv4 one):
+    what the failed attempt leaves is not the end of the start."""
+    caught = {
+        id(node) for statement in walk(function) if isinstance(statement, ast.Try) and statement.handlers
+        for item in statement.body for node in walk(item)
+    }
+    bound, tried, listening = set(), set(), set()
+    for node in walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("bind", "listen"):
+            receiver = ast.dump(node.func.value)
+            if node.func.attr == "listen":
+                listening.add(receiver)
+            else:
+                (tried if id(node) in caught else bound).add(receiver)
+    return bool((bound & listening) - tried)
 
 
 def _root_name(expr: ast.expr) -> str | None:

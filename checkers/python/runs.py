@@ -11,7 +11,7 @@ The module answers first:
   of its arguments runs once per distinct argument, so as often as its own callers call
   it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
-  ``handle``), a function called only at module level (``if __name__ == "__main__":``
+  ``handle``; argparse's ``set_defaults(func=...)``), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
@@ -19,10 +19,13 @@ The module answers first:
   block's calls as it does calls at import time), the ``__init__`` of a class
   the module instantiates only there (and does not subclass), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
-  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends)
+  (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
+  script folder or declared by the project's packaging, ``[project.scripts]``)
   or of a migration, unless the project's other modules run it more often; a start-up
-  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``)
-  that nothing seen calls (the module, then the project): a process runs it when it starts;
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``), or a
+  server's start (it binds a socket and makes it listen,
+  :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
+  then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -71,7 +74,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_runner, is_service_loop, last_name, module_facts,
+    is_runner, is_service_loop, last_name, module_facts, starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -335,8 +338,9 @@ class Runs:
         when nothing seen says otherwise. ``marks`` False: the function's own marks
         (memoized, ``run_once``, a test) are left out."""
         found = self._decide_seen(info, visiting, marks)
-        if found.kind == UNKNOWN and self.hooks and info.node in self.facts.entry_points:
-            return Frequency(ONCE)  # ``create_app``, ``setup_db``, a click command: once, when it starts
+        if found.kind == UNKNOWN and self.hooks and (info.node in self.facts.entry_points or starts_server(info.node)):
+            # ``create_app``, ``setup_db``, a click command, a server's listening socket: once, when it starts.
+            return Frequency(ONCE)
         return found
 
     def _decide_seen(self, info: _Def, visiting: set, marks: bool) -> Frequency:
@@ -347,8 +351,9 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if marks and self._marked_once(function, decorators):
             return Frequency(ONCE)
-        if function in self.facts.commands:
-            return Frequency(ONCE)  # a command-line command (an invoke ``@task`` too), Django's ``handle``
+        if function in self.facts.commands or function in self.facts.subcommands:
+            # A command-line command (an invoke ``@task`` too, argparse's ``set_defaults(func=...)``), Django's ``handle``.
+            return Frequency(ONCE)
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):

@@ -37,7 +37,7 @@ from typing import NamedTuple
 from oomlint.core.rule import Option, Rule
 from oomlint.python.astutil import (
     ATEXIT_REGISTER, FunctionNode, argument, catches_everything, exits_on_failure, guarded_functions, is_none,
-    last_name, name_words,
+    last_name, module_facts, name_words,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import preorder, walk
@@ -861,11 +861,30 @@ class ResourceAnalysis:
     def _holds_nothing(self, func: ast.Attribute) -> bool:
         """``X.acquire()`` where ``X`` is of a class of the module or project that has
         neither ``release`` nor ``close``: a rate limiter's token, a wait, nothing to give
-        back (the message could name no release)."""
+        back (the message could name no release). Where the class is not known, and ``X``
+        is no lock this code made (``threading.Lock()``...): ``X.acquire()`` as a statement
+        that nothing in the module pairs with ``X.release()`` (a lock never given back
+        would block its second acquire: this is a throttler's wait), or an object the
+        function made itself (``creds = gssapi.Credentials(...).acquire()`` through a
+        name): a checkout comes from a pool shared across calls, not from one made for
+        this call."""
         if func.attr != "acquire":
             return False
-        methods = class_methods_of_value(self.context, self.model.resolve(func.value))
-        return methods is not None and not methods & set(CHECKOUT_RELEASES["acquire"])
+        made = self.model.resolve(func.value)
+        methods = class_methods_of_value(self.context, made)
+        if methods is not None:
+            return not methods & set(CHECKOUT_RELEASES["acquire"])
+        if isinstance(made, ast.Call) and last_name(made.func) in LOCK_CLASSES:
+            return False
+        if _made_here(self.model, func.value):
+            return True
+        statement = self.model.parent(self.model.parent(func))
+        if isinstance(statement, ast.Await):
+            statement = self.model.parent(statement)
+        return (
+            isinstance(statement, ast.Expr) and isinstance(func.value, (ast.Name, ast.Attribute))
+            and last_name(func.value) not in module_facts(self.context).released
+        )
 
     def _hands_out_own(self, func: ast.Attribute) -> bool:
         """``self.connect()`` where the class of ``self`` defines ``connect`` itself: what it
@@ -983,6 +1002,15 @@ class ResourceAnalysis:
                 if not runs.one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
+
+
+def _made_here(model: SemanticModel, receiver: ast.expr) -> bool:
+    """``receiver`` is a name the current function binds to a call's result (``del_creds =
+    gssapi.Credentials(...)``)."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    binding = model.scope.bindings.get(receiver.id)
+    return binding is not None and binding.kind == "assign" and isinstance(binding.value, ast.Call)
 
 
 def _start_up(model: SemanticModel, function: FunctionNode, acquires: list[Acquire]) -> bool:
