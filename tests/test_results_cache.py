@@ -308,6 +308,31 @@ def test_a_configuration_change_checks_again(project):
     assert run("oomlint", "-q", "app.py", cwd=root).stdout == ""
 
 
+# A command's stop(): the pid file read per worker its loop goes over.
+STOPPER = "import os\n\n\ndef stop(pidfile):\n    return int(open(pidfile).read())\n\n\ndef main(paths):\n    for path in paths:\n        os.kill(stop(path), 15)\n"
+
+
+@pytest.mark.parametrize(
+    ("packaging", "declaring"),
+    [
+        ("pyproject.toml", "[project]\nname = 'x'\n\n[project.scripts]\nctl = 'ctl:main'\n"),
+        ("setup.cfg", "[options.entry_points]\nconsole_scripts =\n    ctl = ctl:main\n"),
+    ],
+)
+def test_declaring_a_module_a_command_checks_it_again(project, packaging, declaring):
+    """Which modules are commands, that run once per process, is read from the packaging
+    files: the results, and the index's answers kept in the cache, follow their edits."""
+    root = project({"ctl.py": STOPPER, "pyproject.toml": "[project]\nname = 'x'\n"})
+    leak = run("oomlint", "-q", "ctl.py", cwd=root).stdout
+    assert leak.startswith("ctl.py:5:16: OOM202 ") and leak.count("\n") == 1
+    (root / packaging).write_text(declaring)
+    assert run("oomlint", "-q", "ctl.py", cwd=root).stdout == ""
+    (root / packaging).unlink()
+    if packaging == "pyproject.toml":
+        (root / packaging).write_text("[project]\nname = 'x'\n")
+    assert run("oomlint", "-q", "ctl.py", cwd=root).stdout == leak
+
+
 def test_add_noqa_and_fix_are_not_served_stale_results(project):
     root = project({"a.py": UNBOUNDED, "b.py": UNBOUNDED, "pyproject.toml": ""})
     assert run("oomlint", "-q", "a.py", "b.py", cwd=root).stdout == FINDING.replace("app", "a") + FINDING.replace("app", "b")

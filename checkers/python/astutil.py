@@ -518,15 +518,41 @@ SCRIPT_GROUPS = ("console_scripts", "gui_scripts")
 _ENTRY_POINT = re.compile(r"\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*[\w.]+\s*(?:\[.*\])?\s*")
 
 
-@functools.lru_cache(maxsize=64)
+PACKAGING_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+"""The files at a project's root that declare its commands (:func:`declared_commands`)."""
+
+
+def packaging_state(root: str) -> str:
+    """The sizes and modification times of the packaging files at ``root``, as a key: what
+    :func:`declared_commands` answers from, and so part of the key of every answer kept
+    that depends on which modules are commands (the project index's digest, its cached
+    frequencies), as the index trusts the project's Python files by the same."""
+    state = []
+    for name in PACKAGING_FILES:
+        try:
+            status = os.stat(os.path.join(root, name))
+        except OSError:
+            continue
+        state.append(f"{name}:{status.st_mtime_ns}:{status.st_size}")
+    return ",".join(state)
+
+
 def declared_commands(root: str) -> frozenset[str]:
+    """:func:`_declared_commands` of the packaging files at ``root`` as they are now: an
+    editor's server sees an edit of them at its next check."""
+    return _declared_commands(root, packaging_state(root))
+
+
+@functools.lru_cache(maxsize=64)
+def _declared_commands(root: str, state: str) -> frozenset[str]:
     """The files (relative to ``root``, with ``/``) of the modules that the project's packaging
     declares as commands: ``[project.scripts]``/``gui-scripts`` and ``[tool.poetry.scripts]``
     of its pyproject.toml, ``console_scripts``/``gui_scripts`` of setup.cfg's or setup.py's
     entry points (``synctl = "synapse._scripts.synctl:main"``). Each run of such a command is
     a process of its own that ends when the function returns: a program, like a file of a
     script folder (:func:`is_script_file`). A module is looked for as a file and as a package
-    (``__init__.py``), at the root and under ``src/``."""
+    (``__init__.py``), at the root and under ``src/``. ``state``: :func:`packaging_state`,
+    the key this is kept under."""
     modules: set[str] = set()
     for text in _pyproject_scripts(os.path.join(root, "pyproject.toml")):
         modules.add(text.partition(":")[0].strip())

@@ -48,6 +48,7 @@ from oomlint.python.astutil import (
     last_name,
     module_facts,
     names_few_values,
+    packaging_state,
     varying_parameters,
 )
 from oomlint.python.checker import Walker
@@ -2314,13 +2315,15 @@ class ProjectIndex:
         return self._local_runs[module].get(key)
 
     def _runs_of(self, path: str | None) -> dict[str, tuple[str, str]]:
-        """:func:`_local_runs` of a module's file, kept in the cache under its text, path and
-        the project's root (what it is worked out from), so that the next process asking
+        """:func:`_local_runs` of a module's file, kept in the cache under its text, path, the
+        project's root and its packaging files (which modules are commands: what it is worked out from), so that the next process asking
         about the callers of a function does not parse and walk their modules again."""
         text = _source(path) if path is not None else None
         if text is None:
             return {}
-        key = content_key(text, os.path.abspath(path), str(self.root), implementation_key()) if self.cache.enabled else None
+        key = content_key(
+            text, os.path.abspath(path), str(self.root), packaging_state(str(self.root)), implementation_key()
+        ) if self.cache.enabled else None
         if key is not None:
             cached = self.cache.get("runs", key)
             if cached is not None:
@@ -2389,7 +2392,10 @@ class ProjectIndex:
         self._removed_keys = None
         self._forwarding_names = None
         every = sorted({*self.modules, *self.files})
-        self.digest = content_key(*(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every)
+        self.digest = content_key(
+            *(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every,
+            packaging_state(str(self.root)),
+        )
         return followed
 
     def watch(self) -> dict[str, str]:
