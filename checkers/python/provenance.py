@@ -19,7 +19,7 @@ import ast
 from typing import NamedTuple
 
 from oomlint.python.astutil import ACCOUNT_WORDS, is_class_value, last_name, name_words, names_few_values
-from oomlint.python.semantic import SemanticModel
+from oomlint.python.semantic import Binding, SemanticModel
 from oomlint.python.web import CHAT_LIBRARIES, DISCORD_LIBRARIES, STREAMLIT_PACKAGE, WEB_LIBRARIES, WebInputs
 
 # The last word of an attribute that names what tells one entity from another: its id, its
@@ -68,6 +68,7 @@ INPUT_PACKAGES = frozenset(
      *DISCORD_LIBRARIES, *CHAT_LIBRARIES}
 )
 _DEPTH = 4
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 class KeyGrowth(NamedTuple):
@@ -135,7 +136,7 @@ class _Walk:
         return next((item for item in found if item), None)
 
     def _name(self, name: ast.Name, depth: int) -> str | None:
-        binding = self.model.lookup(name.id, at=name)
+        binding = self._lookup(name)
         if binding is None or binding.scope is self.model.module_scope:
             return None
         if binding.kind == "param":
@@ -151,6 +152,16 @@ class _Walk:
         if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)):
             return self.evidence(loop.iter, depth - 1)  # an item of what the loop walks
         return None
+
+    def _lookup(self, name: ast.Name) -> Binding | None:
+        """The binding ``name`` reaches, seen from the comprehension it is in, if any (whose
+        loop variables the function's scope does not see: ``field`` of
+        ``tuple(field.id for field in fields)``)."""
+        node = self.model.parent(name)
+        while node is not None and node is not self.function and not isinstance(node, _COMPREHENSIONS):
+            node = self.model.parent(node)
+        scope = self.model.scope_of(node) if isinstance(node, _COMPREHENSIONS) else None
+        return self.model.lookup(name.id, scope, at=name)
 
     def _attribute(self, expr: ast.Attribute, depth: int) -> str | None:
         if identity_name(expr.attr):
@@ -177,7 +188,9 @@ class _Walk:
         root = _root(owner)
         if root is None:
             return False
-        binding = self.model.lookup(root.id, at=root)
+        binding = self._lookup(root)
+        if binding is not None and isinstance(binding.node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            return self._fixed_owner(binding.node.iter)  # ``for plugin in PLUGINS``: an item of what is fixed
         return binding is None or binding.kind == "import" or binding.scope is self.model.module_scope
 
     def _record(self) -> bool:
@@ -212,7 +225,8 @@ class _Walk:
 
 def _parts(expr: ast.expr) -> list[ast.expr]:
     """What a key built from parts is made of: an f-string's holes, a tuple's items, ``+``
-    and ``%`` operands, either branch of ``a if c else b``."""
+    and ``%`` operands, either branch of ``a if c else b``, a comprehension's element
+    (``tuple((field.id, field.modified_at) for field in fields)``)."""
     if isinstance(expr, ast.JoinedStr):
         return list(expr.values)
     if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
@@ -221,6 +235,10 @@ def _parts(expr: ast.expr) -> list[ast.expr]:
         return [expr.left, expr.right]
     if isinstance(expr, ast.IfExp):
         return [expr.body, expr.orelse]
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return [expr.elt]
+    if isinstance(expr, ast.DictComp):
+        return [expr.key, expr.value]
     return []
 
 
