@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from oomlint.python.astutil import is_infinite
+from oomlint.python.children import walk
 from oomlint.python.semantic import SemanticModel
 
 PILLOW_MAX_IMAGE_PIXELS = 89_478_485
@@ -214,7 +215,7 @@ class CheckedFirst:
         """Whether ``predicate`` holds for a node of ``expr``, or of what one of its names
         was assigned from (``w, h = im.size`` then ``if w > limit``). A walk of the one
         guard test handed in; the names in it are resolved by the model."""
-        for node in ast.walk(expr):
+        for node in walk(expr):
             if predicate(node):
                 return True
             if depth and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):

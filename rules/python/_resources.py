@@ -1282,7 +1282,7 @@ def _releases_holder(statement: ast.stmt, holder: str, releases: tuple[str, ...]
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
         and _holder(node.func.value) == holder
-        for node in ast.walk(statement)
+        for node in walk(statement)
     )
 
 
@@ -2768,7 +2768,9 @@ class _PathScan:
         ``while`` unless its test stops once the resource is held (``while conn is None:``).
         Not when that test, or the test of an ``if`` in the loop around the acquire, reads
         the resource's name or a name the body sets after the acquire (``connected = True``,
-        ``csv_writer = csv.writer(f)`` under ``if not csv_writer:``): it may stop there."""
+        ``csv_writer = csv.writer(f)`` under ``if not csv_writer:``): it may stop there. The
+        loop's own statements are searched for those stores, not the model's bindings: an
+        augmented assignment (``attempts += 1``) binds nothing there, and counts here."""
         made = next(index for index, statement in enumerate(loop.body) if id(statement) in self.ancestors or statement is self.resource.statement)
         if _touches(loop.body[:made], self.resource.releases):
             return False  # ``if log is not None: log.close()`` before the next ``log = open(path)``
@@ -2780,11 +2782,11 @@ class _PathScan:
             if isinstance(loop.test, ast.Constant) and not loop.test.value:
                 return False
             tests.append(loop.test)
-        read = {node.id for test in tests for node in ast.walk(test) if isinstance(node, ast.Name)}
+        read = {node.id for test in tests for node in walk(test) if type(node) is ast.Name}
         after = self.resource.statement.lineno
         return self.resource.name not in read and not any(
             isinstance(node, ast.Name) and type(node.ctx) is ast.Store and node.id in read and node.lineno >= after
-            for statement in loop.body for node in ast.walk(statement)
+            for statement in loop.body for node in walk(statement)
         )
 
     def try_statement(self, node: ast.Try, state: int) -> int | None:
@@ -2864,8 +2866,10 @@ def _writes_to(node: ast.AST, name: str | None) -> bool:
 
 
 def _walk(body: list[ast.stmt]):
+    """Every node of ``body``'s statements: the engine's lean walk (no operator or context
+    nodes, which no search here looks for)."""
     for statement in body:
-        yield from ast.walk(statement)
+        yield from walk(statement)
 
 
 def _touches(body: list[ast.stmt], ids: set[int]) -> bool:
