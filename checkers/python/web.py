@@ -521,6 +521,38 @@ def body_callback(model: SemanticModel, call: ast.Call) -> tuple[ast.ClassDef, s
     return None
 
 
+# A raw ASGI application's request body: the ``body`` of each ``http.request`` message that
+# the ``receive`` callable it is given (``scope, receive, send``) returns; the servers
+# (uvicorn, Hypercorn, Daphne) set no limit on a body. A WebSocket's messages have ``bytes``
+# and ``text`` instead.
+ASGI, ASGI_RECEIVE, ASGI_BODY = "ASGI", "receive", "body"
+ASGI_PARAMETERS = frozenset({"scope", ASGI_RECEIVE, "send"})
+ASGI_MARKER = "await receive()"
+
+
+def asgi_body_chunk(model: SemanticModel, expr: ast.expr) -> bool:
+    """``message["body"]`` or ``message.get("body", b"")`` (or a name bound to one) where
+    ``message = await receive()``, ``receive`` being the ASGI callable the function is given."""
+    expr = model.resolve(expr)
+    if isinstance(expr, ast.Subscript):
+        message, key = expr.value, expr.slice
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        message, key = expr.func.value, expr.args[0]
+    else:
+        return False
+    if not (isinstance(key, ast.Constant) and key.value == ASGI_BODY):
+        return False
+    received = model.resolve(message)
+    received = received.value if isinstance(received, ast.Await) else received
+    if not (isinstance(received, ast.Call) and isinstance(received.func, ast.Name) and received.func.id == ASGI_RECEIVE):
+        return False
+    binding = model.lookup(ASGI_RECEIVE)
+    if binding is None or binding.kind != "param" or binding.scope is None:
+        return False
+    arguments = binding.scope.node.args
+    return ASGI_PARAMETERS <= {arg.arg for arg in (*arguments.posonlyargs, *arguments.args)}
+
+
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
 # ``upload.multiple_chunks()``.
 SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})

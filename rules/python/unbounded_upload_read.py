@@ -11,8 +11,9 @@ from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
-    AIOHTTP, BODY_CALLBACK_SERVERS, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs,
-    admins_only, body_callback, limits_nothing, module_callee, names_flask_limit, reads_size, serves_admins,
+    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, FLASK, SETTINGS, STARLETTE,
+    STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
+    module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
 
@@ -134,13 +135,15 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     copies what is already there. Their images are still untrusted for OOM401.
 
     Read in chunks, an upload or a body is read whole all the same when every chunk is
-    kept in memory: added to a local `b""`, `""`, list, `bytearray` or `io.BytesIO()`
-    (`body += chunk`, `parts.append(chunk)`, `buffer.extend(chunk)`,
-    `assembled.write(chunk)`), for the chunks of Starlette's `request.stream()`, Django's
-    `upload.chunks()`, aiohttp's `request.content.iter_chunked(n)`/`iter_any()`/
-    `iter_chunks()` (`client_max_size` does not bound the stream) or of a bounded
-    `read(n)` of an upload or a body in a `while` loop. Not when the loop compares a size
-    or a count (`if len(body) > MAX_BYTES: raise ...`), when the size was checked before,
+    kept in memory: added to a `b""`, `""`, list, `bytearray` or `io.BytesIO()` that a
+    local name or an attribute of the instance holds (`body += chunk`,
+    `parts.append(chunk)`, `buffer.extend(chunk)`, `assembled.write(chunk)`), for the
+    chunks of Starlette's `request.stream()`, Django's `upload.chunks()`, aiohttp's
+    `request.content.iter_chunked(n)`/`iter_any()`/`iter_chunks()` (`client_max_size` does
+    not bound the stream), the `body` of each message a raw ASGI application's `receive()`
+    returns (`message.get("body", b"")` in a function given `scope, receive, send`,
+    whatever the module imports: uvicorn sets no limit on a body) or of a bounded `read(n)`
+    of an upload or a body in a `while` loop. Not when the loop compares a size or a count (`if len(body) > MAX_BYTES: raise ...`), when the size was checked before,
     nor when the chunks go to a file, a hash or anything else that does not keep them.
 
     So is a request body that a server hands to a method of the application one chunk
@@ -297,7 +300,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     asks_callers = True  # the project's hooks run before a blueprint's requests (an administrators' check)
     # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
     # something whole: a parameter that callers in other modules give an upload.
-    required_text = (*sorted(WEB_LIBRARIES | BODY_CALLBACK_SERVERS), WSGI_INPUT, WHOLE_READ)
+    required_text = (*sorted(WEB_LIBRARIES | BODY_CALLBACK_SERVERS), WSGI_INPUT, ASGI_MARKER, WHOLE_READ)
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
@@ -318,9 +321,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
-        self.raw_wsgi = WSGI_INPUT in context.source
-        """The module reads ``environ["wsgi.input"]``: a WSGI application whatever it imports."""
-        self.relevant = self.raw_wsgi
+        self.raw_server = WSGI_INPUT in context.source or ASGI_MARKER in context.source
+        """The module reads ``environ["wsgi.input"]`` or awaits ASGI's ``receive()``: a WSGI or
+        an ASGI application whatever it imports."""
+        self.relevant = self.raw_server
         self.parameter_reads: list[tuple[ast.Call, ast.AST | None, str]] = []
         """Whole reads of a parameter not known to be an upload: the call, its function, the parameter."""
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, str | None], bool]]] = {}
@@ -348,7 +352,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         super().visit_Import(node)
-        self.relevant = self.relevant or self.raw_wsgi
+        self.relevant = self.relevant or self.raw_server
 
     visit_ImportFrom = visit_Import
 
@@ -419,9 +423,14 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         slower. Judged at the end: a size test inside the loop bounds it. A method's first
         argument kept on the instance is a chunk where a server calls the method with each
         chunk of a request's body (see ``kept_arguments``)."""
-        if self.checked_here or admins_only(self.model, self.request_hooks) or not isinstance(chunk, ast.Name):
+        if self.checked_here or admins_only(self.model, self.request_hooks) or not self._in_memory(keeper):
             return
-        if not self._in_memory(keeper):
+        if asgi_body_chunk(self.model, chunk):
+            loop = self.model.enclosing(statement, (ast.While, ast.For, ast.AsyncFor))
+            if loop is not None:
+                self.kept_chunks.append((statement, loop, ASGI, BODY, f"{ASGI_RECEIVE}()", self.model.function))
+            return
+        if not isinstance(chunk, ast.Name):
             return
         binding = self.model.lookup(chunk.id)
         if binding is not None and binding.kind == "param" and isinstance(keeper, ast.Attribute):
