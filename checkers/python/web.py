@@ -488,6 +488,71 @@ def module_callee(model: SemanticModel, func: ast.expr) -> tuple[ast.AST | None,
     return definition, positional[skip:]
 
 
+# Servers that hand a request's body to a method of the application, one chunk per call,
+# and set no limit on the body of their own: thor (the method given to
+# ``exchange.on("request_body", ...)``) and httptools (``on_body`` of the protocol object a
+# ``HttpRequestParser`` is given). A response's body (httptools' ``HttpResponseParser``) is
+# the client's business, not a request's.
+THOR, HTTPTOOLS = "thor", "httptools"
+BODY_CALLBACK_SERVERS = frozenset({THOR, HTTPTOOLS})
+THOR_BODY_EVENT = "request_body"
+HTTPTOOLS_REQUEST_PARSER = "httptools.HttpRequestParser"
+HTTPTOOLS_BODY_CALLBACK = "on_body"
+
+
+def body_callback(model: SemanticModel, call: ast.Call) -> tuple[ast.ClassDef, str, str] | None:
+    """``(class, method, server)`` when ``call``, in a method of the class, registers the
+    class's method that the server calls with each chunk of a request's body:
+    ``exchange.on("request_body", self.request_body)`` (thor),
+    ``httptools.HttpRequestParser(self)`` (its ``on_body``)."""
+    owner = model.method_class
+    if owner is None or not call.args:
+        return None
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute) and func.attr == "on" and len(call.args) == 2
+        and THOR in model.imported_packages
+        and isinstance(call.args[0], ast.Constant) and call.args[0].value == THOR_BODY_EVENT
+        and isinstance(call.args[1], ast.Attribute) and model.is_self(call.args[1].value)
+    ):
+        return owner, call.args[1].attr, THOR
+    if model.qualified_name(func) == HTTPTOOLS_REQUEST_PARSER and model.is_self(call.args[0]):
+        return owner, HTTPTOOLS_BODY_CALLBACK, HTTPTOOLS
+    return None
+
+
+# A raw ASGI application's request body: the ``body`` of each ``http.request`` message that
+# the ``receive`` callable it is given (``scope, receive, send``) returns; the servers
+# (uvicorn, Hypercorn, Daphne) set no limit on a body. A WebSocket's messages have ``bytes``
+# and ``text`` instead.
+ASGI, ASGI_RECEIVE, ASGI_BODY = "ASGI", "receive", "body"
+ASGI_PARAMETERS = frozenset({"scope", ASGI_RECEIVE, "send"})
+ASGI_MARKER = "await receive()"
+
+
+def asgi_body_chunk(model: SemanticModel, expr: ast.expr) -> bool:
+    """``message["body"]`` or ``message.get("body", b"")`` (or a name bound to one) where
+    ``message = await receive()``, ``receive`` being the ASGI callable the function is given."""
+    expr = model.resolve(expr)
+    if isinstance(expr, ast.Subscript):
+        message, key = expr.value, expr.slice
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        message, key = expr.func.value, expr.args[0]
+    else:
+        return False
+    if not (isinstance(key, ast.Constant) and key.value == ASGI_BODY):
+        return False
+    received = model.resolve(message)
+    received = received.value if isinstance(received, ast.Await) else received
+    if not (isinstance(received, ast.Call) and isinstance(received.func, ast.Name) and received.func.id == ASGI_RECEIVE):
+        return False
+    binding = model.lookup(ASGI_RECEIVE)
+    if binding is None or binding.kind != "param" or binding.scope is None:
+        return False
+    arguments = binding.scope.node.args
+    return ASGI_PARAMETERS <= {arg.arg for arg in (*arguments.posonlyargs, *arguments.args)}
+
+
 # What a size check reads: ``upload.size``, ``request.content_length``, the header, Django's
 # ``upload.multiple_chunks()``.
 SIZE_ATTRIBUTES = frozenset({"size", "content_length", "multiple_chunks"})

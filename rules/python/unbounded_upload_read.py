@@ -11,7 +11,8 @@ from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
-    AIOHTTP, BODY_LIMITS, FLASK, SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing,
+    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, FLASK, SETTINGS, STARLETTE,
+    STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
@@ -134,14 +135,24 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     copies what is already there. Their images are still untrusted for OOM401.
 
     Read in chunks, an upload or a body is read whole all the same when every chunk is
-    kept in memory: added to a local `b""`, `""`, list, `bytearray` or `io.BytesIO()`
-    (`body += chunk`, `parts.append(chunk)`, `buffer.extend(chunk)`,
-    `assembled.write(chunk)`), for the chunks of Starlette's `request.stream()`, Django's
-    `upload.chunks()`, aiohttp's `request.content.iter_chunked(n)`/`iter_any()`/
-    `iter_chunks()` (`client_max_size` does not bound the stream) or of a bounded
-    `read(n)` of an upload or a body in a `while` loop. Not when the loop compares a size
-    or a count (`if len(body) > MAX_BYTES: raise ...`), when the size was checked before,
+    kept in memory: added to a `b""`, `""`, list, `bytearray` or `io.BytesIO()` that a
+    local name or an attribute of the instance holds (`body += chunk`,
+    `parts.append(chunk)`, `buffer.extend(chunk)`, `assembled.write(chunk)`), for the
+    chunks of Starlette's `request.stream()`, Django's `upload.chunks()`, aiohttp's
+    `request.content.iter_chunked(n)`/`iter_any()`/`iter_chunks()` (`client_max_size` does
+    not bound the stream), the `body` of each message a raw ASGI application's `receive()`
+    returns (`message.get("body", b"")` in a function given `scope, receive, send`,
+    whatever the module imports: uvicorn sets no limit on a body) or of a bounded `read(n)`
+    of an upload or a body in a `while` loop. Not when the loop compares a size or a count (`if len(body) > MAX_BYTES: raise ...`), when the size was checked before,
     nor when the chunks go to a file, a hash or anything else that does not keep them.
+
+    So is a request body that a server hands to a method of the application one chunk
+    per call, with no limit of its own, when the method keeps every chunk on the
+    instance (`self.body += chunk`, `self.parts.append(chunk)`, on an attribute bound to
+    one of those containers): thor's `exchange.on("request_body", self.request_body)`,
+    httptools' `on_body(self, body)` of the object given to `HttpRequestParser(self)`
+    (not `HttpResponseParser`: a response's body is the client's). Not when the method
+    compares a size or a count.
 
     An upload handed to a function or method of the same module (`save_file(upload)`,
     `self.store(upload.file)`, through up to three calls that pass it on) is read whole
@@ -289,14 +300,14 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     asks_callers = True  # the project's hooks run before a blueprint's requests (an administrators' check)
     # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
     # something whole: a parameter that callers in other modules give an upload.
-    required_text = (*sorted(WEB_LIBRARIES), WSGI_INPUT, WHOLE_READ)
+    required_text = (*sorted(WEB_LIBRARIES | BODY_CALLBACK_SERVERS), WSGI_INPUT, ASGI_MARKER, WHOLE_READ)
     symbol = "unbounded-upload-read"
     summary = "Uploaded file or request body read whole into memory"
     message = (
         "{read} reads the whole {what} into memory with no size limit; {remedy}"
     )
 
-    LIBRARIES = WEB_LIBRARIES
+    LIBRARIES = WEB_LIBRARIES | BODY_CALLBACK_SERVERS
     asks_callers = True  # which uploads callers in other modules give a helper
 
     def __init__(self, context, options):
@@ -310,9 +321,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.whole_parameters: list[ast.arg] = []
         self.limited = {framework: limit.on_by_default for framework, limit in BODY_LIMITS.items()}
         self.inputs = WebInputs(self.model)
-        self.raw_wsgi = WSGI_INPUT in context.source
-        """The module reads ``environ["wsgi.input"]``: a WSGI application whatever it imports."""
-        self.relevant = self.raw_wsgi
+        self.raw_server = WSGI_INPUT in context.source or ASGI_MARKER in context.source
+        """The module reads ``environ["wsgi.input"]`` or awaits ASGI's ``receive()``: a WSGI or
+        an ASGI application whatever it imports."""
+        self.relevant = self.raw_server
         self.parameter_reads: list[tuple[ast.Call, ast.AST | None, str]] = []
         """Whole reads of a parameter not known to be an upload: the call, its function, the parameter."""
         self.calls: dict[ast.AST, list[tuple[ast.AST | None, dict[str, str | None], bool]]] = {}
@@ -323,6 +335,13 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         self.kept_chunks: list[tuple[ast.AST, ast.AST, str, str, str, ast.AST | None]] = []
         """Chunks of an upload or a body kept in memory: the statement, the loop that reads
         them, the framework, what, the source's text, the function."""
+        self.kept_arguments: list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef]] = []
+        """What a method keeps in memory of its first argument (``self.body += chunk``): the
+        statement, the method, its class; a chunk of a request's body where a server calls
+        the method with each (``body_callbacks``)."""
+        self.body_callbacks: dict[tuple[ast.ClassDef, str], str] = {}
+        """The methods a server is given to call with each chunk of a request's body: the
+        server, per class and method name."""
         self.ordered_tests: list[ast.expr] = []
         """The tests that compare sizes or counts (``len(body) > limit``): a loop holding one
         stops somewhere."""
@@ -333,7 +352,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         super().visit_Import(node)
-        self.relevant = self.relevant or self.raw_wsgi
+        self.relevant = self.relevant or self.raw_server
 
     visit_ImportFrom = visit_Import
 
@@ -372,6 +391,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             framework = SETTINGS.get(item.arg.lower()) if item.arg else None
             if framework is not None:
                 self._note_limit(framework, item.value)
+        registered = body_callback(self.model, node)
+        if registered is not None:
+            owner, method, server = registered
+            self.body_callbacks[owner, method] = server
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in KEEPING_METHODS and len(node.args) == 1:
             self._note_kept_chunk(node, func.value, node.args[0])
@@ -389,20 +412,30 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.parsed_as_json.update(self._reads_of(node.args[0]))
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        """``body += chunk``: see ``_note_kept_chunk``."""
-        if self.relevant and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+        """``body += chunk``, ``self.body += chunk``: see ``_note_kept_chunk``."""
+        if self.relevant and isinstance(node.op, ast.Add) and isinstance(node.target, (ast.Name, ast.Attribute)):
             self._note_kept_chunk(node, node.target, node.value)
 
     def _note_kept_chunk(self, statement: ast.AST, keeper: ast.expr, chunk: ast.expr) -> None:
         """A chunk of an upload or a body (the loop's ``chunk`` of ``request.stream()`` or
         ``upload.chunks()``, or ``chunk := upload.read(65536)``) added to a local container
         that stays in memory: every chunk is kept, so the loop reads the whole thing, only
-        slower. Judged at the end: a size test inside the loop bounds it."""
-        if self.checked_here or admins_only(self.model, self.request_hooks) or not isinstance(chunk, ast.Name):
+        slower. Judged at the end: a size test inside the loop bounds it. A method's first
+        argument kept on the instance is a chunk where a server calls the method with each
+        chunk of a request's body (see ``kept_arguments``)."""
+        if self.checked_here or admins_only(self.model, self.request_hooks) or not self._in_memory(keeper):
             return
-        if not self._in_memory(keeper):
+        if asgi_body_chunk(self.model, chunk):
+            loop = self.model.enclosing(statement, (ast.While, ast.For, ast.AsyncFor))
+            if loop is not None:
+                self.kept_chunks.append((statement, loop, ASGI, BODY, f"{ASGI_RECEIVE}()", self.model.function))
+            return
+        if not isinstance(chunk, ast.Name):
             return
         binding = self.model.lookup(chunk.id)
+        if binding is not None and binding.kind == "param" and isinstance(keeper, ast.Attribute):
+            self._note_kept_argument(statement, binding.node)
+            return
         if binding is None or binding.kind != "assign":
             return
         source = self._chunk_source(binding.node, chunk.id, binding.value)
@@ -410,9 +443,20 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             loop, framework, what, text = source
             self.kept_chunks.append((statement, loop, framework, what, text, self.model.function))
 
+    def _note_kept_argument(self, statement: ast.AST, parameter: ast.AST) -> None:
+        """``self.body += chunk`` in a method whose first argument (after ``self``) is ``chunk``."""
+        method, owner = self.model.function, self.model.method_class
+        positional = [*method.args.posonlyargs, *method.args.args] if method is not None else []
+        if owner is not None and len(positional) > 1 and positional[1] is parameter:
+            self.kept_arguments.append((statement, method, owner))
+
     def _in_memory(self, keeper: ast.expr) -> bool:
-        """A local name bound to ``b""``, ``""``, ``[]``, ``bytearray()``, ``io.BytesIO()``."""
-        if not isinstance(keeper, ast.Name) or self.model.lookup(keeper.id) is None:
+        """A local name, or an attribute of the instance, bound to ``b""``, ``""``, ``[]``,
+        ``bytearray()``, ``io.BytesIO()``."""
+        if isinstance(keeper, ast.Attribute):
+            if not self.model.is_self(keeper.value):
+                return False
+        elif not isinstance(keeper, ast.Name) or self.model.lookup(keeper.id) is None:
             return False
         made = self.model.resolve(keeper)
         if made is keeper:
@@ -502,6 +546,11 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             if any(_inside(test, loop) for test in self.ordered_tests):
                 continue  # the loop compares a size or a count: it stops somewhere
             self.report(statement, read=f"keeping every chunk of {text}", what=what, remedy=STOP_OR_SPILL)
+        for statement, method, owner in self.kept_arguments:
+            server = self.body_callbacks.get((owner, method.name))
+            if server is None or any(_inside(test, method) for test in self.ordered_tests):
+                continue  # not a body's chunks, or the method compares a size: it stops somewhere
+            self.report(statement, read=f"keeping every chunk {server} gives {method.name}()", what=BODY, remedy=STOP_OR_SPILL)
         if self.parameter_reads and not (self._limited(FLASK) or self._limited(STARLETTE)):
             for node, function, parameter in self.parameter_reads:
                 if (
