@@ -297,7 +297,6 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     """
 
     code = "OOM403"
-    asks_callers = True  # the project's hooks run before a blueprint's requests (an administrators' check)
     # Silent until the module imports one, or reads WSGI's input, or (in a project) reads
     # something whole: a parameter that callers in other modules give an upload.
     required_text = (*sorted(WEB_LIBRARIES | BODY_CALLBACK_SERVERS), WSGI_INPUT, ASGI_MARKER, WHOLE_READ)
@@ -308,7 +307,9 @@ class UnboundedUploadRead(CheckedFirst, Rule):
     )
 
     LIBRARIES = WEB_LIBRARIES | BODY_CALLBACK_SERVERS
-    asks_callers = True  # which uploads callers in other modules give a helper
+    # Which uploads callers in other modules give a helper, and the project's hooks that
+    # run before a blueprint's requests (an administrators' check).
+    asks_callers = True
 
     def __init__(self, context, options):
         super().__init__(context, options)
