@@ -1372,10 +1372,14 @@ def cache_cleared(node: ast.Attribute) -> str | None:
     return target.attr if isinstance(target, ast.Attribute) else None
 
 
-def builds_own_instance(func: ast.expr) -> bool:
-    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)``: a class making more of itself."""
+def builds_own_instance(func: ast.expr, function: FunctionNode) -> bool:
+    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)`` in ``function``: a class
+    making more of itself. ``cls`` only as the method's first parameter (a classmethod's):
+    one that defaults to another class (discord.py's ``get_context(message, *,
+    cls=Context)``) makes that class."""
     if isinstance(func, ast.Name):
-        return func.id == "cls"
+        positional = [*function.args.posonlyargs, *function.args.args]
+        return func.id == "cls" and bool(positional) and positional[0].arg == "cls"
     if isinstance(func, ast.Attribute):
         return func.attr == "__class__"
     return isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"

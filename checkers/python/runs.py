@@ -17,7 +17,8 @@ The module answers first:
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
   that sets a name the function declares ``global``; the project index records such a
   block's calls as it does calls at import time), the ``__init__`` of a class
-  the module instantiates only there (and does not subclass), or that a framework makes
+  the module instantiates only there (and does not subclass, nor make more of in a
+  classmethod, ``cls(...)``), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
   script folder or declared by the project's packaging, ``[project.scripts]``)
@@ -788,7 +789,7 @@ class _Indexer:
             site.call = None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
-        if frames and builds_own_instance(func):
+        if frames and builds_own_instance(func, frames[-1].function):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
                 if set_up and isinstance(func, ast.Name):
