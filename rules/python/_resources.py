@@ -230,7 +230,12 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
 # Setting a socket's timeout or blocking mode fails only for a value of the wrong type or
 # sign: nothing to plan a release for (``sock.connect(...)`` after it is what fails).
-SOCKET_SETTINGS = frozenset({"settimeout", "setblocking"})
+SOCKET_SETTINGS = frozenset({"settimeout", "setblocking", "setsockopt"})
+# Nor does setting a portable flag of the socket level with a literal
+# (``setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)``): options of other levels or kinds fail for the
+# wrong socket or without privileges (``IP_TRANSPARENT``, ``TCP_NODELAY`` on UDP), and
+# ``SO_REUSEPORT`` is missing on some systems.
+SOCKET_FLAGS = frozenset(f"socket.{name}" for name in ("SO_REUSEADDR", "SO_BROADCAST", "SO_KEEPALIVE"))
 # Reading the clock (``time.time()``) cannot fail.
 CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
 CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
@@ -326,7 +331,10 @@ EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "Ord
 # an application's own code runs no such hook.
 # ``os.dup2(fd, 1)`` fails only for a descriptor that is not open (a bug, not a condition to
 # release around; ``EINTR`` is retried since PEP 475): a pipe's end made stdout, then closed.
-QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
+# A path object made of a value (``pathlib.Path(tmp.name)``) fails only for a value of the wrong
+# type: a bug in the code, not a failure of the moment that leaves a resource behind.
+PATH_CLASSES = frozenset(f"pathlib.{name}" for name in ("Path", "PurePath", "PosixPath", "PurePosixPath"))
+QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS, *PATH_CLASSES})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
@@ -687,7 +695,7 @@ class ResourceAnalysis:
                 self.quiet_calls.add(id(node))
             return
         if last in SOCKET_SETTINGS:
-            if kind is ast.Attribute and len(node.args) == 1 and not node.keywords:
+            if kind is ast.Attribute and not node.keywords and self._sets_quietly(last, node.args):
                 self.quiet_calls.add(id(node))
             return
         if last in LOG_METHODS:  # logging reports its own errors
@@ -699,7 +707,10 @@ class ResourceAnalysis:
             return
         if last in QUIET_FUNCTION_NAMES:
             name = self.model.qualified_name(func)
-            if name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+            if (
+                name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords)
+                or (name in PATH_CLASSES and not node.keywords and not any(isinstance(arg, ast.Starred) for arg in node.args))
+            ):
                 self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
@@ -766,6 +777,17 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def _sets_quietly(self, method: str, args: list[ast.expr]) -> bool:
+        """A timeout or blocking mode given one value, or a portable socket-level flag given
+        a literal (:data:`SOCKET_FLAGS`)."""
+        if method != "setsockopt":
+            return len(args) == 1
+        return (
+            len(args) == 3 and self.model.qualified_name(args[0]) == "socket.SOL_SOCKET"
+            and self.model.qualified_name(args[1]) in SOCKET_FLAGS
+            and isinstance(args[2], ast.Constant) and type(args[2].value) in (int, bool)
+        )
 
     def _from_nothing(self, call: ast.Call) -> bool:
         """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see

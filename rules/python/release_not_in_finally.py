@@ -185,7 +185,10 @@ class ReleaseNotInFinally(ResourceRule):
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
     container emptied), a socket's `settimeout(t)`/`setblocking(flag)` (only a value
-    of the wrong type or sign fails), clock reads (`time.time()`, `time.monotonic()`), empty
+    of the wrong type or sign fails) and a portable flag of its level set with a literal
+    (`setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)`, `SO_BROADCAST`, `SO_KEEPALIVE`; not
+    `SO_REUSEPORT`, missing on some systems, nor options of other levels), a path object
+    made of a value (`pathlib.Path(tmp.name)`: only a value of the wrong type fails, a bug), clock reads (`time.time()`, `time.monotonic()`), empty
     containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...), a mapping's
     views read with nothing (`env.items()`, `.keys()`, `.values()`), `sys.audit(...)`
     (only a hook installed to veto the event raises there), a template
