@@ -154,8 +154,9 @@ class ReleaseNotInFinally(ResourceRule):
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*` when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
-    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
-    and fabric tasks, a Django management command's `handle` and the methods it alone
+    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, argparse's
+    (`set_defaults(func=...)`, and the converters of `add_argument(type=...)`, which run
+    while it parses the command line), invoke and fabric tasks, a Django management command's `handle` and the methods it alone
     calls; not a plugin's constructor, though its loader makes one per process, see
     OOM203: what the plugin's own code opens and drops is its author's to fix), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
