@@ -2387,8 +2387,9 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
 
     A path names the resource without holding it, so giving it to a call is no hand-off:
     ``os.path.join(d, x)``, ``open(...)``, ``subprocess.run([..., d])`` work in it. It is
-    handed off when it, or a path built on it, is returned, yielded, stored, captured by a
-    closure, or given to a process or thread that outlives the call (``Popen``); released
+    handed off when it, or a path built on it, is returned, yielded, stored (also by a base
+    class's ``__init__``), captured by a closure, or given to a process or thread that
+    outlives the call (``Popen``); released
     when a removal function is given it (``shutil.rmtree(d)``, ``os.unlink(f.name)``,
     ``Path(d).rmdir()``) or handed to a call beside one, which schedules the removal
     (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
@@ -2440,6 +2441,13 @@ def removes_path(call: ast.Call, child: ast.expr, removals: Iterable[str], quali
     return any(other is not child and qualified(other) in removals for other in given)
 
 
+def _initializes(call: ast.Call) -> bool:
+    """``super().__init__(file, name)``, ``Base.__init__(self, d)``: a base class's constructor
+    keeps what it is given on the instance, as ``self.file = file`` would (Django's
+    ``UploadedFile`` over a ``NamedTemporaryFile(delete=False)``)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
+
+
 def _position(call: ast.Call, child: ast.expr) -> int | str | None:
     """The position (or keyword) ``child`` (or its ``keyword``) is passed at to ``call``: None past a ``*args``."""
     for index, item in enumerate(call.args):
@@ -2471,7 +2479,7 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
                 return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
             if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
-                _callee(parent, names.qualified) in _STORES
+                _callee(parent, names.qualified) in _STORES or _initializes(parent)
             ):
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
