@@ -338,6 +338,14 @@ QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS, *PATH_C
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
+# HTTP clients that open no connection until their first request (a pool made on demand):
+# one that has sent nothing holds nothing of the OS. (aiohttp's session warns when it is
+# collected unclosed, and needs its loop: not one of them.)
+LAZY_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient"})
+# Their methods that send (or stream) a request.
+CLIENT_REQUESTS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
 # Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
 CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
@@ -2544,6 +2552,9 @@ class _PathScan:
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.exceptions = exceptions
         """False: the normal path only, no ``except`` clause entered holding the resource."""
+        self.unsent = resource.acquire.factory in LAZY_CLIENTS and resource.name is not None
+        """A client that connects lazily and has sent nothing yet: it holds nothing of the OS,
+        and an exception before its first request leaks nothing."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.exposure_by_exception = False
@@ -2705,6 +2716,10 @@ class _PathScan:
         """Expose the resource to the first of ``nodes`` that can raise. A write to the
         resource or one of its streams (``proc.stdin.write(data)``) raises ``OSError`` (a
         broken pipe, a full disk): a handler of it catches what the write raises."""
+        if self.unsent:
+            if not any(_sends_through(item, self.resource.name) for item in nodes):
+                return
+            self.unsent = False
         candidates = [item for item in nodes if self.can_raise(item)]
         if self.os_error_depth:
             writes = [item for item in candidates if _writes_to(item, self.resource.name)]
@@ -3026,6 +3041,19 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _sends_through(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` may send a request through the client ``name``: a request method of
+    it (``session.get(url)``), or the client handed to a call, which may use it. Setting it
+    up (``session.mount(prefix, adapter)``, ``session.headers.update(...)``) sends nothing."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        return func.attr in CLIENT_REQUESTS
+    given = [*node.args, *(item.value for item in node.keywords)]
+    return any(isinstance(item, ast.Name) and item.id == name for item in given)
 
 
 def _fills_own_container(call: ast.Call, name: str | None) -> bool:
