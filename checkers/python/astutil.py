@@ -190,6 +190,8 @@ _CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job"})
 # Command-line frameworks: a function they make a command (or an invoke/fabric task) runs once per process.
 _CLI_MODULES = frozenset({"click", "typer", "invoke", "fabric"})
+# argparse's calls that hand it a function of the module, by the keyword that names it.
+_ARGPARSE_HANDOFFS = {"set_defaults": "func", "add_argument": "type"}
 # Bases of a Django management command: ``handle`` runs once per ``manage.py`` run.
 _COMMAND_BASES = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})
 # Decorators that wrap a function without registering it anywhere: its callers are the module's.
@@ -380,15 +382,17 @@ class ModuleFacts:
 
     @functools.cached_property
     def subcommands(self) -> frozenset[FunctionNode]:
-        """The module's functions that argparse dispatches to: ``parser.set_defaults(func=envsetup)``
+        """The module's functions that argparse runs: ``parser.set_defaults(func=envsetup)``
         names the function a subcommand runs (``args.func(args)``), once per run of the
-        program, like a click command (:attr:`commands`)."""
+        program, like a click command (:attr:`commands`); ``add_argument(..., type=parse_file)``
+        a converter it calls while it parses the command line, once per argument given."""
         named = {
             keyword.value.id
             for node in walk(self._module)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _ARGPARSE_HANDOFFS
             for keyword in node.keywords
-            if keyword.arg == "func" and isinstance(keyword.value, ast.Name)
+            if keyword.arg == _ARGPARSE_HANDOFFS[node.func.attr] and isinstance(keyword.value, ast.Name)
         }
         return frozenset(self.functions[name] for name in named if name in self.functions)
 
@@ -1372,10 +1376,14 @@ def cache_cleared(node: ast.Attribute) -> str | None:
     return target.attr if isinstance(target, ast.Attribute) else None
 
 
-def builds_own_instance(func: ast.expr) -> bool:
-    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)``: a class making more of itself."""
+def builds_own_instance(func: ast.expr, function: FunctionNode) -> bool:
+    """``cls(...)``, ``type(self)(...)`` or ``self.__class__(...)`` in ``function``: a class
+    making more of itself. ``cls`` only as the method's first parameter (a classmethod's):
+    one that defaults to another class (discord.py's ``get_context(message, *,
+    cls=Context)``) makes that class."""
     if isinstance(func, ast.Name):
-        return func.id == "cls"
+        positional = [*function.args.posonlyargs, *function.args.args]
+        return func.id == "cls" and bool(positional) and positional[0].arg == "cls"
     if isinstance(func, ast.Attribute):
         return func.attr == "__class__"
     return isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"

@@ -11,13 +11,15 @@ The module answers first:
   of its arguments runs once per distinct argument, so as often as its own callers call
   it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
-  ``handle``; argparse's ``set_defaults(func=...)``), a function called only at module level (``if __name__ == "__main__":``
+  ``handle``; argparse's ``set_defaults(func=...)`` and ``add_argument(type=...)``'s converters,
+  unless the module calls them more often), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
   that sets a name the function declares ``global``; the project index records such a
   block's calls as it does calls at import time), the ``__init__`` of a class
-  the module instantiates only there (and does not subclass), or that a framework makes
+  the module instantiates only there (and does not subclass, nor make more of in a
+  classmethod, ``cls(...)``), or that a framework makes
   once per process (Django's middleware and app configs); every function of a script
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
   script folder or declared by the project's packaging, ``[project.scripts]``)
@@ -351,9 +353,14 @@ class Runs:
         decorators = {self._decorator_name(item): item for item in function.decorator_list}
         if marks and self._marked_once(function, decorators):
             return Frequency(ONCE)
-        if function in self.facts.commands or function in self.facts.subcommands:
-            # A command-line command (an invoke ``@task`` too, argparse's ``set_defaults(func=...)``), Django's ``handle``.
+        if function in self.facts.commands:
+            # A command-line command (an invoke ``@task`` too), Django's ``handle``.
             return Frequency(ONCE)
+        if function in self.facts.subcommands:
+            # argparse's ``set_defaults(func=...)``, a converter of ``add_argument(type=...)``:
+            # once per run, unless the module also calls it more often.
+            here = self._combine(sites, visiting) if sites else Frequency(ONCE)
+            return here if here.kind == MANY else Frequency(ONCE)
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
@@ -788,7 +795,7 @@ class _Indexer:
             site.call = None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
-        if frames and builds_own_instance(func):
+        if frames and builds_own_instance(func, frames[-1].function):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:
                 if set_up and isinstance(func, ast.Name):

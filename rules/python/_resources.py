@@ -230,7 +230,12 @@ IN_MEMORY = {"sqlite3.connect": ":memory:"}
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
 # Setting a socket's timeout or blocking mode fails only for a value of the wrong type or
 # sign: nothing to plan a release for (``sock.connect(...)`` after it is what fails).
-SOCKET_SETTINGS = frozenset({"settimeout", "setblocking"})
+SOCKET_SETTINGS = frozenset({"settimeout", "setblocking", "setsockopt"})
+# Nor does setting a portable flag of the socket level with a literal
+# (``setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)``): options of other levels or kinds fail for the
+# wrong socket or without privileges (``IP_TRANSPARENT``, ``TCP_NODELAY`` on UDP), and
+# ``SO_REUSEPORT`` is missing on some systems.
+SOCKET_FLAGS = frozenset(f"socket.{name}" for name in ("SO_REUSEADDR", "SO_BROADCAST", "SO_KEEPALIVE"))
 # Reading the clock (``time.time()``) cannot fail.
 CLOCKS = frozenset(f"time.{name}" for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"))
 CLOCK_NAMES = frozenset(name.rpartition(".")[2] for name in CLOCKS)
@@ -326,10 +331,21 @@ EMPTY_COLLECTIONS = frozenset(f"collections.{name}" for name in ("Counter", "Ord
 # an application's own code runs no such hook.
 # ``os.dup2(fd, 1)`` fails only for a descriptor that is not open (a bug, not a condition to
 # release around; ``EINTR`` is retried since PEP 475): a pipe's end made stdout, then closed.
-QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS})
+# A path object made of a value (``pathlib.Path(tmp.name)``) fails only for a value of the wrong
+# type: a bug in the code, not a failure of the moment that leaves a resource behind.
+PATH_CLASSES = frozenset(f"pathlib.{name}" for name in ("Path", "PurePath", "PosixPath", "PurePosixPath"))
+QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS, *PATH_CLASSES})
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
+# HTTP clients that open no connection until their first request (a pool made on demand):
+# one that has sent nothing holds nothing of the OS. (aiohttp's session warns when it is
+# collected unclosed, and needs its loop: not one of them.)
+LAZY_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient"})
+# Their methods that send (or stream) a request.
+CLIENT_REQUESTS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
 # Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
 CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
@@ -687,7 +703,7 @@ class ResourceAnalysis:
                 self.quiet_calls.add(id(node))
             return
         if last in SOCKET_SETTINGS:
-            if kind is ast.Attribute and len(node.args) == 1 and not node.keywords:
+            if kind is ast.Attribute and not node.keywords and self._sets_quietly(last, node.args):
                 self.quiet_calls.add(id(node))
             return
         if last in LOG_METHODS:  # logging reports its own errors
@@ -699,7 +715,10 @@ class ResourceAnalysis:
             return
         if last in QUIET_FUNCTION_NAMES:
             name = self.model.qualified_name(func)
-            if name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords):
+            if (
+                name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords)
+                or (name in PATH_CLASSES and not node.keywords and not any(isinstance(arg, ast.Starred) for arg in node.args))
+            ):
                 self.quiet_calls.add(id(node))
             return
         if last in BORROWER_NAMES:
@@ -766,6 +785,17 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def _sets_quietly(self, method: str, args: list[ast.expr]) -> bool:
+        """A timeout or blocking mode given one value, or a portable socket-level flag given
+        a literal (:data:`SOCKET_FLAGS`)."""
+        if method != "setsockopt":
+            return len(args) == 1
+        return (
+            len(args) == 3 and self.model.qualified_name(args[0]) == "socket.SOL_SOCKET"
+            and self.model.qualified_name(args[1]) in SOCKET_FLAGS
+            and isinstance(args[2], ast.Constant) and type(args[2].value) in (int, bool)
+        )
 
     def _from_nothing(self, call: ast.Call) -> bool:
         """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see
@@ -2365,8 +2395,9 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
 
     A path names the resource without holding it, so giving it to a call is no hand-off:
     ``os.path.join(d, x)``, ``open(...)``, ``subprocess.run([..., d])`` work in it. It is
-    handed off when it, or a path built on it, is returned, yielded, stored, captured by a
-    closure, or given to a process or thread that outlives the call (``Popen``); released
+    handed off when it, or a path built on it, is returned, yielded, stored (also by a base
+    class's ``__init__``), captured by a closure, or given to a process or thread that
+    outlives the call (``Popen``); released
     when a removal function is given it (``shutil.rmtree(d)``, ``os.unlink(f.name)``,
     ``Path(d).rmdir()``) or handed to a call beside one, which schedules the removal
     (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
@@ -2418,6 +2449,13 @@ def removes_path(call: ast.Call, child: ast.expr, removals: Iterable[str], quali
     return any(other is not child and qualified(other) in removals for other in given)
 
 
+def _initializes(call: ast.Call) -> bool:
+    """``super().__init__(file, name)``, ``Base.__init__(self, d)``: a base class's constructor
+    keeps what it is given on the instance, as ``self.file = file`` would (Django's
+    ``UploadedFile`` over a ``NamedTemporaryFile(delete=False)``)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
+
+
 def _position(call: ast.Call, child: ast.expr) -> int | str | None:
     """The position (or keyword) ``child`` (or its ``keyword``) is passed at to ``call``: None past a ``*args``."""
     for index, item in enumerate(call.args):
@@ -2449,7 +2487,7 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
                 return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
             if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
-                _callee(parent, names.qualified) in _STORES
+                _callee(parent, names.qualified) in _STORES or _initializes(parent)
             ):
                 return _HANDOFF, None
             if callee not in PATH_BUILDERS:
@@ -2514,6 +2552,9 @@ class _PathScan:
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.exceptions = exceptions
         """False: the normal path only, no ``except`` clause entered holding the resource."""
+        self.unsent = resource.acquire.factory in LAZY_CLIENTS and resource.name is not None
+        """A client that connects lazily and has sent nothing yet: it holds nothing of the OS,
+        and an exception before its first request leaks nothing."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.exposure_by_exception = False
@@ -2675,6 +2716,10 @@ class _PathScan:
         """Expose the resource to the first of ``nodes`` that can raise. A write to the
         resource or one of its streams (``proc.stdin.write(data)``) raises ``OSError`` (a
         broken pipe, a full disk): a handler of it catches what the write raises."""
+        if self.unsent:
+            if not any(_sends_through(item, self.resource.name) for item in nodes):
+                return
+            self.unsent = False
         candidates = [item for item in nodes if self.can_raise(item)]
         if self.os_error_depth:
             writes = [item for item in candidates if _writes_to(item, self.resource.name)]
@@ -2996,6 +3041,19 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _sends_through(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` may send a request through the client ``name``: a request method of
+    it (``session.get(url)``), or the client handed to a call, which may use it. Setting it
+    up (``session.mount(prefix, adapter)``, ``session.headers.update(...)``) sends nothing."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        return func.attr in CLIENT_REQUESTS
+    given = [*node.args, *(item.value for item in node.keywords)]
+    return any(isinstance(item, ast.Name) and item.id == name for item in given)
 
 
 def _fills_own_container(call: ast.Call, name: str | None) -> bool:

@@ -154,8 +154,9 @@ class ReleaseNotInFinally(ResourceRule):
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
     `configure*`, `bootstrap*` when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
-    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, invoke
-    and fabric tasks, a Django management command's `handle` and the methods it alone
+    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, argparse's
+    (`set_defaults(func=...)`, and the converters of `add_argument(type=...)`, which run
+    while it parses the command line), invoke and fabric tasks, a Django management command's `handle` and the methods it alone
     calls; not a plugin's constructor, though its loader makes one per process, see
     OOM203: what the plugin's own code opens and drops is its author's to fix), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
@@ -185,7 +186,10 @@ class ReleaseNotInFinally(ResourceRule):
     (`logger.info(...)`: logging reports its own errors), `addCleanup`, `set()`,
     `clear()`, `is_set()` called with no argument (an event's flag flipped, a
     container emptied), a socket's `settimeout(t)`/`setblocking(flag)` (only a value
-    of the wrong type or sign fails), clock reads (`time.time()`, `time.monotonic()`), empty
+    of the wrong type or sign fails) and a portable flag of its level set with a literal
+    (`setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)`, `SO_BROADCAST`, `SO_KEEPALIVE`; not
+    `SO_REUSEPORT`, missing on some systems, nor options of other levels), a path object
+    made of a value (`pathlib.Path(tmp.name)`: only a value of the wrong type fails, a bug), clock reads (`time.time()`, `time.monotonic()`), empty
     containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...), a mapping's
     views read with nothing (`env.items()`, `.keys()`, `.values()`), `sys.audit(...)`
     (only a hook installed to veto the event raises there), a template
@@ -204,7 +208,10 @@ class ReleaseNotInFinally(ResourceRule):
     an item the function has already read (`port["host"]`, read again in an `except` clause's
     log line, after a plain statement before it read it, the same block or one around it,
     and with nothing between rebinding `port`, deleting from it or handing it to a call: the
-    key was there). The message names
+    key was there). Nor, for an HTTP client that connects lazily (`requests.Session`,
+    `httpx.Client`, `httpx.AsyncClient`: no socket before its first request), anything
+    while it is set up (`session.mount(prefix, HTTPAdapter(max_retries=Retry(...)))`, its
+    headers), up to a request method of it or a call it is handed to. The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call

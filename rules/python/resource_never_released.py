@@ -106,7 +106,9 @@ class ResourceNeverReleased(ResourceRule):
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
     it (`os.path.join(d, x)`, `Path(d) / x`, an f-string; the file's name in its
     folder, `os.path.basename(f.name)`, which still names it there), is returned, yielded,
-    stored, captured by a closure, or given to a process or thread that outlives the
+    stored (also by a base class's constructor: `super().__init__(f, name)` keeps the
+    temporary file on the instance, as Django's `UploadedFile` does), captured by a
+    closure, or given to a process or thread that outlives the
     call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
