@@ -157,8 +157,10 @@ int, so no object closes it for you, not even the garbage collector."""
 DESCRIPTOR_FACTORIES = ("os.open", "os.dup", "os.pidfd_open", "os.eventfd", "os.memfd_create", "os.posix_openpt")
 TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, **dict.fromkeys(DESCRIPTOR_FACTORIES, DESCRIPTOR)}
 # Kinds the garbage collector does not release when the last reference goes: an sqlite3
-# connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
-NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
+# connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for). The
+# pipe of ``os.popen`` is one: its wrapper has no finalizer, so dropping it closes the pipe
+# but leaves the ``Popen`` behind it unwaited, as ``Popen(..., stdout=PIPE).stdout.read()``.
+NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen", "os.popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {
     "tempfile.mkstemp": {0: DESCRIPTOR},

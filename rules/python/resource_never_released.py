@@ -162,8 +162,9 @@ class ResourceNeverReleased(ResourceRule):
     garbage collector does not release when the last reference goes is flagged there too
     (code known to run once aside): an sqlite3 connection
     (`sqlite3.connect(p).execute(q).fetchall()`), a `Popen` with a pipe
-    (`Popen(cmd, stdout=PIPE).stdout.read()`: the child stays a zombie until the next
-    `Popen` reaps it), a dropped `os.open(...)`.
+    (`Popen(cmd, stdout=PIPE).stdout.read()`, and `os.popen(cmd).read()`, whose pipe has
+    no finalizer of its own: the child stays a zombie until the next `Popen` reaps it), a
+    dropped `os.open(...)`.
 
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
