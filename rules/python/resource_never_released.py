@@ -151,10 +151,15 @@ class ResourceNeverReleased(ResourceRule):
     function that keeps nothing of it), it is flagged in code that runs many times (a
     request or task handler, a function called in a loop; not a loop over a literal
     collection or a `range` of constants, nor the loop of a recursion, whose rounds the
-    data sets, nor a comprehension's first iterable, evaluated once): only the garbage collector
-    closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
-    a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
-    it is left alone, and so is a chain whose method releases it
+    data sets, nor a comprehension's first iterable, evaluated once), and in a function
+    that nothing seen calls (no call of it in the project, not handed on as a value: a
+    public function of a library, a method called through an instance, whose callers
+    may run it per request): only the garbage collector
+    closes it, at once in CPython, later on PyPy, in a reference cycle or while a
+    traceback holds the frame, each time with a `ResourceWarning`; maintainers fix these
+    (the fix corpus holds more than twenty, in helpers as often as in handlers). Where
+    the callers seen run it once or a bounded number of times (set-up code, a fixed loop,
+    a recursion's levels), it is left alone, and so is a chain whose method releases it
     (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`). A
     response read to its end (`urlopen(url).read()`) is closed when its body ends:
     the message says it is released on the normal path only, an exception before
@@ -274,7 +279,7 @@ class ResourceNeverReleased(ResourceRule):
       lock used as a signal between threads;
     - chains consumed at once (`open(p).read()`, `json.load(open(p))`), which
       CPython's reference counting closes, and results never bound to a name, outside
-      code that runs many times (see above);
+      code that runs many times or that nothing seen calls (see above);
     - acquires inside `with self.assertRaises(...)`/`pytest.raises(...)` (expected to
       fail), `with mock.patch(...)` or in a function decorated with `@mock.patch(...)`
       (the factory may be a mock);
