@@ -24,7 +24,8 @@ The module answers first:
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
   script folder or declared by the project's packaging, ``[project.scripts]``)
   or of a migration, unless the project's other modules run it more often; a start-up
-  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``), or a
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``) or by
+  what it does (it configures the process's logging: ``logging.basicConfig``), or a
   server's start (it binds a socket and makes it listen,
   :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
   then the project): a process runs it when it starts;
