@@ -301,13 +301,10 @@ class ModuleFacts:
     what the callers of a private function pass it. How often a function runs is
     :class:`oomlint.python.runs.Runs`'s question, which asks these facts."""
 
-    def __init__(self, module: ast.Module, is_script: bool = False, in_package: bool = False):
+    def __init__(self, module: ast.Module, is_script: bool = False):
         self.is_migration = _is_migration(module)
         self.is_script = is_script
         """A command of the project's script folders (:func:`is_script`): it runs once per run."""
-        self.in_package = in_package
-        """A module of a regular package (:func:`in_package`): its ``__main__`` block, if any,
-        is a way to try its functions by hand, not the program."""
         self.functions: dict[str, FunctionNode] = {}
         self.methods: dict[tuple[ast.ClassDef, str], FunctionNode] = {}
         self.method_class: dict[FunctionNode, ast.ClassDef] = {}
@@ -482,19 +479,12 @@ def summary_keys(module: ast.Module) -> dict[FunctionNode, str]:
 
 def module_facts(context) -> ModuleFacts:
     """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
-    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree, is_script(context), in_package(context.path)))
+    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree, is_script(context)))
 
 
 def is_script(context) -> bool:
     """:func:`is_script_file` for the file being checked, in its project."""
     return is_script_file(context.path, context.project.root if context.project is not None else None, context.tree)
-
-
-def in_package(path: str) -> bool:
-    """Whether the file is a module of a regular package (its folder holds an
-    ``__init__.py``) other than the package's ``__main__.py``: what the package imports."""
-    folder, name = os.path.split(os.path.abspath(path))
-    return name != "__main__.py" and os.path.isfile(os.path.join(folder, "__init__.py"))
 
 
 def is_script_file(path: str, root, module: ast.Module) -> bool:

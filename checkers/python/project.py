@@ -44,7 +44,6 @@ from oomlint.python.astutil import (
     is_class_value,
     is_handler,
     is_registered,
-    in_package,
     is_script_file,
     last_name,
     module_facts,
@@ -2638,7 +2637,7 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        facts = ModuleFacts(tree, is_script_file(path, root, tree), in_package(path))
+        facts = ModuleFacts(tree, is_script_file(path, root, tree))
         runs = Runs(model, tree, facts=facts, hooks=False)
         found = {}
         for function, key in facts.keys.items():

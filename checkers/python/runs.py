@@ -12,9 +12,7 @@ The module answers first:
   it, as if it were not memoized) or one whose decorator says so
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
   ``handle``; argparse's ``set_defaults(func=...)``), a function called only at module level (``if __name__ == "__main__":``
-  included, but not its loops, nor, in a module of a package other than its ``__main__.py``,
-  a call made only there: a way to try the module's functions by hand, which says nothing
-  of how often the package calls them) or from functions that run once, or handed to a runner
+  included, but not its loops) or from functions that run once, or handed to a runner
   there (``trio.run(main)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
   that sets a name the function declares ``global``; the project index records such a
@@ -139,8 +137,6 @@ class _Site:
     """In a lazy set-up block (``if not hasattr(SETTINGS, "x"): ...; SETTINGS.x = ...``)."""
     call: ast.Call | None = None
     """The call, with the arguments it passes; None when a runner is handed the function."""
-    main: bool = False
-    """In the module's ``if __name__ == "__main__":`` block."""
 
 
 @dataclass(eq=False)
@@ -389,8 +385,6 @@ class Runs:
             return self._instances(info.owner, visiting)
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
-        if sites and self._tried_by_hand(sites):
-            return self.elsewhere(function) or Frequency(UNKNOWN)
         if sites:
             here = self._combine(sites, visiting)
             if here.kind != ONCE:
@@ -409,14 +403,6 @@ class Runs:
         if not marks:  # the project's answer for its own module counts the marks: its callers alone
             return self.elsewhere(function) or Frequency(UNKNOWN)
         return Frequency(*self.project.frequency(self._key(key), loaders=self.plugins))
-
-    def _tried_by_hand(self, sites: list[_Site]) -> bool:
-        """Called only from the ``__main__`` block of a module of a package (not its
-        ``__main__.py``), outside a loop there: a way to try the module's functions by hand
-        (``python checkdir.py /mnt/usb``), while the package imports the module and calls
-        them as often as its own code does. The block says nothing of that: the other
-        modules decide, else it is unknown (a public function)."""
-        return self.facts.in_package and all(site.main and site.caller is None and not site.in_loop for site in sites)
 
     def _by_hand(self, info: _Def) -> bool:
         """A module-level function, undecorated and never named in its module, of a file
@@ -783,7 +769,7 @@ class _Indexer:
                 push([node.test, *node.orelse], frames, owner, in_loop, set_up)
                 push(node.body, frames, owner, in_loop, True)
             elif node_type is ast.Call:
-                handed = self.call(node, frames, in_loop, set_up, main)
+                handed = self.call(node, frames, in_loop, set_up)
                 callee = node.func
                 if isinstance(callee, (ast.Name, ast.Attribute)):  # called, not handed on
                     push([callee.value] if isinstance(callee, ast.Attribute) else [], frames, owner, in_loop, set_up, main)
@@ -801,15 +787,13 @@ class _Indexer:
                 if fields:
                     push(child_nodes(node), frames, owner, in_loop, set_up, main)
 
-    def call(
-        self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False, main: bool = False
-    ) -> ast.Name | None:
+    def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> ast.Name | None:
         """Note where ``node`` calls a function or class of the module. Returns the name of
         a function handed to a runner that calls it once (``trio.run(main)``,
         ``loop.run_until_complete(serve)``): a call of it, not a value handed on."""
         func = node.func
         caller = frames[-1].function if frames else None
-        site = _Site(caller, in_loop, set_up, node, main and not frames)
+        site = _Site(caller, in_loop, set_up, node)
         if in_loop:
             self.runs.looped.add(node)
         target = handed = None

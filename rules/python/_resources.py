@@ -1584,7 +1584,7 @@ def _used_once(
         chains = [acquire for acquire in chains if acquire not in uncollected]
         if not chains or not runs.callers_unseen(function):
             return unreleased
-        dropped = []
+        dropped = []  # said in ``unreleased``
     else:
         unreleased = []
     why = f"'{function.name}' {frequency.why}" if frequency.kind == MANY else f"nothing seen calls '{function.name}'"

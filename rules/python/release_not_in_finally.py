@@ -138,10 +138,7 @@ class ReleaseNotInFinally(ResourceRule):
 
     One-shot code is not checked either: a function that runs only once (called at
     module level, in the `if __name__ == "__main__":` block (but not in a loop there that
-    only the process's end stops: `while True:` with no `break`; nor, in a module of a
-    package other than its `__main__.py`, a call made only there: a way to try the
-    module's functions by hand, while the package calls them as often as its own code
-    does, so the project's other modules decide, and without them it is not known), from
+    only the process's end stops: `while True:` with no `break`), from
     set-up code or from such a function, `asyncio.run(main())` and `trio.run(main)`
     included; in a loop only of a fixed number of rounds: over a literal collection, a
     `range` of constants, a retry loop; a method that `self.m()` calls reach from the
