@@ -184,6 +184,7 @@ _RUNNERS = frozenset({"run", "run_until_complete"})
 # Names of what a process runs once when it starts.
 _START_NAMES = frozenset({"main", "create_app", "ready"})
 _START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
+_LOGGING_CONFIGURATIONS = frozenset({"basicConfig", "dictConfig", "fileConfig"})
 _CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 # Decorators of task queues (Celery, Huey, Dramatiq, RQ): a task runs once per message,
 # whatever its name (``setup_experiment``).
@@ -831,13 +832,25 @@ def _is_migration(module: ast.Module) -> bool:
 
 def _starts_process(function: FunctionNode) -> bool:
     """``main``, ``create_app``, ``ready`` and ``setup``/``init``/``initialize``/
-    ``configure``/``bootstrap`` hooks (``setup_db``): code a process runs when it starts.
+    ``configure``/``bootstrap`` hooks (``setup_db``), and a function that configures the
+    process's logging (:func:`_configures_logging`): code a process runs when it starts.
     Not ``__init__``, which runs per instance, nor a task of a task queue."""
     name = function.name
     if name.startswith("__") or any(last_name(_called(item)) in _TASK_DECORATORS for item in function.decorator_list):
         return False
     words = name_words(name)
-    return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS)
+    return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS) or _configures_logging(function)
+
+
+def _configures_logging(function: FunctionNode) -> bool:
+    """``logging.basicConfig(...)``, ``logging.config.dictConfig(...)`` or ``fileConfig(...)``
+    in the function: the configuration of the whole process's logging (a second
+    ``basicConfig`` does nothing), written to run when the process starts (Mailu's
+    ``socrate.system.set_env``, which each container's start script calls once)."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LOGGING_CONFIGURATIONS
+        for node in walk(function)
+    )
 
 
 def starts_server(function: FunctionNode) -> bool:

@@ -24,7 +24,8 @@ The module answers first:
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
   script folder or declared by the project's packaging, ``[project.scripts]``)
   or of a migration, unless the project's other modules run it more often; a start-up
-  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``), or a
+  hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``) or by
+  what it does (it configures the process's logging: ``logging.basicConfig``), or a
   server's start (it binds a socket and makes it listen,
   :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
   then the project): a process runs it when it starts;
@@ -263,6 +264,24 @@ class Runs:
             return False
         elsewhere = self.elsewhere(function)
         return elsewhere is None or elsewhere.kind not in (MANY, PER_INSTANCE)
+
+    def callers_unseen(self, function: FunctionNode) -> bool:
+        """Whether nothing seen calls ``function``, a module-level function or a method of a
+        module-level class: no call of it (of its class, for a constructor) in its module or
+        the project's other modules, and not handed on as a value. Library API or a method
+        called through an instance: its callers are the users' or the index cannot follow
+        them, and they may run it per request. Unknown for want of callers, not because the
+        callers seen are unknown themselves."""
+        self.index()
+        info = self.defs.get(function)
+        if info is None or info.outer is not None or function.name in self.named:
+            return False
+        owner = info.owner
+        if owner is not None and function.name in CONSTRUCTORS:
+            if self.sites.get(owner) or owner not in self.top_classes:
+                return False
+            return self.project is None or self.project.callers_frequency(self._key(owner.name), elsewhere=self.module) is None
+        return not self.sites.get(function) and self.elsewhere(function) is None
 
     def _made_at_import(self, owner: ast.ClassDef | None) -> bool:
         """Whether every construction the project shows of ``owner`` (a class of the

@@ -157,8 +157,10 @@ int, so no object closes it for you, not even the garbage collector."""
 DESCRIPTOR_FACTORIES = ("os.open", "os.dup", "os.pidfd_open", "os.eventfd", "os.memfd_create", "os.posix_openpt")
 TEMPORARY_PATHS = {"tempfile.mkdtemp": TEMPORARY_DIRECTORY, **dict.fromkeys(DESCRIPTOR_FACTORIES, DESCRIPTOR)}
 # Kinds the garbage collector does not release when the last reference goes: an sqlite3
-# connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for).
-NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen"}
+# connection (see ``WITH_KEEPS_OPEN``), a child process (a zombie until waited for). The
+# pipe of ``os.popen`` is one: its wrapper has no finalizer, so dropping it closes the pipe
+# but leaves the ``Popen`` behind it unwaited, as ``Popen(..., stdout=PIPE).stdout.read()``.
+NOT_COLLECTED = WITH_KEEPS_OPEN | {"subprocess.Popen", "os.popen"}
 # Factories that return a tuple, and the resources among its elements.
 TUPLE_FACTORIES = {
     "tempfile.mkstemp": {0: DESCRIPTOR},
@@ -1571,12 +1573,15 @@ def _used_once(
     function: FunctionNode, acquires: list[Acquire], resources: list[Resource], module: ResourceAnalysis, names: _Names
 ) -> list[Report]:
     """OOM202 for what is made and used in one expression, never bound, in code that runs
-    many times: ``open(path).read()``, ``requests.Session().get(url)``, ``json.load(open(path))``
+    many times or that nothing seen calls (a public function, a method called through an
+    instance: library API, whose callers may run it per request; the fix corpus holds such
+    fixes in helpers whose callers are elsewhere as often as in request handlers):
+    ``open(path).read()``, ``requests.Session().get(url)``, ``json.load(open(path))``
     (given to a call that keeps nothing of it). Nothing closes it; the garbage collector does,
-    at once in CPython, later on PyPy or in a reference cycle, with a ResourceWarning for
-    each: per request or per task, maintainers put it in ``with``. Code that runs once or
-    that may (a script, a set-up) is left alone, like a chain whose method releases it
-    (``Popen(...).communicate()``)."""
+    at once in CPython, later on PyPy, in a reference cycle or while a traceback holds the
+    frame, with a ResourceWarning for each: maintainers put it in ``with``. Code whose
+    callers are seen and do not run it many times (a set-up, a bounded loop, a recursion's
+    levels) is left alone, like a chain whose method releases it (``Popen(...).communicate()``)."""
     bound = {id(resource.acquire.call) for resource in resources}
     chains = [
         acquire for acquire in acquires
@@ -1593,9 +1598,12 @@ def _used_once(
     uncollected = [acquire for acquire in chains if acquire.factory in NOT_COLLECTED]
     if not chains and not dropped:
         return []
-    frequency = release_runs(module.context).of(function)
+    runs = release_runs(module.context)
+    frequency = runs.of(function)
     if frequency.kind != MANY:
-        return [
+        # Said of what the garbage collector does not release wherever the function may run
+        # more than once; of the rest, where nothing seen calls it.
+        unreleased = [
             Report("OOM202", acquire.call, {
                 "resource": short_code(acquire.call),
                 "acquire": "an expression that drops it" if acquire in dropped else "an expression that uses it once",
@@ -1603,17 +1611,24 @@ def _used_once(
             })
             for acquire in (*uncollected, *dropped)
         ]
+        chains = [acquire for acquire in chains if acquire not in uncollected]
+        if not chains or not runs.callers_unseen(function):
+            return unreleased
+        dropped = []  # said in ``unreleased``
+    else:
+        unreleased = []
+    why = f"'{function.name}' {frequency.why}" if frequency.kind == MANY else f"nothing seen calls '{function.name}'"
     return [
         Report("OOM202", acquire.call, {
             "resource": short_code(acquire.call),
             "acquire": "an expression that uses it once",
             "state": "is released on the normal path only",
             "advice": f"reading to the end closes it, an exception before then leaves it to the garbage collector, and"
-                      f" '{function.name}' {frequency.why}; use with",
+                      f" {why}; use with",
         } if _reads_to_end(acquire, names) else {
             "resource": short_code(acquire.call),
             "acquire": "an expression that uses it once",
-            "advice": f"only the garbage collector closes it, and '{function.name}' {frequency.why}; use with",
+            "advice": f"only the garbage collector closes it, and {why}; use with",
         })
         for acquire in chains
     ] + [
@@ -1623,7 +1638,7 @@ def _used_once(
             "advice": f"the garbage collector does not release it; call {_dropped_release(acquire)}",
         })
         for acquire in dropped
-    ]
+    ] + unreleased
 
 
 # Methods of resources that use them without ending them: calling one is no release.

@@ -152,7 +152,8 @@ class ReleaseNotInFinally(ResourceRule):
     name that is no identifier, `tools/query-bench/`), never named in its module nor called
     by the project, and what it alone calls. Entry points
     and start-up hooks (`main()`, `create_app`, `setup*`, `init*`, `initialize*`,
-    `configure*`, `bootstrap*` when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
+    `configure*`, `bootstrap*`, and a function that configures the process's logging,
+    `logging.basicConfig`, `dictConfig` or `fileConfig`, when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
     `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, argparse's
     (`set_defaults(func=...)`, and the converters of `add_argument(type=...)`, which run

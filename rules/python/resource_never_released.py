@@ -153,10 +153,15 @@ class ResourceNeverReleased(ResourceRule):
     function that keeps nothing of it), it is flagged in code that runs many times (a
     request or task handler, a function called in a loop; not a loop over a literal
     collection or a `range` of constants, nor the loop of a recursion, whose rounds the
-    data sets, nor a comprehension's first iterable, evaluated once): only the garbage collector
-    closes it, at once in CPython, later on PyPy or in a reference cycle, each time with
-    a `ResourceWarning`. Elsewhere (code that runs once, or whose callers are not known)
-    it is left alone, and so is a chain whose method releases it
+    data sets, nor a comprehension's first iterable, evaluated once), and in a function
+    that nothing seen calls (no call of it in the project, not handed on as a value: a
+    public function of a library, a method called through an instance, whose callers
+    may run it per request): only the garbage collector
+    closes it, at once in CPython, later on PyPy, in a reference cycle or while a
+    traceback holds the frame, each time with a `ResourceWarning`; maintainers fix these
+    (the fix corpus holds more than twenty, in helpers as often as in handlers). Where
+    the callers seen run it once or a bounded number of times (set-up code, a fixed loop,
+    a recursion's levels), it is left alone, and so is a chain whose method releases it
     (`Popen(...).communicate()`) or a loop over it (`for line in open(path)`). A
     response read to its end (`urlopen(url).read()`) is closed when its body ends:
     the message says it is released on the normal path only, an exception before
@@ -164,8 +169,9 @@ class ResourceNeverReleased(ResourceRule):
     garbage collector does not release when the last reference goes is flagged there too
     (code known to run once aside): an sqlite3 connection
     (`sqlite3.connect(p).execute(q).fetchall()`), a `Popen` with a pipe
-    (`Popen(cmd, stdout=PIPE).stdout.read()`: the child stays a zombie until the next
-    `Popen` reaps it), a dropped `os.open(...)`.
+    (`Popen(cmd, stdout=PIPE).stdout.read()`, and `os.popen(cmd).read()`, whose pipe has
+    no finalizer of its own: the child stays a zombie until the next `Popen` reaps it), a
+    dropped `os.open(...)`.
 
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
@@ -275,7 +281,7 @@ class ResourceNeverReleased(ResourceRule):
       lock used as a signal between threads;
     - chains consumed at once (`open(p).read()`, `json.load(open(p))`), which
       CPython's reference counting closes, and results never bound to a name, outside
-      code that runs many times (see above);
+      code that runs many times or that nothing seen calls (see above);
     - acquires inside `with self.assertRaises(...)`/`pytest.raises(...)` (expected to
       fail), `with mock.patch(...)` or in a function decorated with `@mock.patch(...)`
       (the factory may be a mock);
