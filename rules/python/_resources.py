@@ -245,7 +245,12 @@ NEW_SIGNALS = frozenset(f"threading.{name}" for name in ("Event", "Lock", "RLock
 DESCRIPTORS_FROM_NOTHING = frozenset(
     {"os.dup", "os.pipe", "os.pipe2", "os.eventfd", "pty.openpty", "os.openpty", "os.close"}
 )
-_FROM_NOTHING_NAMES = frozenset(name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS)) | {"open"}
+# A thread made and started at once (``threading.Thread(target=loop, daemon=True).start()``):
+# the start fails only when the process can start no more threads, like the calls above.
+NEW_THREADS = frozenset({"threading.Thread", "threading.Timer"})
+_FROM_NOTHING_NAMES = frozenset(
+    name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS, *NEW_THREADS)
+) | {"open", "start"}
 # Calls that hand what they are given to a process, thread or task that outlives them:
 # the future or handle they return is no wrapper of it.
 SCHEDULERS = frozenset(
@@ -768,9 +773,17 @@ class ResourceAnalysis:
         self.candidates[function].append(acquire)
 
     def _from_nothing(self, call: ast.Call) -> bool:
-        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see
-        :data:`DESCRIPTORS_FROM_NOTHING` and :data:`NEW_SIGNALS`."""
-        name = self.model.qualified_name(call.func)
+        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``,
+        ``threading.Thread(target=loop).start()``: see :data:`DESCRIPTORS_FROM_NOTHING`,
+        :data:`NEW_SIGNALS` and :data:`NEW_THREADS`."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "start":
+            made = func.value
+            return not call.args and isinstance(made, ast.Call) and self.model.qualified_name(made.func) in NEW_THREADS
+        name = self.model.qualified_name(func)
+        if name in NEW_THREADS:
+            parent = self.model.parent(call)
+            return isinstance(parent, ast.Attribute) and parent.attr == "start"
         if name == "os.open":
             return bool(call.args) and self.model.qualified_name(call.args[0]) == "os.devnull"
         if name in NEW_SIGNALS:
@@ -1605,6 +1618,26 @@ USES = frozenset(
      "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
      "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
 )
+
+# Where the value of a method's call is kept or read: the method was called for what it gives
+# (``ws = session.ws_connect(url)``, ``for row in conn.iter_rows():``), a use of the object.
+_KEEPING_RESULT = (
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.withitem, ast.Attribute, ast.Subscript, ast.For,
+    ast.AsyncFor, ast.comprehension,
+)
+
+
+def called_for_result(call: ast.Call, parent_of: Callable[[ast.AST], ast.AST | None]) -> bool:
+    """Whether ``call``'s value (awaited or not) is kept or read: ``resp = yield from
+    self._sess.post(url)``, ``async with self._sess.ws_connect(url) as ws``. A release is
+    called for its effect (``self.sock.close()``, ``await self.session.close()``, ``conn and
+    conn.close()``), or its coroutine handed to what runs it (``loop.run_until_complete(
+    self.session.close())``, ``return self.session.close()``): any other method whose result is
+    kept uses the object, whatever its name."""
+    parent = parent_of(call)
+    while isinstance(parent, (ast.Await, ast.YieldFrom)):
+        parent = parent_of(parent)
+    return isinstance(parent, _KEEPING_RESULT)
 
 
 def released_before(function: ast.AST, holds: Callable[[ast.AST], bool], statement: ast.stmt, model) -> bool:
@@ -2607,7 +2640,10 @@ class _PathScan:
         if state != OPEN and id(node) not in self.ancestors:
             return state
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return CLOSED if id(node) in resource.handoffs else state
+            # A nested function that uses it (a thread's loop accepting on the socket) takes it
+            # over, unless the function releases it itself: then it only borrows it, and what
+            # raises before the ``def`` still leaves the resource with the function.
+            return CLOSED if id(node) in resource.handoffs and not resource.releases else state
         if isinstance(node, ast.If):
             return self.if_statement(node, state)
         if isinstance(node, (ast.With, ast.AsyncWith)):
