@@ -488,9 +488,11 @@ def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
 
 def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
     """The project's names through which the release rules find an acquire in a file that
-    names no factory: helpers and values leading to one, and classes whose instances are
-    resources (``close()`` and ``__exit__``)."""
-    return project.leading_names(followed_factories(extra)) | project.closing_class_names()
+    names no factory: helpers and values leading to one, classes whose instances are
+    resources (:meth:`~oomlint.python.project.ProjectIndex.closes`), and helpers that
+    return one of those."""
+    closing = project.closing_classes()
+    return project.leading_names(followed_factories(extra) | closing) | project.closing_class_names()
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -537,6 +539,9 @@ class Acquire:
     """``NamedTemporaryFile(delete=False)``: its file outlives ``close()``, a second resource."""
     given_back: frozenset[str] = RELEASE_BY_ARGUMENT
     """``P.<method>(c)`` gives ``c`` back (``putconn``, a configured ``*.checkin``)."""
+    without_exit: bool = False
+    """An instance of a project class with ``close()`` and no ``__exit__``: ``with`` needs
+    ``contextlib.closing()`` around it."""
 
     @classmethod
     def of(cls, call: ast.Call, releases: tuple[str, ...], **fields) -> Acquire:
@@ -595,7 +600,8 @@ class Resource:
         """What manages this kind of resource for you."""
         if self.acquire.path is not None:
             return self.acquire.path.instead
-        return "use with contextlib.closing()" if self.acquire.factory in WITH_KEEPS_OPEN else "use with"
+        closing = self.acquire.factory in WITH_KEEPS_OPEN or self.acquire.without_exit
+        return "use with contextlib.closing()" if closing else "use with"
 
     def release_hint(self) -> str:
         if self.acquire.path is not None:
@@ -635,12 +641,14 @@ class ResourceAnalysis:
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         project = context.project
-        followed = {*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}
+        closing = project.closing_classes() if project is not None else frozenset()
+        followed = frozenset({*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}) | closing
         self.helper_names = project.leading_names(followed) if project is not None else frozenset()
         """Last names of the project's functions and values that give what one of these
-        factories makes: possible acquires."""
-        self.closing_names = project.closing_class_names() if project is not None else frozenset()
-        """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
+        factories, or one of the project's closing classes, makes: possible acquires."""
+        self.closing_names = frozenset(name.rpartition(".")[2] for name in closing)
+        """Last names of the project's classes whose instances are resources (``close`` and
+        ``__exit__``, or ``close`` and a resource stored in ``__init__``)."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
         self.guarded_names = frozenset(
@@ -736,8 +744,10 @@ class ResourceAnalysis:
                     for position, kind in TUPLE_FACTORIES[factory].items()
                 }
                 acquire = Acquire(node, (), elements=elements)
-            elif factory is not None and last in self.closing_names and self.context.project.closes(factory):
-                acquire = Acquire.of(node, CLOSE, factory=factory)
+            elif factory is not None and self.context.project is not None and self.context.project.closes(factory):
+                # ``Client(url)``, ``init_client(cfg)``
+                without_exit = "__exit__" not in (self.context.project.class_methods(factory) or ())
+                acquire = Acquire.of(node, CLOSE, factory=factory, without_exit=without_exit)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
