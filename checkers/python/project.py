@@ -1646,6 +1646,11 @@ class ProjectIndex:
             )
         return self._closing_classes
 
+    def owning_classes(self) -> frozenset[str]:
+        """The :meth:`closing_classes` that :meth:`owns`: what the project's helpers return
+        of them is followed like a factory's resource (``init_client(cfg)``)."""
+        return frozenset(name for name in self.closing_classes() if self.owns(name))
+
     def closing_class_names(self) -> frozenset[str]:
         """The last names of :meth:`closing_classes`."""
         return frozenset(name.rpartition(".")[2] for name in self.closing_classes())
@@ -1692,10 +1697,12 @@ class ProjectIndex:
         the followed factories makes (``self._session = session or Session()``): its
         instances own that resource, and ``close()`` is the way to release it."""
         methods = self.class_methods(qualified) or set()
-        if CLOSING_METHODS <= methods:
-            return True
-        if "close" not in methods:
-            return False
+        return CLOSING_METHODS <= methods or ("close" in methods and self.owns(qualified))
+
+    def owns(self, qualified: str) -> bool:
+        """Whether the ``__init__`` of the project class ``qualified`` stores on ``self`` what
+        one of the followed factories makes (:attr:`ModuleSummary.holds`): its instances
+        own an OS resource, not only wrap what they are given (a cursor wrapper)."""
         summary, rest = self._split(qualified)
         held = summary.holds.get(rest, ()) if summary is not None else ()
         return any(self.leading_origin(callee) in self.follows for callee in held)

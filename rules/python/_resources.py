@@ -490,9 +490,8 @@ def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
     """The project's names through which the release rules find an acquire in a file that
     names no factory: helpers and values leading to one, classes whose instances are
     resources (:meth:`~oomlint.python.project.ProjectIndex.closes`), and helpers that
-    return one of those."""
-    closing = project.closing_classes()
-    return project.leading_names(followed_factories(extra) | closing) | project.closing_class_names()
+    return an instance of one that owns a resource (:meth:`~oomlint.python.project.ProjectIndex.owns`)."""
+    return project.leading_names(followed_factories(extra) | project.owning_classes()) | project.closing_class_names()
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -641,12 +640,12 @@ class ResourceAnalysis:
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         project = context.project
-        closing = project.closing_classes() if project is not None else frozenset()
-        followed = frozenset({*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}) | closing
+        owning = project.owning_classes() if project is not None else frozenset()
+        followed = frozenset({*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}) | owning
         self.helper_names = project.leading_names(followed) if project is not None else frozenset()
         """Last names of the project's functions and values that give what one of these
-        factories, or one of the project's closing classes, makes: possible acquires."""
-        self.closing_names = frozenset(name.rpartition(".")[2] for name in closing)
+        factories, or one of the project's classes that own such a resource, makes: possible acquires."""
+        self.closing_names = project.closing_class_names() if project is not None else frozenset()
         """Last names of the project's classes whose instances are resources (``close`` and
         ``__exit__``, or ``close`` and a resource stored in ``__init__``)."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
