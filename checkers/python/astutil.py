@@ -859,7 +859,11 @@ def starts_server(function: FunctionNode) -> bool:
     attribute). A server does that once per address it serves, when it starts, and a failed
     bind ends the start: not code that runs per request or per connection. Not when the
     function catches the bind's failure and goes on (an IPv6 socket, then an IPv4 one):
-    what the failed attempt leaves is not the end of the start."""
+    what the failed attempt leaves is not the end of the start. Nor a generator (a
+    ``@contextmanager`` that yields the address to a ``with`` block): each ``with`` opens a
+    listener for its block (an SSH tunnel's local port), as often as its callers enter it."""
+    if _yields(function):
+        return False
     caught = {
         id(node) for statement in walk(function) if isinstance(statement, ast.Try) and statement.handlers
         for item in statement.body for node in walk(item)
@@ -873,6 +877,18 @@ def starts_server(function: FunctionNode) -> bool:
             else:
                 (tried if id(node) in caught else bound).add(receiver)
     return bool((bound & listening) - tried)
+
+
+def _yields(function: FunctionNode) -> bool:
+    """Whether ``function`` itself (not a function nested in it) yields."""
+    pending = list(ast.iter_child_nodes(function))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _root_name(expr: ast.expr) -> str | None:

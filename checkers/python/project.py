@@ -63,7 +63,7 @@ from oomlint.python.web import (
     reads_size,
 )
 
-SUMMARY_FORMAT = "19"
+SUMMARY_FORMAT = "20"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals", "growing")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
@@ -141,6 +141,10 @@ class ModuleSummary:
     """Per class: its bases' qualified names."""
     methods: dict[str, list[str]] = field(default_factory=dict)
     """Per class: the names of the methods it defines."""
+    holds: dict[str, list[str]] = field(default_factory=dict)
+    """Per class: the qualified names of the callees of the calls its ``__init__`` stores on
+    ``self`` (``self._session = session if session else Session()``: ``requests.Session``),
+    what each instance may hold (:meth:`ProjectIndex.closes`)."""
     shared: list[str] = field(default_factory=list)
     """Functions of ``returns`` that hand every caller the same object (memoized,
     properties): what they return is made once, not for the caller."""
@@ -745,6 +749,7 @@ class Summarizer:
             key = self._function_key()
             if key is not None:
                 self._scopes.setdefault(key, self._function_scope())
+            self._note_held(node)
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     self._note_growth(target.value, target, target.slice, node.value)
@@ -764,6 +769,22 @@ class Summarizer:
             for index, element in enumerate(target.elts):
                 if isinstance(element, ast.Name):
                     self.summary.values[element.id] = [origin, str(index)]
+
+    def _note_held(self, node: ast.Assign) -> None:
+        """:attr:`ModuleSummary.holds`: ``self.<name> = <call>`` in the ``__init__`` of a
+        module-level class, either alternative of ``given or Session()`` included."""
+        function, owner, parent = self.model.function, self.model.method_class, self.model.scope.parent
+        if function is None or function.name != "__init__" or owner is None or parent is None or parent.parent is not self.model.module_scope:
+            return
+        if len(node.targets) != 1 or not (isinstance(node.targets[0], ast.Attribute) and self.model.is_self(node.targets[0].value)):
+            return
+        value = node.value
+        alternatives = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values if isinstance(value, ast.BoolOp) else [value]
+        for item in alternatives:
+            call = self._origin_call(item)
+            callee = self._callee(call) if call is not None else None
+            if callee is not None and callee not in self.summary.holds.get(owner.name, ()):
+                self.summary.holds.setdefault(owner.name, []).append(callee)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if self.model.scope is not self.model.module_scope:
@@ -1612,17 +1633,27 @@ class ProjectIndex:
         self.cache.put("derived", key, json.dumps(sorted(names)).encode())
         return names
 
-    def closing_class_names(self) -> frozenset[str]:
-        """The last names of the project's classes that define ``close`` and ``__exit__``
-        (see :meth:`closes`): what making one of them may acquire."""
+    def closing_classes(self) -> frozenset[str]:
+        """The qualified names of the project's classes whose instances are resources
+        (:meth:`closes`): what making one of them, or calling a helper that returns one,
+        acquires."""
         if self._closing_classes is None:
             self._closing_classes = frozenset(
-                name
-                for summary in self.modules.values()
+                f"{summary.name}.{name}"
+                for summary in list(self.modules.values())
                 for name, methods in summary.methods.items()
-                if CLOSING_METHODS <= set(methods)
+                if "close" in methods and self.closes(f"{summary.name}.{name}")
             )
         return self._closing_classes
+
+    def owning_classes(self) -> frozenset[str]:
+        """The :meth:`closing_classes` that :meth:`owns`: what the project's helpers return
+        of them is followed like a factory's resource (``init_client(cfg)``)."""
+        return frozenset(name for name in self.closing_classes() if self.owns(name))
+
+    def closing_class_names(self) -> frozenset[str]:
+        """The last names of :meth:`closing_classes`."""
+        return frozenset(name.rpartition(".")[2] for name in self.closing_classes())
 
     def removed_keys(self) -> list[tuple[str, str, str]]:
         """``(module, what, family)`` of the Redis key families the project's modules
@@ -1661,9 +1692,20 @@ class ProjectIndex:
 
     def closes(self, qualified: str) -> bool:
         """Whether the project class ``qualified`` (or a project class it inherits from)
-        defines ``close`` and ``__exit__``: its instances hold something to close, and
-        ``with`` closes it."""
-        return CLOSING_METHODS <= (self.class_methods(qualified) or set())
+        defines ``close`` and ``__exit__`` (its instances hold something to close, and
+        ``with`` closes it), or defines ``close`` and its ``__init__`` stores what one of
+        the followed factories makes (``self._session = session or Session()``): its
+        instances own that resource, and ``close()`` is the way to release it."""
+        methods = self.class_methods(qualified) or set()
+        return CLOSING_METHODS <= methods or ("close" in methods and self.owns(qualified))
+
+    def owns(self, qualified: str) -> bool:
+        """Whether the ``__init__`` of the project class ``qualified`` stores on ``self`` what
+        one of the followed factories makes (:attr:`ModuleSummary.holds`): its instances
+        own an OS resource, not only wrap what they are given (a cursor wrapper)."""
+        summary, rest = self._split(qualified)
+        held = summary.holds.get(rest, ()) if summary is not None else ()
+        return any(self.leading_origin(callee) in self.follows for callee in held)
 
     def module_for(self, path: str) -> tuple[str, bool]:
         """The dotted name of a file of the project (summarized or not)."""

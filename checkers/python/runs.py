@@ -26,8 +26,8 @@ The module answers first:
   or of a migration, unless the project's other modules run it more often; a start-up
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``) or by
   what it does (it configures the process's logging: ``logging.basicConfig``), or a
-  server's start (it binds a socket and makes it listen,
-  :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
+  server's start (it binds a socket and makes it listen, and is no generator that lends
+  it to a ``with`` block: :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
   then the project): a process runs it when it starts;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``

@@ -252,7 +252,12 @@ NEW_SIGNALS = frozenset(f"threading.{name}" for name in ("Event", "Lock", "RLock
 DESCRIPTORS_FROM_NOTHING = frozenset(
     {"os.dup", "os.pipe", "os.pipe2", "os.eventfd", "pty.openpty", "os.openpty", "os.close"}
 )
-_FROM_NOTHING_NAMES = frozenset(name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS)) | {"open"}
+# A thread made and started at once (``threading.Thread(target=loop, daemon=True).start()``):
+# the start fails only when the process can start no more threads, like the calls above.
+NEW_THREADS = frozenset({"threading.Thread", "threading.Timer"})
+_FROM_NOTHING_NAMES = frozenset(
+    name.rpartition(".")[2] for name in (*DESCRIPTORS_FROM_NOTHING, *NEW_SIGNALS, *NEW_THREADS)
+) | {"open", "start"}
 # Calls that hand what they are given to a process, thread or task that outlives them:
 # the future or handle they return is no wrapper of it.
 SCHEDULERS = frozenset(
@@ -501,9 +506,10 @@ def followed_factories(extra: tuple[str, ...]) -> frozenset[str]:
 
 def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
     """The project's names through which the release rules find an acquire in a file that
-    names no factory: helpers and values leading to one, and classes whose instances are
-    resources (``close()`` and ``__exit__``)."""
-    return project.leading_names(followed_factories(extra)) | project.closing_class_names()
+    names no factory: helpers and values leading to one, classes whose instances are
+    resources (:meth:`~oomlint.python.project.ProjectIndex.closes`), and helpers that
+    return an instance of one that owns a resource (:meth:`~oomlint.python.project.ProjectIndex.owns`)."""
+    return project.leading_names(followed_factories(extra) | project.owning_classes()) | project.closing_class_names()
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -550,6 +556,9 @@ class Acquire:
     """``NamedTemporaryFile(delete=False)``: its file outlives ``close()``, a second resource."""
     given_back: frozenset[str] = RELEASE_BY_ARGUMENT
     """``P.<method>(c)`` gives ``c`` back (``putconn``, a configured ``*.checkin``)."""
+    without_exit: bool = False
+    """An instance of a project class with ``close()`` and no ``__exit__``: ``with`` needs
+    ``contextlib.closing()`` around it."""
 
     @classmethod
     def of(cls, call: ast.Call, releases: tuple[str, ...], **fields) -> Acquire:
@@ -608,7 +617,8 @@ class Resource:
         """What manages this kind of resource for you."""
         if self.acquire.path is not None:
             return self.acquire.path.instead
-        return "use with contextlib.closing()" if self.acquire.factory in WITH_KEEPS_OPEN else "use with"
+        closing = self.acquire.factory in WITH_KEEPS_OPEN or self.acquire.without_exit
+        return "use with contextlib.closing()" if closing else "use with"
 
     def release_hint(self) -> str:
         if self.acquire.path is not None:
@@ -648,12 +658,14 @@ class ResourceAnalysis:
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
         project = context.project
-        followed = {*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}
+        owning = project.owning_classes() if project is not None else frozenset()
+        followed = frozenset({*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES}) | owning
         self.helper_names = project.leading_names(followed) if project is not None else frozenset()
         """Last names of the project's functions and values that give what one of these
-        factories makes: possible acquires."""
+        factories, or one of the project's classes that own such a resource, makes: possible acquires."""
         self.closing_names = project.closing_class_names() if project is not None else frozenset()
-        """Last names of the project's classes with ``close`` and ``__exit__``: their instances are resources."""
+        """Last names of the project's classes whose instances are resources (``close`` and
+        ``__exit__``, or ``close`` and a resource stored in ``__init__``)."""
         self.receiver_methods = SESSION_REQUESTS if "aiohttp" in context.source else frozenset()
         """Method acquires known only by what made their receiver (an aiohttp session's requests)."""
         self.guarded_names = frozenset(
@@ -752,8 +764,10 @@ class ResourceAnalysis:
                     for position, kind in TUPLE_FACTORIES[factory].items()
                 }
                 acquire = Acquire(node, (), elements=elements)
-            elif factory is not None and last in self.closing_names and self.context.project.closes(factory):
-                acquire = Acquire.of(node, CLOSE, factory=factory)
+            elif factory is not None and self.context.project is not None and self.context.project.closes(factory):
+                # ``Client(url)``, ``init_client(cfg)``
+                without_exit = "__exit__" not in (self.context.project.class_methods(factory) or ())
+                acquire = Acquire.of(node, CLOSE, factory=factory, without_exit=without_exit)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
         if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
@@ -800,9 +814,17 @@ class ResourceAnalysis:
         )
 
     def _from_nothing(self, call: ast.Call) -> bool:
-        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``: see
-        :data:`DESCRIPTORS_FROM_NOTHING` and :data:`NEW_SIGNALS`."""
-        name = self.model.qualified_name(call.func)
+        """``os.dup(1)``, ``os.pipe()``, ``os.open(os.devnull, ...)``, ``threading.Event()``,
+        ``threading.Thread(target=loop).start()``: see :data:`DESCRIPTORS_FROM_NOTHING`,
+        :data:`NEW_SIGNALS` and :data:`NEW_THREADS`."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "start":
+            made = func.value
+            return not call.args and isinstance(made, ast.Call) and self.model.qualified_name(made.func) in NEW_THREADS
+        name = self.model.qualified_name(func)
+        if name in NEW_THREADS:
+            parent = self.model.parent(call)
+            return isinstance(parent, ast.Attribute) and parent.attr == "start"
         if name == "os.open":
             return bool(call.args) and self.model.qualified_name(call.args[0]) == "os.devnull"
         if name in NEW_SIGNALS:
@@ -1650,6 +1672,26 @@ USES = frozenset(
      "unregister", "modify", "extractall", "extract", "namelist", "getnames", "getmembers", "open", "mount",
      "iterdump", "create_function", "set_trace_callback", "row_factory", "fetchone", "fetchall"}
 )
+
+# Where the value of a method's call is kept or read: the method was called for what it gives
+# (``ws = session.ws_connect(url)``, ``for row in conn.iter_rows():``), a use of the object.
+_KEEPING_RESULT = (
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.withitem, ast.Attribute, ast.Subscript, ast.For,
+    ast.AsyncFor, ast.comprehension,
+)
+
+
+def called_for_result(call: ast.Call, parent_of: Callable[[ast.AST], ast.AST | None]) -> bool:
+    """Whether ``call``'s value (awaited or not) is kept or read: ``resp = yield from
+    self._sess.post(url)``, ``async with self._sess.ws_connect(url) as ws``. A release is
+    called for its effect (``self.sock.close()``, ``await self.session.close()``, ``conn and
+    conn.close()``), or its coroutine handed to what runs it (``loop.run_until_complete(
+    self.session.close())``, ``return self.session.close()``): any other method whose result is
+    kept uses the object, whatever its name."""
+    parent = parent_of(call)
+    while isinstance(parent, (ast.Await, ast.YieldFrom)):
+        parent = parent_of(parent)
+    return isinstance(parent, _KEEPING_RESULT)
 
 
 def released_before(function: ast.AST, holds: Callable[[ast.AST], bool], statement: ast.stmt, model) -> bool:
@@ -2663,7 +2705,10 @@ class _PathScan:
         if state != OPEN and id(node) not in self.ancestors:
             return state
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return CLOSED if id(node) in resource.handoffs else state
+            # A nested function that uses it (a thread's loop accepting on the socket) takes it
+            # over, unless the function releases it itself: then it only borrows it, and what
+            # raises before the ``def`` still leaves the resource with the function.
+            return CLOSED if id(node) in resource.handoffs and not resource.releases else state
         if isinstance(node, ast.If):
             return self.if_statement(node, state)
         if isinstance(node, (ast.With, ast.AsyncWith)):

@@ -92,12 +92,17 @@ class ReleaseNotInFinally(ResourceRule):
       `proc.stdin.close()`: a broken pipe, a full disk);
     - a resource the normal path hands over (returns, yields, stores, captures in a
       closure) and that the function releases only on error paths (an `except`
-      clause, or a block that ends in `raise`): that is cleanup before failing;
+      clause, or a block that ends in `raise`): that is cleanup before failing. A
+      nested function that uses it (a thread's accept loop) takes it over only when the
+      function never releases it itself; one the function releases (`finally:
+      server.close()`) only borrows it, and what raises before its `def` is flagged;
     - calls that fail only when the process is out of descriptors or memory, between the
       acquire and its `try`: `os.dup`, `os.pipe`, `os.pipe2`, `os.eventfd`, `os.openpty`,
-      `pty.openpty`, `os.open(os.devnull, ...)`, `os.close`, `os.dup2`, and a
+      `pty.openpty`, `os.open(os.devnull, ...)`, `os.close`, `os.dup2`, a
       `threading.Event`, `Lock`, `RLock` or `Condition` made with nothing
-      (`saved = os.dup(2); devnull = os.open(os.devnull, os.O_WRONLY); try: ...`).
+      (`saved = os.dup(2); devnull = os.open(os.devnull, os.O_WRONLY); try: ...`), and a
+      thread made and started at once (`threading.Thread(target=loop, daemon=True).start()`),
+      whose start fails only when the process can start no more threads.
 
     Modules, functions and exception classes are what the imports make them, not their
     spelling: `hooks.register(f.close)` after `import atexit as hooks` registers, a local

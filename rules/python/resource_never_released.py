@@ -176,7 +176,13 @@ class ResourceNeverReleased(ResourceRule):
     So are the project's classes that define `close()` and `__exit__` (a context
     manager that closes: `repo = Repo(path)`, released by `repo.close()` or `with`),
     when the index holds their module (one that makes a resource oomlint follows); a
-    subclass that inherits both is not recognised by its own name. A project class that
+    subclass that inherits both is not recognised by its own name. So are those that
+    define `close()` and whose `__init__` stores one of the resources above on `self`
+    (`self._session = session if session else requests.Session()`: every instance owns
+    a session, and `close()` is the only way to end it; qontract-reconcile's OCM client),
+    and what the project's helpers return of either (`api = init_ocm_base_client(env)`):
+    `with` needs `contextlib.closing()` around one that has no `__exit__`. A class whose
+    `close()` ends nothing it made (a buffer, a session its maker passed) is none. A project class that
     derives from one of the resources above (`class FTP(ftplib.FTP)`, `class
     Connection(http.client.HTTPConnection)`, also through the project's own classes) is
     that resource, released as its base is (`session = FTP(timeout)` -> `quit()` or

@@ -20,6 +20,7 @@ from oomlint.rules.python._resources import (
     USES,
     TemporaryPath,
     accepted_socket,
+    called_for_result,
     followed_factories,
     release_helper_names,
     released_before,
@@ -57,7 +58,10 @@ class ResourceOwnerNeverReleased(Rule):
     `with` (but an sqlite3 connection, whose `with` only ends a transaction), or hands it to a call (`weakref.finalize(self, self.<name>.close)`,
     `stack.enter_context(self.<name>)`) or out (`return self.<name>`), and the class has
     no `close()`, `__exit__`, `__del__`, `shutdown()`, `stop()` or other life-cycle
-    method of its own or from a project base class. Reported at the assignment.
+    method of its own or from a project base class. Reported at the assignment. A method
+    called for its result (`ws = await self.session.ws_connect(url)`, `async with
+    self.session.ws_connect(url) as ws:`, `for line in self.session.iter_lines(url):`) uses
+    the resource, whatever its name: only one called for its effect may release it.
 
     `atexit.register(self.<name>.close)` releases it when the process exits: enough
     where the class is made once or a few times (errbot's fix of its flow executor's
@@ -253,7 +257,7 @@ class ResourceOwnerNeverReleased(Rule):
         func = node.func
         if (
             type(func) is ast.Attribute and type(func.value) is ast.Attribute and func.attr not in USES
-            and self._owner(func.value.value) is None
+            and self._owner(func.value.value) is None and not called_for_result(node, self.model.parent)
         ):
             self.released_outside.add(func.value.attr)
 
@@ -596,7 +600,10 @@ def _releases_local(method: ast.AST, name: str, model) -> bool:
                 return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
-            if isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in USES:
+            if (
+                isinstance(receiver, ast.Name) and receiver.id == name and node.func.attr not in USES
+                and not called_for_result(node, model.parent)
+            ):
                 return True
         elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
             if node.context_expr.id == name:
@@ -612,8 +619,11 @@ def _hands_over(node: ast.Attribute, parent_of) -> bool:
     parent = parent_of(node)
     if isinstance(parent, ast.Attribute):
         call = parent_of(parent)
-        # ``self.con.execute(...)`` uses it; ``self.con.close`` handed over (finalize, callback) ends it.
-        return not (isinstance(call, ast.Call) and call.func is parent) or parent.attr not in USES
+        # ``self.con.execute(...)`` uses it, as does a method whose result is kept (``ws =
+        # self.session.ws_connect(url)``); ``self.con.close`` handed over (finalize, callback) ends it.
+        if not (isinstance(call, ast.Call) and call.func is parent):
+            return True
+        return parent.attr not in USES and not called_for_result(call, parent_of)
     if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
         return parent.value is node  # another name now holds it
     return isinstance(parent, _HANDED_TO)
