@@ -57,7 +57,7 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.provenance import identity_name, key_growth
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
-from oomlint.python.semantic import Scope, SemanticModel
+from oomlint.python.semantic import Scope, SemanticModel, standard_name
 from oomlint.python.web import (
     BODY_LIMITS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
     reads_size,
@@ -99,6 +99,8 @@ _MAX_DEPTH = 6
 PLUGIN_FOLDERS = frozenset({"plugins", "plugin"})
 PLUGIN_SUFFIX = "Plugin"
 _MAX_ROUNDS = 3
+# Past this many names leading to a function, its callers are looked for in every file that names it.
+_MAX_REACHING = 1000
 # The longest code of a setting's value kept in a summary.
 _SETTING_TEXT = 100
 # Callees whose arguments no project function receives.
@@ -1543,8 +1545,17 @@ class ProjectIndex:
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
         self._called_from: set[str] = set()
         self._searched: set[str] = set()
+        """Last names whose mentions in the files not summarized yet were all summarized."""
+        self._reached: set[str] = set()
+        """Names whose callers were looked for in the files not summarized yet (:meth:`_summarize_reaching`)."""
         self._words: dict[str, list[str]] | None = None
-        """Last names whose callers were looked for in the files not summarized yet."""
+        self._word_sets: dict[str, frozenset[str]] = {}
+        self._imports: dict[str, list[tuple[str, str]] | None] | None = None
+        """Per module the index passed over: what its text imports (:func:`imported_names`)."""
+        self._exports: tuple[dict[str, list[tuple[str, str]]], ...] | None = None
+        """:meth:`_export_tables`, made once."""
+        self._roots: tuple[dict[str, list[str]], dict[str, set[str]], list[str]] | None = None
+        """:meth:`_root_table`, made once."""
         self._passed_over: dict[str, str] = {}
         """:attr:`files` when the index was sealed."""
         self._keys: dict[str, str] = {}
@@ -1964,10 +1975,10 @@ class ProjectIndex:
     def callers(self, qualified: str) -> list[tuple[str, str | None, bool]]:
         """Where the project calls the function or class ``qualified``: ``(module, caller
         key, in a loop)`` per calling function (caller None: at import time), through
-        re-exports. The files the index passed over are searched as text for the last
-        name first (a call names it), and those that hold it are summarized: a caller is
-        never missed for want of a summary, and a project pays for the names asked only."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        re-exports. The files the index passed over that can call it are summarized first
+        (:meth:`_summarize_reaching`): a caller is never missed for want of a summary, and
+        a project pays for the names asked only."""
+        self._summarize_reaching(qualified)
         for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
@@ -2067,6 +2078,188 @@ class ProjectIndex:
                 if module in self.files:
                     self._load(self.files.pop(module))
 
+    def _summarize_reaching(self, qualified: str) -> None:
+        """Summarize the files passed over that can call ``qualified``: a call names it, so
+        their text holds its last name, through what the module imports or defines, which
+        must lead to it (:meth:`_naming`). A generic last name (``get``, ``close``) is in
+        most files; few of them import its module."""
+        last = qualified.rpartition(".")[2]
+        if last in self._searched or qualified in self._reached or not self.files:
+            return
+        self._reached.add(qualified)
+        mentioning = [module for module in self._mentioning(last) if module in self.files]
+        if not mentioning:
+            return
+        naming = self._naming(qualified, set(mentioning))
+        for module in mentioning:
+            if module in self.files and (naming is None or module in naming):
+                self._load(self.files.pop(module))
+
+    def _naming(self, qualified: str, mentioning: set[str]) -> set[str] | None:
+        """Of ``mentioning`` (modules passed over whose text holds the last name of
+        ``qualified``), those that can name it, or a method of what a project function
+        returns that is it (``get_storage().incr``, see :meth:`_targets`), with those whose
+        imports lead there (:meth:`_reaching`); None: any of them can (too many names)."""
+        reaching = self._reaching({qualified, self._canonical(qualified)}, mentioning)
+        if reaching is None:
+            return None
+        found: set[str] = set()
+        for name, through in reaching.items():
+            naming = self._modules_naming(name) & mentioning
+            if naming:
+                found |= naming | through
+        method = qualified.rpartition(".")[2]
+        modules = self._eager | self._passed_over.keys()
+        made = {name.rpartition(".")[0]: through for name, through in reaching.items() if name.endswith("." + method)}
+        made = {name: through for name, through in made.items() if name not in modules}
+        factories = {
+            f"{summary.name}.{key}" for summary in list(self.modules.values()) for key, classes in summary.factories.items()
+            if any(self._canonical(f"{made_by}.{method}") in reaching or f"{made_by}.{method}" in reaching for made_by in classes)
+        }
+        # A module passed over that can name a class of ``made`` may hold such a function:
+        # what it, or a function of it, is imported as.
+        factories.update(module for name in made for module in self._modules_naming(name))
+        located = self._reaching(factories, mentioning, loose=True) if factories else {}
+        if located is None:
+            return None
+        for name, through in located.items():
+            naming = self._modules_naming(name, loose=True) & mentioning
+            if naming:
+                found |= naming | through | {module for chain in made.values() for module in chain}
+        return found
+
+    def _reaching(self, names: set[str], mentioning: set[str], loose: bool = False) -> dict[str, frozenset[str]] | None:
+        """The dotted names that lead to one of ``names`` through the imports of the
+        modules summarized or in ``mentioning`` (those :meth:`_canonical` may follow when
+        they are asked about), each with the modules of ``mentioning`` it goes through:
+        ``names``, and to a fixed point, ``module.bound`` for each import of one of them
+        or of what holds one (``app.Store.get`` for ``app.store.Store.get`` after ``from
+        .store import Store`` in ``app/__init__.py``), and where such an import of one
+        leads; bounded like :meth:`_canonical`. With ``loose``, ``names`` are modules, and
+        the imports of their functions count (``from app.storage import get_storage`` for
+        ``app.storage``). None when too many to narrow anything."""
+        by_target, by_bound, within = self._export_tables()
+        reaching = dict.fromkeys(names, frozenset())
+        pending = [(name, 0) for name in names]
+        while pending:
+            name, depth = pending.pop()
+            if depth > _MAX_DEPTH:
+                continue  # as many imports as :meth:`_canonical` follows
+            through = reaching[name]
+            parts = name.split(".")
+            found = [(module, bound) for module, bound in within.get(name, ())] if loose else []
+            for cut in range(1, len(parts) + 1):
+                head, rest = ".".join(parts[:cut]), "".join(f".{part}" for part in parts[cut:])
+                if rest and not self._spelled(parts[cut:], mentioning):
+                    continue  # what any name made from it ends with is in none of their texts
+                found.extend((module, other + rest) for module, other in (*by_target.get(head, ()), *by_bound.get(head, ())))
+            for module, other in found:
+                if other not in reaching and (module in mentioning or module in self.modules):
+                    reaching[other] = through | {module} if module in mentioning else through
+                    pending.append((other, depth + 1))
+            if len(reaching) > _MAX_REACHING:
+                return None
+        return reaching
+
+    def _modules_naming(self, name: str, loose: bool = False) -> set[str]:
+        """The modules passed over whose text can name ``name``: it imports it or what
+        holds it (``import app`` for ``app.store.Store``, when its text has ``store`` and
+        ``Store``), or is or holds it itself, or its imports are not all known. With
+        ``loose``, also those that import a function of it (a module)."""
+        roots, within, unknown = self._root_table()
+        found = set(unknown)
+        if loose:
+            found.update(within.get(name, ()))
+        parts = name.split(".")
+        for cut in range(1, len(parts) + 1):
+            rest = parts[cut:]
+            for module in roots.get(".".join(parts[:cut]), ()):
+                if module not in found and all(module in self._word_set(part) for part in rest):
+                    found.add(module)
+        return found
+
+    def _spelled(self, words: list[str], modules: set[str]) -> bool:
+        """Whether the text of one of ``modules`` holds each of ``words``."""
+        found = modules
+        for word in words:
+            found = self._word_set(word).intersection(found)
+            if not found:
+                return False
+        return True
+
+    def _word_set(self, word: str) -> frozenset[str]:
+        found = self._word_sets.get(word)
+        if found is None:
+            found = self._word_sets[word] = frozenset(self._mentioning(word))
+        return found
+
+    def _root_table(self) -> tuple[dict[str, list[str]], dict[str, set[str]], list[str]]:
+        """Per name a passed-over module's text imports (its own name, and ``builtins``,
+        included): those modules; per module: the modules that import a name of it that is
+        no module (``app.store`` for ``from app.store import get_store``); and the modules
+        whose imports are not all known."""
+        if self._roots is None:
+            roots: dict[str, list[str]] = {}
+            within: dict[str, set[str]] = {}
+            unknown = []
+            modules = self._eager | self._passed_over.keys()
+            for module, imports in self._import_tables().items():
+                if imports is None:
+                    unknown.append(module)
+                    continue
+                targets = {target for _, target in imports}
+                for name in {module, "builtins", *targets}:
+                    roots.setdefault(name, []).append(module)
+                for name in targets - modules:
+                    within.setdefault(name.rpartition(".")[0], set()).add(module)
+            self._roots = roots, within, unknown
+        return self._roots
+
+    def _export_tables(self) -> tuple[dict[str, list[tuple[str, str]]], ...]:
+        """The imports of every module, as ``(module, module.bound)`` per what it imports,
+        ``(module, what)`` per ``module.bound``, and ``(module, module.bound)`` per module
+        of a name it imports that is no module: of the modules
+        summarized when the index was made, their summaries' aliases; of those passed
+        over, their text (:func:`imported_names`)."""
+        if self._exports is None:
+            by_target: dict[str, list[tuple[str, str]]] = {}
+            by_bound: dict[str, list[tuple[str, str]]] = {}
+            within: dict[str, list[tuple[str, str]]] = {}
+            modules = self._eager | self._passed_over.keys()
+            every = [
+                *((name, self.modules[name].aliases.items()) for name in sorted(self._eager)),
+                *((module, imports or ()) for module, imports in self._import_tables().items()),
+            ]
+            for module, imports in every:
+                for bound, target in imports:
+                    bound = f"{module}.{bound}" if module else bound
+                    by_target.setdefault(target, []).append((module, bound))
+                    by_bound.setdefault(bound, []).append((module, target))
+                    if target not in modules:
+                        within.setdefault(target.rpartition(".")[0], []).append((module, bound))
+            self._exports = by_target, by_bound, within
+        return self._exports
+
+    def _import_tables(self) -> dict[str, list[tuple[str, str]] | None]:
+        """:attr:`_imports`, kept in the cache beside :meth:`_mentioning`'s answers."""
+        if self._imports is None:
+            key = self._imports_key()
+            cached = self.cache.get("mentions", key) if key is not None else None
+            if cached is not None:
+                try:
+                    self._imports = {
+                        module: [(bound, target) for bound, target in imports] if imports is not None else None
+                        for module, imports in json.loads(cached).items()
+                    }
+                except (ValueError, TypeError, AttributeError):
+                    pass  # a damaged entry: read again
+            if self._imports is None:
+                self._mentions()
+        return self._imports
+
+    def _imports_key(self) -> str | None:
+        return content_key(self.files_state, "imports") if self.cache.enabled and self.files_state else None
+
     def _mentioning(self, word: str) -> list[str]:
         """The modules the index passed over whose text holds ``word``. Kept in the cache
         under :attr:`files_state` (the paths, sizes and modification times of every file
@@ -2080,7 +2273,7 @@ class ProjectIndex:
                     return [str(module) for module in json.loads(cached)]
                 except (ValueError, TypeError):
                     pass  # a damaged entry: searched again
-        found = self._mentions().get(word, [])
+        found = (self._words if self._words is not None else self._mentions()).get(word, [])
         if key is not None:
             self.cache.put("mentions", key, json.dumps(found).encode())
         return found
@@ -2090,11 +2283,17 @@ class ProjectIndex:
         when a caller is first looked for, not once per name asked. Those summarized on
         demand since are read too, so that the answer does not depend on what was asked first."""
         if self._words is None:
-            self._words = {}
+            self._words, imports = {}, {}
             for module, path in self._passed_over.items():
                 text = _source(path)
                 for word in set(_WORD.findall(text)) if text is not None else ():
                     self._words.setdefault(sys.intern(word), []).append(module)
+                imports[module] = imported_names(text, *module_name(path, self.root)) if text is not None else []
+            if self._imports is None:
+                self._imports = imports
+                key = self._imports_key()
+                if key is not None:
+                    self.cache.put("mentions", key, json.dumps(imports).encode())
         return self._words
 
     def passes_few_values(
@@ -2850,6 +3049,65 @@ def project_files(root: Path) -> list[str]:
         for target in collect([str(root)], find_config)
         if isinstance(target, Target) and target.path.endswith(PYTHON_SUFFIXES)
     ]
+
+
+_SPACE = r"(?:[ \t\f]|\\\r?\n)"
+_FROM = re.compile(rf"\bfrom{_SPACE}*(\.[\w.]*|[\w.]+){_SPACE}*import\b")
+_IMPORT = re.compile(rf"\bimport{_SPACE}+")
+_STATEMENT = re.compile(r"^[ \t]*(from\b[^\n]*\bimport\b|import\b)", re.MULTILINE)
+_ALIAS = re.compile(r"([\w.*]+)(?:\s+as\s+(\w+))?")
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def imported_names(text: str, module: str, is_package: bool) -> list[tuple[str, str]] | None:
+    """What a module's text imports, anywhere in it, as ``(bound name, absolute qualified
+    name)`` the way the semantic model binds them: ``("Store", "app.store.Store")`` for
+    ``from .store import Store`` in ``app/web.py``, ``("os", "os")`` for ``import
+    os.path``. A superset (an import in a string counts too); None when a line that starts
+    an import is not read (``from a . b import c``): it may import anything."""
+    found: list[tuple[str, str]] = []
+    read: set[int] = set()
+    taken: set[int] = set()  # the ``import`` keywords of ``from ... import``
+    for match in _FROM.finditer(text):
+        read.add(match.start())
+        taken.add(match.end() - len("import"))
+        source = match.group(1)
+        for name, bound in _ALIAS.findall(_import_list(text, match.end())):
+            if name != "*":
+                qualified = f"{source.rstrip('.')}.{name}" if source.strip(".") else source + name
+                found.append((bound or name, absolute_name(standard_name(qualified), module, is_package)))
+    for match in _IMPORT.finditer(text):
+        if match.start() in taken:
+            continue
+        read.add(match.start())
+        for name, bound in _ALIAS.findall(_import_list(text, match.end())):
+            top = name.partition(".")[0]
+            found.append((bound, standard_name(name)) if bound else (top, top))
+    if any(match.start(1) not in read for match in _STATEMENT.finditer(text)):
+        return None
+    return found
+
+
+def _import_list(text: str, start: int) -> str:
+    """The names of an import statement's list from ``start``: to the end of its logical
+    line, or its closing parenthesis; comments and continuations left out."""
+    opened = text[start:start + 200].lstrip(" \t\f\\\r\n").startswith("(")
+    names = []
+    position = start
+    while True:
+        end = text.find("\n", position)
+        end = len(text) if end == -1 else end
+        line = _COMMENT.sub("", text[position:end])
+        closing = line.find(")") if opened else -1
+        semicolon = line.find(";") if not opened else -1
+        if closing != -1 or semicolon != -1:
+            names.append(line[:max(closing, semicolon)])
+            break
+        names.append(line)
+        if end == len(text) or not (opened or line.rstrip().endswith("\\")):
+            break
+        position = end + 1
+    return " ".join(names).replace("\\", " ").replace("(", " ")
 
 
 def _source(path: str) -> str | None:

@@ -118,6 +118,8 @@ SCRAPED = "collect"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
+_LOOP_TYPES = frozenset({*_LOOPS, *_COMPREHENSIONS})
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
 
 
 @dataclass(frozen=True)
@@ -734,17 +736,26 @@ class _Indexer:
         process's end stops: ``while True:`` with no ``break``) repeats what it calls; the
         others (over the arguments, a poll that ends) are one run of a command, as a loop
         at import time runs a fixed number of rounds."""
-        stack = [(node, (), None, False, False, False) for node in module.body]
-        extend = stack.extend
+        # Each entry: a node and its context ``(frames, owner, in_loop, set_up, main)``, one
+        # tuple shared by the nodes that have the same (most nodes pass theirs on as it is).
+        # Constants hold nothing: never pushed.
+        stack = [(node, ((), None, False, False, False)) for node in module.body]
+        append = stack.append
 
         def push(children, frames, owner, in_loop, set_up, main=False):
-            extend((child, frames, owner, in_loop, set_up, main) for child in children if child is not None)
+            context = (frames, owner, in_loop, set_up, main)
+            stack.extend((child, context) for child in children if child is not None)
 
         while stack:
-            node, frames, owner, in_loop, set_up, main = stack.pop()
+            node, context = stack.pop()
             node_type = type(node)
-            caller = frames[-1].function if frames else None
+            if node_type is ast.Name:
+                if type(node.ctx) is ast.Load and (context[0] or not self._before_def(node)):
+                    self.runs.named.add(node.id)
+                continue
+            frames, owner, in_loop, set_up, main = context
             if node_type is ast.FunctionDef or node_type is ast.AsyncFunctionDef:
+                caller = frames[-1].function if frames else None
                 self.runs.defs[node] = _Def(node, owner, caller if not isinstance(caller, ast.Lambda) else None)
                 push([*node.decorator_list, *node.args.defaults, *node.args.kw_defaults], frames, None, in_loop, set_up, main)
                 push(node.body, (*frames, _Frame(node)), None, False, False)
@@ -761,14 +772,14 @@ class _Indexer:
                 push(node.body, frames, owner, in_loop, set_up, True)
             elif not frames and main and node_type is ast.While and is_service_loop(node):
                 push(child_nodes(node), frames, owner, True, set_up, main)
-            elif frames and isinstance(node, _LOOPS + _COMPREHENSIONS) and not bounded_loop(node, self.module_bindings):
+            elif frames and node_type in _LOOP_TYPES and not bounded_loop(node, self.module_bindings):
                 # The loop's own header runs once (a comprehension's first iterable too); its
                 # body (and a comprehension's element, conditions and other loops) repeats.
-                if isinstance(node, _COMPREHENSIONS):
+                if node_type in _COMPREHENSION_TYPES:
                     first, *rest = node.generators
                     head, repeated = [first.iter], [first.target, *first.ifs, *rest, *_results(node)]
                 else:
-                    head = [node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+                    head = [node.iter] if node_type is not ast.While else []
                     repeated = [child for child in child_nodes(node) if child not in head]
                 push(head, frames, owner, in_loop, set_up, main)
                 push(repeated, frames, owner, True, set_up, main)
@@ -785,14 +796,17 @@ class _Indexer:
                 else:
                     push(child_nodes(node), frames, owner, in_loop, set_up, main)
             else:
-                if node_type is ast.Name and type(node.ctx) is ast.Load:
-                    if frames or not self._before_def(node):
-                        self.runs.named.add(node.id)
-                elif _own_attribute(node):
+                if node_type is ast.Attribute and _own_attribute(node):
                     self.runs.named.add(node.attr)
-                fields = CHILD_FIELDS[node_type]
-                if fields:
-                    push(child_nodes(node), frames, owner, in_loop, set_up, main)
+                # The generic descent, inlined: most nodes pass their context on as it is.
+                for name in CHILD_FIELDS[node_type]:
+                    value = getattr(node, name)
+                    if type(value) is list:
+                        for item in value:
+                            if item is not None and type(item) is not ast.Constant:
+                                append((item, context))
+                    elif value is not None and type(value) is not ast.Constant:
+                        append((value, context))
 
     def call(self, node: ast.Call, frames: tuple[_Frame, ...], in_loop: bool, set_up: bool = False) -> ast.Name | None:
         """Note where ``node`` calls a function or class of the module. Returns the name of
