@@ -16,11 +16,12 @@ from oomlint.python.astutil import (
     instance_method_owner,
     is_infinite,
     is_none,
+    is_private,
     module_facts,
     reads_own_file,
 )
 from oomlint.core.rule import Option, Rule
-from oomlint.python.project import parameter_growth, passes_few_values
+from oomlint.python.project import PUBLIC_INPUT, parameter_growth, passes_few_values
 from oomlint.python.provenance import TIMESTAMP, names_time
 from oomlint.python.runs import caches_instances, runs_of
 
@@ -66,7 +67,8 @@ class UnboundedLruCache(Rule):
     - named for a point in time (`timestamp`, `start_ts`, `mtime`): every call a new one;
     - a parameter of a public function (no part of its module's or its own name starts
       with `_`) that the project never calls, or that a call passes on from such a
-      function's parameters: an API, whose callers are unknown and pass anything.
+      function's parameters: an API, whose callers are unknown and pass anything (a
+      public function of a source checked with no project, through the engine's API, too).
     A function the project calls only with what shows no such thing (the folders a
     glob finds, a command's option, a call's result, an attribute of a configured
     object) is silent, as is one another decorator registers (a template's helper: the
@@ -217,7 +219,8 @@ class UnboundedLruCache(Rule):
             found = TIMESTAMP if names_time(name) else parameter_growth(self.context, function, name, decorator)
             if found:
                 return found
-        return None
+        # A source checked with no project (the engine's API): nothing shows a public function's callers.
+        return PUBLIC_INPUT if self.context.project is None and not is_private(function.name) else None
 
     def _fixed_arguments(self, facts, function: FunctionNode) -> bool:
         """Every parameter takes few values, or every caller passes it few values (a
