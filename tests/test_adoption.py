@@ -11,7 +11,7 @@ from oomlint.python.checker import RUNNING_PYTHON
 from tests.conftest import run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
-MESSAGE = "functools.cache on 'f' never evicts: every distinct argument stays cached; set a maxsize"
+MESSAGE = "functools.cache on 'f', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize"
 MORE = "\n\n@functools.cache\ndef g(x):\n    return x\n"
 
 

@@ -9,7 +9,7 @@ from oomlint.hosts import cli
 from tests.conftest import oomlint_json, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
-MESSAGE = "functools.cache on 'f' never evicts: every distinct argument stays cached; set a maxsize"
+MESSAGE = "functools.cache on 'f', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize"
 
 
 def test_clean_run_exits_0(project):

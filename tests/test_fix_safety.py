@@ -36,7 +36,7 @@ def test_lone_cr_line_breaks_keep_the_last_one(tmp_path, end):
     assert manifest.read_bytes() == (POD_AFTER + end).replace("\n", "\r").encode()
 
 
-FINDING = "app.py:4:2: OOM301 [*] functools.lru_cache(maxsize=None) on 'load' never evicts: every distinct argument stays cached; set a maxsize\n"
+FINDING = "app.py:4:2: OOM301 [*] functools.lru_cache(maxsize=None) on 'load', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize\n"
 
 
 def fix(root, monkeypatch, capsys, *paths: str) -> tuple[int, str, str]:

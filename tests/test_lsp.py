@@ -69,7 +69,7 @@ def test_diagnostics_on_open_and_change(tmp_path):
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == ("OOM301", "oomlint", types.DiagnosticSeverity.Warning)
     assert (diagnostic.range.start.line, diagnostic.range.start.character) == (3, 1)
     assert (diagnostic.range.end.line, diagnostic.range.end.character) == (3, 16)
-    assert diagnostic.message.startswith("functools.cache on 'load' never evicts")
+    assert diagnostic.message.startswith("functools.cache on 'load', keyed by what the callers of a public function pass, never evicts")
     assert diagnostic.code_description.href.endswith("/rules/OOM301/")
     assert (changed.version, list(changed.diagnostics)) == (2, [])
     (manifest_diagnostic,) = yaml_opened.diagnostics
@@ -165,7 +165,7 @@ def test_hover_shows_the_rule_summary_and_link(tmp_path):
     assert cache.contents.kind == types.MarkupKind.Markdown
     assert cache.contents.value == (
         "**OOM301** `unbounded-lru-cache`: Memoizing decorator with no size limit.\n\n"
-        "functools.cache on 'load' never evicts: every distinct argument stays cached; set a maxsize\n\n"
+        "functools.cache on 'load', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize\n\n"
         "[OOM301 documentation](https://oomlint.readthedocs.io/en/latest/rules/OOM301/)"
     )
     assert (cache.range.start.line, cache.range.start.character, cache.range.end.character) == (6, 1, 16)

@@ -17,7 +17,7 @@ from tests.conftest import ROOT, run
 
 SCHEMAS = ROOT / "tests" / "schemas"
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
-MESSAGE = "functools.cache on 'f' never evicts: every distinct argument stays cached; set a maxsize"
+MESSAGE = "functools.cache on 'f', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize"
 FILES = {"app.py": UNBOUNDED, "broken.py": "def f(:\n", "lib/more.py": UNBOUNDED + UNBOUNDED.replace("def f", "def g").replace("import functools\n", "")}
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
@@ -168,7 +168,7 @@ def avatar(user):
 \treturn r.set("k:" + user, "文字")
 """
 FULL = f"""\
-app.py:7:2: OOM301 [*] functools.cache on 'avatar' never evicts: every distinct argument stays cached; set a maxsize
+app.py:7:2: OOM301 [*] functools.cache on 'avatar', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize
   |
 6 |
 7 | @functools.cache
@@ -209,7 +209,7 @@ def test_full_in_colour_when_forced_unless_no_color(project, plain):
     plain.setenv("FORCE_COLOR", "1")
     coloured = report("full", "app.py", cwd=root)
     assert coloured.splitlines()[:5] == [
-        "\x1b[1mapp.py:7:2: OOM301 [*] functools.cache on 'avatar' never evicts: every distinct argument stays cached; set a maxsize\x1b[0m",
+        "\x1b[1mapp.py:7:2: OOM301 [*] functools.cache on 'avatar', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize\x1b[0m",
         "\x1b[1;34m  |\x1b[0m",
         "\x1b[1;34m6 |\x1b[0m",
         "\x1b[1;34m7 |\x1b[0m @functools.cache",

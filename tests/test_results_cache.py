@@ -22,7 +22,7 @@ from oomlint.python.project import ProjectIndex, forget_projects
 from tests.conftest import run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
-MESSAGE = "functools.cache on 'f' never evicts: every distinct argument stays cached; set a maxsize"
+MESSAGE = "functools.cache on 'f', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize"
 FINDING = f"app.py:4:2: OOM301 [*] {MESSAGE}\n"
 RULES = Config().enabled
 

@@ -32,7 +32,7 @@ from oomlint.core.rule import all_rules
 from tests.conftest import language_server, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef load(key):\n    return key\n"
-MESSAGE = "functools.cache on 'load' never evicts: every distinct argument stays cached; set a maxsize"
+MESSAGE = "functools.cache on 'load', keyed by what the callers of a public function pass, never evicts: every distinct argument stays cached; set a maxsize"
 NOBODY = 65534
 
 

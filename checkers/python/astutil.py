@@ -774,10 +774,13 @@ def _sleeps(statement: ast.stmt) -> bool:
     return isinstance(value, ast.Call) and last_name(value.func) == "sleep"
 
 
-def is_registered(function: ast.AST) -> bool:
+def is_registered(function: ast.AST, wrapper: ast.expr | None = None) -> bool:
     """Whether a decorator hands ``function`` to something that calls it (a route, a task,
-    a signal): its callers are not the module's or the project's to see."""
-    return not all(last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ()))
+    a signal): its callers are not the module's or the project's to see. ``wrapper``: a
+    decorator known to wrap (OOM301's memoizer, however it is imported or named)."""
+    return not all(
+        item is wrapper or last_name(_called(item)) in _WRAPPING_DECORATORS for item in getattr(function, "decorator_list", ())
+    )
 
 
 def is_handler(function: ast.AST) -> bool:

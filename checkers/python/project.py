@@ -2331,7 +2331,7 @@ class ProjectIndex:
 
     def passes_growing(
         self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset(),
-        public: bool = True,
+        public: bool = True, api: bool = False,
     ) -> str | None:
         """What some call of the project function ``qualified`` gives its ``parameter``
         (``positional``: the names its calls pass by position) that grows with traffic or
@@ -2341,7 +2341,9 @@ class ProjectIndex:
         pass (``PUBLIC_INPUT``), when ``parameter`` names an entity's identity
         (``user_id``, ``email``; a public function of an application mostly takes names of
         the things it configures); not with ``public`` false (a class's constructor: what
-        an instance is made with is what it serves, unless a call shows otherwise)."""
+        an instance is made with is what it serves, unless a call shows otherwise). With
+        ``api``, whatever the parameter's name: the keys of a memoized API (OOM301), which a
+        library offers to callers it does not know."""
         if depth > _MAX_DEPTH:
             return None
         canonical = self._canonical(qualified)
@@ -2368,11 +2370,13 @@ class ProjectIndex:
             if not growth or caller_name in visiting:
                 continue
             for source in growth:
-                found = self.passes_growing(caller_name, source, summary.parameters.get(caller, []), depth + 1, visiting)
+                found = self.passes_growing(
+                    caller_name, source, summary.parameters.get(caller, []), depth + 1, visiting, api=api
+                )
                 if found:
                     return found
         public = public and not any(part.startswith("_") and not part.startswith("__") for part in qualified.split("."))
-        return PUBLIC_INPUT if not called and public and identity_name(parameter) else None
+        return PUBLIC_INPUT if not called and public and (api or identity_name(parameter)) else None
 
     def passed_literals(self, qualified: str, parameter: str, positional: list[str]) -> list[str] | None:
         """The string literals every call the project makes of the function ``qualified``
@@ -3174,12 +3178,15 @@ def passes_few_values(context, function: ast.FunctionDef | ast.AsyncFunctionDef,
     )
 
 
-def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+def _project_function(
+    context, function: ast.FunctionDef | ast.AsyncFunctionDef, wrapper: ast.expr | None = None
+) -> str | None:
     """The project's name of ``function`` (a function of the module checked, or a method of
     one of its module-level classes) when the project may show its callers; None for a file
-    checked on its own, a nested function, or one a decorator registers (called from outside)."""
+    checked on its own, a nested function, or one a decorator other than ``wrapper``
+    registers (called from outside)."""
     project = context.project
-    if project is None or is_registered(function):
+    if project is None or is_registered(function, wrapper):
         return None
     facts = module_facts(context)
     key = facts.keys.get(function)
@@ -3189,18 +3196,24 @@ def _project_function(context, function: ast.FunctionDef | ast.AsyncFunctionDef)
     return f"{module}.{key}" if module else key
 
 
-def parameter_growth(context, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parameter: str) -> str | None:
+def parameter_growth(
+    context, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parameter: str, memoizer: ast.expr | None = None
+) -> str | None:
     """What the callers of ``function`` (a function of the module checked, or a method of one
     of its module-level classes) give ``parameter`` that grows with traffic or data
     (:meth:`ProjectIndex.passes_growing`): for a function a decorator registers (a route, a
     task: :func:`~oomlint.python.astutil.is_handler`), what the framework hands it. None when
     nothing shows such input, for a function another decorator registers (a template's
     helper: the templates write what it is given), a file checked on its own or a nested
-    function."""
+    function. ``memoizer``: the decorator that caches ``function``'s results (OOM301's),
+    which registers nothing; the arguments are then the cache's keys, and those of a public
+    function the project never calls are whatever an API's callers pass (``api``)."""
     if is_handler(function):
         return REGISTERED_INPUT
-    qualified = _project_function(context, function) if not isinstance(function, ast.Lambda) else None
-    return context.project.passes_growing(qualified, parameter, module_facts(context).positional(function)) if qualified else None
+    qualified = _project_function(context, function, memoizer) if not isinstance(function, ast.Lambda) else None
+    return context.project.passes_growing(
+        qualified, parameter, module_facts(context).positional(function), api=memoizer is not None
+    ) if qualified else None
 
 
 def passed_in_memory(context, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:

@@ -95,6 +95,13 @@ def identity_name(name: str) -> bool:
     return bool(words) and (words[-1].lower() in IDENTITY_WORDS or words[-1].lower() in ACCOUNT_WORDS)
 
 
+def names_time(name: str) -> bool:
+    """Whether ``name`` (a parameter's) holds a point in time: ``timestamp``, ``start_ts``,
+    ``mtime`` (see ``TIME_WORDS``); the clock's values never repeat."""
+    words = name_words(name)
+    return bool(words) and words[-1].lower() in TIME_WORDS
+
+
 class _Walk:
     def __init__(self, model: SemanticModel, inputs: WebInputs, function: ast.AST, parameters: set[str]):
         self.model = model
@@ -142,7 +149,7 @@ class _Walk:
         if binding.kind == "param":
             if binding.scope.node is not self.function or self.model.is_self(name, binding.scope):
                 return None
-            if name_words(name.id)[-1:] and name_words(name.id)[-1] in TIME_WORDS:
+            if names_time(name.id):
                 return TIMESTAMP  # ``timestamp_to_datetime(self, timestamp)``: the clock's values
             self.parameters.add(name.id)
             return None

@@ -16,11 +16,13 @@ from oomlint.python.astutil import (
     instance_method_owner,
     is_infinite,
     is_none,
+    is_private,
     module_facts,
     reads_own_file,
 )
 from oomlint.core.rule import Option, Rule
-from oomlint.python.project import passes_few_values
+from oomlint.python.project import PUBLIC_INPUT, parameter_growth, passes_few_values
+from oomlint.python.provenance import TIMESTAMP, names_time
 from oomlint.python.runs import caches_instances, runs_of
 
 # Decorators that take ``maxsize`` as their first parameter (default: bounded).
@@ -54,6 +56,24 @@ class UnboundedLruCache(Rule):
     whose `maxsize` is `float("inf")`, `math.inf` or `sys.maxsize`. Import aliases are
     followed (`from functools import lru_cache as memo`).
 
+    And only when something shows the arguments grow with traffic or data, the message
+    saying with what (OOM303's evidence for a key, the same analysis): a parameter is
+    - given request data, an upload, a network response, an entity's identity
+      (`order.id`, `data["user"]["id"]`), a database row, the clock or a fresh id by a
+      call in the project, directly or through the callers' own parameters (across
+      modules through the project index, a few calls deep);
+    - a parameter of a function the project's calls get from a route or a task (what
+      the framework hands it);
+    - named for a point in time (`timestamp`, `start_ts`, `mtime`): every call a new one;
+    - a parameter of a public function (no part of its module's or its own name starts
+      with `_`) that the project never calls, or that a call passes on from such a
+      function's parameters: an API, whose callers are unknown and pass anything (a
+      public function of a source checked with no project, through the engine's API, too).
+    A function the project calls only with what shows no such thing (the folders a
+    glob finds, a command's option, a call's result, an attribute of a configured
+    object) is silent, as is one another decorator registers (a template's helper: the
+    templates write what it is given).
+
     ## Why is this bad?
     The cache keeps every distinct argument tuple and its result for the life of the
     process. On a service the arguments are request data, so the cache grows with
@@ -85,9 +105,7 @@ class UnboundedLruCache(Rule):
       class members, `Level.HIGH`) or across the project: the parameters are followed
       to the callers through the project index as OOM303 follows a key's (settings,
       constants, module-level values, what a caller's own parameters get from its
-      callers). A function with no call in the project (a library's API), one a
-      decorator registers, or one a caller gives anything else (request data, a call's
-      result, an attribute) is reported;
+      callers);
     - functions that run once as their callers call them (see OOM303: at module level,
       from set-up code or from such a function, outside loops of more than a fixed
       number of rounds; entry points), and every
@@ -139,7 +157,10 @@ class UnboundedLruCache(Rule):
     fixes = "safe"
     summary = "Memoizing decorator with no size limit"
     options = (Option("fix-maxsize", 1024, "the maxsize `oomlint fix` gives an unbounded cache", validate=_positive),)
-    message = "{decorator} on '{function}' never evicts: every distinct argument stays cached; set a maxsize"
+    message = (
+        "{decorator} on '{function}', keyed by {evidence}, never evicts: every distinct argument stays cached; "
+        "set a maxsize"
+    )
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -179,7 +200,27 @@ class UnboundedLruCache(Rule):
                 or self._fixed_arguments(facts, function)
             ):
                 continue
-            self.report(decorator, fix="safe" if fixable else None, decorator=description, function=function.name)
+            evidence = self._evidence(function, decorator)
+            if evidence is None:
+                continue  # nothing shows the arguments grow with traffic or data
+            self.report(
+                decorator, fix="safe" if fixable else None, decorator=description, function=function.name, evidence=evidence
+            )
+
+    def _evidence(self, function: FunctionNode, decorator: ast.expr) -> str | None:
+        """What some argument of the cache grows with, as OOM303 asks of a key: a parameter
+        named for the clock, what a call in the project passes (request data, an entity's
+        id, a row...), what a route or task is given; whatever the callers of a public
+        function the project never calls pass (an API's)."""
+        for parameter in explicit_parameters(self.model, function):
+            name = parameter.arg
+            if few_values_parameter(self.model, function, name):
+                continue
+            found = TIMESTAMP if names_time(name) else parameter_growth(self.context, function, name, decorator)
+            if found:
+                return found
+        # A source checked with no project (the engine's API): nothing shows a public function's callers.
+        return PUBLIC_INPUT if self.context.project is None and not is_private(function.name) else None
 
     def _fixed_arguments(self, facts, function: FunctionNode) -> bool:
         """Every parameter takes few values, or every caller passes it few values (a
