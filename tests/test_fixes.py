@@ -157,12 +157,25 @@ def test_a_bad_fix_leaves_the_file_byte_for_byte_and_says_why(tmp_path, monkeypa
     assert path.read_bytes() == BEFORE.encode()
 
 
+UNCALLED_CACHE = """\
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def lookup(key):
+    return key.upper()
+"""
+
+
 def test_fixing_a_copy_of_the_stdlib(tmp_path):
     """Only files with fixable findings change, each still compiles, and a second run fixes nothing."""
     source = sysconfig.get_paths()["stdlib"]
     copy = tmp_path / "stdlib"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"), symlinks=True)
     (copy / "pyproject.toml").write_text("[tool.oomlint]\ntest-files = []\n")  # the stdlib's tests too
+    # The stdlib's own unbounded function caches show no growing key (OOM301 asks for
+    # evidence): a public API nothing calls gives the run an OOM301 fix beside theirs.
+    (copy / "lookups.py").write_text(UNCALLED_CACHE)
     before = {path: path.read_bytes() for path in copy.rglob("*.py") if path.is_file()}
     checked = run("oomlint", "check", "--format", "json", "--exit-zero", ".", cwd=copy)
     fixable = {copy / finding["path"] for finding in json.loads(checked.stdout) if finding["fix"]}
