@@ -402,6 +402,15 @@ class SemanticModel:
         entered) makes: for questions asked of a function's code after the walk left it."""
         return next((scope for scope in self._scopes if scope.node is node), None)
 
+    def all_bindings(self) -> Iterator[Binding]:
+        """Every binding of every scope the walk entered, each scope's in the order they
+        were made: for a question asked of the whole module once it is walked (which
+        functions assign ``os.fork()``), instead of a second walk of its tree."""
+        for scope in self._scopes:
+            for name, last in scope.bindings.items():
+                yield from scope.earlier.get(name, ())
+                yield last
+
     def module_binding(self, name: ast.Name, scope: Scope | None = None) -> Binding | None:
         """The binding ``name`` reaches, when it is a module-level one (bound at import,
         the same for every call), else None."""

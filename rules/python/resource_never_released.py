@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from oomlint.python.children import walk
 from oomlint.python.runs import release_runs
 from oomlint.python.semantic import COMPARED, TEST
 from oomlint.rules.python._resources import ResourceRule, plain_statement, released_before, short_code
@@ -403,34 +404,28 @@ class ResourceNeverReleased(ResourceRule):
         if not resources:
             return  # most modules hold no resource at module level: no walk for ``global``
         runs = release_runs(self.context)
-        for declaration in ast.walk(self.context.tree):
-            if not isinstance(declaration, ast.Global):
-                continue
-            function = model.enclosing(declaration, (ast.FunctionDef, ast.AsyncFunctionDef))
-            if function is None or runs.one_shot(function):
-                continue
-            for name in declaration.names:
-                first = resources.get(name)
-                if first is None:
+        for name, first in resources.items():
+            # ``global name`` in a function binds the module's name: its stores there are
+            # the module scope's bindings too.
+            for binding in model.bindings_of(name, module_scope):
+                statement = binding.node
+                if not (
+                    binding.kind == "assign" and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(binding.value, ast.Call)
+                ):
                     continue
-                for statement in ast.walk(function):
-                    if not (
-                        isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                        and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name
-                        and isinstance(statement.value, ast.Call)
-                        and model.enclosing(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) is function
-                        and self.analysis.factory_acquire(statement.value) is not None
-                    ):
-                        continue
-                    if released_before(function, lambda node: isinstance(node, ast.Name) and node.id == name, statement, model):
-                        continue
-                    call, releases = first
-                    self.report(
-                        statement.value, resource=name, acquire=f"{short_code(call.func)}() at module level",
-                        state="is replaced here without being released",
-                        advice=f"each call of '{function.name}' drops the one there open; call {name}.{releases[0]}()"
-                               " before storing the new one",
-                    )
+                function = model.enclosing(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                if function is None or runs.one_shot(function) or self.analysis.factory_acquire(binding.value) is None:
+                    continue
+                if released_before(function, lambda node: isinstance(node, ast.Name) and node.id == name, statement, model):
+                    continue
+                call, releases = first
+                self.report(
+                    statement.value, resource=name, acquire=f"{short_code(call.func)}() at module level",
+                    state="is replaced here without being released",
+                    advice=f"each call of '{function.name}' drops the one there open; call {name}.{releases[0]}()"
+                           " before storing the new one",
+                )
 
     def _module_resource(self, name: str, module_scope) -> tuple[ast.Call, tuple[str, ...]] | None:
         """The call that made the resource the module binds ``name`` to at import time, and its releases."""
@@ -455,19 +450,20 @@ class ResourceNeverReleased(ResourceRule):
         model = self.model
         scope = model.module_scope
         runs = release_runs(self.context)
-        for node in ast.walk(self.context.tree):
+        for binding in model.all_bindings():
+            node = binding.node
             if not (
-                isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Call) and not node.value.args
-                and model.qualified_name(node.value.func, scope) == FORK
+                binding.kind == "assign" and isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(binding.value, ast.Call) and not binding.value.args
+                and model.qualified_name(binding.value.func, scope) == FORK
             ):
                 continue
             function = model.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            name = node.targets[0].id
+            name = binding.name
             if function is None or runs.one_shot(function) or _reaps_or_exits(function, name, model, scope):
                 continue
-            if any(isinstance(item, (ast.Global, ast.Nonlocal)) and name in item.names for item in ast.walk(function)):
-                continue  # ``nonlocal pid``: stored where the enclosing function waits for it
+            if binding.scope is not model.scope_of(function):
+                continue  # ``global pid``, ``nonlocal pid``: stored where another scope waits for it
             if any(reference.role not in (TEST, COMPARED) for reference in model.variable_references(name, function)):
                 continue  # returned, stored, given to a call (``os.kill(pid, ...)``, a registry): someone else's
             self.report(
@@ -479,7 +475,7 @@ class ResourceNeverReleased(ResourceRule):
 def _reaps_or_exits(function: ast.AST, pid: str, model, scope) -> bool:
     """Whether ``function`` waits for a child, or its parent side (not the branch where
     ``pid`` is 0) ends the process (a daemon's fork: ``if pid: os._exit(0)``)."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Call):
             called = model.qualified_name(node.func, scope)
             if called in WAITS:
