@@ -21,6 +21,7 @@ from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
 from oomlint.python.project import ANYTHING, call_origin, passed_literals, passes_few_values, project_name, value_origin
+from oomlint.python.provenance import CONFIGURED_WORDS
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope
 
@@ -91,13 +92,6 @@ TRIMS = frozenset({"ltrim", "xtrim", "zremrangebyrank", "zremrangebyscore", "zre
 PUSHES = frozenset({"lpush", "rpush"})
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
-# Words that name what a deployment configures (cluster nodes, OIDC issuers, queues): keys
-# named after them follow the configuration. The last word of a name, before a ``_name``,
-# ``_url`` or ``_uri`` (``issuer_url``, ``metrics_namespace``, ``message["instance"]``).
-CONFIGURED_WORDS = frozenset(
-    {"node", "host", "hostname", "server", "instance", "cluster", "namespace", "region", "zone", "shard", "replica",
-     "worker", "issuer", "provider", "backend", "datacenter", "queue"}
-)
 _QUALIFIER_WORDS = frozenset({"name", "url", "uri"})
 _QUALIFIED = re.compile(r"\{([^{}()]*)(?:\(\))?\}")
 # Words that name traffic: what clients open and may abandon, or what each request makes.
@@ -258,10 +252,10 @@ class RedisKeyWithoutTtl(Rule):
       (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, `wallet_id`, also through
       a key builder: `unread_key(user.id)`) or names of what a deployment configures
       (`issuer_url`, `message["instance"]`, `metrics_namespace`, a host, node, cluster,
-      region, queue, locale, kind or setting) makes one key per account or configured
-      thing: the keys follow the accounts and configuration the application keeps, not
-      its traffic. Such a key is bounded like a fixed one when the write stores one
-      value or fixed members (`set(f"{user.id}-unread", 0)`,
+      region, queue, endpoint, locale, kind or setting) makes one key per account or
+      configured thing: the keys follow the accounts and configuration the application
+      keeps, not its traffic. Such a key is bounded like a fixed one when the write
+      stores one value or fixed members (`set(f"{user.id}-unread", 0)`,
       `set(f"oidc:jwks:{issuer_url}", keys)`), or when the same function trims it after
       the write (a feed capped with `zremrangebyrank`); a list or set per account that
       every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
