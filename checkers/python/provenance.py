@@ -28,6 +28,16 @@ IDENTITY_WORDS = frozenset(
     {"id", "ids", "pk", "uuid", "guid", "uid", "email", "address", "url", "uri", "path", "dir", "directory",
      "filename", "username", "slug"}
 )
+# Words that name what a deployment configures (cluster nodes, OIDC issuers, queues, the
+# endpoints it connects to): a name's last word, before a ``_name``, ``_url`` or ``_uri``
+# (``issuer_url``, ``metrics_namespace``, ``endpoint_uri``). What it names follows the
+# configuration, not the traffic.
+CONFIGURED_WORDS = frozenset(
+    {"node", "host", "hostname", "server", "instance", "cluster", "namespace", "region", "zone", "shard", "replica",
+     "worker", "issuer", "provider", "backend", "datacenter", "queue", "endpoint"}
+)
+# The identity words that are an address: of an entity (``avatar_url``), or of an endpoint.
+_ADDRESS_WORDS = frozenset({"url", "uri", "address"})
 TIMESTAMP = "a timestamp"
 USER_INPUT = "user input"
 # The last word of a parameter that holds a point in time.
@@ -90,9 +100,12 @@ def key_growth(model: SemanticModel, inputs: WebInputs, expr: ast.expr, function
 def identity_name(name: str) -> bool:
     """Whether ``name`` (an attribute's, a parameter's) names an entity or its identity:
     ``id``, ``project_id``, ``email``, ``output_dir`` (see ``IDENTITY_WORDS``), ``user``,
-    ``tenant`` (:data:`~oomlint.python.astutil.ACCOUNT_WORDS`)."""
-    words = name_words(name)
-    return bool(words) and (words[-1].lower() in IDENTITY_WORDS or words[-1].lower() in ACCOUNT_WORDS)
+    ``tenant`` (:data:`~oomlint.python.astutil.ACCOUNT_WORDS`); not the address of a
+    configured thing (``endpoint_uri``, ``server_url``: ``CONFIGURED_WORDS``)."""
+    words = [word.lower() for word in name_words(name)]
+    if len(words) > 1 and words[-1] in _ADDRESS_WORDS and words[-2] in CONFIGURED_WORDS:
+        return False  # ``endpoint_uri``, ``server_url``: where the process connects, as configured
+    return bool(words) and (words[-1] in IDENTITY_WORDS or words[-1] in ACCOUNT_WORDS)
 
 
 def names_time(name: str) -> bool:

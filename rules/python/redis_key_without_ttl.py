@@ -21,6 +21,7 @@ from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
 from oomlint.python.project import ANYTHING, call_origin, passed_literals, passes_few_values, project_name, value_origin
+from oomlint.python.provenance import CONFIGURED_WORDS
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import Scope
 
@@ -91,13 +92,6 @@ TRIMS = frozenset({"ltrim", "xtrim", "zremrangebyrank", "zremrangebyscore", "zre
 PUSHES = frozenset({"lpush", "rpush"})
 MAPPING_VIEWS = frozenset({"keys", "items"})
 
-# Words that name what a deployment configures (cluster nodes, OIDC issuers, queues): keys
-# named after them follow the configuration. The last word of a name, before a ``_name``,
-# ``_url`` or ``_uri`` (``issuer_url``, ``metrics_namespace``, ``message["instance"]``).
-CONFIGURED_WORDS = frozenset(
-    {"node", "host", "hostname", "server", "instance", "cluster", "namespace", "region", "zone", "shard", "replica",
-     "worker", "issuer", "provider", "backend", "datacenter", "queue"}
-)
 _QUALIFIER_WORDS = frozenset({"name", "url", "uri"})
 _QUALIFIED = re.compile(r"\{([^{}()]*)(?:\(\))?\}")
 # Words that name traffic: what clients open and may abandon, or what each request makes.
@@ -190,8 +184,14 @@ class RedisKeyWithoutTtl(Rule):
     A key is bounded when the same function expires it after the write (`expire`,
     `pexpire`, `expireat`, `pexpireat`, on the same key expression; the keys of an
     `mset` when the function expires each of them, or every key of the mapping in a
-    loop). An expiry before the write that creates the key does nothing. Beyond that,
-    what bounds a key depends on what grows:
+    loop). An expiry before the write that creates the key does nothing; one on the
+    other branch of an `if` counts for a write that changes the key in place (not the
+    `set` family): the function expires the key on the path that creates it (`hset`
+    then `expire`) and updates it on the other (`hset(key, "executed", 1)`), which keeps
+    its TTL. A function nested in another (a callback, a timer's refresher) writes the
+    key of the function that binds its name: what that function does with the key after
+    the write (expires it, deletes it in its `finally`) counts for the nested one's
+    writes. Beyond that, what bounds a key depends on what grows:
     - A *fixed* key is the same on every call: a constant, a module-level name, an
       attribute of `self`/`cls` or of a module, a call with no arguments
       (`_index_key()`), an f-string, `+`, `%` or subscript of those, or the keys of an
@@ -250,7 +250,10 @@ class RedisKeyWithoutTtl(Rule):
         keys go with the entities they mirror. Not when the key is named after traffic
         (`session`, `token`, `request`, `visitor`, `nonce`, `job`, `task`, `order`,
         `message`, `event`..., or their plurals: in its text or the names of its
-        changing parts): sessions deleted at logout stay when the user never logs out;
+        changing parts): sessions deleted at logout stay when the user never logs out.
+        Nor a deletion in a mapping's `__delitem__`: it runs when the mapping's users
+        delete (`del cache[key]`), which a cache's users leave to the cache, so the keys
+        its `__setitem__` writes stay;
       - the key is the caller's (a parameter, or an item of one: `for store in
         stores`) and the function trims it after the write: a store sized on purpose,
         how many of them there are is the caller's business.
@@ -258,10 +261,10 @@ class RedisKeyWithoutTtl(Rule):
       (`user.id`, `request.user.pk`, `user_id`, `viewer.id`, `account_id`, `wallet_id`, also through
       a key builder: `unread_key(user.id)`) or names of what a deployment configures
       (`issuer_url`, `message["instance"]`, `metrics_namespace`, a host, node, cluster,
-      region, queue, locale, kind or setting) makes one key per account or configured
-      thing: the keys follow the accounts and configuration the application keeps, not
-      its traffic. Such a key is bounded like a fixed one when the write stores one
-      value or fixed members (`set(f"{user.id}-unread", 0)`,
+      region, queue, endpoint, locale, kind or setting) makes one key per account or
+      configured thing: the keys follow the accounts and configuration the application
+      keeps, not its traffic. Such a key is bounded like a fixed one when the write
+      stores one value or fixed members (`set(f"{user.id}-unread", 0)`,
       `set(f"oidc:jwks:{issuer_url}", keys)`), or when the same function trims it after
       the write (a feed capped with `zremrangebyrank`); a list or set per account that
       every request adds to still grows (`lpush(f"history:{user.id}", path)`). Ids of
@@ -367,8 +370,8 @@ class RedisKeyWithoutTtl(Rule):
         self.writes: list[Write] = []
         # Per function (None: module level), the key expressions it expires, as ``ast.dump``
         # strings, and ``("in", dump)`` for every key of a mapping expired in a loop, with
-        # the position of the expiry: one before the write that creates the key does nothing.
-        self.expired: dict[ast.AST | None, list[tuple[object, Position]]] = {}
+        # the expiry's end and call: one before the write that creates the key does nothing.
+        self.expired: dict[ast.AST | None, list[tuple[object, Position, ast.Call]]] = {}
         # Fixed keys that something in the module ends or takes entries out of, and where:
         # the function, and for an expiry its end (one before the write does nothing).
         self.ended: dict[str, list[tuple[ast.AST | None, Position | None]]] = {}
@@ -453,7 +456,7 @@ class RedisKeyWithoutTtl(Rule):
             self.removals.append((node, self.model.scope, self.model.function))
             if command in EXPIRES:
                 at = _end(node)
-                self.expired.setdefault(self.model.function, []).extend((token, at) for token in self._key_tokens(key))
+                self.expired.setdefault(self.model.function, []).extend((token, at, node) for token in self._key_tokens(key))
             for item in key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]:
                 self._remove(item, node)
             if command in TRIMS:
@@ -580,7 +583,10 @@ class RedisKeyWithoutTtl(Rule):
                 self.attributes[owner, attribute] = CLIENT
         for write in self.writes:
             position = _end(write.call)
-            expired_after = {token for token, at in self.expired.get(write.function, ()) if at > position}
+            expired_after = {
+                token for token, at, expiry in self.expired.get(self._key_owner(write), ())
+                if at > position or (write.command not in REPLACES and _other_branch(self.model, write.call, expiry))
+            }
             if _expired(write.key, expired_after) or self._removed(write, removals):
                 continue
             if not write.forwarded and self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
@@ -632,15 +638,29 @@ class RedisKeyWithoutTtl(Rule):
         of it (it reconciles the keys with their source) or this key once done (a
         temporary key), or another function or module deletes keys of it and the key is
         not named after traffic (an entity's keys, gone with the entity; a session's
-        stay when its user never logs out). Deleting a key first and rewriting it bounds
-        nothing."""
+        stay when its user never logs out), unless that is a mapping's ``__delitem__``.
+        Deleting a key first and rewriting it bounds nothing."""
         if removal.what == SWEEP or (removal.what == POP and write.command in PUSHES):
             return True
-        if removal.what != DELETE:
-            return False
-        if removal.function is write.function and removal.identity is not None:
+        if removal.what != DELETE or getattr(removal.function, "name", None) == "__delitem__":
+            return False  # ``del cache[key]``: the users' deletion, which a cache's leave to it
+        if removal.function is self._key_owner(write) and removal.identity is not None:
             return removal.identity != write.described.identity or removal.position > _position(write.call)
         return not self._names_traffic(write.key, write.scope)
+
+    def _key_owner(self, write: Write) -> ast.AST | None:
+        """The function whose key ``write`` writes: the writing function, or the one that
+        binds the key's name when the write is in a function nested in it (``def refresh():
+        r.set(lock_id, now)``, handed to a timer). What the enclosing function does with its
+        key after defining the closure (``delete(lock_id)`` in its ``finally``) bounds the
+        closure's writes as its own."""
+        if isinstance(write.key, ast.Name):
+            binding = self.model.lookup(write.key.id, write.scope, at=write.key)
+            if binding is not None and binding.kind in ("assign", "param") and binding.scope is not None:
+                owner = _scope_function(binding.scope)
+                if owner is not None:
+                    return owner
+        return write.function
 
     def _removals(self) -> list[Removal]:
         """The key families the module deletes, pops or sweeps, then those the project's
@@ -1036,6 +1056,17 @@ def _entity_id(expr: ast.expr) -> bool:
     keeps, not of traffic (see ``TRAFFIC_WORDS``). One field or member per entity."""
     words = id_words(expr)
     return bool(words) and not any(word in TRAFFIC_WORDS for word in words)
+
+
+def _other_branch(model, write: ast.Call, expiry: ast.Call) -> bool:
+    """Whether ``write`` and ``expiry`` are on two branches of one ``if``: the function
+    expires the key on the path that creates it and changes it in place on the other
+    (``hset(key, "executed", 1)`` where the other branch ran ``hset`` and ``expire``),
+    which keeps the TTL the key was given."""
+    branches = {id(holder): block for holder, block in model.enclosing_blocks(write) if isinstance(holder, ast.If)}
+    return any(
+        id(holder) in branches and branches[id(holder)] is not block for holder, block in model.enclosing_blocks(expiry)
+    )
 
 
 def _existence_checks(test: ast.expr, holds: bool) -> list[ast.Call]:

@@ -140,7 +140,8 @@ class UnboundedModuleCache(Rule):
       a public function the project never calls, when the parameter names an entity's
       identity (`user_by_email(email)`: an API whose callers are unknown; a public
       function of an application taking a `name` mostly takes the names of what it
-      configures).
+      configures, and one taking the address of an endpoint, `endpoint_uri`,
+      `server_url`, `host_address`, the endpoints its configuration lists).
 
     ## Why is this bad?
     A module or class attribute lives as long as the process. Every distinct key
