@@ -179,8 +179,27 @@ ENUM_BASES = frozenset(
     f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
 )
 _WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing_extensions.Annotated"})
-# ``asyncio.run(main)``-style runners: the function they are given runs once.
-_RUNNERS = frozenset({"run", "run_until_complete"})
+# ``asyncio.run(main)``-style runners: the function they are given runs once (per call of
+# the runner: gevent's and eventlet's ``spawn(worker, queue)``, trio's ``start_soon``).
+_RUNNERS = frozenset({"run", "run_until_complete", "spawn", "start_soon"})
+# A web application's hooks of its life (start-up, shutdown, a lifespan) run once per
+# process, whatever their names. Handed over by keyword (Starlette, FastAPI, Litestar:
+# ``FastAPI(lifespan=lifespan)``, ``on_startup=[warm]``) or appended to one of aiohttp's
+# signals (``app.on_startup.append(open_db)``, ``app.cleanup_ctx.append(session)``);
+_LIFE_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+_LIFE_SIGNALS = frozenset({"on_startup", "on_shutdown", "on_cleanup", "cleanup_ctx"})
+# registered by a decorator (Quart's and Sanic's serving hooks, Flask's first request), by
+# one for an event of the application's life (``@app.on_event("startup")``,
+# ``@app.listener("before_server_start")``), or Pyramid's ``@subscriber(ApplicationCreated)``.
+_LIFE_DECORATORS = frozenset(
+    {
+        "before_serving", "after_serving", "while_serving", "before_first_request",
+        "before_server_start", "after_server_start", "before_server_stop", "after_server_stop",
+    }
+)
+_LIFE_EVENTS = frozenset({"startup", "shutdown", *_LIFE_DECORATORS})
+_LIFE_EVENT_DECORATORS = frozenset({"on_event", "listener"})
+_LIFE_SUBSCRIPTIONS = frozenset({"ApplicationCreated"})
 # Names of what a process runs once when it starts.
 _START_NAMES = frozenset({"main", "create_app", "ready"})
 _START_WORDS = frozenset({"setup", "init", "initialize", "configure", "bootstrap"})
@@ -798,6 +817,41 @@ def is_runner(func: ast.expr) -> bool:
     """``asyncio.run``, ``trio.run``, ``loop.run_until_complete``: a call that runs what it is handed once."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     return name in _RUNNERS
+
+
+def life_hooks(call: ast.Call) -> list[ast.Name]:
+    """The functions ``call`` hands a web application as hooks of its life (see
+    ``_LIFE_KEYWORDS``, ``_LIFE_SIGNALS``): what a process runs once, when the application
+    starts or stops."""
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute) and func.attr == "append" and isinstance(func.value, ast.Attribute)
+        and func.value.attr in _LIFE_SIGNALS and len(call.args) == 1
+    ):
+        handed = call.args
+    else:
+        handed = []
+        for keyword in call.keywords:
+            if keyword.arg in _LIFE_KEYWORDS:
+                value = keyword.value
+                handed.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    return [item for item in handed if isinstance(item, ast.Name)]
+
+
+def is_life_hook(function: ast.AST) -> bool:
+    """Whether a decorator registers ``function`` as a hook of a web application's life
+    (see ``_LIFE_DECORATORS``): it runs once per process, when the application starts or stops."""
+    for item in getattr(function, "decorator_list", ()):
+        name = last_name(_called(item))
+        if name in _LIFE_DECORATORS:
+            return True
+        arguments = item.args if isinstance(item, ast.Call) else []
+        if name in _LIFE_EVENT_DECORATORS and arguments and isinstance(arguments[0], ast.Constant):
+            if arguments[0].value in _LIFE_EVENTS:
+                return True
+        if name == "subscriber" and any(last_name(argument) in _LIFE_SUBSCRIPTIONS for argument in arguments):
+            return True
+    return False
 
 
 def imports_any(module: ast.Module, packages: frozenset[str] | set[str]) -> bool:

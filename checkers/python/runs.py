@@ -14,7 +14,7 @@ The module answers first:
   ``handle``; argparse's ``set_defaults(func=...)`` and ``add_argument(type=...)``'s converters,
   unless the module calls them more often), a function called only at module level (``if __name__ == "__main__":``
   included, but not its loops) or from functions that run once, or handed to a runner
-  there (``trio.run(main)``), or only from a lazy set-up
+  there (``trio.run(main)``, ``gevent.spawn(worker, queue)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
   that sets a name the function declares ``global``; the project index records such a
   block's calls as it does calls at import time), the ``__init__`` of a class
@@ -23,7 +23,10 @@ The module answers first:
   once per process (Django's middleware and app configs); every function of a script
   (:func:`~oomlint.python.astutil.is_script`: a command that does its work and ends, in a
   script folder or declared by the project's packaging, ``[project.scripts]``)
-  or of a migration, unless the project's other modules run it more often; a start-up
+  or of a migration, unless the project's other modules run it more often; a web
+  application's hook of its life, whatever its name and nesting (``FastAPI(lifespan=lifespan)``,
+  ``@app.on_event("startup")``, aiohttp's ``app.on_startup.append(f)``:
+  :func:`~oomlint.python.astutil.life_hooks`, :func:`~oomlint.python.astutil.is_life_hook`); a start-up
   hook by its name (``create_app``, ``setup_db``, ``configure``, Django's ``ready``) or by
   what it does (it configures the process's logging: ``logging.basicConfig``), or a
   server's start (it binds a socket and makes it listen, and is no generator that lends
@@ -77,7 +80,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_runner, is_service_loop, last_name, module_facts, starts_server,
+    is_life_hook, is_runner, is_service_loop, last_name, life_hooks, module_facts, starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -228,6 +231,9 @@ class Runs:
         """Classes whose methods make more of their own instances (``cls(...)``)."""
         self.memo: dict[FunctionNode, Frequency] = {}
         self._alone: Runs | None = None
+        self.life_hooks: set[FunctionNode] = set()
+        """The functions the module hands a web application as hooks of its life
+        (``FastAPI(lifespan=lifespan)``, ``app.on_startup.append(open_db)``): once per process."""
         self.named: set[str] = set()
         """The names and attributes the module reads other than as a call's callee
         (``Thread(target=worker)``, ``loaders = [self.load]``): a function handed on as a
@@ -376,6 +382,9 @@ class Runs:
             return Frequency(ONCE)
         if function in self.facts.commands:
             # A command-line command (an invoke ``@task`` too), Django's ``handle``.
+            return Frequency(ONCE)
+        if function in self.life_hooks or is_life_hook(function):
+            # A web application's lifespan, start-up or shutdown hook, however it is nested or named.
             return Frequency(ONCE)
         if function in self.facts.subcommands:
             # argparse's ``set_defaults(func=...)``, a converter of ``add_argument(type=...)``:
@@ -828,6 +837,10 @@ class _Indexer:
             site.call = None
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
+        for name in life_hooks(node):
+            hook = self.resolve(name.id, frames)
+            if hook is not None and not isinstance(hook, ast.ClassDef):
+                self.runs.life_hooks.add(hook)
         if frames and builds_own_instance(func, frames[-1].function):
             info = self.runs.defs.get(frames[-1].function)
             if info is not None and info.owner is not None:

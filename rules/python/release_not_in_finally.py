@@ -145,7 +145,7 @@ class ReleaseNotInFinally(ResourceRule):
     module level, in the `if __name__ == "__main__":` block (but not in a loop there that
     only the process's end stops: `while True:` with no `break`), from
     set-up code or from such a function, `asyncio.run(main())` and `trio.run(main)`
-    included; in a loop only of a fixed number of rounds: over a literal collection, a
+    included, and a worker such code spawns, `gevent.spawn(worker, queue)`; in a loop only of a fixed number of rounds: over a literal collection, a
     `range` of constants, a retry loop; a method that `self.m()` calls reach from the
     `__init__` of a class made once) and, checked in its project, that the other modules
     call only that way (a helper that a container's start script calls at import time;
@@ -160,7 +160,13 @@ class ReleaseNotInFinally(ResourceRule):
     `configure*`, `bootstrap*`, and a function that configures the process's logging,
     `logging.basicConfig`, `dictConfig` or `fileConfig`, when nothing seen calls them more often, but not a task of a task queue, `@shared_task`,
     `@app.task`, `@actor`, `@job`, which runs per message, nor a method its class's
-    `__init__` calls, which runs per instance; Django's `ready`, click and typer commands, argparse's
+    `__init__` calls, which runs per instance; Django's `ready`,
+    a web application's lifespan, start-up and shutdown hooks whatever their names
+    (`FastAPI(lifespan=lifespan)`, `on_startup=[...]`, `@app.on_event("startup")`,
+    aiohttp's `app.on_startup.append(f)` and `cleanup_ctx`, Quart's `before_serving`,
+    Sanic's `before_server_start`, Pyramid's `@subscriber(ApplicationCreated)`; not
+    `on_response_prepare` nor a `NewRequest` subscriber, which run per request), click
+    and typer commands, argparse's
     (`set_defaults(func=...)`, and the converters of `add_argument(type=...)`, which run
     while it parses the command line), invoke and fabric tasks, a Django management command's `handle` and the methods it alone
     calls; not a plugin's constructor, though its loader makes one per process, see

@@ -229,7 +229,8 @@ class UnboundedModuleCache(Rule):
       project's other modules show it (called at module level, in the
       `if __name__ == "__main__":` block (but not a loop there that only the
       process's end stops: `while True:` with no `break`), from set-up code or from
-      such a function, `asyncio.run(main())` and `trio.run(main)` included; in a loop
+      such a function, `asyncio.run(main())` and `trio.run(main)` included, and a
+      worker such code spawns, `gevent.spawn(worker, queue)`; in a loop
       only of a fixed number of rounds: over a literal collection, a `range` of
       constants, a retry loop; a method that `self.m()` calls reach from the `__init__`
       of a class made once; the constructor (`__init__`, `__post_init__`,
@@ -240,7 +241,9 @@ class UnboundedModuleCache(Rule):
       points and start-up hooks (`main()`, `create_app`, `setup*`, `init*`,
       `initialize*`, `configure*`, `bootstrap*` when nothing seen calls them more
       often, so not a method its class's `__init__` calls, which runs per instance;
-      Django's `ready`, click and typer
+      Django's `ready`, a web application's lifespan, start-up and shutdown hooks
+      (`FastAPI(lifespan=...)`, `@app.on_event("startup")`, aiohttp's `on_startup`,
+      Pyramid's `@subscriber(ApplicationCreated)`; see OOM201), click and typer
       commands, invoke and fabric tasks, a Django management command's `handle`), and
       every function of a migration (Django `class Migration`, an Alembic revision, any
       module importing alembic) or of a script (see OOM201: a command in the project's
