@@ -63,7 +63,7 @@ from oomlint.python.web import (
     reads_size,
 )
 
-SUMMARY_FORMAT = "20"
+SUMMARY_FORMAT = "21"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals", "growing")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
@@ -120,6 +120,10 @@ RELEASING_METHODS = frozenset(
 # rolls back. The connection is in a reference cycle with its statement cache, so dropping it
 # does not close it either: its descriptor stays open until the cycle collector runs.
 WITH_KEEPS_OPEN = frozenset({"sqlite3.connect"})
+# Methods whose call on a value, for its effect, says the project releases what made the
+# value: what :meth:`ProjectIndex.released_kinds` learns resource kinds from. (Not
+# ``release``: a lock or semaphore made in one place is released in another.)
+LEARNED_RELEASES = frozenset({"close", "aclose", "shutdown"})
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -282,6 +286,14 @@ class ModuleSummary:
     ``global``: ``storage = RedisStorage(uri)``), when every binding is such a call or
     ``None``. A method called on what it returns (``get_storage().incr(...)``, recorded
     as the callee ``app.storage.get_storage().incr``) is that method of one of those classes."""
+    releases: dict[str, list] = field(default_factory=dict)
+    """Per callee (qualified; the builtins and in-memory files left out) whose result the
+    module's functions bind to a local name or store on ``self``: ``[released, kept,
+    methods]``, how many of those values the module then releases by a method of
+    ``LEARNED_RELEASES`` (``conn = connect(db); ...; conn.close()``; ``self.es =
+    AsyncElasticsearch(url)`` and ``self.es.close()`` in a method of the class), how many
+    it neither releases nor returns, and the methods it released them by: the project's own
+    evidence that the callee makes a resource (:meth:`ProjectIndex.released_kinds`)."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
     gives (a wrapper's ``set(self, key, value, ex=None)`` calling
@@ -457,6 +469,13 @@ class Summarizer:
         """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
         self._body_limits: set[str] = set()
         self._declaring: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, set[str]]] | None = None
+        self._made: list[tuple[tuple, str]] = []
+        """``(holder, callee)`` of each value a function binds to a local name (holder
+        ``(scope, name)``) or stores on ``self`` (``(class, attribute)``) from a call."""
+        self._releasing: dict[tuple, set[str]] = {}
+        """Per holder: the methods of ``LEARNED_RELEASES`` called on it for their effect."""
+        self._handed: set[tuple] = set()
+        """Holders (local names) a function returns: the caller's to release."""
         """The module's functions that declare names ``global``, with those names (:meth:`_bound_to`)."""
 
     @staticmethod
@@ -485,6 +504,8 @@ class Summarizer:
             self._note_shrink(node.func.value)
         if isinstance(node.func, ast.Attribute):
             self._note_call_growth(node, node.func)
+            if node.func.attr in LEARNED_RELEASES and not node.args and not node.keywords:
+                self._note_release(node)
         executing = model.executing_function
         if executing is None:
             key = None
@@ -505,6 +526,57 @@ class Summarizer:
                 self._expiring_writes.append((key, node, self._function_scope()))
             if called is not None:
                 self._note_arguments(node, key, called)
+
+    def _note_release(self, call: ast.Call) -> None:
+        """``conn.close()``, ``await self.es.close()``, called for its effect (its result is
+        no value the code goes on with): what holds the receiver is released."""
+        parent = self.model.parent(call)
+        if isinstance(parent, ast.Await):
+            parent = self.model.parent(parent)
+        holder = self._holder(call.func.value) if isinstance(parent, ast.Expr) else None
+        if holder is not None:
+            self._releasing.setdefault(holder, set()).add(call.func.attr)
+
+    def _holder(self, expr: ast.expr) -> tuple | None:
+        """What holds the value ``expr`` reads, for :attr:`ModuleSummary.releases`: a
+        function's local name (``(scope, name)``, also read in a closure), an attribute of
+        ``self`` (``(class, attribute)``, in any method of the class); None for anything else."""
+        if isinstance(expr, ast.Name):
+            binding = self.model.lookup(expr.id, at=expr)
+            scope = binding.scope if binding is not None and binding.kind == "assign" else None
+            return (scope, expr.id) if scope is not None and scope.kind == "function" else None
+        if isinstance(expr, ast.Attribute) and self.model.is_self(expr.value):
+            owner = self.model.method_class
+            return (owner, expr.attr) if owner is not None else None
+        return None
+
+    def _note_made(self, node: ast.Assign) -> None:
+        """:attr:`ModuleSummary.releases`: ``name = <call>`` or ``self.<name> = <call>`` (awaited
+        or not) in a function, where the call makes a new object: a class or function called
+        by its name (``AsyncElasticsearch(url)``, ``connect(path)``) or through a module
+        (``pycurl.Curl()``). A method of an object (``connection.cursor()``, ``g.get("db")``,
+        ``IOLoop.current()``, ``self._get_session()``) gives a part of its receiver or an
+        object the receiver keeps: its receiver is what holds anything."""
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if len(node.targets) != 1 or not isinstance(value, ast.Call) or not self._made_by_name(value.func):
+            return
+        callee = self._callee(value)
+        if callee is None or callee.startswith("builtins.") or callee in IN_MEMORY_FILES:
+            return
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            self._made.append(((self._function_scope(), target.id), callee))
+        elif isinstance(target, ast.Attribute) and self.model.is_self(target.value) and self.model.method_class is not None:
+            self._made.append(((self.model.method_class, target.attr), callee))
+
+    def _made_by_name(self, func: ast.expr) -> bool:
+        """``Name(...)``, or ``module.name(...)`` on a module bound by ``import``."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+            if isinstance(func, ast.Name):
+                binding = self.model.lookup(func.id)
+                return binding is not None and binding.kind == "import" and isinstance(binding.node, ast.Import)
+        return isinstance(func, ast.Name)
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -618,6 +690,10 @@ class Summarizer:
         self._loops.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
 
     def visit_Return(self, node: ast.Return) -> None:
+        for item in node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]:
+            holder = self._holder(item) if isinstance(item, ast.Name) else None
+            if holder is not None:
+                self._handed.add(holder)
         key = self._function_key()
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
@@ -752,6 +828,7 @@ class Summarizer:
             if key is not None:
                 self._scopes.setdefault(key, self._function_scope())
             self._note_held(node)
+            self._note_made(node)
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     self._note_growth(target.value, target, target.slice, node.value)
@@ -828,6 +905,7 @@ class Summarizer:
             made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
             if made:
                 self.summary.factories[key] = made
+        self._note_releases()
         self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
         self.summary.conditions = self._conditions
         removed = {
@@ -1196,6 +1274,16 @@ class Summarizer:
             expr = binding.value
         return None
 
+    def _note_releases(self) -> None:
+        """:attr:`ModuleSummary.releases` from the values made and what became of them."""
+        for holder, callee in self._made:
+            released, kept, methods = self.summary.releases.setdefault(callee, [0, 0, []])
+            done = self._releasing.get(holder)
+            if done:
+                self.summary.releases[callee] = [released + 1, kept, sorted({*methods, *done})]
+            elif holder not in self._handed:
+                self.summary.releases[callee][1] = kept + 1
+
     def _released_names(self, function: ast.AST) -> frozenset[str]:
         """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
         outside its ``except`` clauses (a factory closes there what it returns otherwise),
@@ -1537,6 +1625,7 @@ class ProjectIndex:
         self._closing_classes: frozenset[str] | None = None
         self._removed_keys: list[tuple[str, str, str]] | None = None
         self._forwarding_names: frozenset[str] | None = None
+        self._released_kinds: dict[str, tuple[str, ...]] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         self._request_hooks: dict[str, list[str]] = {}
@@ -1677,6 +1766,30 @@ class ProjectIndex:
                 for what, family in self.modules[name].removed_keys
             ]
         return self._removed_keys
+
+    def released_kinds(self) -> dict[str, tuple[str, ...]]:
+        """Resource kinds the project teaches: the origin (:meth:`leading_origin`) of each
+        callee whose results the project's modules release (:attr:`ModuleSummary.releases`)
+        at least as often as they leave them neither released nor returned, with the methods
+        they release them by. ``AsyncElasticsearch(url)`` closed in one class is a resource
+        in another; a project ``connect()`` whose connection one function closes is an
+        acquire where another drops it. A callee released once among many kept (a streamed
+        ``requests.get``, closed in one download helper) is no kind. Of the modules summarized
+        when the index was made, so that every host and every file sees the same."""
+        if self._released_kinds is None:
+            counts: dict[str, list] = {}
+            for name in sorted(self._eager):
+                for callee, (released, kept, methods) in self.modules[name].releases.items():
+                    total = counts.setdefault(self.leading_origin(callee), [0, 0, set()])
+                    total[0] += released
+                    total[1] += kept
+                    total[2].update(methods)
+            self._released_kinds = {
+                origin: tuple(sorted(methods))
+                for origin, (released, kept, methods) in counts.items()
+                if released and released >= kept and origin not in IN_MEMORY_FILES and not origin.startswith("builtins.")
+            }
+        return self._released_kinds
 
     def forwarding_names(self) -> frozenset[str]:
         """The last names of the functions of :meth:`forwards` in the modules summarized
@@ -2636,6 +2749,7 @@ class ProjectIndex:
                 followed[path] = content_key(_followed(summary))
         self._removed_keys = None
         self._forwarding_names = None
+        self._released_kinds = None
         every = sorted({*self.modules, *self.files})
         self.digest = content_key(
             *(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every,
@@ -2943,7 +3057,8 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
             index.tests.add(os.path.abspath(path))
         else:
             paths.append(path)
-    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
+    # Files that release something teach resource kinds (:meth:`ProjectIndex.released_kinds`).
+    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows} | LEARNED_RELEASES
     stats = _stats(paths)
     manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
     previous = _previous_choice(cache, manifest_key, stats)
