@@ -9,6 +9,10 @@ acquire for their caller or run only once (:meth:`oomlint.python.runs.Runs.once`
 the project's other modules run them many times; or, asked only of a function with a
 finding, :meth:`oomlint.python.runs.Runs.one_shot`, which also counts its own marks):
 
+Besides the table, the kinds the project teaches: what its own code releases by a method
+at least as often as it drops it (:meth:`~oomlint.python.project.ProjectIndex.released_kinds`),
+reported only when never released (OOM202).
+
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
   an attribute) are hand-offs or immediately consumed, and are left alone;
@@ -509,7 +513,11 @@ def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
     names no factory: helpers and values leading to one, classes whose instances are
     resources (:meth:`~oomlint.python.project.ProjectIndex.closes`), and helpers that
     return an instance of one that owns a resource (:meth:`~oomlint.python.project.ProjectIndex.owns`)."""
-    return project.leading_names(followed_factories(extra) | project.owning_classes()) | project.closing_class_names()
+    learned = project.released_kinds()
+    return (
+        project.leading_names(followed_factories(extra) | project.owning_classes() | learned.keys())
+        | project.closing_class_names() | _last_names(learned)
+    )
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -529,9 +537,13 @@ def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAna
     """The file's analysis for this table; OOM201 and OOM202 get the same object when
     they are configured alike, so candidates are collected and analysed once."""
     factories, methods = parse_extra_resources(extra)
+    learned = context.project.released_kinds() if context.project is not None else {}
     return context.shared(
         (ResourceAnalysis, extra),
-        lambda: ResourceAnalysis(context, {**FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods}),
+        lambda: ResourceAnalysis(
+            context, {**learned, **FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods},
+            frozenset(learned.keys() - FACTORIES.keys() - factories.keys()),
+        ),
     )
 
 
@@ -649,11 +661,17 @@ class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
     def __init__(
-        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES
+        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES,
+        learned: frozenset[str] = frozenset(),
     ):
         self.context = context
         self.model = context.model
         self.table = table
+        self.learned = learned
+        """The table's kinds the project teaches (:meth:`~oomlint.python.project.ProjectIndex.released_kinds`):
+        found never released (OOM202, OOM203), not released on the normal path only. The
+        project releases them on its normal path by its own convention; whether an
+        exception path matters is what the table's kinds say and these cannot."""
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
@@ -1055,6 +1073,8 @@ class ResourceAnalysis:
                     continue
                 if not runs.one_shot(function):
                     self._reports.extend(_one_per_leak(found, self.model))
+            learned = {id(acquire.call) for acquires in self.candidates.values() for acquire in acquires if acquire.factory in self.learned}
+            self._reports = [report for report in self._reports if report.code != "OOM201" or id(report.node) not in learned]
         return [report for report in self._reports if report.code == code]
 
 
