@@ -49,6 +49,11 @@ def test_values_released_kept_or_returned_per_callee():
             conn = Connection(url)
             return conn
 
+        def tidy(url):
+            conn = Connection(url)
+            conn.connect()
+            conn.close()
+
         def peek(url):
             conn = Connection(url)
             print(conn.close())
@@ -59,7 +64,8 @@ def test_values_released_kept_or_returned_per_callee():
         """
     )
     # ``print(conn.close())`` reads the result: no release for its effect. ``io.BytesIO``
-    # and the builtins are never kinds; ``make`` gives its connection to the caller.
+    # and the builtins are never kinds; ``make`` gives its connection to the caller, and
+    # ``tidy`` releases its own on the normal path only: neither counts.
     assert summary.releases == {
         "elasticsearch.AsyncElasticsearch": [1, 1, ["close"]],
         "kombu.Connection": [1, 1, ["shutdown"]],
@@ -126,8 +132,10 @@ def test_a_project_factory_is_learned_as_what_it_returns():
 
         def initialise(path):
             conn = connect(path)
-            conn.execute("create table t (x)")
-            conn.close()
+            try:
+                conn.execute("create table t (x)")
+            finally:
+                conn.close()
         """,
         "app.db",
     )

@@ -57,7 +57,7 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.provenance import identity_name, key_growth
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
-from oomlint.python.semantic import Scope, SemanticModel, standard_name
+from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, standard_name
 from oomlint.python.web import (
     BODY_LIMITS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
     reads_size,
@@ -289,10 +289,12 @@ class ModuleSummary:
     releases: dict[str, list] = field(default_factory=dict)
     """Per callee (qualified; the builtins and in-memory files left out) whose result the
     module's functions bind to a local name or store on ``self``: ``[released, kept,
-    methods]``, how many of those values the module then releases by a method of
-    ``LEARNED_RELEASES`` (``conn = connect(db); ...; conn.close()``; ``self.es =
-    AsyncElasticsearch(url)`` and ``self.es.close()`` in a method of the class), how many
-    it neither releases nor returns, and the methods it released them by: the project's own
+    methods]``, how many of those values the module then releases with care by a method of
+    ``LEARNED_RELEASES`` (``conn = connect(db)`` and ``conn.close()`` in a ``finally``
+    clause; ``self.es = AsyncElasticsearch(url)`` and ``self.es.close()`` in a method of
+    the class), how many
+    it neither releases nor returns, and the methods it released them by (a value released on
+    the normal path only, or returned, counts neither way): the project's own
     evidence that the callee makes a resource (:meth:`ProjectIndex.released_kinds`)."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
@@ -475,7 +477,8 @@ class Summarizer:
         self._releasing: dict[tuple, set[str]] = {}
         """Per holder: the methods of ``LEARNED_RELEASES`` called on it for their effect."""
         self._handed: set[tuple] = set()
-        """Holders (local names) a function returns: the caller's to release."""
+        """Holders (local names) a function returns (the caller's to release) or releases
+        on its normal path only: neither released with care nor kept."""
         """The module's functions that declare names ``global``, with those names (:meth:`_bound_to`)."""
 
     @staticmethod
@@ -528,14 +531,32 @@ class Summarizer:
                 self._note_arguments(node, key, called)
 
     def _note_release(self, call: ast.Call) -> None:
-        """``conn.close()``, ``await self.es.close()``, called for its effect (its result is
-        no value the code goes on with): what holds the receiver is released."""
+        """``conn.close()`` in a ``finally`` clause, ``await self.es.close()`` in a method,
+        called for its effect (its result is no value the code goes on with): what holds the
+        receiver is released with care, the project's sign of a resource. A local name closed
+        on the normal path only is tidiness, no sign: the project may close what holds nothing
+        (sabnzbd closes its ``RarFile`` subclass, whose ``close()`` does nothing)."""
         parent = self.model.parent(call)
         if isinstance(parent, ast.Await):
             parent = self.model.parent(parent)
         holder = self._holder(call.func.value) if isinstance(parent, ast.Expr) else None
-        if holder is not None:
+        if holder is None:
+            return
+        if isinstance(holder[0], ast.ClassDef) or self._in_finally(parent):
             self._releasing.setdefault(holder, set()).add(call.func.attr)
+        else:
+            self._handed.add(holder)  # released, but says nothing: counted neither way
+
+    def _in_finally(self, statement: ast.stmt) -> bool:
+        """Whether ``statement`` is in the ``finally`` clause of a ``try`` of its function."""
+        for ancestor in self.model.ancestors(statement):
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+            if isinstance(ancestor, TRY_STATEMENTS) and ancestor.finalbody and (
+                ancestor.finalbody[0].lineno <= statement.lineno <= ancestor.finalbody[-1].end_lineno
+            ):
+                return True
+        return False
 
     def _holder(self, expr: ast.expr) -> tuple | None:
         """What holds the value ``expr`` reads, for :attr:`ModuleSummary.releases`: a
@@ -1788,6 +1809,7 @@ class ProjectIndex:
                 origin: tuple(sorted(methods))
                 for origin, (released, kept, methods) in counts.items()
                 if released and released >= kept and origin not in IN_MEMORY_FILES and not origin.startswith("builtins.")
+                and not self.closes(origin)  # a resource already, as the project defines it (:meth:`closes`)
             }
         return self._released_kinds
 

@@ -1072,9 +1072,9 @@ class ResourceAnalysis:
                 if not found or runs.once(function):
                     continue
                 if not runs.one_shot(function):
+                    learned = {id(acquire.call) for acquire in acquires if acquire.factory in self.learned}
+                    found = [report for report in found if report.code != "OOM201" or id(report.node) not in learned]
                     self._reports.extend(_one_per_leak(found, self.model))
-            learned = {id(acquire.call) for acquires in self.candidates.values() for acquire in acquires if acquire.factory in self.learned}
-            self._reports = [report for report in self._reports if report.code != "OOM201" or id(report.node) not in learned]
         return [report for report in self._reports if report.code == code]
 
 
