@@ -769,6 +769,8 @@ class ResourceAnalysis:
         acquire = None
         if last in self.last_names or last in self.helper_names or last in self.closing_names:
             factory = call_origin(self.context, func)
+            if factory in self.learned and self._method_acquire(node, func):
+                factory = None  # ``oracledb.connect(user=...)``: an acquire by its method's name, as if nothing were learned
             if factory in self.table:
                 made = self.factory_acquire(node, factory)
                 if made is None:
@@ -794,13 +796,8 @@ class ResourceAnalysis:
             releases = self._receiver_releases(func)
             if releases is not None:
                 acquire = Acquire.of(node, releases, receiver=_receiver(func))
-        if (
-            acquire is None and last in self.methods and kind is ast.Attribute
-            and not self._holds_nothing(func) and not self._hands_out_own(func)
-        ):
-            # ``sock.connect(address)`` returns None.
-            if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
-                acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
+        if acquire is None and self._method_acquire(node, func):
+            acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
@@ -819,6 +816,16 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def _method_acquire(self, call: ast.Call, func: ast.expr) -> bool:
+        """``X.acquire()``, ``P.getconn()``, ``X.connect()``: an acquire by its method's name
+        (:data:`CHECKOUT_RELEASES`), on a receiver that holds something to give back.
+        ``sock.connect(address)`` returns None."""
+        return (
+            isinstance(func, ast.Attribute) and func.attr in self.methods
+            and (func.attr != "connect" or (not call.args and self.model.qualified_name(func) not in STATELESS_CONNECTS))
+            and not self._holds_nothing(func) and not self._hands_out_own(func)
+        )
 
     def _sets_quietly(self, method: str, args: list[ast.expr]) -> bool:
         """A timeout or blocking mode given one value, or a portable socket-level flag given
