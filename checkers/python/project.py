@@ -57,13 +57,13 @@ from oomlint.python.keyspace import DELETES, EXPIRING_PARAMETERS, POPS, removed_
 from oomlint.python.parsing import TREES, one_file, parse
 from oomlint.python.provenance import identity_name, key_growth
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
-from oomlint.python.semantic import Scope, SemanticModel, standard_name
+from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, standard_name
 from oomlint.python.web import (
     BODY_LIMITS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
     reads_size,
 )
 
-SUMMARY_FORMAT = "20"
+SUMMARY_FORMAT = "21"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals", "growing")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
@@ -120,6 +120,10 @@ RELEASING_METHODS = frozenset(
 # rolls back. The connection is in a reference cycle with its statement cache, so dropping it
 # does not close it either: its descriptor stays open until the cycle collector runs.
 WITH_KEEPS_OPEN = frozenset({"sqlite3.connect"})
+# Methods whose call on a value, for its effect, says the project releases what made the
+# value: what :meth:`ProjectIndex.released_kinds` learns resource kinds from. (Not
+# ``release``: a lock or semaphore made in one place is released in another.)
+LEARNED_RELEASES = frozenset({"close", "aclose", "shutdown"})
 # Decorators whose function gives every caller the same object: not the caller's to release.
 SHARED_RESULTS = frozenset({"cache", "lru_cache", "cached", "cached_property", "property", "fixture", "memoize"})
 
@@ -282,6 +286,16 @@ class ModuleSummary:
     ``global``: ``storage = RedisStorage(uri)``), when every binding is such a call or
     ``None``. A method called on what it returns (``get_storage().incr(...)``, recorded
     as the callee ``app.storage.get_storage().incr``) is that method of one of those classes."""
+    releases: dict[str, list] = field(default_factory=dict)
+    """Per callee (qualified; the builtins and in-memory files left out) whose result the
+    module's functions bind to a local name or store on ``self``: ``[released, kept,
+    methods]``, how many of those values the module then releases with care by a method of
+    ``LEARNED_RELEASES`` (``conn = connect(db)`` and ``conn.close()`` in a ``finally``
+    clause; ``self.es = AsyncElasticsearch(url)`` and ``self.es.close()`` in a method of
+    the class), how many
+    it neither releases nor returns, and the methods it released them by (a value released on
+    the normal path only, or returned, counts neither way): the project's own
+    evidence that the callee makes a resource (:meth:`ProjectIndex.released_kinds`)."""
     forwards: dict[str, list] = field(default_factory=dict)
     """Per function that writes a Redis key its caller names with the expiry its caller
     gives (a wrapper's ``set(self, key, value, ex=None)`` calling
@@ -457,6 +471,14 @@ class Summarizer:
         """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
         self._body_limits: set[str] = set()
         self._declaring: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, set[str]]] | None = None
+        self._made: list[tuple[tuple, str]] = []
+        """``(holder, callee)`` of each value a function binds to a local name (holder
+        ``(scope, name)``) or stores on ``self`` (``(class, attribute)``) from a call."""
+        self._releasing: dict[tuple, set[str]] = {}
+        """Per holder: the methods of ``LEARNED_RELEASES`` called on it for their effect."""
+        self._handed: set[tuple] = set()
+        """Holders (local names) a function returns (the caller's to release) or releases
+        on its normal path only: neither released with care nor kept."""
         """The module's functions that declare names ``global``, with those names (:meth:`_bound_to`)."""
 
     @staticmethod
@@ -485,6 +507,8 @@ class Summarizer:
             self._note_shrink(node.func.value)
         if isinstance(node.func, ast.Attribute):
             self._note_call_growth(node, node.func)
+            if node.func.attr in LEARNED_RELEASES and not node.args and not node.keywords:
+                self._note_release(node)
         executing = model.executing_function
         if executing is None:
             key = None
@@ -505,6 +529,75 @@ class Summarizer:
                 self._expiring_writes.append((key, node, self._function_scope()))
             if called is not None:
                 self._note_arguments(node, key, called)
+
+    def _note_release(self, call: ast.Call) -> None:
+        """``conn.close()`` in a ``finally`` clause, ``await self.es.close()`` in a method,
+        called for its effect (its result is no value the code goes on with): what holds the
+        receiver is released with care, the project's sign of a resource. A local name closed
+        on the normal path only is tidiness, no sign: the project may close what holds nothing
+        (sabnzbd closes its ``RarFile`` subclass, whose ``close()`` does nothing)."""
+        parent = self.model.parent(call)
+        if isinstance(parent, ast.Await):
+            parent = self.model.parent(parent)
+        holder = self._holder(call.func.value) if isinstance(parent, ast.Expr) else None
+        if holder is None:
+            return
+        if isinstance(holder[0], ast.ClassDef) or self._in_finally(parent):
+            self._releasing.setdefault(holder, set()).add(call.func.attr)
+        else:
+            self._handed.add(holder)  # released, but says nothing: counted neither way
+
+    def _in_finally(self, statement: ast.stmt) -> bool:
+        """Whether ``statement`` is in the ``finally`` clause of a ``try`` of its function."""
+        for ancestor in self.model.ancestors(statement):
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+            if isinstance(ancestor, TRY_STATEMENTS) and ancestor.finalbody and (
+                ancestor.finalbody[0].lineno <= statement.lineno <= ancestor.finalbody[-1].end_lineno
+            ):
+                return True
+        return False
+
+    def _holder(self, expr: ast.expr) -> tuple | None:
+        """What holds the value ``expr`` reads, for :attr:`ModuleSummary.releases`: a
+        function's local name (``(scope, name)``, also read in a closure), an attribute of
+        ``self`` (``(class, attribute)``, in any method of the class); None for anything else."""
+        if isinstance(expr, ast.Name):
+            binding = self.model.lookup(expr.id, at=expr)
+            scope = binding.scope if binding is not None and binding.kind == "assign" else None
+            return (scope, expr.id) if scope is not None and scope.kind == "function" else None
+        if isinstance(expr, ast.Attribute) and self.model.is_self(expr.value):
+            owner = self.model.method_class
+            return (owner, expr.attr) if owner is not None else None
+        return None
+
+    def _note_made(self, node: ast.Assign) -> None:
+        """:attr:`ModuleSummary.releases`: ``name = <call>`` or ``self.<name> = <call>`` (awaited
+        or not) in a function, where the call makes a new object: a class or function called
+        by its name (``AsyncElasticsearch(url)``, ``connect(path)``) or through a module
+        (``pycurl.Curl()``). A method of an object (``connection.cursor()``, ``g.get("db")``,
+        ``IOLoop.current()``, ``self._get_session()``) gives a part of its receiver or an
+        object the receiver keeps: its receiver is what holds anything."""
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if len(node.targets) != 1 or not isinstance(value, ast.Call) or not self._made_by_name(value.func):
+            return
+        callee = self._callee(value)
+        if callee is None or callee.startswith("builtins.") or callee in IN_MEMORY_FILES:
+            return
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            self._made.append(((self._function_scope(), target.id), callee))
+        elif isinstance(target, ast.Attribute) and self.model.is_self(target.value) and self.model.method_class is not None:
+            self._made.append(((self.model.method_class, target.attr), callee))
+
+    def _made_by_name(self, func: ast.expr) -> bool:
+        """``Name(...)``, or ``module.name(...)`` on a module bound by ``import``."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+            if isinstance(func, ast.Name):
+                binding = self.model.lookup(func.id)
+                return binding is not None and binding.kind == "import" and isinstance(binding.node, ast.Import)
+        return isinstance(func, ast.Name)
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -618,6 +711,10 @@ class Summarizer:
         self._loops.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
 
     def visit_Return(self, node: ast.Return) -> None:
+        for item in node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]:
+            holder = self._holder(item) if isinstance(item, ast.Name) else None
+            if holder is not None:
+                self._handed.add(holder)
         key = self._function_key()
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
@@ -752,6 +849,7 @@ class Summarizer:
             if key is not None:
                 self._scopes.setdefault(key, self._function_scope())
             self._note_held(node)
+            self._note_made(node)
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     self._note_growth(target.value, target, target.slice, node.value)
@@ -828,6 +926,7 @@ class Summarizer:
             made = None if key in self._returns_other or key in self._generators else self._bound_to(names)
             if made:
                 self.summary.factories[key] = made
+        self._note_releases()
         self.summary.flows = {key: flows for key, flows in self._flows.items() if flows}
         self.summary.conditions = self._conditions
         removed = {
@@ -1196,6 +1295,16 @@ class Summarizer:
             expr = binding.value
         return None
 
+    def _note_releases(self) -> None:
+        """:attr:`ModuleSummary.releases` from the values made and what became of them."""
+        for holder, callee in self._made:
+            released, kept, methods = self.summary.releases.setdefault(callee, [0, 0, []])
+            done = self._releasing.get(holder)
+            if done:
+                self.summary.releases[callee] = [released + 1, kept, sorted({*methods, *done})]
+            elif holder not in self._handed:
+                self.summary.releases[callee][1] = kept + 1
+
     def _released_names(self, function: ast.AST) -> frozenset[str]:
         """The names ``function`` calls a releasing method on (``p.wait()``, ``f.close()``)
         outside its ``except`` clauses (a factory closes there what it returns otherwise),
@@ -1537,6 +1646,7 @@ class ProjectIndex:
         self._closing_classes: frozenset[str] | None = None
         self._removed_keys: list[tuple[str, str, str]] | None = None
         self._forwarding_names: frozenset[str] | None = None
+        self._released_kinds: dict[str, tuple[str, ...]] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
         self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         self._request_hooks: dict[str, list[str]] = {}
@@ -1677,6 +1787,31 @@ class ProjectIndex:
                 for what, family in self.modules[name].removed_keys
             ]
         return self._removed_keys
+
+    def released_kinds(self) -> dict[str, tuple[str, ...]]:
+        """Resource kinds the project teaches: the origin (:meth:`leading_origin`) of each
+        callee whose results the project's modules release (:attr:`ModuleSummary.releases`)
+        at least as often as they leave them neither released nor returned, with the methods
+        they release them by. ``AsyncElasticsearch(url)`` closed in one class is a resource
+        in another; a project ``connect()`` whose connection one function closes is an
+        acquire where another drops it. A callee released once among many kept (a streamed
+        ``requests.get``, closed in one download helper) is no kind. Of the modules summarized
+        when the index was made, so that every host and every file sees the same."""
+        if self._released_kinds is None:
+            counts: dict[str, list] = {}
+            for name in sorted(self._eager):
+                for callee, (released, kept, methods) in self.modules[name].releases.items():
+                    total = counts.setdefault(self.leading_origin(callee), [0, 0, set()])
+                    total[0] += released
+                    total[1] += kept
+                    total[2].update(methods)
+            self._released_kinds = {
+                origin: tuple(sorted(methods))
+                for origin, (released, kept, methods) in counts.items()
+                if released and released >= kept and origin not in IN_MEMORY_FILES and not origin.startswith("builtins.")
+                and not self.closes(origin)  # a resource already, as the project defines it (:meth:`closes`)
+            }
+        return self._released_kinds
 
     def forwarding_names(self) -> frozenset[str]:
         """The last names of the functions of :meth:`forwards` in the modules summarized
@@ -2636,6 +2771,7 @@ class ProjectIndex:
                 followed[path] = content_key(_followed(summary))
         self._removed_keys = None
         self._forwarding_names = None
+        self._released_kinds = None
         every = sorted({*self.modules, *self.files})
         self.digest = content_key(
             *(followed[os.path.abspath(self._paths[name])] for name in sorted(self.modules)), *every,
@@ -2943,7 +3079,8 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
             index.tests.add(os.path.abspath(path))
         else:
             paths.append(path)
-    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
+    # Files that release something teach resource kinds (:meth:`ProjectIndex.released_kinds`).
+    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows} | LEARNED_RELEASES
     stats = _stats(paths)
     manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
     previous = _previous_choice(cache, manifest_key, stats)

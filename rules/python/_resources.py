@@ -9,6 +9,10 @@ acquire for their caller or run only once (:meth:`oomlint.python.runs.Runs.once`
 the project's other modules run them many times; or, asked only of a function with a
 finding, :meth:`oomlint.python.runs.Runs.one_shot`, which also counts its own marks):
 
+Besides the table, the kinds the project teaches: what its own code releases by a method
+at least as often as it drops it (:meth:`~oomlint.python.project.ProjectIndex.released_kinds`),
+reported only when never released (OOM202).
+
 - where each acquire sits (``name = acquire()``, ``X.acquire()`` as a statement or an
   ``if`` test); other positions (``open(p).read()``, ``return open(p)``, an argument,
   an attribute) are hand-offs or immediately consumed, and are left alone;
@@ -509,7 +513,11 @@ def release_helper_names(project, extra: tuple[str, ...]) -> frozenset[str]:
     names no factory: helpers and values leading to one, classes whose instances are
     resources (:meth:`~oomlint.python.project.ProjectIndex.closes`), and helpers that
     return an instance of one that owns a resource (:meth:`~oomlint.python.project.ProjectIndex.owns`)."""
-    return project.leading_names(followed_factories(extra) | project.owning_classes()) | project.closing_class_names()
+    learned = project.released_kinds()
+    return (
+        project.leading_names(followed_factories(extra) | project.owning_classes() | learned.keys())
+        | project.closing_class_names() | _last_names(learned)
+    )
 
 
 def texts_needed(extra: tuple[str, ...]) -> tuple[str, ...]:
@@ -529,9 +537,13 @@ def shared_analysis(context: FileContext, extra: tuple[str, ...]) -> ResourceAna
     """The file's analysis for this table; OOM201 and OOM202 get the same object when
     they are configured alike, so candidates are collected and analysed once."""
     factories, methods = parse_extra_resources(extra)
+    learned = context.project.released_kinds() if context.project is not None else {}
     return context.shared(
         (ResourceAnalysis, extra),
-        lambda: ResourceAnalysis(context, {**FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods}),
+        lambda: ResourceAnalysis(
+            context, {**learned, **FACTORIES, **factories}, {**CHECKOUT_RELEASES, **methods},
+            frozenset(learned.keys() - FACTORIES.keys() - factories.keys()),
+        ),
     )
 
 
@@ -649,11 +661,17 @@ class ResourceAnalysis:
     """Per file: acquire candidates by function, analysed once when a rule asks."""
 
     def __init__(
-        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES
+        self, context: FileContext, table: dict[str, tuple[str, ...]], methods: dict[str, tuple[str, ...]] = CHECKOUT_RELEASES,
+        learned: frozenset[str] = frozenset(),
     ):
         self.context = context
         self.model = context.model
         self.table = table
+        self.learned = learned
+        """The table's kinds the project teaches (:meth:`~oomlint.python.project.ProjectIndex.released_kinds`):
+        found never released (OOM202, OOM203), not released on the normal path only. The
+        project releases them on its normal path by its own convention; whether an
+        exception path matters is what the table's kinds say and these cannot."""
         self.methods = methods
         """Method acquires by method name (``getconn``, a configured ``checkout``) -> their releases."""
         self.last_names = _last_names((*table, *TEMPORARY_PATHS, *TUPLE_FACTORIES))
@@ -751,6 +769,8 @@ class ResourceAnalysis:
         acquire = None
         if last in self.last_names or last in self.helper_names or last in self.closing_names:
             factory = call_origin(self.context, func)
+            if factory in self.learned and self._method_acquire(node, func):
+                factory = None  # ``oracledb.connect(user=...)``: an acquire by its method's name, as if nothing were learned
             if factory in self.table:
                 made = self.factory_acquire(node, factory)
                 if made is None:
@@ -776,13 +796,8 @@ class ResourceAnalysis:
             releases = self._receiver_releases(func)
             if releases is not None:
                 acquire = Acquire.of(node, releases, receiver=_receiver(func))
-        if (
-            acquire is None and last in self.methods and kind is ast.Attribute
-            and not self._holds_nothing(func) and not self._hands_out_own(func)
-        ):
-            # ``sock.connect(address)`` returns None.
-            if last != "connect" or (not node.args and self.model.qualified_name(func) not in STATELESS_CONNECTS):
-                acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
+        if acquire is None and self._method_acquire(node, func):
+            acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
         if acquire is None:
             return
         function = self.model.function
@@ -801,6 +816,16 @@ class ResourceAnalysis:
                 if _scope(function) in ONE_SHOT_SCOPES:
                     self.one_shot.add(function)
         self.candidates[function].append(acquire)
+
+    def _method_acquire(self, call: ast.Call, func: ast.expr) -> bool:
+        """``X.acquire()``, ``P.getconn()``, ``X.connect()``: an acquire by its method's name
+        (:data:`CHECKOUT_RELEASES`), on a receiver that holds something to give back.
+        ``sock.connect(address)`` returns None."""
+        return (
+            isinstance(func, ast.Attribute) and func.attr in self.methods
+            and (func.attr != "connect" or (not call.args and self.model.qualified_name(func) not in STATELESS_CONNECTS))
+            and not self._holds_nothing(func) and not self._hands_out_own(func)
+        )
 
     def _sets_quietly(self, method: str, args: list[ast.expr]) -> bool:
         """A timeout or blocking mode given one value, or a portable socket-level flag given
@@ -1054,6 +1079,8 @@ class ResourceAnalysis:
                 if not found or runs.once(function):
                     continue
                 if not runs.one_shot(function):
+                    learned = {id(acquire.call) for acquire in acquires if acquire.factory in self.learned}
+                    found = [report for report in found if report.code != "OOM201" or id(report.node) not in learned]
                     self._reports.extend(_one_per_leak(found, self.model))
         return [report for report in self._reports if report.code == code]
 

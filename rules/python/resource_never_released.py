@@ -140,6 +140,14 @@ class ResourceNeverReleased(ResourceRule):
     (`functools.cache`, `lru_cache`), a property or a generator is not the caller's to
     release.
 
+    Kinds the project teaches are resources too: a class or function, called by its
+    name or through a module (`AsyncElasticsearch(url)`, `pycurl.Curl()`, the project's
+    `connect()`), whose results the project's own code releases with care (`close()`,
+    `aclose()` or `shutdown()` in a `finally` clause, or on an attribute of `self` in a
+    method of its class) at least as often as it drops them. Not what a method of an
+    object gives (`connection.cursor()`), nor a value closed only on the normal path
+    (no sign of care), nor an in-memory buffer.
+
     Given to one of the project's own functions, it is still the caller's when that
     function keeps nothing of it: it only uses it (calls its methods, reads it, passes it
     to functions that keep nothing of it, itself included), neither returns, yields,
