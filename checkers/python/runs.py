@@ -43,7 +43,8 @@ The module answers first:
 - per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process; a lazy singleton its own classmethod
+  singleton or application is one per process, and ``launch_instance()`` calls an
+  application's ``initialize()`` and ``start()`` once; a lazy singleton its own classmethod
   makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
   make only at import time, and from which no class of the project derives, and a plugin
   its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
@@ -90,6 +91,10 @@ TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
 FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.FixtureRequest", "_pytest.fixtures.SubRequest"})
 WRAPS = "functools.wraps"
+# A traitlets application: ``launch_instance()`` makes it once per process (a subcommand's too)
+# and calls these of it once.
+APPLICATIONS = frozenset({"traitlets.config.Application", "traitlets.config.application.Application"})
+APPLICATION_STEPS = frozenset({"initialize", "start"})
 # Bases of the classes a framework makes once per process from its configuration:
 # Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
 # And traitlets' singletons (an ``Application`` is one): one instance per process.
@@ -97,7 +102,7 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
     {
         "django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig",
         "traitlets.config.SingletonConfigurable", "traitlets.config.configurable.SingletonConfigurable",
-        "traitlets.config.Application", "traitlets.config.application.Application",
+        *APPLICATIONS,
     }
 )
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
@@ -394,6 +399,10 @@ class Runs:
             return self._instances(info.owner, visiting)
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
+        if info.owner is not None and function.name in APPLICATION_STEPS and self._launched(info.owner):
+            # A traitlets application's ``start()``: once, unless the module calls it more often.
+            here = self._combine(sites, visiting) if sites else Frequency(ONCE)
+            return here if here.kind == MANY else Frequency(ONCE)
         if sites:
             here = self._combine(sites, visiting)
             if here.kind != ONCE:
@@ -562,6 +571,10 @@ class Runs:
             ):
                 return earlier.value
         return None
+
+    def _launched(self, owner: ast.ClassDef) -> bool:
+        """Whether ``owner`` is a traitlets ``Application``, which ``launch_instance()`` makes."""
+        return any(self.model.qualified_name(base) in APPLICATIONS for base in owner.bases)
 
     def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
         if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):

@@ -101,7 +101,12 @@ class ResourceNeverReleased(ResourceRule):
       object is finalized): the ordinary file case. In a container /tmp is often
       memory-backed (a tmpfs: `docker run --tmpfs /tmp`, a Kubernetes `emptyDir` with
       `medium: Memory`; many Linux hosts mount /tmp so too): every folder or file left
-      there is memory charged to the container until it is OOM-killed.
+      there is memory charged to the container until it is OOM-killed. Not a path made
+      in the folder the application's configuration names for its temporary files, a
+      constant's name (`mkdtemp(dir=settings.MEDIA_TMP)`, `NamedTemporaryFile(dir=config.TEMP_DIR,
+      delete=False)`): it is on the application's disk, and the application sweeps it
+      (WebODM's periodic `cleanup_tmp_directory`); a folder given as a value (`dir=folder`,
+      `dir=path.parent`) is swept by nobody, and is checked. OOM201 and OOM203 likewise.
 
     A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
