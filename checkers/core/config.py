@@ -31,7 +31,12 @@ _RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # Test code: its leaks and caches end with the test run and its images are its own, so
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
 # the review behind this default).
-DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests")
+# A name with the word ``test`` among others (``python_test_utils/``, ``test_helpers/``,
+# ``load_test/``) says the same as ``tests/``.
+DEFAULT_TEST_FILES = (
+    "test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests",
+    "test_*", "*_test", "*_test_*",
+)
 
 
 class ConfigError(Exception):
