@@ -47,7 +47,8 @@ The module answers first:
   application's ``initialize()`` and ``start()`` once; a lazy singleton its own classmethod
   makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
   make only at import time, and from which no class of the project derives, and a plugin
-  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
+  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, or a
+  class with no base handed as a class to a registration, ``plugin.register(Notifier)``, with
   what its constructor makes; not for the release rules, :func:`release_runs`);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
@@ -81,7 +82,7 @@ from oomlint.python.astutil import (
     is_runner, is_service_loop, last_name, module_facts, starts_server,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import CHILD_FIELDS, child_nodes
+from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
@@ -120,6 +121,7 @@ REGISTRY_CLASSES = frozenset(
      "prometheus_client.registry.CollectorRegistry"}
 )
 SCRAPED = "collect"
+REGISTER = "register"
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -327,6 +329,24 @@ class Runs:
             return False
         return self.project.made_by_loader(self._key(owner.name))
 
+    def _registered_plugin(self, owner: ast.ClassDef) -> bool:
+        """Whether ``owner``, a class with no base the project never makes by its name, is
+        handed as a class to the module's registration (``plugin.register(IFTTTNotifier,
+        "ifttt")``, ``register_plugin(Exporter)``): the application's own loader makes it, one
+        instance per process, as for a plugin of a ``plugins`` package (:meth:`_loaded`). A
+        framework that makes one per request (a view set, a request handler) wants its base."""
+        if not self.plugins or self.sites.get(owner) or owner.name in self.subclassed or owner in self.self_built:
+            return False
+        if owner.keywords or any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases):
+            return False
+        if self.project is not None and self.project.callers(self._key(owner.name)):
+            return False
+        return any(
+            isinstance(node, ast.Call) and (last_name(node.func) or "").startswith(REGISTER)
+            and any(isinstance(arg, ast.Name) and arg.id == owner.name for arg in node.args)
+            for node in walk(self.tree)
+        )
+
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
         if self.project is None:
@@ -507,7 +527,7 @@ class Runs:
                     frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
             frequency = Frequency(*self.project.frequency(self._key(owner.name), loaders=self.plugins))
-            if frequency.kind == UNKNOWN and self._loaded(owner):
+            if frequency.kind == UNKNOWN and (self._loaded(owner) or self._registered_plugin(owner)):
                 frequency = Frequency(ONCE)
         else:
             frequency = Frequency(UNKNOWN)

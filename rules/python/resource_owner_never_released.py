@@ -133,6 +133,11 @@ class ResourceOwnerNeverReleased(Rule):
     makes by name nor derives from: one instance per process), an attribute that code
     elsewhere in the module releases through the object (`inventory.con.close()`),
     resources acquired in `__enter__`, `setUp` and the like (released by their pair),
+    what any method of a class made once stores (`self.session = self._login(config)` in
+    a plugin's task hook: the one object holds one session at a time, and a new one drops
+    the one before; a directory from `mkdtemp()` is left on disk by each store, and is
+    checked), a plugin the module registers as a class with no base
+    (`plugin.register(IFTTTNotifier, "ifttt")`: the application's loader makes one),
     and archives over file objects or in-memory databases, as in OOM202.
 
     ## Example
@@ -350,6 +355,8 @@ class ResourceOwnerNeverReleased(Rule):
                 frequency = runs.of(item.method).kind
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
+                if item.path is None and runs.instances(owner).kind == ONCE:
+                    continue  # one object holds one at a time: a store drops the one before
                 if ends is not None:
                     methods, mentioned = ends
                     if item.attribute in mentioned or item is not self._first_store(stored, item):
