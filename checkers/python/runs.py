@@ -28,7 +28,9 @@ The module answers first:
   what it does (it configures the process's logging: ``logging.basicConfig``), or a
   server's start (it binds a socket and makes it listen, and is no generator that lends
   it to a ``with`` block: :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
-  then the project): a process runs it when it starts;
+  then the project): a process runs it when it starts; a function, a view too, that first
+  refuses unless a setting says the deployment is a developer's (``if not settings.DEV:
+  raise Http404()``, :func:`development_only`): it never runs in production;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -79,7 +81,7 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_runner, is_service_loop, last_name, module_facts, starts_server,
+    is_runner, is_service_loop, last_name, module_facts, name_words, starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
@@ -122,6 +124,9 @@ REGISTRY_CLASSES = frozenset(
 )
 SCRAPED = "collect"
 REGISTER = "register"
+# Settings that say the deployment is a developer's (``settings.DEBUG``, ``settings.DEV``).
+DEVELOPMENT_WORDS = frozenset({"debug", "dev", "development"})
+REFUSALS = frozenset({"abort", "exit"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -407,6 +412,8 @@ class Runs:
             # once per run, unless the module also calls it more often.
             here = self._combine(sites, visiting) if sites else Frequency(ONCE)
             return here if here.kind == MANY else Frequency(ONCE)
+        if development_only(function):
+            return Frequency(ONCE)  # never in production: a developer runs it by hand
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
@@ -679,6 +686,25 @@ class Runs:
         if isinstance(target, ast.Name):
             parts.append(target.id)
         return ".".join(reversed(parts)) or None
+
+
+def development_only(function: FunctionNode) -> bool:
+    """Whether ``function`` first refuses unless a setting says the deployment is a
+    developer's: ``if not settings.DEV: raise Http404()`` (or ``return``, ``abort(404)``),
+    WebODM's translation reloader. It never runs in production, where leaks would add up."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    first = body[0] if body else None
+    if not (isinstance(first, ast.If) and isinstance(first.test, ast.UnaryOp) and isinstance(first.test.op, ast.Not)):
+        return False
+    setting = first.test.operand
+    if not (isinstance(setting, (ast.Name, ast.Attribute)) and DEVELOPMENT_WORDS & set(name_words(last_name(setting)))):
+        return False
+    last = first.body[-1]
+    return isinstance(last, (ast.Raise, ast.Return)) or (
+        isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and last_name(last.value.func) in REFUSALS
+    )
 
 
 def tested_name(node: ast.If) -> ast.Name | None:
