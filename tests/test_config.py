@@ -90,7 +90,7 @@ def test_test_code_is_not_checked_by_default(project):
             "app/testing/factories.py": UNBOUNDED,
             "integration_tests/server.py": UNBOUNDED,
             "regression/python_test_utils/template_helper.py": UNBOUNDED,
-            "app/test_helpers/factories.py": UNBOUNDED,
+            "app/api_test_helpers/factories.py": UNBOUNDED,
             "load_test/locustfile.py": UNBOUNDED,
             "app/contests/views.py": UNBOUNDED,
             "app/contest_results/views.py": UNBOUNDED,
