@@ -89,12 +89,19 @@ def test_test_code_is_not_checked_by_default(project):
             "app/testing.py": UNBOUNDED,
             "app/testing/factories.py": UNBOUNDED,
             "integration_tests/server.py": UNBOUNDED,
+            "regression/python_test_utils/template_helper.py": UNBOUNDED,
+            "app/api_test_helpers/factories.py": UNBOUNDED,
+            "load_test/locustfile.py": UNBOUNDED,
             "app/contests/views.py": UNBOUNDED,
+            "app/contest_results/views.py": UNBOUNDED,
+            "app/attestation/views.py": UNBOUNDED,
             "app/latest.py": UNBOUNDED,
         }
     )
     findings = oomlint_json(".", cwd=root)
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("app/attestation/views.py", 4, "OOM301"),
+        ("app/contest_results/views.py", 4, "OOM301"),
         ("app/contests/views.py", 4, "OOM301"),
         ("app/latest.py", 4, "OOM301"),
         ("app/testing.py", 4, "OOM301"),

@@ -31,7 +31,14 @@ _RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # Test code: its leaks and caches end with the test run and its images are its own, so
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
 # the review behind this default).
-DEFAULT_TEST_FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests")
+# A name with the word ``test`` after others (``python_test_utils/``, ``load_test/``) says the
+# same as ``tests/``. Not ``test_*``: with no configuration file, a path outside the current
+# directory is matched whole, and the folders above a project (``~/test_env/``, pytest's
+# ``test_name0/``) are often so named.
+DEFAULT_TEST_FILES = (
+    "test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests",
+    "*_test", "*_test_*",
+)
 
 
 class ConfigError(Exception):

@@ -515,7 +515,8 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
     a top-level ``scripts/``, ``script/``, ``tools/`` or ``bin/`` folder (or one with such a
     word in its name: ``scripts-dev/``, ``dev_tools/``) and run as a
     program (an ``if __name__ == "__main__":`` block, or a call of one of its functions in
-    its module-level code, in a loop or a branch there too), by hand, by cron or by CI: a
+    its module-level code, in a loop or a branch there too; or a module of a package there
+    that has a ``__main__.py``, run with ``python -m``), by hand, by cron or by CI: a
     process per run, so what it leaks or caches lives for one run. Not a module of helpers there (loaded in a shell, imported), and
     not a command that serves: a ``while`` loop that only the process's end stops
     (``while True:`` or on a flag, with no ``break`` or ``return`` of its own), a
@@ -533,7 +534,16 @@ def is_script_file(path: str, root, module: ast.Module) -> bool:
         return True
     if root is not None and "/".join(parts) in declared_commands(str(root)):
         return not _serves(module) and not _registers_callbacks(module)
-    return _script_folder(top) and _runs_as_program(module) and not _serves(module)
+    if not _script_folder(top) or _serves(module):
+        return False
+    return _runs_as_program(module) or (root is not None and _in_program_package(str(root), parts))
+
+
+def _in_program_package(root: str, parts: list[str]) -> bool:
+    """Whether the module ``parts`` (below ``root``, in a script folder) lies in a package
+    that is a program, one with a ``__main__.py`` (``python -m tools.bench``): its modules
+    are the program's, each run a process (rotki's ``tools/bench/runner.py``)."""
+    return any(os.path.isfile(os.path.join(root, *parts[:end], "__main__.py")) for end in range(2, len(parts)))
 
 
 # The groups of a package's entry points that install a command (``pip install`` writes a

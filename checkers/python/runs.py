@@ -31,7 +31,9 @@ The module answers first:
   what it does (it configures the process's logging: ``logging.basicConfig``), or a
   server's start (it binds a socket and makes it listen, and is no generator that lends
   it to a ``with`` block: :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
-  then the project): a process runs it when it starts;
+  then the project): a process runs it when it starts; a function, a view too, that first
+  refuses unless a setting says the deployment is a developer's (``if not settings.DEV:
+  raise Http404()``, :func:`development_only`): it never runs in production;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -46,10 +48,12 @@ The module answers first:
 - per instance: ``__init__`` (``__new__``, ``__post_init__``, attrs' ``__attrs_post_init__``) and a traitlets ``@default``
   (computed when the trait is first read) when the module does not show how many
   instances are made, and what it calls; once for a class made once (a traitlets
-  singleton or application is one per process; a lazy singleton its own classmethod
+  singleton or application is one per process, and ``launch_instance()`` calls an
+  application's ``initialize()`` and ``start()`` once; a lazy singleton its own classmethod
   makes, ``if _DEFAULT is None: _DEFAULT = cls(...)``; with the project, one its modules
   make only at import time, and from which no class of the project derives, and a plugin
-  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, with
+  its loader makes, :meth:`~oomlint.python.project.ProjectIndex.made_by_loader`, or a
+  class with no base handed as a class to a registration, ``plugin.register(Notifier)``, with
   what its constructor makes; not for the release rules, :func:`release_runs`);
 - unknown: the rest: a module-level function nothing in the module calls (public API:
   its callers are in other modules), a method (``self.m()`` calls are followed; other
@@ -80,10 +84,10 @@ from dataclasses import dataclass
 
 from oomlint.python.astutil import (
     HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_life_hook, is_runner, is_service_loop, last_name, life_hooks, module_facts, starts_server,
+    is_life_hook, is_runner, is_service_loop, last_name, life_hooks, module_facts, name_words, starts_server,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import CHILD_FIELDS, child_nodes
+from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
@@ -93,6 +97,10 @@ TEST_SET_UPS = frozenset({"setUp", "asyncSetUp", "setup_method"})
 FIXTURE = "pytest.fixture"
 FIXTURE_REQUESTS = frozenset({"pytest.FixtureRequest", "_pytest.fixtures.FixtureRequest", "_pytest.fixtures.SubRequest"})
 WRAPS = "functools.wraps"
+# A traitlets application: ``launch_instance()`` makes it once per process (a subcommand's too)
+# and calls these of it once.
+APPLICATIONS = frozenset({"traitlets.config.Application", "traitlets.config.application.Application"})
+APPLICATION_STEPS = frozenset({"initialize", "start"})
 # Bases of the classes a framework makes once per process from its configuration:
 # Django's middleware (and any class whose ``__init__`` takes ``get_response``) and app configs.
 # And traitlets' singletons (an ``Application`` is one): one instance per process.
@@ -100,7 +108,7 @@ MADE_ONCE_BY_FRAMEWORK = frozenset(
     {
         "django.utils.deprecation.MiddlewareMixin", "django.apps.AppConfig", "django.apps.config.AppConfig",
         "traitlets.config.SingletonConfigurable", "traitlets.config.configurable.SingletonConfigurable",
-        "traitlets.config.Application", "traitlets.config.application.Application",
+        *APPLICATIONS,
     }
 )
 # traitlets' dynamic default: computed once per instance, when the trait is first read.
@@ -118,6 +126,10 @@ REGISTRY_CLASSES = frozenset(
      "prometheus_client.registry.CollectorRegistry"}
 )
 SCRAPED = "collect"
+REGISTER = "register"
+# Settings that say the deployment is a developer's (``settings.DEBUG``, ``settings.DEV``).
+DEVELOPMENT_WORDS = frozenset({"debug", "dev", "development"})
+REFUSALS = frozenset({"abort", "exit"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -328,6 +340,24 @@ class Runs:
             return False
         return self.project.made_by_loader(self._key(owner.name))
 
+    def _registered_plugin(self, owner: ast.ClassDef) -> bool:
+        """Whether ``owner``, a class with no base the project never makes by its name, is
+        handed as a class to the module's registration (``plugin.register(IFTTTNotifier,
+        "ifttt")``, ``register_plugin(Exporter)``): the application's own loader makes it, one
+        instance per process, as for a plugin of a ``plugins`` package (:meth:`_loaded`). A
+        framework that makes one per request (a view set, a request handler) wants its base."""
+        if not self.plugins or self.sites.get(owner) or owner.name in self.subclassed or owner in self.self_built:
+            return False
+        if owner.keywords or any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases):
+            return False
+        if self.project is not None and self.project.callers(self._key(owner.name)):
+            return False
+        return any(
+            isinstance(node, ast.Call) and (last_name(node.func) or "").startswith(REGISTER)
+            and any(isinstance(arg, ast.Name) and arg.id == owner.name for arg in node.args)
+            for node in walk(self.tree)
+        )
+
     def _module_alone(self) -> Runs:
         """This module's answers without the project's: the same walk, a memo of its own."""
         if self.project is None:
@@ -391,6 +421,8 @@ class Runs:
             # once per run, unless the module also calls it more often.
             here = self._combine(sites, visiting) if sites else Frequency(ONCE)
             return here if here.kind == MANY else Frequency(ONCE)
+        if development_only(function):
+            return Frequency(ONCE)  # never in production: a developer runs it by hand
         if {(name or "").rpartition(".")[2] for name in decorators} & HANDLER_DECORATORS or _takes_request(info, self.model):
             return Frequency(MANY, "handles every request")
         if function.name in TEST_SET_UPS or _per_test_fixture(decorators.get(FIXTURE)):
@@ -403,6 +435,10 @@ class Runs:
             return self._instances(info.owner, visiting)
         if info.owner is None and info.outer is None and function.name == "main":
             return Frequency(ONCE)
+        if info.owner is not None and function.name in APPLICATION_STEPS and self._launched(info.owner):
+            # A traitlets application's ``start()``: once, unless the module calls it more often.
+            here = self._combine(sites, visiting) if sites else Frequency(ONCE)
+            return here if here.kind == MANY else Frequency(ONCE)
         if sites:
             here = self._combine(sites, visiting)
             if here.kind != ONCE:
@@ -507,7 +543,7 @@ class Runs:
                     frequency = Frequency(*found)
         elif self.project is not None and owner in self.top_classes:
             frequency = Frequency(*self.project.frequency(self._key(owner.name), loaders=self.plugins))
-            if frequency.kind == UNKNOWN and self._loaded(owner):
+            if frequency.kind == UNKNOWN and (self._loaded(owner) or self._registered_plugin(owner)):
                 frequency = Frequency(ONCE)
         else:
             frequency = Frequency(UNKNOWN)
@@ -571,6 +607,10 @@ class Runs:
             ):
                 return earlier.value
         return None
+
+    def _launched(self, owner: ast.ClassDef) -> bool:
+        """Whether ``owner`` is a traitlets ``Application``, which ``launch_instance()`` makes."""
+        return any(self.model.qualified_name(base) in APPLICATIONS for base in owner.bases)
 
     def _made_once_by_framework(self, owner: ast.ClassDef) -> bool:
         if any(self.model.qualified_name(base) in MADE_ONCE_BY_FRAMEWORK for base in owner.bases):
@@ -655,6 +695,25 @@ class Runs:
         if isinstance(target, ast.Name):
             parts.append(target.id)
         return ".".join(reversed(parts)) or None
+
+
+def development_only(function: FunctionNode) -> bool:
+    """Whether ``function`` first refuses unless a setting says the deployment is a
+    developer's: ``if not settings.DEV: raise Http404()`` (or ``return``, ``abort(404)``),
+    WebODM's translation reloader. It never runs in production, where leaks would add up."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    first = body[0] if body else None
+    if not (isinstance(first, ast.If) and isinstance(first.test, ast.UnaryOp) and isinstance(first.test.op, ast.Not)):
+        return False
+    setting = first.test.operand
+    if not (isinstance(setting, (ast.Name, ast.Attribute)) and DEVELOPMENT_WORDS & set(name_words(last_name(setting)))):
+        return False
+    last = first.body[-1]
+    return isinstance(last, (ast.Raise, ast.Return)) or (
+        isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and last_name(last.value.func) in REFUSALS
+    )
 
 
 def tested_name(node: ast.If) -> ast.Name | None:

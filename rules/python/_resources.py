@@ -190,6 +190,9 @@ def accepted_socket(statement: ast.AST, name: str) -> bool:
 
 
 KEPT_FILE_FACTORY = "tempfile.NamedTemporaryFile"
+# Where each temporary-path factory takes its folder: ``mkdtemp(suffix, prefix, dir)``,
+# ``NamedTemporaryFile(mode, buffering, encoding, newline, suffix, prefix, dir, delete)``.
+_FOLDER_SLOTS = {"tempfile.mkdtemp": 2, KEPT_FILE_FACTORY: 6}
 # Calls whose result names the path they are given (``os.path.join(d, name)``, ``Path(d)``);
 # the path classes and the calls that keep the same path also make another name for it.
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath", "pathlib.PurePosixPath"})
@@ -777,6 +780,8 @@ class ResourceAnalysis:
                     return
                 acquire = made
             elif factory in TEMPORARY_PATHS:
+                if in_configured_folder(node, factory):
+                    return
                 acquire = Acquire(node, (), factory=factory, path=TEMPORARY_PATHS[factory])
             elif factory in TUPLE_FACTORIES:
                 elements = {
@@ -887,7 +892,7 @@ class ResourceAnalysis:
             return None
         if factory in PIPES and not self._given_pipe(call, factory):
             return None  # a child run on its own (a daemon, a background job)
-        kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call)
+        kept_file = factory == KEPT_FILE_FACTORY and _keeps_file(call) and not in_configured_folder(call, factory)
         return Acquire.of(call, releases, factory=factory, kept_file=kept_file)
 
     def _opens_path(self, func: ast.Attribute) -> bool:
@@ -1978,6 +1983,24 @@ def _resources_at(statement: ast.stmt, by_call) -> list[Resource]:
 
 def _kept_file(acquire: Acquire, statement: ast.stmt, name: str) -> Resource:
     return Resource(replace(acquire, releases=(), path=KEPT_FILE), statement, name, None)
+
+
+def in_configured_folder(call: ast.Call, factory: str | None) -> bool:
+    """``mkdtemp(dir=settings.MEDIA_TMP)``, ``NamedTemporaryFile(dir=config["TEMP_DIR"],
+    delete=False)``: a path made in the folder the application's configuration names for its
+    temporary files (a constant's name, upper case, read as a name, an attribute or a key).
+    That folder is on the application's disk, not in a memory-backed /tmp, and the
+    application sweeps it (Indico's daily ``temp_cleanup``, WebODM's periodic
+    ``cleanup_tmp_directory``). A folder given as a value (``dir=folder``,
+    ``dir=path.parent``: an atomic write next to its target) is swept by nobody."""
+    slot = _FOLDER_SLOTS.get(factory)
+    folder = argument(call, slot, "dir") if slot is not None else None
+    if isinstance(folder, ast.Subscript):
+        key = folder.slice
+        name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    else:
+        name = last_name(folder) if isinstance(folder, (ast.Name, ast.Attribute)) else None
+    return name is not None and name.isupper()
 
 
 def _keeps_file(call: ast.Call) -> bool:

@@ -119,7 +119,11 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     whole before checking its dimensions (`crop_avatar(upload)`, where `crop_avatar`
     does `Image.open(upload).convert("RGB")`; also through further helpers, up to three)
     is reported at the call that hands it the data: that is where untrusted input comes
-    in and where a check belongs. The message names the helper and its decode. Silent
+    in and where a check belongs. The same helper given the same data again in the
+    function (a thumbnail after the full-size copy, `resize_image(upload, size=(2000,
+    2000))` then `resize_image(upload, size=(400, 225))`) is reported once, at the first
+    call: the one check in the helper fixes both (a name bound again in between holds
+    other data). The message names the helper and its decode. Silent
     when the helper's own module reports the decode already: the data reaches it
     through a parameter annotated as an upload or a request, and as nothing else
     (`upload: UploadFile`, `source: UploadedFile`), in the helper or in one it hands
@@ -297,8 +301,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         self.opened_by_helper: dict[ast.Call, ast.expr] = {}
         self.decoded: set[ast.Call] = set()
         # Decodes before any check: the call, how to name it, the decoder, where its data
-        # comes from, the function it is in.
-        self.unchecked: list[tuple[ast.Call, str, Decoder, Origin, ast.AST | None]] = []
+        # comes from, the function it is in, and for a project helper's decode, the helper and
+        # the data (see :meth:`_helper_data`).
+        self.unchecked: list[tuple[ast.Call, str, Decoder, Origin, ast.AST | None, tuple]] = []
         # Calls of the module's own functions and methods: per callee, the caller, where
         # each parameter's argument comes from (when known), and whether the caller checked
         # an image's size before the call.
@@ -357,14 +362,28 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def finish(self) -> None:
         self._calls_of_callbacks()
-        for node, call, decoder, origin, function in self.unchecked:
+        reported = set()
+        for node, call, decoder, origin, function, data in self.unchecked:
             if decoder.honours_pillow_limit and (self.pillow_limited or self._limited_in_project()):
                 continue
             if origin.parameter and self._checked_by_every_caller(function) or self._screened(origin):
                 continue
             source = _image_data(origin) or (origin.parameter and self._passed_untrusted(function, origin.parameter))
-            if source:
+            if source and (function, data) not in reported:
+                if data is not None:
+                    reported.add((function, data))
                 self.report(node, call=call, source=source, bomb=decoder.bomb())
+
+    def _helper_data(self, helper: str, data: ast.expr) -> tuple:
+        """A project helper and the data the function being walked gives it: its text, and the
+        binding of the name it starts from (``upload`` bound again in between is other data).
+        The same helper given the same data again (a thumbnail after the full-size copy) is
+        one finding, at the first call: the one check in the helper fixes both."""
+        root = data
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        binding = self.model.lookup(root.id) if isinstance(root, ast.Name) else None
+        return helper, ast.dump(data), id(binding) if binding is not None else None
 
     def _limited_in_project(self) -> bool:
         """Another module of the project lowers Pillow's limit at import time (asked once)."""
@@ -490,7 +509,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
                 return  # reported in the helper's module, where one check fixes every caller
             if decode is not None and not self.checked_here and not admins_only(self.model, self.request_hooks):
                 call_text = f"{shorten(call.func)}() ({decode.call} in {decode.module})"
-                self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function))
+                self.unchecked.append((call, call_text, decode.decoder, origin, self.model.function, self._helper_data(name, value)))
                 return
 
     def _note_helper_open(self, call: ast.Call) -> None:
@@ -532,7 +551,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
             )
             origin = self._origin_of(data)
             if origin is not None:
-                self.unchecked.append((node, call, decoder, origin, self.model.function))
+                self.unchecked.append((node, call, decoder, origin, self.model.function, None))
 
     def _pillow_image(self, expr: ast.AST) -> ast.Call | None:
         """The ``Image.open(...)`` call ``expr`` is the image of, if it is one (or the call

@@ -187,7 +187,11 @@ class ReleaseNotInFinally(ResourceRule):
     with an `except` clause that ends the process (`sys.exit(2)`, `os._exit`, `raise
     SystemExit`; not an `except KeyboardInterrupt:`), acquiring nothing in a loop. The process
     ends with the failure, or the code runs once at start-up;
-    the leak cannot accumulate. Code that only the project's own tests call is checked:
+    the leak cannot accumulate. Nor is code that never runs in production: a function, a
+    view too, that first refuses unless a setting says the deployment is a developer's
+    (`if not settings.DEV: raise Http404()`, `return` or `abort(404)` under `if not
+    app.debug:`), and a traitlets `Application`'s `initialize()` and `start()`, which
+    `launch_instance()` calls once. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
     A traitlets `@default` is computed once per instance, so once for a class made once
     per process (a traitlets `SingletonConfigurable` or `Application`, as a Django

@@ -101,7 +101,12 @@ class ResourceNeverReleased(ResourceRule):
       object is finalized): the ordinary file case. In a container /tmp is often
       memory-backed (a tmpfs: `docker run --tmpfs /tmp`, a Kubernetes `emptyDir` with
       `medium: Memory`; many Linux hosts mount /tmp so too): every folder or file left
-      there is memory charged to the container until it is OOM-killed.
+      there is memory charged to the container until it is OOM-killed. Not a path made
+      in the folder the application's configuration names for its temporary files, a
+      constant's name (`mkdtemp(dir=settings.MEDIA_TMP)`, `NamedTemporaryFile(dir=config.TEMP_DIR,
+      delete=False)`): it is on the application's disk, and the application sweeps it
+      (WebODM's periodic `cleanup_tmp_directory`); a folder given as a value (`dir=folder`,
+      `dir=path.parent`) is swept by nobody, and is checked. OOM201 and OOM203 likewise.
 
     A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
@@ -279,7 +284,9 @@ class ResourceNeverReleased(ResourceRule):
       Ansible action plugin (a process per task; see OOM201), or of a program that is
       an interactive shell (a `cmd.Cmd` it runs; a person's session, see OOM201), and
       a function that ends the process when something fails (`sys.exit` in an `except`
-      clause: start-up code, see OOM201) and acquires nothing in a loop;
+      clause: start-up code, see OOM201) and acquires nothing in a loop; and code that
+      never runs in production (a view that first refuses unless the deployment is a
+      developer's, `if not settings.DEV: raise Http404()`; see OOM201);
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once

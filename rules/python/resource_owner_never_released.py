@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from oomlint.python.astutil import ATEXIT_REGISTER, argument, is_none, last_name
+from oomlint.python.astutil import ATEXIT_REGISTER, last_name
 from oomlint.python.children import walk
 from oomlint.python.project import WITH_KEEPS_OPEN, call_origin, class_methods_of
 from oomlint.python.runs import MANY, ONCE, runs_of
@@ -22,6 +22,7 @@ from oomlint.rules.python._resources import (
     accepted_socket,
     called_for_result,
     followed_factories,
+    in_configured_folder,
     release_helper_names,
     released_before,
     removes_path,
@@ -108,9 +109,11 @@ class ResourceOwnerNeverReleased(Rule):
     also through `weakref.finalize(self, shutil.rmtree, self.out)` or from elsewhere in the
     module: `shutil.rmtree(job.out)`) releases it; handing the path to other calls
     (`os.path.join(self.out, name)`) uses it. Every instance leaves a directory behind
-    (pydicom/deid and deepchem fixed exactly this). Not flagged: a directory made under a
-    folder the application chooses (`tempfile.mkdtemp(dir=config.TEMP_DIR)`), which
-    applications sweep on their own (Indico's daily `temp_cleanup`).
+    (pydicom/deid and deepchem fixed exactly this). Not flagged: a directory made in the
+    folder the application's configuration names for its temporary files, a constant's
+    name (`tempfile.mkdtemp(dir=config.TEMP_DIR)`, `dir=settings.MEDIA_TMP`), which
+    applications sweep on their own (Indico's daily `temp_cleanup`); one made in a folder
+    given as a value (`dir=folder`) is flagged.
 
     ## Why is this bad?
     Every instance opens one more connection or file, and nothing but the garbage
@@ -130,6 +133,11 @@ class ResourceOwnerNeverReleased(Rule):
     makes by name nor derives from: one instance per process), an attribute that code
     elsewhere in the module releases through the object (`inventory.con.close()`),
     resources acquired in `__enter__`, `setUp` and the like (released by their pair),
+    what any method of a class made once stores (`self.session = self._login(config)` in
+    a plugin's task hook: the one object holds one session at a time, and a new one drops
+    the one before; a directory from `mkdtemp()` is left on disk by each store, and is
+    checked), a plugin the module registers as a class with no base
+    (`plugin.register(IFTTTNotifier, "ifttt")`: the application's loader makes one),
     and archives over file objects or in-memory databases, as in OOM202.
 
     ## Example
@@ -313,9 +321,8 @@ class ResourceOwnerNeverReleased(Rule):
         factory = call_origin(self.context, value.func)
         path = TEMPORARY_PATHS.get(factory)
         if path is not None:
-            folder = argument(value, 2, "dir") if factory == _MKDTEMP else None
-            if folder is not None and not is_none(folder):
-                return None  # under a folder the application chose, and sweeps itself
+            if in_configured_folder(value, factory):
+                return None  # in the application's folder for temporary files, which it sweeps
             return short_code(value.func) + "()", path.removals, None, path
         acquire = self.analysis.factory_acquire(value)
         if acquire is None:
@@ -348,6 +355,8 @@ class ResourceOwnerNeverReleased(Rule):
                 frequency = runs.of(item.method).kind
                 if frequency == ONCE or (item.attribute in self.closed_at_exit.get(owner, ()) and frequency != MANY):
                     continue
+                if item.path is None and runs.instances(owner).kind == ONCE:
+                    continue  # one object holds one at a time: a store drops the one before
                 if ends is not None:
                     methods, mentioned = ends
                     if item.attribute in mentioned or item is not self._first_store(stored, item):
@@ -629,7 +638,6 @@ def _hands_over(node: ast.Attribute, parent_of) -> bool:
     return isinstance(parent, _HANDED_TO)
 
 
-_MKDTEMP = "tempfile.mkdtemp"
 # What ends a path resource given it: removes the directory, closes the descriptor, or takes
 # it over (``os.fdopen(self.fd)``: the file closes it).
 _PATH_REMOVALS = frozenset(removal for path in TEMPORARY_PATHS.values() for removal in (*path.removals, *path.takers))
