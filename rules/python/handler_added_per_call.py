@@ -94,8 +94,9 @@ class HandlerAddedPerCall(Rule):
     (run on every scrape: a subclass of `prometheus_client`'s `Collector`, or a class
     whose instance the module registers, `REGISTRY.register(Exporter())`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper
-    nested in its decorator, a function called in a loop, from a lambda or from any of these, and the `__init__`
-    of a class made there. Handlers are also reported in `__init__` (and the methods it
+    nested in its decorator, a function called in a loop, from a lambda or from any of these, or handed
+    to an executor there (`pool.submit(run_task, job)`, `loop.run_in_executor(None, run_task, job)`:
+    one call per hand-off), and the `__init__` of a class made there. Handlers are also reported in `__init__` (and the methods it
     calls) when the module does not show how many instances are made: every instance
     adds one more to the same logger. A logger named by a parameter with a default the
     same on every run (`def create_logger(name="", ...)`: `getLogger(name)`) counts as
