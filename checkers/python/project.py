@@ -40,6 +40,7 @@ from oomlint.python.astutil import (
     ModuleFacts,
     connects,
     constant_entries,
+    HANDING_NAMES,
     guarded_functions,
     handed_call,
     is_class_value,
@@ -499,7 +500,7 @@ class Summarizer:
         called = callee if callee is not None else self._located_method(node)
         if called is not None:
             self._calls.append((key, node, called))
-        handed = handed_call(model, node)
+        handed = handed_call(model, node) if last_name(node.func) in HANDING_NAMES else None
         if handed is not None:
             # ``pool.submit(work, item)``: a call of ``work`` wherever the hand-off runs.
             worker = self._callee(handed)

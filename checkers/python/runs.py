@@ -77,8 +77,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, handed_call, is_main_guard, is_none, is_private,
-    is_registered, is_runner, is_service_loop, last_name, module_facts, starts_server,
+    HANDING_NAMES, HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, handed_call, is_main_guard, is_none,
+    is_private, is_registered, is_runner, is_service_loop, last_name, module_facts, starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes
@@ -827,7 +827,7 @@ class _Indexer:
             target = self.resolve(node.args[0].id, frames)
             handed = node.args[0] if target is not None else None
             site.call = None
-        elif target is None:
+        elif target is None and last_name(func) in HANDING_NAMES:
             # ``pool.submit(work, item)``, ``loop.run_in_executor(None, work, item)``: one call of
             # ``work`` per hand-off, where the hand-off runs (miniwdl's task runner, submitted in a loop).
             given = handed_call(self.runs.model, node)
