@@ -59,6 +59,8 @@ _THREAD_RUNNERS = {
 }
 _RUNNER_METHODS = {"run_in_executor": (1, False), "submit": (0, True)}
 _PARTIAL = "functools.partial"
+# The last names of those calls: what a walk over every call tests before asking :func:`handed_call`.
+HANDING_NAMES = frozenset({*(name.rpartition(".")[2] for name in _THREAD_RUNNERS), *_RUNNER_METHODS})
 
 
 def handed_call(model: SemanticModel, call: ast.Call) -> ast.Call | None:

@@ -40,7 +40,9 @@ from oomlint.python.astutil import (
     ModuleFacts,
     connects,
     constant_entries,
+    HANDING_NAMES,
     guarded_functions,
+    handed_call,
     is_class_value,
     is_handler,
     is_registered,
@@ -487,10 +489,10 @@ class Summarizer:
             ast.Return: "visit_Return", ast.Yield: "visit_Yield", ast.YieldFrom: "visit_Yield",
             ast.Assign: "visit_Assign", ast.ClassDef: "visit_ClassDef",
             ast.Import: "visit_Import", ast.ImportFrom: "visit_Import",
-            ast.Call: "visit_Call", ast.Delete: "visit_Delete", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_Loop",
+            ast.Call: "visit_Call", ast.Delete: "visit_Delete", ast.For: "visit_Loop", ast.AsyncFor: "visit_Loop", ast.While: "visit_While",
             ast.ListComp: "visit_Loop", ast.SetComp: "visit_Loop", ast.DictComp: "visit_Loop",
             ast.GeneratorExp: "visit_Loop",
-            ast.If: "visit_If", ast.While: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
+            ast.If: "visit_If", ast.IfExp: "visit_If", ast.Assert: "visit_If",
             ast.AugAssign: "visit_AugAssign", ast.Compare: "visit_Compare", ast.AnnAssign: "visit_AnnAssign",
         }
 
@@ -522,6 +524,12 @@ class Summarizer:
         called = callee if callee is not None else self._located_method(node)
         if called is not None:
             self._calls.append((key, node, called))
+        handed = handed_call(model, node) if last_name(node.func) in HANDING_NAMES else None
+        if handed is not None:
+            # ``pool.submit(work, item)``: a call of ``work`` wherever the hand-off runs.
+            worker = self._callee(handed)
+            if worker is not None:
+                self._calls.append((key, node, worker))
         if key is not None:
             self._scopes.setdefault(key, self._function_scope())
             self._note_flow(node, key, callee)
@@ -709,6 +717,12 @@ class Summarizer:
             first, last = node.generators[0].target, getattr(node, "value", None) or node.elt
             first = min((first, last), key=_start)
         self._loops.setdefault(key, []).append((_start(first), (last.end_lineno, last.end_col_offset)))
+
+    def visit_While(self, node: ast.While) -> None:
+        """A loop whose test is a condition: what it calls repeats (``while next_call:``
+        submitting a task per round), and what its test reads is checked."""
+        self.visit_Loop(node)
+        self.visit_If(node)
 
     def visit_Return(self, node: ast.Return) -> None:
         for item in node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]:

@@ -40,7 +40,8 @@ The module answers first:
   class whose instance the module registers, ``REGISTRY.register(Exporter())``), a test's set-up (``setUp``,
   ``setup_method``, a function-scoped ``pytest.fixture``), a ``functools.wraps``
   wrapper nested in its decorator (it runs on every call of what it wraps; ``@wraps`` on a
-  module-level function only copies a name and a docstring), a function called in a loop (not
+  module-level function only copies a name and a docstring), a function called in a loop, or
+  handed to an executor there (``pool.submit(work, item)``: a call of ``work`` per hand-off) (not
   over a literal collection or a ``range`` of constants, nor a retry loop, nor the loop
   of a recursion that comes back to it; at module level, a loop of the ``__main__``
   block: an import-time loop runs a fixed number of rounds), from a lambda or from code
@@ -83,8 +84,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from oomlint.python.astutil import (
-    HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, is_main_guard, is_none, is_private, is_registered,
-    is_life_hook, is_runner, is_service_loop, last_name, life_hooks, module_facts, name_words, starts_server,
+    HANDING_NAMES, HANDLER_DECORATORS, FunctionNode, ModuleFacts, builds_own_instance, handed_call, is_life_hook, is_main_guard,
+    is_none, is_private, is_registered, is_runner, is_service_loop, last_name, life_hooks, module_facts, name_words,
+    starts_server,
 )
 from oomlint.python.checker import FileContext
 from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
@@ -894,6 +896,16 @@ class _Indexer:
             target = self.resolve(node.args[0].id, frames)
             handed = node.args[0] if target is not None else None
             site.call = None
+        elif target is None and last_name(func) in HANDING_NAMES:
+            # ``pool.submit(work, item)``, ``loop.run_in_executor(None, work, item)``: one call of
+            # ``work`` per hand-off, where the hand-off runs (miniwdl's task runner, submitted in a loop).
+            given = handed_call(self.runs.model, node)
+            if given is not None and isinstance(given.func, ast.Name):
+                target = self.resolve(given.func.id, frames)
+            elif given is not None and isinstance(given.func, ast.Attribute) and isinstance(given.func.value, ast.Name) and frames:
+                target = _method_of(frames[-1].function, given.func.value.id, given.func.attr, self.runs.defs)
+            if target is not None:
+                handed, site.call = given.func, given
         if target is not None:
             self.runs.sites.setdefault(target, []).append(site)
         for name in life_hooks(node):

@@ -219,6 +219,14 @@ OUTLIVING_CALLS = frozenset(
 CHILD_PROCESSES = frozenset(
     {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", "multiprocessing.Process"}
 )
+# Calls that run a command with the files they are given as its standard streams
+# (``Popen(cmd, stdout=log)``): the child gets copies, and the parent's file is still its own
+# to close (avocado's ``Daemon.run`` left both of its own open).
+STREAM_COPIERS = frozenset(
+    {"subprocess.Popen", "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+     "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"}
+)
+STREAM_COPIER_NAMES = frozenset(name.rpartition(".")[2] for name in STREAM_COPIERS)
 # What makes a parameter a file object: its annotation, or its name (``fileobj``, ``fp``...).
 FILE_ANNOTATIONS = frozenset(
     {"typing.IO", "typing.BinaryIO", "typing.TextIO", "io.IOBase", "io.BytesIO", "io.StringIO",
@@ -698,7 +706,7 @@ class ResourceAnalysis:
         self.watched_names = (
             self.last_names | self.helper_names | self.closing_names | methods.keys() | {"release"} | EVENT_METHODS
             | LOG_METHODS | CONSOLE_WRITES | BORROWER_NAMES | self.receiver_methods | CLOCK_NAMES | self.guarded_names
-            | QUIET_FUNCTION_NAMES | SOCKET_SETTINGS
+            | QUIET_FUNCTION_NAMES | SOCKET_SETTINGS | STREAM_COPIER_NAMES
         )
         self.candidates: dict[FunctionNode, list[Acquire]] = {}
         self.scopes: dict[FunctionNode, Scope] = {}
@@ -712,7 +720,8 @@ class ResourceAnalysis:
         self.quiet_calls: set[int] = set()
         """ids of calls that cannot raise: ``event.set()``, ``event.clear()``."""
         self.borrowing_calls: set[int] = set()
-        """ids of calls that use a file without keeping it: ``json.load(f)``, ``csv.reader(f)``."""
+        """ids of calls that use a file without keeping it: ``json.load(f)``, ``csv.reader(f)``,
+        ``subprocess.Popen(cmd, stdout=log)``."""
         self._reports: list[Report] | None = None
 
     def visit_call(self, node: ast.Call) -> None:
@@ -730,6 +739,8 @@ class ResourceAnalysis:
             self.quiet_calls.add(id(node))  # and it may be an acquire itself: go on
         if last not in self.watched_names:
             return
+        if last in STREAM_COPIER_NAMES and self.model.qualified_name(func) in STREAM_COPIERS:
+            self.borrowing_calls.add(id(node))  # and a ``Popen`` may be an acquire itself: go on
         if last == "release" and kind is ast.Attribute:
             self.released_names.add(last_name(func.value))
             return

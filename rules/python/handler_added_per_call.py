@@ -65,6 +65,9 @@ class _Candidate:
     """The scope it is made in, where the names of its guards are looked up."""
     named_per_run: bool = False
     """A handler added to a logger whose name is made per run: one more logger each run."""
+    named_here: bool = False
+    """Its name is made in the function (``f"jobs.{job_id}"``), not given as a parameter
+    (which callers may give the same few names): a new logger each run, for certain."""
 
 
 class HandlerAddedPerCall(Rule):
@@ -94,8 +97,9 @@ class HandlerAddedPerCall(Rule):
     (run on every scrape: a subclass of `prometheus_client`'s `Collector`, or a class
     whose instance the module registers, `REGISTRY.register(Exporter())`), a test's set-up (`setUp`,
     `setup_method`, a function-scoped `pytest.fixture`), a `functools.wraps` wrapper
-    nested in its decorator, a function called in a loop, from a lambda or from any of these, and the `__init__`
-    of a class made there. Handlers are also reported in `__init__` (and the methods it
+    nested in its decorator, a function called in a loop, from a lambda or from any of these, or handed
+    to an executor there (`pool.submit(run_task, job)`, `loop.run_in_executor(None, run_task, job)`:
+    one call per hand-off), and the `__init__` of a class made there. Handlers are also reported in `__init__` (and the methods it
     calls) when the module does not show how many instances are made: every instance
     adds one more to the same logger. A logger named by a parameter with a default the
     same on every run (`def create_logger(name="", ...)`: `getLogger(name)`) counts as
@@ -136,7 +140,9 @@ class HandlerAddedPerCall(Rule):
       `emitter.listeners(...)`, a predicate given the logger: `if not
       has_handlers(logger)`) or a once-only flag that the guarded code sets
       (`self._configured = True`, a `global` flag, a registry dict or set it fills,
-      `setattr`); code under `if 0:`;
+      `setattr`); code under `if 0:`. A test of the handlers of a logger whose name the
+      function makes per run (`getLogger(f"jobs.{job_id}")`) guards nothing: each run
+      gets a new logger, whose handlers are always empty;
     - registrations undone in the same function or, for a method, anywhere in its class
       or the module's classes it derives from, or, for what `__init__` stores on `self`,
       by the module's users of the instance (a fixture that calls
@@ -259,7 +265,9 @@ class HandlerAddedPerCall(Rule):
         model = self.model
         if func.attr == "addHandler":
             if node.args and self._kept_logger(func.value) and made_per_run(model, node.args[0]):
-                self._add(node, function, HANDLER, registered=node.args[0], named_per_run=not self._same_logger_each_run(func.value))
+                per_run = not self._same_logger_each_run(func.value)
+                self._add(node, function, HANDLER, registered=node.args[0], named_per_run=per_run,
+                          named_here=per_run and self._named_here(func.value))
         elif func.attr == "register":
             if model.qualified_name(func) == ATEXIT_REGISTER and self._keeps_objects(node):
                 self._add(node, function, HOOK, registered=node.args[0])
@@ -286,10 +294,13 @@ class HandlerAddedPerCall(Rule):
         emitter: str = "",
         registered: ast.expr | None = None,
         named_per_run: bool = False,
+        named_here: bool = False,
     ) -> None:
         attribute = registered.attr if isinstance(registered, ast.Attribute) and self.model.is_self(registered.value) else None
         self.candidates.append(
-            _Candidate(node, function, self.model.method_class, kind, emitter, attribute, self.model.scope, named_per_run)
+            _Candidate(
+                node, function, self.model.method_class, kind, emitter, attribute, self.model.scope, named_per_run, named_here
+            )
         )
 
     def _kept_logger(self, expr: ast.expr) -> bool:
@@ -308,6 +319,12 @@ class HandlerAddedPerCall(Rule):
             return True
         name = argument(self.model.resolve(expr), 0, "name")
         return name is None or same_every_run(self.model, name) or self._default_name(name)
+
+    def _named_here(self, expr: ast.expr) -> bool:
+        """The logger's name is built in the function (``f"jobs.{job_id}"``, ``"t:" + run_id``,
+        ``getChild(...)``), rather than a parameter passed on as it is."""
+        name = argument(self.model.resolve(expr), 0, "name")
+        return name is not None and not (isinstance(name, ast.Name) and self.model.is_parameter(name.id))
 
     def _default_name(self, name: ast.expr) -> bool:
         """``getLogger(name)`` where ``name`` is a parameter of the function with a default
@@ -420,13 +437,17 @@ class HandlerAddedPerCall(Rule):
 
     def _guarded(self, candidate: _Candidate) -> bool:
         """Known to run only when a test that reads the registry or a once-only flag allows
-        it (an enclosing ``if``, an earlier ``if ...: return``), or never (``if 0:``)."""
+        it (an enclosing ``if``, an earlier ``if ...: return``), or never (``if 0:``). A
+        logger whose name the function makes per run is a new one each run, its handlers
+        always empty: reading them guards nothing (plombery's ``if not logger.handlers:`` on
+        ``plombery.<run id>``)."""
         state = None
         for test, value in self.model.guards(candidate.node):
             if _never_true(test) and value:
                 return True  # debugging code switched off
             state = state or _State(self.model, candidate.function, candidate.scope)
-            if state.guards(test, _receiver(candidate.node)):
+            fresh = candidate.named_here
+            if state.guards(test, None if fresh else _receiver(candidate.node), not fresh):
                 return True
         return False
 
@@ -515,12 +536,12 @@ class _State:
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
                 self.flags.extend((node, arg.value) for arg in node.args[1:2] if isinstance(arg, ast.Constant))
 
-    def guards(self, test: ast.expr, receiver: str | None) -> bool:
-        """``test`` reads the registry, directly or through a predicate given the logger or
-        emitter (``receiver``, dumped: ``if not has_handlers(logger)``), or a flag that the
-        function sets after it (a flag set before, ``self.debug = debug``, is
-        configuration, not a record of the last run)."""
-        if _reads_registry(test):
+    def guards(self, test: ast.expr, receiver: str | None, registry: bool = True) -> bool:
+        """``test`` reads the registry (unless ``registry`` is False), directly or through a
+        predicate given the logger or emitter (``receiver``, dumped: ``if not
+        has_handlers(logger)``), or a flag that the function sets after it (a flag set
+        before, ``self.debug = debug``, is configuration, not a record of the last run)."""
+        if registry and _reads_registry(test):
             return True
         if receiver is not None and any(
             isinstance(node, ast.Call) and any(ast.dump(item) == receiver for item in node.args)
@@ -532,15 +553,16 @@ class _State:
         for node in ast.walk(test):
             if isinstance(node, ast.Attribute) and node.attr in flags:
                 return True
-            if isinstance(node, ast.Name) and self._flag_variable(node, after):
+            if isinstance(node, ast.Name) and self._flag_variable(node, after, registry):
                 return True
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in flags:
                 return True  # ``getattr(logger, "_configured", False)``
         return False
 
-    def _flag_variable(self, name: ast.Name, after: tuple[int, int]) -> bool:
+    def _flag_variable(self, name: ast.Name, after: tuple[int, int], registry: bool) -> bool:
         """The variable ``name`` holds what the registry says (assigned from a read of it, or
-        in a loop over it: ``for h in logger.handlers: found = True``), or the function's
+        in a loop over it: ``for h in logger.handlers: found = True``; unless ``registry``
+        is False), or the function's
         own code records the run in it after ``after``: fills it (``registry[name] = ...``,
         ``seen.add(name)``) or, when it outlives the run (``global``, ``nonlocal``), sets it."""
         model = self.model
@@ -548,7 +570,7 @@ class _State:
         if binding is None:
             return False
         bindings = model.bindings_of(name.id, binding.scope)
-        if any(isinstance(item.node, ast.Assign) and self._reads_registry_into(item.node) for item in bindings):
+        if registry and any(isinstance(item.node, ast.Assign) and self._reads_registry_into(item.node) for item in bindings):
             return True
         outlives = name.id in self.declared
         if outlives and any(self._own_after(item.node, after) for item in bindings):

@@ -247,6 +247,10 @@ class ResourceNeverReleased(ResourceRule):
     write a file and keep nothing of it (`json.load`, `yaml.safe_load`, `pickle.dump`,
     `shutil.copyfileobj`...) or use a database connection and leave it open (pandas'
     `read_sql`, `read_sql_query`, `read_sql_table` and any `df.to_sql(name, con)`),
+    those that run a command with it as a standard stream (`subprocess.Popen(cmd,
+    stdout=log)`, `subprocess.run`, `call`, `check_call`, `check_output`,
+    `asyncio.create_subprocess_exec`/`_shell`: the child gets a copy, the parent's
+    file is still the parent's to close),
     and the project's functions that keep nothing of it (see
     above), or used by a nested function or lambda; a cursor or channel made from it
     (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
