@@ -388,6 +388,7 @@ class Summarizer:
     def __init__(self, model: SemanticModel, name: str, is_package: bool, source: str | None = None):
         self.model = model
         self.summary = ModuleSummary(name, is_package)
+        self._text = source
         self._names_buffers = source is None or any(name.rpartition(".")[2] in source for name in IN_MEMORY_FILES)
         """Whether the module's text names an in-memory file's class: without it no argument
         is one (:meth:`_in_memory`), and resolving every argument of every call is skipped."""
@@ -579,7 +580,7 @@ class Summarizer:
             return
         function = self._function_scope().node
         if self._facts is None:
-            self._facts = ModuleFacts(self.model.module_scope.node)
+            self._facts = ModuleFacts(self.model.module_scope.node, source=self._text)
         if self._runs is None:
             self._runs = Runs(self.model, self.model.module_scope.node, facts=self._facts)
         if self._runs.once(function):
@@ -1046,7 +1047,7 @@ class Summarizer:
             return  # the standard library's (a project named like one of its modules records its own)
         function = self._function_scope().node
         if self._facts is None:
-            self._facts = ModuleFacts(self.model.module_scope.node)
+            self._facts = ModuleFacts(self.model.module_scope.node, source=self._text)
         registered = self._registered.get(function)
         if registered is None:
             registered = self._registered[function] = is_registered(function)
@@ -2882,7 +2883,7 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        facts = ModuleFacts(tree, is_script_file(path, root, tree))
+        facts = ModuleFacts(tree, is_script_file(path, root, tree), text)
         runs = Runs(model, tree, facts=facts, hooks=False)
         found = {}
         for function, key in facts.keys.items():
