@@ -1995,8 +1995,10 @@ class ProjectIndex:
         """The modules that take entries out of the container ``qualified`` (a module's or
         a class's dict or set: ``app.units.UnitHelper._cache``), through re-exports
         (:attr:`ModuleSummary.shrinks`). As for :meth:`callers`, the files the index passed
-        over that name it are summarized first: an eviction is never missed for want of a summary."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        over that can name it are summarized first (:meth:`_summarize_reaching`: a module
+        names another's container through its imports, as it names a function): an
+        eviction is never missed for want of a summary."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             name for name, summary in self.modules.items()
@@ -2029,8 +2031,9 @@ class ProjectIndex:
     def subclasses(self, qualified: str) -> list[str]:
         """The project's classes (``module.Class``) that name the class ``qualified`` among
         their bases, through re-exports. As for :meth:`callers`, the files the index passed
-        over that name it are summarized first: a subclass is never missed for want of a summary."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        over that can name it are summarized first (:meth:`_summarize_reaching`): a subclass
+        is never missed for want of a summary."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             f"{name}.{owner}" for name, summary in self.modules.items() for owner, bases in summary.bases.items()
@@ -2059,8 +2062,8 @@ class ProjectIndex:
     def growers(self, qualified: str) -> list[tuple[str, list]]:
         """``(module, write)`` for each write of another module that adds keys to the
         container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
-        :meth:`shrinkers`, the files the index passed over that name it are summarized first."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        :meth:`shrinkers`, the files the index passed over that can name it are summarized first."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             ((name, write) for name, summary in self.modules.items() for write in summary.grows
