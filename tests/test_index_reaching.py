@@ -76,3 +76,36 @@ def test_what_a_text_imports_is_read_as_the_semantic_model_binds_it():
 @pytest.mark.parametrize("text", ["from a . b import c\n", "x = 1\n    import\n"])
 def test_an_import_not_read_whole_makes_every_name_possible(text):
     assert imported_names(text, "app.web", False) is None
+
+
+CONTAINERS = {
+    "pyproject.toml": "",
+    "app/__init__.py": "from .store import CACHE, Store\n",
+    "app/store.py": "import sqlite3\n\nCACHE = {}\n\n\nclass Store:\n    def open(self):\n        return sqlite3.connect('x')\n",
+    "app/writer.py": "from app import CACHE\n\n\ndef remember(user_id, value):\n    CACHE[user_id] = value\n",
+    "app/evict.py": "import app.store as kept\n\n\ndef forget(user_id):\n    kept.CACHE.pop(user_id, None)\n",
+    "app/special.py": "from app import store\n\n\nclass Special(store.Store):\n    pass\n",
+    "app/other.py": (
+        "CACHE = {}\n\n\nclass Store:\n    pass\n\n\nclass Own(Store):\n    pass\n\n\n"
+        "def keep(user_id, value):\n    CACHE[user_id] = value\n    CACHE.pop(user_id)\n"
+    ),
+}
+
+
+@pytest.fixture
+def containers(tmp_path):
+    for name, text in CONTAINERS.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    forget_projects()
+    yield project_index(str(tmp_path / "app" / "store.py"), frozenset({"sqlite3.connect"}), None)
+    forget_projects()
+
+
+def test_who_writes_evicts_or_derives_is_found_in_the_modules_that_can_name_it(containers):
+    """A container or a class is named through imports as a function is: the modules that
+    name their own ``CACHE`` and ``Store`` are left alone."""
+    assert [module for module, _ in containers.growers("app.store.CACHE")] == ["app.writer"]
+    assert containers.shrinkers("app.store.CACHE") == ["app.evict"]
+    assert containers.subclasses("app.store.Store") == ["app.special.Special"]
+    assert "app.other" in containers.files

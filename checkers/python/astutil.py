@@ -324,7 +324,10 @@ class ModuleFacts:
     what the callers of a private function pass it. How often a function runs is
     :class:`oomlint.python.runs.Runs`'s question, which asks these facts."""
 
-    def __init__(self, module: ast.Module, is_script: bool = False):
+    def __init__(self, module: ast.Module, is_script: bool = False, source: str | None = None):
+        """``source``: the module's text, when at hand: a function configures logging only
+        if the text names a configuration call (:func:`_configures_logging`, a walk of
+        every function otherwise)."""
         self.is_migration = _is_migration(module)
         self.is_script = is_script
         """A command of the project's script folders (:func:`is_script`): it runs once per run."""
@@ -352,11 +355,12 @@ class ModuleFacts:
         rebound: set[str] = set()
         assigned: set[str] = set()
         command_line: set[str] = set()
+        logging = source is None or not source.isascii() or any(name in source for name in _LOGGING_CONFIGURATIONS)
         for statement in module.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
                 registered = any(_root_name(item) in _CLI_MODULES for item in statement.decorator_list)
-                if registered or _starts_process(statement):
+                if registered or _starts_process(statement, logging):
                     self.entry_points.add(statement)
                     command_line.add(statement.name)
                 if registered:
@@ -371,7 +375,7 @@ class ModuleFacts:
                         self.method_class[item] = statement
                         if command and item.name == "handle":
                             self.commands.add(item)
-                        if (command and item.name == "handle") or _starts_process(item):
+                        if (command and item.name == "handle") or _starts_process(item, logging):
                             self.entry_points.add(item)
             elif isinstance(statement, ast.ImportFrom) and (statement.module or "").partition(".")[0] in _CLI_MODULES:
                 command_line.update(alias.asname or alias.name for alias in statement.names)  # ``from invoke import task``
@@ -504,7 +508,7 @@ def summary_keys(module: ast.Module) -> dict[FunctionNode, str]:
 
 def module_facts(context) -> ModuleFacts:
     """The file's :class:`ModuleFacts`, made once and shared by every rule that asks."""
-    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree, is_script(context)))
+    return context.shared(ModuleFacts, lambda: ModuleFacts(context.tree, is_script(context), context.source))
 
 
 def is_script(context) -> bool:
@@ -899,16 +903,17 @@ def _is_migration(module: ast.Module) -> bool:
     return {"revision", "down_revision", "upgrade()"} <= names
 
 
-def _starts_process(function: FunctionNode) -> bool:
+def _starts_process(function: FunctionNode, logging: bool = True) -> bool:
     """``main``, ``create_app``, ``ready`` and ``setup``/``init``/``initialize``/
     ``configure``/``bootstrap`` hooks (``setup_db``), and a function that configures the
-    process's logging (:func:`_configures_logging`): code a process runs when it starts.
-    Not ``__init__``, which runs per instance, nor a task of a task queue."""
+    process's logging (:func:`_configures_logging`; not looked for without ``logging``):
+    code a process runs when it starts. Not ``__init__``, which runs per instance, nor a
+    task of a task queue."""
     name = function.name
     if name.startswith("__") or any(last_name(_called(item)) in _TASK_DECORATORS for item in function.decorator_list):
         return False
     words = name_words(name)
-    return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS) or _configures_logging(function)
+    return name in _START_NAMES or (bool(words) and words[0] in _START_WORDS) or (logging and _configures_logging(function))
 
 
 def _configures_logging(function: FunctionNode) -> bool:

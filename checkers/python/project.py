@@ -404,6 +404,7 @@ class Summarizer:
     def __init__(self, model: SemanticModel, name: str, is_package: bool, source: str | None = None):
         self.model = model
         self.summary = ModuleSummary(name, is_package)
+        self._text = source
         self._names_buffers = source is None or any(name.rpartition(".")[2] in source for name in IN_MEMORY_FILES)
         """Whether the module's text names an in-memory file's class: without it no argument
         is one (:meth:`_in_memory`), and resolving every argument of every call is skipped."""
@@ -680,7 +681,7 @@ class Summarizer:
             return
         function = self._function_scope().node
         if self._facts is None:
-            self._facts = ModuleFacts(self.model.module_scope.node)
+            self._facts = ModuleFacts(self.model.module_scope.node, source=self._text)
         if self._runs is None:
             self._runs = Runs(self.model, self.model.module_scope.node, facts=self._facts)
         if self._runs.once(function):
@@ -1159,7 +1160,7 @@ class Summarizer:
             return  # the standard library's (a project named like one of its modules records its own)
         function = self._function_scope().node
         if self._facts is None:
-            self._facts = ModuleFacts(self.model.module_scope.node)
+            self._facts = ModuleFacts(self.model.module_scope.node, source=self._text)
         registered = self._registered.get(function)
         if registered is None:
             registered = self._registered[function] = is_registered(function)
@@ -2143,8 +2144,10 @@ class ProjectIndex:
         """The modules that take entries out of the container ``qualified`` (a module's or
         a class's dict or set: ``app.units.UnitHelper._cache``), through re-exports
         (:attr:`ModuleSummary.shrinks`). As for :meth:`callers`, the files the index passed
-        over that name it are summarized first: an eviction is never missed for want of a summary."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        over that can name it are summarized first (:meth:`_summarize_reaching`: a module
+        names another's container through its imports, as it names a function): an
+        eviction is never missed for want of a summary."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             name for name, summary in self.modules.items()
@@ -2177,8 +2180,9 @@ class ProjectIndex:
     def subclasses(self, qualified: str) -> list[str]:
         """The project's classes (``module.Class``) that name the class ``qualified`` among
         their bases, through re-exports. As for :meth:`callers`, the files the index passed
-        over that name it are summarized first: a subclass is never missed for want of a summary."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        over that can name it are summarized first (:meth:`_summarize_reaching`): a subclass
+        is never missed for want of a summary."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             f"{name}.{owner}" for name, summary in self.modules.items() for owner, bases in summary.bases.items()
@@ -2207,8 +2211,8 @@ class ProjectIndex:
     def growers(self, qualified: str) -> list[tuple[str, list]]:
         """``(module, write)`` for each write of another module that adds keys to the
         container ``qualified`` (:attr:`ModuleSummary.grows`), through re-exports. As for
-        :meth:`shrinkers`, the files the index passed over that name it are summarized first."""
-        self._summarize_mentioning(qualified.rpartition(".")[2])
+        :meth:`shrinkers`, the files the index passed over that can name it are summarized first."""
+        self._summarize_reaching(qualified)
         canonical = self._canonical(qualified)
         found = sorted(
             ((name, write) for name, summary in self.modules.items() for write in summary.grows
@@ -3032,7 +3036,7 @@ def _local_runs(text: str, path: str, root: Path) -> dict[str, tuple[str, str]]:
     model = SemanticModel(tree)
     try:
         Walker(model, []).run(tree)
-        facts = ModuleFacts(tree, is_script_file(path, root, tree))
+        facts = ModuleFacts(tree, is_script_file(path, root, tree), text)
         runs = Runs(model, tree, facts=facts, hooks=False)
         found = {}
         for function, key in facts.keys.items():

@@ -493,6 +493,8 @@ class SemanticModel:
             return None
         if parts and self.is_self(name, scope):
             owner = scope.enclosing_class()
+            if not any(self._imported_module(default) for default in _initializer_defaults(owner.node)):
+                return None  # most classes: their methods' stores are not walked for nothing
             stores = [
                 store for store in self.attribute_stores(owner.node, parts[-1])
                 if store.method.name in INITIALIZERS and isinstance(store.value, ast.Name)
@@ -504,7 +506,11 @@ class SemanticModel:
         else:
             method, parameter = scope.node, name.id
         default = _default(method.args, parameter)
-        binding = self.module_scope.bindings.get(default.id) if isinstance(default, ast.Name) else None
+        return self._imported_module(default.id) if isinstance(default, ast.Name) else None
+
+    def _imported_module(self, name: str) -> str | None:
+        """The module the module-level ``name`` is bound to by ``import``, if it is."""
+        binding = self.module_scope.bindings.get(name)
         if binding is None or binding.kind != "import" or not isinstance(binding.node, ast.Import):
             return None
         return binding.qualname
@@ -1076,6 +1082,21 @@ def _nonlocal_owner(scope: Scope, name: str) -> Scope | None:
             nearest = nearest or scope
         scope = scope.parent
     return nearest
+
+
+def _initializer_defaults(owner: ast.ClassDef) -> tuple[str, ...]:
+    """The names that defaults of the parameters of ``owner``'s initializers are
+    (``socket`` of ``socket_module=socket``): without one that is a module, no
+    ``self.<attr>`` of the class holds a default module. Kept on the class's node: asked
+    at every ``self.<attr>.<name>`` of its methods, by the summary and by the check."""
+    found = getattr(owner, "_oomlint_defaults", None)
+    if found is None:
+        found = owner._oomlint_defaults = tuple(dict.fromkeys(
+            default.id
+            for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in INITIALIZERS
+            for default in (*item.args.defaults, *item.args.kw_defaults) if isinstance(default, ast.Name)
+        ))
+    return found
 
 
 def _default(args: ast.arguments, name: str) -> ast.expr | None:
