@@ -109,3 +109,32 @@ def test_who_writes_evicts_or_derives_is_found_in_the_modules_that_can_name_it(c
     assert containers.shrinkers("app.store.CACHE") == ["app.evict"]
     assert containers.subclasses("app.store.Store") == ["app.special.Special"]
     assert "app.other" in containers.files
+
+
+LATE_REEXPORT = {
+    "pyproject.toml": "",
+    "app/__init__.py": "",
+    "app/base.py": "def helper():\n    pass\n\n\ndef other():\n    pass\n",
+    "app/store.py": "from app.base import helper\n",
+    "app/user.py": "from app import store\nfrom app.base import other\n\n\ndef run():\n    store.helper()\n    other()\n",
+}
+
+
+@pytest.fixture
+def late(tmp_path):
+    for name, text in LATE_REEXPORT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    forget_projects()
+    yield project_index(str(tmp_path / "app" / "base.py"), frozenset({"sqlite3.connect"}), None)
+    forget_projects()
+
+
+@pytest.mark.parametrize("first", [None, "app.base.other"])
+def test_callers_do_not_depend_on_what_was_asked_before(late, first):
+    """``app.user`` calls ``helper`` through ``app.store``'s re-export. Asked about ``other``
+    first, the index files ``app.user``'s calls before ``app.store`` is summarized; the
+    re-export read later still leads ``helper``'s callers to it."""
+    if first is not None:
+        assert late.callers(first) == [("app.user", "run", False)]
+    assert late.callers("app.base.helper") == [("app.user", "run", False)]

@@ -1663,11 +1663,14 @@ class ProjectIndex:
         self._forwarding_names: frozenset[str] | None = None
         self._released_kinds: dict[str, tuple[str, ...]] | None = None
         self._leading: dict[frozenset[str], frozenset[str]] = {}
-        self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         self._request_hooks: dict[str, list[str]] = {}
         """:meth:`request_hook_decorators`' answers, by name."""
+        self._callers: dict[str, list[tuple[str, str | None, bool]]] = {}
         """The inverted call graph: per callee, ``(module, caller key or None at import
         time, in a loop)`` of each call of it, over the modules in :attr:`_called_from`."""
+        self._filed_under: dict[str, set[str]] = {}
+        """Per module, the callees of :attr:`_callers` whose names start with it: those its
+        re-exports may lead further once it is summarized (:meth:`_refile`)."""
         self._called_from: set[str] = set()
         self._searched: set[str] = set()
         """Last names whose mentions in the files not summarized yet were all summarized."""
@@ -2129,16 +2132,41 @@ class ProjectIndex:
         (:meth:`_summarize_reaching`): a caller is never missed for want of a summary, and
         a project pays for the names asked only."""
         self._summarize_reaching(qualified)
-        for summary in [summary for name, summary in self.modules.items() if name not in self._called_from]:
+        new = [summary for name, summary in self.modules.items() if name not in self._called_from]
+        self._refile(summary.name for summary in new)
+        for summary in new:
             self._called_from.add(summary.name)
             for caller, called in [*summary.calls.items(), (None, dict.fromkeys(summary.module_calls, False))]:
                 for callee, in_loop in called.items():
                     for target in self._targets(callee):
-                        self._callers.setdefault(target, []).append((summary.name, caller, in_loop))
+                        self._file(target, (summary.name, caller, in_loop))
         sites = sorted(self._callers.get(self._canonical(qualified), []), key=repr)
         if self._watching is not None:
             self._watching[CALLERS + qualified] = _sites_key(self, qualified, sites)
         return sites
+
+    def _file(self, callee: str, site: tuple[str, str | None, bool]) -> None:
+        """Note in :attr:`_callers` that ``site`` calls ``callee`` (canonical as far as the
+        modules summarized so far lead)."""
+        sites = self._callers.get(callee)
+        if sites is None:
+            sites = self._callers[callee] = []
+            parts = callee.split(".")
+            for cut in range(1, len(parts)):
+                self._filed_under.setdefault(".".join(parts[:cut]), set()).add(callee)
+        sites.append(site)
+
+    def _refile(self, modules: Iterable[str]) -> None:
+        """Move the callers filed before ``modules`` were summarized to where their
+        re-exports lead (:meth:`_canonical`): ``app.store.helper``, filed while ``app.store``
+        was passed over, is ``app.base.helper`` once it is read. Without this, who calls a
+        function would depend on which questions the index was asked first."""
+        for module in modules:
+            for callee in self._filed_under.pop(module, ()):
+                canonical = self._canonical(callee)
+                if canonical != callee and callee in self._callers:
+                    for site in self._callers.pop(callee):
+                        self._file(canonical, site)
 
     def shrinkers(self, qualified: str) -> list[str]:
         """The modules that take entries out of the container ``qualified`` (a module's or
