@@ -92,14 +92,20 @@ CONTAINERS = {
 }
 
 
+def index_of(root: Path, files: dict[str, str], checked: str):
+    """The index of a project of ``files`` (path: text) written below ``root``, as a check
+    of ``checked`` makes it; forgotten afterwards."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    forget_projects()
+    yield project_index(str(root / checked), frozenset({"sqlite3.connect"}), None)
+    forget_projects()
+
+
 @pytest.fixture
 def containers(tmp_path):
-    for name, text in CONTAINERS.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    forget_projects()
-    yield project_index(str(tmp_path / "app" / "store.py"), frozenset({"sqlite3.connect"}), None)
-    forget_projects()
+    yield from index_of(tmp_path, CONTAINERS, "app/store.py")
 
 
 def test_who_writes_evicts_or_derives_is_found_in_the_modules_that_can_name_it(containers):
@@ -122,12 +128,7 @@ LATE_REEXPORT = {
 
 @pytest.fixture
 def late(tmp_path):
-    for name, text in LATE_REEXPORT.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    forget_projects()
-    yield project_index(str(tmp_path / "app" / "base.py"), frozenset({"sqlite3.connect"}), None)
-    forget_projects()
+    yield from index_of(tmp_path, LATE_REEXPORT, "app/base.py")
 
 
 @pytest.mark.parametrize("first", [None, "app.base.other"])
