@@ -89,7 +89,7 @@ from oomlint.python.astutil import (
     starts_server,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
+from oomlint.python.children import CHILD_FIELDS, child_nodes
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
@@ -355,9 +355,9 @@ class Runs:
         if self.project is not None and self.project.callers(self._key(owner.name)):
             return False
         return any(
-            isinstance(node, ast.Call) and (last_name(node.func) or "").startswith(REGISTER)
-            and any(isinstance(arg, ast.Name) and arg.id == owner.name for arg in node.args)
-            for node in walk(self.tree)
+            isinstance(reference.parent, ast.Call) and reference.node in reference.parent.args
+            and (last_name(reference.parent.func) or "").startswith(REGISTER)
+            for reference in self.model.variable_references(owner.name, self.tree)
         )
 
     def _module_alone(self) -> Runs:
