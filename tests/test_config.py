@@ -109,6 +109,31 @@ def test_test_code_is_not_checked_by_default(project):
     ]
 
 
+def test_test_code_is_matched_below_the_project_root_wherever_the_check_runs(project):
+    """A project in a folder named like test code (``~/load_test/``) is checked from its
+    parent as from inside; a ``load_test/`` folder inside a project is test code even when
+    the check runs from within it. The project root is what a ``pyproject.toml`` with no
+    ``[tool.oomlint]`` marks."""
+    parent = project(
+        {
+            "load_test/pyproject.toml": "[project]\nname = 'load-test'\n",
+            "load_test/app.py": UNBOUNDED,
+            "shop/pyproject.toml": "[project]\nname = 'shop'\n",
+            "shop/load_test/locustfile.py": UNBOUNDED,
+            "shop/views.py": UNBOUNDED,
+        }
+    )
+    assert [(f["path"], f["line"], f["code"]) for f in oomlint_json("load_test", "shop", cwd=parent)] == [
+        ("load_test/app.py", 4, "OOM301"),
+        ("shop/views.py", 4, "OOM301"),
+    ]
+    assert [(f["path"], f["line"], f["code"]) for f in oomlint_json(".", cwd=parent / "load_test")] == [
+        ("app.py", 4, "OOM301"),
+    ]
+    result = run("oomlint", ".", cwd=parent / "shop" / "load_test")
+    assert (result.returncode, result.stdout) == (0, "No findings (1 file checked).\n")
+
+
 def test_test_files_says_what_test_code_is(project):
     root = project(
         {

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from oomlint.core.cache import project_root
 from oomlint.core.findings import DIAGNOSTICS, SYNTAX_ERROR, Finding
 from oomlint.core.patterns import matches_any, path_matches
 from oomlint.core.rule import Rule, all_rules, known_codes, language_of, rule_by_code
@@ -32,9 +33,9 @@ _RUNNING_VERSION = ".".join(map(str, sys.version_info[:3]))
 # the rules do not check it unless ``test-files`` says otherwise (docs/evaluation.md has
 # the review behind this default).
 # A name with the word ``test`` after others (``python_test_utils/``, ``load_test/``) says the
-# same as ``tests/``. Not ``test_*``: with no configuration file, a path outside the current
-# directory is matched whole, and the folders above a project (``~/test_env/``, pytest's
-# ``test_name0/``) are often so named.
+# same as ``tests/``. Not ``test_*``: with no configuration file and no project root, a path
+# outside the current directory is matched whole, and the folders above a project
+# (``~/test_env/``, pytest's ``test_name0/``) are often so named.
 DEFAULT_TEST_FILES = (
     "test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py", "tests", "test", "testing", "*_tests",
     "*_test", "*_test_*",
@@ -147,13 +148,14 @@ class Config:
 
     def is_test_code(self, path: str) -> bool:
         """Whether ``test-files`` matches the path below the configuration's folder (or,
-        with no configuration file or a path outside its folder, below the current
-        directory): the folders above a project say nothing about it."""
+        with no configuration file or a path outside its folder, below the project's root,
+        else the current directory): the folders above a project say nothing about it,
+        wherever the check is run from."""
         if not self.test_files:
             return False
         relative = self.relative(path) if self.root is not None else None
         if relative is None or os.path.isabs(relative):  # outside the configuration's folder
-            relative = _below_cwd(path)
+            relative = _below_project(path)
         return matches_any(relative, self.test_files)
 
     def is_excluded(self, path: str) -> bool:
@@ -174,9 +176,10 @@ def _excludes_running_python(requires_python: str) -> bool:
         return False
 
 
-def _below_cwd(path: str) -> str:
+def _below_project(path: str) -> str:
     absolute = os.path.abspath(path)
-    relative = _relative_posix(absolute, os.getcwd())
+    root = project_root(absolute)
+    relative = _relative_posix(absolute, str(root) if root is not None else os.getcwd())
     return absolute.replace(os.sep, "/") if relative is None else relative
 
 
