@@ -112,8 +112,8 @@ def test_test_code_is_not_checked_by_default(project):
 def test_test_code_is_matched_below_the_project_root_wherever_the_check_runs(project):
     """A project in a folder named like test code (``~/load_test/``) is checked from its
     parent as from inside; a ``load_test/`` folder inside a project is test code even when
-    the check runs from within it. The project root is what a ``pyproject.toml`` with no
-    ``[tool.oomlint]`` marks."""
+    the check runs from within it, and so is a sample project among its test data. The
+    project root is what a ``pyproject.toml`` with no ``[tool.oomlint]`` marks."""
     parent = project(
         {
             "load_test/pyproject.toml": "[project]\nname = 'load-test'\n",
@@ -121,11 +121,16 @@ def test_test_code_is_matched_below_the_project_root_wherever_the_check_runs(pro
             "shop/pyproject.toml": "[project]\nname = 'shop'\n",
             "shop/load_test/locustfile.py": UNBOUNDED,
             "shop/views.py": UNBOUNDED,
+            "shop/tests/fixtures/sample/pyproject.toml": "[project]\nname = 'sample'\n",
+            "shop/tests/fixtures/sample/app.py": UNBOUNDED,
         }
     )
     assert [(f["path"], f["line"], f["code"]) for f in oomlint_json("load_test", "shop", cwd=parent)] == [
         ("load_test/app.py", 4, "OOM301"),
         ("shop/views.py", 4, "OOM301"),
+    ]
+    assert [(f["path"], f["line"], f["code"]) for f in oomlint_json(".", cwd=parent / "shop")] == [
+        ("views.py", 4, "OOM301"),
     ]
     assert [(f["path"], f["line"], f["code"]) for f in oomlint_json(".", cwd=parent / "load_test")] == [
         ("app.py", 4, "OOM301"),

@@ -178,9 +178,26 @@ def _excludes_running_python(requires_python: str) -> bool:
 
 def _below_project(path: str) -> str:
     absolute = os.path.abspath(path)
-    root = project_root(absolute)
-    relative = _relative_posix(absolute, str(root) if root is not None else os.getcwd())
+    relative = _relative_posix(absolute, _project_folder(absolute))
     return absolute.replace(os.sep, "/") if relative is None else relative
+
+
+def _project_folder(absolute: str) -> str:
+    """The folder test code is named below: the path's project root, or the outermost
+    project holding it up to the current directory (a sample project in ``tests/fixtures/``
+    is the checked project's test data, not a project of its own); with no root, the
+    current directory."""
+    cwd = os.getcwd()
+    root = project_root(absolute)
+    if root is None:
+        return cwd
+    folder = str(root)
+    while folder != cwd and _relative_posix(folder, cwd) is not None:
+        outer = project_root(os.path.dirname(folder))
+        if outer is None or _relative_posix(str(outer), cwd) is None:
+            break
+        folder = str(outer)
+    return folder
 
 
 def _relative_posix(absolute: str, folder: str) -> str | None:
