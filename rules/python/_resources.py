@@ -2003,14 +2003,10 @@ def in_configured_folder(call: ast.Call, factory: str | None) -> bool:
     temporary files (a constant's name, upper case, read as a name, an attribute or a key).
     That folder is on the application's disk, not in a memory-backed /tmp, and the
     application sweeps it (Indico's daily ``temp_cleanup``, WebODM's periodic
-    ``cleanup_tmp_directory``). So is the working directory (``dir="."``), which the code chose
-    over the system's: its owner removes it (pulpcore's worker runs each task in a scratch
-    directory it deletes afterwards). A folder given as a value (``dir=folder``,
+    ``cleanup_tmp_directory``). A folder given as a value (``dir=folder``,
     ``dir=path.parent``: an atomic write next to its target) is swept by nobody."""
     slot = _FOLDER_SLOTS.get(factory)
     folder = argument(call, slot, "dir") if slot is not None else None
-    if isinstance(folder, ast.Constant):
-        return folder.value == "."
     if isinstance(folder, ast.Subscript):
         key = folder.slice
         name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None

@@ -105,11 +105,8 @@ class ResourceNeverReleased(ResourceRule):
       in the folder the application's configuration names for its temporary files, a
       constant's name (`mkdtemp(dir=settings.MEDIA_TMP)`, `NamedTemporaryFile(dir=config.TEMP_DIR,
       delete=False)`): it is on the application's disk, and the application sweeps it
-      (WebODM's periodic `cleanup_tmp_directory`); nor one made in the working directory
-      (`dir="."`): the code chose the folder it runs in over the system's, whose owner
-      removes it (a task worker that runs each task in a scratch directory of its own,
-      pulpcore's). A folder given as a value (`dir=folder`, `dir=path.parent`) is swept by
-      nobody, and is checked. OOM201 and OOM203 likewise.
+      (WebODM's periodic `cleanup_tmp_directory`); a folder given as a value (`dir=folder`,
+      `dir=path.parent`) is swept by nobody, and is checked. OOM201 and OOM203 likewise.
 
     A path is not handed off by giving it to a call: `os.path.join(d, x)`, `open(...)`,
     `subprocess.run([..., d])` work in it. It is handed off when it, or a path built on
