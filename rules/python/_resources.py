@@ -763,6 +763,7 @@ class ResourceAnalysis:
             name = self.model.qualified_name(func)
             if (
                 name in ("sys.audit", "os.dup2") or (name in EMPTY_COLLECTIONS and not node.args and not node.keywords)
+                or (name == "collections.deque" and _bounded_empty_deque(node))
                 or (name in PATH_CLASSES and not node.keywords and not any(isinstance(arg, ast.Starred) for arg in node.args))
             ):
                 self.quiet_calls.add(id(node))
@@ -2860,7 +2861,8 @@ class _PathScan:
             return False
         if not (self.inputs_only and isinstance(node, ast.Call)):
             return True
-        return bool(node.args or node.keywords) and not _fills_own_container(node, self.resource.name)
+        name = self.resource.name
+        return bool(node.args or node.keywords) and not _fills_own_container(node, name) and not _seeks_itself(node, name)
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -3153,6 +3155,20 @@ def _changed_names(statement: ast.stmt) -> set[str]:
 _READING_METHODS = frozenset({"get", "keys", "items", "values", "copy", "count", "index", "__contains__", "format"})
 
 
+def _bounded_empty_deque(call: ast.Call) -> bool:
+    """``deque([], self.MAXLEN)``, ``deque(maxlen=n)``: an empty deque given its bound, read as
+    it is (a name, an attribute, a constant). Only a bound of the wrong type or sign fails: a
+    bug in the code, not a failure of the moment that leaves a resource behind."""
+    if len(call.args) > 2 or any(keyword.arg not in ("iterable", "maxlen") for keyword in call.keywords):
+        return False
+    items, bound = argument(call, 0, "iterable"), argument(call, 1, "maxlen")
+    return (
+        (items is None or (isinstance(items, (ast.List, ast.Tuple)) and not items.elts))
+        and (bound is None or isinstance(bound, (ast.Name, ast.Attribute, ast.Constant)))
+        and len(call.args) + len(call.keywords) == (items is not None) + (bound is not None)
+    )
+
+
 def _makes_empty(call: ast.Call) -> bool:
     """``dict()``, ``[]``'s spelling ``list()``, a sentinel ``object()``."""
     return isinstance(call.func, ast.Name) and call.func.id in EMPTY_MAKERS and not call.args and not call.keywords
@@ -3185,6 +3201,17 @@ def _fills_own_container(call: ast.Call, name: str | None) -> bool:
     return (
         isinstance(func, ast.Attribute) and func.attr in CONTAINER_FILLS and isinstance(func.value, ast.Attribute)
         and isinstance(func.value.value, ast.Name) and func.value.value.id == name
+    )
+
+
+def _seeks_itself(call: ast.Call, name: str | None) -> bool:
+    """``f.seek(start)`` on the file a factory has just opened: placing it where its reader
+    starts fails only for a position of the wrong type or sign, a bug, like filling in its
+    own settings (a range request's file handed to the response, a segment's file returned)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr == "seek" and isinstance(func.value, ast.Name)
+        and func.value.id == name
     )
 
 

@@ -42,7 +42,8 @@ class ReleaseNotInFinally(ResourceRule):
     what takes input counts as raising (a call with arguments, an `await`, `raise`,
     `assert`): `conn.cursor()` on what the function has just made fails no more often
     than making it did, and filling in its own settings (`session.headers.update({...})`)
-    fails only on a bug.
+    or placing a file where its reader starts (`f.seek(start)`, a range request's file
+    handed to the response) fails only on a bug.
 
     A resource made in a `try` is also flagged when the error path drops it, whatever the
     normal path does with it (returns it, stores it, hands it to a wrapper): something
@@ -206,7 +207,8 @@ class ReleaseNotInFinally(ResourceRule):
     (`setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)`, `SO_BROADCAST`, `SO_KEEPALIVE`; not
     `SO_REUSEPORT`, missing on some systems, nor options of other levels), a path object
     made of a value (`pathlib.Path(tmp.name)`: only a value of the wrong type fails, a bug), clock reads (`time.time()`, `time.monotonic()`), empty
-    containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...), a mapping's
+    containers (`dict()`, `list()`, `collections.Counter()`, `deque()`...; a `deque` given
+    its bound, `deque([], self.MAXLEN)`), a mapping's
     views read with nothing (`env.items()`, `.keys()`, `.values()`), `sys.audit(...)`
     (only a hook installed to veto the event raises there), a template
     fixed in the code filled by `.format(...)` (`"{}:{}".format(host, port)`,
