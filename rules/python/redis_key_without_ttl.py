@@ -321,6 +321,14 @@ class RedisKeyWithoutTtl(Rule):
     `else: r.set(key, value)`, `if ttl is None:`) is its caller's choice, as with
     `ex=ttl`: not flagged there.
 
+    A thin adapter over a client its class is given (`self._db = db` in `__init__`, its
+    caller out of sight), whose method does nothing but pass its caller's key on whole
+    (`async def hset(self, key, field, value): return await self._db.hset(key, field,
+    value)`), decides neither the connection, nor the key, nor its lifetime: its users
+    do, and it is not flagged. A key it builds (`self._key("data", tile)`: a keyspace of
+    its own), one named after traffic (`session_id`), a method that does more than the
+    one call, and a class that makes its client itself are judged there.
+
     ## Example
     ```python
     import redis
