@@ -1468,6 +1468,56 @@ def _few_values_annotation(model: SemanticModel, annotation: ast.expr) -> bool:
     )
 
 
+def memo_cache(function: ast.AST) -> ast.expr | None:
+    """The dict a hand-rolled memoizing decorator fills, once per function it decorates:
+    ``def cached(func): cache = {}``, then a nested ``wrapper(*args)`` it returns that stores
+    ``cache[args] = func(*args)``, keyed by what the wrapper is given (on a method, ``self``
+    among it). None for any other function, or when anything in it takes entries out of
+    the dict (``pop``, ``popitem``, ``clear``, ``del``): then it bounds its cache."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(function.args.args) != 1:
+        return None
+    wrapped = function.args.args[0].arg
+    dicts = {
+        statement.targets[0].id: statement.value
+        for statement in function.body
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+        and _empty_dict(statement.value)
+    }
+    returned = {
+        statement.value.id for statement in function.body
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name)
+    }
+    emptied = {
+        target.value.id
+        for node in ast.walk(function)
+        for target in (node.targets if isinstance(node, ast.Delete) else [node.func] if isinstance(node, ast.Call) else [])
+        if isinstance(target, (ast.Subscript, ast.Attribute)) and isinstance(target.value, ast.Name)
+        and (isinstance(target, ast.Subscript) or target.attr in ("pop", "popitem", "clear"))
+    }
+    for wrapper in function.body:
+        if not isinstance(wrapper, (ast.FunctionDef, ast.AsyncFunctionDef)) or wrapper.name not in returned:
+            continue
+        given = {arg.arg for arg in (*wrapper.args.posonlyargs, *wrapper.args.args, wrapper.args.vararg, wrapper.args.kwarg) if arg}
+        for node in ast.walk(wrapper):
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)):
+                continue
+            target, value = node.targets[0], node.value.value if isinstance(node.value, ast.Await) else node.value
+            if (
+                isinstance(target.value, ast.Name) and target.value.id in dicts and target.value.id not in emptied
+                and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == wrapped
+                and any(isinstance(part, ast.Name) and part.id in given for part in ast.walk(target.slice))
+            ):
+                return dicts[target.value.id]
+    return None
+
+
+def _empty_dict(value: ast.expr) -> bool:
+    """``{}`` or ``dict()``."""
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and not value.keywords
+
+
 def cache_cleared(node: ast.Attribute) -> str | None:
     """``load`` for ``load.cache_clear``, ``self.load.cache_clear`` or ``Loader.load.cache_clear``:
     the function whose memoizing cache the module empties (or hands out to be emptied)."""

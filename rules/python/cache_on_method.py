@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import METHOD_CACHES, FunctionNode, cache_cleared, callee, instance_method_owner
+from oomlint.python.astutil import METHOD_CACHES, FunctionNode, cache_cleared, callee, instance_method_owner, memo_cache
 from oomlint.core.rule import Rule
 from oomlint.python.runs import caches_instances
 
@@ -21,6 +21,11 @@ class CacheOnMethod(Rule):
     class until its entry is evicted (never, with `maxsize=None`), together with
     everything the instance holds: request objects, buffers, connections. Short-lived
     objects become a leak that grows with traffic.
+
+    A memoizing decorator of the module's own counts as one when it keeps one dict per
+    function it decorates, filled by the wrapper it returns with the wrapped function's
+    results keyed by what the wrapper is given (`cache[args] = func(*args)`), and takes
+    nothing out of it: it is reported once, at that dict, naming a method it decorates.
 
     ## Known limits
     Static methods, class methods (including the implicit ones: `__new__`,
@@ -94,6 +99,9 @@ class CacheOnMethod(Rule):
         super().__init__(context, options)
         self.candidates: list[tuple[ast.expr, str, str, ast.ClassDef]] = []
         self.cleared: set[str] = set()
+        # Per hand-rolled memoizing decorator of the module (its cache), the methods it
+        # decorates: ``(method, class)``.
+        self.memoized: dict[ast.expr, tuple[str, list[tuple[str, ast.ClassDef]]]] = {}
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         owner = instance_method_owner(self.model, node)
@@ -103,6 +111,11 @@ class CacheOnMethod(Rule):
             name, _ = callee(self.model, decorator)
             if name in METHOD_CACHES:
                 self.candidates.append((decorator, name, node.name, owner))
+            elif isinstance(decorator, ast.Name):
+                binding = self.model.module_binding(decorator)
+                cache = memo_cache(binding.node) if binding is not None and binding.kind == "def" else None
+                if cache is not None:
+                    self.memoized.setdefault(cache, (decorator.id, []))[1].append((node.name, owner))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -116,3 +129,8 @@ class CacheOnMethod(Rule):
         for decorator, name, function, owner in self.candidates:
             if function not in self.cleared and caches_instances(self.context, owner):
                 self.report(decorator, decorator=name, function=function)
+        # A decorator of the module's own: reported once, at its cache, which its fix changes.
+        for cache, (name, methods) in self.memoized.items():
+            function = next((function for function, owner in methods if caches_instances(self.context, owner)), None)
+            if function is not None:
+                self.report(cache, decorator=name, function=function)

@@ -321,6 +321,14 @@ class RedisKeyWithoutTtl(Rule):
     `else: r.set(key, value)`, `if ttl is None:`) is its caller's choice, as with
     `ex=ttl`: not flagged there.
 
+    A thin adapter over a client its class is given (`self._db = db` in `__init__`, its
+    caller out of sight), whose method does nothing but pass its caller's key on whole
+    (`async def hset(self, key, field, value): return await self._db.hset(key, field,
+    value)`), decides neither the connection, nor the key, nor its lifetime: its users
+    do, and it is not flagged. A key it builds (`self._key("data", tile)`: a keyspace of
+    its own), one named after traffic (`session_id`), a method that does more than the
+    one call, and a class that makes its client itself are judged there.
+
     ## Example
     ```python
     import redis
@@ -589,10 +597,32 @@ class RedisKeyWithoutTtl(Rule):
             }
             if _expired(write.key, expired_after) or self._removed(write, removals):
                 continue
-            if not write.forwarded and self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE):
+            if not write.forwarded and (
+                self._kind(write.call.func.value, write.scope, _DEPTH) not in (CLIENT, PIPELINE) or self._passes_key_on(write)
+            ):
                 continue
             if not self._updates_existing(write):
                 self.report(_command_span(write.call), command=write.command, key=_shorten(ast.unparse(write.key)))
+
+    def _passes_key_on(self, write: Write) -> bool:
+        """The write is all a method does, with its caller's key whole, on a client its
+        class is given (``async def hset(self, key, field, value): return await
+        self._db.hset(key, field, value)`` with ``self._db = db`` in ``__init__``): a thin
+        adapter over what its users hand it, which decides neither the connection, nor the
+        key, nor how long it lives. A key named after traffic (``session_id``) says what
+        the method stores, and a key it builds (``self._key("data", tile)``) is a keyspace
+        it owns: judged here."""
+        function, receiver = write.function, write.call.func.value
+        if not (
+            isinstance(write.key, ast.Name) and _thin(function) and isinstance(receiver, ast.Attribute)
+            and self.model.is_self(receiver.value, write.scope) and self._injected(_method_class(write.scope), receiver.attr)
+        ):
+            return False
+        binding = self.model.lookup(write.key.id, write.scope, at=write.key)
+        return (
+            binding is not None and binding.kind == "param" and binding.scope is not None
+            and binding.scope.node is function and not self._names_traffic(write.key, write.scope)
+        )
 
     def _injected(self, owner: ast.ClassDef, attribute: str) -> bool:
         """Whether the class stores in ``self.<attribute>`` only what its constructor is
@@ -931,6 +961,14 @@ def _expires_with(function: ast.AST, name: str) -> bool:
         if any(isinstance(part, ast.Name) and part.id == name for value in given if value is not None for part in ast.walk(value)):
             return True
     return False
+
+
+def _thin(function: ast.AST | None) -> bool:
+    """Whether ``function`` does nothing but make one call (its docstring aside)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = function.body[1:] if ast.get_docstring(function) is not None else function.body
+    return len(body) == 1 and isinstance(body[0], (ast.Expr, ast.Return))
 
 
 def _unannotated_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
