@@ -109,7 +109,12 @@ class Helpers:
         return None
 
     def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:
-        return self._checked_at(summary, key, parameter, depth) < NEVER
+        """A check counts only before the first decode: a helper that decodes the image
+        whole and then reads its size (``convert`` then ``_fit(img)``) has spent the memory
+        already; it is a decode, not a validator."""
+        if self._checked_at(summary, key, parameter, depth) == NEVER:
+            return False
+        return self._decode(summary, key, parameter, depth) is None
 
     def decoding_names(self) -> frozenset[str]:
         """The last names of the functions of the index that decode a parameter whole."""

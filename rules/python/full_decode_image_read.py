@@ -134,7 +134,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     (`Image.open(f).size`), and when the caller checks first, by itself or by handing the
     data to a validator: a function named `validate...`, `check...` or `verify...`, or a
     project function whose conditions read the image's `size`, `width` or `height` (or
-    what `imagesize.get` returns).
+    what `imagesize.get` returns) before it decodes the image; one that decodes first and
+    reads the size afterwards (`convert("RGB")`, then `fit(image)` comparing its size) is
+    a decode, not a validator: the memory is spent by then.
 
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
