@@ -71,7 +71,7 @@ class Helpers:
 
     def checks(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> bool:
         """Whether the project function ``qualified`` checks the dimensions of the image
-        ``parameter`` is (a validator), whatever it does next."""
+        ``parameter`` is before it decodes it (a validator), whatever it does next."""
         return bool(self._answer(self._checks, self._checks_parameter, qualified, parameter, depth))
 
     def _answer(self, answers: dict, ask, qualified: str, parameter: str | int, depth: int):
