@@ -566,6 +566,19 @@ def reads_size(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in SIZE_HEADERS
 
 
+# What describes an upload rather than holding its data: its name, its size in bytes, its
+# type and headers. A validator given only these checks the name and the byte count, never
+# the pixels: a bomb is a small file.
+UPLOAD_METADATA = frozenset(
+    {"filename", "name", "size", "content_length", "content_type", "mimetype", "mime_type", "headers"}
+)
+
+
+def describes_upload(node: ast.AST) -> bool:
+    """``node`` reads what describes an upload (``upload.filename``, ``upload.size``), not its data."""
+    return isinstance(node, ast.Attribute) and node.attr in UPLOAD_METADATA
+
+
 RequestHooks = Callable[[ast.expr], list[str]]
 """The decorators of the hooks run before each request of the application or blueprint an
 expression names, in the project (:func:`oomlint.python.project.request_hook_decorators`)."""

@@ -71,7 +71,7 @@ class Helpers:
 
     def checks(self, qualified: str, parameter: str | int, depth: int = _HELPER_DEPTH) -> bool:
         """Whether the project function ``qualified`` checks the dimensions of the image
-        ``parameter`` is (a validator), whatever it does next."""
+        ``parameter`` is before it decodes it (a validator), whatever it does next."""
         return bool(self._answer(self._checks, self._checks_parameter, qualified, parameter, depth))
 
     def _answer(self, answers: dict, ask, qualified: str, parameter: str | int, depth: int):
@@ -109,7 +109,12 @@ class Helpers:
         return None
 
     def _checks_parameter(self, summary: ModuleSummary, key: str, parameter: str, depth: int) -> bool:
-        return self._checked_at(summary, key, parameter, depth) < NEVER
+        """A check counts only before the first decode: a helper that decodes the image
+        whole and then reads its size (``convert`` then ``_fit(img)``) has spent the memory
+        already; it is a decode, not a validator."""
+        if self._checked_at(summary, key, parameter, depth) == NEVER:
+            return False
+        return self._decode(summary, key, parameter, depth) is None
 
     def decoding_names(self) -> frozenset[str]:
         """The last names of the functions of the index that decode a parameter whole."""

@@ -8,7 +8,7 @@ import functools
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import argument, handed_call, last_name
 from oomlint.python.project import project_name, request_hook_decorators
-from oomlint.python.web import Origin, WebInputs, admins_only, module_callee
+from oomlint.python.web import Origin, WebInputs, admins_only, describes_upload, module_callee
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator, pillow_limited_in_project
 from oomlint.rules.python._images import (
     ARRAY_CONVERSIONS,
@@ -134,7 +134,9 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     (`Image.open(f).size`), and when the caller checks first, by itself or by handing the
     data to a validator: a function named `validate...`, `check...` or `verify...`, or a
     project function whose conditions read the image's `size`, `width` or `height` (or
-    what `imagesize.get` returns).
+    what `imagesize.get` returns) before it decodes the image; one that decodes first and
+    reads the size afterwards (`convert("RGB")`, then `fit(image)` comparing its size) is
+    a decode, not a validator: the memory is spent by then.
 
     ## Why is this bad?
     A decoded image takes width × height × bytes per pixel, whatever the size of the
@@ -188,7 +190,10 @@ class FullDecodeImageRead(CheckedFirst, Rule):
     validator from another module (a function whose name starts with `validate`,
     `check` or `verify`: `validate_image(upload)`; the module's own functions are read
     instead), and a private function is checked when every caller in the module checks
-    before calling it.
+    before calling it. A validator given only what describes the upload (its `filename`,
+    `name`, `size`, `content_length`, `content_type`, `mimetype` or `headers`:
+    `validate_upload(file.filename, file.size)`) checks the name and the bytes, not the
+    pixels: it is no check.
 
     ## Example
     ```python
@@ -484,7 +489,8 @@ class FullDecodeImageRead(CheckedFirst, Rule):
         name = self.model.qualified_name(call.func) or last_name(call.func) or ""
         if not call.args or not names_a_validator(name):
             return False
-        return any(self._origin_of(arg) is not None for arg in call.args)
+        # ``validate_upload(upload.filename, upload.size)`` checks the bytes, not the pixels.
+        return any(self._origin_of(arg) is not None and not describes_upload(arg) for arg in call.args)
 
     def _note_helper_call(self, call: ast.Call) -> None:
         """A function of another module of the project given untrusted data (or a
