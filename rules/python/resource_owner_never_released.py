@@ -70,11 +70,16 @@ class ResourceOwnerNeverReleased(Rule):
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
 
-    Also where a class with no base class ends with life-cycle methods of its own
-    (`stop()`, `close()`...) none of which, nor any method of the class they call on
-    `self`, mentions the attribute at all (madedotcom/atomicpuppy's `stop()` ended the
-    polling, never the session); a class with a base class is left alone, its base may
-    end the attribute.
+    Also where a class ends with life-cycle methods (`stop()`, `close()`...) none of
+    which, nor any method of the class they call on `self`, mentions the attribute at
+    all (madedotcom/atomicpuppy's `stop()` ended the polling, never the session), when
+    the module shows every method that could: the class has no base class, or only
+    bases of its own module with the same property (and `abc.ABC`, `typing.Generic`,
+    `typing.Protocol`), whose life-cycle methods count as the class's, and no module of
+    the project derives from it; what the module's classes derived from it end counts
+    too (aiovk's `TokenSession` kept an HTTP driver that its base's `__aexit__()` and
+    empty `close()` never closed). A class with a base elsewhere is left alone, its base
+    may end the attribute.
 
     Also where the class does release it: a method that stores a new resource in the
     attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
@@ -96,6 +101,10 @@ class ResourceOwnerNeverReleased(Rule):
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
     where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index),
+    a project class that defines `close()` and whose `__init__` stores one of them on
+    `self` (`self.driver = HttpDriver()`, whose `close()` closes the session it made), and
+    what the object makes when its caller gave none (`self.driver = HttpDriver() if
+    driver is None else driver`),
     and the connection a listening socket accepts (`conn, addr = sock.accept()`). What
     the method first binds to a local name and then stores counts the same
     (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
