@@ -2523,6 +2523,24 @@ class ProjectIndex:
                         return False
         return called
 
+    def always_given(self, qualified: str, parameter: str, positional: list[str]) -> bool:
+        """Whether every call the project makes of ``qualified`` gives its ``parameter``
+        a value (``positional``: the names its calls pass by position), so that its default
+        is never taken: warehouse's one ``MessageVerifier(..., session=request.http)``.
+        False when the project shows no call, a call at import time, or one that passes
+        ``*args`` or ``**kwargs``."""
+        canonical = self._canonical(qualified)
+        place = str(positional.index(parameter)) if parameter in positional else None
+        called = False
+        for module, caller, _ in self.callers(qualified):
+            if caller is None:
+                return False
+            calls = [passed for callee, passed in self.modules[module].arguments.get(caller, ()) if canonical in self._targets(callee)]
+            if not calls or any("*" in passed or (parameter not in passed and place not in passed) for passed in calls):
+                return False
+            called = True
+        return called
+
     def passes_growing(
         self, qualified: str, parameter: str, positional: list[str], depth: int = 0, visiting: frozenset[str] = frozenset(),
         public: bool = True, api: bool = False,

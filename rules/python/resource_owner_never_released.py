@@ -104,7 +104,8 @@ class ResourceOwnerNeverReleased(Rule):
     a project class that defines `close()` and whose `__init__` stores one of them on
     `self` (`self.driver = HttpDriver()`, whose `close()` closes the session it made), and
     what the object makes when its caller gave none (`self.driver = HttpDriver() if
-    driver is None else driver`),
+    driver is None else driver`; not when every call of the class the project makes gives
+    one, as warehouse's `MessageVerifier(..., session=request.http)`),
     and the connection a listening socket accepts (`conn, addr = sock.accept()`). What
     the method first binds to a local name and then stores counts the same
     (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
@@ -305,9 +306,25 @@ class ResourceOwnerNeverReleased(Rule):
         method, owner = self.model.function, self.model.method_class
         if owner is None or method.name in RELEASED_ELSEWHERE:
             return
+        if value is not statement.value and self._always_given(statement.value, method, owner):
+            return
         made = self._made(value, statement, method)
         if made is not None:
             self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
+
+    def _always_given(self, choice: ast.IfExp, method, owner: ast.ClassDef) -> bool:
+        """Whether every call of ``owner`` the project makes gives the constructor's
+        parameter ``choice`` falls back from: the object never makes its own."""
+        given = choice.orelse if isinstance(choice.orelse, ast.Name) else choice.body
+        project = self.context.project
+        if project is None or method.name != "__init__" or owner not in self.context.tree.body:
+            return False
+        arguments = method.args
+        positional = [arg.arg for arg in (*arguments.posonlyargs, *arguments.args)][1:] + [arg.arg for arg in arguments.kwonlyargs]
+        if given.id not in positional:
+            return False
+        module = project.module_for(self.context.path)[0]
+        return project.always_given(f"{module}.{owner.name}" if module else owner.name, given.id, positional)
 
     def _made(
         self, value: ast.Call | ast.Name, statement: ast.stmt, method
