@@ -441,6 +441,8 @@ class ResourceOwnerNeverReleased(Rule):
         return lineage, derived
 
     def _lineage(self, owner: ast.ClassDef, seen: set) -> list[ast.ClassDef] | None:
+        """``owner`` and its bases, nearest first, when each base is a class of the module
+        (or one of :data:`_NEUTRAL_BASES`) and no class of them takes keywords; else None."""
         if owner.keywords or owner in seen:
             return None
         seen.add(owner)
