@@ -391,6 +391,15 @@ def project_name(model: SemanticModel, expr: ast.expr, module: str, is_package: 
     return None
 
 
+def _inherited(summary: ModuleSummary, rest: str) -> Iterator[str]:
+    """For ``Class.method`` of ``summary`` where the class does not define the method: the
+    same method of each of its bases, nearest first (``app.base.Client._new_conn`` for
+    ``self._new_conn()`` in ``class TLSClient(Client)``)."""
+    head, _, tail = rest.partition(".")
+    if head in summary.methods and tail and "." not in tail and tail not in summary.methods[head]:
+        yield from (f"{base}.{tail}" for base in summary.bases[head] if base)
+
+
 def _method_class(scope: Scope) -> Scope | None:
     while scope is not None and scope.kind != "function":
         scope = scope.parent
@@ -1919,6 +1928,11 @@ class ProjectIndex:
                 made = self.origin(base, "", depth + 1, shared) if base else None
                 if made in self.follows:
                     return made
+        for inherited in _inherited(summary, rest):
+            # ``self._new_conn()`` in a subclass: what the method a project base defines makes.
+            made = self.origin(inherited, element, depth + 1, shared)
+            if made != inherited:
+                return made
         if rest in summary.values and not element:
             # ``Session()`` where ``Session = sessionmaker(...)``: what the made object makes.
             return self.origin(*summary.values[rest], depth + 1, shared) + CALLED
@@ -2082,11 +2096,10 @@ class ProjectIndex:
         head, _, tail = rest.partition(".")
         if head in summary.aliases:
             return self._lender(summary.aliases[head] + (f".{tail}" if tail else ""), depth + 1)
-        if head in summary.methods and "." not in tail and tail not in summary.methods[head]:
-            for base in summary.bases[head]:
-                found = self._lender(f"{base}.{tail}", depth + 1) if base else None
-                if found is not None:
-                    return found
+        for inherited in _inherited(summary, rest):
+            found = self._lender(inherited, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def class_methods(self, qualified: str, depth: int = 0) -> set[str] | None:
@@ -2508,6 +2521,24 @@ class ProjectIndex:
                         f"{module}.{caller}", source, summary.parameters.get(caller, []), depth + 1, visiting
                     ):
                         return False
+        return called
+
+    def always_given(self, qualified: str, parameter: str, positional: list[str]) -> bool:
+        """Whether every call the project makes of ``qualified`` gives its ``parameter``
+        a value (``positional``: the names its calls pass by position), so that its default
+        is never taken: warehouse's one ``MessageVerifier(..., session=request.http)``.
+        False when the project shows no call, a call at import time, or one that passes
+        ``*args`` or ``**kwargs``."""
+        canonical = self._canonical(qualified)
+        place = str(positional.index(parameter)) if parameter in positional else None
+        called = False
+        for module, caller, _ in self.callers(qualified):
+            if caller is None:
+                return False
+            calls = [passed for callee, passed in self.modules[module].arguments.get(caller, ()) if canonical in self._targets(callee)]
+            if not calls or any("*" in passed or (parameter not in passed and place not in passed) for passed in calls):
+                return False
+            called = True
         return called
 
     def passes_growing(

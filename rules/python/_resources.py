@@ -2126,6 +2126,8 @@ def _collect_uses(
             if id(parent) in kept:
                 kept[id(node)] = kept[id(parent)]
         if kind is ast.Name:
+            if nested and type(parent) is ast.Attribute and _called_here_only(statement, function, model):
+                continue  # ``session.get(url)`` in a helper the function only calls: used, not kept
             for resource in by_name.get(node.id, ()):
                 if id(keyword_calls.get(id(parent), parent)) not in borrowing_calls and not _earlier_value(resource, node, nested, model):
                     if not nested and _kept_on_self(parent, node, names):
@@ -2169,6 +2171,49 @@ def _collect_uses(
                 for resource in by_name.get(_managed_name(item.context_expr), ()):
                     if not resource.lock_like and resource.acquire.factory not in WITH_KEEPS_OPEN:
                         _release(resource, node)
+
+
+# Calls that run a generator to its end before they return: what they give holds nothing of it.
+CONSUMERS = frozenset({"list", "set", "frozenset", "tuple", "dict", "sorted", "sum", "any", "all", "min", "max"})
+
+
+def _called_here_only(definition: ast.stmt | None, function: FunctionNode, model: SemanticModel) -> bool:
+    """Whether ``definition``, a function nested in ``function`` (undecorated), is only ever
+    called there, its result used up before ``function`` returns: called for its effect,
+    awaited, iterated, given to a call that runs it to its end (``list(gen(item))``), or
+    bound to a local name used only so (requirementslib's ``gen``, over the session the
+    function never closed). What it uses of the function's resources is then used, not kept."""
+    if not isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)) or definition.decorator_list:
+        return False
+    loads = [node for node in walk(function) if type(node) is ast.Name and node.id == definition.name]
+    return all(_used_up(model.parent(node), node, function, model) for node in loads)
+
+
+def _used_up(call: ast.AST, func: ast.expr, function: FunctionNode, model: SemanticModel) -> bool:
+    """Whether ``func``, called by ``call``, gives a value ``function`` uses up (see
+    :func:`_called_here_only`)."""
+    if not (isinstance(call, ast.Call) and call.func is func):
+        return False
+    parent = model.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = model.parent(parent)
+    if isinstance(parent, ast.Expr) or (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is call):
+        return True
+    if isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Name) and parent.func.id in CONSUMERS:
+        return True
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        name = parent.targets[0].id
+        uses = [node for node in walk(function) if type(node) is ast.Name and node.id == name and isinstance(node.ctx, ast.Load)]
+        return all(_consumed(node, function, model) for node in uses)
+    return False
+
+
+def _consumed(value: ast.Name, function: FunctionNode, model: SemanticModel) -> bool:
+    """``set(items)``, ``for item in items``: ``value`` run to its end where it is read."""
+    parent = model.parent(value)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return parent.iter is value
+    return isinstance(parent, ast.Call) and value in parent.args and isinstance(parent.func, ast.Name) and parent.func.id in CONSUMERS
 
 
 def _earlier_value(resource: Resource, node: ast.expr, nested: bool, model: SemanticModel) -> bool:

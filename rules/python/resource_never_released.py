@@ -132,8 +132,9 @@ class ResourceNeverReleased(ResourceRule):
 
     The project's own functions that return one of these are factories too:
     `conn = get_connection()` where `get_connection` (in this module or another module
-    of the project, a method called as `self._connect()`, or through further helpers)
-    returns `sqlite3.connect(...)`, and each element of `conn, cur = self._cursor()`
+    of the project, a method called as `self._connect()`, also one a project base class
+    defines: `self._new_conn()` in a subclass, urllib3's connections, or through further
+    helpers) returns `sqlite3.connect(...)`, and each element of `conn, cur = self._cursor()`
     when the method returns `conn, cursor`. oomlint reads that from the project index:
     a summary of what each function of the project (the folder of the nearest
     `pyproject.toml`, `setup.cfg`, `setup.py` or VCS root) returns, made when a file is
@@ -158,7 +159,13 @@ class ResourceNeverReleased(ResourceRule):
     to functions that keep nothing of it, itself included), neither returns, yields,
     stores nor captures it, nor gives it to a call the index cannot follow
     (`data = fetch(session, url)` where `fetch` only calls `session.get(url).json()`).
-    One that closes it (`finish(f)` calling `f.close()`) releases it. What a helper
+    One that closes it (`finish(f)` calling `f.close()`) releases it. Used by a function
+    nested in the function, undecorated, that the function only calls and whose result
+    it uses up before it returns (called for its effect, awaited, iterated, given to
+    `list()`, `set()`, `sorted()` and the like, or bound to a name used only so), it is
+    borrowed too: requirementslib's `gen()` read a session the function never closed.
+    A nested function handed on (`Thread(target=poll)`, `create_task(poll())`, `return
+    gen()`) or decorated takes it over. What a helper
     returns after releasing it itself (`p.communicate(); return out, p`) is no fresh
     resource.
 

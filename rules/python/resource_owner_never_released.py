@@ -70,11 +70,16 @@ class ResourceOwnerNeverReleased(Rule):
     per request): each instance then keeps its resource, and itself, until exit (OOM205
     reports the hook there too).
 
-    Also where a class with no base class ends with life-cycle methods of its own
-    (`stop()`, `close()`...) none of which, nor any method of the class they call on
-    `self`, mentions the attribute at all (madedotcom/atomicpuppy's `stop()` ended the
-    polling, never the session); a class with a base class is left alone, its base may
-    end the attribute.
+    Also where a class ends with life-cycle methods (`stop()`, `close()`...) none of
+    which, nor any method of the class they call on `self`, mentions the attribute at
+    all (madedotcom/atomicpuppy's `stop()` ended the polling, never the session), when
+    the module shows every method that could: the class has no base class, or only
+    bases of its own module with the same property (and `abc.ABC`, `typing.Generic`,
+    `typing.Protocol`), whose life-cycle methods count as the class's, and no module of
+    the project derives from it; what the module's classes derived from it end counts
+    too (aiovk's `TokenSession` kept an HTTP driver that its base's `__aexit__()` and
+    empty `close()` never closed). A class with a base elsewhere is left alone, its base
+    may end the attribute.
 
     Also where the class does release it: a method that stores a new resource in the
     attribute `__init__` filled with one (`connect()` doing `self.sock = socket.socket()`
@@ -96,6 +101,11 @@ class ResourceOwnerNeverReleased(Rule):
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
     where `db.connect` returns `sqlite3.connect(...)`; see OOM202 for the project index),
+    a project class that defines `close()` and whose `__init__` stores one of them on
+    `self` (`self.driver = HttpDriver()`, whose `close()` closes the session it made), and
+    what the object makes when its caller gave none (`self.driver = HttpDriver() if
+    driver is None else driver`; not when every call of the class the project makes gives
+    one, as warehouse's `MessageVerifier(..., session=request.http)`),
     and the connection a listening socket accepts (`conn, addr = sock.accept()`). What
     the method first binds to a local name and then stores counts the same
     (`con = db.connect(); con.execute(...); self.con = con`), unless the method itself
@@ -288,7 +298,7 @@ class ResourceOwnerNeverReleased(Rule):
         self._stored(node.target, node)
 
     def _stored(self, target: ast.expr, statement: ast.Assign | ast.AnnAssign) -> None:
-        value = statement.value
+        value = _made_unless_given(statement.value)
         if isinstance(value, ast.Await):
             value = value.value
         if not (isinstance(target, ast.Attribute) and isinstance(value, (ast.Call, ast.Name)) and self.model.is_self(target.value)):
@@ -296,9 +306,25 @@ class ResourceOwnerNeverReleased(Rule):
         method, owner = self.model.function, self.model.method_class
         if owner is None or method.name in RELEASED_ELSEWHERE:
             return
+        if value is not statement.value and self._always_given(statement.value, method, owner):
+            return
         made = self._made(value, statement, method)
         if made is not None:
             self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
+
+    def _always_given(self, choice: ast.IfExp, method, owner: ast.ClassDef) -> bool:
+        """Whether every call of ``owner`` the project makes gives the constructor's
+        parameter ``choice`` falls back from: the object never makes its own."""
+        given = choice.orelse if isinstance(choice.orelse, ast.Name) else choice.body
+        project = self.context.project
+        if project is None or method.name != "__init__" or owner not in self.context.tree.body:
+            return False
+        arguments = method.args
+        positional = [arg.arg for arg in (*arguments.posonlyargs, *arguments.args)][1:] + [arg.arg for arg in arguments.kwonlyargs]
+        if given.id not in positional:
+            return False
+        module = project.module_for(self.context.path)[0]
+        return project.always_given(f"{module}.{owner.name}" if module else owner.name, given.id, positional)
 
     def _made(
         self, value: ast.Call | ast.Name, statement: ast.stmt, method
@@ -325,9 +351,14 @@ class ResourceOwnerNeverReleased(Rule):
                 return None  # in the application's folder for temporary files, which it sweeps
             return short_code(value.func) + "()", path.removals, None, path
         acquire = self.analysis.factory_acquire(value)
-        if acquire is None:
-            return None
-        return short_code(value.func) + "()", acquire.releases, acquire.factory, None
+        if acquire is not None:
+            return short_code(value.func) + "()", acquire.releases, acquire.factory, None
+        project = self.context.project
+        if factory is not None and project is not None and project.owns(factory) and project.closes(factory):
+            # ``self.driver = HttpDriver(timeout)``: a project class whose instances own a
+            # session it makes, and whose close() releases it
+            return short_code(value.func) + "()", ("close",), factory, None
+        return None
 
     def finish(self) -> None:
         if not self.owned:
@@ -338,11 +369,16 @@ class ResourceOwnerNeverReleased(Rule):
             if class_methods_of(self.context, owner) & LIFECYCLE_METHODS or self._inherits_release(owner):
                 self._replaced(owner, stored, runs)
                 self._raised_from_init(owner, stored, runs)
-                ends = _ends_of_its_own(owner)
+                family = self._family(owner)
+                ends = None if family is None else _ends_of_its_own(*family)
                 if ends is None:
                     continue
             handled = self.handled.get(owner, set())
             managed = self.managed.get(owner, set())
+            if ends is not None:  # what the class's bases and subclasses release counts too
+                for kin in family[0][1:] + family[1]:
+                    handled = handled | self.handled.get(kin, set())
+                    managed = managed | self.managed.get(kin, set())
             removed = self.removed.get(owner, set())
             for item in stored:
                 if item.path is not None:
@@ -379,6 +415,49 @@ class ResourceOwnerNeverReleased(Rule):
                     lost = f"for the life of each '{owner.name}', and nothing releases it"
                     advice = f"give '{owner.name}' a close() that calls self.{item.attribute}.{item.releases[0]}()"
                 self.report(item.statement, attribute=item.attribute, acquire=item.acquire, lost=lost, advice=advice)
+
+    def _family(self, owner: ast.ClassDef) -> tuple[list[ast.ClassDef], list[ast.ClassDef]] | None:
+        """``owner``'s lineage (itself, then its bases, nearest first) and the module's classes
+        derived from it, when every base is a class of the module or one that ends nothing
+        (``object``, ``abc.ABC``): then the module shows every method that may end what the
+        class holds (aiovk's ``TokenSession`` kept an aiohttp session its base's ``close()``,
+        an empty hook, never closed). None when a base lies elsewhere, a class of the family
+        takes keywords (a metaclass), or a module of the project derives from ``owner``."""
+        lineage = self._lineage(owner, set())
+        if lineage is None:
+            return None
+        project = self.context.project
+        if project is not None and owner in self.context.tree.body:
+            module = project.module_for(self.context.path)[0]
+            key = f"{module}.{owner.name}" if module else owner.name
+            if any(not name.startswith(f"{module}.") or "." in name[len(module) + 1:] for name in project.subclasses(key)):
+                return None
+        derived = []
+        for node in self.context.tree.body:
+            if isinstance(node, ast.ClassDef) and node is not owner:
+                kin = self._lineage(node, set())
+                if kin is not None and owner in kin:
+                    derived.append(node)
+        return lineage, derived
+
+    def _lineage(self, owner: ast.ClassDef, seen: set) -> list[ast.ClassDef] | None:
+        """``owner`` and its bases, nearest first, when each base is a class of the module
+        (or one of :data:`_NEUTRAL_BASES`) and no class of them takes keywords; else None."""
+        if owner.keywords or owner in seen:
+            return None
+        seen.add(owner)
+        lineage = [owner]
+        for base in owner.bases:
+            if self.model.qualified_name(base) in _NEUTRAL_BASES or (isinstance(base, ast.Name) and base.id == "object"):
+                continue
+            binding = self.model.module_binding(base) if isinstance(base, ast.Name) else None
+            if binding is None or binding.kind != "class":
+                return None
+            above = self._lineage(binding.node, seen)
+            if above is None:
+                return None
+            lineage.extend(above)
+        return lineage
 
     @staticmethod
     def _first_store(stored: list[_Owned], item: _Owned) -> _Owned:
@@ -441,6 +520,8 @@ class ResourceOwnerNeverReleased(Rule):
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Bases that define no method ending what an instance holds.
+_NEUTRAL_BASES = frozenset({"abc.ABC", "typing.Generic", "typing.Protocol"})
 
 
 def _preceding(node: ast.stmt, function: ast.AST, model) -> list[ast.stmt | ast.ExceptHandler] | None:
@@ -553,19 +634,45 @@ def _contains(statement: ast.AST, node: ast.AST) -> bool:
     return any(item is node for item in walk(statement))
 
 
-def _ends_of_its_own(owner: ast.ClassDef) -> tuple[set[str], set[str]] | None:
-    """For a class with no base class (``object`` aside) that defines its own life-cycle
-    methods: their names, and the attributes of ``self`` they, or the methods of the class
-    they call on ``self``, mention at all (``self.session.close()``, ``self.session = None``,
-    ``del self.session``). None for any other class: a base class may end what it holds."""
-    if any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases) or owner.keywords:
-        return None
-    defined = {
-        item.name: item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+def _ends_of_its_own(lineage: list[ast.ClassDef], derived: list[ast.ClassDef]) -> tuple[set[str], set[str]] | None:
+    """For a class whose ``lineage`` (itself and its bases, nearest first: see
+    ``_family``) defines life-cycle methods: their names, and the attributes of ``self``
+    they, or the methods of the lineage they call on ``self``, mention at all
+    (``self.session.close()``, ``self.session = None``, ``del self.session``), also in the
+    life-cycle methods of the ``derived`` classes. None when a method may end any
+    attribute (``getattr(self, name).close()``)."""
+    defined = _methods(lineage)
     ends = set(defined) & LIFECYCLE_METHODS
     if not ends:
         return None
+    mentioned = _mentioned(defined, ends)
+    for kin in derived:
+        own = _methods([kin])
+        more = None if mentioned is None else _mentioned({**defined, **own}, set(own) & LIFECYCLE_METHODS)
+        mentioned = None if more is None else mentioned | more
+    return None if mentioned is None else (ends, mentioned)
+
+
+def _made_unless_given(value: ast.expr | None) -> ast.expr | None:
+    """The call of ``Driver(timeout) if driver is None else driver``: what the object makes
+    when its caller gave nothing, and then owns (the other branch, a name, is the caller's)."""
+    if not isinstance(value, ast.IfExp):
+        return value
+    made, given = (value.body, value.orelse) if isinstance(value.body, (ast.Call, ast.Await)) else (value.orelse, value.body)
+    return made if isinstance(made, (ast.Call, ast.Await)) and isinstance(given, ast.Name) else value
+
+
+def _methods(lineage: list[ast.ClassDef]) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The methods the classes of ``lineage`` define, by name: the nearest class's wins."""
+    return {
+        item.name: item
+        for owner in reversed(lineage) for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+
+
+def _mentioned(defined: dict, ends: set[str]) -> set[str] | None:
+    """The attributes of ``self`` the methods ``ends`` of ``defined`` mention, also through the
+    methods of ``defined`` they call on ``self``; None when one may end any attribute."""
     mentioned: set[str] = set()
     pending, seen = list(ends), set()
     while pending:
@@ -582,7 +689,7 @@ def _ends_of_its_own(owner: ast.ClassDef) -> tuple[set[str], set[str]] | None:
                 pending.append(node.attr)  # ``self._cleanup()``: what it mentions counts too
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "vars"):
                 return None  # ``getattr(self, name).close()``: any attribute may be ended
-    return ends, mentioned
+    return mentioned
 
 
 def _released_before(method: ast.AST, attribute: str, statement: ast.stmt, model) -> bool:
