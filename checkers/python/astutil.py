@@ -214,8 +214,10 @@ _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task",
 _CLI_MODULES = frozenset({"click", "typer", "invoke", "fabric"})
 # argparse's calls that hand it a function of the module, by the keyword that names it.
 _ARGPARSE_HANDOFFS = {"set_defaults": "func", "add_argument": "type"}
-# Bases of a Django management command: ``handle`` runs once per ``manage.py`` run.
-_COMMAND_BASES = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})
+# A Django management command, ``class Command`` of a base named ``...Command`` (Django's
+# ``BaseCommand``, ``AppCommand``, ``LabelCommand``, or the project's own base of them,
+# ``ImportProductCommand``): ``handle`` runs once per ``manage.py`` run.
+_COMMAND_BASE_SUFFIX = "Command"
 # Decorators that wrap a function without registering it anywhere: its callers are the module's.
 _WRAPPING_DECORATORS = frozenset(
     {"cache", "lru_cache", "alru_cache", "cached", "staticmethod", "classmethod", "contextmanager", "asynccontextmanager"}
@@ -367,7 +369,7 @@ class ModuleFacts:
                     self.commands.add(statement)
             elif isinstance(statement, ast.ClassDef):
                 command = statement.name == "Command" and any(
-                    last_name(base) in _COMMAND_BASES for base in statement.bases
+                    (last_name(base) or "").endswith(_COMMAND_BASE_SUFFIX) for base in statement.bases
                 )
                 for item in statement.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -169,7 +169,7 @@ class ReleaseNotInFinally(ResourceRule):
     `on_response_prepare` nor a `NewRequest` subscriber, which run per request), click
     and typer commands, argparse's
     (`set_defaults(func=...)`, and the converters of `add_argument(type=...)`, which run
-    while it parses the command line), invoke and fabric tasks, a Django management command's `handle` and the methods it alone
+    while it parses the command line), invoke and fabric tasks, a Django management command's `handle` (`class Command` of a base named `...Command`, the project's own base too) and the methods it alone
     calls; not a plugin's constructor, though its loader makes one per process, see
     OOM203: what the plugin's own code opens and drops is its author's to fix), pytest fixtures of `scope="session"` or `"package"`, and every function of
     a migration (Django `class Migration`, an Alembic revision, any module importing
