@@ -1272,6 +1272,8 @@ def _analyse(
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
             continue  # a lock no other code can reach: nobody waits for it
+        if _never_connects(resource, function):
+            continue  # a client that connects lazily and never does here: it holds nothing
         if _serves(resource, service_loops):
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
@@ -3199,6 +3201,16 @@ def _reads_view(call: ast.Call) -> bool:
     """``env.items()``, ``.keys()``, ``.values()``: a mapping's view, read with nothing."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
+
+
+def _never_connects(resource: Resource, function: FunctionNode) -> bool:
+    """Whether ``resource`` is a client that connects lazily (``LAZY_CLIENTS``) and that
+    nothing of ``function`` connects (``session = requests.Session()`` only to read its
+    default headers): it holds nothing of the OS to release."""
+    opening = opening_methods(resource.acquire.factory, resource.acquire.call)
+    if opening is None or resource.name is None:
+        return False
+    return not any(sends_through(node, resource.name, opening) for node in walk(function))
 
 
 def sends_through(node: ast.AST, client: str, opening: frozenset[str]) -> bool:

@@ -257,7 +257,10 @@ class ResourceNeverReleased(ResourceRule):
     above), or used by a nested function or lambda; a cursor or channel made from it
     (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
-    `weakref.finalize`, `atexit.register` or `addCleanup`.
+    `weakref.finalize`, `atexit.register` or `addCleanup`. Nor is a client that connects
+    lazily and that the function never connects flagged (`requests.Session()` made to read
+    its default headers, a `paramiko.SSHClient()` never `connect()`ed, see OOM201): it
+    holds nothing of the OS.
 
     A call whose result local names hold (`repos = Repositories(session)`,
     `response = requests.put(url, data=body)`) wraps or borrows what it is given, and
