@@ -384,11 +384,17 @@ LAZY_CLIENTS: dict[str, frozenset[str]] = {
 CONNECTING_IF_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS"})
 
 
-def opening_methods(factory: str | None, call: ast.expr) -> frozenset[str] | None:
-    """The methods that make a client ``call`` of ``factory`` made hold a connection when it
-    connects lazily (see ``LAZY_CLIENTS``); None for what holds its resource from the making on."""
+def opening_methods(
+    factory: str | None, call: ast.expr, qualified: Callable[[ast.expr], str | None]
+) -> frozenset[str] | None:
+    """The methods that make the client ``call`` made hold a connection when it connects
+    lazily (see ``LAZY_CLIENTS``) and ``call`` is ``factory`` itself; None for what holds its
+    resource from the making on, and for a client a function of the project made and
+    returned (``session, response = self.fetch(url)``): it may have connected it."""
+    if not isinstance(call, ast.Call) or qualified(call.func) != factory:
+        return None
     if factory in CONNECTING_IF_HOST:
-        return frozenset({"connect"}) if isinstance(call, ast.Call) and _no_host(call) else None
+        return frozenset({"connect"}) if _no_host(call) else None
     return LAZY_CLIENTS.get(factory)
 
 
@@ -1272,7 +1278,7 @@ def _analyse(
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
             continue  # a lock no other code can reach: nobody waits for it
-        if _never_connects(resource, function):
+        if _never_connects(resource, function, names.qualified):
             continue  # a client that connects lazily and never does here: it holds nothing
         if _serves(resource, service_loops):
             continue  # held for the life of a service loop: one per thread, not per request
@@ -2709,7 +2715,8 @@ class _PathScan:
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.exceptions = exceptions
         """False: the normal path only, no ``except`` clause entered holding the resource."""
-        self.unsent = opening_methods(resource.acquire.factory, resource.acquire.call) if resource.name is not None else None
+        acquire = resource.acquire
+        self.unsent = opening_methods(acquire.factory, acquire.call, qualified) if resource.name is not None else None
         """For a client that connects lazily and has not yet: the methods that connect it. It
         holds nothing of the OS, and an exception before leaks nothing."""
         self.ancestors = ancestors
@@ -3203,11 +3210,11 @@ def _reads_view(call: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
 
 
-def _never_connects(resource: Resource, function: FunctionNode) -> bool:
-    """Whether ``resource`` is a client that connects lazily (``LAZY_CLIENTS``) and that
-    nothing of ``function`` connects (``session = requests.Session()`` only to read its
-    default headers): it holds nothing of the OS to release."""
-    opening = opening_methods(resource.acquire.factory, resource.acquire.call)
+def _never_connects(resource: Resource, function: FunctionNode, qualified: Callable[[ast.expr], str | None]) -> bool:
+    """Whether ``resource`` is a client that connects lazily (``LAZY_CLIENTS``), made here,
+    and that nothing of ``function`` connects (``session = requests.Session()`` only to read
+    its default headers): it holds nothing of the OS to release."""
+    opening = opening_methods(resource.acquire.factory, resource.acquire.call, qualified)
     if opening is None or resource.name is None:
         return False
     return not any(sends_through(node, resource.name, opening) for node in walk(function))

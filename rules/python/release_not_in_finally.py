@@ -227,7 +227,8 @@ class ReleaseNotInFinally(ResourceRule):
     key was there). Nor, for a client that connects lazily (`requests.Session`,
     `httpx.Client`, `httpx.AsyncClient`, `http.client.HTTPConnection`: no socket before its
     first request; `paramiko.SSHClient`, and `smtplib.SMTP` or `ftplib.FTP` made without a
-    host: none before `connect()`), anything while it is set up
+    host: none before `connect()`; made by that call itself, not returned by a function of
+    the project, which may have connected it), anything while it is set up
     (`session.mount(prefix, HTTPAdapter(max_retries=Retry(...)))`, its headers,
     `ssh.set_missing_host_key_policy(policy)`), up to a method of it that connects or a
     call it is handed to. The message names

@@ -435,7 +435,7 @@ class ResourceOwnerNeverReleased(Rule):
             if preceding is None:
                 continue
             held = next((item for item in made if _stored_before(item.statement, preceding, self.model)), None)
-            if held is None or _ends_before(held, preceding, self.model) or not _connected_before(held, preceding):
+            if held is None or _ends_before(held, preceding, self.model) or not _connected_before(held, preceding, self.model):
                 continue
             self.report(
                 node, attribute=held.attribute, acquire=held.acquire,
@@ -510,12 +510,12 @@ def _stored_before(store: ast.stmt, preceding: list, model) -> bool:
     return False
 
 
-def _connected_before(held: _Owned, preceding: list) -> bool:
+def _connected_before(held: _Owned, preceding: list, model) -> bool:
     """Whether ``self.<attribute>`` holds something of the OS by the raise: a client that
     connects lazily (``paramiko.SSHClient()``, ``requests.Session()``) holds nothing until a
     statement before, on the raise's path, connects it (``self.client.connect(host)``) or
     hands it to a call."""
-    opening = opening_methods(held.factory, held.statement.value)
+    opening = opening_methods(held.factory, held.statement.value, model.qualified_name)
     if opening is None:
         return True
     positional = [*held.method.args.posonlyargs, *held.method.args.args]
