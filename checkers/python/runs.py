@@ -13,7 +13,9 @@ The module answers first:
   (``run_once``), a command (click, typer, invoke, fabric; a Django management command's
   ``handle``; argparse's ``set_defaults(func=...)`` and ``add_argument(type=...)``'s converters,
   unless the module calls them more often), a function called only at module level (``if __name__ == "__main__":``
-  included, but not its loops) or from functions that run once, or handed to a runner
+  included, but not its loops) or from functions that run once (a method too, called on
+  a local the calling function binds only to instances of the module's class: ``api =
+  UserCreation(url)``, then ``api.create_users()``), or handed to a runner
   there (``trio.run(main)``, ``gevent.spawn(worker, queue)``), or only from a lazy set-up
   block (``if not hasattr(SETTINGS, "x"):`` that sets ``SETTINGS.x``, or ``if _SOLR is None:``
   that sets a name the function declares ``global``; the project index records such a
@@ -891,7 +893,9 @@ class _Indexer:
         if isinstance(func, ast.Name):
             target = self.resolve(func.id, frames)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and frames:
-            target = _method_of(frames[-1].function, func.value.id, func.attr, self.runs.defs)
+            target = _method_of(frames[-1].function, func.value.id, func.attr, self.runs.defs) or self.instance_method(
+                func.value.id, func.attr, frames
+            )
         if target is None and node.args and isinstance(node.args[0], ast.Name) and is_runner(func):
             target = self.resolve(node.args[0].id, frames)
             handed = node.args[0] if target is not None else None
@@ -922,6 +926,34 @@ class _Indexer:
                 else:
                     self.runs.self_built.add(info.owner)
         return handed
+
+    def instance_method(self, receiver: str, name: str, frames: tuple[_Frame, ...]) -> FunctionNode | None:
+        """``api.create_users()`` in a function that binds ``api`` only to instances of one
+        class of the module (``api = UserCreation(url)``): that class's method, called as
+        often as the function runs (a script's ``main()`` running its steps once)."""
+        frame = frames[-1]
+        function = frame.function
+        if receiver not in frame.local_names or isinstance(function, ast.Lambda):
+            return None
+        arguments = function.args
+        if receiver in {item.arg for item in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+            return None
+        stores = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id == receiver and not isinstance(node.ctx, ast.Load)]
+        made = [
+            statement.value.func.id for statement in ast.walk(function)
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == receiver
+            and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
+        ]
+        if not made or len(made) != len(stores) or len(set(made)) != 1:
+            return None  # also a parameter, a loop's target, another class's instance
+        owner = self.resolve(made[0], frames)
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        return next(
+            (item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name),
+            None,
+        )
 
     def _before_def(self, node: ast.Name) -> bool:
         """A module-level read of a name above the module's ``def`` of it names what it

@@ -152,10 +152,12 @@ TEMPORARY_DIRECTORY = TemporaryPath(
 KEPT_FILE = TemporaryPath(("os.unlink", "os.remove", "pathlib.Path.unlink"), "leave delete=True")
 """The file of ``NamedTemporaryFile(delete=False)``: ``close()`` leaves it on disk."""
 DESCRIPTOR = TemporaryPath(
-    ("os.close",), "wrap it at once with os.fdopen()", ("os.fdopen", "builtins.open", "io.open", "socket.socket")
+    ("os.close",), "wrap it at once with os.fdopen()",
+    ("os.fdopen", "builtins.open", "io.open", "socket.socket", "aiofiles.open", "anyio.open_file", "trio.open_file"),
 )
 """The OS file descriptor of ``os.open(path, flags)`` or ``fd, path = tempfile.mkstemp()``: an
-int, so no object closes it for you, not even the garbage collector."""
+int, so no object closes it for you, not even the garbage collector. The async libraries'
+``open`` (``aiofiles.open(fd, "wb")``) call ``open`` with it in a worker thread: their file owns it."""
 # Every call of ``os`` that returns a new descriptor: a file's, a process's (``pidfd_open``),
 # an event counter's, an anonymous memory file's, a copy (``dup``).
 DESCRIPTOR_FACTORIES = ("os.open", "os.dup", "os.pidfd_open", "os.eventfd", "os.memfd_create", "os.posix_openpt")
@@ -360,14 +362,48 @@ QUIET_FUNCTIONS = frozenset({"sys.audit", "os.dup2", *EMPTY_COLLECTIONS, *PATH_C
 QUIET_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in QUIET_FUNCTIONS)
 # A mapping's views, read with nothing: ``env.items()``.
 MAPPING_VIEWS = frozenset({"items", "keys", "values"})
-# HTTP clients that open no connection until their first request (a pool made on demand):
-# one that has sent nothing holds nothing of the OS. (aiohttp's session warns when it is
-# collected unclosed, and needs its loop: not one of them.)
-LAZY_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient"})
-# Their methods that send (or stream) a request.
+# Methods of an HTTP client that send (or stream) a request.
 CLIENT_REQUESTS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
 )
+# Clients that open no connection until one of these methods does: an HTTP client's pool is
+# made on demand by its first request, an SSH client connects in ``connect()``, an
+# ``HTTPConnection`` in ``connect()`` or its first request. One that has done none of it holds
+# nothing of the OS, and an exception before leaks nothing. (aiohttp's session warns when it
+# is collected unclosed, and needs its loop: not one of them.)
+LAZY_CLIENTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient"), CLIENT_REQUESTS),
+    **dict.fromkeys(("paramiko.SSHClient", "paramiko.client.SSHClient"), frozenset({"connect"})),
+    **dict.fromkeys(
+        ("http.client.HTTPConnection", "http.client.HTTPSConnection"),
+        frozenset({"connect", "request", "putrequest", "send"}),
+    ),
+}
+# Clients that connect in their constructor only when given a host (``SMTP(host)``); made
+# without one (``SMTP()``, ``SMTP(None, timeout=t)``), they connect in ``connect()``.
+CONNECTING_IF_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS"})
+
+
+def opening_methods(
+    factory: str | None, call: ast.expr, qualified: Callable[[ast.expr], str | None]
+) -> frozenset[str] | None:
+    """The methods that make the client ``call`` made hold a connection when it connects
+    lazily (see ``LAZY_CLIENTS``) and ``call`` is ``factory`` itself; None for what holds its
+    resource from the making on, and for a client a function of the project made and
+    returned (``session, response = self.fetch(url)``): it may have connected it."""
+    if not isinstance(call, ast.Call) or qualified(call.func) != factory:
+        return None
+    if factory in CONNECTING_IF_HOST:
+        return frozenset({"connect"}) if _no_host(call) else None
+    return LAZY_CLIENTS.get(factory)
+
+
+def _no_host(call: ast.Call) -> bool:
+    """Whether ``call`` gives no host: none at all, ``None`` or ``""`` (unpacked arguments may)."""
+    if any(isinstance(item, ast.Starred) for item in call.args) or any(item.arg is None for item in call.keywords):
+        return False
+    host = argument(call, 0, "host")
+    return host is None or (isinstance(host, ast.Constant) and host.value in (None, ""))
 # Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
 CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
@@ -1243,6 +1279,8 @@ def _analyse(
     for resource in resources:
         if resource.acquire.private_lock and not resource.escapes:
             continue  # a lock no other code can reach: nobody waits for it
+        if _never_connects(resource, function, names.qualified):
+            continue  # a client that connects lazily and never does here: it holds nothing
         if _serves(resource, service_loops):
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
@@ -2551,6 +2589,8 @@ _CARRIERS = (
 )
 """Expressions whose value still carries the path (``d / "x"``, ``f"{d}/x"``, ``[d]``, the
 items of a comprehension; not its ``for ... in`` part, whose parent is a ``comprehension``)."""
+_LISTS = (ast.Tuple, ast.List, ast.Set)
+"""Literal collections: a ``for`` over one binds its target to each of its items in turn."""
 
 
 def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, names: _Names) -> None:
@@ -2566,7 +2606,8 @@ def _collect_path_uses(function: FunctionNode, resource: Resource, lends: bool, 
     ``Path(d).rmdir()``) or handed to a call beside one, which schedules the removal
     (``atexit.register(shutil.rmtree, d)``, ``stack.callback(os.unlink, f.name)``,
     ``BackgroundTask(os.remove, path)``). Another name for the same path (``name = f.name``,
-    ``p = Path(d)``) counts like it; a name for a path built on it can only hand it off."""
+    ``p = Path(d)``, the target of ``for path in (name, other):``) counts like it; a name for
+    a path built on it can only hand it off."""
     kind = resource.acquire.path
     pending = [(resource.name, _SAME, kind is KEPT_FILE, False)]
     seen = set()
@@ -2634,9 +2675,10 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
     """Follow the value of ``start`` (the path, or a ``pathlib`` object for it) up through
     the expressions that carry it: ``(_HANDOFF, None)``, ``(_RELEASE, call)``, ``(_SAME or
     _BUILT, (name, is a pathlib object))`` for a name bound to it, or ``(None, None)``."""
-    child, same = start, True
+    child, same, listed = start, True, False
     while True:
         parent = names.model.parent(child)
+        element, listed = listed, False
         if isinstance(parent, ast.keyword):
             child, parent = parent, names.model.parent(parent)
         if isinstance(parent, ast.Call):
@@ -2675,7 +2717,10 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             if len(targets) == 1 and isinstance(targets[0], ast.Name):
                 return (_SAME if same else _BUILT), (targets[0].id, path_object)
             return _HANDOFF, None  # stored on an attribute, in a container, unpacked
+        elif isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is child and element and isinstance(parent.target, ast.Name):
+            return _SAME, (parent.target.id, path_object)  # ``for path in (a, b): os.unlink(path)``
         elif isinstance(parent, _CARRIERS):
+            listed = same and isinstance(parent, _LISTS) and any(item is child for item in parent.elts)
             same = same and isinstance(parent, ast.Await)
         else:
             return None, None
@@ -2716,9 +2761,10 @@ class _PathScan:
         ``conn.cursor()`` on what it has just made fails no more than the making did."""
         self.exceptions = exceptions
         """False: the normal path only, no ``except`` clause entered holding the resource."""
-        self.unsent = resource.acquire.factory in LAZY_CLIENTS and resource.name is not None
-        """A client that connects lazily and has sent nothing yet: it holds nothing of the OS,
-        and an exception before its first request leaks nothing."""
+        acquire = resource.acquire
+        self.unsent = opening_methods(acquire.factory, acquire.call, qualified) if resource.name is not None else None
+        """For a client that connects lazily and has not yet: the methods that connect it. It
+        holds nothing of the OS, and an exception before leaks nothing."""
         self.ancestors = ancestors
         self.exposure: str | None = None
         self.exposure_by_exception = False
@@ -2884,9 +2930,9 @@ class _PathScan:
         resource or one of its streams (``proc.stdin.write(data)``) raises ``OSError`` (a
         broken pipe, a full disk): a handler of it catches what the write raises."""
         if self.unsent:
-            if not any(_sends_through(item, self.resource.name) for item in nodes):
+            if not any(sends_through(item, self.resource.name, self.unsent) for item in nodes):
                 return
-            self.unsent = False
+            self.unsent = None
         candidates = [item for item in nodes if self.can_raise(item)]
         if self.os_error_depth:
             writes = [item for item in candidates if _writes_to(item, self.resource.name)]
@@ -3225,17 +3271,35 @@ def _reads_view(call: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in MAPPING_VIEWS and not call.args and not call.keywords
 
 
-def _sends_through(node: ast.AST, name: str) -> bool:
-    """Whether ``node`` may send a request through the client ``name``: a request method of
-    it (``session.get(url)``), or the client handed to a call, which may use it. Setting it
-    up (``session.mount(prefix, adapter)``, ``session.headers.update(...)``) sends nothing."""
+def _never_connects(resource: Resource, function: FunctionNode, qualified: Callable[[ast.expr], str | None]) -> bool:
+    """Whether ``resource`` is a client that connects lazily (``LAZY_CLIENTS``), made here,
+    and that nothing of ``function`` connects (``session = requests.Session()`` only to read
+    its default headers): it holds nothing of the OS to release."""
+    opening = opening_methods(resource.acquire.factory, resource.acquire.call, qualified)
+    if opening is None or resource.name is None:
+        return False
+    return not any(sends_through(node, resource.name, opening) for node in walk(function))
+
+
+def sends_through(node: ast.AST, client: str, opening: frozenset[str]) -> bool:
+    """Whether ``node`` may connect the lazy client ``client`` (a name, or ``self.attr``): one
+    of its ``opening`` methods (``session.get(url)``, ``ssh.connect(host)``), or the client
+    handed to a call, which may use it. Setting it up (``session.mount(prefix, adapter)``,
+    ``session.headers.update(...)``, ``ssh.set_missing_host_key_policy(policy)``) connects nothing."""
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
-        return func.attr in CLIENT_REQUESTS
+    if isinstance(func, ast.Attribute) and _spells(func.value, client):
+        return func.attr in opening
     given = [*node.args, *(item.value for item in node.keywords)]
-    return any(isinstance(item, ast.Name) and item.id == name for item in given)
+    return any(_spells(item, client) for item in given)
+
+
+def _spells(node: ast.expr, client: str) -> bool:
+    """Whether ``node`` is the name ``client`` or, for ``self.attr``, that attribute."""
+    if isinstance(node, ast.Name):
+        return node.id == client
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and f"{node.value.id}.{node.attr}" == client
 
 
 def _fills_own_container(call: ast.Call, name: str | None) -> bool:

@@ -226,10 +226,14 @@ class ReleaseNotInFinally(ResourceRule):
     an item the function has already read (`port["host"]`, read again in an `except` clause's
     log line, after a plain statement before it read it, the same block or one around it,
     and with nothing between rebinding `port`, deleting from it or handing it to a call: the
-    key was there). Nor, for an HTTP client that connects lazily (`requests.Session`,
-    `httpx.Client`, `httpx.AsyncClient`: no socket before its first request), anything
-    while it is set up (`session.mount(prefix, HTTPAdapter(max_retries=Retry(...)))`, its
-    headers), up to a request method of it or a call it is handed to. The message names
+    key was there). Nor, for a client that connects lazily (`requests.Session`,
+    `httpx.Client`, `httpx.AsyncClient`, `http.client.HTTPConnection`: no socket before its
+    first request; `paramiko.SSHClient`, and `smtplib.SMTP` or `ftplib.FTP` made without a
+    host: none before `connect()`; made by that call itself, not returned by a function of
+    the project, which may have connected it), anything while it is set up
+    (`session.mount(prefix, HTTPAdapter(max_retries=Retry(...)))`, its headers,
+    `ssh.set_missing_host_key_policy(policy)`), up to a method of it that connects or a
+    call it is handed to. The message names
     the first point that can leave with the resource held: a `return` or the end of the
     function before anything that may raise, a `raise` or the `yield` of a
     context-manager generator (where the `with` block's exceptions arrive) before a call

@@ -86,8 +86,9 @@ class ResourceNeverReleased(ResourceRule):
       both of `r, w = os.pipe()` and `master, slave = pty.openpty()`, and those of the
       other calls of `os` that make one (`os.dup`, `os.pidfd_open`, `os.eventfd`,
       `os.memfd_create`, `os.posix_openpt`, `os.pipe2`, `os.openpty`)
-      -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`), whose file object
-      closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
+      -> `os.close(fd)`, or handed to `os.fdopen(fd)` (or `open(fd)`, or an async
+      library's `aiofiles.open(fd)`, `anyio.open_file(fd)`, `trio.open_file(fd)`), whose
+      file object closes it. An `os.open(...)` whose result is dropped (a statement of its own) leaks
       the descriptor for good: no object holds it. Given to a child process
       (`Popen(cmd, stdout=w)`), a descriptor is still the parent's to close: the child
       gets copies (a terminal app that kept each session's `slave` open in the parent
@@ -121,7 +122,8 @@ class ResourceNeverReleased(ResourceRule):
     `BackgroundTask(os.remove, path)`), or given to a clean-up helper of the project,
     in any module, that passes it on to one (`robust_rmtree(d)` calling
     `shutil.rmtree(path)`, asked of the project index); another name for the same path
-    (`path = f.name`, `p = Path(d)`) counts like it.
+    (`path = f.name`, `p = Path(d)`, the name of a loop over a literal collection of it,
+    `for path in (f.name, other): os.unlink(path)`) counts like it.
 
     Gathered in a local list only the function uses (`sockets.append(socket.create_connection(a))`)
     and released by no loop over it (`for s in sockets: s.close()`): flagged too (see OOM201).
@@ -262,7 +264,10 @@ class ResourceNeverReleased(ResourceRule):
     above), or used by a nested function or lambda; a cursor or channel made from it
     (`return conn.cursor()`, `self._channel = connection.channel()`) keeps it open too. Managed: `with`/`async with` (also on the object later),
     `closing(x)`, `ExitStack.enter_context`, a release method handed to `callback`,
-    `weakref.finalize`, `atexit.register` or `addCleanup`.
+    `weakref.finalize`, `atexit.register` or `addCleanup`. Nor is a client that connects
+    lazily and that the function never connects flagged (`requests.Session()` made to read
+    its default headers, a `paramiko.SSHClient()` never `connect()`ed, see OOM201): it
+    holds nothing of the OS.
 
     A call whose result local names hold (`repos = Repositories(session)`,
     `response = requests.put(url, data=body)`) wraps or borrows what it is given, and

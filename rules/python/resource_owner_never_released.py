@@ -23,9 +23,11 @@ from oomlint.rules.python._resources import (
     called_for_result,
     followed_factories,
     in_configured_folder,
+    opening_methods,
     release_helper_names,
     released_before,
     removes_path,
+    sends_through,
     shared_analysis,
     short_code,
     texts_needed,
@@ -94,9 +96,11 @@ class ResourceOwnerNeverReleased(Rule):
     so nothing can call its `close()` (pg8000's connection raised the server's error after
     connecting). Not flagged: a raise on another branch than the store, before it, in a
     `finally`, in the `except` clause of a `try` in which nothing after the store can
-    raise (what the store raised left nothing stored), or in an `except ImportError:`
-    clause (an installation without the module fails there every time). Reported at the
-    `raise`.
+    raise (what the store raised left nothing stored), in an `except ImportError:`
+    clause (an installation without the module fails there every time), or before a client
+    that connects lazily (`paramiko.SSHClient()`, `smtplib.SMTP()` without a host,
+    `requests.Session()`) is connected (`self.client.connect(host)`) or handed to a call:
+    it holds nothing of the OS yet. Reported at the `raise`.
 
     The resources are OOM202's (files, sockets, database connections, HTTP sessions,
     pools...), also when a project function makes them (`self.con = db.connect()`
@@ -510,7 +514,7 @@ class ResourceOwnerNeverReleased(Rule):
             if preceding is None:
                 continue
             held = next((item for item in made if _stored_before(item.statement, preceding, self.model)), None)
-            if held is None or _ends_before(held, preceding, self.model):
+            if held is None or _ends_before(held, preceding, self.model) or not _connected_before(held, preceding, self.model):
                 continue
             self.report(
                 node, attribute=held.attribute, acquire=held.acquire,
@@ -585,6 +589,20 @@ def _stored_before(store: ast.stmt, preceding: list, model) -> bool:
         elif _contains(item, store):
             return True
     return False
+
+
+def _connected_before(held: _Owned, preceding: list, model) -> bool:
+    """Whether ``self.<attribute>`` holds something of the OS by the raise: a client that
+    connects lazily (``paramiko.SSHClient()``, ``requests.Session()``) holds nothing until a
+    statement before, on the raise's path, connects it (``self.client.connect(host)``) or
+    hands it to a call."""
+    opening = opening_methods(held.factory, held.statement.value, model.qualified_name)
+    if opening is None:
+        return True
+    positional = [*held.method.args.posonlyargs, *held.method.args.args]
+    client = f"{positional[0].arg}.{held.attribute}" if positional else held.attribute
+    statements = (statement for item in preceding for statement in (item.body if isinstance(item, ast.ExceptHandler) else [item]))
+    return any(sends_through(node, client, opening) for statement in statements for node in walk(statement))
 
 
 def _ends_before(held: _Owned, preceding: list, model) -> bool:
