@@ -183,13 +183,14 @@ def _below_project(path: str) -> str:
 
 
 def _project_folder(absolute: str) -> str:
-    """The folder test code is named below: the path's project root, or the outermost
-    project holding it up to the current directory (a sample project in ``tests/fixtures/``
-    is the checked project's test data, not a project of its own); with no root, the
-    current directory."""
+    """The folder test code is named below: the current directory when the check runs
+    within the path's project (the folder the user chose) or there is no project;
+    otherwise the path's project root, or the outermost project holding it up to the
+    current directory (a sample project in ``tests/fixtures/`` is the checked project's
+    test data, not a project of its own)."""
     cwd = os.getcwd()
     root = project_root(absolute)
-    if root is None:
+    if root is None or (_relative_posix(cwd, str(root)) is not None and _relative_posix(absolute, cwd) is not None):
         return cwd
     folder = str(root)
     while folder != cwd and _relative_posix(folder, cwd) is not None:
