@@ -231,7 +231,7 @@ def test_what_a_check_looked_into_is_looked_at_again_only_after_a_file_changed(t
     assert (check(), asked) == ([11, 19, 26, 50, 64, 81], [])
     with open(root / "app" / "cli.py", "a", encoding="utf-8") as stream:
         stream.write("# an edit\n")
-    assert (check(), asked) == ([11, 19, 26, 50, 64, 81], ["app.cli"])  # what it looked into, first by name
+    assert (check(), asked) == ([11, 19, 26, 50, 64, 81], ["app.base"])  # what it looked into, first by name
     assert (check(), len(asked), checks) == ([11, 19, 26, 50, 64, 81], 1, ["logs.py"])
 
 

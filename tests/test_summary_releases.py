@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from oomlint.core.cache import Cache
-from oomlint.python.project import ModuleSummary, ProjectIndex, summarize
+from oomlint.python.project import ModuleSummary, ProjectIndex, build_index, summarize
 
 
 def summary_of(source: str, name: str = "app.m") -> ModuleSummary:
@@ -141,3 +141,42 @@ def test_a_project_factory_is_learned_as_what_it_returns():
     )
     assert db.releases == {"app.db.connect": [1, 0, ["close"]]}
     assert learned(db) == {"app.db.ConnectionPlus": ("close",)}
+
+
+def test_the_index_summarizes_up_front_the_files_that_can_teach_a_kind(tmp_path):
+    """A file that binds what a call makes and releases that name can teach a kind, and is
+    summarized when the index is made; one that only closes what it was given, or defines
+    ``close``, teaches nothing and waits until a question needs it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "search.py").write_text(textwrap.dedent(
+        """
+        from elasticsearch import AsyncElasticsearch
+
+        async def search(url, text):
+            client = AsyncElasticsearch(url)
+            try:
+                return await client.search(q=text)
+            finally:
+                await client.close()
+        """
+    ))
+    (app / "given.py").write_text(textwrap.dedent(
+        """
+        def stop(client):
+            client.close()
+
+        class Holder:
+            def __init__(self, client):
+                self.client = client
+
+            def close(self):
+                self.client.close()
+        """
+    ))
+    index = build_index(tmp_path, frozenset({"sqlite3.connect"}), Cache(None))
+    assert sorted(index.modules) == ["app.search"]
+    assert sorted(index.files) == ["app", "app.given"]
+    assert index.released_kinds() == {"elasticsearch.AsyncElasticsearch": ("close",)}

@@ -3156,8 +3156,7 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
             index.tests.add(os.path.abspath(path))
         else:
             paths.append(path)
-    # Files that release something teach resource kinds (:meth:`ProjectIndex.released_kinds`).
-    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows} | LEARNED_RELEASES
+    wanted = {name.rpartition(".")[2].removesuffix(CALLED) for name in follows}
     stats = _stats(paths)
     manifest_key = content_key(str(root), *sorted(wanted), SUMMARY_FORMAT, implementation_key())
     previous = _previous_choice(cache, manifest_key, stats)
@@ -3183,11 +3182,12 @@ def build_index(root: Path, follows: Iterable[str], cache: Cache, files: Iterabl
 
 
 def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: frozenset[str]) -> dict[str, str]:
-    """Summarize the files that can lead to ``wanted``, round by round, into ``index``;
-    their paths and summary keys."""
+    """Summarize the files that can lead to ``wanted``, round by round, and those that can
+    teach a resource kind (:func:`_teaches`, :meth:`ProjectIndex.released_kinds`), into
+    ``index``; their paths and summary keys."""
     chosen: dict[str, str] = {}
     pending, seen = paths, set()
-    for _ in range(_MAX_ROUNDS):
+    for number in range(_MAX_ROUNDS):
         new = wanted - seen
         if not new or not pending:
             break
@@ -3195,7 +3195,7 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
         passed_over = []
         for path in pending:
             text = _source(path)  # read again each round: no project's text is kept
-            if text is None or not _calls_one_of(text, new):
+            if text is None or not (_calls_one_of(text, new) or (number == 0 and _teaches(text))):
                 passed_over.append(path)
                 continue
             summary, key = _summary(text, path, index.root, index.cache)
@@ -3205,6 +3205,23 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
         pending = passed_over
         wanted = seen | {name.rpartition(".")[2] for name in _leading_to(index, follows)}
     return chosen
+
+
+# ``conn = connect(db)``, ``self.es = await make_client()``; ``conn.close()``, ``await self.es.aclose()``.
+_MADE = re.compile(r"(\w+)\s*=\s*(?:await\s+)?[\w.]+\s*\(")
+_RELEASED = re.compile(r"(\w+)\s*\.\s*(?:%s)\s*\(\s*\)" % "|".join(sorted(LEARNED_RELEASES)))
+
+
+def _teaches(text: str) -> bool:
+    """Whether ``text`` can teach a resource kind (:attr:`ModuleSummary.releases`): it binds
+    what a call makes to a name and calls a method of ``LEARNED_RELEASES`` on a value of that
+    name: a file that only closes what it was given, or defines ``close``, teaches nothing,
+    and most files that name ``close`` are such (summarizing them all, to learn from the few
+    others, cost every cold run)."""
+    if not any(word in text for word in LEARNED_RELEASES):
+        return False
+    released = set(_RELEASED.findall(text))
+    return bool(released) and not released.isdisjoint(_MADE.findall(text))
 
 
 def _calls_one_of(text: str, names: set[str]) -> bool:
