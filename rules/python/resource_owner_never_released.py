@@ -303,6 +303,7 @@ class ResourceOwnerNeverReleased(Rule):
 
     def _stored(self, target: ast.expr, statement: ast.Assign | ast.AnnAssign) -> None:
         value = _made_unless_given(statement.value)
+        unless_given = value is not statement.value
         if isinstance(value, ast.Await):
             value = value.value
         if not (isinstance(target, ast.Attribute) and isinstance(value, (ast.Call, ast.Name)) and self.model.is_self(target.value)):
@@ -310,7 +311,7 @@ class ResourceOwnerNeverReleased(Rule):
         method, owner = self.model.function, self.model.method_class
         if owner is None or method.name in RELEASED_ELSEWHERE:
             return
-        if value is not statement.value and self._always_given(statement.value, method, owner):
+        if unless_given and self._always_given(statement.value, method, owner):
             return
         made = self._made(value, statement, method)
         if made is not None:
