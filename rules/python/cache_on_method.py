@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from oomlint.python.astutil import METHOD_CACHES, FunctionNode, cache_cleared, callee, instance_method_owner, memo_cache
-from oomlint.core.rule import Rule
+from oomlint.python.astutil import METHOD_CACHES, FunctionNode, argument, cache_cleared, callee, instance_method_owner, memo_cache
+from oomlint.core.rule import Option, Rule
 from oomlint.python.runs import caches_instances
 
 
@@ -31,6 +31,10 @@ class CacheOnMethod(Rule):
     Static methods, class methods (including the implicit ones: `__new__`,
     `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
     members live for the whole process anyway) are not flagged.
+
+    Nor are caches whose `maxsize` is a constant of at most `allowed-maxsize` (8):
+    `lru_cache(maxsize=1)` on a view's `get_queryset` keeps the last instance or two, a
+    deliberate memo of the last call, not a store that grows with traffic.
 
     Nor are methods whose `cache_clear` the module calls or hands out
     (`self.rows.cache_clear()`, `Report.rows.cache_clear`): the module empties that
@@ -78,7 +82,7 @@ class CacheOnMethod(Rule):
     `functools.cached_property` for a method that takes no arguments.
 
     ## Options
-    None.
+    `allowed-maxsize`: the largest constant `maxsize` that is not reported.
 
     ## Fix
     None: where the cache should live is a design decision.
@@ -94,6 +98,14 @@ class CacheOnMethod(Rule):
     symbol = "cache-on-method"
     summary = "Memoizing decorator on an instance method keeps every instance alive"
     message = "{decorator} on method '{function}' keeps every instance it is called on alive; cache outside the class or per instance"
+    options = (
+        Option(
+            "allowed-maxsize",
+            8,
+            "the largest constant maxsize of a method's cache that is not reported: it keeps only the last few instances",
+            validate=lambda value: None if value >= 0 else "must be at least 0",
+        ),
+    )
 
     def __init__(self, context, options):
         super().__init__(context, options)
@@ -109,7 +121,7 @@ class CacheOnMethod(Rule):
             return
         for decorator in node.decorator_list:
             name, _ = callee(self.model, decorator)
-            if name in METHOD_CACHES:
+            if name in METHOD_CACHES and not self._keeps_few(decorator):
                 self.candidates.append((decorator, name, node.name, owner))
             elif isinstance(decorator, ast.Name):
                 binding = self.model.module_binding(decorator)
@@ -118,6 +130,16 @@ class CacheOnMethod(Rule):
                     self.memoized.setdefault(cache, (decorator.id, []))[1].append((node.name, owner))
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _keeps_few(self, decorator: ast.expr) -> bool:
+        """``lru_cache(maxsize=1)``: a constant size of at most ``allowed-maxsize`` entries."""
+        call = decorator if isinstance(decorator, ast.Call) else None
+        maxsize = argument(call, 0, "maxsize") if call is not None else None
+        return (
+            isinstance(maxsize, ast.Constant)
+            and type(maxsize.value) is int
+            and maxsize.value <= self.settings["allowed-maxsize"]
+        )
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """``self.rows.cache_clear()``: the module empties that cache (and lets the instances go)."""
