@@ -11,7 +11,7 @@ from oomlint.core.rule import all_rules
 from tests.conftest import oomlint_json, run
 
 UNBOUNDED = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x\n"
-ON_METHOD = "import functools\n\n\nclass C:\n    @functools.lru_cache(maxsize=8)\n    def m(self, x):\n        return x\n"
+ON_METHOD = "import functools\n\n\nclass C:\n    @functools.lru_cache(maxsize=64)\n    def m(self, x):\n        return x\n"
 
 
 def selected(config: Config) -> list[str]:
@@ -230,6 +230,7 @@ def test_flake8_and_pylint_read_the_same_table(project):
         ('[tool.oomlint.OOM399]\nx = 1', "unknown key 'tool.oomlint.OOM399'"),
         ('[tool.oomlint.OOM301]\nmaxsize = 1', "unknown option 'tool.oomlint.OOM301.maxsize' (options of OOM301: fix-maxsize)"),
         ('[tool.oomlint.OOM301]\nfix-maxsize = 0', "'tool.oomlint.OOM301.fix-maxsize': must be at least 1"),
+        ('[tool.oomlint.OOM302]\nallowed-maxsize = -1', "'tool.oomlint.OOM302.allowed-maxsize': must be at least 0"),
         ('[tool.oomlint.OOM303]\ncache-names = "memo"', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.OOM303]\ncache-names = [1]', "'tool.oomlint.OOM303.cache-names': expected a list of strings"),
         ('[tool.oomlint.OOM502]\nminimum = "lots"', "'tool.oomlint.OOM502.minimum': 'lots' is not a positive quantity"),
@@ -264,6 +265,17 @@ def test_invalid_toml_is_an_error_with_its_position(project):
     assert result.returncode == 2
     assert result.stderr.startswith(f"oomlint: error: {root / 'pyproject.toml'}: invalid TOML: ")
     assert "line 1" in result.stderr
+
+
+def test_allowed_maxsize_says_which_method_caches_keep_too_few_instances_to_report(project):
+    """A method's cache of a constant ``maxsize`` up to ``allowed-maxsize`` (8) is a memo of
+    the last calls; 0 reports every method cache."""
+    few = ON_METHOD.replace("maxsize=64", "maxsize=8")
+    root = project({"app.py": few})
+    result = run("oomlint", "app.py", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "No findings (1 file checked).\n")
+    (root / "pyproject.toml").write_text("[tool.oomlint.OOM302]\nallowed-maxsize = 0\n")
+    assert [(f["line"], f["column"], f["code"]) for f in oomlint_json("--no-cache", "app.py", cwd=root)] == [(5, 6, "OOM302")]
 
 
 def test_explicit_config_file(project, tmp_path: Path):
