@@ -11,6 +11,17 @@ from oomlint.core.cache import Cache
 from oomlint.python.project import ModuleSummary, ProjectIndex, build_index, summarize
 
 
+# A client made and closed in a ``finally``: what teaches the project its kinds.
+SEARCH_WITH_CARE = """
+        async def search(url, text):
+            client = AsyncElasticsearch(url)
+            try:
+                return await client.search(q=text)
+            finally:
+                await client.close()
+        """
+
+
 def summary_of(source: str, name: str = "app.m") -> ModuleSummary:
     summary = summarize(textwrap.dedent(source), f"{name.replace('.', '/')}.py", name, False)
     assert summary is not None
@@ -77,14 +88,9 @@ def test_a_kind_is_what_the_project_releases_at_least_as_often_as_it_drops():
         """
         import requests
         from elasticsearch import AsyncElasticsearch
-
-        async def search(url, text):
-            client = AsyncElasticsearch(url)
-            try:
-                return await client.search(q=text)
-            finally:
-                await client.close()
-
+        """
+        + SEARCH_WITH_CARE
+        + """
         def download(url):
             response = requests.get(url, stream=True)
             try:
@@ -154,14 +160,8 @@ def test_the_index_summarizes_up_front_the_files_that_can_teach_a_kind(tmp_path)
     (app / "search.py").write_text(textwrap.dedent(
         """
         from elasticsearch import AsyncElasticsearch
-
-        async def search(url, text):
-            client = AsyncElasticsearch(url)
-            try:
-                return await client.search(q=text)
-            finally:
-                await client.close()
         """
+        + SEARCH_WITH_CARE
     ))
     (app / "given.py").write_text(textwrap.dedent(
         """
