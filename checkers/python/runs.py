@@ -798,6 +798,7 @@ class _Indexer:
     def __init__(self, runs: Runs):
         self.runs = runs
         self.module_bindings = runs.model.module_scope.bindings
+        self._made: dict[FunctionNode, dict[str, str | None]] = {}
 
     def walk(self, module: ast.Module) -> None:
         """Iterative: generated code nests deeper than the recursion limit allows outside
@@ -938,22 +939,35 @@ class _Indexer:
         arguments = function.args
         if receiver in {item.arg for item in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
             return None
-        stores = [node for node in ast.walk(function) if isinstance(node, ast.Name) and node.id == receiver and not isinstance(node.ctx, ast.Load)]
-        made = [
-            statement.value.func.id for statement in ast.walk(function)
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == receiver
-            and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
-        ]
-        if not made or len(made) != len(stores) or len(set(made)) != 1:
+        made = self._made_locals(function).get(receiver)
+        if made is None:
             return None  # also a parameter, a loop's target, another class's instance
-        owner = self.resolve(made[0], frames)
+        owner = self.resolve(made, frames)
         if not isinstance(owner, ast.ClassDef):
             return None
         return next(
             (item for item in owner.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name),
             None,
         )
+
+    def _made_locals(self, function: FunctionNode) -> dict[str, str | None]:
+        """Per name ``function`` stores: the one callee that every store of it calls
+        (``api = UserCreation(url)``), None when another store does anything else. One walk
+        per function, not one per method call in it."""
+        made = self._made.get(function)
+        if made is None:
+            made, callee_of = {}, {}
+            for node in ast.walk(function):  # a parent before its children: an ``Assign`` before its target
+                if (
+                    isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                ):
+                    callee_of[node.targets[0]] = node.value.func.id
+                elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    callee = callee_of.get(node)
+                    made[node.id] = callee if made.get(node.id, callee) == callee else None
+            self._made[function] = made
+        return made
 
     def _before_def(self, node: ast.Name) -> bool:
         """A module-level read of a name above the module's ``def`` of it names what it
