@@ -11,8 +11,8 @@ from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
-    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, FLASK, SETTINGS, STARLETTE,
-    STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
+    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, DEFAULT_LIMITS, DJANGO, FLASK,
+    SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
@@ -22,6 +22,8 @@ BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
 BODY_ATTRIBUTES = {("data", FLASK)}
+# Django's ``request.body``: read whole on first access, within ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
+DJANGO_BODY = "body"
 # Frameworks that keep the body they read (Werkzeug's ``get_data()`` caches it, Starlette's
 # ``body()`` and aiohttp's ``read()`` too): a second read of the same request is the same bytes.
 KEPT_BODIES = frozenset({FLASK, STARLETTE, AIOHTTP})
@@ -498,15 +500,18 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         return (loop, *found, shorten(value, 40)) if found else None
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """Flask's ``request.data``: the body read whole on first access, like ``get_data()``."""
-        if (
-            self.relevant
-            and isinstance(node.ctx, ast.Load)
-            and (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES
-            and not self.checked_here
-            and not admins_only(self.model, self.request_hooks)
-        ):
-            self.unbounded[node] = (FLASK, BODY, self.model.function)
+        """Flask's ``request.data`` and Django's ``request.body``: the body read whole on
+        first access, like ``get_data()`` (Django's within its limit: see ``_limited``)."""
+        if not self.relevant or not isinstance(node.ctx, ast.Load):
+            return
+        if (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES:
+            framework = FLASK
+        elif node.attr == DJANGO_BODY and self.inputs.django_request(node.value):
+            framework = DJANGO
+        else:
+            return
+        if not self.checked_here and not admins_only(self.model, self.request_hooks):
+            self.unbounded[node] = (framework, BODY, self.model.function)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
@@ -533,7 +538,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         checked = {body for body, reads in reads_of.items() if all(map(self._only_checked, reads))}
         reported = set()
         for node, (framework, what, function) in sorted(self.unbounded.items(), key=lambda item: _position(item[0])):
-            if self._limited(framework) or self._serves_admins_only(function):
+            if self._limited(framework, what) or self._serves_admins_only(function):
                 continue
             if what == BODY:
                 body = _body(node, framework, function)
@@ -542,7 +547,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 reported.add(body)
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         for statement, loop, framework, what, text, function in self.kept_chunks:
-            if (framework != AIOHTTP and self._limited(framework)) or self._serves_admins_only(function):
+            if (framework != AIOHTTP and self._limited(framework, what)) or self._serves_admins_only(function):
                 continue
             if any(_inside(test, loop) for test in self.ordered_tests):
                 continue  # the loop compares a size or a count: it stops somewhere
@@ -621,19 +626,30 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.checked.add(function)
         return function in self.checked
 
-    def _limited(self, framework: str) -> bool:
+    def _limited(self, framework: str, what: str = UPLOAD) -> bool:
         """The framework rejects larger bodies itself: the module sets its limit, or (for a
         limit that is off by default) a module of the project does, unconditionally (the
         app's configuration: ``MAX_CONTENT_LENGTH`` in a config class the routes' module
-        never imports)."""
+        never imports). A limit that is on by default (aiohttp's, Django's for a body)
+        holds unless the module switches it off or a module of the project raises it
+        (``ProjectIndex.raises_limit``): a limit of 100 MiB bounds no request's memory."""
+        default = DEFAULT_LIMITS.get(framework)
+        if default is not None and (what == BODY or default.bounds_files):
+            return self.limited.get(framework, True) and not self._in_project(framework, raised=True)
         if self.limited.get(framework, False):
             return True
-        project = self.context.project
         limit = BODY_LIMITS.get(framework)
-        if project is None or limit is None or limit.on_by_default:
+        return limit is not None and not limit.on_by_default and self._in_project(framework, raised=False)
+
+    def _in_project(self, framework: str, raised: bool) -> bool:
+        """Whether a module of this module's top-level package raises (or sets) ``framework``'s limit."""
+        project = self.context.project
+        if project is None:
             return False
         package, dot, _ = project.module_for(self.context.path)[0].partition(".")
-        return bool(dot) and project.limits_bodies(framework, package)
+        if not dot:
+            return False
+        return project.raises_limit(framework, package) if raised else project.limits_bodies(framework, package)
 
     def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
         """Whether a caller in another module of the project gives ``function`` (a
