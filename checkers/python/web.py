@@ -126,6 +126,8 @@ DEPENDENCIES = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params
 FRAMEWORK_PACKAGES = ("fastapi.", "starlette.")
 BYTES = "builtins.bytes"
 DJANGO_PACKAGES = frozenset({"django", "rest_framework"})
+# The request methods that parse a form, and the framework of each: its files are uploads.
+FORM_READS = {"form": STARLETTE, "post": AIOHTTP}
 _ORIGIN_DEPTH = 8
 
 
@@ -242,8 +244,8 @@ class WebInputs:
 
     def _upload_container(self, expr: ast.expr) -> str | None:
         """``request.files`` (Flask, Bottle, Tornado, Sanic; ``await request.files`` in Quart),
-        ``request.FILES`` (Django), ``await request.form()`` (Starlette), a discord.py
-        message's ``attachments``."""
+        ``request.FILES`` (Django), ``await request.form()`` (Starlette), ``await
+        request.post()`` (aiohttp), a discord.py message's ``attachments``."""
         origin = self.model.resolve(expr)
         if isinstance(origin, ast.Await):
             origin = origin.value
@@ -254,13 +256,9 @@ class WebInputs:
             if origin.attr == "FILES" and DJANGO_PACKAGES & self.imported:
                 return DJANGO
             return DISCORD if self._attachments(origin) else None
-        if (
-            isinstance(origin, ast.Call)
-            and isinstance(origin.func, ast.Attribute)
-            and origin.func.attr == "form"
-            and self.request(origin.func.value) == STARLETTE
-        ):
-            return STARLETTE
+        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute):
+            form = FORM_READS.get(origin.func.attr)
+            return form if form is not None and self.request(origin.func.value) == form else None
         return None
 
     def _in_handler(self) -> bool:
