@@ -693,9 +693,12 @@ def raises_limit(model: SemanticModel, value: ast.expr, limit: BodyLimit) -> boo
 
 
 def _environment_default(value: ast.expr) -> ast.expr:
-    """``value`` with each read of the environment replaced by its default."""
+    """``value`` with each read of the environment replaced by its default, also inside
+    arithmetic and a conversion (``int(os.environ.get("UPLOAD_MIB", 100)) << 20``)."""
     if isinstance(value, ast.BinOp):
         return ast.BinOp(_environment_default(value.left), value.op, _environment_default(value.right))
+    if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+        return ast.Call(value.func, [_environment_default(value.args[0])], [])
     if (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _ENVIRONMENT_READS
         and len(value.args) == 2 and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str)

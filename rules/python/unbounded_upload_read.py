@@ -99,7 +99,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `FileStorage`;
     - Django: `request.FILES[...].read()` (any `.FILES` in a module that imports Django
       or Django REST framework) and `.read()` of a parameter annotated `UploadedFile`,
-      `InMemoryUploadedFile` or `TemporaryUploadedFile`;
+      `InMemoryUploadedFile` or `TemporaryUploadedFile`; `request.body` (a parameter
+      named `request` in such a module) only when a module of the project raises
+      `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MB unless set, the bound of `request.body`)
+      above 32 MiB or sets it to `None`;
     - FastAPI/Starlette: `await file.read()` (or `file.file.read()`) on a parameter
       annotated `UploadFile` (also `UploadFile | None`, `Annotated[UploadFile, File()]`,
       one item of `list[UploadFile]`) or on an item of `await request.form()`, and
@@ -114,8 +117,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `request` is `pecan.request`, a parameter annotated
       `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
       parameter named `request` or `self.request` (WebOb sets no limit on an upload;
-      `request.body` is the request's document, which `json_body` parses, like Django's
-      `request.body`, not flagged);
+      `request.body` is the request's document, which `json_body` parses, not flagged);
     - a raw WSGI application: `environ["wsgi.input"].read()` (any name for the environ,
       or a name bound to its input, whatever the module imports), also given a size the
       client declares: `int(environ["CONTENT_LENGTH"])`, another header (`HTTP_...`), a
@@ -123,10 +125,13 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       much;
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
-      in a module that imports aiohttp, only when the module switches aiohttp's own
-      limit off: `client_max_size` given `0`, `None`, `False` or an infinite value
-      (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
-      `read()` raises 413 above `client_max_size`, 1 MiB unless set;
+      in a module that imports aiohttp, and `.file.read()` of a file of `await
+      request.post()`, only when the module switches aiohttp's own limit off
+      (`client_max_size` given `0`, `None`, `False` or an infinite value such as
+      `sys.maxsize` or `math.inf`, in `web.Application(...)` or any call) or a module of
+      the project raises it above 32 MiB (pyaleph's `client_max_size=1024**2 * 64` in
+      the module that makes the app). Otherwise `read()` raises 413 above
+      `client_max_size`, 1 MiB unless set;
     - Bottle: `.file.read()` of an upload from `bottle.request.files` (`.get(...)`, a
       name): Bottle spools uploads to disk and sets no limit.
 
