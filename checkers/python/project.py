@@ -61,8 +61,8 @@ from oomlint.python.provenance import identity_name, key_growth
 from oomlint.python.runs import MANY, ONCE, PER_INSTANCE, UNKNOWN, Runs, bounded_loop, lazy_set_up
 from oomlint.python.semantic import TRY_STATEMENTS, Scope, SemanticModel, standard_name
 from oomlint.python.web import (
-    BODY_LIMITS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only, limits_nothing, names_flask_limit,
-    reads_size,
+    BODY_LIMITS, DEFAULT_LIMITS, DJANGO, RAISED_SETTINGS, SETTINGS, UPLOAD_TEXTS, WEB_LIBRARIES, WebInputs, admins_only,
+    limits_nothing, names_flask_limit, names_setting, raises_limit, reads_size,
 )
 
 SUMMARY_FORMAT = "23"
@@ -80,8 +80,11 @@ REQUEST_HOOKS = "request hooks of "
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
 # How a module names a framework's limit on every request body (the settings of ``BODY_LIMITS``).
 LIMIT_TEXTS = ("MAX_CONTENT_LENGTH", "max_content_length", "max_body_size")
+# How a module names a framework's limit that is on unless raised (the settings of ``DEFAULT_LIMITS``).
+RAISED_TEXTS = ("client_max_size", "DATA_UPLOAD_MAX_MEMORY_SIZE")
 FLASK_FRAMEWORK = "Flask"
 LIMITS = "limits of "
+RAISED = "raised limits of "
 SETTINGS_OF = "settings of "
 # Methods that take entries out of a dict or set (and ``del X[key]``): an eviction.
 SHRINKING_METHODS = frozenset(
@@ -196,6 +199,12 @@ class ModuleSummary:
     has checked no size before the call (:func:`~oomlint.python.web.reads_size`) and serves
     more than administrators: what :meth:`ProjectIndex.receives_upload` follows into the
     helpers of other modules."""
+    raised_limits: list[str] = field(default_factory=list)
+    """The web frameworks whose limit on a body read whole (on unless set: aiohttp's
+    ``client_max_size``, Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``) the module raises above
+    :data:`~oomlint.python.web.RAISED_LIMIT` or switches off, where nothing conditions it
+    (pyaleph's ``web.Application(client_max_size=1024**2 * 64)``, bookwyrm's
+    ``settings.py``): :meth:`ProjectIndex.raises_limit`."""
     body_limits: list[str] = field(default_factory=list)
     """The web frameworks whose limit on every request body (off unless set: Flask's
     ``MAX_CONTENT_LENGTH``, Starlette's ``max_body_size``) the module sets to a finite value
@@ -482,6 +491,8 @@ class Summarizer:
         self._names_limits = source is None or any(text in source for text in LIMIT_TEXTS)
         """Whether the module's text names a framework's body limit (:attr:`ModuleSummary.body_limits`)."""
         self._body_limits: set[str] = set()
+        self._names_raised = source is None or any(text in source for text in RAISED_TEXTS)
+        self._raised_limits: set[str] = set()
         self._declaring: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, set[str]]] | None = None
         self._made: list[tuple[tuple, str]] = []
         """``(holder, callee)`` of each value a function binds to a local name (holder
@@ -513,6 +524,11 @@ class Summarizer:
                 framework = SETTINGS.get(item.arg.lower()) if item.arg else None
                 if framework is not None and not BODY_LIMITS[framework].on_by_default:
                     self._note_body_limit(framework, item.value, node)
+        if self._names_raised:
+            for item in node.keywords:
+                framework = RAISED_SETTINGS.get(item.arg.lower()) if item.arg else None
+                if framework is not None:
+                    self._note_raised_limit(framework, item.value, node)
         if isinstance(node.func, ast.Attribute) and (node.func.attr in DELETES or node.func.attr in POPS):
             self._removals.append((node, model.scope))
         if isinstance(node.func, ast.Attribute) and node.func.attr in SHRINKING_METHODS:
@@ -859,15 +875,22 @@ class Summarizer:
 
     def _note_body_limit(self, framework: str, value: ast.expr, node: ast.AST) -> None:
         """A setting of ``framework``'s body limit: kept when finite and set unconditionally."""
-        if limits_nothing(self.model, value, BODY_LIMITS[framework]):
-            return
-        if any(isinstance(ancestor, (ast.If, ast.IfExp, ast.While)) for ancestor in self.model.ancestors(node)):
-            return
-        self._body_limits.add(framework)
+        if not limits_nothing(self.model, value, BODY_LIMITS[framework]) and self._unconditional(node):
+            self._body_limits.add(framework)
+
+    def _note_raised_limit(self, framework: str, value: ast.expr, node: ast.AST) -> None:
+        """A setting of ``framework``'s limit that is on by default: kept when raised and set unconditionally."""
+        if raises_limit(self.model, value, DEFAULT_LIMITS[framework]) and self._unconditional(node):
+            self._raised_limits.add(framework)
+
+    def _unconditional(self, node: ast.AST) -> bool:
+        return not any(isinstance(ancestor, (ast.If, ast.IfExp, ast.While)) for ancestor in self.model.ancestors(node))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self._names_limits and any(names_flask_limit(target) for target in node.targets):
             self._note_body_limit(FLASK_FRAMEWORK, node.value, node)
+        if self._names_raised and any(names_setting(target, DEFAULT_LIMITS[DJANGO].setting) for target in node.targets):
+            self._note_raised_limit(DJANGO, node.value, node)
         if self.model.scope is not self.model.module_scope:
             key = self._function_key()
             if key is not None:
@@ -961,6 +984,7 @@ class Summarizer:
         self.summary.removed_keys = [list(item) for item in sorted(removed)]
         self.summary.shrinks = sorted(self._shrinks)
         self.summary.body_limits = sorted(self._body_limits)
+        self.summary.raised_limits = sorted(self._raised_limits)
         grows = {
             (qualified, function, key if isinstance(key, str) else tuple(key), any(at < position for at in self._looked_up.get((function, qualified), ())), how,
              growth if isinstance(growth, str) else tuple(growth))
@@ -2665,13 +2689,31 @@ class ProjectIndex:
             self._watching[LIMITS + f"{framework}:{package}"] = content_key(*found)
         return bool(found)
 
+    def raises_limit(self, framework: str, package: str) -> bool:
+        """Whether a module of the top-level package ``package`` (not a test) raises
+        ``framework``'s limit on a body read whole, which is on by default
+        (:attr:`ModuleSummary.raised_limits`): the app's configuration, a module the
+        handlers' module need not import, as for :meth:`limits_bodies`."""
+        found = self._raising(f"{framework}:{package}")
+        if self._watching is not None:
+            self._watching[RAISED + f"{framework}:{package}"] = content_key(*found)
+        return bool(found)
+
     def _limiting(self, question: str) -> list[str]:
+        return self._setting_modules(question, LIMIT_TEXTS, "body_limits")
+
+    def _raising(self, question: str) -> list[str]:
+        return self._setting_modules(question, RAISED_TEXTS, "raised_limits")
+
+    def _setting_modules(self, question: str, texts: tuple[str, ...], field_name: str) -> list[str]:
+        """The modules of a package (``question``: ``framework:package``) whose summary's
+        ``field_name`` lists the framework; the files naming one of ``texts`` summarized first."""
         framework, _, package = question.partition(":")
-        for word in LIMIT_TEXTS:
+        for word in texts:
             self._summarize_mentioning(word)
         return sorted(
             name for name, summary in self.modules.items()
-            if framework in summary.body_limits and name.partition(".")[0] == package and not _is_test(name)
+            if framework in getattr(summary, field_name) and name.partition(".")[0] == package and not _is_test(name)
         )
 
     def receives_upload(
@@ -2870,6 +2912,7 @@ class ProjectIndex:
             GROWERS: lambda name: content_key(json.dumps(self.growers(name))),
             SETTINGS_OF: lambda name: content_key(json.dumps(self.settings_anywhere(name))),
             LIMITS: lambda name: content_key(*self._limiting(name)),
+            RAISED: lambda name: content_key(*self._raising(name)),
             SHRINKERS: lambda name: content_key(*self.shrinkers(name)),
             SUBCLASSES: lambda name: content_key(*self.subclasses(name)),
             REQUEST_HOOKS: lambda name: content_key(*self.request_hook_decorators(name)),

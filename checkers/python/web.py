@@ -15,7 +15,7 @@ import ast
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from oomlint.python.astutil import is_infinite, is_none, last_name, name_words, parameter_defaults
+from oomlint.python.astutil import is_infinite, is_none, last_name, name_words, parameter_defaults, setting_number
 from oomlint.python.semantic import SemanticModel
 
 FLASK, DJANGO, STARLETTE, AIOHTTP, WEBOB = "Flask", "Django", "Starlette", "aiohttp", "WebOb"
@@ -126,6 +126,8 @@ DEPENDENCIES = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params
 FRAMEWORK_PACKAGES = ("fastapi.", "starlette.")
 BYTES = "builtins.bytes"
 DJANGO_PACKAGES = frozenset({"django", "rest_framework"})
+# The request methods that parse a form, and the framework of each: its files are uploads.
+FORM_READS = {"form": STARLETTE, "post": AIOHTTP}
 _ORIGIN_DEPTH = 8
 
 
@@ -242,8 +244,8 @@ class WebInputs:
 
     def _upload_container(self, expr: ast.expr) -> str | None:
         """``request.files`` (Flask, Bottle, Tornado, Sanic; ``await request.files`` in Quart),
-        ``request.FILES`` (Django), ``await request.form()`` (Starlette), a discord.py
-        message's ``attachments``."""
+        ``request.FILES`` (Django), ``await request.form()`` (Starlette), ``await
+        request.post()`` (aiohttp), a discord.py message's ``attachments``."""
         origin = self.model.resolve(expr)
         if isinstance(origin, ast.Await):
             origin = origin.value
@@ -254,13 +256,9 @@ class WebInputs:
             if origin.attr == "FILES" and DJANGO_PACKAGES & self.imported:
                 return DJANGO
             return DISCORD if self._attachments(origin) else None
-        if (
-            isinstance(origin, ast.Call)
-            and isinstance(origin.func, ast.Attribute)
-            and origin.func.attr == "form"
-            and self.request(origin.func.value) == STARLETTE
-        ):
-            return STARLETTE
+        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute):
+            form = FORM_READS.get(origin.func.attr)
+            return form if form is not None and self.request(origin.func.value) == form else None
         return None
 
     def _in_handler(self) -> bool:
@@ -425,7 +423,7 @@ class WebInputs:
         return BYTES if BYTES in declared else declared[0] or ""
 
     def _is_request(self, expr: ast.expr) -> bool:
-        return self.request(expr) is not None or self._django_request(expr)
+        return self.request(expr) is not None or self.django_request(expr)
 
     def _first_untrusted(self, parts, depth: int) -> Origin:
         """Untrusted when any part is (data rather than text, if one is); otherwise the one
@@ -441,7 +439,7 @@ class WebInputs:
         origin = self.model.resolve(expr)
         return isinstance(origin, ast.Call) and self.model.qualified_name(origin.func) in HTTP_CLIENTS
 
-    def _django_request(self, expr: ast.expr) -> bool:
+    def django_request(self, expr: ast.expr) -> bool:
         """A parameter named ``request`` in a Django or Django REST framework module."""
         if not (isinstance(expr, ast.Name) and expr.id == "request" and DJANGO_PACKAGES & self.imported):
             return False
@@ -643,6 +641,8 @@ class BodyLimit(NamedTuple):
     zero_is_off: bool
     """aiohttp checks ``if client_max_size:``, so 0 switches it off; Werkzeug compares with
     ``None`` only, so 0 rejects every body."""
+    bounds_files: bool = True
+    """Whether it bounds the files of a form too (Django's bounds the other fields only)."""
 
 
 BODY_LIMITS = {
@@ -652,19 +652,24 @@ BODY_LIMITS = {
 }
 SETTINGS = {limit.setting: framework for framework, limit in BODY_LIMITS.items()}
 FLASK_LIMIT = BODY_LIMITS[FLASK].setting
+DJANGO_LIMIT = BodyLimit("data_upload_max_memory_size", on_by_default=True, zero_is_off=False, bounds_files=False)
+"""Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB unless set): it bounds ``request.body``
+and the form fields, not the files of ``request.FILES``, so it is not one of ``BODY_LIMITS``."""
+DEFAULT_LIMITS = {AIOHTTP: BODY_LIMITS[AIOHTTP], DJANGO: DJANGO_LIMIT}
+"""The frameworks that bound a body they read whole unless the application raises the limit."""
+RAISED_SETTINGS = {limit.setting: framework for framework, limit in DEFAULT_LIMITS.items()}
+RAISED_LIMIT = 32 * 2**20
+"""Above this, a framework's limit on a body held in memory bounds no longer what one request
+costs: twice Quart's 16 MiB default, which the rules trust (pyaleph raises aiohttp's to
+64 MiB, bookwyrm Django's to 100 MiB, and both read whole bodies that large)."""
+# What reads a setting from the environment with a default: ``os.getenv("X", 100)``,
+# ``os.environ.get(...)``, django-environ's and environs' ``env.int("X", 100)``.
+_ENVIRONMENT_READS = frozenset({"getenv", "get", "int", "float"})
 
 
 def names_flask_limit(target: ast.expr) -> bool:
     """``MAX_CONTENT_LENGTH = ...``, ``app.config["MAX_CONTENT_LENGTH"] = ...``, ``.max_content_length = ...``."""
-    if isinstance(target, ast.Name):
-        name = target.id
-    elif isinstance(target, ast.Attribute):
-        name = target.attr
-    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
-        name = target.slice.value
-    else:
-        return False
-    return isinstance(name, str) and name.lower() == FLASK_LIMIT
+    return names_setting(target, FLASK_LIMIT)
 
 
 def limits_nothing(model: SemanticModel, value: ast.expr, limit: BodyLimit) -> bool:
@@ -674,3 +679,43 @@ def limits_nothing(model: SemanticModel, value: ast.expr, limit: BodyLimit) -> b
     if is_none(value) or is_infinite(model, value):
         return True
     return limit.zero_is_off and isinstance(value, ast.Constant) and not value.value
+
+
+def raises_limit(model: SemanticModel, value: ast.expr, limit: BodyLimit) -> bool:
+    """The limit is off (:func:`limits_nothing`) or set above :data:`RAISED_LIMIT`, also as
+    the default of a setting read from the environment (bookwyrm's
+    ``env.int("DATA_UPLOAD_MAX_MEMORY_MiB", 100) << 20``): what a deployment gets unless
+    it says otherwise."""
+    if limits_nothing(model, value, limit):
+        return True
+    size = setting_number(model, _environment_default(value))
+    return size is not None and size > RAISED_LIMIT
+
+
+def _environment_default(value: ast.expr) -> ast.expr:
+    """``value`` with each read of the environment replaced by its default, also inside
+    arithmetic and a conversion (``int(os.environ.get("UPLOAD_MIB", 100)) << 20``)."""
+    if isinstance(value, ast.BinOp):
+        return ast.BinOp(_environment_default(value.left), value.op, _environment_default(value.right))
+    if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+        return ast.Call(value.func, [_environment_default(value.args[0])], [])
+    if (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _ENVIRONMENT_READS
+        and len(value.args) == 2 and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str)
+    ):
+        return value.args[1]
+    return value
+
+
+def names_setting(target: ast.expr, setting: str) -> bool:
+    """``SETTING = ...``, ``app.config["SETTING"] = ...``, ``.setting = ...`` (any case)."""
+    if isinstance(target, ast.Name):
+        name = target.id
+    elif isinstance(target, ast.Attribute):
+        name = target.attr
+    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        name = target.slice.value
+    else:
+        return False
+    return isinstance(name, str) and name.lower() == setting
+

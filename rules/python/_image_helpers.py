@@ -12,7 +12,7 @@ import ast
 import weakref
 from typing import NamedTuple
 
-from oomlint.python.astutil import name_words
+from oomlint.python.astutil import name_words, setting_number
 from oomlint.python.project import ModuleSummary, ProjectIndex
 from oomlint.python.semantic import SemanticModel
 from oomlint.python.web import UNTRUSTED_TYPES
@@ -30,7 +30,6 @@ from oomlint.rules.python._images import (
     PILLOW_OPEN,
     VALIDATOR_WORDS,
     Decoder,
-    pixel_limit,
 )
 
 # The image argument of ``Image.open`` (``Image.open(fp, mode, formats)``).
@@ -273,5 +272,5 @@ def _below_default(text: str) -> bool:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    limit = pixel_limit(SemanticModel(ast.Module(body=[], type_ignores=[])), tree.body)
+    limit = setting_number(SemanticModel(ast.Module(body=[], type_ignores=[])), tree.body)
     return limit is not None and limit < PILLOW_MAX_IMAGE_PIXELS

@@ -9,10 +9,8 @@ function" bookkeeping of OOM401 (dimensions) and OOM403 (upload sizes).
 from __future__ import annotations
 
 import ast
-import math
 from dataclasses import dataclass
 
-from oomlint.python.astutil import is_infinite
 from oomlint.python.children import walk
 from oomlint.python.semantic import SemanticModel
 
@@ -105,62 +103,6 @@ def _bytes(count: int) -> str:
 
 
 # --------------------------------------------------------------------- settings
-
-_MAX_EXPONENT = 256
-_ARITHMETIC = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.FloorDiv: lambda a, b: a // b if b else None,
-    ast.Div: lambda a, b: a / b if b else None,
-    ast.Pow: lambda a, b: a**b if abs(b) <= _MAX_EXPONENT else math.inf,
-    ast.LShift: lambda a, b: a << b if isinstance(a, int) and isinstance(b, int) and 0 <= b <= _MAX_EXPONENT else None,
-}
-_NUMBER_CALLS = frozenset({"builtins.int", "builtins.float", "builtins.str"})
-
-
-def pixel_limit(model: SemanticModel, expr: ast.AST | None, depth: int = 4) -> float | int | None:
-    """The number a pixel-limit setting is given, ``math.inf`` for none at all
-    (``None``, ``float("inf")``, ``sys.maxsize``), or ``None`` when it is not known
-    statically. Strings count as the number they spell (environment variables)."""
-    if expr is None or depth == 0:
-        return None
-    if isinstance(expr, ast.Constant):
-        value = expr.value
-        if value is None:
-            return math.inf
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            return _parse_number(value)
-        return None
-    if is_infinite(model, expr):
-        return math.inf
-    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
-        value = pixel_limit(model, expr.operand, depth - 1)
-        return -value if value is not None else None
-    if isinstance(expr, ast.BinOp) and type(expr.op) in _ARITHMETIC:
-        left = pixel_limit(model, expr.left, depth - 1)
-        right = pixel_limit(model, expr.right, depth - 1)
-        if left is None or right is None or math.inf in (left, right):
-            return None
-        return _ARITHMETIC[type(expr.op)](left, right)
-    if isinstance(expr, ast.Call) and len(expr.args) == 1 and model.qualified_name(expr.func) in _NUMBER_CALLS:
-        return pixel_limit(model, expr.args[0], depth - 1)
-    if isinstance(expr, ast.Name):
-        origin = model.resolve(expr)
-        return pixel_limit(model, origin, depth - 1) if origin is not expr else None
-    return None
-
-
-def _parse_number(text: str) -> float | int | None:
-    try:
-        return int(text.strip().replace("_", ""))
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return None
 
 
 def is_pillow_limit(model: SemanticModel, target: ast.AST) -> bool:

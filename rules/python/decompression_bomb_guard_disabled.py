@@ -5,14 +5,13 @@ from __future__ import annotations
 import ast
 import math
 
-from oomlint.python.astutil import argument
+from oomlint.python.astutil import argument, setting_number
 from oomlint.core.rule import Option, Rule
 from oomlint.rules.python._images import (
     OPENCV_LIMIT_VARIABLE,
     OPENCV_MAX_IMAGE_PIXELS,
     PILLOW_MAX_IMAGE_PIXELS,
     is_pillow_limit,
-    pixel_limit,
     shorten,
 )
 
@@ -142,7 +141,7 @@ class DecompressionBombGuardDisabled(Rule):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             if is_pillow_limit(self.model, target):
-                self._report_raised_pillow_limit(target, pixel_limit(self.model, node.value), node)
+                self._report_raised_pillow_limit(target, setting_number(self.model, node.value), node)
             elif (
                 isinstance(target, ast.Subscript)
                 and self._raises_opencv_limit(target.slice, node.value)
@@ -154,7 +153,7 @@ class DecompressionBombGuardDisabled(Rule):
         threshold = RAISING_OPERATORS.get(type(node.op))
         if threshold is None or not is_pillow_limit(self.model, node.target):
             return
-        operand = pixel_limit(self.model, node.value)
+        operand = setting_number(self.model, node.value)
         if operand is not None and operand > threshold:
             self.report(node, setting=shorten(node), effect="raises Pillow's decompression-bomb limit" + self._when(node))
 
@@ -196,7 +195,7 @@ class DecompressionBombGuardDisabled(Rule):
     def _raises_opencv_limit(self, variable: ast.expr | None, value: ast.expr | None) -> bool:
         if not (isinstance(variable, ast.Constant) and variable.value == OPENCV_LIMIT_VARIABLE):
             return False
-        limit = pixel_limit(self.model, value)
+        limit = setting_number(self.model, value)
         return limit is not None and limit > OPENCV_MAX_IMAGE_PIXELS
 
     def _ignores_bomb_warning(self, call: ast.Call, action, message, category) -> bool:

@@ -6,7 +6,7 @@ import ast
 import functools
 
 from oomlint.core.rule import Rule
-from oomlint.python.astutil import argument, handed_call, last_name
+from oomlint.python.astutil import argument, handed_call, last_name, setting_number
 from oomlint.python.project import project_name, request_hook_decorators
 from oomlint.python.web import Origin, WebInputs, admins_only, describes_upload, module_callee
 from oomlint.rules.python._image_helpers import helpers_of, names_a_validator, pillow_limited_in_project
@@ -26,7 +26,6 @@ from oomlint.rules.python._images import (
     CheckedFirst,
     Decoder,
     is_pillow_limit,
-    pixel_limit,
     shorten,
 )
 
@@ -332,7 +331,7 @@ class FullDecodeImageRead(CheckedFirst, Rule):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.relevant and any(is_pillow_limit(self.model, target) for target in node.targets):
-            limit = pixel_limit(self.model, node.value)
+            limit = setting_number(self.model, node.value)
             if limit is not None and limit < PILLOW_MAX_IMAGE_PIXELS:
                 self.pillow_limited = True
 

@@ -11,8 +11,8 @@ from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
 from oomlint.python.web import (
-    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, FLASK, SETTINGS, STARLETTE,
-    STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
+    AIOHTTP, ASGI, ASGI_MARKER, ASGI_RECEIVE, BODY_CALLBACK_SERVERS, BODY_LIMITS, DEFAULT_LIMITS, DJANGO, FLASK,
+    SETTINGS, STARLETTE, STREAMED_UPLOADS, WEB_LIBRARIES, WebInputs, admins_only, asgi_body_chunk, body_callback, limits_nothing,
     module_callee, names_flask_limit, reads_size, serves_admins,
 )
 from oomlint.rules.python._images import CheckedFirst, shorten
@@ -22,6 +22,8 @@ BODY_READS = {("get_data", FLASK), ("body", STARLETTE), ("read", AIOHTTP)}
 READS = frozenset(method for method, _ in BODY_READS)
 # Request attributes that hold the whole body: Flask's ``request.data`` is ``get_data()``.
 BODY_ATTRIBUTES = {("data", FLASK)}
+# Django's ``request.body``: read whole on first access, within ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
+DJANGO_BODY = "body"
 # Frameworks that keep the body they read (Werkzeug's ``get_data()`` caches it, Starlette's
 # ``body()`` and aiohttp's ``read()`` too): a second read of the same request is the same bytes.
 KEPT_BODIES = frozenset({FLASK, STARLETTE, AIOHTTP})
@@ -97,7 +99,10 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `FileStorage`;
     - Django: `request.FILES[...].read()` (any `.FILES` in a module that imports Django
       or Django REST framework) and `.read()` of a parameter annotated `UploadedFile`,
-      `InMemoryUploadedFile` or `TemporaryUploadedFile`;
+      `InMemoryUploadedFile` or `TemporaryUploadedFile`; `request.body` (a parameter
+      named `request` in such a module) only when a module of the project raises
+      `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MB unless set, the bound of `request.body`)
+      above 32 MiB or sets it to `None`;
     - FastAPI/Starlette: `await file.read()` (or `file.file.read()`) on a parameter
       annotated `UploadFile` (also `UploadFile | None`, `Annotated[UploadFile, File()]`,
       one item of `list[UploadFile]`) or on an item of `await request.form()`, and
@@ -112,8 +117,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       `request` is `pecan.request`, a parameter annotated
       `webob.Request` or `pyramid.request.Request`, or, in a module that imports Pyramid, a
       parameter named `request` or `self.request` (WebOb sets no limit on an upload;
-      `request.body` is the request's document, which `json_body` parses, like Django's
-      `request.body`, not flagged);
+      `request.body` is the request's document, which `json_body` parses, not flagged);
     - a raw WSGI application: `environ["wsgi.input"].read()` (any name for the environ,
       or a name bound to its input, whatever the module imports), also given a size the
       client declares: `int(environ["CONTENT_LENGTH"])`, another header (`HTTP_...`), a
@@ -121,10 +125,13 @@ class UnboundedUploadRead(CheckedFirst, Rule):
       much;
     - aiohttp: `await request.read()` where `request` is annotated `web.Request` (or
       `BaseRequest`), or is an unannotated parameter named `request` of an `async def`
-      in a module that imports aiohttp, only when the module switches aiohttp's own
-      limit off: `client_max_size` given `0`, `None`, `False` or an infinite value
-      (`sys.maxsize`, `math.inf`), in `web.Application(...)` or any call. Otherwise
-      `read()` raises 413 above `client_max_size`, 1 MiB unless set;
+      in a module that imports aiohttp, and `.file.read()` of a file of `await
+      request.post()`, only when the module switches aiohttp's own limit off
+      (`client_max_size` given `0`, `None`, `False` or an infinite value such as
+      `sys.maxsize` or `math.inf`, in `web.Application(...)` or any call) or a module of
+      the project raises it above 32 MiB (pyaleph's `client_max_size=1024**2 * 64` in
+      the module that makes the app). Otherwise `read()` raises 413 above
+      `client_max_size`, 1 MiB unless set;
     - Bottle: `.file.read()` of an upload from `bottle.request.files` (`.get(...)`, a
       name): Bottle spools uploads to disk and sets no limit.
 
@@ -498,15 +505,18 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         return (loop, *found, shorten(value, 40)) if found else None
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """Flask's ``request.data``: the body read whole on first access, like ``get_data()``."""
-        if (
-            self.relevant
-            and isinstance(node.ctx, ast.Load)
-            and (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES
-            and not self.checked_here
-            and not admins_only(self.model, self.request_hooks)
-        ):
-            self.unbounded[node] = (FLASK, BODY, self.model.function)
+        """Flask's ``request.data`` and Django's ``request.body``: the body read whole on
+        first access, like ``get_data()`` (Django's within its limit: see ``_limited``)."""
+        if not self.relevant or not isinstance(node.ctx, ast.Load):
+            return
+        if (node.attr, self.inputs.request(node.value)) in BODY_ATTRIBUTES:
+            framework = FLASK
+        elif node.attr == DJANGO_BODY and self.inputs.django_request(node.value):
+            framework = DJANGO
+        else:
+            return
+        if not self.checked_here and not admins_only(self.model, self.request_hooks):
+            self.unbounded[node] = (framework, BODY, self.model.function)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """FastAPI's ``file: bytes = File()``: read whole before the function runs, so no
@@ -533,7 +543,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
         checked = {body for body, reads in reads_of.items() if all(map(self._only_checked, reads))}
         reported = set()
         for node, (framework, what, function) in sorted(self.unbounded.items(), key=lambda item: _position(item[0])):
-            if self._limited(framework) or self._serves_admins_only(function):
+            if self._limited(framework, what) or self._serves_admins_only(function):
                 continue
             if what == BODY:
                 body = _body(node, framework, function)
@@ -542,7 +552,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
                 reported.add(body)
             self.report(node, read=shorten(node, 60), what=what, remedy=CHECK_FIRST)
         for statement, loop, framework, what, text, function in self.kept_chunks:
-            if (framework != AIOHTTP and self._limited(framework)) or self._serves_admins_only(function):
+            if (framework != AIOHTTP and self._limited(framework, what)) or self._serves_admins_only(function):
                 continue
             if any(_inside(test, loop) for test in self.ordered_tests):
                 continue  # the loop compares a size or a count: it stops somewhere
@@ -621,19 +631,30 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             self.checked.add(function)
         return function in self.checked
 
-    def _limited(self, framework: str) -> bool:
+    def _limited(self, framework: str, what: str = UPLOAD) -> bool:
         """The framework rejects larger bodies itself: the module sets its limit, or (for a
         limit that is off by default) a module of the project does, unconditionally (the
         app's configuration: ``MAX_CONTENT_LENGTH`` in a config class the routes' module
-        never imports)."""
+        never imports). A limit that is on by default (aiohttp's, Django's for a body)
+        holds unless the module switches it off or a module of the project raises it
+        (``ProjectIndex.raises_limit``): a limit of 100 MiB bounds no request's memory."""
+        default = DEFAULT_LIMITS.get(framework)
+        if default is not None and (what == BODY or default.bounds_files):
+            return self.limited.get(framework, True) and not self._in_project(framework, raised=True)
         if self.limited.get(framework, False):
             return True
-        project = self.context.project
         limit = BODY_LIMITS.get(framework)
-        if project is None or limit is None or limit.on_by_default:
+        return limit is not None and not limit.on_by_default and self._in_project(framework, raised=False)
+
+    def _in_project(self, framework: str, raised: bool) -> bool:
+        """Whether a module of this module's top-level package raises (or sets) ``framework``'s limit."""
+        project = self.context.project
+        if project is None:
             return False
         package, dot, _ = project.module_for(self.context.path)[0].partition(".")
-        return bool(dot) and project.limits_bodies(framework, package)
+        if not dot:
+            return False
+        return project.raises_limit(framework, package) if raised else project.limits_bodies(framework, package)
 
     def _receives_upload(self, function: ast.AST | None, parameter: str) -> bool:
         """Whether a caller in another module of the project gives ``function`` (a
