@@ -196,7 +196,9 @@ class ReleaseNotInFinally(ResourceRule):
     `if _DEBUG:` where `_DEBUG` is a module-level name bound once, to a false constant
     (`False`, `None`, `0`), that no function declares `global`: a switch its author flips
     by editing the source (a name bound again, or a parameter of that name, is one the
-    program flips: checked). Code that only the project's own tests call is checked:
+    program flips: checked). Nor is a command only the owner or an administrator may run
+    (discord.py's `@commands.is_owner()`, errbot's `@botcmd(admin_only=True)`), nor what
+    only such commands call: a person runs it by hand, a few times. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
     A traitlets `@default` is computed once per instance, so once for a class made once
     per process (a traitlets `SingletonConfigurable` or `Application`, as a Django
