@@ -150,6 +150,25 @@ def test_a_framework_makes_its_middleware_once_per_process():
     }
 
 
+def test_a_command_only_the_owner_or_an_administrator_may_run_runs_once():
+    """A person runs it by hand, a few times; a check by another name or a keyword set to
+    False lets anyone run it."""
+    source = (
+        "from discord.ext import commands\nfrom errbot import botcmd\n\n\n"
+        "class Admin:\n"
+        "    @commands.is_owner()\n    def reload(self, ctx):\n        pass\n\n"
+        "    @botcmd(admin_only=True)\n    def install(self, msg, args):\n        pass\n\n"
+        "    @botcmd(admin_only=False)\n    def status(self, msg, args):\n        pass\n\n"
+        "    @commands.guild_only()\n    def ping(self, ctx):\n        pass\n"
+    )
+    assert frequencies(source) == {
+        "Admin.reload": (ONCE, ""),
+        "Admin.install": (ONCE, ""),
+        "Admin.status": (UNKNOWN, ""),
+        "Admin.ping": (UNKNOWN, ""),
+    }
+
+
 def test_a_lazy_set_up_runs_once_however_often_its_function_does():
     """``if not hasattr(SETTINGS, "x"):`` whose body sets ``SETTINGS.x``: what it calls runs
     once; a test the body does not answer, or ``self``'s attribute, says nothing."""

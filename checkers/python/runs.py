@@ -35,7 +35,9 @@ The module answers first:
   it to a ``with`` block: :func:`~oomlint.python.astutil.starts_server`), that nothing seen calls (the module,
   then the project): a process runs it when it starts; a function, a view too, that first
   refuses unless a setting says the deployment is a developer's (``if not settings.DEV:
-  raise Http404()``, :func:`development_only`): it never runs in production;
+  raise Http404()``, :func:`development_only`): it never runs in production; a command only
+  the owner or an administrator may run (``@commands.is_owner()``, ``@botcmd(admin_only=True)``:
+  :data:`ADMIN_CHECKS`): a person runs it by hand, a few times;
 - many, shown by the module: a request or task handler (a route, view or task
   decorator, a first parameter named ``request``), a Prometheus collector's ``collect``
   (the registry calls it on every scrape: a subclass of the client's ``Collector``, or a
@@ -134,6 +136,10 @@ REGISTER = "register"
 # Settings that say the deployment is a developer's (``settings.DEBUG``, ``settings.DEV``).
 DEVELOPMENT_WORDS = frozenset({"debug", "dev", "development"})
 REFUSALS = frozenset({"abort", "exit"})
+# Checks that let only the application's owner or an administrator run a command, as a
+# decorator (discord.py's ``@commands.is_owner()``) or its keyword (errbot's
+# ``@botcmd(admin_only=True)``): a person runs it by hand, a few times, not per request.
+ADMIN_CHECKS = frozenset({"is_owner", "owner_only", "admin_only", "superuser_required"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LITERALS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant)
@@ -416,6 +422,8 @@ class Runs:
             return Frequency(ONCE)
         if function in self.facts.commands:
             # A command-line command (an invoke ``@task`` too), Django's ``handle``.
+            return Frequency(ONCE)
+        if _administrators_only(function):
             return Frequency(ONCE)
         if function in self.life_hooks or is_life_hook(function):
             # A web application's lifespan, start-up or shutdown hook, however it is nested or named.
@@ -718,6 +726,23 @@ def development_only(function: FunctionNode) -> bool:
     return isinstance(last, (ast.Raise, ast.Return)) or (
         isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and last_name(last.value.func) in REFUSALS
     )
+
+
+def _administrators_only(function: FunctionNode) -> bool:
+    """Whether a decorator lets only the owner or an administrator run ``function``
+    (:data:`ADMIN_CHECKS`): ``@commands.is_owner()``, ``@botcmd(admin_only=True)``."""
+    for item in function.decorator_list:
+        called = item.func if isinstance(item, ast.Call) else item
+        if last_name(called) in ADMIN_CHECKS:
+            return True
+        keywords = item.keywords if isinstance(item, ast.Call) else ()
+        if any(keyword.arg in ADMIN_CHECKS and _is_true(keyword.value) for keyword in keywords):
+            return True
+    return False
+
+
+def _is_true(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
 
 
 def tested_name(node: ast.If) -> ast.Name | None:

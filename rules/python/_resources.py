@@ -851,7 +851,7 @@ class ResourceAnalysis:
                 acquire = Acquire.of(node, releases, receiver=_receiver(func))
         if acquire is None and self._method_acquire(node, func):
             acquire = Acquire.of(node, self._releases_of(func), receiver=_receiver(func), private_lock=self._private_lock(func))
-        if acquire is None:
+        if acquire is None or switched_off(self.context, node):
             return
         function = self.model.function
         if function not in self.candidates:
@@ -1156,6 +1156,27 @@ def _start_up(model: SemanticModel, function: FunctionNode, acquires: list[Acqui
         return False
     # The model's innermost loop around each acquire, in the function's own code.
     return not any(model.enclosing(acquire.call, (ast.For, ast.AsyncFor, ast.While)) for acquire in acquires)
+
+
+def switched_off(context: FileContext, node: ast.AST) -> bool:
+    """Whether ``node`` lies in the body of an ``if`` on a module-level name bound once, to a
+    false constant, that no function declares ``global`` (``_DEBUG = False`` ... ``if
+    _DEBUG: self.log = open(path, "ab")``): a switch its author flips by editing the
+    source; as shipped, the code never runs. Asked of acquires only (few nodes)."""
+    model = context.model
+    module = model.module_scope
+    for holder, block in model.enclosing_blocks(node, scopes=True):
+        if not (isinstance(holder, ast.If) and block is holder.body and isinstance(holder.test, ast.Name)):
+            continue
+        name = holder.test.id
+        binding = model.lookup(name)
+        if (
+            binding is not None and binding.scope is module and binding.kind == "assign"
+            and isinstance(binding.value, ast.Constant) and not binding.value.value
+            and name not in module.earlier and name not in module_facts(context).global_names
+        ):
+            return True
+    return False
 
 
 def _one_per_leak(reports: list[Report], model: SemanticModel) -> list[Report]:

@@ -192,7 +192,13 @@ class ReleaseNotInFinally(ResourceRule):
     view too, that first refuses unless a setting says the deployment is a developer's
     (`if not settings.DEV: raise Http404()`, `return` or `abort(404)` under `if not
     app.debug:`), and a traitlets `Application`'s `initialize()` and `start()`, which
-    `launch_instance()` calls once. Code that only the project's own tests call is checked:
+    `launch_instance()` calls once. Nor is code that never runs as shipped: the body of
+    `if _DEBUG:` where `_DEBUG` is a module-level name bound once, to a false constant
+    (`False`, `None`, `0`), that no function declares `global`: a switch its author flips
+    by editing the source (a name bound again, or a parameter of that name, is one the
+    program flips: checked). Nor is a command only the owner or an administrator may run
+    (discord.py's `@commands.is_owner()`, errbot's `@botcmd(admin_only=True)`), nor what
+    only such commands call: a person runs it by hand, a few times. Code that only the project's own tests call is checked:
     a library's public functions are called by its users, not by the library.
     A traitlets `@default` is computed once per instance, so once for a class made once
     per process (a traitlets `SingletonConfigurable` or `Application`, as a Django

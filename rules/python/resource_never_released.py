@@ -302,7 +302,8 @@ class ResourceNeverReleased(ResourceRule):
       a function that ends the process when something fails (`sys.exit` in an `except`
       clause: start-up code, see OOM201) and acquires nothing in a loop; and code that
       never runs in production (a view that first refuses unless the deployment is a
-      developer's, `if not settings.DEV: raise Http404()`; see OOM201);
+      developer's, `if not settings.DEV: raise Http404()`; see OOM201) or as shipped (under
+      a switch left off in the source, `if _DEBUG:`; see OOM201);
     - a file whose descriptor `os.dup2(f.fileno(), ...)` puts under a standard stream;
     - a resource that a loop running for the life of its thread uses after the acquire
       (`while True:`, `while self._running:`, `while not stop.is_set():`): held once

@@ -30,6 +30,7 @@ from oomlint.rules.python._resources import (
     sends_through,
     shared_analysis,
     short_code,
+    switched_off,
     texts_needed,
 )
 
@@ -152,7 +153,9 @@ class ResourceOwnerNeverReleased(Rule):
     the one before; a directory from `mkdtemp()` is left on disk by each store, and is
     checked), a plugin the module registers as a class with no base
     (`plugin.register(IFTTTNotifier, "ifttt")`: the application's loader makes one),
-    and archives over file objects or in-memory databases, as in OOM202.
+    and archives over file objects or in-memory databases, as in OOM202, and a store
+    under a switch left off in the source (`if _DEBUG_INPUT: self.log = open(path, "ab")`
+    where `_DEBUG_INPUT = False` at module level; see OOM201).
 
     ## Example
     ```python
@@ -314,7 +317,7 @@ class ResourceOwnerNeverReleased(Rule):
         if unless_given and self._always_given(statement.value, method, owner):
             return
         made = self._made(value, statement, method)
-        if made is not None:
+        if made is not None and not switched_off(self.context, statement):
             self.owned.setdefault(owner, []).append(_Owned(target.attr, statement, method, *made))
 
     def _always_given(self, choice: ast.IfExp, method, owner: ast.ClassDef) -> bool:
