@@ -2841,6 +2841,7 @@ class _PathScan:
         """Points seen that can raise while it is held (before a ``finally`` releases it)."""
         self.breaks: list[tuple[int, list[int]]] = []
         """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
+        self.function_body: list[ast.stmt] = []
         self.continues: list[list[int]] = []
         """Per enclosing loop: the states its ``continue`` statements go back to its test with."""
         self.preceding: ast.stmt | None = None
@@ -2851,6 +2852,7 @@ class _PathScan:
 
     def run(self, body: list[ast.stmt]) -> None:
         self.flags = _release_flags(body, self.resource.releases)
+        self.function_body = body
         if self.block(body, NOT_YET) == OPEN:
             self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
 
@@ -2888,8 +2890,9 @@ class _PathScan:
 
     def block(self, body: list[ast.stmt], state: int | None) -> int | None:
         # A block that ends in ``raise`` is an error path, like an ``except`` clause:
-        # a release there is cleanup before failing, not the normal path's release.
-        error_path = bool(body) and isinstance(body[-1], ast.Raise)
+        # a release there is cleanup before failing, not the normal path's release. Not the
+        # function's own body: a search loop that returns what it finds raises after it.
+        error_path = bool(body) and isinstance(body[-1], ast.Raise) and body is not self.function_body
         self.handler_depth += error_path
         preceding = None
         for statement in body:
