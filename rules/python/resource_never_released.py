@@ -48,8 +48,9 @@ class ResourceNeverReleased(ResourceRule):
       or a name bound to one), `gzip.open`, `bz2.open`,
       `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
       `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
-      `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
-      `detach()`), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
+      `SpooledTemporaryFile`, `socket.socket`, `socket.create_connection` and
+      `trio.socket.socket` (or `detach()`), a member opened from a `zipfile.ZipFile`
+      over a path (`archive.open(name)`: the archive's file stays open until it is closed), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
       `pymysql.connect`, `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
       `aiohttp.ClientSession` (`await session.close()`), `selectors.DefaultSelector`
       (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
@@ -282,7 +283,9 @@ class ResourceNeverReleased(ResourceRule):
     Not flagged either:
     - what owns no OS resource or that nobody else can reach: an archive or compressed
       file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
-      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
+      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), and the
+      members it opens; such an archive never closes that file either, so a file handed
+      to a function that only reads it through one is still the caller's; an SQLite database in
       memory, a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
       as a stateless factory of cursors, its `close()` does nothing), and a lock the
       function makes itself and never hands to anyone;
