@@ -411,6 +411,7 @@ def _no_host(call: ast.Call) -> bool:
     return host is None or (isinstance(host, ast.Constant) and host.value in (None, ""))
 # Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
 CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
+BOOKKEEPING = frozenset({"append", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
 TEXT_RECASINGS = frozenset(
     {"lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"}
@@ -3011,7 +3012,10 @@ class _PathScan:
         if not (self.inputs_only and isinstance(node, ast.Call)):
             return True
         name = self.resource.name
-        return bool(node.args or node.keywords) and not _fills_own_container(node, name) and not _seeks_itself(node, name)
+        return (
+            bool(node.args or node.keywords) and not _fills_own_container(node, name) and not _seeks_itself(node, name)
+            and not _keeps_books(node)
+        )
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -3389,6 +3393,14 @@ def _fills_own_container(call: ast.Call, name: str | None) -> bool:
         isinstance(func, ast.Attribute) and func.attr in CONTAINER_FILLS and isinstance(func.value, ast.Attribute)
         and isinstance(func.value.value, ast.Name) and func.value.value.id == name
     )
+
+
+def _keeps_books(call: ast.Call) -> bool:
+    """``errors.append(exc)``, ``tried.add(address)`` on a plain name: a factory noting what
+    happened in a collection (the standard library's ``create_connection`` keeps the errors of
+    the addresses it tried), which fails only on a bug."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in BOOKKEEPING and isinstance(func.value, ast.Name)
 
 
 def _seeks_itself(call: ast.Call, name: str | None) -> bool:
