@@ -55,6 +55,9 @@ from oomlint.python.semantic import LOG_METHODS, TRY_STATEMENTS, Scope, Semantic
 CLOSE = ("close",)
 PATH_OPEN = "pathlib.Path.open"
 """``path.open()`` on a path object (see ``PATH_OBJECTS``): a file, like ``open(path)``."""
+MEMBER_OPEN = "zipfile.ZipFile.open"
+"""``archive.open(name)`` on a ``zipfile.ZipFile`` over a path: a member's file, which keeps the
+archive's file open (closing the archive waits for its members) until it is closed."""
 # Classes whose ``open()`` method opens the file at the path: pathlib's concrete paths and py.path's.
 PATH_OBJECTS = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "py.path.local"})
 # Qualified name -> the methods that release what it returns.
@@ -62,7 +65,7 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
             "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
-            "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
+            MEMBER_OPEN, "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile",
             "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
             "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
             "urllib.request.urlopen", "requests.Session", "requests.session", "httpx.Client",
@@ -91,6 +94,8 @@ FACTORIES: dict[str, tuple[str, ...]] = {
     "cassandra.cluster.Cluster": ("shutdown",),
     "socket.socket": ("close", "detach"),
     "socket.create_connection": ("close", "detach"),
+    # trio's socket module mirrors the standard one; its sockets are the OS's all the same.
+    "trio.socket.socket": ("close", "detach"),
     "httpx.AsyncClient": ("aclose",),
     # Given a pipe (``PIPES``): its pipes stay open and the finished child stays a zombie until waited for.
     "subprocess.Popen": ("wait", "communicate", "kill", "terminate"),
@@ -112,9 +117,9 @@ FACTORIES: dict[str, tuple[str, ...]] = {
 CLOSED_BY_WITH = frozenset(
     {
         "builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "os.popen", PATH_OPEN,
-        "tarfile.open",
+        MEMBER_OPEN, "tarfile.open",
         "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile", "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile",
-        "socket.socket", "socket.create_connection", "urllib.request.urlopen", "requests.Session",
+        "socket.socket", "socket.create_connection", "trio.socket.socket", "urllib.request.urlopen", "requests.Session",
         "requests.session", "httpx.Client", "selectors.DefaultSelector", "selectors.SelectSelector",
         "selectors.PollSelector", "selectors.EpollSelector", "selectors.KqueueSelector", "selectors.DevpollSelector",
         "pika.BlockingConnection", "pika.adapters.blocking_connection.BlockingConnection", "paramiko.SSHClient",
@@ -406,6 +411,7 @@ def _no_host(call: ast.Call) -> bool:
     return host is None or (isinstance(host, ast.Constant) and host.value in (None, ""))
 # Methods that fill a container in memory (a session's ``headers``, a client's ``options``).
 CONTAINER_FILLS = frozenset({"update", "setdefault", "append", "extend", "add"})
+BOOKKEEPING = frozenset({"append", "add"})
 # Methods of ``str`` that change its case or trim its whitespace: called with nothing, none fails.
 TEXT_RECASINGS = frozenset(
     {"lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"}
@@ -843,8 +849,11 @@ class ResourceAnalysis:
                 acquire = Acquire.of(node, CLOSE, factory=factory, without_exit=without_exit)
             elif last in self.helper_names:
                 acquire = self._tuple_acquire(node)
-        if acquire is None and last == "open" and kind is ast.Attribute and self._opens_path(func):
-            acquire = Acquire.of(node, self.table[PATH_OPEN], factory=PATH_OPEN)
+        if acquire is None and last == "open" and kind is ast.Attribute:
+            if self._opens_path(func):
+                acquire = Acquire.of(node, self.table[PATH_OPEN], factory=PATH_OPEN)
+            elif self._opens_member(func):
+                acquire = Acquire.of(node, self.table[MEMBER_OPEN], factory=MEMBER_OPEN)
         if acquire is None and last in self.receiver_methods and kind is ast.Attribute:
             releases = self._receiver_releases(func)
             if releases is not None:
@@ -947,6 +956,15 @@ class ResourceAnalysis:
         """``Path(p).open()``, or ``path.open()`` where ``path = Path(p)`` (or ``py.path.local(p)``)."""
         made = self.model.resolve(func.value)
         return isinstance(made, ast.Call) and self.model.qualified_name(made.func) in PATH_OBJECTS
+
+    def _opens_member(self, func: ast.Attribute) -> bool:
+        """``archive.open(name)`` where ``archive`` is made by ``zipfile.ZipFile(path)`` (bound,
+        or in ``with ... as archive``): over a file object it holds nothing of the OS."""
+        made = self.model.resolve(func.value)
+        return (
+            isinstance(made, ast.Call) and call_origin(self.context, made.func) == "zipfile.ZipFile"
+            and self.factory_acquire(made, "zipfile.ZipFile") is not None
+        )
 
     def _tuple_acquire(self, call: ast.Call) -> Acquire | None:
         """``conn, cur = self._cursor()``: the resources among a project function's tuple elements."""
@@ -1221,8 +1239,10 @@ def _alternatives(node: ast.AST, other: ast.AST, model: SemanticModel) -> bool:
 
 def _outside_lender(callee: str, argument: int | str) -> Lent | None:
     """What a call outside the project does with what it is given, where known: borrowers
-    (``json.dump``, ``len``) keep nothing; ``closing`` closes it."""
-    if callee in BORROWERS or callee in VALUE_BUILTINS:
+    (``json.dump``, ``len``) keep nothing; ``closing`` closes it. An archive made over a file
+    object (``zipfile.ZipFile(fileobj)``, :data:`FILE_WRAPPERS`) never closes it: the file is
+    still its giver's to close."""
+    if callee in BORROWERS or callee in VALUE_BUILTINS or argument in FILE_WRAPPERS.get(callee, ()):
         return BORROWED
     return CLOSERS.get(callee)
 
@@ -1306,7 +1326,9 @@ def _analyse(
             continue  # held for the life of a service loop: one per thread, not per request
         call = resource.acquire.call
         fields = {"resource": resource.label, "acquire": resource.acquired_by}
-        returned = not resource.releases and _handed_only(resource) and not lends
+        returned = _handed_only(resource) and not lends and (
+            not resource.releases or _released_on_failure_only(function, resource, model)
+        )
         if returned:
             # A factory: the return (or a wrapper handed off) hands it over on the normal
             # path, and any exception before it leaks it (``sock.connect(address)`` failing).
@@ -1364,7 +1386,11 @@ def _analyse(
                     "returned to the caller" if resource.returns
                     else f"handed over at line {min(resource.wrapped.values())}"
                 )
-                how = {"released": released, "advice": "close it in an except clause that re-raises"}
+                advice = (
+                    "close it before the loop's next round" if scan.exposure.startswith("the continue")
+                    else "close it in an except clause that re-raises"
+                )
+                how = {"released": released, "advice": advice}
                 reports.append(Report("OOM201", call, {**fields, **how, "cause": scan.exposure}))
                 continue
             fix_end = _release_span(resource, model.block(resource.statement))
@@ -1874,6 +1900,27 @@ def _consumed_at_once(acquire: Acquire, module: ResourceAnalysis, names: _Names)
         return True
     lent = _lent(names, holder, parent, call)
     return lent is not None and not lent.kept
+
+
+def _released_on_failure_only(function: FunctionNode, resource: Resource, model: SemanticModel) -> bool:
+    """Whether every release of ``resource`` lies in an ``except`` clause (``except OSError:
+    sock.close(); raise``): a function that returns it otherwise is still its factory, with
+    cleanup for what that ``try`` raises only; a handler that goes on (``continue`` to the
+    next address) or an exception before the ``try`` leaves it open. (A check that releases
+    it before raising its own error, ``if bad: f.close(); raise ValueError``, is no cleanup
+    of failures: left alone.)"""
+    releases = [node for node in walk(function) if id(node) in resource.releases]
+    return bool(releases) and all(
+        any(isinstance(ancestor, ast.ExceptHandler) for ancestor in _ancestors_within(node, function, model))
+        for node in releases
+    )
+
+
+def _ancestors_within(node: ast.AST, function: FunctionNode, model: SemanticModel) -> Iterable[ast.AST]:
+    for ancestor in model.ancestors(node):
+        if ancestor is function:
+            return
+        yield ancestor
 
 
 def _handed_only(resource: Resource) -> bool:
@@ -2816,12 +2863,18 @@ class _PathScan:
         """Points seen that can raise while it is held (before a ``finally`` releases it)."""
         self.breaks: list[tuple[int, list[int]]] = []
         """Per enclosing loop: the finally depth at its start, the states its breaks leave with."""
+        self.function_body: list[ast.stmt] = []
+        self.continues: list[list[int]] = []
+        """Per enclosing loop: the states its ``continue`` statements go back to its test with."""
+        self.preceding: ast.stmt | None = None
+        """The statement before the one being followed, in its block."""
         self.dropped_by: ast.For | ast.AsyncFor | ast.While | None = None
         """A loop around the acquire whose body can end holding it and that goes round
         again: the next round's acquire drops it, open (a retry loop with no ``break``)."""
 
     def run(self, body: list[ast.stmt]) -> None:
         self.flags = _release_flags(body, self.resource.releases)
+        self.function_body = body
         if self.block(body, NOT_YET) == OPEN:
             self.expose(f"the path that reaches the end of the function (line {body[-1].end_lineno})")
 
@@ -2859,13 +2912,17 @@ class _PathScan:
 
     def block(self, body: list[ast.stmt], state: int | None) -> int | None:
         # A block that ends in ``raise`` is an error path, like an ``except`` clause:
-        # a release there is cleanup before failing, not the normal path's release.
-        error_path = bool(body) and isinstance(body[-1], ast.Raise)
+        # a release there is cleanup before failing, not the normal path's release. Not the
+        # function's own body: a search loop that returns what it finds raises after it.
+        error_path = bool(body) and isinstance(body[-1], ast.Raise) and body is not self.function_body
         self.handler_depth += error_path
+        preceding = None
         for statement in body:
             if state is None:
                 break
+            self.preceding = preceding
             state = self.statement(statement, state)
+            preceding = statement
         self.handler_depth -= error_path
         return state
 
@@ -2922,6 +2979,8 @@ class _PathScan:
             # The next round of a loop around the acquire acquires again; a loop inside it goes on holding it.
             if self.acquire_loop_depth is not None and self.loop_depth <= self.acquire_loop_depth:
                 self.expose(f"the continue at line {node.lineno}")
+            if self.continues:
+                self.continues[-1].append(state)
             return None
         if isinstance(node, ast.Break):
             if self.breaks:
@@ -2974,7 +3033,10 @@ class _PathScan:
         if not (self.inputs_only and isinstance(node, ast.Call)):
             return True
         name = self.resource.name
-        return bool(node.args or node.keywords) and not _fills_own_container(node, name) and not _seeks_itself(node, name)
+        return (
+            bool(node.args or node.keywords) and not _fills_own_container(node, name) and not _seeks_itself(node, name)
+            and not _keeps_books(node)
+        )
 
     def if_statement(self, node: ast.If, state: int) -> int | None:
         if node is self.resource.statement:
@@ -3026,7 +3088,9 @@ class _PathScan:
 
     def loop(self, node: ast.For | ast.AsyncFor | ast.While, state: int) -> int | None:
         self.header([node.test] if isinstance(node, ast.While) else [node.iter], state)
+        entered = isinstance(node, ast.While) and _true_after(node.test, self.preceding)
         self.breaks.append((self.finally_depth, []))
+        self.continues.append([])
         self.loop_depth += 1
         shared = state == OPEN and not isinstance(node, ast.While) and isinstance(node.iter, ast.Attribute)
         if shared:
@@ -3038,8 +3102,10 @@ class _PathScan:
             self.dropped_by = node
         self.loop_depth -= 1
         _, breaks = self.breaks.pop()
+        continues = self.continues.pop()
         endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
-        after_loop = None if endless else _merge(state, body_end)
+        # The loop ends at its test: never run (unless its test holds on entry), after a round, or after a continue.
+        after_loop = None if endless else _merge(None if entered else state, body_end, *continues)
         return _merge(self.block(node.orelse, after_loop) if after_loop is not None else None, *breaks)
 
     def goes_round(self, loop: ast.For | ast.AsyncFor | ast.While) -> bool:
@@ -3083,6 +3149,9 @@ class _PathScan:
             self.finally_depth -= 1
             return None if _merge(*ends) is None else CLOSED
         catching = any(catches_everything(handler, self.in_coroutine, self.qualified) for handler in node.handlers)
+        # A factory's handler that releases it (``except OSError: sock.close(); raise``) is its
+        # cleanup for what the ``try`` does with it: followed like one that catches everything.
+        catching = catching or (self.inputs_only and any(_touches(handler.body, resource.releases) for handler in node.handlers))
         catching_os_errors = any(map(_catches_os_error, node.handlers))
         raised_before = self.raise_points
         self.catching_depth += catching
@@ -3115,6 +3184,19 @@ def _release_flags(body: list[ast.stmt], releases: set[int]) -> dict[str, bool]:
             ):
                 flags[following.targets[0].id] = following.value.value
     return flags
+
+
+def _true_after(test: ast.expr, preceding: ast.stmt | None) -> bool:
+    """Whether a ``while`` test holds right after ``preceding``: ``while not err:`` after
+    ``err = None`` (or ``False``, ``0``, ``""``) runs its body at least once, and leaves
+    only from a round, never with what it held on entry."""
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)):
+        return False
+    return (
+        isinstance(preceding, ast.Assign) and len(preceding.targets) == 1
+        and isinstance(preceding.targets[0], ast.Name) and preceding.targets[0].id == test.operand.id
+        and isinstance(preceding.value, ast.Constant) and not preceding.value.value
+    )
 
 
 def _merge(*states: int | None) -> int | None:
@@ -3332,6 +3414,14 @@ def _fills_own_container(call: ast.Call, name: str | None) -> bool:
         isinstance(func, ast.Attribute) and func.attr in CONTAINER_FILLS and isinstance(func.value, ast.Attribute)
         and isinstance(func.value.value, ast.Name) and func.value.value.id == name
     )
+
+
+def _keeps_books(call: ast.Call) -> bool:
+    """``errors.append(exc)``, ``tried.add(address)`` on a plain name: a factory noting what
+    happened in a collection (the standard library's ``create_connection`` keeps the errors of
+    the addresses it tried), which fails only on a bug."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in BOOKKEEPING and isinstance(func.value, ast.Name)
 
 
 def _seeks_itself(call: ast.Call, name: str | None) -> bool:

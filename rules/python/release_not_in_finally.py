@@ -43,7 +43,12 @@ class ReleaseNotInFinally(ResourceRule):
     `assert`): `conn.cursor()` on what the function has just made fails no more often
     than making it did, and filling in its own settings (`session.headers.update({...})`)
     or placing a file where its reader starts (`f.seek(start)`, a range request's file
-    handed to the response) fails only on a bug.
+    handed to the response) fails only on a bug. A factory that closes it in an `except`
+    clause (`except OSError: sock.close(); raise`) is still one: that clause covers what its
+    `try` raises, whatever the type, and is flagged when it does not cover every failure:
+    a handler that goes on to the next address without closing it (`continue`, also from
+    a `while` inside the loop back to a test that then fails, `while not err:` after
+    `err = None` running at least once), or a call before the `try` that can raise.
 
     A resource made in a `try` is also flagged when the error path drops it, whatever the
     normal path does with it (returns it, stores it, hands it to a wrapper): something
@@ -91,9 +96,11 @@ class ReleaseNotInFinally(ResourceRule):
       `IOError`, `EnvironmentError`) catches what a write to the resource or one of its
       streams raises (`proc.stdin.write(data)`, `sock.sendall(data)`, `f.flush()`,
       `proc.stdin.close()`: a broken pipe, a full disk);
-    - a resource the normal path hands over (returns, yields, stores, captures in a
-      closure) and that the function releases only on error paths (an `except`
-      clause, or a block that ends in `raise`): that is cleanup before failing. A
+    - a resource the normal path hands over (yields, stores, captures in a closure; or
+      returns, released only in a block that ends in `raise`, not in an `except` clause:
+      see factories above) and that the function releases only on error paths (an
+      `except` clause, or a block other than the function's own body that ends in
+      `raise`): that is cleanup before failing. A
       nested function that uses it (a thread's accept loop) takes it over only when the
       function never releases it itself; one the function releases (`finally:
       server.close()`) only borrows it, and what raises before its `def` is flagged;

@@ -48,8 +48,9 @@ class ResourceNeverReleased(ResourceRule):
       or a name bound to one), `gzip.open`, `bz2.open`,
       `lzma.open`, `tarfile.open`, `tarfile.TarFile` (and `TarFile.open`),
       `zipfile.ZipFile`, `tempfile.TemporaryFile`, `NamedTemporaryFile`,
-      `SpooledTemporaryFile`, `socket.socket` and `socket.create_connection` (or
-      `detach()`), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
+      `SpooledTemporaryFile`, `socket.socket`, `socket.create_connection` and
+      `trio.socket.socket` (or `detach()`), a member opened from a `zipfile.ZipFile`
+      over a path (`archive.open(name)`: the archive's file stays open until it is closed), `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`,
       `pymysql.connect`, `urllib.request.urlopen`, `requests.Session`, `httpx.Client`,
       `aiohttp.ClientSession` (`await session.close()`), `selectors.DefaultSelector`
       (and the other selectors), SQLAlchemy sessions (`Session(engine)`, and `Session()`
@@ -229,6 +230,14 @@ class ResourceNeverReleased(ResourceRule):
     test of it around the store: `if SESSION is None:`): each call drops one open.
     Reported at the new store; not in code that runs once.
 
+    A module-level dict the module's functions fill with resources (`CLIENTS[ip] =
+    client`, `client` made by a factory, the project's own included) whose entries a
+    function removes (`del CLIENTS[ip]`, `CLIENTS.pop(ip)` or `CLIENTS.clear()` as a
+    statement) without releasing any of them (no `close()` on `CLIENTS[ip]`, on what it
+    pops, or on a name read from it such as `for client in CLIENTS.values()`): each entry
+    removed stays open where nothing can reach it. Reported at the removal; not in code
+    that runs once.
+
     A descriptor among a tuple's elements dropped by picking another one
     (`tempfile.mkstemp()[1]` keeps the path): open for good, as a dropped `os.open()`.
 
@@ -282,7 +291,9 @@ class ResourceNeverReleased(ResourceRule):
     Not flagged either:
     - what owns no OS resource or that nobody else can reach: an archive or compressed
       file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
-      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
+      `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), and the
+      members it opens; such an archive never closes that file either, so a file handed
+      to a function that only reads it through one is still the caller's; an SQLite database in
       memory, a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
       as a stateless factory of cursors, its `close()` does nothing), and a lock the
       function makes itself and never hands to anyone;
@@ -419,6 +430,8 @@ class ResourceNeverReleased(ResourceRule):
             self._unreaped_forks()
         if "global " in source:
             self._replaced_globals()
+        if "del " in source or ".clear(" in source or ".pop" in source:
+            self._dropped_from_caches()
 
     def _replaced_globals(self) -> None:
         """``global SESSION; SESSION = requests.Session()`` in a function, over the resource
@@ -458,6 +471,59 @@ class ResourceNeverReleased(ResourceRule):
                     advice=f"each call of '{function.name}' drops the one there open; call {name}.{releases[0]}()"
                            " before storing the new one",
                 )
+
+    def _dropped_from_caches(self) -> None:
+        """``del CLIENTS[ip]``, ``CLIENTS.pop(ip)``, ``CLIENTS.clear()`` on a module-level
+        dict that the module's functions fill with resources (``CLIENTS[ip] = client``, where
+        ``client`` is made by a factory), in a function that releases none of its entries
+        (no ``close()`` on ``CLIENTS[...]``, on what it pops or gets, or on a name read from
+        it): each entry removed stays open, and nobody can reach it any more."""
+        model = self.model
+        caches = {
+            target.id
+            for statement in self.context.tree.body if isinstance(statement, ast.Assign) and _empty_dict(statement.value, model)
+            for target in statement.targets if isinstance(target, ast.Name)
+        }
+        if not caches:
+            return
+        filled = self._cache_contents(caches)
+        if not filled:
+            return
+        runs = release_runs(self.context)
+        for node in walk(self.context.tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or runs.one_shot(node):
+                continue
+            for removal, cache in _cache_removals(node, filled):
+                call, releases = filled[cache]
+                if not _releases_entries(node, cache, releases):
+                    self.report(
+                        removal, resource=cache, acquire=f"{short_code(call.func)}() at line {call.lineno}",
+                        state="has entries removed here without being released",
+                        advice=f"call {releases[0]}() on each entry before removing it",
+                    )
+
+    def _cache_contents(self, caches: set[str]) -> dict[str, tuple[ast.Call, tuple[str, ...]]]:
+        """The caches among ``caches`` that a function stores a resource in, with the call that
+        made it and its releases: ``CACHE[key] = name`` where ``name`` is bound to a factory's
+        result in that function."""
+        model = self.model
+        filled = {}
+        for node in walk(self.context.tree):
+            if not (
+                isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)
+                and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id in caches
+                and isinstance(node.value, ast.Name) and node.targets[0].value.id not in filled
+            ):
+                continue
+            function = model.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if function is None:
+                continue
+            for binding in model.bindings_of(node.value.id, model.scope_of(function)):
+                acquire = self.analysis.factory_acquire(binding.value) if isinstance(binding.value, ast.Call) else None
+                if binding.kind == "assign" and acquire is not None:
+                    filled[node.targets[0].value.id] = binding.value, acquire.releases
+                    break
+        return filled
 
     def _module_resource(self, name: str, module_scope) -> tuple[ast.Call, tuple[str, ...]] | None:
         """The call that made the resource the module binds ``name`` to at import time, and its releases."""
@@ -502,6 +568,56 @@ class ResourceNeverReleased(ResourceRule):
                 node.value, resource=name, acquire="os.fork()", state="is never waited for",
                 advice=f"each call leaves a zombie child in the process table; call os.waitpid({name}, 0) in the parent",
             )
+
+
+def _empty_dict(value: ast.expr, model) -> bool:
+    """``{}``, ``dict()``, ``OrderedDict()``: a module-level dict filled later."""
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return (
+        isinstance(value, ast.Call) and not value.args and not value.keywords
+        and model.qualified_name(value.func) in ("builtins.dict", "collections.OrderedDict")
+    )
+
+
+def _cache_removals(function: ast.AST, caches: dict) -> list[tuple[ast.AST, str]]:
+    """``del CACHE[key]``, and ``CACHE.pop(key)``, ``CACHE.popitem()``, ``CACHE.clear()`` as
+    statements of their own (what they return dropped), in ``function``."""
+    removals = []
+    for node in walk(function):
+        if isinstance(node, ast.Delete):
+            removals += [
+                (target, target.value.id) for target in node.targets
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in caches
+            ]
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if (
+                isinstance(func, ast.Attribute) and func.attr in ("pop", "popitem", "clear")
+                and isinstance(func.value, ast.Name) and func.value.id in caches
+            ):
+                removals.append((node.value, func.value.id))
+    return removals
+
+
+def _releases_entries(function: ast.AST, cache: str, releases: tuple[str, ...]) -> bool:
+    """Whether ``function`` releases something read from ``cache``: ``CACHE[key].close()``,
+    ``CACHE.pop(key).close()``, or ``close()`` on a name bound from it (``client =
+    CACHE[ip]``, ``for client in CACHE.values()``)."""
+    def reads_cache(expr: ast.AST) -> bool:
+        return any(isinstance(node, ast.Name) and node.id == cache for node in walk(expr))
+
+    read_names = set()
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and reads_cache(node.value):
+            read_names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and reads_cache(node.iter):
+            read_names |= {name.id for name in walk(node.target) if isinstance(name, ast.Name)}
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in releases
+        and (reads_cache(node.func.value) or (isinstance(node.func.value, ast.Name) and node.func.value.id in read_names))
+        for node in walk(function)
+    )
 
 
 def _reaps_or_exits(function: ast.AST, pid: str, model, scope) -> bool:
