@@ -1257,9 +1257,16 @@ def _analyse(
     declared = names.scope.global_names | names.scope.nonlocal_names
     # ``global f; f = open(...)`` is module state; ``global lock; lock.acquire()`` is still held here.
     resources = [resource for resource in resources if resource.lock_like or resource.name not in declared]
-    # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
-    owners = {resource.name for resource in resources if resource.acquire.factory is not None}
-    resources = [resource for resource in resources if _receiver_name(resource) not in owners]
+    # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too,
+    # and so does the end of the ``with`` that manages it here.
+    owners = {
+        resource.name for resource in resources
+        if resource.acquire.factory is not None and _closes_what_it_made(resource.acquire.call)
+    }
+    resources = [
+        resource for resource in resources
+        if _receiver_name(resource) not in owners and not _made_by_managed(resource, by_call, model)
+    ]
     resources = [resource for resource in resources if not _is_flag(resource, function, names.model.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
@@ -1909,6 +1916,34 @@ def _read_as_truth(node: ast.expr, parent: Callable[[ast.AST], ast.AST | None]) 
     while isinstance(above, ast.BoolOp) or (isinstance(above, ast.UnaryOp) and isinstance(above.op, ast.Not)):
         node, above = above, parent(above)
     return isinstance(above, (ast.If, ast.While, ast.IfExp, ast.Assert)) and above.test is node
+
+
+def _closes_what_it_made(call: ast.Call) -> bool:
+    """Whether closing what ``call`` makes releases what was made from it: not for an aiohttp
+    session given a connector it does not own (``connector_owner=False``), whose close
+    leaves the connections of unreleased responses open in that connector."""
+    return not any(
+        keyword.arg == "connector_owner" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True)
+        for keyword in call.keywords
+    )
+
+
+def _made_by_managed(resource: Resource, by_call: dict[int, Acquire], model: SemanticModel) -> bool:
+    """``resp = await session.get(url)`` in the body of ``async with aiohttp.ClientSession()
+    as session:``: the session's close, when the block ends on any path, releases the
+    connections of its responses too (aiohttp closes its connector's connections in use as
+    well as idle ones; a Cassandra cluster shuts its sessions down)."""
+    name = _receiver_name(resource)
+    if name is None:
+        return False
+    for holder, _ in model.enclosing_blocks(resource.statement):
+        if isinstance(holder, (ast.With, ast.AsyncWith)):
+            for item in holder.items:
+                target = item.optional_vars
+                if isinstance(target, ast.Name) and target.id == name:
+                    made = by_call.get(id(_unwrap(item.context_expr)))
+                    return made is not None and made.factory is not None and _closes_what_it_made(made.call)
+    return False
 
 
 def _receiver(func: ast.Attribute) -> ast.expr:

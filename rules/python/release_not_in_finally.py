@@ -134,7 +134,8 @@ class ReleaseNotInFinally(ResourceRule):
     memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
     the function is still checked. A resource got from another that the function made
     (`session = cluster.connect()` on its own `cluster`) goes with it: one finding, the
-    owner's.
+    owner's; made inside the `with` that manages the owner (`async with
+    aiohttp.ClientSession() as session:`), the block's end releases it on every path.
 
     Nor is a resource that a loop running for the life of its thread uses after the
     acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a

@@ -294,6 +294,11 @@ class ResourceNeverReleased(ResourceRule):
       lock `X` is what is held), it is no checkout to give back;
     - a resource got from another that the function made (`session = cluster.connect()`
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
+      made inside the `with` that manages the owner (`resp = await session.get(url)` in
+      `async with aiohttp.ClientSession() as session:`), the owner's close at the
+      block's end releases it on every path (aiohttp's session closes the connections
+      its unreleased responses hold; not when given a connector it does not own,
+      `connector_owner=False`);
     - one-shot code: a function that runs only once, as its module and the project's
       other modules show (see OOM201), every function of a
       migration (Django `class Migration`, an Alembic revision), of a script or of an
