@@ -242,8 +242,12 @@ LOCK_CLASSES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Con
 PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 # Fixtures of these scopes run once per test session (or package): one-shot code.
 ONE_SHOT_SCOPES = frozenset({"session", "package"})
-# Factories that, given this first argument, open nothing of the OS (a database in memory).
-IN_MEMORY = {"sqlite3.connect": ":memory:"}
+# Factories that, given this value for a parameter (position, keyword, value), open nothing
+# of the OS: a database in memory; a spooled file whose ``max_size`` is 0, its default, which
+# means no limit: it stays a ``BytesIO`` (only ``fileno()`` or ``rollover()`` would make a file).
+IN_MEMORY = {"sqlite3.connect": (0, "database", ":memory:"), "tempfile.SpooledTemporaryFile": (0, "max_size", 0)}
+IN_MEMORY_BY_DEFAULT = frozenset({"tempfile.SpooledTemporaryFile"})
+"""Those of :data:`IN_MEMORY` whose parameter defaults to the value."""
 # ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
@@ -935,8 +939,7 @@ class ResourceAnalysis:
             return None
         if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, "")):
             return None
-        first = call.args[0] if call.args else None
-        if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
+        if factory in IN_MEMORY and _in_memory(call, factory):
             return None
         if factory in PIPES and not self._given_pipe(call, factory):
             return None  # a child run on its own (a daemon, a background job)
@@ -1916,6 +1919,17 @@ def _read_as_truth(node: ast.expr, parent: Callable[[ast.AST], ast.AST | None]) 
     while isinstance(above, ast.BoolOp) or (isinstance(above, ast.UnaryOp) and isinstance(above.op, ast.Not)):
         node, above = above, parent(above)
     return isinstance(above, (ast.If, ast.While, ast.IfExp, ast.Assert)) and above.test is node
+
+
+def _in_memory(call: ast.Call, factory: str) -> bool:
+    """``call`` passes the :data:`IN_MEMORY` value for the parameter, or leaves it to a
+    default that is that value (``SpooledTemporaryFile()``; not with ``*args`` or ``**kwargs``)."""
+    position, keyword, value = IN_MEMORY[factory]
+    given = argument(call, position, keyword)
+    if given is None:
+        unpacked = any(isinstance(arg, ast.Starred) for arg in call.args) or any(item.arg is None for item in call.keywords)
+        return factory in IN_MEMORY_BY_DEFAULT and len(call.args) <= position and not unpacked
+    return isinstance(given, ast.Constant) and type(given.value) is type(value) and given.value == value
 
 
 def _closes_what_it_made(call: ast.Call) -> bool:

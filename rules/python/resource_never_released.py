@@ -283,7 +283,8 @@ class ResourceNeverReleased(ResourceRule):
     - what owns no OS resource or that nobody else can reach: an archive or compressed
       file (`zipfile.ZipFile`, `tarfile.open`, `tarfile.TarFile`, `gzip.open`,
       `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), an SQLite database in
-      memory, a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
+      memory, a `SpooledTemporaryFile` without `max_size` (0, its default: it never
+      spills to disk), a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
       as a stateless factory of cursors, its `close()` does nothing), and a lock the
       function makes itself and never hands to anyone;
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no

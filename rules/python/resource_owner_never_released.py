@@ -152,7 +152,7 @@ class ResourceOwnerNeverReleased(Rule):
     the one before; a directory from `mkdtemp()` is left on disk by each store, and is
     checked), a plugin the module registers as a class with no base
     (`plugin.register(IFTTTNotifier, "ifttt")`: the application's loader makes one),
-    and archives over file objects or in-memory databases, as in OOM202.
+    and archives over file objects, in-memory databases and spooled files that never spill, as in OOM202.
 
     ## Example
     ```python
