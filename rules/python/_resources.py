@@ -2741,6 +2741,8 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             position = _position(parent, child)
             if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
                 return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
+            if position == 0 and names.handed_to(parent, position, MOVES):
+                return _HANDOFF, None  # moved into place by a helper of the project (``fileutil.rename(f.name, dest)``)
             if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
                 _callee(parent, names.qualified) in _STORES or _initializes(parent)
             ):

@@ -115,8 +115,10 @@ class ResourceNeverReleased(ResourceRule):
     folder, `os.path.basename(f.name)`, which still names it there), is returned, yielded,
     stored (also by a base class's constructor: `super().__init__(f, name)` keeps the
     temporary file on the instance, as Django's `UploadedFile` does), captured by a
-    closure, or given to a process or thread that outlives the
-    call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
+    closure, given to a process or thread that outlives the
+    call (`subprocess.Popen`, `threading.Thread`), or moved into place as the source of
+    `os.replace`, `os.rename` or `shutil.move` (an atomic write), also through a helper of
+    the project that passes it on to one (`fileutil.rename(f.name, dest)`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
     `BackgroundTask(os.remove, path)`), or given to a clean-up helper of the project,
