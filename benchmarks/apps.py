@@ -40,7 +40,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 APPS = Path(__file__).with_name("apps.toml")
-SETS = ("c45", "fa", "f3", "f4", "f5", "p12", "p13", "p14", "p15")
+SETS = ("c45", "fa", "f3", "f4", "f5", "p12", "p13", "p14", "p15", "p16")
 
 
 def load_apps(path: Path = APPS) -> list[dict]:

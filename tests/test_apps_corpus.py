@@ -16,7 +16,7 @@ _spec.loader.exec_module(apps)
 
 def test_the_application_list_is_well_formed():
     listed = apps.load_apps()
-    assert Counter(app["set"] for app in listed) == {"c45": 45, "fa": 11, "f3": 6, "f4": 8, "f5": 10, "p12": 10, "p13": 10, "p14": 10, "p15": 10}
+    assert Counter(app["set"] for app in listed) == {"c45": 45, "fa": 11, "f3": 6, "f4": 8, "f5": 10, "p12": 10, "p13": 10, "p14": 10, "p15": 10, "p16": 10}
     assert len({app["name"] for app in listed}) == len(listed)
     for app in listed:
         assert re.fullmatch(r"[0-9a-f]{40}", app["commit"]), app["name"]

@@ -41,11 +41,11 @@ def test_a_guard_turned_off_on_one_path_says_which():
 def test_a_cassandra_session_is_shut_down():
     source = (
         "from cassandra.cluster import Cluster\n"
-        "\n"
-        "def count(hosts):\n"
-        "    with Cluster(hosts) as cluster:\n"
-        "        session = cluster.connect()\n"
-        "        return session.execute('SELECT 1').one()\n"
+        "CLUSTER = Cluster(['db'])\n"
+        "def count():\n"
+        "    cluster = CLUSTER\n"
+        "    session = cluster.connect()\n"
+        "    return session.execute('SELECT 1').one()\n"
     )
     assert messages(source, "OOM202") == [
         (5, "'session' from cluster.connect() is never released, managed by with, or handed off: call"

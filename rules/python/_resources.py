@@ -247,8 +247,12 @@ LOCK_CLASSES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Con
 PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 # Fixtures of these scopes run once per test session (or package): one-shot code.
 ONE_SHOT_SCOPES = frozenset({"session", "package"})
-# Factories that, given this first argument, open nothing of the OS (a database in memory).
-IN_MEMORY = {"sqlite3.connect": ":memory:"}
+# Factories that, given this value for a parameter (position, keyword, value), open nothing
+# of the OS: a database in memory; a spooled file whose ``max_size`` is 0, its default, which
+# means no limit: it stays a ``BytesIO`` (only ``fileno()`` or ``rollover()`` would make a file).
+IN_MEMORY = {"sqlite3.connect": (0, "database", ":memory:"), "tempfile.SpooledTemporaryFile": (0, "max_size", 0)}
+IN_MEMORY_BY_DEFAULT = frozenset({"tempfile.SpooledTemporaryFile"})
+"""Those of :data:`IN_MEMORY` whose parameter defaults to the value."""
 # ``x.set()``, ``x.clear()``, ``x.is_set()`` with no argument: an event's flag (or a
 # container emptied), which cannot fail.
 EVENT_METHODS = frozenset({"set", "clear", "is_set"})
@@ -944,8 +948,7 @@ class ResourceAnalysis:
             return None
         if factory in FILE_WRAPPERS and self._wraps_file_object(call, *self._file_slot(call, factory, "")):
             return None
-        first = call.args[0] if call.args else None
-        if isinstance(first, ast.Constant) and factory in IN_MEMORY and first.value == IN_MEMORY[factory]:
+        if factory in IN_MEMORY and _in_memory(call, factory):
             return None
         if factory in PIPES and not self._given_pipe(call, factory):
             return None  # a child run on its own (a daemon, a background job)
@@ -1298,9 +1301,16 @@ def _analyse(
     declared = names.scope.global_names | names.scope.nonlocal_names
     # ``global f; f = open(...)`` is module state; ``global lock; lock.acquire()`` is still held here.
     resources = [resource for resource in resources if resource.lock_like or resource.name not in declared]
-    # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too.
-    owners = {resource.name for resource in resources if resource.acquire.factory is not None}
-    resources = [resource for resource in resources if _receiver_name(resource) not in owners]
+    # ``session = cluster.connect()`` on a ``cluster`` made here: the cluster's release ends it too,
+    # and so does the end of the ``with`` that manages it here.
+    owners = {
+        resource.name for resource in resources
+        if resource.acquire.factory is not None and _closes_what_it_made(resource.acquire.call)
+    }
+    resources = [
+        resource for resource in resources
+        if _receiver_name(resource) not in owners and not _made_by_managed(resource, by_call, model)
+    ]
     resources = [resource for resource in resources if not _is_flag(resource, function, names.model.parent)]
     reports = _used_once(function, acquires, resources, module, names)
     if not resources:
@@ -1977,6 +1987,45 @@ def _read_as_truth(node: ast.expr, parent: Callable[[ast.AST], ast.AST | None]) 
     while isinstance(above, ast.BoolOp) or (isinstance(above, ast.UnaryOp) and isinstance(above.op, ast.Not)):
         node, above = above, parent(above)
     return isinstance(above, (ast.If, ast.While, ast.IfExp, ast.Assert)) and above.test is node
+
+
+def _in_memory(call: ast.Call, factory: str) -> bool:
+    """``call`` passes the :data:`IN_MEMORY` value for the parameter, or leaves it to a
+    default that is that value (``SpooledTemporaryFile()``; not with ``*args`` or ``**kwargs``)."""
+    position, keyword, value = IN_MEMORY[factory]
+    given = argument(call, position, keyword)
+    if given is None:
+        unpacked = any(isinstance(arg, ast.Starred) for arg in call.args) or any(item.arg is None for item in call.keywords)
+        return factory in IN_MEMORY_BY_DEFAULT and len(call.args) <= position and not unpacked
+    return isinstance(given, ast.Constant) and type(given.value) is type(value) and given.value == value
+
+
+def _closes_what_it_made(call: ast.Call) -> bool:
+    """Whether closing what ``call`` makes releases what was made from it: not for an aiohttp
+    session given a connector it does not own (``connector_owner=False``), whose close
+    leaves the connections of unreleased responses open in that connector."""
+    return not any(
+        keyword.arg == "connector_owner" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True)
+        for keyword in call.keywords
+    )
+
+
+def _made_by_managed(resource: Resource, by_call: dict[int, Acquire], model: SemanticModel) -> bool:
+    """``resp = await session.get(url)`` in the body of ``async with aiohttp.ClientSession()
+    as session:``: the session's close, when the block ends on any path, releases the
+    connections of its responses too (aiohttp closes its connector's connections in use as
+    well as idle ones; a Cassandra cluster shuts its sessions down)."""
+    name = _receiver_name(resource)
+    if name is None:
+        return False
+    for holder, _ in model.enclosing_blocks(resource.statement):
+        if isinstance(holder, (ast.With, ast.AsyncWith)):
+            for item in holder.items:
+                target = item.optional_vars
+                if isinstance(target, ast.Name) and target.id == name:
+                    made = by_call.get(id(_unwrap(item.context_expr)))
+                    return made is not None and made.factory is not None and _closes_what_it_made(made.call)
+    return False
 
 
 def _receiver(func: ast.Attribute) -> ast.expr:
@@ -2760,6 +2809,8 @@ def _follow_path(start: ast.expr, kind: TemporaryPath, path_object: bool, lends:
             position = _position(parent, child)
             if position is not None and names.handed_to(parent, position, frozenset(kind.removals)):
                 return _RELEASE, parent  # a clean-up helper of the project (``robust_rmtree(d)``)
+            if position == 0 and names.handed_to(parent, position, MOVES):
+                return _HANDOFF, None  # moved into place by a helper of the project (``fileutil.rename(f.name, dest)``)
             if (callee in OUTLIVING_CALLS and not (kind is DESCRIPTOR and callee in CHILD_PROCESSES)) or (
                 _callee(parent, names.qualified) in _STORES or _initializes(parent)
             ):

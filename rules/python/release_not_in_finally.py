@@ -138,10 +138,12 @@ class ReleaseNotInFinally(ResourceRule):
     `_, meta = cls._read_meta(buffer)`): closing the archive would not close the borrowed file; and a lock the
     function makes itself (`lock = threading.Lock()`, any `Lock`, `RLock`, `Semaphore`,
     `BoundedSemaphore` or `Condition`) and never hands to anyone; an SQLite database in
-    memory (`sqlite3.connect(":memory:")`). A module-level lock declared `global` in
+    memory (`sqlite3.connect(":memory:")`) and a spooled file that never spills to disk
+    (`tempfile.SpooledTemporaryFile()`, whose `max_size` of 0 means no limit). A module-level lock declared `global` in
     the function is still checked. A resource got from another that the function made
     (`session = cluster.connect()` on its own `cluster`) goes with it: one finding, the
-    owner's.
+    owner's; made inside the `with` that manages the owner (`async with
+    aiohttp.ClientSession() as session:`), the block's end releases it on every path.
 
     Nor is a resource that a loop running for the life of its thread uses after the
     acquire (`while True:`, `while self._running:`, `while not stop.is_set():`): a

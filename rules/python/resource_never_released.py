@@ -116,8 +116,10 @@ class ResourceNeverReleased(ResourceRule):
     folder, `os.path.basename(f.name)`, which still names it there), is returned, yielded,
     stored (also by a base class's constructor: `super().__init__(f, name)` keeps the
     temporary file on the instance, as Django's `UploadedFile` does), captured by a
-    closure, or given to a process or thread that outlives the
-    call (`subprocess.Popen`, `threading.Thread`); released when a removal function is
+    closure, given to a process or thread that outlives the
+    call (`subprocess.Popen`, `threading.Thread`), or moved into place as the source of
+    `os.replace`, `os.rename` or `shutil.move` (an atomic write), also through a helper of
+    the project that passes it on to one (`fileutil.rename(f.name, dest)`); released when a removal function is
     given it or handed to a call beside it, which schedules the removal
     (`atexit.register(shutil.rmtree, d)`, `stack.callback(os.unlink, f.name)`,
     `BackgroundTask(os.remove, path)`), or given to a clean-up helper of the project,
@@ -294,7 +296,8 @@ class ResourceNeverReleased(ResourceRule):
       `bz2.open`, `lzma.open`) over a file object rather than a path (see OOM201), and the
       members it opens; such an archive never closes that file either, so a file handed
       to a function that only reads it through one is still the caller's; an SQLite database in
-      memory, a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
+      memory, a `SpooledTemporaryFile` without `max_size` (0, its default: it never
+      spills to disk), a PyHive Presto or Trino connection (`pyhive.presto.connect`: documented
       as a stateless factory of cursors, its `close()` does nothing), and a lock the
       function makes itself and never hands to anyone;
     - a latch: `if X.acquire(blocking=False):` (or `acquire(False)`) with no
@@ -305,6 +308,11 @@ class ResourceNeverReleased(ResourceRule):
       lock `X` is what is held), it is no checkout to give back;
     - a resource got from another that the function made (`session = cluster.connect()`
       on its own `cluster`): releasing the owner releases it, one finding is the owner's;
+      made inside the `with` that manages the owner (`resp = await session.get(url)` in
+      `async with aiohttp.ClientSession() as session:`), the owner's close at the
+      block's end releases it on every path (aiohttp's session closes the connections
+      its unreleased responses hold; not when given a connector it does not own,
+      `connector_owner=False`);
     - one-shot code: a function that runs only once, as its module and the project's
       other modules show (see OOM201), every function of a
       migration (Django `class Migration`, an Alembic revision), of a script or of an

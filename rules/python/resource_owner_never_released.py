@@ -153,9 +153,10 @@ class ResourceOwnerNeverReleased(Rule):
     the one before; a directory from `mkdtemp()` is left on disk by each store, and is
     checked), a plugin the module registers as a class with no base
     (`plugin.register(IFTTTNotifier, "ifttt")`: the application's loader makes one),
-    and archives over file objects or in-memory databases, as in OOM202, and a store
-    under a switch left off in the source (`if _DEBUG_INPUT: self.log = open(path, "ab")`
-    where `_DEBUG_INPUT = False` at module level; see OOM201).
+    and archives over file objects, in-memory databases and spooled files that never spill,
+    as in OOM202, and a store under a switch left off in the source
+    (`if _DEBUG_INPUT: self.log = open(path, "ab")` where `_DEBUG_INPUT = False` at module
+    level; see OOM201).
 
     ## Example
     ```python
