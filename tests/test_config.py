@@ -268,14 +268,14 @@ def test_invalid_toml_is_an_error_with_its_position(project):
 
 
 def test_allowed_maxsize_says_which_method_caches_keep_too_few_instances_to_report(project):
-    """A method's cache of a constant ``maxsize`` up to ``allowed-maxsize`` (8) is a memo of
-    the last calls; 0 reports every method cache."""
+    """By default every method cache that stores anything is reported (``maxsize=8`` keeps
+    eight instances alive); a project that finds its last few harmless raises the option."""
     few = ON_METHOD.replace("maxsize=64", "maxsize=8")
     root = project({"app.py": few})
-    result = run("oomlint", "app.py", cwd=root)
+    assert [(f["line"], f["column"], f["code"]) for f in oomlint_json("app.py", cwd=root)] == [(5, 6, "OOM302")]
+    (root / "pyproject.toml").write_text("[tool.oomlint.OOM302]\nallowed-maxsize = 8\n")
+    result = run("oomlint", "--no-cache", "app.py", cwd=root)
     assert (result.returncode, result.stdout) == (0, "No findings (1 file checked).\n")
-    (root / "pyproject.toml").write_text("[tool.oomlint.OOM302]\nallowed-maxsize = 0\n")
-    assert [(f["line"], f["column"], f["code"]) for f in oomlint_json("--no-cache", "app.py", cwd=root)] == [(5, 6, "OOM302")]
 
 
 def test_explicit_config_file(project, tmp_path: Path):

@@ -32,9 +32,12 @@ class CacheOnMethod(Rule):
     `__init_subclass__`, `__class_getitem__`) and methods of `Enum` subclasses (whose
     members live for the whole process anyway) are not flagged.
 
-    Nor are caches whose `maxsize` is a constant of at most `allowed-maxsize` (8):
-    `lru_cache(maxsize=1)` on a view's `get_queryset` keeps the last instance or two, a
-    deliberate memo of the last call, not a store that grows with traffic.
+    Nor are caches whose `maxsize` is a constant of at most `allowed-maxsize` (0:
+    `lru_cache(maxsize=0)` stores nothing). Even `maxsize=1` keeps the last instance, and
+    all it holds, until another call replaces it: pytest (#9148, `maxsize=1`) and
+    Sentry's seer (#2512, `maxsize=8`) took such caches off their methods for that.
+    Raise the option where keeping the last few instances is harmless (a view's
+    `get_queryset` memo of the last request).
 
     Nor are methods whose `cache_clear` the module calls or hands out
     (`self.rows.cache_clear()`, `Report.rows.cache_clear`): the module empties that
@@ -101,8 +104,8 @@ class CacheOnMethod(Rule):
     options = (
         Option(
             "allowed-maxsize",
-            8,
-            "the largest constant maxsize of a method's cache that is not reported: it keeps only the last few instances",
+            0,
+            "the largest constant maxsize of a method's cache that is not reported (where keeping the last few instances is harmless)",
             validate=lambda value: None if value >= 0 else "must be at least 0",
         ),
     )
