@@ -134,6 +134,23 @@ def test_only_helpers_that_lead_to_what_a_rule_follows_make_it_run(tmp_path, wal
     assert walked == ["OOM304"]
 
 
+def test_a_client_another_module_makes_at_import_makes_the_redis_rule_run(tmp_path, walked):
+    """``kv.client`` is a Redis client, not a helper that returns one: a file importing it
+    writes through Redis without naming it. A file importing only the module's settings
+    is not walked."""
+    rules = [item for item in RULES if item[0].code == "OOM304"]
+    (tmp_path / "kv.py").write_text("import redis\n\nclient = redis.Redis()\nTIMEOUT = 5\n")
+    quiet = tmp_path / "settings.py"
+    quiet.write_bytes(b"from kv import TIMEOUT\n\n\ndef timeout():\n    return TIMEOUT\n")
+    assert check_bytes(quiet.read_bytes(), str(quiet), rules) == []
+    assert walked == []
+    app = tmp_path / "app.py"
+    app.write_bytes(b"from kv import client\n\n\ndef mark(visitor_id):\n    client.sadd(f'seen:{visitor_id}', 1)\n")
+    findings = check_bytes(app.read_bytes(), str(app), rules)
+    assert [(f.line, f.column, f.code) for f in findings] == [(5, 12, "OOM304")]
+    assert walked == ["OOM304"]
+
+
 def test_configured_resources_are_texts_the_release_rules_need(walked):
     (rule, options) = next(item for item in RULES if item[0].code == "OOM202")
     source = b"import db\n\n\ndef load(path):\n    conn = db.checkout(path)\n    return conn.fetch()\n"

@@ -1957,6 +1957,11 @@ class ProjectIndex:
             made = self.origin(inherited, element, depth + 1, shared)
             if made != inherited:
                 return made
+        made = summary.factories.get(rest, ())
+        if shared and len(made) == 1 and not element:
+            # ``get_redis()`` returning the module's ``_client``, made at import or on the
+            # first call: every caller gets the same object, what that call made.
+            return self.origin(made[0], "", depth + 1, shared)
         if rest in summary.values and not element:
             # ``Session()`` where ``Session = sessionmaker(...)``: what the made object makes.
             return self.origin(*summary.values[rest], depth + 1, shared) + CALLED
@@ -3289,7 +3294,7 @@ def _leading_to(index: ProjectIndex, follows: frozenset[str]) -> set[str]:
             qualified = f"{summary.name}.{key}"
             if any(index.leading_origin(qualified, element) in follows for element in elements):
                 found.add(qualified)
-        for name in (*summary.values, *summary.methods):
+        for name in (*summary.values, *summary.methods, *summary.factories):
             if index.leading_origin(f"{summary.name}.{name}") in follows:
                 found.add(f"{summary.name}.{name}")
     return found

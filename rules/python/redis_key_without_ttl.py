@@ -164,7 +164,12 @@ class RedisKeyWithoutTtl(Rule):
     nothing in the code bounds the key. A client a class is given by its constructor
     (`self.client = redis_client`, no annotation, the caller out of sight) counts as one
     when the class sends it a command only Redis has (`setnx`, `hset`, `zadd`, `lpush`,
-    `sadd`, `pexpire`...); `get`/`set` alone could be any key-value client.
+    `sadd`, `pexpire`...); `get`/`set` alone could be any key-value client. A client the
+    project makes at import in one module (`client = redis.Redis(...)` in `app/kv.py`)
+    is followed into every module that imports it, also one whose text never names
+    `redis` (`from app.kv import client`), and so is one a function of the project
+    returns from the module's global (`get_store()` returning `_store`, made at import or
+    on the first call): every caller gets that client.
 
     The commands are `set` without `ex`/`px`/`exat`/`pxat`/`keepttl` (`ex=None` is no
     expiry; a third positional argument is `ex`), `setnx`, `mset`, `msetnx`, `getset`,
@@ -372,6 +377,14 @@ class RedisKeyWithoutTtl(Rule):
     summary = "Redis write that creates a key with no expiry"
     message = "Redis {command}({key}, ...) writes a key with no TTL and this function never expires it: it stays until deleted"
     follows = CLIENT_FACTORIES | SENTINELS
+
+    @classmethod
+    def helper_names(cls, project, options: dict[str, object]) -> frozenset[str]:
+        """The helpers that return a client, and the clients the project's modules make at
+        import (``client = redis.Redis()``, whose origin is the factory's result): a module
+        that imports one writes through Redis without naming it."""
+        made = frozenset(f"{factory}()" for factory in cls.followed(options))
+        return super().helper_names(project, options) | project.leading_names(made)
 
     def __init__(self, context, options):
         super().__init__(context, options)
