@@ -3255,9 +3255,11 @@ def _choose(index: ProjectIndex, paths: list[str], wanted: set[str], follows: fr
     return chosen
 
 
-# ``conn = connect(db)``, ``self.es = await make_client()``; ``conn.close()``, ``await self.es.aclose()``.
-_MADE = re.compile(r"(\w+)\s*=\s*(?:await\s+)?[\w.]+\s*\(")
-_RELEASED = re.compile(r"(\w+)\s*\.\s*(?:%s)\s*\(\s*\)" % "|".join(sorted(LEARNED_RELEASES)))
+# ``conn = connect(db)``, ``self.es = await make_client()`` (``%s``: the names looked for);
+# ``conn.close()``, ``await self.es.aclose()``. A name is a whole word: a match starts where
+# one does (``(?<!\w)``), not again at each of its letters after the word fails to match.
+_MADE = r"(?<!\w)(?:%s)\s*=\s*(?:await\s+)?[\w.]+\s*\("
+_RELEASED = re.compile(r"(?<!\w)(\w+)\s*\.\s*(?:%s)\s*\(\s*\)" % "|".join(sorted(LEARNED_RELEASES)))
 
 
 def _teaches(text: str) -> bool:
@@ -3269,7 +3271,8 @@ def _teaches(text: str) -> bool:
     if not any(word in text for word in LEARNED_RELEASES):
         return False
     released = set(_RELEASED.findall(text))
-    return bool(released) and not released.isdisjoint(_MADE.findall(text))
+    # A search for the few names released, not a list of every ``name = call(`` of the text.
+    return bool(released) and re.search(_MADE % "|".join(sorted(released)), text) is not None
 
 
 def _calls_one_of(text: str, names: set[str]) -> bool:

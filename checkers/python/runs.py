@@ -93,7 +93,7 @@ from oomlint.python.astutil import (
     starts_server,
 )
 from oomlint.python.checker import FileContext
-from oomlint.python.children import CHILD_FIELDS, child_nodes
+from oomlint.python.children import CHILD_FIELDS, child_nodes, walk
 from oomlint.python.semantic import SemanticModel, own_bindings
 
 ONCE, MANY, PER_INSTANCE, UNKNOWN = "once", "many", "per instance", "unknown"
@@ -982,7 +982,9 @@ class _Indexer:
         made = self._made.get(function)
         if made is None:
             made, callee_of = {}, {}
-            for node in ast.walk(function):  # a parent before its children: an ``Assign`` before its target
+            # Breadth first, a parent before its children: an ``Assign`` before its target. The
+            # engine's table of child fields, not ``ast.walk``: this walks every function asked of.
+            for node in walk(function):
                 if (
                     isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                     and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
