@@ -65,7 +65,7 @@ from oomlint.python.web import (
     limits_nothing, names_flask_limit, names_setting, raises_limit, reads_size,
 )
 
-SUMMARY_FORMAT = "23"
+SUMMARY_FORMAT = "24"
 _WORD = re.compile(r"\w+")
 CALL_GRAPH = ("calls", "module_calls", "arguments", "in_memory", "literals", "growing")
 # The decorator of a web application's or a blueprint's hook that runs before each of its requests.
