@@ -357,12 +357,13 @@ class SemanticModel:
                 return True
         return False
 
-    def annotation_types(self, annotation: ast.expr, element: bool = False) -> Iterator[str | None]:
+    def annotation_types(self, annotation: ast.expr, element: bool = False, generics: bool = False) -> Iterator[str | None]:
         """Qualified names of the types ``annotation`` allows, through ``Optional``,
         ``Union``, ``X | None`` (its ``None`` left out), ``Annotated`` and quotes; with
         ``element``, of the items of the sequences it allows. A yielded ``None`` stands
         for a type with no name (``dict[str, str]``, a local class) or for the items of
-        something that is not a sequence: another type all the same."""
+        something that is not a sequence: another type all the same. With ``generics``, a
+        parameterized type (``IO[bytes]``) is named by its base."""
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
                 annotation = parse(annotation.value, mode="eval").body
@@ -372,18 +373,18 @@ class SemanticModel:
         if isinstance(annotation, ast.Constant) and annotation.value is None:
             return
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            yield from self.annotation_types(annotation.left, element)
-            yield from self.annotation_types(annotation.right, element)
+            yield from self.annotation_types(annotation.left, element, generics)
+            yield from self.annotation_types(annotation.right, element, generics)
         elif isinstance(annotation, ast.Subscript):
             base = self.qualified_name(annotation.value)
             items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
             if base in ANNOTATION_WRAPPERS:
                 for item in items[:1] if base in ANNOTATED else items:
-                    yield from self.annotation_types(item, element)
+                    yield from self.annotation_types(item, element, generics)
             elif element and base in SEQUENCES and items:
-                yield from self.annotation_types(items[0], False)
+                yield from self.annotation_types(items[0], False, generics)
             else:
-                yield None
+                yield base if generics and not element else None
         else:
             yield None if element else self.qualified_name(annotation)
 

@@ -1102,11 +1102,12 @@ class ResourceAnalysis:
         return isinstance(origin, ast.Subscript) and last_name(origin.value) in ("files", "FILES")
 
     def _file_parameter(self, parameter: ast.arg) -> bool:
-        annotation = parameter.annotation
-        if isinstance(annotation, ast.Subscript):
-            annotation = annotation.value
-        if annotation is not None and self.model.qualified_name(annotation) in FILE_ANNOTATIONS:
-            return True
+        """Annotated as a file object (``IO[bytes]``, ``Union[BytesIO, IO[bytes]]``: every
+        type it allows is one), named like one, or read or sought in the function."""
+        if parameter.annotation is not None:
+            allowed = set(self.model.annotation_types(parameter.annotation, generics=True))
+            if allowed and allowed <= FILE_ANNOTATIONS:
+                return True
         if any(word in FILE_OBJECT_WORDS for word in name_words(parameter.arg)):
             return True
         return any(
