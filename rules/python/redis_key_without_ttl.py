@@ -17,6 +17,7 @@ from oomlint.python.astutil import (
     names_few_values,
     route_name,
 )
+from oomlint.python.children import walk
 from oomlint.python.keyspace import (
     DELETE, DELETES, EXPIRING_PARAMETERS, POP, SCANS, SWEEP, key_family, removed_families, same_family,
 )
@@ -966,12 +967,12 @@ def _expires_with(function: ast.AST, name: str) -> bool:
     """Whether ``function`` gives ``name`` to a Redis command as the expiry (``setex(key,
     ttl, value)``, ``expire(key, ttl)``, ``set(key, value, ex=ttl)``), also inside a call
     (``int(ttl)``)."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         given = [argument(node, *_EXPIRY_ARGUMENTS[node.func.attr])] if node.func.attr in _EXPIRY_ARGUMENTS else []
         given += [item.value for item in node.keywords if item.arg in ("ex", "px")]
-        if any(isinstance(part, ast.Name) and part.id == name for value in given if value is not None for part in ast.walk(value)):
+        if any(isinstance(part, ast.Name) and part.id == name for value in given if value is not None for part in walk(value)):
             return True
     return False
 
@@ -1015,7 +1016,7 @@ def _drains(scanner: ast.AST | None, deleter: ast.AST | None) -> bool:
     if name is None or scanner is None:
         return False
     return any(
-        isinstance(node, ast.Call) and last_name(node.func) == name for node in ast.walk(scanner)
+        isinstance(node, ast.Call) and last_name(node.func) == name for node in walk(scanner)
     )
 
 

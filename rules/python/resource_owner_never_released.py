@@ -706,7 +706,7 @@ def _mentioned(defined: dict, ends: set[str]) -> set[str] | None:
         method = defined[name]
         positional = [*method.args.posonlyargs, *method.args.args]
         this = positional[0].arg if positional else None
-        for node in ast.walk(method):
+        for node in walk(method):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this:
                 mentioned.add(node.attr)
                 pending.append(node.attr)  # ``self._cleanup()``: what it mentions counts too

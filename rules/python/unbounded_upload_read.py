@@ -7,6 +7,7 @@ import functools
 
 from oomlint.core.rule import Rule
 from oomlint.python.astutil import ORDERINGS, handed_call, is_none
+from oomlint.python.children import walk
 from oomlint.python.project import request_hook_decorators
 from oomlint.python.runs import runs_of
 from oomlint.python.semantic import ANNOTATED, ATTRIBUTE, LOG_METHODS, Scope
@@ -709,7 +710,7 @@ class UnboundedUploadRead(CheckedFirst, Rule):
             same = {id(reference.node) for reference in uses}
         else:
             shape = ast.dump(request)  # ``self.request``: the same spelling
-            found = [node for node in ast.walk(function) if isinstance(node, type(request)) and ast.dump(node) == shape]
+            found = [node for node in walk(function) if isinstance(node, type(request)) and ast.dump(node) == shape]
             parsed = [
                 parent for parent in map(self.model.parent, found)
                 if isinstance(parent, ast.Attribute) and parent.attr in JSON_OF_REQUEST
